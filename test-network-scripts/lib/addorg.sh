@@ -1,0 +1,103 @@
+# network.sh addorg: add the Audit Office organisation to the running channel by a
+# channel configuration update signed by the existing organisations' admins, start
+# its CA and peer, join it, and approve the committed chaincodes for it.
+# Sourced by network.sh.
+
+# ctl ARGS...: configtxlator, logged.
+ctl() { run "$STATE/logs/addorg.log" configtxlator "$@"; }
+
+cmd_addorg() {
+  require_network
+  local org="$ADD_ORG" msp first t0 work="$STATE/channel/addorg"
+  msp="$(var "ORG_MSP_$org")"
+  first="${PEER_ORGS[0]}"
+  [ -f "$STATE/nodes/peer0.$org/joined" ] && die "$org ($msp) is already part of $CHANNEL"
+  local o; for o in "${PEER_ORGS[@]}"; do is_running "peer0.$o" || die "peer0.$o is not running (npm run status)"; done
+  t0=$(date +%s%N)
+  : > "$STATE/logs/addorg.log"
+  rm -rf "$work" && mkdir -p "$work"
+  trap cleanup_failed_start EXIT
+
+  step "Starting the CA of $(var "ORG_LABEL_$org") and enrolling its identities"
+  port_open "$(var "CA_PORT_$org")" && die "port $(var "CA_PORT_$org") is already in use"
+  port_open "$(var "PEER_PORT_$org")" && die "port $(var "PEER_PORT_$org") is already in use"
+  start_ca "$org"
+  wait_ca "$org"
+  enrol_peer_org "$org"
+  ok
+
+  step "Proposing $msp to $CHANNEL (config update)"
+  node "$HERE/lib/consortium.js" configtx "$STATE" "$PORT_BASE" "$CONSENSUS" "$STATE/channel/configtx.yaml"
+  local configtxgen_out
+  configtxgen_out="$(env FABRIC_CFG_PATH="$STATE/channel" configtxgen -printOrg "$msp" 2>>"$STATE/logs/addorg.log")" \
+    || die "configtxgen -printOrg $msp failed" "$STATE/logs/addorg.log"
+  printf '%s\n' "$configtxgen_out" > "$work/org.json"
+  # shellcheck disable=SC2046
+  ( as_admin "$first"; run "$STATE/logs/addorg.log" peer channel fetch config "$work/config_block.pb" -c "$CHANNEL" $(orderer_flags) )
+  ctl proto_decode --input "$work/config_block.pb" --type common.Block --output "$work/config_block.json"
+  node - "$work" "$msp" "$(var "PEER_PORT_$org")" <<'NODE'
+const fs = require('fs');
+const [work, msp, port] = process.argv.slice(2);
+const block = JSON.parse(fs.readFileSync(`${work}/config_block.json`, 'utf8'));
+const config = block.data.data[0].payload.data.config;
+fs.writeFileSync(`${work}/config.json`, JSON.stringify(config));
+const org = JSON.parse(fs.readFileSync(`${work}/org.json`, 'utf8'));
+org.values = org.values || {};
+org.values.AnchorPeers = { mod_policy: 'Admins', value: { anchor_peers: [{ host: '127.0.0.1', port: Number(port) }] }, version: '0' };
+const modified = JSON.parse(JSON.stringify(config));
+modified.channel_group.groups.Application.groups[msp] = org;
+fs.writeFileSync(`${work}/modified.json`, JSON.stringify(modified));
+NODE
+  ctl proto_encode --input "$work/config.json" --type common.Config --output "$work/config.pb"
+  ctl proto_encode --input "$work/modified.json" --type common.Config --output "$work/modified.pb"
+  ctl compute_update --channel_id "$CHANNEL" --original "$work/config.pb" --updated "$work/modified.pb" --output "$work/update.pb"
+  ctl proto_decode --input "$work/update.pb" --type common.ConfigUpdate --output "$work/update.json"
+  node - "$work" "$CHANNEL" <<'NODE'
+const fs = require('fs');
+const [work, channel] = process.argv.slice(2);
+const update = JSON.parse(fs.readFileSync(`${work}/update.json`, 'utf8'));
+const envelope = { payload: { header: { channel_header: { channel_id: channel, type: 2 } }, data: { config_update: update } } };
+fs.writeFileSync(`${work}/envelope.json`, JSON.stringify(envelope));
+NODE
+  ctl proto_encode --input "$work/envelope.json" --type common.Envelope --output "$work/envelope.pb"
+  ok
+
+  step "Signing the update by every member's admin and submitting it"
+  local n=${#PEER_ORGS[@]} i
+  for (( i = 0; i < n - 1; i++ )); do
+    ( as_admin "${PEER_ORGS[$i]}"; run "$STATE/logs/addorg.log" peer channel signconfigtx -f "$work/envelope.pb" )
+  done
+  # shellcheck disable=SC2046
+  ( as_admin "${PEER_ORGS[$((n - 1))]}"; run "$STATE/logs/addorg.log" peer channel update -f "$work/envelope.pb" -c "$CHANNEL" $(orderer_flags) )
+  ok
+
+  step "Starting peer0.$org and joining it to $CHANNEL"
+  start_peer "$org"
+  wait_port "peer0.$org" "$(var "PEER_PORT_$org")" 30
+  ( as_admin "$org"; run "$STATE/logs/addorg.log" peer channel join -b "$STATE/channel/genesis.block" )
+  touch "$STATE/nodes/peer0.$org/joined"
+  local height
+  height="$(peer_height "$first")"
+  wait_height "$org" "$height" 60
+  ok "height $(peer_height "$org") (channel height $height)"
+
+  local cc version seq label
+  for cc in "${CHAINCODES[@]}"; do
+    version="$(committed_field "$cc" version)"
+    [ -n "$version" ] || continue
+    seq="$(committed_field "$cc" sequence)"
+    label="${cc}_${version}"
+    step "Approving $cc (version $version, sequence $seq) for $msp"
+    local pkg id
+    pkg="$(cc_package "$cc" "$org" "$label")"
+    ( as_admin "$org"; run "$STATE/logs/addorg.log" peer lifecycle chaincode install "$pkg" )
+    id="$(installed_package_id "$org" "$label")"
+    start_cc_server "$cc" "$org" "$id"
+    approve_for_org "$cc" "$org" "$version" "$seq" "$id"
+    ok
+  done
+  network_json
+  trap - EXIT
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "$(var "ORG_LABEL_$org") ($msp) joined $CHANNEL in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+}

@@ -1,0 +1,52 @@
+# Shared helpers for GovLedger's network scripts: progress, errors, process control.
+# Sourced, never run.
+
+GOVLEDGER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export GOVLEDGER_ROOT
+FABRIC_BIN="${FABRIC_BIN:-$GOVLEDGER_ROOT/bin}"
+export FABRIC_BIN
+
+if [ -t 1 ]; then C_BOLD=$'\e[1m'; C_RED=$'\e[31m'; C_GREEN=$'\e[32m'; C_DIM=$'\e[2m'; C_OFF=$'\e[0m'; else C_BOLD=; C_RED=; C_GREEN=; C_DIM=; C_OFF=; fi
+
+CURRENT_STEP=""
+STEP_STARTED=0
+
+# step "text": announce a step; failures are reported against it.
+step() {
+  CURRENT_STEP="$1"
+  STEP_STARTED=$(date +%s%N)
+  printf '%s==>%s %s\n' "$C_BOLD" "$C_OFF" "$1"
+}
+
+# ok ["detail"]: close the current step with its duration.
+ok() {
+  local ms=$(( ($(date +%s%N) - STEP_STARTED) / 1000000 ))
+  printf '    %sok%s %s%s(%d ms)%s\n' "$C_GREEN" "$C_OFF" "${1:+$1 }" "$C_DIM" "$ms" "$C_OFF"
+}
+
+info() { printf '    %s\n' "$*"; }
+
+# die "message" [logfile]: stop with the failing step named and the log tail.
+die() {
+  printf '%serror%s: %s\n' "$C_RED" "$C_OFF" "$1" >&2
+  [ -n "$CURRENT_STEP" ] && printf '  failing step: %s\n' "$CURRENT_STEP" >&2
+  if [ -n "${2:-}" ] && [ -f "$2" ]; then
+    printf '  last lines of %s:\n' "$2" >&2
+    tail -n 25 "$2" | sed 's/^/    | /' >&2
+  fi
+  exit 1
+}
+
+# run LOG cmd...: run a command, appending its output to LOG; on failure die with the log tail.
+run() {
+  local log="$1"; shift
+  printf '\n$ %s\n' "$*" >> "$log"
+  if ! "$@" >> "$log" 2>&1; then
+    die "command failed: $(basename "$1") ${2:-} ${3:-}" "$log"
+  fi
+}
+
+# version_ge A B: true when version A >= version B (dotted numbers).
+version_ge() {
+  [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
+}

@@ -1,0 +1,180 @@
+# network.sh deploy: build a chaincode, package it as a service for each
+# organisation, install, start its chaincode servers, approve, commit.
+# Sourced by network.sh.
+
+# joined_orgs: the peer organisations whose peer is part of the channel.
+joined_orgs() {
+  local org
+  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+    [ -f "$STATE/nodes/peer0.$org/joined" ] && echo "$org"
+  done
+  return 0
+}
+
+cc_var() { echo "${1//-/_}"; }
+
+cc_port() {
+  local cc="$1" org="$2" index
+  index="$(var "CC_INDEX_$(cc_var "$cc")")"
+  echo $(( CC_PORT_FIRST + 3 * index + $(var "ORG_INDEX_$org") ))
+}
+
+# cc_version NAME: content hash of what the chaincode runs and how it is defined.
+cc_version() {
+  local cc="$1"
+  (
+    cd "$GOVLEDGER_ROOT"
+    find "chaincode/common/dist" "chaincode/$cc/dist" -type f -name '*.js' | LC_ALL=C sort | xargs cat
+    cat "chaincode/$cc/package.json" "network/chaincodes/$cc/chaincode.json"
+    local coll; coll="$(cc_def "$cc" collections)"
+    [ -z "$coll" ] || cat "network/chaincodes/$cc/$coll"
+  ) | sha256sum | cut -c1-12
+}
+
+# cc_def NAME FIELD: a field of network/chaincodes/NAME/chaincode.json ('' when null).
+cc_def() {
+  node -e 'const d=require(process.argv[1]); const v=d[process.argv[2]]; process.stdout.write(v==null?"":String(v))' \
+    "$GOVLEDGER_ROOT/network/chaincodes/$1/chaincode.json" "$2"
+}
+
+# cc_package NAME ORG LABEL: writes the CCaaS package for ORG and prints its path.
+cc_package() {
+  local cc="$1" org="$2" label="$3" dir="$STATE/chaincode/$1/$2"
+  rm -rf "$dir/pkg" && mkdir -p "$dir/pkg/code"
+  node -e '
+const fs = require("fs");
+const [out, address, key, cert, root] = process.argv.slice(1);
+fs.writeFileSync(out, JSON.stringify({
+  address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
+  client_key: fs.readFileSync(key, "utf8"), client_cert: fs.readFileSync(cert, "utf8"),
+  root_cert: fs.readFileSync(root, "utf8"),
+}, null, 2));' "$dir/pkg/code/connection.json" "127.0.0.1:$(cc_port "$cc" "$org")" \
+    "$STATE/nodes/peer0.$org/tls/server.key" "$STATE/nodes/peer0.$org/tls/server.crt" \
+    "$STATE/orgs/$org/ccserver/tls/ca.crt"
+  printf '{"type":"ccaas","label":"%s"}\n' "$label" > "$dir/pkg/metadata.json"
+  tar -C "$dir/pkg/code" -czf "$dir/pkg/code.tar.gz" connection.json
+  tar -C "$dir/pkg" -czf "$dir/$label.tar.gz" metadata.json code.tar.gz
+  echo "$dir/$label.tar.gz"
+}
+
+# installed_package_id ORG LABEL: package id of LABEL installed on ORG's peer ('' when none).
+installed_package_id() {
+  ( as_admin "$1"; peer lifecycle chaincode queryinstalled -O json 2>/dev/null || echo '{}' ) | node -e '
+let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  const r = JSON.parse(s || "{}");
+  const hit = (r.installed_chaincodes || []).find((c) => c.label === process.argv[1]);
+  process.stdout.write(hit ? hit.package_id : "");
+});' "$2"
+}
+
+# committed_field NAME FIELD: sequence or version of the committed definition ('' when none).
+committed_field() {
+  ( as_admin "$(joined_orgs | head -n1)"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$1" -O json 2>/dev/null || echo '{}' ) \
+    | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const r=JSON.parse(s||"{}");process.stdout.write(r[process.argv[1]]==null?"":String(r[process.argv[1]]));});' "$2"
+}
+
+# start_cc_server NAME ORG PACKAGE_ID
+start_cc_server() {
+  local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls"
+  if is_running "$proc" && grep -qF -- "$id" "$STATE/run/$proc.sh" 2>/dev/null; then return 0; fi
+  stop_proc "$proc"
+  start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production -- \
+    node "$GOVLEDGER_ROOT/node_modules/fabric-shim/cli.js" server \
+    --chaincode-address "127.0.0.1:$(cc_port "$cc" "$org")" --chaincode-id "$id" \
+    --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
+    --chaincode-tls-client-cacert-file "$tls/ca.crt" --module-path "$GOVLEDGER_ROOT/chaincode/$cc"
+  wait_port "$proc" "$(cc_port "$cc" "$org")" 30
+}
+
+# approve_for_org NAME ORG VERSION SEQUENCE PACKAGE_ID
+approve_for_org() {
+  local cc="$1" org="$2" version="$3" seq="$4" id="$5" policy coll args=()
+  policy="$(cc_def "$cc" endorsementPolicy)"
+  coll="$(cc_def "$cc" collections)"
+  args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq")
+  [ -z "$policy" ] || args+=(--signature-policy "$policy")
+  [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
+  # shellcheck disable=SC2046
+  ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
+}
+
+# deploy_one NAME: build, package, install, serve, approve and commit one chaincode.
+deploy_one() {
+  local cc="$1" t0 org
+  t0=$(date +%s%N)
+  step "Deploying $cc: building"
+  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/common"
+  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/$cc"
+  local version label committed_version committed_seq seq
+  version="$(cc_version "$cc")"
+  label="${cc}_${version}"
+  committed_version="$(committed_field "$cc" version)"
+  committed_seq="$(committed_field "$cc" sequence)"
+  if [ "$committed_version" = "$version" ]; then
+    seq="$committed_seq"
+  else
+    seq=$(( ${committed_seq:-0} + 1 ))
+  fi
+  ok "version $version, sequence $seq"
+
+  local ids=()
+  for org in $(joined_orgs); do
+    step "Deploying $cc for $org: package, install, chaincode server, approve"
+    local id
+    id="$(installed_package_id "$org" "$label")"
+    if [ -z "$id" ]; then
+      local pkg
+      pkg="$(cc_package "$cc" "$org" "$label")"
+      ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode install "$pkg" )
+      id="$(installed_package_id "$org" "$label")"
+      [ -n "$id" ] || die "package $label is not installed on peer0.$org" "$STATE/logs/deploy.log"
+    fi
+    start_cc_server "$cc" "$org" "$id"
+    approve_for_org "$cc" "$org" "$version" "$seq" "$id"
+    ok "$id"
+  done
+
+  if [ "$committed_version" = "$version" ]; then
+    step "Committing $cc"; ok "already committed at sequence $seq, nothing to do"
+  else
+    step "Committing $cc (sequence $seq)"
+    local policy coll args=() peers=()
+    policy="$(cc_def "$cc" endorsementPolicy)"
+    coll="$(cc_def "$cc" collections)"
+    args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --sequence "$seq")
+    [ -z "$policy" ] || args+=(--signature-policy "$policy")
+    [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
+    for org in $(joined_orgs); do
+      peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")
+    done
+    # shellcheck disable=SC2046
+    ( as_admin "$(joined_orgs | head -n1)"; run "$STATE/logs/deploy.log" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
+    ok
+  fi
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "    $cc deployed in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+}
+
+cmd_deploy() {
+  require_network
+  local target="${POSITIONAL[0]:-all}" names=() cc
+  if [ "$target" = all ]; then
+    for cc in "${CHAINCODES[@]}"; do
+      [ -f "$GOVLEDGER_ROOT/chaincode/$cc/src/index.ts" ] && names+=("$cc")
+    done
+    [ ${#names[@]} -gt 0 ] || die "no chaincode with src/index.ts under chaincode/"
+  else
+    local known=" ${CHAINCODES[*]} "
+    [[ "$known" == *" $target "* ]] || die "no chaincode named '$target' (known: ${CHAINCODES[*]})"
+    [ -f "$GOVLEDGER_ROOT/chaincode/$target/src/index.ts" ] || die "chaincode '$target' has no src/index.ts yet"
+    names=("$target")
+  fi
+  for org in $(joined_orgs); do is_running "peer0.$org" || die "peer0.$org is not running (npm run status)"; done
+  : > "$STATE/logs/deploy.log"
+  trap cleanup_failed_start EXIT
+  local t0; t0=$(date +%s%N)
+  for cc in "${names[@]}"; do deploy_one "$cc"; done
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  trap - EXIT
+  echo "Deployed ${names[*]} in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+}

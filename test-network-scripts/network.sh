@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# GovLedger's local test network: real Fabric CAs, orderers and peers as plain
+# processes on 127.0.0.1, chaincode run as a service. See README.md.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/lib/common.sh"
+source "$HERE/lib/procs.sh"
+
+usage() {
+  cat <<'USAGE'
+Usage: network.sh COMMAND [OPTIONS]
+
+Commands:
+  up                  start CAs, enrol identities, start orderers and peers, create and join the channel
+  deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
+  addorg              add the Audit Office organisation to the running channel
+  status              processes, block heights, committed chaincodes
+  logs NODE           print the last lines of a node's log (--follow to keep reading)
+  stop-node NODE      stop one node (e.g. orderer2), keeping its state
+  start-node NODE     start a stopped node again
+  down                stop every process this network started and remove its state folder
+
+Options:
+  --state-dir DIR     state folder (default: <project>/.network)
+  --port-base N       first port (default 17000; up only, remembered in the state folder)
+  --consensus TYPE    raft (3 orderers, default) or bft (4 orderers); up only
+  --follow            with logs: keep following the log
+  -h, --help          this help
+USAGE
+}
+
+# ---- arguments -----------------------------------------------------------------
+
+COMMAND="${1:-}"
+[ -n "$COMMAND" ] || { usage; exit 2; }
+shift
+case "$COMMAND" in
+  -h|--help|help) usage; exit 0 ;;
+  up|deploy|addorg|status|logs|stop-node|start-node|down) ;;
+  *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
+esac
+
+STATE="$GOVLEDGER_ROOT/.network"
+PORT_BASE=""
+CONSENSUS=""
+FOLLOW=0
+POSITIONAL=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --state-dir) [ $# -ge 2 ] || { echo "network.sh: --state-dir needs a folder" >&2; exit 2; }; STATE="$2"; shift ;;
+    --state-dir=*) STATE="${1#*=}" ;;
+    --port-base) [ $# -ge 2 ] || { echo "network.sh: --port-base needs a number" >&2; exit 2; }; PORT_BASE="$2"; shift ;;
+    --port-base=*) PORT_BASE="${1#*=}" ;;
+    --consensus) [ $# -ge 2 ] || { echo "network.sh: --consensus needs raft or bft" >&2; exit 2; }; CONSENSUS="$2"; shift ;;
+    --consensus=*) CONSENSUS="${1#*=}" ;;
+    --follow) FOLLOW=1 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
+    *) POSITIONAL+=("$1") ;;
+  esac
+  shift
+done
+mkdir -p "$(dirname "$STATE")"
+STATE="$(cd "$(dirname "$STATE")" && pwd)/$(basename "$STATE")"
+export STATE
+
+if [ -n "$PORT_BASE" ]; then
+  [[ "$PORT_BASE" =~ ^[0-9]+$ ]] && [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 65000 ] \
+    || { echo "network.sh: --port-base must be a number between 1024 and 65000" >&2; exit 2; }
+fi
+if [ -n "$CONSENSUS" ]; then
+  case "$CONSENSUS" in raft|bft) ;; *) echo "network.sh: --consensus must be raft or bft" >&2; exit 2 ;; esac
+fi
+if [ "$COMMAND" != up ] && { [ -n "$PORT_BASE" ] || [ -n "$CONSENSUS" ]; }; then
+  echo "network.sh: --port-base and --consensus apply to 'up' only (the state folder remembers them)" >&2; exit 2
+fi
+
+# ---- settings of a network -------------------------------------------------------
+
+load_settings() {
+  # shellcheck disable=SC1091
+  source "$STATE/network.env"
+  eval "$(node "$HERE/lib/consortium.js" shell "$PORT_BASE" "$CONSENSUS")"
+  FABRIC_MOD_VERSION="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$HERE/fabric-tools/fabric/go.mod")"
+  FABRIC_SAMPLECONFIG="$(go env GOMODCACHE)/github.com/hyperledger/fabric@${FABRIC_MOD_VERSION}/sampleconfig"
+  if [ ! -f "$FABRIC_SAMPLECONFIG/core.yaml" ]; then
+    (cd "$HERE/fabric-tools/fabric" && GOFLAGS=-mod=readonly GOSUMDB=off go mod download github.com/hyperledger/fabric) \
+      || die "cannot read Fabric's default configuration from the Go module cache; run npm run install-fabric"
+  fi
+  ORDERER_CA="$STATE/orgs/$ORDERER_ORG/msp/tlscacerts/ca.pem"
+  export PATH="$FABRIC_BIN:$PATH"
+}
+
+require_network() {
+  [ -f "$STATE/network.env" ] || die "no network in $STATE (start one with: npm run up)"
+  load_settings
+}
+
+var() { local n="$1"; printf '%s' "${!n}"; }
+
+# ---- Fabric CA -------------------------------------------------------------------
+
+ca_url() { echo "https://127.0.0.1:$(var "CA_PORT_$1")"; }
+ca_tls() { echo "$STATE/ca/$1/ca-cert.pem"; }
+ca_client() {
+  local org="$1"; shift
+  fabric-ca-client "$@" --caname "ca-$org" --tls.certfiles "$(ca_tls "$org")"
+}
+
+start_ca() {
+  local org="$1" home="$STATE/ca/$1"
+  mkdir -p "$home"
+  local secret
+  secret="$(openssl rand -hex 16)"
+  (umask 077; echo "$secret" > "$home/bootstrap.secret")
+  start_proc "ca-$org" FABRIC_CA_SERVER_HOME="$home" -- "$FABRIC_BIN/fabric-ca-server" start \
+    -b "admin:$secret" --port "$(var "CA_PORT_$org")" --ca.name "ca-$org" \
+    --csr.cn "ca.$org.govledger.local" --csr.hosts "localhost,127.0.0.1" \
+    --tls.enabled --operations.listenaddress "127.0.0.1:$(var "CA_OPS_PORT_$org")" \
+    --db.type sqlite3 --registry.maxenrollments -1
+}
+
+wait_ca() {
+  local org="$1" i
+  wait_port "ca-$org" "$(var "CA_PORT_$org")" 60
+  for i in $(seq 1 100); do [ -s "$(ca_tls "$org")" ] && return 0; sleep 0.1; done
+  die "CA of $org wrote no certificate" "$STATE/logs/ca-$org.log"
+}
+
+# NodeOUs: tells Fabric which certificates are clients, peers, admins, orderers.
+write_nodeous() {
+  local msp="$1" ca="cacerts/ca.pem"
+  cat > "$msp/config.yaml" <<EOF
+NodeOUs:
+  Enable: true
+  ClientOUIdentifier: { Certificate: $ca, OrganizationalUnitIdentifier: client }
+  PeerOUIdentifier: { Certificate: $ca, OrganizationalUnitIdentifier: peer }
+  AdminOUIdentifier: { Certificate: $ca, OrganizationalUnitIdentifier: admin }
+  OrdererOUIdentifier: { Certificate: $ca, OrganizationalUnitIdentifier: orderer }
+EOF
+}
+
+# normalise_msp DIR: fixed file names (cacerts/ca.pem, keystore/key.pem) and NodeOUs.
+normalise_msp() {
+  local msp="$1" f
+  f=$(ls "$msp"/cacerts/*.pem | head -n1); [ "$f" = "$msp/cacerts/ca.pem" ] || mv "$f" "$msp/cacerts/ca.pem"
+  f=$(ls "$msp"/keystore/* | head -n1); [ "$f" = "$msp/keystore/key.pem" ] || mv "$f" "$msp/keystore/key.pem"
+  rm -rf "$msp/user" "$msp/IssuerPublicKey" "$msp/IssuerRevocationPublicKey"
+  write_nodeous "$msp"
+}
+
+# normalise_tls DIR: server.crt, server.key, ca.crt.
+normalise_tls() {
+  local tls="$1"
+  mv "$tls/signcerts/cert.pem" "$tls/server.crt"
+  mv "$(ls "$tls"/keystore/* | head -n1)" "$tls/server.key"
+  cp "$(ls "$tls"/tlscacerts/*.pem | head -n1)" "$tls/ca.crt"
+  rm -rf "$tls/signcerts" "$tls/keystore" "$tls/tlscacerts" "$tls/cacerts" "$tls/user" "$tls/IssuerPublicKey" "$tls/IssuerRevocationPublicKey"
+}
+
+# enrol_identity ORG NAME TYPE DIR [ATTRS] [tls]: register NAME at ORG's CA and enrol its MSP (and TLS) into DIR.
+enrol_identity() {
+  local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" with_tls="${6:-}"
+  local log="$STATE/logs/enrol-$org.log" admin_home="$STATE/ca-admin/$org" secret
+  secret="$(openssl rand -hex 12)"
+  local reg=(register --id.name "$name" --id.secret "$secret" --id.type "$type" -u "$(ca_url "$org")" -H "$admin_home")
+  [ -n "$attrs" ] && reg+=(--id.attrs "$attrs")
+  run "$log" ca_client "$org" "${reg[@]}"
+  local url="https://$name:$secret@127.0.0.1:$(var "CA_PORT_$org")"
+  run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name"
+  normalise_msp "$dir/msp"
+  if [ "$with_tls" = tls ]; then
+    run "$log" ca_client "$org" enroll -u "$url" -M "$dir/tls" -H "$admin_home" --enrollment.profile tls \
+      --csr.cn "$name" --csr.hosts "localhost,127.0.0.1"
+    normalise_tls "$dir/tls"
+  fi
+}
+
+# org_msp ORG MSPID: the organisation's MSP as the channel configuration sees it.
+org_msp() {
+  local org="$1" msp="$STATE/orgs/$1/msp"
+  mkdir -p "$msp/cacerts" "$msp/tlscacerts"
+  cp "$(ca_tls "$org")" "$msp/cacerts/ca.pem"
+  cp "$(ca_tls "$org")" "$msp/tlscacerts/ca.pem"
+  write_nodeous "$msp"
+}
+
+enrol_org_admin() {
+  local org="$1" log="$STATE/logs/enrol-$1.log"
+  mkdir -p "$STATE/ca-admin/$org"
+  run "$log" ca_client "$org" enroll -u "https://admin:$(cat "$STATE/ca/$org/bootstrap.secret")@127.0.0.1:$(var "CA_PORT_$org")" \
+    -H "$STATE/ca-admin/$org"
+  org_msp "$org"
+  enrol_identity "$org" "Admin@$org" admin "$STATE/orgs/$org/admin" "" tls
+}
+
+enrol_peer_org() {
+  local org="$1" name pidflag msp attrs
+  enrol_org_admin "$org"
+  enrol_identity "$org" "peer0.$org" peer "$STATE/nodes/peer0.$org" "" tls
+  enrol_identity "$org" "ccserver.$org" client "$STATE/orgs/$org/ccserver" "" tls
+  msp="$(var "ORG_MSP_$org")"
+  while IFS=$'\t' read -r name attrs pidflag; do
+    [ -n "$name" ] || continue
+    if [ "$pidflag" = 1 ]; then
+      local pid
+      pid="$(node "$HERE/lib/consortium.js" pid "$msp" "$name" "$(cat "$STATE/pid.key")")"
+      attrs="$attrs,gov.pid=$pid:ecert"
+      mkdir -p "$STATE/users/$name"
+      echo "$pid" > "$STATE/users/$name/pid"
+    fi
+    enrol_identity "$org" "$name" client "$STATE/users/$name" "$attrs"
+    echo "$msp" > "$STATE/users/$name/mspid"
+  done < <(node "$HERE/lib/consortium.js" users "$org")
+}
+
+enrol_orderer_org() {
+  local org="$ORDERER_ORG" o
+  enrol_org_admin "$org"
+  for o in "${ORDERERS[@]}"; do
+    enrol_identity "$org" "$o" orderer "$STATE/nodes/$o" "" tls
+  done
+}
+
+# ---- nodes ---------------------------------------------------------------------
+
+start_orderer() {
+  local o="$1" dir="$STATE/nodes/$1"
+  mkdir -p "$dir/data"
+  start_proc "$o" FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+    FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
+    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 ORDERER_GENERAL_LISTENPORT="$(var "ORDERER_PORT_$o")" \
+    ORDERER_GENERAL_LOCALMSPID="$ORDERER_MSP" ORDERER_GENERAL_LOCALMSPDIR="$dir/msp" \
+    ORDERER_GENERAL_TLS_ENABLED=true ORDERER_GENERAL_TLS_PRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_GENERAL_TLS_CERTIFICATE="$dir/tls/server.crt" ORDERER_GENERAL_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$dir/tls/server.crt" ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_GENERAL_CLUSTER_ROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_GENERAL_BOOTSTRAPMETHOD=none ORDERER_CHANNELPARTICIPATION_ENABLED=true \
+    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(var "ORDERER_ADMIN_PORT_$o")" ORDERER_ADMIN_TLS_ENABLED=true \
+    ORDERER_ADMIN_TLS_CERTIFICATE="$dir/tls/server.crt" ORDERER_ADMIN_TLS_PRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_ADMIN_TLS_ROOTCAS="[$dir/tls/ca.crt]" ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(var "ORDERER_OPS_PORT_$o")" ORDERER_METRICS_PROVIDER=prometheus \
+    ORDERER_FILELEDGER_LOCATION="$dir/data/ledger" ORDERER_CONSENSUS_WALDIR="$dir/data/etcdraft/wal" \
+    ORDERER_CONSENSUS_SNAPDIR="$dir/data/etcdraft/snapshot" \
+    -- "$FABRIC_BIN/orderer"
+}
+
+start_peer() {
+  local org="$1" dir="$STATE/nodes/peer0.$1" port
+  port="$(var "PEER_PORT_$org")"
+  mkdir -p "$dir/data"
+  start_proc "peer0.$org" FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+    FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
+    CORE_PEER_ID="peer0.$org" CORE_PEER_ADDRESS="127.0.0.1:$port" CORE_PEER_LISTENADDRESS="127.0.0.1:$port" \
+    CORE_PEER_ADDRESSAUTODETECT=false \
+    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(var "PEER_CC_PORT_$org")" \
+    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(var "PEER_CC_PORT_$org")" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$port" CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port" \
+    CORE_PEER_GOSSIP_ENDPOINT="127.0.0.1:$port" \
+    CORE_PEER_LOCALMSPID="$(var "ORG_MSP_$org")" CORE_PEER_MSPCONFIGPATH="$dir/msp" \
+    CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt" CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key" \
+    CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt" \
+    CORE_PEER_FILESYSTEMPATH="$dir/data" \
+    CORE_LEDGER_STATE_STATEDATABASE=goleveldb \
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR="$dir/data/snapshots" \
+    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(var "PEER_OPS_PORT_$org")" CORE_METRICS_PROVIDER=prometheus \
+    CORE_VM_ENDPOINT= \
+    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $FABRIC_BIN/ccaas-builder, propagateEnvironment: []}]" \
+    -- "$FABRIC_BIN/peer" node start
+}
+
+# as_admin ORG: the peer CLI acts as ORG's admin against ORG's peer.
+as_admin() {
+  local org="$1"
+  export FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG"
+  export CORE_PEER_TLS_ENABLED=true
+  export CORE_PEER_LOCALMSPID
+  CORE_PEER_LOCALMSPID="$(var "ORG_MSP_$org")"
+  export CORE_PEER_MSPCONFIGPATH="$STATE/orgs/$org/admin/msp"
+  export CORE_PEER_ADDRESS="127.0.0.1:$(var "PEER_PORT_$org")"
+  export CORE_PEER_TLS_ROOTCERT_FILE="$STATE/nodes/peer0.$org/tls/ca.crt"
+}
+
+orderer_flags() {
+  echo -o "127.0.0.1:$(var "ORDERER_PORT_${ORDERERS[0]}")" --tls --cafile "$ORDERER_CA"
+}
+
+peer_height() {
+  local org="$1"
+  ( as_admin "$org"; peer channel getinfo -c "$CHANNEL" 2>/dev/null ) | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}
+
+# wait_height ORG HEIGHT SECONDS
+wait_height() {
+  local org="$1" want="$2" secs="$3" h i
+  for i in $(seq 1 $((secs * 5))); do
+    h="$(peer_height "$org")"
+    [ -n "$h" ] && [ "$h" -ge "$want" ] && return 0
+    sleep 0.2
+  done
+  die "peer0.$org did not reach block height $want within ${secs}s (height: ${h:-unknown})" "$STATE/logs/peer0.$org.log"
+}
+
+write_network_json() {
+  node - "$STATE" <<'NODE'
+const fs = require('fs');
+const [state] = process.argv.slice(2);
+const env = process.env;
+const orgs = JSON.parse(env.ORGS_JSON);
+fs.writeFileSync(`${state}/network.json`, JSON.stringify({
+  channel: env.CHANNEL,
+  consensus: env.CONSENSUS,
+  portBase: Number(env.PORT_BASE),
+  gatewayPort: Number(env.GATEWAY_PORT),
+  orderers: JSON.parse(env.ORDERERS_JSON),
+  organisations: orgs,
+  usersDir: `${state}/users`,
+}, null, 2) + '\n');
+NODE
+}
+
+network_json() {
+  local orgs="[" sep="" org o
+  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+    [ -d "$STATE/nodes/peer0.$org" ] || continue
+    orgs+="$sep{\"name\":\"$org\",\"mspId\":\"$(var "ORG_MSP_$org")\",\"label\":\"$(var "ORG_LABEL_$org")\",\"peerEndpoint\":\"127.0.0.1:$(var "PEER_PORT_$org")\",\"peerHostOverride\":\"localhost\",\"tlsRootCert\":\"$STATE/nodes/peer0.$org/tls/ca.crt\",\"caUrl\":\"$(ca_url "$org")\",\"caTlsCert\":\"$(ca_tls "$org")\",\"adminMsp\":\"$STATE/orgs/$org/admin/msp\"}"
+    sep=","
+  done
+  orgs+="]"
+  local ords="[" sep2=""
+  for o in "${ORDERERS[@]}"; do ords+="$sep2{\"name\":\"$o\",\"endpoint\":\"127.0.0.1:$(var "ORDERER_PORT_$o")\"}"; sep2=","; done
+  ords+="]"
+  ORGS_JSON="$orgs" ORDERERS_JSON="$ords" CHANNEL="$CHANNEL" CONSENSUS="$CONSENSUS" PORT_BASE="$PORT_BASE" \
+    GATEWAY_PORT="$GATEWAY_PORT" write_network_json
+}
+
+# ---- commands ----------------------------------------------------------------
+
+# On a failed up/addorg: stop what this run started; no half-started processes remain.
+cleanup_failed_start() {
+  local rc=$? name
+  if [ $rc -ne 0 ] && [ ${#STARTED_THIS_RUN[@]} -gt 0 ]; then
+    echo "stopping the ${#STARTED_THIS_RUN[@]} process(es) this run started" >&2
+    for name in "${STARTED_THIS_RUN[@]}"; do stop_proc "$name"; done
+  fi
+  exit $rc
+}
+
+cmd_up() {
+  PORT_BASE="${PORT_BASE:-17000}"
+  CONSENSUS="${CONSENSUS:-raft}"
+  if [ -f "$STATE/network.env" ]; then
+    local alive=()
+    for n in $(all_procs); do is_running "$n" && alive+=("$n"); done
+    [ ${#alive[@]} -eq 0 ] || die "a network is already running in $STATE (${#alive[@]} processes); run 'npm run down' first or use another --state-dir"
+    rm -rf "$STATE"
+  fi
+  local t0; t0=$(date +%s%N)
+  step "Checking the Fabric programs"
+  bash "$HERE/install-fabric.sh" --check >/dev/null 2>&1 || bash "$HERE/install-fabric.sh" || die "could not install the Fabric programs"
+  command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
+  ok
+  mkdir -p "$STATE"
+  printf 'PORT_BASE=%s\nCONSENSUS=%s\n' "$PORT_BASE" "$CONSENSUS" > "$STATE/network.env"
+  load_settings
+  trap cleanup_failed_start EXIT
+
+  step "Checking ports $PORT_BASE-$((PORT_BASE + PORT_SPAN - 1)) on 127.0.0.1"
+  local p busy=()
+  for p in $(seq "$PORT_BASE" $((PORT_BASE + PORT_SPAN - 1))); do port_open "$p" && busy+=("$p"); done
+  [ ${#busy[@]} -eq 0 ] || { rm -rf "$STATE"; die "port(s) ${busy[*]} already in use: stop what uses them or choose another --port-base"; }
+  ok
+
+  (umask 077; openssl rand -hex 32 > "$STATE/pid.key")
+  step "Starting Fabric CAs ($ORDERER_ORG, ${PEER_ORGS[*]})"
+  local org
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do start_ca "$org"; done
+  for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do wait_ca "$org"; done
+  ok
+
+  step "Registering and enrolling node identities, org admins and demo users"
+  local jobs=()
+  ( enrol_orderer_org ) & jobs+=($!)
+  for org in "${PEER_ORGS[@]}"; do ( enrol_peer_org "$org" ) & jobs+=($!); done
+  local j failed=0
+  for j in "${jobs[@]}"; do wait "$j" || failed=1; done
+  [ $failed -eq 0 ] || die "enrolment failed (see the error above)"
+  ok "$(ls "$STATE/users" | wc -l) users"
+
+  step "Starting ${#ORDERERS[@]} orderers ($CONSENSUS)"
+  local o
+  for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
+  for o in "${ORDERERS[@]}"; do wait_port "$o" "$(var "ORDERER_ADMIN_PORT_$o")" 30; done
+  ok
+
+  step "Creating channel $CHANNEL through the orderers' channel participation API"
+  mkdir -p "$STATE/channel"
+  node "$HERE/lib/consortium.js" configtx "$STATE" "$PORT_BASE" "$CONSENSUS" "$STATE/channel/configtx.yaml"
+  run "$STATE/logs/channel.log" env FABRIC_CFG_PATH="$STATE/channel" configtxgen -profile GovChannel \
+    -outputBlock "$STATE/channel/genesis.block" -channelID "$CHANNEL"
+  local admin_tls="$STATE/orgs/$ORDERER_ORG/admin/tls"
+  for o in "${ORDERERS[@]}"; do
+    run "$STATE/logs/channel.log" osnadmin channel join --channelID "$CHANNEL" --config-block "$STATE/channel/genesis.block" \
+      -o "127.0.0.1:$(var "ORDERER_ADMIN_PORT_$o")" --ca-file "$ORDERER_CA" \
+      --client-cert "$admin_tls/server.crt" --client-key "$admin_tls/server.key"
+  done
+  ok
+
+  step "Starting peers (${PEER_ORGS[*]})"
+  for org in "${PEER_ORGS[@]}"; do start_peer "$org"; done
+  for org in "${PEER_ORGS[@]}"; do wait_port "peer0.$org" "$(var "PEER_PORT_$org")" 30; done
+  ok
+
+  step "Joining peers to $CHANNEL (anchor peers come with the channel's genesis block)"
+  for org in "${PEER_ORGS[@]}"; do
+    ( as_admin "$org"; run "$STATE/logs/channel.log" peer channel join -b "$STATE/channel/genesis.block" )
+    touch "$STATE/nodes/peer0.$org/joined"
+  done
+  for org in "${PEER_ORGS[@]}"; do wait_height "$org" 1 30; done
+  ok
+
+  network_json
+  trap - EXIT
+  local secs=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "Network up in $((secs / 1000)).$(printf '%03d' $((secs % 1000)))s: state in $STATE"
+  summary
+}
+
+summary() {
+  local o org
+  echo "  channel      $CHANNEL ($CONSENSUS)"
+  for o in "${ORDERERS[@]}"; do echo "  $o     127.0.0.1:$(var "ORDERER_PORT_$o") (admin $(var "ORDERER_ADMIN_PORT_$o"))"; done
+  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+    [ -d "$STATE/nodes/peer0.$org" ] || continue
+    echo "  peer0.$org  127.0.0.1:$(var "PEER_PORT_$org")  $(var "ORG_MSP_$org") ($(var "ORG_LABEL_$org")), CA $(ca_url "$org")"
+  done
+  echo "  users        $STATE/users/<name>/msp   (connection facts: $STATE/network.json)"
+}
+
+cmd_down() {
+  if [ ! -d "$STATE" ]; then echo "nothing to stop: $STATE does not exist"; return 0; fi
+  [ -f "$STATE/network.env" ] || [ -d "$STATE/pids" ] || die "$STATE does not look like a GovLedger network state folder; not removing it"
+  step "Stopping processes started in $STATE"
+  local n count=0
+  # chaincode servers and peers first, orderers and CAs last
+  for n in $(all_procs | grep '^cc-' || true) $(all_procs | grep '^peer' || true) $(all_procs | grep '^orderer' || true) $(all_procs | grep '^ca-' || true) $(all_procs | grep -v -e '^cc-' -e '^peer' -e '^orderer' -e '^ca-' || true); do
+    is_running "$n" && count=$((count + 1))
+    stop_proc "$n"
+  done
+  ok "$count stopped"
+  step "Removing $STATE"
+  rm -rf "$STATE"
+  ok
+}
+
+cmd_status() {
+  require_network
+  echo "Network in $STATE (port base $PORT_BASE, $CONSENSUS)"
+  printf '  %-28s %-8s %s\n' PROCESS PID STATE
+  local n pid
+  for n in $(all_procs); do
+    if pid="$(proc_pid "$n")"; then printf '  %-28s %-8s %s\n' "$n" "$pid" running
+    else printf '  %-28s %-8s %s\n' "$n" - stopped; fi
+  done
+  local org
+  echo "Channel $CHANNEL"
+  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+    [ -d "$STATE/nodes/peer0.$org" ] || continue
+    if is_running "peer0.$org"; then
+      printf '  peer0.%-10s height %s\n' "$org" "$(peer_height "$org")"
+    else
+      printf '  peer0.%-10s (stopped)\n' "$org"
+    fi
+  done
+  echo "Committed chaincodes"
+  local first="${PEER_ORGS[0]}"
+  if is_running "peer0.$first"; then
+    ( as_admin "$first"; peer lifecycle chaincode querycommitted -C "$CHANNEL" 2>&1 ) | sed -n 's/^Name: \(.*\), Version: \(.*\), Sequence: \([0-9]*\),.*/  \1  version \2  sequence \3/p'
+  fi
+}
+
+cmd_logs() {
+  require_network
+  local node="${POSITIONAL[0]:-}"
+  [ -n "$node" ] || die "which node? e.g. network.sh logs orderer1 (nodes: $(all_procs | tr '\n' ' '))"
+  [ -f "$STATE/logs/$node.log" ] || die "no log for '$node' (nodes: $(all_procs | tr '\n' ' '))"
+  if [ "$FOLLOW" = 1 ]; then exec tail -n 100 -f "$STATE/logs/$node.log"; fi
+  tail -n 100 "$STATE/logs/$node.log"
+}
+
+cmd_stop_node() {
+  require_network
+  local node="${POSITIONAL[0]:-}"
+  [ -n "$node" ] && [ -f "$STATE/run/$node.sh" ] || die "unknown node '${node}' (nodes: $(all_procs | tr '\n' ' '))"
+  is_running "$node" || { echo "$node is not running"; return 0; }
+  step "Stopping $node"; stop_proc "$node"; ok
+}
+
+cmd_start_node() {
+  require_network
+  local node="${POSITIONAL[0]:-}"
+  [ -n "$node" ] && [ -f "$STATE/run/$node.sh" ] || die "unknown node '${node}'"
+  is_running "$node" && { echo "$node is already running"; return 0; }
+  step "Starting $node"; launch_proc "$node"
+  local port=""
+  case "$node" in
+    orderer*) port="$(var "ORDERER_PORT_$node")" ;;
+    peer0.*) port="$(var "PEER_PORT_${node#peer0.}")" ;;
+    ca-*) port="$(var "CA_PORT_${node#ca-}")" ;;
+  esac
+  [ -z "$port" ] || wait_port "$node" "$port" 30
+  ok
+}
+
+source "$HERE/lib/deploy.sh"
+source "$HERE/lib/addorg.sh"
+
+case "$COMMAND" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  logs) cmd_logs ;;
+  stop-node) cmd_stop_node ;;
+  start-node) cmd_start_node ;;
+  deploy) cmd_deploy ;;
+  addorg) cmd_addorg ;;
+esac
