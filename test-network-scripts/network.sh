@@ -361,6 +361,11 @@ cmd_up() {
   bash "$HERE/install-fabric.sh" --check >/dev/null 2>&1 || bash "$HERE/install-fabric.sh" || die "could not install the Fabric programs"
   command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
   ok
+  if [ ! -d "$GOVLEDGER_ROOT/node_modules/fabric-shim" ]; then
+    step "Installing npm packages (npm ci)"
+    (cd "$GOVLEDGER_ROOT" && npm ci --no-audit --no-fund > "$FABRIC_BIN/.logs/npm-ci.log" 2>&1) || die "npm ci failed" "$FABRIC_BIN/.logs/npm-ci.log"
+    ok
+  fi
   mkdir -p "$STATE"
   printf 'PORT_BASE=%s\nCONSENSUS=%s\n' "$PORT_BASE" "$CONSENSUS" > "$STATE/network.env"
   load_settings
@@ -401,9 +406,18 @@ cmd_up() {
     -outputBlock "$STATE/channel/genesis.block" -channelID "$CHANNEL"
   local admin_tls="$STATE/orgs/$ORDERER_ORG/admin/tls"
   for o in "${ORDERERS[@]}"; do
-    run "$STATE/logs/channel.log" osnadmin channel join --channelID "$CHANNEL" --config-block "$STATE/channel/genesis.block" \
+    # osnadmin exits 0 even when the orderer refuses: read the HTTP status it prints
+    local out
+    out="$(osnadmin channel join --channelID "$CHANNEL" --config-block "$STATE/channel/genesis.block" \
       -o "127.0.0.1:$(var "ORDERER_ADMIN_PORT_$o")" --ca-file "$ORDERER_CA" \
-      --client-cert "$admin_tls/server.crt" --client-key "$admin_tls/server.key"
+      --client-cert "$admin_tls/server.crt" --client-key "$admin_tls/server.key" 2>&1)" || true
+    printf '\n$ osnadmin channel join (%s)\n%s\n' "$o" "$out" >> "$STATE/logs/channel.log"
+    if ! grep -q '^Status: 201' <<< "$out"; then
+      if grep -q 'failed to find a consenter for consensus type: BFT' <<< "$out"; then
+        die "$o cannot run BFT ordering: the pinned Fabric build has no SmartBFT consenter (see README, Fabric version); use --consensus raft"
+      fi
+      die "$o refused to join $CHANNEL" "$STATE/logs/channel.log"
+    fi
   done
   ok
 

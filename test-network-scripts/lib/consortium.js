@@ -45,13 +45,19 @@ function shell(base, consensus) {
   lines.push(`ORDERER_ORG=${q(consortium.ordererOrg.name)}`);
   lines.push(`ORDERER_MSP=${q(consortium.ordererOrg.mspId)}`);
   lines.push(`CA_PORT_${consortium.ordererOrg.name}=${base + consortium.ordererOrg.caPort}`);
-  lines.push(`CA_OPS_PORT_${consortium.ordererOrg.name}=${base + consortium.ports.caOperationsOffset + consortium.ordererOrg.caPort}`);
+  lines.push(
+    `CA_OPS_PORT_${consortium.ordererOrg.name}=${base + consortium.ports.caOperationsOffset + consortium.ordererOrg.caPort}`,
+  );
   const orderers = [];
   for (let i = 1; i <= ordererCount(consensus); i++) {
     const name = `orderer${i}`;
     orderers.push(name);
     const p = ordererPorts(base, i);
-    lines.push(`ORDERER_PORT_${name}=${p.listen}`, `ORDERER_ADMIN_PORT_${name}=${p.admin}`, `ORDERER_OPS_PORT_${name}=${p.operations}`);
+    lines.push(
+      `ORDERER_PORT_${name}=${p.listen}`,
+      `ORDERER_ADMIN_PORT_${name}=${p.admin}`,
+      `ORDERER_OPS_PORT_${name}=${p.operations}`,
+    );
   }
   lines.push(`ORDERERS=(${orderers.join(' ')})`);
   allPeerOrgs().forEach((o, index) => {
@@ -130,7 +136,12 @@ function configtx(stateDir, base, consensus) {
   const y = [];
   y.push('# Rendered by test-network-scripts/lib/consortium.js from network/consortium.json. Do not edit.');
   y.push('Organizations:');
-  y.push(`  - &${ord.name}`, `    Name: ${ord.mspId}`, `    ID: ${ord.mspId}`, `    MSPDir: ${stateDir}/orgs/${ord.name}/msp`);
+  y.push(
+    `  - &${ord.name}`,
+    `    Name: ${ord.mspId}`,
+    `    ID: ${ord.mspId}`,
+    `    MSPDir: ${stateDir}/orgs/${ord.name}/msp`,
+  );
   y.push('    Policies:');
   y.push('      Readers:', '        Type: Signature', `        Rule: "OR('${ord.mspId}.member')"`);
   y.push('      Writers:', '        Type: Signature', `        Rule: "OR('${ord.mspId}.member')"`);

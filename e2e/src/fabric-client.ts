@@ -1,0 +1,160 @@
+/**
+ * Acting as a demo user on the test network through @hyperledger/fabric-gateway:
+ * the user's certificate and key come from <state>/users/<name>/msp, the
+ * connection goes to the user's own organisation's peer.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'crypto';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { readNetworkInfo, stateDir, type NetworkInfo } from './test-network';
+
+/** A chaincode error as it crosses the wire: {code, status, message}. */
+export interface WireError {
+  code: string;
+  status: number;
+  message: string;
+}
+
+/** A demo user connected to its organisation's peer. */
+export interface UserSession {
+  name: string;
+  mspId: string;
+  /** The user's pseudonymous id, when the user has one (citizens, enterprises). */
+  pid: string | undefined;
+  gateway: Gateway;
+  contract(chaincode: string): Contract;
+  /** Submits a transaction with one JSON argument and decodes its JSON result. */
+  submit<T = unknown>(
+    chaincode: string,
+    fn: string,
+    request: unknown,
+    transient?: Record<string, unknown>,
+  ): Promise<T>;
+  /** Evaluates a query with one JSON argument and decodes its JSON result. */
+  evaluate<T = unknown>(chaincode: string, fn: string, request: unknown): Promise<T>;
+}
+
+const clients = new Map<string, grpc.Client>();
+const sessions: UserSession[] = [];
+
+function grpcClient(info: NetworkInfo, mspId: string): grpc.Client {
+  const cached = clients.get(mspId);
+  if (cached) return cached;
+  const org = info.organisations.find((o) => o.mspId === mspId);
+  if (!org) throw new Error(`organisation ${mspId} is not part of the network`);
+  const credentials = grpc.credentials.createSsl(readFileSync(org.tlsRootCert));
+  const client = new grpc.Client(org.peerEndpoint, credentials, {
+    'grpc.ssl_target_name_override': org.peerHostOverride,
+    'grpc.keepalive_time_ms': 60_000,
+  });
+  clients.set(mspId, client);
+  return client;
+}
+
+/** Reads a demo user's pseudonymous id (undefined when the user has none). */
+export function userPid(name: string): string | undefined {
+  try {
+    return readFileSync(path.join(readNetworkInfo(stateDir()).usersDir, name, 'pid'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Connects as a demo user enrolled by network.sh up. */
+export function actAs(name: string): UserSession {
+  const info = readNetworkInfo(stateDir());
+  const dir = path.join(info.usersDir, name);
+  const mspId = readFileSync(path.join(dir, 'mspid'), 'utf8').trim();
+  const credentials = readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'));
+  const privateKey = createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem')));
+  const gateway = connect({
+    client: grpcClient(info, mspId),
+    identity: { mspId, credentials },
+    signer: signers.newPrivateKeySigner(privateKey),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 10_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+  });
+  const network = gateway.getNetwork(info.channel);
+  const session: UserSession = {
+    name,
+    mspId,
+    pid: userPid(name),
+    gateway,
+    contract: (chaincode) => network.getContract(chaincode),
+    async submit<T>(
+      chaincode: string,
+      fn: string,
+      request: unknown,
+      transient?: Record<string, unknown>,
+    ): Promise<T> {
+      const transientData: Record<string, Uint8Array> = {};
+      for (const [k, v] of Object.entries(transient ?? {})) transientData[k] = Buffer.from(JSON.stringify(v));
+      const bytes = await network
+        .getContract(chaincode)
+        .submit(fn, { arguments: [JSON.stringify(request)], transientData });
+      return decode<T>(bytes);
+    },
+    async evaluate<T>(chaincode: string, fn: string, request: unknown): Promise<T> {
+      const bytes = await network
+        .getContract(chaincode)
+        .evaluate(fn, { arguments: [JSON.stringify(request)] });
+      return decode<T>(bytes);
+    },
+  };
+  sessions.push(session);
+  return session;
+}
+
+function decode<T>(bytes: Uint8Array): T {
+  const text = Buffer.from(bytes).toString('utf8');
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Closes every session and gRPC connection opened by this test file. */
+export function closeAll(): void {
+  for (const s of sessions.splice(0)) s.gateway.close();
+  for (const c of clients.values()) c.close();
+  clients.clear();
+}
+
+/** Extracts the chaincode's {code, status, message} from a Fabric client error. */
+export function wireError(err: unknown): WireError | undefined {
+  const texts: string[] = [];
+  const collect = (e: unknown) => {
+    if (!e || typeof e !== 'object') return;
+    const o = e as { message?: unknown; details?: unknown };
+    if (typeof o.message === 'string') texts.push(o.message);
+    if (Array.isArray(o.details)) for (const d of o.details) collect(d);
+  };
+  collect(err);
+  for (const text of texts) {
+    const start = text.indexOf('{"code":');
+    if (start < 0) continue;
+    for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
+      try {
+        const v = JSON.parse(text.slice(start, end + 1)) as WireError;
+        if (typeof v.code === 'string' && typeof v.status === 'number') return v;
+      } catch {
+        // keep shrinking
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Awaits a promise that must fail with a chaincode error, and returns that error. */
+export async function refused(promise: Promise<unknown>): Promise<WireError> {
+  try {
+    await promise;
+  } catch (err) {
+    const wire = wireError(err);
+    if (wire) return wire;
+    throw err;
+  }
+  throw new Error('expected the transaction to be refused, but it succeeded');
+}

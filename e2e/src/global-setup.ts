@@ -1,0 +1,42 @@
+/**
+ * Jest global set-up: a fresh network on free ports with every chaincode deployed,
+ * unless E2E_STATE_DIR names a network that is already running (then it is used
+ * as it is and left running).
+ */
+import { mkdtempSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { findFreePortBase, networkSh } from './test-network';
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.E2E_STATE_DIR) {
+    process.env.E2E_OWN_NETWORK = '';
+    console.log(`\nusing the running network in ${process.env.E2E_STATE_DIR}`);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'govledger-e2e-'));
+  process.env.E2E_STATE_DIR = dir;
+  process.env.E2E_OWN_NETWORK = '1';
+  const base = await findFreePortBase();
+  console.log(`\nbringing up a test network in ${dir} on ports ${base}+`);
+  const down = () => {
+    try {
+      networkSh(['down', '--state-dir', dir]);
+    } catch (err) {
+      console.error(`could not tear the network down: ${(err as Error).message}`);
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    down();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    networkSh(['up', '--state-dir', dir, '--port-base', String(base)]);
+    networkSh(['deploy', 'all', '--state-dir', dir]);
+  } catch (err) {
+    down();
+    throw err;
+  }
+}

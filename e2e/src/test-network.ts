@@ -1,0 +1,85 @@
+/**
+ * The end-to-end harness: brings a real network up on free ports in its own state
+ * folder, deploys every chaincode, and tears it down again, even when a test or
+ * the set-up itself fails.
+ */
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import { createServer } from 'net';
+import path from 'path';
+
+/** The project root. */
+export const ROOT = path.resolve(__dirname, '..', '..');
+const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
+
+/** How many consecutive ports a network uses from its base (network/consortium.json). */
+export const PORT_SPAN = 110;
+
+/** Connection facts a running network writes to <state>/network.json. */
+export interface NetworkInfo {
+  channel: string;
+  consensus: string;
+  portBase: number;
+  gatewayPort: number;
+  orderers: { name: string; endpoint: string }[];
+  organisations: {
+    name: string;
+    mspId: string;
+    label: string;
+    peerEndpoint: string;
+    peerHostOverride: string;
+    tlsRootCert: string;
+    caUrl: string;
+    caTlsCert: string;
+    adminMsp: string;
+  }[];
+  usersDir: string;
+}
+
+/** Runs network.sh with the given arguments, streaming its progress; throws when it fails. */
+export function networkSh(args: string[], options: { quiet?: boolean } = {}): string {
+  const result = spawnSync('bash', [NETWORK_SH, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    timeout: 15 * 60 * 1000,
+  });
+  if (result.status !== 0) {
+    const detail = options.quiet ? `\n${result.stdout ?? ''}${result.stderr ?? ''}` : '';
+    throw new Error(`network.sh ${args.join(' ')} failed with exit code ${result.status}${detail}`);
+  }
+  return result.stdout ?? '';
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Finds a port base whose whole span is free on 127.0.0.1. */
+export async function findFreePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * 400) * 100;
+    let free = true;
+    for (let p = base; p < base + PORT_SPAN && free; p++) free = await portFree(p);
+    if (free) return base;
+  }
+  throw new Error('no free port range of 110 ports found between 20000 and 60000');
+}
+
+/** Reads the connection facts of the network in a state folder. */
+export function readNetworkInfo(stateDir: string): NetworkInfo {
+  const file = path.join(stateDir, 'network.json');
+  if (!existsSync(file)) throw new Error(`no network.json in ${stateDir}: is the network up?`);
+  return JSON.parse(readFileSync(file, 'utf8')) as NetworkInfo;
+}
+
+/** The state folder of the network the tests run against (set by the global set-up). */
+export function stateDir(): string {
+  const dir = process.env.E2E_STATE_DIR;
+  if (!dir) throw new Error('E2E_STATE_DIR is not set: run the tests with npm run test:e2e');
+  return dir;
+}
