@@ -10,7 +10,10 @@ module.exports = {
   // (Plain Node >= 20.19 loads it with require(); Jest's module loader does not.)
   transform: {
     '^.+\\.ts$': 'ts-jest',
-    '^.+/@cloudflare/blindrsa-ts/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }],
+    '^.+/@cloudflare/blindrsa-ts/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, isolatedModules: true },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@cloudflare/blindrsa-ts/)'],
 };

@@ -1,0 +1,162 @@
+/**
+ * The election authority's RSA key and the blind-signed tokens of secret
+ * elections (RFC 9474 RSABSSA, verified with @cloudflare/blindrsa-ts).
+ *
+ * The ledger holds only the public key. A token is a message the voter made
+ * themselves, bound to one election:
+ *
+ *   message  = UTF-8 "GOVLEDGER-EVOTE-1|<electionId>|<nonce: 64 lower-case hex>"
+ *   prepared = prepare(message)   (32 random bytes || message for the Randomized
+ *                                  variants, the message itself for Deterministic)
+ *
+ * The ballot carries `prepared` (the token) and the finalized signature on it;
+ * the receipt is SHA-256(prepared) in lower-case hex. Verification is plain
+ * RSA-PSS (SHA-384, MGF1-SHA-384, salt 48 or 0 bytes) and deterministic.
+ */
+import { createPublicKey, webcrypto, type KeyObject } from 'crypto';
+import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
+import { ChaincodeError, sha256Hex } from '@govledger/chaincode-common';
+import { EVotingError, refuse } from './errors';
+import type { AuthorityKey } from './model';
+import { Limits, type BlindRsaVariant } from './schemas';
+
+// The library uses the global WebCrypto object (`crypto.subtle`). Node 20 provides
+// it; should a runtime lack it, install Node's implementation.
+if ((globalThis as { crypto?: unknown }).crypto === undefined) {
+  Object.defineProperty(globalThis, 'crypto', { value: webcrypto, configurable: true, writable: true });
+}
+
+function subtle(): webcrypto.SubtleCrypto {
+  return (globalThis as unknown as { crypto: webcrypto.Crypto }).crypto.subtle;
+}
+
+/** Domain tag that starts every token message. */
+export const TOKEN_DOMAIN = 'GOVLEDGER-EVOTE-1';
+
+/** The token message a voter makes for an election: `GOVLEDGER-EVOTE-1|<electionId>|<nonceHex>`. */
+export function tokenMessage(electionId: string, nonceHex: string): string {
+  return `${TOKEN_DOMAIN}|${electionId}|${nonceHex}`;
+}
+
+/** Bytes that prepare() puts in front of the message: 32 for the Randomized variants, 0 otherwise. */
+export function preparePrefixLength(variant: BlindRsaVariant): number {
+  return variant.endsWith('-Randomized') ? 32 : 0;
+}
+
+/** True when the prepared token is a well-formed token message for this election. */
+export function tokenIsBound(variant: BlindRsaVariant, token: Uint8Array, electionId: string): boolean {
+  const prefixLength = preparePrefixLength(variant);
+  if (token.length <= prefixLength) return false;
+  const message = Buffer.from(token.subarray(prefixLength)).toString('utf8');
+  const head = `${TOKEN_DOMAIN}|${electionId}|`;
+  return message.startsWith(head) && /^[0-9a-f]{64}$/.test(message.slice(head.length));
+}
+
+/** The voter's receipt for a token: SHA-256 of the prepared token bytes, lower-case hex. */
+export function receiptOf(token: Uint8Array): string {
+  return sha256Hex(token);
+}
+
+/** Decodes canonical unpadded base64url, or returns undefined. */
+export function decodeBase64url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? new Uint8Array(bytes) : undefined;
+}
+
+/** The public key as given in CreateElection. */
+export type PublicKeyInput =
+  { format: 'spki-pem'; pem: string } | { format: 'jwk'; jwk: { kty: 'RSA'; n: string; e: string } };
+
+const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----$/;
+
+function badKey(reason: string): ChaincodeError {
+  return refuse(EVotingError.InvalidPublicKey, reason);
+}
+
+/**
+ * Parses and checks the authority public key (RSA, 2048-4096 bits, e = 65537,
+ * importable by WebCrypto as RSA-PSS/SHA-384) and normalises it for the ledger.
+ * A private key in any form is refused.
+ */
+export async function parseAuthorityKey(
+  variant: BlindRsaVariant,
+  input: PublicKeyInput,
+): Promise<AuthorityKey> {
+  let key: KeyObject;
+  try {
+    if (input.format === 'spki-pem') {
+      const pem = input.pem.trim();
+      if (!PEM_PUBLIC_KEY.test(pem)) throw badKey('pem must be one SPKI "-----BEGIN PUBLIC KEY-----" block');
+      key = createPublicKey({ key: pem, format: 'pem' });
+    } else {
+      key = createPublicKey({ key: { kty: 'RSA', n: input.jwk.n, e: input.jwk.e }, format: 'jwk' });
+    }
+  } catch (err) {
+    if (err instanceof ChaincodeError) throw err;
+    throw badKey('the public key cannot be parsed');
+  }
+  if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') {
+    throw badKey(
+      `the key must be an RSA public key (rsaEncryption); got ${key.asymmetricKeyType ?? key.type}`,
+    );
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < Limits.minModulusBits || bits > Limits.maxModulusBits) {
+    throw badKey(`the modulus must have ${Limits.minModulusBits}-${Limits.maxModulusBits} bits; has ${bits}`);
+  }
+  if (key.asymmetricKeyDetails?.publicExponent !== 65537n) {
+    throw badKey('the public exponent must be 65537');
+  }
+  const exported = key.export({ format: 'jwk' });
+  if (typeof exported.n !== 'string' || typeof exported.e !== 'string') throw badKey('the key has no n or e');
+  const der = key.export({ type: 'spki', format: 'der' });
+  const authority: AuthorityKey = {
+    variant,
+    publicKeyPem: String(key.export({ type: 'spki', format: 'pem' })),
+    jwk: { kty: 'RSA', n: exported.n, e: exported.e },
+    fingerprint: sha256Hex(der),
+    modulusBits: bits,
+  };
+  try {
+    await verifyKey(authority);
+  } catch {
+    throw badKey('WebCrypto refuses the key for RSA-PSS with SHA-384');
+  }
+  return authority;
+}
+
+const keyCache = new Map<string, Promise<webcrypto.CryptoKey>>();
+const KEY_CACHE_SIZE = 64;
+
+/** The WebCrypto verification key of an authority (memoised by fingerprint: a pure function of the key). */
+function verifyKey(authority: AuthorityKey): Promise<webcrypto.CryptoKey> {
+  const cached = keyCache.get(authority.fingerprint);
+  if (cached) return cached;
+  const imported = subtle().importKey('jwk', authority.jwk, { name: 'RSA-PSS', hash: 'SHA-384' }, false, [
+    'verify',
+  ]);
+  if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+  keyCache.set(authority.fingerprint, imported);
+  imported.catch(() => keyCache.delete(authority.fingerprint));
+  return imported;
+}
+
+/**
+ * Verifies the finalized blind signature on a prepared token against the
+ * election's authority key, with the election's RSABSSA variant. Never throws
+ * for a bad signature: returns false.
+ */
+export async function verifyTokenSignature(
+  authority: AuthorityKey,
+  token: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (signature.length !== Math.ceil(authority.modulusBits / 8)) return false;
+  try {
+    const suite = getSuiteByName(BlindRSA, authority.variant);
+    return await suite.verify(await verifyKey(authority), signature, token);
+  } catch {
+    return false;
+  }
+}

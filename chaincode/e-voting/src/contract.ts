@@ -1,0 +1,127 @@
+/**
+ * The e-voting Contract: a thin layer that parses each transaction's single
+ * JSON argument with its schema, calls the rule in its domain file and returns
+ * deterministic JSON. The rules live in election.ts, roll.ts, ballot.ts and
+ * tally.ts; the wire contract is described in README.md.
+ */
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { parseArg, stableStringify } from '@govledger/chaincode-common';
+import { castBallot, castSecretBallot, getReceipt, listBallots, requestToken, voterStatus } from './ballot';
+import { createElection, getElection, listElections } from './election';
+import { registerVoters } from './roll';
+import {
+  CastBallotSchema,
+  CastSecretBallotSchema,
+  CreateElectionSchema,
+  ElectionRefSchema,
+  ListBallotsSchema,
+  ListElectionsSchema,
+  ReceiptSchema,
+  RegisterVotersSchema,
+  TallyElectionSchema,
+  VerifyTallySchema,
+  VoterStatusSchema,
+} from './schemas';
+import { getTally, tallyElection, verifyTally } from './tally';
+
+/** Elections with a roll, open or secret (blind-signed) ballots and a tally anyone can recount. */
+@Info({
+  title: 'EVotingContract',
+  description: 'GovLedger e-voting: elections, roll, open and secret ballots, tally and recount',
+})
+export class EVotingContract extends Contract {
+  constructor() {
+    super('e-voting');
+  }
+
+  /** Creates an election (role election-admin). */
+  @Transaction()
+  @Returns('string')
+  async CreateElection(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await createElection(ctx, parseArg(CreateElectionSchema, request)));
+  }
+
+  /** Puts a batch of pseudonymous ids on the roll (election-admin of the organising org, before opening). */
+  @Transaction()
+  @Returns('string')
+  async RegisterVoters(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await registerVoters(ctx, parseArg(RegisterVotersSchema, request)));
+  }
+
+  /** Records that the calling eligible voter gets their one blind-signed token (secret mode). */
+  @Transaction()
+  @Returns('string')
+  async RequestToken(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await requestToken(ctx, parseArg(ElectionRefSchema, request)));
+  }
+
+  /** Casts the calling voter's ballot (open mode). */
+  @Transaction()
+  @Returns('string')
+  async CastBallot(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await castBallot(ctx, parseArg(CastBallotSchema, request)));
+  }
+
+  /** Casts a ballot carrying a blind-signed token (secret mode, role ballot-box). */
+  @Transaction()
+  @Returns('string')
+  async CastSecretBallot(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await castSecretBallot(ctx, parseArg(CastSecretBallotSchema, request)));
+  }
+
+  /** Counts the next batch of ballots after closing; the last step stores the result (anyone). */
+  @Transaction()
+  @Returns('string')
+  async TallyElection(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await tallyElection(ctx, parseArg(TallyElectionSchema, request)));
+  }
+
+  /** Recounts from the ballots and confirms or contradicts the stored result (query, anyone). */
+  @Transaction(false)
+  @Returns('string')
+  async VerifyTally(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await verifyTally(ctx, parseArg(VerifyTallySchema, request)));
+  }
+
+  /** An election, its phase, roll size and tally status (query). */
+  @Transaction(false)
+  @Returns('string')
+  async GetElection(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await getElection(ctx, parseArg(ElectionRefSchema, request).electionId));
+  }
+
+  /** One page of elections (query). */
+  @Transaction(false)
+  @Returns('string')
+  async ListElections(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await listElections(ctx, parseArg(ListElectionsSchema, request)));
+  }
+
+  /** Roll, token and ballot status of one pid (query). */
+  @Transaction(false)
+  @Returns('string')
+  async GetVoterStatus(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await voterStatus(ctx, parseArg(VoterStatusSchema, request)));
+  }
+
+  /** The ballot recorded under a receipt (query). */
+  @Transaction(false)
+  @Returns('string')
+  async GetReceipt(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await getReceipt(ctx, parseArg(ReceiptSchema, request)));
+  }
+
+  /** One page of an election's ballots (query). */
+  @Transaction(false)
+  @Returns('string')
+  async ListBallots(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await listBallots(ctx, parseArg(ListBallotsSchema, request)));
+  }
+
+  /** The tally record, counting or final (query). */
+  @Transaction(false)
+  @Returns('string')
+  async GetTally(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await getTally(ctx, parseArg(ElectionRefSchema, request).electionId));
+  }
+}

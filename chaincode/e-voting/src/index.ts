@@ -1,0 +1,17 @@
+/**
+ * @govledger/e-voting: elections, the roll, open and secret (RFC 9474 blind
+ * signature) ballots, and a tally anyone can recount.
+ */
+import { EVotingContract } from './contract';
+
+/** The chaincode's contracts: exactly one, the default. */
+export const contracts = [EVotingContract];
+
+export { EVotingContract };
+export * from './errors';
+export * from './schemas';
+export * from './model';
+export { TOKEN_DOMAIN, tokenMessage, preparePrefixLength, receiptOf, tokenIsBound } from './authority';
+export { computeOutcome, digestSeed, chainDigest } from './tally';
+export { YES_NO_ABSTAIN, ELECTION_ADMIN } from './election';
+export { BALLOT_BOX } from './ballot';

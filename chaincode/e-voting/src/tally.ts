@@ -1,0 +1,336 @@
+/**
+ * Close and tally. After the closing time anyone counts the ballots, in key
+ * order, in bounded steps: each TallyElection reads at most `maxBallots` ballots
+ * from the cursor left by the previous step (a bounded range read, never a
+ * paginated one, since this is a write), and the step that reaches the end
+ * computes and stores turnout, quorum, counts and the result. VerifyTally
+ * recounts everything from the ballots and confirms or contradicts it.
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  emitEvent,
+  fromBytes,
+  readJson,
+  sha256Hex,
+  stableStringify,
+  txTimeIso,
+  txTimeMs,
+  writeJson,
+} from '@govledger/chaincode-common';
+import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
+import { loadElection, phaseAt, validateChoices } from './election';
+import { EVotingError, refuse } from './errors';
+import { ballotKey, ballotRange, tallyKey, voterKey } from './keys';
+import type { BallotRecord, ElectionRecord, OptionCount, TallyOutcome, TallyRecord } from './model';
+import { rollSize } from './roll';
+import { Limits, type TallyElectionRequest, type VerifyTallyRequest } from './schemas';
+
+/** The first link of a tally's hash chain. */
+export function digestSeed(electionId: string): string {
+  return sha256Hex(`GOVLEDGER-EVOTE-TALLY-1|${electionId}`);
+}
+
+/** The next link: sha256(previous | receipt | choices joined by ","). */
+export function chainDigest(previous: string, ballot: BallotRecord): string {
+  return sha256Hex(`${previous}|${ballot.receipt}|${ballot.choices.join(',')}`);
+}
+
+/** A ballot with its key. */
+interface BallotEntry {
+  key: string;
+  value: BallotRecord;
+}
+
+/**
+ * Reads an election's ballots in key order, starting after `cursor` ('' for the
+ * start), at most `max`; `more` tells whether ballots remain after them.
+ */
+export async function scanBallots(
+  ctx: Context,
+  electionId: string,
+  cursor: string,
+  max: number,
+): Promise<{ entries: BallotEntry[]; more: boolean }> {
+  const range = ballotRange(electionId);
+  const iterator = await ctx.stub.getStateByRange(cursor || range.start, range.end);
+  const entries: BallotEntry[] = [];
+  let more = false;
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      if (r.value.key === cursor) continue;
+      if (entries.length >= max) {
+        more = true;
+        break;
+      }
+      entries.push({ key: r.value.key, value: fromBytes<BallotRecord>(r.value.value) });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { entries, more };
+}
+
+/** ceil(a / b) for non-negative integers, without fractions. */
+function ceilDiv(a: number, b: number): number {
+  const rest = a % b;
+  return (a - rest) / b + (rest === 0 ? 0 : 1);
+}
+
+/**
+ * The result from the counts, with integer arithmetic only:
+ * - quorum: none; count (turnout >= minBallots); perMilleOfRoll (turnout >= ceil(perMille * roll / 1000));
+ * - yesNoAbstain: passes when yes * 1000 > threshold * (yes + no); abstentions count only for turnout;
+ * - single: the unique option with most votes wins when votes * 1000 > threshold * turnout; a tie for
+ *   first place wins nothing;
+ * - multi (up to k of n): options with votes * 1000 > threshold * turnout qualify; the k with most votes
+ *   win; a tie at the k-th place excludes the tied options;
+ * - without quorum nothing wins; passed = at least one winner.
+ */
+export function computeOutcome(
+  election: ElectionRecord,
+  partial: Readonly<Record<string, number>>,
+  turnout: number,
+  roll: number | null,
+): TallyOutcome {
+  const p = election.passThresholdPerMille;
+  const counts: OptionCount[] = election.ballot.options.map((o) => ({
+    option: o.id,
+    votes: partial[o.id] ?? 0,
+  }));
+  const q = election.quorum;
+  const required =
+    q.kind === 'none' ? 0 : q.kind === 'count' ? q.minBallots : ceilDiv(q.perMille * (roll ?? 0), 1000);
+  const quorum = { kind: q.kind, required, met: turnout >= required };
+  const base: TallyOutcome = {
+    turnout,
+    rollSize: roll,
+    quorum,
+    counts,
+    winners: [],
+    tie: false,
+    passed: false,
+  };
+  if (!quorum.met) return base;
+  const votesOf = (id: string) => partial[id] ?? 0;
+  let winners: string[] = [];
+  let tie = false;
+  if (election.ballot.kind === 'yesNoAbstain') {
+    const yes = votesOf('yes');
+    const no = votesOf('no');
+    if (yes * 1000 > p * (yes + no)) winners = ['yes'];
+  } else {
+    // by votes, most first; equal votes keep the election's option order
+    const ranked = [...counts].sort((a, b) => b.votes - a.votes);
+    const qualified = ranked.filter((c) => c.votes > 0 && c.votes * 1000 > p * turnout);
+    const seats = election.ballot.maxChoices;
+    if (election.ballot.kind === 'single') {
+      const top = ranked[0]?.votes ?? 0;
+      tie = top > 0 && ranked.filter((c) => c.votes === top).length > 1;
+      if (!tie && qualified.length > 0) winners = [(qualified[0] as OptionCount).option];
+    } else if (qualified.length <= seats) {
+      winners = qualified.map((c) => c.option);
+    } else {
+      const last = (qualified[seats - 1] as OptionCount).votes;
+      tie = (qualified[seats] as OptionCount).votes === last;
+      winners = qualified.filter((c, i) => i < seats && (!tie || c.votes > last)).map((c) => c.option);
+    }
+  }
+  return { ...base, winners, tie, passed: winners.length > 0 };
+}
+
+/**
+ * TallyElection: one counting step (anyone, after closesAt). Refuses before the
+ * closing time (ELECTION_NOT_CLOSED) and once final (ALREADY_TALLIED). Returns
+ * the tally record: status "counting" (call again) or "final" with the result.
+ */
+export async function tallyElection(ctx: Context, req: TallyElectionRequest): Promise<TallyRecord> {
+  const election = await loadElection(ctx, req.electionId);
+  if (phaseAt(election, txTimeMs(ctx)) !== 'closed') {
+    throw refuse(EVotingError.ElectionNotClosed, `election ${req.electionId} closes at ${election.closesAt}`);
+  }
+  const key = tallyKey(ctx, req.electionId);
+  const existing = await readJson<TallyRecord>(ctx, key);
+  if (existing?.status === 'final') {
+    throw refuse(
+      EVotingError.AlreadyTallied,
+      `election ${req.electionId} was tallied at ${existing.talliedAt}`,
+    );
+  }
+  const tally: TallyRecord = existing ?? {
+    docType: 'tally',
+    electionId: req.electionId,
+    status: 'counting',
+    counted: 0,
+    partial: Object.fromEntries(election.ballot.options.map((o) => [o.id, 0])),
+    cursor: '',
+    digest: digestSeed(req.electionId),
+    steps: 0,
+    startedAt: txTimeIso(ctx),
+  };
+  const { entries, more } = await scanBallots(ctx, req.electionId, tally.cursor, req.maxBallots);
+  for (const { key: k, value: ballot } of entries) {
+    for (const choice of ballot.choices) tally.partial[choice] = (tally.partial[choice] ?? 0) + 1;
+    tally.counted += 1;
+    tally.digest = chainDigest(tally.digest, ballot);
+    tally.cursor = k;
+  }
+  tally.steps += 1;
+  if (more) {
+    await writeJson(ctx, key, tally);
+    emitEvent(ctx, 'TallyProgressed', {
+      electionId: req.electionId,
+      counted: tally.counted,
+      steps: tally.steps,
+    });
+    return tally;
+  }
+  const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, req.electionId) : null;
+  const result = computeOutcome(election, tally.partial, tally.counted, roll);
+  const final: TallyRecord = {
+    ...tally,
+    status: 'final',
+    result,
+    talliedAt: txTimeIso(ctx),
+    finalTxId: ctx.stub.getTxID(),
+  };
+  await writeJson(ctx, key, final);
+  emitEvent(ctx, 'ElectionTallied', {
+    electionId: req.electionId,
+    turnout: result.turnout,
+    quorumMet: result.quorum.met,
+    passed: result.passed,
+    winners: result.winners,
+    counts: result.counts,
+    digest: final.digest,
+  });
+  return final;
+}
+
+/** GetTally: the tally record (counting or final), or TALLY_NOT_FOUND. */
+export async function getTally(ctx: Context, electionId: string): Promise<TallyRecord> {
+  await loadElection(ctx, electionId);
+  const tally = await readJson<TallyRecord>(ctx, tallyKey(ctx, electionId));
+  if (!tally) throw refuse(EVotingError.TallyNotFound, `election ${electionId} has no tally yet`);
+  return tally;
+}
+
+/** A ballot VerifyTally found invalid. */
+export interface InvalidBallot {
+  receipt: string;
+  reason: string;
+}
+
+/** What VerifyTally recounted. */
+export interface Recount extends TallyOutcome {
+  digest: string;
+}
+
+/** VerifyTally result. */
+export interface VerifyTallyResult {
+  electionId: string;
+  /** True when the recount equals the stored result in every field and no ballot is invalid. */
+  confirmed: boolean;
+  /** Names of the fields where stored and recount differ. */
+  mismatches: string[];
+  stored: Recount;
+  recount: Recount;
+  /** How many ballots failed the checks, and the first 100 of them. */
+  invalidBallotCount: number;
+  invalidBallots: InvalidBallot[];
+}
+
+async function ballotProblem(
+  ctx: Context,
+  election: ElectionRecord,
+  entry: BallotEntry,
+): Promise<string | undefined> {
+  const ballot = entry.value;
+  if (
+    ballot.electionId !== election.electionId ||
+    entry.key !== ballotKey(election.electionId, ballot.receipt)
+  ) {
+    return 'stored under the wrong key';
+  }
+  try {
+    const canonical = validateChoices(election.ballot, ballot.choices);
+    if (ballot.choices.length === 0 || canonical.join(',') !== ballot.choices.join(','))
+      return 'choices not canonical';
+  } catch {
+    return 'invalid choices';
+  }
+  const mode = election.mode;
+  if (mode.kind === 'secret') {
+    const token = ballot.token === undefined ? undefined : decodeBase64url(ballot.token);
+    const signature = ballot.signature === undefined ? undefined : decodeBase64url(ballot.signature);
+    if (!token || !tokenIsBound(mode.authority.variant, token, election.electionId)) return 'token not bound';
+    if (receiptOf(token) !== ballot.receipt) return 'receipt is not the token hash';
+    if (!signature || !(await verifyTokenSignature(mode.authority, token, signature))) return 'bad signature';
+  } else if (election.eligibility.kind === 'roll') {
+    const onRoll = await readJson(ctx, voterKey(ctx, election.electionId, ballot.receipt));
+    if (onRoll === undefined) return 'voter not on the roll';
+  }
+  return undefined;
+}
+
+/**
+ * VerifyTally (query, anyone): recounts all ballots of the election from the
+ * ledger, optionally re-checking each one, and compares with the stored final
+ * result. Refuses without a tally (TALLY_NOT_FOUND) or with one still counting
+ * (TALLY_INCOMPLETE).
+ */
+export async function verifyTally(ctx: Context, req: VerifyTallyRequest): Promise<VerifyTallyResult> {
+  const election = await loadElection(ctx, req.electionId);
+  const tally = await readJson<TallyRecord>(ctx, tallyKey(ctx, req.electionId));
+  if (!tally) throw refuse(EVotingError.TallyNotFound, `election ${req.electionId} has no tally yet`);
+  if (tally.status !== 'final' || !tally.result) {
+    throw refuse(EVotingError.TallyIncomplete, `the tally of ${req.electionId} is still counting`);
+  }
+  const partial: Record<string, number> = {};
+  let turnout = 0;
+  let digest = digestSeed(req.electionId);
+  let cursor = '';
+  let invalidBallotCount = 0;
+  const invalidBallots: InvalidBallot[] = [];
+  for (;;) {
+    const { entries, more } = await scanBallots(ctx, req.electionId, cursor, Limits.maxTallyBatch);
+    for (const entry of entries) {
+      const ballot = entry.value;
+      for (const choice of ballot.choices) partial[choice] = (partial[choice] ?? 0) + 1;
+      turnout += 1;
+      digest = chainDigest(digest, ballot);
+      cursor = entry.key;
+      const problem = req.checkBallots ? await ballotProblem(ctx, election, entry) : undefined;
+      if (problem !== undefined) {
+        invalidBallotCount += 1;
+        if (invalidBallots.length < 100) invalidBallots.push({ receipt: ballot.receipt, reason: problem });
+      }
+    }
+    if (!more) break;
+  }
+  const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, req.electionId) : null;
+  const recount: Recount = { ...computeOutcome(election, partial, turnout, roll), digest };
+  const stored: Recount = { ...tally.result, digest: tally.digest };
+  const fields: (keyof Recount)[] = [
+    'turnout',
+    'rollSize',
+    'quorum',
+    'counts',
+    'winners',
+    'tie',
+    'passed',
+    'digest',
+  ];
+  const mismatches = fields.filter((f) => stableStringify(stored[f]) !== stableStringify(recount[f]));
+  // counts of choices that are not options of the election show up as a mismatch too
+  const foreign = Object.keys(partial).filter((c) => !election.ballot.options.some((o) => o.id === c));
+  if (foreign.length > 0 && !mismatches.includes('counts')) mismatches.push('counts');
+  return {
+    electionId: req.electionId,
+    confirmed: mismatches.length === 0 && invalidBallotCount === 0,
+    mismatches,
+    stored,
+    recount,
+    invalidBallotCount,
+    invalidBallots,
+  };
+}
