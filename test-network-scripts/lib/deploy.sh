@@ -103,7 +103,6 @@ deploy_one() {
   local cc="$1" t0 org
   t0=$(date +%s%N)
   step "Deploying $cc: building"
-  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/common"
   run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/$cc"
   local version label committed_version committed_seq seq
   version="$(cc_version "$cc")"
@@ -173,6 +172,9 @@ cmd_deploy() {
   : > "$STATE/logs/deploy.log"
   trap cleanup_failed_start EXIT
   local t0; t0=$(date +%s%N)
+  step "Building chaincode/common"
+  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/common"
+  ok
   for cc in "${names[@]}"; do deploy_one "$cc"; done
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   trap - EXIT

@@ -1,0 +1,273 @@
+/**
+ * e-voting on the real network (issue 6): an open roll-call vote and a secret
+ * election with RSA blind signatures, voters from both cities, a double vote
+ * refused, the tally run by City B and verified by City A, and voters finding
+ * their ballots by receipt.
+ */
+import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { createHash, randomBytes, webcrypto } from 'crypto';
+import { inMs, waitUntil } from '../src/clock';
+import { actAs, closeAll, refused, type UserSession } from '../src/fabric-client';
+
+type Key = webcrypto.CryptoKey;
+const suite = RSABSSA.SHA384.PSS.Randomized();
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+const run = Date.now().toString(36);
+
+const OPEN_ID = `E-OPEN-${run}`;
+const SECRET_ID = `E-SECRET-${run}`;
+const voters = ['citizen-a1', 'citizen-a2', 'citizen-b1', 'citizen-b2'];
+
+let opensAt: string;
+let closesAt: string;
+let authority: { publicKey: Key; privateKey: Key };
+const session: Record<string, UserSession> = {};
+
+interface TallyRecord {
+  status: 'counting' | 'final';
+  result?: {
+    turnout: number;
+    rollSize: number | null;
+    quorum: { met: boolean };
+    counts: { option: string; votes: number }[];
+    winners: string[];
+    passed: boolean;
+  };
+}
+
+async function tallyToTheEnd(who: UserSession, electionId: string): Promise<TallyRecord> {
+  for (let i = 0; i < 10; i++) {
+    const t = await who.submit<TallyRecord>('e-voting', 'TallyElection', { electionId });
+    if (t.status === 'final') return t;
+  }
+  throw new Error('tally did not finish in 10 steps');
+}
+
+/** The voter's app and the organiser's gateway: token bound to the election, blinded, signed, finalized. */
+async function obtainToken(voter: UserSession, electionId: string) {
+  const message = new TextEncoder().encode(
+    `GOVLEDGER-EVOTE-1|${electionId}|${randomBytes(32).toString('hex')}`,
+  );
+  const prepared = suite.prepare(message);
+  const { blindedMsg, inv } = await suite.blind(authority.publicKey, prepared);
+  // the gateway signs only after the voter's RequestToken has committed
+  const request = await voter.submit<{ pid: string }>('e-voting', 'RequestToken', { electionId });
+  expect(request.pid).toBe(voter.pid);
+  const blindSig = await suite.blindSign(authority.privateKey, blindedMsg);
+  const signature = await suite.finalize(authority.publicKey, prepared, blindSig, inv);
+  return {
+    token: b64url(prepared),
+    signature: b64url(signature),
+    receipt: createHash('sha256').update(prepared).digest('hex'),
+  };
+}
+
+beforeAll(async () => {
+  for (const name of [
+    ...voters,
+    'election-admin-a',
+    'election-admin-b',
+    'ballot-box-a',
+    'ballot-box-b',
+    'enterprise-b1',
+  ]) {
+    session[name] = actAs(name);
+  }
+  authority = (await suite.generateKey({
+    publicExponent: Uint8Array.from([1, 0, 1]),
+    modulusLength: 2048,
+  })) as {
+    publicKey: Key;
+    privateKey: Key;
+  };
+}, 60_000);
+
+afterAll(() => closeAll());
+
+describe('an open vote and a secret election, voters from both cities', () => {
+  const tokens: Record<string, { token: string; signature: string; receipt: string }> = {};
+
+  it('creates both elections and registers the roll before voting opens', async () => {
+    opensAt = inMs(25_000);
+    closesAt = inMs(55_000);
+    const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', authority.publicKey));
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+    const admin = session['election-admin-a'];
+    const common = {
+      opensAt,
+      closesAt,
+      eligibility: { kind: 'roll' },
+      quorum: { kind: 'perMilleOfRoll', perMille: 500 },
+      passThresholdPerMille: 500,
+    };
+    await admin.submit('e-voting', 'CreateElection', {
+      electionId: OPEN_ID,
+      title: 'Riverside park design',
+      ballot: {
+        kind: 'single',
+        options: [
+          { id: 'design-a', label: 'Design A' },
+          { id: 'design-b', label: 'Design B' },
+        ],
+      },
+      mode: { kind: 'open', secondBallot: 'refuse' },
+      ...common,
+    });
+    await admin.submit('e-voting', 'CreateElection', {
+      electionId: SECRET_ID,
+      title: 'Build the new library?',
+      ballot: { kind: 'yesNoAbstain' },
+      mode: {
+        kind: 'secret',
+        authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKey: { format: 'spki-pem', pem } },
+      },
+      ...common,
+    });
+    const pids = voters.map((v) => session[v].pid as string);
+    for (const electionId of [OPEN_ID, SECRET_ID]) {
+      const r = await admin.submit<{ added: number }>('e-voting', 'RegisterVoters', {
+        electionId,
+        batchId: 'roll-1',
+        pids,
+      });
+      expect(r.added).toBe(4);
+    }
+    // City B's organiser may not change City A's roll
+    const err = await refused(
+      session['election-admin-b'].submit('e-voting', 'RegisterVoters', {
+        electionId: OPEN_ID,
+        batchId: 'b',
+        pids,
+      }),
+    );
+    expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it('refuses a ballot before opening and gives eligible voters their tokens', async () => {
+    const early = await refused(
+      session['citizen-a1'].submit('e-voting', 'CastBallot', { electionId: OPEN_ID, choices: ['design-a'] }),
+    );
+    expect(early.code).toBe('VOTING_NOT_OPEN');
+    for (const v of ['citizen-a1', 'citizen-a2', 'citizen-b1'])
+      tokens[v] = await obtainToken(session[v], SECRET_ID);
+    const again = await refused(
+      session['citizen-a1'].submit('e-voting', 'RequestToken', { electionId: SECRET_ID }),
+    );
+    expect(again.code).toBe('TOKEN_ALREADY_ISSUED');
+    const outsider = await refused(
+      session['enterprise-b1'].submit('e-voting', 'RequestToken', { electionId: SECRET_ID }),
+    );
+    expect(outsider.code).toBe('INELIGIBLE_VOTER');
+  });
+
+  it('records one ballot per voter while open and refuses a double vote and a reused token', async () => {
+    await waitUntil(opensAt);
+    const cast = (v: string, choice: string) =>
+      session[v].submit<{ receipt: string }>('e-voting', 'CastBallot', {
+        electionId: OPEN_ID,
+        choices: [choice],
+      });
+    expect((await cast('citizen-a1', 'design-a')).receipt).toBe(session['citizen-a1'].pid);
+    await cast('citizen-a2', 'design-b');
+    await cast('citizen-b1', 'design-b');
+    expect((await refused(cast('citizen-a1', 'design-b'))).code).toBe('ALREADY_VOTED');
+    expect(
+      (
+        await refused(
+          session['enterprise-b1'].submit('e-voting', 'CastBallot', {
+            electionId: OPEN_ID,
+            choices: ['design-a'],
+          }),
+        )
+      ).code,
+    ).toBe('INELIGIBLE_VOTER');
+
+    const box = (who: string, v: string, choice: string) =>
+      session[who].submit<{ receipt: string }>('e-voting', 'CastSecretBallot', {
+        electionId: SECRET_ID,
+        choices: [choice],
+        token: tokens[v].token,
+        signature: tokens[v].signature,
+      });
+    expect((await box('ballot-box-a', 'citizen-a1', 'yes')).receipt).toBe(tokens['citizen-a1'].receipt);
+    await box('ballot-box-b', 'citizen-a2', 'yes');
+    await box('ballot-box-b', 'citizen-b1', 'no');
+    expect((await refused(box('ballot-box-a', 'citizen-a1', 'no'))).code).toBe('TOKEN_ALREADY_USED');
+    const forged = await refused(
+      session['ballot-box-a'].submit('e-voting', 'CastSecretBallot', {
+        electionId: SECRET_ID,
+        choices: ['no'],
+        token: tokens['citizen-b1'].token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+        signature: tokens['citizen-b1'].signature,
+      }),
+    );
+    expect(['BAD_SIGNATURE', 'INVALID_TOKEN']).toContain(forged.code);
+    // a voter cannot use the ballot box identity's role
+    const notBox = await refused(
+      session['citizen-b2'].submit('e-voting', 'CastSecretBallot', {
+        electionId: SECRET_ID,
+        choices: ['no'],
+        token: tokens['citizen-b1'].token,
+        signature: tokens['citizen-b1'].signature,
+      }),
+    );
+    expect(notBox.status).toBe(403);
+  });
+
+  it('refuses late ballots and an early tally, then City B tallies and City A verifies', async () => {
+    const early = await refused(
+      session['citizen-b2'].submit('e-voting', 'TallyElection', { electionId: OPEN_ID }),
+    );
+    expect(early.code).toBe('ELECTION_NOT_CLOSED');
+    await waitUntil(closesAt);
+    const late = await refused(
+      session['citizen-b2'].submit('e-voting', 'CastBallot', { electionId: OPEN_ID, choices: ['design-a'] }),
+    );
+    expect(late.code).toBe('VOTING_CLOSED');
+
+    const open = await tallyToTheEnd(session['election-admin-b'], OPEN_ID);
+    expect(open.result).toMatchObject({
+      turnout: 3,
+      rollSize: 4,
+      quorum: { met: true },
+      counts: [
+        { option: 'design-a', votes: 1 },
+        { option: 'design-b', votes: 2 },
+      ],
+      winners: ['design-b'],
+      passed: true,
+    });
+    const secret = await tallyToTheEnd(session['citizen-b2'], SECRET_ID);
+    expect(secret.result?.counts).toEqual([
+      { option: 'yes', votes: 2 },
+      { option: 'no', votes: 1 },
+      { option: 'abstain', votes: 0 },
+    ]);
+    expect(secret.result?.passed).toBe(true);
+
+    for (const electionId of [OPEN_ID, SECRET_ID]) {
+      const v = await session['election-admin-a'].evaluate<{ confirmed: boolean; mismatches: string[] }>(
+        'e-voting',
+        'VerifyTally',
+        {
+          electionId,
+        },
+      );
+      expect(v).toMatchObject({ confirmed: true, mismatches: [] });
+    }
+  });
+
+  it('lets voters find their ballots by receipt, without linking secret ballots to voters', async () => {
+    const mine = await session['citizen-b1'].evaluate<{ choices: string[] }>('e-voting', 'GetReceipt', {
+      electionId: OPEN_ID,
+      receipt: session['citizen-b1'].pid,
+    });
+    expect(mine.choices).toEqual(['design-b']);
+    const secret = await session['citizen-a2'].evaluate<Record<string, unknown>>('e-voting', 'GetReceipt', {
+      electionId: SECRET_ID,
+      receipt: tokens['citizen-a2'].receipt,
+    });
+    expect(secret.choices).toEqual(['yes']);
+    for (const v of voters) expect(JSON.stringify(secret)).not.toContain(session[v].pid as string);
+  });
+});
