@@ -1,0 +1,286 @@
+/**
+ * One submission, parallel approvals.
+ *
+ * An applicant (a citizen or enterprise identity with a gov.pid, of the type's
+ * own jurisdiction) submits one application for a licence type. The clear
+ * claims and personal data travel as transient data into the jurisdiction's
+ * licence collection at submission; the public application keeps only the
+ * salted claim hashes and the private record's hash. Every department the type
+ * requires approves or rejects, in any order, with an approver of that
+ * department in the owning organisation. The approval that completes the set
+ * issues the licence (id = application id) in the same transaction, moving the
+ * private record to the licence; a rejection closes the application with its
+ * reason and deletes the private record. The application keeps a timeline.
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  emitEvent,
+  getCaller,
+  hasRole,
+  keyExists,
+  requireAnyDept,
+  requirePid,
+  requireRole,
+  restrictToOrgs,
+  txTimeIso,
+  txTimeMs,
+  writeJson,
+  type Caller,
+} from '@govledger/chaincode-common';
+import { APPLICANT_ROLE, Role, requireIssuingOrg } from './access';
+import { ELicenceErrorCode, fail } from './errors';
+import { ELicenceEvent, type Application, type ApplicationView, type Licence } from './model';
+import { licenceEventFields, requireActiveType, storeNewLicence } from './licence';
+import { collectionOf, readPrivateBytes, readPrivateInput } from './private-data';
+import type {
+  ApproveApplicationRequest,
+  GetApplicationRequest,
+  RejectApplicationRequest,
+  SubmitApplicationRequest,
+} from './schemas';
+import {
+  applicationKey,
+  applicationPrivateKey,
+  ensureLicenceIdFree,
+  licenceKey,
+  loadApplication,
+  loadType,
+} from './store';
+import { resolveValidity } from './validity';
+
+/** Departments that have approved so far. */
+export function approvedDepts(app: Application): string[] {
+  return app.timeline.flatMap((e) => (e.event === 'approved' ? [e.dept] : []));
+}
+
+/** Required departments that have not decided yet (empty once the application is closed). */
+export function pendingDepts(app: Application): string[] {
+  if (app.status !== 'pending') return [];
+  const done = new Set(approvedDepts(app));
+  return app.requiredDepts.filter((d) => !done.has(d));
+}
+
+/** An application with its progress at `nowMs`. */
+export function applicationView(app: Application, nowMs: number): ApplicationView {
+  const end = app.closedAt === null ? nowMs : Date.parse(app.closedAt);
+  return {
+    ...app,
+    approvedDepts: approvedDepts(app),
+    pendingDepts: pendingDepts(app),
+    elapsedMs: Math.max(0, end - Date.parse(app.submittedAt)),
+  };
+}
+
+/** Submits an application (role citizen for person types, enterprise for enterprise types; gov.pid required). */
+export async function submitApplication(
+  ctx: Context,
+  req: SubmitApplicationRequest,
+): Promise<ApplicationView> {
+  const caller = getCaller(ctx);
+  requireRole(caller, Role.Citizen, Role.Enterprise);
+  const pid = requirePid(caller);
+  const type = await loadType(ctx, req.typeCode);
+  if (caller.mspId !== type.ownerMsp) {
+    throw fail(
+      ELicenceErrorCode.ApplicantOrgMismatch,
+      `licence type ${type.code} is issued by ${type.ownerMsp}; apply with an identity of ${type.ownerMsp}`,
+    );
+  }
+  const role = APPLICANT_ROLE[type.holderKind];
+  if (!hasRole(caller, role)) {
+    throw fail(
+      ELicenceErrorCode.HolderKindMismatch,
+      `licence type ${type.code} is for holders of kind ${type.holderKind}; the applicant needs role ${role}`,
+    );
+  }
+  requireActiveType(type);
+  if (type.requiredApprovals.length === 0) {
+    throw fail(
+      ELicenceErrorCode.NoApprovalsRequired,
+      `licence type ${type.code} requires no approvals; it is issued directly`,
+    );
+  }
+  const key = applicationKey(ctx, req.applicationId);
+  if (await keyExists(ctx, key)) {
+    throw fail(ELicenceErrorCode.ApplicationAlreadyExists, `application ${req.applicationId} exists already`);
+  }
+  await ensureLicenceIdFree(ctx, req.applicationId);
+  const sealed = readPrivateInput(ctx, type.claims);
+  const now = txTimeIso(ctx);
+  const app: Application = {
+    applicationId: req.applicationId,
+    typeCode: type.code,
+    ownerMsp: type.ownerMsp,
+    applicantPid: pid,
+    holderKind: type.holderKind,
+    requiredDepts: [...type.requiredApprovals],
+    claimHashes: sealed.claimHashes,
+    privateDataHash: sealed.hash,
+    privateCollection: collectionOf(type.ownerMsp),
+    status: 'pending',
+    submittedAt: now,
+    closedAt: null,
+    licenceId: null,
+    timeline: [{ event: 'submitted', at: now }],
+  };
+  await writeJson(ctx, key, app);
+  await restrictToOrgs(ctx, key, app.ownerMsp);
+  await ctx.stub.putPrivateData(
+    app.privateCollection,
+    applicationPrivateKey(ctx, app.applicationId),
+    sealed.bytes,
+  );
+  emitEvent(ctx, ELicenceEvent.ApplicationSubmitted, {
+    facts: [ELicenceEvent.ApplicationSubmitted],
+    applicationId: app.applicationId,
+    typeCode: app.typeCode,
+    ownerMsp: app.ownerMsp,
+    applicantPid: app.applicantPid,
+    requiredDepts: app.requiredDepts,
+  });
+  return applicationView(app, txTimeMs(ctx));
+}
+
+/**
+ * Loads a pending application for a decision by the caller's department:
+ * role approver, the owning organisation, a required department that has not
+ * decided yet.
+ */
+async function loadForDecision(
+  ctx: Context,
+  applicationId: string,
+): Promise<{ caller: Caller; dept: string; app: Application }> {
+  const caller = getCaller(ctx);
+  requireRole(caller, Role.Approver);
+  const dept = requireAnyDept(caller);
+  const app = await loadApplication(ctx, applicationId);
+  requireIssuingOrg(caller, app.ownerMsp, `application ${applicationId}`);
+  if (app.status !== 'pending') {
+    throw fail(ELicenceErrorCode.ApplicationClosed, `application ${applicationId} is ${app.status} already`);
+  }
+  if (!app.requiredDepts.includes(dept)) {
+    throw fail(
+      ELicenceErrorCode.DeptNotRequired,
+      `department ${dept} is not among the approvers of application ${applicationId} (${app.requiredDepts.join(', ')})`,
+    );
+  }
+  if (approvedDepts(app).includes(dept)) {
+    throw fail(
+      ELicenceErrorCode.AlreadyDecided,
+      `department ${dept} has approved application ${applicationId} already`,
+    );
+  }
+  return { caller, dept, app };
+}
+
+/** The result of an approval: the application, and the licence when this approval completed it. */
+export interface ApprovalResult {
+  application: ApplicationView;
+  licence: Licence | null;
+}
+
+/**
+ * Approves an application for the caller's department (role approver). When it
+ * is the last approval missing, the licence is issued in the same transaction;
+ * that approval must carry the licence document's hash.
+ */
+export async function approveApplication(
+  ctx: Context,
+  req: ApproveApplicationRequest,
+): Promise<ApprovalResult> {
+  const { caller, dept, app } = await loadForDecision(ctx, req.applicationId);
+  const at = txTimeIso(ctx);
+  const txMs = txTimeMs(ctx);
+  const approved = { event: 'approved' as const, at, dept, by: caller.id };
+  const stillPending = pendingDepts(app).filter((d) => d !== dept);
+  if (stillPending.length > 0) {
+    const next: Application = { ...app, timeline: [...app.timeline, approved] };
+    await writeJson(ctx, applicationKey(ctx, app.applicationId), next);
+    emitEvent(ctx, ELicenceEvent.ApplicationApproved, {
+      facts: [ELicenceEvent.ApplicationApproved],
+      applicationId: app.applicationId,
+      typeCode: app.typeCode,
+      dept,
+      pendingDepts: stillPending,
+    });
+    return { application: applicationView(next, txMs), licence: null };
+  }
+
+  if (req.documentHash === undefined) {
+    throw fail(
+      ELicenceErrorCode.DocumentHashRequired,
+      `this approval completes application ${app.applicationId}; it must carry the licence documentHash`,
+    );
+  }
+  const type = await loadType(ctx, app.typeCode);
+  requireActiveType(type);
+  if (await keyExists(ctx, licenceKey(ctx, app.applicationId))) {
+    throw fail(ELicenceErrorCode.LicenceAlreadyExists, `licence ${app.applicationId} exists already`);
+  }
+  const privateKey = applicationPrivateKey(ctx, app.applicationId);
+  const privateBytes = await readPrivateBytes(ctx, app.privateCollection, privateKey, app.privateDataHash);
+  const validity = resolveValidity(type.validity, txMs, txMs);
+  const licence = await storeNewLicence(ctx, {
+    licenceId: app.applicationId,
+    type,
+    holderPid: app.applicantPid,
+    documentHash: req.documentHash,
+    validity,
+    claimHashes: app.claimHashes,
+    privateDataHash: app.privateDataHash,
+    privateBytes,
+    applicationId: app.applicationId,
+    previousLicenceId: null,
+    action: 'issued',
+    by: caller.id,
+  });
+  await ctx.stub.deletePrivateData(app.privateCollection, privateKey);
+  const issued: Application = {
+    ...app,
+    status: 'issued',
+    closedAt: at,
+    licenceId: licence.licenceId,
+    timeline: [...app.timeline, approved, { event: 'issued', at, licenceId: licence.licenceId }],
+  };
+  await writeJson(ctx, applicationKey(ctx, app.applicationId), issued);
+  emitEvent(ctx, ELicenceEvent.LicenceIssued, {
+    facts: [ELicenceEvent.ApplicationApproved, ELicenceEvent.LicenceIssued],
+    ...licenceEventFields(licence),
+    applicationId: app.applicationId,
+    dept,
+  });
+  return { application: applicationView(issued, txMs), licence };
+}
+
+/** Rejects an application for the caller's department (role approver); closes it with the reason. */
+export async function rejectApplication(
+  ctx: Context,
+  req: RejectApplicationRequest,
+): Promise<ApplicationView> {
+  const { caller, dept, app } = await loadForDecision(ctx, req.applicationId);
+  const at = txTimeIso(ctx);
+  const rejected: Application = {
+    ...app,
+    status: 'rejected',
+    closedAt: at,
+    timeline: [
+      ...app.timeline,
+      { event: 'rejected', at, dept, by: caller.id, reasonCode: req.reasonCode, reason: req.reason },
+    ],
+  };
+  await writeJson(ctx, applicationKey(ctx, app.applicationId), rejected);
+  await ctx.stub.deletePrivateData(app.privateCollection, applicationPrivateKey(ctx, app.applicationId));
+  emitEvent(ctx, ELicenceEvent.ApplicationRejected, {
+    facts: [ELicenceEvent.ApplicationRejected],
+    applicationId: app.applicationId,
+    typeCode: app.typeCode,
+    dept,
+    reasonCode: req.reasonCode,
+  });
+  return applicationView(rejected, txTimeMs(ctx));
+}
+
+/** An application's status, decisions, pending departments and timeline (any member). */
+export async function getApplication(ctx: Context, req: GetApplicationRequest): Promise<ApplicationView> {
+  return applicationView(await loadApplication(ctx, req.applicationId), txTimeMs(ctx));
+}

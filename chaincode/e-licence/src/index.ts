@@ -1,0 +1,19 @@
+/**
+ * @govledger/e-licence: electronic licences and certificates. The chaincode
+ * server (fabric-chaincode-node) loads {@link contracts}.
+ */
+import { ELicenceContract } from './contract';
+
+export { ELicenceContract } from './contract';
+export * from './errors';
+export * from './model';
+export * as Schemas from './schemas';
+export { collectionOf, LICENSING_ORGS } from './private-data';
+export type { VerifyResult, ClaimCheck } from './verify';
+export type { RecognitionAnswer } from './recognition';
+export type { HistoryEntry, PrivateDataResult } from './queries';
+export type { ApprovalResult } from './application';
+export type { RenewResult } from './licence';
+
+/** The chaincode's contracts: exactly one, the default contract. */
+export const contracts = [ELicenceContract];

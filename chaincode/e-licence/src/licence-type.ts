@@ -1,0 +1,121 @@
+/**
+ * The licence type registry. A type is owned by the jurisdiction whose admin
+ * created it; only that jurisdiction's admins may change it (also enforced by a
+ * key-level endorsement policy naming the owner).
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  emitEvent,
+  getCaller,
+  keyExists,
+  readPage,
+  restrictToOrgs,
+  txTimeIso,
+  writeJson,
+  type Page,
+} from '@govledger/chaincode-common';
+import { requireAdmin, requireTypeOwner } from './access';
+import { ELicenceErrorCode, fail } from './errors';
+import { ELicenceEvent, type LicenceType } from './model';
+import { isLicensingOrg } from './private-data';
+import type {
+  CreateLicenceTypeRequest,
+  GetLicenceTypeRequest,
+  ListLicenceTypesRequest,
+  UpdateLicenceTypeRequest,
+} from './schemas';
+import { ObjectType, loadType, typeKey } from './store';
+
+/** Creates a licence type owned by the caller's organisation (role admin). */
+export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
+  const caller = getCaller(ctx);
+  requireAdmin(caller);
+  if (!isLicensingOrg(caller.mspId)) {
+    throw fail(ELicenceErrorCode.OrgNotLicensing, `${caller.mspId} has no licence private data collection`);
+  }
+  const key = typeKey(ctx, req.code);
+  if (await keyExists(ctx, key)) {
+    throw fail(ELicenceErrorCode.TypeAlreadyExists, `licence type ${req.code} exists already`);
+  }
+  const now = txTimeIso(ctx);
+  const type: LicenceType = {
+    code: req.code,
+    name: req.name,
+    ownerMsp: caller.mspId,
+    dept: req.dept,
+    holderKind: req.holderKind,
+    validity: req.validity,
+    claims: req.claims,
+    requiredApprovals: req.requiredApprovals,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    revision: 1,
+  };
+  await writeJson(ctx, key, type);
+  await restrictToOrgs(ctx, key, caller.mspId);
+  emitEvent(ctx, ELicenceEvent.LicenceTypeCreated, {
+    facts: [ELicenceEvent.LicenceTypeCreated],
+    code: type.code,
+    ownerMsp: type.ownerMsp,
+    dept: type.dept,
+    revision: type.revision,
+  });
+  return type;
+}
+
+/** Changes a type's name, validity rule, claims, required approvals or status (owner's admin). */
+export async function updateLicenceType(ctx: Context, req: UpdateLicenceTypeRequest): Promise<LicenceType> {
+  const caller = getCaller(ctx);
+  requireAdmin(caller);
+  const type = await loadType(ctx, req.code);
+  requireTypeOwner(caller, type);
+  const changed: string[] = [];
+  const next: LicenceType = { ...type };
+  if (req.name !== undefined) {
+    next.name = req.name;
+    changed.push('name');
+  }
+  if (req.validity !== undefined) {
+    next.validity = req.validity;
+    changed.push('validity');
+  }
+  if (req.claims !== undefined) {
+    next.claims = req.claims;
+    changed.push('claims');
+  }
+  if (req.requiredApprovals !== undefined) {
+    next.requiredApprovals = req.requiredApprovals;
+    changed.push('requiredApprovals');
+  }
+  if (req.status !== undefined) {
+    next.status = req.status;
+    changed.push('status');
+  }
+  next.updatedAt = txTimeIso(ctx);
+  next.revision = type.revision + 1;
+  await writeJson(ctx, typeKey(ctx, type.code), next);
+  emitEvent(ctx, ELicenceEvent.LicenceTypeUpdated, {
+    facts: [ELicenceEvent.LicenceTypeUpdated],
+    code: next.code,
+    ownerMsp: next.ownerMsp,
+    revision: next.revision,
+    changed,
+    status: next.status,
+  });
+  return next;
+}
+
+/** Reads a licence type (any member). */
+export function getLicenceType(ctx: Context, req: GetLicenceTypeRequest): Promise<LicenceType> {
+  return loadType(ctx, req.code);
+}
+
+/** Lists every licence type in code order, one page at a time (any member). */
+export async function listLicenceTypes(
+  ctx: Context,
+  req: ListLicenceTypesRequest,
+): Promise<Page<LicenceType>> {
+  const page = await readPage<LicenceType>(ctx, ObjectType.LicenceType, [], req.pageSize, req.bookmark);
+  return { records: page.records.map((r) => r.value), bookmark: page.bookmark, fetched: page.fetched };
+}

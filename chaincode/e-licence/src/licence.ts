@@ -1,0 +1,375 @@
+/**
+ * Licences: issue and lifecycle (suspend, reinstate, revoke, renew, amend).
+ *
+ * Only the issuing organisation may change a licence: each licence key (and its
+ * index keys) gets a key-level endorsement policy naming the issuing MSP when it
+ * is created, so no other organisation's peer can endorse a change alone; the
+ * chaincode also refuses such callers itself (NOT_ISSUING_ORG). Within the
+ * organisation, only issuers of the issuing department act on a licence.
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  emitEvent,
+  getCaller,
+  restrictToOrgs,
+  txTimeIso,
+  txTimeMs,
+  writeJson,
+  type Caller,
+} from '@govledger/chaincode-common';
+import { requireIssuerOfDept, requireIssuingOrg, requireTypeOwner } from './access';
+import { ELicenceErrorCode, fail } from './errors';
+import {
+  ELicenceEvent,
+  type ELicenceEventName,
+  type Licence,
+  type LicenceAction,
+  type LicenceType,
+} from './model';
+import { collectionOf, readPrivateBytes, readPrivateInput } from './private-data';
+import type {
+  AmendLicenceRequest,
+  IssueLicenceRequest,
+  ReinstateLicenceRequest,
+  RenewLicenceRequest,
+  RevokeLicenceRequest,
+  SuspendLicenceRequest,
+} from './schemas';
+import {
+  ObjectType,
+  ensureLicenceIdFree,
+  licenceKey,
+  licencePrivateKey,
+  loadLicence,
+  loadType,
+  moveStatusIndex,
+  writeProtectedIndex,
+} from './store';
+import { resolveValidity, type Validity } from './validity';
+
+/** Refuses TYPE_NOT_ACTIVE when nothing new may be issued under the type. */
+export function requireActiveType(type: LicenceType): void {
+  if (type.status !== 'active') {
+    throw fail(ELicenceErrorCode.TypeNotActive, `licence type ${type.code} is ${type.status}`);
+  }
+}
+
+/** What a new licence is made of. */
+export interface NewLicence {
+  licenceId: string;
+  type: LicenceType;
+  holderPid: string;
+  documentHash: string;
+  validity: Validity;
+  claimHashes: Record<string, string>;
+  privateDataHash: string;
+  privateBytes: Uint8Array;
+  applicationId: string | null;
+  previousLicenceId: string | null;
+  action: Extract<LicenceAction, 'issued' | 'renewed'>;
+  by: string;
+}
+
+/**
+ * Writes a new licence: public record, holder and type/status indexes (all
+ * restricted to the issuing org) and its private record in the issuing org's
+ * collection. The caller has checked that the id is free.
+ */
+export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Licence> {
+  const now = txTimeIso(ctx);
+  const issuerMsp = n.type.ownerMsp;
+  const licence: Licence = {
+    licenceId: n.licenceId,
+    typeCode: n.type.code,
+    holderPid: n.holderPid,
+    holderKind: n.type.holderKind,
+    issuerMsp,
+    issuerDept: n.type.dept,
+    issuedAt: now,
+    validFrom: n.validity.validFrom,
+    validUntil: n.validity.validUntil,
+    status: 'active',
+    version: 1,
+    documentHash: n.documentHash,
+    claimHashes: n.claimHashes,
+    privateDataHash: n.privateDataHash,
+    privateCollection: collectionOf(issuerMsp),
+    applicationId: n.applicationId,
+    previousLicenceId: n.previousLicenceId,
+    renewedBy: null,
+    suspension: null,
+    revocation: null,
+    lastChange: { action: n.action, at: now, by: n.by, reasonCode: null, note: null },
+    updatedAt: now,
+  };
+  const key = licenceKey(ctx, licence.licenceId);
+  await writeJson(ctx, key, licence);
+  await restrictToOrgs(ctx, key, issuerMsp);
+  await writeProtectedIndex(ctx, issuerMsp, ObjectType.ByHolder, licence.holderPid, licence.licenceId);
+  await writeProtectedIndex(
+    ctx,
+    issuerMsp,
+    ObjectType.ByTypeStatus,
+    licence.typeCode,
+    licence.status,
+    licence.licenceId,
+  );
+  await ctx.stub.putPrivateData(
+    licence.privateCollection,
+    licencePrivateKey(ctx, licence.licenceId),
+    n.privateBytes,
+  );
+  return licence;
+}
+
+/** The public fields every licence event carries. */
+export function licenceEventFields(licence: Licence): Record<string, unknown> {
+  return {
+    licenceId: licence.licenceId,
+    typeCode: licence.typeCode,
+    holderPid: licence.holderPid,
+    issuerMsp: licence.issuerMsp,
+    issuerDept: licence.issuerDept,
+    status: licence.status,
+    version: licence.version,
+    validFrom: licence.validFrom,
+    validUntil: licence.validUntil,
+  };
+}
+
+/**
+ * Issues a licence directly (role issuer of the type's department, in the type's
+ * organisation). Transient `licencePrivate` carries the holder's personal data
+ * and the clear claims with salts; only their hashes reach the public record.
+ */
+export async function issueLicence(ctx: Context, req: IssueLicenceRequest): Promise<Licence> {
+  const caller = getCaller(ctx);
+  const type = await loadType(ctx, req.typeCode);
+  requireTypeOwner(caller, type);
+  requireIssuerOfDept(caller, type.dept);
+  requireActiveType(type);
+  await ensureLicenceIdFree(ctx, req.licenceId);
+  const sealed = readPrivateInput(ctx, type.claims);
+  const txMs = txTimeMs(ctx);
+  const validity = resolveValidity(type.validity, txMs, txMs, req.validFrom, req.validUntil);
+  const licence = await storeNewLicence(ctx, {
+    licenceId: req.licenceId,
+    type,
+    holderPid: req.holderPid,
+    documentHash: req.documentHash,
+    validity,
+    claimHashes: sealed.claimHashes,
+    privateDataHash: sealed.hash,
+    privateBytes: sealed.bytes,
+    applicationId: null,
+    previousLicenceId: null,
+    action: 'issued',
+    by: caller.id,
+  });
+  emitEvent(ctx, ELicenceEvent.LicenceIssued, {
+    facts: [ELicenceEvent.LicenceIssued],
+    ...licenceEventFields(licence),
+    applicationId: null,
+  });
+  return licence;
+}
+
+/** Loads a licence for a change and checks that the caller is an issuer of its department in its organisation. */
+async function loadForChange(ctx: Context, licenceId: string): Promise<{ caller: Caller; licence: Licence }> {
+  const caller = getCaller(ctx);
+  const licence = await loadLicence(ctx, licenceId);
+  requireIssuingOrg(caller, licence.issuerMsp, `licence ${licenceId}`);
+  requireIssuerOfDept(caller, licence.issuerDept);
+  return { caller, licence };
+}
+
+function refuseIfRevoked(licence: Licence): void {
+  if (licence.status === 'revoked') {
+    throw fail(ELicenceErrorCode.LicenceRevoked, `licence ${licence.licenceId} is revoked already`);
+  }
+}
+
+function refuseIfRenewed(licence: Licence): void {
+  if (licence.renewedBy !== null) {
+    throw fail(
+      ELicenceErrorCode.LicenceAlreadyRenewed,
+      `licence ${licence.licenceId} was renewed already by ${licence.renewedBy}`,
+    );
+  }
+}
+
+/** Writes a changed licence, moves its status index, and emits the change's event. */
+async function saveChange(
+  ctx: Context,
+  before: Licence,
+  after: Licence,
+  event: ELicenceEventName,
+  extra: Record<string, unknown> = {},
+): Promise<Licence> {
+  await writeJson(ctx, licenceKey(ctx, after.licenceId), after);
+  await moveStatusIndex(ctx, before, after);
+  emitEvent(ctx, event, {
+    facts: [event],
+    ...licenceEventFields(after),
+    reasonCode: after.lastChange.reasonCode,
+    ...extra,
+  });
+  return after;
+}
+
+/** Suspends an active licence with a reason code. */
+export async function suspendLicence(ctx: Context, req: SuspendLicenceRequest): Promise<Licence> {
+  const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  refuseIfRevoked(licence);
+  if (licence.status === 'suspended') {
+    throw fail(
+      ELicenceErrorCode.LicenceAlreadySuspended,
+      `licence ${licence.licenceId} is suspended already`,
+    );
+  }
+  const at = txTimeIso(ctx);
+  const note = req.note ?? null;
+  const after: Licence = {
+    ...licence,
+    status: 'suspended',
+    suspension: { reasonCode: req.reasonCode, at, note },
+    lastChange: { action: 'suspended', at, by: caller.id, reasonCode: req.reasonCode, note },
+    updatedAt: at,
+  };
+  return saveChange(ctx, licence, after, ELicenceEvent.LicenceSuspended);
+}
+
+/** Reinstates a suspended licence. */
+export async function reinstateLicence(ctx: Context, req: ReinstateLicenceRequest): Promise<Licence> {
+  const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  refuseIfRevoked(licence);
+  if (licence.status !== 'suspended') {
+    throw fail(ELicenceErrorCode.LicenceNotSuspended, `licence ${licence.licenceId} is not suspended`);
+  }
+  const at = txTimeIso(ctx);
+  const after: Licence = {
+    ...licence,
+    status: 'active',
+    suspension: null,
+    lastChange: { action: 'reinstated', at, by: caller.id, reasonCode: null, note: req.note ?? null },
+    updatedAt: at,
+  };
+  return saveChange(ctx, licence, after, ELicenceEvent.LicenceReinstated);
+}
+
+/** Revokes a licence (active or suspended) with a reason code; final. */
+export async function revokeLicence(ctx: Context, req: RevokeLicenceRequest): Promise<Licence> {
+  const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  refuseIfRevoked(licence);
+  const at = txTimeIso(ctx);
+  const note = req.note ?? null;
+  const after: Licence = {
+    ...licence,
+    status: 'revoked',
+    suspension: null,
+    revocation: { reasonCode: req.reasonCode, at, note },
+    lastChange: { action: 'revoked', at, by: caller.id, reasonCode: req.reasonCode, note },
+    updatedAt: at,
+  };
+  return saveChange(ctx, licence, after, ELicenceEvent.LicenceRevoked);
+}
+
+/** The result of a renewal: the new licence and the previous one, now linked to it. */
+export interface RenewResult {
+  licence: Licence;
+  previous: Licence;
+}
+
+/**
+ * Renews an active licence: a new licence `newLicenceId` of the same type,
+ * holder and claims, with a new document and validity, linked both ways to the
+ * previous one (previousLicenceId / renewedBy). By default the new validity
+ * starts when the previous one ends (or now, if that is past). The private
+ * record is copied from the previous licence inside the collection.
+ */
+export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Promise<RenewResult> {
+  const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  refuseIfRevoked(licence);
+  if (licence.status === 'suspended') {
+    throw fail(
+      ELicenceErrorCode.LicenceSuspended,
+      `licence ${licence.licenceId} is suspended; reinstate it first`,
+    );
+  }
+  refuseIfRenewed(licence);
+  const type = await loadType(ctx, licence.typeCode);
+  requireActiveType(type);
+  await ensureLicenceIdFree(ctx, req.newLicenceId);
+  const txMs = txTimeMs(ctx);
+  const previousEnd = licence.validUntil === null ? txMs : Date.parse(licence.validUntil);
+  const validity = resolveValidity(
+    type.validity,
+    txMs,
+    Math.max(txMs, previousEnd),
+    req.validFrom,
+    req.validUntil,
+  );
+  const privateBytes = await readPrivateBytes(
+    ctx,
+    licence.privateCollection,
+    licencePrivateKey(ctx, licence.licenceId),
+    licence.privateDataHash,
+  );
+  const renewed = await storeNewLicence(ctx, {
+    licenceId: req.newLicenceId,
+    type,
+    holderPid: licence.holderPid,
+    documentHash: req.documentHash,
+    validity,
+    claimHashes: licence.claimHashes,
+    privateDataHash: licence.privateDataHash,
+    privateBytes,
+    applicationId: null,
+    previousLicenceId: licence.licenceId,
+    action: 'renewed',
+    by: caller.id,
+  });
+  const at = txTimeIso(ctx);
+  const previous: Licence = {
+    ...licence,
+    renewedBy: renewed.licenceId,
+    lastChange: { action: 'renewed', at, by: caller.id, reasonCode: null, note: null },
+    updatedAt: at,
+  };
+  await writeJson(ctx, licenceKey(ctx, previous.licenceId), previous);
+  emitEvent(ctx, ELicenceEvent.LicenceRenewed, {
+    facts: [ELicenceEvent.LicenceRenewed, ELicenceEvent.LicenceIssued],
+    ...licenceEventFields(renewed),
+    previousLicenceId: previous.licenceId,
+  });
+  return { licence: renewed, previous };
+}
+
+/**
+ * Amends a licence: a new version with a new document hash and a new private
+ * record (transient `licencePrivate`, claims exactly the type's current claims).
+ * The previous versions stay in the key's history (GetLicenceHistory).
+ */
+export async function amendLicence(ctx: Context, req: AmendLicenceRequest): Promise<Licence> {
+  const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  refuseIfRevoked(licence);
+  refuseIfRenewed(licence);
+  const type = await loadType(ctx, licence.typeCode);
+  const sealed = readPrivateInput(ctx, type.claims);
+  const at = txTimeIso(ctx);
+  const after: Licence = {
+    ...licence,
+    version: licence.version + 1,
+    documentHash: req.documentHash,
+    claimHashes: sealed.claimHashes,
+    privateDataHash: sealed.hash,
+    lastChange: { action: 'amended', at, by: caller.id, reasonCode: null, note: req.note ?? null },
+    updatedAt: at,
+  };
+  await ctx.stub.putPrivateData(
+    after.privateCollection,
+    licencePrivateKey(ctx, after.licenceId),
+    sealed.bytes,
+  );
+  return saveChange(ctx, licence, after, ELicenceEvent.LicenceAmended, { previousVersion: licence.version });
+}

@@ -1,0 +1,99 @@
+/**
+ * Private records: the holder's personal data and clear claim values live only
+ * in the issuing organisation's collection (`licencePrivate_<MSP>`); the public
+ * record keeps one salted hash per claim and the SHA-256 of the private
+ * record's bytes, which any organisation can compare with the collection's
+ * on-chain hash (getPrivateDataHash) without seeing the data.
+ */
+import type { Context } from 'fabric-contract-api';
+import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
+import { ELicenceErrorCode, fail } from './errors';
+import type { ClaimSecret, PrivateRecord } from './model';
+import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
+
+/** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
+export const LICENSING_ORGS: readonly string[] = ['CityAMSP', 'CityBMSP'];
+
+/** The private data collection of an organisation's licences. */
+export function collectionOf(mspId: string): string {
+  return `licencePrivate_${mspId}`;
+}
+
+/** True when the organisation has a licence collection and so can own licence types. */
+export function isLicensingOrg(mspId: string): boolean {
+  return LICENSING_ORGS.includes(mspId);
+}
+
+/** A private record ready to store: its canonical bytes and their hash. */
+export interface SealedPrivateRecord {
+  record: PrivateRecord;
+  bytes: Uint8Array;
+  hash: string;
+  claimHashes: Record<string, string>;
+}
+
+/** Serialises a private record canonically and computes its hash and per-claim salted hashes. */
+export function seal(record: PrivateRecord): SealedPrivateRecord {
+  const bytes = toBytes(record);
+  const claimHashes: Record<string, string> = {};
+  for (const name of Object.keys(record.claims).sort()) {
+    const claim = record.claims[name] as ClaimSecret;
+    claimHashes[name] = saltedHash(claim.salt, claim.value);
+  }
+  return { record, bytes, hash: sha256Hex(bytes), claimHashes };
+}
+
+/**
+ * Reads the transient private record and checks that its claims are exactly
+ * the type's claims; refuses INVALID_ARGUMENT (missing/malformed) or CLAIMS_MISMATCH.
+ */
+export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): SealedPrivateRecord {
+  const input = readTransientJson(ctx, PRIVATE_TRANSIENT_FIELD, LicencePrivateTransient);
+  const given = Object.keys(input.claims);
+  const missing = typeClaims.filter((c) => !Object.hasOwn(input.claims, c));
+  const unknown = given.filter((c) => !typeClaims.includes(c));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw fail(
+      ELicenceErrorCode.ClaimsMismatch,
+      `claims must be exactly ${typeClaims.join(', ')}` +
+        (missing.length ? `; missing ${missing.join(', ')}` : '') +
+        (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
+      { missing, unknown },
+    );
+  }
+  return seal({ holder: input.holder, claims: input.claims, salt: input.salt });
+}
+
+/**
+ * Reads a private record's bytes from a collection and checks them against
+ * the expected hash; refuses PRIVATE_DATA_UNAVAILABLE when the endorsing peer
+ * does not hold them or they do not match.
+ */
+export async function readPrivateBytes(
+  ctx: Context,
+  collection: string,
+  key: string,
+  expectedHash: string,
+): Promise<Uint8Array> {
+  const bytes = await ctx.stub.getPrivateData(collection, key);
+  if (!bytes || bytes.length === 0) {
+    throw fail(
+      ELicenceErrorCode.PrivateDataUnavailable,
+      `this peer holds no private record in ${collection}`,
+    );
+  }
+  if (sha256Hex(bytes) !== expectedHash) {
+    throw fail(
+      ELicenceErrorCode.PrivateDataUnavailable,
+      `the private record in ${collection} does not match its public hash`,
+    );
+  }
+  return bytes;
+}
+
+/** The on-chain hash of a private key (lower-case hex), readable by every organisation; '' when absent. */
+export async function privateHashOnChain(ctx: Context, collection: string, key: string): Promise<string> {
+  const bytes = await ctx.stub.getPrivateDataHash(collection, key);
+  if (!bytes || bytes.length === 0) return '';
+  return Buffer.from(bytes).toString('hex');
+}

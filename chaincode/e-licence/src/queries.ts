@@ -1,0 +1,165 @@
+/**
+ * Licence queries (evaluate): one licence, licences of a holder, licences by
+ * type and status (paginated with bookmarks), a licence's full history, and
+ * the private record for those entitled to read it.
+ */
+import type { Context } from 'fabric-contract-api';
+import { forbidden, fromBytes, getCaller, hasRole, txTimeMs, type Page } from '@govledger/chaincode-common';
+import { Role, requireIssuingOrg } from './access';
+import { ELicenceErrorCode, fail } from './errors';
+import type { Licence, LicenceView, PrivateRecord } from './model';
+import { readPrivateBytes } from './private-data';
+import type {
+  LicenceIdRequest,
+  ListLicencesByHolderRequest,
+  ListLicencesByTypeAndStatusRequest,
+} from './schemas';
+import { ObjectType, findLicence, licenceKey, licencePrivateKey, loadLicence, readIndexPage } from './store';
+import { effectiveStatus } from './validity';
+
+/** The most history entries GetLicenceHistory returns before refusing TOO_MANY_RECORDS. */
+export const MAX_HISTORY = 1000;
+
+/** A licence with its status at `nowMs`. */
+export function viewOf(licence: Licence, nowMs: number): LicenceView {
+  return { ...licence, effectiveStatus: effectiveStatus(licence, nowMs) };
+}
+
+/** Reads one licence's public record (any member). */
+export async function getLicence(ctx: Context, req: LicenceIdRequest): Promise<LicenceView> {
+  return viewOf(await loadLicence(ctx, req.licenceId), txTimeMs(ctx));
+}
+
+/**
+ * Resolves a page of index entries to licences, keeping only those whose
+ * record agrees with the index (an index entry is a hint, the record is the truth).
+ */
+async function resolvePage(
+  ctx: Context,
+  ids: string[],
+  bookmark: string,
+  fetched: number,
+  keep: (l: Licence) => boolean,
+): Promise<Page<LicenceView>> {
+  const nowMs = txTimeMs(ctx);
+  const records: LicenceView[] = [];
+  for (const id of ids) {
+    const licence = await findLicence(ctx, id);
+    if (licence !== undefined && keep(licence)) records.push(viewOf(licence, nowMs));
+  }
+  return { records, bookmark, fetched };
+}
+
+/** Lists the licences of a holder (pseudonymous id), in licence id order, paginated (any member). */
+export async function listLicencesByHolder(
+  ctx: Context,
+  req: ListLicencesByHolderRequest,
+): Promise<Page<LicenceView>> {
+  const page = await readIndexPage(ctx, ObjectType.ByHolder, [req.holderPid], req.pageSize, req.bookmark);
+  const ids = page.attributes.map((a) => a[1] ?? '');
+  return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => l.holderPid === req.holderPid);
+}
+
+/** Lists the licences of a type with a stored status, in licence id order, paginated (any member). */
+export async function listLicencesByTypeAndStatus(
+  ctx: Context,
+  req: ListLicencesByTypeAndStatusRequest,
+): Promise<Page<LicenceView>> {
+  const page = await readIndexPage(
+    ctx,
+    ObjectType.ByTypeStatus,
+    [req.typeCode, req.status],
+    req.pageSize,
+    req.bookmark,
+  );
+  const ids = page.attributes.map((a) => a[2] ?? '');
+  return resolvePage(
+    ctx,
+    ids,
+    page.bookmark,
+    page.fetched,
+    (l) => l.typeCode === req.typeCode && l.status === req.status,
+  );
+}
+
+/** One modification of a licence key. */
+export interface HistoryEntry {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  /** The record as written by that transaction (null for a delete). */
+  licence: Licence | null;
+}
+
+/** The full history of a licence key, oldest first (any member). */
+export async function getLicenceHistory(
+  ctx: Context,
+  req: LicenceIdRequest,
+): Promise<{ licenceId: string; entries: HistoryEntry[] }> {
+  await loadLicence(ctx, req.licenceId);
+  const iterator = await ctx.stub.getHistoryForKey(licenceKey(ctx, req.licenceId));
+  const entries: HistoryEntry[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      if (entries.length >= MAX_HISTORY) {
+        throw fail(
+          ELicenceErrorCode.TooManyRecords,
+          `licence ${req.licenceId} has more than ${MAX_HISTORY} changes`,
+        );
+      }
+      const m = r.value;
+      const ms = Number(m.timestamp.seconds.toString()) * 1000 + Math.floor(m.timestamp.nanos / 1_000_000);
+      entries.push({
+        txId: m.txId,
+        timestamp: new Date(ms).toISOString(),
+        isDelete: m.isDelete,
+        licence: m.isDelete || m.value.length === 0 ? null : fromBytes<Licence>(m.value),
+      });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { licenceId: req.licenceId, entries };
+}
+
+/** A licence's private record and its exact bytes (the bytes whose SHA-256 is the public privateDataHash). */
+export interface PrivateDataResult {
+  licenceId: string;
+  version: number;
+  privateDataHash: string;
+  record: PrivateRecord;
+  /** The canonical JSON text of the record; hand it to a verifier, who hashes it. */
+  recordJson: string;
+}
+
+/**
+ * Reads a licence's private record. Only members of the issuing organisation
+ * (the collection's only member) may: its admins, the issuers of the issuing
+ * department, or the holder (certificate gov.pid equal to the holderPid).
+ */
+export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest): Promise<PrivateDataResult> {
+  const caller = getCaller(ctx);
+  const licence = await loadLicence(ctx, req.licenceId);
+  requireIssuingOrg(caller, licence.issuerMsp, `the private record of licence ${licence.licenceId}`);
+  const isHolder = caller.pid !== undefined && caller.pid === licence.holderPid;
+  const isIssuer = hasRole(caller, Role.Issuer) && caller.dept === licence.issuerDept;
+  if (!isHolder && !isIssuer && !hasRole(caller, Role.Admin)) {
+    throw forbidden(
+      'only the holder, an issuer of the issuing department or an admin may read the private record',
+    );
+  }
+  const bytes = await readPrivateBytes(
+    ctx,
+    licence.privateCollection,
+    licencePrivateKey(ctx, licence.licenceId),
+    licence.privateDataHash,
+  );
+  const recordJson = Buffer.from(bytes).toString('utf8');
+  return {
+    licenceId: licence.licenceId,
+    version: licence.version,
+    privateDataHash: licence.privateDataHash,
+    record: fromBytes<PrivateRecord>(bytes),
+    recordJson,
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Where each record lives (composite keys), typed loaders that refuse with the
+ * chaincode's codes, index keys protected by key-level endorsement, and a
+ * paginated reader of index keys.
+ *
+ * Keys (object type, attributes):
+ * - `licenceType` (code)
+ * - `recognition` (recognizerMsp, foreignTypeCode)
+ * - `licence` (licenceId)
+ * - `licenceByHolder` (holderPid, licenceId) - index
+ * - `licenceByTypeStatus` (typeCode, status, licenceId) - index
+ * - `application` (applicationId)
+ * - private, in `licencePrivate_<MSP>`: `licencePrivate` (licenceId), `applicationPrivate` (applicationId)
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  compositeKey,
+  deleteIndex,
+  keyExists,
+  mustReadJson,
+  readJson,
+  restrictToOrgs,
+  writeIndex,
+} from '@govledger/chaincode-common';
+import { ELicenceErrorCode, fail } from './errors';
+import type { Application, Licence, LicenceType } from './model';
+
+/** Object types of the composite keys. */
+export const ObjectType = {
+  LicenceType: 'licenceType',
+  Recognition: 'recognition',
+  Licence: 'licence',
+  ByHolder: 'licenceByHolder',
+  ByTypeStatus: 'licenceByTypeStatus',
+  Application: 'application',
+  LicencePrivate: 'licencePrivate',
+  ApplicationPrivate: 'applicationPrivate',
+} as const;
+
+/** Key of a licence type. */
+export function typeKey(ctx: Context, code: string): string {
+  return compositeKey(ctx, ObjectType.LicenceType, code);
+}
+
+/** Key of a recognition by `recognizerMsp` of a foreign type. */
+export function recognitionKey(ctx: Context, recognizerMsp: string, foreignTypeCode: string): string {
+  return compositeKey(ctx, ObjectType.Recognition, recognizerMsp, foreignTypeCode);
+}
+
+/** Key of a public licence record. */
+export function licenceKey(ctx: Context, licenceId: string): string {
+  return compositeKey(ctx, ObjectType.Licence, licenceId);
+}
+
+/** Key of an application. */
+export function applicationKey(ctx: Context, applicationId: string): string {
+  return compositeKey(ctx, ObjectType.Application, applicationId);
+}
+
+/** Private-collection key of a licence's private record. */
+export function licencePrivateKey(ctx: Context, licenceId: string): string {
+  return compositeKey(ctx, ObjectType.LicencePrivate, licenceId);
+}
+
+/** Private-collection key of a pending application's private record. */
+export function applicationPrivateKey(ctx: Context, applicationId: string): string {
+  return compositeKey(ctx, ObjectType.ApplicationPrivate, applicationId);
+}
+
+/** Loads a licence type or refuses with TYPE_NOT_FOUND. */
+export function loadType(ctx: Context, code: string): Promise<LicenceType> {
+  return mustReadJson<LicenceType>(
+    ctx,
+    typeKey(ctx, code),
+    `licence type ${code}`,
+    ELicenceErrorCode.TypeNotFound,
+  );
+}
+
+/** Loads a licence or refuses with LICENCE_NOT_FOUND. */
+export function loadLicence(ctx: Context, licenceId: string): Promise<Licence> {
+  return mustReadJson<Licence>(
+    ctx,
+    licenceKey(ctx, licenceId),
+    `licence ${licenceId}`,
+    ELicenceErrorCode.LicenceNotFound,
+  );
+}
+
+/** Reads a licence; undefined when it does not exist. */
+export function findLicence(ctx: Context, licenceId: string): Promise<Licence | undefined> {
+  return readJson<Licence>(ctx, licenceKey(ctx, licenceId));
+}
+
+/** Loads an application or refuses with APPLICATION_NOT_FOUND. */
+export function loadApplication(ctx: Context, applicationId: string): Promise<Application> {
+  return mustReadJson<Application>(
+    ctx,
+    applicationKey(ctx, applicationId),
+    `application ${applicationId}`,
+    ELicenceErrorCode.ApplicationNotFound,
+  );
+}
+
+/**
+ * Refuses a licence id that is taken: by a licence, or by an application (an
+ * application's licence gets the application's id, so the id stays reserved).
+ */
+export async function ensureLicenceIdFree(ctx: Context, licenceId: string): Promise<void> {
+  if (await keyExists(ctx, licenceKey(ctx, licenceId))) {
+    throw fail(ELicenceErrorCode.LicenceAlreadyExists, `licence ${licenceId} exists already`);
+  }
+  if (await keyExists(ctx, applicationKey(ctx, licenceId))) {
+    throw fail(
+      ELicenceErrorCode.LicenceAlreadyExists,
+      `licence id ${licenceId} is reserved by the application with that id`,
+    );
+  }
+}
+
+/** Writes an index entry that only `mspId`'s peers may later change or delete. */
+export async function writeProtectedIndex(
+  ctx: Context,
+  mspId: string,
+  objectType: string,
+  ...attributes: string[]
+): Promise<void> {
+  await writeIndex(ctx, objectType, ...attributes);
+  await restrictToOrgs(ctx, compositeKey(ctx, objectType, ...attributes), mspId);
+}
+
+/** Moves a licence's type/status index entry when its stored status changes. */
+export async function moveStatusIndex(ctx: Context, before: Licence, after: Licence): Promise<void> {
+  if (before.status === after.status) return;
+  await deleteIndex(ctx, ObjectType.ByTypeStatus, before.typeCode, before.status, before.licenceId);
+  await writeProtectedIndex(
+    ctx,
+    after.issuerMsp,
+    ObjectType.ByTypeStatus,
+    after.typeCode,
+    after.status,
+    after.licenceId,
+  );
+}
+
+/** One page of index keys: each key's attributes, and the bookmark of the next page ('' at the end). */
+export interface IndexPage {
+  attributes: string[][];
+  bookmark: string;
+  fetched: number;
+}
+
+/**
+ * Reads one page of index keys under a partial composite key (evaluate only).
+ * Index values are markers, so only the keys' attributes are returned.
+ */
+export async function readIndexPage(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<IndexPage> {
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    objectType,
+    attributes,
+    pageSize,
+    bookmark,
+  );
+  const out: string[][] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      out.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return {
+    attributes: out,
+    bookmark: out.length < pageSize ? '' : metadata.bookmark,
+    fetched: metadata.fetchedRecordsCount,
+  };
+}

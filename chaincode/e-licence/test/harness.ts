@@ -1,0 +1,228 @@
+/**
+ * Test harness: identities of the consortium, a ledger with the contract, and
+ * helpers that call transactions with JSON and assert refusals leave the
+ * ledger (public state, private data, events) untouched.
+ */
+import './quiet-logs';
+import type { Context } from 'fabric-contract-api';
+import { saltedHash, sha256Hex } from '@govledger/chaincode-common';
+import {
+  TestLedger,
+  refusal,
+  type Refusal,
+  type TestIdentity,
+  type TxOptions,
+} from '@govledger/chaincode-common/testing';
+import { ELicenceContract } from '../src';
+import type { Licence } from '../src';
+
+/** A pseudonymous id derived from a name (64 lower-case hex). */
+export function pid(name: string): string {
+  return sha256Hex(`pid:${name}`);
+}
+
+/** A deterministic 32-hex-character salt. */
+export function salt(seed: string): string {
+  return sha256Hex(`salt:${seed}`).slice(0, 32);
+}
+
+/** A document hash. */
+export function doc(name: string): string {
+  return sha256Hex(`document:${name}`);
+}
+
+function user(mspId: string, name: string, attrs: Record<string, string>): TestIdentity {
+  return { mspId, name, attrs };
+}
+
+/** Identities as in network/consortium.json (plus a few extra for negative tests). */
+export const ID = {
+  adminA: user('CityAMSP', 'admin-a', { 'gov.role': 'admin' }),
+  adminB: user('CityBMSP', 'admin-b', { 'gov.role': 'admin' }),
+  adminAudit: user('AuditMSP', 'admin-audit', { 'gov.role': 'admin' }),
+  issuerA: user('CityAMSP', 'issuer-a', { 'gov.dept': 'market', 'gov.role': 'issuer' }),
+  issuerFireA: user('CityAMSP', 'issuer-fire-a', { 'gov.dept': 'fire', 'gov.role': 'issuer' }),
+  issuerB: user('CityBMSP', 'issuer-b', { 'gov.dept': 'market', 'gov.role': 'issuer' }),
+  approverMarketA: user('CityAMSP', 'approver-market-a', { 'gov.dept': 'market', 'gov.role': 'approver' }),
+  approverFireA: user('CityAMSP', 'approver-fire-a', { 'gov.dept': 'fire', 'gov.role': 'approver' }),
+  approverEnvA: user('CityAMSP', 'approver-env-a', { 'gov.dept': 'environment', 'gov.role': 'approver' }),
+  approverIndustryA: user('CityAMSP', 'approver-industry-a', {
+    'gov.dept': 'industry',
+    'gov.role': 'approver',
+  }),
+  approverNoDeptA: user('CityAMSP', 'approver-nodept-a', { 'gov.role': 'approver' }),
+  approverFireB: user('CityBMSP', 'approver-fire-b', { 'gov.dept': 'fire', 'gov.role': 'approver' }),
+  officerHousingA: user('CityAMSP', 'officer-housing-a', { 'gov.dept': 'housing', 'gov.role': 'officer' }),
+  officerFireA: user('CityAMSP', 'officer-fire-a', { 'gov.dept': 'fire', 'gov.role': 'officer' }),
+  auditorA: user('CityAMSP', 'auditor-a', { 'gov.dept': 'audit', 'gov.role': 'auditor' }),
+  auditorB: user('CityBMSP', 'auditor-b', { 'gov.dept': 'audit', 'gov.role': 'auditor' }),
+  citizenA1: user('CityAMSP', 'citizen-a1', { 'gov.role': 'citizen', 'gov.pid': pid('citizen-a1') }),
+  citizenA2: user('CityAMSP', 'citizen-a2', { 'gov.role': 'citizen', 'gov.pid': pid('citizen-a2') }),
+  citizenNoPidA: user('CityAMSP', 'citizen-nopid-a', { 'gov.role': 'citizen' }),
+  enterpriseA1: user('CityAMSP', 'enterprise-a1', {
+    'gov.role': 'enterprise',
+    'gov.pid': pid('enterprise-a1'),
+  }),
+  enterpriseA2: user('CityAMSP', 'enterprise-a2', {
+    'gov.role': 'enterprise',
+    'gov.pid': pid('enterprise-a2'),
+  }),
+  citizenB1: user('CityBMSP', 'citizen-b1', { 'gov.role': 'citizen', 'gov.pid': pid('citizen-b1') }),
+  enterpriseB1: user('CityBMSP', 'enterprise-b1', {
+    'gov.role': 'enterprise',
+    'gov.pid': pid('enterprise-b1'),
+  }),
+} as const;
+
+/** The transactions of the contract (methods taking ctx and one JSON string). */
+export type TxName = {
+  [K in keyof ELicenceContract]: ELicenceContract[K] extends (ctx: Context, json: string) => Promise<string>
+    ? K
+    : never;
+}[keyof ELicenceContract];
+
+/** Licence type codes used by the tests. */
+export const T = {
+  /** City A business licence: enterprise, market, 5 years, three approvals. */
+  ABiz: 'A-BIZ',
+  /** City A professional qualification: person, market, permanent, direct issue only. */
+  APro: 'A-PRO',
+  /** City B business licence: enterprise, market, 3 years, direct issue only. */
+  BBiz: 'B-BIZ',
+} as const;
+
+/** The claims of A-BIZ. */
+export const BIZ_CLAIMS = {
+  companyName: 'Acme Trading Ltd',
+  registeredCapital: '5000000.00',
+  businessScope: 'retail',
+};
+
+/** A private record input (transient licencePrivate) for the given claims. */
+export function privateInput(
+  claims: Record<string, string>,
+  seed = 'p',
+  holder: Record<string, string> = { legalName: 'Zhang San', idNumber: '110101199001011234' },
+): { holder: Record<string, string>; claims: Record<string, { value: string; salt: string }>; salt: string } {
+  const out: Record<string, { value: string; salt: string }> = {};
+  for (const [k, v] of Object.entries(claims)) out[k] = { value: v, salt: salt(`${seed}:${k}`) };
+  return { holder, claims: out, salt: salt(`${seed}:record`) };
+}
+
+/** The salted hash a claim of {@link privateInput} gets. */
+export function claimHash(seed: string, name: string, value: string): string {
+  return saltedHash(salt(`${seed}:${name}`), value);
+}
+
+/** A ledger with the contract, and helpers to call it. */
+export class Harness {
+  readonly ledger = new TestLedger('2026-01-01T00:00:00Z');
+  readonly contract = new ELicenceContract();
+
+  /** Submits a transaction; the request is serialised unless it is a string already. */
+  async submit<R = unknown>(
+    who: TestIdentity,
+    tx: TxName,
+    req: unknown,
+    options: TxOptions = {},
+  ): Promise<R> {
+    const json = typeof req === 'string' ? req : JSON.stringify(req);
+    const out = await this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), options);
+    return JSON.parse(out) as R;
+  }
+
+  /** Evaluates a transaction (writes discarded). */
+  async evaluate<R = unknown>(
+    who: TestIdentity,
+    tx: TxName,
+    req: unknown,
+    options: TxOptions = {},
+  ): Promise<R> {
+    const json = typeof req === 'string' ? req : JSON.stringify(req);
+    const out = await this.ledger.evaluate(who, (ctx) => this.contract[tx](ctx, json), options);
+    return JSON.parse(out) as R;
+  }
+
+  /** Everything a refused transaction must leave unchanged. */
+  fingerprint(): string {
+    const priv: Record<string, Record<string, string | undefined>> = {};
+    for (const c of ['licencePrivate_CityAMSP', 'licencePrivate_CityBMSP']) {
+      priv[c] = Object.fromEntries(this.ledger.privateKeys(c).map((k) => [k, this.ledger.getPrivate(c, k)]));
+    }
+    return JSON.stringify({ state: this.ledger.snapshot(), priv, events: this.ledger.events });
+  }
+
+  /** Submits a transaction that must be refused, and checks that nothing was written. */
+  async refused(who: TestIdentity, tx: TxName, req: unknown, options: TxOptions = {}): Promise<Refusal> {
+    const before = this.fingerprint();
+    const json = typeof req === 'string' ? req : JSON.stringify(req);
+    const r = await refusal(this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), options));
+    expect(this.fingerprint()).toBe(before);
+    return r;
+  }
+
+  /** Evaluates a query that must be refused. */
+  async refusedQuery(who: TestIdentity, tx: TxName, req: unknown): Promise<Refusal> {
+    const json = typeof req === 'string' ? req : JSON.stringify(req);
+    return refusal(this.ledger.evaluate(who, (ctx) => this.contract[tx](ctx, json)));
+  }
+
+  /** The last event recorded. */
+  lastEvent(): { name: string; payload: Record<string, unknown> } {
+    const e = this.ledger.events[this.ledger.events.length - 1];
+    if (!e) throw new Error('no event recorded');
+    return { name: e.name, payload: e.payload as Record<string, unknown> };
+  }
+
+  /** Creates the test licence types A-BIZ, A-PRO (City A) and B-BIZ (City B). */
+  async seedTypes(): Promise<void> {
+    await this.submit(ID.adminA, 'CreateLicenceType', {
+      code: T.ABiz,
+      name: 'City A business licence',
+      dept: 'market',
+      holderKind: 'enterprise',
+      validity: { kind: 'days', days: 1825 },
+      claims: ['companyName', 'registeredCapital', 'businessScope'],
+      requiredApprovals: ['market', 'fire', 'environment'],
+    });
+    await this.submit(ID.adminA, 'CreateLicenceType', {
+      code: T.APro,
+      name: 'City A professional qualification',
+      dept: 'market',
+      holderKind: 'person',
+      validity: { kind: 'permanent' },
+      claims: ['qualification', 'level'],
+      requiredApprovals: [],
+    });
+    await this.submit(ID.adminB, 'CreateLicenceType', {
+      code: T.BBiz,
+      name: 'City B business licence',
+      dept: 'market',
+      holderKind: 'enterprise',
+      validity: { kind: 'days', days: 1095 },
+      claims: ['companyName', 'registeredCapital', 'businessScope'],
+      requiredApprovals: [],
+    });
+  }
+
+  /** Issues an A-BIZ licence to enterprise-a1 by issuer-a. */
+  async issueBiz(
+    licenceId: string,
+    extra: Record<string, unknown> = {},
+    options: TxOptions = {},
+    seed = 'p',
+  ): Promise<Licence> {
+    return this.submit<Licence>(
+      ID.issuerA,
+      'IssueLicence',
+      {
+        licenceId,
+        typeCode: T.ABiz,
+        holderPid: pid('enterprise-a1'),
+        documentHash: doc(licenceId),
+        ...extra,
+      },
+      { transient: { licencePrivate: privateInput(BIZ_CLAIMS, seed) }, ...options },
+    );
+  }
+}
