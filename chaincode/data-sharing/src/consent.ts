@@ -1,0 +1,248 @@
+/**
+ * Consent: a citizen, under their own identity, allows one department to access
+ * some fields of one data category for one purpose, in a time window and
+ * optionally a limited number of times. The citizen can pause, resume and revoke
+ * it at once. `expired` is computed from the transaction time, never stored.
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  alreadyExists,
+  conflict,
+  deleteIndex,
+  emitEvent,
+  forbidden,
+  getCaller,
+  invalidArgument,
+  isoToMs,
+  keyExists,
+  mustReadJson,
+  newestFirst,
+  readIndexKeys,
+  readJson,
+  restrictToOrgs,
+  sha256Hex,
+  stableStringify,
+  txTimeIso,
+  txTimeMs,
+  writeIndex,
+  writeJson,
+  type Caller,
+} from '@govledger/chaincode-common';
+import { loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
+import { DataSharingErrorCode as E } from './errors';
+import type { ConsentRecord, ConsentState, ConsentTerms, ConsentView, PageResult } from './model';
+import { citizenToRead, inDept, isAuditor, requireCitizen } from './parties';
+import type { ConsentRefInput, GrantConsentInput, ListConsentsInput } from './schemas';
+import { Obj, consentKey, derivedId, lastAttribute, readIndexPage } from './state';
+import { Limits } from './vocabulary';
+
+/** The hash of a consent: sha256 of the deterministic JSON of its terms. */
+export function consentHash(terms: ConsentTerms): string {
+  return sha256Hex(stableStringify(terms));
+}
+
+/** A consent's state at a time: revoked wins, then expired (now ≥ validUntil), then paused, else active. */
+export function consentState(c: ConsentRecord, nowMs: number): ConsentState {
+  if (c.status === 'revoked') return 'revoked';
+  if (nowMs >= isoToMs(c.validUntil)) return 'expired';
+  return c.status;
+}
+
+/** How many accesses were made under a consent (one use key per access); bounded by maxUses. */
+export async function countUses(ctx: Context, c: ConsentRecord): Promise<number> {
+  const limit = c.maxUses ?? 0;
+  if (limit === 0) return 0;
+  return (await readIndexKeys(ctx, Obj.ConsentUse, [c.consentId], limit)).length;
+}
+
+/** A consent with its computed state and uses. */
+export async function consentView(ctx: Context, c: ConsentRecord, nowMs: number): Promise<ConsentView> {
+  if (c.maxUses === null) return { ...c, state: consentState(c, nowMs), usesCount: null, usesLeft: null };
+  const used = await countUses(ctx, c);
+  return { ...c, state: consentState(c, nowMs), usesCount: used, usesLeft: Math.max(0, c.maxUses - used) };
+}
+
+/** Reads a consent or refuses with 404 CONSENT_NOT_FOUND. */
+export async function loadConsent(ctx: Context, consentId: string): Promise<ConsentRecord> {
+  return mustReadJson<ConsentRecord>(
+    ctx,
+    consentKey(ctx, consentId),
+    `consent ${consentId}`,
+    E.ConsentNotFound,
+  );
+}
+
+/**
+ * Makes room for a new consent of a citizen for one grantee and category: when
+ * the match index is full, entries of revoked or expired consents (final
+ * states) are dropped from it; if it is still full the grant is refused.
+ */
+async function ensureRoom(ctx: Context, attrs: string[], nowMs: number): Promise<void> {
+  const keys = await readIndexKeys(ctx, Obj.ConsentMatch, attrs, Limits.maxConsentsPerGrantee);
+  if (keys.length < Limits.maxConsentsPerGrantee) return;
+  let live = keys.length;
+  for (const attributes of keys) {
+    const id = lastAttribute(attributes);
+    const c = await readJson<ConsentRecord>(ctx, consentKey(ctx, id));
+    const state = c === undefined ? 'revoked' : consentState(c, nowMs);
+    if (state === 'revoked' || state === 'expired') {
+      await deleteIndex(ctx, Obj.ConsentMatch, ...attributes);
+      live -= 1;
+    }
+  }
+  if (live >= Limits.maxConsentsPerGrantee) {
+    throw conflict(
+      `at most ${Limits.maxConsentsPerGrantee} live consents per grantee department and category`,
+      E.TooManyConsents,
+    );
+  }
+}
+
+/** GrantConsent: a citizen grants a consent under their own pseudonymous id. */
+export async function grantConsent(ctx: Context, req: GrantConsentInput): Promise<ConsentView> {
+  const caller = getCaller(ctx);
+  const pid = requireCitizen(caller);
+  const category = await loadActiveCategory(ctx, req.categoryCode);
+  requireFieldsInCategory(category, req.fields);
+  const nowMs = txTimeMs(ctx);
+  if (isoToMs(req.validUntil) <= nowMs) {
+    throw invalidArgument('validUntil must be in the future', { field: 'validUntil' }, E.InvalidValidity);
+  }
+  const consentId = req.consentId ?? derivedId(ctx, 'CNS');
+  const key = consentKey(ctx, consentId);
+  if (await keyExists(ctx, key)) throw alreadyExists(`consent ${consentId} exists already`, E.ConsentExists);
+  const matchAttrs = [pid, req.grantee.mspId, req.grantee.dept, req.categoryCode];
+  await ensureRoom(ctx, matchAttrs, nowMs);
+
+  const now = txTimeIso(ctx);
+  const terms: ConsentTerms = {
+    consentId,
+    citizenPid: pid,
+    grantee: { mspId: req.grantee.mspId, dept: req.grantee.dept },
+    categoryCode: category.code,
+    holder: category.holder,
+    fields: sortedFields(req.fields),
+    purpose: req.purpose,
+    validFrom: req.validFrom,
+    validUntil: req.validUntil,
+    maxUses: req.maxUses ?? null,
+    grantedAt: now,
+  };
+  const record: ConsentRecord = {
+    ...terms,
+    hash: consentHash(terms),
+    status: 'active',
+    updatedAt: now,
+    revokedAt: null,
+  };
+  await writeJson(ctx, key, record);
+  // Only the citizen's own organisation may endorse later changes of the consent.
+  await restrictToOrgs(ctx, key, caller.mspId);
+  await writeIndex(ctx, Obj.ConsentByCitizen, pid, newestFirst(nowMs), consentId);
+  await writeIndex(ctx, Obj.ConsentMatch, ...matchAttrs, consentId);
+  emitEvent(ctx, 'ConsentGranted', consentEvent(record, 'active'));
+  return {
+    ...record,
+    state: consentState(record, nowMs),
+    usesCount: record.maxUses === null ? null : 0,
+    usesLeft: record.maxUses,
+  };
+}
+
+function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unknown> {
+  return {
+    consentId: c.consentId,
+    citizenPid: c.citizenPid,
+    grantee: c.grantee,
+    categoryCode: c.categoryCode,
+    purpose: c.purpose,
+    hash: c.hash,
+    state,
+    time: c.updatedAt,
+  };
+}
+
+async function loadOwnConsent(ctx: Context, caller: Caller, consentId: string): Promise<ConsentRecord> {
+  const pid = requireCitizen(caller);
+  const consent = await loadConsent(ctx, consentId);
+  if (consent.citizenPid !== pid) {
+    throw forbidden(`consent ${consentId} belongs to another citizen`, E.NotConsentOwner);
+  }
+  return consent;
+}
+
+type ConsentChange = 'pause' | 'resume' | 'revoke';
+
+const CHANGE: Record<ConsentChange, { event: string; to: ConsentRecord['status'] }> = {
+  pause: { event: 'ConsentPaused', to: 'paused' },
+  resume: { event: 'ConsentResumed', to: 'active' },
+  revoke: { event: 'ConsentRevoked', to: 'revoked' },
+};
+
+/** The rule of each change: which states allow it (a refusal is a 409 with the state's code). */
+function refuseChange(change: ConsentChange, state: ConsentState, consentId: string): void {
+  if (state === 'revoked') throw conflict(`consent ${consentId} is revoked`, E.ConsentRevoked);
+  if (change === 'revoke') return; // active, paused and expired consents can all be revoked
+  if (state === 'expired') throw conflict(`consent ${consentId} has expired`, E.ConsentExpired);
+  if (change === 'pause' && state === 'paused') {
+    throw conflict(`consent ${consentId} is paused already`, E.ConsentPaused);
+  }
+  if (change === 'resume' && state !== 'paused') {
+    throw conflict(`consent ${consentId} is not paused`, E.ConsentNotPaused);
+  }
+}
+
+/** PauseConsent, ResumeConsent, RevokeConsent: the owning citizen changes the consent's status at once. */
+export async function changeConsent(
+  ctx: Context,
+  change: ConsentChange,
+  req: ConsentRefInput,
+): Promise<ConsentView> {
+  const caller = getCaller(ctx);
+  const current = await loadOwnConsent(ctx, caller, req.consentId);
+  const nowMs = txTimeMs(ctx);
+  refuseChange(change, consentState(current, nowMs), req.consentId);
+  const now = txTimeIso(ctx);
+  const { to, event } = CHANGE[change];
+  const record: ConsentRecord = {
+    ...current,
+    status: to,
+    updatedAt: now,
+    revokedAt: to === 'revoked' ? now : current.revokedAt,
+  };
+  await writeJson(ctx, consentKey(ctx, req.consentId), record);
+  const view = await consentView(ctx, record, nowMs);
+  emitEvent(ctx, event, consentEvent(record, view.state));
+  return view;
+}
+
+/** GetConsent: the owning citizen, the grantee or holder department, or an auditor reads a consent. */
+export async function getConsent(ctx: Context, req: ConsentRefInput): Promise<ConsentView> {
+  const caller = getCaller(ctx);
+  const consent = await loadConsent(ctx, req.consentId);
+  const allowed =
+    isAuditor(caller) ||
+    (caller.pid !== undefined && caller.pid === consent.citizenPid) ||
+    inDept(caller, consent.grantee) ||
+    inDept(caller, consent.holder);
+  if (!allowed) {
+    if (caller.pid !== undefined) {
+      throw forbidden(`consent ${req.consentId} belongs to another citizen`, E.NotConsentOwner);
+    }
+    throw forbidden(`caller is not a party to consent ${req.consentId}`);
+  }
+  return consentView(ctx, consent, txTimeMs(ctx));
+}
+
+/** ListConsents: a citizen's consents, newest first (the citizen's own; an auditor names the citizen). */
+export async function listConsents(ctx: Context, req: ListConsentsInput): Promise<PageResult<ConsentView>> {
+  const caller = getCaller(ctx);
+  const pid = citizenToRead(caller, req.citizenPid);
+  const page = await readIndexPage(ctx, Obj.ConsentByCitizen, [pid], req.pageSize, req.bookmark);
+  const nowMs = txTimeMs(ctx);
+  const records: ConsentView[] = [];
+  for (const attributes of page.keys) {
+    records.push(await consentView(ctx, await loadConsent(ctx, lastAttribute(attributes)), nowMs));
+  }
+  return { records, bookmark: page.bookmark };
+}
