@@ -1,0 +1,114 @@
+/**
+ * Who may do what. Every check refuses with 403: FORBIDDEN when the caller
+ * lacks the role or department class, a domain code when the caller acts for
+ * another organisation, department or recipient.
+ */
+import { forbidden, hasRole, requireRole, type Caller } from '@govledger/chaincode-common';
+import { FundErrorCode } from './errors';
+import type { Actor, Allocation, Disbursement, Program } from './model';
+
+/** The finance department's code. */
+export const FINANCE_DEPT = 'finance';
+
+/** The caller as it is recorded in records (organisation, department, certificate id). */
+export function actorOf(caller: Caller): Actor {
+  const actor: Actor = { mspId: caller.mspId, id: caller.id };
+  if (caller.dept) actor.dept = caller.dept;
+  return actor;
+}
+
+/** Refuses unless the caller is a finance officer (of any organisation). */
+export function requireFinanceOfficer(caller: Caller): void {
+  requireRole(caller, 'officer');
+  if (caller.dept !== FINANCE_DEPT) {
+    throw forbidden(`caller must be of department ${FINANCE_DEPT}; is ${caller.dept ?? 'none'}`);
+  }
+}
+
+/** Refuses unless the caller is a finance officer of the organisation that owns the program. */
+export function requireProgramOwner(caller: Caller, program: Program): void {
+  requireFinanceOfficer(caller);
+  if (caller.mspId !== program.ownerMspId) {
+    throw forbidden(
+      `program ${program.programId} belongs to ${program.ownerMspId}; caller is from ${caller.mspId}`,
+      FundErrorCode.DepartmentMismatch,
+    );
+  }
+}
+
+/** Refuses unless the caller is an officer of the department holding the allocation. */
+export function requireAllocationHolder(caller: Caller, allocation: Allocation): void {
+  requireRole(caller, 'officer');
+  if (caller.mspId !== allocation.mspId || caller.dept !== allocation.dept) {
+    throw forbidden(
+      `allocation ${allocation.allocationId} belongs to ${allocation.dept} of ${allocation.mspId}; ` +
+        `caller is ${caller.dept ?? 'no department'} of ${caller.mspId}`,
+      FundErrorCode.DepartmentMismatch,
+    );
+  }
+}
+
+/** True when the caller may co-sign under the program's rule (organisation not yet checked). */
+export function isCoSignerClass(caller: Caller, program: Program): boolean {
+  return program.coSign.by === 'finance'
+    ? hasRole(caller, 'officer') && caller.dept === FINANCE_DEPT
+    : hasRole(caller, 'auditor');
+}
+
+/** Refuses unless the caller may co-sign the disbursement: the program's co-signer class, another organisation. */
+export function requireCoSigner(caller: Caller, program: Program, disbursement: Disbursement): void {
+  if (!isCoSignerClass(caller, program)) {
+    const who = program.coSign.by === 'finance' ? 'a finance officer' : 'an auditor';
+    throw forbidden(`program ${program.programId} is co-signed by ${who} of another organisation`);
+  }
+  if (caller.mspId === disbursement.mspId) {
+    throw forbidden(
+      `the co-signer must be of another organisation than the disbursing ${disbursement.mspId}`,
+      FundErrorCode.CoSignerSameOrganisation,
+    );
+  }
+}
+
+/** The role a recipient's certificate carries for each kind of recipient. */
+export const RECIPIENT_ROLE = { enterprise: 'enterprise', person: 'citizen' } as const;
+
+/** Refuses unless the caller is the recipient of the disbursement (pseudonymous id and kind match). */
+export function requireRecipient(caller: Caller, disbursement: Disbursement): void {
+  requireRole(caller, 'enterprise', 'citizen');
+  const role = RECIPIENT_ROLE[disbursement.recipientKind];
+  if (caller.pid !== disbursement.recipientPid || !hasRole(caller, role)) {
+    throw forbidden(
+      `only the recipient (${role}) of disbursement ${disbursement.disbursementId} may do this`,
+      FundErrorCode.NotRecipient,
+    );
+  }
+}
+
+/**
+ * Staff read everything: government staff (a certificate with a department),
+ * auditors and jurisdiction admins. Recipients read only their own records.
+ */
+export function isStaff(caller: Caller): boolean {
+  return caller.dept !== undefined || hasRole(caller, 'auditor', 'admin');
+}
+
+/** Refuses unless the caller is staff. */
+export function requireStaff(caller: Caller): void {
+  if (!isStaff(caller)) throw forbidden('only government staff and auditors may read this');
+}
+
+/** Refuses unless the caller is staff or the recipient with this pseudonymous id. */
+export function requireStaffOrRecipient(caller: Caller, recipientPid: string): void {
+  if (isStaff(caller)) return;
+  if (caller.pid !== undefined && caller.pid === recipientPid && hasRole(caller, 'enterprise', 'citizen'))
+    return;
+  throw forbidden('only government staff, auditors and the recipient itself may read this');
+}
+
+/** Refuses unless the caller may read a program's alerts: an auditor, or a finance officer of the owner. */
+export function requireAlertReader(caller: Caller, program: Program): void {
+  if (hasRole(caller, 'auditor')) return;
+  if (hasRole(caller, 'officer') && caller.dept === FINANCE_DEPT && caller.mspId === program.ownerMspId)
+    return;
+  throw forbidden(`only auditors and the finance department of ${program.ownerMspId} may read alerts`);
+}

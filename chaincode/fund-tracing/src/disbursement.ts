@@ -1,0 +1,420 @@
+/**
+ * Disbursements: an implementing department pays a registered recipient from
+ * its allocation, to an approved account, for one of the program's categories.
+ * Above the program's co-signature threshold the payment stays pending (its
+ * amount is reserved in the allocation) until an officer of a second
+ * organisation co-signs it; only then does it count as paid and can be spent.
+ */
+import type { Context } from 'fabric-contract-api';
+import {
+  alreadyExists,
+  conflict,
+  deleteIndex,
+  emitEvent,
+  getCaller,
+  hasRole,
+  keyExists,
+  mustReadJson,
+  newestFirst,
+  oldestFirst,
+  requireRole,
+  txTimeIso,
+  txTimeMs,
+  writeIndex,
+  writeJson,
+} from '@govledger/chaincode-common';
+import {
+  actorOf,
+  requireAllocationHolder,
+  requireCoSigner,
+  requireStaff,
+  requireStaffOrRecipient,
+} from './access';
+import { loadAllocation } from './allocation';
+import { conflictWith, FundErrorCode } from './errors';
+import type { AlertSummary, Disbursement, Program, RecordRef } from './model';
+import { fen, toFen } from './money';
+import { loadProgram, requireOpen } from './program';
+import { loadRecipient } from './recipient';
+import {
+  afterEndViolation,
+  enforceRules,
+  isNearThreshold,
+  recipientCapViolation,
+  splitPaymentViolation,
+  unspentDueMs,
+} from './rules';
+import type {
+  CoSignDisbursementInput,
+  DisburseInput,
+  GetDisbursementInput,
+  ListDisbursementsInput,
+  ListPendingDisbursementsInput,
+  RejectDisbursementInput,
+} from './schemas';
+import { ObjectType, key, readKeyPage, readTotal, writeTotal } from './state';
+
+/** A disbursement with its spending balance. */
+export interface DisbursementView {
+  disbursement: Disbursement;
+  spent: string;
+  remaining: string;
+  spendCount: number;
+}
+
+/** The result of a write on a disbursement: the record and the alerts the transaction raised. */
+export interface DisbursementResult {
+  disbursement: Disbursement;
+  alerts: AlertSummary[];
+}
+
+/** Reads a disbursement or refuses with DISBURSEMENT_NOT_FOUND. */
+export async function loadDisbursement(ctx: Context, disbursementId: string): Promise<Disbursement> {
+  return mustReadJson<Disbursement>(
+    ctx,
+    key(ctx, ObjectType.disbursement, disbursementId),
+    `disbursement ${disbursementId}`,
+    FundErrorCode.DisbursementNotFound,
+  );
+}
+
+function ref(disbursementId: string): RecordRef {
+  return { kind: 'disbursement', id: disbursementId };
+}
+
+/** Puts a paid disbursement in the unspent-funds sweep queue, when the program runs that rule. */
+async function enqueueUnspentCheck(
+  ctx: Context,
+  program: Program,
+  d: Disbursement,
+  paidAt: string,
+): Promise<void> {
+  if (program.rules.unspent.mode === 'off') return;
+  const due = oldestFirst(unspentDueMs(program, paidAt));
+  await writeIndex(ctx, ObjectType.unspentDue, program.programId, due, d.disbursementId);
+}
+
+/** Disburse: an officer of the allocation's department pays a recipient. */
+export async function disburse(ctx: Context, req: DisburseInput): Promise<DisbursementResult> {
+  const caller = getCaller(ctx);
+  requireRole(caller, 'officer');
+  const allocation = await loadAllocation(ctx, req.allocationId);
+  requireAllocationHolder(caller, allocation);
+  const k = key(ctx, ObjectType.disbursement, req.disbursementId);
+  if (await keyExists(ctx, k)) {
+    throw alreadyExists(
+      `disbursement ${req.disbursementId} exists already`,
+      FundErrorCode.DisbursementExists,
+    );
+  }
+  const program = await loadProgram(ctx, allocation.programId);
+  requireOpen(program);
+  const nowMs = txTimeMs(ctx);
+  if (nowMs < Date.parse(program.startDate)) {
+    throw conflict(
+      `program ${program.programId} starts on ${program.startDate}`,
+      FundErrorCode.ProgramNotStarted,
+    );
+  }
+  if (!program.categories.includes(req.category)) {
+    throw conflictWith(
+      FundErrorCode.CategoryNotInProgram,
+      `category ${req.category} is not one of program ${program.programId}'s categories`,
+      { allowed: program.categories },
+    );
+  }
+  const recipient = await loadRecipient(ctx, program.programId, req.recipientPid);
+  if (!recipient.accountHashes.includes(req.accountHash)) {
+    throw conflictWith(
+      FundErrorCode.AccountNotApproved,
+      `the account is not an approved account of recipient ${recipient.recipientPid}`,
+    );
+  }
+
+  const amount = toFen(req.amount);
+  const disbursed = await readTotal(ctx, 'allocation', allocation.allocationId);
+  const allocated = toFen(allocation.amount);
+  if (disbursed.total + amount > allocated) {
+    throw conflictWith(
+      FundErrorCode.ExceedsAllocation,
+      `disbursing ${req.amount} would exceed allocation ${allocation.allocationId}`,
+      {
+        allocation: allocation.amount,
+        disbursed: fen(disbursed.total),
+        remaining: fen(allocated - disbursed.total),
+      },
+    );
+  }
+
+  const self = ref(req.disbursementId);
+  const capOn = program.rules.recipientCap.mode !== 'off';
+  const received = capOn
+    ? await readTotal(ctx, 'recipient', program.programId, recipient.recipientPid)
+    : undefined;
+  const alerts = await enforceRules(ctx, program, [
+    afterEndViolation(program, nowMs, [self]),
+    received && recipientCapViolation(program, recipient.recipientPid, received.total + amount, [self]),
+    await splitPaymentViolation(ctx, program, recipient.recipientPid, amount, self),
+  ]);
+
+  const now = txTimeIso(ctx);
+  const pending = amount > toFen(program.coSign.threshold);
+  const disbursement: Disbursement = {
+    disbursementId: req.disbursementId,
+    programId: program.programId,
+    allocationId: allocation.allocationId,
+    mspId: allocation.mspId,
+    dept: allocation.dept,
+    recipientPid: recipient.recipientPid,
+    recipientKind: recipient.kind,
+    accountHash: req.accountHash,
+    category: req.category,
+    amount: req.amount,
+    documentsHash: req.documentsHash,
+    status: pending ? 'pending' : 'paid',
+    createdAt: now,
+    createdBy: actorOf(caller),
+    coSignRequired: pending,
+  };
+  if (!pending) disbursement.paidAt = now;
+  await writeJson(ctx, k, disbursement);
+  await writeTotal(
+    ctx,
+    { total: disbursed.total + amount, count: disbursed.count + 1 },
+    'allocation',
+    allocation.allocationId,
+  );
+  if (received) {
+    await writeTotal(
+      ctx,
+      { total: received.total + amount, count: received.count + 1 },
+      'recipient',
+      program.programId,
+      recipient.recipientPid,
+    );
+  }
+  await writeIndex(
+    ctx,
+    ObjectType.disbursementByAllocation,
+    allocation.allocationId,
+    disbursement.disbursementId,
+  );
+  await writeIndex(
+    ctx,
+    ObjectType.disbursementByRecipient,
+    program.programId,
+    recipient.recipientPid,
+    disbursement.disbursementId,
+  );
+  if (isNearThreshold(program, amount)) {
+    await writeIndex(
+      ctx,
+      ObjectType.nearThreshold,
+      program.programId,
+      recipient.recipientPid,
+      newestFirst(nowMs),
+      disbursement.disbursementId,
+    );
+  }
+  if (pending)
+    await writeIndex(ctx, ObjectType.pendingDisbursement, program.programId, disbursement.disbursementId);
+  else await enqueueUnspentCheck(ctx, program, disbursement, now);
+
+  emitEvent(ctx, 'DisbursementRecorded', {
+    programId: program.programId,
+    allocationId: allocation.allocationId,
+    disbursementId: disbursement.disbursementId,
+    recipientPid: disbursement.recipientPid,
+    amount: disbursement.amount,
+    status: disbursement.status,
+    alerts,
+  });
+  return { disbursement, alerts };
+}
+
+function requirePending(d: Disbursement): void {
+  if (d.status !== 'pending') {
+    throw conflict(
+      `disbursement ${d.disbursementId} is ${d.status}, not pending`,
+      FundErrorCode.DisbursementNotPending,
+    );
+  }
+}
+
+/** CoSignDisbursement: an officer of another organisation (as the program says) co-signs; the money counts as paid. */
+export async function coSignDisbursement(
+  ctx: Context,
+  req: CoSignDisbursementInput,
+): Promise<DisbursementResult> {
+  const caller = getCaller(ctx);
+  const d = await loadDisbursement(ctx, req.disbursementId);
+  const program = await loadProgram(ctx, d.programId);
+  requireCoSigner(caller, program, d);
+  requirePending(d);
+  requireOpen(program);
+  const alerts = await enforceRules(ctx, program, [
+    afterEndViolation(program, txTimeMs(ctx), [ref(d.disbursementId)]),
+  ]);
+
+  const now = txTimeIso(ctx);
+  const coSigned: NonNullable<Disbursement['coSigned']> = { at: now, by: actorOf(caller) };
+  if (req.note !== undefined) coSigned.note = req.note;
+  const disbursement: Disbursement = { ...d, status: 'paid', paidAt: now, coSigned };
+  await writeJson(ctx, key(ctx, ObjectType.disbursement, d.disbursementId), disbursement);
+  await deleteIndex(ctx, ObjectType.pendingDisbursement, d.programId, d.disbursementId);
+  await enqueueUnspentCheck(ctx, program, disbursement, now);
+  emitEvent(ctx, 'DisbursementCoSigned', {
+    programId: d.programId,
+    allocationId: d.allocationId,
+    disbursementId: d.disbursementId,
+    amount: d.amount,
+    coSignedBy: { mspId: caller.mspId },
+    alerts,
+  });
+  return { disbursement, alerts };
+}
+
+/**
+ * RejectDisbursement: an eligible co-signer refuses a pending disbursement, or
+ * the disbursing department withdraws it; its amount returns to the allocation.
+ */
+export async function rejectDisbursement(
+  ctx: Context,
+  req: RejectDisbursementInput,
+): Promise<DisbursementResult> {
+  const caller = getCaller(ctx);
+  const d = await loadDisbursement(ctx, req.disbursementId);
+  const program = await loadProgram(ctx, d.programId);
+  const isHolder = hasRole(caller, 'officer') && caller.mspId === d.mspId && caller.dept === d.dept;
+  if (!isHolder) requireCoSigner(caller, program, d);
+  requirePending(d);
+
+  const amount = toFen(d.amount);
+  const disbursed = await readTotal(ctx, 'allocation', d.allocationId);
+  await writeTotal(
+    ctx,
+    { total: disbursed.total - amount, count: disbursed.count - 1 },
+    'allocation',
+    d.allocationId,
+  );
+  if (program.rules.recipientCap.mode !== 'off') {
+    const received = await readTotal(ctx, 'recipient', d.programId, d.recipientPid);
+    await writeTotal(
+      ctx,
+      { total: received.total - amount, count: received.count - 1 },
+      'recipient',
+      d.programId,
+      d.recipientPid,
+    );
+  }
+  if (isNearThreshold(program, amount)) {
+    const t = newestFirst(Date.parse(d.createdAt));
+    await deleteIndex(ctx, ObjectType.nearThreshold, d.programId, d.recipientPid, t, d.disbursementId);
+  }
+  await deleteIndex(ctx, ObjectType.pendingDisbursement, d.programId, d.disbursementId);
+  const disbursement: Disbursement = {
+    ...d,
+    status: 'rejected',
+    rejected: { at: txTimeIso(ctx), by: actorOf(caller), reason: req.reason },
+  };
+  await writeJson(ctx, key(ctx, ObjectType.disbursement, d.disbursementId), disbursement);
+  emitEvent(ctx, 'DisbursementRejected', {
+    programId: d.programId,
+    allocationId: d.allocationId,
+    disbursementId: d.disbursementId,
+    amount: d.amount,
+    rejectedBy: { mspId: caller.mspId },
+    withdrawn: isHolder,
+  });
+  return { disbursement, alerts: [] };
+}
+
+/** The disbursement with its spent and remaining amounts. */
+export async function disbursementView(ctx: Context, d: Disbursement): Promise<DisbursementView> {
+  const spent = await readTotal(ctx, 'disbursement', d.disbursementId);
+  return {
+    disbursement: d,
+    spent: fen(spent.total),
+    remaining: fen(toFen(d.amount) - spent.total),
+    spendCount: spent.count,
+  };
+}
+
+/** GetDisbursement: staff, or the recipient. */
+export async function getDisbursement(ctx: Context, req: GetDisbursementInput): Promise<DisbursementView> {
+  const d = await loadDisbursement(ctx, req.disbursementId);
+  requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
+  return disbursementView(ctx, d);
+}
+
+async function viewsOf(ctx: Context, ids: string[]): Promise<DisbursementView[]> {
+  const out: DisbursementView[] = [];
+  for (const id of ids) out.push(await disbursementView(ctx, await loadDisbursement(ctx, id)));
+  return out;
+}
+
+/** ListDisbursements: of an allocation (staff), or of a recipient in a program (staff or the recipient). */
+export async function listDisbursements(
+  ctx: Context,
+  req: ListDisbursementsInput,
+): Promise<{ records: DisbursementView[]; bookmark: string }> {
+  const caller = getCaller(ctx);
+  if (req.allocationId !== undefined) {
+    requireStaff(caller);
+    await loadAllocation(ctx, req.allocationId);
+    const page = await readKeyPage(
+      ctx,
+      ObjectType.disbursementByAllocation,
+      [req.allocationId],
+      req.pageSize,
+      req.bookmark,
+    );
+    return {
+      records: await viewsOf(
+        ctx,
+        page.keys.map((k) => k[1] as string),
+      ),
+      bookmark: page.bookmark,
+    };
+  }
+  const programId = req.programId as string;
+  const recipientPid = req.recipientPid as string;
+  requireStaffOrRecipient(caller, recipientPid);
+  const page = await readKeyPage(
+    ctx,
+    ObjectType.disbursementByRecipient,
+    [programId, recipientPid],
+    req.pageSize,
+    req.bookmark,
+  );
+  return {
+    records: await viewsOf(
+      ctx,
+      page.keys.map((k) => k[2] as string),
+    ),
+    bookmark: page.bookmark,
+  };
+}
+
+/** ListPendingDisbursements: a program's disbursements waiting for a co-signature (staff). */
+export async function listPendingDisbursements(
+  ctx: Context,
+  req: ListPendingDisbursementsInput,
+): Promise<{ records: DisbursementView[]; bookmark: string }> {
+  requireStaff(getCaller(ctx));
+  await loadProgram(ctx, req.programId);
+  const page = await readKeyPage(
+    ctx,
+    ObjectType.pendingDisbursement,
+    [req.programId],
+    req.pageSize,
+    req.bookmark,
+  );
+  return {
+    records: await viewsOf(
+      ctx,
+      page.keys.map((k) => k[1] as string),
+    ),
+    bookmark: page.bookmark,
+  };
+}

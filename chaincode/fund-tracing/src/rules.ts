@@ -1,0 +1,150 @@
+/**
+ * Early-warning rules, each in one place, evaluated inside the transaction
+ * that causes them. A rule in `block` mode refuses the transaction (nothing is
+ * written, not even an alert); in `warn` mode the transaction goes through and
+ * an alert is recorded; in `off` mode the rule is not evaluated at all.
+ */
+import type { Context } from 'fabric-contract-api';
+import { txTimeMs } from '@govledger/chaincode-common';
+import { raiseAlerts, type Violation } from './alert';
+import { conflictWith, FundErrorCode, type FundErrorCodeValue } from './errors';
+import type { AlertSummary, Program, RecordRef, RuleId } from './model';
+import { fen, toFen } from './money';
+import { ObjectType, fromNewestFirst, scanKeys } from './state';
+import type { RuleModeValue } from './schemas';
+
+/** The refusal code of each rule that can block. */
+export const BLOCK_CODE: Record<Exclude<RuleId, 'unspent'>, FundErrorCodeValue> = {
+  afterEnd: FundErrorCode.ProgramEnded,
+  category: FundErrorCode.SpendCategoryNotAllowed,
+  recipientCap: FundErrorCode.RecipientCapExceeded,
+  splitPayment: FundErrorCode.SplitPaymentSuspected,
+};
+
+/** The program's mode for a rule. */
+export function modeOf(program: Program, rule: RuleId): RuleModeValue {
+  return program.rules[rule].mode;
+}
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+/** Rule `afterEnd`: money moves (allocation, disbursement, co-signature, spend) after the program's end date. */
+export function afterEndViolation(
+  program: Program,
+  nowMs: number,
+  records: RecordRef[],
+): Violation | undefined {
+  if (modeOf(program, 'afterEnd') === 'off' || nowMs <= Date.parse(program.endDate)) return undefined;
+  return {
+    rule: 'afterEnd',
+    message: `activity on ${records[records.length - 1]?.kind ?? 'program'} after the program's end date ${program.endDate}`,
+    records,
+    details: { endDate: program.endDate, at: new Date(nowMs).toISOString() },
+  };
+}
+
+/** Rule `category`: a spend in a category the program does not allow. */
+export function spendCategoryViolation(
+  program: Program,
+  category: string,
+  records: RecordRef[],
+): Violation | undefined {
+  if (modeOf(program, 'category') === 'off' || program.categories.includes(category)) return undefined;
+  return {
+    rule: 'category',
+    message: `spend category ${category} is not one of the program's categories`,
+    records,
+    details: { category, allowed: program.categories.join(',') },
+  };
+}
+
+/** Rule `recipientCap`: the recipient's total in the program (pending and paid) would pass the cap. */
+export function recipientCapViolation(
+  program: Program,
+  recipientPid: string,
+  newTotal: bigint,
+  records: RecordRef[],
+): Violation | undefined {
+  const rule = program.rules.recipientCap;
+  if (rule.mode === 'off' || newTotal <= toFen(rule.cap)) return undefined;
+  return {
+    rule: 'recipientCap',
+    message: `recipient total ${fen(newTotal)} passes the per-recipient cap ${rule.cap}`,
+    records,
+    details: { recipientPid, cap: rule.cap, total: fen(newTotal) },
+  };
+}
+
+/** True when the amount is at or just under the split-payment threshold (within marginPercent). */
+export function isNearThreshold(program: Program, amount: bigint): boolean {
+  const rule = program.rules.splitPayment;
+  if (rule.mode === 'off') return false;
+  const threshold = toFen(rule.threshold);
+  const lower = threshold - (threshold * BigInt(rule.marginPercent)) / 100n;
+  return amount >= lower && amount <= threshold;
+}
+
+/**
+ * Rule `splitPayment`: the current near-threshold disbursement makes `count`
+ * such disbursements to one recipient within the window. Reads the recipient's
+ * near-threshold index newest first and stops at the window's start or after
+ * count-1 entries, so its work is bounded by the rule's count.
+ */
+export async function splitPaymentViolation(
+  ctx: Context,
+  program: Program,
+  recipientPid: string,
+  amount: bigint,
+  current: RecordRef,
+): Promise<Violation | undefined> {
+  const rule = program.rules.splitPayment;
+  if (!isNearThreshold(program, amount)) return undefined;
+  const nowMs = txTimeMs(ctx);
+  const windowStart = nowMs - rule.windowHours * MS_PER_HOUR;
+  const earlier: RecordRef[] = [];
+  await scanKeys(ctx, ObjectType.nearThreshold, [program.programId, recipientPid], (attrs) => {
+    const at = fromNewestFirst(attrs[2] as string);
+    if (at < windowStart) return false;
+    earlier.push({ kind: 'disbursement', id: attrs[3] as string });
+    return earlier.length < rule.count - 1;
+  });
+  if (earlier.length + 1 < rule.count) return undefined;
+  return {
+    rule: 'splitPayment',
+    message:
+      `${earlier.length + 1} disbursements to one recipient within ${rule.windowHours} h, ` +
+      `each at or just under the threshold ${rule.threshold}`,
+    records: [...earlier.reverse(), current],
+    details: { recipientPid, threshold: rule.threshold, windowHours: rule.windowHours, count: rule.count },
+  };
+}
+
+/** The due time of the unspent-funds check of a disbursement paid at `paidAt`. */
+export function unspentDueMs(program: Program, paidAt: string): number {
+  return Date.parse(paidAt) + program.rules.unspent.days * MS_PER_DAY;
+}
+
+/**
+ * Applies the program's modes to the violations found: refuses with the first
+ * blocking rule's code (details list every violation), or records an alert for
+ * each warning and returns their summaries for the event.
+ */
+export async function enforceRules(
+  ctx: Context,
+  program: Program,
+  found: ReadonlyArray<Violation | undefined>,
+): Promise<AlertSummary[]> {
+  const violations = found.filter((v): v is Violation => v !== undefined);
+  const blocking = violations.find((v) => modeOf(program, v.rule) === 'block');
+  if (blocking) {
+    throw conflictWith(BLOCK_CODE[blocking.rule as Exclude<RuleId, 'unspent'>], blocking.message, {
+      violations: violations.map((v) => ({
+        rule: v.rule,
+        mode: modeOf(program, v.rule),
+        details: v.details,
+      })),
+    });
+  }
+  return raiseAlerts(ctx, program.programId, violations);
+}

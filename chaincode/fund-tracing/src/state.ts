@@ -1,0 +1,178 @@
+/**
+ * Keys, running totals and index scans.
+ *
+ * Every record has its own key. A parent's running total of its live children
+ * (a program's allocations, an allocation's disbursements, a disbursement's
+ * spends, a recipient's receipts in a program) lives in a separate `total` key
+ * per parent, so the parent record itself is never rewritten by its children
+ * and two transactions conflict only when they draw on the same parent.
+ */
+import type { Context } from 'fabric-contract-api';
+import { compositeKey, readJson, writeJson } from '@govledger/chaincode-common';
+import type { Total } from './model';
+import { fen, toFen } from './money';
+
+/** Object types of the composite keys (the README lists their attributes). */
+export const ObjectType = {
+  /** (programId) -> Program */
+  program: 'program',
+  /** (allocationId) -> Allocation */
+  allocation: 'allocation',
+  /** index (programId, allocationId) */
+  allocationByProgram: 'alloc~prog',
+  /** index (programId, mspId, dept, allocationId) */
+  allocationByDept: 'alloc~dept',
+  /** (programId, recipientPid) -> Recipient */
+  recipient: 'recipient',
+  /** (disbursementId) -> Disbursement */
+  disbursement: 'disbursement',
+  /** index (allocationId, disbursementId) */
+  disbursementByAllocation: 'disb~alloc',
+  /** index (programId, recipientPid, disbursementId) */
+  disbursementByRecipient: 'disb~recip',
+  /** index (programId, disbursementId) of disbursements waiting for a co-signature */
+  pendingDisbursement: 'disb~pending',
+  /** index (programId, recipientPid, newestFirst(createdAt), disbursementId) of near-threshold disbursements */
+  nearThreshold: 'disb~near',
+  /** queue (programId, oldestFirst(dueAt), disbursementId) of paid disbursements the unspent sweep must look at */
+  unspentDue: 'disb~due',
+  /** (spendId) -> Spend */
+  spend: 'spend',
+  /** index (disbursementId, spendId) */
+  spendByDisbursement: 'spend~disb',
+  /** (kind, ...parent ids) -> Total */
+  total: 'total',
+  /** (alertId) -> Alert */
+  alert: 'alert',
+  /** index (programId, newestFirst(raisedAt), alertId) */
+  alertByProgram: 'alert~prog',
+  /** index (programId, status, severity, newestFirst(raisedAt), alertId) */
+  alertByStatus: 'alert~status',
+  /** index (programId, severity, newestFirst(raisedAt), alertId) */
+  alertBySeverity: 'alert~sev',
+  /** index (recordKind, recordId, alertId) */
+  alertByRecord: 'alert~rec',
+} as const;
+
+/** Parents that keep a running total of their children. */
+export type TotalKind = 'program' | 'allocation' | 'disbursement' | 'recipient';
+
+/** A running total as numbers. */
+export interface TotalValue {
+  total: bigint;
+  count: number;
+}
+
+/** The key of a record of the given type. */
+export function key(ctx: Context, objectType: string, ...attributes: string[]): string {
+  return compositeKey(ctx, objectType, ...attributes);
+}
+
+/** Reads a parent's running total (zero when none was written yet). */
+export async function readTotal(ctx: Context, kind: TotalKind, ...ids: string[]): Promise<TotalValue> {
+  const stored = await readJson<Total>(ctx, key(ctx, ObjectType.total, kind, ...ids));
+  return stored ? { total: toFen(stored.total), count: stored.count } : { total: 0n, count: 0 };
+}
+
+/** Writes a parent's running total. */
+export async function writeTotal(
+  ctx: Context,
+  value: TotalValue,
+  kind: TotalKind,
+  ...ids: string[]
+): Promise<void> {
+  const stored: Total = { total: fen(value.total), count: value.count };
+  await writeJson(ctx, key(ctx, ObjectType.total, kind, ...ids), stored);
+}
+
+/**
+ * Visits the attributes of the keys under a partial composite key, in key order,
+ * until `visit` returns false. Stopping early keeps the work (and, on Fabric, the
+ * range re-checked at commit) as small as the caller needs.
+ */
+export async function scanKeys(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  visit: (attrs: string[]) => boolean | Promise<boolean>,
+): Promise<void> {
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attributes);
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      const attrs = ctx.stub.splitCompositeKey(r.value.key).attributes;
+      if (!(await visit(attrs))) break;
+    }
+  } finally {
+    await iterator.close();
+  }
+}
+
+/** True when at least one key exists under the partial composite key. */
+export async function anyKey(ctx: Context, objectType: string, attributes: string[]): Promise<boolean> {
+  let found = false;
+  await scanKeys(ctx, objectType, attributes, () => {
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Reads the attributes of every key under a partial composite key, refusing
+ * (with the given error) more than `limit`.
+ */
+export async function readKeysBounded(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  limit: number,
+  tooMany: () => Error,
+): Promise<string[][]> {
+  const out: string[][] = [];
+  await scanKeys(ctx, objectType, attributes, (attrs) => {
+    if (out.length >= limit) throw tooMany();
+    out.push(attrs);
+    return true;
+  });
+  return out;
+}
+
+/** One page of index keys (their attributes) and the bookmark of the next page ('' when none). */
+export interface KeyPage {
+  keys: string[][];
+  bookmark: string;
+}
+
+/**
+ * One page of index keys under a partial composite key (query transactions
+ * only, as Fabric allows pagination only there). Index values are markers, not
+ * JSON, so this reads keys rather than decoding values.
+ */
+export async function readKeyPage(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<KeyPage> {
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    objectType,
+    attributes,
+    pageSize,
+    bookmark,
+  );
+  const keys: string[][] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      keys.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { keys, bookmark: keys.length < pageSize ? '' : metadata.bookmark };
+}
+
+/** The epoch milliseconds encoded by a `newestFirst` key part. */
+export function fromNewestFirst(part: string): number {
+  return 9_999_999_999_999 - Number(part);
+}
