@@ -8,7 +8,7 @@ import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
 
 const BIN = path.join(ROOT, 'bin');
 
-/** The block height of the channel on an orderer, through its admin endpoint (osnadmin). */
+/** The block height of the channel on an orderer, through its admin endpoint (osnadmin channel list). */
 export function ordererHeight(orderer: string): number {
   const dir = stateDir();
   const info = readNetworkInfo(dir);
@@ -19,7 +19,7 @@ export function ordererHeight(orderer: string): number {
     path.join(BIN, 'osnadmin'),
     [
       'channel',
-      'info',
+      'list',
       '--channelID',
       info.channel,
       '-o',

@@ -78,12 +78,19 @@ start_cc_server() {
   local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls"
   if is_running "$proc" && grep -qF -- "$id" "$STATE/run/$proc.sh" 2>/dev/null; then return 0; fi
   stop_proc "$proc"
+  local port; port="$(cc_port "$cc" "$org")"
+  port_open "$port" && die "port $port for $proc is already in use by another process"
   start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production -- \
     node "$GOVLEDGER_ROOT/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "127.0.0.1:$(cc_port "$cc" "$org")" --chaincode-id "$id" \
     --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
     --chaincode-tls-client-cacert-file "$tls/ca.crt" --module-path "$GOVLEDGER_ROOT/chaincode/$cc"
   wait_port "$proc" "$(cc_port "$cc" "$org")" 30
+}
+
+# has_approved ORG NAME SEQUENCE: true when ORG approved that sequence of the chaincode.
+has_approved() {
+  ( as_admin "$1"; peer lifecycle chaincode queryapproved -C "$CHANNEL" -n "$2" --sequence "$3" -O json >/dev/null 2>&1 )
 }
 
 # approve_for_org NAME ORG VERSION SEQUENCE PACKAGE_ID
@@ -129,8 +136,12 @@ deploy_one() {
       [ -n "$id" ] || die "package $label is not installed on peer0.$org" "$STATE/logs/deploy.log"
     fi
     start_cc_server "$cc" "$org" "$id"
-    approve_for_org "$cc" "$org" "$version" "$seq" "$id"
-    ok "$id"
+    if [ "$committed_version" = "$version" ] && has_approved "$org" "$cc" "$seq"; then
+      ok "$id (already approved)"
+    else
+      approve_for_org "$cc" "$org" "$version" "$seq" "$id"
+      ok "$id"
+    fi
   done
 
   if [ "$committed_version" = "$version" ]; then
