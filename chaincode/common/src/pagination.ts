@@ -22,7 +22,7 @@ export interface Entry<T> {
   value: T;
 }
 
-/** Reads one page of the records under a partial composite key. */
+/** Reads one page of the JSON records under a partial composite key (for index keys use {@link readIndexPage}). */
 export async function readPage<T>(
   ctx: Context,
   objectType: string,
@@ -46,6 +46,45 @@ export async function readPage<T>(
   }
   const next = records.length < pageSize ? '' : metadata.bookmark;
   return { records, bookmark: next, fetched: metadata.fetchedRecordsCount };
+}
+
+/** One page of index keys (their attributes) and the bookmark of the next page ('' when there is none). */
+export interface IndexPage {
+  keys: string[][];
+  bookmark: string;
+  fetched: number;
+}
+
+/**
+ * Reads one page of index keys under a partial composite key, returning each key's
+ * attributes (index entries carry their meaning in the key, not the value).
+ */
+export async function readIndexPage(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSize: number,
+  bookmark: string,
+): Promise<IndexPage> {
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    objectType,
+    attributes,
+    pageSize,
+    bookmark,
+  );
+  const keys: string[][] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      keys.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return {
+    keys,
+    bookmark: keys.length < pageSize ? '' : metadata.bookmark,
+    fetched: metadata.fetchedRecordsCount,
+  };
 }
 
 /** Reads the attributes of every key under a partial composite key (index keys), at most `limit`. */

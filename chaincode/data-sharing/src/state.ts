@@ -70,44 +70,11 @@ export function derivedId(ctx: Context, prefix: string): string {
   return `${prefix}-${ctx.stub.getTxID()}`;
 }
 
-/** One page of index keys (their attributes) and the bookmark of the next page. */
-export interface IndexPage {
-  keys: string[][];
-  bookmark: string;
-}
-
-/**
- * Reads one page of index keys under a partial composite key. Index values are
- * markers, not JSON, so the common readPage (which decodes values) does not fit.
- * Only in evaluated (read-only) transactions, as Fabric requires.
- */
-export async function readIndexPage(
-  ctx: Context,
-  objectType: string,
-  attributes: string[],
-  pageSize: number,
-  bookmark: string,
-): Promise<IndexPage> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    objectType,
-    attributes,
-    pageSize,
-    bookmark,
-  );
-  const keys: string[][] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      keys.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { keys, bookmark: keys.length < pageSize ? '' : metadata.bookmark };
-}
-
 /** The last attribute of an index key (the record id, by this chaincode's convention). */
 export function lastAttribute(attributes: string[]): string {
   const last = attributes[attributes.length - 1];
   if (last === undefined) throw new Error('index key has no attributes');
   return last;
 }
+
+export { readIndexPage, type IndexPage } from '@govledger/chaincode-common';

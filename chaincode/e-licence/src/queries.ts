@@ -56,7 +56,7 @@ export async function listLicencesByHolder(
   req: ListLicencesByHolderRequest,
 ): Promise<Page<LicenceView>> {
   const page = await readIndexPage(ctx, ObjectType.ByHolder, [req.holderPid], req.pageSize, req.bookmark);
-  const ids = page.attributes.map((a) => a[1] ?? '');
+  const ids = page.keys.map((a) => a[1] ?? '');
   return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => l.holderPid === req.holderPid);
 }
 
@@ -72,7 +72,7 @@ export async function listLicencesByTypeAndStatus(
     req.pageSize,
     req.bookmark,
   );
-  const ids = page.attributes.map((a) => a[2] ?? '');
+  const ids = page.keys.map((a) => a[2] ?? '');
   return resolvePage(
     ctx,
     ids,

@@ -143,41 +143,4 @@ export async function moveStatusIndex(ctx: Context, before: Licence, after: Lice
   );
 }
 
-/** One page of index keys: each key's attributes, and the bookmark of the next page ('' at the end). */
-export interface IndexPage {
-  attributes: string[][];
-  bookmark: string;
-  fetched: number;
-}
-
-/**
- * Reads one page of index keys under a partial composite key (evaluate only).
- * Index values are markers, so only the keys' attributes are returned.
- */
-export async function readIndexPage(
-  ctx: Context,
-  objectType: string,
-  attributes: string[],
-  pageSize: number,
-  bookmark: string,
-): Promise<IndexPage> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    objectType,
-    attributes,
-    pageSize,
-    bookmark,
-  );
-  const out: string[][] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      out.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return {
-    attributes: out,
-    bookmark: out.length < pageSize ? '' : metadata.bookmark,
-    fetched: metadata.fetchedRecordsCount,
-  };
-}
+export { readIndexPage, type IndexPage } from '@govledger/chaincode-common';

@@ -19,7 +19,7 @@ import { conflictWith, FundErrorCode } from './errors';
 import type { Alert, AlertSummary, RecordRef, RuleId } from './model';
 import { loadProgram } from './program';
 import type { AlertNoteInput, GetAlertInput, ListAlertsInput } from './schemas';
-import { ObjectType, key, readKeyPage } from './state';
+import { ObjectType, key, readIndexPage } from './state';
 
 /** A rule's finding, before it becomes an alert or a refusal. */
 export interface Violation {
@@ -175,7 +175,7 @@ export async function listAlerts(
     objectType = ObjectType.alertBySeverity;
     attrs = [req.programId, req.severity];
   }
-  const page = await readKeyPage(ctx, objectType, attrs, req.pageSize, req.bookmark);
+  const page = await readIndexPage(ctx, objectType, attrs, req.pageSize, req.bookmark);
   const records: Alert[] = [];
   for (const k of page.keys) records.push(await loadAlert(ctx, k[k.length - 1] as string));
   return { records, bookmark: page.bookmark };

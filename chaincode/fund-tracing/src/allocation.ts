@@ -22,7 +22,7 @@ import { fen, toFen } from './money';
 import { loadProgram, requireOpen } from './program';
 import { afterEndViolation, enforceRules } from './rules';
 import type { AllocateFundsInput, GetAllocationInput, ListAllocationsInput } from './schemas';
-import { ObjectType, key, readKeyPage, readTotal, writeTotal } from './state';
+import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
 
 /** An allocation with its disbursement balance. */
 export interface AllocationView {
@@ -134,7 +134,7 @@ export async function listAllocations(
 ): Promise<{ records: AllocationView[]; bookmark: string }> {
   requireStaff(getCaller(ctx));
   await loadProgram(ctx, req.programId);
-  const page = await readKeyPage(
+  const page = await readIndexPage(
     ctx,
     ObjectType.allocationByProgram,
     [req.programId],

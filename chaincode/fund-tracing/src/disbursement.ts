@@ -52,7 +52,7 @@ import type {
   ListPendingDisbursementsInput,
   RejectDisbursementInput,
 } from './schemas';
-import { ObjectType, key, readKeyPage, readTotal, writeTotal } from './state';
+import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
 
 /** A disbursement with its spending balance. */
 export interface DisbursementView {
@@ -362,7 +362,7 @@ export async function listDisbursements(
   if (req.allocationId !== undefined) {
     requireStaff(caller);
     await loadAllocation(ctx, req.allocationId);
-    const page = await readKeyPage(
+    const page = await readIndexPage(
       ctx,
       ObjectType.disbursementByAllocation,
       [req.allocationId],
@@ -380,7 +380,7 @@ export async function listDisbursements(
   const programId = req.programId as string;
   const recipientPid = req.recipientPid as string;
   requireStaffOrRecipient(caller, recipientPid);
-  const page = await readKeyPage(
+  const page = await readIndexPage(
     ctx,
     ObjectType.disbursementByRecipient,
     [programId, recipientPid],
@@ -403,7 +403,7 @@ export async function listPendingDisbursements(
 ): Promise<{ records: DisbursementView[]; bookmark: string }> {
   requireStaff(getCaller(ctx));
   await loadProgram(ctx, req.programId);
-  const page = await readKeyPage(
+  const page = await readIndexPage(
     ctx,
     ObjectType.pendingDisbursement,
     [req.programId],

@@ -27,7 +27,7 @@ import { fen, toFen } from './money';
 import { loadProgram } from './program';
 import { afterEndViolation, enforceRules, spendCategoryViolation, unspentDueMs } from './rules';
 import type { GetSpendInput, ListSpendsInput, RecordSpendInput } from './schemas';
-import { ObjectType, key, readKeyPage, readTotal, writeTotal } from './state';
+import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
 
 /** Reads a spend or refuses with SPEND_NOT_FOUND. */
 export async function loadSpend(ctx: Context, spendId: string): Promise<Spend> {
@@ -122,7 +122,7 @@ export async function listSpends(
 ): Promise<{ records: Spend[]; bookmark: string }> {
   const d = await loadDisbursement(ctx, req.disbursementId);
   requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
-  const page = await readKeyPage(
+  const page = await readIndexPage(
     ctx,
     ObjectType.spendByDisbursement,
     [d.disbursementId],

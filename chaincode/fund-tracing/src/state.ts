@@ -137,42 +137,9 @@ export async function readKeysBounded(
   return out;
 }
 
-/** One page of index keys (their attributes) and the bookmark of the next page ('' when none). */
-export interface KeyPage {
-  keys: string[][];
-  bookmark: string;
-}
-
-/**
- * One page of index keys under a partial composite key (query transactions
- * only, as Fabric allows pagination only there). Index values are markers, not
- * JSON, so this reads keys rather than decoding values.
- */
-export async function readKeyPage(
-  ctx: Context,
-  objectType: string,
-  attributes: string[],
-  pageSize: number,
-  bookmark: string,
-): Promise<KeyPage> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    objectType,
-    attributes,
-    pageSize,
-    bookmark,
-  );
-  const keys: string[][] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      keys.push(ctx.stub.splitCompositeKey(r.value.key).attributes);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { keys, bookmark: keys.length < pageSize ? '' : metadata.bookmark };
-}
-
 /** The epoch milliseconds encoded by a `newestFirst` key part. */
 export function fromNewestFirst(part: string): number {
   return 9_999_999_999_999 - Number(part);
 }
+
+export { readIndexPage, type IndexPage } from '@govledger/chaincode-common';

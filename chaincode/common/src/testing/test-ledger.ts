@@ -333,6 +333,11 @@ class PendingTx {
         return { objectType: parts[0] ?? '', attributes: parts.slice(1) };
       },
       getStateByRange: (startKey: string, endKey: string) => {
+        if (startKey.startsWith(SEP) || endKey.startsWith(SEP)) {
+          throw new Error(
+            'getStateByRange does not accept composite keys; use getStateByPartialCompositeKey',
+          );
+        }
         const kvs = this.rangeKVs(startKey, endKey || MAX_UNICODE);
         return promiseIterable(Promise.resolve(iteratorOf(kvs)), kvs);
       },
@@ -354,6 +359,9 @@ class PendingTx {
         pageSize: number,
         bookmark?: string,
       ) => {
+        if (startKey.startsWith(SEP) || endKey.startsWith(SEP)) {
+          throw new Error('getStateByRangeWithPagination does not accept composite keys');
+        }
         return this.paginate(this.rangeKVs(startKey, endKey || MAX_UNICODE), pageSize, bookmark);
       },
       getHistoryForKey: (key: string) => {
