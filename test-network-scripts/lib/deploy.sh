@@ -109,8 +109,7 @@ approve_for_org() {
 deploy_one() {
   local cc="$1" t0 org
   t0=$(date +%s%N)
-  step "Deploying $cc: building"
-  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/$cc"
+  step "Deploying $cc"
   local version label committed_version committed_seq seq
   version="$(cc_version "$cc")"
   label="${cc}_${version}"
@@ -183,8 +182,10 @@ cmd_deploy() {
   : > "$STATE/logs/deploy.log"
   trap cleanup_failed_start EXIT
   local t0; t0=$(date +%s%N)
-  step "Building chaincode/common"
-  run "$STATE/logs/deploy.log" npm run --silent build --prefix "$GOVLEDGER_ROOT/chaincode/common"
+  step "Building chaincode/common and ${names[*]} (incremental: unchanged packages are skipped)"
+  local projects=("$GOVLEDGER_ROOT/chaincode/common/tsconfig.build.json")
+  for cc in "${names[@]}"; do projects+=("$GOVLEDGER_ROOT/chaincode/$cc/tsconfig.build.json"); done
+  run "$STATE/logs/deploy.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "${projects[@]}"
   ok
   for cc in "${names[@]}"; do deploy_one "$cc"; done
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
