@@ -6,8 +6,17 @@
  * writes.
  */
 import type { Context } from 'fabric-contract-api';
+import type { QueryResponseMetadata } from 'fabric-shim-api';
 import { ChaincodeError } from './errors';
 import { fromBytes } from './json';
+
+/**
+ * The metadata of a paginated query. The peer sends none for an empty page, so
+ * fabric-shim leaves it undefined although its type says otherwise.
+ */
+export function pageMetadata(metadata: QueryResponseMetadata | undefined): QueryResponseMetadata {
+  return metadata ?? { bookmark: '', fetchedRecordsCount: 0 };
+}
 
 /** One page of results and the bookmark of the next page ('' when there is none). */
 export interface Page<T> {
@@ -44,8 +53,9 @@ export async function readPage<T>(
   } finally {
     await iterator.close();
   }
-  const next = records.length < pageSize ? '' : metadata.bookmark;
-  return { records, bookmark: next, fetched: metadata.fetchedRecordsCount };
+  const meta = pageMetadata(metadata);
+  const next = records.length < pageSize ? '' : meta.bookmark;
+  return { records, bookmark: next, fetched: meta.fetchedRecordsCount };
 }
 
 /** One page of index keys (their attributes) and the bookmark of the next page ('' when there is none). */
@@ -80,10 +90,11 @@ export async function readIndexPage(
   } finally {
     await iterator.close();
   }
+  const meta = pageMetadata(metadata);
   return {
     keys,
-    bookmark: keys.length < pageSize ? '' : metadata.bookmark,
-    fetched: metadata.fetchedRecordsCount,
+    bookmark: keys.length < pageSize ? '' : meta.bookmark,
+    fetched: meta.fetchedRecordsCount,
   };
 }
 

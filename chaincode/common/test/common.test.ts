@@ -13,6 +13,7 @@ import {
   parseArg,
   parseChaincodeError,
   readAll,
+  readIndexPage,
   readPage,
   readTransientJson,
   requireDept,
@@ -182,6 +183,26 @@ describe('pagination and bounded scans', () => {
     } while (bookmark && pages < 10);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(pages).toBe(3);
+  });
+  it('returns an empty last page when nothing matches (the peer sends no metadata then)', async () => {
+    const ledger = new TestLedger();
+    await seed(ledger, 2);
+    const page = await ledger.evaluate(alice, (ctx) => readPage(ctx, 'item', ['nobody'], 3, ''));
+    expect(page).toEqual({ records: [], bookmark: '', fetched: 0 });
+    const keys = await ledger.evaluate(alice, (ctx) => readIndexPage(ctx, 'item', ['nobody'], 3, ''));
+    expect(keys).toEqual({ keys: [], bookmark: '', fetched: 0 });
+  });
+  it('lists key history newest first, as Fabric does', async () => {
+    const ledger = new TestLedger();
+    await ledger.submit(alice, (ctx) => writeJson(ctx, 'h', { v: 1 }));
+    await ledger.submit(alice, (ctx) => writeJson(ctx, 'h', { v: 2 }));
+    const values = await ledger.evaluate(alice, async (ctx) => {
+      const out: number[] = [];
+      for await (const m of ctx.stub.getHistoryForKey('h'))
+        out.push(JSON.parse(Buffer.from(m.value).toString()).v);
+      return out;
+    });
+    expect(values).toEqual([2, 1]);
   });
   it('refuses pagination inside a submitted transaction, as Fabric does', async () => {
     const ledger = new TestLedger();

@@ -119,6 +119,8 @@ export async function getLicenceHistory(
   } finally {
     await iterator.close();
   }
+  // Fabric returns a key's history newest first; the contract lists it oldest first.
+  entries.reverse();
   return { licenceId: req.licenceId, entries };
 }
 

@@ -11,6 +11,7 @@ import {
   fromBytes,
   getCaller,
   keyExists,
+  pageMetadata,
   readJson,
   requireRole,
   txTimeIso,
@@ -236,5 +237,5 @@ export async function listBallots(
   } finally {
     await iterator.close();
   }
-  return { ballots, bookmark: ballots.length < req.pageSize ? '' : metadata.bookmark };
+  return { ballots, bookmark: ballots.length < req.pageSize ? '' : pageMetadata(metadata).bookmark };
 }

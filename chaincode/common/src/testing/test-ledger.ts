@@ -11,7 +11,13 @@
  */
 import { createHash } from 'crypto';
 import type { Context } from 'fabric-contract-api';
-import type { ChaincodeStub, ClientIdentity, Iterators, StateQueryResponse } from 'fabric-shim-api';
+import type {
+  ChaincodeStub,
+  ClientIdentity,
+  Iterators,
+  QueryResponseMetadata,
+  StateQueryResponse,
+} from 'fabric-shim-api';
 import Long from 'long';
 
 /** Who submits a test transaction: organisation and certificate attributes. */
@@ -287,7 +293,10 @@ class PendingTx {
     return promiseIterable(
       Promise.resolve({
         iterator: iteratorOf(page),
-        metadata: { fetchedRecordsCount: page.length, bookmark: next ? next.key : '' },
+        // like the peer: no metadata at all for an empty page
+        metadata: (page.length === 0
+          ? undefined
+          : { fetchedRecordsCount: page.length, bookmark: next ? next.key : '' }) as QueryResponseMetadata,
       }),
       page,
     );
@@ -365,7 +374,8 @@ class PendingTx {
         return this.paginate(this.rangeKVs(startKey, endKey || MAX_UNICODE), pageSize, bookmark);
       },
       getHistoryForKey: (key: string) => {
-        const mods: Iterators.KeyModification[] = ledger.keyHistory(key).map((h) => ({
+        // like the peer: newest first
+        const mods: Iterators.KeyModification[] = [...ledger.keyHistory(key)].reverse().map((h) => ({
           txId: h.txId,
           isDelete: h.isDelete,
           value: h.value,
