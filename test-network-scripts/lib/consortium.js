@@ -198,7 +198,7 @@ function configtx(stateDir, base, consensus) {
       '          ElectionTick: 10',
       '          HeartbeatTick: 1',
       '          MaxInflightBlocks: 5',
-      '          SnapshotIntervalSize: 16 MB',
+      `          SnapshotIntervalSize: ${consortium.orderer.raftSnapshotIntervalSize}`,
     );
   }
   y.push(`      Organizations:`, `        - *${ord.name}`);
