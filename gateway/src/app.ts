@@ -1,0 +1,212 @@
+/**
+ * `createApp(deps)`: the whole HTTP gateway as an Express app, built from its
+ * dependencies so that tests can run it on any port with a fake ledger.
+ * Order: request id, logs, metrics timer, helmet; health, metrics and docs
+ * (no token); then under /api: body limit + JSON, bearer authentication, a rate
+ * limit per caller, and the routes; problem+json for everything that fails.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AsyncTransactions, reconcileAsync } from './async-transactions';
+import { authenticate, callerOf, type TokenVerifier } from './auth';
+import type { CertificateAuthority } from './certificate-authority';
+import type { Db } from './database';
+import { eventRoutes, EventStreams } from './events';
+import { healthRouter } from './health';
+import { IdempotencyStore, reconcileAll } from './idempotency';
+import type { Ledger } from './ledger';
+import { httpLogger } from './logger';
+import { GatewayMetrics } from './metrics';
+import { OfflineSessions } from './offline-signing';
+import { docsRouter, newRegistry } from './openapi';
+import { HttpProblem, sendProblem, toProblem } from './problem';
+import { requestId } from './request-id';
+import { mountRoutes, publicPaths, type AnyRoute } from './route';
+import { adminChaincodeRoutes } from './routes/admin-chaincode';
+import { adminIdentityRoutes } from './routes/admin-identities';
+import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
+import { offlineRoutes } from './routes/offline';
+import { transactionRoutes } from './routes/transactions';
+import { callerKey, TransactionService } from './transactions';
+import type { Wallet } from './wallet';
+
+/** Everything the app is built from. */
+export interface AppDeps {
+  ledger: Ledger;
+  wallet: Wallet;
+  ca: CertificateAuthority;
+  db: Db;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** MSP IDs the gateway acts for. */
+  servedOrgs: string[];
+  /** Logical chaincode name -> deployed name. */
+  chaincodes: Record<string, string>;
+  /** Dependencies of the per-chaincode routes beyond the common ones (e.g. election keys). */
+  chaincodeRouteDeps?: Omit<ChaincodeRouteDeps, 'transactions' | 'chaincodes' | 'db'>;
+  bodyLimit?: string;
+  rateLimit?: { windowMs: number; max: number };
+  trustProxy?: boolean;
+  sseHeartbeatMs?: number;
+  readinessCacheMs?: number;
+  idempotencyTtlHours?: number;
+  reconcileGraceMs?: number;
+  /** Metrics to use (a new registry by default). */
+  metrics?: GatewayMetrics;
+  /** Version shown in the OpenAPI document. */
+  version?: string;
+  /** More routes (extensions, tests), mounted like the built-in ones. */
+  extraRoutes?: AnyRoute[];
+}
+
+/** The app and the handles the server needs around it. */
+export interface GatewayApp {
+  app: Express;
+  metrics: GatewayMetrics;
+  transactions: TransactionService;
+  /** Every declared route (tests check each one). */
+  routes: AnyRoute[];
+  /** Settles writes left in flight by a previous process. */
+  reconcile(): Promise<{ idempotency: Record<string, number>; async: number }>;
+  /** Marks the app as shutting down (readiness fails, new event streams are refused). */
+  startDraining(): void;
+  /** Ends open event streams and waits for background commits. */
+  drain(): Promise<void>;
+}
+
+/** Builds the gateway app. */
+export function createApp(deps: AppDeps): GatewayApp {
+  const metrics = deps.metrics ?? new GatewayMetrics();
+  const idempotency = new IdempotencyStore(deps.db, deps.idempotencyTtlHours ?? 24);
+  const asyncTransactions = new AsyncTransactions(deps.db);
+  const graceMs = deps.reconcileGraceMs ?? 60_000;
+  const transactions = new TransactionService({
+    ledger: deps.ledger,
+    wallet: deps.wallet,
+    idempotency,
+    asyncTransactions,
+    metrics,
+    logger: deps.logger,
+    reconcileGraceMs: graceMs,
+  });
+  const streams = new EventStreams();
+  const sessions = new OfflineSessions(deps.db, deps.ledger);
+  let draining = false;
+
+  const routes: AnyRoute[] = [
+    ...chaincodeRoutes({
+      ...deps.chaincodeRouteDeps,
+      transactions,
+      chaincodes: deps.chaincodes,
+      db: deps.db,
+    }),
+    ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
+    ...offlineRoutes({ sessions, transactions, chaincodes: deps.chaincodes }),
+    ...eventRoutes(
+      {
+        ledger: deps.ledger,
+        transactions,
+        chaincodes: deps.chaincodes,
+        heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
+        logger: deps.logger,
+      },
+      streams,
+    ),
+    ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
+    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca }),
+    ...(deps.extraRoutes ?? []),
+  ];
+  const registry = newRegistry();
+  const apiRoutes = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(httpLogger(deps.logger));
+  app.use(metrics.httpTimer());
+  app.use(helmet());
+  app.use(
+    healthRouter({
+      probe: () => deps.ledger.readiness(),
+      cacheMs: deps.readinessCacheMs ?? 2000,
+      draining: () => draining,
+    }),
+  );
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(docsRouter(registry, deps.version ?? '0.1.0'));
+
+  const limiter = rateLimit({
+    windowMs: deps.rateLimit?.windowMs ?? 60_000,
+    limit: deps.rateLimit?.max ?? 1200,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req, res) =>
+      res.locals.caller ? callerKey(callerOf(res)) : `ip:${ipKeyGenerator(req.ip ?? '')}`,
+    handler: (_req, _res, next) =>
+      next(new HttpProblem(429, 'RATE_LIMITED', 'too many requests from this caller', {}, 1)),
+  });
+  const open = publicPaths(routes);
+  const auth = authenticate(deps.verifier, new Set(deps.servedOrgs));
+  app.use(
+    '/api',
+    express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }),
+    (req: Request, res: Response, next: NextFunction) => {
+      if (open.some((p) => p.method === req.method && p.pattern.test(req.originalUrl.split('?')[0]))) next();
+      else void auth(req, res, next);
+    },
+    limiter,
+    (req: Request, _res: Response, next: NextFunction) => {
+      if (draining && req.path === '/v1/events')
+        next(new HttpProblem(503, 'SHUTTING_DOWN', 'the gateway is shutting down', {}, 1));
+      else next();
+    },
+  );
+  app.use(apiRoutes);
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HttpProblem(404, 'NOT_FOUND', `no resource at ${req.method} ${req.path}`));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const problem = toProblem(err);
+    metrics.countError(problem);
+    const requestIdValue = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
+    if (problem.status >= 500 && problem.code === 'INTERNAL') {
+      deps.logger.error({ reqId: requestIdValue, err }, 'unhandled error');
+    } else {
+      deps.logger.info(
+        { reqId: requestIdValue, code: problem.code, status: problem.status },
+        'request refused',
+      );
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, problem, req.originalUrl.split('?')[0], requestIdValue);
+  });
+
+  return {
+    app,
+    metrics,
+    transactions,
+    routes,
+    async reconcile() {
+      const lookup = (m: string, l: string) => deps.wallet.get(m, l);
+      const idem = await reconcileAll(idempotency, deps.ledger, lookup, graceMs);
+      const settled = await reconcileAsync(asyncTransactions, deps.ledger, lookup, graceMs);
+      return { idempotency: idem, async: settled };
+    },
+    startDraining() {
+      draining = true;
+    },
+    async drain() {
+      streams.closeAll();
+      await transactions.drain();
+    },
+  };
+}

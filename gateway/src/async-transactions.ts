@@ -1,0 +1,220 @@
+/**
+ * Asynchronous writes (`Prefer: respond-async`): the gateway answers 202 once the
+ * orderer has the transaction and follows its commit in the background. Their
+ * state is kept durably so that `GET /api/v1/transactions/{txId}` answers after
+ * a restart too; on start, transactions still marked submitted are reconciled.
+ */
+import type { Db } from './database';
+import type { Committed, FabricIdentity, Ledger } from './ledger';
+import type { ProblemBody } from './problem';
+import { decodeResult } from './write-result';
+
+/** State of an asynchronous write. */
+export type AsyncState = 'submitted' | 'committed' | 'failed';
+
+/** The public view of an asynchronous write. */
+export interface AsyncTransactionView {
+  /** Id returned by the 202 (the first attempt). */
+  transactionId: string;
+  /** Id of the latest attempt (differs after an MVCC retry). */
+  currentTransactionId: string;
+  status: AsyncState;
+  attempts: number;
+  chaincode: string;
+  transaction: string;
+  blockNumber?: string;
+  result?: unknown;
+  problem?: ProblemBody;
+}
+
+/** A stored asynchronous write. */
+export interface AsyncTransactionRecord extends AsyncTransactionView {
+  caller: string;
+  identityMsp: string;
+  identityLabel: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface Row {
+  tx_id: string;
+  current_tx_id: string;
+  caller: string;
+  identity_msp: string;
+  identity_label: string;
+  chaincode: string;
+  transaction_name: string;
+  state: AsyncState;
+  attempts: number;
+  block_number: string | null;
+  result: Buffer | null;
+  problem: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromRow(r: Row): AsyncTransactionRecord {
+  const rec: AsyncTransactionRecord = {
+    transactionId: r.tx_id,
+    currentTransactionId: r.current_tx_id,
+    status: r.state,
+    attempts: r.attempts,
+    chaincode: r.chaincode,
+    transaction: r.transaction_name,
+    caller: r.caller,
+    identityMsp: r.identity_msp,
+    identityLabel: r.identity_label,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  if (r.block_number !== null) rec.blockNumber = r.block_number;
+  if (r.state === 'committed') rec.result = decodeResult(r.result);
+  if (r.problem !== null) rec.problem = JSON.parse(r.problem) as ProblemBody;
+  return rec;
+}
+
+/** Strips the internal fields of a record. */
+export function publicView(rec: AsyncTransactionRecord): AsyncTransactionView {
+  const { caller: _c, identityMsp: _m, identityLabel: _l, createdAt: _a, updatedAt: _u, ...view } = rec;
+  return view;
+}
+
+/** Durable store of asynchronous writes. */
+export class AsyncTransactions {
+  readonly #db: Db;
+
+  /** Uses the `async_tx` table of an open database. */
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Records a write the orderer accepted. */
+  record(
+    txId: string,
+    caller: string,
+    identity: FabricIdentity,
+    chaincode: string,
+    transaction: string,
+    result: Uint8Array,
+  ): void {
+    const now = Date.now();
+    this.#db
+      .prepare(
+        `INSERT OR REPLACE INTO async_tx (tx_id, current_tx_id, caller, identity_msp, identity_label, chaincode, transaction_name, state, attempts, result, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?)`,
+      )
+      .run(
+        txId,
+        txId,
+        caller,
+        identity.mspId,
+        identity.label,
+        chaincode,
+        transaction,
+        Buffer.from(result),
+        now,
+        now,
+      );
+  }
+
+  /** Records a retry attempt under a new transaction id. */
+  attempt(firstTxId: string, currentTxId: string, attempt: number, result: Uint8Array): void {
+    this.#db
+      .prepare(
+        `UPDATE async_tx SET current_tx_id = ?, attempts = ?, result = ?, updated_at = ? WHERE tx_id = ?`,
+      )
+      .run(currentTxId, attempt, Buffer.from(result), Date.now(), firstTxId);
+  }
+
+  /** Marks a write committed. */
+  committed(firstTxId: string, committed: Committed): void {
+    this.#db
+      .prepare(
+        `UPDATE async_tx SET state = 'committed', current_tx_id = ?, attempts = ?, block_number = ?, result = ?, updated_at = ? WHERE tx_id = ?`,
+      )
+      .run(
+        committed.txId,
+        committed.attempts,
+        committed.blockNumber.toString(),
+        Buffer.from(committed.result),
+        Date.now(),
+        firstTxId,
+      );
+  }
+
+  /** Marks a write failed, with the problem a synchronous caller would have got. */
+  failed(firstTxId: string, problem: ProblemBody): void {
+    this.#db
+      .prepare(`UPDATE async_tx SET state = 'failed', problem = ?, updated_at = ? WHERE tx_id = ?`)
+      .run(JSON.stringify(problem), Date.now(), firstTxId);
+  }
+
+  /** Finds a write by its first or its current transaction id. */
+  get(txId: string): AsyncTransactionRecord | undefined {
+    const row = this.#db
+      .prepare('SELECT * FROM async_tx WHERE tx_id = ? OR current_tx_id = ? LIMIT 1')
+      .get(txId, txId) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The endorsed result stored for a write (of its latest attempt). */
+  endorsedResult(firstTxId: string): Uint8Array {
+    const row = this.#db.prepare('SELECT result FROM async_tx WHERE tx_id = ?').get(firstTxId) as
+      { result: Buffer | null } | undefined;
+    return row?.result ? new Uint8Array(row.result) : new Uint8Array();
+  }
+
+  /** Writes still marked submitted, oldest first. */
+  pending(): AsyncTransactionRecord[] {
+    return (
+      this.#db.prepare(`SELECT * FROM async_tx WHERE state = 'submitted' ORDER BY created_at`).all() as Row[]
+    ).map(fromRow);
+  }
+}
+
+/**
+ * Settles writes left submitted by a previous process: committed ones get their block,
+ * invalid ones fail, unknown ones fail once older than `graceMs`. Returns how many were settled.
+ */
+export async function reconcileAsync(
+  store: AsyncTransactions,
+  ledger: Ledger,
+  identities: (mspId: string, label: string) => Promise<FabricIdentity | undefined>,
+  graceMs: number,
+  now = Date.now(),
+): Promise<number> {
+  let settled = 0;
+  for (const rec of store.pending()) {
+    try {
+      const identity = await identities(rec.identityMsp, rec.identityLabel);
+      const found = identity
+        ? await ledger.lookupTransaction(identity, rec.currentTransactionId)
+        : { state: 'unknown' as const };
+      if (found.state === 'committed' && found.valid) {
+        const result = store.endorsedResult(rec.transactionId);
+        store.committed(rec.transactionId, {
+          txId: rec.currentTransactionId,
+          result,
+          blockNumber: found.blockNumber,
+          attempts: rec.attempts,
+        });
+        settled += 1;
+      } else if (found.state === 'committed' || now - rec.updatedAt > graceMs) {
+        const code = found.state === 'committed' ? found.code : 'NOT_FOUND';
+        store.failed(rec.transactionId, {
+          type: 'urn:govledger:problem:transaction-not-committed',
+          title: 'Conflict',
+          status: 409,
+          detail: `the transaction did not commit (${code}); nothing was written`,
+          code: 'TRANSACTION_NOT_COMMITTED',
+          transactionId: rec.currentTransactionId,
+          retrySafe: true,
+        });
+        settled += 1;
+      }
+    } catch {
+      // leave it submitted; the next start tries again
+    }
+  }
+  return settled;
+}

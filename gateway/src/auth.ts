@@ -1,0 +1,190 @@
+/**
+ * Who is calling: bearer JWTs checked with `jose` (HS256 with a shared secret in
+ * development, RS256 against a JWKS URL in production). A token carries the
+ * subject (`sub`, which is also the caller's wallet label), the organisation
+ * (`org`, an MSP ID) and the roles (`roles`); optionally the department (`dept`)
+ * and the pseudonymous id (`pid`). Missing or bad tokens are 401, a caller
+ * without the role a route needs is 403, both as problem+json.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import type { JwtConfig } from './config';
+import { HttpProblem } from './problem';
+
+/** The authenticated caller of a request. */
+export interface Caller {
+  /** Token subject; also the label of the caller's identity in the wallet. */
+  subject: string;
+  /** Organisation (MSP ID). */
+  org: string;
+  /** Roles granted by the token (e.g. `issuer`, `admin`). */
+  roles: string[];
+  /** Department code, when the token names one. */
+  dept?: string;
+  /** Pseudonymous id (citizens and enterprises), when the token names one. */
+  pid?: string;
+}
+
+/** Pattern of subjects (they double as wallet labels and file names). */
+export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+const claims = z.object({
+  sub: z.string().regex(SUBJECT_PATTERN, 'sub must be 1-128 characters of letters, digits, . _ @ -'),
+  org: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'org must be an MSP ID'),
+  roles: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/)).max(32),
+  dept: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/)
+    .optional(),
+  pid: z
+    .string()
+    .regex(/^[0-9a-f]{32,128}$/)
+    .optional(),
+});
+
+/** Checks bearer tokens. */
+export interface TokenVerifier {
+  /** Verifies a compact JWT and returns its caller, or throws a 401 {@link HttpProblem}. */
+  verify(token: string): Promise<Caller>;
+}
+
+/** Creates the verifier for the configured mode; `keys` overrides the key source (tests). */
+export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): TokenVerifier {
+  const options = {
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+    clockTolerance: jwt.clockToleranceSec,
+    algorithms: [jwt.mode === 'hs256' ? 'HS256' : 'RS256'],
+  };
+  const remote =
+    jwt.mode === 'rs256' && !keys ? createRemoteJWKSet(jwt.jwksUrl, { cacheMaxAge: 10 * 60_000 }) : undefined;
+  const verifyJwt = async (token: string) => {
+    if (keys) return jwtVerify(token, keys, options);
+    if (remote) return jwtVerify(token, remote, options);
+    if (jwt.mode === 'hs256') return jwtVerify(token, jwt.secret, options);
+    throw new Error('no key source');
+  };
+  return {
+    async verify(token: string): Promise<Caller> {
+      let payload: unknown;
+      try {
+        payload = (await verifyJwt(token)).payload;
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired)
+          throw new HttpProblem(401, 'TOKEN_EXPIRED', 'the bearer token has expired');
+        if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
+          // the key source failed (JWKS endpoint down), not the token
+          throw new HttpProblem(
+            503,
+            'AUTH_KEYS_UNAVAILABLE',
+            'the token signing keys could not be fetched',
+            {},
+            5,
+          );
+        }
+        throw new HttpProblem(401, 'INVALID_TOKEN', 'the bearer token is not valid');
+      }
+      const parsed = claims.safeParse(payload);
+      if (!parsed.success) {
+        throw new HttpProblem(
+          401,
+          'INVALID_TOKEN_CLAIMS',
+          `the bearer token lacks required claims: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+        );
+      }
+      const c = parsed.data;
+      const caller: Caller = { subject: c.sub, org: c.org, roles: c.roles };
+      if (c.dept) caller.dept = c.dept;
+      if (c.pid) caller.pid = c.pid;
+      return caller;
+    },
+  };
+}
+
+/** Reads the caller a previous {@link authenticate} stored on the response. */
+export function callerOf(res: Response): Caller {
+  const caller = res.locals.caller as Caller | undefined;
+  if (!caller) throw new HttpProblem(401, 'UNAUTHENTICATED', 'a bearer token is required');
+  return caller;
+}
+
+/**
+ * Express middleware: requires `Authorization: Bearer <jwt>`, verifies it and stores the
+ * caller; refuses organisations the gateway does not serve (403).
+ */
+export function authenticate(verifier: TokenVerifier, servedOrgs: ReadonlySet<string>) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const header = req.headers.authorization;
+      const match = header ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header) : null;
+      if (!match) throw new HttpProblem(401, 'UNAUTHENTICATED', 'a bearer token is required');
+      const caller = await verifier.verify(match[1]);
+      if (!servedOrgs.has(caller.org)) {
+        throw new HttpProblem(
+          403,
+          'ORG_NOT_SERVED',
+          `this gateway does not act for organisation ${caller.org}`,
+        );
+      }
+      res.locals.caller = caller;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** True when the caller holds at least one of the roles (an empty list means any caller). */
+export function hasAnyRole(caller: Caller, roles: readonly string[]): boolean {
+  return roles.length === 0 || roles.some((r) => caller.roles.includes(r));
+}
+
+/** Refuses (403) unless the caller holds one of the roles. */
+export function assertRole(caller: Caller, roles: readonly string[]): void {
+  if (!hasAnyRole(caller, roles)) {
+    throw new HttpProblem(
+      403,
+      'FORBIDDEN',
+      `this needs role ${roles.join(' or ')}; the caller has ${caller.roles.join(', ') || 'none'}`,
+    );
+  }
+}
+
+/** Express middleware form of {@link assertRole}. */
+export function requireRole(...roles: string[]) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    try {
+      assertRole(callerOf(res), roles);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Claims of a development token. */
+export interface DevTokenClaims {
+  sub: string;
+  org: string;
+  roles: string[];
+  dept?: string;
+  pid?: string;
+}
+
+/** Signs an HS256 development token (the `mint-token` command and tests use it). */
+export async function signDevToken(
+  secret: Uint8Array,
+  claimSet: DevTokenClaims,
+  options: { issuer: string; audience: string; ttlSec: number },
+): Promise<string> {
+  const { sub, ...rest } = claimSet;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${options.ttlSec}s`)
+    .sign(secret);
+}

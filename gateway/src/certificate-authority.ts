@@ -1,0 +1,89 @@
+/**
+ * Registering and enrolling users at an organisation's Fabric CA (fabric-ca-client),
+ * with the certificate attributes the chaincodes check (gov.dept, gov.role,
+ * gov.pid, carried in the enrolment certificate). The registrar is the CA's
+ * bootstrap admin whose MSP folder the network scripts leave in the state folder.
+ */
+import FabricCAServices from 'fabric-ca-client';
+import { User } from 'fabric-common';
+import type { OrgProfile } from './config';
+import { readMspFolder } from './msp-import';
+import { HttpProblem } from './problem';
+
+/** A user to register and enrol. */
+export interface EnrolmentRequest {
+  /** Enrolment id (becomes the wallet label and token subject). */
+  name: string;
+  /** Identity type at the CA. */
+  type: 'client';
+  /** Affiliation (empty: the root). */
+  affiliation: string;
+  /** Certificate attributes (gov.dept, gov.role, gov.pid). */
+  attrs: Record<string, string>;
+}
+
+/** A certificate and its private key. */
+export interface Enrolment {
+  certificate: string;
+  privateKey: string;
+}
+
+/** Registers and enrols users at an organisation's CA. */
+export interface CertificateAuthority {
+  /** Registers `request.name` at the CA of `mspId` and enrols it; refuses names already registered (409). */
+  registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment>;
+}
+
+/** The {@link CertificateAuthority} on the organisations' Fabric CA servers. */
+export class FabricCertificateAuthorities implements CertificateAuthority {
+  readonly #orgs: Map<string, OrgProfile>;
+
+  /** Uses the CA settings of the organisation profiles. */
+  constructor(orgs: OrgProfile[]) {
+    this.#orgs = new Map(orgs.map((o) => [o.mspId, o]));
+  }
+
+  /** {@inheritDoc CertificateAuthority.registerAndEnroll} */
+  async registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment> {
+    const ca = this.#orgs.get(mspId)?.ca;
+    if (!ca || !ca.registrarMspDir) {
+      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
+    }
+    const services = new FabricCAServices(
+      ca.url,
+      { trustedRoots: [ca.tlsRootCert.toString('utf8')], verify: true },
+      ca.caName,
+    );
+    const creds = await readMspFolder(ca.registrarMspDir);
+    const registrar = User.createUser('admin', '', mspId, creds.certificate, creds.privateKey);
+    let secret: string;
+    try {
+      secret = await services.register(
+        {
+          enrollmentID: request.name,
+          role: request.type,
+          affiliation: request.affiliation,
+          maxEnrollments: 1,
+          attrs: Object.entries(request.attrs).map(([name, value]) => ({ name, value, ecert: true })),
+        },
+        registrar,
+      );
+    } catch (err) {
+      const text = String((err as Error).message ?? err);
+      if (/already registered/i.test(text)) {
+        throw new HttpProblem(
+          409,
+          'IDENTITY_EXISTS',
+          `${request.name} is already registered at the CA of ${mspId}`,
+        );
+      }
+      throw new HttpProblem(502, 'CA_REFUSED', `the Fabric CA of ${mspId} refused the registration`);
+    }
+    try {
+      const enrolled = await services.enroll({ enrollmentID: request.name, enrollmentSecret: secret });
+      return { certificate: enrolled.certificate, privateKey: enrolled.key.toBytes() };
+    } catch {
+      throw new HttpProblem(502, 'CA_REFUSED', `the Fabric CA of ${mspId} refused the enrolment`);
+    }
+  }
+}

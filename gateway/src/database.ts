@@ -1,0 +1,90 @@
+/**
+ * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
+ * records, asynchronous transactions, offline-signing sessions and the blind
+ * signatures issued to voters. Opened in WAL
+ * mode; the schema is created or upgraded on open.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** An open gateway database. */
+export type Db = Database.Database;
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE idempotency (
+     caller TEXT NOT NULL,
+     key TEXT NOT NULL,
+     request_hash TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('in-flight', 'done')),
+     success_status INTEGER NOT NULL,
+     identity_msp TEXT NOT NULL,
+     identity_label TEXT NOT NULL,
+     tx_id TEXT,
+     pending_result BLOB,
+     status_code INTEGER,
+     body TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (caller, key)
+   );
+   CREATE INDEX idempotency_state ON idempotency (state);
+   CREATE INDEX idempotency_created ON idempotency (created_at);
+   CREATE TABLE async_tx (
+     tx_id TEXT PRIMARY KEY,
+     current_tx_id TEXT NOT NULL,
+     caller TEXT NOT NULL,
+     identity_msp TEXT NOT NULL,
+     identity_label TEXT NOT NULL,
+     chaincode TEXT NOT NULL,
+     transaction_name TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('submitted', 'committed', 'failed')),
+     attempts INTEGER NOT NULL DEFAULT 1,
+     block_number TEXT,
+     result BLOB,
+     problem TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX async_tx_current ON async_tx (current_tx_id);
+   CREATE INDEX async_tx_state ON async_tx (state);
+   CREATE TABLE offline_tx (
+     tx_id TEXT PRIMARY KEY,
+     caller TEXT NOT NULL,
+     msp_id TEXT NOT NULL,
+     certificate TEXT NOT NULL,
+     stage TEXT NOT NULL CHECK (stage IN ('proposal', 'transaction', 'commit', 'done')),
+     bytes BLOB NOT NULL,
+     digest BLOB,
+     result BLOB,
+     block_number TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
+  `CREATE TABLE blind_tokens (
+     election_id TEXT NOT NULL,
+     pid TEXT NOT NULL,
+     blinded_hash TEXT NOT NULL,
+     tx_id TEXT NOT NULL,
+     blind_sig BLOB,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (election_id, pid)
+   );`,
+];
+
+/** Opens (creating when needed) the database file and brings its schema up to date. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  const version = Number(db.pragma('user_version', { simple: true }));
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,71 @@
+/**
+ * Reads the errors of @hyperledger/fabric-gateway as {@link LedgerError}s: which
+ * stage failed, whether the chaincode refused (its JSON error body is found in
+ * the error text or the per-peer details), whether a peer was unreachable, the
+ * deadline passed, or the transaction committed as invalid.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { findChaincodeErrorIn } from './chaincode-error';
+import { LedgerError, type Stage } from './ledger';
+
+const STATUS_NAMES = new Map<number, string>(Object.entries(StatusCode).map(([name, code]) => [code, name]));
+
+/** The name of a Fabric transaction validation code (e.g. 11 -> MVCC_READ_CONFLICT). */
+export function validationCodeName(code: number): string {
+  return STATUS_NAMES.get(code) ?? `CODE_${code}`;
+}
+
+/** Converts anything thrown by a Fabric call at `stage` into a {@link LedgerError}. */
+export function toLedgerError(err: unknown, stage: Stage, txId?: string): LedgerError {
+  if (err instanceof LedgerError) return err;
+  const extra = txId ? { txId } : {};
+  if (err instanceof CommitError) {
+    const name = validationCodeName(err.code);
+    return new LedgerError('commit', 'invalid', `transaction committed as invalid: ${name}`, {
+      txId: err.transactionId,
+      validationCode: name,
+    });
+  }
+  if (err instanceof GatewayError) {
+    const texts = [err.message, ...err.details.map((d) => d.message)];
+    const chaincodeError = findChaincodeErrorIn(texts);
+    if (chaincodeError) {
+      return new LedgerError(stage, 'chaincode', `chaincode refused: ${chaincodeError.code}`, {
+        ...extra,
+        chaincodeError,
+        grpcCode: err.code,
+      });
+    }
+    const failure =
+      err.code === GrpcStatus.UNAVAILABLE
+        ? 'unavailable'
+        : err.code === GrpcStatus.DEADLINE_EXCEEDED
+          ? 'deadline'
+          : 'rejected';
+    return new LedgerError(stage, failure, `${stage} failed (gRPC ${GrpcStatus[err.code] ?? err.code})`, {
+      ...extra,
+      grpcCode: err.code,
+    });
+  }
+  const grpc = err as { code?: unknown; details?: unknown } | undefined;
+  if (grpc && typeof grpc.code === 'number') {
+    const failure =
+      grpc.code === GrpcStatus.UNAVAILABLE
+        ? 'unavailable'
+        : grpc.code === GrpcStatus.DEADLINE_EXCEEDED
+          ? 'deadline'
+          : 'rejected';
+    return new LedgerError(stage, failure, `${stage} failed (gRPC ${grpc.code})`, {
+      ...extra,
+      grpcCode: grpc.code,
+    });
+  }
+  return new LedgerError(stage, 'rejected', `${stage} failed`, extra);
+}
+
+/** Validation codes that are retried with a new transaction. */
+export const RETRYABLE_VALIDATION_CODES: ReadonlySet<string> = new Set([
+  'MVCC_READ_CONFLICT',
+  'PHANTOM_READ_CONFLICT',
+]);

@@ -1,0 +1,411 @@
+/**
+ * The {@link Ledger} on @hyperledger/fabric-gateway. One gRPC connection per peer
+ * endpoint (TLS, keepalive, automatic reconnect after a peer restart), shared by
+ * every identity; a light `connect()` per identity with its own signer; deadlines
+ * per stage; MVCC / phantom-read conflicts retried with a new transaction a
+ * bounded number of times; the offline-signing flow; chaincode events from a
+ * checkpoint; readiness probes (peer reachable, chaincodes committed, heights).
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type ChaincodeEventsOptions,
+  type Gateway,
+  type SubmittedTransaction,
+} from '@hyperledger/fabric-gateway';
+import { common, gateway as gatewayProto, msp, peer } from '@hyperledger/fabric-protos';
+import crypto from 'node:crypto';
+import type { Deadlines, OrgProfile } from './config';
+import { RETRYABLE_VALIDATION_CODES, toLedgerError, validationCodeName } from './fabric-errors';
+import {
+  LedgerError,
+  type Committed,
+  type EventStream,
+  type FabricIdentity,
+  type Invocation,
+  type Ledger,
+  type LedgerEvent,
+  type OfflineSigning,
+  type ReadinessCheck,
+  type ReadinessReport,
+  type SignableMessage,
+  type Stage,
+  type SubmitHooks,
+  type Submitted,
+  type TransactionLookup,
+} from './ledger';
+
+/** Settings of the Fabric connection. */
+export interface FabricOptions {
+  channel: string;
+  orgs: OrgProfile[];
+  deadlines: Deadlines;
+  /** How many times a conflicting transaction is tried again. */
+  mvccRetries: number;
+  /** gRPC keepalive interval (the peer refuses pings more often than its keepalive.minInterval, 60 s by default). */
+  keepaliveMs: number;
+  /** Deployed chaincode names that readiness expects to be committed. */
+  chaincodes: string[];
+  /** The identity used for readiness probes of an organisation. */
+  probeIdentity(org: OrgProfile): Promise<FabricIdentity | undefined>;
+  /** Observer of stage latencies (metrics). */
+  observe?(stage: Stage, chaincode: string, seconds: number, ok: boolean): void;
+  /** Maximum height difference between peers for readiness. */
+  maxHeightLag: number;
+}
+
+const MAX_CACHED_GATEWAYS = 1000;
+
+function digestOf(pem: string): string {
+  return crypto.createHash('sha256').update(pem).digest('hex').slice(0, 16);
+}
+
+/** A {@link Ledger} on Fabric peers. */
+export class FabricLedger implements Ledger {
+  readonly #o: FabricOptions;
+  readonly #clients = new Map<string, grpc.Client>();
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #orgs: Map<string, OrgProfile>;
+  /** The offline-signing flow. */
+  readonly offline: OfflineSigning;
+
+  /** Creates the ledger; connections are opened lazily. */
+  constructor(options: FabricOptions) {
+    this.#o = options;
+    this.#orgs = new Map(options.orgs.map((o) => [o.mspId, o]));
+    this.offline = this.#offline();
+  }
+
+  #client(org: OrgProfile): grpc.Client {
+    let client = this.#clients.get(org.peerEndpoint);
+    if (!client) {
+      const options: grpc.ChannelOptions = {
+        'grpc.keepalive_time_ms': this.#o.keepaliveMs,
+        'grpc.keepalive_timeout_ms': 20_000,
+        'grpc.keepalive_permit_without_calls': 1,
+        'grpc.initial_reconnect_backoff_ms': 250,
+        'grpc.max_reconnect_backoff_ms': 5_000,
+      };
+      if (org.peerHostOverride) options['grpc.ssl_target_name_override'] = org.peerHostOverride;
+      client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(org.tlsRootCert), options);
+      this.#clients.set(org.peerEndpoint, client);
+    }
+    return client;
+  }
+
+  #org(mspId: string): OrgProfile {
+    const org = this.#orgs.get(mspId);
+    if (!org) throw new LedgerError('evaluate', 'unavailable', `no peer is configured for ${mspId}`);
+    return org;
+  }
+
+  #deadline(stage: Stage): grpc.CallOptions {
+    const ms = {
+      evaluate: this.#o.deadlines.evaluateMs,
+      endorse: this.#o.deadlines.endorseMs,
+      submit: this.#o.deadlines.submitMs,
+      commit: this.#o.deadlines.commitStatusMs,
+    }[stage];
+    return { deadline: Date.now() + ms };
+  }
+
+  /** A gateway connection acting as `identity` (signing with its key when it has one). */
+  #gateway(identity: FabricIdentity): Gateway {
+    const key = `${identity.mspId}/${identity.label}/${digestOf(identity.certificate)}/${identity.privateKey ? 'k' : 'offline'}`;
+    const cached = this.#gateways.get(key);
+    if (cached) return cached;
+    const gw = connect({
+      client: this.#client(this.#org(identity.mspId)),
+      identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+      ...(identity.privateKey
+        ? { signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKey)) }
+        : {}),
+      hash: hash.sha256,
+      evaluateOptions: () => this.#deadline('evaluate'),
+      endorseOptions: () => this.#deadline('endorse'),
+      submitOptions: () => this.#deadline('submit'),
+      commitStatusOptions: () => this.#deadline('commit'),
+    });
+    if (this.#gateways.size >= MAX_CACHED_GATEWAYS) {
+      const oldest = this.#gateways.keys().next().value;
+      if (oldest !== undefined) this.#gateways.delete(oldest);
+    }
+    this.#gateways.set(key, gw);
+    return gw;
+  }
+
+  async #stage<T>(
+    stage: Stage,
+    chaincode: string,
+    txId: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const start = performance.now();
+    let ok = false;
+    try {
+      const value = await fn();
+      ok = true;
+      return value;
+    } catch (err) {
+      throw toLedgerError(err, stage, txId);
+    } finally {
+      this.#o.observe?.(stage, chaincode, (performance.now() - start) / 1000, ok);
+    }
+  }
+
+  #proposalOptions(inv: Invocation) {
+    return {
+      arguments: inv.args,
+      ...(inv.transient ? { transientData: inv.transient } : {}),
+      ...(inv.endorsingOrganizations ? { endorsingOrganizations: inv.endorsingOrganizations } : {}),
+    };
+  }
+
+  /** {@inheritDoc Ledger.evaluate} */
+  async evaluate(identity: FabricIdentity, inv: Invocation): Promise<Uint8Array> {
+    const contract = this.#gateway(identity).getNetwork(this.#o.channel).getContract(inv.chaincode);
+    const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
+    return this.#stage('evaluate', inv.chaincode, proposal.getTransactionId(), () =>
+      proposal.evaluate(this.#deadline('evaluate')),
+    );
+  }
+
+  /** {@inheritDoc Ledger.submit} */
+  async submit(identity: FabricIdentity, inv: Invocation, hooks?: SubmitHooks): Promise<Submitted> {
+    const contract = this.#gateway(identity).getNetwork(this.#o.channel).getContract(inv.chaincode);
+    const attempt = async (
+      n: number,
+    ): Promise<{ txId: string; result: Uint8Array; submitted: SubmittedTransaction }> => {
+      const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
+      const txId = proposal.getTransactionId();
+      const tx = await this.#stage('endorse', inv.chaincode, txId, () =>
+        proposal.endorse(this.#deadline('endorse')),
+      );
+      const result = tx.getResult();
+      hooks?.onEndorsed?.(txId, result, n);
+      const submitted = await this.#stage('submit', inv.chaincode, txId, () =>
+        tx.submit(this.#deadline('submit')),
+      );
+      return { txId, result, submitted };
+    };
+    const first = await attempt(1);
+    const commit = (async (): Promise<Committed> => {
+      let current = first;
+      for (let n = 1; ; n++) {
+        const status = await this.#stage('commit', inv.chaincode, current.txId, () =>
+          current.submitted.getStatus(this.#deadline('commit')),
+        );
+        if (status.successful)
+          return { txId: current.txId, result: current.result, blockNumber: status.blockNumber, attempts: n };
+        const name = validationCodeName(status.code);
+        if (!RETRYABLE_VALIDATION_CODES.has(name) || n > this.#o.mvccRetries) {
+          throw new LedgerError('commit', 'invalid', `transaction committed as invalid: ${name}`, {
+            txId: current.txId,
+            validationCode: name,
+          });
+        }
+        current = await attempt(n + 1);
+      }
+    })();
+    commit.catch(() => undefined); // a caller that answered 202 may never await it
+    return { txId: first.txId, result: first.result, commit };
+  }
+
+  /** {@inheritDoc Ledger.lookupTransaction} */
+  async lookupTransaction(identity: FabricIdentity, txId: string): Promise<TransactionLookup> {
+    const gw = this.#gateway(identity);
+    const serialized = new msp.SerializedIdentity();
+    serialized.setMspid(identity.mspId);
+    serialized.setIdBytes(Buffer.from(identity.certificate));
+    const request = new gatewayProto.CommitStatusRequest();
+    request.setTransactionId(txId);
+    request.setChannelId(this.#o.channel);
+    request.setIdentity(serialized.serializeBinary());
+    const signed = new gatewayProto.SignedCommitStatusRequest();
+    signed.setRequest(request.serializeBinary());
+    const commit = gw.newCommit(signed.serializeBinary());
+    try {
+      const deadline = { deadline: Date.now() + Math.min(this.#o.deadlines.commitStatusMs, 10_000) };
+      const status = await this.#stage('commit', 'lookup', txId, () => commit.getStatus(deadline));
+      return {
+        state: 'committed',
+        valid: status.successful,
+        code: validationCodeName(status.code),
+        blockNumber: status.blockNumber,
+      };
+    } catch (err) {
+      if (err instanceof LedgerError && err.failure === 'deadline') return { state: 'unknown' };
+      throw err;
+    }
+  }
+
+  /** {@inheritDoc Ledger.chaincodeEvents} */
+  async chaincodeEvents(
+    identity: FabricIdentity,
+    chaincode: string,
+    from: ChaincodeEventsOptions,
+  ): Promise<EventStream> {
+    const network = this.#gateway(identity).getNetwork(this.#o.channel);
+    const options: ChaincodeEventsOptions = from.checkpoint
+      ? { checkpoint: from.checkpoint }
+      : from.startBlock !== undefined
+        ? { startBlock: from.startBlock }
+        : {};
+    const events = await this.#stage('evaluate', chaincode, undefined, () =>
+      network.getChaincodeEvents(chaincode, options),
+    );
+    const stream: EventStream = {
+      close: () => events.close(),
+      async *[Symbol.asyncIterator](): AsyncIterator<LedgerEvent> {
+        for await (const e of events) {
+          yield {
+            chaincode: e.chaincodeName,
+            eventName: e.eventName,
+            txId: e.transactionId,
+            blockNumber: e.blockNumber,
+            payload: e.payload,
+          };
+        }
+      },
+    };
+    return stream;
+  }
+
+  #offline(): OfflineSigning {
+    const message = (m: {
+      getTransactionId(): string;
+      getBytes(): Uint8Array;
+      getDigest(): Uint8Array;
+    }): SignableMessage => ({
+      txId: m.getTransactionId(),
+      bytes: m.getBytes(),
+      digest: m.getDigest(),
+    });
+    const publicOnly = (identity: FabricIdentity): FabricIdentity => ({
+      mspId: identity.mspId,
+      label: identity.label,
+      certificate: identity.certificate,
+    });
+    return {
+      prepare: (identity, inv) => {
+        const contract = this.#gateway(publicOnly(identity))
+          .getNetwork(this.#o.channel)
+          .getContract(inv.chaincode);
+        return message(contract.newProposal(inv.transaction, this.#proposalOptions(inv)));
+      },
+      endorse: async (identity, bytes, signature) => {
+        const proposal = this.#gateway(publicOnly(identity)).newSignedProposal(bytes, signature);
+        const txId = proposal.getTransactionId();
+        const tx = await this.#stage('endorse', 'offline', txId, () =>
+          proposal.endorse(this.#deadline('endorse')),
+        );
+        return { ...message(tx), result: tx.getResult() };
+      },
+      submit: async (identity, bytes, signature) => {
+        const tx = this.#gateway(publicOnly(identity)).newSignedTransaction(bytes, signature);
+        const submitted = await this.#stage('submit', 'offline', tx.getTransactionId(), () =>
+          tx.submit(this.#deadline('submit')),
+        );
+        return message(submitted);
+      },
+      commitStatus: async (identity, bytes, signature) => {
+        const commit = this.#gateway(publicOnly(identity)).newSignedCommit(bytes, signature);
+        const status = await this.#stage('commit', 'offline', commit.getTransactionId(), () =>
+          commit.getStatus(this.#deadline('commit')),
+        );
+        return {
+          state: 'committed',
+          valid: status.successful,
+          code: validationCodeName(status.code),
+          blockNumber: status.blockNumber,
+        };
+      },
+    };
+  }
+
+  async #probeOrg(org: OrgProfile): Promise<{ checks: ReadinessCheck[]; height?: number }> {
+    const checks: ReadinessCheck[] = [];
+    const client = this.#client(org);
+    const reachable = await new Promise<string | undefined>((resolve) => {
+      client.waitForReady(Date.now() + this.#o.deadlines.evaluateMs, (err) =>
+        resolve(err ? err.message : undefined),
+      );
+    });
+    checks.push({
+      name: `peer:${org.mspId}`,
+      ok: reachable === undefined,
+      ...(reachable ? { detail: `unreachable at ${org.peerEndpoint}` } : {}),
+    });
+    if (reachable !== undefined) return { checks };
+    const identity = await this.#o.probeIdentity(org);
+    if (!identity) {
+      checks.push({
+        name: `identity:${org.mspId}`,
+        ok: false,
+        detail: 'no identity in the wallet to probe with',
+      });
+      return { checks };
+    }
+    const network = this.#gateway(identity).getNetwork(this.#o.channel);
+    let height: number | undefined;
+    try {
+      const info = await network
+        .getContract('qscc')
+        .evaluate('GetChainInfo', { arguments: [this.#o.channel] });
+      height = common.BlockchainInfo.deserializeBinary(info).getHeight();
+      checks.push({ name: `height:${org.mspId}`, ok: true, detail: String(height) });
+    } catch {
+      checks.push({ name: `height:${org.mspId}`, ok: false, detail: 'channel height unavailable' });
+    }
+    try {
+      const args = new peer.lifecycle.QueryChaincodeDefinitionsArgs().serializeBinary();
+      const bytes = await network
+        .getContract('_lifecycle')
+        .evaluate('QueryChaincodeDefinitions', { arguments: [args] });
+      const committed = new Set(
+        peer.lifecycle.QueryChaincodeDefinitionsResult.deserializeBinary(bytes)
+          .getChaincodeDefinitionsList()
+          .map((d) => d.getName()),
+      );
+      const missing = this.#o.chaincodes.filter((c) => !committed.has(c));
+      checks.push({
+        name: `chaincodes:${org.mspId}`,
+        ok: missing.length === 0,
+        ...(missing.length ? { detail: `not committed: ${missing.join(', ')}` } : {}),
+      });
+    } catch {
+      checks.push({
+        name: `chaincodes:${org.mspId}`,
+        ok: false,
+        detail: 'chaincode definitions unavailable',
+      });
+    }
+    return height === undefined ? { checks } : { checks, height };
+  }
+
+  /** {@inheritDoc Ledger.readiness} */
+  async readiness(): Promise<ReadinessReport> {
+    const results = await Promise.all(this.#o.orgs.map((o) => this.#probeOrg(o)));
+    const checks = results.flatMap((r) => r.checks);
+    const heights = results.map((r) => r.height).filter((h): h is number => h !== undefined);
+    if (heights.length > 1) {
+      const lag = Math.max(...heights) - Math.min(...heights);
+      checks.push({
+        name: 'height-lag',
+        ok: lag <= this.#o.maxHeightLag,
+        detail: `${lag} block(s) between peers`,
+      });
+    }
+    return { ready: checks.every((c) => c.ok), checks };
+  }
+
+  /** {@inheritDoc Ledger.close} */
+  close(): void {
+    for (const gw of this.#gateways.values()) gw.close();
+    this.#gateways.clear();
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+}

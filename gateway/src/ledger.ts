@@ -1,0 +1,212 @@
+/**
+ * The gateway's view of the ledger: everything the HTTP layer needs from Fabric,
+ * as one interface. `fabric.ts` implements it on @hyperledger/fabric-gateway;
+ * unit tests use an in-memory fake. Failures are {@link LedgerError}s that say
+ * which stage failed, the transaction id and whether anything may have been written.
+ */
+import type { Checkpoint } from '@hyperledger/fabric-gateway';
+import type { ChaincodeErrorBody } from './chaincode-error';
+
+/** The stages of a Fabric transaction, as deadlines and errors name them. */
+export type Stage = 'evaluate' | 'endorse' | 'submit' | 'commit';
+
+/** A Fabric identity: certificate and MSP ID, and the private key when the gateway signs for it. */
+export interface FabricIdentity {
+  /** MSP ID of the organisation that issued the certificate. */
+  mspId: string;
+  /** Wallet label (the token subject it belongs to). */
+  label: string;
+  /** X.509 certificate, PEM. */
+  certificate: string;
+  /** Private key, PEM (PKCS#8); absent for callers that sign offline. */
+  privateKey?: string;
+}
+
+/** One chaincode call. Every GovLedger transaction takes one JSON string argument. */
+export interface Invocation {
+  /** Deployed chaincode name. */
+  chaincode: string;
+  /** Transaction (function) name, e.g. `IssueLicence`. */
+  transaction: string;
+  /** Arguments (strings). */
+  args: string[];
+  /** Transient data (private inputs that never reach the ledger), by field name. */
+  transient?: Record<string, string>;
+  /** Organisations that must endorse, when the caller knows better than discovery. */
+  endorsingOrganizations?: string[];
+}
+
+/** A transaction that committed successfully. */
+export interface Committed {
+  /** Id of the transaction that committed (after MVCC retries, the last attempt's id). */
+  txId: string;
+  /** The chaincode's result. */
+  result: Uint8Array;
+  /** Block that holds it. */
+  blockNumber: bigint;
+  /** How many transactions were tried (1 when no MVCC retry was needed). */
+  attempts: number;
+}
+
+/** A transaction accepted by the orderer; `commit` settles when it is in a block (or fails). */
+export interface Submitted {
+  /** Id of the first attempt. */
+  txId: string;
+  /** The endorsed result of the first attempt. */
+  result: Uint8Array;
+  /** Resolves on a valid commit (possibly of a retried transaction); rejects with a {@link LedgerError}. */
+  commit: Promise<Committed>;
+}
+
+/** Hooks a caller may pass to follow a submission (used for durable idempotency records). */
+export interface SubmitHooks {
+  /** Called once per attempt after endorsement, before the transaction goes to the orderer. */
+  onEndorsed?(txId: string, result: Uint8Array, attempt: number): void;
+}
+
+/** What the ledger knows about a transaction id. */
+export type TransactionLookup =
+  { state: 'committed'; valid: boolean; code: string; blockNumber: bigint } | { state: 'unknown' };
+
+/** A chaincode event as the gateway streams it. */
+export interface LedgerEvent {
+  chaincode: string;
+  eventName: string;
+  txId: string;
+  blockNumber: bigint;
+  payload: Uint8Array;
+}
+
+/** A closeable stream of chaincode events. */
+export interface EventStream extends AsyncIterable<LedgerEvent> {
+  /** Stops the stream and releases its connection. */
+  close(): void;
+}
+
+/** A signable message of the offline-signing flow. */
+export interface SignableMessage {
+  /** Transaction id. */
+  txId: string;
+  /** Serialized message; the gateway keeps it between steps. */
+  bytes: Uint8Array;
+  /** What the caller must sign (ECDSA over this digest, DER encoded). */
+  digest: Uint8Array;
+}
+
+/** The offline-signing flow: the caller holds the private key and signs each digest. */
+export interface OfflineSigning {
+  /** Builds a proposal for the caller's certificate; returns it and its digest. */
+  prepare(identity: FabricIdentity, invocation: Invocation): SignableMessage;
+  /** Endorses a signed proposal; returns the transaction to sign and the endorsed result. */
+  endorse(
+    identity: FabricIdentity,
+    proposal: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<SignableMessage & { result: Uint8Array }>;
+  /** Submits a signed transaction to the orderer; returns the commit-status request to sign. */
+  submit(identity: FabricIdentity, transaction: Uint8Array, signature: Uint8Array): Promise<SignableMessage>;
+  /** Waits for the commit status with a signed commit-status request. */
+  commitStatus(
+    identity: FabricIdentity,
+    commit: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<TransactionLookup>;
+}
+
+/** One readiness check. */
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** The ledger's readiness: every peer reachable, chaincodes committed, block heights close. */
+export interface ReadinessReport {
+  ready: boolean;
+  checks: ReadinessCheck[];
+}
+
+/** Everything the HTTP layer needs from Fabric. */
+export interface Ledger {
+  /** Evaluates a query on a peer of the identity's organisation. */
+  evaluate(identity: FabricIdentity, invocation: Invocation): Promise<Uint8Array>;
+  /** Endorses and submits; MVCC/phantom-read conflicts are retried inside `commit`. */
+  submit(identity: FabricIdentity, invocation: Invocation, hooks?: SubmitHooks): Promise<Submitted>;
+  /** Asks a peer for a transaction's commit status (bounded by the commit-status deadline). */
+  lookupTransaction(identity: FabricIdentity, txId: string): Promise<TransactionLookup>;
+  /** Streams chaincode events after the checkpoint (or from `startBlock`, or from now). */
+  chaincodeEvents(
+    identity: FabricIdentity,
+    chaincode: string,
+    from: { checkpoint?: Checkpoint; startBlock?: bigint },
+  ): Promise<EventStream>;
+  /** The offline-signing flow. */
+  readonly offline: OfflineSigning;
+  /** Checks peers, committed chaincodes and block heights. */
+  readiness(): Promise<ReadinessReport>;
+  /** Closes every connection. */
+  close(): void;
+}
+
+/** Why a ledger call failed. */
+export type LedgerFailure =
+  /** The chaincode refused the request; nothing was written. */
+  | 'chaincode'
+  /** A peer or orderer could not be reached. */
+  | 'unavailable'
+  /** The stage's deadline passed. */
+  | 'deadline'
+  /** Fabric refused for another reason (endorsement mismatch, policy, orderer refusal). */
+  | 'rejected'
+  /** The transaction was ordered but committed as invalid (e.g. MVCC conflict after all retries). */
+  | 'invalid';
+
+/** A failed ledger call: the stage, the kind of failure, the transaction id and what the chaincode said. */
+export class LedgerError extends Error {
+  /** Stage that failed. */
+  readonly stage: Stage;
+  /** Kind of failure. */
+  readonly failure: LedgerFailure;
+  /** Transaction id, when one was created. */
+  readonly txId?: string;
+  /** The chaincode's error body, when the chaincode refused. */
+  readonly chaincodeError?: ChaincodeErrorBody;
+  /** Fabric's validation code name (e.g. `MVCC_READ_CONFLICT`), for `invalid`. */
+  readonly validationCode?: string;
+  /** gRPC status code of the underlying failure, when there was one. */
+  readonly grpcCode?: number;
+
+  constructor(
+    stage: Stage,
+    failure: LedgerFailure,
+    message: string,
+    extra: {
+      txId?: string;
+      chaincodeError?: ChaincodeErrorBody;
+      validationCode?: string;
+      grpcCode?: number;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+    this.stage = stage;
+    this.failure = failure;
+    if (extra.txId !== undefined) this.txId = extra.txId;
+    if (extra.chaincodeError !== undefined) this.chaincodeError = extra.chaincodeError;
+    if (extra.validationCode !== undefined) this.validationCode = extra.validationCode;
+    if (extra.grpcCode !== undefined) this.grpcCode = extra.grpcCode;
+  }
+
+  /**
+   * True when nothing can have been written, so sending the same request again is safe:
+   * the failure happened before the transaction reached the orderer, or it committed as invalid.
+   */
+  get nothingWritten(): boolean {
+    return (
+      this.stage === 'evaluate' ||
+      this.stage === 'endorse' ||
+      this.failure === 'invalid' ||
+      this.failure === 'chaincode'
+    );
+  }
+}

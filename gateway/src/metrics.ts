@@ -1,0 +1,111 @@
+/**
+ * Prometheus metrics (prom-client), one registry per app: HTTP latency by route
+ * and status, Fabric latency by stage, errors by class, transactions in flight,
+ * plus the process's default metrics.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Stage } from './ledger';
+import type { HttpProblem } from './problem';
+
+/** Classes of errors, as counted. */
+export type ErrorClass =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'chaincode'
+  | 'ledger_unavailable'
+  | 'ledger_timeout'
+  | 'ledger_rejected'
+  | 'internal';
+
+/** Classifies a problem for the error counter. */
+export function errorClass(problem: HttpProblem): ErrorClass {
+  if (problem.extras.stage !== undefined) {
+    if (problem.status === 503) return 'ledger_unavailable';
+    if (problem.status === 504) return 'ledger_timeout';
+    if (problem.status === 502) return 'ledger_rejected';
+    return 'chaincode';
+  }
+  if (problem.status === 400 || problem.status === 413 || problem.status === 415 || problem.status === 422)
+    return 'validation';
+  if (problem.status === 401) return 'unauthenticated';
+  if (problem.status === 403) return 'forbidden';
+  if (problem.status === 404) return 'not_found';
+  if (problem.status === 409) return 'conflict';
+  if (problem.status === 429) return 'rate_limited';
+  return 'internal';
+}
+
+/** The gateway's metrics. */
+export class GatewayMetrics {
+  /** Registry served at /metrics. */
+  readonly registry = new Registry();
+  /** HTTP request latency. */
+  readonly http = new Histogram({
+    name: 'gateway_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  /** Fabric latency per stage. */
+  readonly fabric = new Histogram({
+    name: 'gateway_fabric_stage_duration_seconds',
+    help: 'Fabric call latency by stage (evaluate, endorse, submit, commit), chaincode and outcome',
+    labelNames: ['stage', 'chaincode', 'outcome'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  /** Errors by class. */
+  readonly errors = new Counter({
+    name: 'gateway_errors_total',
+    help: 'Error responses by class',
+    labelNames: ['class'] as const,
+    registers: [this.registry],
+  });
+  /** Transactions submitted and not yet committed. */
+  readonly inFlight = new Gauge({
+    name: 'gateway_transactions_in_flight',
+    help: 'Transactions endorsed or submitted and not yet settled',
+    registers: [this.registry],
+  });
+  /** MVCC / phantom-read retries. */
+  readonly retries = new Counter({
+    name: 'gateway_fabric_conflict_retries_total',
+    help: 'Transactions retried after an MVCC or phantom-read conflict',
+    registers: [this.registry],
+  });
+
+  /** Creates the metrics; `defaults` adds the process metrics (CPU, memory, event loop). */
+  constructor(defaults = true) {
+    if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+  }
+
+  /** Records one Fabric stage. */
+  observeStage(stage: Stage, chaincode: string, seconds: number, ok: boolean): void {
+    this.fabric.observe({ stage, chaincode, outcome: ok ? 'ok' : 'error' }, seconds);
+  }
+
+  /** Counts one error response. */
+  countError(problem: HttpProblem): void {
+    this.errors.inc({ class: errorClass(problem) });
+  }
+
+  /** Express middleware timing every request by its route pattern. */
+  httpTimer() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const start = process.hrtime.bigint();
+      res.on('finish', () => {
+        const routePath = (req.route as { path?: unknown } | undefined)?.path;
+        const route = typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched';
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        this.http.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      });
+      next();
+    };
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * RFC 9457 problem details for every error the gateway returns. Each problem has
+ * a stable `code`; Fabric failures also name the `stage`, the `transactionId` and
+ * whether sending the same request again is safe (`retrySafe`). A problem never
+ * carries a stack trace, a file path or an upstream error text other than the
+ * chaincode's own message.
+ */
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { LedgerError } from './ledger';
+
+/** Media type of problem documents. */
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** One field that failed validation. */
+export interface FieldIssue {
+  /** Where the field is: body, query, params or header. */
+  location: 'body' | 'query' | 'params' | 'header';
+  /** Dotted path of the field inside that location ('' for the whole). */
+  path: string;
+  /** What is wrong. */
+  message: string;
+}
+
+/** The JSON body of a problem response. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  requestId?: string;
+  stage?: string;
+  transactionId?: string;
+  retrySafe?: boolean;
+  statusUrl?: string;
+  errors?: FieldIssue[];
+  details?: unknown;
+}
+
+/** Extra members of a problem. */
+export type ProblemExtras = Partial<
+  Pick<ProblemBody, 'stage' | 'transactionId' | 'retrySafe' | 'statusUrl' | 'errors' | 'details'>
+>;
+
+/** An error that is already a problem: thrown anywhere, rendered by the error handler. */
+export class HttpProblem extends Error {
+  /** HTTP status. */
+  readonly status: number;
+  /** Stable code. */
+  readonly code: string;
+  /** Extra members. */
+  readonly extras: ProblemExtras;
+  /** Seconds after which a retry makes sense (Retry-After), when set. */
+  readonly retryAfterSec?: number;
+
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    extras: ProblemExtras = {},
+    retryAfterSec?: number,
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+    this.status = status;
+    this.code = code;
+    this.extras = extras;
+    if (retryAfterSec !== undefined) this.retryAfterSec = retryAfterSec;
+  }
+}
+
+/** The `type` URI of a problem code. */
+export function problemType(code: string): string {
+  return `urn:govledger:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** Builds the body of a problem. */
+export function problemBody(problem: HttpProblem, instance?: string, requestId?: string): ProblemBody {
+  const body: ProblemBody = {
+    type: problemType(problem.code),
+    title: STATUS_CODES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.message,
+    code: problem.code,
+  };
+  if (instance) body.instance = instance;
+  if (requestId) body.requestId = requestId;
+  return { ...body, ...problem.extras };
+}
+
+/** Status URL of a transaction. */
+export function transactionStatusUrl(txId: string): string {
+  return `/api/v1/transactions/${txId}`;
+}
+
+const CONFLICT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
+/** Turns a ledger failure into a problem: chaincode refusals to 4xx, network faults to 502/503/504. */
+export function ledgerProblem(err: LedgerError): HttpProblem {
+  const tx = err.txId ? { transactionId: err.txId } : {};
+  const stage = err.stage;
+  if (err.failure === 'chaincode' && err.chaincodeError) {
+    const ce = err.chaincodeError;
+    const extras: ProblemExtras = { stage, ...tx, retrySafe: true };
+    if (ce.details !== undefined) extras.details = ce.details;
+    if (ce.status === 500) return new HttpProblem(502, ce.code, `chaincode failed: ${ce.message}`, extras);
+    return new HttpProblem(ce.status, ce.code, ce.message, extras);
+  }
+  const safe = err.nothingWritten;
+  const status = err.txId && !safe ? { statusUrl: transactionStatusUrl(err.txId) } : {};
+  const extras: ProblemExtras = { stage, ...tx, retrySafe: safe, ...status };
+  switch (err.failure) {
+    case 'invalid': {
+      const code = err.validationCode ?? 'INVALID';
+      if (CONFLICT_CODES.has(code)) {
+        return new HttpProblem(
+          409,
+          'TRANSACTION_CONFLICT',
+          `the transaction kept conflicting with concurrent updates (${code}); nothing was written`,
+          extras,
+        );
+      }
+      if (code === 'ENDORSEMENT_POLICY_FAILURE') {
+        return new HttpProblem(
+          403,
+          'ENDORSEMENT_POLICY_FAILURE',
+          'the endorsements do not satisfy the policy of the records changed; nothing was written',
+          extras,
+        );
+      }
+      return new HttpProblem(
+        502,
+        'TRANSACTION_INVALID',
+        `the transaction was committed as invalid (${code}); nothing was written`,
+        extras,
+      );
+    }
+    case 'unavailable':
+      return new HttpProblem(
+        503,
+        'LEDGER_UNAVAILABLE',
+        `Fabric could not be reached at the ${stage} stage`,
+        extras,
+        2,
+      );
+    case 'deadline':
+      return new HttpProblem(
+        504,
+        'LEDGER_TIMEOUT',
+        `Fabric did not answer in time at the ${stage} stage`,
+        extras,
+      );
+    case 'rejected':
+    case 'chaincode':
+    default:
+      return new HttpProblem(
+        502,
+        'LEDGER_REJECTED',
+        `Fabric refused the transaction at the ${stage} stage`,
+        extras,
+      );
+  }
+}
+
+/** Classifies any thrown value as a problem; unknown errors become a bare 500 with no details. */
+export function toProblem(err: unknown): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  if (err instanceof LedgerError) return ledgerProblem(err);
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | undefined;
+  if (e && typeof e === 'object') {
+    if (e.type === 'entity.too.large')
+      return new HttpProblem(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than the gateway accepts');
+    if (e.type === 'entity.parse.failed')
+      return new HttpProblem(400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      return new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body encoding is not supported');
+    }
+    const status =
+      typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 0;
+    if (status >= 400 && status < 500)
+      return new HttpProblem(status, 'BAD_REQUEST', STATUS_CODES[status] ?? 'bad request');
+  }
+  return new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
+}
+
+/** Writes a problem response. */
+export function sendProblem(
+  res: Response,
+  problem: HttpProblem,
+  instance?: string,
+  requestId?: string,
+): void {
+  if (problem.retryAfterSec !== undefined) res.setHeader('Retry-After', String(problem.retryAfterSec));
+  if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  res
+    .status(problem.status)
+    .type(PROBLEM_JSON)
+    .send(JSON.stringify(problemBody(problem, instance, requestId)));
+}

@@ -1,0 +1,382 @@
+/**
+ * One declaration per route. A route names its method and path, its request
+ * schemas (path parameters, query, body), its response schema, the roles it
+ * requires, and either the chaincode transaction it calls (submit or evaluate)
+ * or a custom handler. From that single declaration come the Express handler
+ * (role check, validation before anything reaches Fabric, the Fabric call, the
+ * response) and the OpenAPI operation.
+ */
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { assertRole, callerOf, type Caller } from './auth';
+import { idempotencyKeyOf, requestHash } from './idempotency';
+import { HttpProblem, PROBLEM_JSON, type FieldIssue } from './problem';
+import { ProblemSchema, WriteResultSchema, AcceptedSchema } from './openapi';
+import type { TransactionService, WriteOptions, WriteResponse } from './transactions';
+
+/** A schema of an object (path parameters and query strings are objects). */
+export type ObjectSchema = z.ZodObject;
+
+/** Validated input of a route. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/** How a route calls a chaincode. */
+export interface ChaincodeCall<P, Q, B> {
+  /** Logical chaincode name (e-licence, data-sharing, fund-tracing, e-voting, or a configured one). */
+  chaincode: string;
+  /** Transaction name, e.g. `IssueLicence`. */
+  transaction: string;
+  /** submit (endorse, order, commit) or evaluate (query one peer). */
+  mode: 'submit' | 'evaluate';
+  /** The chaincode's JSON request; by default path parameters, query and body merged. */
+  request?(input: RouteInput<P, Q, B>, caller: Caller): unknown;
+  /** Transient fields (each sent as JSON), for private inputs. */
+  transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
+}
+
+/** What a custom handler returns; `undefined` when it wrote the response itself (streams). */
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Context of a custom handler. */
+export interface HandlerContext<P, Q, B> {
+  req: Request;
+  res: Response;
+  caller: Caller;
+  input: RouteInput<P, Q, B>;
+}
+
+/** A route declaration. */
+export interface RouteSpec<
+  P extends ObjectSchema | undefined,
+  Q extends ObjectSchema | undefined,
+  B extends z.ZodType | undefined,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI-style path, e.g. `/api/v1/licences/{licenceId}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Roles of which the caller needs one; empty: any authenticated caller. */
+  roles: readonly string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Schema of the success body (the chaincode result for chaincode routes). */
+  response?: z.ZodType;
+  /** Status of a synchronous success (default 200; use 201 for creations). */
+  successStatus?: number;
+  /** Extra refusal before Fabric is called: return a reason to answer 403. */
+  authorize?(input: RouteInput<Out<P>, Out<Q>, Out<B>>, caller: Caller): string | undefined;
+  /** The chaincode transaction this route is. */
+  call?: ChaincodeCall<Out<P>, Out<Q>, Out<B>>;
+  /** A custom handler, for routes that are not one chaincode call. */
+  handle?(ctx: HandlerContext<Out<P>, Out<Q>, Out<B>>): Promise<HandlerResult | undefined>;
+  /** Media type of the success body (default application/json). */
+  produces?: string;
+  /** Reachable without a bearer token (the handler then gets an anonymous caller with no roles). */
+  public?: boolean;
+}
+
+/** Output type of an optional schema. */
+export type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** Declares a route (identity function that gives the declaration its types). */
+export function defineRoute<
+  P extends ObjectSchema | undefined = undefined,
+  Q extends ObjectSchema | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+  if (!spec.call === !spec.handle)
+    throw new Error(`route ${spec.operationId} needs exactly one of call or handle`);
+  return spec;
+}
+
+/** A route declaration with its types erased, as registries hold them (callbacks are methods, so bivariant). */
+export type AnyRoute = RouteSpec<ObjectSchema | undefined, ObjectSchema | undefined, z.ZodType | undefined>;
+
+/** What routes need at run time. */
+export interface RouteServices {
+  transactions: TransactionService;
+  /** Logical chaincode name -> deployed name. */
+  chaincodes: Record<string, string>;
+}
+
+function issues(location: FieldIssue['location'], error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({ location, path: i.path.map(String).join('.'), message: i.message }));
+}
+
+function parsePart(
+  location: FieldIssue['location'],
+  schema: z.ZodType | undefined,
+  value: unknown,
+  out: FieldIssue[],
+): unknown {
+  if (!schema) {
+    if (
+      location === 'body' &&
+      value !== undefined &&
+      !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)
+    ) {
+      out.push({ location, path: '', message: 'this operation takes no request body' });
+    }
+    return undefined;
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    out.push(...issues(location, r.error));
+    return undefined;
+  }
+  return r.data;
+}
+
+function preferAsync(req: Request): boolean {
+  const prefer = req.headers.prefer;
+  return (
+    typeof prefer === 'string' && prefer.split(/[,;]/).some((p) => p.trim().toLowerCase() === 'respond-async')
+  );
+}
+
+function expressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** Validates a request against a route's schemas; throws 400 INVALID_REQUEST naming every bad field. */
+export function validateInput(spec: AnyRoute, req: Request): ErasedInput {
+  const found: FieldIssue[] = [];
+  if (spec.body && req.body === undefined && spec.method !== 'get') {
+    const ct = req.headers['content-type'];
+    if (ct && !/^application\/(.+\+)?json\b/i.test(ct)) {
+      throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
+    }
+  }
+  const params = parsePart('params', spec.params, { ...req.params }, found);
+  const query = parsePart('query', spec.query, { ...(req.query as Record<string, unknown>) }, found);
+  const body = parsePart('body', spec.body, req.body, found);
+  if (!spec.query && Object.keys(req.query as Record<string, unknown>).length > 0) {
+    found.push({ location: 'query', path: '', message: 'this operation takes no query parameters' });
+  }
+  if (found.length > 0) {
+    const summary = found.map((f) => `${f.location}${f.path ? `.${f.path}` : ''}: ${f.message}`).join('; ');
+    throw new HttpProblem(400, 'INVALID_REQUEST', `the request is invalid: ${summary}`, { errors: found });
+  }
+  return {
+    params: params as Record<string, unknown> | undefined,
+    query: query as Record<string, unknown> | undefined,
+    body,
+  };
+}
+
+/** Validated input with its types erased. */
+export type ErasedInput = RouteInput<
+  Record<string, unknown> | undefined,
+  Record<string, unknown> | undefined,
+  unknown
+>;
+
+function defaultRequest(input: ErasedInput): unknown {
+  const merged: Record<string, unknown> = {};
+  for (const part of [input.params, input.query, input.body]) {
+    if (part && typeof part === 'object' && !Array.isArray(part)) Object.assign(merged, part);
+  }
+  return merged;
+}
+
+/** The caller of a public route. */
+export const ANONYMOUS: Caller = { subject: 'anonymous', org: '', roles: [] };
+
+/** Regular expressions matching the paths of public routes (authentication skips them). */
+export function publicPaths(routes: readonly AnyRoute[]): { method: string; pattern: RegExp }[] {
+  return routes
+    .filter((r) => r.public)
+    .map((r) => ({
+      method: r.method.toUpperCase(),
+      pattern: new RegExp(`^${r.path.replace(/\{[A-Za-z0-9_]+\}/g, '[^/]+')}$`),
+    }));
+}
+
+/** The Express handler of a route. */
+export function routeHandler(spec: AnyRoute, services: RouteServices) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const caller = spec.public ? ANONYMOUS : callerOf(res);
+    assertRole(caller, spec.roles);
+    const input = validateInput(spec, req);
+    const refusal = spec.authorize?.(input, caller);
+    if (refusal) throw new HttpProblem(403, 'FORBIDDEN', refusal);
+    if (spec.handle) {
+      const result = await spec.handle({ req, res, caller, input });
+      if (!result) return;
+      for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+      res
+        .status(result.status)
+        .type(spec.produces ?? 'application/json')
+        .send(JSON.stringify(result.body));
+      return;
+    }
+    const call = spec.call as ChaincodeCall<
+      Record<string, unknown> | undefined,
+      Record<string, unknown> | undefined,
+      unknown
+    >;
+    const chaincode = services.chaincodes[call.chaincode];
+    if (!chaincode) throw new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
+    const request = call.request ? call.request(input, caller) : defaultRequest(input);
+    const transientFields = call.transient?.(input, caller);
+    const invocation = {
+      chaincode,
+      transaction: call.transaction,
+      args: [JSON.stringify(request)],
+      ...(transientFields
+        ? {
+            transient: Object.fromEntries(
+              Object.entries(transientFields)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, JSON.stringify(v)]),
+            ),
+          }
+        : {}),
+    };
+    if (call.mode === 'evaluate') {
+      const result = await services.transactions.evaluate(caller, invocation);
+      res.status(200).json(result);
+      return;
+    }
+    const written = await services.transactions.submit(
+      caller,
+      invocation,
+      writeOptions(req, res, spec.successStatus ?? 200),
+    );
+    sendWrite(res, written);
+  };
+}
+
+/** The write options a request asks for: Prefer: respond-async, Idempotency-Key (with the request's hash). */
+export function writeOptions(req: Request, res: Response, successStatus: number): WriteOptions {
+  const key = idempotencyKeyOf(req);
+  return {
+    async: preferAsync(req),
+    successStatus,
+    ...(key
+      ? {
+          idempotencyKey: key,
+          requestHash: requestHash(req.method, req.originalUrl.split('?')[0], {
+            query: req.query,
+            body: req.body as unknown,
+          }),
+        }
+      : {}),
+    ...(typeof res.locals.requestId === 'string' ? { requestId: res.locals.requestId } : {}),
+  };
+}
+
+/** Writes the response of a write. */
+export function sendWrite(res: Response, written: WriteResponse): void {
+  for (const [k, v] of Object.entries(written.headers)) res.setHeader(k, v);
+  res.status(written.statusCode).type('application/json').send(written.body);
+}
+
+const idempotencyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .meta({ description: 'Makes a retried write return the first outcome instead of writing again' });
+const preferHeader = z.string().meta({
+  description: '`respond-async` answers 202 with a status URL once the orderer has the transaction',
+});
+
+/** The OpenAPI operation of a route. */
+export function openApiRoute(spec: AnyRoute): RouteConfig {
+  const problem = (description: string) => ({
+    description,
+    content: { [PROBLEM_JSON]: { schema: ProblemSchema } },
+  });
+  const success = spec.response ?? z.unknown();
+  const responses: RouteConfig['responses'] = {};
+  const isWrite = spec.call?.mode === 'submit';
+  if (isWrite) {
+    responses[String(spec.successStatus ?? 200)] = {
+      description: 'Committed: the chaincode result, the transaction id and the block number',
+      content: { 'application/json': { schema: WriteResultSchema(success) } },
+    };
+    responses['202'] = {
+      description: 'Accepted (Prefer: respond-async): follow statusUrl',
+      content: { 'application/json': { schema: AcceptedSchema } },
+    };
+  } else {
+    responses[String(spec.successStatus ?? 200)] = {
+      description: 'Success',
+      content: { [spec.produces ?? 'application/json']: { schema: success } },
+    };
+  }
+  responses['400'] = problem('Invalid request (stable code INVALID_REQUEST or the chaincode code)');
+  if (!spec.public) responses['401'] = problem('Missing or invalid bearer token');
+  responses['403'] = problem('The caller may not do this');
+  if (spec.call) {
+    responses['404'] = problem('Unknown record');
+    responses['409'] = problem('The record is in a state that does not allow this');
+    responses['502'] = problem('Fabric refused at a stage (stage, transactionId, retrySafe)');
+    responses['503'] = problem('Fabric unreachable (retry advice in Retry-After)');
+    responses['504'] = problem('Fabric did not answer in time');
+  }
+  const config: RouteConfig = {
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: spec.tags,
+    security: spec.public ? [] : [{ bearer: [] }],
+    request: {},
+    responses,
+  };
+  const descParts = [
+    spec.description,
+    spec.roles.length > 0 ? `Requires role: ${spec.roles.join(' or ')}.` : 'Any authenticated caller.',
+  ];
+  if (spec.call)
+    descParts.push(
+      `Chaincode \`${spec.call.chaincode}\`, transaction \`${spec.call.transaction}\` (${spec.call.mode}).`,
+    );
+  config.description = descParts.filter(Boolean).join('\n\n');
+  const request = config.request as NonNullable<RouteConfig['request']>;
+  if (spec.params) request.params = spec.params;
+  if (spec.query) request.query = spec.query;
+  if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
+  if (isWrite)
+    request.headers = z.object({
+      'Idempotency-Key': idempotencyHeader.optional(),
+      Prefer: preferHeader.optional(),
+    });
+  const ext = config as RouteConfig & Record<string, unknown>;
+  ext['x-required-roles'] = [...spec.roles];
+  if (spec.call)
+    ext['x-chaincode'] = {
+      name: spec.call.chaincode,
+      transaction: spec.call.transaction,
+      mode: spec.call.mode,
+    };
+  return config;
+}
+
+/** Mounts routes on a router and registers their OpenAPI operations. */
+export function mountRoutes(
+  routes: readonly AnyRoute[],
+  services: RouteServices,
+  registry: OpenAPIRegistry,
+): Router {
+  const router = express.Router();
+  for (const spec of routes) {
+    router[spec.method](expressPath(spec.path), routeHandler(spec, services));
+    registry.registerPath(openApiRoute(spec));
+  }
+  return router;
+}

@@ -1,0 +1,52 @@
+/**
+ * The per-chaincode resource routes, gathered: one file per chaincode under
+ * src/routes/, each a list of route declarations mirroring that chaincode's
+ * wire contract (chaincode/<name>/README.md and src/schemas.ts).
+ */
+import path from 'node:path';
+import type { Db } from '../database';
+import { BlindSignatureLog, ElectionKeys } from '../election-keys';
+import type { AnyRoute } from '../route';
+import type { TransactionService } from '../transactions';
+import { dataSharingRoutes } from './data-sharing';
+import { eLicenceRoutes } from './e-licence';
+import { eVotingRoutes } from './e-voting';
+import { fundTracingRoutes } from './fund-tracing';
+
+/** What the per-chaincode routes need. */
+export interface ChaincodeRouteDeps {
+  transactions: TransactionService;
+  /** Logical chaincode name -> deployed name. */
+  chaincodes: Record<string, string>;
+  /** The gateway database (blind-signature log). */
+  db: Db;
+  /** Folder of the election authorities' private keys (sealed with the wallet key). */
+  electionKeysDir?: string;
+  /** Key that seals the election keys (the wallet key). */
+  walletKey?: Buffer;
+  /** Size of generated election keys. */
+  electionKeyBits?: number;
+  /** The ballot-box identity secret ballots are cast under. */
+  ballotBox?: { mspId: string; label: string };
+}
+
+/** Every per-chaincode route. */
+export function chaincodeRoutes(deps: ChaincodeRouteDeps): AnyRoute[] {
+  const keys = new ElectionKeys(
+    deps.electionKeysDir ?? path.resolve('.gateway', 'election-keys'),
+    deps.walletKey ?? Buffer.alloc(0),
+    deps.electionKeyBits,
+  );
+  return [
+    ...eLicenceRoutes(),
+    ...dataSharingRoutes(),
+    ...fundTracingRoutes(),
+    ...eVotingRoutes({
+      transactions: deps.transactions,
+      chaincode: deps.chaincodes['e-voting'] ?? 'e-voting',
+      keys,
+      log: new BlindSignatureLog(deps.db),
+      ballotBox: deps.ballotBox ?? { mspId: 'CityAMSP', label: 'ballot-box-a' },
+    }),
+  ];
+}

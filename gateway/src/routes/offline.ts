@@ -1,0 +1,147 @@
+/**
+ * Offline signing over HTTP, for callers who keep their own keys:
+ * `POST /api/v1/offline/transactions` prepares a proposal and returns the digest
+ * to sign; `POST /api/v1/offline/transactions/{txId}/signatures` takes each
+ * signature in turn (proposal, transaction, commit); `GET` shows where a
+ * transaction stands. Signatures are ECDSA (P-256, SHA-256 digest given),
+ * DER encoded, base64; fabric-gateway's `signers.newPrivateKeySigner` makes them.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { FabricIdentity } from '../ledger';
+import type { OfflineSessions } from '../offline-signing';
+import { HttpProblem } from '../problem';
+import { defineRoute, type AnyRoute } from '../route';
+import { S } from '../schemas';
+import { callerKey, type TransactionService } from '../transactions';
+
+/** Dependencies of the offline-signing routes. */
+export interface OfflineRoutesDeps {
+  sessions: OfflineSessions;
+  transactions: TransactionService;
+  chaincodes: Record<string, string>;
+}
+
+const OfflineView = z
+  .object({
+    transactionId: z.string(),
+    stage: z.enum(['proposal', 'transaction', 'commit', 'done']),
+    digest: z.string().optional().meta({ description: 'Base64 SHA-256 digest to sign for `stage`' }),
+    result: z.unknown().optional(),
+    status: z.enum(['committed', 'invalid']).optional(),
+    validationCode: z.string().optional(),
+    blockNumber: z.string().optional(),
+  })
+  .meta({ id: 'OfflineTransaction' });
+
+function certificateIdentity(caller: string, mspId: string, pem: string): FabricIdentity {
+  let cert: crypto.X509Certificate;
+  try {
+    cert = new crypto.X509Certificate(pem);
+  } catch {
+    throw new HttpProblem(400, 'INVALID_REQUEST', 'certificate is not a PEM X.509 certificate', {
+      errors: [{ location: 'body', path: 'certificate', message: 'must be a PEM X.509 certificate' }],
+    });
+  }
+  if (Date.parse(cert.validTo) < Date.now())
+    throw new HttpProblem(400, 'CERTIFICATE_EXPIRED', 'the certificate has expired');
+  return { mspId, label: caller, certificate: pem };
+}
+
+/** The offline-signing routes. */
+export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
+  const names = Object.keys(deps.chaincodes) as [string, ...string[]];
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/offline/transactions',
+      operationId: 'prepareOfflineTransaction',
+      summary: 'Prepare a transaction to be signed by the caller',
+      description:
+        "Builds the proposal for the caller's certificate (the enrolled one in the wallet, or `certificate` from the body) and returns its digest. " +
+        'The chaincode checks the caller from that certificate.',
+      tags: ['offline signing'],
+      roles: [],
+      successStatus: 201,
+      body: z
+        .object({
+          chaincode: z.enum(names),
+          transaction: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'must be a transaction name'),
+          request: z.record(z.string(), z.unknown()),
+          transient: z.record(z.string(), z.unknown()).optional(),
+          certificate: z.string().max(8192).optional(),
+        })
+        .strict(),
+      response: OfflineView,
+      async handle({ caller, input }) {
+        const b = input.body;
+        const enrolled = await deps.transactions.identityFor(caller).catch(() => undefined);
+        const identity = b.certificate
+          ? certificateIdentity(caller.subject, caller.org, b.certificate)
+          : enrolled
+            ? { mspId: enrolled.mspId, label: enrolled.label, certificate: enrolled.certificate }
+            : undefined;
+        if (!identity)
+          throw new HttpProblem(
+            403,
+            'IDENTITY_NOT_ENROLLED',
+            'no certificate was given and none is enrolled for the caller',
+          );
+        const view = deps.sessions.prepare(callerKey(caller), identity, {
+          chaincode: deps.chaincodes[b.chaincode],
+          transaction: b.transaction,
+          args: [JSON.stringify(b.request)],
+          ...(b.transient
+            ? {
+                transient: Object.fromEntries(
+                  Object.entries(b.transient).map(([k, v]) => [k, JSON.stringify(v)]),
+                ),
+              }
+            : {}),
+        });
+        return {
+          status: 201,
+          body: view,
+          headers: { Location: `/api/v1/offline/transactions/${view.transactionId}` },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/offline/transactions/{txId}/signatures',
+      operationId: 'signOfflineTransaction',
+      summary: 'Post the signature the transaction waits for',
+      description:
+        'proposal -> the gateway endorses; transaction -> it submits to the orderer; commit -> it reports the commit.',
+      tags: ['offline signing'],
+      roles: [],
+      params: z.object({ txId: S.txId }).strict(),
+      body: z
+        .object({ stage: z.enum(['proposal', 'transaction', 'commit']), signature: S.base64(400).min(8) })
+        .strict(),
+      response: OfflineView,
+      async handle({ caller, input }) {
+        const view = await deps.sessions.sign(
+          callerKey(caller),
+          input.params.txId,
+          input.body.stage,
+          Buffer.from(input.body.signature, 'base64'),
+        );
+        return { status: 200, body: view };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/offline/transactions/{txId}',
+      operationId: 'getOfflineTransaction',
+      summary: 'Where an offline-signed transaction stands',
+      tags: ['offline signing'],
+      roles: [],
+      params: z.object({ txId: S.txId }).strict(),
+      response: OfflineView,
+      async handle({ caller, input }) {
+        return { status: 200, body: deps.sessions.view(callerKey(caller), input.params.txId) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,158 @@
+/**
+ * The gateway process: reads the configuration, opens the wallet, the database
+ * and the Fabric connections, imports the network's users when asked, settles
+ * writes a previous process left in flight, and listens. On SIGTERM/SIGINT it
+ * stops accepting connections, ends event streams, lets in-flight requests
+ * finish (up to SHUTDOWN_TIMEOUT_MS) and closes everything.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { createApp } from './app';
+import { createTokenVerifier } from './auth';
+import { FabricCertificateAuthorities } from './certificate-authority';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './database';
+import { FabricLedger } from './fabric';
+import { createLogger } from './logger';
+import { GatewayMetrics } from './metrics';
+import { importUsers } from './msp-import';
+import { Wallet } from './wallet';
+
+/** A running gateway. */
+export interface RunningGateway {
+  server: http.Server;
+  /** Gracefully stops the gateway. */
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway from a configuration. */
+export async function startGateway(config: Config): Promise<RunningGateway> {
+  const logger = createLogger(config.logLevel);
+  const wallet = new Wallet(config.wallet.dir, config.wallet.key);
+  const servedOrgs = config.orgs.map((o) => o.mspId);
+  if (config.wallet.importUsersDir) {
+    const report = await importUsers(wallet, config.wallet.importUsersDir, new Set(servedOrgs));
+    logger.info(
+      {
+        imported: report.imported.length,
+        unchanged: report.unchanged.length,
+        skipped: report.skipped.length,
+      },
+      'wallet import',
+    );
+  }
+  const metrics = new GatewayMetrics();
+  const ledger = new FabricLedger({
+    channel: config.channel,
+    orgs: config.orgs,
+    deadlines: config.deadlines,
+    mvccRetries: config.mvccRetries,
+    keepaliveMs: config.grpcKeepaliveMs,
+    chaincodes: Object.values(config.chaincodes),
+    maxHeightLag: config.readiness.maxHeightLag,
+    observe: (stage, chaincode, seconds, ok) => metrics.observeStage(stage, chaincode, seconds, ok),
+    probeIdentity: async (org) => {
+      if (org.probeIdentity) return wallet.get(org.mspId, org.probeIdentity);
+      for (const label of await wallet.list(org.mspId)) {
+        const id = await wallet.get(org.mspId, label);
+        if (id?.privateKey) return id;
+      }
+      return undefined;
+    },
+  });
+  const db = openDatabase(config.db.path);
+  const gateway = createApp({
+    ledger,
+    wallet,
+    ca: new FabricCertificateAuthorities(config.orgs),
+    db,
+    verifier: createTokenVerifier(config.jwt),
+    logger,
+    metrics,
+    servedOrgs,
+    chaincodes: config.chaincodes,
+    chaincodeRouteDeps: {
+      electionKeysDir: config.electionKeysDir,
+      walletKey: config.wallet.key,
+      electionKeyBits: config.electionKeyBits,
+      ballotBox: config.ballotBox,
+    },
+    bodyLimit: config.bodyLimit,
+    rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
+    sseHeartbeatMs: config.sseHeartbeatMs,
+    readinessCacheMs: config.readiness.cacheMs,
+    idempotencyTtlHours: config.db.idempotencyTtlHours,
+    reconcileGraceMs: config.db.reconcileGraceMs,
+  });
+  const reconciled = await gateway.reconcile();
+  logger.info(reconciled, 'reconciled writes left in flight');
+
+  const server = config.tls
+    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, gateway.app)
+    : http.createServer(gateway.app);
+  server.keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    { url: `${config.tls ? 'https' : 'http'}://${config.host}:${port}`, docs: '/docs', orgs: servedOrgs },
+    'gateway listening',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down: finishing in-flight requests');
+      gateway.startDraining();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await gateway.drain();
+      const timer = setTimeout(() => {
+        logger.warn({ open: sockets.size }, 'shutdown timeout: closing remaining connections');
+        for (const s of sockets) s.destroy();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(timer);
+      ledger.close();
+      db.close();
+      logger.info('stopped');
+    })());
+  return { server, stop };
+}
+
+/** Entry point: exits 2 on a configuration error, naming the variable. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const running = await startGateway(config);
+  const onSignal = () => {
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`gateway failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

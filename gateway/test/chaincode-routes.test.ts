@@ -1,0 +1,555 @@
+/**
+ * Every per-chaincode route, from one table of valid examples: the route calls
+ * the right transaction with the chaincode's request shape (and transient data),
+ * answers with the right status, maps the chaincode's refusal, refuses unknown
+ * fields and callers without the role before Fabric is called.
+ */
+import request from 'supertest';
+import { KNOWN_ROLES } from '../src/routes/admin-identities';
+import { chaincodeRefusal } from './fake-ledger';
+import { makeHarness, type Harness } from './harness';
+
+const PID = 'a1'.repeat(32);
+const HASH = 'b2'.repeat(32);
+const SALT = 'c3'.repeat(16);
+const T0 = '2030-01-01T00:00:00Z';
+const T1 = '2030-12-31T00:00:00Z';
+const PRIVATE = {
+  holder: { legalName: 'Acme' },
+  claims: { companyName: { value: 'Acme', salt: SALT } },
+  salt: SALT,
+};
+
+interface Example {
+  url: string;
+  body?: Record<string, unknown>;
+  /** The chaincode request expected (default: the body). */
+  request?: Record<string, unknown>;
+  transient?: Record<string, unknown>;
+}
+
+/** One valid example per chaincode-call route, by operationId. */
+const EXAMPLES: Record<string, Example> = {
+  // e-licence
+  createLicenceType: {
+    url: '/api/v1/licence-types',
+    body: {
+      code: 'A-BIZ',
+      name: 'Business',
+      dept: 'market',
+      holderKind: 'enterprise',
+      validity: { kind: 'days', days: 365 },
+      claims: ['companyName'],
+      requiredApprovals: ['market', 'fire'],
+    },
+  },
+  updateLicenceType: {
+    url: '/api/v1/licence-types/A-BIZ',
+    body: { status: 'retired' },
+    request: { code: 'A-BIZ', status: 'retired' },
+  },
+  getLicenceType: { url: '/api/v1/licence-types/A-BIZ', request: { code: 'A-BIZ' } },
+  listLicenceTypes: { url: '/api/v1/licence-types?pageSize=10', request: { pageSize: 10 } },
+  listLicencesByTypeAndStatus: {
+    url: '/api/v1/licence-types/A-BIZ/licences?status=active',
+    request: { typeCode: 'A-BIZ', status: 'active' },
+  },
+  recordRecognition: {
+    url: '/api/v1/recognitions',
+    body: { localTypeCode: 'B-BIZ', foreignTypeCode: 'A-BIZ' },
+  },
+  withdrawRecognition: { url: '/api/v1/recognitions/A-BIZ', request: { foreignTypeCode: 'A-BIZ' } },
+  listRecognitions: {
+    url: '/api/v1/recognitions?recognizerMsp=CityBMSP',
+    request: { recognizerMsp: 'CityBMSP' },
+  },
+  issueLicence: {
+    url: '/api/v1/licences',
+    body: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH, licencePrivate: PRIVATE },
+    request: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH },
+    transient: { licencePrivate: PRIVATE },
+  },
+  getLicence: { url: '/api/v1/licences/L1', request: { licenceId: 'L1' } },
+  verifyLicence: {
+    url: '/api/v1/licences/L1/verification',
+    body: { documentHash: HASH, claims: [{ name: 'companyName', value: 'Acme', salt: SALT }] },
+    request: {
+      licenceId: 'L1',
+      documentHash: HASH,
+      claims: [{ name: 'companyName', value: 'Acme', salt: SALT }],
+    },
+  },
+  getLicencePrivateData: { url: '/api/v1/licences/L1/private-data', request: { licenceId: 'L1' } },
+  getLicenceHistory: { url: '/api/v1/licences/L1/history', request: { licenceId: 'L1' } },
+  suspendLicence: {
+    url: '/api/v1/licences/L1/suspension',
+    body: { reasonCode: 'INVESTIGATION' },
+    request: { licenceId: 'L1', reasonCode: 'INVESTIGATION' },
+  },
+  reinstateLicence: {
+    url: '/api/v1/licences/L1/reinstatement',
+    body: { note: 'cleared' },
+    request: { licenceId: 'L1', note: 'cleared' },
+  },
+  revokeLicence: {
+    url: '/api/v1/licences/L1/revocation',
+    body: { reasonCode: 'FRAUD', note: 'n' },
+    request: { licenceId: 'L1', reasonCode: 'FRAUD', note: 'n' },
+  },
+  renewLicence: {
+    url: '/api/v1/licences/L1/renewal',
+    body: { newLicenceId: 'L2', documentHash: HASH },
+    request: { licenceId: 'L1', newLicenceId: 'L2', documentHash: HASH },
+  },
+  amendLicence: {
+    url: '/api/v1/licences/L1/amendments',
+    body: { documentHash: HASH, licencePrivate: PRIVATE },
+    request: { licenceId: 'L1', documentHash: HASH },
+    transient: { licencePrivate: PRIVATE },
+  },
+  listLicencesByHolder: { url: `/api/v1/holders/${PID}/licences`, request: { holderPid: PID } },
+  submitApplication: {
+    url: '/api/v1/applications',
+    body: { applicationId: 'APP1', typeCode: 'A-BIZ', licencePrivate: PRIVATE },
+    request: { applicationId: 'APP1', typeCode: 'A-BIZ' },
+    transient: { licencePrivate: PRIVATE },
+  },
+  getApplication: { url: '/api/v1/applications/APP1', request: { applicationId: 'APP1' } },
+  approveApplication: {
+    url: '/api/v1/applications/APP1/approvals',
+    body: { documentHash: HASH },
+    request: { applicationId: 'APP1', documentHash: HASH },
+  },
+  rejectApplication: {
+    url: '/api/v1/applications/APP1/rejections',
+    body: { reasonCode: 'FIRE_RISK', reason: 'exits' },
+    request: { applicationId: 'APP1', reasonCode: 'FIRE_RISK', reason: 'exits' },
+  },
+  // data-sharing
+  registerCategory: {
+    url: '/api/v1/data-categories',
+    body: {
+      code: 'HOUSING_FUND',
+      description: 'd',
+      fields: ['monthsPaid'],
+      sensitivity: 'medium',
+      serviceRef: 'https://hf.example/api',
+    },
+  },
+  updateCategory: {
+    url: '/api/v1/data-categories/HOUSING_FUND',
+    body: { fields: ['monthsPaid', 'balance'] },
+    request: { code: 'HOUSING_FUND', fields: ['monthsPaid', 'balance'] },
+  },
+  getCategory: { url: '/api/v1/data-categories/HOUSING_FUND', request: { code: 'HOUSING_FUND' } },
+  listCategories: {
+    url: '/api/v1/data-categories?holderMspId=CityAMSP&holderDept=housing',
+    request: { holderMspId: 'CityAMSP', holderDept: 'housing' },
+  },
+  listPurposes: { url: '/api/v1/purposes', request: {} },
+  grantConsent: {
+    url: '/api/v1/consents',
+    body: {
+      consentId: 'C1',
+      grantee: { mspId: 'CityBMSP', dept: 'housing' },
+      categoryCode: 'HOUSING_FUND',
+      fields: ['monthsPaid'],
+      purpose: 'HOUSING_SUBSIDY',
+      validFrom: T0,
+      validUntil: T1,
+      maxUses: 3,
+    },
+  },
+  pauseConsent: { url: '/api/v1/consents/C1/pause', request: { consentId: 'C1' } },
+  resumeConsent: { url: '/api/v1/consents/C1/resume', request: { consentId: 'C1' } },
+  revokeConsent: { url: '/api/v1/consents/C1/revocation', request: { consentId: 'C1' } },
+  getConsent: { url: '/api/v1/consents/C1', request: { consentId: 'C1' } },
+  listConsents: { url: '/api/v1/consents', request: {} },
+  recordLegalBasis: {
+    url: '/api/v1/legal-bases',
+    body: {
+      legalBasisId: 'LB1',
+      categoryCode: 'HOUSING_FUND',
+      fields: ['monthsPaid'],
+      purpose: 'LAW_ENFORCEMENT',
+      statuteReference: 'Act 12 s.4',
+      validFrom: T0,
+    },
+  },
+  withdrawLegalBasis: {
+    url: '/api/v1/legal-bases/LB1/withdrawal',
+    body: { reason: 'repealed' },
+    request: { legalBasisId: 'LB1', reason: 'repealed' },
+  },
+  getLegalBasis: { url: '/api/v1/legal-bases/LB1', request: { legalBasisId: 'LB1' } },
+  listLegalBases: {
+    url: '/api/v1/legal-bases?mspId=CityBMSP&dept=housing',
+    request: { mspId: 'CityBMSP', dept: 'housing' },
+  },
+  requestAccess: {
+    url: '/api/v1/access-requests',
+    body: {
+      accessId: 'ACC1',
+      citizenPid: PID,
+      categoryCode: 'HOUSING_FUND',
+      fields: ['monthsPaid'],
+      purpose: 'HOUSING_SUBSIDY',
+      consentId: 'C1',
+    },
+  },
+  getAccess: { url: '/api/v1/accesses/ACC1', request: { accessId: 'ACC1' } },
+  verifyTicket: {
+    url: '/api/v1/tickets/ACC1/verification',
+    body: { ticketHash: HASH, fields: ['monthsPaid'] },
+    request: { ticketId: 'ACC1', ticketHash: HASH, fields: ['monthsPaid'] },
+  },
+  listCitizenAccesses: { url: `/api/v1/access-logs/citizen?citizenPid=${PID}`, request: { citizenPid: PID } },
+  listDepartmentAccesses: {
+    url: '/api/v1/access-logs/department?mspId=CityAMSP&dept=market',
+    request: { mspId: 'CityAMSP', dept: 'market' },
+  },
+  listAllAccesses: { url: '/api/v1/access-logs?flaggedOnly=true', request: { flaggedOnly: true } },
+  publishAttestation: {
+    url: '/api/v1/attestations',
+    body: {
+      attestationId: 'AT1',
+      categoryCode: 'HOUSING_FUND',
+      field: 'monthsPaid',
+      citizenPid: PID,
+      factHash: HASH,
+      validUntil: T1,
+    },
+  },
+  revokeAttestation: { url: '/api/v1/attestations/AT1/revocation', request: { attestationId: 'AT1' } },
+  getAttestation: { url: '/api/v1/attestations/AT1', request: { attestationId: 'AT1' } },
+  verifyFact: {
+    url: '/api/v1/attestations/AT1/fact-checks',
+    body: { ticketId: 'ACC1', claimedValue: 'true', salt: SALT },
+    request: { attestationId: 'AT1', ticketId: 'ACC1', claimedValue: 'true', salt: SALT },
+  },
+  // fund-tracing
+  createProgram: {
+    url: '/api/v1/programs',
+    body: {
+      programId: 'P1',
+      name: 'Upgrade',
+      fiscalYear: 2030,
+      totalBudget: '100000000',
+      categories: ['equipment'],
+      startDate: T0,
+      endDate: T1,
+      coSign: { threshold: '2000000', by: 'finance' },
+      rules: {
+        category: { mode: 'warn' },
+        recipientCap: { mode: 'block', cap: '5000000' },
+        splitPayment: { mode: 'warn', threshold: '1000000', windowHours: 72, count: 3 },
+        afterEnd: { mode: 'block' },
+        unspent: { mode: 'warn', days: 90 },
+      },
+    },
+  },
+  closeProgram: {
+    url: '/api/v1/programs/P1/closure',
+    body: { reason: 'year end' },
+    request: { programId: 'P1', reason: 'year end' },
+  },
+  getProgram: { url: '/api/v1/programs/P1', request: { programId: 'P1' } },
+  listPrograms: { url: '/api/v1/programs?bookmark=abc', request: { bookmark: 'abc' } },
+  allocateFunds: {
+    url: '/api/v1/programs/P1/allocations',
+    body: { allocationId: 'A1', mspId: 'CityAMSP', dept: 'industry', amount: '20000000' },
+    request: { programId: 'P1', allocationId: 'A1', mspId: 'CityAMSP', dept: 'industry', amount: '20000000' },
+  },
+  getAllocation: { url: '/api/v1/allocations/A1', request: { allocationId: 'A1' } },
+  listAllocations: { url: '/api/v1/programs/P1/allocations', request: { programId: 'P1' } },
+  registerRecipient: {
+    url: '/api/v1/programs/P1/recipients',
+    body: { recipientPid: PID, kind: 'enterprise', accountHashes: [HASH] },
+    request: { programId: 'P1', recipientPid: PID, kind: 'enterprise', accountHashes: [HASH] },
+  },
+  updateRecipientAccounts: {
+    url: `/api/v1/programs/P1/recipients/${PID}/accounts`,
+    body: { add: ['d4'.repeat(32)] },
+    request: { programId: 'P1', recipientPid: PID, add: ['d4'.repeat(32)] },
+  },
+  getRecipient: {
+    url: `/api/v1/programs/P1/recipients/${PID}`,
+    request: { programId: 'P1', recipientPid: PID },
+  },
+  listRecipients: { url: '/api/v1/programs/P1/recipients', request: { programId: 'P1' } },
+  disburse: {
+    url: '/api/v1/disbursements',
+    body: {
+      disbursementId: 'D1',
+      allocationId: 'A1',
+      recipientPid: PID,
+      accountHash: HASH,
+      category: 'equipment',
+      amount: '3000000',
+      documentsHash: HASH,
+    },
+  },
+  coSignDisbursement: {
+    url: '/api/v1/disbursements/D1/co-signature',
+    body: {},
+    request: { disbursementId: 'D1' },
+  },
+  rejectDisbursement: {
+    url: '/api/v1/disbursements/D1/rejection',
+    body: { reason: 'bad invoice' },
+    request: { disbursementId: 'D1', reason: 'bad invoice' },
+  },
+  getDisbursement: { url: '/api/v1/disbursements/D1', request: { disbursementId: 'D1' } },
+  listDisbursementsByAllocation: {
+    url: '/api/v1/allocations/A1/disbursements',
+    request: { allocationId: 'A1' },
+  },
+  listDisbursementsByRecipient: {
+    url: `/api/v1/programs/P1/recipients/${PID}/disbursements`,
+    request: { programId: 'P1', recipientPid: PID },
+  },
+  listPendingDisbursements: {
+    url: '/api/v1/programs/P1/pending-disbursements',
+    request: { programId: 'P1' },
+  },
+  recordSpend: {
+    url: '/api/v1/spends',
+    body: {
+      spendId: 'S1',
+      disbursementId: 'D1',
+      payeeId: '91310000MA1X',
+      amount: '1200000',
+      category: 'equipment',
+      invoiceHash: HASH,
+    },
+  },
+  getSpend: { url: '/api/v1/spends/S1', request: { spendId: 'S1' } },
+  listSpends: { url: '/api/v1/disbursements/D1/spends', request: { disbursementId: 'D1' } },
+  sweepUnspent: {
+    url: '/api/v1/programs/P1/unspent-sweeps',
+    body: { limit: 10 },
+    request: { programId: 'P1', limit: 10 },
+  },
+  traceFunds: { url: '/api/v1/trace/spend/S1', request: { kind: 'spend', id: 'S1' } },
+  getAlert: { url: '/api/v1/alerts/tx.0', request: { alertId: 'tx.0' } },
+  listAlerts: {
+    url: '/api/v1/programs/P1/alerts?status=open&severity=high',
+    request: { programId: 'P1', status: 'open', severity: 'high' },
+  },
+  acknowledgeAlert: {
+    url: '/api/v1/alerts/tx.0/acknowledgement',
+    body: { note: 'seen' },
+    request: { alertId: 'tx.0', note: 'seen' },
+  },
+  resolveAlert: {
+    url: '/api/v1/alerts/tx.0/resolution',
+    body: { note: 'fixed' },
+    request: { alertId: 'tx.0', note: 'fixed' },
+  },
+  // e-voting
+  getElection: { url: '/api/v1/elections/E1', request: { electionId: 'E1' } },
+  listElections: { url: '/api/v1/elections?pageSize=5', request: { pageSize: 5 } },
+  registerVoters: {
+    url: '/api/v1/elections/E1/roll-batches',
+    body: { batchId: 'b1', pids: [PID] },
+    request: { electionId: 'E1', batchId: 'b1', pids: [PID] },
+  },
+  castBallot: {
+    url: '/api/v1/elections/E1/ballots',
+    body: { choices: ['yes'] },
+    request: { electionId: 'E1', choices: ['yes'] },
+  },
+  listBallots: { url: '/api/v1/elections/E1/ballots', request: { electionId: 'E1' } },
+  tallyElection: { url: '/api/v1/elections/E1/tally', body: {}, request: { electionId: 'E1' } },
+  getTally: { url: '/api/v1/elections/E1/tally', request: { electionId: 'E1' } },
+  verifyTally: {
+    url: '/api/v1/elections/E1/tally/verification',
+    body: { checkBallots: true },
+    request: { electionId: 'E1', checkBallots: true },
+  },
+  getVoterStatus: { url: `/api/v1/elections/E1/voters/${PID}`, request: { electionId: 'E1', pid: PID } },
+  getReceipt: { url: `/api/v1/elections/E1/receipts/${HASH}`, request: { electionId: 'E1', receipt: HASH } },
+};
+
+let h: Harness;
+let everyone: string;
+let nobody: string;
+
+beforeAll(async () => {
+  h = await makeHarness();
+  everyone = await h.bearer({ sub: 'alice', roles: [...KNOWN_ROLES], pid: PID });
+  nobody = await h.bearer({ sub: 'alice', roles: [] });
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.ledger.calls.length = 0;
+  h.ledger.handlers.clear();
+});
+
+const routes = () => h.gateway.routes.filter((r) => r.call);
+const send = (method: string, url: string, auth: string, body?: object) => {
+  const r = request(h.gateway.app)
+    [method as 'get' | 'post' | 'patch' | 'delete'](url)
+    .set('Authorization', auth);
+  return body !== undefined ? r.send(body) : r;
+};
+
+describe('per-chaincode routes', () => {
+  it('has an example for every chaincode route', () => {
+    const missing = routes()
+      .map((r) => r.operationId)
+      .filter((id) => !EXAMPLES[id]);
+    expect(missing).toEqual([]);
+    expect(routes().length).toBeGreaterThanOrEqual(80);
+  });
+
+  it('calls the chaincode transaction with its request shape and answers with the route status', async () => {
+    for (const route of routes()) {
+      const call = route.call!;
+      const ex = EXAMPLES[route.operationId];
+      h.ledger.on(call.chaincode, call.transaction, (req) => ({ echo: req }));
+      const res = await send(route.method, ex.url, everyone, ex.body);
+      const expected = route.successStatus ?? 200;
+      if (res.status !== expected)
+        throw new Error(`${route.operationId}: ${res.status} ${JSON.stringify(res.body)}`);
+      const recorded = h.ledger.calls.at(-1)!;
+      expect([route.operationId, recorded.kind, recorded.invocation.transaction]).toEqual([
+        route.operationId,
+        call.mode,
+        call.transaction,
+      ]);
+      expect([route.operationId, recorded.request]).toEqual([route.operationId, ex.request ?? ex.body]);
+      const transient = recorded.invocation.transient
+        ? Object.fromEntries(
+            Object.entries(recorded.invocation.transient).map(([k, v]) => [k, JSON.parse(v)]),
+          )
+        : undefined;
+      expect([route.operationId, transient]).toEqual([route.operationId, ex.transient]);
+      const result = call.mode === 'submit' ? res.body.result : res.body;
+      expect(result).toEqual({ echo: recorded.request });
+    }
+  });
+
+  it('maps the chaincode refusal of every route to its status and code', async () => {
+    for (const route of routes()) {
+      const call = route.call!;
+      const ex = EXAMPLES[route.operationId];
+      h.ledger.on(call.chaincode, call.transaction, () =>
+        chaincodeRefusal(
+          'RECORD_NOT_FOUND',
+          404,
+          `nothing for ${route.operationId}`,
+          call.mode === 'submit' ? 'endorse' : 'evaluate',
+        ),
+      );
+      const res = await send(route.method, ex.url, everyone, ex.body);
+      expect([route.operationId, res.status, res.body.code, res.body.detail]).toEqual([
+        route.operationId,
+        404,
+        'RECORD_NOT_FOUND',
+        `nothing for ${route.operationId}`,
+      ]);
+    }
+  });
+
+  it('refuses unknown fields before Fabric is called', async () => {
+    for (const route of routes()) {
+      const ex = EXAMPLES[route.operationId];
+      const res = route.body
+        ? await send(route.method, ex.url, everyone, { ...(ex.body ?? {}), unexpected: 1 })
+        : await send(route.method, `${ex.url}${ex.url.includes('?') ? '&' : '?'}unexpected=1`, everyone);
+      expect([route.operationId, res.status, res.body.code]).toEqual([
+        route.operationId,
+        400,
+        'INVALID_REQUEST',
+      ]);
+    }
+    expect(h.ledger.calls).toHaveLength(0);
+  });
+
+  it('refuses callers without the route role before Fabric is called', async () => {
+    for (const route of routes().filter((r) => r.roles.length > 0)) {
+      const ex = EXAMPLES[route.operationId];
+      const res = await send(route.method, ex.url, nobody, ex.body);
+      expect([route.operationId, res.status, res.body.code]).toEqual([route.operationId, 403, 'FORBIDDEN']);
+    }
+    expect(h.ledger.calls).toHaveLength(0);
+  });
+});
+
+describe('route-specific validation', () => {
+  it.each([
+    ['money as a number', '/api/v1/disbursements', { ...EXAMPLES.disburse.body, amount: 3000000 }, 'amount'],
+    ['fractional money', '/api/v1/disbursements', { ...EXAMPLES.disburse.body, amount: '1.5' }, 'amount'],
+    [
+      'money over 10^15',
+      '/api/v1/disbursements',
+      { ...EXAMPLES.disburse.body, amount: '1000000000000001' },
+      'amount',
+    ],
+    ['leading zero money', '/api/v1/disbursements', { ...EXAMPLES.disburse.body, amount: '0100' }, 'amount'],
+    [
+      'end before start',
+      '/api/v1/programs',
+      { ...EXAMPLES.createProgram.body, endDate: '2029-01-01T00:00:00Z' },
+      'endDate',
+    ],
+    [
+      'unknown purpose',
+      '/api/v1/consents',
+      { ...EXAMPLES.grantConsent.body, purpose: 'CURIOSITY' },
+      'purpose',
+    ],
+    [
+      'consent ending before it starts',
+      '/api/v1/consents',
+      { ...EXAMPLES.grantConsent.body, validUntil: '2029-01-01T00:00:00Z' },
+      'validUntil',
+    ],
+    [
+      'both consent and legal basis',
+      '/api/v1/access-requests',
+      { ...EXAMPLES.requestAccess.body, legalBasisId: 'LB1' },
+      'legalBasisId',
+    ],
+    [
+      'repeated field',
+      '/api/v1/data-categories',
+      { ...EXAMPLES.registerCategory.body, fields: ['a', 'a'] },
+      'fields',
+    ],
+    ['unknown revocation reason', '/api/v1/licences/L1/revocation', { reasonCode: 'BORED' }, 'reasonCode'],
+    [
+      'private record with an extra member',
+      '/api/v1/licences',
+      { ...EXAMPLES.issueLicence.body, licencePrivate: { ...PRIVATE, extra: 1 } },
+      'licencePrivate',
+    ],
+    ['duplicate pids', '/api/v1/elections/E1/roll-batches', { batchId: 'b', pids: [PID, PID] }, 'pids'],
+  ])('refuses %s', async (_what, url, body, field) => {
+    const res = await send('post', url, everyone, body as object);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path.split('.')[0])).toContain(field);
+  });
+
+  it('refuses a department reading another department’s access log', async () => {
+    const officer = await h.bearer({ sub: 'alice', roles: ['officer'], dept: 'housing' });
+    const res = await send('get', '/api/v1/access-logs/department?mspId=CityAMSP&dept=social', officer);
+    expect([res.status, res.body.code]).toEqual([403, 'FORBIDDEN']);
+    const other = await send('get', '/api/v1/access-logs/department?mspId=CityBMSP&dept=housing', officer);
+    expect(other.status).toBe(403);
+  });
+
+  it('refuses a citizen reading another citizen’s access log', async () => {
+    const citizen = await h.bearer({ sub: 'alice', roles: ['citizen'], pid: PID });
+    const res = await send('get', `/api/v1/access-logs/citizen?citizenPid=${'e5'.repeat(32)}`, citizen);
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses non-finance officers on program management', async () => {
+    const officer = await h.bearer({ sub: 'alice', roles: ['officer'], dept: 'industry' });
+    const res = await send('post', '/api/v1/programs', officer, EXAMPLES.createProgram.body);
+    expect(res.status).toBe(403);
+    expect(h.ledger.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-config-'));
+const cert = path.join(dir, 'ca.crt');
+fs.writeFileSync(cert, 'PEM');
+fs.mkdirSync(path.join(dir, 'ca-admin', 'CityA', 'msp'), { recursive: true });
+const orgsFile = path.join(dir, 'network.json');
+fs.writeFileSync(
+  orgsFile,
+  JSON.stringify({
+    channel: 'testchannel',
+    organisations: [
+      {
+        name: 'CityA',
+        mspId: 'CityAMSP',
+        peerEndpoint: '127.0.0.1:17020',
+        peerHostOverride: 'localhost',
+        tlsRootCert: 'ca.crt',
+        caUrl: 'https://127.0.0.1:17001',
+        caTlsCert: 'ca.crt',
+      },
+      { name: 'CityB', mspId: 'CityBMSP', peerEndpoint: '127.0.0.1:17030', tlsRootCert: cert },
+    ],
+  }),
+);
+
+const base = { WALLET_KEY: 'ab'.repeat(32), JWT_HS256_SECRET: 'x'.repeat(32), FABRIC_ORGS_FILE: orgsFile };
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('reads a minimal configuration with defaults and the network.json organisations', () => {
+    const c = loadConfig(base);
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.channel).toBe('testchannel');
+    expect(c.jwt.mode).toBe('hs256');
+    expect(c.orgs.map((o) => o.mspId)).toEqual(['CityAMSP', 'CityBMSP']);
+    expect(c.orgs[0].tlsRootCert.toString()).toBe('PEM');
+    expect(c.orgs[0].ca?.caName).toBe('ca-CityA');
+    expect(c.orgs[0].ca?.registrarMspDir).toBe(path.join(dir, 'ca-admin', 'CityA', 'msp'));
+    expect(c.orgs[1].ca).toBeUndefined();
+    expect(c.chaincodes['e-licence']).toBe('e-licence');
+    expect(c.deadlines).toEqual({
+      evaluateMs: 5000,
+      endorseMs: 15000,
+      submitMs: 5000,
+      commitStatusMs: 60000,
+    });
+    expect(c.mvccRetries).toBe(3);
+    expect(c.wallet.key).toHaveLength(32);
+    expect(c.ballotBox).toEqual({ mspId: 'CityAMSP', label: 'ballot-box-a' });
+    expect(c.grpcKeepaliveMs).toBe(120000);
+  });
+
+  it('accepts overrides and chaincode aliases', () => {
+    const c = loadConfig({
+      ...base,
+      GATEWAY_PORT: '0',
+      FABRIC_CHANNEL: 'other',
+      FABRIC_CHAINCODES: 'e-licence=elic_v2,data-sharing',
+      FABRIC_MVCC_RETRIES: '5',
+    });
+    expect(c.port).toBe(0);
+    expect(c.channel).toBe('other');
+    expect(c.chaincodes['e-licence']).toBe('elic_v2');
+    expect(c.chaincodes['fund-tracing']).toBe('fund-tracing');
+    expect(c.mvccRetries).toBe(5);
+  });
+
+  it.each([
+    [{ WALLET_KEY: '' }, 'WALLET_KEY'],
+    [{ WALLET_KEY: 'abcd' }, 'WALLET_KEY'],
+    [{ JWT_HS256_SECRET: 'short' }, 'JWT_HS256_SECRET'],
+    [{ JWT_MODE: 'none' }, 'JWT_MODE'],
+    [{ JWT_MODE: 'rs256' }, 'JWT_JWKS_URL'],
+    [{ JWT_MODE: 'rs256', JWT_JWKS_URL: 'not a url' }, 'JWT_JWKS_URL'],
+    [{ GATEWAY_PORT: 'eighty' }, 'GATEWAY_PORT'],
+    [{ GATEWAY_PORT: '70000' }, 'GATEWAY_PORT'],
+    [{ FABRIC_ORGS_FILE: '' }, 'FABRIC_ORGS_FILE'],
+    [{ FABRIC_ORGS_FILE: path.join(dir, 'missing.json') }, 'FABRIC_ORGS_FILE'],
+    [{ FABRIC_ENDORSE_TIMEOUT_MS: '5' }, 'FABRIC_ENDORSE_TIMEOUT_MS'],
+    [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ FABRIC_CHAINCODES: 'bad name' }, 'FABRIC_CHAINCODES'],
+    [{ GATEWAY_TLS_CERT_FILE: cert }, 'GATEWAY_TLS_KEY_FILE'],
+    [{ WALLET_IMPORT_USERS_DIR: path.join(dir, 'nope') }, 'WALLET_IMPORT_USERS_DIR'],
+    [{ BALLOT_BOX_IDENTITY: 'no-slash' }, 'BALLOT_BOX_IDENTITY'],
+    [{ ELECTION_KEY_BITS: '1024' }, 'ELECTION_KEY_BITS'],
+  ])('names the variable at fault: %j', (override, variable) => {
+    const err = failure({ ...base, ...override } as Record<string, string>);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(variable);
+  });
+
+  it('names the field inside the organisations file', () => {
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({ organisations: [{ mspId: 'CityAMSP', peerEndpoint: 'nope', tlsRootCert: 'ca.crt' }] }),
+    );
+    expect(failure({ ...base, FABRIC_ORGS_FILE: bad }).variable).toBe(
+      'FABRIC_ORGS_FILE: organisations.0.peerEndpoint',
+    );
+    const missingCert = path.join(dir, 'bad2.json');
+    fs.writeFileSync(
+      missingCert,
+      JSON.stringify([{ mspId: 'CityAMSP', peerEndpoint: 'h:1', tlsRootCert: 'nope.crt' }]),
+    );
+    expect(failure({ ...base, FABRIC_ORGS_FILE: missingCert }).variable).toBe(
+      'FABRIC_ORGS_FILE: organisations.0.tlsRootCert',
+    );
+  });
+
+  it('takes inline organisations from FABRIC_ORGS', () => {
+    const c = loadConfig({
+      ...base,
+      FABRIC_ORGS_FILE: '',
+      FABRIC_ORGS: JSON.stringify([{ mspId: 'CityAMSP', peerEndpoint: 'h:1', tlsRootCert: cert }]),
+    });
+    expect(c.orgs[0].name).toBe('CityA');
+    expect(failure({ ...base, FABRIC_ORGS_FILE: '', FABRIC_ORGS: '{' }).variable).toBe('FABRIC_ORGS');
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * The FabricLedger's own logic (attempts, MVCC retries, stage errors, deadlines,
+ * commit lookups) over a mocked fabric-gateway `connect`; the real gRPC path is
+ * exercised by the end-to-end tests.
+ */
+import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { EndorseError, StatusCode, type ConnectOptions } from '@hyperledger/fabric-gateway';
+import { FabricLedger } from '../src/fabric';
+import { LedgerError } from '../src/ledger';
+import { ALICE } from './harness';
+
+type Script = { endorse?: () => never; code: number }[];
+
+interface FakeState {
+  script: Script;
+  proposals: string[];
+  deadlines: number[];
+  options?: ConnectOptions;
+  lookups: string[];
+}
+const state: FakeState = { script: [], proposals: [], deadlines: [], lookups: [] };
+
+jest.mock('@hyperledger/fabric-gateway', () => {
+  const actual = jest.requireActual('@hyperledger/fabric-gateway');
+  let n = 0;
+  return {
+    ...actual,
+    connect: (options: ConnectOptions) => {
+      state.options = options;
+      const contract = {
+        newProposal: (name: string, opts: { arguments: string[] }) => {
+          const step = state.script.shift() ?? { code: 0 };
+          const txId = `tx${++n}`;
+          state.proposals.push(`${name}(${opts.arguments.join(',')})`);
+          return {
+            getTransactionId: () => txId,
+            evaluate: async (o: { deadline: number }) => {
+              state.deadlines.push(o.deadline);
+              return Buffer.from('"read"');
+            },
+            endorse: async (o: { deadline: number }) => {
+              state.deadlines.push(o.deadline);
+              if (step.endorse) step.endorse();
+              return {
+                getResult: () => Buffer.from(`"${txId}"`),
+                submit: async () => ({
+                  getStatus: async () => ({
+                    successful: step.code === 0,
+                    code: step.code,
+                    blockNumber: 7n,
+                    transactionId: txId,
+                  }),
+                }),
+              };
+            },
+          };
+        },
+      };
+      return {
+        getNetwork: () => ({ getContract: () => contract }),
+        newCommit: () => ({
+          getStatus: async () => {
+            state.lookups.push('lookup');
+            return { successful: true, code: 0, blockNumber: 9n, transactionId: 'x' };
+          },
+        }),
+        close: () => undefined,
+      };
+    },
+  };
+});
+
+const identity = { mspId: 'CityAMSP', label: 'alice', ...ALICE };
+const inv = { chaincode: 'e-licence', transaction: 'IssueLicence', args: ['{}'] };
+
+function ledger(mvccRetries = 2) {
+  return new FabricLedger({
+    channel: 'govchannel',
+    orgs: [
+      {
+        name: 'CityA',
+        mspId: 'CityAMSP',
+        peerEndpoint: '127.0.0.1:1',
+        tlsRootCert: Buffer.from(ALICE.certificate),
+      },
+    ],
+    deadlines: { evaluateMs: 1000, endorseMs: 2000, submitMs: 3000, commitStatusMs: 4000 },
+    mvccRetries,
+    keepaliveMs: 120_000,
+    chaincodes: ['e-licence'],
+    maxHeightLag: 5,
+    probeIdentity: async () => undefined,
+  });
+}
+
+beforeEach(() => {
+  state.script = [];
+  state.proposals = [];
+  state.deadlines = [];
+  state.lookups = [];
+});
+
+describe('FabricLedger', () => {
+  it('submits and reports the commit with the block number, signing with the identity key', async () => {
+    const l = ledger();
+    const endorsed: string[] = [];
+    const s = await l.submit(identity, inv, { onEndorsed: (txId) => endorsed.push(txId) });
+    const c = await s.commit;
+    expect(c).toMatchObject({ txId: s.txId, blockNumber: 7n, attempts: 1 });
+    expect(Buffer.from(c.result).toString()).toBe(`"${s.txId}"`);
+    expect(endorsed).toEqual([s.txId]);
+    expect(state.options?.identity.mspId).toBe('CityAMSP');
+    expect(typeof state.options?.signer).toBe('function');
+    l.close();
+  });
+
+  it('retries MVCC and phantom-read conflicts with a new transaction, a bounded number of times', async () => {
+    state.script = [
+      { code: StatusCode.MVCC_READ_CONFLICT },
+      { code: StatusCode.PHANTOM_READ_CONFLICT },
+      { code: 0 },
+    ];
+    const l = ledger(2);
+    const endorsed: number[] = [];
+    const s = await l.submit(identity, inv, { onEndorsed: (_t, _r, attempt) => endorsed.push(attempt) });
+    const c = await s.commit;
+    expect(c.attempts).toBe(3);
+    expect(c.txId).not.toBe(s.txId);
+    expect(endorsed).toEqual([1, 2, 3]);
+    expect(state.proposals).toHaveLength(3);
+
+    state.script = [
+      { code: StatusCode.MVCC_READ_CONFLICT },
+      { code: StatusCode.MVCC_READ_CONFLICT },
+      { code: StatusCode.MVCC_READ_CONFLICT },
+    ];
+    const failing = await l.submit(identity, inv);
+    await expect(failing.commit).rejects.toMatchObject({
+      failure: 'invalid',
+      validationCode: 'MVCC_READ_CONFLICT',
+      stage: 'commit',
+    });
+  });
+
+  it('does not retry other invalid commits', async () => {
+    state.script = [{ code: StatusCode.ENDORSEMENT_POLICY_FAILURE }];
+    const s = await ledger().submit(identity, inv);
+    await expect(s.commit).rejects.toMatchObject({ validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
+    expect(state.proposals).toHaveLength(1);
+  });
+
+  it('turns an endorsement refusal into a chaincode ledger error with the transaction id', async () => {
+    state.script = [
+      {
+        code: 0,
+        endorse: () => {
+          throw new EndorseError({
+            code: grpcStatus.ABORTED,
+            details: [
+              {
+                address: 'p',
+                mspId: 'CityAMSP',
+                message: 'chaincode response 500, {"code":"FORBIDDEN","status":403,"message":"not yours"}',
+              },
+            ],
+            cause: { code: grpcStatus.ABORTED } as ServiceError,
+            transactionId: 'tx',
+          });
+        },
+      },
+    ];
+    const err = await ledger()
+      .submit(identity, inv)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LedgerError);
+    expect(err).toMatchObject({
+      stage: 'endorse',
+      failure: 'chaincode',
+      chaincodeError: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it('applies a deadline per stage', async () => {
+    const before = Date.now();
+    await ledger().evaluate(identity, inv);
+    expect(state.deadlines[0] - before).toBeGreaterThanOrEqual(1000);
+    expect(state.deadlines[0] - before).toBeLessThan(1500);
+    const s = await ledger().submit(identity, inv);
+    await s.commit;
+    expect(state.deadlines[1] - before).toBeGreaterThanOrEqual(2000);
+    const o = state.options;
+    expect((o?.commitStatusOptions?.().deadline as number) - Date.now()).toBeGreaterThan(3500);
+  });
+
+  it('looks up a transaction by id', async () => {
+    await expect(ledger().lookupTransaction(identity, 'abc')).resolves.toEqual({
+      state: 'committed',
+      valid: true,
+      code: 'VALID',
+      blockNumber: 9n,
+    });
+  });
+
+  it('refuses identities of organisations it has no peer for', async () => {
+    await expect(ledger().evaluate({ ...identity, mspId: 'OtherMSP' }, inv)).rejects.toMatchObject({
+      failure: 'unavailable',
+    });
+  });
+});

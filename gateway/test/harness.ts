@@ -1,0 +1,122 @@
+/**
+ * Builds a gateway app for supertest around a {@link FakeLedger}: a temporary
+ * wallet with two identities (alice of CityAMSP, bob of CityBMSP), a temporary
+ * SQLite file, HS256 tokens, captured logs.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type AppDeps, type GatewayApp } from '../src/app';
+import { createTokenVerifier, signDevToken, type DevTokenClaims } from '../src/auth';
+import type { CertificateAuthority, EnrolmentRequest } from '../src/certificate-authority';
+import { openDatabase, type Db } from '../src/database';
+import { createLogger } from '../src/logger';
+import { GatewayMetrics } from '../src/metrics';
+import { Wallet } from '../src/wallet';
+import { FakeLedger } from './fake-ledger';
+
+/** The HS256 secret of the tests. */
+export const SECRET = 'unit-test-secret-that-is-at-least-32-chars';
+/** Issuer and audience of the tests. */
+export const JWT = { issuer: 'govledger-dev', audience: 'govledger-gateway' };
+/** The wallet key of the tests. */
+export const WALLET_KEY = Buffer.alloc(32, 7);
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+/** Test certificates and keys. */
+export const ALICE = { certificate: fixture('alice.cert.pem'), privateKey: fixture('alice.key.pem') };
+export const BOB = { certificate: fixture('bob.cert.pem'), privateKey: fixture('bob.key.pem') };
+
+/** A fake CA that "enrols" with the alice fixture and records requests. */
+export class FakeCa implements CertificateAuthority {
+  readonly requests: { mspId: string; request: EnrolmentRequest }[] = [];
+  async registerAndEnroll(mspId: string, request: EnrolmentRequest) {
+    this.requests.push({ mspId, request });
+    return { ...ALICE };
+  }
+}
+
+/** Signs a token for the tests. */
+export function token(
+  claims: Partial<DevTokenClaims> & { sub: string },
+  ttlSec = 600,
+  secret = SECRET,
+): Promise<string> {
+  const full: DevTokenClaims = { org: 'CityAMSP', roles: [], ...claims };
+  return signDevToken(new TextEncoder().encode(secret), full, { ...JWT, ttlSec });
+}
+
+/** A running test gateway. */
+export interface Harness {
+  gateway: GatewayApp;
+  ledger: FakeLedger;
+  wallet: Wallet;
+  db: Db;
+  ca: FakeCa;
+  dir: string;
+  dbPath: string;
+  logs: string[];
+  /** Bearer header value for a subject. */
+  bearer(claims: Partial<DevTokenClaims> & { sub: string }): Promise<string>;
+  close(): void;
+}
+
+/** Builds a harness; `overrides` replace app dependencies. */
+export async function makeHarness(
+  overrides: Partial<AppDeps> = {},
+  reuse?: { dir: string; ledger?: FakeLedger },
+): Promise<Harness> {
+  const dir = reuse?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gw-test-'));
+  const ledger = reuse?.ledger ?? new FakeLedger();
+  const wallet = new Wallet(path.join(dir, 'wallet'), WALLET_KEY);
+  await wallet.put({ mspId: 'CityAMSP', label: 'alice', ...ALICE });
+  await wallet.put({ mspId: 'CityBMSP', label: 'bob', ...BOB });
+  const dbPath = path.join(dir, 'gateway.db');
+  const db = openDatabase(dbPath);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const ca = new FakeCa();
+  const gateway = createApp({
+    ledger,
+    wallet,
+    ca,
+    db,
+    verifier: createTokenVerifier({
+      mode: 'hs256',
+      secret: new TextEncoder().encode(SECRET),
+      ...JWT,
+      clockToleranceSec: 0,
+    }),
+    logger: createLogger('info', sink),
+    metrics: new GatewayMetrics(false),
+    servedOrgs: ['CityAMSP', 'CityBMSP'],
+    chaincodes: {
+      'e-licence': 'e-licence',
+      'data-sharing': 'data-sharing',
+      'fund-tracing': 'fund-tracing',
+      'e-voting': 'e-voting',
+    },
+    chaincodeRouteDeps: { electionKeysDir: path.join(dir, 'election-keys'), walletKey: WALLET_KEY },
+    sseHeartbeatMs: 1000,
+    readinessCacheMs: 0,
+    ...overrides,
+  });
+  return {
+    gateway,
+    ledger,
+    wallet,
+    db,
+    ca,
+    dir,
+    dbPath,
+    logs,
+    bearer: async (claims) => `Bearer ${await token(claims)}`,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,132 @@
+import { signers } from '@hyperledger/fabric-gateway';
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { ALICE, BOB, makeHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await makeHarness();
+  h.ledger.on('data-sharing', 'GrantConsent', (req) => ({
+    consentId: (req as { consentId: string }).consentId,
+    state: 'active',
+  }));
+});
+afterEach(() => h.close());
+
+const sign = async (keyPem: string, digestB64: string) =>
+  Buffer.from(
+    await signers.newPrivateKeySigner(crypto.createPrivateKey(keyPem))(Buffer.from(digestB64, 'base64')),
+  ).toString('base64');
+
+describe('offline signing', () => {
+  it('prepares, endorses, submits and reports the commit with the caller signing each digest', async () => {
+    // a citizen whose key never reaches the gateway: only the certificate is sent
+    const citizen = await h.bearer({ sub: 'citizen-x', org: 'CityBMSP', roles: ['citizen'] });
+    const prep = await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', citizen)
+      .send({
+        chaincode: 'data-sharing',
+        transaction: 'GrantConsent',
+        request: { consentId: 'C1' },
+        certificate: BOB.certificate,
+      })
+      .expect(201);
+    expect(prep.body).toMatchObject({ stage: 'proposal', digest: expect.any(String) });
+    const txId = prep.body.transactionId;
+    const url = `/api/v1/offline/transactions/${txId}/signatures`;
+    const endorsed = await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', citizen)
+      .send({ stage: 'proposal', signature: await sign(BOB.privateKey, prep.body.digest) })
+      .expect(200);
+    expect(endorsed.body).toMatchObject({
+      stage: 'transaction',
+      result: { consentId: 'C1', state: 'active' },
+    });
+    const submitted = await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', citizen)
+      .send({ stage: 'transaction', signature: await sign(BOB.privateKey, endorsed.body.digest) })
+      .expect(200);
+    expect(submitted.body.stage).toBe('commit');
+    const status = await request(h.gateway.app)
+      .get(`/api/v1/offline/transactions/${txId}`)
+      .set('Authorization', citizen)
+      .expect(200);
+    expect(status.body).toMatchObject({ stage: 'commit', digest: submitted.body.digest });
+    const done = await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', citizen)
+      .send({ stage: 'commit', signature: await sign(BOB.privateKey, submitted.body.digest) })
+      .expect(200);
+    expect(done.body).toMatchObject({
+      stage: 'done',
+      status: 'committed',
+      result: { consentId: 'C1', state: 'active' },
+    });
+    expect(h.ledger.calls[0].identity).toEqual({
+      mspId: 'CityBMSP',
+      label: 'CityBMSP/citizen-x',
+      certificate: BOB.certificate,
+    });
+  });
+
+  it('uses the enrolled certificate when none is given, and refuses a wrong signature or stage', async () => {
+    const alice = await h.bearer({ sub: 'alice', roles: [] });
+    const prep = await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', alice)
+      .send({ chaincode: 'data-sharing', transaction: 'GrantConsent', request: { consentId: 'C2' } })
+      .expect(201);
+    const url = `/api/v1/offline/transactions/${prep.body.transactionId}/signatures`;
+    const wrongKey = await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', alice)
+      .send({ stage: 'proposal', signature: await sign(BOB.privateKey, prep.body.digest) })
+      .expect(502);
+    expect(wrongKey.body.stage).toBe('endorse');
+    const wrongStage = await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', alice)
+      .send({ stage: 'commit', signature: await sign(ALICE.privateKey, prep.body.digest) })
+      .expect(409);
+    expect(wrongStage.body.code).toBe('OFFLINE_STAGE_MISMATCH');
+    await request(h.gateway.app)
+      .post(url)
+      .set('Authorization', alice)
+      .send({ stage: 'proposal', signature: await sign(ALICE.privateKey, prep.body.digest) })
+      .expect(200);
+  });
+
+  it('keeps sessions private to their caller and refuses bad input', async () => {
+    const alice = await h.bearer({ sub: 'alice', roles: [] });
+    const prep = await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', alice)
+      .send({ chaincode: 'data-sharing', transaction: 'GrantConsent', request: {} })
+      .expect(201);
+    const bob = await h.bearer({ sub: 'bob', org: 'CityBMSP', roles: [] });
+    await request(h.gateway.app)
+      .get(`/api/v1/offline/transactions/${prep.body.transactionId}`)
+      .set('Authorization', bob)
+      .expect(404);
+    await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', alice)
+      .send({ chaincode: 'nope', transaction: 'X', request: {} })
+      .expect(400);
+    const badCert = await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', alice)
+      .send({ chaincode: 'e-licence', transaction: 'X', request: {}, certificate: 'not a cert' })
+      .expect(400);
+    expect(badCert.body.errors[0].path).toBe('certificate');
+    const nobody = await h.bearer({ sub: 'nobody', roles: [] });
+    await request(h.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', nobody)
+      .send({ chaincode: 'e-licence', transaction: 'X', request: {} })
+      .expect(403);
+  });
+});
