@@ -14,6 +14,7 @@ Commands:
   up                  start CAs, enrol identities, start orderers and peers, create and join the channel
   deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
   addorg              add the Audit Office organisation to the running channel
+  gateway             build and start the REST gateway in front of the network (prints URL and demo tokens)
   status              processes, block heights, committed chaincodes
   logs NODE           print the last lines of a node's log (--follow to keep reading)
   stop-node NODE      stop one node (e.g. orderer2), keeping its state
@@ -36,7 +37,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|status|logs|stop-node|start-node|down) ;;
+  up|deploy|addorg|gateway|status|logs|stop-node|start-node|down) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -458,7 +459,7 @@ cmd_down() {
   step "Stopping processes started in $STATE"
   local n count=0
   # chaincode servers and peers first, orderers and CAs last
-  for n in $(all_procs | grep '^cc-' || true) $(all_procs | grep '^peer' || true) $(all_procs | grep '^orderer' || true) $(all_procs | grep '^ca-' || true) $(all_procs | grep -v -e '^cc-' -e '^peer' -e '^orderer' -e '^ca-' || true); do
+  for n in $(all_procs | grep '^gateway$' || true) $(all_procs | grep '^cc-' || true) $(all_procs | grep '^peer' || true) $(all_procs | grep '^orderer' || true) $(all_procs | grep '^ca-' || true) $(all_procs | grep -v -e '^gateway$' -e '^cc-' -e '^peer' -e '^orderer' -e '^ca-' || true); do
     is_running "$n" && count=$((count + 1))
     stop_proc "$n"
   done
@@ -529,6 +530,7 @@ cmd_start_node() {
 
 source "$HERE/lib/deploy.sh"
 source "$HERE/lib/addorg.sh"
+source "$HERE/lib/gateway.sh"
 
 case "$COMMAND" in
   up) cmd_up ;;
@@ -539,4 +541,5 @@ case "$COMMAND" in
   start-node) cmd_start_node ;;
   deploy) cmd_deploy ;;
   addorg) cmd_addorg ;;
+  gateway) cmd_gateway ;;
 esac

@@ -1,5 +1,6 @@
 /**
- * Jest global set-up: a fresh network on free ports with every chaincode deployed,
+ * Jest global set-up: a fresh network on free ports with every chaincode deployed
+ * and the REST gateway in front of it,
  * unless E2E_STATE_DIR names a network that is already running (then it is used
  * as it is and left running).
  */
@@ -35,6 +36,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     networkSh(['up', '--state-dir', dir, '--port-base', String(base)]);
     networkSh(['deploy', 'all', '--state-dir', dir]);
+    networkSh(['gateway', '--state-dir', dir]);
   } catch (err) {
     down();
     throw err;

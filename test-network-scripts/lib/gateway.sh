@@ -1,0 +1,52 @@
+# network.sh gateway: build and start the REST gateway in front of this network,
+# with development secrets kept in the state folder; print how to call it.
+# Sourced by network.sh.
+
+cmd_gateway() {
+  require_network
+  local dir="$STATE/gateway" port="$GATEWAY_PORT"
+  mkdir -p "$dir"
+  if is_running gateway; then
+    echo "gateway already running: http://127.0.0.1:$port"
+    return 0
+  fi
+  port_open "$port" && die "port $port for the gateway is already in use"
+  trap cleanup_failed_start EXIT
+
+  step "Building the gateway"
+  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
+  ok
+
+  step "Starting the gateway on 127.0.0.1:$port"
+  if [ ! -f "$dir/secrets.env" ]; then
+    (umask 077; printf 'WALLET_KEY=%s\nJWT_HS256_SECRET=%s\n' "$(openssl rand -hex 32)" "$(openssl rand -hex 32)" > "$dir/secrets.env")
+  fi
+  # shellcheck disable=SC1091
+  source "$dir/secrets.env"
+  start_proc gateway WALLET_KEY="$WALLET_KEY" JWT_HS256_SECRET="$JWT_HS256_SECRET" \
+    FABRIC_ORGS_FILE="$STATE/network.json" WALLET_IMPORT_USERS_DIR="$STATE/users" \
+    WALLET_DIR="$dir/wallet" GATEWAY_DB_PATH="$dir/gateway.db" ELECTION_KEYS_DIR="$dir/election-keys" \
+    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=production \
+    -- node "$GOVLEDGER_ROOT/gateway/dist/server.js"
+  wait_port gateway "$port" 60
+  local i
+  for i in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/livez" >/dev/null 2>&1 && break
+    is_running gateway || die "the gateway exited during start-up" "$STATE/logs/gateway.log"
+    sleep 0.2
+  done
+  ok
+  JWT_HS256_SECRET="$JWT_HS256_SECRET" node "$GOVLEDGER_ROOT/gateway/dist/cli/mint-token.js" --all --json \
+    --users-dir "$STATE/users" > "$dir/demo-tokens.json" 2>>"$STATE/logs/gateway-build.log" \
+    || die "could not mint the demo tokens" "$STATE/logs/gateway-build.log"
+  chmod 600 "$dir/demo-tokens.json"
+  trap - EXIT
+  local token
+  token="$(node -e 'const t=require(process.argv[1]); process.stdout.write(t["admin-a"].token)' "$dir/demo-tokens.json")"
+  cat <<EOF
+Gateway    http://127.0.0.1:$port   (docs http://127.0.0.1:$port/docs, OpenAPI /openapi.json, metrics /metrics)
+Tokens     $dir/demo-tokens.json  (one bearer token per demo user, valid 1 hour;
+           more: JWT_HS256_SECRET from $dir/secrets.env, node gateway/dist/cli/mint-token.js <user>)
+Try        curl -s -H "Authorization: Bearer $token" http://127.0.0.1:$port/api/v1/licence-types
+EOF
+}
