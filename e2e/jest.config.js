@@ -9,7 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/src/global-setup.ts',
   globalTeardown: '<rootDir>/src/global-teardown.ts',
   testTimeout: 180000,
-  // suites share one network; the fault and add-organisation suites change it, so they run last
+  // suites share one network: add-organisation runs first, orderer-fault last (see the sequencer)
   testSequencer: '<rootDir>/src/sequencer.js',
   // @cloudflare/blindrsa-ts ships ES modules only: ts-jest turns them into CommonJS for Jest.
   transform: {

@@ -1,17 +1,20 @@
-// Runs the suites that change the network itself (fault injection, adding an
-// organisation) after the suites that only use it; the rest in name order.
+// Orders the suites that share one network: adding the Audit Office runs first
+// (later suites act as its auditors too), stopping an orderer runs last, the
+// rest in name order.
 const Sequencer = require('@jest/test-sequencer').default;
 
-const LAST = ['orderer-fault', 'add-organisation'];
+const FIRST = ['add-organisation'];
+const LAST = ['orderer-fault'];
 const rank = (path) => {
-  const i = LAST.findIndex((name) => path.includes(name));
-  return i < 0 ? -1 : i;
+  if (FIRST.some((name) => path.includes(name))) return -1;
+  if (LAST.some((name) => path.includes(name))) return 1;
+  return 0;
 };
 
-class NetworkChangingLast extends Sequencer {
+class NetworkSuitesInOrder extends Sequencer {
   sort(tests) {
     return [...tests].sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
   }
 }
 
-module.exports = NetworkChangingLast;
+module.exports = NetworkSuitesInOrder;
