@@ -287,9 +287,10 @@ orderer_flags() {
   echo -o "127.0.0.1:$(var "ORDERER_PORT_${ORDERERS[0]}")" --tls --cafile "$ORDERER_CA"
 }
 
+# peer_height ORG: the channel height on ORG's peer; empty (never a failure) when the peer cannot tell yet.
 peer_height() {
   local org="$1"
-  ( as_admin "$org"; peer channel getinfo -c "$CHANNEL" 2>/dev/null ) | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+  { ( as_admin "$org"; peer channel getinfo -c "$CHANNEL" 2>/dev/null ) || true; } | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
 }
 
 # wait_height ORG HEIGHT SECONDS

@@ -37,6 +37,16 @@ die() {
   exit 1
 }
 
+# An unexpected failure (set -e) still names the step and the command that failed.
+on_unexpected_error() {
+  local rc=$? line="$1" cmd="$2"
+  printf '%serror%s: unexpected failure (exit %s) at %s: %s\n' "$C_RED" "$C_OFF" "$rc" "$line" "$cmd" >&2
+  [ -n "$CURRENT_STEP" ] && printf '  failing step: %s\n' "$CURRENT_STEP" >&2
+  return 0
+}
+set -E
+trap 'on_unexpected_error "${BASH_SOURCE[0]##*/}:$LINENO" "$BASH_COMMAND"' ERR
+
 # run LOG cmd...: run a command, appending its output to LOG; on failure die with the log tail.
 run() {
   local log="$1"; shift
