@@ -1,0 +1,1227 @@
+/**
+ * The four chaincode journeys over HTTP, through the REST gateway (issue 8, "Tests
+ * and proof": the journeys of issues 3-6), plus the gateway's answers to bad input.
+ *
+ * - e-licence: a licence type that three departments approve, one application with
+ *   transient personal data, the three approvals sent at the same time (the gateway
+ *   retries the MVCC conflicts), the licence issued by the last one; City B
+ *   verifies it (recognised), City A revokes it, City B sees it revoked and cannot
+ *   revoke it itself (403 with the chaincode's code).
+ * - data-sharing: a category, a citizen's consent to City B housing, an access
+ *   ticket that City A verifies, a fact checked with it, the access in the
+ *   citizen's log; after revocation the next access is refused and logged.
+ * - fund-tracing: program, allocation, recipient, disbursement; a payment to an
+ *   unapproved account refused (409); a spend outside the categories raises an
+ *   alert an auditor lists and resolves; the trace goes back to the program.
+ * - e-voting: a secret election whose authority key the gateway generates and
+ *   holds; voters blind their tokens themselves (@cloudflare/blindrsa-ts) and get
+ *   them signed through the gateway's blind-signing route; ballots go through the
+ *   public ballot box without credentials; tally after closing, verification,
+ *   receipt lookup.
+ * - bad input: a department acting for another (403 from the gateway or the
+ *   chaincode), missing/invalid tokens (401), unknown fields (400), oversized
+ *   bodies (413), unknown ids (404), every one a problem+json with a stable code.
+ *
+ * The election's window is short (opens ~20 s after creation, closes 25 s later);
+ * the other journeys run while it waits, so the whole file takes about a minute.
+ */
+import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { createHash, randomBytes, webcrypto } from 'crypto';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { inMs, waitUntil } from '../src/clock';
+import { http, tokenOf, type HttpResult } from '../src/gateway-client';
+import { stateDir } from '../src/test-network';
+
+const run = Date.now().toString(36);
+const API = '/api/v1';
+const SHA256 = /^[0-9a-f]{64}$/;
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+const salt = () => randomBytes(32).toString('hex');
+const saltedHash = (s: string, value: string) => sha256(`${s}|${value}`);
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+/** Pseudonymous id of a demo citizen or enterprise (what its certificate carries as gov.pid). */
+const pidOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'pid'), 'utf8').trim();
+
+// ---------------------------------------------------------------- HTTP helpers
+
+interface Written<T> {
+  transactionId: string;
+  blockNumber: string;
+  result: T;
+}
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: { location: string; path: string; message: string }[];
+  details?: Record<string, unknown>;
+}
+interface Page<T> {
+  records: T[];
+  bookmark: string;
+}
+
+function describeCall(user: string | undefined, method: string, urlPath: string): string {
+  return `${method} ${urlPath} as ${user ?? 'anonymous'}`;
+}
+
+/** A read (or any call) that must answer `status`; returns the body. */
+async function read<T>(
+  user: string | undefined,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  status = 200,
+): Promise<T> {
+  const res = await http<T>(user, method, urlPath, body);
+  if (res.status !== status) {
+    throw new Error(
+      `${describeCall(user, method, urlPath)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  return res.body;
+}
+
+/** A write that must commit with `status`; checks the write envelope and returns the chaincode result. */
+async function write<T>(
+  user: string | undefined,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  status = 200,
+): Promise<T> {
+  const res = await http<Written<T>>(user, method, urlPath, body);
+  if (res.status !== status) {
+    throw new Error(
+      `${describeCall(user, method, urlPath)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  expect(res.body.transactionId).toMatch(SHA256);
+  expect(res.body.blockNumber).toMatch(/^[1-9][0-9]*$/);
+  expect(res.headers.get('x-transaction-id')).toBe(res.body.transactionId);
+  return res.body.result;
+}
+
+/** Asserts a problem+json answer with this status and stable code; returns the problem. */
+async function problem(pending: Promise<HttpResult>, status: number, code: string): Promise<Problem> {
+  const res = await pending;
+  const body = res.body as Problem;
+  expect({ status: res.status, code: body?.code, detail: body?.detail }).toMatchObject({ status, code });
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(body).toMatchObject({ status, code, type: expect.stringMatching(/^urn:govledger:problem:/) });
+  expect(JSON.stringify(body)).not.toMatch(/\/work\/|node_modules|at .+\.js:\d+/);
+  return body;
+}
+
+/** Polls a read until it satisfies `ok` (another organisation's peer may be a block behind). */
+async function until<T>(what: string, readIt: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 40; i++) {
+    last = await readIt();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} never held; last read: ${JSON.stringify(last)}`);
+}
+
+// ================================================================ e-voting, part 1
+// (created first: its opening and closing times run while the other journeys do)
+
+const ELECTION = `E-GW-SECRET-${run}`;
+const ROLL = ['citizen-a1', 'citizen-a2', 'citizen-b1', 'citizen-b2'];
+const VOTES: Record<string, string> = { 'citizen-a1': 'yes', 'citizen-a2': 'yes', 'citizen-b1': 'no' };
+const suite = RSABSSA.SHA384.PSS.Randomized();
+let opensAt: string;
+let closesAt: string;
+let authorityKey: webcrypto.CryptoKey;
+/** What each voter's app keeps on the device. */
+const wallet: Record<string, { token: string; signature: string; receipt: string }> = {};
+
+interface ElectionView {
+  election: {
+    electionId: string;
+    opensAt: string;
+    closesAt: string;
+    mode: {
+      kind: string;
+      authority: { variant: string; publicKeyPem: string; fingerprint: string; modulusBits: number };
+    };
+  };
+  phase: 'scheduled' | 'open' | 'closed';
+  rollSize: number | null;
+  tallyStatus: string;
+}
+interface Tally {
+  electionId: string;
+  status: 'counting' | 'final';
+  counted: number;
+  digest?: string;
+  result?: {
+    turnout: number;
+    rollSize: number | null;
+    quorum: { met: boolean };
+    counts: { option: string; votes: number }[];
+    winners: string[];
+    passed: boolean;
+  };
+}
+interface CastResult {
+  electionId: string;
+  receipt: string;
+  castAt: string;
+  replaced: boolean;
+}
+interface TokenAnswer {
+  electionId: string;
+  blindSig: string;
+  transactionId: string;
+}
+
+/** The voter's app: a token bound to the election, blinded here; only the blinded message leaves the device. */
+async function prepareToken() {
+  const message = new TextEncoder().encode(`GOVLEDGER-EVOTE-1|${ELECTION}|${salt()}`);
+  const prepared = suite.prepare(message);
+  const { blindedMsg, inv } = await suite.blind(authorityKey, prepared);
+  return { prepared, blindedMsg, inv };
+}
+
+const ballotBox = (choices: string[], token: string, signature: string) =>
+  http(undefined, 'POST', `${API}/ballot-box/elections/${ELECTION}/ballots`, { choices, token, signature });
+
+describe('e-voting over HTTP, part 1: a secret election whose key the gateway holds; voters get blind-signed tokens', () => {
+  it('the organiser creates the election through the gateway, which generates the authority key', async () => {
+    opensAt = inMs(20_000);
+    closesAt = new Date(Date.parse(opensAt) + 25_000).toISOString();
+    const created = await write<ElectionView['election']>(
+      'election-admin-a',
+      'POST',
+      `${API}/elections`,
+      {
+        electionId: ELECTION,
+        title: `Build the new library? (${run})`,
+        ballot: { kind: 'yesNoAbstain' },
+        opensAt,
+        closesAt,
+        eligibility: { kind: 'roll' },
+        quorum: { kind: 'perMilleOfRoll', perMille: 500 },
+        passThresholdPerMille: 500,
+        mode: { kind: 'secret', authority: {} },
+      },
+      201,
+    );
+    expect(created).toMatchObject({
+      electionId: ELECTION,
+      mode: {
+        kind: 'secret',
+        authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', modulusBits: 2048 },
+      },
+    });
+    expect(JSON.stringify(created)).not.toContain('PRIVATE KEY');
+
+    const added = await write<{ added: number; alreadyRegistered: number }>(
+      'election-admin-a',
+      'POST',
+      `${API}/elections/${ELECTION}/roll-batches`,
+      { batchId: 'roll-1', pids: ROLL.map(pidOf) },
+      201,
+    );
+    expect(added).toMatchObject({ added: 4, alreadyRegistered: 0 });
+    // City B's organiser may not change City A's roll (the chaincode refuses)
+    await problem(
+      http('election-admin-b', 'POST', `${API}/elections/${ELECTION}/roll-batches`, {
+        batchId: 'roll-b',
+        pids: [pidOf('enterprise-b1')],
+      }),
+      403,
+      'FORBIDDEN',
+    );
+  });
+
+  it('the voter app imports the published key, checks its fingerprint, and gets one blind signature per voter', async () => {
+    const view = await read<ElectionView>('citizen-a1', 'GET', `${API}/elections/${ELECTION}`);
+    expect(view).toMatchObject({ phase: 'scheduled', rollSize: 4, tallyStatus: 'none' });
+    const authority = view.election.mode.authority;
+    const der = Buffer.from(authority.publicKeyPem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+    expect(sha256(der)).toBe(authority.fingerprint);
+    authorityKey = await webcrypto.subtle.importKey('spki', der, { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
+      'verify',
+    ]);
+
+    for (const voter of Object.keys(VOTES)) {
+      const { prepared, blindedMsg, inv } = await prepareToken();
+      const answer = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
+        blindedMsg: b64url(blindedMsg),
+      });
+      expect(answer.transactionId).toMatch(SHA256);
+      // finalize throws unless the gateway signed with the election's published key
+      const signature = await suite.finalize(
+        authorityKey,
+        prepared,
+        Buffer.from(answer.blindSig, 'base64url'),
+        inv,
+      );
+      wallet[voter] = { token: b64url(prepared), signature: b64url(signature), receipt: sha256(prepared) };
+
+      // the ledger records that this voter got a token (the committed RequestToken), never the token
+      const status = await read<{ tokenRequest: { txId: string } | null }>(
+        voter,
+        'GET',
+        `${API}/elections/${ELECTION}/voters/${pidOf(voter)}`,
+      );
+      expect(status.tokenRequest?.txId).toBe(answer.transactionId);
+      expect(JSON.stringify(status)).not.toContain(wallet[voter].token);
+
+      if (voter === 'citizen-a1') {
+        // a retry of the same blinded message returns the same signature; another one is refused
+        const again = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
+          blindedMsg: b64url(blindedMsg),
+        });
+        expect(again).toEqual(answer);
+        const second = await prepareToken();
+        await problem(
+          http(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
+            blindedMsg: b64url(second.blindedMsg),
+          }),
+          409,
+          'TOKEN_ALREADY_ISSUED',
+        );
+      }
+    }
+
+    // not on the roll: the chaincode refuses RequestToken and nothing is signed
+    const outsider = await prepareToken();
+    await problem(
+      http('enterprise-b1', 'POST', `${API}/elections/${ELECTION}/tokens`, {
+        blindedMsg: b64url(outsider.blindedMsg),
+      }),
+      403,
+      'INELIGIBLE_VOTER',
+    );
+    // a blinded message of the wrong length never reaches Fabric
+    await problem(
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tokens`, {
+        blindedMsg: b64url(randomBytes(64)),
+      }),
+      400,
+      'INVALID_REQUEST',
+    );
+    // the ballot box is closed until opensAt
+    const a1 = wallet['citizen-a1'];
+    await problem(ballotBox(['yes'], a1.token, a1.signature), 409, 'VOTING_NOT_OPEN');
+  });
+});
+
+// ================================================================ e-licence
+
+const TYPE_A = `GW-A-FOOD-${run}`;
+const TYPE_B = `GW-B-FOOD-${run}`;
+const APP_ID = `GW-APP-${run}`;
+const REQUIRED = ['market', 'fire', 'environment'];
+const APPROVERS = ['approver-market-a', 'approver-fire-a', 'approver-env-a'];
+
+/** Canonical JSON (keys sorted at every level), as the chaincode hashes the private record. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const holder = {
+  legalName: `Harbour Bakery Ltd ${run}`,
+  uscc: `91310000MA1G${run.toUpperCase()}`,
+  phone: '+86-21-5555-0142',
+};
+const claims = {
+  companyName: { value: `Harbour Bakery ${run}`, salt: salt() },
+  businessScope: { value: `Baking and retail of bread (${run})`, salt: salt() },
+};
+const licencePrivate = { holder, claims, salt: salt() };
+const privateDataHash = sha256(Buffer.from(canonical(licencePrivate), 'utf8'));
+const documentHash = sha256(`%PDF-1.7 food business licence ${APP_ID}`);
+const personalValues = [...Object.values(holder), ...Object.values(claims).flatMap((c) => [c.value, c.salt])];
+
+interface Licence {
+  licenceId: string;
+  typeCode: string;
+  holderPid: string;
+  issuerMsp: string;
+  status: string;
+  effectiveStatus?: string;
+  revocation: { reasonCode: string } | null;
+}
+interface Application {
+  applicationId: string;
+  status: string;
+  approvedDepts: string[];
+  pendingDepts: string[];
+  privateDataHash: string;
+  claimHashes: Record<string, string>;
+  licenceId: string | null;
+  timeline: { event: string; dept?: string }[];
+}
+interface Verification {
+  status: string;
+  valid: boolean;
+  recognition: { org: string; recognised: boolean; basis: string; localTypeCode: string | null } | null;
+  documentHashMatch: boolean | null;
+  claims: { name: string; known: boolean; match: boolean }[];
+}
+
+describe('e-licence over HTTP: one application, parallel approvals, verified across cities, revoked', () => {
+  let licenceId: string;
+
+  it('City A creates the type; City B recognises it as its own type', async () => {
+    const typeA = await write<{ code: string; ownerMsp: string; requiredApprovals: string[] }>(
+      'admin-a',
+      'POST',
+      `${API}/licence-types`,
+      {
+        code: TYPE_A,
+        name: 'Food business licence (City A)',
+        dept: 'market',
+        holderKind: 'enterprise',
+        validity: { kind: 'days', days: 365 },
+        claims: Object.keys(claims),
+        requiredApprovals: REQUIRED,
+      },
+      201,
+    );
+    expect(typeA).toMatchObject({ code: TYPE_A, ownerMsp: 'CityAMSP', requiredApprovals: REQUIRED });
+    await write(
+      'admin-b',
+      'POST',
+      `${API}/licence-types`,
+      {
+        code: TYPE_B,
+        name: 'Food operation permit (City B)',
+        dept: 'market',
+        holderKind: 'enterprise',
+        validity: { kind: 'days', days: 730 },
+        claims: ['companyName'],
+        requiredApprovals: ['market'],
+      },
+      201,
+    );
+    const recognition = await write<Record<string, unknown>>(
+      'admin-b',
+      'POST',
+      `${API}/recognitions`,
+      { localTypeCode: TYPE_B, foreignTypeCode: TYPE_A },
+      201,
+    );
+    expect(recognition).toMatchObject({
+      recognizerMsp: 'CityBMSP',
+      foreignTypeCode: TYPE_A,
+      foreignOwnerMsp: 'CityAMSP',
+      localTypeCode: TYPE_B,
+      status: 'active',
+    });
+  });
+
+  it('the enterprise submits one application; its personal data goes as transient data only', async () => {
+    const submitted = await write<Application>(
+      'enterprise-a1',
+      'POST',
+      `${API}/applications`,
+      { applicationId: APP_ID, typeCode: TYPE_A, licencePrivate },
+      201,
+    );
+    expect(submitted).toMatchObject({
+      applicationId: APP_ID,
+      status: 'pending',
+      pendingDepts: REQUIRED,
+      approvedDepts: [],
+      privateDataHash,
+      claimHashes: {
+        companyName: saltedHash(claims.companyName.salt, claims.companyName.value),
+        businessScope: saltedHash(claims.businessScope.salt, claims.businessScope.value),
+      },
+    });
+    const publicView = await until(
+      'the application on City B',
+      () => http<Application>('admin-b', 'GET', `${API}/applications/${APP_ID}`),
+      (r) => r.status === 200,
+    );
+    for (const text of [JSON.stringify(submitted), JSON.stringify(publicView.body)]) {
+      for (const value of personalValues) expect(text).not.toContain(value);
+    }
+  });
+
+  it('the three departments approve at the same time; the last approval issues the licence', async () => {
+    const answers = await Promise.all(
+      APPROVERS.map((approver) =>
+        write<{ application: Application; licence: Licence | null }>(
+          approver,
+          'POST',
+          `${API}/applications/${APP_ID}/approvals`,
+          { documentHash },
+        ),
+      ),
+    );
+    const issuing = answers.filter((a) => a.licence !== null);
+    expect(issuing).toHaveLength(1);
+    const { application, licence } = issuing[0];
+    expect(application).toMatchObject({ status: 'issued', pendingDepts: [], licenceId: APP_ID });
+    expect([...application.approvedDepts].sort()).toEqual([...REQUIRED].sort());
+    expect(application.timeline.map((e) => e.event)).toEqual([
+      'submitted',
+      'approved',
+      'approved',
+      'approved',
+      'issued',
+    ]);
+    expect(licence).toMatchObject({
+      licenceId: APP_ID,
+      typeCode: TYPE_A,
+      holderPid: pidOf('enterprise-a1'),
+      issuerMsp: 'CityAMSP',
+      status: 'active',
+    });
+    licenceId = (licence as Licence).licenceId;
+
+    // a closed application takes no more decisions
+    await problem(
+      http('approver-fire-a', 'POST', `${API}/applications/${APP_ID}/approvals`, { documentHash }),
+      409,
+      'APPLICATION_CLOSED',
+    );
+  });
+
+  it('City B verifies it: valid, recognised as its own type, disclosed claim and document match', async () => {
+    const v = await until(
+      'the licence on City B',
+      () =>
+        read<Verification>('issuer-b', 'POST', `${API}/licences/${licenceId}/verification`, {
+          documentHash,
+          claims: [{ name: 'companyName', ...claims.companyName }],
+        }),
+      (r) => r.status !== 'unknown',
+    );
+    expect(v).toMatchObject({
+      status: 'valid',
+      valid: true,
+      recognition: { org: 'CityBMSP', recognised: true, basis: 'mutual-recognition', localTypeCode: TYPE_B },
+      documentHashMatch: true,
+      claims: [{ name: 'companyName', known: true, match: true }],
+    });
+    const tampered = await read<Verification>(
+      'issuer-b',
+      'POST',
+      `${API}/licences/${licenceId}/verification`,
+      {
+        documentHash: sha256('an edited PDF'),
+      },
+    );
+    expect(tampered).toMatchObject({ valid: false, documentHashMatch: false });
+  });
+
+  it("City B cannot revoke City A's licence: 403 with the chaincode's code", async () => {
+    const refusal = await problem(
+      http('issuer-b', 'POST', `${API}/licences/${licenceId}/revocation`, { reasonCode: 'FRAUD' }),
+      403,
+      'NOT_ISSUING_ORG',
+    );
+    expect(refusal.detail).toEqual(expect.any(String));
+    const unchanged = await read<Licence>('issuer-b', 'GET', `${API}/licences/${licenceId}`);
+    expect(unchanged).toMatchObject({ status: 'active', revocation: null });
+  });
+
+  it('City A revokes it; City B then sees it revoked; a second revocation is a conflict', async () => {
+    const revoked = await write<Licence>('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, {
+      reasonCode: 'NON_COMPLIANCE',
+      note: 'failed the follow-up hygiene inspection',
+    });
+    expect(revoked).toMatchObject({ status: 'revoked', revocation: { reasonCode: 'NON_COMPLIANCE' } });
+
+    const v = await until(
+      'the revocation on City B',
+      () =>
+        read<Verification>('issuer-b', 'POST', `${API}/licences/${licenceId}/verification`, {
+          documentHash,
+        }),
+      (r) => r.status === 'revoked',
+    );
+    expect(v).toMatchObject({ status: 'revoked', valid: false, documentHashMatch: true });
+    const fromB = await read<Licence>('admin-b', 'GET', `${API}/licences/${licenceId}`);
+    expect(fromB).toMatchObject({ status: 'revoked', effectiveStatus: 'revoked' });
+
+    await problem(
+      http('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, { reasonCode: 'FRAUD' }),
+      409,
+      'LICENCE_REVOKED',
+    );
+    await problem(
+      http('issuer-b', 'POST', `${API}/licences/${licenceId}/suspension`, { reasonCode: 'OTHER' }),
+      403,
+      'NOT_ISSUING_ORG',
+    );
+  });
+});
+
+// ================================================================ e-voting, part 2 (voting open)
+
+describe('e-voting over HTTP, part 2: ballots through the public ballot box while the election is open', () => {
+  it('casts one ballot per token without credentials; a reused token and a forged signature are refused', async () => {
+    await waitUntil(opensAt);
+    expect(Date.now()).toBeLessThan(Date.parse(closesAt) - 5_000);
+    for (const [voter, choice] of Object.entries(VOTES)) {
+      const { token, signature, receipt } = wallet[voter];
+      const cast = await write<CastResult>(
+        undefined,
+        'POST',
+        `${API}/ballot-box/elections/${ELECTION}/ballots`,
+        {
+          choices: [choice],
+          token,
+          signature,
+        },
+      );
+      expect(cast).toMatchObject({ electionId: ELECTION, receipt, replaced: false });
+    }
+    const a1 = wallet['citizen-a1'];
+    await problem(ballotBox(['no'], a1.token, a1.signature), 409, 'TOKEN_ALREADY_USED');
+    // a token the authority never signed (citizen-b2 never asked for one)
+    const unsigned = await prepareToken();
+    await problem(ballotBox(['no'], b64url(unsigned.prepared), a1.signature), 400, 'BAD_SIGNATURE');
+    // counting starts only after closesAt
+    await problem(
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {}),
+      409,
+      'ELECTION_NOT_CLOSED',
+    );
+  });
+});
+
+// ================================================================ data-sharing
+
+const CATEGORY = `GW-SOCINS-${run}`;
+const CONSENT_ID = `GW-CNS-${run}`;
+const ATTESTATION_ID = `GW-ATT-${run}`;
+const CITY_A_SOCIAL = { mspId: 'CityAMSP', dept: 'social' };
+const CITY_B_HOUSING = { mspId: 'CityBMSP', dept: 'housing' };
+const FACT_FIELD = 'contributionStatus';
+const FACT_VALUE = `paid-at-least-12-months-${run}`;
+const FACT_SALT = salt();
+
+type AccessResult =
+  | {
+      granted: true;
+      accessId: string;
+      ticket: { ticketId: string; hash: string; expiresAt: string };
+      basis: { kind: string; id: string };
+    }
+  | { granted: false; accessId: string; code: string; reason: string };
+interface Access {
+  accessId: string;
+  granted: boolean;
+  code: string | null;
+  citizenPid: string;
+  categoryCode: string;
+  requester: { mspId: string; dept: string };
+}
+
+describe('data-sharing over HTTP: consent, ticket, audited access, revocation', () => {
+  let citizenPid: string;
+  let ticket: { ticketId: string; hash: string };
+  const access = (accessId: string) =>
+    write<AccessResult>('officer-housing-b', 'POST', `${API}/access-requests`, {
+      accessId,
+      citizenPid,
+      categoryCode: CATEGORY,
+      fields: [FACT_FIELD],
+      purpose: 'HOUSING_SUBSIDY',
+    });
+  const citizenLog = async () => {
+    const page = await read<Page<Access>>('citizen-a1', 'GET', `${API}/access-logs/citizen?pageSize=200`);
+    return page.records.filter((r) => r.categoryCode === CATEGORY);
+  };
+
+  beforeAll(() => {
+    citizenPid = pidOf('citizen-a1');
+  });
+
+  it("City A's social insurance registers a category; citizen-a1 consents to City B housing", async () => {
+    const category = await write<{ code: string; holder: unknown; status: string }>(
+      'officer-social-a',
+      'POST',
+      `${API}/data-categories`,
+      {
+        code: CATEGORY,
+        description: 'Social insurance contribution record',
+        fields: ['monthlyBase', FACT_FIELD],
+        sensitivity: 'high',
+        serviceRef: 'https://social.city-a.example/api/v1/records',
+      },
+      201,
+    );
+    expect(category).toMatchObject({ code: CATEGORY, holder: CITY_A_SOCIAL, status: 'active' });
+
+    const consent = await write<{ consentId: string; citizenPid: string; state: string; hash: string }>(
+      'citizen-a1',
+      'POST',
+      `${API}/consents`,
+      {
+        consentId: CONSENT_ID,
+        grantee: CITY_B_HOUSING,
+        categoryCode: CATEGORY,
+        fields: [FACT_FIELD],
+        purpose: 'HOUSING_SUBSIDY',
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      201,
+    );
+    // the citizen is whoever signs: the pid comes from citizen-a1's certificate
+    expect(consent).toMatchObject({ consentId: CONSENT_ID, citizenPid, state: 'active' });
+    expect(consent.hash).toMatch(SHA256);
+  });
+
+  it('City B housing gets a ticket that City A verifies, and checks an attested fact with it', async () => {
+    const granted = await access(`GW-ACC-${run}-1`);
+    expect(granted).toMatchObject({ granted: true, basis: { kind: 'consent', id: CONSENT_ID } });
+    if (!granted.granted) throw new Error('access refused');
+    ticket = granted.ticket;
+
+    const check = await until(
+      'the ticket on City A',
+      () =>
+        read<{ valid: boolean; status: string }>(
+          'officer-social-a',
+          'POST',
+          `${API}/tickets/${ticket.ticketId}/verification`,
+          { ticketHash: ticket.hash, fields: [FACT_FIELD] },
+        ),
+      (r) => r.status !== 'unknown',
+    );
+    expect(check).toMatchObject({ valid: true, status: 'valid' });
+    const forged = await read<{ valid: boolean; status: string }>(
+      'officer-social-a',
+      'POST',
+      `${API}/tickets/${ticket.ticketId}/verification`,
+      { ticketHash: sha256('forged') },
+    );
+    expect(forged).toMatchObject({ valid: false, status: 'hash-mismatch' });
+
+    // zero documents: City A attests a fact as a salted hash, City B checks a claimed value with its ticket
+    await write(
+      'officer-social-a',
+      'POST',
+      `${API}/attestations`,
+      {
+        attestationId: ATTESTATION_ID,
+        categoryCode: CATEGORY,
+        field: FACT_FIELD,
+        citizenPid,
+        factHash: saltedHash(FACT_SALT, FACT_VALUE),
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      201,
+    );
+    const fact = (claimedValue: string) =>
+      until(
+        'the attestation on City B',
+        () =>
+          http<{ match: boolean }>(
+            'officer-housing-b',
+            'POST',
+            `${API}/attestations/${ATTESTATION_ID}/fact-checks`,
+            {
+              ticketId: ticket.ticketId,
+              claimedValue,
+              salt: FACT_SALT,
+            },
+          ),
+        (r) => r.status === 200,
+      );
+    expect((await fact(FACT_VALUE)).body.match).toBe(true);
+    expect((await fact('paid-for-3-months')).body.match).toBe(false);
+  });
+
+  it('a department cannot act for another: refused by the gateway and by the chaincode (403)', async () => {
+    // City B housing asks for City A social's access log: the gateway refuses before Fabric
+    await problem(
+      http('officer-housing-b', 'GET', `${API}/access-logs/department?mspId=CityAMSP&dept=social`),
+      403,
+      'FORBIDDEN',
+    );
+    // City B housing publishes an attestation on City A social's category: the chaincode refuses
+    await problem(
+      http('officer-housing-b', 'POST', `${API}/attestations`, {
+        categoryCode: CATEGORY,
+        field: FACT_FIELD,
+        citizenPid,
+        factHash: sha256('anything'),
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+      403,
+      'NOT_CATEGORY_HOLDER',
+    );
+    // another citizen cannot read citizen-a1's log
+    await problem(
+      http('citizen-a2', 'GET', `${API}/access-logs/citizen?citizenPid=${citizenPid}`),
+      403,
+      'FORBIDDEN',
+    );
+    const own = await read<Page<Access>>(
+      'officer-housing-b',
+      'GET',
+      `${API}/access-logs/department?pageSize=200`,
+    );
+    expect(own.records.filter((r) => r.categoryCode === CATEGORY).map((r) => r.accessId)).toEqual([
+      `GW-ACC-${run}-1`,
+    ]);
+  });
+
+  it('the citizen sees the access in their log', async () => {
+    const log = await until('the access in the citizen log', citizenLog, (l) => l.length === 1);
+    expect(log).toEqual([
+      expect.objectContaining({
+        accessId: `GW-ACC-${run}-1`,
+        granted: true,
+        code: null,
+        citizenPid,
+        requester: expect.objectContaining(CITY_B_HOUSING),
+      }),
+    ]);
+  });
+
+  it('after the citizen revokes, the next access is refused, and the refusal is in the log too', async () => {
+    const revoked = await write<{ state: string }>(
+      'citizen-a1',
+      'POST',
+      `${API}/consents/${CONSENT_ID}/revocation`,
+    );
+    expect(revoked.state).toBe('revoked');
+    await problem(
+      http('citizen-a1', 'POST', `${API}/consents/${CONSENT_ID}/revocation`),
+      409,
+      'CONSENT_REVOKED',
+    );
+
+    // the refusal is an answer (granted: false), and it is written to the log
+    const refused = await until(
+      'the revocation on City B',
+      () => access(`GW-ACC-${run}-${randomBytes(3).toString('hex')}`),
+      (r) => !r.granted,
+    );
+    expect(refused).toMatchObject({ granted: false, code: 'CONSENT_REVOKED' });
+    expect(refused).not.toHaveProperty('ticket');
+    const stale = await read<{ valid: boolean; status: string }>(
+      'officer-social-a',
+      'POST',
+      `${API}/tickets/${ticket.ticketId}/verification`,
+      { ticketHash: ticket.hash },
+    );
+    expect(stale).toMatchObject({ valid: false, status: 'basis-invalid' });
+
+    const log = await until('the refusal in the citizen log', citizenLog, (l) => l.length >= 2);
+    expect(log[0]).toMatchObject({ accessId: refused.accessId, granted: false, code: 'CONSENT_REVOKED' });
+    expect(log[log.length - 1]).toMatchObject({ accessId: `GW-ACC-${run}-1`, granted: true });
+    expect(JSON.stringify(log)).not.toContain(FACT_VALUE);
+  });
+});
+
+// ================================================================ fund-tracing
+
+const PROGRAM = `GW-P-${run}`;
+const ALLOCATION = `GW-A-${run}`;
+const DISBURSEMENT = `GW-D-${run}`;
+const S_OK = `GW-S-OK-${run}`;
+const S_BAD = `GW-S-BAD-${run}`;
+const APPROVED_ACCOUNT = sha256(`6222021001012345678-${run}`);
+const OTHER_ACCOUNT = sha256(`6222021001099999999-${run}`);
+
+interface AlertSummary {
+  alertId: string;
+  rule: string;
+  severity: string;
+  records: { kind: string; id: string }[];
+}
+interface TraceNode {
+  kind: string;
+  id: string;
+  amount: string;
+  committed?: string;
+  remaining?: string;
+  children: TraceNode[];
+}
+
+describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a refused account, the trace', () => {
+  let recipientPid: string;
+  let alertId: string;
+  const disburse = (who: string, disbursementId: string, amount: string, accountHash = APPROVED_ACCOUNT) =>
+    http(who, 'POST', `${API}/disbursements`, {
+      disbursementId,
+      allocationId: ALLOCATION,
+      recipientPid,
+      accountHash,
+      category: 'equipment',
+      amount,
+      documentsHash: sha256(`documents of ${disbursementId}`),
+    });
+  const spend = (spendId: string, amount: string, category: string) =>
+    write<{ spend: { spendId: string }; alerts: AlertSummary[] }>(
+      'enterprise-a1',
+      'POST',
+      `${API}/spends`,
+      {
+        spendId,
+        disbursementId: DISBURSEMENT,
+        payeeId: '91310000MA1GW00001',
+        amount,
+        category,
+        invoiceHash: sha256(`invoice ${spendId}`),
+      },
+      201,
+    );
+
+  beforeAll(() => {
+    recipientPid = pidOf('enterprise-a1');
+  });
+
+  it('finance creates and allocates the program; another department may not (403 from the gateway)', async () => {
+    const now = Date.now();
+    const body = {
+      programId: PROGRAM,
+      name: 'Industrial upgrade subsidy (gateway e2e)',
+      fiscalYear: new Date(now).getUTCFullYear(),
+      totalBudget: '100000000',
+      categories: ['equipment', 'training'],
+      startDate: isoSeconds(now - 24 * 3600_000),
+      endDate: isoSeconds(now + 30 * 24 * 3600_000),
+      coSign: { threshold: '2000000', by: 'finance' },
+      rules: {
+        category: { mode: 'warn' },
+        recipientCap: { mode: 'block', cap: '50000000' },
+        splitPayment: { mode: 'warn', threshold: '1000000', windowHours: 72, count: 3 },
+        afterEnd: { mode: 'block' },
+        unspent: { mode: 'warn', days: 90 },
+      },
+    };
+    await problem(http('officer-industry-a', 'POST', `${API}/programs`, body), 403, 'FORBIDDEN');
+    const program = await write<{ programId: string; ownerMspId: string; status: string }>(
+      'finance-a',
+      'POST',
+      `${API}/programs`,
+      body,
+      201,
+    );
+    expect(program).toMatchObject({ programId: PROGRAM, ownerMspId: 'CityAMSP', status: 'active' });
+    const allocated = await write<{ allocation: { amount: string; dept: string }; alerts: AlertSummary[] }>(
+      'finance-a',
+      'POST',
+      `${API}/programs/${PROGRAM}/allocations`,
+      { allocationId: ALLOCATION, mspId: 'CityAMSP', dept: 'industry', amount: '20000000' },
+      201,
+    );
+    expect(allocated).toMatchObject({ allocation: { amount: '20000000', dept: 'industry' }, alerts: [] });
+  });
+
+  it('the industry department registers the recipient and pays it; an unapproved account is refused (409)', async () => {
+    const recipient = await write<{ recipientPid: string; accountHashes: string[] }>(
+      'officer-industry-a',
+      'POST',
+      `${API}/programs/${PROGRAM}/recipients`,
+      { recipientPid, kind: 'enterprise', accountHashes: [APPROVED_ACCOUNT] },
+      201,
+    );
+    expect(recipient).toMatchObject({ recipientPid, accountHashes: [APPROVED_ACCOUNT] });
+
+    const paid = await disburse('officer-industry-a', DISBURSEMENT, '1500000');
+    expect(paid.status).toBe(201);
+    expect((paid.body as Written<{ disbursement: { status: string; amount: string } }>).result).toMatchObject(
+      {
+        disbursement: { status: 'paid', amount: '1500000', allocationId: ALLOCATION, programId: PROGRAM },
+        alerts: [],
+      },
+    );
+
+    await problem(
+      disburse('officer-industry-a', `GW-D-BAD-${run}`, '100000', OTHER_ACCOUNT),
+      409,
+      'ACCOUNT_NOT_APPROVED',
+    );
+    // City A's housing department may not pay from the industry department's allocation
+    await problem(disburse('officer-housing-a', `GW-D-HOUS-${run}`, '100000'), 403, 'DEPARTMENT_MISMATCH');
+    // neither refusal wrote anything
+    for (const id of [`GW-D-BAD-${run}`, `GW-D-HOUS-${run}`]) {
+      await problem(
+        http('officer-industry-a', 'GET', `${API}/disbursements/${id}`),
+        404,
+        'DISBURSEMENT_NOT_FOUND',
+      );
+    }
+    const view = await read<{ disbursed: string; remaining: string; disbursementCount: number }>(
+      'officer-industry-a',
+      'GET',
+      `${API}/allocations/${ALLOCATION}`,
+    );
+    expect(view).toMatchObject({ disbursed: '1500000', remaining: '18500000', disbursementCount: 1 });
+  });
+
+  it('the recipient spends; a spend outside the allowed categories raises an alert an auditor sees and resolves', async () => {
+    expect((await spend(S_OK, '1000000', 'equipment')).alerts).toEqual([]);
+    const bad = await spend(S_BAD, '200000', 'entertainment');
+    expect(bad.alerts).toEqual([
+      {
+        alertId: expect.any(String),
+        rule: 'category',
+        severity: 'high',
+        records: [
+          { kind: 'disbursement', id: DISBURSEMENT },
+          { kind: 'spend', id: S_BAD },
+        ],
+      },
+    ]);
+    alertId = bad.alerts[0].alertId;
+
+    const open = await until(
+      'the alert on City B',
+      () =>
+        read<Page<{ alertId: string; status: string; rule: string }>>(
+          'auditor-b',
+          'GET',
+          `${API}/programs/${PROGRAM}/alerts?status=open`,
+        ),
+      (p) => p.records.length > 0,
+    );
+    expect(open.records).toEqual([expect.objectContaining({ alertId, rule: 'category', status: 'open' })]);
+    // alerts are for auditors
+    await problem(
+      http('officer-industry-a', 'POST', `${API}/alerts/${alertId}/resolution`, { note: 'nothing to see' }),
+      403,
+      'FORBIDDEN',
+    );
+    const note = 'banquet invoice reclassified; recipient repays 200000 fen';
+    const resolved = await write<{ alertId: string; status: string }>(
+      'auditor-b',
+      'POST',
+      `${API}/alerts/${alertId}/resolution`,
+      { note },
+    );
+    expect(resolved).toMatchObject({ alertId, status: 'resolved' });
+  });
+
+  it('the trace of the last spend goes back to the program with the balances at each level', async () => {
+    const trace = await until(
+      'the last spend on City B',
+      () =>
+        http<{ path: { kind: string; id: string }[]; root: TraceNode }>(
+          'auditor-b',
+          'GET',
+          `${API}/trace/spend/${S_BAD}`,
+        ),
+      (r) => r.status === 200,
+    );
+    const { path: chain, root } = trace.body;
+    expect(chain).toEqual([
+      { kind: 'program', id: PROGRAM },
+      { kind: 'allocation', id: ALLOCATION },
+      { kind: 'disbursement', id: DISBURSEMENT },
+      { kind: 'spend', id: S_BAD },
+    ]);
+    expect(root).toMatchObject({
+      kind: 'program',
+      amount: '100000000',
+      committed: '20000000',
+      remaining: '80000000',
+    });
+    const allocation = root.children[0];
+    expect(allocation).toMatchObject({
+      id: ALLOCATION,
+      amount: '20000000',
+      committed: '1500000',
+      remaining: '18500000',
+    });
+    const disbursement = allocation.children[0];
+    expect(disbursement).toMatchObject({
+      id: DISBURSEMENT,
+      amount: '1500000',
+      committed: '1200000',
+      remaining: '300000',
+    });
+    expect(disbursement.children.map((s) => [s.id, s.amount])).toEqual([[S_BAD, '200000']]);
+  });
+});
+
+// ================================================================ bad input
+
+describe('bad input over HTTP: each a problem+json with a stable code, none reaching Fabric when avoidable', () => {
+  it('401 for a missing, malformed or tampered bearer token', async () => {
+    const missing = await http(undefined, 'GET', `${API}/licence-types`);
+    await problem(Promise.resolve(missing), 401, 'UNAUTHENTICATED');
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    await problem(
+      http(undefined, 'GET', `${API}/licence-types`, undefined, { authorization: 'Basic YTpi' }),
+      401,
+      'UNAUTHENTICATED',
+    );
+    await problem(
+      http(undefined, 'GET', `${API}/licence-types`, undefined, { authorization: 'Bearer not.a.jwt' }),
+      401,
+      'INVALID_TOKEN',
+    );
+    const [header, payload, signature] = tokenOf('admin-a').split('.');
+    const forgedSig = `${signature.slice(0, -4)}${signature.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    await problem(
+      http(undefined, 'GET', `${API}/licence-types`, undefined, {
+        authorization: `Bearer ${header}.${payload}.${forgedSig}`,
+      }),
+      401,
+      'INVALID_TOKEN',
+    );
+    // a payload changed to claim another role, with the original signature
+    const claimsObject = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const elevated = b64url(Buffer.from(JSON.stringify({ ...claimsObject, roles: ['admin', 'issuer'] })));
+    await problem(
+      http(
+        undefined,
+        'POST',
+        `${API}/licences/any/revocation`,
+        { reasonCode: 'FRAUD' },
+        {
+          authorization: `Bearer ${header}.${elevated}.${signature}`,
+        },
+      ),
+      401,
+      'INVALID_TOKEN',
+    );
+  });
+
+  it('400 for an unknown field, a wrong type and malformed JSON; nothing is written', async () => {
+    const code = `GW-BAD-${run}`;
+    const valid = {
+      code,
+      name: 'Never created',
+      dept: 'market',
+      holderKind: 'enterprise',
+      validity: { kind: 'permanent' },
+      claims: ['companyName'],
+      requiredApprovals: [],
+    };
+    const unknown = await problem(
+      http('admin-a', 'POST', `${API}/licence-types`, { ...valid, colour: 'red' }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expect(unknown.errors).toEqual([
+      expect.objectContaining({ location: 'body', message: expect.stringContaining('colour') }),
+    ]);
+    const wrongType = await problem(
+      http('admin-a', 'POST', `${API}/licence-types`, { ...valid, claims: 'companyName' }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expect(wrongType.errors).toEqual([expect.objectContaining({ location: 'body', path: 'claims' })]);
+    await problem(http('admin-a', 'POST', `${API}/licence-types`, '{"code": '), 400, 'MALFORMED_JSON');
+    await problem(http('admin-a', 'GET', `${API}/licence-types/${code}`), 404, 'TYPE_NOT_FOUND');
+  });
+
+  it('413 for a body larger than the limit', async () => {
+    const body = { code: `GW-BIG-${run}`, name: 'x'.repeat(300 * 1024) };
+    await problem(http('admin-a', 'POST', `${API}/licence-types`, body), 413, 'PAYLOAD_TOO_LARGE');
+    await problem(ballotBox(['yes'], 'A'.repeat(300 * 1024), 'A'), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('404 with the chaincode code for unknown ids, and for unknown paths', async () => {
+    const none = `GW-NONE-${run}`;
+    await problem(http('issuer-b', 'GET', `${API}/licences/${none}`), 404, 'LICENCE_NOT_FOUND');
+    await problem(http('admin-b', 'GET', `${API}/applications/${none}`), 404, 'APPLICATION_NOT_FOUND');
+    await problem(http('citizen-a1', 'GET', `${API}/consents/${none}`), 404, 'CONSENT_NOT_FOUND');
+    await problem(http('auditor-b', 'GET', `${API}/programs/${none}`), 404, 'PROGRAM_NOT_FOUND');
+    await problem(http('citizen-b2', 'GET', `${API}/elections/${none}`), 404, 'ELECTION_NOT_FOUND');
+    // verification is an answer, not an error: an unknown licence is reported as such
+    const unknown = await read<{ found: boolean; status: string; valid: boolean }>(
+      'citizen-b2',
+      'POST',
+      `${API}/licences/${none}/verification`,
+      {},
+    );
+    expect(unknown).toMatchObject({ found: false, status: 'unknown', valid: false });
+    await problem(http('citizen-b2', 'GET', `${API}/no-such-thing`), 404, 'NOT_FOUND');
+  });
+});
+
+// ================================================================ e-voting, part 3 (closed)
+
+describe('e-voting over HTTP, part 3: after closing, the tally, its verification and the receipts', () => {
+  it('refuses a late ballot, counts after closesAt (City B), and City A verifies the count', async () => {
+    await waitUntil(closesAt);
+    const a2 = wallet['citizen-a2'];
+    await problem(ballotBox(['no'], a2.token, a2.signature), 409, 'VOTING_CLOSED');
+
+    let tally: Tally | undefined;
+    for (let step = 0; step < 5 && tally?.status !== 'final'; step++) {
+      tally = await write<Tally>('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {});
+    }
+    expect(tally).toMatchObject({
+      electionId: ELECTION,
+      status: 'final',
+      counted: 3,
+      result: {
+        turnout: 3,
+        rollSize: 4,
+        quorum: { met: true },
+        counts: [
+          { option: 'yes', votes: 2 },
+          { option: 'no', votes: 1 },
+          { option: 'abstain', votes: 0 },
+        ],
+        winners: ['yes'],
+        passed: true,
+      },
+    });
+    await problem(
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {}),
+      409,
+      'ALREADY_TALLIED',
+    );
+
+    const verified = await until(
+      'the tally on City A',
+      () =>
+        http<{ confirmed: boolean; mismatches: string[] }>(
+          'election-admin-a',
+          'POST',
+          `${API}/elections/${ELECTION}/tally/verification`,
+          { checkBallots: true },
+        ),
+      (r) => r.status === 200,
+    );
+    expect(verified.body).toMatchObject({ confirmed: true, mismatches: [] });
+    const stored = await read<Tally>('citizen-a1', 'GET', `${API}/elections/${ELECTION}/tally`);
+    expect(stored).toMatchObject({ status: 'final', digest: tally?.digest });
+  });
+
+  it('each voter finds their ballot by receipt; nothing links it to the voter', async () => {
+    for (const [voter, choice] of Object.entries(VOTES)) {
+      const ballot = await read<{ receipt: string; choices: string[] }>(
+        voter,
+        'GET',
+        `${API}/elections/${ELECTION}/receipts/${wallet[voter].receipt}`,
+      );
+      expect(ballot).toMatchObject({ receipt: wallet[voter].receipt, choices: [choice] });
+      for (const v of ROLL) expect(JSON.stringify(ballot)).not.toContain(pidOf(v));
+    }
+    await problem(
+      http('citizen-b2', 'GET', `${API}/elections/${ELECTION}/receipts/${sha256('never cast')}`),
+      404,
+      'RECEIPT_NOT_FOUND',
+    );
+  });
+});
