@@ -126,6 +126,12 @@ export function createApp(deps: AppDeps): GatewayApp {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
   app.use(requestId());
+  // While draining, every response closes its connection, so that keep-alive
+  // clients cannot keep feeding requests into a server that is shutting down.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (draining) res.setHeader('Connection', 'close');
+    next();
+  });
   app.use(httpLogger(deps.logger));
   app.use(metrics.httpTimer());
   app.use(helmet());

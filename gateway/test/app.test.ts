@@ -32,6 +32,9 @@ describe('operations endpoints', () => {
     h.gateway.startDraining();
     const res = await request(h.gateway.app).get('/readyz').expect(503);
     expect(res.body.checks[0].name).toBe('shutdown');
+    // keep-alive clients are told to go away, so the server can close
+    expect(res.headers.connection).toBe('close');
+    await request(h.gateway.app).get('/livez').expect(200).expect('Connection', 'close');
   });
 
   it('exposes Prometheus metrics: HTTP by route and status, Fabric, errors, in flight', async () => {
