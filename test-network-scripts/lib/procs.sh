@@ -52,12 +52,13 @@ proc_pid() {
 
 is_running() { proc_pid "$1" >/dev/null; }
 
-# stop_proc NAME: TERM its process group, wait, then KILL; only our recorded pid.
+# stop_proc NAME: TERM its process group, wait up to 15 s, then KILL; only our recorded pid.
 stop_proc() {
   local name="$1" pid i
   pid="$(proc_pid "$name")" || { rm -f "$STATE/pids/$name.pid"; return 0; }
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
+  # up to 15 s: the gateway drains in-flight requests for up to SHUTDOWN_TIMEOUT_MS (10 s)
+  for i in $(seq 1 150); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
