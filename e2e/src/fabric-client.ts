@@ -4,7 +4,15 @@
  * connection goes to the user's own organisation's peer.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -37,6 +45,27 @@ export interface UserSession {
 }
 
 const clients = new Map<string, grpc.Client>();
+
+/**
+ * The highest block any submit of this test file has seen committed. A commit
+ * status comes from the submitter's own peer; another organisation's peer may
+ * not have that block yet, so reads wait until their peer has caught up
+ * (read-your-writes across organisations, as a portal would expect).
+ */
+let committedUpTo = -1n;
+
+async function caughtUp(network: Network, channel: string): Promise<void> {
+  if (committedUpTo < 0n) return;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+    const height = BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    if (height > committedUpTo) return;
+    if (Date.now() > deadline)
+      throw new Error(`peer stuck at height ${height}, below block ${committedUpTo}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const sessions: UserSession[] = [];
 
 function grpcClient(info: NetworkInfo, mspId: string): grpc.Client {
@@ -94,12 +123,19 @@ export function actAs(name: string): UserSession {
     ): Promise<T> {
       const transientData: Record<string, Uint8Array> = {};
       for (const [k, v] of Object.entries(transient ?? {})) transientData[k] = Buffer.from(JSON.stringify(v));
-      const bytes = await network
+      const proposal = network
         .getContract(chaincode)
-        .submit(fn, { arguments: [JSON.stringify(request)], transientData });
-      return decode<T>(bytes);
+        .newProposal(fn, { arguments: [JSON.stringify(request)], transientData });
+      const submitted = await (await proposal.endorse()).submit();
+      const status = await submitted.getStatus();
+      if (!status.successful) {
+        throw new Error(`transaction ${status.transactionId} committed with status ${status.code}`);
+      }
+      committedUpTo = status.blockNumber > committedUpTo ? status.blockNumber : committedUpTo;
+      return decode<T>(submitted.getResult());
     },
     async evaluate<T>(chaincode: string, fn: string, request: unknown): Promise<T> {
+      await caughtUp(network, info.channel);
       const bytes = await network
         .getContract(chaincode)
         .evaluate(fn, { arguments: [JSON.stringify(request)] });

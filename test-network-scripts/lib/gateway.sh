@@ -7,7 +7,8 @@ cmd_gateway() {
   local dir="$STATE/gateway" port="$GATEWAY_PORT"
   mkdir -p "$dir"
   if is_running gateway; then
-    echo "gateway already running: http://127.0.0.1:$port"
+    echo "gateway already running; minting fresh demo tokens"
+    gateway_tokens "$dir" "$port"
     return 0
   fi
   port_open "$port" && die "port $port for the gateway is already in use"
@@ -36,11 +37,20 @@ cmd_gateway() {
     sleep 0.2
   done
   ok
+  trap - EXIT
+  gateway_tokens "$dir" "$port"
+}
+
+
+# gateway_tokens DIR PORT: mint a bearer token (1 hour) for every demo user and print how to call the gateway.
+gateway_tokens() {
+  local dir="$1" port="$2"
+  # shellcheck disable=SC1091
+  source "$dir/secrets.env"
   JWT_HS256_SECRET="$JWT_HS256_SECRET" node "$GOVLEDGER_ROOT/gateway/dist/cli/mint-token.js" --all --json \
     --users-dir "$STATE/users" > "$dir/demo-tokens.json" 2>>"$STATE/logs/gateway-build.log" \
     || die "could not mint the demo tokens" "$STATE/logs/gateway-build.log"
   chmod 600 "$dir/demo-tokens.json"
-  trap - EXIT
   local token
   token="$(node -e 'const t=require(process.argv[1]); process.stdout.write(t["admin-a"].token)' "$dir/demo-tokens.json")"
   cat <<EOF
