@@ -97,6 +97,14 @@ NODE
     ok
   done
   network_json
+  if is_running gateway; then
+    step "Restarting the gateway so that it serves $msp"
+    stop_proc gateway
+    launch_proc gateway
+    wait_port gateway "$GATEWAY_PORT" 60
+    ok
+    gateway_tokens "$STATE/gateway" "$GATEWAY_PORT" > /dev/null
+  fi
   trap - EXIT
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   echo "$(var "ORG_LABEL_$org") ($msp) joined $CHANNEL in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"

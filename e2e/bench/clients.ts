@@ -1,0 +1,184 @@
+/**
+ * The two client paths the benchmark compares, both acting as the same demo user:
+ * - `gateway`: the REST gateway over HTTP (keep-alive, bearer token);
+ * - `direct`: @hyperledger/fabric-gateway to the user's own peer, as an application
+ *   embedding the Fabric client would do (endorse, submit, wait for the commit status).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'crypto';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { wireError } from '../src/fabric-client';
+import { readNetworkInfo, type NetworkInfo } from '../src/test-network';
+import { OperationError } from './load';
+
+export type PathName = 'gateway' | 'direct';
+export const PATHS: PathName[] = ['gateway', 'direct'];
+
+/** One chaincode call, described for both paths. */
+export interface Call {
+  user: string;
+  chaincode: string;
+  fn: string;
+  mode: 'submit' | 'evaluate';
+  request: unknown;
+  transient?: Record<string, unknown>;
+  http: { method: 'GET' | 'POST'; path: string; body?: unknown };
+}
+
+export interface Client {
+  /** Sends the call and returns the chaincode's JSON result; throws OperationError on failure. */
+  call<T>(c: Call): Promise<T>;
+  close(): void;
+}
+
+// ---------------------------------------------------------------- REST gateway
+
+interface WriteEnvelope {
+  transactionId: string;
+  blockNumber: string;
+  result: unknown;
+}
+
+export class RestClient implements Client {
+  private readonly tokens: Record<string, { token: string }>;
+  constructor(
+    private readonly baseUrl: string,
+    stateDir: string,
+  ) {
+    this.tokens = JSON.parse(
+      readFileSync(path.join(stateDir, 'gateway', 'demo-tokens.json'), 'utf8'),
+    ) as Record<string, { token: string }>;
+  }
+
+  async call<T>(c: Call): Promise<T> {
+    const token = this.tokens[c.user]?.token;
+    if (!token) throw new Error(`no demo token for ${c.user}`);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (c.http.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${c.http.path}`, {
+      method: c.http.method,
+      headers,
+      body: c.http.body === undefined ? undefined : JSON.stringify(c.http.body),
+    });
+    const text = await res.text();
+    if (res.status !== 200 && res.status !== 201) {
+      let code = '';
+      try {
+        code = String((JSON.parse(text) as { code?: unknown }).code ?? '');
+      } catch {
+        // not JSON
+      }
+      throw new OperationError(
+        `http-${res.status}${code ? ` ${code}` : ''}`,
+        `${c.http.path}: ${text.slice(0, 300)}`,
+      );
+    }
+    const body = JSON.parse(text) as unknown;
+    return (c.mode === 'submit' ? (body as WriteEnvelope).result : body) as T;
+  }
+
+  close(): void {}
+}
+
+// ---------------------------------------------------------------- direct fabric-gateway
+
+/** Fabric's transaction validation codes that load produces (peer.TxValidationCode). */
+const VALIDATION_CODES: Record<number, string> = {
+  11: 'MVCC_READ_CONFLICT',
+  12: 'PHANTOM_READ_CONFLICT',
+  10: 'ENDORSEMENT_POLICY_FAILURE',
+};
+
+export class DirectClient implements Client {
+  private readonly info: NetworkInfo;
+  private readonly grpcClients = new Map<string, grpc.Client>();
+  private readonly gateways = new Map<string, { gateway: Gateway; network: Network }>();
+
+  constructor(stateDir: string) {
+    this.info = readNetworkInfo(stateDir);
+  }
+
+  private grpcClient(mspId: string): grpc.Client {
+    const cached = this.grpcClients.get(mspId);
+    if (cached) return cached;
+    const org = this.info.organisations.find((o) => o.mspId === mspId);
+    if (!org) throw new Error(`organisation ${mspId} is not part of the network`);
+    const client = new grpc.Client(
+      org.peerEndpoint,
+      grpc.credentials.createSsl(readFileSync(org.tlsRootCert)),
+      {
+        'grpc.ssl_target_name_override': org.peerHostOverride,
+        'grpc.keepalive_time_ms': 60_000,
+      },
+    );
+    this.grpcClients.set(mspId, client);
+    return client;
+  }
+
+  private session(user: string): { gateway: Gateway; network: Network } {
+    const cached = this.gateways.get(user);
+    if (cached) return cached;
+    const dir = path.join(this.info.usersDir, user);
+    const mspId = readFileSync(path.join(dir, 'mspid'), 'utf8').trim();
+    const gateway = connect({
+      client: this.grpcClient(mspId),
+      identity: { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) },
+      signer: signers.newPrivateKeySigner(
+        createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
+      ),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 10_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    const s = { gateway, network: gateway.getNetwork(this.info.channel) };
+    this.gateways.set(user, s);
+    return s;
+  }
+
+  async call<T>(c: Call): Promise<T> {
+    const contract = this.session(c.user).network.getContract(c.chaincode);
+    const args = { arguments: [JSON.stringify(c.request)] };
+    let bytes: Uint8Array;
+    try {
+      if (c.mode === 'evaluate') {
+        bytes = await contract.evaluate(c.fn, args);
+      } else {
+        const transientData: Record<string, Uint8Array> = {};
+        for (const [k, v] of Object.entries(c.transient ?? {}))
+          transientData[k] = Buffer.from(JSON.stringify(v));
+        const submitted = await (
+          await contract.newProposal(c.fn, { ...args, transientData }).endorse()
+        ).submit();
+        const status = await submitted.getStatus();
+        if (!status.successful) {
+          const reason = VALIDATION_CODES[status.code] ?? `commit-${status.code}`;
+          throw new OperationError(reason, `${c.fn} ${status.transactionId} invalid (${reason})`);
+        }
+        bytes = submitted.getResult();
+      }
+    } catch (err) {
+      if (err instanceof OperationError) throw err;
+      const wire = wireError(err);
+      if (wire) throw new OperationError(`cc-${wire.status} ${wire.code}`, wire.message);
+      throw err;
+    }
+    const text = Buffer.from(bytes).toString('utf8');
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  close(): void {
+    for (const s of this.gateways.values()) s.gateway.close();
+    for (const c of this.grpcClients.values()) c.close();
+    this.gateways.clear();
+    this.grpcClients.clear();
+  }
+}
+
+/** The pseudonymous id of a demo citizen or enterprise. */
+export function pidOf(stateDir: string, user: string): string {
+  return readFileSync(path.join(stateDir, 'users', user, 'pid'), 'utf8').trim();
+}

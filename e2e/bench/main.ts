@@ -1,0 +1,328 @@
+/**
+ * `npm run bench`: closed-loop load on a representative write and read of each
+ * chaincode, through the REST gateway and through @hyperledger/fabric-gateway
+ * directly (same identity), alternating, at several concurrencies; with the CPU
+ * and memory of every process of the network. Prints a markdown table and writes
+ * JSON to <repo>/bench-results/<timestamp>.json.
+ *
+ *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
+ *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct] [--up]
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { performance } from 'perf_hooks';
+import { findFreePortBase, readNetworkInfo } from '../src/test-network';
+import { DirectClient, PATHS, pidOf, RestClient, type Client, type PathName } from './clients';
+import { closedLoop } from './load';
+import { markdown, ratios, scaling, type PointResult } from './report';
+import { cpuByGroup, ProcessSampler } from './sampler';
+import { prepareScenarios, SCENARIO_NAMES } from './scenarios';
+import { summarise } from './stats';
+
+const TAPE =
+  'unavailable: `go install github.com/hyperledger-twgc/tape/cmd/tape@v0.2.9` fails, the Go module proxy answers 403 ' +
+  '"This module version is not available" for github.com/hyperledger-twgc/tape, so direct/Tape is not measured';
+
+/** The repository root: the folder above this file (compiled or not) that holds the network scripts. */
+function repoRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'test-network-scripts', 'network.sh'))) return dir;
+  }
+  throw new Error(`no test-network-scripts/network.sh above ${__dirname}`);
+}
+const ROOT = repoRoot();
+
+/** Runs network.sh from this repository, streaming its progress; throws when it fails. */
+function networkSh(args: string[]): void {
+  const result = spawnSync('bash', [path.join(ROOT, 'test-network-scripts', 'network.sh'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 15 * 60 * 1000,
+  });
+  if (result.status !== 0)
+    throw new Error(`network.sh ${args.join(' ')} failed with exit code ${result.status}`);
+}
+
+interface Options {
+  stateDir: string;
+  durationS: number;
+  concurrency: number[];
+  only: string[];
+  paths: PathName[];
+  up: boolean;
+  warmup: number;
+}
+
+function usage(message: string): never {
+  console.error(`bench: ${message}`);
+  console.error(
+    'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
+      `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct] [--up]`,
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    stateDir: path.join(ROOT, '.network'),
+    durationS: 10,
+    concurrency: [1, 8, 32, 64],
+    only: [],
+    paths: [...PATHS],
+    up: false,
+    warmup: 20,
+  };
+  let quick = false;
+  let durationSet = false;
+  let concurrencySet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    const list = (v: string) => v.split(',').filter(Boolean);
+    switch (a) {
+      case '--state-dir':
+        o.stateDir = path.resolve(value());
+        break;
+      case '--duration':
+        o.durationS = Number(value());
+        durationSet = true;
+        if (!(o.durationS > 0)) usage('--duration must be a positive number of seconds');
+        break;
+      case '--concurrency':
+        o.concurrency = list(value()).map(Number);
+        concurrencySet = true;
+        if (o.concurrency.some((c) => !Number.isInteger(c) || c < 1))
+          usage('--concurrency takes positive integers');
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--only':
+        o.only = list(value());
+        for (const s of o.only) if (!SCENARIO_NAMES.includes(s)) usage(`unknown scenario ${s}`);
+        break;
+      case '--paths':
+        o.paths = list(value()) as PathName[];
+        for (const p of o.paths) if (!PATHS.includes(p)) usage(`unknown path ${p}`);
+        break;
+      case '--up':
+        o.up = true;
+        break;
+      case '--warmup':
+        o.warmup = Number(value());
+        break;
+      default:
+        usage(`unknown option ${a}`);
+    }
+  }
+  if (quick) {
+    if (!durationSet) o.durationS = 2;
+    if (!concurrencySet) o.concurrency = [1, 8];
+    o.warmup = Math.min(o.warmup, 5);
+  }
+  return o;
+}
+
+function sh(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return '';
+  }
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.availableParallelism(),
+    memoryMiB: Math.round(os.totalmem() / 2 ** 20),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    kernel: os.release(),
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+/** The REST gateway's count of MVCC / phantom-read retries (it retries conflicts itself), from /metrics. */
+async function gatewayRetries(baseUrl: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`)).text();
+    const m = /^gateway_fabric_conflict_retries_total(?:\{[^}]*\})?\s+(\d+)/m.exec(text);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function bringUp(): Promise<{ stateDir: string; timings: Record<string, number> }> {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'govledger-bench-'));
+  const base = await findFreePortBase();
+  const timings: Record<string, number> = {};
+  const step = (name: string, args: string[]) => {
+    const t0 = performance.now();
+    networkSh([...args, '--state-dir', stateDir]);
+    timings[name] = Math.round(performance.now() - t0) / 1000;
+  };
+  log(`bringing a network up in ${stateDir} on ports ${base}+`);
+  try {
+    step('upS', ['up', '--port-base', String(base)]);
+    step('deployAllS', ['deploy', 'all']);
+    step('gatewayS', ['gateway']);
+  } catch (err) {
+    tearDown(stateDir);
+    throw err;
+  }
+  return { stateDir, timings };
+}
+
+function tearDown(stateDir: string): void {
+  try {
+    networkSh(['down', '--state-dir', stateDir]);
+  } catch (err) {
+    console.error(`could not tear the network down: ${(err as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  let upTimings: Record<string, number> | undefined;
+  if (options.up) {
+    const up = await bringUp();
+    options.stateDir = up.stateDir;
+    upTimings = up.timings;
+  }
+  const stateDir = options.stateDir;
+  process.env.E2E_STATE_DIR = stateDir;
+  const info = readNetworkInfo(stateDir);
+  const gatewayUrl = `http://127.0.0.1:${info.gatewayPort}`;
+  const clients: Record<PathName, Client> = {
+    gateway: new RestClient(gatewayUrl, stateDir),
+    direct: new DirectClient(stateDir),
+  };
+  const setupClient = new DirectClient(stateDir);
+  const run = Date.now().toString(36);
+  const maxConcurrency = Math.max(...options.concurrency);
+  const points: PointResult[] = [];
+  const sampler = new ProcessSampler(stateDir);
+  try {
+    log(`network ${stateDir}; gateway port ${info.gatewayPort}; run id ${run}`);
+    log(`settings: ${options.durationS} s per point, concurrency ${options.concurrency.join(',')}`);
+    const scenarios = await prepareScenarios(
+      { run, client: setupClient, maxConcurrency, pidOf: (u) => pidOf(stateDir, u), log },
+      options.only,
+    );
+    sampler.start();
+    for (const scenario of scenarios) {
+      // warm-up: connections, sessions, chaincode JIT, not recorded
+      for (const p of options.paths) {
+        for (let i = 0; i < options.warmup; i++)
+          await clients[p].call(scenario.call(p, 0)).catch(() => undefined);
+      }
+      for (const [ci, concurrency] of options.concurrency.entries()) {
+        // alternate which path goes first at each concurrency
+        const order = ci % 2 === 0 ? options.paths : [...options.paths].reverse();
+        for (const p of order) {
+          const retriesBefore = p === 'gateway' ? await gatewayRetries(gatewayUrl) : null;
+          sampler.window();
+          const result = await closedLoop(
+            (w) => clients[p].call(scenario.call(p, w)).then(() => undefined),
+            concurrency,
+            options.durationS * 1000,
+            (err) =>
+              log(`  ${scenario.name} ${p} c${concurrency} error: ${(err as Error).message.slice(0, 200)}`),
+          );
+          const usage = sampler.windowUsage();
+          const retriesAfter = retriesBefore === null ? null : await gatewayRetries(gatewayUrl);
+          const point: PointResult = {
+            scenario: scenario.name,
+            kind: scenario.kind,
+            path: p,
+            concurrency,
+            elapsedS: Math.round(result.elapsedMs) / 1000,
+            ok: result.ok,
+            errors: result.errors,
+            errorKinds: result.errorKinds,
+            gatewayConflictRetries:
+              retriesBefore === null || retriesAfter === null ? null : retriesAfter - retriesBefore,
+            tps: Math.round((result.ok / (result.elapsedMs / 1000)) * 10) / 10,
+            latency: summarise(result.latenciesMs),
+            cpuByGroup: cpuByGroup(usage),
+            processes: usage,
+          };
+          points.push(point);
+          log(
+            `${scenario.name.padEnd(15)} ${p.padEnd(7)} c${String(concurrency).padEnd(3)} ${point.tps} tx/s, ` +
+              `p50 ${point.latency.p50Ms} ms, p99 ${point.latency.p99Ms} ms, ${point.errors} errors` +
+              (point.gatewayConflictRetries
+                ? `, ${point.gatewayConflictRetries} gateway conflict retries`
+                : ''),
+          );
+          // let the peers settle (commit the last blocks) before the next point
+          await new Promise((r) => setTimeout(r, scenario.kind === 'write' ? 1500 : 300));
+        }
+      }
+    }
+  } finally {
+    sampler.stop();
+    clients.gateway.close();
+    clients.direct.close();
+    setupClient.close();
+  }
+  const runUsage = sampler.runUsage();
+  const networkUp = upTimings
+    ? `up ${upTimings.upS} s + deploy all ${upTimings.deployAllS} s + gateway ${upTimings.gatewayS} s (Fabric programs already built)`
+    : 'not measured in this run (a running network was used; pass --up to measure it)';
+  const table = markdown({ points, runUsage, tape: TAPE, networkUp });
+  const commit = sh('git', ['rev-parse', 'HEAD']);
+  const dirty = sh('git', ['status', '--porcelain']).length > 0;
+  const results = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: machine(),
+    git: { commit, dirty },
+    settings: {
+      durationS: options.durationS,
+      concurrency: options.concurrency,
+      paths: options.paths,
+      warmupRequests: options.warmup,
+      scenarios: options.only.length ? options.only : SCENARIO_NAMES,
+      stateDir,
+      consensus: info.consensus,
+      gatewayPort: info.gatewayPort,
+      runId: run,
+      loop: 'closed loop: each worker sends its next request when the previous one answered',
+    },
+    networkUp: upTimings ?? null,
+    tape: { status: 'unavailable', reason: TAPE },
+    points,
+    ratios: ratios(points),
+    scaling: scaling(points),
+    processes: runUsage,
+  };
+  const outDir = path.join(ROOT, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  if (options.up) tearDown(stateDir);
+  console.log(`\n${table}\n`);
+  log(`results written to ${file}`);
+  if (points.every((p) => p.ok === 0)) throw new Error('no request succeeded');
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});
