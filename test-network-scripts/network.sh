@@ -341,10 +341,10 @@ network_json() {
 
 # On a failed up/addorg: stop what this run started; no half-started processes remain.
 cleanup_failed_start() {
-  local rc=$? name
+  local rc=$?
   if [ $rc -ne 0 ] && [ ${#STARTED_THIS_RUN[@]} -gt 0 ]; then
     echo "stopping the ${#STARTED_THIS_RUN[@]} process(es) this run started" >&2
-    for name in "${STARTED_THIS_RUN[@]}"; do stop_proc "$name"; done
+    stop_procs "${STARTED_THIS_RUN[@]}"
   fi
   exit $rc
 }
@@ -458,11 +458,12 @@ cmd_down() {
   if [ ! -d "$STATE" ]; then echo "nothing to stop: $STATE does not exist"; return 0; fi
   [ -f "$STATE/network.env" ] || [ -d "$STATE/pids" ] || die "$STATE does not look like a GovLedger network state folder; not removing it"
   step "Stopping processes started in $STATE"
-  local n count=0
-  # chaincode servers and peers first, orderers and CAs last
-  for n in $(all_procs | grep '^gateway$' || true) $(all_procs | grep '^cc-' || true) $(all_procs | grep '^peer' || true) $(all_procs | grep '^orderer' || true) $(all_procs | grep '^ca-' || true) $(all_procs | grep -v -e '^gateway$' -e '^cc-' -e '^peer' -e '^orderer' -e '^ca-' || true); do
-    is_running "$n" && count=$((count + 1))
-    stop_proc "$n"
+  local n count=0 group
+  for n in $(all_procs); do is_running "$n" && count=$((count + 1)); done
+  # the gateway, then chaincode servers, peers, orderers, CAs: each group stopped in parallel
+  for group in '^gateway$' '^cc-' '^peer' '^orderer' '^ca-' '.'; do
+    # shellcheck disable=SC2046
+    stop_procs $(all_procs | grep -e "$group" || true)
   done
   ok "$count stopped"
   step "Removing $STATE"

@@ -68,6 +68,30 @@ stop_proc() {
   rm -f "$STATE/pids/$name.pid"
 }
 
+# stop_procs NAME...: stop several processes at once (TERM all, wait up to 15 s, KILL survivors).
+stop_procs() {
+  local name pid i pids=() names=()
+  for name in "$@"; do
+    if pid="$(proc_pid "$name")"; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    else
+      rm -f "$STATE/pids/$name.pid"
+    fi
+  done
+  for i in $(seq 1 150); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
+  done
+  for name in "${names[@]}"; do rm -f "$STATE/pids/$name.pid"; done
+  return 0
+}
+
 # all_procs: names of every process with a pid file.
 all_procs() {
   local f
