@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -13,8 +14,11 @@ import { wireError } from '../src/fabric-client';
 import { readNetworkInfo, type NetworkInfo } from '../src/test-network';
 import { OperationError } from './load';
 
-export type PathName = 'gateway' | 'direct';
-export const PATHS: PathName[] = ['gateway', 'direct'];
+/** The ways a request reaches the ledger: the REST gateway, fabric-gateway directly, or Tape (writes only). */
+export type PathName = 'gateway' | 'direct' | 'tape';
+export const PATHS: PathName[] = ['gateway', 'direct', 'tape'];
+/** The paths that answer each request (closed loop), as opposed to Tape. */
+export type ClientPathName = Exclude<PathName, 'tape'>;
 
 /** One chaincode call, described for both paths. */
 export interface Call {
@@ -137,6 +141,19 @@ export class DirectClient implements Client {
     const s = { gateway, network: gateway.getNetwork(this.info.channel) };
     this.gateways.set(user, s);
     return s;
+  }
+
+  /** The channel as `user` sees it through their own organisation's peer. */
+  network(user: string): Network {
+    return this.session(user).network;
+  }
+
+  /** The block height of `user`'s peer (the number of the next block it will commit). */
+  async height(user: string): Promise<bigint> {
+    const bytes = await this.network(user)
+      .getContract('qscc')
+      .evaluateTransaction('GetChainInfo', this.info.channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
   }
 
   async call<T>(c: Call): Promise<T> {

@@ -26,6 +26,8 @@ export interface Ratio {
   concurrency: number;
   gatewayOverDirectTps: number | null;
   gatewayMinusDirectP50Ms: number | null;
+  /** fabric-gateway ÷ Tape committed tx/s for the same write (null for reads and untaped writes). */
+  directOverTapeTps: number | null;
 }
 
 export interface Scaling {
@@ -48,11 +50,13 @@ export function ratios(points: PointResult[]): Ratio[] {
       points.find((p) => p.scenario === scenario && p.concurrency === concurrency && p.path === path);
     const g = at('gateway');
     const d = at('direct');
+    const t = at('tape');
     out.push({
       scenario,
       concurrency,
       gatewayOverDirectTps: g && d && d.tps > 0 ? r2(g.tps / d.tps) : null,
       gatewayMinusDirectP50Ms: g && d && g.ok > 0 && d.ok > 0 ? r2(g.latency.p50Ms - d.latency.p50Ms) : null,
+      directOverTapeTps: d && t && t.tps > 0 ? r2(d.tps / t.tps) : null,
     });
   }
   return out;
@@ -64,7 +68,7 @@ export function scaling(points: PointResult[]): Scaling[] {
   const levels = [...new Set(points.map((p) => p.concurrency))].sort((a, b) => a - b);
   const to = levels.includes(32) ? 32 : levels[levels.length - 1];
   for (const scenario of new Set(points.map((p) => p.scenario))) {
-    for (const path of ['gateway', 'direct'] as PathName[]) {
+    for (const path of ['gateway', 'direct', 'tape'] as PathName[]) {
       const one = points.find((p) => p.scenario === scenario && p.path === path && p.concurrency === 1);
       const top = points.find((p) => p.scenario === scenario && p.path === path && p.concurrency === to);
       if (!one || !top) continue;
@@ -77,6 +81,15 @@ export function scaling(points: PointResult[]): Scaling[] {
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 
+/** A latency column; Tape reports none per transaction. */
+const lat = (p: PointResult, q: 'p50Ms' | 'p95Ms' | 'p99Ms') => (p.latency.count ? fmt(p.latency[q]) : 'n/a');
+
+/** CPU of the load generator: this process, or the Tape process of a Tape point. */
+function loadGenerator(c: Record<string, number>): number | undefined {
+  const tape = Object.entries(c).find(([k]) => k.startsWith('tape-'));
+  return (c['bench-client'] ?? 0) + (tape ? tape[1] : 0);
+}
+
 export interface ReportInput {
   points: PointResult[];
   runUsage: ProcessUsage[];
@@ -88,7 +101,7 @@ export function markdown(input: ReportInput): string {
   const { points } = input;
   const lines: string[] = [];
   lines.push(
-    '| scenario | kind | conc | path | tx/s | p50 ms | p95 ms | p99 ms | ok | errors | CPU% peers | orderers | chaincode | gateway | client |',
+    '| scenario | kind | conc | path | tx/s | p50 ms | p95 ms | p99 ms | ok | errors | CPU% peers | orderers | chaincode | gateway | load generator |',
     '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const p of points) {
@@ -102,22 +115,26 @@ export function markdown(input: ReportInput): string {
       ? `; ${p.gatewayConflictRetries} conflicts retried by the gateway`
       : '';
     lines.push(
-      `| ${p.scenario} | ${p.kind} | ${p.concurrency} | ${p.path} | ${fmt(p.tps)} | ${fmt(p.latency.p50Ms)} | ${fmt(
-        p.latency.p95Ms,
-      )} | ${fmt(p.latency.p99Ms)} | ${p.ok} | ${errs}${retried} | ${fmt(c.peers, 0)} | ${fmt(c.orderers, 0)} | ${fmt(
+      `| ${p.scenario} | ${p.kind} | ${p.concurrency} | ${p.path} | ${fmt(p.tps)} | ${lat(p, 'p50Ms')} | ${lat(
+        p,
+        'p95Ms',
+      )} | ${lat(p, 'p99Ms')} | ${p.ok} | ${errs}${retried} | ${fmt(c.peers, 0)} | ${fmt(c.orderers, 0)} | ${fmt(
         c.chaincode,
         0,
-      )} | ${fmt(c.gateway, 0)} | ${fmt(c['bench-client'], 0)} |`,
+      )} | ${fmt(c.gateway, 0)} | ${fmt(loadGenerator(c), 0)} |`,
     );
   }
   lines.push(
     '',
-    '| scenario | conc | gateway/direct tx/s | gateway p50 − direct p50 (ms) |',
-    '|---|--:|--:|--:|',
+    '| scenario | conc | gateway/direct tx/s | gateway p50 − direct p50 (ms) | direct/Tape tx/s |',
+    '|---|--:|--:|--:|--:|',
   );
   for (const r of ratios(points)) {
     lines.push(
-      `| ${r.scenario} | ${r.concurrency} | ${fmt(r.gatewayOverDirectTps, 2)} | ${fmt(r.gatewayMinusDirectP50Ms, 1)} |`,
+      `| ${r.scenario} | ${r.concurrency} | ${fmt(r.gatewayOverDirectTps, 2)} | ${fmt(
+        r.gatewayMinusDirectP50Ms,
+        1,
+      )} | ${fmt(r.directOverTapeTps, 2)} |`,
     );
   }
   const sc = scaling(points);

@@ -54,6 +54,8 @@ export function networkProcesses(stateDir: string): { name: string; pid: number 
 export class ProcessSampler {
   private timer: NodeJS.Timeout | undefined;
   private readonly processes: { name: string; pid: number }[];
+  /** The last sample of each process, and when it was taken (for processes that have exited since). */
+  private readonly last = new Map<number, { sample: Sample; at: number }>();
   private windowStart = new Map<number, { ticks: number; at: number }>();
   private windowPeak = new Map<number, number>();
   private runPeak = new Map<number, number>();
@@ -82,6 +84,30 @@ export class ProcessSampler {
     this.timer = undefined;
   }
 
+  /**
+   * Samples a process started during the run (the Tape load generator) from now on;
+   * once it exits, its usage is its last sample's.
+   */
+  track(name: string, pid: number): void {
+    this.processes.push({ name, pid });
+    const s = readSample(pid);
+    if (!s) return;
+    const now = Date.now();
+    this.windowStart.set(pid, { ticks: 0, at: now });
+    this.runStart.set(pid, { ticks: 0, at: now });
+    this.windowPeak.set(pid, s.rssKiB);
+    this.last.set(pid, { sample: s, at: now });
+  }
+
+  /** Stops sampling processes that have exited (their usage stays in the run totals). */
+  private sampleOf(pid: number): { sample: Sample; at: number } | undefined {
+    const s = readSample(pid);
+    if (!s) return this.last.get(pid);
+    const entry = { sample: s, at: Date.now() };
+    this.last.set(pid, entry);
+    return entry;
+  }
+
   /** Starts a new measurement window (a load point). */
   window(): void {
     const now = Date.now();
@@ -97,7 +123,7 @@ export class ProcessSampler {
 
   private tick(): void {
     for (const p of this.processes) {
-      const s = readSample(p.pid);
+      const s = this.sampleOf(p.pid)?.sample;
       if (!s) continue;
       this.windowPeak.set(p.pid, Math.max(this.windowPeak.get(p.pid) ?? 0, s.rssKiB));
       this.runPeak.set(p.pid, Math.max(this.runPeak.get(p.pid) ?? 0, s.rssKiB, s.hwmKiB));
@@ -109,13 +135,13 @@ export class ProcessSampler {
     peaks: Map<number, number>,
   ): ProcessUsage[] {
     this.tick();
-    const now = Date.now();
     const out: ProcessUsage[] = [];
     for (const p of this.processes) {
       const start = starts.get(p.pid);
-      const s = readSample(p.pid);
-      if (!start || !s) continue;
-      const seconds = Math.max(0.001, (now - start.at) / 1000);
+      const seen = this.sampleOf(p.pid);
+      if (!start || !seen) continue;
+      const s = seen.sample;
+      const seconds = Math.max(0.001, (seen.at - start.at) / 1000);
       out.push({
         name: p.name,
         pid: p.pid,

@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from 'crypto';
 import type { Call, Client, PathName } from './clients';
 import { OperationError } from './load';
+import type { TapeSpec } from './tape';
 
 export interface Scenario {
   name: string;
@@ -21,6 +22,8 @@ export interface Scenario {
   describe: string;
   /** The call of one request of worker `worker`. */
   call(path: PathName, worker: number): Call;
+  /** The same write as Tape sends it, or why Tape cannot send it. */
+  tape?: TapeSpec | { unsupported: string };
 }
 
 export interface SetupContext {
@@ -112,6 +115,7 @@ async function eLicence(ctx: SetupContext): Promise<Scenario[]> {
       kind: 'write',
       describe: 'IssueLicence by issuer-a (permanent type, no approvals, transient private data)',
       call: () => issue(`BL-${ctx.run}-${n++}`),
+      tape: { unsupported: 'IssueLicence needs transient private data, which Tape cannot send' },
     },
     {
       name: 'licence.verify',
@@ -181,6 +185,14 @@ async function dataSharing(ctx: SetupContext): Promise<Scenario[]> {
   };
   const consentId = `BC-${ctx.run}-access`;
   await setupCall(ctx.client, grant(consentId));
+  const accessBody = (accessId: string) => ({
+    accessId,
+    citizenPid,
+    categoryCode,
+    fields: ['contributionStatus'],
+    purpose: 'HOUSING_SUBSIDY',
+    consentId,
+  });
   return [
     {
       name: 'consent.grant',
@@ -188,21 +200,27 @@ async function dataSharing(ctx: SetupContext): Promise<Scenario[]> {
       kind: 'write',
       describe: 'GrantConsent by citizen-a1 (new consent each time; each worker to its own departments)',
       call: (_path, worker) => grant(`BC-${ctx.run}-${n++}`, granteeOf(worker)),
+      // Tape: a fresh consent id and a fresh grantee department per transaction
+      tape: {
+        user: 'citizen-a1',
+        fn: 'GrantConsent',
+        argument: JSON.stringify(
+          grant(`BC-${ctx.run}-uuid`, { mspId: 'CityBMSP', dept: 'bench-uuid' }).request,
+        ),
+      },
     },
     {
       name: 'access.request',
       chaincode: CC,
       kind: 'write',
       describe: "RequestAccess by officer-housing-b under one consent of citizen-a1's (no use limit)",
+      tape: {
+        user: 'officer-housing-b',
+        fn: 'RequestAccess',
+        argument: JSON.stringify(accessBody(`BA-${ctx.run}-uuid`)),
+      },
       call: () => {
-        const body = {
-          accessId: `BA-${ctx.run}-${n++}`,
-          citizenPid,
-          categoryCode,
-          fields: ['contributionStatus'],
-          purpose: 'HOUSING_SUBSIDY',
-          consentId,
-        };
+        const body = accessBody(`BA-${ctx.run}-${n++}`);
         return {
           user: 'officer-housing-b',
           chaincode: CC,
@@ -238,14 +256,16 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
       unspent: { mode: 'off', days: 90 },
     },
   });
-  // one program, allocation and recipient per worker (plus one for the trace), so that
-  // workers never contend on a parent: what remains is the chaincode's own key design
+  // one program and allocation per worker (plus one for the trace), so that workers never
+  // contend on a parent: what remains is the chaincode's own key design. The recipient is
+  // registered in every program (its totals are per program), so that a slot is named by
+  // its number alone, as Tape's `randomNumber` template needs.
   const slots = ctx.maxConcurrency + 1;
-  const slot = (i: number) => ({
+  const slot = (i: number | string) => ({
     programId: `BP-${ctx.run}-${i}`,
     allocationId: `BAL-${ctx.run}-${i}`,
-    recipientPid: sha256(`bench recipient ${ctx.run} ${i}`),
-    accountHash: sha256(`bench account ${ctx.run} ${i}`),
+    recipientPid: sha256(`bench recipient ${ctx.run}`),
+    accountHash: sha256(`bench account ${ctx.run}`),
   });
   const submit = (user: string, fn: string, request: unknown) =>
     setupCall(ctx.client, { user, chaincode: CC, fn, request });
@@ -273,7 +293,7 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
     });
   });
   let n = 0;
-  const disburse = (worker: number, disbursementId: string): Call => {
+  const disburse = (worker: number | string, disbursementId: string): Call => {
     const s = slot(worker);
     const body = {
       disbursementId,
@@ -302,8 +322,15 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
       name: 'funds.disburse',
       chaincode: CC,
       kind: 'write',
-      describe: 'Disburse by officer-industry-a, one allocation and recipient per worker',
+      describe: 'Disburse by officer-industry-a, one allocation per worker (Tape: a random one of them)',
       call: (_path, worker) => disburse(worker, `BD-${ctx.run}-${n++}`),
+      tape: {
+        user: 'officer-industry-a',
+        fn: 'Disburse',
+        argument: JSON.stringify(
+          disburse(`randomNumber0_${ctx.maxConcurrency}`, `BD-${ctx.run}-uuid`).request,
+        ),
+      },
     },
     {
       name: 'funds.disburse-hot',
@@ -311,6 +338,11 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
       kind: 'write',
       describe: 'Disburse by officer-industry-a, every worker from the same allocation to the same recipient',
       call: () => disburse(0, `BD-${ctx.run}-${n++}`),
+      tape: {
+        user: 'officer-industry-a',
+        fn: 'Disburse',
+        argument: JSON.stringify(disburse(0, `BD-${ctx.run}-uuid`).request),
+      },
     },
     {
       name: 'funds.trace',
