@@ -196,7 +196,7 @@ async function bringUp(): Promise<{ stateDir: string; timings: Record<string, nu
   log(`bringing a network up in ${stateDir} on ports ${base}+`);
   // the gateway's per-user rate limit (1200 a minute by default) is a policy, not a cost:
   // the benchmark's gateway allows what the load needs
-  process.env.RATE_LIMIT_MAX ??= '100000000';
+  process.env.RATE_LIMIT_MAX ??= '10000000';
   try {
     step('upS', ['up', '--port-base', String(base)]);
     step('deployAllS', ['deploy', 'all']);
@@ -411,7 +411,7 @@ async function main(): Promise<void> {
   if (points.some((p) => Object.keys(p.errorKinds).some((k) => k.startsWith('http-429'))))
     log(
       "some requests met the gateway's per-user rate limit (429); restart the gateway with a higher one: " +
-        'RATE_LIMIT_MAX=100000000 bash test-network-scripts/network.sh gateway',
+        'RATE_LIMIT_MAX=10000000 bash test-network-scripts/network.sh gateway',
     );
   if (points.every((p) => p.ok === 0)) throw new Error('no request succeeded');
 }

@@ -10,7 +10,6 @@ import * as grpc from '@grpc/grpc-js';
 import {
   connect,
   hash,
-  signers,
   type ChaincodeEventsOptions,
   type Gateway,
   type SubmittedTransaction,
@@ -36,6 +35,7 @@ import {
   type Submitted,
   type TransactionLookup,
 } from './ledger';
+import { newSigning } from './signer';
 
 /** Settings of the Fabric connection. */
 export interface FabricOptions {
@@ -116,13 +116,12 @@ export class FabricLedger implements Ledger {
     const key = `${identity.mspId}/${identity.label}/${digestOf(identity.certificate)}/${identity.privateKey ? 'k' : 'offline'}`;
     const cached = this.#gateways.get(key);
     if (cached) return cached;
+    // offline identities sign SHA-256 digests on the client's side
+    const signing = identity.privateKey ? newSigning(identity.privateKey) : { hash: hash.sha256 };
     const gw = connect({
       client: this.#client(this.#org(identity.mspId)),
       identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-      ...(identity.privateKey
-        ? { signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKey)) }
-        : {}),
-      hash: hash.sha256,
+      ...signing,
       evaluateOptions: () => this.#deadline('evaluate'),
       endorseOptions: () => this.#deadline('endorse'),
       submitOptions: () => this.#deadline('submit'),

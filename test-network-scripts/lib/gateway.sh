@@ -28,6 +28,7 @@ cmd_gateway() {
     FABRIC_ORGS_FILE="$STATE/network.json" WALLET_IMPORT_USERS_DIR="$STATE/users" \
     WALLET_DIR="$dir/wallet" GATEWAY_DB_PATH="$dir/gateway.db" ELECTION_KEYS_DIR="$dir/election-keys" \
     GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=production \
+    RATE_LIMIT_MAX="${RATE_LIMIT_MAX:-1200}" \
     -- node "$GOVLEDGER_ROOT/gateway/dist/server.js"
   wait_port gateway "$port" 60
   local i
