@@ -24,6 +24,11 @@ export interface Scenario {
   call(path: PathName, worker: number): Call;
   /** The same write as Tape sends it, or why Tape cannot send it. */
   tape?: TapeSpec | { unsupported: string };
+  /**
+   * Prepares what about `requests` calls will use (e.g. signed ballot tokens), before a
+   * point starts, so that the preparation is not timed; calls beyond it prepare their own.
+   */
+  prepare?(requests: number): Promise<void>;
 }
 
 export interface SetupContext {
