@@ -10,6 +10,7 @@
  * the receipt lookup, is measured.
  */
 import { createHash, randomBytes } from 'crypto';
+import { secretBallot } from './ballots';
 import type { Call, Client, PathName } from './clients';
 import { OperationError } from './load';
 import type { TapeSpec } from './tape';
@@ -429,6 +430,7 @@ export const SCENARIO_NAMES = [
   'funds.disburse-hot',
   'funds.trace',
   'ballot.receipt',
+  'ballot.cast',
 ];
 
 /** Prepares the scenarios whose names are in `only` (all when empty), in a fixed order. */
@@ -436,10 +438,12 @@ export async function prepareScenarios(ctx: SetupContext, only: string[]): Promi
   const wanted = (prefixes: string[]) => only.length === 0 || prefixes.some((p) => only.includes(p));
   // the election needs a few seconds before it opens: prepare it while the others are
   const voting = wanted(['ballot.receipt']) ? eVoting(ctx) : Promise.resolve([]);
+  const secret = wanted(['ballot.cast']) ? secretBallot(ctx) : Promise.resolve([]);
   const out: Scenario[] = [];
   if (wanted(['licence.issue', 'licence.verify'])) out.push(...(await eLicence(ctx)));
   if (wanted(['consent.grant', 'access.request'])) out.push(...(await dataSharing(ctx)));
   if (wanted(['funds.disburse', 'funds.disburse-hot', 'funds.trace'])) out.push(...(await fundTracing(ctx)));
   out.push(...(await voting));
+  out.push(...(await secret));
   return out.filter((s) => only.length === 0 || only.includes(s.name));
 }
