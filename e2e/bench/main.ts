@@ -7,6 +7,7 @@
  *
  *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
  *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct,tape] [--up]
+ *                    [--warmup N] [--out DIR]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -61,13 +62,15 @@ interface Options {
   paths: PathName[];
   up: boolean;
   warmup: number;
+  /** Where the JSON goes (<repo>/bench-results by default). */
+  outDir: string;
 }
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
     'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
-      `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up]`,
+      `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR]`,
   );
   process.exit(2);
 }
@@ -81,6 +84,7 @@ function parseArgs(argv: string[]): Options {
     paths: [...PATHS],
     up: false,
     warmup: 20,
+    outDir: path.join(ROOT, 'bench-results'),
   };
   let quick = false;
   let durationSet = false;
@@ -124,6 +128,10 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--warmup':
         o.warmup = Number(value());
+        if (!Number.isInteger(o.warmup) || o.warmup < 0) usage('--warmup takes a whole number of requests');
+        break;
+      case '--out':
+        o.outDir = path.resolve(value());
         break;
       default:
         usage(`unknown option ${a}`);
@@ -406,7 +414,7 @@ async function main(): Promise<void> {
     scaling: scaling(points),
     processes: runUsage,
   };
-  const outDir = path.join(ROOT, 'bench-results');
+  const outDir = options.outDir;
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
