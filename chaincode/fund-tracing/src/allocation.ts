@@ -23,6 +23,7 @@ import { loadProgram, requireOpen } from './program';
 import { afterEndViolation, enforceRules } from './rules';
 import type { AllocateFundsInput, GetAllocationInput, ListAllocationsInput } from './schemas';
 import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
+import { allocationTranches, readTranchedTotal } from './tranche';
 
 /** An allocation with its disbursement balance. */
 export interface AllocationView {
@@ -112,7 +113,7 @@ export async function allocateFunds(
 
 /** The allocation with its disbursed (pending + paid) and remaining amounts. */
 export async function allocationView(ctx: Context, allocation: Allocation): Promise<AllocationView> {
-  const disbursed = await readTotal(ctx, 'allocation', allocation.allocationId);
+  const disbursed = await readTranchedTotal(ctx, allocationTranches(allocation.allocationId));
   return {
     allocation,
     disbursed: fen(disbursed.total),

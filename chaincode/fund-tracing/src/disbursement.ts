@@ -52,7 +52,8 @@ import type {
   ListPendingDisbursementsInput,
   RejectDisbursementInput,
 } from './schemas';
-import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
+import { ObjectType, key, readIndexPage, readTotal } from './state';
+import { allocationTranches, commitDraws, planDraw, recipientTranches, releaseDraws } from './tranche';
 
 /** A disbursement with its spending balance. */
 export interface DisbursementView {
@@ -132,28 +133,49 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
   }
 
   const amount = toFen(req.amount);
-  const disbursed = await readTotal(ctx, 'allocation', allocation.allocationId);
-  const allocated = toFen(allocation.amount);
-  if (disbursed.total + amount > allocated) {
+  const fromAllocation = await planDraw(
+    ctx,
+    allocationTranches(allocation.allocationId),
+    toFen(allocation.amount),
+    req.disbursementId,
+    amount,
+    { overflow: false },
+  );
+  if (fromAllocation.exceeds) {
+    const disbursed = fromAllocation.before;
     throw conflictWith(
       FundErrorCode.ExceedsAllocation,
       `disbursing ${req.amount} would exceed allocation ${allocation.allocationId}`,
       {
         allocation: allocation.amount,
-        disbursed: fen(disbursed.total),
-        remaining: fen(allocated - disbursed.total),
+        disbursed: fen(disbursed),
+        remaining: fen(toFen(allocation.amount) - disbursed),
       },
     );
   }
 
   const self = ref(req.disbursementId);
-  const capOn = program.rules.recipientCap.mode !== 'off';
-  const received = capOn
-    ? await readTotal(ctx, 'recipient', program.programId, recipient.recipientPid)
-    : undefined;
+  const cap = program.rules.recipientCap;
+  const toRecipient =
+    cap.mode === 'off'
+      ? undefined
+      : await planDraw(
+          ctx,
+          recipientTranches(program.programId, recipient.recipientPid),
+          toFen(cap.cap),
+          req.disbursementId,
+          amount,
+          { overflow: cap.mode === 'warn' },
+        );
   const alerts = await enforceRules(ctx, program, [
     afterEndViolation(program, nowMs, [self]),
-    received && recipientCapViolation(program, recipient.recipientPid, received.total + amount, [self]),
+    toRecipient &&
+      recipientCapViolation(
+        program,
+        recipient.recipientPid,
+        toRecipient.exceeds ? toRecipient.before + amount : undefined,
+        [self],
+      ),
     await splitPaymentViolation(ctx, program, recipient.recipientPid, amount, self),
   ]);
 
@@ -178,21 +200,11 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
   };
   if (!pending) disbursement.paidAt = now;
   await writeJson(ctx, k, disbursement);
-  await writeTotal(
+  await commitDraws(
     ctx,
-    { total: disbursed.total + amount, count: disbursed.count + 1 },
-    'allocation',
-    allocation.allocationId,
+    disbursement.disbursementId,
+    toRecipient ? [fromAllocation, toRecipient] : [fromAllocation],
   );
-  if (received) {
-    await writeTotal(
-      ctx,
-      { total: received.total + amount, count: received.count + 1 },
-      'recipient',
-      program.programId,
-      recipient.recipientPid,
-    );
-  }
   await writeIndex(
     ctx,
     ObjectType.disbursementByAllocation,
@@ -290,23 +302,9 @@ export async function rejectDisbursement(
   requirePending(d);
 
   const amount = toFen(d.amount);
-  const disbursed = await readTotal(ctx, 'allocation', d.allocationId);
-  await writeTotal(
-    ctx,
-    { total: disbursed.total - amount, count: disbursed.count - 1 },
-    'allocation',
-    d.allocationId,
-  );
-  if (program.rules.recipientCap.mode !== 'off') {
-    const received = await readTotal(ctx, 'recipient', d.programId, d.recipientPid);
-    await writeTotal(
-      ctx,
-      { total: received.total - amount, count: received.count - 1 },
-      'recipient',
-      d.programId,
-      d.recipientPid,
-    );
-  }
+  const totals = [allocationTranches(d.allocationId)];
+  if (program.rules.recipientCap.mode !== 'off') totals.push(recipientTranches(d.programId, d.recipientPid));
+  await releaseDraws(ctx, d.disbursementId, amount, totals);
   if (isNearThreshold(program, amount)) {
     const t = newestFirst(Date.parse(d.createdAt));
     await deleteIndex(ctx, ObjectType.nearThreshold, d.programId, d.recipientPid, t, d.disbursementId);

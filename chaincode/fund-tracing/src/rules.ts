@@ -59,15 +59,20 @@ export function spendCategoryViolation(
   };
 }
 
-/** Rule `recipientCap`: the recipient's total in the program (pending and paid) would pass the cap. */
+/**
+ * Rule `recipientCap`: the recipient's total in the program (pending and paid)
+ * would pass the cap. `newTotal` is that total with the new disbursement, or
+ * undefined when the recipient's tranches (tranche.ts) proved it stays within
+ * the cap without reading them all.
+ */
 export function recipientCapViolation(
   program: Program,
   recipientPid: string,
-  newTotal: bigint,
+  newTotal: bigint | undefined,
   records: RecordRef[],
 ): Violation | undefined {
   const rule = program.rules.recipientCap;
-  if (rule.mode === 'off' || newTotal <= toFen(rule.cap)) return undefined;
+  if (rule.mode === 'off' || newTotal === undefined || newTotal <= toFen(rule.cap)) return undefined;
   return {
     rule: 'recipientCap',
     message: `recipient total ${fen(newTotal)} passes the per-recipient cap ${rule.cap}`,

@@ -2,10 +2,12 @@
  * Keys, running totals and index scans.
  *
  * Every record has its own key. A parent's running total of its live children
- * (a program's allocations, an allocation's disbursements, a disbursement's
- * spends, a recipient's receipts in a program) lives in a separate `total` key
- * per parent, so the parent record itself is never rewritten by its children
- * and two transactions conflict only when they draw on the same parent.
+ * lives apart from the parent record, so the parent record itself is never
+ * rewritten by its children: a program's allocations and a disbursement's
+ * spends in one `total` key per parent; an allocation's disbursements and a
+ * recipient's receipts in a program, which many payments draw on at once, in
+ * tranches (tranche.ts), so that concurrent draws on one parent touch
+ * different keys.
  */
 import type { Context } from 'fabric-contract-api';
 import { compositeKey, readJson, writeJson } from '@govledger/chaincode-common';
@@ -40,8 +42,12 @@ export const ObjectType = {
   spend: 'spend',
   /** index (disbursementId, spendId) */
   spendByDisbursement: 'spend~disb',
-  /** (kind, ...parent ids) -> Total */
+  /** (kind, ...parent ids) -> Total; for kinds `allocation` and `recipient` only on ledgers from before tranches */
   total: 'total',
+  /** (kind, ...parent ids, tranche index | `overflow`) -> Total: one tranche of a capped total */
+  tranche: 'tranche',
+  /** (recordId) -> what the record drew from each capped total, tranche by tranche */
+  trancheDraw: 'tranche~draw',
   /** (alertId) -> Alert */
   alert: 'alert',
   /** index (programId, newestFirst(raisedAt), alertId) */
@@ -54,7 +60,10 @@ export const ObjectType = {
   alertByRecord: 'alert~rec',
 } as const;
 
-/** Parents that keep a running total of their children. */
+/**
+ * Parents that keep a running total of their children in a `total` key
+ * (`allocation` and `recipient`: legacy keys only, see tranche.ts).
+ */
 export type TotalKind = 'program' | 'allocation' | 'disbursement' | 'recipient';
 
 /** A running total as numbers. */

@@ -15,7 +15,8 @@ import type { Allocation, Disbursement, Program, RecordRef, Spend } from './mode
 import { fen, toFen } from './money';
 import { loadProgram } from './program';
 import { Limits, type TraceFundsInput } from './schemas';
-import { ObjectType, readKeysBounded, readTotal, scanKeys, type TotalKind } from './state';
+import { ObjectType, readKeysBounded, readTotal, scanKeys, type TotalValue } from './state';
+import { allocationTranches, readTranchedTotal } from './tranche';
 import { loadSpend } from './spend';
 
 /** Alert ids listed per node at most. */
@@ -88,7 +89,7 @@ async function node(
   id: string,
   amount: string,
   record: TraceNode['record'],
-  totalOf?: { kind: TotalKind; ids: string[] },
+  totalOf?: () => Promise<TotalValue>,
 ): Promise<TraceNode> {
   const n: TraceNode = {
     kind,
@@ -100,7 +101,7 @@ async function node(
     children: [],
   };
   if (totalOf) {
-    const t = await readTotal(ctx, totalOf.kind, ...totalOf.ids);
+    const t = await totalOf();
     n.committed = fen(t.total);
     n.remaining = fen(toFen(amount) - t.total);
     n.childCount = t.count;
@@ -109,11 +110,15 @@ async function node(
 }
 
 const programNode = (ctx: Context, p: Program): Promise<TraceNode> =>
-  node(ctx, 'program', p.programId, p.totalBudget, p, { kind: 'program', ids: [p.programId] });
+  node(ctx, 'program', p.programId, p.totalBudget, p, () => readTotal(ctx, 'program', p.programId));
 const allocationNode = (ctx: Context, a: Allocation): Promise<TraceNode> =>
-  node(ctx, 'allocation', a.allocationId, a.amount, a, { kind: 'allocation', ids: [a.allocationId] });
+  node(ctx, 'allocation', a.allocationId, a.amount, a, () =>
+    readTranchedTotal(ctx, allocationTranches(a.allocationId)),
+  );
 const disbursementNode = (ctx: Context, d: Disbursement): Promise<TraceNode> =>
-  node(ctx, 'disbursement', d.disbursementId, d.amount, d, { kind: 'disbursement', ids: [d.disbursementId] });
+  node(ctx, 'disbursement', d.disbursementId, d.amount, d, () =>
+    readTotal(ctx, 'disbursement', d.disbursementId),
+  );
 const spendNode = (ctx: Context, s: Spend): Promise<TraceNode> => node(ctx, 'spend', s.spendId, s.amount, s);
 
 async function childIds(

@@ -30,17 +30,22 @@ export class MvccConflict extends Error {
   }
 }
 
-interface RangeRead {
+/** A range a transaction iterated, and how far. */
+export interface RangeRead {
   prefix: string;
   lastKey: string | undefined;
   exhausted: boolean;
 }
 
-/** Records what a transaction reads and writes through its stub. */
-class RwSet {
+/** Records what a transaction reads and writes through its stub (use `ctx` in place of the original). */
+export class RwSet {
+  /** Keys read with getState. */
   readonly reads = new Set<string>();
+  /** Ranges iterated with getStateByPartialCompositeKey. */
   readonly ranges: RangeRead[] = [];
+  /** Keys written or deleted. */
   readonly writes = new Set<string>();
+  /** The context whose stub records. */
   readonly ctx: Context;
 
   constructor(ctx: Context) {
