@@ -34,32 +34,56 @@ cmd_addorg() {
   printf '%s\n' "$configtxgen_out" > "$work/org.json"
   # shellcheck disable=SC2046
   ( as_admin "$first"; run "$STATE/logs/addorg.log" peer channel fetch config "$work/config_block.pb" -c "$CHANNEL" $(orderer_flags) )
-  ctl proto_decode --input "$work/config_block.pb" --type common.Block --output "$work/config_block.json"
+  # The new organisation with its anchor peer, encoded as protobuf inside a configuration that
+  # holds nothing else (configtxlator needs the Application path to know how to encode its values).
   node - "$work" "$msp" "$(var "PEER_PORT_$org")" <<'NODE'
 const fs = require('fs');
 const [work, msp, port] = process.argv.slice(2);
-const block = JSON.parse(fs.readFileSync(`${work}/config_block.json`, 'utf8'));
-const config = block.data.data[0].payload.data.config;
-fs.writeFileSync(`${work}/config.json`, JSON.stringify(config));
 const org = JSON.parse(fs.readFileSync(`${work}/org.json`, 'utf8'));
 org.values = org.values || {};
 org.values.AnchorPeers = { mod_policy: 'Admins', value: { anchor_peers: [{ host: '127.0.0.1', port: Number(port) }] }, version: '0' };
-const modified = JSON.parse(JSON.stringify(config));
-modified.channel_group.groups.Application.groups[msp] = org;
-fs.writeFileSync(`${work}/modified.json`, JSON.stringify(modified));
+fs.writeFileSync(`${work}/org-only.json`, JSON.stringify({ channel_group: { groups: { Application: { groups: { [msp]: org } } } } }));
 NODE
-  ctl proto_encode --input "$work/config.json" --type common.Config --output "$work/config.pb"
-  ctl proto_encode --input "$work/modified.json" --type common.Config --output "$work/modified.pb"
-  ctl compute_update --channel_id "$CHANNEL" --original "$work/config.pb" --updated "$work/modified.pb" --output "$work/update.pb"
-  ctl proto_decode --input "$work/update.pb" --type common.ConfigUpdate --output "$work/update.json"
-  node - "$work" "$CHANNEL" <<'NODE'
+  ctl proto_encode --input "$work/org-only.json" --type common.Config --output "$work/org-only.pb"
+  # The channel configuration and its modified copy are handled as protobuf, never as configtxlator
+  # JSON: the configtxlator of the pinned Fabric build (fabric-config v0.1.0) cannot decode a BFT
+  # channel's configuration (it knows no Orderer value "Orderers", the BFT consenter list).
+  node - "$work" "$msp" "$CHANNEL" "$GOVLEDGER_ROOT" <<'NODE'
 const fs = require('fs');
-const [work, channel] = process.argv.slice(2);
-const update = JSON.parse(fs.readFileSync(`${work}/update.json`, 'utf8'));
-const envelope = { payload: { header: { channel_header: { channel_id: channel, type: 2 } }, data: { config_update: update } } };
-fs.writeFileSync(`${work}/envelope.json`, JSON.stringify(envelope));
+const path = require('path');
+const [work, msp, channel, root] = process.argv.slice(2);
+const { common } = require(path.join(root, 'node_modules', '@hyperledger', 'fabric-protos'));
+const block = common.Block.deserializeBinary(fs.readFileSync(`${work}/config_block.pb`));
+const envelope = common.Envelope.deserializeBinary(block.getData().getDataList_asU8()[0]);
+const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
+fs.writeFileSync(`${work}/config.pb`, config.serializeBinary());
+const application = config.getChannelGroup().getGroupsMap().get('Application');
+if (!application) throw new Error('the channel configuration has no Application group');
+const orgOnly = common.Config.deserializeBinary(fs.readFileSync(`${work}/org-only.pb`));
+application.getGroupsMap().set(msp, orgOnly.getChannelGroup().getGroupsMap().get('Application').getGroupsMap().get(msp));
+fs.writeFileSync(`${work}/modified.pb`, config.serializeBinary());
 NODE
-  ctl proto_encode --input "$work/envelope.json" --type common.Envelope --output "$work/envelope.pb"
+  ctl compute_update --channel_id "$CHANNEL" --original "$work/config.pb" --updated "$work/modified.pb" --output "$work/update.pb"
+  node - "$work" "$CHANNEL" "$GOVLEDGER_ROOT" <<'NODE'
+const fs = require('fs');
+const path = require('path');
+const [work, channel, root] = process.argv.slice(2);
+const { common } = require(path.join(root, 'node_modules', '@hyperledger', 'fabric-protos'));
+const updateEnvelope = new common.ConfigUpdateEnvelope();
+updateEnvelope.setConfigUpdate(fs.readFileSync(`${work}/update.pb`));
+const channelHeader = new common.ChannelHeader();
+channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
+channelHeader.setChannelId(channel);
+const header = new common.Header();
+header.setChannelHeader(channelHeader.serializeBinary());
+const payload = new common.Payload();
+payload.setHeader(header);
+payload.setData(updateEnvelope.serializeBinary());
+const envelope = new common.Envelope();
+envelope.setPayload(payload.serializeBinary());
+fs.writeFileSync(`${work}/envelope.pb`, envelope.serializeBinary());
+NODE
   ok
 
   step "Signing the update by every member's admin and submitting it"
