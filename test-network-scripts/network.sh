@@ -225,10 +225,34 @@ enrol_orderer_org() {
 
 # ---- nodes ---------------------------------------------------------------------
 
+# orderer_config_dir: FABRIC_CFG_PATH of the orderers. The orderer creates the consenter of one
+# type only, the one its local Consensus.Type names (etcdraft when unset), so BFT orderers need
+# Type: BFT. Fabric's sample orderer.yaml has no Type key under Consensus, and an ORDERER_CONSENSUS_*
+# variable only overrides a key the file has (Consensus is a free-form map), so ORDERER_CONSENSUS_TYPE
+# alone is ignored: BFT orderers read a copy of the sample file with the key added. Raft orderers read
+# the sample file itself.
+orderer_config_dir() {
+  if [ "$CONSENSUS" != bft ]; then echo "$FABRIC_SAMPLECONFIG"; return 0; fi
+  local dir="$STATE/config/orderer"
+  if [ ! -f "$dir/orderer.yaml" ]; then
+    mkdir -p "$dir"
+    awk '{ print } /^Consensus:[[:space:]]*$/ { print "    Type: BFT" }' "$FABRIC_SAMPLECONFIG/orderer.yaml" > "$dir/orderer.yaml"
+    grep -q '^    Type: BFT$' "$dir/orderer.yaml" || die "could not add Consensus.Type to a copy of $FABRIC_SAMPLECONFIG/orderer.yaml"
+  fi
+  echo "$dir"
+}
+
 start_orderer() {
-  local o="$1" dir="$STATE/nodes/$1"
+  local o="$1" dir="$STATE/nodes/$1" cfg consensus_env=()
   mkdir -p "$dir/data"
-  start_proc "$o" FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+  cfg="$(orderer_config_dir)"
+  if [ "$CONSENSUS" = bft ]; then
+    # SmartBFT keeps its write-ahead log in WALDir/<channel> (SnapDir is unused, kept in the state folder)
+    consensus_env=(ORDERER_CONSENSUS_WALDIR="$dir/data/smartbft/wal" ORDERER_CONSENSUS_SNAPDIR="$dir/data/smartbft/snapshot")
+  else
+    consensus_env=(ORDERER_CONSENSUS_WALDIR="$dir/data/etcdraft/wal" ORDERER_CONSENSUS_SNAPDIR="$dir/data/etcdraft/snapshot")
+  fi
+  start_proc "$o" FABRIC_CFG_PATH="$cfg" \
     FABRIC_LOGGING_SPEC="${FABRIC_LOGGING_SPEC:-info}" \
     ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 ORDERER_GENERAL_LISTENPORT="$(var "ORDERER_PORT_$o")" \
     ORDERER_GENERAL_LOCALMSPID="$ORDERER_MSP" ORDERER_GENERAL_LOCALMSPDIR="$dir/msp" \
@@ -242,8 +266,7 @@ start_orderer() {
     ORDERER_ADMIN_TLS_ROOTCAS="[$dir/tls/ca.crt]" ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
     ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
     ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(var "ORDERER_OPS_PORT_$o")" ORDERER_METRICS_PROVIDER=prometheus \
-    ORDERER_FILELEDGER_LOCATION="$dir/data/ledger" ORDERER_CONSENSUS_WALDIR="$dir/data/etcdraft/wal" \
-    ORDERER_CONSENSUS_SNAPDIR="$dir/data/etcdraft/snapshot" \
+    ORDERER_FILELEDGER_LOCATION="$dir/data/ledger" "${consensus_env[@]}" \
     -- "$FABRIC_BIN/orderer"
 }
 
@@ -414,12 +437,7 @@ cmd_up() {
       -o "127.0.0.1:$(var "ORDERER_ADMIN_PORT_$o")" --ca-file "$ORDERER_CA" \
       --client-cert "$admin_tls/server.crt" --client-key "$admin_tls/server.key" 2>&1)" || true
     printf '\n$ osnadmin channel join (%s)\n%s\n' "$o" "$out" >> "$STATE/logs/channel.log"
-    if ! grep -q '^Status: 201' <<< "$out"; then
-      if grep -q 'failed to find a consenter for consensus type: BFT' <<< "$out"; then
-        die "$o cannot run BFT ordering: the pinned Fabric build has no SmartBFT consenter (see README, Fabric version); use --consensus raft"
-      fi
-      die "$o refused to join $CHANNEL" "$STATE/logs/channel.log"
-    fi
+    grep -q '^Status: 201' <<< "$out" || die "$o refused to join $CHANNEL" "$STATE/logs/channel.log"
   done
   ok
 

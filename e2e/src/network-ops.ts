@@ -8,12 +8,20 @@ import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
 
 const BIN = path.join(ROOT, 'bin');
 
+/** An orderer's admin and operations ports (network/consortium.json: listen, admin +1, operations +2). */
+function ordererPorts(orderer: string): { admin: number; operations: number } {
+  const info = readNetworkInfo(stateDir());
+  const index = Number(orderer.replace('orderer', ''));
+  if (!info.orderers.some((o) => o.name === orderer)) throw new Error(`no orderer ${orderer}`);
+  const listen = info.portBase + 50 + 3 * (index - 1);
+  return { admin: listen + 1, operations: listen + 2 };
+}
+
 /** The block height of the channel on an orderer, through its admin endpoint (osnadmin channel list). */
 export function ordererHeight(orderer: string): number {
   const dir = stateDir();
   const info = readNetworkInfo(dir);
-  const index = Number(orderer.replace('orderer', ''));
-  const adminPort = info.portBase + 50 + 3 * (index - 1) + 1;
+  const adminPort = ordererPorts(orderer).admin;
   const tls = path.join(dir, 'orgs', 'Orderer', 'admin', 'tls');
   const r = spawnSync(
     path.join(BIN, 'osnadmin'),
@@ -87,13 +95,36 @@ export function startNode(node: string): void {
   networkSh(['start-node', node, '--state-dir', stateDir()], { quiet: true });
 }
 
+/**
+ * A SmartBFT gauge of the channel on an orderer, read from its operations endpoint (Prometheus
+ * /metrics): the leader's consenter id as this orderer sees it, the cluster size, its last block.
+ */
+export async function ordererBftGauge(
+  orderer: string,
+  gauge: 'leader_id' | 'cluster_size' | 'committed_block_number',
+): Promise<number> {
+  const info = readNetworkInfo(stateDir());
+  const res = await fetch(`http://127.0.0.1:${ordererPorts(orderer).operations}/metrics`);
+  if (!res.ok) throw new Error(`metrics of ${orderer}: HTTP ${res.status}`);
+  const text = await res.text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`consensus_BFT_${gauge}{channel="${info.channel}"}`));
+  if (!line) throw new Error(`${orderer} reports no consensus_BFT_${gauge} for ${info.channel}`);
+  return Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 /** Waits until a condition holds, polling; throws with the description on timeout. */
-export async function eventually(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     let okNow = false;
     try {
-      okNow = check();
+      okNow = await check();
     } catch {
       okNow = false;
     }

@@ -77,9 +77,20 @@ export function readNetworkInfo(stateDir: string): NetworkInfo {
   return JSON.parse(readFileSync(file, 'utf8')) as NetworkInfo;
 }
 
+let ownStateDir: string | undefined;
+
+/**
+ * Makes this test file's helpers (users, heights, stopping nodes) act on the network in DIR
+ * instead of the shared one: for a suite that brings up a network of its own. Module state is
+ * per test file, so other suites keep the shared network.
+ */
+export function useStateDir(dir: string | undefined): void {
+  ownStateDir = dir;
+}
+
 /** The state folder of the network the tests run against (set by the global set-up). */
 export function stateDir(): string {
-  const dir = process.env.E2E_STATE_DIR;
+  const dir = ownStateDir ?? process.env.E2E_STATE_DIR;
   if (!dir) throw new Error('E2E_STATE_DIR is not set: run the tests with npm run test:e2e');
   return dir;
 }

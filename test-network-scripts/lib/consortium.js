@@ -181,7 +181,10 @@ function configtx(stateDir, base, consensus) {
         `          ServerTLSCert: ${tls(i)}`,
       );
     }
-    y.push('      SmartBFT:', '        RequestBatchMaxCount: 200', '        RequestBatchMaxInterval: 200ms');
+    // every option: configtxgen leaves an unset one empty, and the orderer refuses an empty duration
+    y.push('      SmartBFT:');
+    for (const [key, value] of Object.entries(consortium.orderer.smartBft))
+      y.push(`        ${key}: ${value}`);
   } else {
     y.push('      EtcdRaft:', '        Consenters:');
     for (let i = 1; i <= count; i++) {
