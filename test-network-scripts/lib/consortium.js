@@ -159,7 +159,10 @@ function configtx(stateDir, base, consensus) {
   y.push('Profiles:');
   y.push('  GovChannel:');
   y.push(...implicitPolicies(4, []));
-  y.push('    Capabilities:', '      V3_0: true');
+  // V3_0 only for BFT: the pinned Fabric build's peer gateway takes any V3_0 channel for BFT and
+  // sends each transaction to every orderer, which Raft then orders once per orderer; a copy that
+  // lands in a later block than the original stalls private-data members for 60 s (README)
+  y.push('    Capabilities:', consensus === 'bft' ? '      V3_0: true' : '      V2_0: true');
   y.push('    Orderer:');
   y.push(`      OrdererType: ${consensus === 'bft' ? 'BFT' : 'etcdraft'}`);
   y.push(`      BatchTimeout: ${consortium.orderer.batchTimeout}`);
