@@ -25,6 +25,16 @@ export interface WireError {
   message: string;
 }
 
+/** Options of one call. */
+export interface CallOptions {
+  /**
+   * Organisations whose peers must endorse (submit) or answer (evaluate), instead of the
+   * peer gateway's choice. Transactions on an organisation's private data collection (e.g.
+   * e-licence's licencePrivate_<MSP>) must name that organisation.
+   */
+  endorsingOrganizations?: string[];
+}
+
 /** A demo user connected to its organisation's peer. */
 export interface UserSession {
   name: string;
@@ -39,9 +49,10 @@ export interface UserSession {
     fn: string,
     request: unknown,
     transient?: Record<string, unknown>,
+    options?: CallOptions,
   ): Promise<T>;
   /** Evaluates a query with one JSON argument and decodes its JSON result. */
-  evaluate<T = unknown>(chaincode: string, fn: string, request: unknown): Promise<T>;
+  evaluate<T = unknown>(chaincode: string, fn: string, request: unknown, options?: CallOptions): Promise<T>;
 }
 
 const clients = new Map<string, grpc.Client>();
@@ -120,12 +131,15 @@ export function actAs(name: string): UserSession {
       fn: string,
       request: unknown,
       transient?: Record<string, unknown>,
+      options: CallOptions = {},
     ): Promise<T> {
       const transientData: Record<string, Uint8Array> = {};
       for (const [k, v] of Object.entries(transient ?? {})) transientData[k] = Buffer.from(JSON.stringify(v));
-      const proposal = network
-        .getContract(chaincode)
-        .newProposal(fn, { arguments: [JSON.stringify(request)], transientData });
+      const proposal = network.getContract(chaincode).newProposal(fn, {
+        arguments: [JSON.stringify(request)],
+        transientData,
+        ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
+      });
       const submitted = await (await proposal.endorse()).submit();
       const status = await submitted.getStatus();
       if (!status.successful) {
@@ -134,11 +148,17 @@ export function actAs(name: string): UserSession {
       committedUpTo = status.blockNumber > committedUpTo ? status.blockNumber : committedUpTo;
       return decode<T>(submitted.getResult());
     },
-    async evaluate<T>(chaincode: string, fn: string, request: unknown): Promise<T> {
+    async evaluate<T>(
+      chaincode: string,
+      fn: string,
+      request: unknown,
+      options: CallOptions = {},
+    ): Promise<T> {
       await caughtUp(network, info.channel);
-      const bytes = await network
-        .getContract(chaincode)
-        .evaluate(fn, { arguments: [JSON.stringify(request)] });
+      const bytes = await network.getContract(chaincode).evaluate(fn, {
+        arguments: [JSON.stringify(request)],
+        ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
+      });
       return decode<T>(bytes);
     },
   };

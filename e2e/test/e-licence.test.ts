@@ -8,9 +8,15 @@
  * tampered document, personal-data hash without seeing the data); City B cannot
  * revoke or suspend it; City A revokes it and City B sees it revoked. No personal
  * data ever appears in a public result.
+ *
+ * Every transaction on City A's licence collection is endorsed on City A's peer
+ * (endorsingOrganizations, chaincode/e-licence/README.md "Private writes must be
+ * endorsed by the collection org's peer"); one forced onto City B's peer is
+ * refused, and a burst of concurrent issuances commits with its private data
+ * on City A's peer.
  */
 import { createHash, randomBytes } from 'crypto';
-import { actAs, closeAll, refused, type UserSession } from '../src/fabric-client';
+import { actAs, closeAll, refused, type CallOptions, type UserSession } from '../src/fabric-client';
 
 const CC = 'e-licence';
 const run = Date.now().toString(36);
@@ -19,6 +25,8 @@ const TYPE_B = `B-FOOD-${run}`;
 const APP_ID = `APP-A-FOOD-${run}`;
 const REQUIRED = ['market', 'fire', 'environment'];
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Transactions on City A's licence collection are endorsed on City A's peer. */
+const ON_CITY_A: CallOptions = { endorsingOrganizations: ['CityAMSP'] };
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const salt = () => randomBytes(32).toString('hex');
@@ -303,6 +311,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
         'SubmitApplication',
         { applicationId: APP_ID, typeCode: TYPE_A },
         { licencePrivate },
+        ON_CITY_A,
       ),
     );
     expect(submitted).toMatchObject({
@@ -330,10 +339,13 @@ describe('a licence issued by City A through parallel approvals, trusted and che
 
   it('the departments approve in their own order; refusals write nothing', async () => {
     const approve = (who: string, withHash = true) =>
-      as(who).submit<ApprovalResult>(CC, 'ApproveApplication', {
-        applicationId: APP_ID,
-        ...(withHash ? { documentHash } : {}),
-      });
+      as(who).submit<ApprovalResult>(
+        CC,
+        'ApproveApplication',
+        { applicationId: APP_ID, ...(withHash ? { documentHash } : {}) },
+        undefined,
+        ON_CITY_A,
+      );
 
     // fire first (no document hash needed: it does not complete the application)
     const fire = seen('ApproveApplication fire', await approve('approver-fire-a', false));
@@ -387,6 +399,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
       .contract(CC)
       .submitAsync('ApproveApplication', {
         arguments: [JSON.stringify({ applicationId: APP_ID, documentHash })],
+        ...ON_CITY_A,
       });
     const result = seen(
       'ApproveApplication market',
@@ -452,7 +465,13 @@ describe('a licence issued by City A through parallel approvals, trusted and che
 
     // a closed application takes no more decisions
     const closed = await refused(
-      as('approver-fire-a').submit(CC, 'ApproveApplication', { applicationId: APP_ID, documentHash }),
+      as('approver-fire-a').submit(
+        CC,
+        'ApproveApplication',
+        { applicationId: APP_ID, documentHash },
+        undefined,
+        ON_CITY_A,
+      ),
     );
     expect(closed).toMatchObject({ code: 'APPLICATION_CLOSED', status: 409 });
     expect((await application('admin-a')).timeline).toHaveLength(5);
@@ -475,6 +494,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
         CC,
         'GetLicencePrivateData',
         { licenceId: APP_ID },
+        ON_CITY_A,
       );
       expect(mine.recordJson).toBe(recordJson);
       expect(mine.record).toEqual(licencePrivate);
@@ -663,5 +683,99 @@ describe('a licence issued by City A through parallel approvals, trusted and che
         if (text.includes(secret)) throw new Error(`${what} reveals "${secret}"`);
       }
     }
+  });
+});
+
+describe("transactions on City A's licence collection are endorsed on City A's peer", () => {
+  const PERMIT = `A-PERMIT-${run}`;
+  const BURST = 20;
+  const permitPrivate = (n: string) => ({
+    holder: { legalName: `Burst Trading ${run} ${n}` },
+    claims: { permitClass: { value: `class-${n}`, salt: salt() } },
+    salt: salt(),
+  });
+  const issueRequest = (licenceId: string) => ({
+    licenceId,
+    typeCode: PERMIT,
+    holderPid: as('enterprise-a1').pid as string,
+    documentHash: sha256(`%PDF-1.7 permit ${licenceId}`),
+  });
+
+  beforeAll(async () => {
+    await as('admin-a').submit(CC, 'CreateLicenceType', {
+      code: PERMIT,
+      name: 'Market stall permit (City A)',
+      dept: 'market',
+      holderKind: 'enterprise',
+      validity: { kind: 'permanent' },
+      claims: ['permitClass'],
+      requiredApprovals: [],
+    });
+  });
+
+  it("refuses a City A issuance forced onto City B's peer, and writes nothing", async () => {
+    const licenceId = `PERMIT-FORCED-${run}`;
+    const forced = await refused(
+      as('issuer-a').submit(
+        CC,
+        'IssueLicence',
+        issueRequest(licenceId),
+        { licencePrivate: permitPrivate('forced') },
+        {
+          endorsingOrganizations: ['CityBMSP'],
+        },
+      ),
+    );
+    expect(forced).toMatchObject({ code: 'ENDORSER_NOT_COLLECTION_MEMBER', status: 403 });
+    expect(forced.message).toContain('licencePrivate_CityAMSP');
+
+    const missing = await refused(as('issuer-a').evaluate(CC, 'GetLicence', { licenceId }));
+    expect(missing).toMatchObject({ code: 'LICENCE_NOT_FOUND', status: 404 });
+    const fromB = await as('admin-b').evaluate<VerifyResult>(CC, 'VerifyLicence', { licenceId });
+    expect(fromB).toMatchObject({ found: false, status: 'unknown' });
+  });
+
+  it(`commits a burst of ${BURST} concurrent issuances, each private record readable at once on City A's peer`, async () => {
+    const issues = Array.from({ length: BURST }, (_, i) => {
+      const licenceId = `PERMIT-${run}-${String(i).padStart(2, '0')}`;
+      return { licenceId, licencePrivate: permitPrivate(String(i)) };
+    });
+    const issued = await Promise.all(
+      issues.map(({ licenceId, licencePrivate: record }) =>
+        as('issuer-a').submit<Licence>(
+          CC,
+          'IssueLicence',
+          issueRequest(licenceId),
+          { licencePrivate: record },
+          ON_CITY_A,
+        ),
+      ),
+    );
+    expect(issued.map((l) => l.licenceId)).toEqual(issues.map((i) => i.licenceId));
+
+    for (const [i, { licenceId, licencePrivate: record }] of issues.entries()) {
+      const expectedJson = canonical(record);
+      const hash = sha256(Buffer.from(expectedJson, 'utf8'));
+      expect(issued[i]).toMatchObject({
+        status: 'active',
+        privateDataHash: hash,
+        privateCollection: 'licencePrivate_CityAMSP',
+      });
+      const mine = await as('issuer-a').evaluate<{ recordJson: string; privateDataHash: string }>(
+        CC,
+        'GetLicencePrivateData',
+        { licenceId },
+        ON_CITY_A,
+      );
+      expect(mine).toMatchObject({ recordJson: expectedJson, privateDataHash: hash });
+    }
+
+    // City B's peer holds the hashes of those private records (not the data) and vouches for them
+    const last = issues[BURST - 1] as (typeof issues)[number];
+    const v = await as('admin-b').evaluate<VerifyResult>(CC, 'VerifyLicence', {
+      licenceId: last.licenceId,
+      privateDataHash: sha256(Buffer.from(canonical(last.licencePrivate), 'utf8')),
+    });
+    expect(v).toMatchObject({ valid: true, privateDataMatch: true, privateDataOnChain: true });
   });
 });

@@ -37,6 +37,12 @@ export interface ChaincodeCall<P, Q, B> {
   request?(input: RouteInput<P, Q, B>, caller: Caller): unknown;
   /** Transient fields (each sent as JSON), for private inputs. */
   transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
+  /**
+   * Organisations (MSP IDs) whose peers must endorse (or, for evaluate, answer), instead of
+   * leaving the choice to the peer gateway; e.g. the caller's own organisation for transactions
+   * on its private data collection.
+   */
+  endorsingOrganizations?(input: RouteInput<P, Q, B>, caller: Caller): string[] | undefined;
 }
 
 /** What a custom handler returns; `undefined` when it wrote the response itself (streams). */
@@ -232,6 +238,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     if (!chaincode) throw new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
     const request = call.request ? call.request(input, caller) : defaultRequest(input);
     const transientFields = call.transient?.(input, caller);
+    const endorsingOrganizations = call.endorsingOrganizations?.(input, caller);
     const invocation = {
       chaincode,
       transaction: call.transaction,
@@ -245,6 +252,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
             ),
           }
         : {}),
+      ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
     };
     if (call.mode === 'evaluate') {
       const result = await services.transactions.evaluate(caller, invocation);

@@ -2,10 +2,13 @@
  * Every per-chaincode route, from one table of valid examples: the route calls
  * the right transaction with the chaincode's request shape (and transient data),
  * answers with the right status, maps the chaincode's refusal, refuses unknown
- * fields and callers without the role before Fabric is called.
+ * fields and callers without the role before Fabric is called. Routes on an
+ * organisation's licence collection endorse on the caller's organisation only.
  */
 import request from 'supertest';
 import { KNOWN_ROLES } from '../src/routes/admin-identities';
+import { COLLECTION_TRANSACTIONS, ON_CALLERS_PEER } from '../src/routes/e-licence';
+import { LedgerError } from '../src/ledger';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
@@ -26,7 +29,12 @@ interface Example {
   /** The chaincode request expected (default: the body). */
   request?: Record<string, unknown>;
   transient?: Record<string, unknown>;
+  /** The endorsing organisations the route pins (default: none, the peer gateway chooses). */
+  endorsingOrganizations?: string[];
 }
+
+/** The caller's organisation (tokens default to CityAMSP): routes on its licence collection endorse there. */
+const CALLERS_ORG = ['CityAMSP'];
 
 /** One valid example per chaincode-call route, by operationId. */
 const EXAMPLES: Record<string, Example> = {
@@ -68,6 +76,7 @@ const EXAMPLES: Record<string, Example> = {
     body: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH, licencePrivate: PRIVATE },
     request: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH },
     transient: { licencePrivate: PRIVATE },
+    endorsingOrganizations: CALLERS_ORG,
   },
   getLicence: { url: '/api/v1/licences/L1', request: { licenceId: 'L1' } },
   verifyLicence: {
@@ -79,7 +88,11 @@ const EXAMPLES: Record<string, Example> = {
       claims: [{ name: 'companyName', value: 'Acme', salt: SALT }],
     },
   },
-  getLicencePrivateData: { url: '/api/v1/licences/L1/private-data', request: { licenceId: 'L1' } },
+  getLicencePrivateData: {
+    url: '/api/v1/licences/L1/private-data',
+    request: { licenceId: 'L1' },
+    endorsingOrganizations: CALLERS_ORG,
+  },
   getLicenceHistory: { url: '/api/v1/licences/L1/history', request: { licenceId: 'L1' } },
   suspendLicence: {
     url: '/api/v1/licences/L1/suspension',
@@ -100,12 +113,14 @@ const EXAMPLES: Record<string, Example> = {
     url: '/api/v1/licences/L1/renewal',
     body: { newLicenceId: 'L2', documentHash: HASH },
     request: { licenceId: 'L1', newLicenceId: 'L2', documentHash: HASH },
+    endorsingOrganizations: CALLERS_ORG,
   },
   amendLicence: {
     url: '/api/v1/licences/L1/amendments',
     body: { documentHash: HASH, licencePrivate: PRIVATE },
     request: { licenceId: 'L1', documentHash: HASH },
     transient: { licencePrivate: PRIVATE },
+    endorsingOrganizations: CALLERS_ORG,
   },
   listLicencesByHolder: { url: `/api/v1/holders/${PID}/licences`, request: { holderPid: PID } },
   submitApplication: {
@@ -113,17 +128,20 @@ const EXAMPLES: Record<string, Example> = {
     body: { applicationId: 'APP1', typeCode: 'A-BIZ', licencePrivate: PRIVATE },
     request: { applicationId: 'APP1', typeCode: 'A-BIZ' },
     transient: { licencePrivate: PRIVATE },
+    endorsingOrganizations: CALLERS_ORG,
   },
   getApplication: { url: '/api/v1/applications/APP1', request: { applicationId: 'APP1' } },
   approveApplication: {
     url: '/api/v1/applications/APP1/approvals',
     body: { documentHash: HASH },
     request: { applicationId: 'APP1', documentHash: HASH },
+    endorsingOrganizations: CALLERS_ORG,
   },
   rejectApplication: {
     url: '/api/v1/applications/APP1/rejections',
     body: { reasonCode: 'FIRE_RISK', reason: 'exits' },
     request: { applicationId: 'APP1', reasonCode: 'FIRE_RISK', reason: 'exits' },
+    endorsingOrganizations: CALLERS_ORG,
   },
   // data-sharing
   registerCategory: {
@@ -425,6 +443,10 @@ describe('per-chaincode routes', () => {
           )
         : undefined;
       expect([route.operationId, transient]).toEqual([route.operationId, ex.transient]);
+      expect([route.operationId, recorded.invocation.endorsingOrganizations]).toEqual([
+        route.operationId,
+        ex.endorsingOrganizations,
+      ]);
       const result = call.mode === 'submit' ? res.body.result : res.body;
       expect(result).toEqual({ echo: recorded.request });
     }
@@ -474,6 +496,76 @@ describe('per-chaincode routes', () => {
       expect([route.operationId, res.status, res.body.code]).toEqual([route.operationId, 403, 'FORBIDDEN']);
     }
     expect(h.ledger.calls).toHaveLength(0);
+  });
+});
+
+describe("routes on a licence collection endorse on the caller's organisation", () => {
+  const PRIVATE_ROUTES = Object.entries(EXAMPLES)
+    .filter(([, ex]) => ex.endorsingOrganizations !== undefined)
+    .map(([id]) => id);
+
+  it('are the e-licence transactions that write or read licencePrivate_<org>', () => {
+    expect(PRIVATE_ROUTES.sort()).toEqual([
+      'amendLicence',
+      'approveApplication',
+      'getLicencePrivateData',
+      'issueLicence',
+      'rejectApplication',
+      'renewLicence',
+      'submitApplication',
+    ]);
+  });
+
+  it('are the transactions the offline-signing flow pins the same way', () => {
+    const pinned = routes()
+      .filter((r) => r.call!.endorsingOrganizations === ON_CALLERS_PEER)
+      .map((r) => r.call!.transaction);
+    expect(pinned.sort()).toEqual([...COLLECTION_TRANSACTIONS].sort());
+    expect(pinned).toHaveLength(PRIVATE_ROUTES.length);
+  });
+
+  it("pin City B's peer for a City B caller", async () => {
+    const bob = await h.bearer({ sub: 'bob', org: 'CityBMSP', roles: [...KNOWN_ROLES], pid: PID });
+    for (const id of PRIVATE_ROUTES) {
+      const route = routes().find((r) => r.operationId === id)!;
+      const ex = EXAMPLES[id];
+      h.ledger.on(route.call!.chaincode, route.call!.transaction, (req) => ({ echo: req }));
+      const res = await send(route.method, ex.url, bob, ex.body);
+      expect([id, res.status]).toEqual([id, route.successStatus ?? 200]);
+      const recorded = h.ledger.calls.at(-1)!;
+      expect([id, recorded.identity.mspId, recorded.invocation.endorsingOrganizations]).toEqual([
+        id,
+        'CityBMSP',
+        ['CityBMSP'],
+      ]);
+    }
+  });
+
+  it('passes the chaincode refusal ENDORSER_NOT_COLLECTION_MEMBER on as 403 with its details', async () => {
+    const details = {
+      collection: 'licencePrivate_CityAMSP',
+      requiredEndorser: 'CityAMSP',
+      endorser: 'CityBMSP',
+    };
+    h.ledger.on('e-licence', 'IssueLicence', () => {
+      throw new LedgerError('endorse', 'chaincode', 'chaincode refused', {
+        chaincodeError: {
+          code: 'ENDORSER_NOT_COLLECTION_MEMBER',
+          status: 403,
+          message: 'must be endorsed by a peer of CityAMSP',
+          details,
+        },
+        txId: 'a'.repeat(64),
+      });
+    });
+    const res = await send('post', EXAMPLES.issueLicence.url, everyone, EXAMPLES.issueLicence.body);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      code: 'ENDORSER_NOT_COLLECTION_MEMBER',
+      detail: 'must be endorsed by a peer of CityAMSP',
+      details,
+      retrySafe: true,
+    });
   });
 });
 

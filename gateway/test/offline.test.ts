@@ -129,4 +129,38 @@ describe('offline signing', () => {
       .send({ chaincode: 'e-licence', transaction: 'X', request: {} })
       .expect(403);
   });
+
+  it("pins e-licence transactions on a licence collection to the certificate's organisation", async () => {
+    const prepare = jest.spyOn(h.ledger.offline, 'prepare');
+    const prepared = async (auth: string, body: Record<string, unknown>) => {
+      await request(h.gateway.app)
+        .post('/api/v1/offline/transactions')
+        .set('Authorization', auth)
+        .send({ request: {}, ...body })
+        .expect(201);
+      return prepare.mock.calls.at(-1)![1].endorsingOrganizations;
+    };
+    const bob = await h.bearer({ sub: 'bob', org: 'CityBMSP', roles: [] });
+    const alice = await h.bearer({ sub: 'alice', roles: [] });
+    expect(
+      await prepared(bob, {
+        chaincode: 'e-licence',
+        transaction: 'IssueLicence',
+        transient: { licencePrivate: {} },
+      }),
+    ).toEqual(['CityBMSP']);
+    expect(await prepared(alice, { chaincode: 'e-licence', transaction: 'ApproveApplication' })).toEqual([
+      'CityAMSP',
+    ]);
+    // other transactions leave the choice to the peer gateway; a caller may pin any of them
+    expect(await prepared(alice, { chaincode: 'e-licence', transaction: 'SuspendLicence' })).toBeUndefined();
+    expect(await prepared(alice, { chaincode: 'data-sharing', transaction: 'GrantConsent' })).toBeUndefined();
+    expect(
+      await prepared(alice, {
+        chaincode: 'data-sharing',
+        transaction: 'GrantConsent',
+        endorsingOrganizations: ['CityAMSP', 'CityBMSP'],
+      }),
+    ).toEqual(['CityAMSP', 'CityBMSP']);
+  });
 });

@@ -74,13 +74,19 @@ committed_field() {
 }
 
 # start_cc_server NAME ORG PACKAGE_ID
+# The server gets its peer's MSP ID as CORE_PEER_LOCALMSPID: fabric-shim's stub.getMspID() (the
+# endorsing peer's organisation, which e-licence checks before touching a private data collection)
+# reads it from the chaincode process's environment, and a chaincode-as-a-service process does not
+# inherit the peer's. A running server started without it is restarted.
 start_cc_server() {
-  local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls"
-  if is_running "$proc" && grep -qF -- "$id" "$STATE/run/$proc.sh" 2>/dev/null; then return 0; fi
+  local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls" msp
+  msp="$(var "ORG_MSP_$org")"
+  if is_running "$proc" && grep -qF -- "$id" "$STATE/run/$proc.sh" 2>/dev/null \
+    && grep -qF -- "CORE_PEER_LOCALMSPID=$msp " "$STATE/run/$proc.sh" 2>/dev/null; then return 0; fi
   stop_proc "$proc"
   local port; port="$(cc_port "$cc" "$org")"
   port_open "$port" && die "port $port for $proc is already in use by another process"
-  start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production -- \
+  start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production CORE_PEER_LOCALMSPID="$msp" -- \
     node "$GOVLEDGER_ROOT/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "127.0.0.1:$(cc_port "$cc" "$org")" --chaincode-id "$id" \
     --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \

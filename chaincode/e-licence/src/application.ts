@@ -31,7 +31,14 @@ import { APPLICANT_ROLE, Role, requireIssuingOrg } from './access';
 import { ELicenceErrorCode, fail } from './errors';
 import { ELicenceEvent, type Application, type ApplicationView, type Licence } from './model';
 import { licenceEventFields, requireActiveType, storeNewLicence } from './licence';
-import { collectionOf, readPrivateBytes, readPrivateInput } from './private-data';
+import {
+  collectionOf,
+  deletePrivateRecord,
+  putPrivateRecord,
+  readPrivateBytes,
+  readPrivateInput,
+  requireCollectionEndorser,
+} from './private-data';
 import type {
   ApproveApplicationRequest,
   GetApplicationRequest,
@@ -86,6 +93,7 @@ export async function submitApplication(
       `licence type ${type.code} is issued by ${type.ownerMsp}; apply with an identity of ${type.ownerMsp}`,
     );
   }
+  requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   const role = APPLICANT_ROLE[type.holderKind];
   if (!hasRole(caller, role)) {
     throw fail(
@@ -125,7 +133,8 @@ export async function submitApplication(
   };
   await writeJson(ctx, key, app);
   await restrictToOrgs(ctx, key, app.ownerMsp);
-  await ctx.stub.putPrivateData(
+  await putPrivateRecord(
+    ctx,
     app.privateCollection,
     applicationPrivateKey(ctx, app.applicationId),
     sealed.bytes,
@@ -155,6 +164,9 @@ async function loadForDecision(
   const dept = requireAnyDept(caller);
   const app = await loadApplication(ctx, applicationId);
   requireIssuingOrg(caller, app.ownerMsp, `application ${applicationId}`);
+  // every decision may touch the collection (the completing approval moves the
+  // private record, a rejection deletes it), so every decision runs on a member peer
+  requireCollectionEndorser(ctx, app.privateCollection);
   if (app.status !== 'pending') {
     throw fail(ELicenceErrorCode.ApplicationClosed, `application ${applicationId} is ${app.status} already`);
   }
@@ -234,7 +246,7 @@ export async function approveApplication(
     action: 'issued',
     by: caller.id,
   });
-  await ctx.stub.deletePrivateData(app.privateCollection, privateKey);
+  await deletePrivateRecord(ctx, app.privateCollection, privateKey);
   const issued: Application = {
     ...app,
     status: 'issued',
@@ -269,7 +281,7 @@ export async function rejectApplication(
     ],
   };
   await writeJson(ctx, applicationKey(ctx, app.applicationId), rejected);
-  await ctx.stub.deletePrivateData(app.privateCollection, applicationPrivateKey(ctx, app.applicationId));
+  await deletePrivateRecord(ctx, app.privateCollection, applicationPrivateKey(ctx, app.applicationId));
   emitEvent(ctx, ELicenceEvent.ApplicationRejected, {
     facts: [ELicenceEvent.ApplicationRejected],
     applicationId: app.applicationId,

@@ -51,6 +51,12 @@ export const ELicenceErrorCode = {
   ClaimsMismatch: 'CLAIMS_MISMATCH',
   /** 500: the endorsing peer does not hold the private record (or it does not match its public hash). */
   PrivateDataUnavailable: 'PRIVATE_DATA_UNAVAILABLE',
+  /**
+   * 403: the transaction writes (or must read) an organisation's licence collection but is
+   * being endorsed on another organisation's peer; it must be endorsed by the collection
+   * organisation's peer (clients: endorsingOrganizations = [that organisation]).
+   */
+  EndorserNotCollectionMember: 'ENDORSER_NOT_COLLECTION_MEMBER',
   /** 404: no application with that id. */
   ApplicationNotFound: 'APPLICATION_NOT_FOUND',
   /** 409: an application with that id exists already. */
@@ -98,6 +104,7 @@ export const ELicenceErrorStatus: Readonly<Record<ELicenceErrorCodeValue, ErrorS
   INVALID_VALIDITY: 400,
   CLAIMS_MISMATCH: 400,
   PRIVATE_DATA_UNAVAILABLE: 500,
+  ENDORSER_NOT_COLLECTION_MEMBER: 403,
   APPLICATION_NOT_FOUND: 404,
   APPLICATION_ALREADY_EXISTS: 409,
   APPLICATION_CLOSED: 409,

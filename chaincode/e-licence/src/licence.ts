@@ -26,7 +26,13 @@ import {
   type LicenceAction,
   type LicenceType,
 } from './model';
-import { collectionOf, readPrivateBytes, readPrivateInput } from './private-data';
+import {
+  collectionOf,
+  putPrivateRecord,
+  readPrivateBytes,
+  readPrivateInput,
+  requireCollectionEndorser,
+} from './private-data';
 import type {
   AmendLicenceRequest,
   IssueLicenceRequest,
@@ -114,7 +120,8 @@ export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Lice
     licence.status,
     licence.licenceId,
   );
-  await ctx.stub.putPrivateData(
+  await putPrivateRecord(
+    ctx,
     licence.privateCollection,
     licencePrivateKey(ctx, licence.licenceId),
     n.privateBytes,
@@ -147,6 +154,7 @@ export async function issueLicence(ctx: Context, req: IssueLicenceRequest): Prom
   const type = await loadType(ctx, req.typeCode);
   requireTypeOwner(caller, type);
   requireIssuerOfDept(caller, type.dept);
+  requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   requireActiveType(type);
   await ensureLicenceIdFree(ctx, req.licenceId);
   const sealed = readPrivateInput(ctx, type.claims);
@@ -289,6 +297,7 @@ export interface RenewResult {
  */
 export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Promise<RenewResult> {
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  requireCollectionEndorser(ctx, licence.privateCollection);
   refuseIfRevoked(licence);
   if (licence.status === 'suspended') {
     throw fail(
@@ -352,6 +361,7 @@ export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Prom
  */
 export async function amendLicence(ctx: Context, req: AmendLicenceRequest): Promise<Licence> {
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
+  requireCollectionEndorser(ctx, licence.privateCollection);
   refuseIfRevoked(licence);
   refuseIfRenewed(licence);
   const type = await loadType(ctx, licence.typeCode);
@@ -366,10 +376,6 @@ export async function amendLicence(ctx: Context, req: AmendLicenceRequest): Prom
     lastChange: { action: 'amended', at, by: caller.id, reasonCode: null, note: req.note ?? null },
     updatedAt: at,
   };
-  await ctx.stub.putPrivateData(
-    after.privateCollection,
-    licencePrivateKey(ctx, after.licenceId),
-    sealed.bytes,
-  );
+  await putPrivateRecord(ctx, after.privateCollection, licencePrivateKey(ctx, after.licenceId), sealed.bytes);
   return saveChange(ctx, licence, after, ELicenceEvent.LicenceAmended, { previousVersion: licence.version });
 }

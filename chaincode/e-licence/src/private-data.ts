@@ -14,9 +14,64 @@ import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
 /** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
 export const LICENSING_ORGS: readonly string[] = ['CityAMSP', 'CityBMSP'];
 
+const COLLECTION_PREFIX = 'licencePrivate_';
+
 /** The private data collection of an organisation's licences. */
 export function collectionOf(mspId: string): string {
-  return `licencePrivate_${mspId}`;
+  return `${COLLECTION_PREFIX}${mspId}`;
+}
+
+/**
+ * The endorsement rule of the licence collections, written once: a transaction
+ * that writes (or must read) `licencePrivate_<MSP>` runs on a peer of `<MSP>`.
+ *
+ * Each collection's only member is its organisation (requiredPeerCount 0,
+ * maxPeerCount 1), while the chaincode-level policy lets either city's peer
+ * endorse alone: a client whose peer gateway endorses elsewhere (connected to
+ * another organisation's peer, or with no usable peer of the collection's
+ * organisation) would get an endorsement from outside the collection. The
+ * member's peer is then not handed the private data at endorsement; it waits
+ * for it at commit (Fabric's pvtData pullRetryThreshold, 60 s per block) and
+ * commits without it. A peer outside the collection cannot read it either.
+ * So the chaincode refuses
+ * ENDORSER_NOT_COLLECTION_MEMBER (403) on any other peer, before anything is
+ * written. Clients send such transactions with `endorsingOrganizations:
+ * [<MSP>]` (the caller's own organisation when the caller may act at all).
+ *
+ * `ctx.stub.getMspID()` is the MSP of the peer running the proposal, not the
+ * caller's. Returns the collection's name.
+ */
+export function requireCollectionEndorser(ctx: Context, collection: string): string {
+  const peerMsp = ctx.stub.getMspID();
+  if (collection !== collectionOf(peerMsp)) {
+    const member = collection.startsWith(COLLECTION_PREFIX)
+      ? collection.slice(COLLECTION_PREFIX.length)
+      : collection;
+    throw fail(
+      ELicenceErrorCode.EndorserNotCollectionMember,
+      `this transaction uses ${collection} and must be endorsed by a peer of ${member}, ` +
+        `not of ${peerMsp}; send it with endorsingOrganizations [${member}]`,
+      { collection, requiredEndorser: member, endorser: peerMsp },
+    );
+  }
+  return collection;
+}
+
+/** Writes a private record to a licence collection (on a member peer only, see {@link requireCollectionEndorser}). */
+export async function putPrivateRecord(
+  ctx: Context,
+  collection: string,
+  key: string,
+  bytes: Uint8Array,
+): Promise<void> {
+  requireCollectionEndorser(ctx, collection);
+  await ctx.stub.putPrivateData(collection, key, bytes);
+}
+
+/** Deletes a private record from a licence collection (on a member peer only). */
+export async function deletePrivateRecord(ctx: Context, collection: string, key: string): Promise<void> {
+  requireCollectionEndorser(ctx, collection);
+  await ctx.stub.deletePrivateData(collection, key);
 }
 
 /** True when the organisation has a licence collection and so can own licence types. */
@@ -66,8 +121,9 @@ export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): S
 
 /**
  * Reads a private record's bytes from a collection and checks them against
- * the expected hash; refuses PRIVATE_DATA_UNAVAILABLE when the endorsing peer
- * does not hold them or they do not match.
+ * the expected hash; refuses ENDORSER_NOT_COLLECTION_MEMBER on a peer outside
+ * the collection, PRIVATE_DATA_UNAVAILABLE when the (member) peer does not
+ * hold them or they do not match.
  */
 export async function readPrivateBytes(
   ctx: Context,
@@ -75,6 +131,7 @@ export async function readPrivateBytes(
   key: string,
   expectedHash: string,
 ): Promise<Uint8Array> {
+  requireCollectionEndorser(ctx, collection);
   const bytes = await ctx.stub.getPrivateData(collection, key);
   if (!bytes || bytes.length === 0) {
     throw fail(

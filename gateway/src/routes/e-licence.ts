@@ -4,13 +4,39 @@
  * schemas mirror chaincode/e-licence/src/schemas.ts; the private record of
  * issue, amend and submit travels as the transient field `licencePrivate`,
  * never as a transaction argument.
+ *
+ * Every transaction on an organisation's licence collection (issue, amend,
+ * renew, submit, approve, reject, read the private record) is endorsed on the
+ * caller's own organisation's peer ({@link ON_CALLERS_PEER}): the chaincode
+ * refuses it elsewhere (ENDORSER_NOT_COLLECTION_MEMBER), and an endorsement
+ * by another city's peer would leave the member's peer waiting at commit for
+ * private data it is never sent.
  */
 import { z } from 'zod';
+import type { Caller } from '../auth';
 import { defineRoute, type AnyRoute } from '../route';
 import { boundedRecord, PageQuery, pageOf, S, uniqueList } from '../schemas';
 
 const CC = 'e-licence';
 const TAGS = ['e-licence'];
+
+/**
+ * Endorse on the caller's organisation's peer. The collection such a transaction uses is its
+ * owning organisation's, and the chaincode refuses callers of any other organisation before it
+ * looks at the peer, so the caller's organisation is the collection's whenever the call can succeed.
+ */
+export const ON_CALLERS_PEER = (_input: unknown, caller: Caller): string[] => [caller.org];
+
+/** The e-licence transactions on a licence collection (the routes above pin them with {@link ON_CALLERS_PEER}). */
+export const COLLECTION_TRANSACTIONS: ReadonlySet<string> = new Set([
+  'IssueLicence',
+  'AmendLicence',
+  'RenewLicence',
+  'SubmitApplication',
+  'ApproveApplication',
+  'RejectApplication',
+  'GetLicencePrivateData',
+]);
 
 /** Claim names of licence types. */
 export const ClaimName = z
@@ -285,6 +311,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'IssueLicence',
         mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
         request: ({ body }) => {
           const { licencePrivate: _private, ...request } = body;
           return request;
@@ -343,7 +370,12 @@ export function eLicenceRoutes(): AnyRoute[] {
           recordJson: z.string(),
         })
         .loose(),
-      call: { chaincode: CC, transaction: 'GetLicencePrivateData', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'GetLicencePrivateData',
+        mode: 'evaluate',
+        endorsingOrganizations: ON_CALLERS_PEER,
+      },
     }),
     defineRoute({
       method: 'get',
@@ -422,7 +454,12 @@ export function eLicenceRoutes(): AnyRoute[] {
         })
         .strict(),
       response: z.object({ licence: Licence, previous: Licence }),
-      call: { chaincode: CC, transaction: 'RenewLicence', mode: 'submit' },
+      call: {
+        chaincode: CC,
+        transaction: 'RenewLicence',
+        mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
+      },
     }),
     defineRoute({
       method: 'post',
@@ -440,6 +477,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'AmendLicence',
         mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
         request: ({ params, body }) => ({
           licenceId: params.licenceId,
           documentHash: body.documentHash,
@@ -475,6 +513,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'SubmitApplication',
         mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
         request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
         transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
       },
@@ -501,7 +540,12 @@ export function eLicenceRoutes(): AnyRoute[] {
       params: applicationId,
       body: z.object({ documentHash: S.sha256.optional() }).strict(),
       response: z.object({ application: Application, licence: Licence.nullable() }),
-      call: { chaincode: CC, transaction: 'ApproveApplication', mode: 'submit' },
+      call: {
+        chaincode: CC,
+        transaction: 'ApproveApplication',
+        mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
+      },
     }),
     defineRoute({
       method: 'post',
@@ -513,7 +557,12 @@ export function eLicenceRoutes(): AnyRoute[] {
       params: applicationId,
       body: z.object({ reasonCode: S.code, reason: note }).strict(),
       response: Application,
-      call: { chaincode: CC, transaction: 'RejectApplication', mode: 'submit' },
+      call: {
+        chaincode: CC,
+        transaction: 'RejectApplication',
+        mode: 'submit',
+        endorsingOrganizations: ON_CALLERS_PEER,
+      },
     }),
   ];
 }

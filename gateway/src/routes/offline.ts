@@ -13,6 +13,7 @@ import type { OfflineSessions } from '../offline-signing';
 import { HttpProblem } from '../problem';
 import { defineRoute, type AnyRoute } from '../route';
 import { S } from '../schemas';
+import { COLLECTION_TRANSACTIONS } from './e-licence';
 import { callerKey, type TransactionService } from '../transactions';
 
 /** Dependencies of the offline-signing routes. */
@@ -70,6 +71,15 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
           request: z.record(z.string(), z.unknown()),
           transient: z.record(z.string(), z.unknown()).optional(),
           certificate: z.string().max(8192).optional(),
+          endorsingOrganizations: z
+            .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID'))
+            .min(1)
+            .max(16)
+            .optional()
+            .meta({
+              description:
+                "Organisations whose peers must endorse; e-licence transactions on a licence collection default to the certificate's organisation",
+            }),
         })
         .strict(),
       response: OfflineView,
@@ -87,6 +97,11 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
             'IDENTITY_NOT_ENROLLED',
             'no certificate was given and none is enrolled for the caller',
           );
+        const endorsingOrganizations =
+          b.endorsingOrganizations ??
+          (b.chaincode === 'e-licence' && COLLECTION_TRANSACTIONS.has(b.transaction)
+            ? [identity.mspId]
+            : undefined);
         const view = deps.sessions.prepare(callerKey(caller), identity, {
           chaincode: deps.chaincodes[b.chaincode],
           transaction: b.transaction,
@@ -98,6 +113,7 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
                 ),
               }
             : {}),
+          ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
         });
         return {
           status: 201,
