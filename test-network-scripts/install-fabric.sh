@@ -9,24 +9,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-usage() {
-  cat <<USAGE
-Usage: install-fabric.sh [--force] [--check]
-  --force   rebuild even when the pinned versions are present
-  --check   only report whether the pinned versions are installed (exit 1 if not)
-USAGE
-}
-
-FORCE=0; CHECK=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --force) FORCE=1 ;;
-    --check) CHECK=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "install-fabric.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+install_flags install-fabric.sh "$@"
 
 TOOLS="$GOVLEDGER_ROOT/test-network-scripts/fabric-tools"
 module_version() { awk -v m="$2" '$1=="require" && $2==m {print $3} $1==m {print $2}' "$1/go.mod" | head -n1; }

@@ -6,24 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-usage() {
-  cat <<USAGE
-Usage: install-tape.sh [--force] [--check]
-  --force   rebuild even when the pinned version is present
-  --check   only report whether the pinned version is installed (exit 1 if not)
-USAGE
-}
-
-FORCE=0; CHECK=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --force) FORCE=1 ;;
-    --check) CHECK=1 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "install-tape.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
-  esac
-  shift
-done
+install_flags install-tape.sh "$@"
 
 MOD="$GOVLEDGER_ROOT/test-network-scripts/fabric-tools/tape"
 TAPE_VERSION="$(awk '$1=="require" && $2=="github.com/hyperledger-twgc/tape" {print $3}' "$MOD/go.mod")"

@@ -60,3 +60,21 @@ run() {
 version_ge() {
   [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
 }
+
+# install_flags PROGRAM "$@": the installers' shared options. Sets FORCE and CHECK (0 or 1);
+# answers --help with PROGRAM's usage; refuses anything else.
+install_flags() {
+  local program="$1"; shift
+  FORCE=0; CHECK=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --force) FORCE=1 ;;
+      --check) CHECK=1 ;;
+      -h|--help)
+        printf 'Usage: %s [--force] [--check]\n  --force   rebuild even when the pinned versions are present\n  --check   only report whether the pinned versions are installed (exit 1 if not)\n' "$program"
+        exit 0 ;;
+      *) echo "$program: unknown option '$1' (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+  done
+}
