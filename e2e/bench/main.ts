@@ -424,7 +424,7 @@ async function main(): Promise<void> {
   if (points.some((p) => Object.keys(p.errorKinds).some((k) => k.startsWith('http-429'))))
     log(
       "some requests met the gateway's per-user rate limit (429); restart the gateway with a higher one: " +
-        'RATE_LIMIT_MAX=10000000 bash test-network-scripts/network.sh gateway',
+        'bash test-network-scripts/network.sh stop-node gateway && RATE_LIMIT_MAX=10000000 bash test-network-scripts/network.sh gateway',
     );
   if (points.every((p) => p.ok === 0)) throw new Error('no request succeeded');
 }
