@@ -565,7 +565,7 @@ describe('offline signing with a citizen key', () => {
       'OFFLINE_STAGE_MISMATCH',
     );
 
-    // a signature by another key is refused at endorsement; the session still waits for the right one
+    // a signature by another key is refused before endorsement; the session still waits for the right one
     const stranger = signers.newPrivateKeySigner(
       generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
     );
@@ -575,9 +575,9 @@ describe('offline signing with a citizen key', () => {
         'base64',
       ),
     });
-    // (the peer refuses it; the gateway reports that as a Fabric refusal at the endorse stage)
-    const refusal = expectProblem(forged, 502, 'LEDGER_REJECTED');
-    expect(refusal).toMatchObject({ stage: 'endorse', transactionId: txId });
+    // (the gateway checks it against the certificate: the caller's mistake, not a Fabric refusal)
+    const refusal = expectProblem(forged, 400, 'INVALID_SIGNATURE');
+    expect(refusal).toMatchObject({ stage: 'proposal', transactionId: txId });
     const waiting = await http<OfflineView>(OFFLINE_CITIZEN, 'GET', `${offline}/${txId}`);
     expect(waiting.body).toMatchObject({
       transactionId: txId,

@@ -10,6 +10,7 @@
 import type { Db } from './database';
 import type { FabricIdentity, Invocation, Ledger } from './ledger';
 import { HttpProblem } from './problem';
+import { verifyDigestSignature } from './signer';
 import { decodeResult } from './write-result';
 
 /** Which signature the session waits for. */
@@ -136,6 +137,15 @@ export class OfflineSessions {
         409,
         'OFFLINE_STAGE_MISMATCH',
         `the transaction waits for the ${row.stage} signature, not ${stage}`,
+      );
+    }
+    // a signature that cannot be right is the caller's mistake (400), not a Fabric refusal
+    if (row.digest && verifyDigestSignature(row.certificate, row.digest, signature) === false) {
+      throw new HttpProblem(
+        400,
+        'INVALID_SIGNATURE',
+        `the signature is not a low-S ECDSA signature of the ${stage} digest by the certificate's key`,
+        { stage, transactionId: txId },
       );
     }
     const identity: FabricIdentity = { mspId: row.msp_id, label: caller, certificate: row.certificate };

@@ -13,6 +13,27 @@ import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gatew
 import { p256 } from '@noble/curves/nist';
 import crypto, { type KeyObject } from 'node:crypto';
 
+/**
+ * Whether `signature` (DER) is a low-S ECDSA signature of `digest` by the P-256 key of
+ * the PEM certificate; `undefined` for keys of another type (left to the peer).
+ * Fabric's peers and orderers accept only such signatures.
+ */
+export function verifyDigestSignature(
+  certificatePem: string,
+  digest: Uint8Array,
+  signature: Uint8Array,
+): boolean | undefined {
+  const key = new crypto.X509Certificate(certificatePem).publicKey;
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    return undefined;
+  const point = key.export({ format: 'der', type: 'spki' }).subarray(-65); // 0x04 || x || y
+  try {
+    return p256.verify(signature, digest, point, { lowS: true, prehash: false, format: 'der' });
+  } catch {
+    return false; // not DER at all
+  }
+}
+
 /** A signer and the hash it expects fabric-gateway to apply before calling it. */
 export interface SigningSetup {
   signer: Signer;

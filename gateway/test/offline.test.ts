@@ -84,8 +84,13 @@ describe('offline signing', () => {
       .post(url)
       .set('Authorization', alice)
       .send({ stage: 'proposal', signature: await sign(BOB.privateKey, prep.body.digest) })
-      .expect(502);
-    expect(wrongKey.body.stage).toBe('endorse');
+      .expect(400);
+    // checked against the certificate before anything reaches Fabric
+    expect(wrongKey.body).toMatchObject({
+      code: 'INVALID_SIGNATURE',
+      stage: 'proposal',
+      transactionId: prep.body.transactionId,
+    });
     const wrongStage = await request(h.gateway.app)
       .post(url)
       .set('Authorization', alice)

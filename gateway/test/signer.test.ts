@@ -1,7 +1,9 @@
 import { hash } from '@hyperledger/fabric-gateway';
 import { p256 } from '@noble/curves/nist';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { newSigning, signP256 } from '../src/signer';
+import { newSigning, signP256, verifyDigestSignature } from '../src/signer';
+import { ALICE, BOB } from './harness';
 
 const N = p256.CURVE.n;
 
@@ -51,5 +53,55 @@ describe('newSigning', () => {
     const der = await setup.signer(setup.hash(message));
     // the P-384 signature is over the SHA-256 digest of the message
     expect(crypto.verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, der)).toBe(true);
+  });
+});
+
+describe('verifyDigestSignature', () => {
+  const message = Buffer.from('proposal bytes');
+  const digest = crypto.createHash('sha256').update(message).digest();
+  // ECDSA with SHA-256 over the message is a signature of its digest
+  const signDigest = (keyPem: string) =>
+    p256.Signature.fromCompact(
+      crypto.sign('sha256', message, { key: crypto.createPrivateKey(keyPem), dsaEncoding: 'ieee-p1363' }),
+    );
+
+  it("accepts a low-S signature of the digest by the certificate's key", () => {
+    const sig = signDigest(ALICE.privateKey);
+    const low = (sig.hasHighS() ? sig.normalizeS() : sig).toDERRawBytes();
+    expect(verifyDigestSignature(ALICE.certificate, digest, low)).toBe(true);
+  });
+
+  it('refuses another key, another digest, a high S and bytes that are not DER', () => {
+    const sig = signDigest(ALICE.privateKey);
+    const low = sig.hasHighS() ? sig.normalizeS() : sig;
+    const high = new p256.Signature(low.r, N - low.s);
+    expect(verifyDigestSignature(BOB.certificate, digest, low.toDERRawBytes())).toBe(false);
+    const other = crypto.createHash('sha256').update('other bytes').digest();
+    expect(verifyDigestSignature(ALICE.certificate, other, low.toDERRawBytes())).toBe(false);
+    expect(verifyDigestSignature(ALICE.certificate, digest, high.toDERRawBytes())).toBe(false);
+    expect(verifyDigestSignature(ALICE.certificate, digest, Buffer.from('not a signature'))).toBe(false);
+  });
+
+  it('leaves keys of other types to the peer', () => {
+    const cert = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:secp384r1',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=p384',
+        '-days',
+        '1',
+      ],
+      { input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env } },
+    );
+    expect(verifyDigestSignature(cert, digest, Buffer.from('anything'))).toBeUndefined();
   });
 });
