@@ -60,14 +60,35 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** Finds a port base whose whole span is free on 127.0.0.1. */
+/**
+ * The lowest port the kernel hands out to outgoing connections (Linux: 32768 by default).
+ * A network's ports must lie below it: a chaincode server or peer bound later than the
+ * free-port check could otherwise find its port taken by some client's outgoing connection.
+ */
+export function ephemeralPortsStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A base port with PORT_SPAN free ports above it, from 20000 up to the start of the
+ * ephemeral range, in steps of 100 chosen at random (so parallel runs rarely collide).
+ */
 export async function findFreePortBase(): Promise<number> {
+  const top = ephemeralPortsStart() - PORT_SPAN;
+  const slots = Math.floor((top - 20000) / 100) + 1;
+  if (slots < 1) throw new Error(`no room for ${PORT_SPAN} ports between 20000 and the ephemeral port range`);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 400) * 100;
+    const base = 20000 + Math.floor(Math.random() * slots) * 100;
     let free = true;
     for (let p = base; p < base + PORT_SPAN && free; p++) free = await portFree(p);
     if (free) return base;
   }
-  throw new Error('no free port range of 110 ports found between 20000 and 60000');
+  throw new Error(`no free range of ${PORT_SPAN} ports found between 20000 and ${top + PORT_SPAN}`);
 }
 
 /** Reads the connection facts of the network in a state folder. */
