@@ -3,7 +3,7 @@
  * nothing left half-started.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { createServer, type Server } from 'net';
 import os from 'os';
 import path from 'path';
@@ -55,6 +55,7 @@ describe('network.sh bad input', () => {
       expect(existsSync(dir)).toBe(false);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(path.dirname(dir), { recursive: true, force: true });
     }
   });
 
