@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { common, peer } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -88,12 +88,14 @@ export class RestClient implements Client {
 
 // ---------------------------------------------------------------- direct fabric-gateway
 
-/** Fabric's transaction validation codes that load produces (peer.TxValidationCode). */
-const VALIDATION_CODES: Record<number, string> = {
-  11: 'MVCC_READ_CONFLICT',
-  12: 'PHANTOM_READ_CONFLICT',
-  10: 'ENDORSEMENT_POLICY_FAILURE',
-};
+const CODE_NAMES = new Map<number, string>(
+  Object.entries(peer.TxValidationCode).map(([name, code]) => [code, name]),
+);
+
+/** The name of a Fabric transaction validation code (peer.TxValidationCode), e.g. MVCC_READ_CONFLICT. */
+export function validationCodeName(code: number): string {
+  return CODE_NAMES.get(code) ?? `code-${code}`;
+}
 
 export class DirectClient implements Client {
   private readonly info: NetworkInfo;
@@ -172,7 +174,7 @@ export class DirectClient implements Client {
         ).submit();
         const status = await submitted.getStatus();
         if (!status.successful) {
-          const reason = VALIDATION_CODES[status.code] ?? `commit-${status.code}`;
+          const reason = validationCodeName(status.code);
           throw new OperationError(reason, `${c.fn} ${status.transactionId} invalid (${reason})`);
         }
         bytes = submitted.getResult();

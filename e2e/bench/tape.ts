@@ -17,6 +17,7 @@ import os from 'os';
 import path from 'path';
 import { performance } from 'perf_hooks';
 import type { NetworkInfo } from '../src/test-network';
+import { validationCodeName } from './clients';
 
 /** A write as Tape sends it: one JSON argument in which every `uuid` becomes a fresh UUID. */
 export interface TapeSpec {
@@ -46,12 +47,6 @@ export interface TapeRun {
   timedOut: boolean;
 }
 
-const VALIDATION_CODE_NAMES: Record<number, string> = {
-  10: 'ENDORSEMENT_POLICY_FAILURE',
-  11: 'MVCC_READ_CONFLICT',
-  12: 'PHANTOM_READ_CONFLICT',
-};
-
 /** Builds Tape into <repo>/bin/tape when it is missing (idempotent, pinned version). */
 export function ensureTape(root: string): string {
   const result = spawnSync('bash', [path.join(root, 'test-network-scripts', 'install-tape.sh')], {
@@ -75,12 +70,12 @@ export function parseGoDuration(text: string): number | undefined {
 export function tapeConfig(
   info: NetworkInfo,
   spec: TapeSpec,
+  mspId: string,
   chaincode: string,
   concurrency: number,
   policyFile: string,
 ): Record<string, unknown> {
   const userDir = path.join(info.usersDir, spec.user);
-  const mspId = readFileSync(path.join(userDir, 'mspid'), 'utf8').trim();
   const org = info.organisations.find((o) => o.mspId === mspId);
   if (!org) throw new Error(`organisation ${mspId} of ${spec.user} is not part of the network`);
   const stateDir = path.dirname(info.usersDir);
@@ -125,7 +120,7 @@ async function countBlocks(network: Network, startBlock: bigint) {
           const code = tx.getTxValidationCode();
           if (code === 0) counts.valid++;
           else {
-            const name = VALIDATION_CODE_NAMES[code] ?? `code-${code}`;
+            const name = validationCodeName(code);
             counts.invalid[name] = (counts.invalid[name] ?? 0) + 1;
           }
         }
@@ -136,6 +131,7 @@ async function countBlocks(network: Network, startBlock: bigint) {
   })();
   return {
     counts,
+    /** Closes the stream (again: harmless) and returns the counts. */
     stop: async () => {
       events.close();
       await done;
@@ -162,6 +158,7 @@ export async function runTape(options: {
   onSpawn?: (pid: number) => void;
 }): Promise<TapeRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'govledger-tape-'));
+  let counter: Awaited<ReturnType<typeof countBlocks>> | undefined;
   try {
     const mspId = readFileSync(path.join(options.info.usersDir, options.spec.user, 'mspid'), 'utf8').trim();
     const policyFile = path.join(dir, 'policy.rego');
@@ -172,10 +169,17 @@ export async function runTape(options: {
     );
     const configFile = path.join(dir, 'config.yaml');
     // YAML is a superset of JSON
-    const config = tapeConfig(options.info, options.spec, options.chaincode, options.concurrency, policyFile);
+    const config = tapeConfig(
+      options.info,
+      options.spec,
+      mspId,
+      options.chaincode,
+      options.concurrency,
+      policyFile,
+    );
     writeFileSync(configFile, JSON.stringify(config, null, 2));
 
-    const counter = await countBlocks(options.network, options.startBlock);
+    counter = await countBlocks(options.network, options.startBlock);
     const started = performance.now();
     const child = spawn(options.tape, ['-c', configFile, '-n', String(options.requested)], {
       cwd: dir, // Tape writes Tape.log into its working directory
@@ -185,10 +189,16 @@ export async function runTape(options: {
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
+    let partial = '';
     child.stdout.on('data', (d: Buffer) => {
-      // Tape prints every argument it generates; keep only its summary lines
-      for (const line of d.toString('utf8').split('\n'))
-        if (/^(tx:|Time |From Orderer)/.test(line)) stdout += `${line}\n`;
+      // Tape prints every argument it generates; keep only its summary lines (whole lines:
+      // a chunk may end mid-line)
+      const lines = (partial + d.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (/^(tx:|Time |From Orderer)/.test(line)) stdout += `${line}\n`;
+    });
+    child.stdout.on('end', () => {
+      if (/^(tx:|Time |From Orderer)/.test(partial)) stdout += `${partial}\n`;
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     let timedOut = false;
@@ -231,6 +241,7 @@ export async function runTape(options: {
       timedOut,
     };
   } finally {
+    await counter?.stop(); // closes the block stream when Tape failed, too
     rmSync(dir, { recursive: true, force: true });
   }
 }
