@@ -69,7 +69,7 @@ let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
 
 # committed_field NAME FIELD: sequence or version of the committed definition ('' when none).
 committed_field() {
-  ( as_admin "$(joined_orgs | head -n1)"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$1" -O json 2>/dev/null || echo '{}' ) \
+  ( as_admin "$(joined_orgs | sed -n 1p)"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$1" -O json 2>/dev/null || echo '{}' ) \
     | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const r=JSON.parse(s||"{}");process.stdout.write(r[process.argv[1]]==null?"":String(r[process.argv[1]]));});' "$2"
 }
 
@@ -163,7 +163,7 @@ deploy_one() {
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")
     done
     # shellcheck disable=SC2046
-    ( as_admin "$(joined_orgs | head -n1)"; run "$STATE/logs/deploy.log" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
+    ( as_admin "$(joined_orgs | sed -n 1p)"; run "$STATE/logs/deploy.log" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
     ok
   fi
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
