@@ -1,80 +1,11 @@
 /**
- * Building blocks of request schemas, mirroring the chaincodes' shared wire
- * shapes (chaincode/common validation) so that the gateway refuses what the
- * chaincode would refuse before anything reaches Fabric.
+ * Building blocks of request schemas: the wire contract's own (`@govledger/wire`),
+ * so that the gateway refuses exactly what the chaincode would refuse before
+ * anything reaches Fabric.
  */
-import { z } from 'zod';
+import { Schemas } from '@govledger/wire';
 
-/** Shared field schemas. */
-export const S = {
-  /** A record id chosen by the caller: letters, digits and `._:-`, 1-128 characters. */
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ : -'),
-  /** A short code: letters, digits, `_-`, 1-64 characters. */
-  code: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 characters of letters, digits, _ -'),
-  /** An MSP ID. */
-  mspId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID'),
-  /** A pseudonymous id: lower-case hex, 32-128 characters. */
-  pid: z
-    .string()
-    .regex(/^[0-9a-f]{32,128}$/, 'must be a pseudonymous id (lower-case hex, 32-128 characters)'),
-  /** A SHA-256 digest in lower-case hex. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
-  /** A salt: lower-case hex, 32-128 characters. */
-  salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters'),
-  /** An ISO-8601 date-time in UTC. */
-  isoDateTime: z.iso.datetime({ offset: false }),
-  /** Free text of bounded length. */
-  text: (max: number) => z.string().min(1).max(max),
-  /** Page size in a JSON body. */
-  pageSize: z.number().int().min(1).max(200),
-  /** Page size in a query string. */
-  pageSizeQuery: z.coerce.number().int().min(1).max(200),
-  /** Bookmark of the next page. */
-  bookmark: z.string().max(1024),
-  /** A department code. */
-  dept: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a department code'),
-  /** An amount in fen (smallest currency unit): a canonical decimal string, 1 to 10^15. */
-  amount: z
-    .string()
-    .regex(
-      /^[1-9][0-9]{0,15}$/,
-      'must be a whole number of fen as a decimal string (no sign, fraction, exponent or leading zero)',
-    )
-    .refine((v) => !/^\d{1,16}$/.test(v) || BigInt(v) <= 10n ** 15n, 'must not exceed 10^15 fen'),
-  /** A Fabric transaction id. */
-  txId: z.string().regex(/^[0-9a-f]{64}$/, 'must be a transaction id (64 lower-case hex characters)'),
-  /** Base64 of binary data. */
-  base64: (max: number) =>
-    z
-      .string()
-      .max(max)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
-};
+export { boundedRecord, PageQuery, pageOf, uniqueList } from '@govledger/wire';
 
-/** Query string of a paginated list. */
-export const PageQuery = z
-  .object({ pageSize: S.pageSizeQuery.optional(), bookmark: S.bookmark.optional() })
-  .strict();
-
-/** A page of records as the chaincodes return it. */
-export function pageOf(item: z.ZodType) {
-  return z.object({ records: z.array(item), bookmark: z.string(), fetched: z.number().int().optional() });
-}
-
-/** A list of distinct strings. */
-export function uniqueList(item: z.ZodType<string>, min: number, max: number) {
-  return z
-    .array(item)
-    .min(min)
-    .max(max)
-    .refine((a) => new Set(a).size === a.length, 'must not contain duplicates');
-}
-
-/** A record with at most `max` entries. */
-export function boundedRecord(key: z.ZodType<string>, value: z.ZodType, max: number) {
-  return z.record(key, value).refine((r) => Object.keys(r).length <= max, `must have at most ${max} entries`);
-}
+/** Shared field schemas (the wire contract's `Schemas`). */
+export const S = Schemas;

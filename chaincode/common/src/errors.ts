@@ -8,26 +8,10 @@
  * it back with {@link parseChaincodeError}.
  */
 
-/** The classes of failure a chaincode reports, as HTTP status codes. */
-export type ErrorStatus = 400 | 403 | 404 | 409 | 500;
+import { CommonErrorCode, type ChaincodeErrorBody, type ErrorStatus } from '@govledger/wire';
 
-/** Codes shared by every chaincode; each chaincode adds its own domain codes. */
-export const CommonErrorCode = {
-  InvalidArgument: 'INVALID_ARGUMENT',
-  Forbidden: 'FORBIDDEN',
-  NotFound: 'NOT_FOUND',
-  AlreadyExists: 'ALREADY_EXISTS',
-  Conflict: 'CONFLICT',
-  Internal: 'INTERNAL',
-} as const;
-
-/** The JSON shape of an error on the wire. */
-export interface ChaincodeErrorBody {
-  code: string;
-  status: ErrorStatus;
-  message: string;
-  details?: unknown;
-}
+export { CommonErrorCode, findChaincodeError as parseChaincodeError } from '@govledger/wire';
+export type { ChaincodeErrorBody, ErrorStatus } from '@govledger/wire';
 
 /** An error with a stable code, thrown by a transaction to refuse it. Nothing it wrote is committed. */
 export class ChaincodeError extends Error {
@@ -79,35 +63,4 @@ export function alreadyExists(reason: string, code: string = CommonErrorCode.Alr
 /** 409: the record is in a state that does not allow this change. */
 export function conflict(reason: string, code: string = CommonErrorCode.Conflict): ChaincodeError {
   return new ChaincodeError(code, 409, reason);
-}
-
-const STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 409, 500]);
-
-/**
- * Finds a chaincode error body inside any text (a Fabric endorsement error wraps
- * the chaincode's message in its own words). Returns undefined when there is none.
- */
-export function parseChaincodeError(text: string): ChaincodeErrorBody | undefined {
-  const start = text.indexOf('{"code":');
-  if (start < 0) return undefined;
-  for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
-    try {
-      const value: unknown = JSON.parse(text.slice(start, end + 1));
-      if (isErrorBody(value)) return value;
-    } catch {
-      // keep shrinking until the JSON closes
-    }
-  }
-  return undefined;
-}
-
-function isErrorBody(value: unknown): value is ChaincodeErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.code === 'string' &&
-    typeof v.message === 'string' &&
-    typeof v.status === 'number' &&
-    STATUSES.has(v.status)
-  );
 }

@@ -27,32 +27,5 @@ export function parseValue<S extends z.ZodType>(schema: S, raw: unknown, what = 
   return result.data;
 }
 
-/** Building blocks shared by the chaincodes' request schemas. */
-export const Schemas = {
-  /** A record id chosen by the caller: letters, digits and `._:-`, 1-128 characters. */
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of letters, digits, . _ : -'),
-  /** A short code, e.g. a licence type or a category: upper/lower letters, digits, `_-`. */
-  code: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 characters of letters, digits, _ -'),
-  /** An MSP ID. */
-  mspId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID'),
-  /** A pseudonymous id: lower-case hex of 32 to 128 characters. */
-  pid: z
-    .string()
-    .regex(/^[0-9a-f]{32,128}$/, 'must be a pseudonymous id (lower-case hex, 32-128 characters)'),
-  /** A SHA-256 digest in lower-case hex. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
-  /** A salt: lower-case hex of 32 to 128 characters. */
-  salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters'),
-  /** An ISO-8601 date-time in UTC, e.g. 2026-01-31T00:00:00Z. */
-  isoDateTime: z.iso.datetime({ offset: false }),
-  /** Free text of bounded length. */
-  text: (max: number) => z.string().min(1).max(max),
-  /** Page size for paginated queries. */
-  pageSize: z.number().int().min(1).max(200).default(50),
-  /** A bookmark returned by the previous page; empty for the first page. */
-  bookmark: z.string().max(1024).default(''),
-};
+/** Building blocks shared by the request schemas: the wire contract's, re-exported. */
+export { Schemas } from '@govledger/wire';

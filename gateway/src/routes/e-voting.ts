@@ -17,7 +17,7 @@ import type { Caller } from '../auth';
 import { BLIND_RSA_VARIANTS, type BlindSignatureLog, type ElectionKeys } from '../election-keys';
 import { HttpProblem } from '../problem';
 import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../route';
-import { S } from '../schemas';
+import { PageQuery, S } from '../schemas';
 import type { TransactionService } from '../transactions';
 
 const CC = 'e-voting';
@@ -262,7 +262,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       summary: 'Elections in id order',
       tags: TAGS,
       roles: [],
-      query: z.object({ pageSize: S.pageSizeQuery.optional(), bookmark: S.bookmark.optional() }).strict(),
+      query: PageQuery,
       response: z.object({ elections: z.array(Election), bookmark: z.string() }),
       call: { chaincode: CC, transaction: 'ListElections', mode: 'evaluate' },
     }),
@@ -313,7 +313,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: electionId,
-      query: z.object({ pageSize: S.pageSizeQuery.optional(), bookmark: S.bookmark.optional() }).strict(),
+      query: PageQuery,
       response: z.object({ ballots: z.array(z.unknown()), bookmark: z.string() }),
       call: { chaincode: CC, transaction: 'ListBallots', mode: 'evaluate' },
     }),

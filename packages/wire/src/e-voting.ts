@@ -1,0 +1,5 @@
+/**
+ * The e-voting chaincode's wire contract: its request and response schemas, error
+ * codes, limits and protocol constants.
+ */
+export {};
