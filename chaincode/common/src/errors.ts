@@ -64,3 +64,28 @@ export function alreadyExists(reason: string, code: string = CommonErrorCode.Alr
 export function conflict(reason: string, code: string = CommonErrorCode.Conflict): ChaincodeError {
   return new ChaincodeError(code, 409, reason);
 }
+
+/** A chaincode error's stable code and class of failure. */
+export type ErrorSpec = readonly [code: string, status: ErrorStatus];
+
+/** A factory of one kind of refusal: give it the human reason (and details) of this case. */
+export type ErrorFactory = (reason: string, details?: unknown) => ChaincodeError;
+
+/**
+ * Declares a chaincode's errors once, each with its stable code and status, and
+ * returns one factory per error:
+ *
+ * ```ts
+ * export const errors = defineErrors({ licenceNotFound: [ErrorCode.LicenceNotFound, 404] });
+ * throw errors.licenceNotFound(`no licence ${id}`);
+ * ```
+ */
+export function defineErrors<T extends Record<string, ErrorSpec>>(
+  table: T,
+): { readonly [K in keyof T]: ErrorFactory } {
+  const out: Record<string, ErrorFactory> = {};
+  for (const [name, [code, status]] of Object.entries(table)) {
+    out[name] = (reason, details) => new ChaincodeError(code, status, reason, details);
+  }
+  return out as { readonly [K in keyof T]: ErrorFactory };
+}

@@ -2,6 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
 import {
   ChaincodeError,
+  defineErrors,
   Schemas,
   compositeKey,
   emitEvent,
@@ -259,5 +260,27 @@ describe('events, endorsement, transient data', () => {
     expect(v).toEqual({ name: 'Li Lei' });
     const r = await refusal(ledger.evaluate(alice, async (ctx) => readTransientJson(ctx, 'holder', schema)));
     expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
+  });
+});
+
+describe('defineErrors', () => {
+  it('makes one factory per declared error, with its code and status', () => {
+    const errors = defineErrors({
+      thingNotFound: ['THING_NOT_FOUND', 404],
+      thingLocked: ['THING_LOCKED', 409],
+    });
+    const e = errors.thingNotFound('no thing T-1', { id: 'T-1' });
+    expect(e).toBeInstanceOf(ChaincodeError);
+    expect([e.code, e.status, e.reason, e.details]).toEqual([
+      'THING_NOT_FOUND',
+      404,
+      'no thing T-1',
+      { id: 'T-1' },
+    ]);
+    expect(JSON.parse(errors.thingLocked('locked').message)).toEqual({
+      code: 'THING_LOCKED',
+      status: 409,
+      message: 'locked',
+    });
   });
 });
