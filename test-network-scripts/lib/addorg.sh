@@ -119,6 +119,12 @@ NODE
     start_cc_server "$cc" "$org" "$id"
     approve_for_org "$cc" "$org" "$version" "$seq" "$id"
     ok
+    # The other organisations' servers learn the new member (GOVLEDGER_PEER_ORGS), so that every
+    # honest endorser writes the same key-level policies.
+    local o
+    for o in $(joined_orgs); do
+      [ "$o" = "$org" ] || start_cc_server "$cc" "$o" "$(installed_package_id "$o" "$label")"
+    done
   done
   network_json
   if is_running gateway; then

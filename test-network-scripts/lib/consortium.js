@@ -70,6 +70,10 @@ function shell(base, consensus) {
     lines.push(`PEER_CC_PORT_${o.name}=${base + o.peerPort + 1}`);
     lines.push(`PEER_OPS_PORT_${o.name}=${base + o.peerPort + 2}`);
   });
+  const auditors = allPeerOrgs()
+    .filter((o) => o.auditsOthers === true)
+    .map((o) => o.mspId);
+  lines.push(`AUDIT_ORG_MSPS=${q(auditors.join(','))}`);
   lines.push(`CHAINCODES=(${consortium.chaincodes.join(' ')})`);
   consortium.chaincodes.forEach((cc, index) => {
     lines.push(`CC_INDEX_${cc.replace(/-/g, '_')}=${index}`);

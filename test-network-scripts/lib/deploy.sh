@@ -78,15 +78,24 @@ committed_field() {
 # endorsing peer's organisation, which e-licence checks before touching a private data collection)
 # reads it from the chaincode process's environment, and a chaincode-as-a-service process does not
 # inherit the peer's. A running server started without it is restarted.
+# The server also gets the consortium facts every honest chaincode must agree on: the channel's
+# peer organisations (GOVLEDGER_PEER_ORGS, for key-level "owner and one other" policies) and the
+# organisations designated as auditors of the others (GOVLEDGER_AUDIT_ORGS, consortium.json's
+# auditsOthers). A running server started with other values is restarted.
 start_cc_server() {
-  local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls" msp
+  local cc="$1" org="$2" id="$3" proc="cc-$1-$2" tls="$STATE/orgs/$2/ccserver/tls" msp peers o
   msp="$(var "ORG_MSP_$org")"
+  peers="$(for o in $(joined_orgs); do var "ORG_MSP_$o"; echo; done | paste -sd, -)"
   if is_running "$proc" && grep -qF -- "$id" "$STATE/run/$proc.sh" 2>/dev/null \
-    && grep -qF -- "CORE_PEER_LOCALMSPID=$msp " "$STATE/run/$proc.sh" 2>/dev/null; then return 0; fi
+    && grep -qF -- "CORE_PEER_LOCALMSPID=$msp " "$STATE/run/$proc.sh" 2>/dev/null \
+    && grep -qF -- "$(printf '%q' "GOVLEDGER_PEER_ORGS=$peers") " "$STATE/run/$proc.sh" 2>/dev/null; then
+    return 0
+  fi
   stop_proc "$proc"
   local port; port="$(cc_port "$cc" "$org")"
   port_open "$port" && die "port $port for $proc is already in use by another process"
-  start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production CORE_PEER_LOCALMSPID="$msp" -- \
+  start_proc "$proc" CORE_CHAINCODE_LOGGING_LEVEL=info NODE_ENV=production CORE_PEER_LOCALMSPID="$msp" \
+    GOVLEDGER_PEER_ORGS="$peers" GOVLEDGER_AUDIT_ORGS="$AUDIT_ORG_MSPS" -- \
     node "$GOVLEDGER_ROOT/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "127.0.0.1:$(cc_port "$cc" "$org")" --chaincode-id "$id" \
     --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \

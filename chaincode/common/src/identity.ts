@@ -88,3 +88,31 @@ export function requirePid(caller: Caller): string {
   if (!caller.pid) throw forbidden('caller certificate carries no pseudonymous id (gov.pid)');
   return caller.pid;
 }
+
+/**
+ * A citizen or enterprise: the organisation whose CA vouches for them (home
+ * MSP) and their pseudonymous id there. A pid alone means nothing: another
+ * organisation's CA could issue a certificate with the same pid.
+ */
+export interface Subject {
+  /** The home organisation (MSP ID) that issued the subject's certificate. */
+  mspId: string;
+  /** The pseudonymous id under that organisation. */
+  pid: string;
+}
+
+/** The caller as a subject (home MSP from the certificate's issuer, pid from `gov.pid`); 403 without a pid. */
+export function callerSubject(caller: Caller): Subject {
+  if (!caller.pid) throw forbidden('caller has no pseudonymous id (gov.pid)');
+  return { mspId: caller.mspId, pid: caller.pid };
+}
+
+/** True when two subjects are the same person: same home MSP and same pid. */
+export function sameSubject(a: Subject, b: Subject): boolean {
+  return a.mspId === b.mspId && a.pid === b.pid;
+}
+
+/** A subject as one key part, `<mspId>/<pid>` (neither contains `/`). */
+export function subjectKey(s: Subject): string {
+  return `${s.mspId}/${s.pid}`;
+}

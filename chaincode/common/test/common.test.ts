@@ -2,7 +2,13 @@ import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
 import {
   ChaincodeError,
+  auditsOthers,
+  callerSubject,
   defineErrors,
+  keyPolicy,
+  ownerAndOneOtherPolicy,
+  protectRecord,
+  sameSubject,
   Schemas,
   compositeKey,
   emitEvent,
@@ -27,6 +33,7 @@ import {
   writeIndex,
   writeJson,
 } from '../src';
+import { common as fabricCommon } from '@hyperledger/fabric-protos';
 import { TestLedger, refusal, type TestIdentity } from '../src/testing';
 
 const alice: TestIdentity = {
@@ -282,5 +289,42 @@ describe('defineErrors', () => {
       status: 409,
       message: 'locked',
     });
+  });
+});
+
+describe('owner-and-one-other key policies', () => {
+  it('names the owner first and requires one of the others besides', async () => {
+    const ledger = new TestLedger();
+    await ledger.submit(alice, async (ctx) => protectRecord(ctx, 'K1', 'CityBMSP'));
+    const view = await ledger.evaluate(alice, async (ctx) => keyPolicy(ctx, 'K1'));
+    expect(view).toEqual({ owner: 'CityBMSP', orgs: ['CityBMSP', 'CityAMSP'] });
+  });
+
+  it('is refused when no other organisation exists', () => {
+    expect(() => ownerAndOneOtherPolicy('CityAMSP', ['CityAMSP'])).toThrow(
+      /no organisation besides CityAMSP/,
+    );
+  });
+
+  it('encodes AND(owner, OutOf(1, others)) over peers', () => {
+    const bytes = ownerAndOneOtherPolicy('CityAMSP', ['CityBMSP', 'AuditMSP', 'CityAMSP']);
+    const env = fabricCommon.SignaturePolicyEnvelope.deserializeBinary(bytes);
+    const rule = env.getRule()?.getNOutOf();
+    expect(rule?.getN()).toBe(2);
+    expect(rule?.getRulesList()[1]?.getNOutOf()?.getN()).toBe(1);
+    expect(rule?.getRulesList()[1]?.getNOutOf()?.getRulesList()).toHaveLength(2);
+  });
+});
+
+describe('subjects', () => {
+  it('are the pair (home MSP, pid)', () => {
+    const a = { mspId: 'CityAMSP', pid: 'a'.repeat(64) };
+    expect(sameSubject(a, { ...a })).toBe(true);
+    expect(sameSubject(a, { mspId: 'CityBMSP', pid: a.pid })).toBe(false);
+    expect(() => callerSubject({ mspId: 'CityAMSP', id: 'x', roles: ['citizen'] })).toThrow(
+      /no pseudonymous id/,
+    );
+    expect(auditsOthers('AuditMSP')).toBe(true);
+    expect(auditsOthers('CityAMSP')).toBe(false);
   });
 });

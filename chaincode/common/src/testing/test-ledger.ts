@@ -69,6 +69,9 @@ export class TestLedger {
   private txCounter = 0;
 
   constructor(startTime = '2026-01-01T00:00:00Z') {
+    // The consortium facts a chaincode server gets from the network scripts (see endorsement.ts).
+    process.env.GOVLEDGER_PEER_ORGS ??= 'CityAMSP,CityBMSP';
+    process.env.GOVLEDGER_AUDIT_ORGS ??= 'AuditMSP';
     this.clockMs = Date.parse(startTime);
   }
 
