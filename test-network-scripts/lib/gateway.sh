@@ -53,7 +53,7 @@ gateway_tokens() {
     || die "could not mint the demo tokens" "$STATE/logs/gateway-build.log"
   chmod 600 "$dir/demo-tokens.json"
   local token
-  token="$(node -e 'const t=require(process.argv[1]); process.stdout.write(t["admin-a"].token)' "$dir/demo-tokens.json")"
+  token="$(nettool json-field --required "$dir/demo-tokens.json" admin-a token)"
   cat <<EOF
 Gateway    http://127.0.0.1:$port   (docs http://127.0.0.1:$port/docs, OpenAPI /openapi.json, metrics /metrics)
 Tokens     $dir/demo-tokens.json  (one bearer token per demo user, valid 1 hour;
