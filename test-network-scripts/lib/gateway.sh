@@ -14,8 +14,10 @@ cmd_gateway() {
   port_open "$port" && die "port $port for the gateway is already in use"
   trap cleanup_failed_start EXIT
 
-  step "Building the gateway"
-  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
+  step "Building the gateway (and the workspace packages it imports)"
+  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b \
+    "$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/packages/fixtures/tsconfig.build.json" \
+    "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
   ok
 
   step "Starting the gateway on 127.0.0.1:$port"
