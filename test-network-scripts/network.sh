@@ -81,7 +81,11 @@ fi
 load_settings() {
   # shellcheck disable=SC1091
   source "$STATE/network.env"
-  eval "$(node "$HERE/lib/consortium.js" shell "$PORT_BASE" "$CONSENSUS")"
+  # the consortium's settings as a file of quoted assignments (consortium.js env), sourced, never eval'd
+  node "$HERE/lib/consortium.js" env "$PORT_BASE" "$CONSENSUS" "$STATE/consortium.env" \
+    || die "cannot read the consortium's settings (network/consortium.json)"
+  # shellcheck disable=SC1091
+  source "$STATE/consortium.env"
   FABRIC_MOD_VERSION="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$HERE/fabric-tools/fabric/go.mod")"
   FABRIC_SAMPLECONFIG="$(go env GOMODCACHE)/github.com/hyperledger/fabric@${FABRIC_MOD_VERSION}/sampleconfig"
   if [ ! -f "$FABRIC_SAMPLECONFIG/core.yaml" ]; then

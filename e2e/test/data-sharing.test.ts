@@ -8,6 +8,7 @@
  * citizens reading other citizens' consents are refused; only pids and hashes
  * ever reach the ledger.
  */
+import { dataSharing } from '@govledger/fixtures';
 import { createHash, randomBytes } from 'crypto';
 import { actAs, closeAll, refused, type UserSession } from '../src/fabric-client';
 import { readNetworkInfo, stateDir } from '../src/test-network';
@@ -188,13 +189,11 @@ afterAll(() => closeAll());
 
 describe('consented, audited cross-city data access with zero-documents fact checks', () => {
   it('lets City A social insurance register a category that City B reads in the catalogue', async () => {
-    const category = await submit<Category>('officer-social-a', 'RegisterCategory', {
-      code: CATEGORY,
-      description: 'Social insurance contribution record',
-      fields: ['monthlyBase', FACT_FIELD, 'employerCode'],
-      sensitivity: 'high',
-      serviceRef: 'https://social.city-a.example/api/v1/records',
-    });
+    const category = await submit<Category>(
+      'officer-social-a',
+      'RegisterCategory',
+      dataSharing.socialInsuranceCategory(CATEGORY, ['monthlyBase', FACT_FIELD, 'employerCode']),
+    );
     expect(category).toMatchObject({
       code: CATEGORY,
       fields: [FACT_FIELD, 'employerCode', 'monthlyBase'],

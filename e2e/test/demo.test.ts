@@ -10,7 +10,7 @@ describe('npm run demo', () => {
   it('runs one journey per chaincode through the gateway and says so', () => {
     const r = spawnSync(
       'node',
-      [path.join(ROOT, 'gateway', 'dist', 'cli', 'demo.js'), '--state-dir', stateDir()],
+      [path.join(ROOT, 'gateway', 'dist', 'cli', 'demo', 'main.js'), '--state-dir', stateDir()],
       {
         cwd: ROOT,
         encoding: 'utf8',

@@ -15,6 +15,7 @@
  * refused, and a burst of concurrent issuances commits with its private data
  * on City A's peer.
  */
+import { eLicence } from '@govledger/fixtures';
 import { createHash, randomBytes } from 'crypto';
 import { actAs, closeAll, refused, type CallOptions, type UserSession } from '../src/fabric-client';
 
@@ -235,15 +236,11 @@ describe('a licence issued by City A through parallel approvals, trusted and che
   it('City A defines the type, City B recognises it as its own equivalent type', async () => {
     const typeA = seen(
       'CreateLicenceType A',
-      await as('admin-a').submit<LicenceType>(CC, 'CreateLicenceType', {
-        code: TYPE_A,
-        name: 'Food business licence (City A)',
-        dept: 'market',
-        holderKind: 'enterprise',
-        validity: { kind: 'days', days: 365 },
-        claims: Object.keys(claims),
-        requiredApprovals: REQUIRED,
-      }),
+      await as('admin-a').submit<LicenceType>(
+        CC,
+        'CreateLicenceType',
+        eLicence.foodBusinessLicenceType(TYPE_A, Object.keys(claims), REQUIRED),
+      ),
     );
     expect(typeA).toMatchObject({
       code: TYPE_A,
@@ -258,15 +255,11 @@ describe('a licence issued by City A through parallel approvals, trusted and che
 
     const typeB = seen(
       'CreateLicenceType B',
-      await as('admin-b').submit<LicenceType>(CC, 'CreateLicenceType', {
-        code: TYPE_B,
-        name: 'Food operation permit (City B)',
-        dept: 'market',
-        holderKind: 'enterprise',
-        validity: { kind: 'days', days: 730 },
-        claims: ['companyName', 'businessScope'],
-        requiredApprovals: ['market'],
-      }),
+      await as('admin-b').submit<LicenceType>(
+        CC,
+        'CreateLicenceType',
+        eLicence.foodOperationPermitType(TYPE_B, ['companyName', 'businessScope']),
+      ),
     );
     expect(typeB).toMatchObject({ code: TYPE_B, ownerMsp: 'CityBMSP', status: 'active' });
 

@@ -27,6 +27,7 @@
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { createHash, randomBytes, webcrypto } from 'crypto';
+import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { inMs, waitUntil } from '../src/clock';
@@ -39,7 +40,6 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const salt = () => randomBytes(32).toString('hex');
 const saltedHash = (s: string, value: string) => sha256(`${s}|${value}`);
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /** Pseudonymous id of a demo citizen or enterprise (what its certificate carries as gov.pid). */
@@ -192,7 +192,12 @@ async function prepareToken() {
 }
 
 const ballotBox = (choices: string[], token: string, signature: string) =>
-  http(undefined, 'POST', `${API}/ballot-box/elections/${ELECTION}/ballots`, { choices, token, signature });
+  http(
+    undefined,
+    'POST',
+    `${API}/ballot-box/elections/${ELECTION}/ballots`,
+    eVoting.ballot(choices, token, signature),
+  );
 
 describe('e-voting over HTTP, part 1: a secret election whose key the gateway holds; voters get blind-signed tokens', () => {
   it('the organiser creates the election through the gateway, which generates the authority key', async () => {
@@ -202,17 +207,12 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
       'election-admin-a',
       'POST',
       `${API}/elections`,
-      {
+      eVoting.secretRollElection({
         electionId: ELECTION,
         title: `Build the new library? (${run})`,
-        ballot: { kind: 'yesNoAbstain' },
         opensAt,
         closesAt,
-        eligibility: { kind: 'roll' },
-        quorum: { kind: 'perMilleOfRoll', perMille: 500 },
-        passThresholdPerMille: 500,
-        mode: { kind: 'secret', authority: {} },
-      },
+      }),
       201,
     );
     expect(created).toMatchObject({
@@ -228,16 +228,18 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
       'election-admin-a',
       'POST',
       `${API}/elections/${ELECTION}/roll-batches`,
-      { batchId: 'roll-1', pids: ROLL.map(pidOf) },
+      eVoting.rollBatch('roll-1', ROLL.map(pidOf)),
       201,
     );
     expect(added).toMatchObject({ added: 4, alreadyRegistered: 0 });
     // City B's organiser may not change City A's roll (the chaincode refuses)
     await problem(
-      http('election-admin-b', 'POST', `${API}/elections/${ELECTION}/roll-batches`, {
-        batchId: 'roll-b',
-        pids: [pidOf('enterprise-b1')],
-      }),
+      http(
+        'election-admin-b',
+        'POST',
+        `${API}/elections/${ELECTION}/roll-batches`,
+        eVoting.rollBatch('roll-b', [pidOf('enterprise-b1')]),
+      ),
       403,
       'FORBIDDEN',
     );
@@ -255,9 +257,12 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
 
     for (const voter of Object.keys(VOTES)) {
       const { prepared, blindedMsg, inv } = await prepareToken();
-      const answer = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
-        blindedMsg: b64url(blindedMsg),
-      });
+      const answer = await read<TokenAnswer>(
+        voter,
+        'POST',
+        `${API}/elections/${ELECTION}/tokens`,
+        eVoting.tokenRequest(b64url(blindedMsg)),
+      );
       expect(answer.transactionId).toMatch(SHA256);
       // finalize throws unless the gateway signed with the election's published key
       const signature = await suite.finalize(
@@ -279,15 +284,21 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
 
       if (voter === 'citizen-a1') {
         // a retry of the same blinded message returns the same signature; another one is refused
-        const again = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
-          blindedMsg: b64url(blindedMsg),
-        });
+        const again = await read<TokenAnswer>(
+          voter,
+          'POST',
+          `${API}/elections/${ELECTION}/tokens`,
+          eVoting.tokenRequest(b64url(blindedMsg)),
+        );
         expect(again).toEqual(answer);
         const second = await prepareToken();
         await problem(
-          http(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, {
-            blindedMsg: b64url(second.blindedMsg),
-          }),
+          http(
+            voter,
+            'POST',
+            `${API}/elections/${ELECTION}/tokens`,
+            eVoting.tokenRequest(b64url(second.blindedMsg)),
+          ),
           409,
           'TOKEN_ALREADY_ISSUED',
         );
@@ -297,17 +308,23 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
     // not on the roll: the chaincode refuses RequestToken and nothing is signed
     const outsider = await prepareToken();
     await problem(
-      http('enterprise-b1', 'POST', `${API}/elections/${ELECTION}/tokens`, {
-        blindedMsg: b64url(outsider.blindedMsg),
-      }),
+      http(
+        'enterprise-b1',
+        'POST',
+        `${API}/elections/${ELECTION}/tokens`,
+        eVoting.tokenRequest(b64url(outsider.blindedMsg)),
+      ),
       403,
       'INELIGIBLE_VOTER',
     );
     // a blinded message of the wrong length never reaches Fabric
     await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tokens`, {
-        blindedMsg: b64url(randomBytes(64)),
-      }),
+      http(
+        'citizen-b2',
+        'POST',
+        `${API}/elections/${ELECTION}/tokens`,
+        eVoting.tokenRequest(b64url(randomBytes(64))),
+      ),
       400,
       'INVALID_REQUEST',
     );
@@ -349,7 +366,7 @@ const claims = {
 };
 const licencePrivate = { holder, claims, salt: salt() };
 const privateDataHash = sha256(Buffer.from(canonical(licencePrivate), 'utf8'));
-const documentHash = sha256(`%PDF-1.7 food business licence ${APP_ID}`);
+const documentHash = eLicence.licenceDocumentHash(APP_ID);
 const personalValues = [...Object.values(holder), ...Object.values(claims).flatMap((c) => [c.value, c.salt])];
 
 interface Licence {
@@ -387,15 +404,7 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
       'admin-a',
       'POST',
       `${API}/licence-types`,
-      {
-        code: TYPE_A,
-        name: 'Food business licence (City A)',
-        dept: 'market',
-        holderKind: 'enterprise',
-        validity: { kind: 'days', days: 365 },
-        claims: Object.keys(claims),
-        requiredApprovals: REQUIRED,
-      },
+      eLicence.foodBusinessLicenceType(TYPE_A, Object.keys(claims), REQUIRED),
       201,
     );
     expect(typeA).toMatchObject({ code: TYPE_A, ownerMsp: 'CityAMSP', requiredApprovals: REQUIRED });
@@ -403,22 +412,14 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
       'admin-b',
       'POST',
       `${API}/licence-types`,
-      {
-        code: TYPE_B,
-        name: 'Food operation permit (City B)',
-        dept: 'market',
-        holderKind: 'enterprise',
-        validity: { kind: 'days', days: 730 },
-        claims: ['companyName'],
-        requiredApprovals: ['market'],
-      },
+      eLicence.foodOperationPermitType(TYPE_B, ['companyName']),
       201,
     );
     const recognition = await write<Record<string, unknown>>(
       'admin-b',
       'POST',
       `${API}/recognitions`,
-      { localTypeCode: TYPE_B, foreignTypeCode: TYPE_A },
+      eLicence.recognition(TYPE_B, TYPE_A),
       201,
     );
     expect(recognition).toMatchObject({
@@ -435,7 +436,7 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
       'enterprise-a1',
       'POST',
       `${API}/applications`,
-      { applicationId: APP_ID, typeCode: TYPE_A, licencePrivate },
+      eLicence.application(APP_ID, TYPE_A, licencePrivate),
       201,
     );
     expect(submitted).toMatchObject({
@@ -466,7 +467,7 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
           approver,
           'POST',
           `${API}/applications/${APP_ID}/approvals`,
-          { documentHash },
+          eLicence.approval(documentHash),
         ),
       ),
     );
@@ -493,7 +494,12 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
 
     // a closed application takes no more decisions
     await problem(
-      http('approver-fire-a', 'POST', `${API}/applications/${APP_ID}/approvals`, { documentHash }),
+      http(
+        'approver-fire-a',
+        'POST',
+        `${API}/applications/${APP_ID}/approvals`,
+        eLicence.approval(documentHash),
+      ),
       409,
       'APPLICATION_CLOSED',
     );
@@ -503,10 +509,12 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
     const v = await until(
       'the licence on City B',
       () =>
-        read<Verification>('issuer-b', 'POST', `${API}/licences/${licenceId}/verification`, {
-          documentHash,
-          claims: [{ name: 'companyName', ...claims.companyName }],
-        }),
+        read<Verification>(
+          'issuer-b',
+          'POST',
+          `${API}/licences/${licenceId}/verification`,
+          eLicence.verification(documentHash, { companyName: claims.companyName }),
+        ),
       (r) => r.status !== 'unknown',
     );
     expect(v).toMatchObject({
@@ -520,16 +528,14 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
       'issuer-b',
       'POST',
       `${API}/licences/${licenceId}/verification`,
-      {
-        documentHash: sha256('an edited PDF'),
-      },
+      eLicence.verification(sha256('an edited PDF')),
     );
     expect(tampered).toMatchObject({ valid: false, documentHashMatch: false });
   });
 
   it("City B cannot revoke City A's licence: 403 with the chaincode's code", async () => {
     const refusal = await problem(
-      http('issuer-b', 'POST', `${API}/licences/${licenceId}/revocation`, { reasonCode: 'FRAUD' }),
+      http('issuer-b', 'POST', `${API}/licences/${licenceId}/revocation`, eLicence.revocation('FRAUD')),
       403,
       'NOT_ISSUING_ORG',
     );
@@ -539,18 +545,23 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
   });
 
   it('City A revokes it; City B then sees it revoked; a second revocation is a conflict', async () => {
-    const revoked = await write<Licence>('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, {
-      reasonCode: 'NON_COMPLIANCE',
-      note: 'failed the follow-up hygiene inspection',
-    });
+    const revoked = await write<Licence>(
+      'issuer-a',
+      'POST',
+      `${API}/licences/${licenceId}/revocation`,
+      eLicence.revocation('NON_COMPLIANCE', 'failed the follow-up hygiene inspection'),
+    );
     expect(revoked).toMatchObject({ status: 'revoked', revocation: { reasonCode: 'NON_COMPLIANCE' } });
 
     const v = await until(
       'the revocation on City B',
       () =>
-        read<Verification>('issuer-b', 'POST', `${API}/licences/${licenceId}/verification`, {
-          documentHash,
-        }),
+        read<Verification>(
+          'issuer-b',
+          'POST',
+          `${API}/licences/${licenceId}/verification`,
+          eLicence.verification(documentHash),
+        ),
       (r) => r.status === 'revoked',
     );
     expect(v).toMatchObject({ status: 'revoked', valid: false, documentHashMatch: true });
@@ -558,12 +569,12 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
     expect(fromB).toMatchObject({ status: 'revoked', effectiveStatus: 'revoked' });
 
     await problem(
-      http('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, { reasonCode: 'FRAUD' }),
+      http('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, eLicence.revocation('FRAUD')),
       409,
       'LICENCE_REVOKED',
     );
     await problem(
-      http('issuer-b', 'POST', `${API}/licences/${licenceId}/suspension`, { reasonCode: 'OTHER' }),
+      http('issuer-b', 'POST', `${API}/licences/${licenceId}/suspension`, eLicence.revocation('OTHER')),
       403,
       'NOT_ISSUING_ORG',
     );
@@ -582,11 +593,7 @@ describe('e-voting over HTTP, part 2: ballots through the public ballot box whil
         undefined,
         'POST',
         `${API}/ballot-box/elections/${ELECTION}/ballots`,
-        {
-          choices: [choice],
-          token,
-          signature,
-        },
+        eVoting.ballot([choice], token, signature),
       );
       expect(cast).toMatchObject({ electionId: ELECTION, receipt, replaced: false });
     }
@@ -597,7 +604,7 @@ describe('e-voting over HTTP, part 2: ballots through the public ballot box whil
     await problem(ballotBox(['no'], b64url(unsigned.prepared), a1.signature), 400, 'BAD_SIGNATURE');
     // counting starts only after closesAt
     await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {}),
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally()),
       409,
       'ELECTION_NOT_CLOSED',
     );
@@ -610,8 +617,8 @@ const CATEGORY = `GW-SOCINS-${run}`;
 const CONSENT_ID = `GW-CNS-${run}`;
 const ATTESTATION_ID = `GW-ATT-${run}`;
 const CITY_A_SOCIAL = { mspId: 'CityAMSP', dept: 'social' };
-const CITY_B_HOUSING = { mspId: 'CityBMSP', dept: 'housing' };
-const FACT_FIELD = 'contributionStatus';
+const CITY_B_HOUSING = dataSharing.CITY_B_HOUSING;
+const FACT_FIELD = dataSharing.CONTRIBUTION_STATUS;
 const FACT_VALUE = `paid-at-least-12-months-${run}`;
 const FACT_SALT = salt();
 
@@ -636,13 +643,12 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
   let citizenPid: string;
   let ticket: { ticketId: string; hash: string };
   const access = (accessId: string) =>
-    write<AccessResult>('officer-housing-b', 'POST', `${API}/access-requests`, {
-      accessId,
-      citizenPid,
-      categoryCode: CATEGORY,
-      fields: [FACT_FIELD],
-      purpose: 'HOUSING_SUBSIDY',
-    });
+    write<AccessResult>(
+      'officer-housing-b',
+      'POST',
+      `${API}/access-requests`,
+      dataSharing.accessRequest({ accessId, citizenPid, categoryCode: CATEGORY, fields: [FACT_FIELD] }),
+    );
   const citizenLog = async () => {
     const page = await read<Page<Access>>('citizen-a1', 'GET', `${API}/access-logs/citizen?pageSize=200`);
     return page.records.filter((r) => r.categoryCode === CATEGORY);
@@ -657,13 +663,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       'officer-social-a',
       'POST',
       `${API}/data-categories`,
-      {
-        code: CATEGORY,
-        description: 'Social insurance contribution record',
-        fields: ['monthlyBase', FACT_FIELD],
-        sensitivity: 'high',
-        serviceRef: 'https://social.city-a.example/api/v1/records',
-      },
+      dataSharing.socialInsuranceCategory(CATEGORY, ['monthlyBase', FACT_FIELD]),
       201,
     );
     expect(category).toMatchObject({ code: CATEGORY, holder: CITY_A_SOCIAL, status: 'active' });
@@ -672,15 +672,13 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       'citizen-a1',
       'POST',
       `${API}/consents`,
-      {
+      dataSharing.consent({
         consentId: CONSENT_ID,
         grantee: CITY_B_HOUSING,
         categoryCode: CATEGORY,
         fields: [FACT_FIELD],
-        purpose: 'HOUSING_SUBSIDY',
-        validFrom: new Date(Date.now() - 60_000).toISOString(),
-        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
-      },
+        now: Date.now(),
+      }),
       201,
     );
     // the citizen is whoever signs: the pid comes from citizen-a1's certificate
@@ -701,7 +699,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
           'officer-social-a',
           'POST',
           `${API}/tickets/${ticket.ticketId}/verification`,
-          { ticketHash: ticket.hash, fields: [FACT_FIELD] },
+          dataSharing.ticketVerification(ticket.hash, [FACT_FIELD]),
         ),
       (r) => r.status !== 'unknown',
     );
@@ -710,7 +708,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       'officer-social-a',
       'POST',
       `${API}/tickets/${ticket.ticketId}/verification`,
-      { ticketHash: sha256('forged') },
+      dataSharing.ticketVerification(sha256('forged')),
     );
     expect(forged).toMatchObject({ valid: false, status: 'hash-mismatch' });
 
@@ -719,14 +717,14 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       'officer-social-a',
       'POST',
       `${API}/attestations`,
-      {
+      dataSharing.attestation({
         attestationId: ATTESTATION_ID,
         categoryCode: CATEGORY,
         field: FACT_FIELD,
         citizenPid,
         factHash: saltedHash(FACT_SALT, FACT_VALUE),
-        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
-      },
+        now: Date.now(),
+      }),
       201,
     );
     const fact = (claimedValue: string) =>
@@ -737,11 +735,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
             'officer-housing-b',
             'POST',
             `${API}/attestations/${ATTESTATION_ID}/fact-checks`,
-            {
-              ticketId: ticket.ticketId,
-              claimedValue,
-              salt: FACT_SALT,
-            },
+            dataSharing.factCheck(ticket.ticketId, claimedValue, FACT_SALT),
           ),
         (r) => r.status === 200,
       );
@@ -758,13 +752,18 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     // City B housing publishes an attestation on City A social's category: the chaincode refuses
     await problem(
-      http('officer-housing-b', 'POST', `${API}/attestations`, {
-        categoryCode: CATEGORY,
-        field: FACT_FIELD,
-        citizenPid,
-        factHash: sha256('anything'),
-        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
-      }),
+      http(
+        'officer-housing-b',
+        'POST',
+        `${API}/attestations`,
+        dataSharing.attestation({
+          categoryCode: CATEGORY,
+          field: FACT_FIELD,
+          citizenPid,
+          factHash: sha256('anything'),
+          now: Date.now(),
+        }),
+      ),
       403,
       'NOT_CATEGORY_HOLDER',
     );
@@ -822,7 +821,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       'officer-social-a',
       'POST',
       `${API}/tickets/${ticket.ticketId}/verification`,
-      { ticketHash: ticket.hash },
+      dataSharing.ticketVerification(ticket.hash),
     );
     expect(stale).toMatchObject({ valid: false, status: 'basis-invalid' });
 
@@ -840,8 +839,8 @@ const ALLOCATION = `GW-A-${run}`;
 const DISBURSEMENT = `GW-D-${run}`;
 const S_OK = `GW-S-OK-${run}`;
 const S_BAD = `GW-S-BAD-${run}`;
-const APPROVED_ACCOUNT = sha256(`6222021001012345678-${run}`);
-const OTHER_ACCOUNT = sha256(`6222021001099999999-${run}`);
+const APPROVED_ACCOUNT = fundTracing.bankAccountHash('6222021001012345678', run);
+const OTHER_ACCOUNT = fundTracing.bankAccountHash('6222021001099999999', run);
 
 interface AlertSummary {
   alertId: string;
@@ -862,28 +861,30 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
   let recipientPid: string;
   let alertId: string;
   const disburse = (who: string, disbursementId: string, amount: string, accountHash = APPROVED_ACCOUNT) =>
-    http(who, 'POST', `${API}/disbursements`, {
-      disbursementId,
-      allocationId: ALLOCATION,
-      recipientPid,
-      accountHash,
-      category: 'equipment',
-      amount,
-      documentsHash: sha256(`documents of ${disbursementId}`),
-    });
+    http(
+      who,
+      'POST',
+      `${API}/disbursements`,
+      fundTracing.disbursement({
+        disbursementId,
+        allocationId: ALLOCATION,
+        recipientPid,
+        accountHash,
+        amount,
+      }),
+    );
   const spend = (spendId: string, amount: string, category: string) =>
     write<{ spend: { spendId: string }; alerts: AlertSummary[] }>(
       'enterprise-a1',
       'POST',
       `${API}/spends`,
-      {
+      fundTracing.spend({
         spendId,
         disbursementId: DISBURSEMENT,
         payeeId: '91310000MA1GW00001',
         amount,
         category,
-        invoiceHash: sha256(`invoice ${spendId}`),
-      },
+      }),
       201,
     );
 
@@ -893,23 +894,11 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
 
   it('finance creates and allocates the program; another department may not (403 from the gateway)', async () => {
     const now = Date.now();
-    const body = {
+    const body = fundTracing.industrialUpgradeProgram({
       programId: PROGRAM,
       name: 'Industrial upgrade subsidy (gateway e2e)',
-      fiscalYear: new Date(now).getUTCFullYear(),
-      totalBudget: '100000000',
-      categories: ['equipment', 'training'],
-      startDate: isoSeconds(now - 24 * 3600_000),
-      endDate: isoSeconds(now + 30 * 24 * 3600_000),
-      coSign: { threshold: '2000000', by: 'finance' },
-      rules: {
-        category: { mode: 'warn' },
-        recipientCap: { mode: 'block', cap: '50000000' },
-        splitPayment: { mode: 'warn', threshold: '1000000', windowHours: 72, count: 3 },
-        afterEnd: { mode: 'block' },
-        unspent: { mode: 'warn', days: 90 },
-      },
-    };
+      now,
+    });
     await problem(http('officer-industry-a', 'POST', `${API}/programs`, body), 403, 'FORBIDDEN');
     const program = await write<{ programId: string; ownerMspId: string; status: string }>(
       'finance-a',
@@ -923,7 +912,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'finance-a',
       'POST',
       `${API}/programs/${PROGRAM}/allocations`,
-      { allocationId: ALLOCATION, mspId: 'CityAMSP', dept: 'industry', amount: '20000000' },
+      fundTracing.allocation(ALLOCATION, '20000000', { mspId: 'CityAMSP', dept: 'industry' }),
       201,
     );
     expect(allocated).toMatchObject({ allocation: { amount: '20000000', dept: 'industry' }, alerts: [] });
@@ -934,7 +923,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'officer-industry-a',
       'POST',
       `${API}/programs/${PROGRAM}/recipients`,
-      { recipientPid, kind: 'enterprise', accountHashes: [APPROVED_ACCOUNT] },
+      fundTracing.enterpriseRecipient(recipientPid, [APPROVED_ACCOUNT]),
       201,
     );
     expect(recipient).toMatchObject({ recipientPid, accountHashes: [APPROVED_ACCOUNT] });
@@ -1000,7 +989,12 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     expect(open.records).toEqual([expect.objectContaining({ alertId, rule: 'category', status: 'open' })]);
     // alerts are for auditors
     await problem(
-      http('officer-industry-a', 'POST', `${API}/alerts/${alertId}/resolution`, { note: 'nothing to see' }),
+      http(
+        'officer-industry-a',
+        'POST',
+        `${API}/alerts/${alertId}/resolution`,
+        fundTracing.alertResolution('nothing to see'),
+      ),
       403,
       'FORBIDDEN',
     );
@@ -1009,7 +1003,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'auditor-b',
       'POST',
       `${API}/alerts/${alertId}/resolution`,
-      { note },
+      fundTracing.alertResolution(note),
     );
     expect(resolved).toMatchObject({ alertId, status: 'resolved' });
   });
@@ -1167,7 +1161,7 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
 
     let tally: Tally | undefined;
     for (let step = 0; step < 5 && tally?.status !== 'final'; step++) {
-      tally = await write<Tally>('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {});
+      tally = await write<Tally>('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally());
     }
     expect(tally).toMatchObject({
       electionId: ELECTION,
@@ -1187,7 +1181,7 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
       },
     });
     await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, {}),
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally()),
       409,
       'ALREADY_TALLIED',
     );
@@ -1199,7 +1193,7 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
           'election-admin-a',
           'POST',
           `${API}/elections/${ELECTION}/tally/verification`,
-          { checkBallots: true },
+          eVoting.tallyVerification(true),
         ),
       (r) => r.status === 200,
     );

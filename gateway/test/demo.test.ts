@@ -9,16 +9,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  DEMO_CAST,
-  DemoSetupError,
-  loadContext,
-  main,
-  parseArgs,
-  tokenMessage,
-  traceLines,
-  yuan,
-} from '../src/cli/demo';
+import { DEMO_CAST, DemoSetupError, loadContext } from '../src/cli/demo/context';
+import { tokenMessage } from '../src/cli/demo/e-voting';
+import { traceLines } from '../src/cli/demo/fund-tracing';
+import { main, parseArgs } from '../src/cli/demo/main';
+import { yuan } from '../src/cli/demo/printer';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const made: string[] = [];

@@ -3,7 +3,10 @@
 // scripts: port map and org facts as shell variables, demo users, and the channel
 // configuration (configtx.yaml) rendered for a state folder and a consensus type.
 //
-//   consortium.js shell <portBase> <consensus>      shell assignments (eval them)
+//   consortium.js env <portBase> <consensus> <outFile>
+//                                                   writes the settings as a file of shell
+//                                                   assignments for network.sh to `source`
+//   consortium.js shell <portBase> <consensus>      the same assignments on stdout
 //   consortium.js users <orgName>                   name \t id.attrs \t pseudonymous(0|1)
 //   consortium.js configtx <stateDir> <portBase> <consensus> <outFile>
 //   consortium.js pid <mspId> <userName> <keyHex>   pseudonymous id (HMAC-SHA256, hex)
@@ -15,6 +18,43 @@ const crypto = require('crypto');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const consortium = JSON.parse(fs.readFileSync(path.join(ROOT, 'network', 'consortium.json'), 'utf8'));
+
+// ---- shell settings ------------------------------------------------------------
+// network.sh `source`s what env writes, so the output must be nothing but assignments
+// whatever consortium.json holds: every name is checked to be a shell identifier and
+// every value (and every array element) is single-quoted, with ' written as '\''.
+// Inside single quotes the shell expands nothing: no $(...), `...`, $VAR, globs or
+// word splitting. Control characters (newlines included) are refused, so the file
+// holds exactly one assignment a line.
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A value single-quoted for the shell. */
+function shellQuote(value) {
+  return `'${String(value).replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One shell assignment: NAME='value', or NAME=('a' 'b') for an array. Refuses a name
+ * that is not a shell identifier (it would run as a command) and a value that is not
+ * a string, a finite number or an array of them.
+ */
+function assignment(name, value) {
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);
+  const scalar = (v) => {
+    if (typeof v === 'string') {
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(v))
+        throw new Error(`${name}: a control character in ${JSON.stringify(v)}`);
+      return shellQuote(v);
+    }
+    if (typeof v === 'number' && Number.isFinite(v)) return shellQuote(v);
+    throw new Error(`${name}: not a string or finite number: ${JSON.stringify(v)}`);
+  };
+  if (Array.isArray(value)) return `${name}=(${value.map(scalar).join(' ')})`;
+  return `${name}=${scalar(value)}`;
+}
 
 function allPeerOrgs() {
   return [...consortium.peerOrgs, consortium.addOrg];
@@ -35,53 +75,70 @@ function ordererPorts(base, i) {
   return { listen, admin: listen + 1, operations: listen + 2 };
 }
 
-function shell(base, consensus) {
-  const lines = [];
-  const q = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
-  const peerOrgs = consortium.peerOrgs.map((o) => o.name);
-  lines.push(`CHANNEL=${q(consortium.channel)}`);
-  lines.push(`PEER_ORGS=(${peerOrgs.join(' ')})`);
-  lines.push(`ADD_ORG=${q(consortium.addOrg.name)}`);
-  lines.push(`ORDERER_ORG=${q(consortium.ordererOrg.name)}`);
-  lines.push(`ORDERER_MSP=${q(consortium.ordererOrg.mspId)}`);
-  lines.push(`CA_PORT_${consortium.ordererOrg.name}=${base + consortium.ordererOrg.caPort}`);
-  lines.push(
-    `CA_OPS_PORT_${consortium.ordererOrg.name}=${base + consortium.ports.caOperationsOffset + consortium.ordererOrg.caPort}`,
+/** The settings network.sh works with, as [name, value] pairs (a value may be an array). */
+function settings(base, consensus, c = consortium) {
+  if (!Number.isInteger(base)) throw new Error(`the port base must be an integer, not ${base}`);
+  const vars = [];
+  const set = (name, value) => vars.push([name, value]);
+  const ordererPortsOf = (i) => {
+    const listen = base + c.ports.orderer.first + c.ports.orderer.stride * (i - 1);
+    return { listen, admin: listen + 1, operations: listen + 2 };
+  };
+  const peerOrgs = [...c.peerOrgs, c.addOrg];
+  set('CHANNEL', c.channel);
+  set(
+    'PEER_ORGS',
+    c.peerOrgs.map((o) => o.name),
   );
+  set('ADD_ORG', c.addOrg.name);
+  set('ORDERER_ORG', c.ordererOrg.name);
+  set('ORDERER_MSP', c.ordererOrg.mspId);
+  set(`CA_PORT_${c.ordererOrg.name}`, base + c.ordererOrg.caPort);
+  set(`CA_OPS_PORT_${c.ordererOrg.name}`, base + c.ports.caOperationsOffset + c.ordererOrg.caPort);
   const orderers = [];
-  for (let i = 1; i <= ordererCount(consensus); i++) {
+  const count = consensus === 'bft' ? c.ordererOrg.bftOrderers : c.ordererOrg.orderers;
+  for (let i = 1; i <= count; i++) {
     const name = `orderer${i}`;
     orderers.push(name);
-    const p = ordererPorts(base, i);
-    lines.push(
-      `ORDERER_PORT_${name}=${p.listen}`,
-      `ORDERER_ADMIN_PORT_${name}=${p.admin}`,
-      `ORDERER_OPS_PORT_${name}=${p.operations}`,
-    );
+    const p = ordererPortsOf(i);
+    set(`ORDERER_PORT_${name}`, p.listen);
+    set(`ORDERER_ADMIN_PORT_${name}`, p.admin);
+    set(`ORDERER_OPS_PORT_${name}`, p.operations);
   }
-  lines.push(`ORDERERS=(${orderers.join(' ')})`);
-  allPeerOrgs().forEach((o, index) => {
-    lines.push(`ORG_INDEX_${o.name}=${index}`);
-    lines.push(`ORG_MSP_${o.name}=${q(o.mspId)}`);
-    lines.push(`ORG_LABEL_${o.name}=${q(o.label)}`);
-    lines.push(`CA_PORT_${o.name}=${base + o.caPort}`);
-    lines.push(`CA_OPS_PORT_${o.name}=${base + consortium.ports.caOperationsOffset + o.caPort}`);
-    lines.push(`PEER_PORT_${o.name}=${base + o.peerPort}`);
-    lines.push(`PEER_CC_PORT_${o.name}=${base + o.peerPort + 1}`);
-    lines.push(`PEER_OPS_PORT_${o.name}=${base + o.peerPort + 2}`);
+  set('ORDERERS', orderers);
+  peerOrgs.forEach((o, index) => {
+    set(`ORG_INDEX_${o.name}`, index);
+    set(`ORG_MSP_${o.name}`, o.mspId);
+    set(`ORG_LABEL_${o.name}`, o.label);
+    set(`CA_PORT_${o.name}`, base + o.caPort);
+    set(`CA_OPS_PORT_${o.name}`, base + c.ports.caOperationsOffset + o.caPort);
+    set(`PEER_PORT_${o.name}`, base + o.peerPort);
+    set(`PEER_CC_PORT_${o.name}`, base + o.peerPort + 1);
+    set(`PEER_OPS_PORT_${o.name}`, base + o.peerPort + 2);
   });
-  const auditors = allPeerOrgs()
-    .filter((o) => o.auditsOthers === true)
-    .map((o) => o.mspId);
-  lines.push(`AUDIT_ORG_MSPS=${q(auditors.join(','))}`);
-  lines.push(`CHAINCODES=(${consortium.chaincodes.join(' ')})`);
-  consortium.chaincodes.forEach((cc, index) => {
-    lines.push(`CC_INDEX_${cc.replace(/-/g, '_')}=${index}`);
-  });
-  lines.push(`CC_PORT_FIRST=${base + consortium.ports.chaincodeServer.first}`);
-  lines.push(`GATEWAY_PORT=${base + consortium.ports.gateway}`);
-  lines.push(`PORT_SPAN=${consortium.ports.caOperationsOffset + 10}`);
-  return lines.join('\n');
+  const auditors = peerOrgs.filter((o) => o.auditsOthers === true).map((o) => o.mspId);
+  set('AUDIT_ORG_MSPS', auditors.join(','));
+  set('CHAINCODES', c.chaincodes);
+  c.chaincodes.forEach((cc, index) => set(`CC_INDEX_${String(cc).replace(/-/g, '_')}`, index));
+  set('CC_PORT_FIRST', base + c.ports.chaincodeServer.first);
+  set('GATEWAY_PORT', base + c.ports.gateway);
+  set('PORT_SPAN', c.ports.caOperationsOffset + 10);
+  return vars;
+}
+
+/** The settings as shell assignments, one a line (see the quoting rules above). */
+function shell(base, consensus, c = consortium) {
+  return settings(base, consensus, c)
+    .map(([name, value]) => assignment(name, value))
+    .join('\n');
+}
+
+/** Writes the settings file atomically (a reader never sees half a file). */
+function writeEnv(outFile, base, consensus, c = consortium) {
+  const text = `# Written by test-network-scripts/lib/consortium.js from network/consortium.json. Do not edit.\n${shell(base, consensus, c)}\n`;
+  const tmp = `${outFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, outFile);
 }
 
 function users(orgName) {
@@ -234,6 +291,10 @@ function main(argv) {
   switch (cmd) {
     case 'shell':
       return shell(Number(args[0]), args[1]);
+    case 'env':
+      if (!args[2]) throw new Error('usage: consortium.js env <portBase> <consensus> <outFile>');
+      writeEnv(args[2], Number(args[0]), args[1]);
+      return '';
     case 'users':
       return users(args[0]);
     case 'configtx':
@@ -242,14 +303,18 @@ function main(argv) {
     case 'pid':
       return pid(args[0], args[1], args[2]);
     default:
-      throw new Error(`usage: consortium.js shell|users|configtx|pid ...`);
+      throw new Error(`usage: consortium.js env|shell|users|configtx|pid ...`);
   }
 }
 
-try {
-  const out = main(process.argv.slice(2));
-  if (out) process.stdout.write(out + '\n');
-} catch (err) {
-  process.stderr.write(`consortium.js: ${err.message}\n`);
-  process.exit(2);
+module.exports = { shellQuote, assignment, settings, shell, writeEnv, users, pid, configtx, main };
+
+if (require.main === module) {
+  try {
+    const out = main(process.argv.slice(2));
+    if (out) process.stdout.write(out + '\n');
+  } catch (err) {
+    process.stderr.write(`consortium.js: ${err.message}\n`);
+    process.exit(2);
+  }
 }

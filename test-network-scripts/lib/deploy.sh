@@ -33,22 +33,14 @@ cc_version() {
 
 # cc_def NAME FIELD: a field of network/chaincodes/NAME/chaincode.json ('' when null).
 cc_def() {
-  node -e 'const d=require(process.argv[1]); const v=d[process.argv[2]]; process.stdout.write(v==null?"":String(v))' \
-    "$GOVLEDGER_ROOT/network/chaincodes/$1/chaincode.json" "$2"
+  nettool json-field "$GOVLEDGER_ROOT/network/chaincodes/$1/chaincode.json" "$2"
 }
 
 # cc_package NAME ORG LABEL: writes the CCaaS package for ORG and prints its path.
 cc_package() {
   local cc="$1" org="$2" label="$3" dir="$STATE/chaincode/$1/$2"
   rm -rf "$dir/pkg" && mkdir -p "$dir/pkg/code"
-  node -e '
-const fs = require("fs");
-const [out, address, key, cert, root] = process.argv.slice(1);
-fs.writeFileSync(out, JSON.stringify({
-  address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
-  client_key: fs.readFileSync(key, "utf8"), client_cert: fs.readFileSync(cert, "utf8"),
-  root_cert: fs.readFileSync(root, "utf8"),
-}, null, 2));' "$dir/pkg/code/connection.json" "127.0.0.1:$(cc_port "$cc" "$org")" \
+  nettool ccaas-connection "$dir/pkg/code/connection.json" "127.0.0.1:$(cc_port "$cc" "$org")" \
     "$STATE/nodes/peer0.$org/tls/server.key" "$STATE/nodes/peer0.$org/tls/server.crt" \
     "$STATE/orgs/$org/ccserver/tls/ca.crt"
   printf '{"type":"ccaas","label":"%s"}\n' "$label" > "$dir/pkg/metadata.json"
@@ -59,18 +51,14 @@ fs.writeFileSync(out, JSON.stringify({
 
 # installed_package_id ORG LABEL: package id of LABEL installed on ORG's peer ('' when none).
 installed_package_id() {
-  ( as_admin "$1"; peer lifecycle chaincode queryinstalled -O json 2>/dev/null || echo '{}' ) | node -e '
-let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-  const r = JSON.parse(s || "{}");
-  const hit = (r.installed_chaincodes || []).find((c) => c.label === process.argv[1]);
-  process.stdout.write(hit ? hit.package_id : "");
-});' "$2"
+  ( as_admin "$1"; peer lifecycle chaincode queryinstalled -O json 2>/dev/null || echo '{}' ) \
+    | nettool installed-package-id "$2"
 }
 
 # committed_field NAME FIELD: sequence or version of the committed definition ('' when none).
 committed_field() {
   ( as_admin "$(joined_orgs | sed -n 1p)"; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$1" -O json 2>/dev/null || echo '{}' ) \
-    | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const r=JSON.parse(s||"{}");process.stdout.write(r[process.argv[1]]==null?"":String(r[process.argv[1]]));});' "$2"
+    | nettool json-field - "$2"
 }
 
 # start_cc_server NAME ORG PACKAGE_ID

@@ -14,8 +14,10 @@ cmd_gateway() {
   port_open "$port" && die "port $port for the gateway is already in use"
   trap cleanup_failed_start EXIT
 
-  step "Building the gateway"
-  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
+  step "Building the gateway (and the workspace packages it imports)"
+  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b \
+    "$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/packages/fixtures/tsconfig.build.json" \
+    "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
   ok
 
   step "Starting the gateway on 127.0.0.1:$port"
@@ -53,7 +55,7 @@ gateway_tokens() {
     || die "could not mint the demo tokens" "$STATE/logs/gateway-build.log"
   chmod 600 "$dir/demo-tokens.json"
   local token
-  token="$(node -e 'const t=require(process.argv[1]); process.stdout.write(t["admin-a"].token)' "$dir/demo-tokens.json")"
+  token="$(nettool json-field --required "$dir/demo-tokens.json" admin-a token)"
   cat <<EOF
 Gateway    http://127.0.0.1:$port   (docs http://127.0.0.1:$port/docs, OpenAPI /openapi.json, metrics /metrics)
 Tokens     $dir/demo-tokens.json  (one bearer token per demo user, valid 1 hour;
