@@ -4,7 +4,9 @@
  * subject (`sub`, which is also the caller's wallet label), the organisation
  * (`org`, an MSP ID) and the roles (`roles`); optionally the department (`dept`)
  * and the pseudonymous id (`pid`). Missing or bad tokens are 401, a caller
- * without the role a route needs is 403, both as problem+json.
+ * without the role a route needs is 403, both as problem+json. Where a token claim is not
+ * enough (administration), the caller's own certificate decides: its Fabric CA attributes
+ * (`gov.role`, ...) are read here, as the chaincodes read them.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { X509Certificate } from 'node:crypto';
