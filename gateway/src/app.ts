@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       streams,
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
-    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca }),
+    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
     ...(deps.extraRoutes ?? []),
   ];
   const registry = newRegistry();

@@ -4,9 +4,12 @@
  * subject (`sub`, which is also the caller's wallet label), the organisation
  * (`org`, an MSP ID) and the roles (`roles`); optionally the department (`dept`)
  * and the pseudonymous id (`pid`). Missing or bad tokens are 401, a caller
- * without the role a route needs is 403, both as problem+json.
+ * without the role a route needs is 403, both as problem+json. Where a token claim is not
+ * enough (administration), the caller's own certificate decides: its Fabric CA attributes
+ * (`gov.role`, ...) are read here, as the chaincodes read them.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { X509Certificate } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from './config';
@@ -161,6 +164,136 @@ export function requireRole(...roles: string[]) {
       next(err);
     }
   };
+}
+
+/** OID of the X.509 extension in which Fabric CA writes a certificate's attributes (JSON `{"attrs":{...}}`). */
+export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
+
+/** One DER element: its tag, and where its content starts and ends in the buffer. */
+interface Der {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+/** Reads the DER element at `offset` (definite lengths only, as DER requires). */
+function derAt(buf: Buffer, offset: number, limit: number): Der {
+  if (offset + 2 > limit) throw new Error('truncated DER');
+  const tag = buf[offset];
+  let length = buf[offset + 1];
+  let start = offset + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    if (bytes === 0 || bytes > 4 || start + bytes > limit) throw new Error('bad DER length');
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + buf[start + i];
+    start += bytes;
+  }
+  if (start + length > limit) throw new Error('truncated DER');
+  return { tag, start, end: start + length };
+}
+
+/** The elements inside a constructed DER element. */
+function derChildren(buf: Buffer, parent: Der): Der[] {
+  const out: Der[] = [];
+  for (let at = parent.start; at < parent.end;) {
+    const child = derAt(buf, at, parent.end);
+    out.push(child);
+    at = child.end;
+  }
+  return out;
+}
+
+/** Dotted form of a DER OBJECT IDENTIFIER's content. */
+function derOid(bytes: Buffer): string {
+  const arcs: number[] = [];
+  let value = 0;
+  for (const b of bytes) {
+    value = value * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      if (arcs.length === 0)
+        arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else arcs.push(value);
+      value = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+/** The value (extnValue content) of a certificate's extension, or undefined when absent. */
+function extensionValue(der: Buffer, oid: string): Buffer | undefined {
+  const cert = derAt(der, 0, der.length);
+  const tbs = derChildren(der, cert)[0];
+  if (!tbs || tbs.tag !== 0x30) throw new Error('not a certificate');
+  const wrapper = derChildren(der, tbs).find((e) => e.tag === 0xa3); // [3] EXPLICIT Extensions
+  if (!wrapper) return undefined;
+  const list = derChildren(der, wrapper)[0];
+  if (!list || list.tag !== 0x30) throw new Error('bad extensions');
+  for (const ext of derChildren(der, list)) {
+    const parts = derChildren(der, ext);
+    if (parts[0]?.tag !== 0x06) continue;
+    if (derOid(der.subarray(parts[0].start, parts[0].end)) !== oid) continue;
+    const value = parts.find((p, i) => i > 0 && p.tag === 0x04);
+    return value ? der.subarray(value.start, value.end) : undefined;
+  }
+  return undefined;
+}
+
+const fabricAttrs = z.object({ attrs: z.record(z.string(), z.string()) });
+
+/**
+ * The attributes Fabric CA wrote into a PEM certificate (extension {@link FABRIC_ATTRS_OID}), as the
+ * chaincodes read them; `{}` when the certificate carries none or the extension is not Fabric's JSON.
+ * Throws when the text is not a certificate.
+ */
+export function certificateAttributes(pem: string): Record<string, string> {
+  const der = new X509Certificate(pem).raw;
+  const value = extensionValue(der, FABRIC_ATTRS_OID);
+  if (!value) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch {
+    return {};
+  }
+  const parsed = fabricAttrs.safeParse(json);
+  return parsed.success ? parsed.data.attrs : {};
+}
+
+/** The roles a certificate grants: its `gov.role` attribute split on `+` (empty when none or unreadable). */
+export function certificateRoles(pem: string): string[] {
+  let attrs: Record<string, string>;
+  try {
+    attrs = certificateAttributes(pem);
+  } catch {
+    return [];
+  }
+  return (attrs['gov.role'] ?? '')
+    .split('+')
+    .map((r) => r.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Refuses (403 `ADMIN_CERTIFICATE_REQUIRED`) unless the caller's own Fabric identity (its
+ * certificate in the wallet, not the token) carries the `admin` role in `gov.role`: a token's
+ * `roles` claim alone never grants what the organisation's CA did not certify.
+ */
+export function assertAdminCertificate(caller: Caller, identity: { certificate: string } | undefined): void {
+  if (!identity) {
+    throw new HttpProblem(
+      403,
+      'ADMIN_CERTIFICATE_REQUIRED',
+      `${caller.subject} of ${caller.org} has no Fabric identity in the wallet; administration needs a certificate with gov.role admin`,
+    );
+  }
+  if (!certificateRoles(identity.certificate).includes('admin')) {
+    throw new HttpProblem(
+      403,
+      'ADMIN_CERTIFICATE_REQUIRED',
+      `the certificate of ${caller.subject} of ${caller.org} does not carry gov.role admin; the token's roles claim is not enough`,
+    );
+  }
 }
 
 /** Claims of a development token. */

@@ -1,11 +1,14 @@
 /**
  * Registering and enrolling users at an organisation's Fabric CA (fabric-ca-client),
  * with the certificate attributes the chaincodes check (gov.dept, gov.role,
- * gov.pid, carried in the enrolment certificate). The registrar is the CA's
+ * gov.pid, carried in the enrolment certificate), and reading the CA's identity
+ * registry (who already holds a pseudonymous id). The registrar is the CA's
  * bootstrap admin whose MSP folder the network scripts leave in the state folder.
+ * Each organisation's profile also says which roles its admins may issue.
  */
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
+import { z } from 'zod';
 import type { OrgProfile } from './config';
 import { readMspFolder } from './msp-import';
 import { HttpProblem } from './problem';
@@ -28,11 +31,44 @@ export interface Enrolment {
   privateKey: string;
 }
 
+/** An identity registered at an organisation's CA. */
+export interface RegisteredIdentity {
+  /** The organisation whose CA holds it. */
+  mspId: string;
+  /** Its enrolment id. */
+  name: string;
+}
+
 /** Registers and enrols users at an organisation's CA. */
 export interface CertificateAuthority {
   /** Registers `request.name` at the CA of `mspId` and enrols it; refuses names already registered (409). */
   registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment>;
+  /**
+   * The identities registered with attribute `gov.pid` = `pid` at the CA of `mspId` and of every
+   * other organisation whose registrar the gateway holds (the CAs' own registries, so identities
+   * registered outside the gateway count too). 503 `CA_UNAVAILABLE` when a registry cannot be read.
+   */
+  holdersOfPid(mspId: string, pid: string): Promise<RegisteredIdentity[]>;
+  /** The roles the admins of `mspId` may issue (the organisation's configured allow-list). */
+  issuableRoles(mspId: string): readonly string[];
 }
+
+const identityList = z.object({
+  identities: z
+    .array(
+      z
+        .object({
+          id: z.string(),
+          attrs: z
+            .array(z.object({ name: z.string(), value: z.string() }).loose())
+            .nullish()
+            .transform((a) => a ?? []),
+        })
+        .loose(),
+    )
+    .nullish()
+    .transform((a) => a ?? []),
+});
 
 /** The {@link CertificateAuthority} on the organisations' Fabric CA servers. */
 export class FabricCertificateAuthorities implements CertificateAuthority {
@@ -43,12 +79,10 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
     this.#orgs = new Map(orgs.map((o) => [o.mspId, o]));
   }
 
-  /** {@inheritDoc CertificateAuthority.registerAndEnroll} */
-  async registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment> {
+  /** The CA client of `mspId` and its registrar, or undefined when none is configured. */
+  async #registrarOf(mspId: string): Promise<{ services: FabricCAServices; registrar: User } | undefined> {
     const ca = this.#orgs.get(mspId)?.ca;
-    if (!ca || !ca.registrarMspDir) {
-      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
-    }
+    if (!ca || !ca.registrarMspDir) return undefined;
     const services = new FabricCAServices(
       ca.url,
       { trustedRoots: [ca.tlsRootCert.toString('utf8')], verify: true },
@@ -56,6 +90,55 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
     );
     const creds = await readMspFolder(ca.registrarMspDir);
     const registrar = User.createUser('admin', '', mspId, creds.certificate, creds.privateKey);
+    return { services, registrar };
+  }
+
+  /** {@inheritDoc CertificateAuthority.issuableRoles} */
+  issuableRoles(mspId: string): readonly string[] {
+    return this.#orgs.get(mspId)?.issuableRoles ?? [];
+  }
+
+  /** {@inheritDoc CertificateAuthority.holdersOfPid} */
+  async holdersOfPid(mspId: string, pid: string): Promise<RegisteredIdentity[]> {
+    const own = this.#orgs.get(mspId);
+    if (!own?.ca?.registrarMspDir) {
+      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
+    }
+    const msps = [mspId, ...[...this.#orgs.keys()].filter((m) => m !== mspId)];
+    const found: RegisteredIdentity[] = [];
+    for (const msp of msps) {
+      if (!this.#orgs.get(msp)?.ca?.registrarMspDir) continue;
+      let identities: z.output<typeof identityList>['identities'];
+      try {
+        const client = await this.#registrarOf(msp);
+        if (!client) throw new Error('no registrar');
+        const res = await client.services.newIdentityService().getAll(client.registrar);
+        if (!res.success) throw new Error('refused');
+        identities = identityList.parse(res.result ?? {}).identities;
+      } catch {
+        throw new HttpProblem(
+          503,
+          'CA_UNAVAILABLE',
+          `the identity registry of the Fabric CA of ${msp} could not be read`,
+          {},
+          5,
+        );
+      }
+      for (const id of identities) {
+        if (id.attrs.some((a) => a.name === 'gov.pid' && a.value === pid))
+          found.push({ mspId: msp, name: id.id });
+      }
+    }
+    return found;
+  }
+
+  /** {@inheritDoc CertificateAuthority.registerAndEnroll} */
+  async registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment> {
+    const client = await this.#registrarOf(mspId);
+    if (!client) {
+      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
+    }
+    const { services, registrar } = client;
     let secret: string;
     try {
       secret = await services.register(

@@ -42,6 +42,11 @@ export interface OrgProfile {
   };
   /** Wallet label of the identity used for readiness probes and reconciliation, when set. */
   probeIdentity?: string;
+  /**
+   * Roles this organisation's admins may issue through `POST /api/v1/admin/identities`
+   * (`IDENTITY_ISSUABLE_ROLES`, else derived from the consortium file); absent or empty: none.
+   */
+  issuableRoles?: readonly string[];
 }
 
 /** How bearer tokens are checked. */
@@ -223,6 +228,80 @@ function loadOrgs(env: Env): { orgs: OrgProfile[]; channel?: string } {
   return channel ? { orgs, channel } : { orgs };
 }
 
+const ROLE_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** Where the consortium data is when `CONSORTIUM_FILE` is not set: the repository's network folder. */
+export const DEFAULT_CONSORTIUM_FILE = path.resolve(__dirname, '..', '..', 'network', 'consortium.json');
+
+const consortiumOrg = z
+  .object({
+    mspId: z.string(),
+    users: z.array(z.object({ attrs: z.record(z.string(), z.string()).default({}) }).loose()).default([]),
+  })
+  .loose();
+
+const consortiumFile = z
+  .object({ peerOrgs: z.array(consortiumOrg).default([]), addOrg: consortiumOrg.optional() })
+  .loose();
+
+/**
+ * Default issuable roles per MSP ID from the consortium data (network/consortium.json): every
+ * `gov.role` its demo users carry, except `admin` (admins are enrolled by the platform team with
+ * the CA's own tools, never minted by another admin through the gateway unless configured).
+ */
+export function rolesFromConsortium(json: unknown): Map<string, string[]> {
+  const parsed = consortiumFile.parse(json);
+  const out = new Map<string, string[]>();
+  for (const org of [...parsed.peerOrgs, ...(parsed.addOrg ? [parsed.addOrg] : [])]) {
+    const roles = new Set<string>();
+    for (const u of org.users) {
+      for (const r of (u.attrs['gov.role'] ?? '').split('+')) {
+        if (ROLE_PATTERN.test(r) && r !== 'admin') roles.add(r);
+      }
+    }
+    out.set(org.mspId, [...roles].sort());
+  }
+  return out;
+}
+
+function loadConsortiumRoles(env: Env): Map<string, string[]> {
+  const explicit = optional(env, 'CONSORTIUM_FILE');
+  const file = explicit ?? DEFAULT_CONSORTIUM_FILE;
+  if (!explicit && !fs.existsSync(file)) return new Map();
+  try {
+    return rolesFromConsortium(JSON.parse(readFile('CONSORTIUM_FILE', file).toString('utf8')));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError('CONSORTIUM_FILE', `is not a readable consortium file: ${file}`);
+  }
+}
+
+/** Parses `IDENTITY_ISSUABLE_ROLES`: `MSPID=role,role;MSPID=role` (an empty list: none). */
+function parseIssuableRoles(raw: string, known: ReadonlySet<string>): Map<string, string[]> {
+  const name = 'IDENTITY_ISSUABLE_ROLES';
+  const out = new Map<string, string[]>();
+  for (const part of raw
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const mspId = eq < 0 ? '' : part.slice(0, eq).trim();
+    if (!known.has(mspId)) {
+      throw new ConfigError(name, `has an entry "${part}" that does not start with a served MSP ID and =`);
+    }
+    if (out.has(mspId)) throw new ConfigError(name, `lists ${mspId} twice`);
+    const roles = part
+      .slice(eq + 1)
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
+    const bad = roles.find((r) => !ROLE_PATTERN.test(r));
+    if (bad !== undefined) throw new ConfigError(name, `has a bad role "${bad}" for ${mspId}`);
+    out.set(mspId, [...new Set(roles)].sort());
+  }
+  return out;
+}
+
 function loadJwt(env: Env): JwtConfig {
   const mode = read(env, 'JWT_MODE', z.enum(['hs256', 'rs256']), 'hs256');
   const issuer = read(env, 'JWT_ISSUER', z.string().min(1), 'govledger-dev');
@@ -259,6 +338,15 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('WALLET_IMPORT_USERS_DIR', `names a missing folder: ${importUsersDir}`);
   }
   const { orgs, channel: fileChannel } = loadOrgs(env);
+  const configuredRoles = parseIssuableRoles(
+    optional(env, 'IDENTITY_ISSUABLE_ROLES') ?? '',
+    new Set(orgs.map((o) => o.mspId)),
+  );
+  const consortiumRoles = loadConsortiumRoles(env);
+  for (const o of orgs) {
+    const roles = configuredRoles.get(o.mspId) ?? consortiumRoles.get(o.mspId);
+    if (roles) o.issuableRoles = roles;
+  }
   const channel = read(
     env,
     'FABRIC_CHANNEL',

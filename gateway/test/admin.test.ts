@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { makeHarness, type Harness } from './harness';
+import { ADMIN_A, makeHarness, type Harness } from './harness';
 
 let h: Harness;
 let admin: string;
 beforeEach(async () => {
   h = await makeHarness();
-  await h.wallet.put({ ...(await h.wallet.get('CityAMSP', 'alice'))!, label: 'admin-a' });
+  await h.wallet.put({ mspId: 'CityAMSP', label: 'admin-a', ...ADMIN_A });
   admin = await h.bearer({ sub: 'admin-a', roles: ['admin'] });
   h.ledger.on('fund-tracing', 'SweepUnspent', (req) => ({ swept: req }));
   h.ledger.on('fund-tracing', 'GetProgram', (req) => ({ program: req }));

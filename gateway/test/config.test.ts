@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, DEFAULT_CONSORTIUM_FILE, loadConfig, rolesFromConsortium } from '../src/config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-config-'));
 const cert = path.join(dir, 'ca.crt');
@@ -131,5 +131,62 @@ describe('loadConfig', () => {
     });
     expect(c.orgs[0].name).toBe('CityA');
     expect(failure({ ...base, FABRIC_ORGS_FILE: '', FABRIC_ORGS: '{' }).variable).toBe('FABRIC_ORGS');
+  });
+
+  it("derives each organisation's issuable roles from the consortium file, without admin", () => {
+    const c = loadConfig(base);
+    expect(c.orgs[0].issuableRoles).toEqual([
+      'approver',
+      'auditor',
+      'ballot-box',
+      'citizen',
+      'election-admin',
+      'enterprise',
+      'issuer',
+      'officer',
+    ]);
+    expect(c.orgs[1].issuableRoles).not.toContain('approver');
+    expect(c.orgs[1].issuableRoles).toContain('legal-officer');
+    expect(c.orgs[1].issuableRoles).not.toContain('admin');
+    const roles = rolesFromConsortium(JSON.parse(fs.readFileSync(DEFAULT_CONSORTIUM_FILE, 'utf8')));
+    expect(roles.get('AuditMSP')).toEqual(['auditor']);
+  });
+
+  it('takes allow-lists per organisation from IDENTITY_ISSUABLE_ROLES, and a consortium file from CONSORTIUM_FILE', () => {
+    const c = loadConfig({
+      ...base,
+      IDENTITY_ISSUABLE_ROLES: 'CityAMSP=officer, citizen,officer; CityBMSP=',
+    });
+    expect(c.orgs[0].issuableRoles).toEqual(['citizen', 'officer']);
+    expect(c.orgs[1].issuableRoles).toEqual([]);
+    const consortium = path.join(dir, 'consortium.json');
+    fs.writeFileSync(
+      consortium,
+      JSON.stringify({
+        peerOrgs: [
+          { mspId: 'CityAMSP', users: [{ attrs: { 'gov.role': 'officer+approver' } }, { attrs: {} }] },
+        ],
+      }),
+    );
+    const d = loadConfig({
+      ...base,
+      CONSORTIUM_FILE: consortium,
+      IDENTITY_ISSUABLE_ROLES: 'CityBMSP=issuer',
+    });
+    expect(d.orgs[0].issuableRoles).toEqual(['approver', 'officer']);
+    expect(d.orgs[1].issuableRoles).toEqual(['issuer']);
+    const none = loadConfig({ ...base, CONSORTIUM_FILE: path.join(dir, 'consortium.json') });
+    expect(none.orgs[1].issuableRoles).toBeUndefined();
+  });
+
+  it.each([
+    [{ IDENTITY_ISSUABLE_ROLES: 'OtherMSP=officer' }, 'IDENTITY_ISSUABLE_ROLES'],
+    [{ IDENTITY_ISSUABLE_ROLES: 'officer' }, 'IDENTITY_ISSUABLE_ROLES'],
+    [{ IDENTITY_ISSUABLE_ROLES: 'CityAMSP=Officer' }, 'IDENTITY_ISSUABLE_ROLES'],
+    [{ IDENTITY_ISSUABLE_ROLES: 'CityAMSP=officer;CityAMSP=issuer' }, 'IDENTITY_ISSUABLE_ROLES'],
+    [{ CONSORTIUM_FILE: path.join(dir, 'no-consortium.json') }, 'CONSORTIUM_FILE'],
+    [{ CONSORTIUM_FILE: cert }, 'CONSORTIUM_FILE'],
+  ])('refuses a bad allow-list setting: %j', (override, variable) => {
+    expect(failure({ ...base, ...override } as Record<string, string>).variable).toBe(variable);
   });
 });

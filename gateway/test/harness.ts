@@ -9,10 +9,16 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type AppDeps, type GatewayApp } from '../src/app';
 import { createTokenVerifier, signDevToken, type DevTokenClaims } from '../src/auth';
-import type { CertificateAuthority, EnrolmentRequest } from '../src/certificate-authority';
+import type {
+  CertificateAuthority,
+  EnrolmentRequest,
+  RegisteredIdentity,
+} from '../src/certificate-authority';
+import { DEFAULT_CONSORTIUM_FILE, rolesFromConsortium } from '../src/config';
 import { openDatabase, type Db } from '../src/database';
 import { createLogger } from '../src/logger';
 import { GatewayMetrics } from '../src/metrics';
+import { HttpProblem } from '../src/problem';
 import { Wallet } from '../src/wallet';
 import { FakeLedger } from './fake-ledger';
 
@@ -27,13 +33,52 @@ const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures
 /** Test certificates and keys. */
 export const ALICE = { certificate: fixture('alice.cert.pem'), privateKey: fixture('alice.key.pem') };
 export const BOB = { certificate: fixture('bob.cert.pem'), privateKey: fixture('bob.key.pem') };
+/** Certificates with Fabric CA attributes (fixtures/make-attr-certs.sh): admins of City A and B. */
+export const ADMIN_A = { certificate: fixture('admin-a.cert.pem'), privateKey: fixture('admin-a.key.pem') };
+export const ADMIN_B = { certificate: fixture('admin-b.cert.pem'), privateKey: fixture('admin-b.key.pem') };
+/** gov.role officer+approver, gov.dept fire: attributes, but not admin. */
+export const OFFICER_A = {
+  certificate: fixture('officer-a.cert.pem'),
+  privateKey: fixture('officer-a.key.pem'),
+};
+/** gov.role sub-admin+administrator: roles that merely contain the word admin. */
+export const SUB_ADMIN_A = {
+  certificate: fixture('sub-admin-a.cert.pem'),
+  privateKey: fixture('sub-admin-a.key.pem'),
+};
 
-/** A fake CA that "enrols" with the alice fixture and records requests. */
+/**
+ * A fake CA that "enrols" with the alice fixture and records requests. `registered` is its
+ * identity registry (seed it with identities registered outside the gateway); `roles` the
+ * organisations' allow-lists (by default the consortium file's, as the configuration derives
+ * them); `unavailable` makes the registry unreadable; `registerDelayMs` slows registrations.
+ */
 export class FakeCa implements CertificateAuthority {
   readonly requests: { mspId: string; request: EnrolmentRequest }[] = [];
+  readonly registered: { mspId: string; name: string; attrs: Record<string, string> }[] = [];
+  roles: Record<string, string[]> = Object.fromEntries(
+    rolesFromConsortium(JSON.parse(fs.readFileSync(DEFAULT_CONSORTIUM_FILE, 'utf8'))),
+  );
+  unavailable = false;
+  /** How long a registration takes (concurrency tests). */
+  registerDelayMs = 0;
   async registerAndEnroll(mspId: string, request: EnrolmentRequest) {
     this.requests.push({ mspId, request });
+    if (this.registerDelayMs > 0) await new Promise((r) => setTimeout(r, this.registerDelayMs));
+    if (this.registered.some((r) => r.mspId === mspId && r.name === request.name)) {
+      throw new HttpProblem(409, 'IDENTITY_EXISTS', `${request.name} is already registered`);
+    }
+    this.registered.push({ mspId, name: request.name, attrs: request.attrs });
     return { ...ALICE };
+  }
+  async holdersOfPid(_mspId: string, pid: string): Promise<RegisteredIdentity[]> {
+    if (this.unavailable) throw new HttpProblem(503, 'CA_UNAVAILABLE', 'registry down', {}, 5);
+    return this.registered
+      .filter((r) => r.attrs['gov.pid'] === pid)
+      .map((r) => ({ mspId: r.mspId, name: r.name }));
+  }
+  issuableRoles(mspId: string): readonly string[] {
+    return this.roles[mspId] ?? [];
   }
 }
 

@@ -2,11 +2,14 @@
  * Identity administration for organisation admins: register and enrol a user at
  * the admin's own organisation's Fabric CA with the attributes the chaincodes
  * check, and store the identity in the wallet; list the organisation's identities.
+ * The rules (admin certificate, issuable roles, one holder per pid) are in
+ * ../identity-admin.ts.
  */
 import { z } from 'zod';
 import { SUBJECT_PATTERN } from '../auth';
 import type { CertificateAuthority } from '../certificate-authority';
-import { HttpProblem } from '../problem';
+import type { Db } from '../database';
+import { IdentityAdministration } from '../identity-admin';
 import { defineRoute, type AnyRoute } from '../route';
 import { S } from '../schemas';
 import type { Wallet } from '../wallet';
@@ -15,6 +18,8 @@ import type { Wallet } from '../wallet';
 export interface AdminIdentityDeps {
   wallet: Wallet;
   ca: CertificateAuthority;
+  /** The gateway database (the durable record of enrolled pids). */
+  db: Db;
 }
 
 /** Roles a certificate may carry (network/consortium.json). */
@@ -37,6 +42,7 @@ const Registered = z
 
 /** The identity administration routes. */
 export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
+  const admin = new IdentityAdministration(deps);
   return [
     defineRoute({
       method: 'post',
@@ -44,7 +50,10 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
       operationId: 'registerIdentity',
       summary: "Register and enrol a user at the admin's organisation CA",
       description:
-        "The certificate carries gov.role (roles joined by +), gov.dept and gov.pid. The user's token subject must be `name`.",
+        "The certificate carries gov.role (roles joined by +), gov.dept and gov.pid. The user's token subject must be `name`. " +
+        "The caller's own certificate must carry gov.role admin (403 ADMIN_CERTIFICATE_REQUIRED); every role must be on the " +
+        "organisation's allow-list (403 ROLE_NOT_ISSUABLE); a pid already enrolled at this or another organisation is refused " +
+        "(409 PID_ALREADY_ENROLLED). The identity is always registered at the caller's own organisation, which binds the pid to it.",
       tags: ['admin'],
       roles: ['admin'],
       successStatus: 201,
@@ -66,30 +75,11 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
         }),
       response: Registered,
       async handle({ caller, input }) {
-        const b = input.body;
-        if (await deps.wallet.get(caller.org, b.name)) {
-          throw new HttpProblem(409, 'IDENTITY_EXISTS', `${b.name} already has an identity in ${caller.org}`);
-        }
-        const attrs: Record<string, string> = { 'gov.role': [...new Set(b.roles)].join('+') };
-        if (b.dept) attrs['gov.dept'] = b.dept;
-        if (b.pid) attrs['gov.pid'] = b.pid;
-        const enrolment = await deps.ca.registerAndEnroll(caller.org, {
-          name: b.name,
-          type: 'client',
-          affiliation: b.affiliation,
-          attrs,
-        });
-        await deps.wallet.put({
-          mspId: caller.org,
-          label: b.name,
-          certificate: enrolment.certificate,
-          privateKey: enrolment.privateKey,
-          attrs,
-        });
+        const registered = await admin.register(caller, input.body);
         return {
           status: 201,
-          body: { name: b.name, mspId: caller.org, attributes: attrs },
-          headers: { Location: `/api/v1/admin/identities/${b.name}` },
+          body: registered,
+          headers: { Location: `/api/v1/admin/identities/${registered.name}` },
         };
       },
     }),
@@ -98,10 +88,12 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
       path: '/api/v1/admin/identities',
       operationId: 'listIdentities',
       summary: "The identities of the admin's organisation in the wallet",
+      description: "The caller's own certificate must carry gov.role admin (403 ADMIN_CERTIFICATE_REQUIRED).",
       tags: ['admin'],
       roles: ['admin'],
       response: z.object({ mspId: z.string(), identities: z.array(z.string()) }),
       async handle({ caller }) {
+        await admin.assertAdmin(caller);
         return { status: 200, body: { mspId: caller.org, identities: await deps.wallet.list(caller.org) } };
       },
     }),
