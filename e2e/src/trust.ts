@@ -6,7 +6,14 @@
  * until the reading peer has the block of the last transaction.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  hash,
+  signers,
+  type Gateway,
+  type Network,
+  type Transaction,
+} from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
@@ -142,7 +149,9 @@ export function readOnlyMismatches(chaincode: ChaincodeName): { notEvaluate: str
 export type Outcome =
   | { kind: 'committed'; txId: string; block: bigint; result: unknown }
   | { kind: 'invalid'; txId: string; block: bigint; code: number; codeName: string }
-  | { kind: 'refused'; error: WireError };
+  | { kind: 'refused'; error: WireError }
+  /** Endorsement failed without a chaincode error (e.g. the peer gateway found too few endorsers). */
+  | { kind: 'unendorsed'; message: string };
 
 /** Options of a submission. */
 export interface SubmitOptions {
@@ -248,13 +257,13 @@ export function actor(name: string, peerMspId?: string): Actor {
       transientData,
       ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
     });
-    let transaction;
+    let transaction: Transaction;
     try {
       transaction = await proposal.endorse();
     } catch (err) {
       const error = wireError(err);
       if (error) return { kind: 'refused', error };
-      throw err;
+      return { kind: 'unendorsed', message: err instanceof Error ? err.message : String(err) };
     }
     const submitted = await transaction.submit();
     const status = await submitted.getStatus();
