@@ -283,8 +283,8 @@ const EV = 'e-voting';
 const suite = RSABSSA.SHA384.PSS.Randomized();
 type Key = webcrypto.CryptoKey;
 /** Voting opens this long after the shared elections are created, and closes this long after. */
-const OPENS_IN_MS = 30_000;
-const CLOSES_IN_MS = 75_000;
+const OPENS_IN_MS = 15_000;
+const CLOSES_IN_MS = 40_000;
 
 const electionRequest = (electionId: string, opensAt: string, closesAt: string, mode: unknown) => ({
   electionId,
