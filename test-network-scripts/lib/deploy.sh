@@ -37,25 +37,6 @@ cc_def() {
     "$GOVLEDGER_ROOT/network/chaincodes/$1/chaincode.json" "$2"
 }
 
-# cc_policy_args NAME: sets POLICY_ARGS to the peer lifecycle flags for chaincode.json's
-# endorsementPolicy: a channel policy reference such as "/Channel/Application/Endorsement" gives
-# --channel-config-policy (the consortium's rule, MAJORITY of the application organisations'
-# Endorsement policies in the generated configtx, which follows the channel's members: once the
-# Audit Office joins, any 2 of 3, without a redeploy); anything else is a signature policy such
-# as "AND('CityAMSP.peer','CityBMSP.peer')" and gives --signature-policy. Null gives no flag
-# (Fabric's default, the same /Channel/Application/Endorsement). The policy is part of
-# cc_version's content hash, so changing it makes a new definition at the next sequence.
-cc_policy_args() {
-  local policy; policy="$(cc_def "$1" endorsementPolicy)"
-  POLICY_ARGS=()
-  case "$policy" in
-    '') ;;
-    /Channel/*) POLICY_ARGS=(--channel-config-policy "$policy") ;;
-    /*) die "network/chaincodes/$1/chaincode.json: endorsementPolicy '$policy' is neither a /Channel/... policy reference nor a signature policy" ;;
-    *) POLICY_ARGS=(--signature-policy "$policy") ;;
-  esac
-}
-
 # cc_package NAME ORG LABEL: writes the CCaaS package for ORG and prints its path.
 cc_package() {
   local cc="$1" org="$2" label="$3" dir="$STATE/chaincode/$1/$2"
@@ -125,6 +106,25 @@ start_cc_server() {
 # has_approved ORG NAME SEQUENCE: true when ORG approved that sequence of the chaincode.
 has_approved() {
   ( as_admin "$1"; peer lifecycle chaincode queryapproved -C "$CHANNEL" -n "$2" --sequence "$3" -O json >/dev/null 2>&1 )
+}
+
+# cc_policy_args NAME: sets POLICY_ARGS to the peer lifecycle flags for chaincode.json's
+# endorsementPolicy: a channel policy reference such as "/Channel/Application/Endorsement" gives
+# --channel-config-policy (the consortium's rule, MAJORITY of the application organisations'
+# Endorsement policies in the generated configtx, which follows the channel's members: once the
+# Audit Office joins, any 2 of 3, without a redeploy); anything else is a signature policy such
+# as "AND('CityAMSP.peer','CityBMSP.peer')" and gives --signature-policy. Null gives no flag
+# (Fabric's default, the same /Channel/Application/Endorsement). The policy is part of
+# cc_version's content hash, so changing it makes a new definition at the next sequence.
+cc_policy_args() {
+  local policy; policy="$(cc_def "$1" endorsementPolicy)"
+  POLICY_ARGS=()
+  case "$policy" in
+    '') ;;
+    /Channel/*) POLICY_ARGS=(--channel-config-policy "$policy") ;;
+    /*) die "network/chaincodes/$1/chaincode.json: endorsementPolicy '$policy' is neither a /Channel/... policy reference nor a signature policy" ;;
+    *) POLICY_ARGS=(--signature-policy "$policy") ;;
+  esac
 }
 
 # approve_for_org NAME ORG VERSION SEQUENCE PACKAGE_ID
