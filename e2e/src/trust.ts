@@ -117,9 +117,13 @@ export function contractTransactions(chaincode: ChaincodeName): { name: string; 
 
 /**
  * The write transactions of a chaincode: every transaction of its contract except the
- * read-only ones of {@link READ_ONLY}. This is the one place that enumerates writes; once
- * `@govledger/wire` carries each chaincode's transaction catalogue it becomes
- * `Object.entries(catalogue[chaincode].transactions).filter(([, t]) => t.kind === 'submit').map(([n]) => n)`.
+ * read-only ones of {@link READ_ONLY}. This is the one place the trust suites enumerate writes;
+ * once `@govledger/wire` carries each chaincode's transaction catalogue, its body becomes
+ * (with `import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/wire'`):
+ * ```ts
+ * const catalogue = { 'e-licence': eLicence, 'data-sharing': dataSharing, 'fund-tracing': fundTracing, 'e-voting': eVoting }[chaincode];
+ * return Object.entries(catalogue.transactions).filter(([, t]) => t.kind === 'submit').map(([name]) => name);
+ * ```
  */
 export function writeTransactions(chaincode: ChaincodeName): string[] {
   const readOnly = new Set(READ_ONLY[chaincode]);
@@ -332,8 +336,22 @@ export function actor(name: string, peerMspId?: string): Actor {
   };
 }
 
+const actors = new Map<string, Actor>();
+
+/** {@link actor}, one connection per user and peer for the whole test file. */
+export function session(name: string, peerMspId?: string): Actor {
+  const key = `${name}@${peerMspId ?? ''}`;
+  let s = actors.get(key);
+  if (!s) {
+    s = actor(name, peerMspId);
+    actors.set(key, s);
+  }
+  return s;
+}
+
 /** Closes every connection this test file opened. */
 export function closeActors(): void {
+  actors.clear();
   for (const g of gateways.splice(0)) g.close();
   for (const c of clients.values()) c.close();
   clients.clear();

@@ -19,7 +19,7 @@ import os from 'os';
 import path from 'path';
 import { eventually, startNode, stopNode } from '../src/network-ops';
 import { ROOT, stateDir } from '../src/test-network';
-import { actor, closeActors, type Actor, type Outcome } from '../src/trust';
+import { closeActors, session, type Outcome } from '../src/trust';
 
 const run = Date.now().toString(36);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -117,16 +117,8 @@ async function withRogue(
   });
 }
 
-const sessions = new Map<string, Actor>();
-function as(name: string, peerMspId?: string): Actor {
-  const key = `${name}@${peerMspId ?? ''}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = actor(name, peerMspId);
-    sessions.set(key, s);
-  }
-  return s;
-}
+/** Demo user `name` connected to the peer of `peerMspId` (its own organisation's when absent). */
+const as = session;
 
 /**
  * Submits `request` as `caller` through City A's peer with the rogue's `writes`, twice: endorsed

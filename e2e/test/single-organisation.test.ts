@@ -14,11 +14,10 @@ import { waitUntil } from '../src/clock';
 import {
   CHAINCODES,
   ENDORSEMENT_POLICY_FAILURE,
-  actor,
   closeActors,
   readOnlyMismatches,
+  session,
   writeTransactions,
-  type Actor,
   type ChaincodeName,
   type Outcome,
 } from '../src/trust';
@@ -51,17 +50,8 @@ interface Prepared {
 /** Sets up a transaction's prerequisite state with full endorsement and returns its request. */
 type Fixture = () => Promise<Prepared>;
 
-const sessions = new Map<string, Actor>();
 /** Demo user `name` connected to the peer of `peerMspId` (its own organisation's when absent). */
-function as(name: string, peerMspId?: string): Actor {
-  const key = `${name}@${peerMspId ?? ''}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = actor(name, peerMspId);
-    sessions.set(key, s);
-  }
-  return s;
-}
+const as = session;
 const pidOf = (name: string) => {
   const pid = as(name).pid;
   if (!pid) throw new Error(`${name} has no pseudonymous id`);
