@@ -18,7 +18,6 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
-import 'reflect-metadata';
 import { wireError, type WireError } from './fabric-client';
 import { ROOT, readNetworkInfo, stateDir } from './test-network';
 
@@ -94,6 +93,12 @@ interface TransactionMetadata {
   tag: string[];
 }
 
+/**
+ * Reflect's metadata API, which fabric-contract-api installs (through reflect-metadata) when a
+ * chaincode package is loaded.
+ */
+const metadata = Reflect as unknown as { getMetadata(key: string, target: object): unknown };
+
 /** A chaincode package's entry point: `contracts`, as fabric-chaincode-node loads it. */
 interface ChaincodeModule {
   contracts: (new () => object)[];
@@ -109,8 +114,8 @@ export function contractTransactions(chaincode: ChaincodeName): { name: string; 
   const mod = require(path.join(ROOT, 'chaincode', chaincode, 'dist', 'index.js')) as ChaincodeModule;
   return mod.contracts.flatMap((contract) =>
     (
-      (Reflect.getMetadata('fabric:transactions', contract.prototype) as TransactionMetadata[] | undefined) ??
-      []
+      (metadata.getMetadata('fabric:transactions', contract.prototype) as
+        TransactionMetadata[] | undefined) ?? []
     ).map((t) => ({ name: t.name, submit: t.tag.includes('submitTx') })),
   );
 }
