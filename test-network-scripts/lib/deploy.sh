@@ -96,13 +96,31 @@ has_approved() {
   ( as_admin "$1"; peer lifecycle chaincode queryapproved -C "$CHANNEL" -n "$2" --sequence "$3" -O json >/dev/null 2>&1 )
 }
 
+# cc_policy_args NAME: sets POLICY_ARGS to the peer lifecycle flags for chaincode.json's
+# endorsementPolicy: a channel policy reference such as "/Channel/Application/Endorsement" gives
+# --channel-config-policy (the consortium's rule, MAJORITY of the application organisations'
+# Endorsement policies in the generated configtx, which follows the channel's members: once the
+# Audit Office joins, any 2 of 3, without a redeploy); anything else is a signature policy such
+# as "AND('CityAMSP.peer','CityBMSP.peer')" and gives --signature-policy. Null gives no flag
+# (Fabric's default, the same /Channel/Application/Endorsement). The policy is part of
+# cc_version's content hash, so changing it makes a new definition at the next sequence.
+cc_policy_args() {
+  local policy; policy="$(cc_def "$1" endorsementPolicy)"
+  POLICY_ARGS=()
+  case "$policy" in
+    '') ;;
+    /Channel/*) POLICY_ARGS=(--channel-config-policy "$policy") ;;
+    /*) die "network/chaincodes/$1/chaincode.json: endorsementPolicy '$policy' is neither a /Channel/... policy reference nor a signature policy" ;;
+    *) POLICY_ARGS=(--signature-policy "$policy") ;;
+  esac
+}
+
 # approve_for_org NAME ORG VERSION SEQUENCE PACKAGE_ID
 approve_for_org() {
-  local cc="$1" org="$2" version="$3" seq="$4" id="$5" policy coll args=()
-  policy="$(cc_def "$cc" endorsementPolicy)"
+  local cc="$1" org="$2" version="$3" seq="$4" id="$5" coll args=()
+  cc_policy_args "$cc"
   coll="$(cc_def "$cc" collections)"
-  args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq")
-  [ -z "$policy" ] || args+=(--signature-policy "$policy")
+  args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq" "${POLICY_ARGS[@]}")
   [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
   # shellcheck disable=SC2046
   ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
@@ -150,11 +168,10 @@ deploy_one() {
     step "Committing $cc"; ok "already committed at sequence $seq, nothing to do"
   else
     step "Committing $cc (sequence $seq)"
-    local policy coll args=() peers=()
-    policy="$(cc_def "$cc" endorsementPolicy)"
+    local coll args=() peers=()
+    cc_policy_args "$cc"
     coll="$(cc_def "$cc" collections)"
-    args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --sequence "$seq")
-    [ -z "$policy" ] || args+=(--signature-policy "$policy")
+    args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --sequence "$seq" "${POLICY_ARGS[@]}")
     [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
     for org in $(joined_orgs); do
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")

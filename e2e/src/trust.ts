@@ -1,0 +1,366 @@
+/**
+ * Helpers of the trust suites (issue 12: no write commits with one organisation's endorsement):
+ * the write transactions of every chaincode, enumerated from the contracts themselves; users
+ * connected to any organisation's peer; a proposal endorsed by chosen organisations only, with
+ * its outcome (committed, invalidated at validation, or refused by a chaincode); reads that wait
+ * until the reading peer has the block of the last transaction.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type Gateway,
+  type Network,
+  type Transaction,
+} from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { createPrivateKey } from 'crypto';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { wireError, type WireError } from './fabric-client';
+import { ROOT, readNetworkInfo, stateDir } from './test-network';
+
+/** The chaincodes of the consortium (network/consortium.json). */
+export const CHAINCODES = ['e-licence', 'data-sharing', 'fund-tracing', 'e-voting'] as const;
+/** A chaincode name. */
+export type ChaincodeName = (typeof CHAINCODES)[number];
+
+/**
+ * The read-only (evaluate) transactions of each chaincode. Every other transaction of the
+ * contract is a write; {@link readOnlyMismatches} checks this list against the contracts'
+ * own metadata (`@Transaction(false)`), so a new query or write cannot slip through unnoticed.
+ */
+export const READ_ONLY: Record<ChaincodeName, readonly string[]> = {
+  'e-licence': [
+    'GetLicenceType',
+    'ListLicenceTypes',
+    'ListRecognitions',
+    'VerifyLicence',
+    'GetLicence',
+    'GetLicencePrivateData',
+    'ListLicencesByHolder',
+    'ListLicencesByTypeAndStatus',
+    'GetLicenceHistory',
+    'GetApplication',
+  ],
+  'data-sharing': [
+    'GetCategory',
+    'ListCategories',
+    'ListPurposes',
+    'GetConsent',
+    'ListConsents',
+    'GetLegalBasis',
+    'ListLegalBases',
+    'VerifyTicket',
+    'GetAccess',
+    'ListCitizenAccesses',
+    'ListDepartmentAccesses',
+    'ListAllAccesses',
+    'GetAttestation',
+    'VerifyFact',
+  ],
+  'fund-tracing': [
+    'GetProgram',
+    'ListPrograms',
+    'GetAllocation',
+    'ListAllocations',
+    'GetRecipient',
+    'ListRecipients',
+    'GetDisbursement',
+    'ListDisbursements',
+    'ListPendingDisbursements',
+    'GetSpend',
+    'ListSpends',
+    'TraceFunds',
+    'GetAlert',
+    'ListAlerts',
+  ],
+  'e-voting': [
+    'VerifyTally',
+    'GetElection',
+    'ListElections',
+    'GetVoterStatus',
+    'GetReceipt',
+    'ListBallots',
+    'GetTally',
+  ],
+};
+
+/** One transaction as fabric-contract-api's `@Transaction` decorator records it. */
+interface TransactionMetadata {
+  name: string;
+  tag: string[];
+}
+
+/**
+ * Reflect's metadata API, which fabric-contract-api installs (through reflect-metadata) when a
+ * chaincode package is loaded.
+ */
+const metadata = Reflect as unknown as { getMetadata(key: string, target: object): unknown };
+
+/** A chaincode package's entry point: `contracts`, as fabric-chaincode-node loads it. */
+interface ChaincodeModule {
+  contracts: (new () => object)[];
+}
+
+/**
+ * Every transaction of a chaincode with whether it commits, read from the built contract
+ * classes (chaincode/<name>/dist, built by network.sh deploy): the 'fabric:transactions'
+ * metadata that fabric-contract-api's decorators attach to each contract prototype.
+ */
+export function contractTransactions(chaincode: ChaincodeName): { name: string; submit: boolean }[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path.join(ROOT, 'chaincode', chaincode, 'dist', 'index.js')) as ChaincodeModule;
+  return mod.contracts.flatMap((contract) =>
+    (
+      (metadata.getMetadata('fabric:transactions', contract.prototype) as
+        TransactionMetadata[] | undefined) ?? []
+    ).map((t) => ({ name: t.name, submit: t.tag.includes('submitTx') })),
+  );
+}
+
+/**
+ * The write transactions of a chaincode: every transaction of its contract except the
+ * read-only ones of {@link READ_ONLY}. This is the one place the trust suites enumerate writes;
+ * once `@govledger/wire` carries each chaincode's transaction catalogue, its body becomes
+ * (with `import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/wire'`):
+ * ```ts
+ * const catalogue = { 'e-licence': eLicence, 'data-sharing': dataSharing, 'fund-tracing': fundTracing, 'e-voting': eVoting }[chaincode];
+ * return Object.entries(catalogue.transactions).filter(([, t]) => t.kind === 'submit').map(([name]) => name);
+ * ```
+ */
+export function writeTransactions(chaincode: ChaincodeName): string[] {
+  const readOnly = new Set(READ_ONLY[chaincode]);
+  return contractTransactions(chaincode)
+    .map((t) => t.name)
+    .filter((name) => !readOnly.has(name));
+}
+
+/**
+ * How {@link READ_ONLY} disagrees with the contract's metadata: names it lists that are not
+ * evaluate transactions of the contract, and evaluate transactions it does not list. Both
+ * empty when the list is right.
+ */
+export function readOnlyMismatches(chaincode: ChaincodeName): { notEvaluate: string[]; unlisted: string[] } {
+  const tx = contractTransactions(chaincode);
+  const evaluate = new Set(tx.filter((t) => !t.submit).map((t) => t.name));
+  const listed = new Set(READ_ONLY[chaincode]);
+  return {
+    notEvaluate: [...listed].filter((n) => !evaluate.has(n)),
+    unlisted: [...evaluate].filter((n) => !listed.has(n)),
+  };
+}
+
+// ---- users at any organisation's peer -------------------------------------------------------
+
+/** What became of a proposal. */
+export type Outcome =
+  | { kind: 'committed'; txId: string; block: bigint; result: unknown }
+  | { kind: 'invalid'; txId: string; block: bigint; code: number; codeName: string }
+  | { kind: 'refused'; error: WireError }
+  /** Endorsement failed without a chaincode error (e.g. the peer gateway found too few endorsers). */
+  | { kind: 'unendorsed'; message: string };
+
+/** Options of a submission. */
+export interface SubmitOptions {
+  /** Transient data: each value is sent as its JSON text. */
+  transient?: Record<string, unknown>;
+  /** The organisations whose peers endorse; the peer gateway's choice when absent. */
+  endorsingOrganizations?: string[];
+}
+
+/** A demo user connected to one organisation's peer. */
+export interface Actor {
+  name: string;
+  mspId: string;
+  /** The user's pseudonymous id (citizens, enterprises), else undefined. */
+  pid: string | undefined;
+  /** The MSP ID of the peer this connection talks to. */
+  peerMspId: string;
+  network: Network;
+  /** Submits with the endorsements the chaincode's policies need; throws unless it commits. */
+  submit<T = unknown>(chaincode: string, fn: string, request: unknown, options?: SubmitOptions): Promise<T>;
+  /** Submits and reports what became of it, never throwing for a refusal or an invalid transaction. */
+  attempt(chaincode: string, fn: string, request: unknown, options?: SubmitOptions): Promise<Outcome>;
+  /**
+   * Evaluates on this connection's peer, once that peer has every block a submission of this
+   * test file reached; a chaincode error comes back as `{ error: code }` so reads compare.
+   */
+  read(chaincode: string, fn: string, request: unknown): Promise<unknown>;
+  /** The channel height on this connection's peer. */
+  height(): Promise<bigint>;
+}
+
+const clients = new Map<string, grpc.Client>();
+const gateways: Gateway[] = [];
+/** The highest block a submission of this test file reached. */
+let lastBlock = -1n;
+
+function grpcClient(peerMspId: string): grpc.Client {
+  const cached = clients.get(peerMspId);
+  if (cached) return cached;
+  const info = readNetworkInfo(stateDir());
+  const org = info.organisations.find((o) => o.mspId === peerMspId);
+  if (!org) throw new Error(`organisation ${peerMspId} is not part of the network`);
+  const client = new grpc.Client(
+    org.peerEndpoint,
+    grpc.credentials.createSsl(readFileSync(org.tlsRootCert)),
+    {
+      'grpc.ssl_target_name_override': org.peerHostOverride,
+    },
+  );
+  clients.set(peerMspId, client);
+  return client;
+}
+
+const codeName = (code: number): string =>
+  Object.entries(peer.TxValidationCode).find(([, v]) => v === code)?.[0] ?? String(code);
+
+function decode(bytes: Uint8Array): unknown {
+  const text = Buffer.from(bytes).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/**
+ * Connects demo user `name` (enrolled by network.sh up) to the peer of organisation
+ * `peerMspId` (the user's own organisation's peer when absent).
+ */
+export function actor(name: string, peerMspId?: string): Actor {
+  const info = readNetworkInfo(stateDir());
+  const dir = path.join(info.usersDir, name);
+  const mspId = readFileSync(path.join(dir, 'mspid'), 'utf8').trim();
+  let pid: string | undefined;
+  try {
+    pid = readFileSync(path.join(dir, 'pid'), 'utf8').trim();
+  } catch {
+    pid = undefined;
+  }
+  const at = peerMspId ?? mspId;
+  const gateway = connect({
+    client: grpcClient(at),
+    identity: { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) },
+    signer: signers.newPrivateKeySigner(
+      createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
+    ),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+  });
+  gateways.push(gateway);
+  const network = gateway.getNetwork(info.channel);
+
+  async function attempt(
+    chaincode: string,
+    fn: string,
+    request: unknown,
+    options: SubmitOptions = {},
+  ): Promise<Outcome> {
+    const transientData: Record<string, Uint8Array> = {};
+    for (const [k, v] of Object.entries(options.transient ?? {}))
+      transientData[k] = Buffer.from(JSON.stringify(v));
+    const proposal = network.getContract(chaincode).newProposal(fn, {
+      arguments: [JSON.stringify(request)],
+      transientData,
+      ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
+    });
+    let transaction: Transaction;
+    try {
+      transaction = await proposal.endorse();
+    } catch (err) {
+      const error = wireError(err);
+      if (error) return { kind: 'refused', error };
+      return { kind: 'unendorsed', message: err instanceof Error ? err.message : String(err) };
+    }
+    const submitted = await transaction.submit();
+    const status = await submitted.getStatus();
+    if (status.blockNumber > lastBlock) lastBlock = status.blockNumber;
+    if (status.successful) {
+      return {
+        kind: 'committed',
+        txId: status.transactionId,
+        block: status.blockNumber,
+        result: decode(submitted.getResult()),
+      };
+    }
+    return {
+      kind: 'invalid',
+      txId: status.transactionId,
+      block: status.blockNumber,
+      code: status.code,
+      codeName: codeName(status.code),
+    };
+  }
+
+  async function height(): Promise<bigint> {
+    const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', info.channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
+  return {
+    name,
+    mspId,
+    pid,
+    peerMspId: at,
+    network,
+    attempt,
+    height,
+    async submit<T>(
+      chaincode: string,
+      fn: string,
+      request: unknown,
+      options: SubmitOptions = {},
+    ): Promise<T> {
+      const outcome = await attempt(chaincode, fn, request, options);
+      if (outcome.kind === 'committed') return outcome.result as T;
+      throw new Error(
+        `${name}: ${chaincode} ${fn} did not commit: ${JSON.stringify(outcome, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+      );
+    },
+    async read(chaincode: string, fn: string, request: unknown): Promise<unknown> {
+      const deadline = Date.now() + 20_000;
+      while ((await height()) <= lastBlock) {
+        if (Date.now() > deadline) throw new Error(`the peer of ${at} never reached block ${lastBlock}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        return decode(
+          await network.getContract(chaincode).evaluate(fn, {
+            arguments: [JSON.stringify(request)],
+            endorsingOrganizations: [at],
+          }),
+        );
+      } catch (err) {
+        const error = wireError(err);
+        if (error) return { error: error.code };
+        throw err;
+      }
+    },
+  };
+}
+
+const actors = new Map<string, Actor>();
+
+/** {@link actor}, one connection per user and peer for the whole test file. */
+export function session(name: string, peerMspId?: string): Actor {
+  const key = `${name}@${peerMspId ?? ''}`;
+  let s = actors.get(key);
+  if (!s) {
+    s = actor(name, peerMspId);
+    actors.set(key, s);
+  }
+  return s;
+}
+
+/** Closes every connection this test file opened. */
+export function closeActors(): void {
+  actors.clear();
+  for (const g of gateways.splice(0)) g.close();
+  for (const c of clients.values()) c.close();
+  clients.clear();
+}
+
+/** The validation code of a transaction endorsed by too few organisations. */
+export const ENDORSEMENT_POLICY_FAILURE = peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE;

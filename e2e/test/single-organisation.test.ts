@@ -1,0 +1,789 @@
+/**
+ * No write commits with one organisation's endorsement (issue 12). For EVERY write transaction
+ * of the four chaincodes (enumerated from the contracts, e2e/src/trust.ts writeTransactions), a
+ * fixture sets up what the transaction needs with full endorsement and gives a valid request;
+ * the request, endorsed by the peers of the caller's own organisation only
+ * (`endorsingOrganizations`), must be invalidated at validation (ENDORSEMENT_POLICY_FAILURE) or
+ * refused by a chaincode, and the state, read back on another organisation's peer, must be
+ * unchanged. The same request then commits with the endorsements the policies ask for, which
+ * shows it was valid and the refusal was the policy's. A transaction without a fixture fails.
+ */
+import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { createHash, randomBytes, webcrypto } from 'crypto';
+import { waitUntil } from '../src/clock';
+import {
+  CHAINCODES,
+  ENDORSEMENT_POLICY_FAILURE,
+  closeActors,
+  readOnlyMismatches,
+  session,
+  writeTransactions,
+  type ChaincodeName,
+  type Outcome,
+} from '../src/trust';
+
+const run = Date.now().toString(36);
+const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).digest('hex');
+const salt = () => randomBytes(32).toString('hex');
+const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+let seq = 0;
+/** A fresh record id for this run. */
+const id = (prefix: string) => `${prefix}-${run}-${++seq}`;
+
+/** What a fixture gives the test: who calls, with what, and how to read what it would change. */
+interface Prepared {
+  /** The demo user who submits. */
+  caller: string;
+  request: unknown;
+  transient?: Record<string, unknown>;
+  /**
+   * Organisations that endorse the valid (majority) submission, when the chaincode needs to
+   * choose them (e-licence's private data collections); the peer gateway's choice otherwise.
+   */
+  fullEndorsers?: string[];
+  /** The demo user who reads the state back (the caller when absent). */
+  reader?: string;
+  /** The reads (function and request, on the chaincode under test) that show what the transaction would change. */
+  reads: [string, unknown][];
+}
+/** Sets up a transaction's prerequisite state with full endorsement and returns its request. */
+type Fixture = () => Promise<Prepared>;
+
+/** Demo user `name` connected to the peer of `peerMspId` (its own organisation's when absent). */
+const as = session;
+const pidOf = (name: string) => {
+  const pid = as(name).pid;
+  if (!pid) throw new Error(`${name} has no pseudonymous id`);
+  return pid;
+};
+/** Submits with full endorsement (the peer gateway's choice, or the given organisations). */
+const full = <T>(
+  who: string,
+  cc: string,
+  fn: string,
+  request: unknown,
+  options: { transient?: Record<string, unknown>; endorsingOrganizations?: string[] } = {},
+) => as(who).submit<T>(cc, fn, request, options);
+
+/** Runs `setup` once, on first use: prerequisite state shared by several fixtures. */
+function once<T>(setup: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= setup());
+}
+
+// ---------------------------------------------------------------------------- fund-tracing
+
+const FT = 'fund-tracing';
+const ACCOUNT = sha256(`account-${run}`);
+/** A CreateProgram request owned by City A's finance department. */
+const programRequest = (programId: string) => ({
+  programId,
+  name: `Trust suite program ${programId}`,
+  fiscalYear: new Date().getUTCFullYear(),
+  totalBudget: '100000000',
+  categories: ['equipment', 'training'],
+  startDate: isoIn(-24 * 3600_000),
+  endDate: isoIn(30 * 24 * 3600_000),
+  coSign: { threshold: '2000000', by: 'finance' },
+  rules: {
+    category: { mode: 'warn' },
+    recipientCap: { mode: 'block', cap: '50000000' },
+    splitPayment: { mode: 'off', threshold: '1000000', windowHours: 72, count: 3, marginPercent: 10 },
+    afterEnd: { mode: 'block' },
+    unspent: { mode: 'warn', days: 90 },
+  },
+});
+const disburseRequest = (allocationId: string, amount: string) => ({
+  disbursementId: id('D'),
+  allocationId,
+  recipientPid: pidOf('enterprise-a1'),
+  accountHash: ACCOUNT,
+  category: 'equipment',
+  amount,
+  documentsHash: sha256(`documents ${run} ${seq}`),
+});
+/** A program of City A with an allocation to its industry department, enterprise-a1 registered, one paid disbursement. */
+const fundBase = once(async () => {
+  const programId = id('P');
+  const allocationId = id('A');
+  await full('finance-a', FT, 'CreateProgram', programRequest(programId));
+  await full('finance-a', FT, 'AllocateFunds', {
+    allocationId,
+    programId,
+    mspId: 'CityAMSP',
+    dept: 'industry',
+    amount: '20000000',
+  });
+  await full('officer-industry-a', FT, 'RegisterRecipient', {
+    programId,
+    recipientPid: pidOf('enterprise-a1'),
+    kind: 'enterprise',
+    accountHashes: [ACCOUNT],
+  });
+  const paid = disburseRequest(allocationId, '500000');
+  await full('officer-industry-a', FT, 'Disburse', paid);
+  return { programId, allocationId, paidId: paid.disbursementId };
+});
+/** A pending disbursement (above the co-signature threshold). */
+async function pendingDisbursement(): Promise<string> {
+  const { allocationId } = await fundBase();
+  const big = disburseRequest(allocationId, '3000000');
+  await full('officer-industry-a', FT, 'Disburse', big);
+  return big.disbursementId;
+}
+/** An open alert: a spend outside the program's categories. */
+async function openAlert(): Promise<string> {
+  const { paidId } = await fundBase();
+  const r = await full<{ alerts: { alertId: string }[] }>('enterprise-a1', FT, 'RecordSpend', {
+    spendId: id('S'),
+    disbursementId: paidId,
+    payeeId: 'PAYEE-1',
+    amount: '100',
+    category: 'entertainment',
+    invoiceHash: sha256(`invoice ${run} ${seq}`),
+  });
+  const alertId = r.alerts[0]?.alertId;
+  if (!alertId) throw new Error('the off-category spend raised no alert');
+  return alertId;
+}
+
+const fundTracing: Record<string, Fixture> = {
+  async CreateProgram() {
+    const request = programRequest(id('P'));
+    return { caller: 'finance-a', request, reads: [['GetProgram', { programId: request.programId }]] };
+  },
+  async CloseProgram() {
+    const programId = id('P');
+    await full('finance-a', FT, 'CreateProgram', programRequest(programId));
+    return {
+      caller: 'finance-a',
+      request: { programId, reason: 'programme ended early' },
+      reads: [['GetProgram', { programId }]],
+    };
+  },
+  async AllocateFunds() {
+    const { programId } = await fundBase();
+    const allocationId = id('A');
+    return {
+      caller: 'finance-a',
+      request: { allocationId, programId, mspId: 'CityAMSP', dept: 'social', amount: '1000000' },
+      reads: [
+        ['GetProgram', { programId }],
+        ['GetAllocation', { allocationId }],
+      ],
+    };
+  },
+  async RegisterRecipient() {
+    const { programId } = await fundBase();
+    const recipientPid = sha256(`recipient ${run}`);
+    return {
+      caller: 'officer-industry-a',
+      request: { programId, recipientPid, kind: 'enterprise', accountHashes: [sha256(`acct ${run}`)] },
+      reads: [['GetRecipient', { programId, recipientPid }]],
+    };
+  },
+  async UpdateRecipientAccounts() {
+    const { programId } = await fundBase();
+    const recipientPid = pidOf('enterprise-a1');
+    return {
+      caller: 'officer-industry-a',
+      request: { programId, recipientPid, add: [sha256(`second account ${run}`)] },
+      reads: [['GetRecipient', { programId, recipientPid }]],
+    };
+  },
+  async Disburse() {
+    const { allocationId } = await fundBase();
+    const request = disburseRequest(allocationId, '200000');
+    return {
+      caller: 'officer-industry-a',
+      request,
+      reads: [
+        ['GetAllocation', { allocationId }],
+        ['GetDisbursement', { disbursementId: request.disbursementId }],
+      ],
+    };
+  },
+  async CoSignDisbursement() {
+    const disbursementId = await pendingDisbursement();
+    return {
+      caller: 'finance-b',
+      request: { disbursementId, note: 'invoices checked' },
+      reads: [['GetDisbursement', { disbursementId }]],
+    };
+  },
+  async RejectDisbursement() {
+    const disbursementId = await pendingDisbursement();
+    return {
+      caller: 'finance-b',
+      request: { disbursementId, reason: 'contract not in the file' },
+      reads: [['GetDisbursement', { disbursementId }]],
+    };
+  },
+  async RecordSpend() {
+    const { paidId } = await fundBase();
+    const spendId = id('S');
+    return {
+      caller: 'enterprise-a1',
+      request: {
+        spendId,
+        disbursementId: paidId,
+        payeeId: 'PAYEE-2',
+        amount: '1000',
+        category: 'equipment',
+        invoiceHash: sha256(`invoice ${spendId}`),
+      },
+      reads: [
+        ['GetDisbursement', { disbursementId: paidId }],
+        ['GetSpend', { spendId }],
+      ],
+    };
+  },
+  async SweepUnspent() {
+    const { programId } = await fundBase();
+    return {
+      caller: 'finance-a',
+      request: { programId, limit: 10 },
+      reader: 'auditor-a',
+      reads: [['ListAlerts', { programId }]],
+    };
+  },
+  async AcknowledgeAlert() {
+    const alertId = await openAlert();
+    return {
+      caller: 'auditor-a',
+      request: { alertId, note: 'looking into it' },
+      reads: [['GetAlert', { alertId }]],
+    };
+  },
+  async ResolveAlert() {
+    const alertId = await openAlert();
+    await full('auditor-a', FT, 'AcknowledgeAlert', { alertId, note: 'looking into it' });
+    return {
+      caller: 'auditor-a',
+      request: { alertId, note: 'refund received' },
+      reads: [['GetAlert', { alertId }]],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------- e-voting
+
+const EV = 'e-voting';
+const suite = RSABSSA.SHA384.PSS.Randomized();
+type Key = webcrypto.CryptoKey;
+/** Voting opens this long after the shared elections are created, and closes this long after. */
+const OPENS_IN_MS = 15_000;
+const CLOSES_IN_MS = 40_000;
+
+const electionRequest = (electionId: string, opensAt: string, closesAt: string, mode: unknown) => ({
+  electionId,
+  title: `Trust suite vote ${electionId}`,
+  ballot: { kind: 'yesNoAbstain' },
+  mode,
+  opensAt,
+  closesAt,
+  eligibility: { kind: 'roll' },
+  quorum: { kind: 'none' },
+  passThresholdPerMille: 500,
+});
+/**
+ * An open-mode and a secret-mode election of City A with citizen-a1 and citizen-a2 on the roll,
+ * opening soon; citizen-a2 already holds a signed token of the secret one.
+ */
+const elections = once(async () => {
+  const authority = (await suite.generateKey({
+    publicExponent: Uint8Array.from([1, 0, 1]),
+    modulusLength: 2048,
+  })) as { publicKey: Key; privateKey: Key };
+  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', authority.publicKey));
+  const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+  const opensAt = isoIn(OPENS_IN_MS);
+  const closesAt = isoIn(CLOSES_IN_MS);
+  const openId = id('E-OPEN');
+  const secretId = id('E-SECRET');
+  await full(
+    'election-admin-a',
+    EV,
+    'CreateElection',
+    electionRequest(openId, opensAt, closesAt, { kind: 'open', secondBallot: 'refuse' }),
+  );
+  await full(
+    'election-admin-a',
+    EV,
+    'CreateElection',
+    electionRequest(secretId, opensAt, closesAt, {
+      kind: 'secret',
+      authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKey: { format: 'spki-pem', pem } },
+    }),
+  );
+  const pids = [pidOf('citizen-a1'), pidOf('citizen-a2')];
+  for (const electionId of [openId, secretId])
+    await full('election-admin-a', EV, 'RegisterVoters', { electionId, batchId: 'roll-1', pids });
+  const message = new TextEncoder().encode(
+    `GOVLEDGER-EVOTE-1|${secretId}|${randomBytes(32).toString('hex')}`,
+  );
+  const prepared = suite.prepare(message);
+  const { blindedMsg, inv } = await suite.blind(authority.publicKey, prepared);
+  await full('citizen-a2', EV, 'RequestToken', { electionId: secretId });
+  const blindSig = await suite.blindSign(authority.privateKey, blindedMsg);
+  const signature = await suite.finalize(authority.publicKey, prepared, blindSig, inv);
+  const token = { token: b64url(prepared), signature: b64url(signature), receipt: sha256(prepared) };
+  return { openId, secretId, opensAt, closesAt, token };
+});
+
+const eVoting: Record<string, Fixture> = {
+  async CreateElection() {
+    const electionId = id('E-NEW');
+    return {
+      caller: 'election-admin-a',
+      request: electionRequest(electionId, isoIn(3600_000), isoIn(7200_000), {
+        kind: 'open',
+        secondBallot: 'refuse',
+      }),
+      reads: [['GetElection', { electionId }]],
+    };
+  },
+  async RegisterVoters() {
+    const electionId = id('E-ROLL');
+    await full(
+      'election-admin-a',
+      EV,
+      'CreateElection',
+      electionRequest(electionId, isoIn(3600_000), isoIn(7200_000), { kind: 'open', secondBallot: 'refuse' }),
+    );
+    const pid = pidOf('citizen-a1');
+    return {
+      caller: 'election-admin-a',
+      request: { electionId, batchId: 'roll-1', pids: [pid] },
+      reads: [['GetVoterStatus', { electionId, pid }]],
+    };
+  },
+  async RequestToken() {
+    const { secretId } = await elections();
+    return {
+      caller: 'citizen-a1',
+      request: { electionId: secretId },
+      reads: [['GetVoterStatus', { electionId: secretId, pid: pidOf('citizen-a1') }]],
+    };
+  },
+  async CastBallot() {
+    const { openId, opensAt } = await elections();
+    await waitUntil(opensAt);
+    return {
+      caller: 'citizen-a1',
+      request: { electionId: openId, choices: ['yes'] },
+      reads: [
+        ['GetVoterStatus', { electionId: openId, pid: pidOf('citizen-a1') }],
+        ['ListBallots', { electionId: openId }],
+      ],
+    };
+  },
+  async CastSecretBallot() {
+    const { secretId, opensAt, token } = await elections();
+    await waitUntil(opensAt);
+    return {
+      caller: 'ballot-box-a',
+      request: { electionId: secretId, choices: ['no'], token: token.token, signature: token.signature },
+      reads: [
+        ['GetReceipt', { electionId: secretId, receipt: token.receipt }],
+        ['ListBallots', { electionId: secretId }],
+      ],
+    };
+  },
+  async TallyElection() {
+    const { openId, closesAt } = await elections();
+    await waitUntil(closesAt);
+    return {
+      caller: 'election-admin-a',
+      request: { electionId: openId },
+      reads: [['GetTally', { electionId: openId }]],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------- data-sharing
+
+const DS = 'data-sharing';
+const FIELD = 'contributionStatus';
+const CITY_B_HOUSING = { mspId: 'CityBMSP', dept: 'housing' };
+const categoryRequest = (code: string) => ({
+  code,
+  description: 'Social insurance contribution record',
+  fields: ['monthlyBase', FIELD],
+  sensitivity: 'high',
+  serviceRef: 'https://social.city-a.example/api/v1/records',
+});
+const consentRequest = (categoryCode: string, consentId: string) => ({
+  consentId,
+  grantee: CITY_B_HOUSING,
+  categoryCode,
+  fields: [FIELD],
+  purpose: 'HOUSING_SUBSIDY',
+  validFrom: isoIn(-60_000),
+  validUntil: isoIn(86_400_000),
+});
+const legalBasisRequest = (categoryCode: string, legalBasisId: string) => ({
+  legalBasisId,
+  categoryCode,
+  fields: [FIELD],
+  purpose: 'HOUSING_SUBSIDY',
+  statuteReference: 'Housing Security Act §12(3)',
+  validFrom: isoIn(-60_000),
+});
+const attestationRequest = (categoryCode: string, attestationId: string) => ({
+  attestationId,
+  categoryCode,
+  field: FIELD,
+  citizenPid: pidOf('citizen-a1'),
+  factHash: sha256(`${salt()}|paid`),
+  validUntil: isoIn(86_400_000),
+});
+/** A category of City A's social department and citizen-a1's consent to City B housing. */
+const catalogue = once(async () => {
+  const code = `SOC-${run}`.toUpperCase().replace(/[^A-Z0-9_-]/g, '');
+  await full('officer-social-a', DS, 'RegisterCategory', categoryRequest(code));
+  const consentId = id('CNS');
+  await full('citizen-a1', DS, 'GrantConsent', consentRequest(code, consentId));
+  return { code, consentId };
+});
+async function grantedConsent(): Promise<string> {
+  const { code } = await catalogue();
+  const consentId = id('CNS');
+  await full('citizen-a1', DS, 'GrantConsent', consentRequest(code, consentId));
+  return consentId;
+}
+const consentChange =
+  (before?: string): Fixture =>
+  async () => {
+    const consentId = await grantedConsent();
+    if (before) await full('citizen-a1', DS, before, { consentId });
+    return { caller: 'citizen-a1', request: { consentId }, reads: [['GetConsent', { consentId }]] };
+  };
+
+const dataSharing: Record<string, Fixture> = {
+  async RegisterCategory() {
+    const code = `NEW-${run}`.toUpperCase();
+    return { caller: 'officer-social-a', request: categoryRequest(code), reads: [['GetCategory', { code }]] };
+  },
+  async UpdateCategory() {
+    const { code } = await catalogue();
+    return {
+      caller: 'officer-social-a',
+      request: { code, description: 'Social insurance contribution record (revised)' },
+      reads: [['GetCategory', { code }]],
+    };
+  },
+  async GrantConsent() {
+    const { code } = await catalogue();
+    const consentId = id('CNS');
+    return {
+      caller: 'citizen-a1',
+      request: consentRequest(code, consentId),
+      reads: [['GetConsent', { consentId }]],
+    };
+  },
+  PauseConsent: consentChange(),
+  ResumeConsent: consentChange('PauseConsent'),
+  RevokeConsent: consentChange(),
+  async RecordLegalBasis() {
+    const { code } = await catalogue();
+    const legalBasisId = id('LB');
+    return {
+      caller: 'legal-officer-b',
+      request: legalBasisRequest(code, legalBasisId),
+      reads: [['GetLegalBasis', { legalBasisId }]],
+    };
+  },
+  async WithdrawLegalBasis() {
+    const { code } = await catalogue();
+    const legalBasisId = id('LB');
+    await full('legal-officer-b', DS, 'RecordLegalBasis', legalBasisRequest(code, legalBasisId));
+    return {
+      caller: 'legal-officer-b',
+      request: { legalBasisId, reason: 'statute repealed' },
+      reads: [['GetLegalBasis', { legalBasisId }]],
+    };
+  },
+  async RequestAccess() {
+    const { code } = await catalogue();
+    const accessId = id('ACC');
+    return {
+      caller: 'officer-housing-b',
+      request: {
+        accessId,
+        citizenPid: pidOf('citizen-a1'),
+        categoryCode: code,
+        fields: [FIELD],
+        purpose: 'HOUSING_SUBSIDY',
+      },
+      reads: [['GetAccess', { accessId }]],
+    };
+  },
+  async PublishAttestation() {
+    const { code } = await catalogue();
+    const attestationId = id('ATT');
+    return {
+      caller: 'officer-social-a',
+      request: attestationRequest(code, attestationId),
+      reads: [['GetAttestation', { attestationId }]],
+    };
+  },
+  async RevokeAttestation() {
+    const { code } = await catalogue();
+    const attestationId = id('ATT');
+    await full('officer-social-a', DS, 'PublishAttestation', attestationRequest(code, attestationId));
+    return {
+      caller: 'officer-social-a',
+      request: { attestationId },
+      reads: [['GetAttestation', { attestationId }]],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------- e-licence
+
+const EL = 'e-licence';
+/**
+ * Organisations that endorse e-licence transactions on City A's licence collection: the
+ * collection's member only (chaincode/e-licence/README.md).
+ */
+const ON_CITY_A = ['CityAMSP'];
+const licencePrivate = (n: string) => ({
+  holder: { legalName: `Trust Suite Trading ${run} ${n}` },
+  claims: { companyName: { value: `Trust Suite ${n}`, salt: salt() } },
+  salt: salt(),
+});
+const typeRequest = (code: string, over: Record<string, unknown> = {}) => ({
+  code,
+  name: `Trust suite licence ${code}`,
+  dept: 'market',
+  holderKind: 'enterprise',
+  validity: { kind: 'days', days: 365 },
+  claims: ['companyName'],
+  requiredApprovals: [],
+  ...over,
+});
+/** Licence types: City A's (issued directly, and one needing the fire department's approval) and City B's. */
+const licensing = once(async () => {
+  const direct = `A-DIRECT-${run}`.toUpperCase();
+  const approved = `A-APPROVED-${run}`.toUpperCase();
+  const local = `B-LOCAL-${run}`.toUpperCase();
+  await full('admin-a', EL, 'CreateLicenceType', typeRequest(direct));
+  await full('admin-a', EL, 'CreateLicenceType', typeRequest(approved, { requiredApprovals: ['fire'] }));
+  await full('admin-b', EL, 'CreateLicenceType', typeRequest(local));
+  return { direct, approved, local };
+});
+const issueRequest = (typeCode: string, licenceId: string) => ({
+  licenceId,
+  typeCode,
+  holderPid: pidOf('enterprise-a1'),
+  documentHash: sha256(`licence document ${licenceId}`),
+});
+async function issuedLicence(): Promise<string> {
+  const { direct } = await licensing();
+  const licenceId = id('LIC');
+  await full('issuer-a', EL, 'IssueLicence', issueRequest(direct, licenceId), {
+    transient: { licencePrivate: licencePrivate(licenceId) },
+    endorsingOrganizations: ON_CITY_A,
+  });
+  return licenceId;
+}
+async function submittedApplication(): Promise<string> {
+  const { approved } = await licensing();
+  const applicationId = id('APP');
+  await full(
+    'enterprise-a1',
+    EL,
+    'SubmitApplication',
+    { applicationId, typeCode: approved },
+    {
+      transient: { licencePrivate: licencePrivate(applicationId) },
+      endorsingOrganizations: ON_CITY_A,
+    },
+  );
+  return applicationId;
+}
+const licenceChange =
+  (
+    caller: string,
+    request: (licenceId: string) => Record<string, unknown>,
+    before?: [string, Record<string, unknown>],
+  ): Fixture =>
+  async () => {
+    const licenceId = await issuedLicence();
+    if (before) await full('issuer-a', EL, before[0], { licenceId, ...before[1] });
+    return { caller, request: { licenceId, ...request(licenceId) }, reads: [['GetLicence', { licenceId }]] };
+  };
+
+const eLicence: Record<string, Fixture> = {
+  async CreateLicenceType() {
+    const code = `A-NEW-${run}`.toUpperCase();
+    return { caller: 'admin-a', request: typeRequest(code), reads: [['GetLicenceType', { code }]] };
+  },
+  async UpdateLicenceType() {
+    const code = `A-UPD-${run}`.toUpperCase();
+    await full('admin-a', EL, 'CreateLicenceType', typeRequest(code));
+    return {
+      caller: 'admin-a',
+      request: { code, name: 'Renamed licence' },
+      reads: [['GetLicenceType', { code }]],
+    };
+  },
+  async RecordRecognition() {
+    const { direct, local } = await licensing();
+    return {
+      caller: 'admin-b',
+      request: { localTypeCode: local, foreignTypeCode: direct },
+      reads: [['ListRecognitions', { recognizerMsp: 'CityBMSP', pageSize: 200 }]],
+    };
+  },
+  async WithdrawRecognition() {
+    const { local } = await licensing();
+    const foreign = `A-RECOG-${run}`.toUpperCase();
+    await full('admin-a', EL, 'CreateLicenceType', typeRequest(foreign));
+    await full('admin-b', EL, 'RecordRecognition', { localTypeCode: local, foreignTypeCode: foreign });
+    return {
+      caller: 'admin-b',
+      request: { foreignTypeCode: foreign },
+      reads: [['ListRecognitions', { recognizerMsp: 'CityBMSP', pageSize: 200 }]],
+    };
+  },
+  async IssueLicence() {
+    const { direct } = await licensing();
+    const licenceId = id('LIC');
+    return {
+      caller: 'issuer-a',
+      request: issueRequest(direct, licenceId),
+      transient: { licencePrivate: licencePrivate(licenceId) },
+      fullEndorsers: ON_CITY_A,
+      reads: [['GetLicence', { licenceId }]],
+    };
+  },
+  SuspendLicence: licenceChange('issuer-a', () => ({ reasonCode: 'INVESTIGATION' })),
+  ReinstateLicence: licenceChange('issuer-a', () => ({ note: 'cleared' }), [
+    'SuspendLicence',
+    { reasonCode: 'INVESTIGATION' },
+  ]),
+  RevokeLicence: licenceChange('issuer-a', () => ({ reasonCode: 'NON_COMPLIANCE' })),
+  async RenewLicence() {
+    const licenceId = await issuedLicence();
+    const newLicenceId = id('LIC');
+    return {
+      caller: 'issuer-a',
+      request: { licenceId, newLicenceId, documentHash: sha256(`renewed ${newLicenceId}`) },
+      fullEndorsers: ON_CITY_A,
+      reads: [
+        ['GetLicence', { licenceId }],
+        ['GetLicence', { licenceId: newLicenceId }],
+      ],
+    };
+  },
+  async AmendLicence() {
+    const licenceId = await issuedLicence();
+    return {
+      caller: 'issuer-a',
+      request: { licenceId, documentHash: sha256(`amended ${licenceId}`) },
+      transient: { licencePrivate: licencePrivate(`${licenceId} amended`) },
+      fullEndorsers: ON_CITY_A,
+      reads: [['GetLicence', { licenceId }]],
+    };
+  },
+  async SubmitApplication() {
+    const { approved } = await licensing();
+    const applicationId = id('APP');
+    return {
+      caller: 'enterprise-a1',
+      request: { applicationId, typeCode: approved },
+      transient: { licencePrivate: licencePrivate(applicationId) },
+      fullEndorsers: ON_CITY_A,
+      reads: [['GetApplication', { applicationId }]],
+    };
+  },
+  async ApproveApplication() {
+    const applicationId = await submittedApplication();
+    return {
+      caller: 'approver-fire-a',
+      request: { applicationId, documentHash: sha256(`licence document ${applicationId}`) },
+      fullEndorsers: ON_CITY_A,
+      reads: [
+        ['GetApplication', { applicationId }],
+        ['GetLicence', { licenceId: applicationId }],
+      ],
+    };
+  },
+  async RejectApplication() {
+    const applicationId = await submittedApplication();
+    return {
+      caller: 'approver-fire-a',
+      request: { applicationId, reasonCode: 'INCOMPLETE', reason: 'fire safety plan missing' },
+      fullEndorsers: ON_CITY_A,
+      reads: [['GetApplication', { applicationId }]],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------- the suite
+
+const FIXTURES: Record<ChaincodeName, Record<string, Fixture>> = {
+  'e-licence': eLicence,
+  'data-sharing': dataSharing,
+  'fund-tracing': fundTracing,
+  'e-voting': eVoting,
+};
+
+/** The other application organisation of the two cities: where the honest state is read. */
+const otherCity = (mspId: string) => (mspId === 'CityAMSP' ? 'CityBMSP' : 'CityAMSP');
+
+const show = (o: Outcome) => JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+
+afterAll(() => closeActors());
+
+describe.each(CHAINCODES.map((cc) => [cc]))('%s', (cc) => {
+  it('lists its read-only transactions exactly as its contract declares them', () => {
+    expect(readOnlyMismatches(cc)).toEqual({ notEvaluate: [], unlisted: [] });
+  });
+
+  it('has a fixture for every write transaction, and nothing else', () => {
+    expect(Object.keys(FIXTURES[cc]).sort()).toEqual(writeTransactions(cc).sort());
+  });
+
+  it.each(writeTransactions(cc).map((fn) => [fn]))(
+    "%s endorsed by the caller's organisation alone does not commit and changes nothing",
+    async (fn) => {
+      const fixture = FIXTURES[cc][fn];
+      if (!fixture) throw new Error(`no fixture for ${cc} ${fn}: add one to single-organisation.test.ts`);
+      const p = await fixture();
+      const caller = as(p.caller);
+      const reader = as(p.reader ?? p.caller, otherCity(caller.mspId));
+      const readAll = async () => {
+        const out: unknown[] = [];
+        for (const [readFn, request] of p.reads) out.push(await reader.read(cc, readFn, request));
+        return out;
+      };
+      const before = await readAll();
+
+      const alone = await caller.attempt(cc, fn, p.request, {
+        transient: p.transient,
+        endorsingOrganizations: [caller.mspId],
+      });
+      if (alone.kind === 'committed')
+        throw new Error(`${cc} ${fn} committed with ${caller.mspId} alone: ${show(alone)}`);
+      if (alone.kind === 'unendorsed') throw new Error(`${cc} ${fn}: endorsement failed: ${alone.message}`);
+      if (alone.kind === 'invalid') {
+        expect(alone.codeName).toBe('ENDORSEMENT_POLICY_FAILURE');
+        expect(alone.code).toBe(ENDORSEMENT_POLICY_FAILURE);
+      } else {
+        expect(alone.error.status).toBeGreaterThanOrEqual(400);
+      }
+      expect(await readAll()).toEqual(before);
+
+      // the same request with the endorsements the policies ask for commits: it was valid
+      const ok = await caller.attempt(cc, fn, p.request, {
+        transient: p.transient,
+        ...(p.fullEndorsers ? { endorsingOrganizations: p.fullEndorsers } : {}),
+      });
+      expect(show(ok)).toContain('"kind":"committed"');
+    },
+  );
+});
