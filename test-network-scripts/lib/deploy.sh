@@ -24,7 +24,7 @@ cc_version() {
   local cc="$1"
   (
     cd "$GOVLEDGER_ROOT"
-    find "chaincode/common/dist" "chaincode/$cc/dist" -type f -name '*.js' | LC_ALL=C sort | xargs cat
+    find "packages/wire/dist" "chaincode/common/dist" "chaincode/$cc/dist" -type f -name '*.js' | LC_ALL=C sort | xargs cat
     cat "chaincode/$cc/package.json" "network/chaincodes/$cc/chaincode.json"
     local coll; coll="$(cc_def "$cc" collections)"
     [ -z "$coll" ] || cat "network/chaincodes/$cc/$coll"
@@ -202,8 +202,8 @@ cmd_deploy() {
   : > "$STATE/logs/deploy.log"
   trap cleanup_failed_start EXIT
   local t0; t0=$(date +%s%N)
-  step "Building chaincode/common and ${names[*]} (incremental: unchanged packages are skipped)"
-  local projects=("$GOVLEDGER_ROOT/chaincode/common/tsconfig.build.json")
+  step "Building packages/wire, chaincode/common and ${names[*]} (incremental: unchanged packages are skipped)"
+  local projects=("$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/chaincode/common/tsconfig.build.json")
   for cc in "${names[@]}"; do projects+=("$GOVLEDGER_ROOT/chaincode/$cc/tsconfig.build.json"); done
   run "$STATE/logs/deploy.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "${projects[@]}"
   ok
