@@ -1,7 +1,13 @@
 /** Elections, the roll and open-mode ballots: every rule and every refusal. */
 import { TestLedger } from '@govledger/chaincode-common/testing';
 import { writeJson } from '@govledger/chaincode-common';
-import { contracts, EVotingContract, Limits, type BallotRecord, type ElectionRecord } from '../src';
+import {
+  contracts,
+  EVotingContract,
+  Limits,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+} from '../src';
 import { rollBatchKey } from '../src/keys';
 import { T, evaluate, expectRefused, newLedger, openElection, pid, pidOf, submit, who } from './helpers';
 

@@ -7,7 +7,12 @@ import { createHash, generateKeyPairSync, randomBytes, webcrypto } from 'crypto'
 import { RSABSSA, type BlindRSA } from '@cloudflare/blindrsa-ts';
 import { writeJson } from '@govledger/chaincode-common';
 import { TestLedger } from '@govledger/chaincode-common/testing';
-import { tokenMessage, type BallotRecord, type ElectionRecord, type TallyRecord } from '../src';
+import {
+  tokenMessage,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+  type Tally as TallyRecord,
+} from '../src';
 import { ballotKey } from '../src/keys';
 import { T, evaluate, expectRefused, newLedger, openElection, pid, submit, who } from './helpers';
 

@@ -1,7 +1,12 @@
 /** Close and tally: the counting rules, batched tallying, the recount and determinism. */
 import { TestLedger } from '@govledger/chaincode-common/testing';
 import { writeJson } from '@govledger/chaincode-common';
-import { computeOutcome, type BallotRecord, type ElectionRecord, type TallyRecord } from '../src';
+import {
+  computeOutcome,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+  type Tally as TallyRecord,
+} from '../src';
 import { ballotKey, tallyKey } from '../src/keys';
 import { T, evaluate, expectRefused, newLedger, openElection, pid, submit, who } from './helpers';
 
