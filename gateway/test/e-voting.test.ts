@@ -9,6 +9,7 @@ import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { eVoting } from '@govledger/wire';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
@@ -90,7 +91,7 @@ async function blind(pem: string) {
     ['verify'],
   );
   const message = new TextEncoder().encode(
-    `GOVLEDGER-EVOTE-1|E-SECRET|${crypto.randomBytes(32).toString('hex')}`,
+    eVoting.tokenMessage('E-SECRET', crypto.randomBytes(32).toString('hex')),
   );
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(publicKey as Parameters<typeof suite.blind>[0], prepared);
