@@ -2,9 +2,22 @@
  * Who may do what: the election-admin role and the organising organisation,
  * the ballot box, and voter eligibility (the roll or an attribute rule). Each
  * rule lives here once.
+ *
+ * Trust (issue 12): an organisation acts only in its own name. It organises
+ * only its own elections, a voter is always the pair (home MSP from the
+ * certificate's issuer, pid from gov.pid), and a secret ballot comes only from a
+ * ballot box of a consortium organisation.
  */
 import type { Context } from 'fabric-contract-api';
-import { getCaller, hasRole, keyExists, requireRole, type Caller } from '@govledger/chaincode-common';
+import {
+  getCaller,
+  hasRole,
+  keyExists,
+  peerOrgs,
+  requireRole,
+  type Caller,
+  type Subject,
+} from '@govledger/chaincode-common';
 import { errors } from './errors';
 import { voterKey } from './keys';
 import type { Election } from './model';
@@ -20,6 +33,19 @@ export function requireElectionAdmin(caller: Caller): void {
   requireRole(caller, ELECTION_ADMIN);
 }
 
+/**
+ * The organiser of a new election: the caller's own organisation. Refuses (403)
+ * a request that names another organisation (no one creates an election in
+ * another organisation's name).
+ */
+export function organiserOf(caller: Caller, named: string | undefined): string {
+  requireElectionAdmin(caller);
+  if (named !== undefined && named !== caller.mspId) {
+    throw errors.forbidden(`${caller.mspId} cannot create an election in the name of ${named}`);
+  }
+  return caller.mspId;
+}
+
 /** Refuses (403) unless the caller is an election admin of the organising organisation. */
 export function requireOrganiser(caller: Caller, election: Election): void {
   requireElectionAdmin(caller);
@@ -30,9 +56,15 @@ export function requireOrganiser(caller: Caller, election: Election): void {
   }
 }
 
-/** Refuses (403) unless the caller is a ballot box. */
+/**
+ * Refuses (403) unless the caller is a ballot box of a consortium organisation
+ * (one of GOVLEDGER_PEER_ORGS): no one else inserts secret ballots.
+ */
 export function requireBallotBox(caller: Caller): void {
   requireRole(caller, BALLOT_BOX);
+  if (!peerOrgs().includes(caller.mspId)) {
+    throw errors.forbidden(`${caller.mspId} is not a consortium organisation; its ballot boxes cast nothing`);
+  }
 }
 
 /** True when the certificate matches the election's attribute rule. */
@@ -50,21 +82,25 @@ export function matchesRule(
 
 /**
  * Refuses with INELIGIBLE_VOTER unless the caller may vote in the election:
- * the caller's certificate must carry a pid (gov.pid) and the pid must be on
- * the roll, or the certificate must match the rule. Returns the pid.
+ * the caller's certificate must carry a pid (gov.pid) and the pair (caller's
+ * MSP, pid) must be on the roll (the same pid under another MSP does not count),
+ * or the certificate must match the rule. Returns the voter as (home MSP, pid).
  */
-export async function requireEligible(ctx: Context, election: Election): Promise<string> {
+export async function requireEligible(ctx: Context, election: Election): Promise<Subject> {
   const caller = getCaller(ctx);
-  const pid = caller.pid;
-  if (!pid) throw errors.ineligibleVoter('the caller certificate carries no pseudonymous id (gov.pid)');
+  if (!caller.pid)
+    throw errors.ineligibleVoter('the caller certificate carries no pseudonymous id (gov.pid)');
+  const voter: Subject = { mspId: caller.mspId, pid: caller.pid };
   if (election.eligibility.kind === 'roll') {
-    if (!(await keyExists(ctx, voterKey(ctx, election.electionId, pid)))) {
-      throw errors.ineligibleVoter(`the caller is not on the roll of ${election.electionId}`);
+    if (!(await keyExists(ctx, voterKey(ctx, election.electionId, voter)))) {
+      throw errors.ineligibleVoter(
+        `the caller is not on the roll of ${election.electionId} as ${voter.mspId}`,
+      );
     }
-    return pid;
+    return voter;
   }
   if (!matchesRule(caller, election, (name) => ctx.clientIdentity.getAttributeValue(name))) {
     throw errors.ineligibleVoter(`the caller does not match the eligibility rule of ${election.electionId}`);
   }
-  return pid;
+  return voter;
 }

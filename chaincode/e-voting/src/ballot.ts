@@ -7,7 +7,14 @@
  * vote is decided in one-vote.ts.
  */
 import type { Context } from 'fabric-contract-api';
-import { emitEvent, getCaller, txTimeIso, txTimeMs, writeJson } from '@govledger/chaincode-common';
+import {
+  emitEvent,
+  getCaller,
+  protectRecord,
+  txTimeIso,
+  txTimeMs,
+  writeJson,
+} from '@govledger/chaincode-common';
 import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
 import { requireBallotBox, requireEligible } from './authz';
 import { loadElection, phaseAt, requireMode, requireOpen, validateChoices } from './election';
@@ -25,29 +32,31 @@ export async function castBallot(ctx: Context, req: CastBallotRequest): Promise<
   const election = await loadElection(ctx, req.electionId);
   const mode = requireMode(election, 'open');
   requireOpen(ctx, election);
-  const pid = await requireEligible(ctx, election);
+  const voter = await requireEligible(ctx, election);
   const choices = validateChoices(election.ballot, req.choices);
-  const slot = await claimOpenBallot(ctx, election, mode, pid);
+  const slot = await claimOpenBallot(ctx, election, mode, voter);
   const ballot: Ballot = {
     docType: 'ballot',
     electionId: election.electionId,
     mode: 'open',
-    receipt: pid,
+    receipt: slot.receipt,
+    voter,
     choices,
     castAt: txTimeIso(ctx),
     version: slot.version,
   };
   await writeJson(ctx, slot.key, ballot);
+  if (!slot.previous) await protectRecord(ctx, slot.key, voter.mspId);
   const result: CastResult = {
     electionId: election.electionId,
-    receipt: pid,
+    receipt: slot.receipt,
     castAt: ballot.castAt,
     replaced: slot.previous !== undefined,
   };
   emitEvent(ctx, 'BallotCast', {
     electionId: election.electionId,
     mode: 'open',
-    receipt: pid,
+    receipt: slot.receipt,
     version: ballot.version,
   });
   return result;
@@ -65,20 +74,21 @@ export async function requestToken(ctx: Context, req: ElectionRef): Promise<Toke
   if (phaseAt(election, txTimeMs(ctx)) === 'closed') {
     throw errors.votingClosed(`election ${election.electionId} closed at ${election.closesAt}`);
   }
-  const pid = await requireEligible(ctx, election);
-  const key = await claimToken(ctx, election, pid);
+  const voter = await requireEligible(ctx, election);
+  const key = await claimToken(ctx, election, voter);
   const record: TokenRequest = {
     docType: 'tokenRequest',
     electionId: election.electionId,
-    pid,
+    voter,
     requestedAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
   await writeJson(ctx, key, record);
-  emitEvent(ctx, 'TokenRequested', { electionId: election.electionId, pid, txId: record.txId });
+  await protectRecord(ctx, key, voter.mspId);
+  emitEvent(ctx, 'TokenRequested', { electionId: election.electionId, voter, txId: record.txId });
   return {
     electionId: election.electionId,
-    pid,
+    voter,
     requestedAt: record.requestedAt,
     txId: record.txId,
     keyFingerprint: mode.authority.fingerprint,
@@ -93,7 +103,8 @@ export async function requestToken(ctx: Context, req: ElectionRef): Promise<Toke
  * against the election's public key (BAD_SIGNATURE).
  */
 export async function castSecretBallot(ctx: Context, req: CastSecretBallotRequest): Promise<CastResult> {
-  requireBallotBox(getCaller(ctx));
+  const caller = getCaller(ctx);
+  requireBallotBox(caller);
   const election = await loadElection(ctx, req.electionId);
   const mode = requireMode(election, 'secret');
   requireOpen(ctx, election);
@@ -120,6 +131,7 @@ export async function castSecretBallot(ctx: Context, req: CastSecretBallotReques
     signature: req.signature,
   };
   await writeJson(ctx, key, ballot);
+  await protectRecord(ctx, key, caller.mspId);
   emitEvent(ctx, 'BallotCast', { electionId: election.electionId, mode: 'secret', receipt, version: 1 });
   return { electionId: election.electionId, receipt, castAt: ballot.castAt, replaced: false };
 }

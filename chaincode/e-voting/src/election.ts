@@ -9,12 +9,13 @@ import {
   isoToMs,
   keyExists,
   mustReadJson,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeJson,
 } from '@govledger/chaincode-common';
 import { parseAuthorityKey } from './authority';
-import { requireElectionAdmin } from './authz';
+import { organiserOf } from './authz';
 import { errors } from './errors';
 import { electionKey } from './keys';
 import type { BallotRules, Election, Mode, Phase } from './model';
@@ -102,7 +103,7 @@ function ballotRules(ballot: CreateElectionRequest['ballot']): BallotRules {
 /** CreateElection: an election admin creates an election that opens in the future. */
 export async function createElection(ctx: Context, req: CreateElectionRequest): Promise<Election> {
   const caller = getCaller(ctx);
-  requireElectionAdmin(caller);
+  const organiser = organiserOf(caller, req.organiser);
   const now = txTimeMs(ctx);
   if (isoToMs(req.opensAt) <= now) {
     throw errors.invalidSchedule(`opensAt must be after the transaction time ${txTimeIso(ctx)}`);
@@ -129,18 +130,19 @@ export async function createElection(ctx: Context, req: CreateElectionRequest): 
     quorum: req.quorum,
     passThresholdPerMille: req.passThresholdPerMille,
     mode,
-    organiser: { mspId: caller.mspId, createdBy: caller.id },
+    organiser: { mspId: organiser, createdBy: caller.id },
     createdAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
   if (req.description !== undefined) election.description = req.description;
   await writeJson(ctx, key, election);
+  await protectRecord(ctx, key, organiser);
   emitEvent(ctx, 'ElectionCreated', {
     electionId: election.electionId,
     mode: mode.kind,
     opensAt: election.opensAt,
     closesAt: election.closesAt,
-    organiser: caller.mspId,
+    organiser,
   });
   return election;
 }

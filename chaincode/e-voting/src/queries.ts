@@ -24,8 +24,15 @@ import type {
   TokenRequest,
   VoterStatus,
 } from './model';
+import { voterReceipt } from './one-vote';
 import { rollSize } from './roll';
-import type { ListBallotsRequest, ListElectionsRequest, ReceiptRequest, VoterStatusRequest } from './schemas';
+import type {
+  ListBallotsRequest,
+  ListElectionsRequest,
+  ReceiptRequest,
+  Subject,
+  VoterStatusRequest,
+} from './schemas';
 
 /** GetElection: the election, its phase at the query's time, the roll size and tally status. */
 export async function getElection(ctx: Context, electionId: string): Promise<ElectionView> {
@@ -56,16 +63,15 @@ export async function getReceipt(ctx: Context, req: ReceiptRequest): Promise<Bal
 /** GetVoterStatus: on the roll, token requested (secret mode), voted (open mode). */
 export async function voterStatus(ctx: Context, req: VoterStatusRequest): Promise<VoterStatus> {
   const election = await loadElection(ctx, req.electionId);
+  const voter: Subject = { mspId: req.mspId, pid: req.pid };
   const onRoll =
-    election.eligibility.kind === 'roll'
-      ? await keyExists(ctx, voterKey(ctx, req.electionId, req.pid))
-      : null;
+    election.eligibility.kind === 'roll' ? await keyExists(ctx, voterKey(ctx, req.electionId, voter)) : null;
   if (election.mode.kind === 'secret') {
-    const tokenRequest = (await readJson<TokenRequest>(ctx, tokenKey(ctx, req.electionId, req.pid))) ?? null;
-    return { electionId: req.electionId, pid: req.pid, onRoll, tokenRequest, voted: null };
+    const tokenRequest = (await readJson<TokenRequest>(ctx, tokenKey(ctx, req.electionId, voter))) ?? null;
+    return { electionId: req.electionId, voter, onRoll, tokenRequest, voted: null };
   }
-  const voted = await keyExists(ctx, ballotKey(req.electionId, req.pid));
-  return { electionId: req.electionId, pid: req.pid, onRoll, tokenRequest: null, voted };
+  const voted = await keyExists(ctx, ballotKey(req.electionId, voterReceipt(voter)));
+  return { electionId: req.electionId, voter, onRoll, tokenRequest: null, voted };
 }
 
 /** ListBallots: one page of an election's ballots in key order, for independent recounts. */

@@ -1,5 +1,5 @@
 /**
- * The roll: the organiser registers pseudonymous ids in bounded batches until
+ * The roll: the organiser registers voters, each the pair (home MSP, pid), in bounded batches until
  * voting opens (then the roll is frozen). Rule elections have no roll: who may
  * vote is decided in authz.ts.
  */
@@ -8,6 +8,7 @@ import {
   emitEvent,
   getCaller,
   keyExists,
+  protectRecord,
   readAll,
   readIndexKeys,
   txTimeIso,
@@ -23,10 +24,11 @@ import { Limits, type RegisterVotersRequest } from './schemas';
 
 /**
  * RegisterVoters: an election admin of the organising organisation puts a batch
- * of pids on the roll. Refused once voting has opened (ROLL_FROZEN), for rule
- * elections (ROLL_NOT_APPLICABLE), for a batch id seen before (ROLL_BATCH_EXISTS)
- * and when the roll has its maximum number of batches (ROLL_FULL). Pids already
- * on the roll are skipped and reported, never counted twice.
+ * of voters, each (home MSP, pid), on the roll. Refused once voting has opened
+ * (ROLL_FROZEN), for rule elections (ROLL_NOT_APPLICABLE), for a batch id seen
+ * before (ROLL_BATCH_EXISTS) and when the roll has its maximum number of batches
+ * (ROLL_FULL). Voters already on the roll are skipped and reported, never
+ * counted twice. The batch and every roll entry are protected for the organiser.
  */
 export async function registerVoters(
   ctx: Context,
@@ -51,17 +53,19 @@ export async function registerVoters(
   }
   const now = txTimeIso(ctx);
   let added = 0;
-  for (const pid of req.pids) {
-    const key = voterKey(ctx, req.electionId, pid);
+  const organiser = election.organiser.mspId;
+  for (const subject of req.voters) {
+    const key = voterKey(ctx, req.electionId, subject);
     if (await keyExists(ctx, key)) continue;
     const voter: Voter = {
       docType: 'voter',
       electionId: req.electionId,
-      pid,
+      voter: { mspId: subject.mspId, pid: subject.pid },
       batchId: req.batchId,
       registeredAt: now,
     };
     await writeJson(ctx, key, voter);
+    await protectRecord(ctx, key, organiser);
     added += 1;
   }
   const batch: RollBatch = {
@@ -69,12 +73,13 @@ export async function registerVoters(
     electionId: req.electionId,
     batchId: req.batchId,
     added,
-    alreadyRegistered: req.pids.length - added,
+    alreadyRegistered: req.voters.length - added,
     registeredAt: now,
     registeredBy: caller.id,
     txId: ctx.stub.getTxID(),
   };
   await writeJson(ctx, batchKey, batch);
+  await protectRecord(ctx, batchKey, organiser);
   const result: RegisterVotersResult = {
     electionId: req.electionId,
     batchId: req.batchId,

@@ -47,8 +47,12 @@ export const {
   ListElectionsRequest,
   /** ListBallots. */
   ListBallotsRequest,
+  /** A voter as (home MSP, pid). */
+  Subject,
 } = eVoting;
 
+/** A citizen or enterprise as (home MSP, pid). */
+export type Subject = eVoting.Subject;
 /** One of the e-voting error codes. */
 export type ErrorCode = eVoting.ErrorCode;
 /** One of the supported RSABSSA variants. */

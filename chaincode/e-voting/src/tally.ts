@@ -10,6 +10,7 @@ import type { Context } from 'fabric-contract-api';
 import {
   emitEvent,
   fromBytes,
+  protectRecord,
   readJson,
   sha256Hex,
   stableStringify,
@@ -19,6 +20,7 @@ import {
 } from '@govledger/chaincode-common';
 import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
 import { loadElection, phaseAt, validateChoices } from './election';
+import { voterReceipt } from './one-vote';
 import { errors } from './errors';
 import { ballotKey, ballotRange, tallyKey, voterKey } from './keys';
 import type {
@@ -173,6 +175,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
     steps: 0,
     startedAt: txTimeIso(ctx),
   };
+  if (!existing) await protectRecord(ctx, key, election.organiser.mspId);
   const { entries, more } = await scanBallots(ctx, req.electionId, tally.cursor, req.maxBallots);
   for (const { key: k, value: ballot } of entries) {
     for (const choice of ballot.choices) tally.partial[choice] = (tally.partial[choice] ?? 0) + 1;
@@ -238,9 +241,14 @@ async function ballotProblem(
     if (!token || !tokenIsBound(mode.authority.variant, token, election.electionId)) return 'token not bound';
     if (receiptOf(token) !== ballot.receipt) return 'receipt is not the token hash';
     if (!signature || !(await verifyTokenSignature(mode.authority, token, signature))) return 'bad signature';
-  } else if (election.eligibility.kind === 'roll') {
-    const onRoll = await readJson(ctx, voterKey(ctx, election.electionId, ballot.receipt));
-    if (onRoll === undefined) return 'voter not on the roll';
+  } else {
+    const voter = ballot.voter;
+    if (election.eligibility.kind === 'roll') {
+      const onRoll = voter && (await readJson(ctx, voterKey(ctx, election.electionId, voter)));
+      if (!onRoll) return 'voter not on the roll';
+    }
+    if (!voter) return 'no voter';
+    if (voterReceipt(voter) !== ballot.receipt) return "receipt is not the voter's";
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import {
   type Tally as TallyRecord,
 } from '../src';
 import { ballotKey, tallyKey } from '../src/keys';
-import { T, evaluate, expectRefused, newLedger, openElection, pid, submit, who } from './helpers';
+import { T, evaluate, expectRefused, newLedger, openElection, subject, submit, who } from './helpers';
 
 function election(
   overrides: Partial<ElectionRecord> & { kind?: ElectionRecord['ballot']['kind']; maxChoices?: number } = {},
@@ -162,7 +162,7 @@ async function votedElection(ledger: TestLedger, overrides: Record<string, unkno
     {
       electionId: 'E-OPEN-1',
       batchId: 'B1',
-      pids: [...VOTES.map(([v]) => pid(who[v])), pid(who.northA)],
+      voters: [...VOTES.map(([v]) => subject(who[v])), subject(who.northA)],
     },
     { time: T.beforeOpen },
   );

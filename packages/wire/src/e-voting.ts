@@ -15,7 +15,7 @@ export const Limits = {
   minOptions: 2,
   /** Options of a single or multi-choice election. */
   maxOptions: 50,
-  /** Pseudonymous ids per RegisterVoters batch. */
+  /** Voters per RegisterVoters batch. */
   maxBatchPids: 1000,
   /** Roll batches per election (so the roll holds at most maxBatchPids * maxRollBatches voters). */
   maxRollBatches: 1000,
@@ -35,7 +35,11 @@ export const Limits = {
 export const ErrorCode = {
   /** 400: the request JSON is malformed or a field is invalid (names every bad field). */
   InvalidArgument: 'INVALID_ARGUMENT',
-  /** 403: the caller lacks the role or organisation the transaction needs. */
+  /**
+   * 403: the caller lacks the role or organisation the transaction needs (e.g. names another
+   * organisation as organiser, manages another organisation's election, or casts secret ballots
+   * from outside the consortium).
+   */
   Forbidden: 'FORBIDDEN',
   /** 404: no election with this id. */
   ElectionNotFound: 'ELECTION_NOT_FOUND',
@@ -59,7 +63,10 @@ export const ErrorCode = {
   VotingNotOpen: 'VOTING_NOT_OPEN',
   /** 409: a ballot or token request at or after the closing time. */
   VotingClosed: 'VOTING_CLOSED',
-  /** 403: the caller is not eligible (not on the roll, or does not match the rule, or has no gov.pid). */
+  /**
+   * 403: the caller is not eligible: (home MSP, pid) not on the roll (a pid on the roll under another
+   * MSP does not count), or the certificate does not match the rule, or it has no gov.pid.
+   */
   IneligibleVoter: 'INELIGIBLE_VOTER',
   /** 400: a choice is not one of the election's options, or an option is chosen twice. */
   InvalidOption: 'INVALID_OPTION',
@@ -179,7 +186,19 @@ export const base64url = (maxChars: number) =>
 /** Characters of unpadded base64url text for a number of bytes. */
 export const base64urlChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 
-/** A receipt: the token hash (secret mode) or the voter's pid (open mode), lower-case hex. */
+/**
+ * A citizen or enterprise: the home organisation whose CA vouches for them and their
+ * pseudonymous id there. A pid alone means nothing: another organisation's CA could
+ * issue a certificate with the same pid.
+ */
+export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+/** A citizen or enterprise as (home MSP, pid). */
+export type Subject = z.infer<typeof Subject>;
+
+/**
+ * A receipt, lower-case hex: secret mode, SHA-256 of the token; open mode, SHA-256 of the
+ * voter's `<mspId>/<pid>`.
+ */
 export const Receipt = z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters');
 
 /** An option of a single or multi-choice election. */
@@ -293,6 +312,11 @@ export const ModeRequest = z.discriminatedUnion('kind', [
 export const CreateElectionFields = z
   .object({
     electionId: ElectionId,
+    /**
+     * The organising organisation (its election admins manage the election); the caller's own
+     * organisation when absent. Naming another organisation is refused (FORBIDDEN).
+     */
+    organiser: Schemas.mspId.optional(),
     title: Schemas.text(200),
     description: Schemas.text(2000).optional(),
     ballot: BallotKind,
@@ -353,20 +377,23 @@ export const CreateElectionRequest = CreateElectionFields.superRefine(checkElect
 /** CreateElection request. */
 export type CreateElectionRequest = z.infer<typeof CreateElectionRequest>;
 
-/** A batch of pseudonymous ids, unique within the batch. */
-export const RollPids = z
-  .array(Schemas.pid)
+/** A batch of voters as (home MSP, pid), unique within the batch. */
+export const RollVoters = z
+  .array(Subject)
   .min(1)
   .max(Limits.maxBatchPids)
-  .refine((p) => new Set(p).size === p.length, 'pids must be unique within a batch');
+  .refine(
+    (v) => new Set(v.map((s) => `${s.mspId}/${s.pid}`)).size === v.length,
+    'voters must be unique within a batch',
+  );
 
-/** RegisterVoters: one bounded batch of pseudonymous ids. */
+/** RegisterVoters: one bounded batch of voters. */
 export const RegisterVotersRequest = z
   .object({
     electionId: ElectionId,
     /** Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice. */
     batchId: Schemas.id,
-    pids: RollPids,
+    voters: RollVoters,
   })
   .strict();
 /** RegisterVoters request. */
@@ -423,12 +450,14 @@ export const VerifyTallyRequest = z
 /** VerifyTally request. */
 export type VerifyTallyRequest = z.infer<typeof VerifyTallyRequest>;
 
-/** GetVoterStatus: the roll entry and token / ballot state of one pseudonymous id. */
-export const VoterStatusRequest = z.object({ electionId: ElectionId, pid: Schemas.pid }).strict();
+/** GetVoterStatus: the roll entry and token / ballot state of one voter, (home MSP, pid). */
+export const VoterStatusRequest = z
+  .object({ electionId: ElectionId, mspId: Schemas.mspId, pid: Schemas.pid })
+  .strict();
 /** GetVoterStatus request. */
 export type VoterStatusRequest = z.infer<typeof VoterStatusRequest>;
 
-/** GetReceipt: the ballot recorded under a receipt (token hash in secret mode, voter pid in open mode). */
+/** GetReceipt: the ballot recorded under a receipt. */
 export const ReceiptRequest = z.object({ electionId: ElectionId, receipt: Receipt }).strict();
 /** GetReceipt request. */
 export type ReceiptRequest = z.infer<typeof ReceiptRequest>;
@@ -505,11 +534,11 @@ export const Election = z.object({
 /** An election as stored. */
 export type Election = z.output<typeof Election>;
 
-/** A voter on the roll (key: voter~electionId~pid). */
+/** A voter on the roll (key: voter~electionId~mspId~pid). */
 export const Voter = z.object({
   docType: z.literal('voter'),
   electionId: z.string(),
-  pid: z.string(),
+  voter: Subject,
   batchId: z.string(),
   registeredAt: z.string(),
 });
@@ -521,9 +550,9 @@ export const RollBatch = z.object({
   docType: z.literal('rollBatch'),
   electionId: z.string(),
   batchId: z.string(),
-  /** Pids newly put on the roll by this batch. */
+  /** Voters newly put on the roll by this batch. */
   added: z.number().int(),
-  /** Pids of the batch that were on the roll already (not counted again). */
+  /** Voters of the batch that were on the roll already (not counted again). */
   alreadyRegistered: z.number().int(),
   registeredAt: z.string(),
   registeredBy: z.string(),
@@ -532,11 +561,11 @@ export const RollBatch = z.object({
 /** A roll batch. */
 export type RollBatch = z.infer<typeof RollBatch>;
 
-/** The record that a voter requested their blind-signed token (key: token~electionId~pid). Never the token. */
+/** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
 export const TokenRequest = z.object({
   docType: z.literal('tokenRequest'),
   electionId: z.string(),
-  pid: z.string(),
+  voter: Subject,
   requestedAt: z.string(),
   txId: z.string(),
 });
@@ -548,8 +577,10 @@ export const Ballot = z.object({
   docType: z.literal('ballot'),
   electionId: z.string(),
   mode: z.enum(['open', 'secret']),
-  /** Open mode: the voter's pid. Secret mode: SHA-256 of the token, the voter's receipt. */
+  /** Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token. */
   receipt: z.string(),
+  /** Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter. */
+  voter: Subject.optional(),
   /** Chosen option ids, in the election's option order. */
   choices: z.array(z.string()),
   castAt: z.string(),
@@ -660,7 +691,8 @@ export type CastResult = z.infer<typeof CastResult>;
 /** RequestToken result: what the gateway checks before it blind-signs. */
 export const TokenRequestResult = z.object({
   electionId: z.string(),
-  pid: z.string(),
+  /** The voter whose request was recorded: the caller, (home MSP, pid). */
+  voter: Subject,
   requestedAt: z.string(),
   txId: z.string(),
   /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
@@ -672,12 +704,12 @@ export type TokenRequestResult = z.infer<typeof TokenRequestResult>;
 /** GetVoterStatus result. */
 export const VoterStatus = z.object({
   electionId: z.string(),
-  pid: z.string(),
+  voter: Subject,
   /** On the roll (roll elections); null when the election uses an attribute rule. */
   onRoll: z.boolean().nullable(),
   /** Secret mode: the token request record, or null. Open mode: null. */
   tokenRequest: TokenRequest.nullable(),
-  /** Open mode: whether this pid has a ballot. Secret mode: null (ballots are not linked to voters). */
+  /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
   voted: z.boolean().nullable(),
 });
 /** GetVoterStatus result. */

@@ -51,17 +51,15 @@ describe('the e-voting request schemas', () => {
     expect(r.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['closesAt', 'quorum.kind']);
   });
 
-  it('refuse duplicate pids in a roll batch and unknown fields', () => {
-    const pid = 'a'.repeat(64);
-    const dup = eVoting.RegisterVotersRequest.safeParse({
-      electionId: 'E-1',
-      batchId: 'B',
-      pids: [pid, pid],
+  it('refuse duplicate voters in a roll batch and unknown fields', () => {
+    const voter = { mspId: 'CityAMSP', pid: 'a'.repeat(64) };
+    const batch = (voters: unknown[]) =>
+      eVoting.RegisterVotersRequest.safeParse({ electionId: 'E-1', batchId: 'B', voters });
+    expect(batch([voter, voter]).error?.issues[0]).toMatchObject({
+      path: ['voters'],
+      message: 'voters must be unique within a batch',
     });
-    expect(dup.error?.issues[0]).toMatchObject({
-      path: ['pids'],
-      message: 'pids must be unique within a batch',
-    });
+    expect(batch([voter, { ...voter, mspId: 'CityBMSP' }]).success).toBe(true);
     expect(eVoting.ElectionRef.safeParse({ electionId: 'E-1', x: 1 }).success).toBe(false);
   });
 
@@ -69,6 +67,16 @@ describe('the e-voting request schemas', () => {
     const ok = { electionId: 'E-1', choices: ['yes'], token: 'A'.repeat(683), signature: 'A'.repeat(683) };
     expect(eVoting.CastSecretBallotRequest.safeParse(ok).success).toBe(true);
     expect(eVoting.CastSecretBallotRequest.safeParse({ ...ok, token: 'A'.repeat(684) }).success).toBe(false);
+  });
+});
+
+describe('the e-voting subjects', () => {
+  it('are (home MSP, pid) pairs: a bare pid or a missing MSP is refused', () => {
+    const pid = 'a'.repeat(64);
+    expect(eVoting.Subject.safeParse({ mspId: 'CityAMSP', pid }).success).toBe(true);
+    expect(eVoting.Subject.safeParse(pid).success).toBe(false);
+    expect(eVoting.Subject.safeParse({ pid }).success).toBe(false);
+    expect(eVoting.VoterStatusRequest.safeParse({ electionId: 'E-1', pid }).success).toBe(false);
   });
 });
 
