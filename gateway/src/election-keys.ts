@@ -145,6 +145,7 @@ export class ElectionKeys {
 /** A blind signature issued to a voter. */
 export interface IssuedToken {
   electionId: string;
+  /** The voter as `<home MSP>/<pid>` (a pid alone is not a voter). */
   pid: string;
   blindedHash: string;
   txId: string;

@@ -45,9 +45,9 @@ beforeEach(async () => {
     return { electionId: r.electionId, mode: r.mode };
   });
   h.ledger.on('e-voting', 'GetElection', () => ({ election: stored, phase: 'open' }));
-  h.ledger.on('e-voting', 'RequestToken', (req) => ({
+  h.ledger.on('e-voting', 'RequestToken', (req, identity) => ({
     electionId: (req as { electionId: string }).electionId,
-    pid: PID,
+    voter: { mspId: identity.mspId, pid: PID },
     txId: 'x',
   }));
   h.ledger.on('e-voting', 'CastSecretBallot', (req, identity) => ({

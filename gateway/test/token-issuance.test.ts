@@ -46,7 +46,7 @@ function fake(): Fake {
     election: { mode: { kind: 'secret', authority: { fingerprint: FINGERPRINT } } },
     phase: 'open',
     key: held,
-    requestToken: () => ({ electionId: 'E-1', pid: PID, txId: 'tx-1' }),
+    requestToken: () => ({ electionId: 'E-1', voter: { mspId: 'CityAMSP', pid: PID }, txId: 'tx-1' }),
     deps: undefined as unknown as TokenIssuanceDeps,
   };
   f.deps = {
@@ -113,7 +113,10 @@ describe('issueBlindSignature', () => {
       options: { async: false },
     });
     expect(f.signed).toEqual([blinded(7)]);
-    expect(f.log.get(`E-1|${PID}`)).toMatchObject({ txId: 'tx-1', blindSig: Uint8Array.from([7, 1, 2, 3]) });
+    expect(f.log.get(`E-1|CityAMSP/${PID}`)).toMatchObject({
+      txId: 'tx-1',
+      blindSig: Uint8Array.from([7, 1, 2, 3]),
+    });
   });
 
   it('gives a retry of the same blinded message the same signature, without a second token request', async () => {
@@ -128,11 +131,11 @@ describe('issueBlindSignature', () => {
   it('signs a logged request whose signature was not stored (a crash between sign and store)', async () => {
     const f = fake();
     const hash = createHash('sha256').update(Buffer.alloc(256, 7)).digest('hex');
-    f.log.set(`E-1|${PID}`, { electionId: 'E-1', pid: PID, blindedHash: hash, txId: 'tx-0' });
+    f.log.set(`E-1|CityAMSP/${PID}`, { electionId: 'E-1', pid: PID, blindedHash: hash, txId: 'tx-0' });
     const issued = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
     expect(issued.transactionId).toBe('tx-0');
     expect(f.submitted).toHaveLength(0);
-    expect(f.log.get(`E-1|${PID}`)?.blindSig).toBeDefined();
+    expect(f.log.get(`E-1|CityAMSP/${PID}`)?.blindSig).toBeDefined();
   });
 
   it('never signs a second blinded message for a voter (TOKEN_ALREADY_ISSUED)', async () => {
@@ -160,13 +163,42 @@ describe('issueBlindSignature', () => {
 
   it("signs nothing when the committed token request is not the caller's", async () => {
     const f = fake();
-    f.requestToken = () => ({ electionId: 'E-1', pid: 'ef'.repeat(32), txId: 'tx-1' });
+    f.requestToken = () => ({
+      electionId: 'E-1',
+      voter: { mspId: 'CityAMSP', pid: 'ef'.repeat(32) },
+      txId: 'tx-1',
+    });
     const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
     expect({ status: r.status, code: r.code }).toEqual({
       status: 502,
       code: IssuanceErrorCode.RequestMismatch,
     });
     expect(f.signed).toHaveLength(0);
+  });
+
+  it('signs nothing when the committed request is the same pid under another organisation', async () => {
+    const f = fake();
+    f.requestToken = () => ({ electionId: 'E-1', voter: { mspId: 'CityBMSP', pid: PID }, txId: 'tx-1' });
+    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
+    expect({ status: r.status, code: r.code }).toEqual({
+      status: 502,
+      code: IssuanceErrorCode.RequestMismatch,
+    });
+    expect(f.signed).toHaveLength(0);
+  });
+
+  it('keeps the same pid under two organisations apart in its signing log', async () => {
+    const f = fake();
+    f.log.set(`E-1|CityBMSP/${PID}`, {
+      electionId: 'E-1',
+      pid: `CityBMSP/${PID}`,
+      blindedHash: '0'.repeat(64),
+      txId: 'tx-b',
+    });
+    const issued = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
+    expect(issued.transactionId).toBe('tx-1');
+    expect(f.submitted).toHaveLength(1);
+    expect(f.log.get(`E-1|CityAMSP/${PID}`)).toMatchObject({ txId: 'tx-1' });
   });
 
   it.each([

@@ -10,6 +10,8 @@
  * gateway keeps itself is its signing log: the one blinded message it signed for
  * each committed token request, so that a retry of the same message gets the
  * same signature back and the key never signs a second message for a request.
+ * The log knows a voter as (home MSP, pid), like the chaincode: the same pid
+ * under another organisation is another voter.
  */
 import crypto from 'node:crypto';
 import { eVoting } from '@govledger/wire';
@@ -38,14 +40,14 @@ export interface AuthorityKeys {
   blindSign(electionId: string, blindedMsg: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The signing log the issuance needs (BlindSignatureLog). */
+/** The signing log the issuance needs (BlindSignatureLog); `voter` is {@link logVoterKey}. */
 export interface SigningLog {
   /** The record of a voter in an election. */
-  get(electionId: string, pid: string): IssuedToken | undefined;
+  get(electionId: string, voter: string): IssuedToken | undefined;
   /** Records the blinded message of a committed token request; false when one is recorded already. */
-  reserve(electionId: string, pid: string, blindedHash: string, txId: string): boolean;
+  reserve(electionId: string, voter: string, blindedHash: string, txId: string): boolean;
   /** Stores the signature returned to the voter. */
-  signed(electionId: string, pid: string, blindSig: Uint8Array): void;
+  signed(electionId: string, voter: string, blindSig: Uint8Array): void;
 }
 
 /** What the issuance needs. */
@@ -65,6 +67,11 @@ export interface IssuedBlindSignature {
   blindSig: string;
   /** The transaction that recorded the voter's token request. */
   transactionId: string;
+}
+
+/** A voter's key in the signing log: `<mspId>/<pid>`. */
+export function logVoterKey(voter: eVoting.Subject): string {
+  return `${voter.mspId}/${voter.pid}`;
 }
 
 /** What the issuance reads of GetElection. */
@@ -173,8 +180,9 @@ export async function issueBlindSignature(
     );
   }
   const hash = crypto.createHash('sha256').update(blinded).digest('hex');
-  if (caller.pid) {
-    const again = await reissue(deps, electionId, caller.pid, blinded, hash);
+  const self = caller.pid ? logVoterKey({ mspId: caller.org, pid: caller.pid }) : undefined;
+  if (self) {
+    const again = await reissue(deps, electionId, self, blinded, hash);
     if (again) return again;
   }
   const written = await deps.transactions.submit(
@@ -186,20 +194,21 @@ export async function issueBlindSignature(
     transactionId: string;
     result: Partial<eVoting.TokenRequestResult>;
   };
-  const pid = committed.result.pid;
-  if (!pid || (caller.pid && pid !== caller.pid)) {
+  const voter = committed.result.voter;
+  const committedKey = voter ? logVoterKey(voter) : undefined;
+  if (!committedKey || (self && committedKey !== self)) {
     throw new HttpProblem(
       502,
       IssuanceErrorCode.RequestMismatch,
       "the committed token request is not this voter's",
     );
   }
-  if (!deps.log.reserve(electionId, pid, hash, committed.transactionId)) {
-    const again = await reissue(deps, electionId, pid, blinded, hash);
+  if (!deps.log.reserve(electionId, committedKey, hash, committed.transactionId)) {
+    const again = await reissue(deps, electionId, committedKey, blinded, hash);
     if (again) return again;
   }
   const sig = await deps.keys.blindSign(electionId, blinded);
-  deps.log.signed(electionId, pid, sig);
+  deps.log.signed(electionId, committedKey, sig);
   return {
     electionId,
     blindSig: Buffer.from(sig).toString('base64url'),

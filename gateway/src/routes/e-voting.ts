@@ -278,7 +278,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/elections/{electionId}/voters/{pid}',
+      path: '/api/v1/elections/{electionId}/voters/{mspId}/{pid}',
       operationId: 'getVoterStatus',
       summary: "A voter's status: on the roll, token requested, voted (open mode)",
       tags: TAGS,
