@@ -17,6 +17,7 @@
  * voter's step, not the ballot box's, and is not what this scenario measures.
  */
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
+import { eVoting } from '@govledger/wire';
 import { constants, KeyObject, randomBytes, sign, webcrypto, type SignKeyObjectInput } from 'crypto';
 import type { Call } from './clients';
 import { OperationError } from './load';
@@ -26,8 +27,6 @@ const CC = 'e-voting';
 const API = '/api/v1';
 /** The variant the gateway uses by default for the elections it creates. */
 const VARIANT = 'RSABSSA-SHA384-PSS-Randomized';
-/** The domain tag of every token message (chaincode/e-voting/src/authority.ts TOKEN_DOMAIN). */
-const TOKEN_DOMAIN = 'GOVLEDGER-EVOTE-1';
 /** The smallest modulus the chaincode accepts: the cheapest to sign and to verify. */
 const MODULUS_BITS = 2048;
 /** The election stays open for a day: longer than any benchmark run. */
@@ -60,7 +59,7 @@ export async function secretBallot(ctx: SetupContext): Promise<Scenario[]> {
   /** A fresh prepared token of this election (random nonce, and the variant's random prefix). */
   const prepared = () =>
     Buffer.from(
-      suite.prepare(Buffer.from(`${TOKEN_DOMAIN}|${electionId}|${randomBytes(32).toString('hex')}`, 'utf8')),
+      suite.prepare(Buffer.from(eVoting.tokenMessage(electionId, randomBytes(32).toString('hex')), 'utf8')),
     );
   const signed = (token: Buffer, signature: Buffer): SignedToken => ({
     token: token.toString('base64url'),

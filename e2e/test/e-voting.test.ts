@@ -5,6 +5,7 @@
  * their ballots by receipt.
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { eVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
 import { inMs, waitUntil } from '../src/clock';
 import { actAs, closeAll, refused, type UserSession } from '../src/fabric-client';
@@ -45,9 +46,7 @@ async function tallyToTheEnd(who: UserSession, electionId: string): Promise<Tall
 
 /** The voter's app and the organiser's gateway: token bound to the election, blinded, signed, finalized. */
 async function obtainToken(voter: UserSession, electionId: string) {
-  const message = new TextEncoder().encode(
-    `GOVLEDGER-EVOTE-1|${electionId}|${randomBytes(32).toString('hex')}`,
-  );
+  const message = new TextEncoder().encode(eVoting.tokenMessage(electionId, randomBytes(32).toString('hex')));
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(authority.publicKey, prepared);
   // the gateway signs only after the voter's RequestToken has committed

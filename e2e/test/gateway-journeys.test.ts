@@ -26,6 +26,7 @@
  * the other journeys run while it waits, so the whole file takes about a minute.
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { eVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
 import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
 import { readFileSync } from 'fs';
@@ -185,7 +186,7 @@ interface TokenAnswer {
 
 /** The voter's app: a token bound to the election, blinded here; only the blinded message leaves the device. */
 async function prepareToken() {
-  const message = new TextEncoder().encode(`GOVLEDGER-EVOTE-1|${ELECTION}|${salt()}`);
+  const message = new TextEncoder().encode(eVoting.tokenMessage(ELECTION, salt()));
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(authorityKey, prepared);
   return { prepared, blindedMsg, inv };

@@ -6,22 +6,18 @@
  * message signed, so a voter can never obtain a second signature.
  */
 import { BlindRSA, getSuiteByName, RSABSSA } from '@cloudflare/blindrsa-ts';
+import { eVoting } from '@govledger/wire';
 import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from './database';
 import { isSealed, open, seal } from './sealed-box';
 
-/** The blind RSA variants the e-voting chaincode accepts. */
-export const BLIND_RSA_VARIANTS = [
-  'RSABSSA-SHA384-PSS-Randomized',
-  'RSABSSA-SHA384-PSS-Deterministic',
-  'RSABSSA-SHA384-PSSZERO-Randomized',
-  'RSABSSA-SHA384-PSSZERO-Deterministic',
-] as const;
+/** The blind RSA variants the e-voting chaincode accepts (the wire contract's). */
+export const BLIND_RSA_VARIANTS = eVoting.BlindRsaVariants;
 
 /** A blind RSA variant. */
-export type BlindRsaVariant = (typeof BLIND_RSA_VARIANTS)[number];
+export type BlindRsaVariant = eVoting.BlindRsaVariant;
 
 /** The public half of an election key, as CreateElection takes it. */
 export interface AuthorityPublic {
@@ -31,8 +27,6 @@ export interface AuthorityPublic {
   fingerprint: string;
   modulusBits: number;
 }
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 function pem(kind: string, der: Buffer): string {
   return `-----BEGIN ${kind}-----\n${der
@@ -55,7 +49,7 @@ export class ElectionKeys {
   }
 
   #file(electionId: string): string {
-    if (!ID.test(electionId)) throw new Error('bad election id');
+    if (!eVoting.ElectionId.safeParse(electionId).success) throw new Error('bad election id');
     return path.join(this.#dir, `${electionId}.key.json`);
   }
 
@@ -151,6 +145,7 @@ export class ElectionKeys {
 /** A blind signature issued to a voter. */
 export interface IssuedToken {
   electionId: string;
+  /** The voter as `<home MSP>/<pid>` (a pid alone is not a voter). */
   pid: string;
   blindedHash: string;
   txId: string;

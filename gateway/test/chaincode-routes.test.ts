@@ -369,8 +369,8 @@ const EXAMPLES: Record<string, Example> = {
   listElections: { url: '/api/v1/elections?pageSize=5', request: { pageSize: 5 } },
   registerVoters: {
     url: '/api/v1/elections/E1/roll-batches',
-    body: { batchId: 'b1', pids: [PID] },
-    request: { electionId: 'E1', batchId: 'b1', pids: [PID] },
+    body: { batchId: 'b1', voters: [{ mspId: 'CityBMSP', pid: PID }] },
+    request: { electionId: 'E1', batchId: 'b1', voters: [{ mspId: 'CityBMSP', pid: PID }] },
   },
   castBallot: {
     url: '/api/v1/elections/E1/ballots',
@@ -385,7 +385,10 @@ const EXAMPLES: Record<string, Example> = {
     body: { checkBallots: true },
     request: { electionId: 'E1', checkBallots: true },
   },
-  getVoterStatus: { url: `/api/v1/elections/E1/voters/${PID}`, request: { electionId: 'E1', pid: PID } },
+  getVoterStatus: {
+    url: `/api/v1/elections/E1/voters/CityBMSP/${PID}`,
+    request: { electionId: 'E1', mspId: 'CityBMSP', pid: PID },
+  },
   getReceipt: { url: `/api/v1/elections/E1/receipts/${HASH}`, request: { electionId: 'E1', receipt: HASH } },
 };
 
@@ -617,7 +620,24 @@ describe('route-specific validation', () => {
       { ...EXAMPLES.issueLicence.body, licencePrivate: { ...PRIVATE, extra: 1 } },
       'licencePrivate',
     ],
-    ['duplicate pids', '/api/v1/elections/E1/roll-batches', { batchId: 'b', pids: [PID, PID] }, 'pids'],
+    [
+      'duplicate voters',
+      '/api/v1/elections/E1/roll-batches',
+      {
+        batchId: 'b',
+        voters: [
+          { mspId: 'CityAMSP', pid: PID },
+          { mspId: 'CityAMSP', pid: PID },
+        ],
+      },
+      'voters',
+    ],
+    [
+      'a voter named by a bare pid',
+      '/api/v1/elections/E1/roll-batches',
+      { batchId: 'b', voters: [PID] },
+      'voters',
+    ],
   ])('refuses %s', async (_what, url, body, field) => {
     const res = await send('post', url, everyone, body as object);
     expect(res.status).toBe(400);

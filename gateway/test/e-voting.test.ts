@@ -9,6 +9,7 @@ import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { eVoting } from '@govledger/wire';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
@@ -44,9 +45,9 @@ beforeEach(async () => {
     return { electionId: r.electionId, mode: r.mode };
   });
   h.ledger.on('e-voting', 'GetElection', () => ({ election: stored, phase: 'open' }));
-  h.ledger.on('e-voting', 'RequestToken', (req) => ({
+  h.ledger.on('e-voting', 'RequestToken', (req, identity) => ({
     electionId: (req as { electionId: string }).electionId,
-    pid: PID,
+    voter: { mspId: identity.mspId, pid: PID },
     txId: 'x',
   }));
   h.ledger.on('e-voting', 'CastSecretBallot', (req, identity) => ({
@@ -90,7 +91,7 @@ async function blind(pem: string) {
     ['verify'],
   );
   const message = new TextEncoder().encode(
-    `GOVLEDGER-EVOTE-1|E-SECRET|${crypto.randomBytes(32).toString('hex')}`,
+    eVoting.tokenMessage('E-SECRET', crypto.randomBytes(32).toString('hex')),
   );
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(publicKey as Parameters<typeof suite.blind>[0], prepared);

@@ -5,7 +5,8 @@
  * The ledger holds only the public key. A token is a message the voter made
  * themselves, bound to one election:
  *
- *   message  = UTF-8 "GOVLEDGER-EVOTE-1|<electionId>|<nonce: 64 lower-case hex>"
+ *   message  = UTF-8 tokenMessage(electionId, nonce)   (the wire contract: TOKEN_DOMAIN|electionId|nonce,
+ *                                                        nonce = 64 lower-case hex)
  *   prepared = prepare(message)   (32 random bytes || message for the Randomized
  *                                  variants, the message itself for Deterministic)
  *
@@ -16,9 +17,16 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'crypto';
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
 import { ChaincodeError, sha256Hex } from '@govledger/chaincode-common';
-import { EVotingError, refuse } from './errors';
+import { errors } from './errors';
 import type { AuthorityKey } from './model';
-import { Limits, type BlindRsaVariant } from './schemas';
+import {
+  Limits,
+  preparePrefixLength,
+  tokenMessage,
+  TokenNonce,
+  type BlindRsaVariant,
+  type PublicKey,
+} from './schemas';
 
 // The library uses the global WebCrypto object (`crypto.subtle`). Node 20 provides
 // it; should a runtime lack it, install Node's implementation.
@@ -30,26 +38,13 @@ function subtle(): webcrypto.SubtleCrypto {
   return (globalThis as unknown as { crypto: webcrypto.Crypto }).crypto.subtle;
 }
 
-/** Domain tag that starts every token message. */
-export const TOKEN_DOMAIN = 'GOVLEDGER-EVOTE-1';
-
-/** The token message a voter makes for an election: `GOVLEDGER-EVOTE-1|<electionId>|<nonceHex>`. */
-export function tokenMessage(electionId: string, nonceHex: string): string {
-  return `${TOKEN_DOMAIN}|${electionId}|${nonceHex}`;
-}
-
-/** Bytes that prepare() puts in front of the message: 32 for the Randomized variants, 0 otherwise. */
-export function preparePrefixLength(variant: BlindRsaVariant): number {
-  return variant.endsWith('-Randomized') ? 32 : 0;
-}
-
 /** True when the prepared token is a well-formed token message for this election. */
 export function tokenIsBound(variant: BlindRsaVariant, token: Uint8Array, electionId: string): boolean {
   const prefixLength = preparePrefixLength(variant);
   if (token.length <= prefixLength) return false;
   const message = Buffer.from(token.subarray(prefixLength)).toString('utf8');
-  const head = `${TOKEN_DOMAIN}|${electionId}|`;
-  return message.startsWith(head) && /^[0-9a-f]{64}$/.test(message.slice(head.length));
+  const head = tokenMessage(electionId, '');
+  return message.startsWith(head) && TokenNonce.test(message.slice(head.length));
 }
 
 /** The voter's receipt for a token: SHA-256 of the prepared token bytes, lower-case hex. */
@@ -64,14 +59,10 @@ export function decodeBase64url(text: string): Uint8Array | undefined {
   return bytes.toString('base64url') === text ? new Uint8Array(bytes) : undefined;
 }
 
-/** The public key as given in CreateElection. */
-export type PublicKeyInput =
-  { format: 'spki-pem'; pem: string } | { format: 'jwk'; jwk: { kty: 'RSA'; n: string; e: string } };
-
 const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----$/;
 
 function badKey(reason: string): ChaincodeError {
-  return refuse(EVotingError.InvalidPublicKey, reason);
+  return errors.invalidPublicKey(reason);
 }
 
 /**
@@ -79,10 +70,7 @@ function badKey(reason: string): ChaincodeError {
  * importable by WebCrypto as RSA-PSS/SHA-384) and normalises it for the ledger.
  * A private key in any form is refused.
  */
-export async function parseAuthorityKey(
-  variant: BlindRsaVariant,
-  input: PublicKeyInput,
-): Promise<AuthorityKey> {
+export async function parseAuthorityKey(variant: BlindRsaVariant, input: PublicKey): Promise<AuthorityKey> {
   let key: KeyObject;
   try {
     if (input.format === 'spki-pem') {

@@ -3,47 +3,25 @@
  * the voter first records their token request under their own identity, gets
  * the blind signature from the organiser's gateway off-chain, and later a
  * shared ballot-box identity casts the ballot carrying the unblinded token and
- * signature, so nothing links the voter to the ballot.
+ * signature, so nothing links the voter to the ballot. How often a voter may
+ * vote is decided in one-vote.ts.
  */
 import type { Context } from 'fabric-contract-api';
 import {
   emitEvent,
-  fromBytes,
   getCaller,
-  keyExists,
-  pageMetadata,
-  readJson,
-  requireRole,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeJson,
 } from '@govledger/chaincode-common';
 import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
+import { requireBallotBox, requireEligible } from './authz';
 import { loadElection, phaseAt, requireMode, requireOpen, validateChoices } from './election';
-import { EVotingError, refuse } from './errors';
-import { ballotKey, ballotRange, tokenKey, voterKey } from './keys';
-import type { BallotRecord, TokenRequestRecord } from './model';
-import { requireEligible } from './roll';
-import type {
-  CastBallotRequest,
-  CastSecretBallotRequest,
-  ElectionRef,
-  ListBallotsRequest,
-  ReceiptRequest,
-  VoterStatusRequest,
-} from './schemas';
-
-/** Role of the shared identity that submits secret ballots. */
-export const BALLOT_BOX = 'ballot-box';
-
-/** CastBallot / CastSecretBallot result: the receipt the voter keeps. */
-export interface CastResult {
-  electionId: string;
-  receipt: string;
-  castAt: string;
-  /** Open mode: true when this ballot replaced the voter's earlier one. */
-  replaced: boolean;
-}
+import { errors } from './errors';
+import type { Ballot, CastResult, TokenRequest, TokenRequestResult } from './model';
+import { claimOpenBallot, claimToken, claimTokenBallot } from './one-vote';
+import type { CastBallotRequest, CastSecretBallotRequest, ElectionRef } from './schemas';
 
 /**
  * CastBallot (open mode): an eligible voter casts under their own identity
@@ -54,46 +32,34 @@ export async function castBallot(ctx: Context, req: CastBallotRequest): Promise<
   const election = await loadElection(ctx, req.electionId);
   const mode = requireMode(election, 'open');
   requireOpen(ctx, election);
-  const pid = await requireEligible(ctx, election);
+  const voter = await requireEligible(ctx, election);
   const choices = validateChoices(election.ballot, req.choices);
-  const key = ballotKey(election.electionId, pid);
-  const previous = await readJson<BallotRecord>(ctx, key);
-  if (previous && mode.secondBallot === 'refuse') {
-    throw refuse(EVotingError.AlreadyVoted, `this voter has voted in ${election.electionId} already`);
-  }
-  const ballot: BallotRecord = {
+  const slot = await claimOpenBallot(ctx, election, mode, voter);
+  const ballot: Ballot = {
     docType: 'ballot',
     electionId: election.electionId,
     mode: 'open',
-    receipt: pid,
+    receipt: slot.receipt,
+    voter,
     choices,
     castAt: txTimeIso(ctx),
-    version: (previous?.version ?? 0) + 1,
+    version: slot.version,
   };
-  await writeJson(ctx, key, ballot);
+  await writeJson(ctx, slot.key, ballot);
+  if (!slot.previous) await protectRecord(ctx, slot.key, voter.mspId);
   const result: CastResult = {
     electionId: election.electionId,
-    receipt: pid,
+    receipt: slot.receipt,
     castAt: ballot.castAt,
-    replaced: previous !== undefined,
+    replaced: slot.previous !== undefined,
   };
   emitEvent(ctx, 'BallotCast', {
     electionId: election.electionId,
     mode: 'open',
-    receipt: pid,
+    receipt: slot.receipt,
     version: ballot.version,
   });
   return result;
-}
-
-/** RequestToken result: what the gateway checks before it blind-signs. */
-export interface TokenRequestResult {
-  electionId: string;
-  pid: string;
-  requestedAt: string;
-  txId: string;
-  /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
-  keyFingerprint: string;
 }
 
 /**
@@ -106,28 +72,23 @@ export async function requestToken(ctx: Context, req: ElectionRef): Promise<Toke
   const election = await loadElection(ctx, req.electionId);
   const mode = requireMode(election, 'secret');
   if (phaseAt(election, txTimeMs(ctx)) === 'closed') {
-    throw refuse(EVotingError.VotingClosed, `election ${election.electionId} closed at ${election.closesAt}`);
+    throw errors.votingClosed(`election ${election.electionId} closed at ${election.closesAt}`);
   }
-  const pid = await requireEligible(ctx, election);
-  const key = tokenKey(ctx, election.electionId, pid);
-  if (await keyExists(ctx, key)) {
-    throw refuse(
-      EVotingError.TokenAlreadyIssued,
-      `this voter has requested a token for ${election.electionId} already`,
-    );
-  }
-  const record: TokenRequestRecord = {
+  const voter = await requireEligible(ctx, election);
+  const key = await claimToken(ctx, election, voter);
+  const record: TokenRequest = {
     docType: 'tokenRequest',
     electionId: election.electionId,
-    pid,
+    voter,
     requestedAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
   await writeJson(ctx, key, record);
-  emitEvent(ctx, 'TokenRequested', { electionId: election.electionId, pid, txId: record.txId });
+  await protectRecord(ctx, key, voter.mspId);
+  emitEvent(ctx, 'TokenRequested', { electionId: election.electionId, voter, txId: record.txId });
   return {
     electionId: election.electionId,
-    pid,
+    voter,
     requestedAt: record.requestedAt,
     txId: record.txId,
     keyFingerprint: mode.authority.fingerprint,
@@ -142,28 +103,23 @@ export async function requestToken(ctx: Context, req: ElectionRef): Promise<Toke
  * against the election's public key (BAD_SIGNATURE).
  */
 export async function castSecretBallot(ctx: Context, req: CastSecretBallotRequest): Promise<CastResult> {
-  requireRole(getCaller(ctx), BALLOT_BOX);
+  const caller = getCaller(ctx);
+  requireBallotBox(caller);
   const election = await loadElection(ctx, req.electionId);
   const mode = requireMode(election, 'secret');
   requireOpen(ctx, election);
   const choices = validateChoices(election.ballot, req.choices);
   const token = decodeBase64url(req.token);
   if (!token || !tokenIsBound(mode.authority.variant, token, election.electionId)) {
-    throw refuse(EVotingError.InvalidToken, `the token is not a token of election ${election.electionId}`);
+    throw errors.invalidToken(`the token is not a token of election ${election.electionId}`);
   }
   const receipt = receiptOf(token);
-  const key = ballotKey(election.electionId, receipt);
-  if (await keyExists(ctx, key)) {
-    throw refuse(EVotingError.TokenAlreadyUsed, 'a ballot with this token was cast already');
-  }
+  const key = await claimTokenBallot(ctx, election, receipt);
   const signature = decodeBase64url(req.signature);
   if (!signature || !(await verifyTokenSignature(mode.authority, token, signature))) {
-    throw refuse(
-      EVotingError.BadSignature,
-      "the signature does not verify against the election's public key",
-    );
+    throw errors.badSignature("the signature does not verify against the election's public key");
   }
-  const ballot: BallotRecord = {
+  const ballot: Ballot = {
     docType: 'ballot',
     electionId: election.electionId,
     mode: 'secret',
@@ -175,67 +131,7 @@ export async function castSecretBallot(ctx: Context, req: CastSecretBallotReques
     signature: req.signature,
   };
   await writeJson(ctx, key, ballot);
+  await protectRecord(ctx, key, caller.mspId);
   emitEvent(ctx, 'BallotCast', { electionId: election.electionId, mode: 'secret', receipt, version: 1 });
   return { electionId: election.electionId, receipt, castAt: ballot.castAt, replaced: false };
-}
-
-/** GetReceipt: the ballot recorded under a receipt, or RECEIPT_NOT_FOUND. */
-export async function getReceipt(ctx: Context, req: ReceiptRequest): Promise<BallotRecord> {
-  await loadElection(ctx, req.electionId);
-  const ballot = await readJson<BallotRecord>(ctx, ballotKey(req.electionId, req.receipt));
-  if (!ballot)
-    throw refuse(EVotingError.ReceiptNotFound, `no ballot with receipt ${req.receipt} in ${req.electionId}`);
-  return ballot;
-}
-
-/** GetVoterStatus result. */
-export interface VoterStatus {
-  electionId: string;
-  pid: string;
-  /** On the roll (roll elections); null when the election uses an attribute rule. */
-  onRoll: boolean | null;
-  /** Secret mode: the token request record, or null. Open mode: null. */
-  tokenRequest: TokenRequestRecord | null;
-  /** Open mode: whether this pid has a ballot. Secret mode: null (ballots are not linked to voters). */
-  voted: boolean | null;
-}
-
-/** GetVoterStatus. */
-export async function voterStatus(ctx: Context, req: VoterStatusRequest): Promise<VoterStatus> {
-  const election = await loadElection(ctx, req.electionId);
-  const onRoll =
-    election.eligibility.kind === 'roll'
-      ? await keyExists(ctx, voterKey(ctx, req.electionId, req.pid))
-      : null;
-  if (election.mode.kind === 'secret') {
-    const tokenRequest =
-      (await readJson<TokenRequestRecord>(ctx, tokenKey(ctx, req.electionId, req.pid))) ?? null;
-    return { electionId: req.electionId, pid: req.pid, onRoll, tokenRequest, voted: null };
-  }
-  const voted = await keyExists(ctx, ballotKey(req.electionId, req.pid));
-  return { electionId: req.electionId, pid: req.pid, onRoll, tokenRequest: null, voted };
-}
-
-/** ListBallots: one page of an election's ballots in key order, for independent recounts (query). */
-export async function listBallots(
-  ctx: Context,
-  req: ListBallotsRequest,
-): Promise<{ ballots: BallotRecord[]; bookmark: string }> {
-  await loadElection(ctx, req.electionId);
-  const range = ballotRange(req.electionId);
-  const { iterator, metadata } = await ctx.stub.getStateByRangeWithPagination(
-    range.start,
-    range.end,
-    req.pageSize,
-    req.bookmark,
-  );
-  const ballots: BallotRecord[] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      ballots.push(fromBytes<BallotRecord>(r.value.value));
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { ballots, bookmark: ballots.length < req.pageSize ? '' : pageMetadata(metadata).bookmark };
 }

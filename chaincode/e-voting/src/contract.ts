@@ -1,28 +1,30 @@
 /**
  * The e-voting Contract: a thin layer that parses each transaction's single
  * JSON argument with its schema, calls the rule in its domain file and returns
- * deterministic JSON. The rules live in election.ts, roll.ts, ballot.ts and
- * tally.ts; the wire contract is described in README.md.
+ * deterministic JSON. The rules live in election.ts, roll.ts, ballot.ts,
+ * one-vote.ts, tally.ts and authz.ts, the read paths in queries.ts; the request
+ * schemas are the wire contract's (`@govledger/wire`, `eVoting`).
  */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, stableStringify } from '@govledger/chaincode-common';
-import { castBallot, castSecretBallot, getReceipt, listBallots, requestToken, voterStatus } from './ballot';
-import { createElection, getElection, listElections } from './election';
+import { castBallot, castSecretBallot, requestToken } from './ballot';
+import { createElection } from './election';
+import { getElection, getReceipt, getTally, listBallots, listElections, voterStatus } from './queries';
 import { registerVoters } from './roll';
 import {
-  CastBallotSchema,
-  CastSecretBallotSchema,
-  CreateElectionSchema,
-  ElectionRefSchema,
-  ListBallotsSchema,
-  ListElectionsSchema,
-  ReceiptSchema,
-  RegisterVotersSchema,
-  TallyElectionSchema,
-  VerifyTallySchema,
-  VoterStatusSchema,
+  CastBallotRequest,
+  CastSecretBallotRequest,
+  CreateElectionRequest,
+  ElectionRef,
+  ListBallotsRequest,
+  ListElectionsRequest,
+  ReceiptRequest,
+  RegisterVotersRequest,
+  TallyElectionRequest,
+  VerifyTallyRequest,
+  VoterStatusRequest,
 } from './schemas';
-import { getTally, tallyElection, verifyTally } from './tally';
+import { tallyElection, verifyTally } from './tally';
 
 /** Elections with a roll, open or secret (blind-signed) ballots and a tally anyone can recount. */
 @Info({
@@ -38,90 +40,90 @@ export class EVotingContract extends Contract {
   @Transaction()
   @Returns('string')
   async CreateElection(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await createElection(ctx, parseArg(CreateElectionSchema, request)));
+    return stableStringify(await createElection(ctx, parseArg(CreateElectionRequest, request)));
   }
 
   /** Puts a batch of pseudonymous ids on the roll (election-admin of the organising org, before opening). */
   @Transaction()
   @Returns('string')
   async RegisterVoters(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await registerVoters(ctx, parseArg(RegisterVotersSchema, request)));
+    return stableStringify(await registerVoters(ctx, parseArg(RegisterVotersRequest, request)));
   }
 
   /** Records that the calling eligible voter gets their one blind-signed token (secret mode). */
   @Transaction()
   @Returns('string')
   async RequestToken(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await requestToken(ctx, parseArg(ElectionRefSchema, request)));
+    return stableStringify(await requestToken(ctx, parseArg(ElectionRef, request)));
   }
 
   /** Casts the calling voter's ballot (open mode). */
   @Transaction()
   @Returns('string')
   async CastBallot(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await castBallot(ctx, parseArg(CastBallotSchema, request)));
+    return stableStringify(await castBallot(ctx, parseArg(CastBallotRequest, request)));
   }
 
   /** Casts a ballot carrying a blind-signed token (secret mode, role ballot-box). */
   @Transaction()
   @Returns('string')
   async CastSecretBallot(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await castSecretBallot(ctx, parseArg(CastSecretBallotSchema, request)));
+    return stableStringify(await castSecretBallot(ctx, parseArg(CastSecretBallotRequest, request)));
   }
 
   /** Counts the next batch of ballots after closing; the last step stores the result (anyone). */
   @Transaction()
   @Returns('string')
   async TallyElection(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await tallyElection(ctx, parseArg(TallyElectionSchema, request)));
+    return stableStringify(await tallyElection(ctx, parseArg(TallyElectionRequest, request)));
   }
 
   /** Recounts from the ballots and confirms or contradicts the stored result (query, anyone). */
   @Transaction(false)
   @Returns('string')
   async VerifyTally(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await verifyTally(ctx, parseArg(VerifyTallySchema, request)));
+    return stableStringify(await verifyTally(ctx, parseArg(VerifyTallyRequest, request)));
   }
 
   /** An election, its phase, roll size and tally status (query). */
   @Transaction(false)
   @Returns('string')
   async GetElection(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await getElection(ctx, parseArg(ElectionRefSchema, request).electionId));
+    return stableStringify(await getElection(ctx, parseArg(ElectionRef, request).electionId));
   }
 
   /** One page of elections (query). */
   @Transaction(false)
   @Returns('string')
   async ListElections(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await listElections(ctx, parseArg(ListElectionsSchema, request)));
+    return stableStringify(await listElections(ctx, parseArg(ListElectionsRequest, request)));
   }
 
   /** Roll, token and ballot status of one pid (query). */
   @Transaction(false)
   @Returns('string')
   async GetVoterStatus(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await voterStatus(ctx, parseArg(VoterStatusSchema, request)));
+    return stableStringify(await voterStatus(ctx, parseArg(VoterStatusRequest, request)));
   }
 
   /** The ballot recorded under a receipt (query). */
   @Transaction(false)
   @Returns('string')
   async GetReceipt(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await getReceipt(ctx, parseArg(ReceiptSchema, request)));
+    return stableStringify(await getReceipt(ctx, parseArg(ReceiptRequest, request)));
   }
 
   /** One page of an election's ballots (query). */
   @Transaction(false)
   @Returns('string')
   async ListBallots(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await listBallots(ctx, parseArg(ListBallotsSchema, request)));
+    return stableStringify(await listBallots(ctx, parseArg(ListBallotsRequest, request)));
   }
 
   /** The tally record, counting or final (query). */
   @Transaction(false)
   @Returns('string')
   async GetTally(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await getTally(ctx, parseArg(ElectionRefSchema, request).electionId));
+    return stableStringify(await getTally(ctx, parseArg(ElectionRef, request).electionId));
   }
 }

@@ -9,23 +9,17 @@ import {
   isoToMs,
   keyExists,
   mustReadJson,
-  readJson,
-  readPage,
-  requireRole,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeJson,
-  type Caller,
 } from '@govledger/chaincode-common';
 import { parseAuthorityKey } from './authority';
-import { EVotingError, refuse } from './errors';
-import { electionKey, KeyType, tallyKey } from './keys';
-import type { BallotRules, ElectionRecord, Mode, TallyRecord } from './model';
-import type { CreateElectionRequest, ListElectionsRequest } from './schemas';
-import { rollSize } from './roll';
-
-/** Role that creates elections and manages their roll. */
-export const ELECTION_ADMIN = 'election-admin';
+import { organiserOf } from './authz';
+import { errors } from './errors';
+import { electionKey } from './keys';
+import type { BallotRules, Election, Mode, Phase } from './model';
+import { ErrorCode, type CreateElectionRequest } from './schemas';
 
 /** The options of every yes/no/abstain election. */
 export const YES_NO_ABSTAIN = [
@@ -34,35 +28,28 @@ export const YES_NO_ABSTAIN = [
   { id: 'abstain', label: 'Abstain' },
 ] as const;
 
-/** Where an election stands at a given time. */
-export type Phase = 'scheduled' | 'open' | 'closed';
-
 /** The phase at time `ms`: scheduled before opensAt, open in [opensAt, closesAt), closed from closesAt. */
-export function phaseAt(election: ElectionRecord, ms: number): Phase {
+export function phaseAt(election: Election, ms: number): Phase {
   if (ms < isoToMs(election.opensAt)) return 'scheduled';
   if (ms < isoToMs(election.closesAt)) return 'open';
   return 'closed';
 }
 
 /** Refuses unless the election is open at the transaction time (VOTING_NOT_OPEN / VOTING_CLOSED). */
-export function requireOpen(ctx: Context, election: ElectionRecord): void {
+export function requireOpen(ctx: Context, election: Election): void {
   const phase = phaseAt(election, txTimeMs(ctx));
   if (phase === 'scheduled') {
-    throw refuse(EVotingError.VotingNotOpen, `election ${election.electionId} opens at ${election.opensAt}`);
+    throw errors.votingNotOpen(`election ${election.electionId} opens at ${election.opensAt}`);
   }
   if (phase === 'closed') {
-    throw refuse(EVotingError.VotingClosed, `election ${election.electionId} closed at ${election.closesAt}`);
+    throw errors.votingClosed(`election ${election.electionId} closed at ${election.closesAt}`);
   }
 }
 
 /** Refuses unless the election has the given mode (WRONG_MODE). */
-export function requireMode<K extends Mode['kind']>(
-  election: ElectionRecord,
-  kind: K,
-): Extract<Mode, { kind: K }> {
+export function requireMode<K extends Mode['kind']>(election: Election, kind: K): Extract<Mode, { kind: K }> {
   if (election.mode.kind !== kind) {
-    throw refuse(
-      EVotingError.WrongMode,
+    throw errors.wrongMode(
       `election ${election.electionId} is a ${election.mode.kind} election; this needs a ${kind} one`,
     );
   }
@@ -78,15 +65,14 @@ export function validateChoices(rules: BallotRules, choices: readonly string[]):
   const known = new Set(rules.options.map((o) => o.id));
   const unknown = choices.filter((c) => !known.has(c));
   if (unknown.length > 0) {
-    throw refuse(EVotingError.InvalidOption, `not an option of this election: ${unknown.join(', ')}`);
+    throw errors.invalidOption(`not an option of this election: ${unknown.join(', ')}`);
   }
   const chosen = new Set(choices);
   if (chosen.size !== choices.length) {
-    throw refuse(EVotingError.InvalidOption, 'an option is chosen more than once');
+    throw errors.invalidOption('an option is chosen more than once');
   }
   if (choices.length > rules.maxChoices) {
-    throw refuse(
-      EVotingError.TooManyChoices,
+    throw errors.tooManyChoices(
       `at most ${rules.maxChoices} choice(s) allowed; ballot has ${choices.length}`,
     );
   }
@@ -94,24 +80,13 @@ export function validateChoices(rules: BallotRules, choices: readonly string[]):
 }
 
 /** Reads an election or refuses with ELECTION_NOT_FOUND. */
-export function loadElection(ctx: Context, electionId: string): Promise<ElectionRecord> {
-  return mustReadJson<ElectionRecord>(
+export function loadElection(ctx: Context, electionId: string): Promise<Election> {
+  return mustReadJson<Election>(
     ctx,
     electionKey(ctx, electionId),
     `election ${electionId}`,
-    EVotingError.ElectionNotFound,
+    ErrorCode.ElectionNotFound,
   );
-}
-
-/** Refuses unless the caller is an election admin of the organising organisation (FORBIDDEN). */
-export function requireOrganiser(caller: Caller, election: ElectionRecord): void {
-  requireRole(caller, ELECTION_ADMIN);
-  if (caller.mspId !== election.organiser.mspId) {
-    throw refuse(
-      EVotingError.Forbidden,
-      `only election admins of ${election.organiser.mspId} manage election ${election.electionId}`,
-    );
-  }
 }
 
 function ballotRules(ballot: CreateElectionRequest['ballot']): BallotRules {
@@ -126,19 +101,16 @@ function ballotRules(ballot: CreateElectionRequest['ballot']): BallotRules {
 }
 
 /** CreateElection: an election admin creates an election that opens in the future. */
-export async function createElection(ctx: Context, req: CreateElectionRequest): Promise<ElectionRecord> {
+export async function createElection(ctx: Context, req: CreateElectionRequest): Promise<Election> {
   const caller = getCaller(ctx);
-  requireRole(caller, ELECTION_ADMIN);
+  const organiser = organiserOf(caller, req.organiser);
   const now = txTimeMs(ctx);
   if (isoToMs(req.opensAt) <= now) {
-    throw refuse(
-      EVotingError.InvalidSchedule,
-      `opensAt must be after the transaction time ${txTimeIso(ctx)}`,
-    );
+    throw errors.invalidSchedule(`opensAt must be after the transaction time ${txTimeIso(ctx)}`);
   }
   const key = electionKey(ctx, req.electionId);
   if (await keyExists(ctx, key)) {
-    throw refuse(EVotingError.ElectionExists, `election ${req.electionId} exists already`);
+    throw errors.electionExists(`election ${req.electionId} exists already`);
   }
   const mode: Mode =
     req.mode.kind === 'open'
@@ -147,7 +119,7 @@ export async function createElection(ctx: Context, req: CreateElectionRequest): 
           kind: 'secret',
           authority: await parseAuthorityKey(req.mode.authority.variant, req.mode.authority.publicKey),
         };
-  const election: ElectionRecord = {
+  const election: Election = {
     docType: 'election',
     electionId: req.electionId,
     title: req.title,
@@ -158,47 +130,19 @@ export async function createElection(ctx: Context, req: CreateElectionRequest): 
     quorum: req.quorum,
     passThresholdPerMille: req.passThresholdPerMille,
     mode,
-    organiser: { mspId: caller.mspId, createdBy: caller.id },
+    organiser: { mspId: organiser, createdBy: caller.id },
     createdAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
   if (req.description !== undefined) election.description = req.description;
   await writeJson(ctx, key, election);
+  await protectRecord(ctx, key, organiser);
   emitEvent(ctx, 'ElectionCreated', {
     electionId: election.electionId,
     mode: mode.kind,
     opensAt: election.opensAt,
     closesAt: election.closesAt,
-    organiser: caller.mspId,
+    organiser,
   });
   return election;
-}
-
-/** GetElection result: the election, its phase at the query's time, the roll size and tally status. */
-export interface ElectionView {
-  election: ElectionRecord;
-  phase: Phase;
-  rollSize: number | null;
-  tallyStatus: 'none' | 'counting' | 'final';
-}
-
-/** GetElection. */
-export async function getElection(ctx: Context, electionId: string): Promise<ElectionView> {
-  const election = await loadElection(ctx, electionId);
-  const tally = await readJson<TallyRecord>(ctx, tallyKey(ctx, electionId));
-  return {
-    election,
-    phase: phaseAt(election, txTimeMs(ctx)),
-    rollSize: election.eligibility.kind === 'roll' ? await rollSize(ctx, electionId) : null,
-    tallyStatus: tally?.status ?? 'none',
-  };
-}
-
-/** ListElections: one page, in election id order. */
-export async function listElections(
-  ctx: Context,
-  req: ListElectionsRequest,
-): Promise<{ elections: ElectionRecord[]; bookmark: string }> {
-  const page = await readPage<ElectionRecord>(ctx, KeyType.Election, [], req.pageSize, req.bookmark);
-  return { elections: page.records.map((r) => r.value), bookmark: page.bookmark };
 }

@@ -7,7 +7,7 @@
  * [`ballot/<id>/`, `ballot/<id>/~`) holds exactly one election's ballots.
  */
 import type { Context } from 'fabric-contract-api';
-import { compositeKey } from '@govledger/chaincode-common';
+import { compositeKey, type Subject } from '@govledger/chaincode-common';
 
 /** Object types of the composite keys. */
 export const KeyType = {
@@ -23,9 +23,9 @@ export function electionKey(ctx: Context, electionId: string): string {
   return compositeKey(ctx, KeyType.Election, electionId);
 }
 
-/** voter~electionId~pid */
-export function voterKey(ctx: Context, electionId: string, pid: string): string {
-  return compositeKey(ctx, KeyType.Voter, electionId, pid);
+/** voter~electionId~mspId~pid: a roll entry is a (home MSP, pid) pair. */
+export function voterKey(ctx: Context, electionId: string, voter: Subject): string {
+  return compositeKey(ctx, KeyType.Voter, electionId, voter.mspId, voter.pid);
 }
 
 /** rollBatch~electionId~batchId */
@@ -33,9 +33,9 @@ export function rollBatchKey(ctx: Context, electionId: string, batchId: string):
   return compositeKey(ctx, KeyType.RollBatch, electionId, batchId);
 }
 
-/** token~electionId~pid */
-export function tokenKey(ctx: Context, electionId: string, pid: string): string {
-  return compositeKey(ctx, KeyType.Token, electionId, pid);
+/** token~electionId~mspId~pid */
+export function tokenKey(ctx: Context, electionId: string, voter: Subject): string {
+  return compositeKey(ctx, KeyType.Token, electionId, voter.mspId, voter.pid);
 }
 
 /** tally~electionId */

@@ -10,6 +10,7 @@ import type { Context } from 'fabric-contract-api';
 import {
   emitEvent,
   fromBytes,
+  protectRecord,
   readJson,
   sha256Hex,
   stableStringify,
@@ -19,9 +20,19 @@ import {
 } from '@govledger/chaincode-common';
 import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
 import { loadElection, phaseAt, validateChoices } from './election';
-import { EVotingError, refuse } from './errors';
+import { voterReceipt } from './one-vote';
+import { errors } from './errors';
 import { ballotKey, ballotRange, tallyKey, voterKey } from './keys';
-import type { BallotRecord, ElectionRecord, OptionCount, TallyOutcome, TallyRecord } from './model';
+import type {
+  Ballot,
+  Election,
+  InvalidBallot,
+  OptionCount,
+  Recount,
+  Tally,
+  TallyOutcome,
+  VerifyTallyResult,
+} from './model';
 import { rollSize } from './roll';
 import { Limits, type TallyElectionRequest, type VerifyTallyRequest } from './schemas';
 
@@ -31,14 +42,14 @@ export function digestSeed(electionId: string): string {
 }
 
 /** The next link: sha256(previous | receipt | choices joined by ","). */
-export function chainDigest(previous: string, ballot: BallotRecord): string {
+export function chainDigest(previous: string, ballot: Ballot): string {
   return sha256Hex(`${previous}|${ballot.receipt}|${ballot.choices.join(',')}`);
 }
 
 /** A ballot with its key. */
 interface BallotEntry {
   key: string;
-  value: BallotRecord;
+  value: Ballot;
 }
 
 /**
@@ -62,7 +73,7 @@ export async function scanBallots(
         more = true;
         break;
       }
-      entries.push({ key: r.value.key, value: fromBytes<BallotRecord>(r.value.value) });
+      entries.push({ key: r.value.key, value: fromBytes<Ballot>(r.value.value) });
     }
   } finally {
     await iterator.close();
@@ -87,7 +98,7 @@ function ceilDiv(a: number, b: number): number {
  * - without quorum nothing wins; passed = at least one winner.
  */
 export function computeOutcome(
-  election: ElectionRecord,
+  election: Election,
   partial: Readonly<Record<string, number>>,
   turnout: number,
   roll: number | null,
@@ -143,20 +154,17 @@ export function computeOutcome(
  * closing time (ELECTION_NOT_CLOSED) and once final (ALREADY_TALLIED). Returns
  * the tally record: status "counting" (call again) or "final" with the result.
  */
-export async function tallyElection(ctx: Context, req: TallyElectionRequest): Promise<TallyRecord> {
+export async function tallyElection(ctx: Context, req: TallyElectionRequest): Promise<Tally> {
   const election = await loadElection(ctx, req.electionId);
   if (phaseAt(election, txTimeMs(ctx)) !== 'closed') {
-    throw refuse(EVotingError.ElectionNotClosed, `election ${req.electionId} closes at ${election.closesAt}`);
+    throw errors.electionNotClosed(`election ${req.electionId} closes at ${election.closesAt}`);
   }
   const key = tallyKey(ctx, req.electionId);
-  const existing = await readJson<TallyRecord>(ctx, key);
+  const existing = await readJson<Tally>(ctx, key);
   if (existing?.status === 'final') {
-    throw refuse(
-      EVotingError.AlreadyTallied,
-      `election ${req.electionId} was tallied at ${existing.talliedAt}`,
-    );
+    throw errors.alreadyTallied(`election ${req.electionId} was tallied at ${existing.talliedAt}`);
   }
-  const tally: TallyRecord = existing ?? {
+  const tally: Tally = existing ?? {
     docType: 'tally',
     electionId: req.electionId,
     status: 'counting',
@@ -167,6 +175,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
     steps: 0,
     startedAt: txTimeIso(ctx),
   };
+  if (!existing) await protectRecord(ctx, key, election.organiser.mspId);
   const { entries, more } = await scanBallots(ctx, req.electionId, tally.cursor, req.maxBallots);
   for (const { key: k, value: ballot } of entries) {
     for (const choice of ballot.choices) tally.partial[choice] = (tally.partial[choice] ?? 0) + 1;
@@ -186,7 +195,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
   }
   const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, req.electionId) : null;
   const result = computeOutcome(election, tally.partial, tally.counted, roll);
-  const final: TallyRecord = {
+  const final: Tally = {
     ...tally,
     status: 'final',
     result,
@@ -206,42 +215,9 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
   return final;
 }
 
-/** GetTally: the tally record (counting or final), or TALLY_NOT_FOUND. */
-export async function getTally(ctx: Context, electionId: string): Promise<TallyRecord> {
-  await loadElection(ctx, electionId);
-  const tally = await readJson<TallyRecord>(ctx, tallyKey(ctx, electionId));
-  if (!tally) throw refuse(EVotingError.TallyNotFound, `election ${electionId} has no tally yet`);
-  return tally;
-}
-
-/** A ballot VerifyTally found invalid. */
-export interface InvalidBallot {
-  receipt: string;
-  reason: string;
-}
-
-/** What VerifyTally recounted. */
-export interface Recount extends TallyOutcome {
-  digest: string;
-}
-
-/** VerifyTally result. */
-export interface VerifyTallyResult {
-  electionId: string;
-  /** True when the recount equals the stored result in every field and no ballot is invalid. */
-  confirmed: boolean;
-  /** Names of the fields where stored and recount differ. */
-  mismatches: string[];
-  stored: Recount;
-  recount: Recount;
-  /** How many ballots failed the checks, and the first 100 of them. */
-  invalidBallotCount: number;
-  invalidBallots: InvalidBallot[];
-}
-
 async function ballotProblem(
   ctx: Context,
-  election: ElectionRecord,
+  election: Election,
   entry: BallotEntry,
 ): Promise<string | undefined> {
   const ballot = entry.value;
@@ -265,9 +241,14 @@ async function ballotProblem(
     if (!token || !tokenIsBound(mode.authority.variant, token, election.electionId)) return 'token not bound';
     if (receiptOf(token) !== ballot.receipt) return 'receipt is not the token hash';
     if (!signature || !(await verifyTokenSignature(mode.authority, token, signature))) return 'bad signature';
-  } else if (election.eligibility.kind === 'roll') {
-    const onRoll = await readJson(ctx, voterKey(ctx, election.electionId, ballot.receipt));
-    if (onRoll === undefined) return 'voter not on the roll';
+  } else {
+    const voter = ballot.voter;
+    if (election.eligibility.kind === 'roll') {
+      const onRoll = voter && (await readJson(ctx, voterKey(ctx, election.electionId, voter)));
+      if (!onRoll) return 'voter not on the roll';
+    }
+    if (!voter) return 'no voter';
+    if (voterReceipt(voter) !== ballot.receipt) return "receipt is not the voter's";
   }
   return undefined;
 }
@@ -280,10 +261,10 @@ async function ballotProblem(
  */
 export async function verifyTally(ctx: Context, req: VerifyTallyRequest): Promise<VerifyTallyResult> {
   const election = await loadElection(ctx, req.electionId);
-  const tally = await readJson<TallyRecord>(ctx, tallyKey(ctx, req.electionId));
-  if (!tally) throw refuse(EVotingError.TallyNotFound, `election ${req.electionId} has no tally yet`);
+  const tally = await readJson<Tally>(ctx, tallyKey(ctx, req.electionId));
+  if (!tally) throw errors.tallyNotFound(`election ${req.electionId} has no tally yet`);
   if (tally.status !== 'final' || !tally.result) {
-    throw refuse(EVotingError.TallyIncomplete, `the tally of ${req.electionId} is still counting`);
+    throw errors.tallyIncomplete(`the tally of ${req.electionId} is still counting`);
   }
   const partial: Record<string, number> = {};
   let turnout = 0;

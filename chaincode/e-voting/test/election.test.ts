@@ -1,9 +1,26 @@
 /** Elections, the roll and open-mode ballots: every rule and every refusal. */
 import { TestLedger } from '@govledger/chaincode-common/testing';
 import { writeJson } from '@govledger/chaincode-common';
-import { contracts, EVotingContract, Limits, type BallotRecord, type ElectionRecord } from '../src';
+import {
+  contracts,
+  EVotingContract,
+  Limits,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+} from '../src';
 import { rollBatchKey } from '../src/keys';
-import { T, evaluate, expectRefused, newLedger, openElection, pid, pidOf, submit, who } from './helpers';
+import {
+  T,
+  evaluate,
+  expectRefused,
+  newLedger,
+  openElection,
+  pidOf,
+  receipt,
+  subject,
+  submit,
+  who,
+} from './helpers';
 
 async function withRoll(ledger: TestLedger, election = openElection(), voters = [who.a1, who.a2, who.b1]) {
   await submit(ledger, who.adminA, 'CreateElection', election, { time: T.create });
@@ -11,7 +28,7 @@ async function withRoll(ledger: TestLedger, election = openElection(), voters = 
     ledger,
     who.adminA,
     'RegisterVoters',
-    { electionId: election.electionId, batchId: 'B1', pids: voters.map(pid) },
+    { electionId: election.electionId, batchId: 'B1', voters: voters.map(subject) },
     { time: T.beforeOpen },
   );
 }
@@ -234,7 +251,7 @@ describe('CreateElection', () => {
       ledger,
       who.adminA,
       'RegisterVoters',
-      { ...ref, batchId: 'B', pids: [pid(who.a1)] },
+      { ...ref, batchId: 'B', voters: [subject(who.a1)] },
       {
         code: 'ELECTION_NOT_FOUND',
         status: 404,
@@ -266,13 +283,13 @@ describe('RegisterVoters and the roll', () => {
     const first = await submit(ledger, who.adminA, 'RegisterVoters', {
       electionId: 'E-OPEN-1',
       batchId: 'B1',
-      pids: [pid(who.a1), pid(who.a2)],
+      voters: [subject(who.a1), subject(who.a2)],
     });
     expect(first).toEqual({ electionId: 'E-OPEN-1', batchId: 'B1', added: 2, alreadyRegistered: 0 });
     const second = await submit(ledger, who.adminA, 'RegisterVoters', {
       electionId: 'E-OPEN-1',
       batchId: 'B2',
-      pids: [pid(who.a2), pid(who.b1)],
+      voters: [subject(who.a2), subject(who.b1)],
     });
     expect(second).toEqual({ electionId: 'E-OPEN-1', batchId: 'B2', added: 1, alreadyRegistered: 1 });
     expect(ledger.events.at(-1)).toMatchObject({ name: 'VotersRegistered', payload: second });
@@ -282,18 +299,18 @@ describe('RegisterVoters and the roll', () => {
     expect(view.rollSize).toBe(3);
     const status = await evaluate(ledger, who.b2, 'GetVoterStatus', {
       electionId: 'E-OPEN-1',
-      pid: pid(who.b1),
+      ...subject(who.b1),
     });
     expect(status).toEqual({
       electionId: 'E-OPEN-1',
-      pid: pid(who.b1),
+      voter: subject(who.b1),
       onRoll: true,
       tokenRequest: null,
       voted: false,
     });
     const absent = await evaluate(ledger, who.b2, 'GetVoterStatus', {
       electionId: 'E-OPEN-1',
-      pid: pid(who.b2),
+      ...subject(who.b2),
     });
     expect(absent).toMatchObject({ onRoll: false });
   });
@@ -305,14 +322,14 @@ describe('RegisterVoters and the roll', () => {
       ledger,
       who.adminA,
       'RegisterVoters',
-      { electionId: 'E-OPEN-1', batchId: 'B1', pids: [pid(who.b2)] },
+      { electionId: 'E-OPEN-1', batchId: 'B1', voters: [subject(who.b2)] },
       {
         code: 'ROLL_BATCH_EXISTS',
         status: 409,
       },
       { time: T.beforeOpen },
     );
-    const dup = { electionId: 'E-OPEN-1', batchId: 'B2', pids: [pid(who.b2), pid(who.b2)] };
+    const dup = { electionId: 'E-OPEN-1', batchId: 'B2', voters: [subject(who.b2), subject(who.b2)] };
     expect(
       await expectRefused(
         ledger,
@@ -328,7 +345,10 @@ describe('RegisterVoters and the roll', () => {
     const big = {
       electionId: 'E-OPEN-1',
       batchId: 'B3',
-      pids: Array.from({ length: Limits.maxBatchPids + 1 }, (_, i) => pidOf(`voter-${i}`)),
+      voters: Array.from({ length: Limits.maxBatchPids + 1 }, (_, i) => ({
+        mspId: 'CityAMSP',
+        pid: pidOf(`voter-${i}`),
+      })),
     };
     await expectRefused(
       ledger,
@@ -344,7 +364,7 @@ describe('RegisterVoters and the roll', () => {
       ledger,
       who.adminA,
       'RegisterVoters',
-      { electionId: 'E-OPEN-1', batchId: 'B4', pids: ['Alice'] },
+      { electionId: 'E-OPEN-1', batchId: 'B4', voters: [{ mspId: 'CityAMSP', pid: 'Alice' }] },
       {
         code: 'INVALID_ARGUMENT',
         status: 400,
@@ -356,11 +376,14 @@ describe('RegisterVoters and the roll', () => {
   it('accepts a batch of the maximum size', async () => {
     const ledger = newLedger();
     await submit(ledger, who.adminA, 'CreateElection', openElection(), { time: T.create });
-    const pids = Array.from({ length: Limits.maxBatchPids }, (_, i) => pidOf(`voter-${i}`));
+    const voters = Array.from({ length: Limits.maxBatchPids }, (_, i) => ({
+      mspId: 'CityAMSP',
+      pid: pidOf(`voter-${i}`),
+    }));
     const r = await submit(ledger, who.adminA, 'RegisterVoters', {
       electionId: 'E-OPEN-1',
       batchId: 'BIG',
-      pids,
+      voters,
     });
     expect(r).toMatchObject({ added: Limits.maxBatchPids });
   });
@@ -368,7 +391,7 @@ describe('RegisterVoters and the roll', () => {
   it('refuses callers who are not election admins of the organising organisation', async () => {
     const ledger = newLedger();
     await submit(ledger, who.adminA, 'CreateElection', openElection(), { time: T.create });
-    const req = { electionId: 'E-OPEN-1', batchId: 'B1', pids: [pid(who.a1)] };
+    const req = { electionId: 'E-OPEN-1', batchId: 'B1', voters: [subject(who.a1)] };
     for (const caller of [who.adminB, who.a1, who.issuerA, who.ballotBoxA]) {
       await expectRefused(
         ledger,
@@ -384,7 +407,7 @@ describe('RegisterVoters and the roll', () => {
   it('freezes the roll when voting opens (tx time >= opensAt)', async () => {
     const ledger = newLedger();
     await withRoll(ledger);
-    const req = { electionId: 'E-OPEN-1', batchId: 'LATE', pids: [pid(who.b2)] };
+    const req = { electionId: 'E-OPEN-1', batchId: 'LATE', voters: [subject(who.b2)] };
     await submit(
       ledger,
       who.adminA,
@@ -419,7 +442,7 @@ describe('RegisterVoters and the roll', () => {
       ledger,
       who.adminA,
       'RegisterVoters',
-      { electionId: 'E-OPEN-1', batchId: 'B1', pids: [pid(who.a1)] },
+      { electionId: 'E-OPEN-1', batchId: 'B1', voters: [subject(who.a1)] },
       {
         code: 'ROLL_NOT_APPLICABLE',
         status: 409,
@@ -445,7 +468,7 @@ describe('RegisterVoters and the roll', () => {
       ledger,
       who.adminA,
       'RegisterVoters',
-      { electionId: 'E-OPEN-1', batchId: 'ONE-MORE', pids: [pid(who.a1)] },
+      { electionId: 'E-OPEN-1', batchId: 'ONE-MORE', voters: [subject(who.a1)] },
       {
         code: 'ROLL_FULL',
         status: 409,
@@ -456,7 +479,7 @@ describe('RegisterVoters and the roll', () => {
 });
 
 describe('CastBallot (open mode)', () => {
-  it('records the ballot of an eligible voter under their pid, with a receipt and an event', async () => {
+  it('records the ballot of an eligible voter under their (home MSP, pid), with a receipt and an event', async () => {
     const ledger = newLedger();
     await withRoll(ledger);
     const cast = await submit(
@@ -466,27 +489,33 @@ describe('CastBallot (open mode)', () => {
       { electionId: 'E-OPEN-1', choices: ['design-b'] },
       { time: T.during },
     );
-    expect(cast).toEqual({ electionId: 'E-OPEN-1', receipt: pid(who.a1), castAt: T.during, replaced: false });
+    expect(cast).toEqual({
+      electionId: 'E-OPEN-1',
+      receipt: receipt(who.a1),
+      castAt: T.during,
+      replaced: false,
+    });
     expect(ledger.events.at(-1)).toMatchObject({
       name: 'BallotCast',
-      payload: { electionId: 'E-OPEN-1', mode: 'open', receipt: pid(who.a1), version: 1 },
+      payload: { electionId: 'E-OPEN-1', mode: 'open', receipt: receipt(who.a1), version: 1 },
     });
     const ballot = await evaluate<BallotRecord>(ledger, who.b2, 'GetReceipt', {
       electionId: 'E-OPEN-1',
-      receipt: pid(who.a1),
+      receipt: receipt(who.a1),
     });
     expect(ballot).toEqual({
       docType: 'ballot',
       electionId: 'E-OPEN-1',
       mode: 'open',
-      receipt: pid(who.a1),
+      receipt: receipt(who.a1),
+      voter: subject(who.a1),
       choices: ['design-b'],
       castAt: T.during,
       version: 1,
     });
     const status = await evaluate(ledger, who.a1, 'GetVoterStatus', {
       electionId: 'E-OPEN-1',
-      pid: pid(who.a1),
+      ...subject(who.a1),
     });
     expect(status).toMatchObject({ onRoll: true, voted: true, tokenRequest: null });
     const listed = await evaluate<{ ballots: BallotRecord[] }>(ledger, who.b2, 'ListBallots', {
@@ -619,7 +648,7 @@ describe('CastBallot (open mode)', () => {
     await submit(ledger, who.a2, 'CastBallot', { electionId: 'MULTI', choices: ['y'] }, { time: T.during });
     const ballot = await evaluate<BallotRecord>(ledger, who.a1, 'GetReceipt', {
       electionId: 'MULTI',
-      receipt: pid(who.a1),
+      receipt: receipt(who.a1),
     });
     expect(ballot.choices).toEqual(['x', 'z']);
     await expectRefused(
@@ -680,7 +709,7 @@ describe('CastBallot (open mode)', () => {
     expect(second).toMatchObject({ replaced: true });
     const ballot = await evaluate<BallotRecord>(ledger, who.a1, 'GetReceipt', {
       electionId: 'E-OPEN-1',
-      receipt: pid(who.a1),
+      receipt: receipt(who.a1),
     });
     expect(ballot).toMatchObject({ choices: ['design-c'], version: 2, castAt: T.lastMs });
     const tally = await submit<{ result: { turnout: number; counts: unknown } }>(
@@ -764,7 +793,10 @@ describe('CastBallot (open mode)', () => {
       { code: 'INELIGIBLE_VOTER', status: 403 },
       opts,
     );
-    const status = await evaluate(ledger, who.a3, 'GetVoterStatus', { electionId: 'RULE', pid: pid(who.a3) });
+    const status = await evaluate(ledger, who.a3, 'GetVoterStatus', {
+      electionId: 'RULE',
+      ...subject(who.a3),
+    });
     expect(status).toMatchObject({ onRoll: null, voted: true });
   });
 
@@ -800,7 +832,7 @@ describe('CastBallot (open mode)', () => {
     const ledger = newLedger();
     await withRoll(ledger);
     const r = ledger.evaluate(who.a1, (ctx) =>
-      contract().GetReceipt(ctx, JSON.stringify({ electionId: 'E-OPEN-1', receipt: pid(who.a1) })),
+      contract().GetReceipt(ctx, JSON.stringify({ electionId: 'E-OPEN-1', receipt: receipt(who.a1) })),
     );
     await expect(r).rejects.toMatchObject({ code: 'RECEIPT_NOT_FOUND', status: 404 });
   });

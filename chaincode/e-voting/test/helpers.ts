@@ -1,7 +1,7 @@
 /** Shared test fixtures: identities, a typed transaction caller and election builders. */
 import { createHash } from 'crypto';
 import { TestLedger, refusal, type TestIdentity, type TxOptions } from '@govledger/chaincode-common/testing';
-import { EVotingContract } from '../src';
+import { EVotingContract, voterReceipt, type Subject } from '../src';
 
 /** The contract under test. */
 export const contract = new EVotingContract();
@@ -72,6 +72,16 @@ type Fn = (ctx: Parameters<EVotingContract['CreateElection']>[0], request: strin
 
 function fn(name: TxName): Fn {
   return (contract[name] as Fn).bind(contract);
+}
+
+/** A citizen identity as a voter: (home MSP, pid). */
+export function subject(identity: TestIdentity): Subject {
+  return { mspId: identity.mspId, pid: pid(identity) };
+}
+
+/** The receipt of a voter's open ballot. */
+export function receipt(identity: TestIdentity): string {
+  return voterReceipt(subject(identity));
 }
 
 /** Submits a transaction with a JSON request and parses its JSON result. */

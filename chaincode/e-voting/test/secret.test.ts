@@ -7,9 +7,14 @@ import { createHash, generateKeyPairSync, randomBytes, webcrypto } from 'crypto'
 import { RSABSSA, type BlindRSA } from '@cloudflare/blindrsa-ts';
 import { writeJson } from '@govledger/chaincode-common';
 import { TestLedger } from '@govledger/chaincode-common/testing';
-import { tokenMessage, type BallotRecord, type ElectionRecord, type TallyRecord } from '../src';
+import {
+  tokenMessage,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+  type Tally as TallyRecord,
+} from '../src';
 import { ballotKey } from '../src/keys';
-import { T, evaluate, expectRefused, newLedger, openElection, pid, submit, who } from './helpers';
+import { T, evaluate, expectRefused, newLedger, openElection, pid, subject, submit, who } from './helpers';
 
 type Key = webcrypto.CryptoKey;
 
@@ -105,7 +110,7 @@ async function secretWithRoll(
     {
       electionId: e.electionId,
       batchId: 'B1',
-      pids: [who.a1, who.a2, who.b1].map(pid),
+      voters: [who.a1, who.a2, who.b1].map(subject),
     },
     { time: T.beforeOpen },
   );
@@ -223,22 +228,22 @@ describe('RequestToken', () => {
     );
     expect(r).toMatchObject({
       electionId: e.electionId,
-      pid: pid(who.a1),
+      voter: subject(who.a1),
       requestedAt: T.beforeOpen,
       keyFingerprint: e.mode.authority.fingerprint,
     });
     expect(ledger.events.at(-1)).toMatchObject({
       name: 'TokenRequested',
-      payload: { electionId: e.electionId, pid: pid(who.a1), txId: r.txId },
+      payload: { electionId: e.electionId, voter: subject(who.a1), txId: r.txId },
     });
     const status = await evaluate(ledger, who.adminA, 'GetVoterStatus', {
       electionId: e.electionId,
-      pid: pid(who.a1),
+      ...subject(who.a1),
     });
     expect(status).toMatchObject({
       onRoll: true,
       voted: null,
-      tokenRequest: { pid: pid(who.a1), txId: r.txId },
+      tokenRequest: { voter: subject(who.a1), txId: r.txId },
     });
     await expectRefused(
       ledger,

@@ -1,9 +1,14 @@
 /** Close and tally: the counting rules, batched tallying, the recount and determinism. */
 import { TestLedger } from '@govledger/chaincode-common/testing';
 import { writeJson } from '@govledger/chaincode-common';
-import { computeOutcome, type BallotRecord, type ElectionRecord, type TallyRecord } from '../src';
+import {
+  computeOutcome,
+  type Ballot as BallotRecord,
+  type Election as ElectionRecord,
+  type Tally as TallyRecord,
+} from '../src';
 import { ballotKey, tallyKey } from '../src/keys';
-import { T, evaluate, expectRefused, newLedger, openElection, pid, submit, who } from './helpers';
+import { T, evaluate, expectRefused, newLedger, openElection, subject, submit, who } from './helpers';
 
 function election(
   overrides: Partial<ElectionRecord> & { kind?: ElectionRecord['ballot']['kind']; maxChoices?: number } = {},
@@ -157,7 +162,7 @@ async function votedElection(ledger: TestLedger, overrides: Record<string, unkno
     {
       electionId: 'E-OPEN-1',
       batchId: 'B1',
-      pids: [...VOTES.map(([v]) => pid(who[v])), pid(who.northA)],
+      voters: [...VOTES.map(([v]) => subject(who[v])), subject(who.northA)],
     },
     { time: T.beforeOpen },
   );

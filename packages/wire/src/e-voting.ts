@@ -1,5 +1,769 @@
 /**
  * The e-voting chaincode's wire contract: its request and response schemas, error
- * codes, limits and protocol constants.
+ * codes, limits and protocol constants. The chaincode parses every request with
+ * these schemas and the gateway builds its route bodies from them, so a field rule
+ * is one edit.
+ *
+ * Every transaction takes exactly one string argument, the JSON text of its request.
  */
-export {};
+import { z } from 'zod';
+import { Schemas } from './common';
+
+/** Bounds of the chaincode, in one place (documented in chaincode/e-voting/README.md). */
+export const Limits = {
+  /** Options of a single or multi-choice election. */
+  minOptions: 2,
+  /** Options of a single or multi-choice election. */
+  maxOptions: 50,
+  /** Voters per RegisterVoters batch. */
+  maxBatchPids: 1000,
+  /** Roll batches per election (so the roll holds at most maxBatchPids * maxRollBatches voters). */
+  maxRollBatches: 1000,
+  /** Ballots read by one TallyElection step (a bounded range read with a cursor). */
+  maxTallyBatch: 5000,
+  /** Attribute conditions of an eligibility rule. */
+  maxRuleAttributes: 5,
+  /** RSA modulus sizes accepted for the authority key, in bits. */
+  minModulusBits: 2048,
+  /** RSA modulus sizes accepted for the authority key, in bits. */
+  maxModulusBits: 4096,
+  /** Bytes of a prepared token message (base64url on the wire). */
+  maxTokenBytes: 512,
+} as const;
+
+/** Stable error codes of the e-voting chaincode; each code's status is in {@link ErrorStatusOf}. */
+export const ErrorCode = {
+  /** 400: the request JSON is malformed or a field is invalid (names every bad field). */
+  InvalidArgument: 'INVALID_ARGUMENT',
+  /**
+   * 403: the caller lacks the role or organisation the transaction needs (e.g. names another
+   * organisation as organiser, manages another organisation's election, or casts secret ballots
+   * from outside the consortium).
+   */
+  Forbidden: 'FORBIDDEN',
+  /** 404: no election with this id. */
+  ElectionNotFound: 'ELECTION_NOT_FOUND',
+  /** 409: an election with this id exists already. */
+  ElectionExists: 'ELECTION_EXISTS',
+  /** 400: opensAt is not after the transaction time of CreateElection. */
+  InvalidSchedule: 'INVALID_SCHEDULE',
+  /** 400: the authority public key is not a usable RSA public key (2048-4096 bits, e = 65537). */
+  InvalidPublicKey: 'INVALID_PUBLIC_KEY',
+  /** 409: the roll is frozen because voting has opened (tx time >= opensAt). */
+  RollFrozen: 'ROLL_FROZEN',
+  /** 409: the election's eligibility is an attribute rule; it has no roll to register to. */
+  RollNotApplicable: 'ROLL_NOT_APPLICABLE',
+  /** 409: a roll batch with this id was registered already. */
+  RollBatchExists: 'ROLL_BATCH_EXISTS',
+  /** 409: the roll has reached its maximum number of batches. */
+  RollFull: 'ROLL_FULL',
+  /** 409: the transaction belongs to the other mode (open vs secret). */
+  WrongMode: 'WRONG_MODE',
+  /** 409: a ballot before the election opens. */
+  VotingNotOpen: 'VOTING_NOT_OPEN',
+  /** 409: a ballot or token request at or after the closing time. */
+  VotingClosed: 'VOTING_CLOSED',
+  /**
+   * 403: the caller is not eligible: (home MSP, pid) not on the roll (a pid on the roll under another
+   * MSP does not count), or the certificate does not match the rule, or it has no gov.pid.
+   */
+  IneligibleVoter: 'INELIGIBLE_VOTER',
+  /** 400: a choice is not one of the election's options, or an option is chosen twice. */
+  InvalidOption: 'INVALID_OPTION',
+  /** 400: more choices than the election allows. */
+  TooManyChoices: 'TOO_MANY_CHOICES',
+  /** 409: open mode with secondBallot "refuse": this voter has voted already. */
+  AlreadyVoted: 'ALREADY_VOTED',
+  /** 409: this voter has requested their token for this election already. */
+  TokenAlreadyIssued: 'TOKEN_ALREADY_ISSUED',
+  /** 400: the token is not a token of this election (wrong format or bound to another election). */
+  InvalidToken: 'INVALID_TOKEN',
+  /** 400: the signature does not verify against the election's authority public key. */
+  BadSignature: 'BAD_SIGNATURE',
+  /** 409: a ballot with this token was cast already. */
+  TokenAlreadyUsed: 'TOKEN_ALREADY_USED',
+  /** 409: tally before the closing time. */
+  ElectionNotClosed: 'ELECTION_NOT_CLOSED',
+  /** 409: the tally is final already. */
+  AlreadyTallied: 'ALREADY_TALLIED',
+  /** 404: no tally has been started for this election. */
+  TallyNotFound: 'TALLY_NOT_FOUND',
+  /** 409: VerifyTally on a tally that is still counting. */
+  TallyIncomplete: 'TALLY_INCOMPLETE',
+  /** 404: no ballot with this receipt. */
+  ReceiptNotFound: 'RECEIPT_NOT_FOUND',
+  /** 409: a bounded read found more records than its limit (from the common library). */
+  TooManyRecords: 'TOO_MANY_RECORDS',
+} as const;
+
+/** One of the e-voting error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The status each code is always thrown with. */
+export const ErrorStatusOf = {
+  INVALID_ARGUMENT: 400,
+  FORBIDDEN: 403,
+  ELECTION_NOT_FOUND: 404,
+  ELECTION_EXISTS: 409,
+  INVALID_SCHEDULE: 400,
+  INVALID_PUBLIC_KEY: 400,
+  ROLL_FROZEN: 409,
+  ROLL_NOT_APPLICABLE: 409,
+  ROLL_BATCH_EXISTS: 409,
+  ROLL_FULL: 409,
+  WRONG_MODE: 409,
+  VOTING_NOT_OPEN: 409,
+  VOTING_CLOSED: 409,
+  INELIGIBLE_VOTER: 403,
+  INVALID_OPTION: 400,
+  TOO_MANY_CHOICES: 400,
+  ALREADY_VOTED: 409,
+  TOKEN_ALREADY_ISSUED: 409,
+  INVALID_TOKEN: 400,
+  BAD_SIGNATURE: 400,
+  TOKEN_ALREADY_USED: 409,
+  ELECTION_NOT_CLOSED: 409,
+  ALREADY_TALLIED: 409,
+  TALLY_NOT_FOUND: 404,
+  TALLY_INCOMPLETE: 409,
+  RECEIPT_NOT_FOUND: 404,
+  TOO_MANY_RECORDS: 409,
+} as const satisfies Record<ErrorCode, 400 | 403 | 404 | 409>;
+
+// ---------------------------------------------------------------------------
+// Protocol constants: the blind-signed token of secret elections (RFC 9474)
+
+/** The RFC 9474 RSABSSA variants an election's authority key may use. */
+export const BlindRsaVariants = [
+  'RSABSSA-SHA384-PSS-Randomized',
+  'RSABSSA-SHA384-PSS-Deterministic',
+  'RSABSSA-SHA384-PSSZERO-Randomized',
+  'RSABSSA-SHA384-PSSZERO-Deterministic',
+] as const;
+
+/** One of the supported RSABSSA variants. */
+export type BlindRsaVariant = (typeof BlindRsaVariants)[number];
+
+/** The variant the gateway uses when a secret election names none. */
+export const DefaultBlindRsaVariant: BlindRsaVariant = 'RSABSSA-SHA384-PSS-Randomized';
+
+/** Domain tag that starts every token message. */
+export const TOKEN_DOMAIN = 'GOVLEDGER-EVOTE-1';
+
+/** The nonce of a token message: 64 lower-case hex characters (32 random bytes). */
+export const TokenNonce = /^[0-9a-f]{64}$/;
+
+/**
+ * The token message a voter makes for an election, before RFC 9474 prepare():
+ * `GOVLEDGER-EVOTE-1|<electionId>|<nonceHex>` (UTF-8).
+ */
+export function tokenMessage(electionId: string, nonceHex: string): string {
+  return `${TOKEN_DOMAIN}|${electionId}|${nonceHex}`;
+}
+
+/** Bytes that prepare() puts in front of the message: 32 for the Randomized variants, 0 otherwise. */
+export function preparePrefixLength(variant: BlindRsaVariant): number {
+  return variant.endsWith('-Randomized') ? 32 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Field schemas
+
+/** An election id (caller-chosen): letters, digits and `._:-`, 1-128 characters. */
+export const ElectionId = Schemas.id;
+
+/** An option id: letters, digits, `_-`, 1-64 characters. */
+export const OptionId = Schemas.code;
+
+/** Unpadded base64url text of at most `maxChars` characters. */
+export const base64url = (maxChars: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxChars)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be unpadded base64url');
+
+/** Characters of unpadded base64url text for a number of bytes. */
+export const base64urlChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
+
+/**
+ * A citizen or enterprise: the home organisation whose CA vouches for them and their
+ * pseudonymous id there. A pid alone means nothing: another organisation's CA could
+ * issue a certificate with the same pid.
+ */
+export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+/** A citizen or enterprise as (home MSP, pid). */
+export type Subject = z.infer<typeof Subject>;
+
+/**
+ * A receipt, lower-case hex: secret mode, SHA-256 of the token; open mode, SHA-256 of the
+ * voter's `<mspId>/<pid>`.
+ */
+export const Receipt = z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters');
+
+/** An option of a single or multi-choice election. */
+export const ElectionOption = z.object({ id: OptionId, label: Schemas.text(200) }).strict();
+/** An option voters can choose. */
+export type ElectionOption = z.infer<typeof ElectionOption>;
+
+const options = z.array(ElectionOption).min(Limits.minOptions).max(Limits.maxOptions);
+
+/** What a ballot may contain: one option; up to k of n options; or yes / no / abstain. */
+export const BallotKind = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('single'), options }).strict(),
+  z
+    .object({
+      kind: z.literal('multi'),
+      options,
+      maxChoices: z.number().int().min(1).max(Limits.maxOptions),
+    })
+    .strict(),
+  z.object({ kind: z.literal('yesNoAbstain') }).strict(),
+]);
+/** A ballot kind as requested. */
+export type BallotKind = z.infer<typeof BallotKind>;
+
+/** Roles whose holders an eligibility rule may admit. */
+export const VoterRoles = ['citizen', 'enterprise'] as const;
+
+/** Who may vote: the voters on the roll (RegisterVoters), or everyone whose certificate matches a rule. */
+export const Eligibility = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('roll') }).strict(),
+  z
+    .object({
+      kind: z.literal('rule'),
+      /** Organisations whose voters are eligible (e.g. the residents of City A). */
+      mspIds: z.array(Schemas.mspId).min(1).max(10),
+      /** Roles admitted; default citizen only. */
+      roles: z.array(z.enum(VoterRoles)).min(1).max(2).default(['citizen']),
+      /** Further certificate attributes that must equal the given values, e.g. {"gov.community":"north"}. */
+      attributes: z
+        .record(
+          z
+            .string()
+            .regex(/^gov\.[a-z][a-z0-9.-]{0,62}$/, 'must be a gov.* attribute name')
+            .refine(
+              (n) => n !== 'gov.pid' && n !== 'gov.role',
+              'gov.pid and gov.role cannot be rule attributes',
+            ),
+          z.string().min(1).max(128),
+        )
+        .default({})
+        .refine((a) => Object.keys(a).length <= Limits.maxRuleAttributes, {
+          message: `at most ${Limits.maxRuleAttributes} attributes`,
+        }),
+    })
+    .strict(),
+]);
+/** Eligibility as stored (defaults applied). */
+export type Eligibility = z.output<typeof Eligibility>;
+
+/** Minimum turnout for the result to count. */
+export const Quorum = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  z.object({ kind: z.literal('count'), minBallots: z.number().int().min(1).max(100_000_000) }).strict(),
+  z.object({ kind: z.literal('perMilleOfRoll'), perMille: z.number().int().min(1).max(1000) }).strict(),
+]);
+/** Quorum as stored. */
+export type Quorum = z.output<typeof Quorum>;
+
+/** An RSA public key as SPKI PEM ("-----BEGIN PUBLIC KEY-----") or as a public JWK. */
+export const PublicKey = z.discriminatedUnion('format', [
+  z.object({ format: z.literal('spki-pem'), pem: z.string().min(100).max(4000) }).strict(),
+  z
+    .object({
+      format: z.literal('jwk'),
+      jwk: z
+        .object({
+          kty: z.literal('RSA'),
+          n: base64url(1024),
+          e: base64url(16),
+          alg: z.string().max(16).optional(),
+          ext: z.boolean().optional(),
+          key_ops: z.array(z.string().max(32)).max(8).optional(),
+          use: z.string().max(16).optional(),
+          kid: z.string().max(128).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+/** The public key as given in CreateElection. */
+export type PublicKey = z.infer<typeof PublicKey>;
+
+/** What a second ballot of the same voter does in an open election: replace the first, or be refused. */
+export const SecondBallot = z.enum(['replace', 'refuse']);
+
+/** Open (roll-call) voting. */
+export const OpenMode = z.object({ kind: z.literal('open'), secondBallot: SecondBallot }).strict();
+
+/** Open (roll-call) or secret (blind-signed tokens, shared ballot box) voting. */
+export const ModeRequest = z.discriminatedUnion('kind', [
+  OpenMode,
+  z
+    .object({
+      kind: z.literal('secret'),
+      authority: z.object({ variant: z.enum(BlindRsaVariants), publicKey: PublicKey }).strict(),
+    })
+    .strict(),
+]);
+
+/** The fields of CreateElection, before the cross-field checks of {@link checkElectionSpec}. */
+export const CreateElectionFields = z
+  .object({
+    electionId: ElectionId,
+    /**
+     * The organising organisation (its election admins manage the election); the caller's own
+     * organisation when absent. Naming another organisation is refused (FORBIDDEN).
+     */
+    organiser: Schemas.mspId.optional(),
+    title: Schemas.text(200),
+    description: Schemas.text(2000).optional(),
+    ballot: BallotKind,
+    opensAt: Schemas.isoDateTime,
+    closesAt: Schemas.isoDateTime,
+    eligibility: Eligibility,
+    quorum: Quorum,
+    /** The winning share must be strictly more than this many thousandths (500 = absolute majority). */
+    passThresholdPerMille: z.number().int().min(0).max(999),
+    mode: ModeRequest,
+  })
+  .strict();
+
+/** What {@link checkElectionSpec} looks at. */
+export interface ElectionSpecShape {
+  opensAt: string;
+  closesAt: string;
+  ballot: BallotKind;
+  eligibility: { kind: 'roll' | 'rule' };
+  quorum: { kind: Quorum['kind'] };
+}
+
+/**
+ * The cross-field rules of an election: closesAt after opensAt, unique option
+ * ids, maxChoices within the options, a per-mille quorum only on a roll.
+ */
+export function checkElectionSpec(r: ElectionSpecShape, ctx: z.RefinementCtx): void {
+  if (Date.parse(r.closesAt) <= Date.parse(r.opensAt)) {
+    ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
+  }
+  if (r.ballot.kind !== 'yesNoAbstain') {
+    const ids = r.ballot.options.map((o) => o.id);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['ballot', 'options'], message: 'option ids must be unique' });
+    }
+  }
+  if (r.ballot.kind === 'multi' && r.ballot.maxChoices > r.ballot.options.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ballot', 'maxChoices'],
+      message: 'must not exceed the number of options',
+    });
+  }
+  if (r.quorum.kind === 'perMilleOfRoll' && r.eligibility.kind !== 'roll') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['quorum', 'kind'],
+      message: 'perMilleOfRoll needs eligibility kind "roll" (a rule has no roll size)',
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+
+/** CreateElection. */
+export const CreateElectionRequest = CreateElectionFields.superRefine(checkElectionSpec);
+/** CreateElection request. */
+export type CreateElectionRequest = z.infer<typeof CreateElectionRequest>;
+
+/** A batch of voters as (home MSP, pid), unique within the batch. */
+export const RollVoters = z
+  .array(Subject)
+  .min(1)
+  .max(Limits.maxBatchPids)
+  .refine(
+    (v) => new Set(v.map((s) => `${s.mspId}/${s.pid}`)).size === v.length,
+    'voters must be unique within a batch',
+  );
+
+/** RegisterVoters: one bounded batch of voters. */
+export const RegisterVotersRequest = z
+  .object({
+    electionId: ElectionId,
+    /** Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice. */
+    batchId: Schemas.id,
+    voters: RollVoters,
+  })
+  .strict();
+/** RegisterVoters request. */
+export type RegisterVotersRequest = z.infer<typeof RegisterVotersRequest>;
+
+/** A request naming only an election (RequestToken, GetElection, GetTally). */
+export const ElectionRef = z.object({ electionId: ElectionId }).strict();
+/** A request naming only an election. */
+export type ElectionRef = z.infer<typeof ElectionRef>;
+
+/** The choices of a ballot: option ids. */
+export const Choices = z.array(OptionId).min(1).max(Limits.maxOptions);
+
+/** CastBallot (open mode), under the voter's own identity. */
+export const CastBallotRequest = z.object({ electionId: ElectionId, choices: Choices }).strict();
+/** CastBallot request. */
+export type CastBallotRequest = z.infer<typeof CastBallotRequest>;
+
+/** CastSecretBallot (secret mode), under the ballot-box identity. */
+export const CastSecretBallotRequest = z
+  .object({
+    electionId: ElectionId,
+    choices: Choices,
+    /** The prepared token message that was blind-signed, base64url. */
+    token: base64url(base64urlChars(Limits.maxTokenBytes)),
+    /** The finalized (unblinded) RSA-PSS signature on the token, base64url. */
+    signature: base64url(base64urlChars(Limits.maxModulusBits / 8)),
+  })
+  .strict();
+/** CastSecretBallot request. */
+export type CastSecretBallotRequest = z.infer<typeof CastSecretBallotRequest>;
+
+/** TallyElection: counts up to maxBallots more ballots; the step that reaches the end stores the result. */
+export const TallyElectionRequest = z
+  .object({
+    electionId: ElectionId,
+    maxBallots: z.number().int().min(1).max(Limits.maxTallyBatch).default(Limits.maxTallyBatch),
+  })
+  .strict();
+/** TallyElection request. */
+export type TallyElectionRequest = z.infer<typeof TallyElectionRequest>;
+
+/** VerifyTally: recount from the ballots and compare with the stored result. */
+export const VerifyTallyRequest = z
+  .object({
+    electionId: ElectionId,
+    /**
+     * Also re-check every ballot (default true): its choices against the election; in secret mode its
+     * token binding, receipt and signature; in open roll elections that its voter is on the roll.
+     */
+    checkBallots: z.boolean().default(true),
+  })
+  .strict();
+/** VerifyTally request. */
+export type VerifyTallyRequest = z.infer<typeof VerifyTallyRequest>;
+
+/** GetVoterStatus: the roll entry and token / ballot state of one voter, (home MSP, pid). */
+export const VoterStatusRequest = z
+  .object({ electionId: ElectionId, mspId: Schemas.mspId, pid: Schemas.pid })
+  .strict();
+/** GetVoterStatus request. */
+export type VoterStatusRequest = z.infer<typeof VoterStatusRequest>;
+
+/** GetReceipt: the ballot recorded under a receipt. */
+export const ReceiptRequest = z.object({ electionId: ElectionId, receipt: Receipt }).strict();
+/** GetReceipt request. */
+export type ReceiptRequest = z.infer<typeof ReceiptRequest>;
+
+/** ListElections: one page of elections. */
+export const ListElectionsRequest = z
+  .object({ pageSize: Schemas.pageSize, bookmark: Schemas.bookmark })
+  .strict();
+/** ListElections request. */
+export type ListElectionsRequest = z.infer<typeof ListElectionsRequest>;
+
+/** ListBallots: one page of an election's ballots, in key order (for independent recounts). */
+export const ListBallotsRequest = z
+  .object({ electionId: ElectionId, pageSize: Schemas.pageSize, bookmark: Schemas.bookmark })
+  .strict();
+/** ListBallots request. */
+export type ListBallotsRequest = z.infer<typeof ListBallotsRequest>;
+
+// ---------------------------------------------------------------------------
+// Records and results
+
+/** What a ballot may contain, normalised: yes/no/abstain elections get their three options here. */
+export const BallotRules = z.object({
+  kind: z.enum(['single', 'multi', 'yesNoAbstain']),
+  options: z.array(ElectionOption),
+  /** 1 for single and yesNoAbstain; k for "up to k of n". */
+  maxChoices: z.number().int(),
+});
+/** Ballot rules as stored. */
+export type BallotRules = z.infer<typeof BallotRules>;
+
+/** The election authority's public key, normalised from the PEM or JWK given at creation. */
+export const AuthorityKey = z.object({
+  /** RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized. */
+  variant: z.enum(BlindRsaVariants),
+  /** The key as SPKI PEM (canonical: re-encoded from the parsed key). */
+  publicKeyPem: z.string(),
+  /** The key as a public JWK (kty, n, e only). */
+  jwk: z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string() }),
+  /** SHA-256 of the SPKI DER, lower-case hex. */
+  fingerprint: Schemas.sha256,
+  /** Modulus size in bits. */
+  modulusBits: z.number().int(),
+});
+/** The authority key as stored. */
+export type AuthorityKey = z.infer<typeof AuthorityKey>;
+
+/** Voting mode as stored. */
+export const Mode = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), secondBallot: SecondBallot }),
+  z.object({ kind: z.literal('secret'), authority: AuthorityKey }),
+]);
+/** Voting mode as stored. */
+export type Mode = z.infer<typeof Mode>;
+
+/** An election (key: election~electionId). */
+export const Election = z.object({
+  docType: z.literal('election'),
+  electionId: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  ballot: BallotRules,
+  opensAt: z.string(),
+  closesAt: z.string(),
+  eligibility: Eligibility,
+  quorum: Quorum,
+  passThresholdPerMille: z.number().int(),
+  mode: Mode,
+  /** The organising organisation; only its election admins manage the roll. */
+  organiser: z.object({ mspId: z.string(), createdBy: z.string() }),
+  createdAt: z.string(),
+  txId: z.string(),
+});
+/** An election as stored. */
+export type Election = z.output<typeof Election>;
+
+/** A voter on the roll (key: voter~electionId~mspId~pid). */
+export const Voter = z.object({
+  docType: z.literal('voter'),
+  electionId: z.string(),
+  voter: Subject,
+  batchId: z.string(),
+  registeredAt: z.string(),
+});
+/** A voter on the roll. */
+export type Voter = z.infer<typeof Voter>;
+
+/** One registered batch of the roll (key: rollBatch~electionId~batchId); the roll size is the sum of `added`. */
+export const RollBatch = z.object({
+  docType: z.literal('rollBatch'),
+  electionId: z.string(),
+  batchId: z.string(),
+  /** Voters newly put on the roll by this batch. */
+  added: z.number().int(),
+  /** Voters of the batch that were on the roll already (not counted again). */
+  alreadyRegistered: z.number().int(),
+  registeredAt: z.string(),
+  registeredBy: z.string(),
+  txId: z.string(),
+});
+/** A roll batch. */
+export type RollBatch = z.infer<typeof RollBatch>;
+
+/** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
+export const TokenRequest = z.object({
+  docType: z.literal('tokenRequest'),
+  electionId: z.string(),
+  voter: Subject,
+  requestedAt: z.string(),
+  txId: z.string(),
+});
+/** A token request record. */
+export type TokenRequest = z.infer<typeof TokenRequest>;
+
+/** A ballot (key: ballot/electionId/receipt). */
+export const Ballot = z.object({
+  docType: z.literal('ballot'),
+  electionId: z.string(),
+  mode: z.enum(['open', 'secret']),
+  /** Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token. */
+  receipt: z.string(),
+  /** Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter. */
+  voter: Subject.optional(),
+  /** Chosen option ids, in the election's option order. */
+  choices: z.array(z.string()),
+  castAt: z.string(),
+  /** Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
+  version: z.number().int(),
+  /** Secret mode: the token (base64url), so anyone can re-verify it. */
+  token: z.string().optional(),
+  /** Secret mode: the signature on the token (base64url). */
+  signature: z.string().optional(),
+});
+/** A ballot as stored. */
+export type Ballot = z.infer<typeof Ballot>;
+
+/** Votes of one option. */
+export const OptionCount = z.object({ option: z.string(), votes: z.number().int() });
+/** Votes of one option. */
+export type OptionCount = z.infer<typeof OptionCount>;
+
+/** The outcome computed from the counts (identical in TallyElection and VerifyTally). */
+export const TallyOutcome = z.object({
+  turnout: z.number().int(),
+  /** Roll size for roll elections; null for rule elections. */
+  rollSize: z.number().int().nullable(),
+  quorum: z.object({
+    kind: z.enum(['none', 'count', 'perMilleOfRoll']),
+    required: z.number().int(),
+    met: z.boolean(),
+  }),
+  counts: z.array(OptionCount),
+  /** Winning options (see README for each kind); empty when nothing passed. */
+  winners: z.array(z.string()),
+  /** True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
+  tie: z.boolean(),
+  passed: z.boolean(),
+});
+/** The outcome of a tally. */
+export type TallyOutcome = z.infer<typeof TallyOutcome>;
+
+/** The tally (key: tally~electionId): counting in steps, then final. */
+export const Tally = z.object({
+  docType: z.literal('tally'),
+  electionId: z.string(),
+  status: z.enum(['counting', 'final']),
+  /** Ballots counted so far. */
+  counted: z.number().int(),
+  /** Votes per option so far, keyed by option id. */
+  partial: z.record(z.string(), z.number().int()),
+  /** Key of the last ballot counted ('' before the first). */
+  cursor: z.string(),
+  /** Hash chain over the ballots counted, in key order. */
+  digest: z.string(),
+  steps: z.number().int(),
+  startedAt: z.string(),
+  /** Present once final. */
+  result: TallyOutcome.optional(),
+  talliedAt: z.string().optional(),
+  finalTxId: z.string().optional(),
+});
+/** A tally as stored. */
+export type Tally = z.infer<typeof Tally>;
+
+/** Where an election stands at a given time. */
+export const Phase = z.enum(['scheduled', 'open', 'closed']);
+/** Where an election stands at a given time. */
+export type Phase = z.infer<typeof Phase>;
+
+/** GetElection result: the election, its phase at the query's time, the roll size and tally status. */
+export const ElectionView = z.object({
+  election: Election,
+  phase: Phase,
+  rollSize: z.number().int().nullable(),
+  tallyStatus: z.enum(['none', 'counting', 'final']),
+});
+/** GetElection result. */
+export type ElectionView = z.infer<typeof ElectionView>;
+
+/** ListElections result. */
+export const ElectionPage = z.object({ elections: z.array(Election), bookmark: z.string() });
+/** ListElections result. */
+export type ElectionPage = z.infer<typeof ElectionPage>;
+
+/** ListBallots result. */
+export const BallotPage = z.object({ ballots: z.array(Ballot), bookmark: z.string() });
+/** ListBallots result. */
+export type BallotPage = z.infer<typeof BallotPage>;
+
+/** RegisterVoters result. */
+export const RegisterVotersResult = z.object({
+  electionId: z.string(),
+  batchId: z.string(),
+  added: z.number().int(),
+  alreadyRegistered: z.number().int(),
+});
+/** RegisterVoters result. */
+export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
+
+/** CastBallot / CastSecretBallot result: the receipt the voter keeps. */
+export const CastResult = z.object({
+  electionId: z.string(),
+  receipt: z.string(),
+  castAt: z.string(),
+  /** Open mode: true when this ballot replaced the voter's earlier one. */
+  replaced: z.boolean(),
+});
+/** CastBallot / CastSecretBallot result. */
+export type CastResult = z.infer<typeof CastResult>;
+
+/** RequestToken result: what the gateway checks before it blind-signs. */
+export const TokenRequestResult = z.object({
+  electionId: z.string(),
+  /** The voter whose request was recorded: the caller, (home MSP, pid). */
+  voter: Subject,
+  requestedAt: z.string(),
+  txId: z.string(),
+  /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
+  keyFingerprint: z.string(),
+});
+/** RequestToken result. */
+export type TokenRequestResult = z.infer<typeof TokenRequestResult>;
+
+/** GetVoterStatus result. */
+export const VoterStatus = z.object({
+  electionId: z.string(),
+  voter: Subject,
+  /** On the roll (roll elections); null when the election uses an attribute rule. */
+  onRoll: z.boolean().nullable(),
+  /** Secret mode: the token request record, or null. Open mode: null. */
+  tokenRequest: TokenRequest.nullable(),
+  /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
+  voted: z.boolean().nullable(),
+});
+/** GetVoterStatus result. */
+export type VoterStatus = z.infer<typeof VoterStatus>;
+
+/** A ballot VerifyTally found invalid. */
+export const InvalidBallot = z.object({ receipt: z.string(), reason: z.string() });
+/** A ballot VerifyTally found invalid. */
+export type InvalidBallot = z.infer<typeof InvalidBallot>;
+
+/** What VerifyTally recounted (or read as stored). */
+export const Recount = TallyOutcome.extend({ digest: z.string() });
+/** What VerifyTally recounted. */
+export type Recount = z.infer<typeof Recount>;
+
+/** VerifyTally result. */
+export const VerifyTallyResult = z.object({
+  electionId: z.string(),
+  /** True when the recount equals the stored result in every field and no ballot is invalid. */
+  confirmed: z.boolean(),
+  /** Names of the fields where stored and recount differ. */
+  mismatches: z.array(z.string()),
+  stored: Recount,
+  recount: Recount,
+  /** How many ballots failed the checks. */
+  invalidBallotCount: z.number().int(),
+  /** The first 100 ballots that failed the checks. */
+  invalidBallots: z.array(InvalidBallot),
+});
+/** VerifyTally result. */
+export type VerifyTallyResult = z.infer<typeof VerifyTallyResult>;
+
+// ---------------------------------------------------------------------------
+// The transaction catalogue
+
+/** Every transaction of the e-voting contract, with its kind, request and response. */
+export const transactions = {
+  CreateElection: { kind: 'submit', request: CreateElectionRequest, response: Election },
+  RegisterVoters: { kind: 'submit', request: RegisterVotersRequest, response: RegisterVotersResult },
+  RequestToken: { kind: 'submit', request: ElectionRef, response: TokenRequestResult },
+  CastBallot: { kind: 'submit', request: CastBallotRequest, response: CastResult },
+  CastSecretBallot: { kind: 'submit', request: CastSecretBallotRequest, response: CastResult },
+  TallyElection: { kind: 'submit', request: TallyElectionRequest, response: Tally },
+  VerifyTally: { kind: 'evaluate', request: VerifyTallyRequest, response: VerifyTallyResult },
+  GetElection: { kind: 'evaluate', request: ElectionRef, response: ElectionView },
+  ListElections: { kind: 'evaluate', request: ListElectionsRequest, response: ElectionPage },
+  GetVoterStatus: { kind: 'evaluate', request: VoterStatusRequest, response: VoterStatus },
+  GetReceipt: { kind: 'evaluate', request: ReceiptRequest, response: Ballot },
+  ListBallots: { kind: 'evaluate', request: ListBallotsRequest, response: BallotPage },
+  GetTally: { kind: 'evaluate', request: ElectionRef, response: Tally },
+} as const satisfies Record<
+  string,
+  { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }
+>;
+
+/** The name of an e-voting transaction. */
+export type TransactionName = keyof typeof transactions;
