@@ -26,7 +26,7 @@
  * the other journeys run while it waits, so the whole file takes about a minute.
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
-import { eVoting } from '@govledger/wire';
+import { eVoting as wireEVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
 import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
 import { readFileSync } from 'fs';
@@ -45,6 +45,9 @@ const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 /** Pseudonymous id of a demo citizen or enterprise (what its certificate carries as gov.pid). */
 const pidOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'pid'), 'utf8').trim();
+const mspOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'mspid'), 'utf8').trim();
+/** A citizen or enterprise as the voter roll knows them: home organisation and pid. */
+const voterOf = (user: string) => ({ mspId: mspOf(user), pid: pidOf(user) });
 
 // ---------------------------------------------------------------- HTTP helpers
 
@@ -186,7 +189,7 @@ interface TokenAnswer {
 
 /** The voter's app: a token bound to the election, blinded here; only the blinded message leaves the device. */
 async function prepareToken() {
-  const message = new TextEncoder().encode(eVoting.tokenMessage(ELECTION, salt()));
+  const message = new TextEncoder().encode(wireEVoting.tokenMessage(ELECTION, salt()));
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(authorityKey, prepared);
   return { prepared, blindedMsg, inv };
@@ -229,7 +232,7 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
       'election-admin-a',
       'POST',
       `${API}/elections/${ELECTION}/roll-batches`,
-      eVoting.rollBatch('roll-1', ROLL.map(pidOf)),
+      eVoting.rollBatch('roll-1', ROLL.map(voterOf)),
       201,
     );
     expect(added).toMatchObject({ added: 4, alreadyRegistered: 0 });
@@ -239,7 +242,7 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
         'election-admin-b',
         'POST',
         `${API}/elections/${ELECTION}/roll-batches`,
-        eVoting.rollBatch('roll-b', [pidOf('enterprise-b1')]),
+        eVoting.rollBatch('roll-b', [voterOf('enterprise-b1')]),
       ),
       403,
       'FORBIDDEN',
@@ -278,7 +281,7 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
       const status = await read<{ tokenRequest: { txId: string } | null }>(
         voter,
         'GET',
-        `${API}/elections/${ELECTION}/voters/${pidOf(voter)}`,
+        `${API}/elections/${ELECTION}/voters/${mspOf(voter)}/${pidOf(voter)}`,
       );
       expect(status.tokenRequest?.txId).toBe(answer.transactionId);
       expect(JSON.stringify(status)).not.toContain(wallet[voter].token);

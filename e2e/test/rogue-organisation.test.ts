@@ -258,12 +258,12 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
     await as('election-admin-b').submit(CC, 'RegisterVoters', {
       electionId,
       batchId: 'roll-1',
-      pids: [as('citizen-b1').pid as string],
+      voters: [{ mspId: 'CityBMSP', pid: as('citizen-b1').pid as string }],
     });
     const voter = as('citizen-a1').pid as string;
     const honest = readOnB('election-admin-b', CC, [
       ['ListBallots', { electionId }],
-      ['GetVoterStatus', { electionId, pid: voter }],
+      ['GetVoterStatus', { electionId, mspId: 'CityAMSP', pid: voter }],
     ]);
     const before = await honest();
     await withRogue(

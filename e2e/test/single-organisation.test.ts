@@ -9,6 +9,7 @@
  * shows it was valid and the refusal was the policy's. A transaction without a fixture fails.
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
+import { eVoting as wireEVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
 import { waitUntil } from '../src/clock';
 import {
@@ -57,6 +58,8 @@ const pidOf = (name: string) => {
   if (!pid) throw new Error(`${name} has no pseudonymous id`);
   return pid;
 };
+/** A citizen or enterprise as (home MSP, pid). */
+const subjectOf = (name: string) => ({ mspId: as(name).mspId, pid: pidOf(name) });
 /** Submits with full endorsement (the peer gateway's choice, or the given organisations). */
 const full = <T>(
   who: string,
@@ -317,11 +320,11 @@ const elections = once(async () => {
       authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKey: { format: 'spki-pem', pem } },
     }),
   );
-  const pids = [pidOf('citizen-a1'), pidOf('citizen-a2')];
+  const voters = [subjectOf('citizen-a1'), subjectOf('citizen-a2')];
   for (const electionId of [openId, secretId])
-    await full('election-admin-a', EV, 'RegisterVoters', { electionId, batchId: 'roll-1', pids });
+    await full('election-admin-a', EV, 'RegisterVoters', { electionId, batchId: 'roll-1', voters });
   const message = new TextEncoder().encode(
-    `GOVLEDGER-EVOTE-1|${secretId}|${randomBytes(32).toString('hex')}`,
+    wireEVoting.tokenMessage(secretId, randomBytes(32).toString('hex')),
   );
   const prepared = suite.prepare(message);
   const { blindedMsg, inv } = await suite.blind(authority.publicKey, prepared);
@@ -352,11 +355,11 @@ const eVoting: Record<string, Fixture> = {
       'CreateElection',
       electionRequest(electionId, isoIn(3600_000), isoIn(7200_000), { kind: 'open', secondBallot: 'refuse' }),
     );
-    const pid = pidOf('citizen-a1');
+    const voter = subjectOf('citizen-a1');
     return {
       caller: 'election-admin-a',
-      request: { electionId, batchId: 'roll-1', pids: [pid] },
-      reads: [['GetVoterStatus', { electionId, pid }]],
+      request: { electionId, batchId: 'roll-1', voters: [voter] },
+      reads: [['GetVoterStatus', { electionId, ...voter }]],
     };
   },
   async RequestToken() {
@@ -364,7 +367,7 @@ const eVoting: Record<string, Fixture> = {
     return {
       caller: 'citizen-a1',
       request: { electionId: secretId },
-      reads: [['GetVoterStatus', { electionId: secretId, pid: pidOf('citizen-a1') }]],
+      reads: [['GetVoterStatus', { electionId: secretId, ...subjectOf('citizen-a1') }]],
     };
   },
   async CastBallot() {
@@ -374,7 +377,7 @@ const eVoting: Record<string, Fixture> = {
       caller: 'citizen-a1',
       request: { electionId: openId, choices: ['yes'] },
       reads: [
-        ['GetVoterStatus', { electionId: openId, pid: pidOf('citizen-a1') }],
+        ['GetVoterStatus', { electionId: openId, ...subjectOf('citizen-a1') }],
         ['ListBallots', { electionId: openId }],
       ],
     };

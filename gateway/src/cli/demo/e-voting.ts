@@ -7,6 +7,7 @@
  */
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
 import { eVoting, isoTime, sha256hex } from '@govledger/fixtures';
+import { eVoting as wireEVoting } from '@govledger/wire';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { short } from './printer';
 import type { Runner } from './runner';
@@ -34,7 +35,7 @@ interface TallyRecord {
 
 /** The token a voter's app makes (README of chaincode/e-voting: token format). */
 export function tokenMessage(electionId: string, nonceHex: string): Uint8Array {
-  return new TextEncoder().encode(`GOVLEDGER-EVOTE-1|${electionId}|${nonceHex}`);
+  return new TextEncoder().encode(wireEVoting.tokenMessage(electionId, nonceHex));
 }
 
 /** Imports the election's SPKI PEM public key as the blind RSA library needs it. */
@@ -74,13 +75,13 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
   });
   await r.run<{ added: number }>({
     who: 'election-admin-a',
-    what: 'registers three voters of both cities on the roll (by pseudonymous id)',
+    what: 'registers three voters of both cities on the roll (by home organisation and pseudonymous id)',
     method: 'POST',
     path: `/api/v1/elections/${electionId}/roll-batches`,
     write: true,
     body: eVoting.rollBatch(
       'roll-1',
-      voters.map(([v]) => r.pid(v)),
+      voters.map(([v]) => r.voter(v)),
     ),
     show: (x) => `${x.added} voters on the roll; it freezes when voting opens`,
   });

@@ -121,6 +121,11 @@ export class Runner {
     return this.user(name).pid as string;
   }
 
+  /** A citizen or enterprise as a voter: home organisation (MSP ID) and pid. */
+  voter(name: string): { mspId: string; pid: string } {
+    return { mspId: this.user(name).org, pid: this.pid(name) };
+  }
+
   #whoLabel(who: string | undefined): string {
     if (!who) return 'no credentials';
     const org = this.user(who).org;
