@@ -9,28 +9,28 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { AsyncTransactions, reconcileAsync } from './async-transactions';
+import { AsyncTransactions, reconcileAsync } from './writes/async-transactions';
 import { authenticate, callerOf, type TokenVerifier } from './auth';
-import type { CertificateAuthority } from './certificate-authority';
-import type { Db } from './database';
+import type { CertificateAuthority } from './fabric/certificate-authority';
+import type { Db } from './writes/database';
 import { eventRoutes, EventStreams } from './events';
-import { healthRouter } from './health';
-import { IdempotencyStore, reconcileAll } from './idempotency';
-import type { Ledger } from './ledger';
+import { healthRouter } from './http/health';
+import { IdempotencyStore, reconcileAll } from './writes/idempotency';
+import type { Ledger } from './fabric/ledger';
 import { httpLogger } from './logger';
 import { GatewayMetrics } from './metrics';
-import { OfflineSessions } from './offline-signing';
-import { docsRouter, newRegistry } from './openapi';
-import { HttpProblem, sendProblem, toProblem } from './problem';
-import { requestId } from './request-id';
-import { mountRoutes, publicPaths, type AnyRoute } from './route';
+import { OfflineSessions } from './fabric/offline-signing';
+import { docsRouter, newRegistry } from './http/openapi';
+import { HttpProblem, sendProblem, toProblem } from './http/problem';
+import { requestId } from './http/request-id';
+import { mountRoutes, publicPaths, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
 import { offlineRoutes } from './routes/offline';
 import { transactionRoutes } from './routes/transactions';
-import { callerKey, TransactionService } from './transactions';
-import type { Wallet } from './wallet';
+import { callerKey, TransactionService } from './writes/transactions';
+import type { Wallet } from './fabric/wallet';
 
 /** Everything the app is built from. */
 export interface AppDeps {

@@ -10,7 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from './config';
-import { HttpProblem } from './problem';
+import { HttpProblem } from './http/problem';
 
 /** The authenticated caller of a request. */
 export interface Caller {

@@ -9,7 +9,7 @@ import { BlindRSA, getSuiteByName, RSABSSA } from '@cloudflare/blindrsa-ts';
 import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from './database';
+import type { Db } from './writes/database';
 import { isSealed, open, seal } from './sealed-box';
 
 /** The blind RSA variants the e-voting chaincode accepts. */

@@ -8,7 +8,7 @@
 import request from 'supertest';
 import { KNOWN_ROLES } from '../src/routes/admin-identities';
 import { COLLECTION_TRANSACTIONS, ON_CALLERS_PEER } from '../src/routes/e-licence';
-import { LedgerError } from '../src/ledger';
+import { LedgerError } from '../src/fabric/ledger';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 

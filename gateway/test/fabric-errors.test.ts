@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import type { ServiceError } from '@grpc/grpc-js';
-import { toLedgerError, validationCodeName } from '../src/fabric-errors';
-import { LedgerError } from '../src/ledger';
+import { toLedgerError, validationCodeName } from '../src/fabric/fabric-errors';
+import { LedgerError } from '../src/fabric/ledger';
 
 const cause = { code: status.ABORTED, details: 'x', metadata: undefined } as unknown as ServiceError;
 

@@ -20,7 +20,7 @@ import {
   type SubmitHooks,
   type Submitted,
   type TransactionLookup,
-} from '../src/ledger';
+} from '../src/fabric/ledger';
 
 /** Answers a transaction: a value (JSON-encoded as the result) or a thrown LedgerError. */
 export type Handler = (request: unknown, identity: FabricIdentity, invocation: Invocation) => unknown;

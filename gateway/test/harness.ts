@@ -9,11 +9,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type AppDeps, type GatewayApp } from '../src/app';
 import { createTokenVerifier, signDevToken, type DevTokenClaims } from '../src/auth';
-import type { CertificateAuthority, EnrolmentRequest } from '../src/certificate-authority';
-import { openDatabase, type Db } from '../src/database';
+import type { CertificateAuthority, EnrolmentRequest } from '../src/fabric/certificate-authority';
+import { openDatabase, type Db } from '../src/writes/database';
 import { createLogger } from '../src/logger';
 import { GatewayMetrics } from '../src/metrics';
-import { Wallet } from '../src/wallet';
+import { Wallet } from '../src/fabric/wallet';
 import { FakeLedger } from './fake-ledger';
 
 /** The HS256 secret of the tests. */

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { IdempotencyStore, reconcileAll, requestHash } from '../src/idempotency';
-import { LedgerError } from '../src/ledger';
-import { openDatabase } from '../src/database';
+import { IdempotencyStore, reconcileAll, requestHash } from '../src/writes/idempotency';
+import { LedgerError } from '../src/fabric/ledger';
+import { openDatabase } from '../src/writes/database';
 import { makeHarness, type Harness } from './harness';
 import { testRoutes } from './test-routes';
 

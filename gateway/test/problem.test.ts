@@ -1,6 +1,6 @@
-import { findChaincodeError, findChaincodeErrorIn } from '../src/chaincode-error';
-import { LedgerError } from '../src/ledger';
-import { HttpProblem, ledgerProblem, problemBody, toProblem } from '../src/problem';
+import { findChaincodeError, findChaincodeErrorIn } from '../src/fabric/chaincode-error';
+import { LedgerError } from '../src/fabric/ledger';
+import { HttpProblem, ledgerProblem, problemBody, toProblem } from '../src/http/problem';
 
 describe('chaincode error wire shape', () => {
   it('finds the body inside Fabric wording', () => {

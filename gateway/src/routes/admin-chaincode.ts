@@ -6,9 +6,9 @@
  * every other write.
  */
 import { z } from 'zod';
-import { HttpProblem } from '../problem';
-import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../route';
-import type { TransactionService } from '../transactions';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
+import type { TransactionService } from '../writes/transactions';
 
 /** Dependencies of the generic admin route. */
 export interface AdminChaincodeDeps {

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { SUBJECT_PATTERN } from '../auth';
-import type { CertificateAuthority } from '../certificate-authority';
-import { HttpProblem } from '../problem';
-import { defineRoute, type AnyRoute } from '../route';
+import type { CertificateAuthority } from '../fabric/certificate-authority';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
-import type { Wallet } from '../wallet';
+import type { Wallet } from '../fabric/wallet';
 
 /** Dependencies of the identity routes. */
 export interface AdminIdentityDeps {

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import type { Caller } from '../auth';
-import { defineRoute, type AnyRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { boundedRecord, PageQuery, pageOf, S, uniqueList } from '../schemas';
 
 const CC = 'e-licence';

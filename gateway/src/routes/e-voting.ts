@@ -15,10 +15,10 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Caller } from '../auth';
 import { BLIND_RSA_VARIANTS, type BlindSignatureLog, type ElectionKeys } from '../election-keys';
-import { HttpProblem } from '../problem';
-import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../route';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import { PageQuery, S } from '../schemas';
-import type { TransactionService } from '../transactions';
+import type { TransactionService } from '../writes/transactions';
 
 const CC = 'e-voting';
 const TAGS = ['e-voting'];

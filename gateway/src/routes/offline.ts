@@ -8,13 +8,13 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { FabricIdentity } from '../ledger';
-import type { OfflineSessions } from '../offline-signing';
-import { HttpProblem } from '../problem';
-import { defineRoute, type AnyRoute } from '../route';
+import type { FabricIdentity } from '../fabric/ledger';
+import type { OfflineSessions } from '../fabric/offline-signing';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
 import { COLLECTION_TRANSACTIONS } from './e-licence';
-import { callerKey, type TransactionService } from '../transactions';
+import { callerKey, type TransactionService } from '../writes/transactions';
 
 /** Dependencies of the offline-signing routes. */
 export interface OfflineRoutesDeps {

@@ -16,7 +16,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProto, msp, peer } from '@hyperledger/fabric-protos';
 import crypto from 'node:crypto';
-import type { Deadlines, OrgProfile } from './config';
+import type { Deadlines, OrgProfile } from '../config';
 import { RETRYABLE_VALIDATION_CODES, toLedgerError, validationCodeName } from './fabric-errors';
 import {
   LedgerError,

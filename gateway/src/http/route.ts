@@ -9,11 +9,11 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { assertRole, callerOf, type Caller } from './auth';
-import { idempotencyKeyOf, requestHash } from './idempotency';
+import { assertRole, callerOf, type Caller } from '../auth';
+import { idempotencyKeyOf, requestHash } from '../writes/idempotency';
 import { HttpProblem, PROBLEM_JSON, type FieldIssue } from './problem';
 import { ProblemSchema, WriteResultSchema, AcceptedSchema } from './openapi';
-import type { TransactionService, WriteOptions, WriteResponse } from './transactions';
+import type { TransactionService, WriteOptions, WriteResponse } from '../writes/transactions';
 
 /** A schema of an object (path parameters and query strings are objects). */
 export type ObjectSchema = z.ZodObject;

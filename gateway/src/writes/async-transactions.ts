@@ -5,9 +5,9 @@
  * a restart too; on start, transactions still marked submitted are reconciled.
  */
 import type { Db } from './database';
-import type { Committed, FabricIdentity, Ledger } from './ledger';
-import type { ProblemBody } from './problem';
-import { decodeResult } from './write-result';
+import type { Committed, FabricIdentity, Ledger } from '../fabric/ledger';
+import type { ProblemBody } from '../http/problem';
+import { decodeResult } from '../http/write-result';
 
 /** State of an asynchronous write. */
 export type AsyncState = 'submitted' | 'committed' | 'failed';

@@ -7,11 +7,11 @@
  * reports the commit. Between steps the message is kept in the database, bound
  * to the caller who prepared it.
  */
-import type { Db } from './database';
+import type { Db } from '../writes/database';
 import type { FabricIdentity, Invocation, Ledger } from './ledger';
-import { HttpProblem } from './problem';
+import { HttpProblem } from '../http/problem';
 import { verifyDigestSignature } from './signer';
-import { decodeResult } from './write-result';
+import { decodeResult } from '../http/write-result';
 
 /** Which signature the session waits for. */
 export type OfflineStage = 'proposal' | 'transaction' | 'commit' | 'done';

@@ -6,9 +6,9 @@
  */
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
-import type { OrgProfile } from './config';
+import type { OrgProfile } from '../config';
 import { readMspFolder } from './msp-import';
-import { HttpProblem } from './problem';
+import { HttpProblem } from '../http/problem';
 
 /** A user to register and enrol. */
 export interface EnrolmentRequest {

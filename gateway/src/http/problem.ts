@@ -7,7 +7,7 @@
  */
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { LedgerError } from './ledger';
+import { LedgerError } from '../fabric/ledger';
 
 /** Media type of problem documents. */
 export const PROBLEM_JSON = 'application/problem+json';

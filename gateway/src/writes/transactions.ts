@@ -5,13 +5,13 @@
  */
 import type { Logger } from 'pino';
 import { AsyncTransactions } from './async-transactions';
-import type { Caller } from './auth';
+import type { Caller } from '../auth';
 import { IdempotencyStore, reconcileRecord } from './idempotency';
-import { LedgerError, type Committed, type FabricIdentity, type Invocation, type Ledger } from './ledger';
-import type { GatewayMetrics } from './metrics';
-import { HttpProblem, problemBody, toProblem, transactionStatusUrl } from './problem';
-import type { Wallet } from './wallet';
-import { decodeResult, writeResult } from './write-result';
+import { LedgerError, type Committed, type FabricIdentity, type Invocation, type Ledger } from '../fabric/ledger';
+import type { GatewayMetrics } from '../metrics';
+import { HttpProblem, problemBody, toProblem, transactionStatusUrl } from '../http/problem';
+import type { Wallet } from '../fabric/wallet';
+import { decodeResult, writeResult } from '../http/write-result';
 
 /** A response the route writes as it is (JSON text). */
 export interface WriteResponse {

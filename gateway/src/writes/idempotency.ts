@@ -10,9 +10,9 @@
 import crypto from 'node:crypto';
 import type { Request } from 'express';
 import type { Db } from './database';
-import type { FabricIdentity, Ledger } from './ledger';
-import { HttpProblem } from './problem';
-import { writeResult } from './write-result';
+import type { FabricIdentity, Ledger } from '../fabric/ledger';
+import { HttpProblem } from '../http/problem';
+import { writeResult } from '../http/write-result';
 
 /** A stored idempotency record. */
 export interface IdempotencyRecord {
