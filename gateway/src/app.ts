@@ -21,9 +21,9 @@ import { httpLogger } from './logger';
 import { GatewayMetrics } from './metrics';
 import { OfflineSessions } from './fabric/offline-signing';
 import { docsRouter, newRegistry } from './http/openapi';
-import { HttpProblem, sendProblem, toProblem } from './http/problem';
+import { describeFailure, HttpProblem, sendProblem, toProblem } from './http/problem';
 import { requestId } from './http/request-id';
-import { mountRoutes, publicPaths, type AnyRoute } from './http/route';
+import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     wallet: deps.wallet,
     idempotency,
     asyncTransactions,
+    describeFailure,
     metrics,
     logger: deps.logger,
     reconcileGraceMs: graceMs,
@@ -95,15 +96,22 @@ export function createApp(deps: AppDeps): GatewayApp {
   const sessions = new OfflineSessions(deps.db, deps.ledger);
   let draining = false;
 
+  const domainRoutes = chaincodeRoutes({
+    ...deps.chaincodeRouteDeps,
+    transactions,
+    chaincodes: deps.chaincodes,
+    db: deps.db,
+  });
+  const extraRoutes = deps.extraRoutes ?? [];
   const routes: AnyRoute[] = [
-    ...chaincodeRoutes({
-      ...deps.chaincodeRouteDeps,
+    ...domainRoutes,
+    ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
+    ...offlineRoutes({
+      sessions,
       transactions,
       chaincodes: deps.chaincodes,
-      db: deps.db,
+      endorsementOf: endorsementCatalogue([...domainRoutes, ...extraRoutes]),
     }),
-    ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
-    ...offlineRoutes({ sessions, transactions, chaincodes: deps.chaincodes }),
     ...eventRoutes(
       {
         ledger: deps.ledger,
@@ -116,7 +124,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
     ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca }),
-    ...(deps.extraRoutes ?? []),
+    ...extraRoutes,
   ];
   const registry = newRegistry();
   const apiRoutes = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
@@ -204,7 +212,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     async reconcile() {
       const lookup = (m: string, l: string) => deps.wallet.get(m, l);
       const idem = await reconcileAll(idempotency, deps.ledger, lookup, graceMs);
-      const settled = await reconcileAsync(asyncTransactions, deps.ledger, lookup, graceMs);
+      const settled = await reconcileAsync(asyncTransactions, deps.ledger, lookup, graceMs, describeFailure);
       return { idempotency: idem, async: settled };
     },
     startDraining() {

@@ -12,7 +12,7 @@ import { HttpProblem } from './http/problem';
 import type { EventStream, Ledger, LedgerEvent } from './fabric/ledger';
 import { defineRoute, type AnyRoute } from './http/route';
 import type { TransactionService } from './writes/transactions';
-import { decodeResult } from './http/write-result';
+import { decodeResult } from './fabric/result';
 
 /** Dependencies of the events route. */
 export interface EventsDeps {

@@ -210,3 +210,113 @@ export class LedgerError extends Error {
     );
   }
 }
+
+/** What a {@link LedgerError} may carry besides its stage, failure and message. */
+export interface LedgerErrorDetails {
+  /** Transaction id, when one was created. */
+  txId?: string;
+  /** The chaincode's error body, when the chaincode refused. */
+  chaincodeError?: ChaincodeErrorBody;
+  /** Fabric's validation code name, for a transaction committed as invalid. */
+  validationCode?: string;
+  /** gRPC status code of the underlying failure. */
+  grpcCode?: number;
+}
+
+/** Failure kinds other than a chaincode refusal or an invalid commit (peer, orderer or deadline faults). */
+export type TransportFailure = Exclude<LedgerFailure, 'chaincode' | 'invalid'>;
+
+/** A query could not be evaluated (peer unreachable, deadline passed, refused); nothing was written. */
+export class EvaluateError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('evaluate', failure, message, details);
+    this.name = 'EvaluateError';
+  }
+}
+
+/** The proposal was not endorsed (peer unreachable, deadline passed, refused); nothing was written. */
+export class EndorseError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('endorse', failure, message, details);
+    this.name = 'EndorseError';
+  }
+}
+
+/** The endorsed transaction may not have reached the orderer: its outcome is unknown. */
+export class SubmitError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('submit', failure, message, details);
+    this.name = 'SubmitError';
+  }
+}
+
+/** The orderer has the transaction but its commit status could not be obtained: its outcome is unknown. */
+export class CommitStatusError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('commit', failure, message, details);
+    this.name = 'CommitStatusError';
+  }
+}
+
+/** The transaction was ordered but committed as invalid (`validationCode` says why); nothing was written. */
+export class CommitError extends LedgerError {
+  /** Creates the error. */
+  constructor(
+    validationCode: string,
+    message: string,
+    details: Omit<LedgerErrorDetails, 'validationCode'> = {},
+  ) {
+    super('commit', 'invalid', message, { ...details, validationCode });
+    this.name = 'CommitError';
+  }
+}
+
+/** The chaincode refused the request with its error body (the wire `ChaincodeErrorBody`); nothing was written. */
+export class ChaincodeRefusal extends LedgerError {
+  /** The chaincode's error body. */
+  readonly body: ChaincodeErrorBody;
+
+  /** Creates the error for a refusal at `stage` (evaluate or endorse). */
+  constructor(
+    stage: Stage,
+    body: ChaincodeErrorBody,
+    details: Omit<LedgerErrorDetails, 'chaincodeError'> = {},
+    message = `chaincode refused: ${body.code}`,
+  ) {
+    super(stage, 'chaincode', message, { ...details, chaincodeError: body });
+    this.name = 'ChaincodeRefusal';
+    this.body = body;
+  }
+}
+
+/**
+ * Builds the {@link LedgerError} subclass of a failure: {@link ChaincodeRefusal} when the chaincode
+ * refused with a body, {@link CommitError} for an invalid commit, else the error of the stage.
+ */
+export function ledgerError(
+  stage: Stage,
+  failure: LedgerFailure,
+  message: string,
+  details: LedgerErrorDetails = {},
+): LedgerError {
+  const { chaincodeError, validationCode, ...rest } = details;
+  if (failure === 'chaincode' && chaincodeError)
+    return new ChaincodeRefusal(stage, chaincodeError, rest, message);
+  if (failure === 'invalid') return new CommitError(validationCode ?? 'INVALID', message, rest);
+  const transport: TransportFailure = failure === 'chaincode' ? 'rejected' : failure;
+  switch (stage) {
+    case 'evaluate':
+      return new EvaluateError(transport, message, rest);
+    case 'endorse':
+      return new EndorseError(transport, message, rest);
+    case 'submit':
+      return new SubmitError(transport, message, rest);
+    case 'commit':
+    default:
+      return new CommitStatusError(transport, message, rest);
+  }
+}

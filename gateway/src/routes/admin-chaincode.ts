@@ -79,7 +79,7 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
         if (b.mode === 'evaluate') {
           return { status: 200, body: { result: await deps.transactions.evaluate(caller, invocation) } };
         }
-        sendWrite(res, await deps.transactions.submit(caller, invocation, writeOptions(req, res, 200)));
+        sendWrite(res, await deps.transactions.submit(caller, invocation, writeOptions(req, res)), 200);
         return undefined;
       },
     }),

@@ -238,8 +238,9 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
           await deps.transactions.submit(
             caller,
             inv('CreateElection', { ...body, mode }),
-            writeOptions(req, res, 201),
+            writeOptions(req, res),
           ),
+          201,
         );
         return undefined;
       },
@@ -393,12 +394,11 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
           const again = await reissue(caller.pid);
           if (again) return again;
         }
-        const written = await deps.transactions.submit(caller, inv('RequestToken', { electionId: id }), {
+        const committed = await deps.transactions.submit(caller, inv('RequestToken', { electionId: id }), {
           async: false,
-          successStatus: 200,
         });
-        const committed = JSON.parse(written.body) as { transactionId: string; result: { pid?: string } };
-        const pid = committed.result.pid;
+        const pid =
+          committed.kind === 'committed' ? (committed.result as { pid?: string } | null)?.pid : undefined;
         if (!pid || (caller.pid && pid !== caller.pid))
           throw new HttpProblem(
             502,
@@ -441,8 +441,9 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
           await deps.transactions.submit(
             ballotBoxCaller,
             inv('CastSecretBallot', request),
-            writeOptions(req, res, 200),
+            writeOptions(req, res),
           ),
+          200,
         );
         return undefined;
       },

@@ -1,36 +1,32 @@
 /**
- * Turns an authenticated request into a Fabric call under the caller's identity:
- * evaluate for reads; for writes endorse + submit + wait for commit (or answer
- * 202 with `Prefer: respond-async`), with idempotency keys and metrics.
+ * The write pipeline: runs a chaincode call under the caller's Fabric identity.
+ * Reads are evaluated; writes are endorsed, submitted and followed to their
+ * commit (or, when asked, handed back as accepted and followed in the
+ * background), with idempotency keys and metrics. It returns typed outcomes
+ * ({@link WriteOutcome}) and throws typed errors (`LedgerError` subclasses,
+ * writes/errors.ts); answering over HTTP is the http layer's job.
  */
 import type { Logger } from 'pino';
-import { AsyncTransactions } from './async-transactions';
 import type { Caller } from '../auth';
-import { IdempotencyStore, reconcileRecord } from './idempotency';
-import { LedgerError, type Committed, type FabricIdentity, type Invocation, type Ledger } from '../fabric/ledger';
-import type { GatewayMetrics } from '../metrics';
-import { HttpProblem, problemBody, toProblem, transactionStatusUrl } from '../http/problem';
+import { resolveEndorsement, type PinnedInvocation } from '../fabric/endorsement';
+import { LedgerError, type Committed, type FabricIdentity, type Ledger } from '../fabric/ledger';
+import { decodeResult } from '../fabric/result';
 import type { Wallet } from '../fabric/wallet';
-import { decodeResult, writeResult } from '../http/write-result';
-
-/** A response the route writes as it is (JSON text). */
-export interface WriteResponse {
-  statusCode: number;
-  body: string;
-  headers: Record<string, string>;
-}
+import type { GatewayMetrics } from '../metrics';
+import type { AsyncTransactions, DescribeFailure } from './async-transactions';
+import { IdempotencyConflict, IdentityNotEnrolled } from './errors';
+import { reconcileRecord, type IdempotencyStore } from './idempotency';
+import type { WriteOutcome } from './outcome';
 
 /** Options of one write. */
 export interface WriteOptions {
-  /** Answer 202 once the orderer has the transaction. */
+  /** Return once the orderer has the transaction ({@link AcceptedWrite}) and follow its commit in the background. */
   async: boolean;
-  /** The request's Idempotency-Key, when sent. */
+  /** The request's idempotency key, when sent. */
   idempotencyKey?: string;
   /** Hash of the request (required with a key). */
   requestHash?: string;
-  /** Status of a synchronous success (200, or 201 for creations). */
-  successStatus: number;
-  /** Request id, for problems stored as outcomes. */
+  /** Id of the request, handed to `describeFailure` when a background commit fails. */
   requestId?: string;
 }
 
@@ -40,6 +36,8 @@ export interface TransactionServiceDeps {
   wallet: Wallet;
   idempotency: IdempotencyStore;
   asyncTransactions: AsyncTransactions;
+  /** Reports the failure of a write followed in the background (stored for its status URL). */
+  describeFailure: DescribeFailure;
   metrics: GatewayMetrics;
   logger: Logger;
   /** Grace period after which an unknown in-flight write is considered lost. */
@@ -61,38 +59,33 @@ export class TransactionService {
     this.#d = deps;
   }
 
-  /** The caller's Fabric identity from the wallet, or 403 IDENTITY_NOT_ENROLLED. */
+  /** The caller's Fabric identity from the wallet; throws {@link IdentityNotEnrolled} when there is none. */
   async identityFor(caller: Caller): Promise<FabricIdentity> {
     const identity = await this.#d.wallet.get(caller.org, caller.subject);
-    if (!identity) {
-      throw new HttpProblem(
-        403,
-        'IDENTITY_NOT_ENROLLED',
-        `no Fabric identity is enrolled for ${caller.subject} of ${caller.org}`,
-      );
-    }
+    if (!identity) throw new IdentityNotEnrolled(caller.subject, caller.org);
     return identity;
   }
 
-  /** Evaluates a query and returns the decoded chaincode result. */
-  async evaluate(caller: Caller, invocation: Invocation): Promise<unknown> {
+  /** Evaluates a query (its endorsement pin resolved for the caller's organisation); returns the decoded result. */
+  async evaluate(caller: Caller, call: PinnedInvocation): Promise<unknown> {
     const identity = await this.identityFor(caller);
-    return decodeResult(await this.#d.ledger.evaluate(identity, invocation));
+    return decodeResult(await this.#d.ledger.evaluate(identity, resolveEndorsement(call, caller.org)));
   }
 
-  /** Submits a write; returns the response to send (the stored one for a replayed key). */
-  async submit(caller: Caller, invocation: Invocation, options: WriteOptions): Promise<WriteResponse> {
+  /**
+   * Submits a write (its endorsement pin resolved for the caller's organisation). Returns the
+   * committed write, or the accepted one with `options.async`, or the stored outcome of an earlier
+   * request with the same idempotency key (`replayed`). Throws the `LedgerError` of the stage that
+   * failed, {@link IdempotencyConflict} while a request with the same key runs, or
+   * `IdempotencyKeyReused` for a different request under a used key.
+   */
+  async submit(caller: Caller, call: PinnedInvocation, options: WriteOptions): Promise<WriteOutcome> {
     const identity = await this.identityFor(caller);
+    const invocation = resolveEndorsement(call, caller.org);
     const owner = callerKey(caller);
     const key = options.idempotencyKey;
     if (key) {
-      const replay = await this.#begin(
-        owner,
-        key,
-        options.requestHash ?? '',
-        identity,
-        options.successStatus,
-      );
+      const replay = await this.#begin(owner, key, options.requestHash ?? '', identity);
       if (replay) return replay;
     }
     const { ledger, metrics, idempotency, asyncTransactions } = this.#d;
@@ -120,27 +113,20 @@ export class TransactionService {
         );
         settledInBackground = true;
         this.#follow(submitted.txId, submitted.commit, options.requestId);
-        const statusUrl = transactionStatusUrl(submitted.txId);
-        const response: WriteResponse = {
-          statusCode: 202,
-          body: JSON.stringify({ transactionId: submitted.txId, status: 'submitted', statusUrl }),
-          headers: {
-            Location: statusUrl,
-            'Preference-Applied': 'respond-async',
-            'X-Transaction-Id': submitted.txId,
-          },
-        };
-        if (key) idempotency.complete(owner, key, response.statusCode, response.body);
-        return response;
+        const accepted: WriteOutcome = { kind: 'accepted', transactionId: submitted.txId, replayed: false };
+        if (key) idempotency.complete(owner, key, accepted);
+        return accepted;
       }
       const committed = await submitted.commit;
-      const response: WriteResponse = {
-        statusCode: options.successStatus,
-        body: JSON.stringify(writeResult(committed.txId, committed.blockNumber, committed.result)),
-        headers: { 'X-Transaction-Id': committed.txId },
+      const outcome: WriteOutcome = {
+        kind: 'committed',
+        transactionId: committed.txId,
+        blockNumber: committed.blockNumber,
+        result: decodeResult(committed.result),
+        replayed: false,
       };
-      if (key) idempotency.complete(owner, key, response.statusCode, response.body);
-      return response;
+      if (key) idempotency.complete(owner, key, outcome);
+      return outcome;
     } catch (err) {
       if (key) {
         if (err instanceof LedgerError && !err.nothingWritten) idempotency.release(owner, key);
@@ -157,10 +143,9 @@ export class TransactionService {
     key: string,
     hash: string,
     identity: FabricIdentity,
-    successStatus: number,
-  ): Promise<WriteResponse | undefined> {
+  ): Promise<WriteOutcome | undefined> {
     const { idempotency } = this.#d;
-    let outcome = idempotency.begin(owner, key, hash, identity, successStatus);
+    let outcome = idempotency.begin(owner, key, hash, identity);
     if (outcome.kind === 'in-flight' && !idempotency.isActive(owner, key)) {
       // left in flight by an earlier process: settle it now
       await reconcileRecord(
@@ -170,32 +155,15 @@ export class TransactionService {
         (m, l) => this.#d.wallet.get(m, l),
         this.#d.reconcileGraceMs,
       );
-      outcome = idempotency.begin(owner, key, hash, identity, successStatus);
+      outcome = idempotency.begin(owner, key, hash, identity);
     }
-    if (outcome.kind === 'replay') {
-      return {
-        statusCode: outcome.statusCode,
-        body: outcome.body,
-        headers: { 'Idempotent-Replayed': 'true' },
-      };
-    }
-    if (outcome.kind === 'in-flight') {
-      const extras = outcome.record.txId
-        ? { transactionId: outcome.record.txId, statusUrl: transactionStatusUrl(outcome.record.txId) }
-        : {};
-      throw new HttpProblem(
-        409,
-        'IDEMPOTENCY_KEY_IN_USE',
-        'a request with this Idempotency-Key is still being processed',
-        extras,
-        1,
-      );
-    }
+    if (outcome.kind === 'replay') return outcome.outcome;
+    if (outcome.kind === 'in-flight') throw new IdempotencyConflict(outcome.record.txId);
     return undefined;
   }
 
   #follow(firstTxId: string, commit: Promise<Committed>, requestId?: string): void {
-    const { asyncTransactions, metrics, logger } = this.#d;
+    const { asyncTransactions, metrics, logger, describeFailure } = this.#d;
     const record = (write: () => void) => {
       try {
         write();
@@ -209,14 +177,12 @@ export class TransactionService {
     const done = commit
       .then((c) => record(() => asyncTransactions.committed(firstTxId, c)))
       .catch((err: unknown) => {
-        const problem = toProblem(err);
-        record(() =>
-          asyncTransactions.failed(
-            firstTxId,
-            problemBody(problem, transactionStatusUrl(firstTxId), requestId),
-          ),
-        );
-        logger.warn({ txId: firstTxId, code: problem.code }, 'asynchronous transaction failed');
+        const report = describeFailure(err, {
+          transactionId: firstTxId,
+          ...(requestId !== undefined ? { requestId } : {}),
+        });
+        record(() => asyncTransactions.failed(firstTxId, report));
+        logger.warn({ txId: firstTxId, code: report.code }, 'asynchronous transaction failed');
       })
       .finally(() => {
         metrics.inFlight.dec();
