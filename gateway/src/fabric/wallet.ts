@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { SUBJECT_PATTERN } from '../auth';
+import { SUBJECT_PATTERN } from '../caller';
 import type { FabricIdentity } from './ledger';
 import { isSealed, open, seal } from '../sealed-box';
 

@@ -7,7 +7,7 @@
  * writes/errors.ts); answering over HTTP is the http layer's job.
  */
 import type { Logger } from 'pino';
-import type { Caller } from '../auth';
+import type { Caller } from '../caller';
 import { resolveEndorsement, type PinnedInvocation } from '../fabric/endorsement';
 import { LedgerError, type Committed, type FabricIdentity, type Ledger } from '../fabric/ledger';
 import { decodeResult } from '../fabric/result';
