@@ -1,8 +1,12 @@
 /**
- * The gateway's view of the ledger: everything the HTTP layer needs from Fabric,
- * as one interface. `fabric.ts` implements it on @hyperledger/fabric-gateway;
- * unit tests use an in-memory fake. Failures are {@link LedgerError}s that say
- * which stage failed, the transaction id and whether anything may have been written.
+ * The gateway's view of the ledger: everything the write pipeline and the routes
+ * need from Fabric, as one interface. `fabric.ts` implements it on
+ * @hyperledger/fabric-gateway; unit tests use an in-memory fake. Failures are
+ * {@link LedgerError}s, one class per failing stage ({@link EvaluateError},
+ * {@link EndorseError}, {@link SubmitError}, {@link CommitStatusError},
+ * {@link CommitError}) and {@link ChaincodeRefusal} for a chaincode's refusal;
+ * each says which stage failed, the transaction id and whether anything may have
+ * been written. Nothing here knows HTTP: http/problem.ts maps them to problems.
  */
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import type { ChaincodeErrorBody } from './chaincode-error';
@@ -126,7 +130,7 @@ export interface ReadinessReport {
   checks: ReadinessCheck[];
 }
 
-/** Everything the HTTP layer needs from Fabric. */
+/** Everything the gateway needs from Fabric. */
 export interface Ledger {
   /** Evaluates a query on a peer of the identity's organisation. */
   evaluate(identity: FabricIdentity, invocation: Invocation): Promise<Uint8Array>;
@@ -161,7 +165,10 @@ export type LedgerFailure =
   /** The transaction was ordered but committed as invalid (e.g. MVCC conflict after all retries). */
   | 'invalid';
 
-/** A failed ledger call: the stage, the kind of failure, the transaction id and what the chaincode said. */
+/**
+ * A failed ledger call: the stage, the kind of failure, the transaction id and what the chaincode
+ * said. The base of the per-stage classes below; catch it to handle any ledger failure.
+ */
 export class LedgerError extends Error {
   /** Stage that failed. */
   readonly stage: Stage;
@@ -176,6 +183,7 @@ export class LedgerError extends Error {
   /** gRPC status code of the underlying failure, when there was one. */
   readonly grpcCode?: number;
 
+  /** Creates the error; {@link ledgerError} builds the subclass that fits a failure. */
   constructor(
     stage: Stage,
     failure: LedgerFailure,
