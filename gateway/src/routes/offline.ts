@@ -17,8 +17,11 @@ import { callerKey, type TransactionService } from '../writes/transactions';
 
 /** Dependencies of the offline-signing routes. */
 export interface OfflineRoutesDeps {
+  /** The offline-signing sessions. */
   sessions: OfflineSessions;
+  /** The write pipeline (for the caller's enrolled identity). */
   transactions: TransactionService;
+  /** Logical chaincode name -> deployed name. */
   chaincodes: Record<string, string>;
   /** The endorsement pins the routes declare (`endorsementCatalogue`), applied here to the same transactions. */
   endorsementOf: EndorsementLookup;

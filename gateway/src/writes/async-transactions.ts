@@ -38,11 +38,17 @@ export interface AsyncTransactionView {
   transactionId: string;
   /** Id of the latest attempt (differs after an MVCC retry). */
   currentTransactionId: string;
+  /** Where the write stands. */
   status: AsyncState;
+  /** How many transactions were tried. */
   attempts: number;
+  /** Deployed chaincode name. */
   chaincode: string;
+  /** Transaction name. */
   transaction: string;
+  /** Block of the commit, once committed (decimal). */
   blockNumber?: string;
+  /** The chaincode's result, once committed. */
   result?: unknown;
   /** What went wrong, for a failed write. */
   problem?: FailureReport;

@@ -17,17 +17,27 @@ import { parseStoredOutcome, serializeOutcome, type WriteOutcome } from './outco
 
 /** A stored idempotency record. */
 export interface IdempotencyRecord {
+  /** Key of the caller (`org/subject`) the record belongs to. */
   caller: string;
+  /** The idempotency key. */
   key: string;
+  /** Hash of the request the key was first used for. */
   requestHash: string;
+  /** In flight until the outcome is known. */
   state: 'in-flight' | 'done';
+  /** MSP ID of the identity the write was signed with. */
   identityMsp: string;
+  /** Wallet label of that identity. */
   identityLabel: string;
+  /** Transaction id of the latest attempt, once endorsed. */
   txId?: string;
+  /** Endorsed result of the latest attempt, while in flight. */
   pendingResult?: Uint8Array;
   /** The stored outcome (JSON of {@link serializeOutcome}), once done. */
   body?: string;
+  /** When the record was created (ms since the epoch). */
   createdAt: number;
+  /** When it last changed (ms since the epoch). */
   updatedAt: number;
 }
 

@@ -32,13 +32,19 @@ export interface WriteOptions {
 
 /** Dependencies of the service. */
 export interface TransactionServiceDeps {
+  /** The ledger the writes go to. */
   ledger: Ledger;
+  /** Where callers' Fabric identities are kept. */
   wallet: Wallet;
+  /** Durable idempotency records. */
   idempotency: IdempotencyStore;
+  /** Durable state of asynchronous writes. */
   asyncTransactions: AsyncTransactions;
   /** Reports the failure of a write followed in the background (stored for its status URL). */
   describeFailure: DescribeFailure;
+  /** In-flight and retry metrics. */
   metrics: GatewayMetrics;
+  /** Logger of background failures. */
   logger: Logger;
   /** Grace period after which an unknown in-flight write is considered lost. */
   reconcileGraceMs: number;
