@@ -12,18 +12,15 @@ import {
   type Gateway,
   type Network,
 } from '@hyperledger/fabric-gateway';
+import { findChaincodeErrorIn, type ChaincodeErrorBody } from '@govledger/wire';
 import { common } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { readNetworkInfo, stateDir, type NetworkInfo } from './test-network';
 
-/** A chaincode error as it crosses the wire: {code, status, message}. */
-export interface WireError {
-  code: string;
-  status: number;
-  message: string;
-}
+/** A chaincode error as it crosses the wire: {code, status, message, details?} (the wire contract's body). */
+export type WireError = ChaincodeErrorBody;
 
 /** Options of one call. */
 export interface CallOptions {
@@ -178,7 +175,10 @@ export function closeAll(): void {
   clients.clear();
 }
 
-/** Extracts the chaincode's {code, status, message} from a Fabric client error. */
+/**
+ * Extracts the chaincode's {code, status, message} from a Fabric client error (its message and the
+ * per-peer details), read with the wire contract's one parser.
+ */
 export function wireError(err: unknown): WireError | undefined {
   const texts: string[] = [];
   const collect = (e: unknown) => {
@@ -188,19 +188,7 @@ export function wireError(err: unknown): WireError | undefined {
     if (Array.isArray(o.details)) for (const d of o.details) collect(d);
   };
   collect(err);
-  for (const text of texts) {
-    const start = text.indexOf('{"code":');
-    if (start < 0) continue;
-    for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
-      try {
-        const v = JSON.parse(text.slice(start, end + 1)) as WireError;
-        if (typeof v.code === 'string' && typeof v.status === 'number') return v;
-      } catch {
-        // keep shrinking
-      }
-    }
-  }
-  return undefined;
+  return findChaincodeErrorIn(texts);
 }
 
 /** Awaits a promise that must fail with a chaincode error, and returns that error. */

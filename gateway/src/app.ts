@@ -9,28 +9,28 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { AsyncTransactions, reconcileAsync } from './async-transactions';
+import { AsyncTransactions, reconcileAsync } from './writes/async-transactions';
 import { authenticate, callerOf, type TokenVerifier } from './auth';
-import type { CertificateAuthority } from './certificate-authority';
-import type { Db } from './database';
+import type { CertificateAuthority } from './fabric/certificate-authority';
+import type { Db } from './writes/database';
 import { eventRoutes, EventStreams } from './events';
-import { healthRouter } from './health';
-import { IdempotencyStore, reconcileAll } from './idempotency';
-import type { Ledger } from './ledger';
+import { healthRouter } from './http/health';
+import { IdempotencyStore, reconcileAll } from './writes/idempotency';
+import type { Ledger } from './fabric/ledger';
 import { httpLogger } from './logger';
 import { GatewayMetrics } from './metrics';
-import { OfflineSessions } from './offline-signing';
-import { docsRouter, newRegistry } from './openapi';
-import { HttpProblem, sendProblem, toProblem } from './problem';
-import { requestId } from './request-id';
-import { mountRoutes, publicPaths, type AnyRoute } from './route';
+import { OfflineSessions } from './fabric/offline-signing';
+import { docsRouter, newRegistry } from './http/openapi';
+import { describeFailure, HttpProblem, sendProblem, toProblem } from './http/problem';
+import { requestId } from './http/request-id';
+import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
 import { offlineRoutes } from './routes/offline';
 import { transactionRoutes } from './routes/transactions';
-import { callerKey, TransactionService } from './transactions';
-import type { Wallet } from './wallet';
+import { callerKey, TransactionService } from './writes/transactions';
+import type { Wallet } from './fabric/wallet';
 
 /** Everything the app is built from. */
 export interface AppDeps {
@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     wallet: deps.wallet,
     idempotency,
     asyncTransactions,
+    describeFailure,
     metrics,
     logger: deps.logger,
     reconcileGraceMs: graceMs,
@@ -95,15 +96,22 @@ export function createApp(deps: AppDeps): GatewayApp {
   const sessions = new OfflineSessions(deps.db, deps.ledger);
   let draining = false;
 
+  const domainRoutes = chaincodeRoutes({
+    ...deps.chaincodeRouteDeps,
+    transactions,
+    chaincodes: deps.chaincodes,
+    db: deps.db,
+  });
+  const extraRoutes = deps.extraRoutes ?? [];
   const routes: AnyRoute[] = [
-    ...chaincodeRoutes({
-      ...deps.chaincodeRouteDeps,
+    ...domainRoutes,
+    ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
+    ...offlineRoutes({
+      sessions,
       transactions,
       chaincodes: deps.chaincodes,
-      db: deps.db,
+      endorsementOf: endorsementCatalogue([...domainRoutes, ...extraRoutes]),
     }),
-    ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
-    ...offlineRoutes({ sessions, transactions, chaincodes: deps.chaincodes }),
     ...eventRoutes(
       {
         ledger: deps.ledger,
@@ -116,7 +124,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
     ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
-    ...(deps.extraRoutes ?? []),
+    ...extraRoutes,
   ];
   const registry = newRegistry();
   const apiRoutes = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
@@ -204,7 +212,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     async reconcile() {
       const lookup = (m: string, l: string) => deps.wallet.get(m, l);
       const idem = await reconcileAll(idempotency, deps.ledger, lookup, graceMs);
-      const settled = await reconcileAsync(asyncTransactions, deps.ledger, lookup, graceMs);
+      const settled = await reconcileAsync(asyncTransactions, deps.ledger, lookup, graceMs, describeFailure);
       return { idempotency: idem, async: settled };
     },
     startDraining() {

@@ -13,24 +13,10 @@ import { X509Certificate } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { JwtConfig } from './config';
-import { HttpProblem } from './problem';
+import { SUBJECT_PATTERN, type Caller } from './caller';
+import { HttpProblem } from './http/problem';
 
-/** The authenticated caller of a request. */
-export interface Caller {
-  /** Token subject; also the label of the caller's identity in the wallet. */
-  subject: string;
-  /** Organisation (MSP ID). */
-  org: string;
-  /** Roles granted by the token (e.g. `issuer`, `admin`). */
-  roles: string[];
-  /** Department code, when the token names one. */
-  dept?: string;
-  /** Pseudonymous id (citizens and enterprises), when the token names one. */
-  pid?: string;
-}
-
-/** Pattern of subjects (they double as wallet labels and file names). */
-export const SUBJECT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+export { SUBJECT_PATTERN, type Caller } from './caller';
 
 const claims = z.object({
   sub: z.string().regex(SUBJECT_PATTERN, 'sub must be 1-128 characters of letters, digits, . _ @ -'),

@@ -10,7 +10,7 @@ import { eVoting } from '@govledger/wire';
 import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Db } from './database';
+import type { Db } from './writes/database';
 import { isSealed, open, seal } from './sealed-box';
 
 /** The blind RSA variants the e-voting chaincode accepts (the wire contract's). */

@@ -8,11 +8,11 @@
 import { checkpointers, type Checkpointer } from '@hyperledger/fabric-gateway';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpProblem } from './problem';
-import type { EventStream, Ledger, LedgerEvent } from './ledger';
-import { defineRoute, type AnyRoute } from './route';
-import type { TransactionService } from './transactions';
-import { decodeResult } from './write-result';
+import { HttpProblem } from './http/problem';
+import type { EventStream, Ledger, LedgerEvent } from './fabric/ledger';
+import { defineRoute, type AnyRoute } from './http/route';
+import type { TransactionService } from './writes/transactions';
+import { decodeResult } from './fabric/result';
 
 /** Dependencies of the events route. */
 export interface EventsDeps {

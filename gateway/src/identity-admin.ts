@@ -19,10 +19,10 @@
  *   requests (even from two gateway processes on one database) cannot both enrol it.
  */
 import { assertAdminCertificate, type Caller } from './auth';
-import type { CertificateAuthority } from './certificate-authority';
-import type { Db } from './database';
-import { HttpProblem } from './problem';
-import type { Wallet } from './wallet';
+import type { CertificateAuthority } from './fabric/certificate-authority';
+import type { Db } from './writes/database';
+import { HttpProblem } from './http/problem';
+import type { Wallet } from './fabric/wallet';
 
 /** How long a pid reservation whose registration never finished (a crash) blocks the pid. */
 export const PENDING_PID_STALE_MS = 5 * 60_000;

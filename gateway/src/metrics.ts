@@ -5,8 +5,8 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Stage } from './ledger';
-import type { HttpProblem } from './problem';
+import type { Stage } from './fabric/ledger';
+import type { HttpProblem } from './http/problem';
 
 /** Classes of errors, as counted. */
 export type ErrorClass =

@@ -10,14 +10,14 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { createApp } from './app';
 import { createTokenVerifier } from './auth';
-import { FabricCertificateAuthorities } from './certificate-authority';
+import { FabricCertificateAuthorities } from './fabric/certificate-authority';
 import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase } from './database';
-import { FabricLedger } from './fabric';
+import { openDatabase } from './writes/database';
+import { FabricLedger } from './fabric/fabric';
 import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
-import { importUsers } from './msp-import';
-import { Wallet } from './wallet';
+import { importUsers } from './fabric/msp-import';
+import { Wallet } from './fabric/wallet';
 
 /** A running gateway. */
 export interface RunningGateway {

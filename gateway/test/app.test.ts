@@ -2,7 +2,7 @@ import request from 'supertest';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, token, type Harness } from './harness';
 import { testRoutes } from './test-routes';
-import { LedgerError } from '../src/ledger';
+import { LedgerError } from '../src/fabric/ledger';
 
 let h: Harness;
 let issuer: string;

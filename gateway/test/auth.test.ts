@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { createTokenVerifier } from '../src/auth';
 import { demoUsers, mintFor } from '../src/cli/mint-token';
-import { HttpProblem } from '../src/problem';
+import { HttpProblem } from '../src/http/problem';
 import { JWT, SECRET, token } from './harness';
 
 const hs = createTokenVerifier({

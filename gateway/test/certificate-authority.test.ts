@@ -28,7 +28,12 @@ jest.mock('fabric-ca-client', () =>
 );
 
 // imported after the mock is declared (jest hoists jest.mock above imports anyway)
-import { FabricCertificateAuthorities } from '../src/certificate-authority';
+import {
+  CaNotConfigured,
+  CaUnavailable,
+  FabricCertificateAuthorities,
+} from '../src/fabric/certificate-authority';
+import { toProblem } from '../src/http/problem';
 
 const PID = 'c3'.repeat(32);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-ca-'));
@@ -92,27 +97,24 @@ describe('FabricCertificateAuthorities', () => {
   it('fails closed when a registry cannot be read (503 CA_UNAVAILABLE)', async () => {
     registries.set('https://ca-a:1', ok([]));
     registries.set('https://ca-b:2', new Error('connect ECONNREFUSED'));
-    await expect(cas.holdersOfPid('CityAMSP', PID)).rejects.toMatchObject({
-      status: 503,
-      code: 'CA_UNAVAILABLE',
-    });
+    const err: unknown = await cas.holdersOfPid('CityAMSP', PID).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CaUnavailable);
+    expect(toProblem(err)).toMatchObject({ status: 503, code: 'CA_UNAVAILABLE' });
     registries.set('https://ca-b:2', {
       success: false,
       result: null,
       errors: [{ code: 1, message: 'no' }],
       messages: [],
     });
-    await expect(cas.holdersOfPid('CityAMSP', PID)).rejects.toMatchObject({
-      status: 503,
-      code: 'CA_UNAVAILABLE',
-    });
+    const refused: unknown = await cas.holdersOfPid('CityAMSP', PID).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CaUnavailable);
+    expect(toProblem(refused)).toMatchObject({ status: 503, code: 'CA_UNAVAILABLE' });
   });
 
   it('needs its own registrar to search', async () => {
-    await expect(cas.holdersOfPid('AuditMSP', PID)).rejects.toMatchObject({
-      status: 503,
-      code: 'CA_NOT_CONFIGURED',
-    });
+    const err: unknown = await cas.holdersOfPid('AuditMSP', PID).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CaNotConfigured);
+    expect(toProblem(err)).toMatchObject({ status: 503, code: 'CA_NOT_CONFIGURED' });
   });
 
   it('answers the allow-list of each organisation (none when unset)', () => {

@@ -7,8 +7,9 @@
  */
 import request from 'supertest';
 import { KNOWN_ROLES } from '../src/routes/admin-identities';
-import { COLLECTION_TRANSACTIONS, ON_CALLERS_PEER } from '../src/routes/e-licence';
-import { LedgerError } from '../src/ledger';
+import { endorsementCatalogue } from '../src/http/route';
+import { ON_CALLERS_PEER } from '../src/routes/e-licence';
+import { LedgerError } from '../src/fabric/ledger';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
@@ -521,8 +522,22 @@ describe("routes on a licence collection endorse on the caller's organisation", 
 
   it('are the transactions the offline-signing flow pins the same way', () => {
     const pinned = routes()
-      .filter((r) => r.call!.endorsingOrganizations === ON_CALLERS_PEER)
+      .filter((r) => r.call!.endorsement === ON_CALLERS_PEER)
       .map((r) => r.call!.transaction);
+    // the offline flow reads the same declarations: every transaction it pins to the caller's organisation
+    const offlinePins = endorsementCatalogue(h.gateway.routes);
+    const COLLECTION_TRANSACTIONS = routes()
+      .filter((r) => offlinePins(r.call!.chaincode, r.call!.transaction) === ON_CALLERS_PEER)
+      .map((r) => r.call!.transaction);
+    expect(COLLECTION_TRANSACTIONS.sort()).toEqual([
+      'AmendLicence',
+      'ApproveApplication',
+      'GetLicencePrivateData',
+      'IssueLicence',
+      'RejectApplication',
+      'RenewLicence',
+      'SubmitApplication',
+    ]);
     expect(pinned.sort()).toEqual([...COLLECTION_TRANSACTIONS].sort());
     expect(pinned).toHaveLength(PRIVATE_ROUTES.length);
   });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatEvent, parseEventId } from '../src/events';
-import { LedgerError } from '../src/ledger';
+import { LedgerError } from '../src/fabric/ledger';
 import { makeHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -1,8 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { CommitError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import type { ServiceError } from '@grpc/grpc-js';
-import { toLedgerError, validationCodeName } from '../src/fabric-errors';
-import { LedgerError } from '../src/ledger';
+import { toLedgerError, validationCodeName } from '../src/fabric/fabric-errors';
+import * as ledger from '../src/fabric/ledger';
+import { LedgerError } from '../src/fabric/ledger';
 
 const cause = { code: status.ABORTED, details: 'x', metadata: undefined } as unknown as ServiceError;
 
@@ -59,6 +60,39 @@ describe('fabric-gateway errors as ledger errors', () => {
       stage: 'submit',
       failure: 'rejected',
       txId: 't',
+    });
+  });
+
+  it('gives each failing stage its own class, and a chaincode refusal its body', () => {
+    const mk = (code: number) =>
+      new GatewayError({ code, details: [], cause: { ...cause, code } as ServiceError, message: 'm' });
+    expect(toLedgerError(mk(status.UNAVAILABLE), 'evaluate')).toBeInstanceOf(ledger.EvaluateError);
+    expect(toLedgerError(mk(status.UNAVAILABLE), 'endorse')).toBeInstanceOf(ledger.EndorseError);
+    expect(toLedgerError(mk(status.DEADLINE_EXCEEDED), 'submit', 't')).toBeInstanceOf(ledger.SubmitError);
+    expect(toLedgerError(mk(status.DEADLINE_EXCEEDED), 'commit', 't')).toBeInstanceOf(
+      ledger.CommitStatusError,
+    );
+    const invalid = toLedgerError(
+      new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't9' }),
+      'commit',
+    );
+    expect(invalid).toBeInstanceOf(ledger.CommitError);
+    expect(invalid).toBeInstanceOf(LedgerError);
+    const refusal = toLedgerError(
+      new GatewayError({
+        code: status.ABORTED,
+        details: [{ address: 'p', mspId: 'CityAMSP', message: '{"code":"NO","status":403,"message":"no"}' }],
+        cause,
+        message: 'm',
+      }),
+      'endorse',
+      't',
+    );
+    expect(refusal).toBeInstanceOf(ledger.ChaincodeRefusal);
+    expect((refusal as ledger.ChaincodeRefusal).body).toEqual({ code: 'NO', status: 403, message: 'no' });
+    expect(ledger.ledgerError('commit', 'invalid', 'x', { validationCode: 'BAD_RWSET' })).toMatchObject({
+      name: 'CommitError',
+      validationCode: 'BAD_RWSET',
     });
   });
 });

@@ -5,8 +5,8 @@
  */
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type ConnectOptions } from '@hyperledger/fabric-gateway';
-import { FabricLedger } from '../src/fabric';
-import { LedgerError } from '../src/ledger';
+import { FabricLedger } from '../src/fabric/fabric';
+import { LedgerError } from '../src/fabric/ledger';
 import { ALICE } from './harness';
 
 type Script = { endorse?: () => never; code: number }[];

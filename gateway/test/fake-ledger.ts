@@ -7,7 +7,9 @@
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import crypto from 'node:crypto';
 import {
-  LedgerError,
+  ChaincodeRefusal,
+  ledgerError,
+  type LedgerError,
   type Committed,
   type EventStream,
   type FabricIdentity,
@@ -20,7 +22,7 @@ import {
   type SubmitHooks,
   type Submitted,
   type TransactionLookup,
-} from '../src/ledger';
+} from '../src/fabric/ledger';
 
 /** Answers a transaction: a value (JSON-encoded as the result) or a thrown LedgerError. */
 export type Handler = (request: unknown, identity: FabricIdentity, invocation: Invocation) => unknown;
@@ -40,10 +42,7 @@ export function chaincodeRefusal(
   message: string,
   stage: 'evaluate' | 'endorse' = 'endorse',
 ): never {
-  throw new LedgerError(stage, 'chaincode', `chaincode refused: ${code}`, {
-    chaincodeError: { code, status, message },
-    txId: 'a'.repeat(64),
-  });
+  throw new ChaincodeRefusal(stage, { code, status, message }, { txId: 'a'.repeat(64) });
 }
 
 function txIdOf(): string {
@@ -104,7 +103,7 @@ export class FakeLedger implements Ledger {
     hooks?.onEndorsed?.(txId, result, 1);
     if (this.submitFailure) {
       const f = this.submitFailure;
-      throw new LedgerError(f.stage, f.failure, f.message, { txId });
+      throw ledgerError(f.stage, f.failure, f.message, { txId });
     }
     const failure = this.commitFailure;
     const commit = new Promise<Committed>((resolve, reject) => {
@@ -117,7 +116,7 @@ export class FakeLedger implements Ledger {
             blockNumber: ++this.block,
           });
           reject(
-            new LedgerError(failure.stage, failure.failure, failure.message, {
+            ledgerError(failure.stage, failure.failure, failure.message, {
               txId,
               ...(failure.validationCode ? { validationCode: failure.validationCode } : {}),
             }),
@@ -207,7 +206,7 @@ export class FakeLedger implements Ledger {
     const check = (identity: FabricIdentity, bytes: Uint8Array, signature: Uint8Array) => {
       const key = new crypto.X509Certificate(identity.certificate).publicKey;
       if (!crypto.verify('sha256', bytes, key, signature)) {
-        throw new LedgerError('endorse', 'rejected', 'bad signature');
+        throw ledgerError('endorse', 'rejected', 'bad signature');
       }
       return JSON.parse(Buffer.from(bytes).toString('utf8')) as {
         kind: string;

@@ -9,17 +9,18 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type AppDeps, type GatewayApp } from '../src/app';
 import { createTokenVerifier, signDevToken, type DevTokenClaims } from '../src/auth';
-import type {
-  CertificateAuthority,
-  EnrolmentRequest,
-  RegisteredIdentity,
-} from '../src/certificate-authority';
+import {
+  CaUnavailable,
+  IdentityExists,
+  type CertificateAuthority,
+  type EnrolmentRequest,
+  type RegisteredIdentity,
+} from '../src/fabric/certificate-authority';
 import { DEFAULT_CONSORTIUM_FILE, rolesFromConsortium } from '../src/config';
-import { openDatabase, type Db } from '../src/database';
+import { openDatabase, type Db } from '../src/writes/database';
 import { createLogger } from '../src/logger';
 import { GatewayMetrics } from '../src/metrics';
-import { HttpProblem } from '../src/problem';
-import { Wallet } from '../src/wallet';
+import { Wallet } from '../src/fabric/wallet';
 import { FakeLedger } from './fake-ledger';
 
 /** The HS256 secret of the tests. */
@@ -66,13 +67,13 @@ export class FakeCa implements CertificateAuthority {
     this.requests.push({ mspId, request });
     if (this.registerDelayMs > 0) await new Promise((r) => setTimeout(r, this.registerDelayMs));
     if (this.registered.some((r) => r.mspId === mspId && r.name === request.name)) {
-      throw new HttpProblem(409, 'IDENTITY_EXISTS', `${request.name} is already registered`);
+      throw new IdentityExists(request.name, mspId);
     }
     this.registered.push({ mspId, name: request.name, attrs: request.attrs });
     return { ...ALICE };
   }
   async holdersOfPid(_mspId: string, pid: string): Promise<RegisteredIdentity[]> {
-    if (this.unavailable) throw new HttpProblem(503, 'CA_UNAVAILABLE', 'registry down', {}, 5);
+    if (this.unavailable) throw new CaUnavailable(_mspId);
     return this.registered
       .filter((r) => r.attrs['gov.pid'] === pid)
       .map((r) => ({ mspId: r.mspId, name: r.name }));

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { IdempotencyStore, reconcileAll, requestHash } from '../src/idempotency';
-import { LedgerError } from '../src/ledger';
-import { openDatabase } from '../src/database';
+import { IdempotencyStore, reconcileAll, requestHash } from '../src/writes/idempotency';
+import { LedgerError } from '../src/fabric/ledger';
+import { openDatabase } from '../src/writes/database';
 import { makeHarness, type Harness } from './harness';
 import { testRoutes } from './test-routes';
 
@@ -85,7 +85,7 @@ describe('Idempotency-Key', () => {
     const store = new IdempotencyStore(h.db, 24);
     const body = { name: 'n', count: 1 };
     const hash = requestHash('POST', '/api/v1/test/things/T1', { query: {}, body });
-    expect(store.begin('CityAMSP/alice', 'k-6', hash, identity, 201).kind).toBe('new');
+    expect(store.begin('CityAMSP/alice', 'k-6', hash, identity).kind).toBe('new');
     const submitted = await h.ledger.submit(identity, {
       chaincode: 'e-licence',
       transaction: 'CreateThing',
@@ -108,10 +108,10 @@ describe('Idempotency-Key', () => {
     const db = openDatabase(':memory:');
     const store = new IdempotencyStore(db, 24);
     const identity = (await h.wallet.get('CityAMSP', 'alice'))!;
-    store.begin('c', 'no-tx', 'h', identity, 200);
-    store.begin('c', 'young', 'h', identity, 200);
+    store.begin('c', 'no-tx', 'h', identity);
+    store.begin('c', 'young', 'h', identity);
     store.noteEndorsed('c', 'young', 'f'.repeat(64), new Uint8Array());
-    store.begin('c', 'invalid', 'h', identity, 200);
+    store.begin('c', 'invalid', 'h', identity);
     const bad = 'e'.repeat(64);
     h.ledger.committed.set(bad, { valid: false, code: 'MVCC_READ_CONFLICT', blockNumber: 3n });
     store.noteEndorsed('c', 'invalid', bad, new Uint8Array());

@@ -13,9 +13,9 @@ import {
   certificateRoles,
   FABRIC_ATTRS_OID,
 } from '../src/auth';
-import { openDatabase } from '../src/database';
+import { openDatabase } from '../src/writes/database';
 import { PidRegistry } from '../src/identity-admin';
-import { HttpProblem } from '../src/problem';
+import { HttpProblem } from '../src/http/problem';
 import { ADMIN_A, ADMIN_B, ALICE, makeHarness, OFFICER_A, SUB_ADMIN_A, type Harness } from './harness';
 
 const PID_A = 'a1'.repeat(32);

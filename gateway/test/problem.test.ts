@@ -1,6 +1,19 @@
-import { findChaincodeError, findChaincodeErrorIn } from '../src/chaincode-error';
-import { LedgerError } from '../src/ledger';
-import { HttpProblem, ledgerProblem, problemBody, toProblem } from '../src/problem';
+import { findChaincodeError, findChaincodeErrorIn } from '../src/fabric/chaincode-error';
+import { LedgerError } from '../src/fabric/ledger';
+import { CaNotConfigured, CaRefused, IdentityExists } from '../src/fabric/certificate-authority';
+import {
+  CommitStatusPending,
+  InvalidOfflineSignature,
+  OfflineStageMismatch,
+  OfflineTransactionNotFound,
+} from '../src/fabric/offline-signing';
+import { describeFailure, HttpProblem, ledgerProblem, problemBody, toProblem } from '../src/http/problem';
+import {
+  IdempotencyConflict,
+  IdempotencyKeyReused,
+  IdentityNotEnrolled,
+  TransactionNotCommitted,
+} from '../src/writes/errors';
 
 describe('chaincode error wire shape', () => {
   it('finds the body inside Fabric wording', () => {
@@ -121,6 +134,48 @@ describe('problems', () => {
       code: 'LICENCE_NOT_FOUND',
       instance: '/api/v1/licences/L1',
       requestId: 'req-1',
+    });
+  });
+});
+
+describe('typed errors of the lower layers as problems', () => {
+  it.each([
+    [new IdentityNotEnrolled('bob', 'CityBMSP'), 403, 'IDENTITY_NOT_ENROLLED'],
+    [new IdempotencyConflict('t1'), 409, 'IDEMPOTENCY_KEY_IN_USE'],
+    [new IdempotencyKeyReused(), 422, 'IDEMPOTENCY_KEY_REUSED'],
+    [new TransactionNotCommitted('t1', 'MVCC_READ_CONFLICT'), 409, 'TRANSACTION_NOT_COMMITTED'],
+    [new OfflineTransactionNotFound('t1'), 404, 'OFFLINE_TRANSACTION_NOT_FOUND'],
+    [new OfflineStageMismatch('proposal', 'commit'), 409, 'OFFLINE_STAGE_MISMATCH'],
+    [new InvalidOfflineSignature('proposal', 't1'), 400, 'INVALID_SIGNATURE'],
+    [new CommitStatusPending('t1'), 504, 'LEDGER_TIMEOUT'],
+    [new CaNotConfigured('CityAMSP'), 503, 'CA_NOT_CONFIGURED'],
+    [new IdentityExists('bob', 'CityAMSP'), 409, 'IDENTITY_EXISTS'],
+    [new CaRefused('CityAMSP', 'enrolment'), 502, 'CA_REFUSED'],
+  ] as const)('%p is %i %s with its message', (err, status, code) => {
+    const p = toProblem(err);
+    expect([p.status, p.code, p.message]).toEqual([status, code, err.message]);
+  });
+
+  it('says where a write in flight stands and when to retry', () => {
+    const p = toProblem(new IdempotencyConflict('t1'));
+    expect(p.extras).toEqual({ transactionId: 't1', statusUrl: '/api/v1/transactions/t1' });
+    expect(p.retryAfterSec).toBe(1);
+    expect(toProblem(new IdempotencyConflict()).extras).toEqual({});
+  });
+
+  it('describes a background failure as the problem a synchronous caller would have got', () => {
+    const err = new LedgerError('commit', 'invalid', 'x', { txId: 't2', validationCode: 'BAD_RWSET' });
+    expect(describeFailure(err, { transactionId: 't1', requestId: 'r1' })).toEqual(
+      problemBody(toProblem(err), '/api/v1/transactions/t1', 'r1'),
+    );
+    expect(describeFailure(new TransactionNotCommitted('t3', 'NOT_FOUND'))).toEqual({
+      type: 'urn:govledger:problem:transaction-not-committed',
+      title: 'Conflict',
+      status: 409,
+      detail: 'the transaction did not commit (NOT_FOUND); nothing was written',
+      code: 'TRANSACTION_NOT_COMMITTED',
+      transactionId: 't3',
+      retrySafe: true,
     });
   });
 });

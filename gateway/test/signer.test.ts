@@ -2,7 +2,7 @@ import { hash } from '@hyperledger/fabric-gateway';
 import { p256 } from '@noble/curves/nist';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { newSigning, signP256, verifyDigestSignature } from '../src/signer';
+import { newSigning, signP256, verifyDigestSignature } from '../src/fabric/signer';
 import { ALICE, BOB } from './harness';
 
 const N = p256.CURVE.n;

@@ -1,6 +1,6 @@
 /** Routes used only by the tests, declared with the same helper as the real ones. */
 import { z } from 'zod';
-import { defineRoute, type AnyRoute } from '../src/route';
+import { defineRoute, type AnyRoute } from '../src/http/route';
 import { S } from '../src/schemas';
 
 /** A write and a read on the fake `e-licence` chaincode. */

@@ -12,9 +12,9 @@ import {
   issueBlindSignature,
   type TokenIssuanceDeps,
 } from '../src/elections/token-issuance';
-import type { Invocation } from '../src/ledger';
-import { HttpProblem } from '../src/problem';
-import type { WriteOptions } from '../src/transactions';
+import type { Invocation } from '../src/fabric/ledger';
+import { HttpProblem } from '../src/http/problem';
+import type { WriteOptions } from '../src/writes/transactions';
 
 const PID = 'ab'.repeat(32);
 const FINGERPRINT = 'cd'.repeat(32);
@@ -59,7 +59,13 @@ function fake(): Fake {
       async submit(caller, invocation, options) {
         f.submitted.push({ caller, invocation, options });
         const result = f.requestToken();
-        return { statusCode: 200, headers: {}, body: JSON.stringify({ transactionId: 'tx-1', result }) };
+        return {
+          kind: 'committed' as const,
+          transactionId: 'tx-1',
+          blockNumber: 7n,
+          result,
+          replayed: false,
+        };
       },
     },
     keys: {

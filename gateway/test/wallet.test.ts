@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importUsers, readMspFolder } from '../src/msp-import';
+import { importUsers, readMspFolder } from '../src/fabric/msp-import';
 import { open, seal } from '../src/sealed-box';
-import { Wallet } from '../src/wallet';
+import { Wallet } from '../src/fabric/wallet';
 import { ALICE, BOB, WALLET_KEY } from './harness';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'gw-wallet-'));

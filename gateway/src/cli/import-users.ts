@@ -6,8 +6,8 @@
  *   import-users <usersDir> [MSPID ...]     uses WALLET_DIR and WALLET_KEY like the gateway
  */
 import path from 'node:path';
-import { importUsers } from '../msp-import';
-import { Wallet } from '../wallet';
+import { importUsers } from '../fabric/msp-import';
+import { Wallet } from '../fabric/wallet';
 
 async function main(argv: string[]): Promise<void> {
   const [usersDir, ...orgs] = argv;

@@ -17,8 +17,8 @@ import crypto from 'node:crypto';
 import { eVoting } from '@govledger/wire';
 import type { Caller } from '../auth';
 import type { AuthorityPublic, IssuedToken } from '../election-keys';
-import { HttpProblem } from '../problem';
-import type { TransactionService } from '../transactions';
+import { HttpProblem } from '../http/problem';
+import type { TransactionService } from '../writes/transactions';
 
 /** Refusal codes of the issuance itself (the chaincode's codes are relayed as they are). */
 export const IssuanceErrorCode = {
@@ -185,16 +185,15 @@ export async function issueBlindSignature(
     const again = await reissue(deps, electionId, self, blinded, hash);
     if (again) return again;
   }
-  const written = await deps.transactions.submit(
+  const committed = await deps.transactions.submit(
     caller,
     { chaincode: deps.chaincode, transaction: 'RequestToken', args: [JSON.stringify({ electionId })] },
-    { async: false, successStatus: 200 },
+    { async: false },
   );
-  const committed = JSON.parse(written.body) as {
-    transactionId: string;
-    result: Partial<eVoting.TokenRequestResult>;
-  };
-  const voter = committed.result.voter;
+  const voter =
+    committed.kind === 'committed'
+      ? (committed.result as Partial<eVoting.TokenRequestResult> | null)?.voter
+      : undefined;
   const committedKey = voter ? logVoterKey(voter) : undefined;
   if (!committedKey || (self && committedKey !== self)) {
     throw new HttpProblem(

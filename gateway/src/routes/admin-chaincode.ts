@@ -6,9 +6,9 @@
  * every other write.
  */
 import { z } from 'zod';
-import { HttpProblem } from '../problem';
-import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../route';
-import type { TransactionService } from '../transactions';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
+import type { TransactionService } from '../writes/transactions';
 
 /** Dependencies of the generic admin route. */
 export interface AdminChaincodeDeps {
@@ -79,7 +79,7 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
         if (b.mode === 'evaluate') {
           return { status: 200, body: { result: await deps.transactions.evaluate(caller, invocation) } };
         }
-        sendWrite(res, await deps.transactions.submit(caller, invocation, writeOptions(req, res, 200)));
+        sendWrite(res, await deps.transactions.submit(caller, invocation, writeOptions(req, res)), 200);
         return undefined;
       },
     }),

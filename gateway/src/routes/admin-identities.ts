@@ -7,12 +7,12 @@
  */
 import { z } from 'zod';
 import { SUBJECT_PATTERN } from '../auth';
-import type { CertificateAuthority } from '../certificate-authority';
-import type { Db } from '../database';
+import type { CertificateAuthority } from '../fabric/certificate-authority';
+import type { Db } from '../writes/database';
 import { IdentityAdministration } from '../identity-admin';
-import { defineRoute, type AnyRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
-import type { Wallet } from '../wallet';
+import type { Wallet } from '../fabric/wallet';
 
 /** Dependencies of the identity routes. */
 export interface AdminIdentityDeps {

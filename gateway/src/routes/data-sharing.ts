@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { hasAnyRole } from '../auth';
-import { defineRoute, type AnyRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { PageQuery, pageOf, S } from '../schemas';
 
 const CC = 'data-sharing';

@@ -13,8 +13,8 @@
  * private data it is never sent.
  */
 import { z } from 'zod';
-import type { Caller } from '../auth';
-import { defineRoute, type AnyRoute } from '../route';
+import type { EndorsementPin } from '../fabric/endorsement';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { boundedRecord, PageQuery, pageOf, S, uniqueList } from '../schemas';
 
 const CC = 'e-licence';
@@ -24,19 +24,9 @@ const TAGS = ['e-licence'];
  * Endorse on the caller's organisation's peer. The collection such a transaction uses is its
  * owning organisation's, and the chaincode refuses callers of any other organisation before it
  * looks at the peer, so the caller's organisation is the collection's whenever the call can succeed.
+ * A route's pin is data: the offline-signing flow pins the same transactions the same way.
  */
-export const ON_CALLERS_PEER = (_input: unknown, caller: Caller): string[] => [caller.org];
-
-/** The e-licence transactions on a licence collection (the routes above pin them with {@link ON_CALLERS_PEER}). */
-export const COLLECTION_TRANSACTIONS: ReadonlySet<string> = new Set([
-  'IssueLicence',
-  'AmendLicence',
-  'RenewLicence',
-  'SubmitApplication',
-  'ApproveApplication',
-  'RejectApplication',
-  'GetLicencePrivateData',
-]);
+export const ON_CALLERS_PEER = 'caller-org' satisfies EndorsementPin;
 
 /** Claim names of licence types. */
 export const ClaimName = z
@@ -311,7 +301,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'IssueLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
         request: ({ body }) => {
           const { licencePrivate: _private, ...request } = body;
           return request;
@@ -374,7 +364,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'GetLicencePrivateData',
         mode: 'evaluate',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
       },
     }),
     defineRoute({
@@ -458,7 +448,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'RenewLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
       },
     }),
     defineRoute({
@@ -477,7 +467,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'AmendLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
         request: ({ params, body }) => ({
           licenceId: params.licenceId,
           documentHash: body.documentHash,
@@ -513,7 +503,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'SubmitApplication',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
         request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
         transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
       },
@@ -544,7 +534,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'ApproveApplication',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
       },
     }),
     defineRoute({
@@ -561,7 +551,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'RejectApplication',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        endorsement: ON_CALLERS_PEER,
       },
     }),
   ];

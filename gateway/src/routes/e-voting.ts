@@ -16,9 +16,9 @@ import { z } from 'zod';
 import type { Caller } from '../auth';
 import type { BlindSignatureLog, ElectionKeys } from '../election-keys';
 import { issueBlindSignature } from '../elections/token-issuance';
-import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../route';
+import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import { PageQuery } from '../schemas';
-import type { TransactionService } from '../transactions';
+import type { TransactionService } from '../writes/transactions';
 
 const CC = 'e-voting';
 const TAGS = ['e-voting'];
@@ -127,8 +127,9 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
           await deps.transactions.submit(
             caller,
             inv('CreateElection', { ...body, mode }),
-            writeOptions(req, res, 201),
+            writeOptions(req, res),
           ),
+          201,
         );
         return undefined;
       },
@@ -235,8 +236,9 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
           await deps.transactions.submit(
             ballotBoxCaller,
             inv('CastSecretBallot', request),
-            writeOptions(req, res, 200),
+            writeOptions(req, res),
           ),
+          200,
         );
         return undefined;
       },

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Caller } from '../auth';
-import { defineRoute, type AnyRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { PageQuery, pageOf, S } from '../schemas';
 
 const CC = 'fund-tracing';

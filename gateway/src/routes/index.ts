@@ -4,10 +4,10 @@
  * wire contract (chaincode/<name>/README.md and src/schemas.ts).
  */
 import path from 'node:path';
-import type { Db } from '../database';
+import type { Db } from '../writes/database';
 import { BlindSignatureLog, ElectionKeys } from '../election-keys';
-import type { AnyRoute } from '../route';
-import type { TransactionService } from '../transactions';
+import type { AnyRoute } from '../http/route';
+import type { TransactionService } from '../writes/transactions';
 import { dataSharingRoutes } from './data-sharing';
 import { eLicenceRoutes } from './e-licence';
 import { eVotingRoutes } from './e-voting';

@@ -8,19 +8,23 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { FabricIdentity } from '../ledger';
-import type { OfflineSessions } from '../offline-signing';
-import { HttpProblem } from '../problem';
-import { defineRoute, type AnyRoute } from '../route';
+import type { FabricIdentity } from '../fabric/ledger';
+import type { OfflineSessions } from '../fabric/offline-signing';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, type AnyRoute, type EndorsementLookup } from '../http/route';
 import { S } from '../schemas';
-import { COLLECTION_TRANSACTIONS } from './e-licence';
-import { callerKey, type TransactionService } from '../transactions';
+import { callerKey, type TransactionService } from '../writes/transactions';
 
 /** Dependencies of the offline-signing routes. */
 export interface OfflineRoutesDeps {
+  /** The offline-signing sessions. */
   sessions: OfflineSessions;
+  /** The write pipeline (for the caller's enrolled identity). */
   transactions: TransactionService;
+  /** Logical chaincode name -> deployed name. */
   chaincodes: Record<string, string>;
+  /** The endorsement pins the routes declare (`endorsementCatalogue`), applied here to the same transactions. */
+  endorsementOf: EndorsementLookup;
 }
 
 const OfflineView = z
@@ -78,7 +82,7 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
             .optional()
             .meta({
               description:
-                "Organisations whose peers must endorse; e-licence transactions on a licence collection default to the certificate's organisation",
+                "Organisations whose peers must endorse; by default a transaction is pinned as its route pins it (e.g. transactions on a licence collection to the certificate's organisation)",
             }),
         })
         .strict(),
@@ -97,11 +101,6 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
             'IDENTITY_NOT_ENROLLED',
             'no certificate was given and none is enrolled for the caller',
           );
-        const endorsingOrganizations =
-          b.endorsingOrganizations ??
-          (b.chaincode === 'e-licence' && COLLECTION_TRANSACTIONS.has(b.transaction)
-            ? [identity.mspId]
-            : undefined);
         const view = deps.sessions.prepare(callerKey(caller), identity, {
           chaincode: deps.chaincodes[b.chaincode],
           transaction: b.transaction,
@@ -113,7 +112,9 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
                 ),
               }
             : {}),
-          ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
+          ...(b.endorsingOrganizations
+            ? { endorsingOrganizations: b.endorsingOrganizations }
+            : { endorsement: deps.endorsementOf(b.chaincode, b.transaction) }),
         });
         return {
           status: 201,

@@ -5,13 +5,13 @@
  * looked up on the ledger under the caller's identity.
  */
 import { z } from 'zod';
-import { publicView, type AsyncTransactions } from '../async-transactions';
+import { publicView, type AsyncTransactions } from '../writes/async-transactions';
 import { hasAnyRole } from '../auth';
-import type { Ledger } from '../ledger';
-import { HttpProblem } from '../problem';
-import { defineRoute, type AnyRoute } from '../route';
+import type { Ledger } from '../fabric/ledger';
+import { HttpProblem } from '../http/problem';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
-import { callerKey, type TransactionService } from '../transactions';
+import { callerKey, type TransactionService } from '../writes/transactions';
 
 /** Dependencies of the transaction status route. */
 export interface TransactionRoutesDeps {

@@ -5,7 +5,7 @@
  * Probe results are cached briefly so that frequent probes do not load the peers.
  */
 import express, { type Router } from 'express';
-import type { ReadinessReport } from './ledger';
+import type { ReadinessReport } from '../fabric/ledger';
 
 /** Inputs of the health endpoints. */
 export interface HealthOptions {

@@ -1,13 +1,14 @@
 /**
- * Reads the errors of @hyperledger/fabric-gateway as {@link LedgerError}s: which
+ * Reads the errors of @hyperledger/fabric-gateway as typed {@link LedgerError}s (one
+ * class per failing stage, {@link ChaincodeRefusal} for a chaincode's refusal): which
  * stage failed, whether the chaincode refused (its JSON error body is found in
  * the error text or the per-peer details), whether a peer was unreachable, the
  * deadline passed, or the transaction committed as invalid.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { CommitError as FabricCommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { findChaincodeErrorIn } from './chaincode-error';
-import { LedgerError, type Stage } from './ledger';
+import { ChaincodeRefusal, CommitError, LedgerError, ledgerError, type Stage } from './ledger';
 
 const STATUS_NAMES = new Map<number, string>(Object.entries(StatusCode).map(([name, code]) => [code, name]));
 
@@ -16,26 +17,19 @@ export function validationCodeName(code: number): string {
   return STATUS_NAMES.get(code) ?? `CODE_${code}`;
 }
 
-/** Converts anything thrown by a Fabric call at `stage` into a {@link LedgerError}. */
+/** Converts anything thrown by a Fabric call at `stage` into the {@link LedgerError} subclass of its failure. */
 export function toLedgerError(err: unknown, stage: Stage, txId?: string): LedgerError {
   if (err instanceof LedgerError) return err;
   const extra = txId ? { txId } : {};
-  if (err instanceof CommitError) {
+  if (err instanceof FabricCommitError) {
     const name = validationCodeName(err.code);
-    return new LedgerError('commit', 'invalid', `transaction committed as invalid: ${name}`, {
-      txId: err.transactionId,
-      validationCode: name,
-    });
+    return new CommitError(name, `transaction committed as invalid: ${name}`, { txId: err.transactionId });
   }
   if (err instanceof GatewayError) {
     const texts = [err.message, ...err.details.map((d) => d.message)];
     const chaincodeError = findChaincodeErrorIn(texts);
     if (chaincodeError) {
-      return new LedgerError(stage, 'chaincode', `chaincode refused: ${chaincodeError.code}`, {
-        ...extra,
-        chaincodeError,
-        grpcCode: err.code,
-      });
+      return new ChaincodeRefusal(stage, chaincodeError, { ...extra, grpcCode: err.code });
     }
     const failure =
       err.code === GrpcStatus.UNAVAILABLE
@@ -43,7 +37,7 @@ export function toLedgerError(err: unknown, stage: Stage, txId?: string): Ledger
         : err.code === GrpcStatus.DEADLINE_EXCEEDED
           ? 'deadline'
           : 'rejected';
-    return new LedgerError(stage, failure, `${stage} failed (gRPC ${GrpcStatus[err.code] ?? err.code})`, {
+    return ledgerError(stage, failure, `${stage} failed (gRPC ${GrpcStatus[err.code] ?? err.code})`, {
       ...extra,
       grpcCode: err.code,
     });
@@ -56,12 +50,12 @@ export function toLedgerError(err: unknown, stage: Stage, txId?: string): Ledger
         : grpc.code === GrpcStatus.DEADLINE_EXCEEDED
           ? 'deadline'
           : 'rejected';
-    return new LedgerError(stage, failure, `${stage} failed (gRPC ${grpc.code})`, {
+    return ledgerError(stage, failure, `${stage} failed (gRPC ${grpc.code})`, {
       ...extra,
       grpcCode: grpc.code,
     });
   }
-  return new LedgerError(stage, 'rejected', `${stage} failed`, extra);
+  return ledgerError(stage, 'rejected', `${stage} failed`, extra);
 }
 
 /** Validation codes that are retried with a new transaction. */

@@ -9,11 +9,14 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { assertRole, callerOf, type Caller } from './auth';
-import { idempotencyKeyOf, requestHash } from './idempotency';
+import { assertRole, callerOf, type Caller } from '../auth';
+import type { EndorsementPin, PinnedInvocation } from '../fabric/endorsement';
+import { requestHash } from '../writes/idempotency';
+import type { WriteOutcome } from '../writes/outcome';
+import type { TransactionService, WriteOptions } from '../writes/transactions';
+import { AcceptedSchema, ProblemSchema, WriteResultSchema } from './openapi';
 import { HttpProblem, PROBLEM_JSON, type FieldIssue } from './problem';
-import { ProblemSchema, WriteResultSchema, AcceptedSchema } from './openapi';
-import type { TransactionService, WriteOptions, WriteResponse } from './transactions';
+import { renderWrite } from './write-result';
 
 /** A schema of an object (path parameters and query strings are objects). */
 export type ObjectSchema = z.ZodObject;
@@ -38,11 +41,12 @@ export interface ChaincodeCall<P, Q, B> {
   /** Transient fields (each sent as JSON), for private inputs. */
   transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
   /**
-   * Organisations (MSP IDs) whose peers must endorse (or, for evaluate, answer), instead of
-   * leaving the choice to the peer gateway; e.g. the caller's own organisation for transactions
-   * on its private data collection.
+   * Organisations whose peers must endorse (or, for evaluate, answer), instead of leaving the
+   * choice to the peer gateway: `'caller-org'` for the caller's own organisation (transactions on
+   * its private data collection), or a function of the chaincode request. Data, not code in the
+   * handler: the write pipeline and the offline-signing flow both read it ({@link endorsementCatalogue}).
    */
-  endorsingOrganizations?(input: RouteInput<P, Q, B>, caller: Caller): string[] | undefined;
+  endorsement?: EndorsementPin;
 }
 
 /** What a custom handler returns; `undefined` when it wrote the response itself (streams). */
@@ -238,8 +242,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     if (!chaincode) throw new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
     const request = call.request ? call.request(input, caller) : defaultRequest(input);
     const transientFields = call.transient?.(input, caller);
-    const endorsingOrganizations = call.endorsingOrganizations?.(input, caller);
-    const invocation = {
+    const invocation: PinnedInvocation = {
       chaincode,
       transaction: call.transaction,
       args: [JSON.stringify(request)],
@@ -252,28 +255,46 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
             ),
           }
         : {}),
-      ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
+      ...(call.endorsement ? { endorsement: call.endorsement } : {}),
     };
     if (call.mode === 'evaluate') {
       const result = await services.transactions.evaluate(caller, invocation);
       res.status(200).json(result);
       return;
     }
-    const written = await services.transactions.submit(
-      caller,
-      invocation,
-      writeOptions(req, res, spec.successStatus ?? 200),
-    );
-    sendWrite(res, written);
+    const written = await services.transactions.submit(caller, invocation, writeOptions(req, res));
+    sendWrite(res, written, spec.successStatus ?? 200);
   };
 }
 
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Reads and checks the `Idempotency-Key` header (400 INVALID_IDEMPOTENCY_KEY); undefined when absent. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const raw = req.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  const unquoted = key.startsWith('"') && key.endsWith('"') && key.length >= 2 ? key.slice(1, -1) : key;
+  if (!KEY_PATTERN.test(unquoted)) {
+    throw new HttpProblem(
+      400,
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be 1-255 visible ASCII characters',
+      {
+        errors: [
+          { location: 'header', path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+        ],
+      },
+    );
+  }
+  return unquoted;
+}
+
 /** The write options a request asks for: Prefer: respond-async, Idempotency-Key (with the request's hash). */
-export function writeOptions(req: Request, res: Response, successStatus: number): WriteOptions {
+export function writeOptions(req: Request, res: Response): WriteOptions {
   const key = idempotencyKeyOf(req);
   return {
     async: preferAsync(req),
-    successStatus,
     ...(key
       ? {
           idempotencyKey: key,
@@ -287,10 +308,26 @@ export function writeOptions(req: Request, res: Response, successStatus: number)
   };
 }
 
-/** Writes the response of a write. */
-export function sendWrite(res: Response, written: WriteResponse): void {
+/** Answers with a write's outcome; `successStatus` is the status of a committed write (200, or 201 for creations). */
+export function sendWrite(res: Response, outcome: WriteOutcome, successStatus: number): void {
+  const written = renderWrite(outcome, successStatus);
   for (const [k, v] of Object.entries(written.headers)) res.setHeader(k, v);
   res.status(written.statusCode).type('application/json').send(written.body);
+}
+
+/** Finds the endorsement pin a route declares for a chaincode transaction (by logical chaincode name). */
+export type EndorsementLookup = (chaincode: string, transaction: string) => EndorsementPin | undefined;
+
+/**
+ * The endorsement pins the routes declare, by logical chaincode name and transaction, so that a
+ * flow that is not a route (offline signing) pins a transaction exactly as its route does.
+ */
+export function endorsementCatalogue(routes: readonly AnyRoute[]): EndorsementLookup {
+  const pins = new Map<string, EndorsementPin>();
+  for (const r of routes) {
+    if (r.call?.endorsement) pins.set(`${r.call.chaincode}\n${r.call.transaction}`, r.call.endorsement);
+  }
+  return (chaincode, transaction) => pins.get(`${chaincode}\n${transaction}`);
 }
 
 const idempotencyHeader = z

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { SUBJECT_PATTERN } from './auth';
+import { SUBJECT_PATTERN } from '../caller';
 import type { Wallet, WalletIdentity } from './wallet';
 
 /** Certificate and private key read from an MSP folder. */

@@ -9,9 +9,66 @@
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { z } from 'zod';
-import type { OrgProfile } from './config';
+import type { OrgProfile } from '../config';
 import { readMspFolder } from './msp-import';
-import { HttpProblem } from './problem';
+
+/** No Fabric CA registrar is configured for the organisation. */
+export class CaNotConfigured extends Error {
+  /** The organisation. */
+  readonly mspId: string;
+
+  /** Creates the error. */
+  constructor(mspId: string) {
+    super(`no Fabric CA registrar is configured for ${mspId}`);
+    this.name = 'CaNotConfigured';
+    this.mspId = mspId;
+  }
+}
+
+/** The enrolment id is already registered at the organisation's CA. */
+export class IdentityExists extends Error {
+  /** The enrolment id. */
+  readonly enrollmentId: string;
+  /** The organisation. */
+  readonly mspId: string;
+
+  /** Creates the error. */
+  constructor(enrollmentId: string, mspId: string) {
+    super(`${enrollmentId} is already registered at the CA of ${mspId}`);
+    this.name = 'IdentityExists';
+    this.enrollmentId = enrollmentId;
+    this.mspId = mspId;
+  }
+}
+
+/** An organisation's CA identity registry could not be read (retry later). */
+export class CaUnavailable extends Error {
+  /** The organisation whose CA did not answer. */
+  readonly mspId: string;
+
+  /** Creates the error. */
+  constructor(mspId: string) {
+    super(`the identity registry of the Fabric CA of ${mspId} could not be read`);
+    this.name = 'CaUnavailable';
+    this.mspId = mspId;
+  }
+}
+
+/** The organisation's CA refused the registration or the enrolment. */
+export class CaRefused extends Error {
+  /** The organisation. */
+  readonly mspId: string;
+  /** The step refused. */
+  readonly step: 'registration' | 'enrolment';
+
+  /** Creates the error. */
+  constructor(mspId: string, step: 'registration' | 'enrolment') {
+    super(`the Fabric CA of ${mspId} refused the ${step}`);
+    this.name = 'CaRefused';
+    this.mspId = mspId;
+    this.step = step;
+  }
+}
 
 /** A user to register and enrol. */
 export interface EnrolmentRequest {
@@ -41,7 +98,10 @@ export interface RegisteredIdentity {
 
 /** Registers and enrols users at an organisation's CA. */
 export interface CertificateAuthority {
-  /** Registers `request.name` at the CA of `mspId` and enrols it; refuses names already registered (409). */
+  /**
+   * Registers `request.name` at the CA of `mspId` and enrols it. Throws {@link IdentityExists} for a
+   * name already registered, {@link CaNotConfigured} or {@link CaRefused} when the CA cannot do it.
+   */
   registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment>;
   /**
    * The identities registered with attribute `gov.pid` = `pid` at the CA of `mspId` and of every
@@ -102,7 +162,7 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
   async holdersOfPid(mspId: string, pid: string): Promise<RegisteredIdentity[]> {
     const own = this.#orgs.get(mspId);
     if (!own?.ca?.registrarMspDir) {
-      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
+      throw new CaNotConfigured(mspId);
     }
     const msps = [mspId, ...[...this.#orgs.keys()].filter((m) => m !== mspId)];
     const found: RegisteredIdentity[] = [];
@@ -116,13 +176,7 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
         if (!res.success) throw new Error('refused');
         identities = identityList.parse(res.result ?? {}).identities;
       } catch {
-        throw new HttpProblem(
-          503,
-          'CA_UNAVAILABLE',
-          `the identity registry of the Fabric CA of ${msp} could not be read`,
-          {},
-          5,
-        );
+        throw new CaUnavailable(msp);
       }
       for (const id of identities) {
         if (id.attrs.some((a) => a.name === 'gov.pid' && a.value === pid))
@@ -136,7 +190,7 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
   async registerAndEnroll(mspId: string, request: EnrolmentRequest): Promise<Enrolment> {
     const client = await this.#registrarOf(mspId);
     if (!client) {
-      throw new HttpProblem(503, 'CA_NOT_CONFIGURED', `no Fabric CA registrar is configured for ${mspId}`);
+      throw new CaNotConfigured(mspId);
     }
     const { services, registrar } = client;
     let secret: string;
@@ -154,19 +208,15 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
     } catch (err) {
       const text = String((err as Error).message ?? err);
       if (/already registered/i.test(text)) {
-        throw new HttpProblem(
-          409,
-          'IDENTITY_EXISTS',
-          `${request.name} is already registered at the CA of ${mspId}`,
-        );
+        throw new IdentityExists(request.name, mspId);
       }
-      throw new HttpProblem(502, 'CA_REFUSED', `the Fabric CA of ${mspId} refused the registration`);
+      throw new CaRefused(mspId, 'registration');
     }
     try {
       const enrolled = await services.enroll({ enrollmentID: request.name, enrollmentSecret: secret });
       return { certificate: enrolled.certificate, privateKey: enrolled.key.toBytes() };
     } catch {
-      throw new HttpProblem(502, 'CA_REFUSED', `the Fabric CA of ${mspId} refused the enrolment`);
+      throw new CaRefused(mspId, 'enrolment');
     }
   }
 }

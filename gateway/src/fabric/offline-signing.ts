@@ -7,11 +7,69 @@
  * reports the commit. Between steps the message is kept in the database, bound
  * to the caller who prepared it.
  */
-import type { Db } from './database';
-import type { FabricIdentity, Invocation, Ledger } from './ledger';
-import { HttpProblem } from './problem';
+import type { Db } from '../writes/database';
+import { resolveEndorsement, type PinnedInvocation } from './endorsement';
+import type { FabricIdentity, Ledger } from './ledger';
+import { decodeResult } from './result';
 import { verifyDigestSignature } from './signer';
-import { decodeResult } from './write-result';
+
+/** No offline transaction of this id was prepared by this caller. */
+export class OfflineTransactionNotFound extends Error {
+  /** The transaction id asked for. */
+  readonly txId: string;
+
+  /** Creates the error. */
+  constructor(txId: string) {
+    super(`no offline transaction ${txId} of this caller`);
+    this.name = 'OfflineTransactionNotFound';
+    this.txId = txId;
+  }
+}
+
+/** The signature posted is for another stage than the one the transaction waits for. */
+export class OfflineStageMismatch extends Error {
+  /** The stage the transaction waits for. */
+  readonly expected: OfflineStage;
+  /** The stage of the signature posted. */
+  readonly given: OfflineStage;
+
+  /** Creates the error. */
+  constructor(expected: OfflineStage, given: OfflineStage) {
+    super(`the transaction waits for the ${expected} signature, not ${given}`);
+    this.name = 'OfflineStageMismatch';
+    this.expected = expected;
+    this.given = given;
+  }
+}
+
+/** The signature is not a low-S ECDSA signature of the stage's digest by the certificate's key (the caller's mistake). */
+export class InvalidOfflineSignature extends Error {
+  /** The stage signed. */
+  readonly stage: OfflineStage;
+  /** The transaction id. */
+  readonly txId: string;
+
+  /** Creates the error. */
+  constructor(stage: OfflineStage, txId: string) {
+    super(`the signature is not a low-S ECDSA signature of the ${stage} digest by the certificate's key`);
+    this.name = 'InvalidOfflineSignature';
+    this.stage = stage;
+    this.txId = txId;
+  }
+}
+
+/** The commit status of an offline-signed transaction is not known yet; asking again is safe. */
+export class CommitStatusPending extends Error {
+  /** The transaction id. */
+  readonly txId: string;
+
+  /** Creates the error. */
+  constructor(txId: string) {
+    super('the commit status is not known yet');
+    this.name = 'CommitStatusPending';
+    this.txId = txId;
+  }
+}
 
 /** Which signature the session waits for. */
 export type OfflineStage = 'proposal' | 'transaction' | 'commit' | 'done';
@@ -58,12 +116,7 @@ export class OfflineSessions {
     const row = this.#db
       .prepare('SELECT * FROM offline_tx WHERE tx_id = ? AND caller = ?')
       .get(txId, caller) as Row | undefined;
-    if (!row)
-      throw new HttpProblem(
-        404,
-        'OFFLINE_TRANSACTION_NOT_FOUND',
-        `no offline transaction ${txId} of this caller`,
-      );
+    if (!row) throw new OfflineTransactionNotFound(txId);
     return row;
   }
 
@@ -89,9 +142,12 @@ export class OfflineSessions {
       );
   }
 
-  /** Prepares a proposal for the caller's certificate; returns its digest to sign. */
-  prepare(caller: string, identity: FabricIdentity, invocation: Invocation): OfflineView {
-    const message = this.#ledger.offline.prepare(identity, invocation);
+  /**
+   * Prepares a proposal for the caller's certificate (the endorsement pin resolved for the
+   * certificate's organisation); returns its digest to sign.
+   */
+  prepare(caller: string, identity: FabricIdentity, call: PinnedInvocation): OfflineView {
+    const message = this.#ledger.offline.prepare(identity, resolveEndorsement(call, identity.mspId));
     const now = Date.now();
     this.#db
       .prepare(
@@ -132,21 +188,10 @@ export class OfflineSessions {
     signature: Uint8Array,
   ): Promise<OfflineView> {
     const row = this.#row(caller, txId);
-    if (row.stage !== stage) {
-      throw new HttpProblem(
-        409,
-        'OFFLINE_STAGE_MISMATCH',
-        `the transaction waits for the ${row.stage} signature, not ${stage}`,
-      );
-    }
+    if (row.stage !== stage) throw new OfflineStageMismatch(row.stage, stage);
     // a signature that cannot be right is the caller's mistake (400), not a Fabric refusal
     if (row.digest && verifyDigestSignature(row.certificate, row.digest, signature) === false) {
-      throw new HttpProblem(
-        400,
-        'INVALID_SIGNATURE',
-        `the signature is not a low-S ECDSA signature of the ${stage} digest by the certificate's key`,
-        { stage, transactionId: txId },
-      );
+      throw new InvalidOfflineSignature(stage, txId);
     }
     const identity: FabricIdentity = { mspId: row.msp_id, label: caller, certificate: row.certificate };
     const offline = this.#ledger.offline;
@@ -171,12 +216,7 @@ export class OfflineSessions {
       };
     }
     const status = await offline.commitStatus(identity, row.bytes, signature);
-    if (status.state !== 'committed')
-      throw new HttpProblem(504, 'LEDGER_TIMEOUT', 'the commit status is not known yet', {
-        stage: 'commit',
-        transactionId: txId,
-        retrySafe: true,
-      });
+    if (status.state !== 'committed') throw new CommitStatusPending(txId);
     this.#save(txId, 'done', row.bytes, undefined, { blockNumber: status.blockNumber });
     const view: OfflineView = {
       transactionId: txId,

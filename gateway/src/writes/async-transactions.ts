@@ -3,11 +3,31 @@
  * orderer has the transaction and follows its commit in the background. Their
  * state is kept durably so that `GET /api/v1/transactions/{txId}` answers after
  * a restart too; on start, transactions still marked submitted are reconciled.
+ * A failure is stored as the {@link FailureReport} the HTTP layer made of the
+ * typed error (the problem a synchronous caller would have got).
  */
+import type { Committed, FabricIdentity, Ledger } from '../fabric/ledger';
+import { decodeResult } from '../fabric/result';
 import type { Db } from './database';
-import type { Committed, FabricIdentity, Ledger } from './ledger';
-import type { ProblemBody } from './problem';
-import { decodeResult } from './write-result';
+import { TransactionNotCommitted } from './errors';
+
+/**
+ * How a failed write is reported to whoever asks for its status later: a JSON object with a
+ * stable code and whatever other members the reporter put in (stored and returned whole).
+ */
+export interface FailureReport {
+  /** Stable code of the failure. */
+  code: string;
+}
+
+/**
+ * Turns the failure of an asynchronous write (a typed error) into its report; `context` names
+ * the write's transaction and the request that started it, when known.
+ */
+export type DescribeFailure = (
+  err: unknown,
+  context?: { transactionId: string; requestId?: string },
+) => FailureReport;
 
 /** State of an asynchronous write. */
 export type AsyncState = 'submitted' | 'committed' | 'failed';
@@ -18,13 +38,20 @@ export interface AsyncTransactionView {
   transactionId: string;
   /** Id of the latest attempt (differs after an MVCC retry). */
   currentTransactionId: string;
+  /** Where the write stands. */
   status: AsyncState;
+  /** How many transactions were tried. */
   attempts: number;
+  /** Deployed chaincode name. */
   chaincode: string;
+  /** Transaction name. */
   transaction: string;
+  /** Block of the commit, once committed (decimal). */
   blockNumber?: string;
+  /** The chaincode's result, once committed. */
   result?: unknown;
-  problem?: ProblemBody;
+  /** What went wrong, for a failed write. */
+  problem?: FailureReport;
 }
 
 /** A stored asynchronous write. */
@@ -69,7 +96,7 @@ function fromRow(r: Row): AsyncTransactionRecord {
   };
   if (r.block_number !== null) rec.blockNumber = r.block_number;
   if (r.state === 'committed') rec.result = decodeResult(r.result);
-  if (r.problem !== null) rec.problem = JSON.parse(r.problem) as ProblemBody;
+  if (r.problem !== null) rec.problem = JSON.parse(r.problem) as FailureReport;
   return rec;
 }
 
@@ -142,8 +169,8 @@ export class AsyncTransactions {
       );
   }
 
-  /** Marks a write failed, with the problem a synchronous caller would have got. */
-  failed(firstTxId: string, problem: ProblemBody): void {
+  /** Marks a write failed, with the report of its failure. */
+  failed(firstTxId: string, problem: FailureReport): void {
     this.#db
       .prepare(`UPDATE async_tx SET state = 'failed', problem = ?, updated_at = ? WHERE tx_id = ?`)
       .run(JSON.stringify(problem), Date.now(), firstTxId);
@@ -174,13 +201,15 @@ export class AsyncTransactions {
 
 /**
  * Settles writes left submitted by a previous process: committed ones get their block,
- * invalid ones fail, unknown ones fail once older than `graceMs`. Returns how many were settled.
+ * invalid ones fail ({@link TransactionNotCommitted}, reported by `describe`), unknown ones fail
+ * once older than `graceMs`. Returns how many were settled.
  */
 export async function reconcileAsync(
   store: AsyncTransactions,
   ledger: Ledger,
   identities: (mspId: string, label: string) => Promise<FabricIdentity | undefined>,
   graceMs: number,
+  describe: DescribeFailure,
   now = Date.now(),
 ): Promise<number> {
   let settled = 0;
@@ -201,15 +230,10 @@ export async function reconcileAsync(
         settled += 1;
       } else if (found.state === 'committed' || now - rec.updatedAt > graceMs) {
         const code = found.state === 'committed' ? found.code : 'NOT_FOUND';
-        store.failed(rec.transactionId, {
-          type: 'urn:govledger:problem:transaction-not-committed',
-          title: 'Conflict',
-          status: 409,
-          detail: `the transaction did not commit (${code}); nothing was written`,
-          code: 'TRANSACTION_NOT_COMMITTED',
-          transactionId: rec.currentTransactionId,
-          retrySafe: true,
-        });
+        store.failed(
+          rec.transactionId,
+          describe(new TransactionNotCommitted(rec.currentTransactionId, code)),
+        );
         settled += 1;
       }
     } catch {

@@ -1,40 +1,50 @@
 /**
- * Writes that never happen twice. A write carrying an `Idempotency-Key` header
- * is recorded durably (SQLite) before it reaches Fabric: the key, a hash of the
- * request, the transaction id and the endorsed result once known, and finally
- * the outcome. A retry with the same key returns the first outcome; a retry with
- * the same key but another request is refused (422); a retry while the first is
- * still running gets 409. On start, records left in flight by a previous process
- * are reconciled by asking the ledger for their commit status.
+ * Writes that never happen twice. A write carrying an idempotency key is recorded
+ * durably (SQLite) before it reaches Fabric: the key, a hash of the request, the
+ * transaction id and the endorsed result once known, and finally the outcome. A
+ * retry with the same key gets the first outcome; a retry with the same key but
+ * another request is refused ({@link IdempotencyKeyReused}); a retry while the
+ * first is still running gets {@link IdempotencyConflict}. On start, records left
+ * in flight by a previous process are reconciled by asking the ledger for their
+ * commit status. Reading the key from an HTTP request is the HTTP layer's job.
  */
 import crypto from 'node:crypto';
-import type { Request } from 'express';
+import type { FabricIdentity, Ledger } from '../fabric/ledger';
+import { decodeResult } from '../fabric/result';
 import type { Db } from './database';
-import type { FabricIdentity, Ledger } from './ledger';
-import { HttpProblem } from './problem';
-import { writeResult } from './write-result';
+import { IdempotencyKeyReused } from './errors';
+import { parseStoredOutcome, serializeOutcome, type WriteOutcome } from './outcome';
 
 /** A stored idempotency record. */
 export interface IdempotencyRecord {
+  /** Key of the caller (`org/subject`) the record belongs to. */
   caller: string;
+  /** The idempotency key. */
   key: string;
+  /** Hash of the request the key was first used for. */
   requestHash: string;
+  /** In flight until the outcome is known. */
   state: 'in-flight' | 'done';
-  successStatus: number;
+  /** MSP ID of the identity the write was signed with. */
   identityMsp: string;
+  /** Wallet label of that identity. */
   identityLabel: string;
+  /** Transaction id of the latest attempt, once endorsed. */
   txId?: string;
+  /** Endorsed result of the latest attempt, while in flight. */
   pendingResult?: Uint8Array;
-  statusCode?: number;
+  /** The stored outcome (JSON of {@link serializeOutcome}), once done. */
   body?: string;
+  /** When the record was created (ms since the epoch). */
   createdAt: number;
+  /** When it last changed (ms since the epoch). */
   updatedAt: number;
 }
 
 /** What {@link IdempotencyStore.begin} found. */
 export type BeginOutcome =
   | { kind: 'new' }
-  | { kind: 'replay'; statusCode: number; body: string }
+  | { kind: 'replay'; outcome: WriteOutcome }
   | { kind: 'in-flight'; record: IdempotencyRecord };
 
 interface Row {
@@ -42,11 +52,13 @@ interface Row {
   key: string;
   request_hash: string;
   state: 'in-flight' | 'done';
+  /** Not read any more (outcomes are stored without HTTP statuses); a NOT NULL column of the first schema. */
   success_status: number;
   identity_msp: string;
   identity_label: string;
   tx_id: string | null;
   pending_result: Buffer | null;
+  /** Not read any more; set by earlier versions. */
   status_code: number | null;
   body: string | null;
   created_at: number;
@@ -59,7 +71,6 @@ function fromRow(r: Row): IdempotencyRecord {
     key: r.key,
     requestHash: r.request_hash,
     state: r.state,
-    successStatus: r.success_status,
     identityMsp: r.identity_msp,
     identityLabel: r.identity_label,
     createdAt: r.created_at,
@@ -67,32 +78,8 @@ function fromRow(r: Row): IdempotencyRecord {
   };
   if (r.tx_id !== null) rec.txId = r.tx_id;
   if (r.pending_result !== null) rec.pendingResult = new Uint8Array(r.pending_result);
-  if (r.status_code !== null) rec.statusCode = r.status_code;
   if (r.body !== null) rec.body = r.body;
   return rec;
-}
-
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-/** Reads and checks the `Idempotency-Key` header; undefined when absent. */
-export function idempotencyKeyOf(req: Request): string | undefined {
-  const raw = req.headers['idempotency-key'];
-  if (raw === undefined) return undefined;
-  const key = Array.isArray(raw) ? raw[0] : raw;
-  const unquoted = key.startsWith('"') && key.endsWith('"') && key.length >= 2 ? key.slice(1, -1) : key;
-  if (!KEY_PATTERN.test(unquoted)) {
-    throw new HttpProblem(
-      400,
-      'INVALID_IDEMPOTENCY_KEY',
-      'Idempotency-Key must be 1-255 visible ASCII characters',
-      {
-        errors: [
-          { location: 'header', path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
-        ],
-      },
-    );
-  }
-  return unquoted;
 }
 
 function canonical(value: unknown): string {
@@ -142,38 +129,25 @@ export class IdempotencyStore {
 
   /**
    * Starts a keyed write: records it in flight, or reports the stored outcome, or
-   * refuses a different request under the same key (422).
+   * refuses a different request under the same key ({@link IdempotencyKeyReused}).
    */
-  begin(
-    caller: string,
-    key: string,
-    hash: string,
-    identity: FabricIdentity,
-    successStatus: number,
-    now = Date.now(),
-  ): BeginOutcome {
+  begin(caller: string, key: string, hash: string, identity: FabricIdentity, now = Date.now()): BeginOutcome {
     this.purgeExpired(now);
     const inserted = this.#db
       .prepare(
         `INSERT OR IGNORE INTO idempotency (caller, key, request_hash, state, success_status, identity_msp, identity_label, created_at, updated_at)
          VALUES (?, ?, ?, 'in-flight', ?, ?, ?, ?, ?)`,
       )
-      .run(caller, key, hash, successStatus, identity.mspId, identity.label, now, now);
+      .run(caller, key, hash, 0, identity.mspId, identity.label, now, now);
     if (inserted.changes === 1) {
       this.#active.add(`${caller}\n${key}`);
       return { kind: 'new' };
     }
     const record = this.get(caller, key);
-    if (!record) return this.begin(caller, key, hash, identity, successStatus, now);
-    if (record.requestHash !== hash) {
-      throw new HttpProblem(
-        422,
-        'IDEMPOTENCY_KEY_REUSED',
-        'this Idempotency-Key was used for a different request',
-      );
-    }
-    if (record.state === 'done' && record.statusCode !== undefined && record.body !== undefined) {
-      return { kind: 'replay', statusCode: record.statusCode, body: record.body };
+    if (!record) return this.begin(caller, key, hash, identity, now);
+    if (record.requestHash !== hash) throw new IdempotencyKeyReused();
+    if (record.state === 'done' && record.body !== undefined) {
+      return { kind: 'replay', outcome: parseStoredOutcome(record.body) };
     }
     return { kind: 'in-flight', record };
   }
@@ -187,13 +161,13 @@ export class IdempotencyStore {
       .run(txId, Buffer.from(result), Date.now(), caller, key);
   }
 
-  /** Stores the outcome that every later retry returns. */
-  complete(caller: string, key: string, statusCode: number, body: string): void {
+  /** Stores the outcome that every later retry gets. */
+  complete(caller: string, key: string, outcome: WriteOutcome): void {
     this.#db
       .prepare(
-        `UPDATE idempotency SET state = 'done', status_code = ?, body = ?, pending_result = NULL, updated_at = ? WHERE caller = ? AND key = ?`,
+        `UPDATE idempotency SET state = 'done', body = ?, pending_result = NULL, updated_at = ? WHERE caller = ? AND key = ?`,
       )
-      .run(statusCode, body, Date.now(), caller, key);
+      .run(serializeOutcome(outcome), Date.now(), caller, key);
     this.#active.delete(`${caller}\n${key}`);
   }
 
@@ -259,8 +233,13 @@ export async function reconcileRecord(
   const found = await ledger.lookupTransaction(identity, record.txId);
   if (found.state === 'committed') {
     if (found.valid) {
-      const body = writeResult(record.txId, found.blockNumber, record.pendingResult ?? new Uint8Array());
-      store.complete(record.caller, record.key, record.successStatus, JSON.stringify(body));
+      store.complete(record.caller, record.key, {
+        kind: 'committed',
+        transactionId: record.txId,
+        blockNumber: found.blockNumber,
+        result: decodeResult(record.pendingResult),
+        replayed: false,
+      });
       return 'completed';
     }
     store.abandon(record.caller, record.key);

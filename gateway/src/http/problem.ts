@@ -4,10 +4,27 @@
  * whether sending the same request again is safe (`retrySafe`). A problem never
  * carries a stack trace, a file path or an upstream error text other than the
  * chaincode's own message.
+ *
+ * This is where the typed errors of the lower layers (fabric/, writes/) get their
+ * HTTP status, code, members and Retry-After: {@link toProblem}.
  */
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { LedgerError } from './ledger';
+import { CaNotConfigured, CaRefused, CaUnavailable, IdentityExists } from '../fabric/certificate-authority';
+import { LedgerError } from '../fabric/ledger';
+import {
+  CommitStatusPending,
+  InvalidOfflineSignature,
+  OfflineStageMismatch,
+  OfflineTransactionNotFound,
+} from '../fabric/offline-signing';
+import type { DescribeFailure } from '../writes/async-transactions';
+import {
+  IdempotencyConflict,
+  IdempotencyKeyReused,
+  IdentityNotEnrolled,
+  TransactionNotCommitted,
+} from '../writes/errors';
 
 /** Media type of problem documents. */
 export const PROBLEM_JSON = 'application/problem+json';
@@ -164,10 +181,49 @@ export function ledgerProblem(err: LedgerError): HttpProblem {
   }
 }
 
+/** The problem of a typed error of the write pipeline, offline signing or the CA; undefined for others. */
+export function serviceProblem(err: unknown): HttpProblem | undefined {
+  if (err instanceof IdentityNotEnrolled) return new HttpProblem(403, 'IDENTITY_NOT_ENROLLED', err.message);
+  if (err instanceof IdempotencyConflict) {
+    const extras = err.txId ? { transactionId: err.txId, statusUrl: transactionStatusUrl(err.txId) } : {};
+    return new HttpProblem(409, 'IDEMPOTENCY_KEY_IN_USE', err.message, extras, 1);
+  }
+  if (err instanceof IdempotencyKeyReused) return new HttpProblem(422, 'IDEMPOTENCY_KEY_REUSED', err.message);
+  if (err instanceof TransactionNotCommitted) {
+    return new HttpProblem(409, 'TRANSACTION_NOT_COMMITTED', err.message, {
+      transactionId: err.txId,
+      retrySafe: true,
+    });
+  }
+  if (err instanceof OfflineTransactionNotFound)
+    return new HttpProblem(404, 'OFFLINE_TRANSACTION_NOT_FOUND', err.message);
+  if (err instanceof OfflineStageMismatch) return new HttpProblem(409, 'OFFLINE_STAGE_MISMATCH', err.message);
+  if (err instanceof InvalidOfflineSignature) {
+    return new HttpProblem(400, 'INVALID_SIGNATURE', err.message, {
+      stage: err.stage,
+      transactionId: err.txId,
+    });
+  }
+  if (err instanceof CommitStatusPending) {
+    return new HttpProblem(504, 'LEDGER_TIMEOUT', err.message, {
+      stage: 'commit',
+      transactionId: err.txId,
+      retrySafe: true,
+    });
+  }
+  if (err instanceof CaNotConfigured) return new HttpProblem(503, 'CA_NOT_CONFIGURED', err.message);
+  if (err instanceof IdentityExists) return new HttpProblem(409, 'IDENTITY_EXISTS', err.message);
+  if (err instanceof CaRefused) return new HttpProblem(502, 'CA_REFUSED', err.message);
+  if (err instanceof CaUnavailable) return new HttpProblem(503, 'CA_UNAVAILABLE', err.message, {}, 5);
+  return undefined;
+}
+
 /** Classifies any thrown value as a problem; unknown errors become a bare 500 with no details. */
 export function toProblem(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
   if (err instanceof LedgerError) return ledgerProblem(err);
+  const service = serviceProblem(err);
+  if (service) return service;
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | undefined;
   if (e && typeof e === 'object') {
     if (e.type === 'entity.too.large')
@@ -199,3 +255,14 @@ export function sendProblem(
     .type(PROBLEM_JSON)
     .send(JSON.stringify(problemBody(problem, instance, requestId)));
 }
+
+/**
+ * The write pipeline's {@link DescribeFailure}: the problem body a synchronous caller would have
+ * got, with the write's status URL as `instance` when the transaction is named.
+ */
+export const describeFailure: DescribeFailure = (err, context) =>
+  problemBody(
+    toProblem(err),
+    context ? transactionStatusUrl(context.transactionId) : undefined,
+    context?.requestId,
+  );

@@ -1,8 +1,12 @@
 /**
- * The gateway's view of the ledger: everything the HTTP layer needs from Fabric,
- * as one interface. `fabric.ts` implements it on @hyperledger/fabric-gateway;
- * unit tests use an in-memory fake. Failures are {@link LedgerError}s that say
- * which stage failed, the transaction id and whether anything may have been written.
+ * The gateway's view of the ledger: everything the write pipeline and the routes
+ * need from Fabric, as one interface. `fabric.ts` implements it on
+ * @hyperledger/fabric-gateway; unit tests use an in-memory fake. Failures are
+ * {@link LedgerError}s, one class per failing stage ({@link EvaluateError},
+ * {@link EndorseError}, {@link SubmitError}, {@link CommitStatusError},
+ * {@link CommitError}) and {@link ChaincodeRefusal} for a chaincode's refusal;
+ * each says which stage failed, the transaction id and whether anything may have
+ * been written. Nothing here knows HTTP: http/problem.ts maps them to problems.
  */
 import type { Checkpoint } from '@hyperledger/fabric-gateway';
 import type { ChaincodeErrorBody } from './chaincode-error';
@@ -126,7 +130,7 @@ export interface ReadinessReport {
   checks: ReadinessCheck[];
 }
 
-/** Everything the HTTP layer needs from Fabric. */
+/** Everything the gateway needs from Fabric. */
 export interface Ledger {
   /** Evaluates a query on a peer of the identity's organisation. */
   evaluate(identity: FabricIdentity, invocation: Invocation): Promise<Uint8Array>;
@@ -161,7 +165,10 @@ export type LedgerFailure =
   /** The transaction was ordered but committed as invalid (e.g. MVCC conflict after all retries). */
   | 'invalid';
 
-/** A failed ledger call: the stage, the kind of failure, the transaction id and what the chaincode said. */
+/**
+ * A failed ledger call: the stage, the kind of failure, the transaction id and what the chaincode
+ * said. The base of the per-stage classes below; catch it to handle any ledger failure.
+ */
 export class LedgerError extends Error {
   /** Stage that failed. */
   readonly stage: Stage;
@@ -176,6 +183,7 @@ export class LedgerError extends Error {
   /** gRPC status code of the underlying failure, when there was one. */
   readonly grpcCode?: number;
 
+  /** Creates the error; {@link ledgerError} builds the subclass that fits a failure. */
   constructor(
     stage: Stage,
     failure: LedgerFailure,
@@ -208,5 +216,115 @@ export class LedgerError extends Error {
       this.failure === 'invalid' ||
       this.failure === 'chaincode'
     );
+  }
+}
+
+/** What a {@link LedgerError} may carry besides its stage, failure and message. */
+export interface LedgerErrorDetails {
+  /** Transaction id, when one was created. */
+  txId?: string;
+  /** The chaincode's error body, when the chaincode refused. */
+  chaincodeError?: ChaincodeErrorBody;
+  /** Fabric's validation code name, for a transaction committed as invalid. */
+  validationCode?: string;
+  /** gRPC status code of the underlying failure. */
+  grpcCode?: number;
+}
+
+/** Failure kinds other than a chaincode refusal or an invalid commit (peer, orderer or deadline faults). */
+export type TransportFailure = Exclude<LedgerFailure, 'chaincode' | 'invalid'>;
+
+/** A query could not be evaluated (peer unreachable, deadline passed, refused); nothing was written. */
+export class EvaluateError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('evaluate', failure, message, details);
+    this.name = 'EvaluateError';
+  }
+}
+
+/** The proposal was not endorsed (peer unreachable, deadline passed, refused); nothing was written. */
+export class EndorseError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('endorse', failure, message, details);
+    this.name = 'EndorseError';
+  }
+}
+
+/** The endorsed transaction may not have reached the orderer: its outcome is unknown. */
+export class SubmitError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('submit', failure, message, details);
+    this.name = 'SubmitError';
+  }
+}
+
+/** The orderer has the transaction but its commit status could not be obtained: its outcome is unknown. */
+export class CommitStatusError extends LedgerError {
+  /** Creates the error. */
+  constructor(failure: TransportFailure, message: string, details: LedgerErrorDetails = {}) {
+    super('commit', failure, message, details);
+    this.name = 'CommitStatusError';
+  }
+}
+
+/** The transaction was ordered but committed as invalid (`validationCode` says why); nothing was written. */
+export class CommitError extends LedgerError {
+  /** Creates the error. */
+  constructor(
+    validationCode: string,
+    message: string,
+    details: Omit<LedgerErrorDetails, 'validationCode'> = {},
+  ) {
+    super('commit', 'invalid', message, { ...details, validationCode });
+    this.name = 'CommitError';
+  }
+}
+
+/** The chaincode refused the request with its error body (the wire `ChaincodeErrorBody`); nothing was written. */
+export class ChaincodeRefusal extends LedgerError {
+  /** The chaincode's error body. */
+  readonly body: ChaincodeErrorBody;
+
+  /** Creates the error for a refusal at `stage` (evaluate or endorse). */
+  constructor(
+    stage: Stage,
+    body: ChaincodeErrorBody,
+    details: Omit<LedgerErrorDetails, 'chaincodeError'> = {},
+    message = `chaincode refused: ${body.code}`,
+  ) {
+    super(stage, 'chaincode', message, { ...details, chaincodeError: body });
+    this.name = 'ChaincodeRefusal';
+    this.body = body;
+  }
+}
+
+/**
+ * Builds the {@link LedgerError} subclass of a failure: {@link ChaincodeRefusal} when the chaincode
+ * refused with a body, {@link CommitError} for an invalid commit, else the error of the stage.
+ */
+export function ledgerError(
+  stage: Stage,
+  failure: LedgerFailure,
+  message: string,
+  details: LedgerErrorDetails = {},
+): LedgerError {
+  const { chaincodeError, validationCode, ...rest } = details;
+  if (failure === 'chaincode' && chaincodeError)
+    return new ChaincodeRefusal(stage, chaincodeError, rest, message);
+  if (failure === 'invalid') return new CommitError(validationCode ?? 'INVALID', message, rest);
+  const transport: TransportFailure = failure === 'chaincode' ? 'rejected' : failure;
+  switch (stage) {
+    case 'evaluate':
+      return new EvaluateError(transport, message, rest);
+    case 'endorse':
+      return new EndorseError(transport, message, rest);
+    case 'submit':
+      return new SubmitError(transport, message, rest);
+    case 'commit':
+    default:
+      return new CommitStatusError(transport, message, rest);
   }
 }

@@ -16,9 +16,11 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProto, msp, peer } from '@hyperledger/fabric-protos';
 import crypto from 'node:crypto';
-import type { Deadlines, OrgProfile } from './config';
+import type { Deadlines, OrgProfile } from '../config';
 import { RETRYABLE_VALIDATION_CODES, toLedgerError, validationCodeName } from './fabric-errors';
 import {
+  CommitError,
+  EvaluateError,
   LedgerError,
   type Committed,
   type EventStream,
@@ -97,7 +99,7 @@ export class FabricLedger implements Ledger {
 
   #org(mspId: string): OrgProfile {
     const org = this.#orgs.get(mspId);
-    if (!org) throw new LedgerError('evaluate', 'unavailable', `no peer is configured for ${mspId}`);
+    if (!org) throw new EvaluateError('unavailable', `no peer is configured for ${mspId}`);
     return org;
   }
 
@@ -200,10 +202,7 @@ export class FabricLedger implements Ledger {
           return { txId: current.txId, result: current.result, blockNumber: status.blockNumber, attempts: n };
         const name = validationCodeName(status.code);
         if (!RETRYABLE_VALIDATION_CODES.has(name) || n > this.#o.mvccRetries) {
-          throw new LedgerError('commit', 'invalid', `transaction committed as invalid: ${name}`, {
-            txId: current.txId,
-            validationCode: name,
-          });
+          throw new CommitError(name, `transaction committed as invalid: ${name}`, { txId: current.txId });
         }
         current = await attempt(n + 1);
       }

@@ -7,9 +7,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { SUBJECT_PATTERN } from './auth';
+import { SUBJECT_PATTERN } from '../caller';
 import type { FabricIdentity } from './ledger';
-import { isSealed, open, seal } from './sealed-box';
+import { isSealed, open, seal } from '../sealed-box';
 
 /** An identity as the wallet keeps it. */
 export interface WalletIdentity extends FabricIdentity {
