@@ -21,16 +21,11 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
   emitEvent,
-  forbidden,
   getCaller,
   isoToMs,
   keyExists,
-  mustReadJson,
   newestFirst,
-  notFound,
-  conflict,
   readIndexKeys,
   readJson,
   sha256Hex,
@@ -42,33 +37,26 @@ import {
   type Caller,
 } from '@govledger/chaincode-common';
 import { coversFields, loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
-import { consentState, countUses, loadConsent } from './consent';
-import { DataSharingErrorCode as E, type RefusalCode } from './errors';
-import { legalBasisState, loadLegalBasis } from './legal-basis';
+import { consentState, countUses } from './consent';
+import { DataSharingErrorCode as E, errors, type RefusalCode } from './errors';
+import { legalBasisState } from './legal-basis';
 import type {
   AccessRecord,
+  AccessResult,
   BasisRef,
   ConsentRecord,
   DeptRef,
   LegalBasisRecord,
   TicketRecord,
+  TicketStatus,
   TicketTerms,
+  VerifyTicketResult,
 } from './model';
-import { inDept, isAuditor, requireOfficer, sameDept } from './parties';
-import type { GetAccessInput, RequestAccessInput, VerifyTicketInput } from './schemas';
-import { Obj, accessKey, consentKey, derivedId, lastAttribute, legalBasisKey } from './state';
-import { ALL_CITIZENS, Limits } from './vocabulary';
-
-/** What RequestAccess returns. */
-export type AccessResult =
-  | {
-      granted: true;
-      accessId: string;
-      ticket: { ticketId: string; hash: string; expiresAt: string };
-      basis: { kind: 'consent' | 'legal'; id: string };
-      auditFlag: boolean;
-    }
-  | { granted: false; accessId: string; code: RefusalCode; reason: string; auditFlag: boolean };
+import { inDept, isAuditor, requireOfficer, sameDept } from './authz';
+import type { GetAccessRequest, RequestAccessRequest, VerifyTicketRequest } from './schemas';
+import { Obj, accessKey, consentKey, derivedId, lastAttribute, legalBasisKey } from './keys';
+import { ALL_CITIZENS, Limits } from './schemas';
+import { loadAccess, loadConsent, loadLegalBasis } from './queries';
 
 /** Why one candidate (consent or legal basis) does not allow the access; a higher rank came closer. */
 interface Failure {
@@ -273,7 +261,7 @@ async function matchingLegalBases(ctx: Context, w: Wanted): Promise<LegalBasisRe
  * category (all citizens, and this citizen). The first that passes every check
  * wins; if none does, the refusal reports the candidate that came closest.
  */
-async function decide(ctx: Context, req: RequestAccessInput, w: Wanted, nowMs: number): Promise<Decision> {
+async function decide(ctx: Context, req: RequestAccessRequest, w: Wanted, nowMs: number): Promise<Decision> {
   let consents: ConsentRecord[];
   let bases: LegalBasisRecord[];
   if (req.consentId !== undefined) {
@@ -342,14 +330,14 @@ export function ticketHash(terms: TicketTerms): string {
 }
 
 /** RequestAccess: a department officer asks for one citizen's data; the attempt is logged, granted or refused. */
-export async function requestAccess(ctx: Context, req: RequestAccessInput): Promise<AccessResult> {
+export async function requestAccess(ctx: Context, req: RequestAccessRequest): Promise<AccessResult> {
   const caller = getCaller(ctx);
   const requester = requireOfficer(caller);
   const category = await loadActiveCategory(ctx, req.categoryCode);
   requireFieldsInCategory(category, req.fields);
   const accessId = req.accessId ?? derivedId(ctx, 'ACC');
   const key = accessKey(ctx, accessId);
-  if (await keyExists(ctx, key)) throw alreadyExists(`access ${accessId} exists already`, E.AccessExists);
+  if (await keyExists(ctx, key)) throw errors.accessExists(`access ${accessId} exists already`);
 
   const nowMs = txTimeMs(ctx);
   const now = txTimeIso(ctx);
@@ -368,7 +356,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
   let ticket: TicketRecord | null = null;
   let result: AccessResult;
   if (decision.granted) {
-    const ttlEnd = nowMs + req.ticketTtlSeconds * 1000;
+    const ttlEnd = nowMs + (req.ticketTtlSeconds ?? Limits.defaultTicketTtlSeconds) * 1000;
     const expiresMs = decision.untilMs === null ? ttlEnd : Math.min(ttlEnd, decision.untilMs);
     const terms: TicketTerms = {
       ticketId: accessId,
@@ -439,13 +427,8 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
   return result;
 }
 
-/** Reads an access entry or refuses with 404 ACCESS_NOT_FOUND. */
-export async function loadAccess(ctx: Context, accessId: string): Promise<AccessRecord> {
-  return mustReadJson<AccessRecord>(ctx, accessKey(ctx, accessId), `access ${accessId}`, E.AccessNotFound);
-}
-
 /** GetAccess: the citizen, the requesting or holding department, or an auditor reads one access entry. */
-export async function getAccess(ctx: Context, req: GetAccessInput): Promise<AccessRecord> {
+export async function getAccess(ctx: Context, req: GetAccessRequest): Promise<AccessRecord> {
   const caller = getCaller(ctx);
   const entry = await loadAccess(ctx, req.accessId);
   if (
@@ -456,8 +439,8 @@ export async function getAccess(ctx: Context, req: GetAccessInput): Promise<Acce
   ) {
     return entry;
   }
-  if (caller.pid !== undefined) throw forbidden('a citizen may read only their own data', E.NotOwnData);
-  throw forbidden(`caller is not a party to access ${req.accessId}`);
+  if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
+  throw errors.forbidden(`caller is not a party to access ${req.accessId}`);
 }
 
 /** The state of what a ticket rests on, now: the consent's or legal basis's state ('missing' if gone). */
@@ -470,28 +453,13 @@ export async function ticketBasisState(ctx: Context, t: TicketRecord, nowMs: num
   return b === undefined ? 'missing' : legalBasisState(b, nowMs);
 }
 
-/** The statuses VerifyTicket reports. */
-export type TicketStatus =
-  'valid' | 'unknown' | 'hash-mismatch' | 'expired' | 'basis-invalid' | 'fields-not-covered';
-
-/** What VerifyTicket returns. */
-export interface VerifyTicketResult {
-  ticketId: string;
-  valid: boolean;
-  status: TicketStatus;
-  /** The ticket's terms and hash; null when unknown. */
-  ticket: TicketRecord | null;
-  /** State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
-  basisState: string | null;
-}
-
 /**
  * VerifyTicket: the holding department (or the grantee, or an auditor) checks a
  * ticket before serving data. A ticket is valid while it has not expired and its
  * consent or legal basis is still active; revoking or pausing the consent ends
  * every ticket issued under it.
  */
-export async function verifyTicket(ctx: Context, req: VerifyTicketInput): Promise<VerifyTicketResult> {
+export async function verifyTicket(ctx: Context, req: VerifyTicketRequest): Promise<VerifyTicketResult> {
   const caller = getCaller(ctx);
   const entry = await readJson<AccessRecord>(ctx, accessKey(ctx, req.ticketId));
   if (entry === undefined || entry.ticket === null) {
@@ -499,10 +467,7 @@ export async function verifyTicket(ctx: Context, req: VerifyTicketInput): Promis
   }
   const t = entry.ticket;
   if (!(isAuditor(caller) || inDept(caller, t.holder) || inDept(caller, t.grantee))) {
-    throw forbidden(
-      `caller is neither the holder nor the grantee of ticket ${req.ticketId}`,
-      E.NotTicketParty,
-    );
+    throw errors.notTicketParty(`caller is neither the holder nor the grantee of ticket ${req.ticketId}`);
   }
   const nowMs = txTimeMs(ctx);
   const basisState = await ticketBasisState(ctx, t, nowMs);
@@ -526,17 +491,17 @@ export async function requireValidTicket(
 ): Promise<TicketRecord> {
   const entry = await readJson<AccessRecord>(ctx, accessKey(ctx, ticketId));
   if (entry === undefined || entry.ticket === null) {
-    throw notFound(`ticket ${ticketId} does not exist`, E.TicketNotFound);
+    throw errors.ticketNotFound(`ticket ${ticketId} does not exist`);
   }
   const t = entry.ticket;
   if (!inDept(caller, t.grantee)) {
-    throw forbidden(`ticket ${ticketId} was issued to another department`, E.TicketNotYours);
+    throw errors.ticketNotYours(`ticket ${ticketId} was issued to another department`);
   }
   if (nowMs >= isoToMs(t.expiresAt))
-    throw conflict(`ticket ${ticketId} expired at ${t.expiresAt}`, E.TicketExpired);
+    throw errors.ticketExpired(`ticket ${ticketId} expired at ${t.expiresAt}`);
   const basisState = await ticketBasisState(ctx, t, nowMs);
   if (basisState !== 'active') {
-    throw conflict(`ticket ${ticketId} rests on a ${t.basis.kind} that is ${basisState}`, E.TicketInvalid);
+    throw errors.ticketInvalid(`ticket ${ticketId} rests on a ${t.basis.kind} that is ${basisState}`);
   }
   return t;
 }

@@ -4,23 +4,25 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { getCaller, requireRole } from '@govledger/chaincode-common';
-import { loadAccess } from './access';
 import type { AccessRecord, PageResult } from './model';
-import { citizenToRead, deptToRead } from './parties';
-import type { ListAllAccessesInput, ListCitizenAccessesInput, ListDepartmentAccessesInput } from './schemas';
-import { Obj, lastAttribute, readIndexPage, type IndexPage } from './state';
-import { Role } from './vocabulary';
+import { citizenToRead, deptToRead } from './authz';
+import type {
+  ListAllAccessesRequest,
+  ListCitizenAccessesRequest,
+  ListDepartmentAccessesRequest,
+} from './schemas';
+import { Obj, readIndexPage, type IndexPage } from './keys';
+import { Role } from './schemas';
+import { loadAccess, recordsOf } from './queries';
 
-async function entriesOf(ctx: Context, page: IndexPage): Promise<PageResult<AccessRecord>> {
-  const records: AccessRecord[] = [];
-  for (const attributes of page.keys) records.push(await loadAccess(ctx, lastAttribute(attributes)));
-  return { records, bookmark: page.bookmark };
+function entriesOf(ctx: Context, page: IndexPage): Promise<PageResult<AccessRecord>> {
+  return recordsOf(page, (id) => loadAccess(ctx, id));
 }
 
 /** ListCitizenAccesses: every access to a citizen's data, granted and refused (own data; auditors any citizen). */
 export async function listCitizenAccesses(
   ctx: Context,
-  req: ListCitizenAccessesInput,
+  req: ListCitizenAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
   const pid = citizenToRead(getCaller(ctx), req.citizenPid);
   return entriesOf(ctx, await readIndexPage(ctx, Obj.AccessByCitizen, [pid], req.pageSize, req.bookmark));
@@ -29,7 +31,7 @@ export async function listCitizenAccesses(
 /** ListDepartmentAccesses: the accesses a department made (its own; auditors any department). */
 export async function listDepartmentAccesses(
   ctx: Context,
-  req: ListDepartmentAccessesInput,
+  req: ListDepartmentAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
   const dept = deptToRead(getCaller(ctx), req.mspId, req.dept);
   const attrs = [dept.mspId, dept.dept];
@@ -39,7 +41,7 @@ export async function listDepartmentAccesses(
 /** ListAllAccesses: every access, or only those flagged for audit (auditors only). */
 export async function listAllAccesses(
   ctx: Context,
-  req: ListAllAccessesInput,
+  req: ListAllAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
   requireRole(getCaller(ctx), Role.Auditor);
   const index = req.flaggedOnly ? Obj.AccessFlagged : Obj.AccessAll;

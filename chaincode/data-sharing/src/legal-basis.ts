@@ -6,16 +6,11 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   deleteIndex,
   emitEvent,
-  forbidden,
   getCaller,
-  invalidArgument,
   isoToMs,
   keyExists,
-  mustReadJson,
   readIndexKeys,
   readJson,
   restrictToOrgs,
@@ -27,17 +22,18 @@ import {
   writeJson,
 } from '@govledger/chaincode-common';
 import { loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
-import { DataSharingErrorCode as E } from './errors';
+import { errors } from './errors';
 import type { LegalBasisRecord, LegalBasisTerms, LegalBasisView, PageResult } from './model';
-import { callerDept, inDept, requireLegalOfficer } from './parties';
+import { callerDept, inDept, requireLegalOfficer } from './authz';
 import type {
-  GetLegalBasisInput,
-  ListLegalBasesInput,
-  RecordLegalBasisInput,
-  WithdrawLegalBasisInput,
+  GetLegalBasisRequest,
+  ListLegalBasesRequest,
+  RecordLegalBasisRequest,
+  WithdrawLegalBasisRequest,
 } from './schemas';
-import { Obj, derivedId, lastAttribute, legalBasisKey, readIndexPage } from './state';
-import { ALL_CITIZENS, Limits } from './vocabulary';
+import { Obj, derivedId, lastAttribute, legalBasisKey, readIndexPage } from './keys';
+import { ALL_CITIZENS, Limits } from './schemas';
+import { loadLegalBasis } from './queries';
 
 /** The hash of a legal basis: sha256 of the deterministic JSON of its terms. */
 export function legalBasisHash(terms: LegalBasisTerms): string {
@@ -54,16 +50,6 @@ export function legalBasisState(b: LegalBasisRecord, nowMs: number): LegalBasisV
 /** A legal basis with its computed state. */
 export function legalBasisView(b: LegalBasisRecord, nowMs: number): LegalBasisView {
   return { ...b, state: legalBasisState(b, nowMs) };
-}
-
-/** Reads a legal basis or refuses with 404 LEGAL_BASIS_NOT_FOUND. */
-export async function loadLegalBasis(ctx: Context, id: string): Promise<LegalBasisRecord> {
-  return mustReadJson<LegalBasisRecord>(
-    ctx,
-    legalBasisKey(ctx, id),
-    `legal basis ${id}`,
-    E.LegalBasisNotFound,
-  );
 }
 
 /** The match-index attributes of a basis: grantee, category and scope (a pid or '*'). */
@@ -86,27 +72,26 @@ async function ensureRoom(ctx: Context, attrs: string[], nowMs: number): Promise
     }
   }
   if (live >= Limits.maxLegalBasesPerScope) {
-    throw conflict(
+    throw errors.tooManyLegalBases(
       `at most ${Limits.maxLegalBasesPerScope} live legal bases per department, category and scope`,
-      E.TooManyLegalBases,
     );
   }
 }
 
 /** RecordLegalBasis: a legal officer records a statutory duty of their own department. */
-export async function recordLegalBasis(ctx: Context, req: RecordLegalBasisInput): Promise<LegalBasisView> {
+export async function recordLegalBasis(ctx: Context, req: RecordLegalBasisRequest): Promise<LegalBasisView> {
   const caller = getCaller(ctx);
   const grantee = requireLegalOfficer(caller);
   const category = await loadActiveCategory(ctx, req.categoryCode);
   requireFieldsInCategory(category, req.fields);
   const nowMs = txTimeMs(ctx);
   if (req.validUntil !== undefined && isoToMs(req.validUntil) <= nowMs) {
-    throw invalidArgument('validUntil must be in the future', { field: 'validUntil' }, E.InvalidValidity);
+    throw errors.invalidValidity('validUntil must be in the future', { field: 'validUntil' });
   }
   const legalBasisId = req.legalBasisId ?? derivedId(ctx, 'LB');
   const key = legalBasisKey(ctx, legalBasisId);
   if (await keyExists(ctx, key)) {
-    throw alreadyExists(`legal basis ${legalBasisId} exists already`, E.LegalBasisExists);
+    throw errors.legalBasisExists(`legal basis ${legalBasisId} exists already`);
   }
   const now = txTimeIso(ctx);
   const terms: LegalBasisTerms = {
@@ -152,19 +137,18 @@ export async function recordLegalBasis(ctx: Context, req: RecordLegalBasisInput)
 /** WithdrawLegalBasis: a legal officer of the recording department withdraws a basis (takes effect at once). */
 export async function withdrawLegalBasis(
   ctx: Context,
-  req: WithdrawLegalBasisInput,
+  req: WithdrawLegalBasisRequest,
 ): Promise<LegalBasisView> {
   const caller = getCaller(ctx);
   requireLegalOfficer(caller);
   const current = await loadLegalBasis(ctx, req.legalBasisId);
   if (!inDept(caller, current.grantee)) {
-    throw forbidden(
+    throw errors.deptMismatch(
       `only a legal officer of ${current.grantee.dept} of ${current.grantee.mspId} may withdraw ${req.legalBasisId}`,
-      E.DeptMismatch,
     );
   }
   if (current.status === 'withdrawn') {
-    throw conflict(`legal basis ${req.legalBasisId} is withdrawn already`, E.LegalBasisWithdrawn);
+    throw errors.legalBasisWithdrawn(`legal basis ${req.legalBasisId} is withdrawn already`);
   }
   const record: LegalBasisRecord = {
     ...current,
@@ -184,22 +168,20 @@ export async function withdrawLegalBasis(
 }
 
 /** GetLegalBasis: any member reads a legal basis (statutory duties are public). */
-export async function getLegalBasis(ctx: Context, req: GetLegalBasisInput): Promise<LegalBasisView> {
+export async function getLegalBasis(ctx: Context, req: GetLegalBasisRequest): Promise<LegalBasisView> {
   return legalBasisView(await loadLegalBasis(ctx, req.legalBasisId), txTimeMs(ctx));
 }
 
 /** ListLegalBases: any member lists one department's legal bases (the caller's own department by default). */
 export async function listLegalBases(
   ctx: Context,
-  req: ListLegalBasesInput,
+  req: ListLegalBasesRequest,
 ): Promise<PageResult<LegalBasisView>> {
-  const caller = getCaller(ctx);
-  let mspId = req.mspId;
-  let dept = req.dept;
-  if (mspId === undefined && dept === undefined) ({ mspId, dept } = callerDept(caller));
-  if (mspId === undefined || dept === undefined) {
-    throw invalidArgument('name both mspId and dept, or neither for the caller’s own department');
-  }
+  // The wire rule (wholeDeptOrNone) guarantees both parts or neither.
+  const { mspId, dept } =
+    req.mspId !== undefined && req.dept !== undefined
+      ? { mspId: req.mspId, dept: req.dept }
+      : callerDept(getCaller(ctx));
   const page = await readIndexPage(ctx, Obj.LegalBasisByDept, [mspId, dept], req.pageSize, req.bookmark);
   const nowMs = txTimeMs(ctx);
   const records: LegalBasisView[] = [];

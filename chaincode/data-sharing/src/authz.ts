@@ -1,18 +1,10 @@
 /**
  * Who may do what: helpers over the caller's certificate attributes.
  */
-import {
-  forbidden,
-  hasRole,
-  invalidArgument,
-  requireAnyDept,
-  requirePid,
-  requireRole,
-  type Caller,
-} from '@govledger/chaincode-common';
-import { DataSharingErrorCode } from './errors';
+import { hasRole, requireAnyDept, requirePid, requireRole, type Caller } from '@govledger/chaincode-common';
+import { errors } from './errors';
 import type { DeptRef } from './model';
-import { Role } from './vocabulary';
+import { Role } from './schemas';
 
 /** True when both name the same department of the same organisation. */
 export function sameDept(a: DeptRef, b: DeptRef): boolean {
@@ -58,12 +50,12 @@ export function requireCitizen(caller: Caller): string {
  */
 export function citizenToRead(caller: Caller, requested: string | undefined): string {
   if (isAuditor(caller)) {
-    if (requested === undefined) throw invalidArgument('an auditor must name the citizenPid to read');
+    if (requested === undefined) throw errors.invalidArgument('an auditor must name the citizenPid to read');
     return requested;
   }
   const pid = requireCitizen(caller);
   if (requested !== undefined && requested !== pid) {
-    throw forbidden('a citizen may read only their own data', DataSharingErrorCode.NotOwnData);
+    throw errors.notOwnData('a citizen may read only their own data');
   }
   return pid;
 }
@@ -76,16 +68,15 @@ export function citizenToRead(caller: Caller, requested: string | undefined): st
 export function deptToRead(caller: Caller, mspId: string | undefined, dept: string | undefined): DeptRef {
   if (isAuditor(caller)) {
     if (mspId === undefined || dept === undefined) {
-      throw invalidArgument('an auditor must name the mspId and dept to read');
+      throw errors.invalidArgument('an auditor must name the mspId and dept to read');
     }
     return { mspId, dept };
   }
   const own = callerDept(caller);
   const target: DeptRef = { mspId: mspId ?? own.mspId, dept: dept ?? own.dept };
   if (!sameDept(own, target)) {
-    throw forbidden(
+    throw errors.deptMismatch(
       `department ${own.dept} of ${own.mspId} may not act for ${target.dept} of ${target.mspId}`,
-      DataSharingErrorCode.DeptMismatch,
     );
   }
   return own;
