@@ -34,7 +34,9 @@ import {
   txTimeMs,
   writeIndex,
   writeJson,
+  sameSubject,
   type Caller,
+  type Subject,
 } from '@govledger/chaincode-common';
 import { coversFields, loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
 import { consentState, countUses } from './consent';
@@ -52,10 +54,28 @@ import type {
   TicketTerms,
   VerifyTicketResult,
 } from './model';
-import { inDept, isAuditor, requireOfficer, sameDept } from './authz';
+import {
+  auditorMayRead,
+  inDept,
+  isAuditor,
+  isCitizen,
+  protectOwned,
+  requireAuditScope,
+  requireOfficer,
+  sameDept,
+} from './authz';
 import type { GetAccessRequest, RequestAccessRequest, VerifyTicketRequest } from './schemas';
-import { Obj, accessKey, consentKey, derivedId, lastAttribute, legalBasisKey } from './keys';
-import { ALL_CITIZENS, Limits } from './schemas';
+import {
+  Obj,
+  accessKey,
+  citizenAttrs,
+  consentKey,
+  derivedId,
+  lastAttribute,
+  legalBasisKey,
+  legalScope,
+} from './keys';
+import { Limits } from './schemas';
 import { loadAccess, loadConsent, loadLegalBasis } from './queries';
 
 /** Why one candidate (consent or legal basis) does not allow the access; a higher rank came closer. */
@@ -71,7 +91,7 @@ type Decision =
 
 /** The request as the matching rules see it. */
 interface Wanted {
-  citizenPid: string;
+  citizen: Subject;
   categoryCode: string;
   fields: string[];
   purpose: string;
@@ -94,7 +114,7 @@ function legalRef(b: LegalBasisRecord): BasisRef {
 export function checkConsent(c: ConsentRecord, w: Wanted, nowMs: number): Failure | undefined {
   const id = c.consentId;
   if (
-    c.citizenPid !== w.citizenPid ||
+    !sameSubject(c.citizen, w.citizen) ||
     !sameDept(c.grantee, w.requester) ||
     c.categoryCode !== w.categoryCode
   ) {
@@ -163,7 +183,7 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
   if (
     !sameDept(b.grantee, w.requester) ||
     b.categoryCode !== w.categoryCode ||
-    (b.citizenPid !== null && b.citizenPid !== w.citizenPid)
+    (b.citizen !== null && !sameSubject(b.citizen, w.citizen))
   ) {
     return {
       code: E.LegalBasisMismatch,
@@ -198,6 +218,14 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
       reason: `legal basis ${id} was withdrawn at ${b.withdrawnAt}`,
     };
   }
+  if (state === 'refused') {
+    return {
+      code: E.LegalBasisRefused,
+      rank: 3,
+      basis: ref,
+      reason: `legal basis ${id} was refused by ${b.holder.mspId} at ${b.approval.decidedAt}`,
+    };
+  }
   if (state === 'expired') {
     return {
       code: E.LegalBasisExpired,
@@ -212,6 +240,14 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
       rank: 5,
       basis: ref,
       reason: `legal basis ${id} is valid from ${b.validFrom}`,
+    };
+  }
+  if (state === 'pending') {
+    return {
+      code: E.LegalBasisPending,
+      rank: 6,
+      basis: ref,
+      reason: `legal basis ${id} awaits the approval of ${b.holder.dept} of ${b.holder.mspId}, which holds the data`,
     };
   }
   return undefined;
@@ -231,7 +267,7 @@ function byValidity<T>(items: T[], until: (t: T) => string | null, id: (t: T) =>
 }
 
 async function matchingConsents(ctx: Context, w: Wanted): Promise<ConsentRecord[]> {
-  const attrs = [w.citizenPid, w.requester.mspId, w.requester.dept, w.categoryCode];
+  const attrs = [...citizenAttrs(w.citizen), w.requester.mspId, w.requester.dept, w.categoryCode];
   const keys = await readIndexKeys(ctx, Obj.ConsentMatch, attrs, Limits.maxConsentsPerGrantee);
   const out: ConsentRecord[] = [];
   for (const attributes of keys) {
@@ -243,7 +279,7 @@ async function matchingConsents(ctx: Context, w: Wanted): Promise<ConsentRecord[
 
 async function matchingLegalBases(ctx: Context, w: Wanted): Promise<LegalBasisRecord[]> {
   const out: LegalBasisRecord[] = [];
-  for (const scope of [ALL_CITIZENS, w.citizenPid]) {
+  for (const scope of [legalScope(null), legalScope(w.citizen)]) {
     const attrs = [w.requester.mspId, w.requester.dept, w.categoryCode, scope];
     const keys = await readIndexKeys(ctx, Obj.LegalBasisMatch, attrs, Limits.maxLegalBasesPerScope);
     for (const attributes of keys) {
@@ -343,7 +379,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
   const now = txTimeIso(ctx);
   const fields = sortedFields(req.fields);
   const wanted: Wanted = {
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     categoryCode: category.code,
     fields,
     purpose: req.purpose,
@@ -360,7 +396,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
     const expiresMs = decision.untilMs === null ? ttlEnd : Math.min(ttlEnd, decision.untilMs);
     const terms: TicketTerms = {
       ticketId: accessId,
-      citizenPid: req.citizenPid,
+      citizen: req.citizen,
       categoryCode: category.code,
       fields,
       purpose: req.purpose,
@@ -389,7 +425,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
     code: result.granted ? null : result.code,
     reason: result.granted ? null : result.reason,
     requester: { ...requester, id: caller.id },
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     categoryCode: category.code,
     holder: category.holder,
     fields,
@@ -401,7 +437,9 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
 
   const order = newestFirst(nowMs);
   await writeJson(ctx, key, entry);
-  await writeIndex(ctx, Obj.AccessByCitizen, req.citizenPid, order, accessId);
+  // The log entry is the requesting organisation's record: no one rewrites it alone.
+  await protectOwned(ctx, key, caller, requester.mspId);
+  await writeIndex(ctx, Obj.AccessByCitizen, ...citizenAttrs(req.citizen), order, accessId);
   await writeIndex(ctx, Obj.AccessByDept, requester.mspId, requester.dept, order, accessId);
   await writeIndex(ctx, Obj.AccessAll, order, accessId);
   if (auditFlag) await writeIndex(ctx, Obj.AccessFlagged, order, accessId);
@@ -411,7 +449,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
   }
   emitEvent(ctx, 'AccessLogged', {
     accessId,
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     granted: entry.granted,
     code: entry.code,
     requester,
@@ -427,16 +465,23 @@ export async function requestAccess(ctx: Context, req: RequestAccessRequest): Pr
   return result;
 }
 
-/** GetAccess: the citizen, the requesting or holding department, or an auditor reads one access entry. */
+/** The organisations party to an access: the citizen's home, the requester's and the holder's. */
+export function accessParties(entry: Pick<AccessRecord, 'citizen' | 'requester' | 'holder'>): string[] {
+  return [entry.citizen.mspId, entry.requester.mspId, entry.holder.mspId];
+}
+
+/**
+ * GetAccess: the citizen, the requesting or holding department, or an auditor
+ * of one of their organisations (or designated to audit others) reads one access entry.
+ */
 export async function getAccess(ctx: Context, req: GetAccessRequest): Promise<AccessRecord> {
   const caller = getCaller(ctx);
   const entry = await loadAccess(ctx, req.accessId);
-  if (
-    isAuditor(caller) ||
-    (caller.pid !== undefined && caller.pid === entry.citizenPid) ||
-    inDept(caller, entry.requester) ||
-    inDept(caller, entry.holder)
-  ) {
+  if (isCitizen(caller, entry.citizen) || inDept(caller, entry.requester) || inDept(caller, entry.holder)) {
+    return entry;
+  }
+  if (isAuditor(caller)) {
+    requireAuditScope(caller, accessParties(entry));
     return entry;
   }
   if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
@@ -466,7 +511,8 @@ export async function verifyTicket(ctx: Context, req: VerifyTicketRequest): Prom
     return { ticketId: req.ticketId, valid: false, status: 'unknown', ticket: null, basisState: null };
   }
   const t = entry.ticket;
-  if (!(isAuditor(caller) || inDept(caller, t.holder) || inDept(caller, t.grantee))) {
+  const auditor = auditorMayRead(caller, accessParties(entry));
+  if (!(auditor || inDept(caller, t.holder) || inDept(caller, t.grantee))) {
     throw errors.notTicketParty(`caller is neither the holder nor the grantee of ticket ${req.ticketId}`);
   }
   const nowMs = txTimeMs(ctx);

@@ -11,8 +11,8 @@ import {
   getCaller,
   isoToMs,
   keyExists,
-  restrictToOrgs,
   saltedHash,
+  sameSubject,
   sameDigest,
   txTimeIso,
   txTimeMs,
@@ -23,7 +23,7 @@ import { requireValidTicket } from './access';
 import { loadActiveCategory, requireFieldsInCategory } from './catalogue';
 import { errors } from './errors';
 import type { AttestationRecord, AttestationView, CategoryRecord, VerifyFactResult } from './model';
-import { inDept, isAuditor, requireOfficer } from './authz';
+import { inDept, isAuditor, isCitizen, protectOwned, requireAuditScope, requireOfficer } from './authz';
 import type { AttestationRefRequest, PublishAttestationRequest, VerifyFactRequest } from './schemas';
 import { attestationKey, derivedId } from './keys';
 import { loadAttestation } from './queries';
@@ -66,7 +66,7 @@ export async function publishAttestation(
     attestationId,
     categoryCode: category.code,
     field: req.field,
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     factHash: req.factHash,
     holder: category.holder,
     issuedAt: txTimeIso(ctx),
@@ -76,10 +76,10 @@ export async function publishAttestation(
     revokedAt: null,
   };
   await writeJson(ctx, key, record);
-  await restrictToOrgs(ctx, key, category.holder.mspId);
+  await protectOwned(ctx, key, caller, category.holder.mspId);
   emitEvent(ctx, 'AttestationPublished', {
     attestationId,
-    citizenPid: record.citizenPid,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     field: record.field,
     holder: record.holder,
@@ -101,24 +101,24 @@ export async function revokeAttestation(ctx: Context, req: AttestationRefRequest
   await writeJson(ctx, attestationKey(ctx, req.attestationId), record);
   emitEvent(ctx, 'AttestationRevoked', {
     attestationId: record.attestationId,
-    citizenPid: record.citizenPid,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     field: record.field,
   });
   return { ...record, state: 'revoked' };
 }
 
-/** GetAttestation: the holding department, the citizen it is about, or an auditor reads an attestation. */
+/**
+ * GetAttestation: the holding department, the citizen it is about, or an auditor
+ * of one of their organisations (or designated to audit others) reads an attestation.
+ */
 export async function getAttestation(ctx: Context, req: AttestationRefRequest): Promise<AttestationView> {
   const caller = getCaller(ctx);
   const a = await loadAttestation(ctx, req.attestationId);
-  if (!(
-    isAuditor(caller) ||
-    inDept(caller, a.holder) ||
-    (caller.pid !== undefined && caller.pid === a.citizenPid)
-  )) {
-    if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
-    throw errors.forbidden(`caller may not read attestation ${req.attestationId}`);
+  if (!(inDept(caller, a.holder) || isCitizen(caller, a.citizen))) {
+    if (isAuditor(caller)) requireAuditScope(caller, [a.citizen.mspId, a.holder.mspId]);
+    else if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
+    else throw errors.forbidden(`caller may not read attestation ${req.attestationId}`);
   }
   return { ...a, state: attestationState(a, txTimeMs(ctx)) };
 }
@@ -134,7 +134,7 @@ export async function verifyFact(ctx: Context, req: VerifyFactRequest): Promise<
   const ticket = await requireValidTicket(ctx, caller, req.ticketId, nowMs);
   const a = await loadAttestation(ctx, req.attestationId);
   if (
-    a.citizenPid !== ticket.citizenPid ||
+    !sameSubject(a.citizen, ticket.citizen) ||
     a.categoryCode !== ticket.categoryCode ||
     !ticket.fields.includes(a.field)
   ) {
@@ -150,7 +150,7 @@ export async function verifyFact(ctx: Context, req: VerifyFactRequest): Promise<
   return {
     ticketId: req.ticketId,
     attestationId: a.attestationId,
-    citizenPid: a.citizenPid,
+    citizen: a.citizen,
     categoryCode: a.categoryCode,
     field: a.field,
     match: sameDigest(saltedHash(req.salt, req.claimedValue), a.factHash),

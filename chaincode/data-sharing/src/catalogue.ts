@@ -9,14 +9,13 @@ import {
   getCaller,
   keyExists,
   readPage,
-  restrictToOrgs,
   txTimeIso,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
 import { errors } from './errors';
 import type { CategoryRecord, PageResult, PurposesResult } from './model';
-import { inDept, requireOfficer } from './authz';
+import { inDept, protectOwned, requireOfficer } from './authz';
 import {
   Limits,
   PURPOSES,
@@ -81,7 +80,7 @@ export async function registerCategory(ctx: Context, req: RegisterCategoryReques
     updatedAt: now,
   };
   await writeJson(ctx, key, record);
-  await restrictToOrgs(ctx, key, holder.mspId);
+  await protectOwned(ctx, key, caller, holder.mspId);
   await writeIndex(ctx, Obj.CategoryByHolder, holder.mspId, holder.dept, req.code);
   emitEvent(ctx, 'CategoryRegistered', {
     code: record.code,

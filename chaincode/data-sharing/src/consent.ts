@@ -14,7 +14,7 @@ import {
   newestFirst,
   readIndexKeys,
   readJson,
-  restrictToOrgs,
+  sameSubject,
   sha256Hex,
   stableStringify,
   txTimeIso,
@@ -26,9 +26,17 @@ import {
 import { loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
 import { errors } from './errors';
 import type { ConsentRecord, ConsentState, ConsentTerms, ConsentView, PageResult } from './model';
-import { citizenToRead, inDept, isAuditor, requireCitizen } from './authz';
+import {
+  citizenToRead,
+  inDept,
+  isAuditor,
+  isCitizen,
+  protectOwned,
+  requireAuditScope,
+  requireCitizen,
+} from './authz';
 import type { ConsentRefRequest, GrantConsentRequest, ListConsentsRequest } from './schemas';
-import { Obj, consentKey, derivedId, lastAttribute, readIndexPage } from './keys';
+import { Obj, citizenAttrs, consentKey, derivedId, lastAttribute, readIndexPage } from './keys';
 import { Limits } from './schemas';
 import { loadConsent } from './queries';
 
@@ -86,7 +94,7 @@ async function ensureRoom(ctx: Context, attrs: string[], nowMs: number): Promise
 /** GrantConsent: a citizen grants a consent under their own pseudonymous id. */
 export async function grantConsent(ctx: Context, req: GrantConsentRequest): Promise<ConsentView> {
   const caller = getCaller(ctx);
-  const pid = requireCitizen(caller);
+  const citizen = requireCitizen(caller);
   const category = await loadActiveCategory(ctx, req.categoryCode);
   requireFieldsInCategory(category, req.fields);
   const nowMs = txTimeMs(ctx);
@@ -96,13 +104,13 @@ export async function grantConsent(ctx: Context, req: GrantConsentRequest): Prom
   const consentId = req.consentId ?? derivedId(ctx, 'CNS');
   const key = consentKey(ctx, consentId);
   if (await keyExists(ctx, key)) throw errors.consentExists(`consent ${consentId} exists already`);
-  const matchAttrs = [pid, req.grantee.mspId, req.grantee.dept, req.categoryCode];
+  const matchAttrs = [...citizenAttrs(citizen), req.grantee.mspId, req.grantee.dept, req.categoryCode];
   await ensureRoom(ctx, matchAttrs, nowMs);
 
   const now = txTimeIso(ctx);
   const terms: ConsentTerms = {
     consentId,
-    citizenPid: pid,
+    citizen,
     grantee: { mspId: req.grantee.mspId, dept: req.grantee.dept },
     categoryCode: category.code,
     holder: category.holder,
@@ -121,9 +129,9 @@ export async function grantConsent(ctx: Context, req: GrantConsentRequest): Prom
     revokedAt: null,
   };
   await writeJson(ctx, key, record);
-  // Only the citizen's own organisation may endorse later changes of the consent.
-  await restrictToOrgs(ctx, key, caller.mspId);
-  await writeIndex(ctx, Obj.ConsentByCitizen, pid, newestFirst(nowMs), consentId);
+  // Owned by the citizen's home organisation: later changes need it AND one other organisation.
+  await protectOwned(ctx, key, caller, citizen.mspId);
+  await writeIndex(ctx, Obj.ConsentByCitizen, ...citizenAttrs(citizen), newestFirst(nowMs), consentId);
   await writeIndex(ctx, Obj.ConsentMatch, ...matchAttrs, consentId);
   emitEvent(ctx, 'ConsentGranted', consentEvent(record, 'active'));
   return {
@@ -137,7 +145,7 @@ export async function grantConsent(ctx: Context, req: GrantConsentRequest): Prom
 function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unknown> {
   return {
     consentId: c.consentId,
-    citizenPid: c.citizenPid,
+    citizen: c.citizen,
     grantee: c.grantee,
     categoryCode: c.categoryCode,
     purpose: c.purpose,
@@ -148,9 +156,9 @@ function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unk
 }
 
 async function loadOwnConsent(ctx: Context, caller: Caller, consentId: string): Promise<ConsentRecord> {
-  const pid = requireCitizen(caller);
+  const citizen = requireCitizen(caller);
   const consent = await loadConsent(ctx, consentId);
-  if (consent.citizenPid !== pid) {
+  if (!sameSubject(consent.citizen, citizen)) {
     throw errors.notConsentOwner(`consent ${consentId} belongs to another citizen`);
   }
   return consent;
@@ -201,20 +209,23 @@ export async function changeConsent(
   return view;
 }
 
-/** GetConsent: the owning citizen, the grantee or holder department, or an auditor reads a consent. */
+/**
+ * GetConsent: the owning citizen, the grantee or holder department, or an
+ * auditor of one of their organisations (or designated to audit others) reads a consent.
+ */
 export async function getConsent(ctx: Context, req: ConsentRefRequest): Promise<ConsentView> {
   const caller = getCaller(ctx);
   const consent = await loadConsent(ctx, req.consentId);
-  const allowed =
-    isAuditor(caller) ||
-    (caller.pid !== undefined && caller.pid === consent.citizenPid) ||
-    inDept(caller, consent.grantee) ||
-    inDept(caller, consent.holder);
-  if (!allowed) {
-    if (caller.pid !== undefined) {
+  const party =
+    isCitizen(caller, consent.citizen) || inDept(caller, consent.grantee) || inDept(caller, consent.holder);
+  if (!party) {
+    if (isAuditor(caller)) {
+      requireAuditScope(caller, [consent.citizen.mspId, consent.grantee.mspId, consent.holder.mspId]);
+    } else if (caller.pid !== undefined) {
       throw errors.notConsentOwner(`consent ${req.consentId} belongs to another citizen`);
+    } else {
+      throw errors.forbidden(`caller is not a party to consent ${req.consentId}`);
     }
-    throw errors.forbidden(`caller is not a party to consent ${req.consentId}`);
   }
   return consentView(ctx, consent, txTimeMs(ctx));
 }
@@ -222,8 +233,9 @@ export async function getConsent(ctx: Context, req: ConsentRefRequest): Promise<
 /** ListConsents: a citizen's consents, newest first (the citizen's own; an auditor names the citizen). */
 export async function listConsents(ctx: Context, req: ListConsentsRequest): Promise<PageResult<ConsentView>> {
   const caller = getCaller(ctx);
-  const pid = citizenToRead(caller, req.citizenPid);
-  const page = await readIndexPage(ctx, Obj.ConsentByCitizen, [pid], req.pageSize, req.bookmark);
+  const citizen = citizenToRead(caller, req.citizen);
+  const attrs = citizenAttrs(citizen);
+  const page = await readIndexPage(ctx, Obj.ConsentByCitizen, attrs, req.pageSize, req.bookmark);
   const nowMs = txTimeMs(ctx);
   const records: ConsentView[] = [];
   for (const attributes of page.keys) {

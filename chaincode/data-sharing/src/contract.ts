@@ -11,7 +11,13 @@ import { getAttestation, publishAttestation, revokeAttestation, verifyFact } fro
 import { listAllAccesses, listCitizenAccesses, listDepartmentAccesses } from './audit';
 import { getCategory, listCategories, listPurposes, registerCategory, updateCategory } from './catalogue';
 import { changeConsent, getConsent, grantConsent, listConsents } from './consent';
-import { getLegalBasis, listLegalBases, recordLegalBasis, withdrawLegalBasis } from './legal-basis';
+import {
+  decideLegalBasis,
+  getLegalBasis,
+  listLegalBases,
+  recordLegalBasis,
+  withdrawLegalBasis,
+} from './legal-basis';
 import * as S from './schemas';
 
 /** Citizen consent, audited cross-department data access and zero-documents fact checks. */
@@ -119,6 +125,13 @@ export class DataSharingContract extends Contract {
   @Returns('string')
   async WithdrawLegalBasis(ctx: Context, request: string): Promise<string> {
     return stableStringify(await withdrawLegalBasis(ctx, parseArg(S.WithdrawLegalBasisRequest, request)));
+  }
+
+  /** An officer of the department holding the data approves or refuses a pending legal basis over it. */
+  @Transaction()
+  @Returns('string')
+  async DecideLegalBasis(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await decideLegalBasis(ctx, parseArg(S.DecideLegalBasisRequest, request)));
   }
 
   /** Any member reads a legal basis. */

@@ -22,6 +22,10 @@ export type ConsentRecord = dataSharing.Consent;
 export type ConsentView = dataSharing.ConsentView;
 /** The terms of a legal basis: what its hash covers. */
 export type LegalBasisTerms = dataSharing.LegalBasisTerms;
+/** The holder organisation's approval of a legal basis. */
+export type LegalBasisApproval = dataSharing.LegalBasisApproval;
+/** A legal basis's state as every reader sees it. */
+export type LegalBasisState = dataSharing.LegalBasisState;
 /** A legal basis as stored. Key: `legal(legalBasisId)`. */
 export type LegalBasisRecord = dataSharing.LegalBasis;
 /** A legal basis with its computed state. */

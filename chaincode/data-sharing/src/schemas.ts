@@ -10,6 +10,7 @@ export const {
   ALL_CITIZENS,
   AttestationRefRequest,
   ConsentRefRequest,
+  DecideLegalBasisRequest,
   FieldList,
   FieldName,
   GetAccessRequest,
@@ -34,6 +35,7 @@ export const {
   SENSITIVITIES,
   SensitivityLevel,
   ServiceRef,
+  Subject,
   UpdateCategoryRequest,
   VerifyFactRequest,
   VerifyTicketRequest,
@@ -45,6 +47,8 @@ export const {
 export type AttestationRefRequest = dataSharing.AttestationRefRequest;
 /** ConsentRefRequest: one consent by id. */
 export type ConsentRefRequest = dataSharing.ConsentRefRequest;
+/** DecideLegalBasis request. */
+export type DecideLegalBasisRequest = dataSharing.DecideLegalBasisRequest;
 /** GetAccess request. */
 export type GetAccessRequest = dataSharing.GetAccessRequest;
 /** GetCategory request. */
@@ -83,6 +87,8 @@ export type VerifyTicketRequest = dataSharing.VerifyTicketRequest;
 export type ListPurposesRequest = dataSharing.ListPurposesRequest;
 /** WithdrawLegalBasis request. */
 export type WithdrawLegalBasisRequest = dataSharing.WithdrawLegalBasisRequest;
+/** A citizen: home MSP and pseudonymous id. */
+export type Subject = dataSharing.Subject;
 /** One purpose code. */
 export type Purpose = dataSharing.Purpose;
 /** One sensitivity level. */

@@ -26,6 +26,7 @@ const SUBMIT = [
   'RevokeConsent',
   'RecordLegalBasis',
   'WithdrawLegalBasis',
+  'DecideLegalBasis',
   'RequestAccess',
   'PublishAttestation',
   'RevokeAttestation',

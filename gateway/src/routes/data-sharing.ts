@@ -10,7 +10,7 @@
  */
 import { dataSharing as W } from '@govledger/wire';
 import { z } from 'zod';
-import { hasAnyRole } from '../auth';
+import { hasAnyRole, type Caller } from '../auth';
 import { defineRoute, type AnyRoute } from '../route';
 import { PageQuery, pageOf } from '../schemas';
 
@@ -23,6 +23,27 @@ export const PURPOSES = W.PURPOSES;
 export const SENSITIVITIES = W.SENSITIVITIES;
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A paginated query naming a citizen whole (`citizenMspId` and `citizenPid`) or not at all. */
+const citizenPageQuery = W.wholeCitizenOrNone(PageQuery.extend(W.CitizenQuery.shape).strict());
+
+/** The chaincode request of a citizen query: the citizen as one (home MSP, pid) subject. */
+function citizenRequest(query: z.output<typeof citizenPageQuery>): Record<string, unknown> {
+  const { citizenMspId: _m, citizenPid: _p, ...page } = query;
+  return { ...page, ...W.citizenFromQuery(query) };
+}
+
+/** Refuses a citizen naming another citizen (an auditor names anyone; the chaincode bounds auditors). */
+function ownCitizenOnly(
+  query: z.output<typeof citizenPageQuery>,
+  caller: Caller,
+  what: string,
+): string | undefined {
+  if (query.citizenPid === undefined || hasAnyRole(caller, ['auditor']) || !caller.pid) return undefined;
+  return query.citizenPid !== caller.pid || query.citizenMspId !== caller.org
+    ? `a citizen reads only their own ${what}`
+    : undefined;
+}
 
 // Response documents: the wire contract's records, named in the OpenAPI document.
 const Dept = W.DeptRef.meta({ id: 'DepartmentRef' });
@@ -153,12 +174,18 @@ export function dataSharingRoutes(): AnyRoute[] {
       method: 'get',
       path: '/api/v1/consents',
       operationId: 'listConsents',
-      summary: "The caller's consents, newest first (an auditor names citizenPid)",
+      summary: "The caller's consents, newest first (an auditor names citizenMspId and citizenPid)",
       tags: TAGS,
       roles: ['citizen', 'auditor'],
-      query: PageQuery.extend(W.ListConsentsFilter.shape).strict(),
+      query: citizenPageQuery,
+      authorize: ({ query }, caller) => ownCitizenOnly(query, caller, 'consents'),
       response: pageOf(Consent),
-      call: { chaincode: CC, transaction: 'ListConsents', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'ListConsents',
+        mode: 'evaluate',
+        request: ({ query }) => citizenRequest(query),
+      },
     }),
     // ------------------------------------------------------------ legal bases
     defineRoute({
@@ -184,6 +211,20 @@ export function dataSharingRoutes(): AnyRoute[] {
       body: W.WithdrawLegalBasisRequest.omit({ legalBasisId: true }),
       response: LegalBasis,
       call: { chaincode: CC, transaction: 'WithdrawLegalBasis', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/legal-bases/{legalBasisId}/decision',
+      operationId: 'decideLegalBasis',
+      summary: 'The department holding the data approves or refuses a pending legal basis over it',
+      description:
+        'A legal basis over a category held by another organisation allows nothing until an officer of the holding department approves it; the decision, the officer and the time are recorded. A refusal is final.',
+      tags: TAGS,
+      roles: ['officer'],
+      params: legalBasisId,
+      body: W.DecideLegalBasisRequest.omit({ legalBasisId: true }),
+      response: LegalBasis,
+      call: { chaincode: CC, transaction: 'DecideLegalBasis', mode: 'submit' },
     }),
     defineRoute({
       method: 'get',
@@ -250,16 +291,18 @@ export function dataSharingRoutes(): AnyRoute[] {
       path: '/api/v1/access-logs/citizen',
       operationId: 'listCitizenAccesses',
       summary:
-        "Every access to the caller's data, granted and refused, newest first (an auditor names citizenPid)",
+        "Every access to the caller's data, granted and refused, newest first (an auditor names citizenMspId and citizenPid)",
       tags: TAGS,
       roles: ['citizen', 'auditor'],
-      query: PageQuery.extend(W.ListCitizenAccessesFilter.shape).strict(),
-      authorize: ({ query }, caller) =>
-        query.citizenPid && !hasAnyRole(caller, ['auditor']) && caller.pid && query.citizenPid !== caller.pid
-          ? 'a citizen reads only their own access log'
-          : undefined,
+      query: citizenPageQuery,
+      authorize: ({ query }, caller) => ownCitizenOnly(query, caller, 'access log'),
       response: pageOf(Access),
-      call: { chaincode: CC, transaction: 'ListCitizenAccesses', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'ListCitizenAccesses',
+        mode: 'evaluate',
+        request: ({ query }) => citizenRequest(query),
+      },
     }),
     defineRoute({
       method: 'get',

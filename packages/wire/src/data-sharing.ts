@@ -157,8 +157,19 @@ export const ErrorCode = {
   /** Refusal: the named legal basis is for another department, category or citizen. */
   LegalBasisMismatch: 'LEGAL_BASIS_MISMATCH',
 
+  /** Refusal: the legal basis awaits the approval of the organisation holding the data. */
+  LegalBasisPending: 'LEGAL_BASIS_PENDING',
+  /** Refusal: the organisation holding the data refused the legal basis. */
+  LegalBasisRefused: 'LEGAL_BASIS_REFUSED',
+  /** 409: a decision on a legal basis that is not pending (decided already, or needing no approval). */
+  LegalBasisNotPending: 'LEGAL_BASIS_NOT_PENDING',
+
   /** 403: a department acts for another department. */
   DeptMismatch: 'DEPT_MISMATCH',
+  /** 403: a record would be created in the name of another organisation than the caller's. */
+  NotRecordOwner: 'NOT_RECORD_OWNER',
+  /** 403: an auditor reads records of another organisation without being designated to audit others. */
+  OutsideAuditScope: 'OUTSIDE_AUDIT_SCOPE',
 
   /** 404: the access log entry does not exist. */
   AccessNotFound: 'ACCESS_NOT_FOUND',
@@ -207,6 +218,8 @@ export const REFUSAL_CODES = [
   ErrorCode.LegalBasisWithdrawn,
   ErrorCode.LegalBasisExpired,
   ErrorCode.LegalBasisNotYetValid,
+  ErrorCode.LegalBasisPending,
+  ErrorCode.LegalBasisRefused,
   ErrorCode.NoConsentOrLegalBasis,
 ] as const;
 
@@ -242,6 +255,15 @@ export const SensitivityLevel = z.enum(SENSITIVITIES);
 export const DeptRef = z.object({ mspId: Schemas.mspId, dept: Schemas.code }).strict();
 /** A department of an organisation. */
 export type DeptRef = z.infer<typeof DeptRef>;
+
+/**
+ * A citizen: their home organisation (the MSP whose CA vouches for them) and
+ * their pseudonymous id there. A pid alone names no one: another organisation's
+ * CA could issue the same pid, so every comparison uses both.
+ */
+export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+/** A citizen: home MSP and pseudonymous id. */
+export type Subject = z.infer<typeof Subject>;
 
 /** A reference to the holder's off-chain service: a URI such as `https://…` or `grpcs://…`. */
 export const ServiceRef = z
@@ -316,6 +338,30 @@ export function wholeDeptOrNone<T extends z.ZodType<{ mspId?: string; dept?: str
     path: ['dept'],
   });
 }
+
+/** Rule: a citizen is named in a query string whole (home MSP and pid) or not at all. */
+export function wholeCitizenOrNone<T extends z.ZodType<{ citizenMspId?: string; citizenPid?: string }>>(
+  schema: T,
+): T {
+  return schema.refine((r) => (r.citizenMspId === undefined) === (r.citizenPid === undefined), {
+    message: 'give both citizenMspId and citizenPid, or neither',
+    path: ['citizenPid'],
+  });
+}
+
+/** A citizen named in a query string (`citizenMspId`, `citizenPid`), as a request names one. */
+export function citizenFromQuery(q: { citizenMspId?: string; citizenPid?: string }): {
+  citizen?: Subject;
+} {
+  return q.citizenMspId !== undefined && q.citizenPid !== undefined
+    ? { citizen: { mspId: q.citizenMspId, pid: q.citizenPid } }
+    : {};
+}
+
+/** The members by which a query string names a citizen (flat: a query string has no objects). */
+export const CitizenQuery = z
+  .object({ citizenMspId: Schemas.mspId.optional(), citizenPid: Schemas.pid.optional() })
+  .strict();
 
 /** Rule: an access request names a consent or a legal basis, not both. */
 export function oneBasisAtMost<T extends z.ZodType<{ consentId?: string; legalBasisId?: string }>>(
@@ -406,7 +452,7 @@ export const ConsentRefRequest = z.object({ consentId: Schemas.id }).strict();
 export type ConsentRefRequest = z.infer<typeof ConsentRefRequest>;
 
 /** The filter of ListConsents (without pagination). */
-export const ListConsentsFilter = z.object({ citizenPid: Schemas.pid.optional() }).strict();
+export const ListConsentsFilter = z.object({ citizen: Subject.optional() }).strict();
 
 /** ListConsents: a citizen's own consents (an auditor names the citizen). */
 export const ListConsentsRequest = ListConsentsFilter.extend(page).strict();
@@ -426,7 +472,8 @@ export const RecordLegalBasisFields = z
     description: Schemas.text(1024).optional(),
     validFrom: Schemas.isoDateTime,
     validUntil: Schemas.isoDateTime.optional(),
-    citizenPid: Schemas.pid.optional(),
+    /** When given, the basis applies to this citizen only (e.g. a court order). */
+    citizen: Subject.optional(),
   })
   .strict();
 
@@ -441,6 +488,16 @@ export const WithdrawLegalBasisRequest = z
   .strict();
 /** WithdrawLegalBasis request. */
 export type WithdrawLegalBasisRequest = z.infer<typeof WithdrawLegalBasisRequest>;
+
+/** The decisions a holder organisation makes on a legal basis over its data. */
+export const LegalBasisDecision = z.enum(['approve', 'refuse']);
+
+/** DecideLegalBasis: an officer of the holding department approves or refuses a pending legal basis. */
+export const DecideLegalBasisRequest = z
+  .object({ legalBasisId: Schemas.id, decision: LegalBasisDecision, note: Schemas.text(512).optional() })
+  .strict();
+/** DecideLegalBasis request. */
+export type DecideLegalBasisRequest = z.infer<typeof DecideLegalBasisRequest>;
 
 /** GetLegalBasis: one legal basis by id. */
 export const GetLegalBasisRequest = z.object({ legalBasisId: Schemas.id }).strict();
@@ -463,7 +520,7 @@ export type ListLegalBasesRequest = z.infer<typeof ListLegalBasesRequest>;
 export const RequestAccessFields = z
   .object({
     accessId: Schemas.id.optional(),
-    citizenPid: Schemas.pid,
+    citizen: Subject,
     categoryCode: Schemas.code,
     fields: FieldList,
     purpose: PurposeCode,
@@ -492,7 +549,7 @@ export const VerifyTicketRequest = z
 export type VerifyTicketRequest = z.infer<typeof VerifyTicketRequest>;
 
 /** The filter of ListCitizenAccesses (without pagination). */
-export const ListCitizenAccessesFilter = z.object({ citizenPid: Schemas.pid.optional() }).strict();
+export const ListCitizenAccessesFilter = z.object({ citizen: Subject.optional() }).strict();
 
 /** ListCitizenAccesses: every access to a citizen's data, newest first (the caller's own; an auditor names the citizen). */
 export const ListCitizenAccessesRequest = ListCitizenAccessesFilter.extend(page).strict();
@@ -522,7 +579,7 @@ export const PublishAttestationRequest = z
     attestationId: Schemas.id.optional(),
     categoryCode: Schemas.code,
     field: FieldName,
-    citizenPid: Schemas.pid,
+    citizen: Subject,
     factHash: Schemas.sha256,
     validUntil: Schemas.isoDateTime,
   })
@@ -548,6 +605,13 @@ export const VerifyFactRequest = z
 export type VerifyFactRequest = z.infer<typeof VerifyFactRequest>;
 
 // ================================================================ records
+
+function Requester_() {
+  return DeptRef.extend({
+    /** Fabric id of the officer's certificate. */
+    id: z.string(),
+  });
+}
 
 /** A data category in the catalogue. Key: `category(code)`. */
 export const Category = z.object({
@@ -582,7 +646,8 @@ export type ConsentState = z.infer<typeof ConsentState>;
 /** The terms of a consent: what its hash covers (they never change). */
 export const ConsentTerms = z.object({
   consentId: z.string(),
-  citizenPid: z.string(),
+  /** The citizen who granted it (home MSP and pid from their certificate). */
+  citizen: Subject,
   grantee: DeptRef,
   categoryCode: z.string(),
   holder: DeptRef,
@@ -633,16 +698,34 @@ export const LegalBasisTerms = z.object({
   validFrom: z.string(),
   validUntil: z.string().nullable(),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
-  citizenPid: z.string().nullable(),
+  citizen: Subject.nullable(),
   recordedAt: z.string(),
 });
 /** The terms of a legal basis. */
 export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
 
+/**
+ * The holder organisation's approval of a legal basis: `not-required` when the
+ * grantee belongs to the organisation holding the data; otherwise `pending`
+ * until an officer of the holding department approves or refuses it.
+ */
+export const LegalBasisApproval = z.object({
+  status: z.enum(['not-required', 'pending', 'approved', 'refused']),
+  /** The officer who decided (department and certificate); null until decided. */
+  decidedBy: Requester_().nullable(),
+  /** When the decision was recorded (transaction time); null until decided. */
+  decidedAt: z.string().nullable(),
+  /** The officer's note; null when none. */
+  note: z.string().nullable(),
+});
+/** The holder organisation's approval of a legal basis. */
+export type LegalBasisApproval = z.infer<typeof LegalBasisApproval>;
+
 /** A legal basis as stored. Key: `legal(legalBasisId)`. */
 export const LegalBasis = LegalBasisTerms.extend({
   hash: z.string(),
   status: z.enum(['active', 'withdrawn']),
+  approval: LegalBasisApproval,
   recordedBy: z.string(),
   withdrawnAt: z.string().nullable(),
   withdrawReason: z.string().nullable(),
@@ -651,7 +734,7 @@ export const LegalBasis = LegalBasisTerms.extend({
 export type LegalBasis = z.infer<typeof LegalBasis>;
 
 /** A legal basis's state as every reader sees it. */
-export const LegalBasisState = z.enum(['active', 'withdrawn', 'expired']);
+export const LegalBasisState = z.enum(['active', 'pending', 'refused', 'withdrawn', 'expired']);
 /** A legal basis's state. */
 export type LegalBasisState = z.infer<typeof LegalBasisState>;
 
@@ -677,7 +760,7 @@ export type BasisId = z.infer<typeof BasisId>;
 export const TicketTerms = z.object({
   /** Equal to the access id. */
   ticketId: z.string(),
-  citizenPid: z.string(),
+  citizen: Subject,
   categoryCode: z.string(),
   fields: z.array(z.string()),
   purpose: PurposeCode,
@@ -695,11 +778,8 @@ export const Ticket = TicketTerms.extend({ hash: z.string() });
 /** A ticket as stored. */
 export type Ticket = z.infer<typeof Ticket>;
 
-/** The department and certificate that made an access request. */
-export const Requester = DeptRef.extend({
-  /** Fabric id of the requesting officer's certificate. */
-  id: z.string(),
-});
+/** The department and certificate that made an access request (or a decision). */
+export const Requester = Requester_();
 /** The department and certificate that made an access request. */
 export type Requester = z.infer<typeof Requester>;
 
@@ -713,7 +793,7 @@ export const Access = z.object({
   /** Refusal reason; null when granted. */
   reason: z.string().nullable(),
   requester: Requester,
-  citizenPid: z.string(),
+  citizen: Subject,
   categoryCode: z.string(),
   holder: DeptRef,
   fields: z.array(z.string()),
@@ -776,7 +856,7 @@ export const Attestation = z.object({
   attestationId: z.string(),
   categoryCode: z.string(),
   field: z.string(),
-  citizenPid: z.string(),
+  citizen: Subject,
   /** saltedHash(salt, value) = sha256(salt + '|' + value), computed by the holder off-chain. */
   factHash: z.string(),
   holder: DeptRef,
@@ -801,7 +881,7 @@ export type AttestationView = z.infer<typeof AttestationView>;
 export const VerifyFactResult = z.object({
   ticketId: z.string(),
   attestationId: z.string(),
-  citizenPid: z.string(),
+  citizen: Subject,
   categoryCode: z.string(),
   field: z.string(),
   /** True when saltedHash(salt, claimedValue) equals the attested hash. */
@@ -837,6 +917,7 @@ export const transactions = {
   ListConsents: { kind: 'evaluate', request: ListConsentsRequest, response: pageOf(ConsentView) },
   RecordLegalBasis: { kind: 'submit', request: RecordLegalBasisRequest, response: LegalBasisView },
   WithdrawLegalBasis: { kind: 'submit', request: WithdrawLegalBasisRequest, response: LegalBasisView },
+  DecideLegalBasis: { kind: 'submit', request: DecideLegalBasisRequest, response: LegalBasisView },
   GetLegalBasis: { kind: 'evaluate', request: GetLegalBasisRequest, response: LegalBasisView },
   ListLegalBases: { kind: 'evaluate', request: ListLegalBasesRequest, response: pageOf(LegalBasisView) },
   RequestAccess: { kind: 'submit', request: RequestAccessRequest, response: AccessResult },

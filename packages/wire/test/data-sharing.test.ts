@@ -33,7 +33,12 @@ describe('data-sharing wire contract', () => {
   });
 
   it('refuses an access request naming both a consent and a legal basis', () => {
-    const req = { citizenPid: PID, categoryCode: 'C', fields: ['f'], purpose: 'PENSION' };
+    const req = {
+      citizen: { mspId: 'CityAMSP', pid: PID },
+      categoryCode: 'C',
+      fields: ['f'],
+      purpose: 'PENSION',
+    };
     expect(W.RequestAccessRequest.safeParse(req).success).toBe(true);
     expect(paths(W.RequestAccessRequest.safeParse({ ...req, consentId: 'C1', legalBasisId: 'L1' }))).toEqual([
       'legalBasisId',
@@ -41,7 +46,12 @@ describe('data-sharing wire contract', () => {
   });
 
   it('leaves the ticket lifetime to the chaincode when absent (no default on the wire)', () => {
-    const req = { citizenPid: PID, categoryCode: 'C', fields: ['f'], purpose: 'PENSION' };
+    const req = {
+      citizen: { mspId: 'CityAMSP', pid: PID },
+      categoryCode: 'C',
+      fields: ['f'],
+      purpose: 'PENSION',
+    };
     const parsed = W.RequestAccessRequest.parse(req);
     expect(parsed.ticketTtlSeconds).toBeUndefined();
     expect(W.RequestAccessRequest.safeParse({ ...req, ticketTtlSeconds: 59 }).success).toBe(false);
@@ -64,6 +74,37 @@ describe('data-sharing wire contract', () => {
     expect(W.GrantConsentRequest.safeParse({ ...consent, fields: ['a', 'a'] }).success).toBe(false);
     expect(W.GrantConsentRequest.safeParse({ ...consent, purpose: 'CURIOSITY' }).success).toBe(false);
     expect(W.GrantConsentRequest.safeParse({ ...consent, extra: 1 }).success).toBe(false);
+  });
+
+  it('names a citizen by home MSP and pid, never by pid alone', () => {
+    const req = {
+      citizen: { mspId: 'CityAMSP', pid: PID },
+      categoryCode: 'C',
+      fields: ['f'],
+      purpose: 'PENSION',
+    };
+    expect(W.RequestAccessRequest.safeParse(req).success).toBe(true);
+    expect(W.RequestAccessRequest.safeParse({ ...req, citizen: { pid: PID } }).success).toBe(false);
+    expect(W.RequestAccessRequest.safeParse({ ...req, citizen: undefined, citizenPid: PID }).success).toBe(
+      false,
+    );
+    const query = W.wholeCitizenOrNone(W.CitizenQuery);
+    expect(paths(query.safeParse({ citizenPid: PID }))).toEqual(['citizenPid']);
+    expect(W.citizenFromQuery({ citizenMspId: 'CityAMSP', citizenPid: PID })).toEqual({
+      citizen: { mspId: 'CityAMSP', pid: PID },
+    });
+    expect(W.citizenFromQuery({})).toEqual({});
+  });
+
+  it('takes a holder decision on a legal basis: approve or refuse, with an optional note', () => {
+    expect(W.DecideLegalBasisRequest.safeParse({ legalBasisId: 'LB1', decision: 'approve' }).success).toBe(
+      true,
+    );
+    expect(W.DecideLegalBasisRequest.safeParse({ legalBasisId: 'LB1', decision: 'maybe' }).success).toBe(
+      false,
+    );
+    expect(W.transactions.DecideLegalBasis.kind).toBe('submit');
+    expect(W.REFUSAL_CODES).toEqual(expect.arrayContaining(['LEGAL_BASIS_PENDING', 'LEGAL_BASIS_REFUSED']));
   });
 
   it('lists every refusal code among the error codes', () => {
