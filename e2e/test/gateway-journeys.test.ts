@@ -627,18 +627,18 @@ interface Access {
   accessId: string;
   granted: boolean;
   code: string | null;
-  citizenPid: string;
+  citizen: { mspId: string; pid: string };
   categoryCode: string;
   requester: { mspId: string; dept: string };
 }
 
 describe('data-sharing over HTTP: consent, ticket, audited access, revocation', () => {
-  let citizenPid: string;
+  let citizen: { mspId: string; pid: string };
   let ticket: { ticketId: string; hash: string };
   const access = (accessId: string) =>
     write<AccessResult>('officer-housing-b', 'POST', `${API}/access-requests`, {
       accessId,
-      citizenPid,
+      citizen,
       categoryCode: CATEGORY,
       fields: [FACT_FIELD],
       purpose: 'HOUSING_SUBSIDY',
@@ -649,7 +649,8 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
   };
 
   beforeAll(() => {
-    citizenPid = pidOf('citizen-a1');
+    // a citizen is their home MSP and pid: citizen-a1 is a City A citizen
+    citizen = { mspId: CITY_A_SOCIAL.mspId, pid: pidOf('citizen-a1') };
   });
 
   it("City A's social insurance registers a category; citizen-a1 consents to City B housing", async () => {
@@ -668,7 +669,12 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     expect(category).toMatchObject({ code: CATEGORY, holder: CITY_A_SOCIAL, status: 'active' });
 
-    const consent = await write<{ consentId: string; citizenPid: string; state: string; hash: string }>(
+    const consent = await write<{
+      consentId: string;
+      citizen: { mspId: string; pid: string };
+      state: string;
+      hash: string;
+    }>(
       'citizen-a1',
       'POST',
       `${API}/consents`,
@@ -684,7 +690,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       201,
     );
     // the citizen is whoever signs: the pid comes from citizen-a1's certificate
-    expect(consent).toMatchObject({ consentId: CONSENT_ID, citizenPid, state: 'active' });
+    expect(consent).toMatchObject({ consentId: CONSENT_ID, citizen, state: 'active' });
     expect(consent.hash).toMatch(SHA256);
   });
 
@@ -723,7 +729,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
         attestationId: ATTESTATION_ID,
         categoryCode: CATEGORY,
         field: FACT_FIELD,
-        citizenPid,
+        citizen,
         factHash: saltedHash(FACT_SALT, FACT_VALUE),
         validUntil: new Date(Date.now() + 86_400_000).toISOString(),
       },
@@ -761,7 +767,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       http('officer-housing-b', 'POST', `${API}/attestations`, {
         categoryCode: CATEGORY,
         field: FACT_FIELD,
-        citizenPid,
+        citizen,
         factHash: sha256('anything'),
         validUntil: new Date(Date.now() + 86_400_000).toISOString(),
       }),
@@ -770,7 +776,11 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     // another citizen cannot read citizen-a1's log
     await problem(
-      http('citizen-a2', 'GET', `${API}/access-logs/citizen?citizenPid=${citizenPid}`),
+      http(
+        'citizen-a2',
+        'GET',
+        `${API}/access-logs/citizen?citizenMspId=${citizen.mspId}&citizenPid=${citizen.pid}`,
+      ),
       403,
       'FORBIDDEN',
     );
@@ -791,7 +801,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
         accessId: `GW-ACC-${run}-1`,
         granted: true,
         code: null,
-        citizenPid,
+        citizen,
         requester: expect.objectContaining(CITY_B_HOUSING),
       }),
     ]);

@@ -800,7 +800,8 @@ async function dataSharingJourney(r: Runner, run: string): Promise<void> {
   const category = `SOCINS-${run}`;
   const consentId = `CNS-${run}`;
   const accessId = `ACC-${run}`;
-  const citizenPid = r.pid('citizen-a1');
+  // a citizen is their home MSP and pid: citizen-a1 is a City A citizen
+  const citizen = { mspId: 'CityAMSP', pid: r.pid('citizen-a1') };
 
   await r.run<{ code: string; fields: string[]; sensitivity: string }>({
     who: 'officer-social-a',
@@ -853,7 +854,7 @@ async function dataSharingJourney(r: Runner, run: string): Promise<void> {
     write: true,
     body: {
       accessId,
-      citizenPid,
+      citizen,
       categoryCode: category,
       fields: ['contributionStatus'],
       purpose: 'HOUSING_SUBSIDY',
