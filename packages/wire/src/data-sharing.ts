@@ -606,7 +606,8 @@ export type VerifyFactRequest = z.infer<typeof VerifyFactRequest>;
 
 // ================================================================ records
 
-function Requester_() {
+/** A department and the certificate id of its officer who acted. */
+function officerRef() {
   return DeptRef.extend({
     /** Fabric id of the officer's certificate. */
     id: z.string(),
@@ -712,7 +713,7 @@ export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
 export const LegalBasisApproval = z.object({
   status: z.enum(['not-required', 'pending', 'approved', 'refused']),
   /** The officer who decided (department and certificate); null until decided. */
-  decidedBy: Requester_().nullable(),
+  decidedBy: officerRef().nullable(),
   /** When the decision was recorded (transaction time); null until decided. */
   decidedAt: z.string().nullable(),
   /** The officer's note; null when none. */
@@ -779,7 +780,7 @@ export const Ticket = TicketTerms.extend({ hash: z.string() });
 export type Ticket = z.infer<typeof Ticket>;
 
 /** The department and certificate that made an access request (or a decision). */
-export const Requester = Requester_();
+export const Requester = officerRef();
 /** The department and certificate that made an access request. */
 export type Requester = z.infer<typeof Requester>;
 
