@@ -157,7 +157,8 @@ async function dataSharing(ctx: SetupContext): Promise<Scenario[]> {
       serviceRef: 'https://social.city-a.example/api/v1/records',
     },
   });
-  const citizenPid = ctx.pidOf('citizen-a1');
+  // a citizen is their home MSP and pid: citizen-a1 is a City A citizen
+  const citizen = { mspId: 'CityAMSP', pid: ctx.pidOf('citizen-a1') };
   let n = 0;
   // A citizen may hold at most 20 live consents per grantee department and category,
   // and GrantConsent range-reads that set (a phantom-read conflict between concurrent
@@ -192,7 +193,7 @@ async function dataSharing(ctx: SetupContext): Promise<Scenario[]> {
   await setupCall(ctx.client, grant(consentId));
   const accessBody = (accessId: string) => ({
     accessId,
-    citizenPid,
+    citizen,
     categoryCode,
     fields: ['contributionStatus'],
     purpose: 'HOUSING_SUBSIDY',

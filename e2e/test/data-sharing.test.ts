@@ -42,6 +42,11 @@ function stable(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A citizen: home MSP and pseudonymous id (a pid alone names no one). */
+interface Subject {
+  mspId: string;
+  pid: string;
+}
 interface Dept {
   mspId: string;
   dept: string;
@@ -60,7 +65,7 @@ interface Category {
 }
 interface Consent {
   consentId: string;
-  citizenPid: string;
+  citizen: Subject;
   grantee: Dept;
   categoryCode: string;
   holder: Dept;
@@ -88,7 +93,7 @@ type AccessResult =
   | { granted: false; accessId: string; code: string; reason: string; auditFlag: boolean };
 interface Ticket {
   ticketId: string;
-  citizenPid: string;
+  citizen: Subject;
   categoryCode: string;
   fields: string[];
   purpose: string;
@@ -106,7 +111,7 @@ interface Access {
   code: string | null;
   reason: string | null;
   requester: Dept & { id: string };
-  citizenPid: string;
+  citizen: Subject;
   categoryCode: string;
   fields: string[];
   purpose: string;
@@ -123,7 +128,7 @@ interface VerifyTicketResult {
 }
 interface Attestation {
   attestationId: string;
-  citizenPid: string;
+  citizen: Subject;
   field: string;
   factHash: string;
   holder: Dept;
@@ -132,7 +137,7 @@ interface Attestation {
 interface FactCheck {
   ticketId: string;
   attestationId: string;
-  citizenPid: string;
+  citizen: Subject;
   field: string;
   match: boolean;
 }
@@ -141,6 +146,7 @@ const session: Record<string, UserSession> = {};
 /** Every record the ledger returned, checked at the end for personal values. */
 const fromLedger: unknown[] = [];
 let citizenPid: string;
+let citizen: Subject;
 let ticket: { ticketId: string; hash: string; expiresAt: string };
 let consentHash: string;
 
@@ -155,7 +161,7 @@ const evaluate = <T>(who: string, fn: string, request: unknown) => ask<T>(who, f
 
 const requestAccess = (extra: Record<string, unknown> = {}) =>
   submit<AccessResult>('officer-housing-b', 'RequestAccess', {
-    citizenPid,
+    citizen,
     categoryCode: CATEGORY,
     fields: [FACT_FIELD],
     purpose: 'HOUSING_SUBSIDY',
@@ -166,7 +172,7 @@ async function citizenLog(): Promise<Access[]> {
   const page = await evaluate<Page<Access>>('citizen-a1', 'ListCitizenAccesses', { pageSize: 200 });
   const times = page.records.map((r) => Date.parse(r.time));
   expect(times).toEqual([...times].sort((a, b) => b - a)); // newest first
-  for (const r of page.records) expect(r.citizenPid).toBe(citizenPid);
+  for (const r of page.records) expect(r.citizen).toEqual(citizen);
   return page.records.filter((r) => r.categoryCode === CATEGORY);
 }
 
@@ -183,6 +189,7 @@ beforeAll(() => {
   }
   citizenPid = session['citizen-a1'].pid as string;
   expect(citizenPid).toMatch(SHA256);
+  citizen = { mspId: session['citizen-a1'].mspId, pid: citizenPid };
 });
 
 afterAll(() => closeAll());
@@ -241,7 +248,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
     });
     expect(consent).toMatchObject({
       consentId: CONSENT_ID,
-      citizenPid,
+      citizen,
       grantee: CITY_B_HOUSING,
       holder: CITY_A_SOCIAL,
       fields: [FACT_FIELD, 'monthlyBase'],
@@ -256,7 +263,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
     // the consent is an artefact with its own hash over its terms
     const { consentId, grantee, categoryCode, holder, fields, purpose, validFrom, validUntil, maxUses } =
       consent;
-    const terms = { consentId, citizenPid, grantee, categoryCode, holder, fields, purpose };
+    const terms = { consentId, citizen, grantee, categoryCode, holder, fields, purpose };
     consentHash = sha256(stable({ ...terms, validFrom, validUntil, maxUses, grantedAt: consent.grantedAt }));
     expect(consent.hash).toBe(consentHash);
 
@@ -265,7 +272,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
   });
 
   it("refuses another citizen reading or changing citizen-a1's consents (403), writing nothing", async () => {
-    const list = await refused(session['citizen-a2'].evaluate(CC, 'ListConsents', { citizenPid }));
+    const list = await refused(session['citizen-a2'].evaluate(CC, 'ListConsents', { citizen }));
     expect(list).toMatchObject({ code: 'NOT_OWN_DATA', status: 403 });
     const get = await refused(session['citizen-b1'].evaluate(CC, 'GetConsent', { consentId: CONSENT_ID }));
     expect(get).toMatchObject({ code: 'NOT_CONSENT_OWNER', status: 403 });
@@ -273,7 +280,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
       session['citizen-a2'].submit(CC, 'RevokeConsent', { consentId: CONSENT_ID }),
     );
     expect(revoke).toMatchObject({ code: 'NOT_CONSENT_OWNER', status: 403 });
-    const log = await refused(session['citizen-a2'].evaluate(CC, 'ListCitizenAccesses', { citizenPid }));
+    const log = await refused(session['citizen-a2'].evaluate(CC, 'ListCitizenAccesses', { citizen }));
     expect(log).toMatchObject({ code: 'NOT_OWN_DATA', status: 403 });
     const own = await evaluate<Page<Consent>>('citizen-a2', 'ListConsents', { pageSize: 200 });
     expect(own.records.some((c) => c.consentId === CONSENT_ID)).toBe(false);
@@ -287,7 +294,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
       arguments: [
         JSON.stringify({
           accessId,
-          citizenPid,
+          citizen,
           categoryCode: CATEGORY,
           fields: [FACT_FIELD],
           purpose: 'HOUSING_SUBSIDY',
@@ -327,7 +334,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
     }
     expect(event).toMatchObject({
       accessId,
-      citizenPid,
+      citizen,
       granted: true,
       code: null,
       requester: CITY_B_HOUSING,
@@ -357,7 +364,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
     const t = check.ticket as Ticket;
     expect(t).toMatchObject({
       ticketId: ticket.ticketId,
-      citizenPid,
+      citizen,
       categoryCode: CATEGORY,
       fields: [FACT_FIELD],
       purpose: 'HOUSING_SUBSIDY',
@@ -397,13 +404,13 @@ describe('consented, audited cross-city data access with zero-documents fact che
       attestationId: ATTESTATION_ID,
       categoryCode: CATEGORY,
       field: FACT_FIELD,
-      citizenPid,
+      citizen,
       factHash: saltedHash(FACT_SALT, FACT_VALUE),
       validUntil: isoIn(86_400_000),
     });
     expect(attestation).toMatchObject({
       attestationId: ATTESTATION_ID,
-      citizenPid,
+      citizen,
       field: FACT_FIELD,
       factHash: saltedHash(FACT_SALT, FACT_VALUE),
       holder: CITY_A_SOCIAL,
@@ -422,7 +429,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
     expect(fact).toMatchObject({
       ticketId: ticket.ticketId,
       attestationId: ATTESTATION_ID,
-      citizenPid,
+      citizen,
       field: FACT_FIELD,
       match: true,
     });
@@ -442,7 +449,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
       session['officer-housing-b'].submit(CC, 'PublishAttestation', {
         categoryCode: CATEGORY,
         field: FACT_FIELD,
-        citizenPid,
+        citizen,
         factHash: sha256('anything'),
         validUntil: isoIn(86_400_000),
       }),
@@ -557,7 +564,7 @@ describe('consented, audited cross-city data access with zero-documents fact che
         return;
       }
       // every citizen reference is a pseudonymous id (other journeys may add other citizens' entries)
-      if (key === 'citizenPid') expect(value).toMatch(SHA256);
+      if (key === 'pid') expect(value).toMatch(SHA256);
       if (/hash$/i.test(key)) expect(value).toMatch(SHA256);
     };
     visit(fromLedger);

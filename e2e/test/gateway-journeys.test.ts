@@ -638,20 +638,20 @@ interface Access {
   accessId: string;
   granted: boolean;
   code: string | null;
-  citizenPid: string;
+  citizen: { mspId: string; pid: string };
   categoryCode: string;
   requester: { mspId: string; dept: string };
 }
 
 describe('data-sharing over HTTP: consent, ticket, audited access, revocation', () => {
-  let citizenPid: string;
+  let citizen: { mspId: string; pid: string };
   let ticket: { ticketId: string; hash: string };
   const access = (accessId: string) =>
     write<AccessResult>(
       'officer-housing-b',
       'POST',
       `${API}/access-requests`,
-      dataSharing.accessRequest({ accessId, citizenPid, categoryCode: CATEGORY, fields: [FACT_FIELD] }),
+      dataSharing.accessRequest({ accessId, citizen, categoryCode: CATEGORY, fields: [FACT_FIELD] }),
     );
   const citizenLog = async () => {
     const page = await read<Page<Access>>('citizen-a1', 'GET', `${API}/access-logs/citizen?pageSize=200`);
@@ -659,7 +659,8 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
   };
 
   beforeAll(() => {
-    citizenPid = pidOf('citizen-a1');
+    // a citizen is their home MSP and pid: citizen-a1 is a City A citizen
+    citizen = { mspId: CITY_A_SOCIAL.mspId, pid: pidOf('citizen-a1') };
   });
 
   it("City A's social insurance registers a category; citizen-a1 consents to City B housing", async () => {
@@ -672,7 +673,12 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     expect(category).toMatchObject({ code: CATEGORY, holder: CITY_A_SOCIAL, status: 'active' });
 
-    const consent = await write<{ consentId: string; citizenPid: string; state: string; hash: string }>(
+    const consent = await write<{
+      consentId: string;
+      citizen: { mspId: string; pid: string };
+      state: string;
+      hash: string;
+    }>(
       'citizen-a1',
       'POST',
       `${API}/consents`,
@@ -686,7 +692,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       201,
     );
     // the citizen is whoever signs: the pid comes from citizen-a1's certificate
-    expect(consent).toMatchObject({ consentId: CONSENT_ID, citizenPid, state: 'active' });
+    expect(consent).toMatchObject({ consentId: CONSENT_ID, citizen, state: 'active' });
     expect(consent.hash).toMatch(SHA256);
   });
 
@@ -725,7 +731,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
         attestationId: ATTESTATION_ID,
         categoryCode: CATEGORY,
         field: FACT_FIELD,
-        citizenPid,
+        citizen,
         factHash: saltedHash(FACT_SALT, FACT_VALUE),
         now: Date.now(),
       }),
@@ -763,7 +769,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
         dataSharing.attestation({
           categoryCode: CATEGORY,
           field: FACT_FIELD,
-          citizenPid,
+          citizen,
           factHash: sha256('anything'),
           now: Date.now(),
         }),
@@ -773,7 +779,11 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     // another citizen cannot read citizen-a1's log
     await problem(
-      http('citizen-a2', 'GET', `${API}/access-logs/citizen?citizenPid=${citizenPid}`),
+      http(
+        'citizen-a2',
+        'GET',
+        `${API}/access-logs/citizen?citizenMspId=${citizen.mspId}&citizenPid=${citizen.pid}`,
+      ),
       403,
       'FORBIDDEN',
     );
@@ -794,7 +804,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
         accessId: `GW-ACC-${run}-1`,
         granted: true,
         code: null,
-        citizenPid,
+        citizen,
         requester: expect.objectContaining(CITY_B_HOUSING),
       }),
     ]);

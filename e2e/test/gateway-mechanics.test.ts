@@ -38,7 +38,7 @@ interface Problem {
 }
 interface Consent {
   consentId: string;
-  citizenPid: string;
+  citizen: { mspId: string; pid: string };
   categoryCode: string;
   fields: string[];
   purpose: string;
@@ -79,7 +79,12 @@ interface EventData {
   eventName: string;
   transactionId: string;
   blockNumber: string;
-  payload: { consentId: string; categoryCode: string; state: string; citizenPid: string };
+  payload: {
+    consentId: string;
+    categoryCode: string;
+    state: string;
+    citizen: { mspId: string; pid: string };
+  };
 }
 interface ReadyReport {
   ready: boolean;
@@ -622,7 +627,7 @@ describe('offline signing with a citizen key', () => {
     const read = await http<Consent>(OFFLINE_CITIZEN, 'GET', `${CONSENTS}/${consentId}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(done.body.result);
-    expect(read.body.citizenPid).toBe(pid);
+    expect(read.body.citizen).toEqual({ mspId: 'CityAMSP', pid });
     const status = await http<TransactionStatus>(OFFLINE_CITIZEN, 'GET', `/api/v1/transactions/${txId}`);
     expect(status.body).toEqual({
       transactionId: txId,

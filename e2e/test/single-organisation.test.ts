@@ -438,7 +438,7 @@ const attestationRequest = (categoryCode: string, attestationId: string) => ({
   attestationId,
   categoryCode,
   field: FIELD,
-  citizenPid: pidOf('citizen-a1'),
+  citizen: subjectOf('citizen-a1'),
   factHash: sha256(`${salt()}|paid`),
   validUntil: isoIn(86_400_000),
 });
@@ -515,7 +515,7 @@ const dataSharing: Record<string, Fixture> = {
       caller: 'officer-housing-b',
       request: {
         accessId,
-        citizenPid: pidOf('citizen-a1'),
+        citizen: subjectOf('citizen-a1'),
         categoryCode: code,
         fields: [FIELD],
         purpose: 'HOUSING_SUBSIDY',

@@ -200,6 +200,11 @@ const EXAMPLES: Record<string, Example> = {
     body: { reason: 'repealed' },
     request: { legalBasisId: 'LB1', reason: 'repealed' },
   },
+  decideLegalBasis: {
+    url: '/api/v1/legal-bases/LB1/decision',
+    body: { decision: 'approve', note: 'duty confirmed' },
+    request: { legalBasisId: 'LB1', decision: 'approve', note: 'duty confirmed' },
+  },
   getLegalBasis: { url: '/api/v1/legal-bases/LB1', request: { legalBasisId: 'LB1' } },
   listLegalBases: {
     url: '/api/v1/legal-bases?mspId=CityBMSP&dept=housing',
@@ -209,7 +214,7 @@ const EXAMPLES: Record<string, Example> = {
     url: '/api/v1/access-requests',
     body: {
       accessId: 'ACC1',
-      citizenPid: PID,
+      citizen: { mspId: 'CityAMSP', pid: PID },
       categoryCode: 'HOUSING_FUND',
       fields: ['monthsPaid'],
       purpose: 'HOUSING_SUBSIDY',
@@ -222,7 +227,10 @@ const EXAMPLES: Record<string, Example> = {
     body: { ticketHash: HASH, fields: ['monthsPaid'] },
     request: { ticketId: 'ACC1', ticketHash: HASH, fields: ['monthsPaid'] },
   },
-  listCitizenAccesses: { url: `/api/v1/access-logs/citizen?citizenPid=${PID}`, request: { citizenPid: PID } },
+  listCitizenAccesses: {
+    url: `/api/v1/access-logs/citizen?citizenMspId=CityAMSP&citizenPid=${PID}`,
+    request: { citizen: { mspId: 'CityAMSP', pid: PID } },
+  },
   listDepartmentAccesses: {
     url: '/api/v1/access-logs/department?mspId=CityAMSP&dept=market',
     request: { mspId: 'CityAMSP', dept: 'market' },
@@ -234,7 +242,7 @@ const EXAMPLES: Record<string, Example> = {
       attestationId: 'AT1',
       categoryCode: 'HOUSING_FUND',
       field: 'monthsPaid',
-      citizenPid: PID,
+      citizen: { mspId: 'CityAMSP', pid: PID },
       factHash: HASH,
       validUntil: T1,
     },
@@ -669,8 +677,27 @@ describe('route-specific validation', () => {
 
   it('refuses a citizen reading another citizen’s access log', async () => {
     const citizen = await h.bearer({ sub: 'alice', roles: ['citizen'], pid: PID });
-    const res = await send('get', `/api/v1/access-logs/citizen?citizenPid=${'e5'.repeat(32)}`, citizen);
+    const res = await send(
+      'get',
+      `/api/v1/access-logs/citizen?citizenMspId=CityAMSP&citizenPid=${'e5'.repeat(32)}`,
+      citizen,
+    );
     expect(res.status).toBe(403);
+    // the same pid under another home MSP is another citizen
+    const twin = await send(
+      'get',
+      `/api/v1/access-logs/citizen?citizenMspId=CityBMSP&citizenPid=${PID}`,
+      citizen,
+    );
+    expect(twin.status).toBe(403);
+    const consents = await send('get', `/api/v1/consents?citizenMspId=CityBMSP&citizenPid=${PID}`, citizen);
+    expect(consents.status).toBe(403);
+  });
+
+  it('refuses a citizen named by pid alone (400)', async () => {
+    const auditor = await h.bearer({ sub: 'alice', roles: ['auditor'] });
+    const res = await send('get', `/api/v1/access-logs/citizen?citizenPid=${PID}`, auditor);
+    expect(res.status).toBe(400);
   });
 
   it('refuses non-finance officers on program management', async () => {

@@ -21,16 +21,11 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
   emitEvent,
-  forbidden,
   getCaller,
   isoToMs,
   keyExists,
-  mustReadJson,
   newestFirst,
-  notFound,
-  conflict,
   readIndexKeys,
   readJson,
   sha256Hex,
@@ -39,36 +34,49 @@ import {
   txTimeMs,
   writeIndex,
   writeJson,
+  sameSubject,
   type Caller,
+  type Subject,
 } from '@govledger/chaincode-common';
 import { coversFields, loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
-import { consentState, countUses, loadConsent } from './consent';
-import { DataSharingErrorCode as E, type RefusalCode } from './errors';
-import { legalBasisState, loadLegalBasis } from './legal-basis';
+import { consentState, countUses } from './consent';
+import { DataSharingErrorCode as E, errors, type RefusalCode } from './errors';
+import { legalBasisState } from './legal-basis';
 import type {
   AccessRecord,
+  AccessResult,
   BasisRef,
   ConsentRecord,
   DeptRef,
   LegalBasisRecord,
   TicketRecord,
+  TicketStatus,
   TicketTerms,
+  VerifyTicketResult,
 } from './model';
-import { inDept, isAuditor, requireOfficer, sameDept } from './parties';
-import type { GetAccessInput, RequestAccessInput, VerifyTicketInput } from './schemas';
-import { Obj, accessKey, consentKey, derivedId, lastAttribute, legalBasisKey } from './state';
-import { ALL_CITIZENS, Limits } from './vocabulary';
-
-/** What RequestAccess returns. */
-export type AccessResult =
-  | {
-      granted: true;
-      accessId: string;
-      ticket: { ticketId: string; hash: string; expiresAt: string };
-      basis: { kind: 'consent' | 'legal'; id: string };
-      auditFlag: boolean;
-    }
-  | { granted: false; accessId: string; code: RefusalCode; reason: string; auditFlag: boolean };
+import {
+  auditorMayRead,
+  inDept,
+  isAuditor,
+  isCitizen,
+  protectOwned,
+  requireAuditScope,
+  requireOfficer,
+  sameDept,
+} from './authz';
+import type { GetAccessRequest, RequestAccessRequest, VerifyTicketRequest } from './schemas';
+import {
+  Obj,
+  accessKey,
+  citizenAttrs,
+  consentKey,
+  derivedId,
+  lastAttribute,
+  legalBasisKey,
+  legalScope,
+} from './keys';
+import { Limits } from './schemas';
+import { loadAccess, loadConsent, loadLegalBasis } from './queries';
 
 /** Why one candidate (consent or legal basis) does not allow the access; a higher rank came closer. */
 interface Failure {
@@ -83,7 +91,7 @@ type Decision =
 
 /** The request as the matching rules see it. */
 interface Wanted {
-  citizenPid: string;
+  citizen: Subject;
   categoryCode: string;
   fields: string[];
   purpose: string;
@@ -106,7 +114,7 @@ function legalRef(b: LegalBasisRecord): BasisRef {
 export function checkConsent(c: ConsentRecord, w: Wanted, nowMs: number): Failure | undefined {
   const id = c.consentId;
   if (
-    c.citizenPid !== w.citizenPid ||
+    !sameSubject(c.citizen, w.citizen) ||
     !sameDept(c.grantee, w.requester) ||
     c.categoryCode !== w.categoryCode
   ) {
@@ -175,7 +183,7 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
   if (
     !sameDept(b.grantee, w.requester) ||
     b.categoryCode !== w.categoryCode ||
-    (b.citizenPid !== null && b.citizenPid !== w.citizenPid)
+    (b.citizen !== null && !sameSubject(b.citizen, w.citizen))
   ) {
     return {
       code: E.LegalBasisMismatch,
@@ -210,6 +218,14 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
       reason: `legal basis ${id} was withdrawn at ${b.withdrawnAt}`,
     };
   }
+  if (state === 'refused') {
+    return {
+      code: E.LegalBasisRefused,
+      rank: 3,
+      basis: ref,
+      reason: `legal basis ${id} was refused by ${b.holder.mspId} at ${b.approval.decidedAt}`,
+    };
+  }
   if (state === 'expired') {
     return {
       code: E.LegalBasisExpired,
@@ -224,6 +240,14 @@ export function checkLegalBasis(b: LegalBasisRecord, w: Wanted, nowMs: number): 
       rank: 5,
       basis: ref,
       reason: `legal basis ${id} is valid from ${b.validFrom}`,
+    };
+  }
+  if (state === 'pending') {
+    return {
+      code: E.LegalBasisPending,
+      rank: 6,
+      basis: ref,
+      reason: `legal basis ${id} awaits the approval of ${b.holder.dept} of ${b.holder.mspId}, which holds the data`,
     };
   }
   return undefined;
@@ -243,7 +267,7 @@ function byValidity<T>(items: T[], until: (t: T) => string | null, id: (t: T) =>
 }
 
 async function matchingConsents(ctx: Context, w: Wanted): Promise<ConsentRecord[]> {
-  const attrs = [w.citizenPid, w.requester.mspId, w.requester.dept, w.categoryCode];
+  const attrs = [...citizenAttrs(w.citizen), w.requester.mspId, w.requester.dept, w.categoryCode];
   const keys = await readIndexKeys(ctx, Obj.ConsentMatch, attrs, Limits.maxConsentsPerGrantee);
   const out: ConsentRecord[] = [];
   for (const attributes of keys) {
@@ -255,7 +279,7 @@ async function matchingConsents(ctx: Context, w: Wanted): Promise<ConsentRecord[
 
 async function matchingLegalBases(ctx: Context, w: Wanted): Promise<LegalBasisRecord[]> {
   const out: LegalBasisRecord[] = [];
-  for (const scope of [ALL_CITIZENS, w.citizenPid]) {
+  for (const scope of [legalScope(null), legalScope(w.citizen)]) {
     const attrs = [w.requester.mspId, w.requester.dept, w.categoryCode, scope];
     const keys = await readIndexKeys(ctx, Obj.LegalBasisMatch, attrs, Limits.maxLegalBasesPerScope);
     for (const attributes of keys) {
@@ -273,7 +297,7 @@ async function matchingLegalBases(ctx: Context, w: Wanted): Promise<LegalBasisRe
  * category (all citizens, and this citizen). The first that passes every check
  * wins; if none does, the refusal reports the candidate that came closest.
  */
-async function decide(ctx: Context, req: RequestAccessInput, w: Wanted, nowMs: number): Promise<Decision> {
+async function decide(ctx: Context, req: RequestAccessRequest, w: Wanted, nowMs: number): Promise<Decision> {
   let consents: ConsentRecord[];
   let bases: LegalBasisRecord[];
   if (req.consentId !== undefined) {
@@ -342,20 +366,20 @@ export function ticketHash(terms: TicketTerms): string {
 }
 
 /** RequestAccess: a department officer asks for one citizen's data; the attempt is logged, granted or refused. */
-export async function requestAccess(ctx: Context, req: RequestAccessInput): Promise<AccessResult> {
+export async function requestAccess(ctx: Context, req: RequestAccessRequest): Promise<AccessResult> {
   const caller = getCaller(ctx);
   const requester = requireOfficer(caller);
   const category = await loadActiveCategory(ctx, req.categoryCode);
   requireFieldsInCategory(category, req.fields);
   const accessId = req.accessId ?? derivedId(ctx, 'ACC');
   const key = accessKey(ctx, accessId);
-  if (await keyExists(ctx, key)) throw alreadyExists(`access ${accessId} exists already`, E.AccessExists);
+  if (await keyExists(ctx, key)) throw errors.accessExists(`access ${accessId} exists already`);
 
   const nowMs = txTimeMs(ctx);
   const now = txTimeIso(ctx);
   const fields = sortedFields(req.fields);
   const wanted: Wanted = {
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     categoryCode: category.code,
     fields,
     purpose: req.purpose,
@@ -368,11 +392,11 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
   let ticket: TicketRecord | null = null;
   let result: AccessResult;
   if (decision.granted) {
-    const ttlEnd = nowMs + req.ticketTtlSeconds * 1000;
+    const ttlEnd = nowMs + (req.ticketTtlSeconds ?? Limits.defaultTicketTtlSeconds) * 1000;
     const expiresMs = decision.untilMs === null ? ttlEnd : Math.min(ttlEnd, decision.untilMs);
     const terms: TicketTerms = {
       ticketId: accessId,
-      citizenPid: req.citizenPid,
+      citizen: req.citizen,
       categoryCode: category.code,
       fields,
       purpose: req.purpose,
@@ -401,7 +425,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
     code: result.granted ? null : result.code,
     reason: result.granted ? null : result.reason,
     requester: { ...requester, id: caller.id },
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     categoryCode: category.code,
     holder: category.holder,
     fields,
@@ -413,7 +437,9 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
 
   const order = newestFirst(nowMs);
   await writeJson(ctx, key, entry);
-  await writeIndex(ctx, Obj.AccessByCitizen, req.citizenPid, order, accessId);
+  // The log entry is the requesting organisation's record: no one rewrites it alone.
+  await protectOwned(ctx, key, caller, requester.mspId);
+  await writeIndex(ctx, Obj.AccessByCitizen, ...citizenAttrs(req.citizen), order, accessId);
   await writeIndex(ctx, Obj.AccessByDept, requester.mspId, requester.dept, order, accessId);
   await writeIndex(ctx, Obj.AccessAll, order, accessId);
   if (auditFlag) await writeIndex(ctx, Obj.AccessFlagged, order, accessId);
@@ -423,7 +449,7 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
   }
   emitEvent(ctx, 'AccessLogged', {
     accessId,
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     granted: entry.granted,
     code: entry.code,
     requester,
@@ -439,25 +465,27 @@ export async function requestAccess(ctx: Context, req: RequestAccessInput): Prom
   return result;
 }
 
-/** Reads an access entry or refuses with 404 ACCESS_NOT_FOUND. */
-export async function loadAccess(ctx: Context, accessId: string): Promise<AccessRecord> {
-  return mustReadJson<AccessRecord>(ctx, accessKey(ctx, accessId), `access ${accessId}`, E.AccessNotFound);
+/** The organisations party to an access: the citizen's home, the requester's and the holder's. */
+export function accessParties(entry: Pick<AccessRecord, 'citizen' | 'requester' | 'holder'>): string[] {
+  return [entry.citizen.mspId, entry.requester.mspId, entry.holder.mspId];
 }
 
-/** GetAccess: the citizen, the requesting or holding department, or an auditor reads one access entry. */
-export async function getAccess(ctx: Context, req: GetAccessInput): Promise<AccessRecord> {
+/**
+ * GetAccess: the citizen, the requesting or holding department, or an auditor
+ * of one of their organisations (or designated to audit others) reads one access entry.
+ */
+export async function getAccess(ctx: Context, req: GetAccessRequest): Promise<AccessRecord> {
   const caller = getCaller(ctx);
   const entry = await loadAccess(ctx, req.accessId);
-  if (
-    isAuditor(caller) ||
-    (caller.pid !== undefined && caller.pid === entry.citizenPid) ||
-    inDept(caller, entry.requester) ||
-    inDept(caller, entry.holder)
-  ) {
+  if (isCitizen(caller, entry.citizen) || inDept(caller, entry.requester) || inDept(caller, entry.holder)) {
     return entry;
   }
-  if (caller.pid !== undefined) throw forbidden('a citizen may read only their own data', E.NotOwnData);
-  throw forbidden(`caller is not a party to access ${req.accessId}`);
+  if (isAuditor(caller)) {
+    requireAuditScope(caller, accessParties(entry));
+    return entry;
+  }
+  if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
+  throw errors.forbidden(`caller is not a party to access ${req.accessId}`);
 }
 
 /** The state of what a ticket rests on, now: the consent's or legal basis's state ('missing' if gone). */
@@ -470,39 +498,22 @@ export async function ticketBasisState(ctx: Context, t: TicketRecord, nowMs: num
   return b === undefined ? 'missing' : legalBasisState(b, nowMs);
 }
 
-/** The statuses VerifyTicket reports. */
-export type TicketStatus =
-  'valid' | 'unknown' | 'hash-mismatch' | 'expired' | 'basis-invalid' | 'fields-not-covered';
-
-/** What VerifyTicket returns. */
-export interface VerifyTicketResult {
-  ticketId: string;
-  valid: boolean;
-  status: TicketStatus;
-  /** The ticket's terms and hash; null when unknown. */
-  ticket: TicketRecord | null;
-  /** State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
-  basisState: string | null;
-}
-
 /**
  * VerifyTicket: the holding department (or the grantee, or an auditor) checks a
  * ticket before serving data. A ticket is valid while it has not expired and its
  * consent or legal basis is still active; revoking or pausing the consent ends
  * every ticket issued under it.
  */
-export async function verifyTicket(ctx: Context, req: VerifyTicketInput): Promise<VerifyTicketResult> {
+export async function verifyTicket(ctx: Context, req: VerifyTicketRequest): Promise<VerifyTicketResult> {
   const caller = getCaller(ctx);
   const entry = await readJson<AccessRecord>(ctx, accessKey(ctx, req.ticketId));
   if (entry === undefined || entry.ticket === null) {
     return { ticketId: req.ticketId, valid: false, status: 'unknown', ticket: null, basisState: null };
   }
   const t = entry.ticket;
-  if (!(isAuditor(caller) || inDept(caller, t.holder) || inDept(caller, t.grantee))) {
-    throw forbidden(
-      `caller is neither the holder nor the grantee of ticket ${req.ticketId}`,
-      E.NotTicketParty,
-    );
+  const auditor = auditorMayRead(caller, accessParties(entry));
+  if (!(auditor || inDept(caller, t.holder) || inDept(caller, t.grantee))) {
+    throw errors.notTicketParty(`caller is neither the holder nor the grantee of ticket ${req.ticketId}`);
   }
   const nowMs = txTimeMs(ctx);
   const basisState = await ticketBasisState(ctx, t, nowMs);
@@ -526,17 +537,17 @@ export async function requireValidTicket(
 ): Promise<TicketRecord> {
   const entry = await readJson<AccessRecord>(ctx, accessKey(ctx, ticketId));
   if (entry === undefined || entry.ticket === null) {
-    throw notFound(`ticket ${ticketId} does not exist`, E.TicketNotFound);
+    throw errors.ticketNotFound(`ticket ${ticketId} does not exist`);
   }
   const t = entry.ticket;
   if (!inDept(caller, t.grantee)) {
-    throw forbidden(`ticket ${ticketId} was issued to another department`, E.TicketNotYours);
+    throw errors.ticketNotYours(`ticket ${ticketId} was issued to another department`);
   }
   if (nowMs >= isoToMs(t.expiresAt))
-    throw conflict(`ticket ${ticketId} expired at ${t.expiresAt}`, E.TicketExpired);
+    throw errors.ticketExpired(`ticket ${ticketId} expired at ${t.expiresAt}`);
   const basisState = await ticketBasisState(ctx, t, nowMs);
   if (basisState !== 'active') {
-    throw conflict(`ticket ${ticketId} rests on a ${t.basis.kind} that is ${basisState}`, E.TicketInvalid);
+    throw errors.ticketInvalid(`ticket ${ticketId} rests on a ${t.basis.kind} that is ${basisState}`);
   }
   return t;
 }

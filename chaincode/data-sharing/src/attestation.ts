@@ -7,17 +7,12 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   emitEvent,
-  forbidden,
   getCaller,
-  invalidArgument,
   isoToMs,
   keyExists,
-  mustReadJson,
-  restrictToOrgs,
   saltedHash,
+  sameSubject,
   sameDigest,
   txTimeIso,
   txTimeMs,
@@ -26,11 +21,12 @@ import {
 } from '@govledger/chaincode-common';
 import { requireValidTicket } from './access';
 import { loadActiveCategory, requireFieldsInCategory } from './catalogue';
-import { DataSharingErrorCode as E } from './errors';
-import type { AttestationRecord, AttestationView, CategoryRecord } from './model';
-import { inDept, isAuditor, requireOfficer } from './parties';
-import type { AttestationRefInput, PublishAttestationInput, VerifyFactInput } from './schemas';
-import { attestationKey, derivedId } from './state';
+import { errors } from './errors';
+import type { AttestationRecord, AttestationView, CategoryRecord, VerifyFactResult } from './model';
+import { inDept, isAuditor, isCitizen, protectOwned, requireAuditScope, requireOfficer } from './authz';
+import type { AttestationRefRequest, PublishAttestationRequest, VerifyFactRequest } from './schemas';
+import { attestationKey, derivedId } from './keys';
+import { loadAttestation } from './queries';
 
 /** An attestation's state at a time: revoked wins, then expired (now ≥ validUntil), else active. */
 export function attestationState(a: AttestationRecord, nowMs: number): AttestationView['state'] {
@@ -39,21 +35,10 @@ export function attestationState(a: AttestationRecord, nowMs: number): Attestati
   return 'active';
 }
 
-/** Reads an attestation or refuses with 404 ATTESTATION_NOT_FOUND. */
-export async function loadAttestation(ctx: Context, id: string): Promise<AttestationRecord> {
-  return mustReadJson<AttestationRecord>(
-    ctx,
-    attestationKey(ctx, id),
-    `attestation ${id}`,
-    E.AttestationNotFound,
-  );
-}
-
 function requireHolder(caller: Caller, category: Pick<CategoryRecord, 'code' | 'holder'>): void {
   if (!inDept(caller, category.holder)) {
-    throw forbidden(
+    throw errors.notCategoryHolder(
       `only officers of ${category.holder.dept} of ${category.holder.mspId} act for category ${category.code}`,
-      E.NotCategoryHolder,
     );
   }
 }
@@ -61,7 +46,7 @@ function requireHolder(caller: Caller, category: Pick<CategoryRecord, 'code' | '
 /** PublishAttestation: an officer of the category's holding department publishes a salted fact hash. */
 export async function publishAttestation(
   ctx: Context,
-  req: PublishAttestationInput,
+  req: PublishAttestationRequest,
 ): Promise<AttestationView> {
   const caller = getCaller(ctx);
   requireOfficer(caller);
@@ -70,18 +55,18 @@ export async function publishAttestation(
   requireFieldsInCategory(category, [req.field]);
   const nowMs = txTimeMs(ctx);
   if (isoToMs(req.validUntil) <= nowMs) {
-    throw invalidArgument('validUntil must be in the future', { field: 'validUntil' }, E.InvalidValidity);
+    throw errors.invalidValidity('validUntil must be in the future', { field: 'validUntil' });
   }
   const attestationId = req.attestationId ?? derivedId(ctx, 'ATT');
   const key = attestationKey(ctx, attestationId);
   if (await keyExists(ctx, key)) {
-    throw alreadyExists(`attestation ${attestationId} exists already`, E.AttestationExists);
+    throw errors.attestationExists(`attestation ${attestationId} exists already`);
   }
   const record: AttestationRecord = {
     attestationId,
     categoryCode: category.code,
     field: req.field,
-    citizenPid: req.citizenPid,
+    citizen: req.citizen,
     factHash: req.factHash,
     holder: category.holder,
     issuedAt: txTimeIso(ctx),
@@ -91,10 +76,10 @@ export async function publishAttestation(
     revokedAt: null,
   };
   await writeJson(ctx, key, record);
-  await restrictToOrgs(ctx, key, category.holder.mspId);
+  await protectOwned(ctx, key, caller, category.holder.mspId);
   emitEvent(ctx, 'AttestationPublished', {
     attestationId,
-    citizenPid: record.citizenPid,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     field: record.field,
     holder: record.holder,
@@ -104,50 +89,38 @@ export async function publishAttestation(
 }
 
 /** RevokeAttestation: an officer of the holding department revokes an attestation. */
-export async function revokeAttestation(ctx: Context, req: AttestationRefInput): Promise<AttestationView> {
+export async function revokeAttestation(ctx: Context, req: AttestationRefRequest): Promise<AttestationView> {
   const caller = getCaller(ctx);
   requireOfficer(caller);
   const current = await loadAttestation(ctx, req.attestationId);
   requireHolder(caller, { code: current.categoryCode, holder: current.holder });
   if (current.status === 'revoked') {
-    throw conflict(`attestation ${req.attestationId} is revoked already`, E.AttestationRevoked);
+    throw errors.attestationRevoked(`attestation ${req.attestationId} is revoked already`);
   }
   const record: AttestationRecord = { ...current, status: 'revoked', revokedAt: txTimeIso(ctx) };
   await writeJson(ctx, attestationKey(ctx, req.attestationId), record);
   emitEvent(ctx, 'AttestationRevoked', {
     attestationId: record.attestationId,
-    citizenPid: record.citizenPid,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     field: record.field,
   });
   return { ...record, state: 'revoked' };
 }
 
-/** GetAttestation: the holding department, the citizen it is about, or an auditor reads an attestation. */
-export async function getAttestation(ctx: Context, req: AttestationRefInput): Promise<AttestationView> {
+/**
+ * GetAttestation: the holding department, the citizen it is about, or an auditor
+ * of one of their organisations (or designated to audit others) reads an attestation.
+ */
+export async function getAttestation(ctx: Context, req: AttestationRefRequest): Promise<AttestationView> {
   const caller = getCaller(ctx);
   const a = await loadAttestation(ctx, req.attestationId);
-  if (!(
-    isAuditor(caller) ||
-    inDept(caller, a.holder) ||
-    (caller.pid !== undefined && caller.pid === a.citizenPid)
-  )) {
-    if (caller.pid !== undefined) throw forbidden('a citizen may read only their own data', E.NotOwnData);
-    throw forbidden(`caller may not read attestation ${req.attestationId}`);
+  if (!(inDept(caller, a.holder) || isCitizen(caller, a.citizen))) {
+    if (isAuditor(caller)) requireAuditScope(caller, [a.citizen.mspId, a.holder.mspId]);
+    else if (caller.pid !== undefined) throw errors.notOwnData('a citizen may read only their own data');
+    else throw errors.forbidden(`caller may not read attestation ${req.attestationId}`);
   }
   return { ...a, state: attestationState(a, txTimeMs(ctx)) };
-}
-
-/** What VerifyFact returns. */
-export interface VerifyFactResult {
-  ticketId: string;
-  attestationId: string;
-  citizenPid: string;
-  categoryCode: string;
-  field: string;
-  /** True when saltedHash(salt, claimedValue) equals the attested hash. */
-  match: boolean;
-  validUntil: string;
 }
 
 /**
@@ -155,30 +128,29 @@ export interface VerifyFactResult {
  * and salt against an attestation about the ticket's citizen, category and one
  * of the ticket's fields.
  */
-export async function verifyFact(ctx: Context, req: VerifyFactInput): Promise<VerifyFactResult> {
+export async function verifyFact(ctx: Context, req: VerifyFactRequest): Promise<VerifyFactResult> {
   const caller = getCaller(ctx);
   const nowMs = txTimeMs(ctx);
   const ticket = await requireValidTicket(ctx, caller, req.ticketId, nowMs);
   const a = await loadAttestation(ctx, req.attestationId);
   if (
-    a.citizenPid !== ticket.citizenPid ||
+    !sameSubject(a.citizen, ticket.citizen) ||
     a.categoryCode !== ticket.categoryCode ||
     !ticket.fields.includes(a.field)
   ) {
-    throw forbidden(
+    throw errors.attestationNotCovered(
       `ticket ${req.ticketId} does not cover the citizen, category and field of attestation ${req.attestationId}`,
-      E.AttestationNotCovered,
     );
   }
   const state = attestationState(a, nowMs);
-  if (state === 'revoked') throw conflict(`attestation ${a.attestationId} was revoked`, E.AttestationRevoked);
+  if (state === 'revoked') throw errors.attestationRevoked(`attestation ${a.attestationId} was revoked`);
   if (state === 'expired') {
-    throw conflict(`attestation ${a.attestationId} expired at ${a.validUntil}`, E.AttestationExpired);
+    throw errors.attestationExpired(`attestation ${a.attestationId} expired at ${a.validUntil}`);
   }
   return {
     ticketId: req.ticketId,
     attestationId: a.attestationId,
-    citizenPid: a.citizenPid,
+    citizen: a.citizen,
     categoryCode: a.categoryCode,
     field: a.field,
     match: sameDigest(saltedHash(req.salt, req.claimedValue), a.factHash),

@@ -4,44 +4,60 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { getCaller, requireRole } from '@govledger/chaincode-common';
-import { loadAccess } from './access';
 import type { AccessRecord, PageResult } from './model';
-import { citizenToRead, deptToRead } from './parties';
-import type { ListAllAccessesInput, ListCitizenAccessesInput, ListDepartmentAccessesInput } from './schemas';
-import { Obj, lastAttribute, readIndexPage, type IndexPage } from './state';
-import { Role } from './vocabulary';
+import { accessParties } from './access';
+import { auditorMayRead, citizenToRead, deptToRead } from './authz';
+import type {
+  ListAllAccessesRequest,
+  ListCitizenAccessesRequest,
+  ListDepartmentAccessesRequest,
+} from './schemas';
+import { Obj, citizenAttrs, readIndexPage, type IndexPage } from './keys';
+import { Role } from './schemas';
+import { loadAccess, recordsOf } from './queries';
 
-async function entriesOf(ctx: Context, page: IndexPage): Promise<PageResult<AccessRecord>> {
-  const records: AccessRecord[] = [];
-  for (const attributes of page.keys) records.push(await loadAccess(ctx, lastAttribute(attributes)));
-  return { records, bookmark: page.bookmark };
+function entriesOf(ctx: Context, page: IndexPage): Promise<PageResult<AccessRecord>> {
+  return recordsOf(page, (id) => loadAccess(ctx, id));
 }
 
-/** ListCitizenAccesses: every access to a citizen's data, granted and refused (own data; auditors any citizen). */
+/**
+ * ListCitizenAccesses: every access to a citizen's data, granted and refused
+ * (own data; auditors a citizen of their organisation, or any when designated to audit others).
+ */
 export async function listCitizenAccesses(
   ctx: Context,
-  req: ListCitizenAccessesInput,
+  req: ListCitizenAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
-  const pid = citizenToRead(getCaller(ctx), req.citizenPid);
-  return entriesOf(ctx, await readIndexPage(ctx, Obj.AccessByCitizen, [pid], req.pageSize, req.bookmark));
+  const attrs = citizenAttrs(citizenToRead(getCaller(ctx), req.citizen));
+  return entriesOf(ctx, await readIndexPage(ctx, Obj.AccessByCitizen, attrs, req.pageSize, req.bookmark));
 }
 
-/** ListDepartmentAccesses: the accesses a department made (its own; auditors any department). */
+/** ListDepartmentAccesses: the accesses a department made (its own; auditors a department within their audit scope). */
 export async function listDepartmentAccesses(
   ctx: Context,
-  req: ListDepartmentAccessesInput,
+  req: ListDepartmentAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
   const dept = deptToRead(getCaller(ctx), req.mspId, req.dept);
   const attrs = [dept.mspId, dept.dept];
   return entriesOf(ctx, await readIndexPage(ctx, Obj.AccessByDept, attrs, req.pageSize, req.bookmark));
 }
 
-/** ListAllAccesses: every access, or only those flagged for audit (auditors only). */
+/**
+ * ListAllAccesses: every access, or only those flagged for audit (auditors
+ * only). An auditor not designated to audit others sees only the entries their
+ * own organisation is a party to (citizen's home, requester or holder): a page
+ * then holds at most pageSize entries, and its bookmark continues the scan.
+ */
 export async function listAllAccesses(
   ctx: Context,
-  req: ListAllAccessesInput,
+  req: ListAllAccessesRequest,
 ): Promise<PageResult<AccessRecord>> {
-  requireRole(getCaller(ctx), Role.Auditor);
+  const caller = getCaller(ctx);
+  requireRole(caller, Role.Auditor);
   const index = req.flaggedOnly ? Obj.AccessFlagged : Obj.AccessAll;
-  return entriesOf(ctx, await readIndexPage(ctx, index, [], req.pageSize, req.bookmark));
+  const page = await entriesOf(ctx, await readIndexPage(ctx, index, [], req.pageSize, req.bookmark));
+  return {
+    records: page.records.filter((e) => auditorMayRead(caller, accessParties(e))),
+    bookmark: page.bookmark,
+  };
 }

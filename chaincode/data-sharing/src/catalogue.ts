@@ -5,30 +5,29 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   emitEvent,
-  forbidden,
   getCaller,
-  invalidArgument,
   keyExists,
-  mustReadJson,
   readPage,
-  restrictToOrgs,
   txTimeIso,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { DataSharingErrorCode as E } from './errors';
-import type { CategoryRecord, PageResult } from './model';
-import { inDept, requireOfficer } from './parties';
-import type {
-  GetCategoryInput,
-  ListCategoriesInput,
-  RegisterCategoryInput,
-  UpdateCategoryInput,
+import { errors } from './errors';
+import type { CategoryRecord, PageResult, PurposesResult } from './model';
+import { inDept, protectOwned, requireOfficer } from './authz';
+import {
+  Limits,
+  PURPOSES,
+  SENSITIVITIES,
+  type GetCategoryRequest,
+  type ListCategoriesRequest,
+  type ListPurposesRequest,
+  type RegisterCategoryRequest,
+  type UpdateCategoryRequest,
 } from './schemas';
-import { Obj, categoryKey, lastAttribute, readIndexPage } from './state';
+import { Obj, categoryKey, readIndexPage } from './keys';
+import { loadCategory, recordsOf } from './queries';
 
 /** Sorted copy of a field list (the stored order). */
 export function sortedFields(fields: readonly string[]): string[] {
@@ -41,16 +40,11 @@ export function coversFields(allowed: readonly string[], requested: readonly str
   return requested.every((f) => set.has(f));
 }
 
-/** Reads a category or refuses with 404 CATEGORY_NOT_FOUND. */
-export async function loadCategory(ctx: Context, code: string): Promise<CategoryRecord> {
-  return mustReadJson<CategoryRecord>(ctx, categoryKey(ctx, code), `category ${code}`, E.CategoryNotFound);
-}
-
 /** Reads a category that is active, or refuses (404 CATEGORY_NOT_FOUND, 409 CATEGORY_WITHDRAWN). */
 export async function loadActiveCategory(ctx: Context, code: string): Promise<CategoryRecord> {
   const category = await loadCategory(ctx, code);
   if (category.status !== 'active') {
-    throw conflict(`category ${code} has been withdrawn by its holder`, E.CategoryWithdrawn);
+    throw errors.categoryWithdrawn(`category ${code} has been withdrawn by its holder`);
   }
   return category;
 }
@@ -59,20 +53,18 @@ export async function loadActiveCategory(ctx: Context, code: string): Promise<Ca
 export function requireFieldsInCategory(category: CategoryRecord, fields: readonly string[]): void {
   const unknown = fields.filter((f) => !category.fields.includes(f));
   if (unknown.length > 0) {
-    throw invalidArgument(
-      `category ${category.code} has no field ${unknown.join(', ')}`,
-      { fields: unknown },
-      E.FieldNotInCategory,
-    );
+    throw errors.fieldNotInCategory(`category ${category.code} has no field ${unknown.join(', ')}`, {
+      fields: unknown,
+    });
   }
 }
 
 /** RegisterCategory: an officer registers a category held by their own department. */
-export async function registerCategory(ctx: Context, req: RegisterCategoryInput): Promise<CategoryRecord> {
+export async function registerCategory(ctx: Context, req: RegisterCategoryRequest): Promise<CategoryRecord> {
   const caller = getCaller(ctx);
   const holder = requireOfficer(caller);
   const key = categoryKey(ctx, req.code);
-  if (await keyExists(ctx, key)) throw alreadyExists(`category ${req.code} exists already`, E.CategoryExists);
+  if (await keyExists(ctx, key)) throw errors.categoryExists(`category ${req.code} exists already`);
   const now = txTimeIso(ctx);
   const record: CategoryRecord = {
     code: req.code,
@@ -88,7 +80,7 @@ export async function registerCategory(ctx: Context, req: RegisterCategoryInput)
     updatedAt: now,
   };
   await writeJson(ctx, key, record);
-  await restrictToOrgs(ctx, key, holder.mspId);
+  await protectOwned(ctx, key, caller, holder.mspId);
   await writeIndex(ctx, Obj.CategoryByHolder, holder.mspId, holder.dept, req.code);
   emitEvent(ctx, 'CategoryRegistered', {
     code: record.code,
@@ -100,23 +92,21 @@ export async function registerCategory(ctx: Context, req: RegisterCategoryInput)
 }
 
 /** UpdateCategory: the holding department changes a category; fields may only be added. */
-export async function updateCategory(ctx: Context, req: UpdateCategoryInput): Promise<CategoryRecord> {
+export async function updateCategory(ctx: Context, req: UpdateCategoryRequest): Promise<CategoryRecord> {
   const caller = getCaller(ctx);
   requireOfficer(caller);
   const current = await loadCategory(ctx, req.code);
   if (!inDept(caller, current.holder)) {
-    throw forbidden(
+    throw errors.notCategoryHolder(
       `only officers of ${current.holder.dept} of ${current.holder.mspId} may change category ${req.code}`,
-      E.NotCategoryHolder,
     );
   }
   let fields = current.fields;
   if (req.fields !== undefined) {
     const removed = current.fields.filter((f) => !req.fields?.includes(f));
     if (removed.length > 0) {
-      throw conflict(
+      throw errors.fieldsCannotBeRemoved(
         `fields ${removed.join(', ')} cannot be removed: consents and legal bases may name them`,
-        E.FieldsCannotBeRemoved,
       );
     }
     fields = sortedFields(req.fields);
@@ -141,15 +131,20 @@ export async function updateCategory(ctx: Context, req: UpdateCategoryInput): Pr
   return record;
 }
 
+/** ListPurposes: the fixed purpose codes, sensitivity levels and limits. */
+export function listPurposes(_req: ListPurposesRequest): PurposesResult {
+  return { purposes: [...PURPOSES], sensitivities: [...SENSITIVITIES], limits: { ...Limits } };
+}
+
 /** GetCategory: any member reads a category. */
-export async function getCategory(ctx: Context, req: GetCategoryInput): Promise<CategoryRecord> {
+export async function getCategory(ctx: Context, req: GetCategoryRequest): Promise<CategoryRecord> {
   return loadCategory(ctx, req.code);
 }
 
 /** ListCategories: any member lists the catalogue, optionally one holder's part of it (by code). */
 export async function listCategories(
   ctx: Context,
-  req: ListCategoriesInput,
+  req: ListCategoriesRequest,
 ): Promise<PageResult<CategoryRecord>> {
   if (req.holderMspId === undefined) {
     const page = await readPage<CategoryRecord>(ctx, Obj.Category, [], req.pageSize, req.bookmark);
@@ -157,16 +152,5 @@ export async function listCategories(
   }
   const attrs = req.holderDept === undefined ? [req.holderMspId] : [req.holderMspId, req.holderDept];
   const page = await readIndexPage(ctx, Obj.CategoryByHolder, attrs, req.pageSize, req.bookmark);
-  const records: CategoryRecord[] = [];
-  for (const attributes of page.keys) {
-    records.push(
-      await mustReadJson<CategoryRecord>(
-        ctx,
-        categoryKey(ctx, lastAttribute(attributes)),
-        'category',
-        E.CategoryNotFound,
-      ),
-    );
-  }
-  return { records, bookmark: page.bookmark };
+  return recordsOf(page, (code) => loadCategory(ctx, code));
 }

@@ -6,20 +6,15 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   deleteIndex,
   emitEvent,
-  forbidden,
   getCaller,
-  invalidArgument,
   isoToMs,
   keyExists,
-  mustReadJson,
   newestFirst,
   readIndexKeys,
   readJson,
-  restrictToOrgs,
+  sameSubject,
   sha256Hex,
   stableStringify,
   txTimeIso,
@@ -29,12 +24,21 @@ import {
   type Caller,
 } from '@govledger/chaincode-common';
 import { loadActiveCategory, requireFieldsInCategory, sortedFields } from './catalogue';
-import { DataSharingErrorCode as E } from './errors';
+import { errors } from './errors';
 import type { ConsentRecord, ConsentState, ConsentTerms, ConsentView, PageResult } from './model';
-import { citizenToRead, inDept, isAuditor, requireCitizen } from './parties';
-import type { ConsentRefInput, GrantConsentInput, ListConsentsInput } from './schemas';
-import { Obj, consentKey, derivedId, lastAttribute, readIndexPage } from './state';
-import { Limits } from './vocabulary';
+import {
+  citizenToRead,
+  inDept,
+  isAuditor,
+  isCitizen,
+  protectOwned,
+  requireAuditScope,
+  requireCitizen,
+} from './authz';
+import type { ConsentRefRequest, GrantConsentRequest, ListConsentsRequest } from './schemas';
+import { Obj, citizenAttrs, consentKey, derivedId, lastAttribute, readIndexPage } from './keys';
+import { Limits } from './schemas';
+import { loadConsent } from './queries';
 
 /** The hash of a consent: sha256 of the deterministic JSON of its terms. */
 export function consentHash(terms: ConsentTerms): string {
@@ -62,16 +66,6 @@ export async function consentView(ctx: Context, c: ConsentRecord, nowMs: number)
   return { ...c, state: consentState(c, nowMs), usesCount: used, usesLeft: Math.max(0, c.maxUses - used) };
 }
 
-/** Reads a consent or refuses with 404 CONSENT_NOT_FOUND. */
-export async function loadConsent(ctx: Context, consentId: string): Promise<ConsentRecord> {
-  return mustReadJson<ConsentRecord>(
-    ctx,
-    consentKey(ctx, consentId),
-    `consent ${consentId}`,
-    E.ConsentNotFound,
-  );
-}
-
 /**
  * Makes room for a new consent of a citizen for one grantee and category: when
  * the match index is full, entries of revoked or expired consents (final
@@ -91,33 +85,32 @@ async function ensureRoom(ctx: Context, attrs: string[], nowMs: number): Promise
     }
   }
   if (live >= Limits.maxConsentsPerGrantee) {
-    throw conflict(
+    throw errors.tooManyConsents(
       `at most ${Limits.maxConsentsPerGrantee} live consents per grantee department and category`,
-      E.TooManyConsents,
     );
   }
 }
 
 /** GrantConsent: a citizen grants a consent under their own pseudonymous id. */
-export async function grantConsent(ctx: Context, req: GrantConsentInput): Promise<ConsentView> {
+export async function grantConsent(ctx: Context, req: GrantConsentRequest): Promise<ConsentView> {
   const caller = getCaller(ctx);
-  const pid = requireCitizen(caller);
+  const citizen = requireCitizen(caller);
   const category = await loadActiveCategory(ctx, req.categoryCode);
   requireFieldsInCategory(category, req.fields);
   const nowMs = txTimeMs(ctx);
   if (isoToMs(req.validUntil) <= nowMs) {
-    throw invalidArgument('validUntil must be in the future', { field: 'validUntil' }, E.InvalidValidity);
+    throw errors.invalidValidity('validUntil must be in the future', { field: 'validUntil' });
   }
   const consentId = req.consentId ?? derivedId(ctx, 'CNS');
   const key = consentKey(ctx, consentId);
-  if (await keyExists(ctx, key)) throw alreadyExists(`consent ${consentId} exists already`, E.ConsentExists);
-  const matchAttrs = [pid, req.grantee.mspId, req.grantee.dept, req.categoryCode];
+  if (await keyExists(ctx, key)) throw errors.consentExists(`consent ${consentId} exists already`);
+  const matchAttrs = [...citizenAttrs(citizen), req.grantee.mspId, req.grantee.dept, req.categoryCode];
   await ensureRoom(ctx, matchAttrs, nowMs);
 
   const now = txTimeIso(ctx);
   const terms: ConsentTerms = {
     consentId,
-    citizenPid: pid,
+    citizen,
     grantee: { mspId: req.grantee.mspId, dept: req.grantee.dept },
     categoryCode: category.code,
     holder: category.holder,
@@ -136,9 +129,9 @@ export async function grantConsent(ctx: Context, req: GrantConsentInput): Promis
     revokedAt: null,
   };
   await writeJson(ctx, key, record);
-  // Only the citizen's own organisation may endorse later changes of the consent.
-  await restrictToOrgs(ctx, key, caller.mspId);
-  await writeIndex(ctx, Obj.ConsentByCitizen, pid, newestFirst(nowMs), consentId);
+  // Owned by the citizen's home organisation: later changes need it AND one other organisation.
+  await protectOwned(ctx, key, caller, citizen.mspId);
+  await writeIndex(ctx, Obj.ConsentByCitizen, ...citizenAttrs(citizen), newestFirst(nowMs), consentId);
   await writeIndex(ctx, Obj.ConsentMatch, ...matchAttrs, consentId);
   emitEvent(ctx, 'ConsentGranted', consentEvent(record, 'active'));
   return {
@@ -152,7 +145,7 @@ export async function grantConsent(ctx: Context, req: GrantConsentInput): Promis
 function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unknown> {
   return {
     consentId: c.consentId,
-    citizenPid: c.citizenPid,
+    citizen: c.citizen,
     grantee: c.grantee,
     categoryCode: c.categoryCode,
     purpose: c.purpose,
@@ -163,10 +156,10 @@ function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unk
 }
 
 async function loadOwnConsent(ctx: Context, caller: Caller, consentId: string): Promise<ConsentRecord> {
-  const pid = requireCitizen(caller);
+  const citizen = requireCitizen(caller);
   const consent = await loadConsent(ctx, consentId);
-  if (consent.citizenPid !== pid) {
-    throw forbidden(`consent ${consentId} belongs to another citizen`, E.NotConsentOwner);
+  if (!sameSubject(consent.citizen, citizen)) {
+    throw errors.notConsentOwner(`consent ${consentId} belongs to another citizen`);
   }
   return consent;
 }
@@ -181,14 +174,14 @@ const CHANGE: Record<ConsentChange, { event: string; to: ConsentRecord['status']
 
 /** The rule of each change: which states allow it (a refusal is a 409 with the state's code). */
 function refuseChange(change: ConsentChange, state: ConsentState, consentId: string): void {
-  if (state === 'revoked') throw conflict(`consent ${consentId} is revoked`, E.ConsentRevoked);
+  if (state === 'revoked') throw errors.consentRevoked(`consent ${consentId} is revoked`);
   if (change === 'revoke') return; // active, paused and expired consents can all be revoked
-  if (state === 'expired') throw conflict(`consent ${consentId} has expired`, E.ConsentExpired);
+  if (state === 'expired') throw errors.consentExpired(`consent ${consentId} has expired`);
   if (change === 'pause' && state === 'paused') {
-    throw conflict(`consent ${consentId} is paused already`, E.ConsentPaused);
+    throw errors.consentPaused(`consent ${consentId} is paused already`);
   }
   if (change === 'resume' && state !== 'paused') {
-    throw conflict(`consent ${consentId} is not paused`, E.ConsentNotPaused);
+    throw errors.consentNotPaused(`consent ${consentId} is not paused`);
   }
 }
 
@@ -196,7 +189,7 @@ function refuseChange(change: ConsentChange, state: ConsentState, consentId: str
 export async function changeConsent(
   ctx: Context,
   change: ConsentChange,
-  req: ConsentRefInput,
+  req: ConsentRefRequest,
 ): Promise<ConsentView> {
   const caller = getCaller(ctx);
   const current = await loadOwnConsent(ctx, caller, req.consentId);
@@ -216,29 +209,33 @@ export async function changeConsent(
   return view;
 }
 
-/** GetConsent: the owning citizen, the grantee or holder department, or an auditor reads a consent. */
-export async function getConsent(ctx: Context, req: ConsentRefInput): Promise<ConsentView> {
+/**
+ * GetConsent: the owning citizen, the grantee or holder department, or an
+ * auditor of one of their organisations (or designated to audit others) reads a consent.
+ */
+export async function getConsent(ctx: Context, req: ConsentRefRequest): Promise<ConsentView> {
   const caller = getCaller(ctx);
   const consent = await loadConsent(ctx, req.consentId);
-  const allowed =
-    isAuditor(caller) ||
-    (caller.pid !== undefined && caller.pid === consent.citizenPid) ||
-    inDept(caller, consent.grantee) ||
-    inDept(caller, consent.holder);
-  if (!allowed) {
-    if (caller.pid !== undefined) {
-      throw forbidden(`consent ${req.consentId} belongs to another citizen`, E.NotConsentOwner);
+  const party =
+    isCitizen(caller, consent.citizen) || inDept(caller, consent.grantee) || inDept(caller, consent.holder);
+  if (!party) {
+    if (isAuditor(caller)) {
+      requireAuditScope(caller, [consent.citizen.mspId, consent.grantee.mspId, consent.holder.mspId]);
+    } else if (caller.pid !== undefined) {
+      throw errors.notConsentOwner(`consent ${req.consentId} belongs to another citizen`);
+    } else {
+      throw errors.forbidden(`caller is not a party to consent ${req.consentId}`);
     }
-    throw forbidden(`caller is not a party to consent ${req.consentId}`);
   }
   return consentView(ctx, consent, txTimeMs(ctx));
 }
 
 /** ListConsents: a citizen's consents, newest first (the citizen's own; an auditor names the citizen). */
-export async function listConsents(ctx: Context, req: ListConsentsInput): Promise<PageResult<ConsentView>> {
+export async function listConsents(ctx: Context, req: ListConsentsRequest): Promise<PageResult<ConsentView>> {
   const caller = getCaller(ctx);
-  const pid = citizenToRead(caller, req.citizenPid);
-  const page = await readIndexPage(ctx, Obj.ConsentByCitizen, [pid], req.pageSize, req.bookmark);
+  const citizen = citizenToRead(caller, req.citizen);
+  const attrs = citizenAttrs(citizen);
+  const page = await readIndexPage(ctx, Obj.ConsentByCitizen, attrs, req.pageSize, req.bookmark);
   const nowMs = txTimeMs(ctx);
   const records: ConsentView[] = [];
   for (const attributes of page.keys) {

@@ -1,18 +1,24 @@
 /**
  * The data-sharing contract: a thin layer that parses each transaction's one
- * JSON argument against its schema, runs the rule and returns deterministic
- * JSON. The rules live in the concept modules.
+ * JSON argument against its wire schema (`@govledger/wire`'s `dataSharing`),
+ * runs the rule and returns deterministic JSON. The rules live in the concept
+ * modules; the wire catalogue (`transactions`) lists exactly these methods.
  */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, stableStringify } from '@govledger/chaincode-common';
 import { getAccess, requestAccess, verifyTicket } from './access';
 import { getAttestation, publishAttestation, revokeAttestation, verifyFact } from './attestation';
 import { listAllAccesses, listCitizenAccesses, listDepartmentAccesses } from './audit';
-import { getCategory, listCategories, registerCategory, updateCategory } from './catalogue';
+import { getCategory, listCategories, listPurposes, registerCategory, updateCategory } from './catalogue';
 import { changeConsent, getConsent, grantConsent, listConsents } from './consent';
-import { getLegalBasis, listLegalBases, recordLegalBasis, withdrawLegalBasis } from './legal-basis';
+import {
+  decideLegalBasis,
+  getLegalBasis,
+  listLegalBases,
+  recordLegalBasis,
+  withdrawLegalBasis,
+} from './legal-basis';
 import * as S from './schemas';
-import { Limits, PURPOSES, SENSITIVITIES } from './vocabulary';
 
 /** Citizen consent, audited cross-department data access and zero-documents fact checks. */
 @Info({
@@ -58,8 +64,7 @@ export class DataSharingContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async ListPurposes(_ctx: Context, request: string): Promise<string> {
-    parseArg(S.ListPurposesRequest, request);
-    return stableStringify({ purposes: PURPOSES, sensitivities: SENSITIVITIES, limits: Limits });
+    return stableStringify(listPurposes(parseArg(S.ListPurposesRequest, request)));
   }
 
   // ---------------------------------------------------------------- consent
@@ -120,6 +125,13 @@ export class DataSharingContract extends Contract {
   @Returns('string')
   async WithdrawLegalBasis(ctx: Context, request: string): Promise<string> {
     return stableStringify(await withdrawLegalBasis(ctx, parseArg(S.WithdrawLegalBasisRequest, request)));
+  }
+
+  /** An officer of the department holding the data approves or refuses a pending legal basis over it. */
+  @Transaction()
+  @Returns('string')
+  async DecideLegalBasis(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await decideLegalBasis(ctx, parseArg(S.DecideLegalBasisRequest, request)));
   }
 
   /** Any member reads a legal basis. */

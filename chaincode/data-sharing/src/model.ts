@@ -1,182 +1,63 @@
 /**
- * The records this chaincode keeps on the public ledger. Citizens appear only
- * as pseudonymous ids; no data value is ever stored, only field names, codes
- * and hashes.
+ * The records this chaincode keeps on the public ledger and the answers it
+ * gives, as the wire contract (`@govledger/wire`'s `dataSharing`) defines them.
+ * Citizens appear only as pseudonymous ids; no data value is ever stored, only
+ * field names, codes and hashes.
  */
-import type { RefusalCode } from './errors';
-import type { Purpose, Sensitivity } from './vocabulary';
+import type { dataSharing } from '@govledger/wire';
 
 /** A department of an organisation (a grantee, a holder, a requester). */
-export interface DeptRef {
-  mspId: string;
-  dept: string;
-}
-
+export type DeptRef = dataSharing.DeptRef;
 /** A data category in the catalogue. Key: `category(code)`. */
-export interface CategoryRecord {
-  code: string;
-  description: string;
-  /** Names of the fields the holder can provide (sorted). */
-  fields: string[];
-  sensitivity: Sensitivity;
-  /** Where the holder's system serves the data (off-chain). */
-  serviceRef: string;
-  /** The holding department; only its officers change the category. */
-  holder: DeptRef;
-  status: 'active' | 'withdrawn';
-  version: number;
-  registeredAt: string;
-  registeredBy: string;
-  updatedAt: string;
-}
-
+export type CategoryRecord = dataSharing.Category;
 /** The stored status of a consent; `expired` is computed from the transaction time. */
-export type StoredConsentStatus = 'active' | 'paused' | 'revoked';
-
+export type StoredConsentStatus = dataSharing.StoredConsentStatus;
 /** A consent's state as every reader sees it. */
-export type ConsentState = 'active' | 'paused' | 'revoked' | 'expired';
-
+export type ConsentState = dataSharing.ConsentState;
 /** The terms of a consent: what its hash covers (they never change). */
-export interface ConsentTerms {
-  consentId: string;
-  citizenPid: string;
-  grantee: DeptRef;
-  categoryCode: string;
-  holder: DeptRef;
-  fields: string[];
-  purpose: Purpose;
-  validFrom: string;
-  validUntil: string;
-  /** Most accesses the consent allows; null for no limit. */
-  maxUses: number | null;
-  grantedAt: string;
-}
-
+export type ConsentTerms = dataSharing.ConsentTerms;
 /** A consent as stored. Key: `consent(consentId)`. */
-export interface ConsentRecord extends ConsentTerms {
-  /** sha256 of the deterministic JSON of the terms. */
-  hash: string;
-  status: StoredConsentStatus;
-  updatedAt: string;
-  revokedAt: string | null;
-}
-
+export type ConsentRecord = dataSharing.Consent;
 /** A consent with its computed state and remaining uses. */
-export interface ConsentView extends ConsentRecord {
-  state: ConsentState;
-  /** Accesses made under a limited consent; null when the consent has no limit. */
-  usesCount: number | null;
-  /** Accesses left under a limited consent; null when the consent has no limit. */
-  usesLeft: number | null;
-}
-
+export type ConsentView = dataSharing.ConsentView;
 /** The terms of a legal basis: what its hash covers. */
-export interface LegalBasisTerms {
-  legalBasisId: string;
-  /** The department the statutory duty applies to (the recording legal officer's own). */
-  grantee: DeptRef;
-  categoryCode: string;
-  holder: DeptRef;
-  fields: string[];
-  purpose: Purpose;
-  statuteReference: string;
-  description: string | null;
-  validFrom: string;
-  validUntil: string | null;
-  /** When set, the basis applies to this citizen only (e.g. a court order). */
-  citizenPid: string | null;
-  recordedAt: string;
-}
-
+export type LegalBasisTerms = dataSharing.LegalBasisTerms;
+/** The holder organisation's approval of a legal basis. */
+export type LegalBasisApproval = dataSharing.LegalBasisApproval;
+/** A legal basis's state as every reader sees it. */
+export type LegalBasisState = dataSharing.LegalBasisState;
 /** A legal basis as stored. Key: `legal(legalBasisId)`. */
-export interface LegalBasisRecord extends LegalBasisTerms {
-  hash: string;
-  status: 'active' | 'withdrawn';
-  recordedBy: string;
-  withdrawnAt: string | null;
-  withdrawReason: string | null;
-}
-
+export type LegalBasisRecord = dataSharing.LegalBasis;
 /** A legal basis with its computed state. */
-export interface LegalBasisView extends LegalBasisRecord {
-  state: 'active' | 'withdrawn' | 'expired';
-}
-
+export type LegalBasisView = dataSharing.LegalBasisView;
 /** What an access rests on (granted), or what came closest (refused). */
-export type BasisRef =
-  | { kind: 'consent'; id: string; hash: string }
-  | { kind: 'legal'; id: string; hash: string; statuteReference: string };
-
+export type BasisRef = dataSharing.BasisRef;
 /** The terms of an access ticket: what its hash covers. */
-export interface TicketTerms {
-  /** Equal to the access id. */
-  ticketId: string;
-  citizenPid: string;
-  categoryCode: string;
-  fields: string[];
-  purpose: Purpose;
-  grantee: DeptRef;
-  holder: DeptRef;
-  basis: { kind: 'consent' | 'legal'; id: string };
-  issuedAt: string;
-  expiresAt: string;
-}
-
+export type TicketTerms = dataSharing.TicketTerms;
 /** A ticket as stored inside its access entry. */
-export interface TicketRecord extends TicketTerms {
-  hash: string;
-}
-
+export type TicketRecord = dataSharing.Ticket;
 /** The department and certificate that made an access request. */
-export interface Requester extends DeptRef {
-  /** Fabric id of the requesting officer's certificate. */
-  id: string;
-}
-
+export type Requester = dataSharing.Requester;
 /** One access log entry, granted or refused. Key: `access(accessId)`. */
-export interface AccessRecord {
-  accessId: string;
-  time: string;
-  granted: boolean;
-  /** Refusal code; null when granted. */
-  code: RefusalCode | null;
-  /** Refusal reason; null when granted. */
-  reason: string | null;
-  requester: Requester;
-  citizenPid: string;
-  categoryCode: string;
-  holder: DeptRef;
-  fields: string[];
-  purpose: Purpose;
-  basis: BasisRef | null;
-  /** True for accesses on a legal basis and accesses to a `special` category. */
-  auditFlag: boolean;
-  ticket: TicketRecord | null;
-}
-
+export type AccessRecord = dataSharing.Access;
+/** What RequestAccess returns. */
+export type AccessResult = dataSharing.AccessResult;
+/** The statuses VerifyTicket reports. */
+export type TicketStatus = dataSharing.TicketStatus;
+/** What VerifyTicket returns. */
+export type VerifyTicketResult = dataSharing.VerifyTicketResult;
 /** A published attestation. Key: `attestation(attestationId)`. */
-export interface AttestationRecord {
-  attestationId: string;
-  categoryCode: string;
-  field: string;
-  citizenPid: string;
-  /** saltedHash(salt, value) = sha256(salt + '|' + value), computed by the holder off-chain. */
-  factHash: string;
-  holder: DeptRef;
-  issuedAt: string;
-  validUntil: string;
-  status: 'active' | 'revoked';
-  publishedBy: string;
-  revokedAt: string | null;
-}
-
+export type AttestationRecord = dataSharing.Attestation;
 /** An attestation with its computed state. */
-export interface AttestationView extends AttestationRecord {
-  state: 'active' | 'revoked' | 'expired';
-}
+export type AttestationView = dataSharing.AttestationView;
+/** What VerifyFact returns. */
+export type VerifyFactResult = dataSharing.VerifyFactResult;
+/** What ListPurposes returns. */
+export type PurposesResult = dataSharing.PurposesResult;
 
 /** One page of a listing. */
 export interface PageResult<T> {
+  /** The records of this page. */
   records: T[];
   /** Pass back to get the next page; '' when there is none. */
   bookmark: string;

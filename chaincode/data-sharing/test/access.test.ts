@@ -3,6 +3,8 @@ import { sha256Hex, stableStringify } from '@govledger/chaincode-common';
 import type { AccessRecord, AccessResult, ConsentView, TicketTerms } from '../src';
 import { ticketHash } from '../src';
 import {
+  CITIZEN,
+  approvedLegalBasis,
   HEALTH_RECORD,
   HOUSING_FUND,
   Harness,
@@ -89,7 +91,7 @@ describe('RequestAccess granted on a consent', () => {
       code: null,
       reason: null,
       requester: { mspId: 'CityBMSP', dept: 'housing' },
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       categoryCode: 'HOUSING_FUND',
       holder: { mspId: 'CityAMSP', dept: 'finance' },
       fields: ['monthsPaid'],
@@ -100,7 +102,7 @@ describe('RequestAccess granted on a consent', () => {
     expect(e.requester.id).toContain('officer-housing-b');
     const terms: TicketTerms = {
       ticketId: r.accessId,
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       categoryCode: 'HOUSING_FUND',
       fields: ['monthsPaid'],
       purpose: 'HOUSING_SUBSIDY',
@@ -127,7 +129,7 @@ describe('RequestAccess granted on a consent', () => {
       [
         'access/A-1',
         `access~all/${nf}/A-1`,
-        `access~citizen/${PID.a1}/${nf}/A-1`,
+        `access~citizen/CityAMSP/${PID.a1}/${nf}/A-1`,
         `access~dept/CityBMSP/housing/${nf}/A-1`,
         'consent~use/C-1/A-1',
       ].sort(),
@@ -142,7 +144,7 @@ describe('RequestAccess granted on a consent', () => {
       name: 'AccessLogged',
       payload: {
         accessId: r.accessId,
-        citizenPid: PID.a1,
+        citizen: CITIZEN.a1,
         granted: true,
         code: null,
         requester: { mspId: 'CityBMSP', dept: 'housing' },
@@ -312,9 +314,9 @@ describe('RequestAccess refused on a consent: logged, only the refusal entry wri
 
   it('a named consent of another citizen → CONSENT_MISMATCH, logged for the requested citizen only', async () => {
     const h = await withConsent();
-    const r = await refusedAndLogged(h, { citizenPid: PID.a2, consentId: 'C-1' }, 'CONSENT_MISMATCH');
+    const r = await refusedAndLogged(h, { citizen: CITIZEN.a2, consentId: 'C-1' }, 'CONSENT_MISMATCH');
     const e = await entry(h, r.accessId);
-    expect(e).toMatchObject({ citizenPid: PID.a2, basis: null });
+    expect(e).toMatchObject({ citizen: CITIZEN.a2, basis: null });
   });
 
   it('reports the candidate that came closest (revoked beats purpose mismatch)', async () => {
@@ -329,9 +331,51 @@ describe('RequestAccess refused on a consent: logged, only the refusal entry wri
 describe('RequestAccess on a legal basis', () => {
   async function withBasis(over: Record<string, unknown> = {}): Promise<Harness> {
     const h = await withCatalogue();
-    await h.submit(ID.legalB, 'RecordLegalBasis', legalBasisRequest({ legalBasisId: 'LB-1', ...over }));
+    await approvedLegalBasis(h, { legalBasisId: 'LB-1', ...over });
     return h;
   }
+
+  it('over another organisation’s data, applies only once the holder approved it (LEGAL_BASIS_PENDING before)', async () => {
+    const h = await withCatalogue();
+    await h.submit(ID.legalB, 'RecordLegalBasis', legalBasisRequest({ legalBasisId: 'LB-1' }));
+    const r = await refusedAndLogged(h, {}, 'LEGAL_BASIS_PENDING');
+    expect(r.auditFlag).toBe(true);
+    await refusedAndLogged(h, { legalBasisId: 'LB-1' }, 'LEGAL_BASIS_PENDING');
+    await h.submit(ID.financeA, 'DecideLegalBasis', { legalBasisId: 'LB-1', decision: 'approve' });
+    expect(await access(h)).toMatchObject({ granted: true, basis: { kind: 'legal', id: 'LB-1' } });
+  });
+
+  it('never applies once the holder refused it (LEGAL_BASIS_REFUSED when named)', async () => {
+    const h = await withCatalogue();
+    await h.submit(ID.legalB, 'RecordLegalBasis', legalBasisRequest({ legalBasisId: 'LB-1' }));
+    await h.submit(ID.financeA, 'DecideLegalBasis', { legalBasisId: 'LB-1', decision: 'refuse', note: 'no' });
+    await refusedAndLogged(h, {}, 'NO_CONSENT_OR_LEGAL_BASIS');
+    await refusedAndLogged(h, { legalBasisId: 'LB-1' }, 'LEGAL_BASIS_REFUSED');
+  });
+
+  it('within the holder’s own organisation, applies without approval', async () => {
+    const h = await withCatalogue();
+    const legalA = {
+      mspId: 'CityAMSP',
+      name: 'legal-a',
+      attrs: { 'gov.dept': 'housing', 'gov.role': 'legal-officer' },
+    };
+    await h.submit(legalA, 'RecordLegalBasis', legalBasisRequest({ legalBasisId: 'LB-A' }));
+    expect(await access(h, {}, ID.housingA)).toMatchObject({
+      granted: true,
+      basis: { kind: 'legal', id: 'LB-A' },
+    });
+  });
+
+  it('never matches a scoped citizen under another home MSP (same pid)', async () => {
+    const h = await withBasis({ citizen: CITIZEN.a1 });
+    await refusedAndLogged(h, { citizen: { mspId: 'CityBMSP', pid: PID.a1 } }, 'NO_CONSENT_OR_LEGAL_BASIS');
+    await refusedAndLogged(
+      h,
+      { citizen: { mspId: 'CityBMSP', pid: PID.a1 }, legalBasisId: 'LB-1' },
+      'LEGAL_BASIS_MISMATCH',
+    );
+  });
 
   it('is granted without consent, always flagged for audit, with the statute reference logged; no use key', async () => {
     const h = await withBasis();
@@ -372,9 +416,9 @@ describe('RequestAccess on a legal basis', () => {
   });
 
   it('a basis scoped to one citizen applies to that citizen only', async () => {
-    const h = await withBasis({ citizenPid: PID.a2 });
+    const h = await withBasis({ citizen: CITIZEN.a2 });
     await refusedAndLogged(h, {}, 'NO_CONSENT_OR_LEGAL_BASIS');
-    expect(await access(h, { citizenPid: PID.a2 })).toMatchObject({ granted: true, basis: { id: 'LB-1' } });
+    expect(await access(h, { citizen: CITIZEN.a2 })).toMatchObject({ granted: true, basis: { id: 'LB-1' } });
     const r = await refusedAndLogged(h, { legalBasisId: 'LB-1' }, 'LEGAL_BASIS_MISMATCH');
     expect((await entry(h, r.accessId)).basis).toBeNull();
   });
@@ -457,7 +501,8 @@ describe('RequestAccess errors that are thrown (nothing written)', () => {
   });
 
   it.each([
-    ['bad pid', { citizenPid: 'Alice' }, 'citizenPid'],
+    ['bad pid', { citizen: { mspId: 'CityAMSP', pid: 'Alice' } }, 'citizen.pid'],
+    ['a bare pid', { citizen: undefined, citizenPid: PID.a1 }, 'citizen'],
     ['unknown purpose', { purpose: 'CURIOSITY' }, 'purpose'],
     ['no fields', { fields: [] }, 'fields'],
     ['both consent and legal basis', { consentId: 'C-1', legalBasisId: 'LB-1' }, 'legalBasisId'],

@@ -1,6 +1,14 @@
 import './quiet';
 import type { AccessRecord, AccessResult, PageResult } from '../src';
-import { Harness, ID, PID, accessRequest, consentRequest, legalBasisRequest, withCatalogue } from './helpers';
+import {
+  CITIZEN,
+  Harness,
+  ID,
+  accessRequest,
+  approvedLegalBasis,
+  consentRequest,
+  withCatalogue,
+} from './helpers';
 
 type Page = PageResult<AccessRecord>;
 
@@ -12,11 +20,7 @@ type Page = PageResult<AccessRecord>;
 async function history(): Promise<Harness> {
   const h = await withCatalogue();
   await h.submit(ID.citizenA1, 'GrantConsent', consentRequest({ consentId: 'C-1' }));
-  await h.submit(
-    ID.legalB,
-    'RecordLegalBasis',
-    legalBasisRequest({ legalBasisId: 'LB-A2', citizenPid: PID.a2 }),
-  );
+  await approvedLegalBasis(h, { legalBasisId: 'LB-A2', citizen: CITIZEN.a2 });
   await h.submit<AccessResult>(ID.housingB, 'RequestAccess', accessRequest({ accessId: 'A-1' }));
   await h.submit<AccessResult>(ID.financeB, 'RequestAccess', accessRequest({ accessId: 'A-2' }));
   await h.submit(ID.citizenA1, 'RevokeConsent', { consentId: 'C-1' });
@@ -24,7 +28,7 @@ async function history(): Promise<Harness> {
   await h.submit<AccessResult>(
     ID.housingB,
     'RequestAccess',
-    accessRequest({ accessId: 'A-4', citizenPid: PID.a2 }),
+    accessRequest({ accessId: 'A-4', citizen: CITIZEN.a2 }),
   );
   return h;
 }
@@ -76,7 +80,7 @@ describe('ListCitizenAccesses', () => {
   it('refuses a citizen reading someone else’s log (403 NOT_OWN_DATA); auditors name any citizen', async () => {
     const h = await history();
     expect(
-      await h.refusedEvaluate(ID.citizenA2, 'ListCitizenAccesses', { citizenPid: PID.a1 }),
+      await h.refusedEvaluate(ID.citizenA2, 'ListCitizenAccesses', { citizen: CITIZEN.a1 }),
     ).toMatchObject({
       code: 'NOT_OWN_DATA',
       status: 403,
@@ -84,7 +88,7 @@ describe('ListCitizenAccesses', () => {
     const own = await h.evaluate<Page>(ID.citizenA2, 'ListCitizenAccesses', {});
     expect(own.records.map((e) => e.accessId)).toEqual(['A-4']);
     for (const who of [ID.auditorA, ID.auditorOffice]) {
-      const p = await h.evaluate<Page>(who, 'ListCitizenAccesses', { citizenPid: PID.a1 });
+      const p = await h.evaluate<Page>(who, 'ListCitizenAccesses', { citizen: CITIZEN.a1 });
       expect(p.records).toHaveLength(3);
     }
     expect(await h.refusedEvaluate(ID.auditorA, 'ListCitizenAccesses', {})).toMatchObject({
@@ -92,7 +96,7 @@ describe('ListCitizenAccesses', () => {
       status: 400,
     });
     for (const who of [ID.housingB, ID.financeA, ID.adminA]) {
-      expect(await h.refusedEvaluate(who, 'ListCitizenAccesses', { citizenPid: PID.a1 })).toMatchObject({
+      expect(await h.refusedEvaluate(who, 'ListCitizenAccesses', { citizen: CITIZEN.a1 })).toMatchObject({
         code: 'FORBIDDEN',
         status: 403,
       });
@@ -103,15 +107,15 @@ describe('ListCitizenAccesses', () => {
     const h = await history();
     const logged = h.ledger.events.filter((e) => e.name === 'AccessLogged');
     expect(logged.map((e) => e.payload)).toEqual([
-      expect.objectContaining({ accessId: 'A-1', citizenPid: PID.a1, granted: true }),
-      expect.objectContaining({ accessId: 'A-2', citizenPid: PID.a1, granted: false }),
+      expect.objectContaining({ accessId: 'A-1', citizen: CITIZEN.a1, granted: true }),
+      expect.objectContaining({ accessId: 'A-2', citizen: CITIZEN.a1, granted: false }),
       expect.objectContaining({
         accessId: 'A-3',
-        citizenPid: PID.a1,
+        citizen: CITIZEN.a1,
         granted: false,
         code: 'CONSENT_REVOKED',
       }),
-      expect.objectContaining({ accessId: 'A-4', citizenPid: PID.a2, granted: true, auditFlag: true }),
+      expect.objectContaining({ accessId: 'A-4', citizen: CITIZEN.a2, granted: true, auditFlag: true }),
     ]);
   });
 });

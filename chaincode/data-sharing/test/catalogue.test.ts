@@ -1,5 +1,5 @@
 import './quiet';
-import { keyEndorsers } from '@govledger/chaincode-common';
+import { keyPolicy } from '@govledger/chaincode-common';
 import type { CategoryRecord, PageResult } from '../src';
 import {
   HEALTH_RECORD,
@@ -42,10 +42,13 @@ describe('data catalogue: RegisterCategory', () => {
     });
   });
 
-  it('restricts later changes of the category key to the holder organisation (key-level endorsement)', async () => {
+  it('protects the category key: later changes need the holder organisation AND one other (key-level endorsement)', async () => {
     const h = await withCatalogue();
     const key = h.ledger.keys().find((k) => readableKey(k) === 'category/HOUSING_FUND') as string;
-    expect(await h.ledger.evaluate(ID.financeA, (ctx) => keyEndorsers(ctx, key))).toEqual(['CityAMSP']);
+    expect(await h.ledger.evaluate(ID.financeA, (ctx) => keyPolicy(ctx, key))).toEqual({
+      owner: 'CityAMSP',
+      orgs: ['CityAMSP', 'CityBMSP'],
+    });
   });
 
   it('refuses a caller who is not an officer or has no department (403), nothing written', async () => {

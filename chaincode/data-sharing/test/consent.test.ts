@@ -1,7 +1,16 @@
 import './quiet';
-import { keyEndorsers, sha256Hex, stableStringify } from '@govledger/chaincode-common';
+import { keyPolicy, sha256Hex, stableStringify } from '@govledger/chaincode-common';
 import { consentHash, type ConsentTerms, type ConsentView, type PageResult } from '../src';
-import { HOUSING_FUND, Harness, ID, PID, consentRequest, readableKey, withCatalogue } from './helpers';
+import {
+  CITIZEN,
+  HOUSING_FUND,
+  Harness,
+  ID,
+  PID,
+  consentRequest,
+  readableKey,
+  withCatalogue,
+} from './helpers';
 
 async function granted(
   h: Harness,
@@ -17,7 +26,7 @@ describe('GrantConsent', () => {
     const c = await granted(h, { fields: ['monthsPaid', 'balance'], maxUses: 3 });
     expect(c.consentId).toMatch(/^CNS-[0-9a-f]{64}$/);
     expect(c).toMatchObject({
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       grantee: { mspId: 'CityBMSP', dept: 'housing' },
       categoryCode: 'HOUSING_FUND',
       holder: { mspId: 'CityAMSP', dept: 'finance' },
@@ -35,7 +44,7 @@ describe('GrantConsent', () => {
     });
     const terms: ConsentTerms = {
       consentId: c.consentId,
-      citizenPid: c.citizenPid,
+      citizen: c.citizen,
       grantee: c.grantee,
       categoryCode: c.categoryCode,
       holder: c.holder,
@@ -56,8 +65,8 @@ describe('GrantConsent', () => {
     expect(d.added.map(readableKey).sort()).toEqual(
       [
         'consent/C-1',
-        `consent~citizen/${PID.a1}/${String(9_999_999_999_999 - Date.parse('2026-01-01T00:00:01Z')).padStart(13, '0')}/C-1`,
-        `consent~match/${PID.a1}/CityBMSP/housing/HOUSING_FUND/C-1`,
+        `consent~citizen/CityAMSP/${PID.a1}/${String(9_999_999_999_999 - Date.parse('2026-01-01T00:00:01Z')).padStart(13, '0')}/C-1`,
+        `consent~match/CityAMSP/${PID.a1}/CityBMSP/housing/HOUSING_FUND/C-1`,
       ].sort(),
     );
     expect(d.changed).toEqual([]);
@@ -65,7 +74,7 @@ describe('GrantConsent', () => {
     expect(e.name).toBe('ConsentGranted');
     expect(e.payload).toMatchObject({
       consentId: 'C-1',
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       grantee: { mspId: 'CityBMSP', dept: 'housing' },
       categoryCode: 'HOUSING_FUND',
       purpose: 'HOUSING_SUBSIDY',
@@ -73,23 +82,25 @@ describe('GrantConsent', () => {
     });
   });
 
-  it('lets only the citizen’s own organisation endorse changes of the consent (key-level endorsement)', async () => {
+  it('protects the consent: changes need the citizen’s home organisation AND one other (key-level endorsement)', async () => {
     const h = await withCatalogue();
     await granted(h, { consentId: 'C-1' });
     await granted(h, { consentId: 'C-B' }, ID.citizenB1);
     const key = (id: string): string =>
       h.ledger.keys().find((k) => readableKey(k) === `consent/${id}`) as string;
-    expect(await h.ledger.evaluate(ID.citizenA1, (ctx) => keyEndorsers(ctx, key('C-1')))).toEqual([
-      'CityAMSP',
-    ]);
-    expect(await h.ledger.evaluate(ID.citizenB1, (ctx) => keyEndorsers(ctx, key('C-B')))).toEqual([
-      'CityBMSP',
-    ]);
+    expect(await h.ledger.evaluate(ID.citizenA1, (ctx) => keyPolicy(ctx, key('C-1')))).toEqual({
+      owner: 'CityAMSP',
+      orgs: ['CityAMSP', 'CityBMSP'],
+    });
+    expect(await h.ledger.evaluate(ID.citizenB1, (ctx) => keyPolicy(ctx, key('C-B')))).toEqual({
+      owner: 'CityBMSP',
+      orgs: ['CityBMSP', 'CityAMSP'],
+    });
   });
 
   it('takes the citizen from the certificate: a request cannot name a citizen (400)', async () => {
     const h = await withCatalogue();
-    const r = await h.refusedSubmit(ID.citizenA1, 'GrantConsent', consentRequest({ citizenPid: PID.a2 }));
+    const r = await h.refusedSubmit(ID.citizenA1, 'GrantConsent', consentRequest({ citizen: CITIZEN.a2 }));
     expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
   });
 
@@ -170,7 +181,7 @@ describe('consent lifecycle: pause, resume, revoke', () => {
     expect(r).toMatchObject({ status: 'active', state: 'active' });
     expect(h.lastEvent()).toMatchObject({
       name: 'ConsentResumed',
-      payload: { citizenPid: PID.a1, state: 'active' },
+      payload: { citizen: CITIZEN.a1, state: 'active' },
     });
     const v = await h.submit<ConsentView>(ID.citizenA1, 'RevokeConsent', { consentId: 'C-1' });
     expect(v).toMatchObject({ status: 'revoked', state: 'revoked', revokedAt: '2026-01-01T00:00:04.000Z' });
@@ -313,23 +324,23 @@ describe('reading consents', () => {
   it('refuses a citizen listing someone else’s consents (403 NOT_OWN_DATA); auditors name the citizen', async () => {
     const h = await withCatalogue();
     await granted(h, { consentId: 'C-1' });
-    expect(await h.refusedEvaluate(ID.citizenA2, 'ListConsents', { citizenPid: PID.a1 })).toMatchObject({
+    expect(await h.refusedEvaluate(ID.citizenA2, 'ListConsents', { citizen: CITIZEN.a1 })).toMatchObject({
       code: 'NOT_OWN_DATA',
       status: 403,
     });
     const own = await h.evaluate<PageResult<ConsentView>>(ID.citizenA1, 'ListConsents', {
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
     });
     expect(own.records).toHaveLength(1);
     const audited = await h.evaluate<PageResult<ConsentView>>(ID.auditorOffice, 'ListConsents', {
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
     });
     expect(audited.records.map((c) => c.consentId)).toEqual(['C-1']);
     expect(await h.refusedEvaluate(ID.auditorA, 'ListConsents', {})).toMatchObject({
       code: 'INVALID_ARGUMENT',
       status: 400,
     });
-    expect(await h.refusedEvaluate(ID.housingB, 'ListConsents', { citizenPid: PID.a1 })).toMatchObject({
+    expect(await h.refusedEvaluate(ID.housingB, 'ListConsents', { citizen: CITIZEN.a1 })).toMatchObject({
       code: 'FORBIDDEN',
       status: 403,
     });
@@ -354,14 +365,16 @@ describe('bounded consents per grantee and category', () => {
     await granted(h, { consentId: 'SHORT', validUntil: '2026-02-01T00:00:00Z' });
     await h.submit(ID.citizenA1, 'RevokeConsent', { consentId: 'C-3' });
     const d = await h.diff(() => granted(h, { consentId: 'C-21' }, ID.citizenA1));
-    expect(d.removed.map(readableKey)).toEqual([`consent~match/${PID.a1}/CityBMSP/housing/HOUSING_FUND/C-3`]);
+    expect(d.removed.map(readableKey)).toEqual([
+      `consent~match/CityAMSP/${PID.a1}/CityBMSP/housing/HOUSING_FUND/C-3`,
+    ]);
     // after SHORT expired there is room again
     const later = { time: '2026-03-01T00:00:00Z' };
     const d2 = await h.diff(() =>
       h.submit(ID.citizenA1, 'GrantConsent', consentRequest({ consentId: 'C-22' }), later),
     );
     expect(d2.removed.map(readableKey)).toEqual([
-      `consent~match/${PID.a1}/CityBMSP/housing/HOUSING_FUND/SHORT`,
+      `consent~match/CityAMSP/${PID.a1}/CityBMSP/housing/HOUSING_FUND/SHORT`,
     ]);
     expect(
       await h.refusedSubmit(ID.citizenA1, 'GrantConsent', consentRequest({ consentId: 'C-23' }), later),

@@ -1,6 +1,6 @@
 import './quiet';
 import { JSONSerializer } from 'fabric-contract-api';
-import { DataSharingContract, Limits, PURPOSES, SENSITIVITIES, contracts } from '../src';
+import { DataSharingContract, Limits, PURPOSES, SENSITIVITIES, contracts, transactions } from '../src';
 import { Harness, ID } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,6 +26,7 @@ const SUBMIT = [
   'RevokeConsent',
   'RecordLegalBasis',
   'WithdrawLegalBasis',
+  'DecideLegalBasis',
   'RequestAccess',
   'PublishAttestation',
   'RevokeAttestation',
@@ -65,6 +66,26 @@ describe('the contract', () => {
         expect.objectContaining({ name: 'request', schema: { type: 'string' } }),
       ]);
       expect(t.tag).toContain(SUBMIT.includes(t.name) ? 'SUBMIT' : 'EVALUATE');
+    }
+  });
+
+  it('lists in the wire catalogue exactly the contract’s transactions, each with its kind', () => {
+    const cc = new ChaincodeFromContract(
+      [...contracts],
+      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
+      {},
+      'data-sharing',
+      '0.1.0',
+    );
+    const txs = cc.metadata.contracts.DataSharingContract?.transactions ?? [];
+    expect(Object.keys(transactions).sort()).toEqual(txs.map((t) => t.name).sort());
+    const proto = Object.getOwnPropertyNames(DataSharingContract.prototype).filter(
+      (n) => n !== 'constructor',
+    );
+    expect(Object.keys(transactions).sort()).toEqual(proto.sort());
+    for (const t of txs) {
+      const kind = transactions[t.name as keyof typeof transactions].kind;
+      expect([t.name, t.tag]).toEqual([t.name, expect.arrayContaining([kind.toUpperCase()])]);
     }
   });
 

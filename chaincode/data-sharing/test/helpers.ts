@@ -37,6 +37,13 @@ export const PID = {
   b1: 'b1'.repeat(32),
 };
 
+/** The demo citizens as subjects: home MSP and pid. */
+export const CITIZEN = {
+  a1: { mspId: 'CityAMSP', pid: PID.a1 },
+  a2: { mspId: 'CityAMSP', pid: PID.a2 },
+  b1: { mspId: 'CityBMSP', pid: PID.b1 },
+};
+
 /** The consortium's demo users (network/consortium.json). */
 export const ID = {
   financeA: officer('CityAMSP', 'finance-a', 'finance'),
@@ -49,11 +56,14 @@ export const ID = {
   issuerA: officer('CityAMSP', 'issuer-a', 'market', 'issuer'),
   auditorA: officer('CityAMSP', 'auditor-a', 'audit', 'auditor'),
   auditorOffice: officer('AuditMSP', 'auditor-audit', 'audit', 'auditor'),
+  auditorB: officer('CityBMSP', 'auditor-b', 'audit', 'auditor'),
   adminA: { mspId: 'CityAMSP', name: 'admin-a', attrs: { 'gov.role': 'admin' } } as TestIdentity,
   officerNoDept: { mspId: 'CityAMSP', name: 'nodept', attrs: { 'gov.role': 'officer' } } as TestIdentity,
   citizenA1: citizen('CityAMSP', 'citizen-a1', PID.a1),
   citizenA2: citizen('CityAMSP', 'citizen-a2', PID.a2),
   citizenB1: citizen('CityBMSP', 'citizen-b1', PID.b1),
+  /** A City B certificate carrying citizen A1's pid: another person for every rule. */
+  twinOfA1: citizen('CityBMSP', 'twin-of-a1', PID.a1),
   citizenNoPid: { mspId: 'CityAMSP', name: 'citizen-x', attrs: { 'gov.role': 'citizen' } } as TestIdentity,
   enterpriseA1: {
     mspId: 'CityAMSP',
@@ -182,7 +192,7 @@ export function consentRequest(over: Record<string, unknown> = {}): Record<strin
 /** City B housing's access request for citizen A1's HOUSING_FUND data. */
 export function accessRequest(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    citizenPid: PID.a1,
+    citizen: CITIZEN.a1,
     categoryCode: 'HOUSING_FUND',
     fields: ['monthsPaid'],
     purpose: 'HOUSING_SUBSIDY',
@@ -200,6 +210,24 @@ export function legalBasisRequest(over: Record<string, unknown> = {}): Record<st
     validFrom: '2026-01-01T00:00:00Z',
     ...over,
   };
+}
+
+/**
+ * Records a legal basis of City B housing over City A's HOUSING_FUND and has
+ * City A finance (the holder) approve it; returns the basis as approved.
+ */
+export async function approvedLegalBasis(
+  h: Harness,
+  over: Record<string, unknown> = {},
+  options?: TxOptions,
+): Promise<Record<string, unknown>> {
+  const recorded = await h.submit(ID.legalB, 'RecordLegalBasis', legalBasisRequest(over), options);
+  return h.submit(
+    ID.financeA,
+    'DecideLegalBasis',
+    { legalBasisId: recorded.legalBasisId, decision: 'approve' },
+    options,
+  );
 }
 
 /** A ledger with the HOUSING_FUND category registered by City A finance. */

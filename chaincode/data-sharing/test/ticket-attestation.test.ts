@@ -1,15 +1,15 @@
 import './quiet';
-import { keyEndorsers, saltedHash } from '@govledger/chaincode-common';
+import { keyPolicy, saltedHash } from '@govledger/chaincode-common';
 import type { AccessResult, AttestationView, VerifyFactResult, VerifyTicketResult } from '../src';
 import {
+  CITIZEN,
   HEALTH_RECORD,
   Harness,
   ID,
-  PID,
   SALT,
   accessRequest,
+  approvedLegalBasis,
   consentRequest,
-  legalBasisRequest,
   readableKey,
   withCatalogue,
 } from './helpers';
@@ -44,7 +44,7 @@ describe('VerifyTicket', () => {
     const v = await verify(h, { ticketId: 'T-1', ticketHash: ticket.hash, fields: ['monthsPaid'] });
     expect(v).toMatchObject({ ticketId: 'T-1', valid: true, status: 'valid', basisState: 'active' });
     expect(v.ticket).toMatchObject({
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       categoryCode: 'HOUSING_FUND',
       fields: ['balance', 'monthsPaid'],
       purpose: 'HOUSING_SUBSIDY',
@@ -100,7 +100,7 @@ describe('VerifyTicket', () => {
 
   it('ends a legal-basis ticket when the basis is withdrawn', async () => {
     const h = await withCatalogue();
-    await h.submit(ID.legalB, 'RecordLegalBasis', legalBasisRequest({ legalBasisId: 'LB-1' }));
+    await approvedLegalBasis(h, { legalBasisId: 'LB-1' });
     await h.submit(ID.housingB, 'RequestAccess', accessRequest({ accessId: 'T-L' }));
     expect((await verify(h, { ticketId: 'T-L' })).valid).toBe(true);
     await h.submit(ID.legalB, 'WithdrawLegalBasis', { legalBasisId: 'LB-1', reason: 'x' });
@@ -136,7 +136,7 @@ function attestation(over: Record<string, unknown> = {}): Record<string, unknown
     attestationId: 'AT-1',
     categoryCode: 'HOUSING_FUND',
     field: 'monthsPaid',
-    citizenPid: PID.a1,
+    citizen: CITIZEN.a1,
     factHash: FACT_HASH,
     validUntil: '2026-06-30T00:00:00Z',
     ...over,
@@ -151,7 +151,7 @@ describe('PublishAttestation', () => {
       attestationId: 'AT-1',
       categoryCode: 'HOUSING_FUND',
       field: 'monthsPaid',
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       factHash: FACT_HASH,
       holder: { mspId: 'CityAMSP', dept: 'finance' },
       validUntil: '2026-06-30T00:00:00Z',
@@ -161,10 +161,13 @@ describe('PublishAttestation', () => {
     expect(JSON.stringify(h.ledger.snapshot())).not.toContain(SALT);
     expect(h.lastEvent()).toMatchObject({
       name: 'AttestationPublished',
-      payload: { attestationId: 'AT-1', citizenPid: PID.a1, field: 'monthsPaid' },
+      payload: { attestationId: 'AT-1', citizen: CITIZEN.a1, field: 'monthsPaid' },
     });
     const key = h.ledger.keys().find((k) => readableKey(k) === 'attestation/AT-1') as string;
-    expect(await h.ledger.evaluate(ID.financeA, (ctx) => keyEndorsers(ctx, key))).toEqual(['CityAMSP']);
+    expect(await h.ledger.evaluate(ID.financeA, (ctx) => keyPolicy(ctx, key))).toEqual({
+      owner: 'CityAMSP',
+      orgs: ['CityAMSP', 'CityBMSP'],
+    });
   });
 
   it('derives the id from the tx id when none is given', async () => {
@@ -307,7 +310,7 @@ describe('VerifyFact (zero documents)', () => {
     expect(r).toEqual({
       ticketId: 'T-1',
       attestationId: 'AT-1',
-      citizenPid: PID.a1,
+      citizen: CITIZEN.a1,
       categoryCode: 'HOUSING_FUND',
       field: 'monthsPaid',
       match: true,
@@ -364,7 +367,7 @@ describe('VerifyFact (zero documents)', () => {
     await h.submit(
       ID.financeA,
       'PublishAttestation',
-      attestation({ attestationId: 'OTHER-CITIZEN', citizenPid: PID.a2 }),
+      attestation({ attestationId: 'OTHER-CITIZEN', citizen: CITIZEN.a2 }),
     );
     await h.submit(
       ID.financeA,

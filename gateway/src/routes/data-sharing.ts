@@ -1,147 +1,65 @@
 /**
  * data-sharing: the data catalogue, citizen consents, legal bases, access
  * requests and tickets, attestations and fact checks, and the access logs.
- * Request schemas mirror chaincode/data-sharing/src/schemas.ts. A citizen acts
- * under their own certificate: the pseudonymous id comes from it, never from the
- * request. Data values never reach the ledger, only field names and hashes.
+ * Request bodies are the wire contract's (`@govledger/wire`'s `dataSharing`)
+ * request schemas with the path parameters omitted; cross-field rules are the
+ * wire's own rule functions, so the gateway refuses exactly what the chaincode
+ * would. A citizen acts under their own certificate: the pseudonymous id comes
+ * from it, never from the request. Data values never reach the ledger, only
+ * field names and hashes.
  */
+import { dataSharing as W } from '@govledger/wire';
 import { z } from 'zod';
-import { hasAnyRole } from '../auth';
+import { hasAnyRole, type Caller } from '../auth';
 import { defineRoute, type AnyRoute } from '../http/route';
-import { PageQuery, pageOf, S } from '../schemas';
+import { PageQuery, pageOf } from '../schemas';
 
 const CC = 'data-sharing';
 const TAGS = ['data-sharing'];
 
-/** Purposes a consent or legal basis may name. */
-export const PURPOSES = [
-  'HOUSING_SUBSIDY',
-  'HOUSING_FUND_LOAN',
-  'SOCIAL_ASSISTANCE',
-  'PENSION',
-  'TAX_ASSESSMENT',
-  'LICENCE_APPLICATION',
-  'RESIDENCE_REGISTRATION',
-  'EDUCATION_ENROLMENT',
-  'HEALTHCARE_SERVICE',
-  'LAW_ENFORCEMENT',
-] as const;
-/** Sensitivity levels of a category. */
-export const SENSITIVITIES = ['low', 'medium', 'high', 'special'] as const;
+/** Purposes a consent or legal basis may name (the wire contract's). */
+export const PURPOSES = W.PURPOSES;
+/** Sensitivity levels of a category (the wire contract's). */
+export const SENSITIVITIES = W.SENSITIVITIES;
 
-const FieldName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    'must be 1-64 characters of letters, digits, _ starting with a letter',
-  );
-const FieldList = z
-  .array(FieldName)
-  .min(1)
-  .max(64)
-  .refine((f) => new Set(f).size === f.length, 'must not repeat a field');
-const Purpose = z.enum(PURPOSES);
-const Dept = z.object({ mspId: S.mspId, dept: S.code }).strict().meta({ id: 'DepartmentRef' });
-const ServiceRef = z
-  .string()
-  .max(256)
-  .regex(/^[a-z][a-z0-9+.-]*:\S+$/, 'must be a URI (scheme:rest, no spaces)');
-const after = (from?: string, until?: string) =>
-  from === undefined || until === undefined || Date.parse(until) > Date.parse(from);
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-const Category = z
-  .object({
-    code: z.string(),
-    description: z.string(),
-    fields: z.array(z.string()),
-    sensitivity: z.enum(SENSITIVITIES),
-    serviceRef: z.string(),
-    holder: Dept,
-    status: z.string(),
-  })
-  .loose()
-  .meta({ id: 'DataCategory' });
-const Consent = z
-  .object({
-    consentId: z.string(),
-    citizenPid: z.string(),
-    grantee: Dept,
-    categoryCode: z.string(),
-    fields: z.array(z.string()),
-    purpose: z.enum(PURPOSES),
-    validFrom: z.string(),
-    validUntil: z.string(),
-    maxUses: z.number().nullable(),
-    hash: z.string(),
-    state: z.enum(['active', 'paused', 'revoked', 'expired']),
-    usesLeft: z.number().nullable(),
-  })
-  .loose()
-  .meta({ id: 'Consent' });
-const LegalBasis = z
-  .object({
-    legalBasisId: z.string(),
-    categoryCode: z.string(),
-    purpose: z.enum(PURPOSES),
-    statuteReference: z.string(),
-    validFrom: z.string(),
-  })
-  .loose()
-  .meta({ id: 'LegalBasis' });
-const AccessResult = z
-  .union([
-    z.object({
-      granted: z.literal(true),
-      accessId: z.string(),
-      ticket: z.object({ ticketId: z.string(), hash: z.string(), expiresAt: z.string() }),
-      basis: z.object({ kind: z.enum(['consent', 'legal']), id: z.string() }),
-      auditFlag: z.boolean(),
-    }),
-    z.object({
-      granted: z.literal(false),
-      accessId: z.string(),
-      code: z.string(),
-      reason: z.string(),
-      auditFlag: z.boolean(),
-    }),
-  ])
-  .meta({
-    id: 'AccessResult',
-    description:
-      'A refusal on consent/legal-basis grounds is an answer (granted: false), logged on the ledger',
-  });
-const Access = z
-  .object({
-    accessId: z.string(),
-    time: z.string(),
-    granted: z.boolean(),
-    code: z.string().nullable(),
-    requester: z.object({ mspId: z.string(), dept: z.string() }).loose(),
-    citizenPid: z.string(),
-    categoryCode: z.string(),
-    fields: z.array(z.string()),
-    purpose: z.string(),
-    auditFlag: z.boolean(),
-  })
-  .loose()
-  .meta({ id: 'Access' });
-const Attestation = z
-  .object({
-    attestationId: z.string(),
-    categoryCode: z.string(),
-    field: z.string(),
-    citizenPid: z.string(),
-    factHash: z.string(),
-    validUntil: z.string(),
-    state: z.enum(['active', 'revoked', 'expired']),
-  })
-  .loose()
-  .meta({ id: 'Attestation' });
+/** A paginated query naming a citizen whole (`citizenMspId` and `citizenPid`) or not at all. */
+const citizenPageQuery = W.wholeCitizenOrNone(PageQuery.extend(W.CitizenQuery.shape).strict());
 
-const consentId = z.object({ consentId: S.id }).strict();
-const attestationId = z.object({ attestationId: S.id }).strict();
-const legalBasisId = z.object({ legalBasisId: S.id }).strict();
+/** The chaincode request of a citizen query: the citizen as one (home MSP, pid) subject. */
+function citizenRequest(query: z.output<typeof citizenPageQuery>): Record<string, unknown> {
+  const { citizenMspId: _m, citizenPid: _p, ...page } = query;
+  return { ...page, ...W.citizenFromQuery(query) };
+}
+
+/** Refuses a citizen naming another citizen (an auditor names anyone; the chaincode bounds auditors). */
+function ownCitizenOnly(
+  query: z.output<typeof citizenPageQuery>,
+  caller: Caller,
+  what: string,
+): string | undefined {
+  if (query.citizenPid === undefined || hasAnyRole(caller, ['auditor']) || !caller.pid) return undefined;
+  return query.citizenPid !== caller.pid || query.citizenMspId !== caller.org
+    ? `a citizen reads only their own ${what}`
+    : undefined;
+}
+
+// Response documents: the wire contract's records, named in the OpenAPI document.
+const Dept = W.DeptRef.meta({ id: 'DepartmentRef' });
+const Category = W.Category.extend({ holder: Dept }).meta({ id: 'DataCategory' });
+const Consent = W.ConsentView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'Consent' });
+const LegalBasis = W.LegalBasisView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'LegalBasis' });
+const AccessResult = W.AccessResult.meta({
+  id: 'AccessResult',
+  description: 'A refusal on consent/legal-basis grounds is an answer (granted: false), logged on the ledger',
+});
+const Access = W.Access.meta({ id: 'Access' });
+const Attestation = W.AttestationView.extend({ holder: Dept }).meta({ id: 'Attestation' });
+
+const consentId = W.ConsentRefRequest;
+const attestationId = W.AttestationRefRequest;
+const legalBasisId = W.GetLegalBasisRequest;
 
 /** The data-sharing routes. */
 export function dataSharingRoutes(): AnyRoute[] {
@@ -155,15 +73,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
-      body: z
-        .object({
-          code: S.code,
-          description: S.text(512),
-          fields: FieldList,
-          sensitivity: z.enum(SENSITIVITIES),
-          serviceRef: ServiceRef,
-        })
-        .strict(),
+      body: W.RegisterCategoryRequest,
       response: Category,
       call: { chaincode: CC, transaction: 'RegisterCategory', mode: 'submit' },
     }),
@@ -174,20 +84,8 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'Change a category (fields may only be added) or withdraw / reactivate it',
       tags: TAGS,
       roles: ['officer'],
-      params: z.object({ code: S.code }).strict(),
-      body: z
-        .object({
-          description: S.text(512).optional(),
-          fields: FieldList.optional(),
-          sensitivity: z.enum(SENSITIVITIES).optional(),
-          serviceRef: ServiceRef.optional(),
-          status: z.enum(['active', 'withdrawn']).optional(),
-        })
-        .strict()
-        .refine(
-          (b) => Object.keys(b).length > 0,
-          'must change at least one of description, fields, sensitivity, serviceRef, status',
-        ),
+      params: W.GetCategoryRequest,
+      body: W.changesSomething(W.UpdateCategoryFields.omit({ code: true })),
       response: Category,
       call: { chaincode: CC, transaction: 'UpdateCategory', mode: 'submit' },
     }),
@@ -198,7 +96,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'A data category',
       tags: TAGS,
       roles: [],
-      params: z.object({ code: S.code }).strict(),
+      params: W.GetCategoryRequest,
       response: Category,
       call: { chaincode: CC, transaction: 'GetCategory', mode: 'evaluate' },
     }),
@@ -209,12 +107,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'The data catalogue, or one holder organisation (and department)',
       tags: TAGS,
       roles: [],
-      query: PageQuery.extend({ holderMspId: S.mspId.optional(), holderDept: S.code.optional() })
-        .strict()
-        .refine((q) => q.holderDept === undefined || q.holderMspId !== undefined, {
-          message: 'holderDept needs holderMspId',
-          path: ['holderDept'],
-        }),
+      query: W.holderDeptNeedsMsp(PageQuery.extend(W.ListCategoriesFilter.shape).strict()),
       response: pageOf(Category),
       call: { chaincode: CC, transaction: 'ListCategories', mode: 'evaluate' },
     }),
@@ -225,13 +118,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'Purpose codes, sensitivity levels and limits',
       tags: TAGS,
       roles: [],
-      response: z
-        .object({
-          purposes: z.array(z.string()),
-          sensitivities: z.array(z.string()),
-          limits: z.record(z.string(), z.number()),
-        })
-        .loose(),
+      response: W.PurposesResult,
       call: { chaincode: CC, transaction: 'ListPurposes', mode: 'evaluate', request: () => ({}) },
     }),
     // ------------------------------------------------------------ consents
@@ -245,22 +132,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['citizen'],
       successStatus: 201,
-      body: z
-        .object({
-          consentId: S.id.optional(),
-          grantee: Dept,
-          categoryCode: S.code,
-          fields: FieldList,
-          purpose: Purpose,
-          validFrom: S.isoDateTime,
-          validUntil: S.isoDateTime,
-          maxUses: z.number().int().min(1).max(1000).optional(),
-        })
-        .strict()
-        .refine((b) => after(b.validFrom, b.validUntil), {
-          message: 'validUntil must be after validFrom',
-          path: ['validUntil'],
-        }),
+      body: W.GrantConsentRequest,
       response: Consent,
       call: { chaincode: CC, transaction: 'GrantConsent', mode: 'submit' },
     }),
@@ -302,12 +174,18 @@ export function dataSharingRoutes(): AnyRoute[] {
       method: 'get',
       path: '/api/v1/consents',
       operationId: 'listConsents',
-      summary: "The caller's consents, newest first (an auditor names citizenPid)",
+      summary: "The caller's consents, newest first (an auditor names citizenMspId and citizenPid)",
       tags: TAGS,
       roles: ['citizen', 'auditor'],
-      query: PageQuery.extend({ citizenPid: S.pid.optional() }).strict(),
+      query: citizenPageQuery,
+      authorize: ({ query }, caller) => ownCitizenOnly(query, caller, 'consents'),
       response: pageOf(Consent),
-      call: { chaincode: CC, transaction: 'ListConsents', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'ListConsents',
+        mode: 'evaluate',
+        request: ({ query }) => citizenRequest(query),
+      },
     }),
     // ------------------------------------------------------------ legal bases
     defineRoute({
@@ -318,23 +196,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['legal-officer'],
       successStatus: 201,
-      body: z
-        .object({
-          legalBasisId: S.id.optional(),
-          categoryCode: S.code,
-          fields: FieldList,
-          purpose: Purpose,
-          statuteReference: S.text(256),
-          description: S.text(1024).optional(),
-          validFrom: S.isoDateTime,
-          validUntil: S.isoDateTime.optional(),
-          citizenPid: S.pid.optional(),
-        })
-        .strict()
-        .refine((b) => after(b.validFrom, b.validUntil), {
-          message: 'validUntil must be after validFrom',
-          path: ['validUntil'],
-        }),
+      body: W.RecordLegalBasisRequest,
       response: LegalBasis,
       call: { chaincode: CC, transaction: 'RecordLegalBasis', mode: 'submit' },
     }),
@@ -346,9 +208,23 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['legal-officer'],
       params: legalBasisId,
-      body: z.object({ reason: S.text(512) }).strict(),
+      body: W.WithdrawLegalBasisRequest.omit({ legalBasisId: true }),
       response: LegalBasis,
       call: { chaincode: CC, transaction: 'WithdrawLegalBasis', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/legal-bases/{legalBasisId}/decision',
+      operationId: 'decideLegalBasis',
+      summary: 'The department holding the data approves or refuses a pending legal basis over it',
+      description:
+        'A legal basis over a category held by another organisation allows nothing until an officer of the holding department approves it; the decision, the officer and the time are recorded. A refusal is final.',
+      tags: TAGS,
+      roles: ['officer'],
+      params: legalBasisId,
+      body: W.DecideLegalBasisRequest.omit({ legalBasisId: true }),
+      response: LegalBasis,
+      call: { chaincode: CC, transaction: 'DecideLegalBasis', mode: 'submit' },
     }),
     defineRoute({
       method: 'get',
@@ -368,12 +244,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: "A department's legal bases (the caller's own when none is named)",
       tags: TAGS,
       roles: [],
-      query: PageQuery.extend({ mspId: S.mspId.optional(), dept: S.code.optional() })
-        .strict()
-        .refine((q) => (q.mspId === undefined) === (q.dept === undefined), {
-          message: 'give both mspId and dept, or neither',
-          path: ['dept'],
-        }),
+      query: W.wholeDeptOrNone(PageQuery.extend(W.ListLegalBasesFilter.shape).strict()),
       response: pageOf(LegalBasis),
       call: { chaincode: CC, transaction: 'ListLegalBases', mode: 'evaluate' },
     }),
@@ -387,22 +258,7 @@ export function dataSharingRoutes(): AnyRoute[] {
         'Granted: a ticket the holding department verifies before it serves data. Refused on consent grounds: granted=false with the code; the refusal is logged too.',
       tags: TAGS,
       roles: ['officer'],
-      body: z
-        .object({
-          accessId: S.id.optional(),
-          citizenPid: S.pid,
-          categoryCode: S.code,
-          fields: FieldList,
-          purpose: Purpose,
-          consentId: S.id.optional(),
-          legalBasisId: S.id.optional(),
-          ticketTtlSeconds: z.number().int().min(60).max(86_400).optional(),
-        })
-        .strict()
-        .refine((b) => b.consentId === undefined || b.legalBasisId === undefined, {
-          message: 'name a consentId or a legalBasisId, not both',
-          path: ['legalBasisId'],
-        }),
+      body: W.RequestAccessRequest,
       response: AccessResult,
       call: { chaincode: CC, transaction: 'RequestAccess', mode: 'submit' },
     }),
@@ -413,7 +269,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'One access log entry',
       tags: TAGS,
       roles: [],
-      params: z.object({ accessId: S.id }).strict(),
+      params: W.GetAccessRequest,
       response: Access,
       call: { chaincode: CC, transaction: 'GetAccess', mode: 'evaluate' },
     }),
@@ -424,24 +280,9 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'The holding department checks a ticket (hash and fields) before it serves data',
       tags: TAGS,
       roles: [],
-      params: z.object({ ticketId: S.id }).strict(),
-      body: z.object({ ticketHash: S.sha256.optional(), fields: FieldList.optional() }).strict(),
-      response: z
-        .object({
-          ticketId: z.string(),
-          valid: z.boolean(),
-          status: z.enum([
-            'valid',
-            'unknown',
-            'hash-mismatch',
-            'expired',
-            'basis-invalid',
-            'fields-not-covered',
-          ]),
-          ticket: z.unknown(),
-          basisState: z.string().nullable(),
-        })
-        .loose(),
+      params: W.VerifyTicketRequest.pick({ ticketId: true }),
+      body: W.VerifyTicketRequest.omit({ ticketId: true }),
+      response: W.VerifyTicketResult,
       call: { chaincode: CC, transaction: 'VerifyTicket', mode: 'evaluate' },
     }),
     // ------------------------------------------------------------ access logs
@@ -450,16 +291,18 @@ export function dataSharingRoutes(): AnyRoute[] {
       path: '/api/v1/access-logs/citizen',
       operationId: 'listCitizenAccesses',
       summary:
-        "Every access to the caller's data, granted and refused, newest first (an auditor names citizenPid)",
+        "Every access to the caller's data, granted and refused, newest first (an auditor names citizenMspId and citizenPid)",
       tags: TAGS,
       roles: ['citizen', 'auditor'],
-      query: PageQuery.extend({ citizenPid: S.pid.optional() }).strict(),
-      authorize: ({ query }, caller) =>
-        query.citizenPid && !hasAnyRole(caller, ['auditor']) && caller.pid && query.citizenPid !== caller.pid
-          ? 'a citizen reads only their own access log'
-          : undefined,
+      query: citizenPageQuery,
+      authorize: ({ query }, caller) => ownCitizenOnly(query, caller, 'access log'),
       response: pageOf(Access),
-      call: { chaincode: CC, transaction: 'ListCitizenAccesses', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'ListCitizenAccesses',
+        mode: 'evaluate',
+        request: ({ query }) => citizenRequest(query),
+      },
     }),
     defineRoute({
       method: 'get',
@@ -468,7 +311,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: "The accesses the caller's department made, newest first (an auditor names mspId and dept)",
       tags: TAGS,
       roles: [],
-      query: PageQuery.extend({ mspId: S.mspId.optional(), dept: S.code.optional() }).strict(),
+      query: PageQuery.extend(W.ListDepartmentAccessesFilter.shape).strict(),
       authorize: ({ query }, caller) => {
         if (hasAnyRole(caller, ['auditor'])) return undefined;
         if (
@@ -502,16 +345,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
-      body: z
-        .object({
-          attestationId: S.id.optional(),
-          categoryCode: S.code,
-          field: FieldName,
-          citizenPid: S.pid,
-          factHash: S.sha256,
-          validUntil: S.isoDateTime,
-        })
-        .strict(),
+      body: W.PublishAttestationRequest,
       response: Attestation,
       call: { chaincode: CC, transaction: 'PublishAttestation', mode: 'submit' },
     }),
@@ -545,18 +379,8 @@ export function dataSharingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: attestationId,
-      body: z.object({ ticketId: S.id, claimedValue: z.string().min(1).max(1024), salt: S.salt }).strict(),
-      response: z
-        .object({
-          ticketId: z.string(),
-          attestationId: z.string(),
-          citizenPid: z.string(),
-          categoryCode: z.string(),
-          field: z.string(),
-          match: z.boolean(),
-          validUntil: z.string(),
-        })
-        .loose(),
+      body: W.VerifyFactRequest.omit({ attestationId: true }),
+      response: W.VerifyFactResult,
       call: { chaincode: CC, transaction: 'VerifyFact', mode: 'evaluate' },
     }),
   ];

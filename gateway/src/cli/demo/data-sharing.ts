@@ -38,7 +38,7 @@ export async function dataSharingJourney(r: Runner, run: string): Promise<void> 
   const category = `SOCINS-${run}`;
   const consentId = `CNS-${run}`;
   const accessId = `ACC-${run}`;
-  const citizenPid = r.pid('citizen-a1');
+  const citizen = r.voter('citizen-a1');
 
   await r.run<{ code: string; fields: string[]; sensitivity: string }>({
     who: 'officer-social-a',
@@ -89,7 +89,7 @@ export async function dataSharingJourney(r: Runner, run: string): Promise<void> 
     write: true,
     body: dataSharing.accessRequest({
       accessId,
-      citizenPid,
+      citizen,
       categoryCode: category,
       fields: [dataSharing.CONTRIBUTION_STATUS],
       purpose: dataSharing.HOUSING_SUBSIDY,

@@ -4,7 +4,8 @@
  * an access writes only keys that contain its own access id.
  */
 import type { Context } from 'fabric-contract-api';
-import { compositeKey } from '@govledger/chaincode-common';
+import { compositeKey, subjectKey, type Subject } from '@govledger/chaincode-common';
+import { ALL_CITIZENS } from './schemas';
 
 /** Composite-key object types. */
 export const Obj = {
@@ -14,9 +15,9 @@ export const Obj = {
   CategoryByHolder: 'category~holder',
   /** (consentId) → ConsentRecord */
   Consent: 'consent',
-  /** (citizenPid, newestFirst(grantedAt), consentId) → index */
+  /** (citizenMspId, citizenPid, newestFirst(grantedAt), consentId) → index */
   ConsentByCitizen: 'consent~citizen',
-  /** (citizenPid, granteeMspId, granteeDept, categoryCode, consentId) → index, used to find a consent */
+  /** (citizenMspId, citizenPid, granteeMspId, granteeDept, categoryCode, consentId) → index, used to find a consent */
   ConsentMatch: 'consent~match',
   /** (consentId, accessId) → index: one key per access made under the consent */
   ConsentUse: 'consent~use',
@@ -24,11 +25,11 @@ export const Obj = {
   LegalBasis: 'legal',
   /** (granteeMspId, granteeDept, legalBasisId) → index of every basis of a department */
   LegalBasisByDept: 'legal~dept',
-  /** (granteeMspId, granteeDept, categoryCode, scope, legalBasisId) → index of live bases; scope '*' or a pid */
+  /** (granteeMspId, granteeDept, categoryCode, scope, legalBasisId) → index of live bases; scope '*' or subjectKey(citizen) */
   LegalBasisMatch: 'legal~match',
   /** (accessId) → AccessRecord */
   Access: 'access',
-  /** (citizenPid, newestFirst(time), accessId) → index */
+  /** (citizenMspId, citizenPid, newestFirst(time), accessId) → index */
   AccessByCitizen: 'access~citizen',
   /** (requesterMspId, requesterDept, newestFirst(time), accessId) → index */
   AccessByDept: 'access~dept',
@@ -63,6 +64,16 @@ export function accessKey(ctx: Context, accessId: string): string {
 /** The key of an attestation. */
 export function attestationKey(ctx: Context, attestationId: string): string {
   return compositeKey(ctx, Obj.Attestation, attestationId);
+}
+
+/** The index attributes of a citizen: home MSP, then pid. */
+export function citizenAttrs(citizen: Subject): string[] {
+  return [citizen.mspId, citizen.pid];
+}
+
+/** The scope attribute of a legal basis: '*' for every citizen, else `<mspId>/<pid>`. */
+export function legalScope(citizen: Subject | null): string {
+  return citizen === null ? ALL_CITIZENS : subjectKey(citizen);
 }
 
 /** An id derived from the transaction id, for records whose caller gave none. */
