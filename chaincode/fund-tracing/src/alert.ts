@@ -7,19 +7,18 @@ import {
   deleteIndex,
   emitEvent,
   getCaller,
-  mustReadJson,
   newestFirst,
+  readJson,
   requireRole,
   txTimeIso,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireAlertReader } from './access';
-import { conflictWith, FundErrorCode } from './errors';
+import { actorOf } from './authz';
+import { errors } from './errors';
+import { ObjectType, key } from './keys';
 import type { Alert, AlertSummary, RecordRef, RuleId } from './model';
-import { loadProgram } from './program';
-import type { AlertNoteInput, GetAlertInput, ListAlertsInput } from './schemas';
-import { ObjectType, key, readIndexPage } from './state';
+import type { AlertNoteRequest } from './schemas';
 
 /** A rule's finding, before it becomes an alert or a refusal. */
 export interface Violation {
@@ -40,12 +39,9 @@ export const SEVERITY: Record<RuleId, Alert['severity']> = {
 
 /** Reads an alert or refuses with ALERT_NOT_FOUND. */
 export async function loadAlert(ctx: Context, alertId: string): Promise<Alert> {
-  return mustReadJson<Alert>(
-    ctx,
-    key(ctx, ObjectType.alert, alertId),
-    `alert ${alertId}`,
-    FundErrorCode.AlertNotFound,
-  );
+  const alert = await readJson<Alert>(ctx, key(ctx, ObjectType.alert, alertId));
+  if (alert === undefined) throw errors.alertNotFound(`alert ${alertId} does not exist`);
+  return alert;
 }
 
 function sortTime(alert: Pick<Alert, 'raisedAt'>): string {
@@ -110,17 +106,14 @@ const NEXT: Record<'acknowledged' | 'resolved', readonly Alert['status'][]> = {
 /** AcknowledgeAlert / ResolveAlert: an auditor moves an alert on, with a note. */
 export async function changeAlertStatus(
   ctx: Context,
-  req: AlertNoteInput,
+  req: AlertNoteRequest,
   status: 'acknowledged' | 'resolved',
 ): Promise<Alert> {
   const caller = getCaller(ctx);
   requireRole(caller, 'auditor');
   const alert = await loadAlert(ctx, req.alertId);
   if (!NEXT[status].includes(alert.status)) {
-    throw conflictWith(
-      FundErrorCode.AlertStateConflict,
-      `alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`,
-    );
+    throw errors.alertStateConflict(`alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`);
   }
   const at = txTimeIso(ctx);
   const t = sortTime(alert);
@@ -150,33 +143,4 @@ export async function changeAlertStatus(
     by: { mspId: caller.mspId },
   });
   return updated;
-}
-
-/** GetAlert: auditors and the owning finance department. */
-export async function getAlert(ctx: Context, req: GetAlertInput): Promise<Alert> {
-  const alert = await loadAlert(ctx, req.alertId);
-  requireAlertReader(getCaller(ctx), await loadProgram(ctx, alert.programId));
-  return alert;
-}
-
-/** ListAlerts: a program's alerts, newest first within the chosen index, by status and/or severity. */
-export async function listAlerts(
-  ctx: Context,
-  req: ListAlertsInput,
-): Promise<{ records: Alert[]; bookmark: string }> {
-  requireAlertReader(getCaller(ctx), await loadProgram(ctx, req.programId));
-  let objectType: string = ObjectType.alertByProgram;
-  let attrs = [req.programId];
-  if (req.status !== undefined) {
-    objectType = ObjectType.alertByStatus;
-    attrs =
-      req.severity !== undefined ? [req.programId, req.status, req.severity] : [req.programId, req.status];
-  } else if (req.severity !== undefined) {
-    objectType = ObjectType.alertBySeverity;
-    attrs = [req.programId, req.severity];
-  }
-  const page = await readIndexPage(ctx, objectType, attrs, req.pageSize, req.bookmark);
-  const records: Alert[] = [];
-  for (const k of page.keys) records.push(await loadAlert(ctx, k[k.length - 1] as string));
-  return { records, bookmark: page.bookmark };
 }

@@ -5,30 +5,21 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
   emitEvent,
-  forbidden,
   getCaller,
   keyExists,
-  mustReadJson,
-  readPage,
+  readJson,
   requireAnyDept,
   requireRole,
   txTimeIso,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireStaff, requireStaffOrRecipient } from './access';
-import { conflictWith, FundErrorCode } from './errors';
+import { actorOf } from './authz';
+import { errors } from './errors';
+import { ObjectType, anyKey, key } from './keys';
 import type { Recipient } from './model';
 import { loadProgram, requireOpen } from './program';
-import {
-  Limits,
-  type GetRecipientInput,
-  type ListRecipientsInput,
-  type RegisterRecipientInput,
-  type UpdateRecipientAccountsInput,
-} from './schemas';
-import { ObjectType, anyKey, key } from './state';
+import { Limits, type RegisterRecipientRequest, type UpdateRecipientAccountsRequest } from './schemas';
 
 /** Reads a recipient of a program or refuses with RECIPIENT_NOT_FOUND. */
 export async function loadRecipient(
@@ -36,31 +27,28 @@ export async function loadRecipient(
   programId: string,
   recipientPid: string,
 ): Promise<Recipient> {
-  return mustReadJson<Recipient>(
-    ctx,
-    key(ctx, ObjectType.recipient, programId, recipientPid),
-    `recipient ${recipientPid} in program ${programId}`,
-    FundErrorCode.RecipientNotFound,
-  );
+  const recipient = await readJson<Recipient>(ctx, key(ctx, ObjectType.recipient, programId, recipientPid));
+  if (recipient === undefined) {
+    throw errors.recipientNotFound(`recipient ${recipientPid} in program ${programId} does not exist`);
+  }
+  return recipient;
 }
 
 /** RegisterRecipient: an officer of a department holding an allocation in the program registers a recipient. */
-export async function registerRecipient(ctx: Context, req: RegisterRecipientInput): Promise<Recipient> {
+export async function registerRecipient(ctx: Context, req: RegisterRecipientRequest): Promise<Recipient> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
   const dept = requireAnyDept(caller);
   const program = await loadProgram(ctx, req.programId);
   if (!(await anyKey(ctx, ObjectType.allocationByDept, [program.programId, caller.mspId, dept]))) {
-    throw forbidden(
+    throw errors.notImplementingDepartment(
       `${dept} of ${caller.mspId} holds no allocation in program ${program.programId}`,
-      FundErrorCode.NotImplementingDepartment,
     );
   }
   const k = key(ctx, ObjectType.recipient, program.programId, req.recipientPid);
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(
+    throw errors.recipientExists(
       `recipient ${req.recipientPid} is registered in program ${program.programId} already`,
-      FundErrorCode.RecipientExists,
     );
   }
   requireOpen(program);
@@ -87,32 +75,28 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientInpu
 /** UpdateRecipientAccounts: the registering department approves new account hashes or withdraws some. */
 export async function updateRecipientAccounts(
   ctx: Context,
-  req: UpdateRecipientAccountsInput,
+  req: UpdateRecipientAccountsRequest,
 ): Promise<Recipient> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
   const recipient = await loadRecipient(ctx, req.programId, req.recipientPid);
   if (caller.mspId !== recipient.registeredBy.mspId || caller.dept !== recipient.registeredBy.dept) {
-    throw forbidden(
+    throw errors.departmentMismatch(
       `recipient ${recipient.recipientPid} was registered by ${recipient.registeredBy.dept ?? '?'} of ` +
         `${recipient.registeredBy.mspId}`,
-      FundErrorCode.DepartmentMismatch,
     );
   }
   requireOpen(await loadProgram(ctx, req.programId));
   const unknown = req.remove.filter((h) => !recipient.accountHashes.includes(h));
   if (unknown.length > 0) {
-    throw conflictWith(FundErrorCode.AccountNotApproved, 'cannot withdraw an account that is not approved', {
+    throw errors.accountNotApproved('cannot withdraw an account that is not approved', {
       accountHashes: unknown,
     });
   }
   const kept = recipient.accountHashes.filter((h) => !req.remove.includes(h));
   const accountHashes = [...kept, ...req.add.filter((h) => !kept.includes(h))];
   if (accountHashes.length > Limits.maxAccounts) {
-    throw conflictWith(
-      FundErrorCode.TooManyAccounts,
-      `a recipient has at most ${Limits.maxAccounts} approved accounts`,
-    );
+    throw errors.tooManyAccounts(`a recipient has at most ${Limits.maxAccounts} approved accounts`);
   }
   const updated: Recipient = { ...recipient, accountHashes, updatedAt: txTimeIso(ctx) };
   await writeJson(ctx, key(ctx, ObjectType.recipient, recipient.programId, recipient.recipientPid), updated);
@@ -122,26 +106,4 @@ export async function updateRecipientAccounts(
     accountCount: accountHashes.length,
   });
   return updated;
-}
-
-/** GetRecipient: staff, or the recipient itself. */
-export async function getRecipient(ctx: Context, req: GetRecipientInput): Promise<Recipient> {
-  requireStaffOrRecipient(getCaller(ctx), req.recipientPid);
-  return loadRecipient(ctx, req.programId, req.recipientPid);
-}
-
-/** ListRecipients: a program's recipients, by pseudonymous id (paginated; staff only). */
-export async function listRecipients(
-  ctx: Context,
-  req: ListRecipientsInput,
-): Promise<{ records: Recipient[]; bookmark: string }> {
-  requireStaff(getCaller(ctx));
-  const page = await readPage<Recipient>(
-    ctx,
-    ObjectType.recipient,
-    [req.programId],
-    req.pageSize,
-    req.bookmark,
-  );
-  return { records: page.records.map((r) => r.value), bookmark: page.bookmark };
 }

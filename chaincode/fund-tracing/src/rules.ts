@@ -7,23 +7,33 @@
 import type { Context } from 'fabric-contract-api';
 import { txTimeMs } from '@govledger/chaincode-common';
 import { raiseAlerts, type Violation } from './alert';
-import { conflictWith, FundErrorCode, type FundErrorCodeValue } from './errors';
+import type { ErrorFactory } from '@govledger/chaincode-common';
+import { errors } from './errors';
+import { ObjectType, fromNewestFirst, scanKeys } from './keys';
 import type { AlertSummary, Program, RecordRef, RuleId } from './model';
 import { fen, toFen } from './money';
-import { ObjectType, fromNewestFirst, scanKeys } from './state';
-import type { RuleModeValue } from './schemas';
+import type { RuleMode } from './schemas';
 
-/** The refusal code of each rule that can block. */
-export const BLOCK_CODE: Record<Exclude<RuleId, 'unspent'>, FundErrorCodeValue> = {
-  afterEnd: FundErrorCode.ProgramEnded,
-  category: FundErrorCode.SpendCategoryNotAllowed,
-  recipientCap: FundErrorCode.RecipientCapExceeded,
-  splitPayment: FundErrorCode.SplitPaymentSuspected,
+/** The refusal of each rule that can block. */
+export const BLOCK: Record<Exclude<RuleId, 'unspent'>, ErrorFactory> = {
+  afterEnd: errors.programEnded,
+  category: errors.spendCategoryNotAllowed,
+  recipientCap: errors.recipientCapExceeded,
+  splitPayment: errors.splitPaymentSuspected,
 };
 
 /** The program's mode for a rule. */
-export function modeOf(program: Program, rule: RuleId): RuleModeValue {
+export function modeOf(program: Program, rule: RuleId): RuleMode {
   return program.rules[rule].mode;
+}
+
+/**
+ * The co-signature rule (not an early warning: it always applies): a
+ * disbursement above the program's threshold stays pending until a second
+ * organisation co-signs it.
+ */
+export function needsCoSignature(program: Program, amount: bigint): boolean {
+  return amount > toFen(program.coSign.threshold);
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -143,7 +153,7 @@ export async function enforceRules(
   const violations = found.filter((v): v is Violation => v !== undefined);
   const blocking = violations.find((v) => modeOf(program, v.rule) === 'block');
   if (blocking) {
-    throw conflictWith(BLOCK_CODE[blocking.rule as Exclude<RuleId, 'unspent'>], blocking.message, {
+    throw BLOCK[blocking.rule as Exclude<RuleId, 'unspent'>](blocking.message, {
       violations: violations.map((v) => ({
         rule: v.rule,
         mode: modeOf(program, v.rule),

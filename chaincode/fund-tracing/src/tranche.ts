@@ -28,7 +28,7 @@
  * rewrite every tranche in the same transaction.
  *
  * Ledgers written before tranches existed kept these totals in one `total`
- * key (see state.ts). That key is read as a legacy part: the tranches' limit is
+ * key (see keys.ts). That key is read as a legacy part: the tranches' limit is
  * L minus the legacy total, readers add it, and releasing a disbursement that
  * has no recorded draw gives back to it.
  */
@@ -36,7 +36,7 @@ import type { Context } from 'fabric-contract-api';
 import { fromBytes, readJson, sha256Hex, writeJson } from '@govledger/chaincode-common';
 import type { Total } from './model';
 import { fen, toFen } from './money';
-import { ObjectType, key, readTotal, writeTotal, type TotalValue } from './state';
+import { ObjectType, key, readTotal, writeTotal, type TotalValue } from './keys';
 
 /**
  * Number of tranches per capped total. 64 lets 64 concurrent payments from one
