@@ -8,16 +8,18 @@ import {
   emitEvent,
   getCaller,
   newestFirst,
+  protectRecord,
   readJson,
   requireRole,
   txTimeIso,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf } from './authz';
+import { actorOf, alertOwner, requireAuditorOf } from './authz';
 import { errors } from './errors';
 import { ObjectType, key } from './keys';
 import type { Alert, AlertSummary, RecordRef, RuleId } from './model';
+import { loadProgram } from './program';
 import type { AlertNoteRequest } from './schemas';
 
 /** A rule's finding, before it becomes an alert or a refusal. */
@@ -27,6 +29,9 @@ export interface Violation {
   records: RecordRef[];
   details: Record<string, string | number>;
 }
+
+/** A violation and the organisation accountable for the records it is about (the alert's owner). */
+export type OwnedViolation = Violation & { owner: string };
 
 /** Severity of each rule's alerts. */
 export const SEVERITY: Record<RuleId, Alert['severity']> = {
@@ -51,11 +56,13 @@ function sortTime(alert: Pick<Alert, 'raisedAt'>): string {
 /**
  * Records one open alert per violation, with its indexes, and returns their
  * summaries for the transaction's event. Alert ids are derived from the tx id.
+ * Each alert is protected for its owner: a later change needs a peer of the
+ * owner and of one other organisation.
  */
 export async function raiseAlerts(
   ctx: Context,
   programId: string,
-  violations: readonly Violation[],
+  violations: readonly OwnedViolation[],
 ): Promise<AlertSummary[]> {
   const txId = ctx.stub.getTxID();
   const raisedAt = txTimeIso(ctx);
@@ -73,9 +80,12 @@ export async function raiseAlerts(
       raisedAt,
       txId,
       history: [],
+      ownerMspId: v.owner,
     };
     const t = sortTime(alert);
-    await writeJson(ctx, key(ctx, ObjectType.alert, alert.alertId), alert);
+    const k = key(ctx, ObjectType.alert, alert.alertId);
+    await writeJson(ctx, k, alert);
+    await protectRecord(ctx, k, v.owner);
     await writeIndex(ctx, ObjectType.alertByProgram, programId, t, alert.alertId);
     await writeIndex(
       ctx,
@@ -103,7 +113,10 @@ const NEXT: Record<'acknowledged' | 'resolved', readonly Alert['status'][]> = {
   resolved: ['open', 'acknowledged'],
 };
 
-/** AcknowledgeAlert / ResolveAlert: an auditor moves an alert on, with a note. */
+/**
+ * AcknowledgeAlert / ResolveAlert: an auditor moves an alert on, with a note:
+ * an auditor of the alert's organisation, or of an organisation that audits others.
+ */
 export async function changeAlertStatus(
   ctx: Context,
   req: AlertNoteRequest,
@@ -112,6 +125,7 @@ export async function changeAlertStatus(
   const caller = getCaller(ctx);
   requireRole(caller, 'auditor');
   const alert = await loadAlert(ctx, req.alertId);
+  requireAuditorOf(caller, alert.ownerMspId ?? alertOwner(alert, await loadProgram(ctx, alert.programId)));
   if (!NEXT[status].includes(alert.status)) {
     throw errors.alertStateConflict(`alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`);
   }

@@ -8,6 +8,7 @@ import {
   emitEvent,
   getCaller,
   keyExists,
+  protectRecord,
   readJson,
   txTimeIso,
   txTimeMs,
@@ -56,7 +57,9 @@ export async function allocateFunds(ctx: Context, req: AllocateFundsRequest): Pr
     );
   }
   const self = { kind: 'allocation', id: req.allocationId } as const;
-  const alerts = await enforceRules(ctx, program, [afterEndViolation(program, txTimeMs(ctx), [self])]);
+  const alerts = await enforceRules(ctx, program, program.ownerMspId, [
+    afterEndViolation(program, txTimeMs(ctx), [self]),
+  ]);
 
   const allocation: Allocation = {
     allocationId: req.allocationId,
@@ -68,6 +71,7 @@ export async function allocateFunds(ctx: Context, req: AllocateFundsRequest): Pr
     createdBy: actorOf(caller),
   };
   await writeJson(ctx, k, allocation);
+  await protectRecord(ctx, k, program.ownerMspId);
   await writeTotal(
     ctx,
     { total: allocated.total + amount, count: allocated.count + 1 },

@@ -3,9 +3,16 @@
  * lacks the role or department class, a domain code when the caller acts for
  * another organisation, department or recipient.
  */
-import { hasRole, requireRole, type Caller } from '@govledger/chaincode-common';
+import {
+  auditsOthers,
+  hasRole,
+  requireRole,
+  sameSubject,
+  type Caller,
+  type Subject,
+} from '@govledger/chaincode-common';
 import { errors } from './errors';
-import type { Actor, Allocation, Disbursement, Program } from './model';
+import type { Actor, Alert, Allocation, Disbursement, Program } from './model';
 import { FINANCE_DEPT, RECIPIENT_ROLE } from './schemas';
 
 export { FINANCE_DEPT, RECIPIENT_ROLE } from './schemas';
@@ -64,13 +71,47 @@ export function requireCoSigner(caller: Caller, program: Program, disbursement: 
       `the co-signer must be of another organisation than the disbursing ${disbursement.mspId}`,
     );
   }
+  if (program.coSign.by === 'auditor') requireAuditorOf(caller, disbursement.mspId);
 }
 
-/** Refuses unless the caller is the recipient of the disbursement (pseudonymous id and kind match). */
+/**
+ * Refuses (NOT_AUDITOR_OF_ORGANISATION) an auditor acting on the records of
+ * `owner`, another organisation, unless the consortium designates the
+ * auditor's organisation as an auditor of others (the Audit Office).
+ */
+export function requireAuditorOf(caller: Caller, owner: string): void {
+  if (caller.mspId === owner || auditsOthers(caller.mspId)) return;
+  throw errors.notAuditorOfOrganisation(
+    `an auditor of ${caller.mspId} acts only on ${caller.mspId}'s records; these are ${owner}'s`,
+  );
+}
+
+/** The organisation accountable for an alert (alerts from before issue 12: the program's owner). */
+export function alertOwner(alert: Alert, program: Pick<Program, 'ownerMspId'>): string {
+  return alert.ownerMspId ?? program.ownerMspId;
+}
+
+/** Refuses unless the caller may move the alert on: an auditor of its organisation, or of all. */
+export function requireAlertHandler(caller: Caller, owner: string): void {
+  requireRole(caller, 'auditor');
+  requireAuditorOf(caller, owner);
+}
+
+/** The recipient of a disbursement, as the subject (home MSP, pid). */
+export function recipientOf(r: { recipientMspId: string; recipientPid: string }): Subject {
+  return { mspId: r.recipientMspId, pid: r.recipientPid };
+}
+
+/** True when the caller's certificate is the subject's: same home MSP and same pid. */
+function isSubject(caller: Caller, subject: Subject): boolean {
+  return caller.pid !== undefined && sameSubject({ mspId: caller.mspId, pid: caller.pid }, subject);
+}
+
+/** Refuses unless the caller is the recipient of the disbursement (home MSP, pseudonymous id and kind match). */
 export function requireRecipient(caller: Caller, disbursement: Disbursement): void {
   requireRole(caller, 'enterprise', 'citizen');
   const role = RECIPIENT_ROLE[disbursement.recipientKind];
-  if (caller.pid !== disbursement.recipientPid || !hasRole(caller, role)) {
+  if (!isSubject(caller, recipientOf(disbursement)) || !hasRole(caller, role)) {
     throw errors.notRecipient(
       `only the recipient (${role}) of disbursement ${disbursement.disbursementId} may do this`,
     );
@@ -90,11 +131,10 @@ export function requireStaff(caller: Caller): void {
   if (!isStaff(caller)) throw errors.forbidden('only government staff and auditors may read this');
 }
 
-/** Refuses unless the caller is staff or the recipient with this pseudonymous id. */
-export function requireStaffOrRecipient(caller: Caller, recipientPid: string): void {
+/** Refuses unless the caller is staff or the recipient itself (same home MSP and pseudonymous id). */
+export function requireStaffOrRecipient(caller: Caller, recipient: Subject): void {
   if (isStaff(caller)) return;
-  if (caller.pid !== undefined && caller.pid === recipientPid && hasRole(caller, 'enterprise', 'citizen'))
-    return;
+  if (isSubject(caller, recipient) && hasRole(caller, 'enterprise', 'citizen')) return;
   throw errors.forbidden('only government staff, auditors and the recipient itself may read this');
 }
 

@@ -14,6 +14,7 @@ import {
   keyExists,
   newestFirst,
   oldestFirst,
+  protectRecord,
   readJson,
   requireRole,
   txTimeIso,
@@ -21,7 +22,7 @@ import {
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireAllocationHolder, requireCoSigner } from './authz';
+import { actorOf, recipientOf, requireAllocationHolder, requireCoSigner } from './authz';
 import { loadAllocation } from './allocation';
 import { errors } from './errors';
 import { ObjectType, key } from './keys';
@@ -86,17 +87,18 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
       { allowed: program.categories },
     );
   }
-  const recipient = await loadRecipient(ctx, program.programId, req.recipientPid);
+  const who = recipientOf(req);
+  const recipient = await loadRecipient(ctx, program.programId, who);
   if (!recipient.accountHashes.includes(req.accountHash)) {
     throw errors.accountNotApproved(
-      `the account is not an approved account of recipient ${recipient.recipientPid}`,
+      `the account is not an approved account of recipient ${who.pid} of ${who.mspId}`,
     );
   }
 
   const amount = toFen(req.amount);
   const fromAllocation = await planDraw(
     ctx,
-    allocationTranches(allocation.allocationId),
+    allocationTranches(allocation.allocationId, allocation.mspId),
     toFen(allocation.amount),
     req.disbursementId,
     amount,
@@ -121,22 +123,19 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
       ? undefined
       : await planDraw(
           ctx,
-          recipientTranches(program.programId, recipient.recipientPid),
+          recipientTranches(program.programId, who),
           toFen(cap.cap),
           req.disbursementId,
           amount,
           { overflow: cap.mode === 'warn' },
         );
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, allocation.mspId, [
     afterEndViolation(program, nowMs, [self]),
     toRecipient &&
-      recipientCapViolation(
-        program,
-        recipient.recipientPid,
-        toRecipient.exceeds ? toRecipient.before + amount : undefined,
-        [self],
-      ),
-    await splitPaymentViolation(ctx, program, recipient.recipientPid, amount, self),
+      recipientCapViolation(program, who, toRecipient.exceeds ? toRecipient.before + amount : undefined, [
+        self,
+      ]),
+    await splitPaymentViolation(ctx, program, who, amount, self),
   ]);
 
   const now = txTimeIso(ctx);
@@ -147,7 +146,8 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
     allocationId: allocation.allocationId,
     mspId: allocation.mspId,
     dept: allocation.dept,
-    recipientPid: recipient.recipientPid,
+    recipientMspId: who.mspId,
+    recipientPid: who.pid,
     recipientKind: recipient.kind,
     accountHash: req.accountHash,
     category: req.category,
@@ -160,10 +160,12 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
   };
   if (!pending) disbursement.paidAt = now;
   await writeJson(ctx, k, disbursement);
+  await protectRecord(ctx, k, allocation.mspId);
   await commitDraws(
     ctx,
     disbursement.disbursementId,
     toRecipient ? [fromAllocation, toRecipient] : [fromAllocation],
+    allocation.mspId,
   );
   await writeIndex(
     ctx,
@@ -175,7 +177,8 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
     ctx,
     ObjectType.disbursementByRecipient,
     program.programId,
-    recipient.recipientPid,
+    who.mspId,
+    who.pid,
     disbursement.disbursementId,
   );
   if (isNearThreshold(program, amount)) {
@@ -183,7 +186,8 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
       ctx,
       ObjectType.nearThreshold,
       program.programId,
-      recipient.recipientPid,
+      who.mspId,
+      who.pid,
       newestFirst(nowMs),
       disbursement.disbursementId,
     );
@@ -196,6 +200,7 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
     programId: program.programId,
     allocationId: allocation.allocationId,
     disbursementId: disbursement.disbursementId,
+    recipientMspId: disbursement.recipientMspId,
     recipientPid: disbursement.recipientPid,
     amount: disbursement.amount,
     status: disbursement.status,
@@ -221,7 +226,7 @@ export async function coSignDisbursement(
   requireCoSigner(caller, program, d);
   requirePending(d);
   requireOpen(program);
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, d.mspId, [
     afterEndViolation(program, txTimeMs(ctx), [ref(d.disbursementId)]),
   ]);
 
@@ -260,11 +265,19 @@ export async function rejectDisbursement(
 
   const amount = toFen(d.amount);
   const totals = [allocationTranches(d.allocationId)];
-  if (program.rules.recipientCap.mode !== 'off') totals.push(recipientTranches(d.programId, d.recipientPid));
+  if (program.rules.recipientCap.mode !== 'off') totals.push(recipientTranches(d.programId, recipientOf(d)));
   await releaseDraws(ctx, d.disbursementId, amount, totals);
   if (isNearThreshold(program, amount)) {
     const t = newestFirst(Date.parse(d.createdAt));
-    await deleteIndex(ctx, ObjectType.nearThreshold, d.programId, d.recipientPid, t, d.disbursementId);
+    await deleteIndex(
+      ctx,
+      ObjectType.nearThreshold,
+      d.programId,
+      d.recipientMspId,
+      d.recipientPid,
+      t,
+      d.disbursementId,
+    );
   }
   await deleteIndex(ctx, ObjectType.pendingDisbursement, d.programId, d.disbursementId);
   const disbursement: Disbursement = {

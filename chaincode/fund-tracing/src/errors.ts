@@ -34,6 +34,7 @@ export const errors = defineErrors({
   notImplementingDepartment: [ErrorCode.NotImplementingDepartment, 403],
   notRecipient: [ErrorCode.NotRecipient, 403],
   coSignerSameOrganisation: [ErrorCode.CoSignerSameOrganisation, 403],
+  notAuditorOfOrganisation: [ErrorCode.NotAuditorOfOrganisation, 403],
   alertNotFound: [ErrorCode.AlertNotFound, 404],
   alertStateConflict: [ErrorCode.AlertStateConflict, 409],
   spendCategoryNotAllowed: [ErrorCode.SpendCategoryNotAllowed, 409],

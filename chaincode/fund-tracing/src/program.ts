@@ -4,7 +4,15 @@
  * never changes after creation.
  */
 import type { Context } from 'fabric-contract-api';
-import { emitEvent, getCaller, keyExists, readJson, txTimeIso, writeJson } from '@govledger/chaincode-common';
+import {
+  emitEvent,
+  getCaller,
+  keyExists,
+  protectRecord,
+  readJson,
+  txTimeIso,
+  writeJson,
+} from '@govledger/chaincode-common';
 import { actorOf, requireFinanceOfficer, requireProgramOwner } from './authz';
 import { errors } from './errors';
 import { ObjectType, key } from './keys';
@@ -53,6 +61,7 @@ export async function createProgram(ctx: Context, req: CreateProgramRequest): Pr
     createdBy: actorOf(caller),
   };
   await writeJson(ctx, k, program);
+  await protectRecord(ctx, k, program.ownerMspId);
   emitEvent(ctx, 'ProgramCreated', {
     programId: program.programId,
     ownerMspId: program.ownerMspId,

@@ -9,7 +9,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { getCaller, readPage } from '@govledger/chaincode-common';
-import { requireAlertReader, requireStaff, requireStaffOrRecipient } from './authz';
+import { recipientOf, requireAlertReader, requireStaff, requireStaffOrRecipient } from './authz';
 import { loadAlert } from './alert';
 import { loadAllocation } from './allocation';
 import { loadDisbursement } from './disbursement';
@@ -120,8 +120,8 @@ export async function listAllocations(
 
 /** GetRecipient: staff, or the recipient itself. */
 export async function getRecipient(ctx: Context, req: GetRecipientRequest): Promise<Recipient> {
-  requireStaffOrRecipient(getCaller(ctx), req.recipientPid);
-  return loadRecipient(ctx, req.programId, req.recipientPid);
+  requireStaffOrRecipient(getCaller(ctx), recipientOf(req));
+  return loadRecipient(ctx, req.programId, recipientOf(req));
 }
 
 /** ListRecipients: a program's recipients, by pseudonymous id (paginated; staff only). */
@@ -153,7 +153,7 @@ export async function disbursementView(ctx: Context, d: Disbursement): Promise<D
 /** GetDisbursement: staff, or the recipient. */
 export async function getDisbursement(ctx: Context, req: GetDisbursementRequest): Promise<DisbursementView> {
   const d = await loadDisbursement(ctx, req.disbursementId);
-  requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
+  requireStaffOrRecipient(getCaller(ctx), recipientOf(d));
   return disbursementView(ctx, d);
 }
 
@@ -188,19 +188,19 @@ export async function listDisbursements(
     };
   }
   const programId = req.programId as string;
-  const recipientPid = req.recipientPid as string;
-  requireStaffOrRecipient(caller, recipientPid);
+  const who = { mspId: req.recipientMspId as string, pid: req.recipientPid as string };
+  requireStaffOrRecipient(caller, who);
   const page = await readIndexPage(
     ctx,
     ObjectType.disbursementByRecipient,
-    [programId, recipientPid],
+    [programId, who.mspId, who.pid],
     req.pageSize,
     req.bookmark,
   );
   return {
     records: await viewsOf(
       ctx,
-      page.keys.map((k) => k[2] as string),
+      page.keys.map((k) => k[3] as string),
     ),
     bookmark: page.bookmark,
   };
@@ -234,14 +234,14 @@ export async function listPendingDisbursements(
 /** GetSpend: staff, or the recipient who recorded it. */
 export async function getSpend(ctx: Context, req: GetSpendRequest): Promise<Spend> {
   const spend = await loadSpend(ctx, req.spendId);
-  requireStaffOrRecipient(getCaller(ctx), spend.recordedBy);
+  requireStaffOrRecipient(getCaller(ctx), { mspId: spend.recordedByMspId, pid: spend.recordedBy });
   return spend;
 }
 
 /** ListSpends: a disbursement's spends, by id (paginated; staff or the recipient). */
 export async function listSpends(ctx: Context, req: ListSpendsRequest): Promise<Page<Spend>> {
   const d = await loadDisbursement(ctx, req.disbursementId);
-  requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
+  requireStaffOrRecipient(getCaller(ctx), recipientOf(d));
   const page = await readIndexPage(
     ctx,
     ObjectType.spendByDisbursement,
@@ -423,7 +423,7 @@ export async function traceFunds(ctx: Context, req: TraceFundsRequest): Promise<
       program = await loadProgram(ctx, req.id);
       break;
   }
-  if (disbursement) requireStaffOrRecipient(caller, disbursement.recipientPid);
+  if (disbursement) requireStaffOrRecipient(caller, recipientOf(disbursement));
   else requireStaff(caller);
 
   const path: RecordRef[] = [{ kind: 'program', id: program.programId }];

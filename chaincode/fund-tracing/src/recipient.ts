@@ -8,28 +8,33 @@ import {
   emitEvent,
   getCaller,
   keyExists,
+  protectRecord,
   readJson,
+  type Subject,
   requireAnyDept,
   requireRole,
   txTimeIso,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf } from './authz';
+import { actorOf, recipientOf } from './authz';
 import { errors } from './errors';
 import { ObjectType, anyKey, key } from './keys';
 import type { Recipient } from './model';
 import { loadProgram, requireOpen } from './program';
 import { Limits, type RegisterRecipientRequest, type UpdateRecipientAccountsRequest } from './schemas';
 
-/** Reads a recipient of a program or refuses with RECIPIENT_NOT_FOUND. */
-export async function loadRecipient(
-  ctx: Context,
-  programId: string,
-  recipientPid: string,
-): Promise<Recipient> {
-  const recipient = await readJson<Recipient>(ctx, key(ctx, ObjectType.recipient, programId, recipientPid));
+/** The key of a recipient of a program: the program and the subject (home MSP, pid). */
+export function recipientKey(ctx: Context, programId: string, who: Subject): string {
+  return key(ctx, ObjectType.recipient, programId, who.mspId, who.pid);
+}
+
+/** Reads a recipient (home MSP, pid) of a program or refuses with RECIPIENT_NOT_FOUND. */
+export async function loadRecipient(ctx: Context, programId: string, who: Subject): Promise<Recipient> {
+  const recipient = await readJson<Recipient>(ctx, recipientKey(ctx, programId, who));
   if (recipient === undefined) {
-    throw errors.recipientNotFound(`recipient ${recipientPid} in program ${programId} does not exist`);
+    throw errors.recipientNotFound(
+      `recipient ${who.pid} of ${who.mspId} in program ${programId} does not exist`,
+    );
   }
   return recipient;
 }
@@ -45,16 +50,17 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientRequ
       `${dept} of ${caller.mspId} holds no allocation in program ${program.programId}`,
     );
   }
-  const k = key(ctx, ObjectType.recipient, program.programId, req.recipientPid);
+  const k = recipientKey(ctx, program.programId, recipientOf(req));
   if (await keyExists(ctx, k)) {
     throw errors.recipientExists(
-      `recipient ${req.recipientPid} is registered in program ${program.programId} already`,
+      `recipient ${req.recipientPid} of ${req.recipientMspId} is registered in program ${program.programId} already`,
     );
   }
   requireOpen(program);
   const now = txTimeIso(ctx);
   const recipient: Recipient = {
     programId: program.programId,
+    recipientMspId: req.recipientMspId,
     recipientPid: req.recipientPid,
     kind: req.kind,
     accountHashes: req.accountHashes,
@@ -63,8 +69,10 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientRequ
     updatedAt: now,
   };
   await writeJson(ctx, k, recipient);
+  await protectRecord(ctx, k, caller.mspId);
   emitEvent(ctx, 'RecipientRegistered', {
     programId: recipient.programId,
+    recipientMspId: recipient.recipientMspId,
     recipientPid: recipient.recipientPid,
     kind: recipient.kind,
     accountCount: recipient.accountHashes.length,
@@ -79,7 +87,7 @@ export async function updateRecipientAccounts(
 ): Promise<Recipient> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
-  const recipient = await loadRecipient(ctx, req.programId, req.recipientPid);
+  const recipient = await loadRecipient(ctx, req.programId, recipientOf(req));
   if (caller.mspId !== recipient.registeredBy.mspId || caller.dept !== recipient.registeredBy.dept) {
     throw errors.departmentMismatch(
       `recipient ${recipient.recipientPid} was registered by ${recipient.registeredBy.dept ?? '?'} of ` +
@@ -99,9 +107,10 @@ export async function updateRecipientAccounts(
     throw errors.tooManyAccounts(`a recipient has at most ${Limits.maxAccounts} approved accounts`);
   }
   const updated: Recipient = { ...recipient, accountHashes, updatedAt: txTimeIso(ctx) };
-  await writeJson(ctx, key(ctx, ObjectType.recipient, recipient.programId, recipient.recipientPid), updated);
+  await writeJson(ctx, recipientKey(ctx, recipient.programId, recipientOf(recipient)), updated);
   emitEvent(ctx, 'RecipientAccountsUpdated', {
     programId: updated.programId,
+    recipientMspId: updated.recipientMspId,
     recipientPid: updated.recipientPid,
     accountCount: accountHashes.length,
   });

@@ -7,7 +7,7 @@
 import type { Context } from 'fabric-contract-api';
 import { txTimeMs } from '@govledger/chaincode-common';
 import { raiseAlerts, type Violation } from './alert';
-import type { ErrorFactory } from '@govledger/chaincode-common';
+import type { ErrorFactory, Subject } from '@govledger/chaincode-common';
 import { errors } from './errors';
 import { ObjectType, fromNewestFirst, scanKeys } from './keys';
 import type { AlertSummary, Program, RecordRef, RuleId } from './model';
@@ -77,7 +77,7 @@ export function spendCategoryViolation(
  */
 export function recipientCapViolation(
   program: Program,
-  recipientPid: string,
+  recipient: Subject,
   newTotal: bigint | undefined,
   records: RecordRef[],
 ): Violation | undefined {
@@ -87,7 +87,12 @@ export function recipientCapViolation(
     rule: 'recipientCap',
     message: `recipient total ${fen(newTotal)} passes the per-recipient cap ${rule.cap}`,
     records,
-    details: { recipientPid, cap: rule.cap, total: fen(newTotal) },
+    details: {
+      recipientMspId: recipient.mspId,
+      recipientPid: recipient.pid,
+      cap: rule.cap,
+      total: fen(newTotal),
+    },
   };
 }
 
@@ -109,7 +114,7 @@ export function isNearThreshold(program: Program, amount: bigint): boolean {
 export async function splitPaymentViolation(
   ctx: Context,
   program: Program,
-  recipientPid: string,
+  recipient: Subject,
   amount: bigint,
   current: RecordRef,
 ): Promise<Violation | undefined> {
@@ -118,10 +123,11 @@ export async function splitPaymentViolation(
   const nowMs = txTimeMs(ctx);
   const windowStart = nowMs - rule.windowHours * MS_PER_HOUR;
   const earlier: RecordRef[] = [];
-  await scanKeys(ctx, ObjectType.nearThreshold, [program.programId, recipientPid], (attrs) => {
-    const at = fromNewestFirst(attrs[2] as string);
+  const prefix = [program.programId, recipient.mspId, recipient.pid];
+  await scanKeys(ctx, ObjectType.nearThreshold, prefix, (attrs) => {
+    const at = fromNewestFirst(attrs[3] as string);
     if (at < windowStart) return false;
-    earlier.push({ kind: 'disbursement', id: attrs[3] as string });
+    earlier.push({ kind: 'disbursement', id: attrs[4] as string });
     return earlier.length < rule.count - 1;
   });
   if (earlier.length + 1 < rule.count) return undefined;
@@ -131,7 +137,13 @@ export async function splitPaymentViolation(
       `${earlier.length + 1} disbursements to one recipient within ${rule.windowHours} h, ` +
       `each at or just under the threshold ${rule.threshold}`,
     records: [...earlier.reverse(), current],
-    details: { recipientPid, threshold: rule.threshold, windowHours: rule.windowHours, count: rule.count },
+    details: {
+      recipientMspId: recipient.mspId,
+      recipientPid: recipient.pid,
+      threshold: rule.threshold,
+      windowHours: rule.windowHours,
+      count: rule.count,
+    },
   };
 }
 
@@ -143,11 +155,13 @@ export function unspentDueMs(program: Program, paidAt: string): number {
 /**
  * Applies the program's modes to the violations found: refuses with the first
  * blocking rule's code (details list every violation), or records an alert for
- * each warning and returns their summaries for the event.
+ * each warning, owned by `owner` (the organisation accountable for the records),
+ * and returns their summaries for the event.
  */
 export async function enforceRules(
   ctx: Context,
   program: Program,
+  owner: string,
   found: ReadonlyArray<Violation | undefined>,
 ): Promise<AlertSummary[]> {
   const violations = found.filter((v): v is Violation => v !== undefined);
@@ -161,5 +175,9 @@ export async function enforceRules(
       })),
     });
   }
-  return raiseAlerts(ctx, program.programId, violations);
+  return raiseAlerts(
+    ctx,
+    program.programId,
+    violations.map((v) => ({ ...v, owner })),
+  );
 }

@@ -11,7 +11,8 @@ import {
   keyExists,
   oldestFirst,
   readJson,
-  requirePid,
+  callerSubject,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeIndex,
@@ -39,7 +40,7 @@ export async function recordSpend(ctx: Context, req: RecordSpendRequest): Promis
   const caller = getCaller(ctx);
   const d = await loadDisbursement(ctx, req.disbursementId);
   requireRecipient(caller, d);
-  const pid = requirePid(caller);
+  const subject = callerSubject(caller);
   const k = key(ctx, ObjectType.spend, req.spendId);
   if (await keyExists(ctx, k)) {
     throw errors.spendExists(`spend ${req.spendId} exists already`);
@@ -59,7 +60,7 @@ export async function recordSpend(ctx: Context, req: RecordSpendRequest): Promis
   }
   const program = await loadProgram(ctx, d.programId);
   const self = { kind: 'spend', id: req.spendId } as const;
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, d.mspId, [
     afterEndViolation(program, txTimeMs(ctx), [{ kind: 'disbursement', id: d.disbursementId }, self]),
     spendCategoryViolation(program, req.category, [{ kind: 'disbursement', id: d.disbursementId }, self]),
   ]);
@@ -74,9 +75,11 @@ export async function recordSpend(ctx: Context, req: RecordSpendRequest): Promis
     category: req.category,
     invoiceHash: req.invoiceHash,
     recordedAt: txTimeIso(ctx),
-    recordedBy: pid,
+    recordedBy: subject.pid,
+    recordedByMspId: subject.mspId,
   };
   await writeJson(ctx, k, spend);
+  await protectRecord(ctx, k, subject.mspId);
   const newTotal = spent.total + amount;
   await writeTotal(ctx, { total: newTotal, count: spent.count + 1 }, 'disbursement', d.disbursementId);
   await writeIndex(ctx, ObjectType.spendByDisbursement, d.disbursementId, spend.spendId);

@@ -9,7 +9,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { deleteIndex, emitEvent, txTimeMs } from '@govledger/chaincode-common';
-import { raiseAlerts, type Violation } from './alert';
+import { raiseAlerts, type OwnedViolation } from './alert';
 import { loadDisbursement } from './disbursement';
 import type { SweepResult } from './model';
 import { fen, toFen } from './money';
@@ -36,7 +36,7 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
       return true;
     });
   }
-  const violations: Violation[] = [];
+  const violations: OwnedViolation[] = [];
   for (const entry of due) {
     const d = await loadDisbursement(ctx, entry.disbursementId);
     const spent = await readTotal(ctx, 'disbursement', d.disbursementId);
@@ -49,7 +49,9 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
           { kind: 'allocation', id: d.allocationId },
           { kind: 'disbursement', id: d.disbursementId },
         ],
+        owner: d.mspId,
         details: {
+          recipientMspId: d.recipientMspId,
           recipientPid: d.recipientPid,
           amount: d.amount,
           spent: fen(spent.total),

@@ -235,6 +235,13 @@ export type ListAllocationsRequest = z.output<typeof ListAllocationsRequest>;
 
 // ---------------------------------------------------------------- recipients
 
+/**
+ * A recipient is a citizen or enterprise: the pair (home MSP, pseudonymous id),
+ * never a bare pid (another organisation's CA could issue the same pid). Every
+ * request and record that names a recipient names both.
+ */
+export const recipientFields = { recipientMspId: Schemas.mspId, recipientPid: Schemas.pid };
+
 /** Hashes of account numbers: distinct, at most Limits.maxAccounts. */
 export const AccountHashes = z
   .array(Schemas.sha256)
@@ -245,7 +252,7 @@ export const AccountHashes = z
 export const RegisterRecipientRequest = z
   .object({
     programId: Schemas.id,
-    recipientPid: Schemas.pid,
+    ...recipientFields,
     kind: RecipientKind,
     accountHashes: AccountHashes.min(1),
   })
@@ -257,7 +264,7 @@ export type RegisterRecipientRequest = z.output<typeof RegisterRecipientRequest>
 export const UpdateRecipientAccountsFields = z
   .object({
     programId: Schemas.id,
-    recipientPid: Schemas.pid,
+    ...recipientFields,
     add: AccountHashes.default([]),
     remove: AccountHashes.default([]),
   })
@@ -281,7 +288,7 @@ export const UpdateRecipientAccountsRequest = UpdateRecipientAccountsFields.supe
 export type UpdateRecipientAccountsRequest = z.output<typeof UpdateRecipientAccountsRequest>;
 
 /** GetRecipient. */
-export const GetRecipientRequest = z.object({ programId: Schemas.id, recipientPid: Schemas.pid }).strict();
+export const GetRecipientRequest = z.object({ programId: Schemas.id, ...recipientFields }).strict();
 /** GetRecipient request. */
 export type GetRecipientRequest = z.output<typeof GetRecipientRequest>;
 
@@ -297,7 +304,7 @@ export const DisburseRequest = z
   .object({
     disbursementId: Schemas.id,
     allocationId: Schemas.id,
-    recipientPid: Schemas.pid,
+    ...recipientFields,
     accountHash: Schemas.sha256,
     category: Schemas.code,
     amount: Amount,
@@ -331,6 +338,7 @@ export const ListDisbursementsFields = z
   .object({
     allocationId: Schemas.id.optional(),
     programId: Schemas.id.optional(),
+    recipientMspId: Schemas.mspId.optional(),
     recipientPid: Schemas.pid.optional(),
     ...page,
   })
@@ -338,17 +346,23 @@ export const ListDisbursementsFields = z
 
 /** ListDisbursements' cross-field check: by allocation, or by program and recipient. */
 export function checkDisbursementSelector(
-  r: { allocationId?: string; programId?: string; recipientPid?: string },
+  r: { allocationId?: string; programId?: string; recipientMspId?: string; recipientPid?: string },
   ctx: z.RefinementCtx,
 ): void {
   const byAllocation =
-    r.allocationId !== undefined && r.programId === undefined && r.recipientPid === undefined;
+    r.allocationId !== undefined &&
+    r.programId === undefined &&
+    r.recipientMspId === undefined &&
+    r.recipientPid === undefined;
   const byRecipient =
-    r.allocationId === undefined && r.programId !== undefined && r.recipientPid !== undefined;
+    r.allocationId === undefined &&
+    r.programId !== undefined &&
+    r.recipientMspId !== undefined &&
+    r.recipientPid !== undefined;
   if (!byAllocation && !byRecipient) {
     ctx.addIssue({
       code: 'custom',
-      message: 'give either allocationId, or programId and recipientPid',
+      message: 'give either allocationId, or programId, recipientMspId and recipientPid',
       path: [],
     });
   }
@@ -467,6 +481,9 @@ export type Allocation = z.infer<typeof Allocation>;
 /** A recipient registered in a program, with the hashes of its approved accounts. */
 export const Recipient = z.object({
   programId: z.string(),
+  /** The recipient's home organisation (its certificate's MSP). */
+  recipientMspId: z.string(),
+  /** The recipient's pseudonymous id under that organisation. */
   recipientPid: z.string(),
   kind: RecipientKind,
   accountHashes: z.array(z.string()),
@@ -484,6 +501,7 @@ export const Disbursement = z.object({
   allocationId: z.string(),
   mspId: z.string(),
   dept: z.string(),
+  recipientMspId: z.string(),
   recipientPid: z.string(),
   recipientKind: RecipientKind,
   accountHash: z.string(),
@@ -512,7 +530,10 @@ export const Spend = z.object({
   category: z.string(),
   invoiceHash: z.string(),
   recordedAt: z.string(),
+  /** The recipient's pseudonymous id. */
   recordedBy: z.string(),
+  /** The recipient's home organisation. */
+  recordedByMspId: z.string(),
 });
 /** A spend. */
 export type Spend = z.infer<typeof Spend>;
@@ -540,6 +561,13 @@ export const Alert = z.object({
   raisedAt: z.string(),
   txId: z.string(),
   history: z.array(AlertChange),
+  /**
+   * The organisation accountable for the records the alert is about (the paying
+   * organisation, or the program's owner for an allocation). Its auditors (and
+   * organisations that audit others) handle the alert. Absent on alerts raised
+   * before issue 12: then it is the program's owner.
+   */
+  ownerMspId: z.string().optional(),
 });
 /** An alert. */
 export type Alert = z.infer<typeof Alert>;
@@ -729,6 +757,11 @@ export const ErrorCode = {
   NotRecipient: 'NOT_RECIPIENT',
   /** 403: a co-signer (or rejecter) from the disbursing organisation itself. */
   CoSignerSameOrganisation: 'CO_SIGNER_SAME_ORGANISATION',
+  /**
+   * 403: an auditor acts on another organisation's records (alerts, co-signatures)
+   * while its organisation is not designated an auditor of others.
+   */
+  NotAuditorOfOrganisation: 'NOT_AUDITOR_OF_ORGANISATION',
 
   /** 404: the alert does not exist. */
   AlertNotFound: 'ALERT_NOT_FOUND',

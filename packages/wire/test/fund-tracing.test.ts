@@ -67,7 +67,7 @@ describe('fund-tracing requests', () => {
   });
 
   it('refuses an account change that changes nothing or adds and removes one hash', () => {
-    const base = { programId: 'P1', recipientPid: PID };
+    const base = { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: PID };
     expect(ft.UpdateRecipientAccountsRequest.safeParse(base).error?.issues[0]?.message).toBe(
       'add or remove at least one account',
     );
@@ -78,9 +78,11 @@ describe('fund-tracing requests', () => {
     expect(ft.UpdateRecipientAccountsRequest.parse({ ...base, add: [HASH] }).remove).toEqual([]);
   });
 
-  it('lists disbursements by allocation, or by program and recipient, never both', () => {
+  it('lists disbursements by allocation, or by program and recipient (home MSP and pid), never both', () => {
     expect(ft.ListDisbursementsRequest.safeParse({ allocationId: 'A1' }).success).toBe(true);
-    expect(ft.ListDisbursementsRequest.safeParse({ programId: 'P1', recipientPid: PID }).success).toBe(true);
+    const recipient = { recipientMspId: 'CityAMSP', recipientPid: PID };
+    expect(ft.ListDisbursementsRequest.safeParse({ programId: 'P1', ...recipient }).success).toBe(true);
+    expect(ft.ListDisbursementsRequest.safeParse({ programId: 'P1', recipientPid: PID }).success).toBe(false);
     expect(ft.ListDisbursementsRequest.safeParse({ allocationId: 'A1', programId: 'P1' }).success).toBe(
       false,
     );
@@ -117,6 +119,7 @@ describe('fund-tracing transaction catalogue', () => {
       invoiceHash: HASH,
       recordedAt: '2026-01-01T00:00:00.000Z',
       recordedBy: PID,
+      recordedByMspId: 'CityAMSP',
     };
     const leaf = {
       kind: 'spend',
@@ -134,5 +137,17 @@ describe('fund-tracing transaction catalogue', () => {
       records: 2,
     };
     expect(ft.TraceResult.safeParse(result).success).toBe(true);
+  });
+});
+
+describe('fund-tracing recipients', () => {
+  it('name a recipient by home MSP and pid, never by pid alone', () => {
+    const base = { programId: 'P1', kind: 'enterprise', accountHashes: [HASH] };
+    expect(ft.RegisterRecipientRequest.safeParse({ ...base, recipientPid: PID }).success).toBe(false);
+    expect(
+      ft.RegisterRecipientRequest.safeParse({ ...base, recipientMspId: 'CityAMSP', recipientPid: PID })
+        .success,
+    ).toBe(true);
+    expect(ft.GetRecipientRequest.safeParse({ programId: 'P1', recipientPid: PID }).success).toBe(false);
   });
 });
