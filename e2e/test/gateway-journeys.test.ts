@@ -865,6 +865,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     http(who, 'POST', `${API}/disbursements`, {
       disbursementId,
       allocationId: ALLOCATION,
+      recipientMspId: 'CityAMSP',
       recipientPid,
       accountHash,
       category: 'equipment',
@@ -934,7 +935,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'officer-industry-a',
       'POST',
       `${API}/programs/${PROGRAM}/recipients`,
-      { recipientPid, kind: 'enterprise', accountHashes: [APPROVED_ACCOUNT] },
+      { recipientMspId: 'CityAMSP', recipientPid, kind: 'enterprise', accountHashes: [APPROVED_ACCOUNT] },
       201,
     );
     expect(recipient).toMatchObject({ recipientPid, accountHashes: [APPROVED_ACCOUNT] });
@@ -1005,8 +1006,9 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'FORBIDDEN',
     );
     const note = 'banquet invoice reclassified; recipient repays 200000 fen';
+    // the alert is City A's (its payment): City A's auditor resolves it (issue 12)
     const resolved = await write<{ alertId: string; status: string }>(
-      'auditor-b',
+      'auditor-a',
       'POST',
       `${API}/alerts/${alertId}/resolution`,
       { note },

@@ -78,7 +78,7 @@ describe('fund-tracing routes', () => {
     [{ add: [HASH], remove: [HASH] }, 'must not both add and remove an account'],
   ])('refuses the account change %j with the wire check', async (body, message) => {
     const res = await request(h.gateway.app)
-      .patch(`/api/v1/programs/P1/recipients/${PID}/accounts`)
+      .patch(`/api/v1/programs/P1/recipients/CityAMSP/${PID}/accounts`)
       .set('Authorization', officer)
       .send(body);
     expect(res.status).toBe(400);

@@ -985,7 +985,7 @@ async function fundTracingJourney(r: Runner, run: string): Promise<void> {
     method: 'POST',
     path: `/api/v1/programs/${program}/recipients`,
     write: true,
-    body: { recipientPid, kind: 'enterprise', accountHashes: [account] },
+    body: { recipientMspId: 'CityAMSP', recipientPid, kind: 'enterprise', accountHashes: [account] },
     show: (x) => `recipient ${short(x.recipientPid)} with ${x.accountHashes.length} approved account`,
   });
   await r.run<{ disbursement: { disbursementId: string; amount: string; status: string } }>({
@@ -997,6 +997,7 @@ async function fundTracingJourney(r: Runner, run: string): Promise<void> {
     body: {
       disbursementId: disbursement,
       allocationId: allocation,
+      recipientMspId: 'CityAMSP',
       recipientPid,
       accountHash: account,
       category: 'equipment',

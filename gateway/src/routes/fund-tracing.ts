@@ -33,7 +33,11 @@ const CreateProgramBody = ft.CreateProgramFields.extend({
 }).superRefine(ft.checkProgramDates);
 
 /** UpdateRecipientAccounts' body: add and remove stay optional (the chaincode defaults them to []). */
-const UpdateAccountsBody = ft.UpdateRecipientAccountsFields.omit({ programId: true, recipientPid: true })
+const UpdateAccountsBody = ft.UpdateRecipientAccountsFields.omit({
+  programId: true,
+  recipientMspId: true,
+  recipientPid: true,
+})
   .extend({ add: ft.AccountHashes.optional(), remove: ft.AccountHashes.optional() })
   .superRefine(ft.checkAccountChange);
 
@@ -145,7 +149,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       method: 'post',
       path: '/api/v1/programs/{programId}/recipients',
       operationId: 'registerRecipient',
-      summary: 'Register a recipient (by pseudonymous id) with hashes of its approved accounts',
+      summary: 'Register a recipient (home MSP and pseudonymous id) with hashes of its approved accounts',
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
@@ -156,7 +160,7 @@ export function fundTracingRoutes(): AnyRoute[] {
     }),
     defineRoute({
       method: 'patch',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}/accounts',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}/accounts',
       operationId: 'updateRecipientAccounts',
       summary: "Add or remove a recipient's approved account hashes",
       tags: TAGS,
@@ -168,7 +172,7 @@ export function fundTracingRoutes(): AnyRoute[] {
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}',
       operationId: 'getRecipient',
       summary: 'A recipient of a program',
       tags: TAGS,
@@ -254,7 +258,7 @@ export function fundTracingRoutes(): AnyRoute[] {
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}/disbursements',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}/disbursements',
       operationId: 'listDisbursementsByRecipient',
       summary: "A recipient's disbursements in a program",
       tags: TAGS,
