@@ -293,6 +293,7 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
     const s = slot(i);
     await submit('officer-industry-a', 'RegisterRecipient', {
       programId: s.programId,
+      recipientMspId: 'CityAMSP',
       recipientPid: s.recipientPid,
       kind: 'enterprise',
       accountHashes: [s.accountHash],
@@ -304,6 +305,7 @@ async function fundTracing(ctx: SetupContext): Promise<Scenario[]> {
     const body = {
       disbursementId,
       allocationId: s.allocationId,
+      recipientMspId: 'CityAMSP',
       recipientPid: s.recipientPid,
       accountHash: s.accountHash,
       category: 'equipment',

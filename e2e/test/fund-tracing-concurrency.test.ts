@@ -53,6 +53,7 @@ async function storm(ids: string[]): Promise<Record<string, number>> {
             JSON.stringify({
               disbursementId,
               allocationId: ALLOCATION,
+              recipientMspId: 'CityAMSP',
               recipientPid: recipient(i).pid,
               accountHash: recipient(i).account,
               category: 'equipment',
@@ -104,6 +105,7 @@ describe('concurrent disbursements from one allocation', () => {
       Array.from({ length: PAYMENTS }, (_, i) =>
         session['officer-industry-a'].submit(CC, 'RegisterRecipient', {
           programId: PROGRAM,
+          recipientMspId: 'CityAMSP',
           recipientPid: recipient(i).pid,
           kind: 'enterprise',
           accountHashes: [recipient(i).account],

@@ -4,7 +4,9 @@
  * an enterprise and disburses to it; a disbursement above the co-signature
  * threshold waits for City B's finance officer; the enterprise spends; a spend
  * outside the program's categories raises an alert that City B's auditor receives
- * as a chaincode event and in ListAlerts, and resolves; a payment to an
+ * as a chaincode event and in ListAlerts but may not resolve (the alert is City A's:
+ * auditors act on their own organisation's records, issue 12), and City A's auditor
+ * resolves; a payment to an
  * unapproved account and an overdraw of the allocation are refused with nothing
  * written; the trace of the last spend reaches the program with exact balances.
  */
@@ -59,6 +61,7 @@ interface Alert extends AlertSummary {
   details: Record<string, string | number>;
   txId: string;
   history: { status: string; at: string; by: Actor; note: string }[];
+  ownerMspId?: string;
 }
 interface AllocationView {
   allocation: { allocationId: string; amount: string };
@@ -143,6 +146,7 @@ beforeAll(() => {
     'officer-housing-a',
     'enterprise-a1',
     'finance-b',
+    'auditor-a',
     'auditor-b',
     'auditor-audit',
   ]) {
@@ -162,6 +166,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
       {
         disbursementId,
         allocationId: ALLOCATION,
+        recipientMspId: 'CityAMSP',
         recipientPid,
         accountHash,
         category: 'equipment',
@@ -241,6 +246,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
     const outsider = await refused(
       session['officer-housing-a'].submit(CC, 'RegisterRecipient', {
         programId: PROGRAM,
+        recipientMspId: 'CityAMSP',
         recipientPid,
         kind: 'enterprise',
         accountHashes: [APPROVED_ACCOUNT],
@@ -253,6 +259,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
       accountHashes: string[];
     }>(CC, 'RegisterRecipient', {
       programId: PROGRAM,
+      recipientMspId: 'CityAMSP',
       recipientPid,
       kind: 'enterprise',
       accountHashes: [APPROVED_ACCOUNT],
@@ -437,7 +444,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
     expect(alertId.startsWith(`${badSpendTx.txId}.`)).toBe(true);
   });
 
-  it('an auditor of City B receives the alert as a chaincode event, lists it and resolves it with a note', async () => {
+  it("an auditor of City B receives the alert as a chaincode event and lists it; City A's auditor resolves it with a note", async () => {
     const auditor = session['auditor-b'];
     const event = await chaincodeEventOf(auditor, badSpendTx.block, badSpendTx.txId);
     expect(event).toMatchObject({
@@ -497,12 +504,17 @@ describe('a fund program traced from budget to final spend, with an early warnin
     );
     expect(notAuditor).toMatchObject({ code: 'FORBIDDEN', status: 403 });
 
+    // the alert is about City A's payment: City B's auditor may not resolve it
+    const otherCity = await refused(auditor.submit(CC, 'ResolveAlert', { alertId, note: 'not ours' }));
+    expect(otherCity).toMatchObject({ code: 'NOT_AUDITOR_OF_ORGANISATION', status: 403 });
+
     const note = 'banquet invoice reclassified; recipient to repay 300000 fen from own funds';
-    const resolved = await auditor.submit<Alert>(CC, 'ResolveAlert', { alertId, note });
-    expect(resolved).toMatchObject({ alertId, status: 'resolved' });
+    const owner = session['auditor-a'];
+    const resolved = await owner.submit<Alert>(CC, 'ResolveAlert', { alertId, note });
+    expect(resolved).toMatchObject({ alertId, status: 'resolved', ownerMspId: 'CityAMSP' });
     expect(resolved.history).toHaveLength(1);
-    expect(resolved.history[0]).toMatchObject({ status: 'resolved', by: { mspId: 'CityBMSP' }, note });
-    const again = await refused(auditor.submit(CC, 'ResolveAlert', { alertId, note: 'again' }));
+    expect(resolved.history[0]).toMatchObject({ status: 'resolved', by: { mspId: 'CityAMSP' }, note });
+    const again = await refused(owner.submit(CC, 'ResolveAlert', { alertId, note: 'again' }));
     expect(again).toMatchObject({ code: 'ALERT_STATE_CONFLICT', status: 409 });
 
     const stillOpen = await auditor.evaluate<Page<Alert>>(CC, 'ListAlerts', {

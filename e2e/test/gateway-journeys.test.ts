@@ -882,7 +882,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       fundTracing.disbursement({
         disbursementId,
         allocationId: ALLOCATION,
-        recipientPid,
+        recipient: { mspId: 'CityAMSP', pid: recipientPid },
         accountHash,
         amount,
       }),
@@ -937,7 +937,7 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'officer-industry-a',
       'POST',
       `${API}/programs/${PROGRAM}/recipients`,
-      fundTracing.enterpriseRecipient(recipientPid, [APPROVED_ACCOUNT]),
+      fundTracing.enterpriseRecipient({ mspId: 'CityAMSP', pid: recipientPid }, [APPROVED_ACCOUNT]),
       201,
     );
     expect(recipient).toMatchObject({ recipientPid, accountHashes: [APPROVED_ACCOUNT] });
@@ -1013,8 +1013,9 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       'FORBIDDEN',
     );
     const note = 'banquet invoice reclassified; recipient repays 200000 fen';
+    // the alert is City A's (its payment): City A's auditor resolves it (issue 12)
     const resolved = await write<{ alertId: string; status: string }>(
-      'auditor-b',
+      'auditor-a',
       'POST',
       `${API}/alerts/${alertId}/resolution`,
       fundTracing.alertResolution(note),

@@ -208,6 +208,7 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
           {
             disbursementId,
             allocationId,
+            recipientMspId: 'CityAMSP',
             recipientPid,
             accountHash: sha256(`rogue account ${run}`),
             category: 'repairs',

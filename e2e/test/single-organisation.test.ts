@@ -100,6 +100,7 @@ const programRequest = (programId: string) => ({
 const disburseRequest = (allocationId: string, amount: string) => ({
   disbursementId: id('D'),
   allocationId,
+  recipientMspId: 'CityAMSP',
   recipientPid: pidOf('enterprise-a1'),
   accountHash: ACCOUNT,
   category: 'equipment',
@@ -120,6 +121,7 @@ const fundBase = once(async () => {
   });
   await full('officer-industry-a', FT, 'RegisterRecipient', {
     programId,
+    recipientMspId: 'CityAMSP',
     recipientPid: pidOf('enterprise-a1'),
     kind: 'enterprise',
     accountHashes: [ACCOUNT],
@@ -182,8 +184,14 @@ const fundTracing: Record<string, Fixture> = {
     const recipientPid = sha256(`recipient ${run}`);
     return {
       caller: 'officer-industry-a',
-      request: { programId, recipientPid, kind: 'enterprise', accountHashes: [sha256(`acct ${run}`)] },
-      reads: [['GetRecipient', { programId, recipientPid }]],
+      request: {
+        programId,
+        recipientMspId: 'CityAMSP',
+        recipientPid,
+        kind: 'enterprise',
+        accountHashes: [sha256(`acct ${run}`)],
+      },
+      reads: [['GetRecipient', { programId, recipientMspId: 'CityAMSP', recipientPid }]],
     };
   },
   async UpdateRecipientAccounts() {
@@ -191,8 +199,13 @@ const fundTracing: Record<string, Fixture> = {
     const recipientPid = pidOf('enterprise-a1');
     return {
       caller: 'officer-industry-a',
-      request: { programId, recipientPid, add: [sha256(`second account ${run}`)] },
-      reads: [['GetRecipient', { programId, recipientPid }]],
+      request: {
+        programId,
+        recipientMspId: 'CityAMSP',
+        recipientPid,
+        add: [sha256(`second account ${run}`)],
+      },
+      reads: [['GetRecipient', { programId, recipientMspId: 'CityAMSP', recipientPid }]],
     };
   },
   async Disburse() {

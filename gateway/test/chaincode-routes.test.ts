@@ -291,17 +291,23 @@ const EXAMPLES: Record<string, Example> = {
   listAllocations: { url: '/api/v1/programs/P1/allocations', request: { programId: 'P1' } },
   registerRecipient: {
     url: '/api/v1/programs/P1/recipients',
-    body: { recipientPid: PID, kind: 'enterprise', accountHashes: [HASH] },
-    request: { programId: 'P1', recipientPid: PID, kind: 'enterprise', accountHashes: [HASH] },
+    body: { recipientMspId: 'CityAMSP', recipientPid: PID, kind: 'enterprise', accountHashes: [HASH] },
+    request: {
+      programId: 'P1',
+      recipientMspId: 'CityAMSP',
+      recipientPid: PID,
+      kind: 'enterprise',
+      accountHashes: [HASH],
+    },
   },
   updateRecipientAccounts: {
-    url: `/api/v1/programs/P1/recipients/${PID}/accounts`,
+    url: `/api/v1/programs/P1/recipients/CityAMSP/${PID}/accounts`,
     body: { add: ['d4'.repeat(32)] },
-    request: { programId: 'P1', recipientPid: PID, add: ['d4'.repeat(32)] },
+    request: { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: PID, add: ['d4'.repeat(32)] },
   },
   getRecipient: {
-    url: `/api/v1/programs/P1/recipients/${PID}`,
-    request: { programId: 'P1', recipientPid: PID },
+    url: `/api/v1/programs/P1/recipients/CityAMSP/${PID}`,
+    request: { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: PID },
   },
   listRecipients: { url: '/api/v1/programs/P1/recipients', request: { programId: 'P1' } },
   disburse: {
@@ -309,6 +315,7 @@ const EXAMPLES: Record<string, Example> = {
     body: {
       disbursementId: 'D1',
       allocationId: 'A1',
+      recipientMspId: 'CityAMSP',
       recipientPid: PID,
       accountHash: HASH,
       category: 'equipment',
@@ -332,8 +339,8 @@ const EXAMPLES: Record<string, Example> = {
     request: { allocationId: 'A1' },
   },
   listDisbursementsByRecipient: {
-    url: `/api/v1/programs/P1/recipients/${PID}/disbursements`,
-    request: { programId: 'P1', recipientPid: PID },
+    url: `/api/v1/programs/P1/recipients/CityAMSP/${PID}/disbursements`,
+    request: { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: PID },
   },
   listPendingDisbursements: {
     url: '/api/v1/programs/P1/pending-disbursements',

@@ -7,19 +7,20 @@ import {
   deleteIndex,
   emitEvent,
   getCaller,
-  mustReadJson,
   newestFirst,
+  protectRecord,
+  readJson,
   requireRole,
   txTimeIso,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireAlertReader } from './access';
-import { conflictWith, FundErrorCode } from './errors';
+import { actorOf, alertOwner, requireAuditorOf } from './authz';
+import { errors } from './errors';
+import { ObjectType, key } from './keys';
 import type { Alert, AlertSummary, RecordRef, RuleId } from './model';
 import { loadProgram } from './program';
-import type { AlertNoteInput, GetAlertInput, ListAlertsInput } from './schemas';
-import { ObjectType, key, readIndexPage } from './state';
+import type { AlertNoteRequest } from './schemas';
 
 /** A rule's finding, before it becomes an alert or a refusal. */
 export interface Violation {
@@ -28,6 +29,9 @@ export interface Violation {
   records: RecordRef[];
   details: Record<string, string | number>;
 }
+
+/** A violation and the organisation accountable for the records it is about (the alert's owner). */
+export type OwnedViolation = Violation & { owner: string };
 
 /** Severity of each rule's alerts. */
 export const SEVERITY: Record<RuleId, Alert['severity']> = {
@@ -40,12 +44,9 @@ export const SEVERITY: Record<RuleId, Alert['severity']> = {
 
 /** Reads an alert or refuses with ALERT_NOT_FOUND. */
 export async function loadAlert(ctx: Context, alertId: string): Promise<Alert> {
-  return mustReadJson<Alert>(
-    ctx,
-    key(ctx, ObjectType.alert, alertId),
-    `alert ${alertId}`,
-    FundErrorCode.AlertNotFound,
-  );
+  const alert = await readJson<Alert>(ctx, key(ctx, ObjectType.alert, alertId));
+  if (alert === undefined) throw errors.alertNotFound(`alert ${alertId} does not exist`);
+  return alert;
 }
 
 function sortTime(alert: Pick<Alert, 'raisedAt'>): string {
@@ -55,11 +56,13 @@ function sortTime(alert: Pick<Alert, 'raisedAt'>): string {
 /**
  * Records one open alert per violation, with its indexes, and returns their
  * summaries for the transaction's event. Alert ids are derived from the tx id.
+ * Each alert is protected for its owner: a later change needs a peer of the
+ * owner and of one other organisation.
  */
 export async function raiseAlerts(
   ctx: Context,
   programId: string,
-  violations: readonly Violation[],
+  violations: readonly OwnedViolation[],
 ): Promise<AlertSummary[]> {
   const txId = ctx.stub.getTxID();
   const raisedAt = txTimeIso(ctx);
@@ -77,9 +80,12 @@ export async function raiseAlerts(
       raisedAt,
       txId,
       history: [],
+      ownerMspId: v.owner,
     };
     const t = sortTime(alert);
-    await writeJson(ctx, key(ctx, ObjectType.alert, alert.alertId), alert);
+    const k = key(ctx, ObjectType.alert, alert.alertId);
+    await writeJson(ctx, k, alert);
+    await protectRecord(ctx, k, v.owner);
     await writeIndex(ctx, ObjectType.alertByProgram, programId, t, alert.alertId);
     await writeIndex(
       ctx,
@@ -107,20 +113,21 @@ const NEXT: Record<'acknowledged' | 'resolved', readonly Alert['status'][]> = {
   resolved: ['open', 'acknowledged'],
 };
 
-/** AcknowledgeAlert / ResolveAlert: an auditor moves an alert on, with a note. */
+/**
+ * AcknowledgeAlert / ResolveAlert: an auditor moves an alert on, with a note:
+ * an auditor of the alert's organisation, or of an organisation that audits others.
+ */
 export async function changeAlertStatus(
   ctx: Context,
-  req: AlertNoteInput,
+  req: AlertNoteRequest,
   status: 'acknowledged' | 'resolved',
 ): Promise<Alert> {
   const caller = getCaller(ctx);
   requireRole(caller, 'auditor');
   const alert = await loadAlert(ctx, req.alertId);
+  requireAuditorOf(caller, alert.ownerMspId ?? alertOwner(alert, await loadProgram(ctx, alert.programId)));
   if (!NEXT[status].includes(alert.status)) {
-    throw conflictWith(
-      FundErrorCode.AlertStateConflict,
-      `alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`,
-    );
+    throw errors.alertStateConflict(`alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`);
   }
   const at = txTimeIso(ctx);
   const t = sortTime(alert);
@@ -150,33 +157,4 @@ export async function changeAlertStatus(
     by: { mspId: caller.mspId },
   });
   return updated;
-}
-
-/** GetAlert: auditors and the owning finance department. */
-export async function getAlert(ctx: Context, req: GetAlertInput): Promise<Alert> {
-  const alert = await loadAlert(ctx, req.alertId);
-  requireAlertReader(getCaller(ctx), await loadProgram(ctx, alert.programId));
-  return alert;
-}
-
-/** ListAlerts: a program's alerts, newest first within the chosen index, by status and/or severity. */
-export async function listAlerts(
-  ctx: Context,
-  req: ListAlertsInput,
-): Promise<{ records: Alert[]; bookmark: string }> {
-  requireAlertReader(getCaller(ctx), await loadProgram(ctx, req.programId));
-  let objectType: string = ObjectType.alertByProgram;
-  let attrs = [req.programId];
-  if (req.status !== undefined) {
-    objectType = ObjectType.alertByStatus;
-    attrs =
-      req.severity !== undefined ? [req.programId, req.status, req.severity] : [req.programId, req.status];
-  } else if (req.severity !== undefined) {
-    objectType = ObjectType.alertBySeverity;
-    attrs = [req.programId, req.severity];
-  }
-  const page = await readIndexPage(ctx, objectType, attrs, req.pageSize, req.bookmark);
-  const records: Alert[] = [];
-  for (const k of page.keys) records.push(await loadAlert(ctx, k[k.length - 1] as string));
-  return { records, bookmark: page.bookmark };
 }

@@ -5,56 +5,41 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
   emitEvent,
   getCaller,
   keyExists,
-  mustReadJson,
+  protectRecord,
+  readJson,
   txTimeIso,
   txTimeMs,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireFinanceOfficer, requireProgramOwner, requireStaff } from './access';
-import { conflictWith, FundErrorCode } from './errors';
-import type { AlertSummary, Allocation } from './model';
+import { actorOf, requireFinanceOfficer, requireProgramOwner } from './authz';
+import { errors } from './errors';
+import { ObjectType, key, readTotal, writeTotal } from './keys';
+import type { Allocation, AllocationResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram, requireOpen } from './program';
 import { afterEndViolation, enforceRules } from './rules';
-import type { AllocateFundsInput, GetAllocationInput, ListAllocationsInput } from './schemas';
-import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
-import { allocationTranches, readTranchedTotal } from './tranche';
-
-/** An allocation with its disbursement balance. */
-export interface AllocationView {
-  allocation: Allocation;
-  disbursed: string;
-  remaining: string;
-  disbursementCount: number;
-}
+import type { AllocateFundsRequest } from './schemas';
 
 /** Reads an allocation or refuses with ALLOCATION_NOT_FOUND. */
 export async function loadAllocation(ctx: Context, allocationId: string): Promise<Allocation> {
-  return mustReadJson<Allocation>(
-    ctx,
-    key(ctx, ObjectType.allocation, allocationId),
-    `allocation ${allocationId}`,
-    FundErrorCode.AllocationNotFound,
-  );
+  const allocation = await readJson<Allocation>(ctx, key(ctx, ObjectType.allocation, allocationId));
+  if (allocation === undefined) throw errors.allocationNotFound(`allocation ${allocationId} does not exist`);
+  return allocation;
 }
 
 /** AllocateFunds: the owner's finance officer allocates part of the budget to a department. */
-export async function allocateFunds(
-  ctx: Context,
-  req: AllocateFundsInput,
-): Promise<{ allocation: Allocation; alerts: AlertSummary[] }> {
+export async function allocateFunds(ctx: Context, req: AllocateFundsRequest): Promise<AllocationResult> {
   const caller = getCaller(ctx);
   requireFinanceOfficer(caller);
   const program = await loadProgram(ctx, req.programId);
   requireProgramOwner(caller, program);
   const k = key(ctx, ObjectType.allocation, req.allocationId);
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(`allocation ${req.allocationId} exists already`, FundErrorCode.AllocationExists);
+    throw errors.allocationExists(`allocation ${req.allocationId} exists already`);
   }
   requireOpen(program);
 
@@ -62,8 +47,7 @@ export async function allocateFunds(
   const allocated = await readTotal(ctx, 'program', program.programId);
   const budget = toFen(program.totalBudget);
   if (allocated.total + amount > budget) {
-    throw conflictWith(
-      FundErrorCode.ExceedsBudget,
+    throw errors.exceedsBudget(
       `allocating ${req.amount} would exceed the budget of program ${program.programId}`,
       {
         budget: program.totalBudget,
@@ -73,7 +57,9 @@ export async function allocateFunds(
     );
   }
   const self = { kind: 'allocation', id: req.allocationId } as const;
-  const alerts = await enforceRules(ctx, program, [afterEndViolation(program, txTimeMs(ctx), [self])]);
+  const alerts = await enforceRules(ctx, program, program.ownerMspId, [
+    afterEndViolation(program, txTimeMs(ctx), [self]),
+  ]);
 
   const allocation: Allocation = {
     allocationId: req.allocationId,
@@ -85,6 +71,7 @@ export async function allocateFunds(
     createdBy: actorOf(caller),
   };
   await writeJson(ctx, k, allocation);
+  await protectRecord(ctx, k, program.ownerMspId);
   await writeTotal(
     ctx,
     { total: allocated.total + amount, count: allocated.count + 1 },
@@ -109,41 +96,4 @@ export async function allocateFunds(
     alerts,
   });
   return { allocation, alerts };
-}
-
-/** The allocation with its disbursed (pending + paid) and remaining amounts. */
-export async function allocationView(ctx: Context, allocation: Allocation): Promise<AllocationView> {
-  const disbursed = await readTranchedTotal(ctx, allocationTranches(allocation.allocationId));
-  return {
-    allocation,
-    disbursed: fen(disbursed.total),
-    remaining: fen(toFen(allocation.amount) - disbursed.total),
-    disbursementCount: disbursed.count,
-  };
-}
-
-/** GetAllocation: staff read any allocation. */
-export async function getAllocation(ctx: Context, req: GetAllocationInput): Promise<AllocationView> {
-  requireStaff(getCaller(ctx));
-  return allocationView(ctx, await loadAllocation(ctx, req.allocationId));
-}
-
-/** ListAllocations: a program's allocations with balances, by id (paginated). */
-export async function listAllocations(
-  ctx: Context,
-  req: ListAllocationsInput,
-): Promise<{ records: AllocationView[]; bookmark: string }> {
-  requireStaff(getCaller(ctx));
-  await loadProgram(ctx, req.programId);
-  const page = await readIndexPage(
-    ctx,
-    ObjectType.allocationByProgram,
-    [req.programId],
-    req.pageSize,
-    req.bookmark,
-  );
-  const records: AllocationView[] = [];
-  for (const k of page.keys)
-    records.push(await allocationView(ctx, await loadAllocation(ctx, k[1] as string)));
-  return { records, bookmark: page.bookmark };
 }

@@ -6,21 +6,29 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, stableStringify } from '@govledger/chaincode-common';
 import type { z } from 'zod';
-import { changeAlertStatus, getAlert, listAlerts } from './alert';
-import { allocateFunds, getAllocation, listAllocations } from './allocation';
+import { changeAlertStatus } from './alert';
+import { allocateFunds } from './allocation';
+import { coSignDisbursement, disburse, rejectDisbursement } from './disbursement';
+import { closeProgram, createProgram } from './program';
 import {
-  coSignDisbursement,
-  disburse,
+  getAlert,
+  getAllocation,
   getDisbursement,
+  getProgram,
+  getRecipient,
+  getSpend,
+  listAlerts,
+  listAllocations,
   listDisbursements,
   listPendingDisbursements,
-  rejectDisbursement,
-} from './disbursement';
-import { closeProgram, createProgram, getProgram, listPrograms } from './program';
-import { getRecipient, listRecipients, registerRecipient, updateRecipientAccounts } from './recipient';
+  listPrograms,
+  listRecipients,
+  listSpends,
+  traceFunds,
+} from './queries';
+import { registerRecipient, updateRecipientAccounts } from './recipient';
 import * as S from './schemas';
-import { getSpend, listSpends, recordSpend } from './spend';
-import { traceFunds } from './trace';
+import { recordSpend } from './spend';
 import { sweepUnspent } from './unspent';
 
 async function run<T extends z.ZodType, R>(

@@ -7,32 +7,26 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   deleteIndex,
   emitEvent,
   getCaller,
   hasRole,
   keyExists,
-  mustReadJson,
   newestFirst,
   oldestFirst,
+  protectRecord,
+  readJson,
   requireRole,
   txTimeIso,
   txTimeMs,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import {
-  actorOf,
-  requireAllocationHolder,
-  requireCoSigner,
-  requireStaff,
-  requireStaffOrRecipient,
-} from './access';
+import { actorOf, recipientOf, requireAllocationHolder, requireCoSigner } from './authz';
 import { loadAllocation } from './allocation';
-import { conflictWith, FundErrorCode } from './errors';
-import type { AlertSummary, Disbursement, Program, RecordRef } from './model';
+import { errors } from './errors';
+import { ObjectType, key } from './keys';
+import type { Disbursement, DisbursementResult, Program, RecordRef } from './model';
 import { fen, toFen } from './money';
 import { loadProgram, requireOpen } from './program';
 import { loadRecipient } from './recipient';
@@ -40,43 +34,19 @@ import {
   afterEndViolation,
   enforceRules,
   isNearThreshold,
+  needsCoSignature,
   recipientCapViolation,
   splitPaymentViolation,
   unspentDueMs,
 } from './rules';
-import type {
-  CoSignDisbursementInput,
-  DisburseInput,
-  GetDisbursementInput,
-  ListDisbursementsInput,
-  ListPendingDisbursementsInput,
-  RejectDisbursementInput,
-} from './schemas';
-import { ObjectType, key, readIndexPage, readTotal } from './state';
+import type { CoSignDisbursementRequest, DisburseRequest, RejectDisbursementRequest } from './schemas';
 import { allocationTranches, commitDraws, planDraw, recipientTranches, releaseDraws } from './tranche';
-
-/** A disbursement with its spending balance. */
-export interface DisbursementView {
-  disbursement: Disbursement;
-  spent: string;
-  remaining: string;
-  spendCount: number;
-}
-
-/** The result of a write on a disbursement: the record and the alerts the transaction raised. */
-export interface DisbursementResult {
-  disbursement: Disbursement;
-  alerts: AlertSummary[];
-}
 
 /** Reads a disbursement or refuses with DISBURSEMENT_NOT_FOUND. */
 export async function loadDisbursement(ctx: Context, disbursementId: string): Promise<Disbursement> {
-  return mustReadJson<Disbursement>(
-    ctx,
-    key(ctx, ObjectType.disbursement, disbursementId),
-    `disbursement ${disbursementId}`,
-    FundErrorCode.DisbursementNotFound,
-  );
+  const d = await readJson<Disbursement>(ctx, key(ctx, ObjectType.disbursement, disbursementId));
+  if (d === undefined) throw errors.disbursementNotFound(`disbursement ${disbursementId} does not exist`);
+  return d;
 }
 
 function ref(disbursementId: string): RecordRef {
@@ -96,46 +66,39 @@ async function enqueueUnspentCheck(
 }
 
 /** Disburse: an officer of the allocation's department pays a recipient. */
-export async function disburse(ctx: Context, req: DisburseInput): Promise<DisbursementResult> {
+export async function disburse(ctx: Context, req: DisburseRequest): Promise<DisbursementResult> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
   const allocation = await loadAllocation(ctx, req.allocationId);
   requireAllocationHolder(caller, allocation);
   const k = key(ctx, ObjectType.disbursement, req.disbursementId);
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(
-      `disbursement ${req.disbursementId} exists already`,
-      FundErrorCode.DisbursementExists,
-    );
+    throw errors.disbursementExists(`disbursement ${req.disbursementId} exists already`);
   }
   const program = await loadProgram(ctx, allocation.programId);
   requireOpen(program);
   const nowMs = txTimeMs(ctx);
   if (nowMs < Date.parse(program.startDate)) {
-    throw conflict(
-      `program ${program.programId} starts on ${program.startDate}`,
-      FundErrorCode.ProgramNotStarted,
-    );
+    throw errors.programNotStarted(`program ${program.programId} starts on ${program.startDate}`);
   }
   if (!program.categories.includes(req.category)) {
-    throw conflictWith(
-      FundErrorCode.CategoryNotInProgram,
+    throw errors.categoryNotInProgram(
       `category ${req.category} is not one of program ${program.programId}'s categories`,
       { allowed: program.categories },
     );
   }
-  const recipient = await loadRecipient(ctx, program.programId, req.recipientPid);
+  const who = recipientOf(req);
+  const recipient = await loadRecipient(ctx, program.programId, who);
   if (!recipient.accountHashes.includes(req.accountHash)) {
-    throw conflictWith(
-      FundErrorCode.AccountNotApproved,
-      `the account is not an approved account of recipient ${recipient.recipientPid}`,
+    throw errors.accountNotApproved(
+      `the account is not an approved account of recipient ${who.pid} of ${who.mspId}`,
     );
   }
 
   const amount = toFen(req.amount);
   const fromAllocation = await planDraw(
     ctx,
-    allocationTranches(allocation.allocationId),
+    allocationTranches(allocation.allocationId, allocation.mspId),
     toFen(allocation.amount),
     req.disbursementId,
     amount,
@@ -143,8 +106,7 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
   );
   if (fromAllocation.exceeds) {
     const disbursed = fromAllocation.before;
-    throw conflictWith(
-      FundErrorCode.ExceedsAllocation,
+    throw errors.exceedsAllocation(
       `disbursing ${req.amount} would exceed allocation ${allocation.allocationId}`,
       {
         allocation: allocation.amount,
@@ -161,33 +123,31 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
       ? undefined
       : await planDraw(
           ctx,
-          recipientTranches(program.programId, recipient.recipientPid),
+          recipientTranches(program.programId, who),
           toFen(cap.cap),
           req.disbursementId,
           amount,
           { overflow: cap.mode === 'warn' },
         );
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, allocation.mspId, [
     afterEndViolation(program, nowMs, [self]),
     toRecipient &&
-      recipientCapViolation(
-        program,
-        recipient.recipientPid,
-        toRecipient.exceeds ? toRecipient.before + amount : undefined,
-        [self],
-      ),
-    await splitPaymentViolation(ctx, program, recipient.recipientPid, amount, self),
+      recipientCapViolation(program, who, toRecipient.exceeds ? toRecipient.before + amount : undefined, [
+        self,
+      ]),
+    await splitPaymentViolation(ctx, program, who, amount, self),
   ]);
 
   const now = txTimeIso(ctx);
-  const pending = amount > toFen(program.coSign.threshold);
+  const pending = needsCoSignature(program, amount);
   const disbursement: Disbursement = {
     disbursementId: req.disbursementId,
     programId: program.programId,
     allocationId: allocation.allocationId,
     mspId: allocation.mspId,
     dept: allocation.dept,
-    recipientPid: recipient.recipientPid,
+    recipientMspId: who.mspId,
+    recipientPid: who.pid,
     recipientKind: recipient.kind,
     accountHash: req.accountHash,
     category: req.category,
@@ -200,10 +160,12 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
   };
   if (!pending) disbursement.paidAt = now;
   await writeJson(ctx, k, disbursement);
+  await protectRecord(ctx, k, allocation.mspId);
   await commitDraws(
     ctx,
     disbursement.disbursementId,
     toRecipient ? [fromAllocation, toRecipient] : [fromAllocation],
+    allocation.mspId,
   );
   await writeIndex(
     ctx,
@@ -215,7 +177,8 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
     ctx,
     ObjectType.disbursementByRecipient,
     program.programId,
-    recipient.recipientPid,
+    who.mspId,
+    who.pid,
     disbursement.disbursementId,
   );
   if (isNearThreshold(program, amount)) {
@@ -223,7 +186,8 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
       ctx,
       ObjectType.nearThreshold,
       program.programId,
-      recipient.recipientPid,
+      who.mspId,
+      who.pid,
       newestFirst(nowMs),
       disbursement.disbursementId,
     );
@@ -236,6 +200,7 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
     programId: program.programId,
     allocationId: allocation.allocationId,
     disbursementId: disbursement.disbursementId,
+    recipientMspId: disbursement.recipientMspId,
     recipientPid: disbursement.recipientPid,
     amount: disbursement.amount,
     status: disbursement.status,
@@ -246,17 +211,14 @@ export async function disburse(ctx: Context, req: DisburseInput): Promise<Disbur
 
 function requirePending(d: Disbursement): void {
   if (d.status !== 'pending') {
-    throw conflict(
-      `disbursement ${d.disbursementId} is ${d.status}, not pending`,
-      FundErrorCode.DisbursementNotPending,
-    );
+    throw errors.disbursementNotPending(`disbursement ${d.disbursementId} is ${d.status}, not pending`);
   }
 }
 
 /** CoSignDisbursement: an officer of another organisation (as the program says) co-signs; the money counts as paid. */
 export async function coSignDisbursement(
   ctx: Context,
-  req: CoSignDisbursementInput,
+  req: CoSignDisbursementRequest,
 ): Promise<DisbursementResult> {
   const caller = getCaller(ctx);
   const d = await loadDisbursement(ctx, req.disbursementId);
@@ -264,7 +226,7 @@ export async function coSignDisbursement(
   requireCoSigner(caller, program, d);
   requirePending(d);
   requireOpen(program);
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, d.mspId, [
     afterEndViolation(program, txTimeMs(ctx), [ref(d.disbursementId)]),
   ]);
 
@@ -292,7 +254,7 @@ export async function coSignDisbursement(
  */
 export async function rejectDisbursement(
   ctx: Context,
-  req: RejectDisbursementInput,
+  req: RejectDisbursementRequest,
 ): Promise<DisbursementResult> {
   const caller = getCaller(ctx);
   const d = await loadDisbursement(ctx, req.disbursementId);
@@ -303,11 +265,19 @@ export async function rejectDisbursement(
 
   const amount = toFen(d.amount);
   const totals = [allocationTranches(d.allocationId)];
-  if (program.rules.recipientCap.mode !== 'off') totals.push(recipientTranches(d.programId, d.recipientPid));
+  if (program.rules.recipientCap.mode !== 'off') totals.push(recipientTranches(d.programId, recipientOf(d)));
   await releaseDraws(ctx, d.disbursementId, amount, totals);
   if (isNearThreshold(program, amount)) {
     const t = newestFirst(Date.parse(d.createdAt));
-    await deleteIndex(ctx, ObjectType.nearThreshold, d.programId, d.recipientPid, t, d.disbursementId);
+    await deleteIndex(
+      ctx,
+      ObjectType.nearThreshold,
+      d.programId,
+      d.recipientMspId,
+      d.recipientPid,
+      t,
+      d.disbursementId,
+    );
   }
   await deleteIndex(ctx, ObjectType.pendingDisbursement, d.programId, d.disbursementId);
   const disbursement: Disbursement = {
@@ -325,94 +295,4 @@ export async function rejectDisbursement(
     withdrawn: isHolder,
   });
   return { disbursement, alerts: [] };
-}
-
-/** The disbursement with its spent and remaining amounts. */
-export async function disbursementView(ctx: Context, d: Disbursement): Promise<DisbursementView> {
-  const spent = await readTotal(ctx, 'disbursement', d.disbursementId);
-  return {
-    disbursement: d,
-    spent: fen(spent.total),
-    remaining: fen(toFen(d.amount) - spent.total),
-    spendCount: spent.count,
-  };
-}
-
-/** GetDisbursement: staff, or the recipient. */
-export async function getDisbursement(ctx: Context, req: GetDisbursementInput): Promise<DisbursementView> {
-  const d = await loadDisbursement(ctx, req.disbursementId);
-  requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
-  return disbursementView(ctx, d);
-}
-
-async function viewsOf(ctx: Context, ids: string[]): Promise<DisbursementView[]> {
-  const out: DisbursementView[] = [];
-  for (const id of ids) out.push(await disbursementView(ctx, await loadDisbursement(ctx, id)));
-  return out;
-}
-
-/** ListDisbursements: of an allocation (staff), or of a recipient in a program (staff or the recipient). */
-export async function listDisbursements(
-  ctx: Context,
-  req: ListDisbursementsInput,
-): Promise<{ records: DisbursementView[]; bookmark: string }> {
-  const caller = getCaller(ctx);
-  if (req.allocationId !== undefined) {
-    requireStaff(caller);
-    await loadAllocation(ctx, req.allocationId);
-    const page = await readIndexPage(
-      ctx,
-      ObjectType.disbursementByAllocation,
-      [req.allocationId],
-      req.pageSize,
-      req.bookmark,
-    );
-    return {
-      records: await viewsOf(
-        ctx,
-        page.keys.map((k) => k[1] as string),
-      ),
-      bookmark: page.bookmark,
-    };
-  }
-  const programId = req.programId as string;
-  const recipientPid = req.recipientPid as string;
-  requireStaffOrRecipient(caller, recipientPid);
-  const page = await readIndexPage(
-    ctx,
-    ObjectType.disbursementByRecipient,
-    [programId, recipientPid],
-    req.pageSize,
-    req.bookmark,
-  );
-  return {
-    records: await viewsOf(
-      ctx,
-      page.keys.map((k) => k[2] as string),
-    ),
-    bookmark: page.bookmark,
-  };
-}
-
-/** ListPendingDisbursements: a program's disbursements waiting for a co-signature (staff). */
-export async function listPendingDisbursements(
-  ctx: Context,
-  req: ListPendingDisbursementsInput,
-): Promise<{ records: DisbursementView[]; bookmark: string }> {
-  requireStaff(getCaller(ctx));
-  await loadProgram(ctx, req.programId);
-  const page = await readIndexPage(
-    ctx,
-    ObjectType.pendingDisbursement,
-    [req.programId],
-    req.pageSize,
-    req.bookmark,
-  );
-  return {
-    records: await viewsOf(
-      ctx,
-      page.keys.map((k) => k[1] as string),
-    ),
-    bookmark: page.bookmark,
-  };
 }

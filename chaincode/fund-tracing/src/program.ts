@@ -5,45 +5,31 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  conflict,
   emitEvent,
   getCaller,
   keyExists,
-  mustReadJson,
-  readPage,
+  protectRecord,
+  readJson,
   txTimeIso,
   writeJson,
-  alreadyExists,
 } from '@govledger/chaincode-common';
-import { actorOf, requireFinanceOfficer, requireProgramOwner } from './access';
-import { FundErrorCode } from './errors';
+import { actorOf, requireFinanceOfficer, requireProgramOwner } from './authz';
+import { errors } from './errors';
+import { ObjectType, key } from './keys';
 import type { Program } from './model';
-import { fen, toFen } from './money';
-import type { CloseProgramInput, CreateProgramInput, GetProgramInput, ListProgramsInput } from './schemas';
-import { ObjectType, key, readTotal } from './state';
-
-/** A program with its allocation balance. */
-export interface ProgramView {
-  program: Program;
-  allocated: string;
-  unallocated: string;
-  allocationCount: number;
-}
+import type { CloseProgramRequest, CreateProgramRequest } from './schemas';
 
 /** Reads a program or refuses with PROGRAM_NOT_FOUND. */
 export async function loadProgram(ctx: Context, programId: string): Promise<Program> {
-  return mustReadJson<Program>(
-    ctx,
-    key(ctx, ObjectType.program, programId),
-    `program ${programId}`,
-    FundErrorCode.ProgramNotFound,
-  );
+  const program = await readJson<Program>(ctx, key(ctx, ObjectType.program, programId));
+  if (program === undefined) throw errors.programNotFound(`program ${programId} does not exist`);
+  return program;
 }
 
 /** Refuses with PROGRAM_CLOSED when the program is closed. */
 export function requireOpen(program: Program): void {
   if (program.status === 'closed') {
-    throw conflict(`program ${program.programId} is closed`, FundErrorCode.ProgramClosed);
+    throw errors.programClosed(`program ${program.programId} is closed`);
   }
 }
 
@@ -52,12 +38,12 @@ function iso(value: string): string {
 }
 
 /** CreateProgram: a finance officer creates a program owned by the caller's organisation. */
-export async function createProgram(ctx: Context, req: CreateProgramInput): Promise<Program> {
+export async function createProgram(ctx: Context, req: CreateProgramRequest): Promise<Program> {
   const caller = getCaller(ctx);
   requireFinanceOfficer(caller);
   const k = key(ctx, ObjectType.program, req.programId);
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(`program ${req.programId} exists already`, FundErrorCode.ProgramExists);
+    throw errors.programExists(`program ${req.programId} exists already`);
   }
   const program: Program = {
     programId: req.programId,
@@ -75,6 +61,7 @@ export async function createProgram(ctx: Context, req: CreateProgramInput): Prom
     createdBy: actorOf(caller),
   };
   await writeJson(ctx, k, program);
+  await protectRecord(ctx, k, program.ownerMspId);
   emitEvent(ctx, 'ProgramCreated', {
     programId: program.programId,
     ownerMspId: program.ownerMspId,
@@ -85,7 +72,7 @@ export async function createProgram(ctx: Context, req: CreateProgramInput): Prom
 }
 
 /** CloseProgram: the owner's finance department closes the program; pending disbursements can then only be rejected. */
-export async function closeProgram(ctx: Context, req: CloseProgramInput): Promise<Program> {
+export async function closeProgram(ctx: Context, req: CloseProgramRequest): Promise<Program> {
   const caller = getCaller(ctx);
   const program = await loadProgram(ctx, req.programId);
   requireProgramOwner(caller, program);
@@ -98,29 +85,4 @@ export async function closeProgram(ctx: Context, req: CloseProgramInput): Promis
   await writeJson(ctx, key(ctx, ObjectType.program, program.programId), closed);
   emitEvent(ctx, 'ProgramClosed', { programId: program.programId, reason: req.reason });
   return closed;
-}
-
-/** The program with its allocated and unallocated amounts. */
-export async function programView(ctx: Context, program: Program): Promise<ProgramView> {
-  const allocated = await readTotal(ctx, 'program', program.programId);
-  return {
-    program,
-    allocated: fen(allocated.total),
-    unallocated: fen(toFen(program.totalBudget) - allocated.total),
-    allocationCount: allocated.count,
-  };
-}
-
-/** GetProgram: any member reads a program (public money; no personal data in it). */
-export async function getProgram(ctx: Context, req: GetProgramInput): Promise<ProgramView> {
-  return programView(ctx, await loadProgram(ctx, req.programId));
-}
-
-/** ListPrograms: every program, by id (paginated). */
-export async function listPrograms(
-  ctx: Context,
-  req: ListProgramsInput,
-): Promise<{ records: Program[]; bookmark: string }> {
-  const page = await readPage<Program>(ctx, ObjectType.program, [], req.pageSize, req.bookmark);
-  return { records: page.records.map((r) => r.value), bookmark: page.bookmark };
 }

@@ -5,68 +5,62 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
   emitEvent,
-  forbidden,
   getCaller,
   keyExists,
-  mustReadJson,
-  readPage,
+  protectRecord,
+  readJson,
+  type Subject,
   requireAnyDept,
   requireRole,
   txTimeIso,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, requireStaff, requireStaffOrRecipient } from './access';
-import { conflictWith, FundErrorCode } from './errors';
+import { actorOf, recipientOf } from './authz';
+import { errors } from './errors';
+import { ObjectType, anyKey, key } from './keys';
 import type { Recipient } from './model';
 import { loadProgram, requireOpen } from './program';
-import {
-  Limits,
-  type GetRecipientInput,
-  type ListRecipientsInput,
-  type RegisterRecipientInput,
-  type UpdateRecipientAccountsInput,
-} from './schemas';
-import { ObjectType, anyKey, key } from './state';
+import { Limits, type RegisterRecipientRequest, type UpdateRecipientAccountsRequest } from './schemas';
 
-/** Reads a recipient of a program or refuses with RECIPIENT_NOT_FOUND. */
-export async function loadRecipient(
-  ctx: Context,
-  programId: string,
-  recipientPid: string,
-): Promise<Recipient> {
-  return mustReadJson<Recipient>(
-    ctx,
-    key(ctx, ObjectType.recipient, programId, recipientPid),
-    `recipient ${recipientPid} in program ${programId}`,
-    FundErrorCode.RecipientNotFound,
-  );
+/** The key of a recipient of a program: the program and the subject (home MSP, pid). */
+export function recipientKey(ctx: Context, programId: string, who: Subject): string {
+  return key(ctx, ObjectType.recipient, programId, who.mspId, who.pid);
+}
+
+/** Reads a recipient (home MSP, pid) of a program or refuses with RECIPIENT_NOT_FOUND. */
+export async function loadRecipient(ctx: Context, programId: string, who: Subject): Promise<Recipient> {
+  const recipient = await readJson<Recipient>(ctx, recipientKey(ctx, programId, who));
+  if (recipient === undefined) {
+    throw errors.recipientNotFound(
+      `recipient ${who.pid} of ${who.mspId} in program ${programId} does not exist`,
+    );
+  }
+  return recipient;
 }
 
 /** RegisterRecipient: an officer of a department holding an allocation in the program registers a recipient. */
-export async function registerRecipient(ctx: Context, req: RegisterRecipientInput): Promise<Recipient> {
+export async function registerRecipient(ctx: Context, req: RegisterRecipientRequest): Promise<Recipient> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
   const dept = requireAnyDept(caller);
   const program = await loadProgram(ctx, req.programId);
   if (!(await anyKey(ctx, ObjectType.allocationByDept, [program.programId, caller.mspId, dept]))) {
-    throw forbidden(
+    throw errors.notImplementingDepartment(
       `${dept} of ${caller.mspId} holds no allocation in program ${program.programId}`,
-      FundErrorCode.NotImplementingDepartment,
     );
   }
-  const k = key(ctx, ObjectType.recipient, program.programId, req.recipientPid);
+  const k = recipientKey(ctx, program.programId, recipientOf(req));
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(
-      `recipient ${req.recipientPid} is registered in program ${program.programId} already`,
-      FundErrorCode.RecipientExists,
+    throw errors.recipientExists(
+      `recipient ${req.recipientPid} of ${req.recipientMspId} is registered in program ${program.programId} already`,
     );
   }
   requireOpen(program);
   const now = txTimeIso(ctx);
   const recipient: Recipient = {
     programId: program.programId,
+    recipientMspId: req.recipientMspId,
     recipientPid: req.recipientPid,
     kind: req.kind,
     accountHashes: req.accountHashes,
@@ -75,8 +69,10 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientInpu
     updatedAt: now,
   };
   await writeJson(ctx, k, recipient);
+  await protectRecord(ctx, k, caller.mspId);
   emitEvent(ctx, 'RecipientRegistered', {
     programId: recipient.programId,
+    recipientMspId: recipient.recipientMspId,
     recipientPid: recipient.recipientPid,
     kind: recipient.kind,
     accountCount: recipient.accountHashes.length,
@@ -87,61 +83,36 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientInpu
 /** UpdateRecipientAccounts: the registering department approves new account hashes or withdraws some. */
 export async function updateRecipientAccounts(
   ctx: Context,
-  req: UpdateRecipientAccountsInput,
+  req: UpdateRecipientAccountsRequest,
 ): Promise<Recipient> {
   const caller = getCaller(ctx);
   requireRole(caller, 'officer');
-  const recipient = await loadRecipient(ctx, req.programId, req.recipientPid);
+  const recipient = await loadRecipient(ctx, req.programId, recipientOf(req));
   if (caller.mspId !== recipient.registeredBy.mspId || caller.dept !== recipient.registeredBy.dept) {
-    throw forbidden(
+    throw errors.departmentMismatch(
       `recipient ${recipient.recipientPid} was registered by ${recipient.registeredBy.dept ?? '?'} of ` +
         `${recipient.registeredBy.mspId}`,
-      FundErrorCode.DepartmentMismatch,
     );
   }
   requireOpen(await loadProgram(ctx, req.programId));
   const unknown = req.remove.filter((h) => !recipient.accountHashes.includes(h));
   if (unknown.length > 0) {
-    throw conflictWith(FundErrorCode.AccountNotApproved, 'cannot withdraw an account that is not approved', {
+    throw errors.accountNotApproved('cannot withdraw an account that is not approved', {
       accountHashes: unknown,
     });
   }
   const kept = recipient.accountHashes.filter((h) => !req.remove.includes(h));
   const accountHashes = [...kept, ...req.add.filter((h) => !kept.includes(h))];
   if (accountHashes.length > Limits.maxAccounts) {
-    throw conflictWith(
-      FundErrorCode.TooManyAccounts,
-      `a recipient has at most ${Limits.maxAccounts} approved accounts`,
-    );
+    throw errors.tooManyAccounts(`a recipient has at most ${Limits.maxAccounts} approved accounts`);
   }
   const updated: Recipient = { ...recipient, accountHashes, updatedAt: txTimeIso(ctx) };
-  await writeJson(ctx, key(ctx, ObjectType.recipient, recipient.programId, recipient.recipientPid), updated);
+  await writeJson(ctx, recipientKey(ctx, recipient.programId, recipientOf(recipient)), updated);
   emitEvent(ctx, 'RecipientAccountsUpdated', {
     programId: updated.programId,
+    recipientMspId: updated.recipientMspId,
     recipientPid: updated.recipientPid,
     accountCount: accountHashes.length,
   });
   return updated;
-}
-
-/** GetRecipient: staff, or the recipient itself. */
-export async function getRecipient(ctx: Context, req: GetRecipientInput): Promise<Recipient> {
-  requireStaffOrRecipient(getCaller(ctx), req.recipientPid);
-  return loadRecipient(ctx, req.programId, req.recipientPid);
-}
-
-/** ListRecipients: a program's recipients, by pseudonymous id (paginated; staff only). */
-export async function listRecipients(
-  ctx: Context,
-  req: ListRecipientsInput,
-): Promise<{ records: Recipient[]; bookmark: string }> {
-  requireStaff(getCaller(ctx));
-  const page = await readPage<Recipient>(
-    ctx,
-    ObjectType.recipient,
-    [req.programId],
-    req.pageSize,
-    req.bookmark,
-  );
-  return { records: page.records.map((r) => r.value), bookmark: page.bookmark };
 }

@@ -7,23 +7,33 @@
 import type { Context } from 'fabric-contract-api';
 import { txTimeMs } from '@govledger/chaincode-common';
 import { raiseAlerts, type Violation } from './alert';
-import { conflictWith, FundErrorCode, type FundErrorCodeValue } from './errors';
+import type { ErrorFactory, Subject } from '@govledger/chaincode-common';
+import { errors } from './errors';
+import { ObjectType, fromNewestFirst, scanKeys } from './keys';
 import type { AlertSummary, Program, RecordRef, RuleId } from './model';
 import { fen, toFen } from './money';
-import { ObjectType, fromNewestFirst, scanKeys } from './state';
-import type { RuleModeValue } from './schemas';
+import type { RuleMode } from './schemas';
 
-/** The refusal code of each rule that can block. */
-export const BLOCK_CODE: Record<Exclude<RuleId, 'unspent'>, FundErrorCodeValue> = {
-  afterEnd: FundErrorCode.ProgramEnded,
-  category: FundErrorCode.SpendCategoryNotAllowed,
-  recipientCap: FundErrorCode.RecipientCapExceeded,
-  splitPayment: FundErrorCode.SplitPaymentSuspected,
+/** The refusal of each rule that can block. */
+export const BLOCK: Record<Exclude<RuleId, 'unspent'>, ErrorFactory> = {
+  afterEnd: errors.programEnded,
+  category: errors.spendCategoryNotAllowed,
+  recipientCap: errors.recipientCapExceeded,
+  splitPayment: errors.splitPaymentSuspected,
 };
 
 /** The program's mode for a rule. */
-export function modeOf(program: Program, rule: RuleId): RuleModeValue {
+export function modeOf(program: Program, rule: RuleId): RuleMode {
   return program.rules[rule].mode;
+}
+
+/**
+ * The co-signature rule (not an early warning: it always applies): a
+ * disbursement above the program's threshold stays pending until a second
+ * organisation co-signs it.
+ */
+export function needsCoSignature(program: Program, amount: bigint): boolean {
+  return amount > toFen(program.coSign.threshold);
 }
 
 const MS_PER_HOUR = 3_600_000;
@@ -67,7 +77,7 @@ export function spendCategoryViolation(
  */
 export function recipientCapViolation(
   program: Program,
-  recipientPid: string,
+  recipient: Subject,
   newTotal: bigint | undefined,
   records: RecordRef[],
 ): Violation | undefined {
@@ -77,7 +87,12 @@ export function recipientCapViolation(
     rule: 'recipientCap',
     message: `recipient total ${fen(newTotal)} passes the per-recipient cap ${rule.cap}`,
     records,
-    details: { recipientPid, cap: rule.cap, total: fen(newTotal) },
+    details: {
+      recipientMspId: recipient.mspId,
+      recipientPid: recipient.pid,
+      cap: rule.cap,
+      total: fen(newTotal),
+    },
   };
 }
 
@@ -99,7 +114,7 @@ export function isNearThreshold(program: Program, amount: bigint): boolean {
 export async function splitPaymentViolation(
   ctx: Context,
   program: Program,
-  recipientPid: string,
+  recipient: Subject,
   amount: bigint,
   current: RecordRef,
 ): Promise<Violation | undefined> {
@@ -108,10 +123,11 @@ export async function splitPaymentViolation(
   const nowMs = txTimeMs(ctx);
   const windowStart = nowMs - rule.windowHours * MS_PER_HOUR;
   const earlier: RecordRef[] = [];
-  await scanKeys(ctx, ObjectType.nearThreshold, [program.programId, recipientPid], (attrs) => {
-    const at = fromNewestFirst(attrs[2] as string);
+  const prefix = [program.programId, recipient.mspId, recipient.pid];
+  await scanKeys(ctx, ObjectType.nearThreshold, prefix, (attrs) => {
+    const at = fromNewestFirst(attrs[3] as string);
     if (at < windowStart) return false;
-    earlier.push({ kind: 'disbursement', id: attrs[3] as string });
+    earlier.push({ kind: 'disbursement', id: attrs[4] as string });
     return earlier.length < rule.count - 1;
   });
   if (earlier.length + 1 < rule.count) return undefined;
@@ -121,7 +137,13 @@ export async function splitPaymentViolation(
       `${earlier.length + 1} disbursements to one recipient within ${rule.windowHours} h, ` +
       `each at or just under the threshold ${rule.threshold}`,
     records: [...earlier.reverse(), current],
-    details: { recipientPid, threshold: rule.threshold, windowHours: rule.windowHours, count: rule.count },
+    details: {
+      recipientMspId: recipient.mspId,
+      recipientPid: recipient.pid,
+      threshold: rule.threshold,
+      windowHours: rule.windowHours,
+      count: rule.count,
+    },
   };
 }
 
@@ -133,17 +155,19 @@ export function unspentDueMs(program: Program, paidAt: string): number {
 /**
  * Applies the program's modes to the violations found: refuses with the first
  * blocking rule's code (details list every violation), or records an alert for
- * each warning and returns their summaries for the event.
+ * each warning, owned by `owner` (the organisation accountable for the records),
+ * and returns their summaries for the event.
  */
 export async function enforceRules(
   ctx: Context,
   program: Program,
+  owner: string,
   found: ReadonlyArray<Violation | undefined>,
 ): Promise<AlertSummary[]> {
   const violations = found.filter((v): v is Violation => v !== undefined);
   const blocking = violations.find((v) => modeOf(program, v.rule) === 'block');
   if (blocking) {
-    throw conflictWith(BLOCK_CODE[blocking.rule as Exclude<RuleId, 'unspent'>], blocking.message, {
+    throw BLOCK[blocking.rule as Exclude<RuleId, 'unspent'>](blocking.message, {
       violations: violations.map((v) => ({
         rule: v.rule,
         mode: modeOf(program, v.rule),
@@ -151,5 +175,9 @@ export async function enforceRules(
       })),
     });
   }
-  return raiseAlerts(ctx, program.programId, violations);
+  return raiseAlerts(
+    ctx,
+    program.programId,
+    violations.map((v) => ({ ...v, owner })),
+  );
 }

@@ -5,72 +5,62 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  alreadyExists,
-  conflict,
   deleteIndex,
   emitEvent,
   getCaller,
   keyExists,
-  mustReadJson,
   oldestFirst,
-  requirePid,
+  readJson,
+  callerSubject,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { requireRecipient, requireStaffOrRecipient } from './access';
+import { requireRecipient } from './authz';
 import { loadDisbursement } from './disbursement';
-import { conflictWith, FundErrorCode } from './errors';
-import type { AlertSummary, Spend } from './model';
+import { errors } from './errors';
+import { ObjectType, key, readTotal, writeTotal } from './keys';
+import type { Spend, SpendResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram } from './program';
 import { afterEndViolation, enforceRules, spendCategoryViolation, unspentDueMs } from './rules';
-import type { GetSpendInput, ListSpendsInput, RecordSpendInput } from './schemas';
-import { ObjectType, key, readIndexPage, readTotal, writeTotal } from './state';
+import type { RecordSpendRequest } from './schemas';
 
 /** Reads a spend or refuses with SPEND_NOT_FOUND. */
 export async function loadSpend(ctx: Context, spendId: string): Promise<Spend> {
-  return mustReadJson<Spend>(
-    ctx,
-    key(ctx, ObjectType.spend, spendId),
-    `spend ${spendId}`,
-    FundErrorCode.SpendNotFound,
-  );
+  const spend = await readJson<Spend>(ctx, key(ctx, ObjectType.spend, spendId));
+  if (spend === undefined) throw errors.spendNotFound(`spend ${spendId} does not exist`);
+  return spend;
 }
 
 /** RecordSpend: the recipient records onward spending of a paid disbursement. */
-export async function recordSpend(
-  ctx: Context,
-  req: RecordSpendInput,
-): Promise<{ spend: Spend; alerts: AlertSummary[] }> {
+export async function recordSpend(ctx: Context, req: RecordSpendRequest): Promise<SpendResult> {
   const caller = getCaller(ctx);
   const d = await loadDisbursement(ctx, req.disbursementId);
   requireRecipient(caller, d);
-  const pid = requirePid(caller);
+  const subject = callerSubject(caller);
   const k = key(ctx, ObjectType.spend, req.spendId);
   if (await keyExists(ctx, k)) {
-    throw alreadyExists(`spend ${req.spendId} exists already`, FundErrorCode.SpendExists);
+    throw errors.spendExists(`spend ${req.spendId} exists already`);
   }
   if (d.status !== 'paid') {
-    throw conflict(
-      `disbursement ${d.disbursementId} is ${d.status}, not paid`,
-      FundErrorCode.DisbursementNotPaid,
-    );
+    throw errors.disbursementNotPaid(`disbursement ${d.disbursementId} is ${d.status}, not paid`);
   }
   const amount = toFen(req.amount);
   const spent = await readTotal(ctx, 'disbursement', d.disbursementId);
   const paid = toFen(d.amount);
   if (spent.total + amount > paid) {
-    throw conflictWith(
-      FundErrorCode.ExceedsDisbursement,
-      `spending ${req.amount} would exceed disbursement ${d.disbursementId}`,
-      { disbursement: d.amount, spent: fen(spent.total), remaining: fen(paid - spent.total) },
-    );
+    throw errors.exceedsDisbursement(`spending ${req.amount} would exceed disbursement ${d.disbursementId}`, {
+      disbursement: d.amount,
+      spent: fen(spent.total),
+      remaining: fen(paid - spent.total),
+    });
   }
   const program = await loadProgram(ctx, d.programId);
   const self = { kind: 'spend', id: req.spendId } as const;
-  const alerts = await enforceRules(ctx, program, [
+  const alerts = await enforceRules(ctx, program, d.mspId, [
     afterEndViolation(program, txTimeMs(ctx), [{ kind: 'disbursement', id: d.disbursementId }, self]),
     spendCategoryViolation(program, req.category, [{ kind: 'disbursement', id: d.disbursementId }, self]),
   ]);
@@ -85,9 +75,11 @@ export async function recordSpend(
     category: req.category,
     invoiceHash: req.invoiceHash,
     recordedAt: txTimeIso(ctx),
-    recordedBy: pid,
+    recordedBy: subject.pid,
+    recordedByMspId: subject.mspId,
   };
   await writeJson(ctx, k, spend);
+  await protectRecord(ctx, k, subject.mspId);
   const newTotal = spent.total + amount;
   await writeTotal(ctx, { total: newTotal, count: spent.count + 1 }, 'disbursement', d.disbursementId);
   await writeIndex(ctx, ObjectType.spendByDisbursement, d.disbursementId, spend.spendId);
@@ -106,30 +98,4 @@ export async function recordSpend(
     alerts,
   });
   return { spend, alerts };
-}
-
-/** GetSpend: staff, or the recipient who recorded it. */
-export async function getSpend(ctx: Context, req: GetSpendInput): Promise<Spend> {
-  const spend = await loadSpend(ctx, req.spendId);
-  requireStaffOrRecipient(getCaller(ctx), spend.recordedBy);
-  return spend;
-}
-
-/** ListSpends: a disbursement's spends, by id (paginated; staff or the recipient). */
-export async function listSpends(
-  ctx: Context,
-  req: ListSpendsInput,
-): Promise<{ records: Spend[]; bookmark: string }> {
-  const d = await loadDisbursement(ctx, req.disbursementId);
-  requireStaffOrRecipient(getCaller(ctx), d.recipientPid);
-  const page = await readIndexPage(
-    ctx,
-    ObjectType.spendByDisbursement,
-    [d.disbursementId],
-    req.pageSize,
-    req.bookmark,
-  );
-  const records: Spend[] = [];
-  for (const k of page.keys) records.push(await loadSpend(ctx, k[1] as string));
-  return { records, bookmark: page.bookmark };
 }

@@ -28,15 +28,22 @@
  * rewrite every tranche in the same transaction.
  *
  * Ledgers written before tranches existed kept these totals in one `total`
- * key (see state.ts). That key is read as a legacy part: the tranches' limit is
+ * key (see keys.ts). That key is read as a legacy part: the tranches' limit is
  * L minus the legacy total, readers add it, and releasing a disbursement that
  * has no recorded draw gives back to it.
  */
 import type { Context } from 'fabric-contract-api';
-import { fromBytes, readJson, sha256Hex, writeJson } from '@govledger/chaincode-common';
+import {
+  fromBytes,
+  protectRecord,
+  readJson,
+  sha256Hex,
+  writeJson,
+  type Subject,
+} from '@govledger/chaincode-common';
 import type { Total } from './model';
 import { fen, toFen } from './money';
-import { ObjectType, key, readTotal, writeTotal, type TotalValue } from './state';
+import { ObjectType, key, readTotal, writeTotal, type TotalValue } from './keys';
 
 /**
  * Number of tranches per capped total. 64 lets 64 concurrent payments from one
@@ -57,18 +64,31 @@ export type TrancheKind = 'allocation' | 'recipient';
 export interface TrancheTotal {
   /** Which kind of capped total. */
   kind: TrancheKind;
-  /** The parent's ids: [allocationId] or [programId, recipientPid]. */
+  /** The parent's ids: [allocationId] or [programId, recipientMspId, recipientPid]. */
   ids: string[];
+  /**
+   * The organisation that owns the total, when its tranches are owned records:
+   * a tranche is protected for it (owner AND one other organisation) when the
+   * tranche is created, never again (a validation parameter is a write of the
+   * key's metadata: setting it on every payment would make the tranche a hot key twice over).
+   */
+  owner?: string;
 }
 
-/** The disbursements of an allocation (limit: the allocation's amount). */
-export function allocationTranches(allocationId: string): TrancheTotal {
-  return { kind: 'allocation', ids: [allocationId] };
+/**
+ * The disbursements of an allocation (limit: the allocation's amount). Give
+ * `holder` (the allocation's organisation, which pays out of it) when drawing,
+ * so that the tranches a draw creates are protected for it.
+ */
+export function allocationTranches(allocationId: string, holder?: string): TrancheTotal {
+  const total: TrancheTotal = { kind: 'allocation', ids: [allocationId] };
+  if (holder !== undefined) total.owner = holder;
+  return total;
 }
 
 /** A recipient's receipts in a program (limit: the program's recipient cap). */
-export function recipientTranches(programId: string, recipientPid: string): TrancheTotal {
-  return { kind: 'recipient', ids: [programId, recipientPid] };
+export function recipientTranches(programId: string, recipient: Subject): TrancheTotal {
+  return { kind: 'recipient', ids: [programId, recipient.mspId, recipient.pid] };
 }
 
 /** A tranche index (0 .. TRANCHES-1) or the overflow key. */
@@ -79,6 +99,8 @@ interface Part {
   slot: Slot;
   /** The slot's value when it was read. */
   before: TotalValue;
+  /** True when the slot's key did not exist yet (the draw creates it). */
+  created: boolean;
   amount: bigint;
 }
 
@@ -133,8 +155,18 @@ function slotKey(ctx: Context, total: TrancheTotal, slot: Slot): string {
 }
 
 async function readSlot(ctx: Context, total: TrancheTotal, slot: Slot): Promise<TotalValue> {
+  return (await readSlotState(ctx, total, slot)).value;
+}
+
+async function readSlotState(
+  ctx: Context,
+  total: TrancheTotal,
+  slot: Slot,
+): Promise<{ value: TotalValue; exists: boolean }> {
   const stored = await readJson<Total>(ctx, slotKey(ctx, total, slot));
-  return stored ? { total: toFen(stored.total), count: stored.count } : { total: 0n, count: 0 };
+  return stored
+    ? { value: { total: toFen(stored.total), count: stored.count }, exists: true }
+    : { value: { total: 0n, count: 0 }, exists: false };
 }
 
 async function writeSlot(ctx: Context, total: TrancheTotal, slot: Slot, value: TotalValue): Promise<void> {
@@ -159,7 +191,10 @@ export async function planDraw(
 ): Promise<DrawPlan> {
   const legacy = await readTotal(ctx, total.kind, ...total.ids);
   const trancheLimit = limit > legacy.total ? limit - legacy.total : 0n;
-  const overflow = options.overflow ? await readSlot(ctx, total, OVERFLOW) : { total: 0n, count: 0 };
+  const overflowState = options.overflow
+    ? await readSlotState(ctx, total, OVERFLOW)
+    : { value: { total: 0n, count: 0 }, exists: false };
+  const overflow = overflowState.value;
   // with something in the overflow the total is over (or near) the limit: read every tranche
   const readAll = overflow.total > 0n;
   const parts: Part[] = [];
@@ -171,12 +206,12 @@ export async function planDraw(
     const index = (start + visited) % TRANCHES;
     const capacity = trancheCapacity(trancheLimit, index);
     if (capacity === 0n) continue; // holds nothing ever: limits never decrease
-    const value = await readSlot(ctx, total, index);
+    const { value, exists } = await readSlotState(ctx, total, index);
     held += value.total;
     const room = capacity > value.total ? capacity - value.total : 0n;
     const take = room < left ? room : left;
     if (take > 0n) {
-      parts.push({ slot: index, before: value, amount: take });
+      parts.push({ slot: index, before: value, created: !exists, amount: take });
       left -= take;
     }
   }
@@ -184,7 +219,9 @@ export async function planDraw(
   if (visited < TRANCHES) return { total, amount, parts, exceeds: false };
   const before = legacy.total + held + overflow.total;
   if (left === 0n && before + amount <= limit) return { total, amount, parts, exceeds: false };
-  if (options.overflow && left > 0n) parts.push({ slot: OVERFLOW, before: overflow, amount: left });
+  if (options.overflow && left > 0n) {
+    parts.push({ slot: OVERFLOW, before: overflow, created: !overflowState.exists, amount: left });
+  }
   return { total, amount, parts, exceeds: true, before };
 }
 
@@ -192,8 +229,15 @@ export async function planDraw(
  * Writes the plans of one record's draws (at most one per kind) and records
  * them under the record's id, so that releaseDraws can give back exactly the
  * same amounts to the same tranches. The first slot of each draw counts it.
+ * A slot the draw creates is protected for its total's owner (if it has one);
+ * the draw record is protected for `recordOwner` (the record's owner).
  */
-export async function commitDraws(ctx: Context, recordId: string, plans: DrawPlan[]): Promise<void> {
+export async function commitDraws(
+  ctx: Context,
+  recordId: string,
+  plans: DrawPlan[],
+  recordOwner?: string,
+): Promise<void> {
   const record: DrawRecord = {};
   for (const plan of plans) {
     const placed = plan.parts.reduce((sum, p) => sum + p.amount, 0n);
@@ -205,10 +249,15 @@ export async function commitDraws(ctx: Context, recordId: string, plans: DrawPla
         total: p.before.total + p.amount,
         count: p.before.count + (i === 0 ? 1 : 0),
       });
+      if (p.created && plan.total.owner !== undefined) {
+        await protectRecord(ctx, slotKey(ctx, plan.total, p.slot), plan.total.owner);
+      }
     }
     record[plan.total.kind] = plan.parts.map((p) => [String(p.slot), fen(p.amount)]);
   }
-  await writeJson(ctx, key(ctx, ObjectType.trancheDraw, recordId), record);
+  const drawKey = key(ctx, ObjectType.trancheDraw, recordId);
+  await writeJson(ctx, drawKey, record);
+  if (recordOwner !== undefined) await protectRecord(ctx, drawKey, recordOwner);
 }
 
 /**

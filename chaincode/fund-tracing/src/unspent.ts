@@ -9,26 +9,16 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { deleteIndex, emitEvent, txTimeMs } from '@govledger/chaincode-common';
-import { raiseAlerts, type Violation } from './alert';
+import { raiseAlerts, type OwnedViolation } from './alert';
 import { loadDisbursement } from './disbursement';
-import type { AlertSummary } from './model';
+import type { SweepResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram } from './program';
-import type { SweepUnspentInput } from './schemas';
-import { ObjectType, readTotal, scanKeys } from './state';
-
-/** What a sweep did. */
-export interface SweepResult {
-  programId: string;
-  /** Due queue entries handled (alerted or found fully spent). */
-  processed: number;
-  alerts: AlertSummary[];
-  /** True when more due entries wait: call again. */
-  more: boolean;
-}
+import type { SweepUnspentRequest } from './schemas';
+import { ObjectType, readTotal, scanKeys } from './keys';
 
 /** SweepUnspent: raise the unspent-funds alerts that are due at the transaction time. */
-export async function sweepUnspent(ctx: Context, req: SweepUnspentInput): Promise<SweepResult> {
+export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Promise<SweepResult> {
   const program = await loadProgram(ctx, req.programId);
   const nowMs = txTimeMs(ctx);
   const rule = program.rules.unspent;
@@ -46,7 +36,7 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentInput): Promis
       return true;
     });
   }
-  const violations: Violation[] = [];
+  const violations: OwnedViolation[] = [];
   for (const entry of due) {
     const d = await loadDisbursement(ctx, entry.disbursementId);
     const spent = await readTotal(ctx, 'disbursement', d.disbursementId);
@@ -59,7 +49,9 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentInput): Promis
           { kind: 'allocation', id: d.allocationId },
           { kind: 'disbursement', id: d.disbursementId },
         ],
+        owner: d.mspId,
         details: {
+          recipientMspId: d.recipientMspId,
           recipientPid: d.recipientPid,
           amount: d.amount,
           spent: fen(spent.total),

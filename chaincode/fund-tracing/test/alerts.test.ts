@@ -71,7 +71,7 @@ describe('AcknowledgeAlert / ResolveAlert', () => {
         by: { mspId: 'AuditMSP' },
       },
     });
-    const resolved = await w.submit<AlertOut>(who.auditorB, 'ResolveAlert', {
+    const resolved = await w.submit<AlertOut>(who.auditorA, 'ResolveAlert', {
       alertId: id,
       note: 'invoice corrected',
     });

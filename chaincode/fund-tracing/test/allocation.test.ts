@@ -125,6 +125,7 @@ describe('AllocateFunds', () => {
     await w.submit(who.financeA, 'AllocateFunds', alloc('AB', '1000', { mspId: 'CityBMSP' }));
     await w.submit(who.housingB, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: 'e1'.repeat(32),
       kind: 'enterprise',
       accountHashes: [disbursementRequest('x', '1').accountHash],

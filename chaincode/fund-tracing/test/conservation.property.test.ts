@@ -107,6 +107,7 @@ async function setup(): Promise<World> {
   for (const [i, r] of recipients.entries()) {
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: r.pid,
       kind: i === 0 ? 'enterprise' : 'person',
       accountHashes: [r.account],
@@ -148,6 +149,7 @@ function txOf(
         fn: 'Disburse',
         req: disbursementRequest(fresh, String(op.amount), {
           allocationId: `A${op.slot}`,
+          recipientMspId: 'CityAMSP',
           recipientPid: r.pid,
           accountHash: r.account,
         }),
@@ -334,7 +336,11 @@ describe('conservation (property-based)', () => {
       w.submit(
         who.housingA,
         'Disburse',
-        disbursementRequest(id, '120000', { allocationId: 'A0', recipientPid: pid('e1') }),
+        disbursementRequest(id, '120000', {
+          allocationId: 'A0',
+          recipientMspId: 'CityAMSP',
+          recipientPid: pid('e1'),
+        }),
       ),
     );
     await Promise.all(twice);
@@ -351,7 +357,11 @@ describe('conservation (property-based)', () => {
           v.contract.Disburse(
             ctx,
             JSON.stringify(
-              disbursementRequest(id, '120000', { allocationId: 'A0', recipientPid: pid('e1') }),
+              disbursementRequest(id, '120000', {
+                allocationId: 'A0',
+                recipientMspId: 'CityAMSP',
+                recipientPid: pid('e1'),
+              }),
             ),
           ),
       })),
@@ -376,6 +386,7 @@ describe('conservation (property-based)', () => {
             JSON.stringify(
               disbursementRequest('X2', '100', {
                 allocationId: 'A1',
+                recipientMspId: 'CityAMSP',
                 recipientPid: pid('c1'),
                 accountHash: acct(2),
               }),

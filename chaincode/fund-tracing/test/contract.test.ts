@@ -93,6 +93,7 @@ async function journey(w: World): Promise<void> {
   });
   await w.submit(who.industryA, 'RegisterRecipient', {
     programId: 'P1',
+    recipientMspId: 'CityAMSP',
     recipientPid: pid('e1'),
     kind: 'enterprise',
     accountHashes: [acct(1)],

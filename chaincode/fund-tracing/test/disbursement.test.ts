@@ -22,6 +22,7 @@ describe('Disburse', () => {
       allocationId: 'A1',
       mspId: 'CityAMSP',
       dept: 'housing',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('e1'),
       recipientKind: 'enterprise',
       accountHash: acct(1),
@@ -37,6 +38,7 @@ describe('Disburse', () => {
         programId: 'P1',
         allocationId: 'A1',
         disbursementId: 'D1',
+        recipientMspId: 'CityAMSP',
         recipientPid: pid('e1'),
         amount: '1500000',
         status: 'paid',
@@ -93,6 +95,7 @@ describe('Disburse', () => {
     expect(r).toMatchObject({ code: 'ACCOUNT_NOT_APPROVED', status: 409 });
     await w.submit(who.housingA, 'UpdateRecipientAccounts', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('e1'),
       remove: [acct(1)],
     });
@@ -122,7 +125,11 @@ describe('Disburse', () => {
       status: 404,
     });
     expect(
-      await w.refused(who.housingA, 'Disburse', disbursementRequest('D1', '10', { recipientPid: pid('c2') })),
+      await w.refused(
+        who.housingA,
+        'Disburse',
+        disbursementRequest('D1', '10', { recipientMspId: 'CityAMSP', recipientPid: pid('c2') }),
+      ),
     ).toMatchObject({ code: 'RECIPIENT_NOT_FOUND', status: 404 });
     await w.disburse('D1', '10');
     expect(await w.refused(who.housingA, 'Disburse', disbursementRequest('D1', '10'))).toMatchObject({
@@ -367,12 +374,14 @@ describe('GetDisbursement / ListDisbursements', () => {
     expect(ids(rest)).toEqual(['D3']);
     const mine = await w.evaluate<Page>(who.enterpriseA1, 'ListDisbursements', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('e1'),
     });
     expect(ids(mine)).toEqual(['D1', 'D2', 'D3']);
     expect(
       await w.queryRefused(who.enterpriseB1, 'ListDisbursements', {
         programId: 'P1',
+        recipientMspId: 'CityAMSP',
         recipientPid: pid('e1'),
       }),
     ).toMatchObject({ code: 'FORBIDDEN' });
@@ -387,7 +396,7 @@ describe('GetDisbursement / ListDisbursements', () => {
     for (const bad of [
       {},
       { programId: 'P1' },
-      { allocationId: 'A1', programId: 'P1', recipientPid: pid('e1') },
+      { allocationId: 'A1', programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: pid('e1') },
     ]) {
       expect(await w.queryRefused(who.auditorA, 'ListDisbursements', bad)).toMatchObject({
         code: 'INVALID_ARGUMENT',

@@ -175,6 +175,7 @@ describe('CloseProgram', () => {
     expect(
       await w.refused(who.housingA, 'RegisterRecipient', {
         programId: 'P1',
+        recipientMspId: 'CityAMSP',
         recipientPid: pid('c1'),
         kind: 'person',
         accountHashes: [acct(5)],
@@ -183,6 +184,7 @@ describe('CloseProgram', () => {
     expect(
       await w.refused(who.housingA, 'UpdateRecipientAccounts', {
         programId: 'P1',
+        recipientMspId: 'CityAMSP',
         recipientPid: pid('e1'),
         add: [acct(5)],
       }),

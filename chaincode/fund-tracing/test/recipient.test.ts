@@ -4,6 +4,7 @@ import { World, acct, pid, who } from './support/world';
 
 const register = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   programId: 'P1',
+  recipientMspId: 'CityAMSP',
   recipientPid: pid('c1'),
   kind: 'person',
   accountHashes: [acct(7)],
@@ -17,6 +18,7 @@ describe('RegisterRecipient', () => {
     const out = await w.submit(who.housingA, 'RegisterRecipient', register());
     expect(out).toMatchObject({
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(7)],
@@ -24,13 +26,27 @@ describe('RegisterRecipient', () => {
     });
     expect(w.lastEvent()).toEqual({
       name: 'RecipientRegistered',
-      payload: { programId: 'P1', recipientPid: pid('c1'), kind: 'person', accountCount: 1 },
+      payload: {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+        kind: 'person',
+        accountCount: 1,
+      },
     });
     expect(
-      await w.evaluate(who.citizenA1, 'GetRecipient', { programId: 'P1', recipientPid: pid('c1') }),
+      await w.evaluate(who.citizenA1, 'GetRecipient', {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+      }),
     ).toEqual(out);
     expect(
-      await w.evaluate(who.auditorOffice, 'GetRecipient', { programId: 'P1', recipientPid: pid('c1') }),
+      await w.evaluate(who.auditorOffice, 'GetRecipient', {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+      }),
     ).toEqual(out);
   });
 
@@ -62,7 +78,11 @@ describe('RegisterRecipient', () => {
     const w = new World();
     await w.setup();
     expect(
-      await w.refused(who.housingA, 'RegisterRecipient', register({ recipientPid: pid('e1') })),
+      await w.refused(
+        who.housingA,
+        'RegisterRecipient',
+        register({ recipientMspId: 'CityAMSP', recipientPid: pid('e1') }),
+      ),
     ).toMatchObject({
       code: 'RECIPIENT_EXISTS',
       status: 409,
@@ -72,7 +92,7 @@ describe('RegisterRecipient', () => {
       status: 404,
     });
     for (const [extra, field] of [
-      [{ recipientPid: 'Li Lei' }, /recipientPid/],
+      [{ recipientMspId: 'CityAMSP', recipientPid: 'Li Lei' }, /recipientPid/],
       [{ kind: 'robot' }, /kind/],
       [{ accountHashes: [] }, /accountHashes/],
       [{ accountHashes: ['6222021234567890'] }, /accountHashes/],
@@ -89,6 +109,7 @@ describe('RegisterRecipient', () => {
 describe('UpdateRecipientAccounts', () => {
   const update = (extra: Record<string, unknown>): Record<string, unknown> => ({
     programId: 'P1',
+    recipientMspId: 'CityAMSP',
     recipientPid: pid('e1'),
     ...extra,
   });
@@ -104,7 +125,7 @@ describe('UpdateRecipientAccounts', () => {
     expect(out.accountHashes).toEqual([acct(1), acct(3)]);
     expect(w.lastEvent()).toEqual({
       name: 'RecipientAccountsUpdated',
-      payload: { programId: 'P1', recipientPid: pid('e1'), accountCount: 2 },
+      payload: { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: pid('e1'), accountCount: 2 },
     });
   });
 
@@ -150,7 +171,7 @@ describe('UpdateRecipientAccounts', () => {
       await w.refused(
         who.housingA,
         'UpdateRecipientAccounts',
-        update({ recipientPid: pid('99'), add: [acct(4)] }),
+        update({ recipientMspId: 'CityAMSP', recipientPid: pid('99'), add: [acct(4)] }),
       ),
     ).toMatchObject({ code: 'RECIPIENT_NOT_FOUND', status: 404 });
     expect(await w.refused(who.housingA, 'UpdateRecipientAccounts', update({}))).toMatchObject({
@@ -168,16 +189,28 @@ describe('GetRecipient / ListRecipients', () => {
     await w.setup();
     await w.submit(who.housingA, 'RegisterRecipient', register());
     expect(
-      await w.queryRefused(who.enterpriseB1, 'GetRecipient', { programId: 'P1', recipientPid: pid('e1') }),
+      await w.queryRefused(who.enterpriseB1, 'GetRecipient', {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('e1'),
+      }),
     ).toMatchObject({
       code: 'FORBIDDEN',
       status: 403,
     });
     expect(
-      await w.queryRefused(who.ballotBoxA, 'GetRecipient', { programId: 'P1', recipientPid: pid('e1') }),
+      await w.queryRefused(who.ballotBoxA, 'GetRecipient', {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('e1'),
+      }),
     ).toMatchObject({ code: 'FORBIDDEN' });
     expect(
-      await w.queryRefused(who.auditorA, 'GetRecipient', { programId: 'P1', recipientPid: pid('99') }),
+      await w.queryRefused(who.auditorA, 'GetRecipient', {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('99'),
+      }),
     ).toMatchObject({
       code: 'RECIPIENT_NOT_FOUND',
     });

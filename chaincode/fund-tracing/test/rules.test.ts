@@ -111,6 +111,7 @@ describe('rule recipientCap (a recipient’s total passing the per-recipient cap
     // another recipient is not affected
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(9)],
@@ -118,7 +119,11 @@ describe('rule recipientCap (a recipient’s total passing the per-recipient cap
     await w.submit(
       who.housingA,
       'Disburse',
-      disbursementRequest('D3', '5000000', { recipientPid: pid('c1'), accountHash: acct(9) }),
+      disbursementRequest('D3', '5000000', {
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+        accountHash: acct(9),
+      }),
     );
   });
 
@@ -134,7 +139,12 @@ describe('rule recipientCap (a recipient’s total passing the per-recipient cap
       }),
     ]);
     const alert = await w.evaluate(who.auditorA, 'GetAlert', { alertId: second.alerts[0]?.alertId });
-    expect(alert.details).toEqual({ recipientPid: pid('e1'), cap: '1000', total: '1001' });
+    expect(alert.details).toEqual({
+      recipientMspId: 'CityAMSP',
+      recipientPid: pid('e1'),
+      cap: '1000',
+      total: '1001',
+    });
     expect((await w.disburse('D3', '5')).alerts.map((a) => a.rule)).toEqual(['recipientCap']);
   });
 
@@ -188,6 +198,7 @@ describe('rule splitPayment (payments just under the threshold within a window)'
     const w = await withRules(split('warn'));
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(9)],
@@ -200,7 +211,11 @@ describe('rule splitPayment (payments just under the threshold within a window)'
     await w.submit(
       who.housingA,
       'Disburse',
-      disbursementRequest('other', '950000', { recipientPid: pid('c1'), accountHash: acct(9) }),
+      disbursementRequest('other', '950000', {
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+        accountHash: acct(9),
+      }),
       { time: at(5, 2) },
     );
     expect((await w.disburse('D4', '950000', { time: at(5, 3) })).alerts.map((a) => a.rule)).toEqual([

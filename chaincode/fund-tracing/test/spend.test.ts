@@ -19,6 +19,7 @@ describe('RecordSpend', () => {
         invoiceHash: doc(99),
         recordedAt: '2026-02-01T00:00:05.000Z',
         recordedBy: pid('e1'),
+        recordedByMspId: 'CityAMSP',
       },
       alerts: [],
     });
@@ -60,6 +61,7 @@ describe('RecordSpend', () => {
     await w.setup();
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(9)],
@@ -68,6 +70,7 @@ describe('RecordSpend', () => {
       who.housingA,
       'Disburse',
       disbursementRequest('D1', '500', {
+        recipientMspId: 'CityAMSP',
         recipientPid: pid('c1'),
         accountHash: acct(9),
         category: 'training',

@@ -118,7 +118,7 @@ describe('Disburse from tranches', () => {
       ]),
     );
     // the recipient cap rule is off: no recipient tranches
-    expect(tranches(w, 'recipient', 'P1', pid('e1')).size).toBe(0);
+    expect(tranches(w, 'recipient', 'P1', 'CityAMSP', pid('e1')).size).toBe(0);
     // a second payment starting in a full tranche moves on to the first one with room
     const next = [...Array(1000).keys()]
       .map((i) => `E${i}-x`)
@@ -174,12 +174,14 @@ describe('Disburse from tranches', () => {
     });
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(9)],
     });
     const toC1 = (id: string, amount: string) => ({
       ...pay(id, amount),
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       accountHash: acct(9),
     });
@@ -227,12 +229,12 @@ describe('Disburse from tranches', () => {
     expect((await w.disburse('D1', '1000')).alerts).toEqual([]); // pending, exactly the cap
     const over = await w.disburse('D2', '300');
     expect(over.alerts.map((a) => a.rule)).toEqual(['recipientCap']);
-    expect(tranches(w, 'recipient', 'P1', pid('e1')).get('overflow')).toBe('300');
+    expect(tranches(w, 'recipient', 'P1', 'CityAMSP', pid('e1')).get('overflow')).toBe('300');
     expect((await w.disburse('D3', '5')).alerts.map((a) => a.rule)).toEqual(['recipientCap']);
     expect(conservationProblems(w.ledger)).toEqual([]);
-    expect(tranches(w, 'recipient', 'P1', pid('e1')).get('overflow')).toBe('305');
+    expect(tranches(w, 'recipient', 'P1', 'CityAMSP', pid('e1')).get('overflow')).toBe('305');
     await w.submit(who.financeB, 'RejectDisbursement', { disbursementId: 'D2', reason: 'no' });
-    expect(tranches(w, 'recipient', 'P1', pid('e1')).get('overflow')).toBe('5');
+    expect(tranches(w, 'recipient', 'P1', 'CityAMSP', pid('e1')).get('overflow')).toBe('5');
     // 1005 live: still over
     expect((await w.disburse('D4', '1')).alerts.map((a) => a.rule)).toEqual(['recipientCap']);
     await w.submit(who.financeB, 'RejectDisbursement', { disbursementId: 'D1', reason: 'no' });
@@ -254,7 +256,7 @@ describe('Disburse from tranches', () => {
       }
       const put = (k: string, v: unknown) => ctx.stub.putState(k, Buffer.from(JSON.stringify(v)));
       await put(`${SEP}total${SEP}allocation${SEP}A1${SEP}`, legacy);
-      await put(`${SEP}total${SEP}recipient${SEP}P1${SEP}${pid('e1')}${SEP}`, legacy);
+      await put(`${SEP}total${SEP}recipient${SEP}P1${SEP}CityAMSP${SEP}${pid('e1')}${SEP}`, legacy);
     });
     expect(d0.disbursement.status).toBe('pending');
     expect(await w.evaluate(who.auditorA, 'GetAllocation', { allocationId: 'A1' })).toMatchObject({
@@ -270,12 +272,17 @@ describe('Disburse from tranches', () => {
     await w.disburse('D1', '2000000');
     await w.submit(who.housingA, 'RegisterRecipient', {
       programId: 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('c1'),
       kind: 'person',
       accountHashes: [acct(9)],
     });
     const toC1 = (id: string, amount: string) =>
-      disbursementRequest(id, amount, { recipientPid: pid('c1'), accountHash: acct(9) });
+      disbursementRequest(id, amount, {
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('c1'),
+        accountHash: acct(9),
+      });
     expect(await refusedWith(w, who.housingA, 'Disburse', toC1('D2', '5000001'))).toMatchObject({
       code: 'EXCEEDS_ALLOCATION',
       details: { allocation: '10000000', disbursed: '5000000', remaining: '5000000' },
@@ -404,6 +411,7 @@ describe('tranches (property-based)', () => {
     for (const r of recipients) {
       await w.submit(who.housingA, 'RegisterRecipient', {
         programId: 'P1',
+        recipientMspId: 'CityAMSP',
         recipientPid: r.pid,
         kind: r.kind,
         accountHashes: [r.account],
@@ -463,6 +471,7 @@ describe('tranches (property-based)', () => {
             const r = recipients[op.recipient] as (typeof recipients)[number];
             const req = disbursementRequest(id, String(op.amount), {
               allocationId: `A${op.slot}`,
+              recipientMspId: 'CityAMSP',
               recipientPid: r.pid,
               accountHash: r.account,
             });
@@ -535,6 +544,7 @@ describe('tranches (property-based)', () => {
                 const id = op.counterId ? `PAY-${i}` : `h${(i * 7919).toString(36)}-x`;
                 const req = disbursementRequest(id, String(op.amount), {
                   allocationId: 'A0',
+                  recipientMspId: 'CityAMSP',
                   recipientPid: r.pid,
                   accountHash: r.account,
                 });

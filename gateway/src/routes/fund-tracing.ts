@@ -1,151 +1,55 @@
 /**
  * fund-tracing: programs, allocations, recipients, disbursements (with
- * co-signature), spends, the unspent sweep, traces and alerts. Request schemas
- * mirror chaincode/fund-tracing/src/schemas.ts. Amounts are decimal strings of
- * fen, never numbers.
+ * co-signature), spends, the unspent sweep, traces and alerts. Every request
+ * and response shape is the wire contract's (`fundTracing` of `@govledger/wire`):
+ * bodies are the chaincode requests without the path parameters (`.omit`), and
+ * the cross-field checks are the wire's own. Fields the chaincode defaults stay
+ * optional here, so the gateway forwards what the caller sent. Amounts are
+ * decimal strings of fen, never numbers.
  */
-import { z } from 'zod';
+import { fundTracing as ft } from '@govledger/wire';
 import type { Caller } from '../auth';
 import { defineRoute, type AnyRoute } from '../http/route';
-import { PageQuery, pageOf, S } from '../schemas';
+import { PageQuery, pageOf } from '../schemas';
 
 const CC = 'fund-tracing';
 const TAGS = ['fund-tracing'];
 
-const distinct = <T>(items: readonly T[]) => new Set(items).size === items.length;
-const RuleMode = z.enum(['block', 'warn', 'off']);
-const Rules = z
-  .object({
-    category: z.object({ mode: RuleMode }).strict(),
-    recipientCap: z.object({ mode: RuleMode, cap: S.amount }).strict(),
-    splitPayment: z
-      .object({
-        mode: RuleMode,
-        threshold: S.amount,
-        windowHours: z.number().int().min(1).max(8760),
-        count: z.number().int().min(2).max(100),
-        marginPercent: z.number().int().min(1).max(50).optional(),
-      })
-      .strict(),
-    afterEnd: z.object({ mode: RuleMode }).strict(),
-    unspent: z.object({ mode: z.enum(['warn', 'off']), days: z.number().int().min(1).max(3650) }).strict(),
-  })
-  .strict()
-  .meta({ id: 'ProgramRules' });
-const AccountHashes = z.array(S.sha256).max(20).refine(distinct, 'must not repeat an account hash');
-const Severity = z.enum(['low', 'medium', 'high']);
-const AlertSummary = z
-  .object({
-    alertId: z.string(),
-    rule: z.string(),
-    severity: Severity,
-    records: z.array(z.object({ kind: z.string(), id: z.string() })),
-  })
-  .loose();
-const Alerts = z.array(AlertSummary);
+const Program = ft.Program.meta({ id: 'Program' });
+const Allocation = ft.Allocation.meta({ id: 'Allocation' });
+const Recipient = ft.Recipient.meta({ id: 'Recipient' });
+const Disbursement = ft.Disbursement.meta({ id: 'Disbursement' });
+const Spend = ft.Spend.meta({ id: 'Spend' });
+const Alert = ft.Alert.meta({ id: 'Alert' });
+const AllocationView = ft.AllocationView.extend({ allocation: Allocation });
+const DisbursementView = ft.DisbursementView.extend({ disbursement: Disbursement });
+const DisbursementResult = ft.DisbursementResult.extend({ disbursement: Disbursement });
 
-const Program = z
-  .object({
-    programId: z.string(),
-    name: z.string(),
-    fiscalYear: z.number(),
-    totalBudget: z.string(),
-    categories: z.array(z.string()),
-    startDate: z.string(),
-    endDate: z.string(),
-    ownerMspId: z.string(),
-    status: z.enum(['active', 'closed']),
-  })
-  .loose()
-  .meta({ id: 'Program' });
-const Allocation = z
-  .object({
-    allocationId: z.string(),
-    programId: z.string(),
-    mspId: z.string(),
-    dept: z.string(),
-    amount: z.string(),
-  })
-  .loose()
-  .meta({ id: 'Allocation' });
-const AllocationView = z
-  .object({
-    allocation: Allocation,
-    disbursed: z.string(),
-    remaining: z.string(),
-    disbursementCount: z.number(),
-  })
-  .loose();
-const Recipient = z
-  .object({
-    programId: z.string(),
-    recipientPid: z.string(),
-    kind: z.enum(['enterprise', 'person']),
-    accountHashes: z.array(z.string()),
-  })
-  .loose()
-  .meta({ id: 'Recipient' });
-const Disbursement = z
-  .object({
-    disbursementId: z.string(),
-    programId: z.string(),
-    allocationId: z.string(),
-    recipientPid: z.string(),
-    category: z.string(),
-    amount: z.string(),
-    status: z.enum(['pending', 'paid', 'rejected']),
-  })
-  .loose()
-  .meta({ id: 'Disbursement' });
-const DisbursementView = z
-  .object({ disbursement: Disbursement, spent: z.string(), remaining: z.string(), spendCount: z.number() })
-  .loose();
-const Spend = z
-  .object({
-    spendId: z.string(),
-    disbursementId: z.string(),
-    payeeId: z.string(),
-    amount: z.string(),
-    category: z.string(),
-    invoiceHash: z.string(),
-  })
-  .loose()
-  .meta({ id: 'Spend' });
-const Alert = z
-  .object({
-    alertId: z.string(),
-    programId: z.string(),
-    rule: z.string(),
-    severity: Severity,
-    status: z.enum(['open', 'acknowledged', 'resolved']),
-    message: z.string(),
-    records: z.array(z.object({ kind: z.string(), id: z.string() })),
-  })
-  .loose()
-  .meta({ id: 'Alert' });
-const TraceNode: z.ZodType = z
-  .object({
-    kind: z.string(),
-    id: z.string(),
-    amount: z.string(),
-    committed: z.string().optional(),
-    remaining: z.string().optional(),
-    childCount: z.number().optional(),
-    complete: z.boolean(),
-    alertIds: z.array(z.string()),
-    record: z.unknown(),
-    children: z.array(z.unknown()),
-  })
-  .loose()
-  .meta({ id: 'TraceNode' });
+/** CreateProgram's body: marginPercent stays optional (the chaincode applies its default). */
+const CreateProgramBody = ft.CreateProgramFields.extend({
+  rules: ft.RulesConfig.extend({
+    splitPayment: ft.SplitPaymentRule.extend({ marginPercent: ft.MarginPercent.optional() }),
+  }).meta({ id: 'ProgramRules' }),
+}).superRefine(ft.checkProgramDates);
 
-const programId = z.object({ programId: S.id }).strict();
-const disbursementId = z.object({ disbursementId: S.id }).strict();
-const alertId = z.object({ alertId: S.id }).strict();
+/** UpdateRecipientAccounts' body: add and remove stay optional (the chaincode defaults them to []). */
+const UpdateAccountsBody = ft.UpdateRecipientAccountsFields.omit({
+  programId: true,
+  recipientMspId: true,
+  recipientPid: true,
+})
+  .extend({ add: ft.AccountHashes.optional(), remove: ft.AccountHashes.optional() })
+  .superRefine(ft.checkAccountChange);
+
+const programId = ft.GetProgramRequest;
+const allocationId = ft.GetAllocationRequest;
+const recipient = ft.GetRecipientRequest;
+const disbursementId = ft.GetDisbursementRequest;
+const alertId = ft.GetAlertRequest;
 
 /** A finance officer (when the token names a department, it must be finance). */
 function financeOnly(_input: unknown, caller: Caller): string | undefined {
-  return caller.dept !== undefined && caller.dept !== 'finance'
+  return caller.dept !== undefined && caller.dept !== ft.FINANCE_DEPT
     ? `only the finance department may do this; the caller is from ${caller.dept}`
     : undefined;
 }
@@ -163,23 +67,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       roles: ['officer'],
       authorize: financeOnly,
       successStatus: 201,
-      body: z
-        .object({
-          programId: S.id,
-          name: S.text(200),
-          fiscalYear: z.number().int().min(2000).max(2100),
-          totalBudget: S.amount,
-          categories: z.array(S.code).min(1).max(50).refine(distinct, 'must not repeat a category'),
-          startDate: S.isoDateTime,
-          endDate: S.isoDateTime,
-          coSign: z.object({ threshold: S.amount, by: z.enum(['finance', 'auditor']) }).strict(),
-          rules: Rules,
-        })
-        .strict()
-        .refine((p) => Date.parse(p.endDate) > Date.parse(p.startDate), {
-          message: 'must be after startDate',
-          path: ['endDate'],
-        }),
+      body: CreateProgramBody,
       response: Program,
       call: { chaincode: CC, transaction: 'CreateProgram', mode: 'submit' },
     }),
@@ -192,7 +80,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       roles: ['officer'],
       authorize: financeOnly,
       params: programId,
-      body: z.object({ reason: S.text(500) }).strict(),
+      body: ft.CloseProgramRequest.omit({ programId: true }),
       response: Program,
       call: { chaincode: CC, transaction: 'CloseProgram', mode: 'submit' },
     }),
@@ -204,14 +92,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: programId,
-      response: z
-        .object({
-          program: Program,
-          allocated: z.string(),
-          unallocated: z.string(),
-          allocationCount: z.number(),
-        })
-        .loose(),
+      response: ft.ProgramView.extend({ program: Program }),
       call: { chaincode: CC, transaction: 'GetProgram', mode: 'evaluate' },
     }),
     defineRoute({
@@ -236,8 +117,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       authorize: financeOnly,
       successStatus: 201,
       params: programId,
-      body: z.object({ allocationId: S.id, mspId: S.mspId, dept: S.code, amount: S.amount }).strict(),
-      response: z.object({ allocation: Allocation, alerts: Alerts }),
+      body: ft.AllocateFundsRequest.omit({ programId: true }),
+      response: ft.AllocationResult.extend({ allocation: Allocation }),
       call: { chaincode: CC, transaction: 'AllocateFunds', mode: 'submit' },
     }),
     defineRoute({
@@ -247,7 +128,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       summary: 'An allocation with what was disbursed from it',
       tags: TAGS,
       roles: [],
-      params: z.object({ allocationId: S.id }).strict(),
+      params: allocationId,
       response: AllocationView,
       call: { chaincode: CC, transaction: 'GetAllocation', mode: 'evaluate' },
     }),
@@ -268,50 +149,35 @@ export function fundTracingRoutes(): AnyRoute[] {
       method: 'post',
       path: '/api/v1/programs/{programId}/recipients',
       operationId: 'registerRecipient',
-      summary: 'Register a recipient (by pseudonymous id) with hashes of its approved accounts',
+      summary: 'Register a recipient (home MSP and pseudonymous id) with hashes of its approved accounts',
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
       params: programId,
-      body: z
-        .object({
-          recipientPid: S.pid,
-          kind: z.enum(['enterprise', 'person']),
-          accountHashes: AccountHashes.min(1),
-        })
-        .strict(),
+      body: ft.RegisterRecipientRequest.omit({ programId: true }),
       response: Recipient,
       call: { chaincode: CC, transaction: 'RegisterRecipient', mode: 'submit' },
     }),
     defineRoute({
       method: 'patch',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}/accounts',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}/accounts',
       operationId: 'updateRecipientAccounts',
       summary: "Add or remove a recipient's approved account hashes",
       tags: TAGS,
       roles: ['officer'],
-      params: z.object({ programId: S.id, recipientPid: S.pid }).strict(),
-      body: z
-        .object({ add: AccountHashes.optional(), remove: AccountHashes.optional() })
-        .strict()
-        .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, {
-          message: 'add or remove at least one account',
-        })
-        .refine((b) => (b.add ?? []).every((h) => !(b.remove ?? []).includes(h)), {
-          message: 'must not both add and remove an account',
-          path: ['remove'],
-        }),
+      params: recipient,
+      body: UpdateAccountsBody,
       response: Recipient,
       call: { chaincode: CC, transaction: 'UpdateRecipientAccounts', mode: 'submit' },
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}',
       operationId: 'getRecipient',
       summary: 'A recipient of a program',
       tags: TAGS,
       roles: [],
-      params: z.object({ programId: S.id, recipientPid: S.pid }).strict(),
+      params: recipient,
       response: Recipient,
       call: { chaincode: CC, transaction: 'GetRecipient', mode: 'evaluate' },
     }),
@@ -339,18 +205,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
-      body: z
-        .object({
-          disbursementId: S.id,
-          allocationId: S.id,
-          recipientPid: S.pid,
-          accountHash: S.sha256,
-          category: S.code,
-          amount: S.amount,
-          documentsHash: S.sha256,
-        })
-        .strict(),
-      response: z.object({ disbursement: Disbursement, alerts: Alerts }),
+      body: ft.DisburseRequest,
+      response: DisbursementResult,
       call: { chaincode: CC, transaction: 'Disburse', mode: 'submit' },
     }),
     defineRoute({
@@ -361,8 +217,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['officer', 'auditor'],
       params: disbursementId,
-      body: z.object({ note: S.text(500).optional() }).strict(),
-      response: z.object({ disbursement: Disbursement, alerts: Alerts }),
+      body: ft.CoSignDisbursementRequest.omit({ disbursementId: true }),
+      response: DisbursementResult,
       call: { chaincode: CC, transaction: 'CoSignDisbursement', mode: 'submit' },
     }),
     defineRoute({
@@ -373,8 +229,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['officer', 'auditor'],
       params: disbursementId,
-      body: z.object({ reason: S.text(500) }).strict(),
-      response: z.object({ disbursement: Disbursement, alerts: Alerts }),
+      body: ft.RejectDisbursementRequest.omit({ disbursementId: true }),
+      response: DisbursementResult,
       call: { chaincode: CC, transaction: 'RejectDisbursement', mode: 'submit' },
     }),
     defineRoute({
@@ -395,19 +251,19 @@ export function fundTracingRoutes(): AnyRoute[] {
       summary: "An allocation's disbursements",
       tags: TAGS,
       roles: [],
-      params: z.object({ allocationId: S.id }).strict(),
+      params: allocationId,
       query: PageQuery,
       response: pageOf(DisbursementView),
       call: { chaincode: CC, transaction: 'ListDisbursements', mode: 'evaluate' },
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/programs/{programId}/recipients/{recipientPid}/disbursements',
+      path: '/api/v1/programs/{programId}/recipients/{recipientMspId}/{recipientPid}/disbursements',
       operationId: 'listDisbursementsByRecipient',
       summary: "A recipient's disbursements in a program",
       tags: TAGS,
       roles: [],
-      params: z.object({ programId: S.id, recipientPid: S.pid }).strict(),
+      params: recipient,
       query: PageQuery,
       response: pageOf(DisbursementView),
       call: { chaincode: CC, transaction: 'ListDisbursements', mode: 'evaluate' },
@@ -433,17 +289,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['enterprise', 'citizen'],
       successStatus: 201,
-      body: z
-        .object({
-          spendId: S.id,
-          disbursementId: S.id,
-          payeeId: S.id,
-          amount: S.amount,
-          category: S.code,
-          invoiceHash: S.sha256,
-        })
-        .strict(),
-      response: z.object({ spend: Spend, alerts: Alerts }),
+      body: ft.RecordSpendRequest,
+      response: ft.SpendResult.extend({ spend: Spend }),
       call: { chaincode: CC, transaction: 'RecordSpend', mode: 'submit' },
     }),
     defineRoute({
@@ -453,7 +300,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       summary: 'A spend',
       tags: TAGS,
       roles: [],
-      params: z.object({ spendId: S.id }).strict(),
+      params: ft.GetSpendRequest,
       response: Spend,
       call: { chaincode: CC, transaction: 'GetSpend', mode: 'evaluate' },
     }),
@@ -479,10 +326,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: programId,
-      body: z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(),
-      response: z
-        .object({ programId: z.string(), processed: z.number(), alerts: Alerts, more: z.boolean() })
-        .loose(),
+      body: ft.SweepUnspentRequest.omit({ programId: true }).extend({ limit: ft.SweepLimit.optional() }),
+      response: ft.SweepResult,
       call: { chaincode: CC, transaction: 'SweepUnspent', mode: 'submit' },
     }),
     defineRoute({
@@ -492,17 +337,8 @@ export function fundTracingRoutes(): AnyRoute[] {
       summary: 'The whole chain from the program down to every spend, through a record, with balances',
       tags: TAGS,
       roles: [],
-      params: z
-        .object({ kind: z.enum(['program', 'allocation', 'disbursement', 'spend']), id: S.id })
-        .strict(),
-      response: z
-        .object({
-          record: z.object({ kind: z.string(), id: z.string() }),
-          path: z.array(z.object({ kind: z.string(), id: z.string() })),
-          records: z.number(),
-          root: TraceNode,
-        })
-        .loose(),
+      params: ft.TraceFundsRequest,
+      response: ft.TraceResult,
       call: { chaincode: CC, transaction: 'TraceFunds', mode: 'evaluate' },
     }),
     defineRoute({
@@ -524,10 +360,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: programId,
-      query: PageQuery.extend({
-        status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
-        severity: Severity.optional(),
-      }).strict(),
+      query: PageQuery.extend(ft.ListAlertsRequest.pick({ status: true, severity: true }).shape).strict(),
       response: pageOf(Alert),
       call: { chaincode: CC, transaction: 'ListAlerts', mode: 'evaluate' },
     }),
@@ -539,7 +372,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['auditor'],
       params: alertId,
-      body: z.object({ note: S.text(1000) }).strict(),
+      body: ft.AlertNoteRequest.omit({ alertId: true }),
       response: Alert,
       call: { chaincode: CC, transaction: 'AcknowledgeAlert', mode: 'submit' },
     }),
@@ -551,7 +384,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['auditor'],
       params: alertId,
-      body: z.object({ note: S.text(1000) }).strict(),
+      body: ft.AlertNoteRequest.omit({ alertId: true }),
       response: Alert,
       call: { chaincode: CC, transaction: 'ResolveAlert', mode: 'submit' },
     }),

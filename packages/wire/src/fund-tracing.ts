@@ -1,5 +1,833 @@
 /**
  * The fund-tracing chaincode's wire contract: its request and response schemas, error
- * codes, limits and protocol constants.
+ * codes, limits and protocol constants. Every transaction takes exactly one string
+ * argument, the JSON text of its request. Amounts are decimal strings of fen
+ * (the smallest currency unit), never numbers.
+ *
+ * Request schemas with a cross-field check are built in two steps: the plain
+ * object (`XFields`, which callers may `.omit`/`.extend`, e.g. the gateway for
+ * path parameters) and the check (`checkX`), applied once to make `XRequest`.
  */
-export {};
+import { z } from 'zod';
+import { CommonErrorCode } from './errors';
+import { pageOf, Schemas } from './common';
+
+// ---------------------------------------------------------------- limits and constants
+
+/** Bounds that keep every record and every transaction's work small. */
+export const Limits = {
+  /** Allowed spending categories per program. */
+  maxCategories: 50,
+  /** Approved accounts per recipient. */
+  maxAccounts: 20,
+  /** Disbursements handled by one SweepUnspent call. */
+  maxSweep: 100,
+  /** Records (allocations, disbursements, spends) in one trace. */
+  maxTraceRecords: 2000,
+} as const;
+
+/** Defaults the chaincode applies to fields a request leaves out. */
+export const Defaults = {
+  /** splitPayment.marginPercent: how far below the threshold a payment still counts as "just under". */
+  marginPercent: 10,
+  /** SweepUnspent.limit. */
+  sweepLimit: 50,
+} as const;
+
+/** The finance department's code: it owns programs and makes allocations. */
+export const FINANCE_DEPT = 'finance';
+
+/** The largest amount accepted anywhere (10^15 fen = 10 trillion yuan). */
+export const MAX_AMOUNT = 10n ** 15n;
+
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * Why a value is not an acceptable amount, or undefined when it is one: a
+ * canonical decimal string of a whole number of fen, 1 to 10^15.
+ */
+export function amountProblem(value: string): string | undefined {
+  if (value.startsWith('-')) return 'must not be negative';
+  if (/^[0-9]*[.,][0-9]*$/.test(value)) return 'must be a whole number of fen (no fraction)';
+  if (!DIGITS.test(value)) return 'must be a decimal string of digits (no sign, exponent or spaces)';
+  if (/^0+$/.test(value)) return 'must be greater than zero';
+  if (value.startsWith('0')) return 'must not have leading zeros';
+  if (value.length > 16 || BigInt(value) > MAX_AMOUNT) return 'must not exceed 10^15 fen';
+  return undefined;
+}
+
+/** An amount on the wire: a decimal string of a whole number of fen, 1 to 10^15 (each fault named). */
+export const Amount = z.string().superRefine((value, ctx) => {
+  const problem = amountProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+// ---------------------------------------------------------------- enumerations
+
+/** How an early-warning rule acts: refuse the transaction, let it through with an alert, or not at all. */
+export const RuleMode = z.enum(['block', 'warn', 'off']);
+/** A rule mode. */
+export type RuleMode = z.infer<typeof RuleMode>;
+
+/** The early-warning rules. */
+export const RuleId = z.enum(['category', 'recipientCap', 'splitPayment', 'afterEnd', 'unspent']);
+/** An early-warning rule. */
+export type RuleId = z.infer<typeof RuleId>;
+
+/** Who co-signs a disbursement above the threshold: a finance officer or an auditor of another organisation. */
+export const CoSigner = z.enum(['finance', 'auditor']);
+/** A co-signer class. */
+export type CoSigner = z.infer<typeof CoSigner>;
+
+/** What a recipient is: an enterprise (role `enterprise`) or a person (role `citizen`). */
+export const RecipientKind = z.enum(['enterprise', 'person']);
+/** A recipient kind. */
+export type RecipientKind = z.infer<typeof RecipientKind>;
+
+/** The role a recipient's certificate carries for each kind of recipient. */
+export const RECIPIENT_ROLE = { enterprise: 'enterprise', person: 'citizen' } as const;
+
+/** Alert status. */
+export const AlertStatus = z.enum(['open', 'acknowledged', 'resolved']);
+/** An alert status. */
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+/** Alert severity. */
+export const Severity = z.enum(['low', 'medium', 'high']);
+/** An alert severity. */
+export type Severity = z.infer<typeof Severity>;
+
+/** The kinds of record a trace starts from (and alerts point at). */
+export const RecordKind = z.enum(['program', 'allocation', 'disbursement', 'spend']);
+/** A record kind. */
+export type RecordKind = z.infer<typeof RecordKind>;
+
+/** Status of a disbursement: pending a co-signature, paid (counts as paid out), or rejected. */
+export const DisbursementStatus = z.enum(['pending', 'paid', 'rejected']);
+/** A disbursement status. */
+export type DisbursementStatus = z.infer<typeof DisbursementStatus>;
+
+/** Status of a program. */
+export const ProgramStatus = z.enum(['active', 'closed']);
+/** A program status. */
+export type ProgramStatus = z.infer<typeof ProgramStatus>;
+
+const distinct = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
+
+const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
+
+// ---------------------------------------------------------------- programs
+
+/** Rule `splitPayment`'s margin: at most this many percent under the threshold counts as "just under". */
+export const MarginPercent = z.number().int().min(1).max(50);
+
+/**
+ * Rule `splitPayment`: `count` or more disbursements to one recipient within `windowHours`,
+ * each at or just under `threshold` (at most `marginPercent` % below it).
+ */
+export const SplitPaymentRule = z
+  .object({
+    mode: RuleMode,
+    threshold: Amount,
+    windowHours: z.number().int().min(1).max(8760),
+    count: z.number().int().min(2).max(100),
+    marginPercent: MarginPercent.default(Defaults.marginPercent),
+  })
+  .strict();
+
+/** The early-warning rules of a program and their parameters. */
+export const RulesConfig = z
+  .object({
+    /** A spend outside the program's categories. */
+    category: z.object({ mode: RuleMode }).strict(),
+    /** A recipient's total (pending + paid disbursements) passing `cap`. */
+    recipientCap: z.object({ mode: RuleMode, cap: Amount }).strict(),
+    /** Near-threshold payments split to stay under the threshold. */
+    splitPayment: SplitPaymentRule,
+    /** An allocation, disbursement, co-signature or spend after the program's end date. */
+    afterEnd: z.object({ mode: RuleMode }).strict(),
+    /** Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
+    unspent: z.object({ mode: z.enum(['warn', 'off']), days: z.number().int().min(1).max(3650) }).strict(),
+  })
+  .strict();
+/** The rules configuration as a caller sends it. */
+export type RulesConfigInput = z.input<typeof RulesConfig>;
+/** The rules configuration as stored (defaults applied). */
+export type RulesConfig = z.output<typeof RulesConfig>;
+
+/** The co-signature rule of a program: above `threshold` a disbursement needs a co-signer of class `by`. */
+export const CoSignConfig = z.object({ threshold: Amount, by: CoSigner }).strict();
+/** The co-signature rule. */
+export type CoSignConfig = z.infer<typeof CoSignConfig>;
+
+/** CreateProgram's fields, without the cross-field check. */
+export const CreateProgramFields = z
+  .object({
+    programId: Schemas.id,
+    name: Schemas.text(200),
+    fiscalYear: z.number().int().min(2000).max(2100),
+    totalBudget: Amount,
+    categories: z
+      .array(Schemas.code)
+      .min(1)
+      .max(Limits.maxCategories)
+      .refine(distinct, 'must not repeat a category'),
+    startDate: Schemas.isoDateTime,
+    endDate: Schemas.isoDateTime,
+    coSign: CoSignConfig,
+    rules: RulesConfig,
+  })
+  .strict();
+
+/** CreateProgram's cross-field check: the program ends after it starts. */
+export function checkProgramDates(p: { startDate: string; endDate: string }, ctx: z.RefinementCtx): void {
+  if (!(Date.parse(p.endDate) > Date.parse(p.startDate))) {
+    ctx.addIssue({ code: 'custom', message: 'must be after startDate', path: ['endDate'] });
+  }
+}
+
+/** CreateProgram: a finance officer creates a fund program owned by the caller's organisation. */
+export const CreateProgramRequest = CreateProgramFields.superRefine(checkProgramDates);
+/** CreateProgram request as a caller sends it. */
+export type CreateProgramInput = z.input<typeof CreateProgramRequest>;
+/** CreateProgram request as parsed. */
+export type CreateProgramRequest = z.output<typeof CreateProgramRequest>;
+
+/** CloseProgram: the owning finance department closes a program. */
+export const CloseProgramRequest = z.object({ programId: Schemas.id, reason: Schemas.text(500) }).strict();
+/** CloseProgram request. */
+export type CloseProgramRequest = z.output<typeof CloseProgramRequest>;
+
+/** GetProgram. */
+export const GetProgramRequest = z.object({ programId: Schemas.id }).strict();
+/** GetProgram request. */
+export type GetProgramRequest = z.output<typeof GetProgramRequest>;
+
+/** ListPrograms (paginated). */
+export const ListProgramsRequest = z.object({ ...page }).strict();
+/** ListPrograms request. */
+export type ListProgramsRequest = z.output<typeof ListProgramsRequest>;
+
+// ---------------------------------------------------------------- allocations
+
+/** AllocateFunds: the owning finance department allocates part of a program to an implementing department. */
+export const AllocateFundsRequest = z
+  .object({
+    allocationId: Schemas.id,
+    programId: Schemas.id,
+    mspId: Schemas.mspId,
+    dept: Schemas.code,
+    amount: Amount,
+  })
+  .strict();
+/** AllocateFunds request. */
+export type AllocateFundsRequest = z.output<typeof AllocateFundsRequest>;
+
+/** GetAllocation. */
+export const GetAllocationRequest = z.object({ allocationId: Schemas.id }).strict();
+/** GetAllocation request. */
+export type GetAllocationRequest = z.output<typeof GetAllocationRequest>;
+
+/** ListAllocations of a program (paginated). */
+export const ListAllocationsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+/** ListAllocations request. */
+export type ListAllocationsRequest = z.output<typeof ListAllocationsRequest>;
+
+// ---------------------------------------------------------------- recipients
+
+/**
+ * A recipient is a citizen or enterprise: the pair (home MSP, pseudonymous id),
+ * never a bare pid (another organisation's CA could issue the same pid). Every
+ * request and record that names a recipient names both.
+ */
+export const recipientFields = { recipientMspId: Schemas.mspId, recipientPid: Schemas.pid };
+
+/** Hashes of account numbers: distinct, at most Limits.maxAccounts. */
+export const AccountHashes = z
+  .array(Schemas.sha256)
+  .max(Limits.maxAccounts)
+  .refine(distinct, 'must not repeat an account hash');
+
+/** RegisterRecipient: an implementing department registers a recipient and its approved accounts. */
+export const RegisterRecipientRequest = z
+  .object({
+    programId: Schemas.id,
+    ...recipientFields,
+    kind: RecipientKind,
+    accountHashes: AccountHashes.min(1),
+  })
+  .strict();
+/** RegisterRecipient request. */
+export type RegisterRecipientRequest = z.output<typeof RegisterRecipientRequest>;
+
+/** UpdateRecipientAccounts' fields, without the cross-field checks. */
+export const UpdateRecipientAccountsFields = z
+  .object({
+    programId: Schemas.id,
+    ...recipientFields,
+    add: AccountHashes.default([]),
+    remove: AccountHashes.default([]),
+  })
+  .strict();
+
+/** UpdateRecipientAccounts' cross-field checks: something changes, and no hash is both added and removed. */
+export function checkAccountChange(r: { add?: string[]; remove?: string[] }, ctx: z.RefinementCtx): void {
+  const add = r.add ?? [];
+  const remove = r.remove ?? [];
+  if (add.length + remove.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'add or remove at least one account', path: [] });
+  }
+  if (!add.every((h) => !remove.includes(h))) {
+    ctx.addIssue({ code: 'custom', message: 'must not both add and remove an account', path: ['remove'] });
+  }
+}
+
+/** UpdateRecipientAccounts: the registering department approves or withdraws account hashes. */
+export const UpdateRecipientAccountsRequest = UpdateRecipientAccountsFields.superRefine(checkAccountChange);
+/** UpdateRecipientAccounts request. */
+export type UpdateRecipientAccountsRequest = z.output<typeof UpdateRecipientAccountsRequest>;
+
+/** GetRecipient. */
+export const GetRecipientRequest = z.object({ programId: Schemas.id, ...recipientFields }).strict();
+/** GetRecipient request. */
+export type GetRecipientRequest = z.output<typeof GetRecipientRequest>;
+
+/** ListRecipients of a program (paginated). */
+export const ListRecipientsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+/** ListRecipients request. */
+export type ListRecipientsRequest = z.output<typeof ListRecipientsRequest>;
+
+// ---------------------------------------------------------------- disbursements
+
+/** Disburse: an implementing department pays a recipient from its allocation. */
+export const DisburseRequest = z
+  .object({
+    disbursementId: Schemas.id,
+    allocationId: Schemas.id,
+    ...recipientFields,
+    accountHash: Schemas.sha256,
+    category: Schemas.code,
+    amount: Amount,
+    documentsHash: Schemas.sha256,
+  })
+  .strict();
+/** Disburse request. */
+export type DisburseRequest = z.output<typeof DisburseRequest>;
+
+/** CoSignDisbursement: an officer of another organisation co-signs a pending disbursement. */
+export const CoSignDisbursementRequest = z
+  .object({ disbursementId: Schemas.id, note: Schemas.text(500).optional() })
+  .strict();
+/** CoSignDisbursement request. */
+export type CoSignDisbursementRequest = z.output<typeof CoSignDisbursementRequest>;
+
+/** RejectDisbursement: a co-signer refuses, or the disbursing department withdraws, a pending disbursement. */
+export const RejectDisbursementRequest = z
+  .object({ disbursementId: Schemas.id, reason: Schemas.text(500) })
+  .strict();
+/** RejectDisbursement request. */
+export type RejectDisbursementRequest = z.output<typeof RejectDisbursementRequest>;
+
+/** GetDisbursement. */
+export const GetDisbursementRequest = z.object({ disbursementId: Schemas.id }).strict();
+/** GetDisbursement request. */
+export type GetDisbursementRequest = z.output<typeof GetDisbursementRequest>;
+
+/** ListDisbursements' fields, without the cross-field check. */
+export const ListDisbursementsFields = z
+  .object({
+    allocationId: Schemas.id.optional(),
+    programId: Schemas.id.optional(),
+    recipientMspId: Schemas.mspId.optional(),
+    recipientPid: Schemas.pid.optional(),
+    ...page,
+  })
+  .strict();
+
+/** ListDisbursements' cross-field check: by allocation, or by program and recipient. */
+export function checkDisbursementSelector(
+  r: { allocationId?: string; programId?: string; recipientMspId?: string; recipientPid?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const byAllocation =
+    r.allocationId !== undefined &&
+    r.programId === undefined &&
+    r.recipientMspId === undefined &&
+    r.recipientPid === undefined;
+  const byRecipient =
+    r.allocationId === undefined &&
+    r.programId !== undefined &&
+    r.recipientMspId !== undefined &&
+    r.recipientPid !== undefined;
+  if (!byAllocation && !byRecipient) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'give either allocationId, or programId, recipientMspId and recipientPid',
+      path: [],
+    });
+  }
+}
+
+/** ListDisbursements: of one allocation, or of one recipient in a program (paginated). */
+export const ListDisbursementsRequest = ListDisbursementsFields.superRefine(checkDisbursementSelector);
+/** ListDisbursements request. */
+export type ListDisbursementsRequest = z.output<typeof ListDisbursementsRequest>;
+
+/** ListPendingDisbursements: those of a program waiting for a co-signature (paginated). */
+export const ListPendingDisbursementsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+/** ListPendingDisbursements request. */
+export type ListPendingDisbursementsRequest = z.output<typeof ListPendingDisbursementsRequest>;
+
+// ---------------------------------------------------------------- spends
+
+/** RecordSpend: the recipient records onward spending of a paid disbursement. */
+export const RecordSpendRequest = z
+  .object({
+    spendId: Schemas.id,
+    disbursementId: Schemas.id,
+    payeeId: Schemas.id,
+    amount: Amount,
+    category: Schemas.code,
+    invoiceHash: Schemas.sha256,
+  })
+  .strict();
+/** RecordSpend request. */
+export type RecordSpendRequest = z.output<typeof RecordSpendRequest>;
+
+/** GetSpend. */
+export const GetSpendRequest = z.object({ spendId: Schemas.id }).strict();
+/** GetSpend request. */
+export type GetSpendRequest = z.output<typeof GetSpendRequest>;
+
+/** ListSpends of a disbursement (paginated). */
+export const ListSpendsRequest = z.object({ disbursementId: Schemas.id, ...page }).strict();
+/** ListSpends request. */
+export type ListSpendsRequest = z.output<typeof ListSpendsRequest>;
+
+// ---------------------------------------------------------------- sweep, trace, alerts
+
+/** How many due disbursements one SweepUnspent call handles. */
+export const SweepLimit = z.number().int().min(1).max(Limits.maxSweep);
+
+/** SweepUnspent: anyone raises the unspent-funds alerts that are due, at most `limit` per call. */
+export const SweepUnspentRequest = z
+  .object({ programId: Schemas.id, limit: SweepLimit.default(Defaults.sweepLimit) })
+  .strict();
+/** SweepUnspent request. */
+export type SweepUnspentRequest = z.output<typeof SweepUnspentRequest>;
+
+/** TraceFunds: the chain from any record up to its program and down to every spend. */
+export const TraceFundsRequest = z.object({ kind: RecordKind, id: Schemas.id }).strict();
+/** TraceFunds request. */
+export type TraceFundsRequest = z.output<typeof TraceFundsRequest>;
+
+/** GetAlert. */
+export const GetAlertRequest = z.object({ alertId: Schemas.id }).strict();
+/** GetAlert request. */
+export type GetAlertRequest = z.output<typeof GetAlertRequest>;
+
+/** ListAlerts of a program, optionally by status and/or severity, newest first (paginated). */
+export const ListAlertsRequest = z
+  .object({ programId: Schemas.id, status: AlertStatus.optional(), severity: Severity.optional(), ...page })
+  .strict();
+/** ListAlerts request. */
+export type ListAlertsRequest = z.output<typeof ListAlertsRequest>;
+
+/** AcknowledgeAlert / ResolveAlert: an auditor changes an alert's status with a note. */
+export const AlertNoteRequest = z.object({ alertId: Schemas.id, note: Schemas.text(1000) }).strict();
+/** AcknowledgeAlert / ResolveAlert request. */
+export type AlertNoteRequest = z.output<typeof AlertNoteRequest>;
+
+// ---------------------------------------------------------------- records
+
+/** Who did something: organisation, department (staff) and certificate id. */
+export const Actor = z.object({ mspId: z.string(), dept: z.string().optional(), id: z.string() });
+/** An actor. */
+export type Actor = z.infer<typeof Actor>;
+
+/** A fund program, owned by the finance department of one organisation. */
+export const Program = z.object({
+  programId: z.string(),
+  name: z.string(),
+  fiscalYear: z.number(),
+  totalBudget: z.string(),
+  categories: z.array(z.string()),
+  startDate: z.string(),
+  endDate: z.string(),
+  coSign: CoSignConfig,
+  rules: RulesConfig,
+  ownerMspId: z.string(),
+  status: ProgramStatus,
+  createdAt: z.string(),
+  createdBy: Actor,
+  closed: z.object({ at: z.string(), by: Actor, reason: z.string() }).optional(),
+});
+/** A program. */
+export type Program = z.output<typeof Program>;
+
+/** Part of a program's budget given to one implementing department. */
+export const Allocation = z.object({
+  allocationId: z.string(),
+  programId: z.string(),
+  mspId: z.string(),
+  dept: z.string(),
+  amount: z.string(),
+  createdAt: z.string(),
+  createdBy: Actor,
+});
+/** An allocation. */
+export type Allocation = z.infer<typeof Allocation>;
+
+/** A recipient registered in a program, with the hashes of its approved accounts. */
+export const Recipient = z.object({
+  programId: z.string(),
+  /** The recipient's home organisation (its certificate's MSP). */
+  recipientMspId: z.string(),
+  /** The recipient's pseudonymous id under that organisation. */
+  recipientPid: z.string(),
+  kind: RecipientKind,
+  accountHashes: z.array(z.string()),
+  registeredBy: Actor,
+  registeredAt: z.string(),
+  updatedAt: z.string(),
+});
+/** A recipient. */
+export type Recipient = z.infer<typeof Recipient>;
+
+/** A payment from an allocation to a recipient's approved account, for one category. */
+export const Disbursement = z.object({
+  disbursementId: z.string(),
+  programId: z.string(),
+  allocationId: z.string(),
+  mspId: z.string(),
+  dept: z.string(),
+  recipientMspId: z.string(),
+  recipientPid: z.string(),
+  recipientKind: RecipientKind,
+  accountHash: z.string(),
+  category: z.string(),
+  amount: z.string(),
+  documentsHash: z.string(),
+  status: DisbursementStatus,
+  createdAt: z.string(),
+  createdBy: Actor,
+  coSignRequired: z.boolean(),
+  paidAt: z.string().optional(),
+  coSigned: z.object({ at: z.string(), by: Actor, note: z.string().optional() }).optional(),
+  rejected: z.object({ at: z.string(), by: Actor, reason: z.string() }).optional(),
+});
+/** A disbursement. */
+export type Disbursement = z.infer<typeof Disbursement>;
+
+/** Onward spending of a disbursement by its recipient. */
+export const Spend = z.object({
+  spendId: z.string(),
+  disbursementId: z.string(),
+  allocationId: z.string(),
+  programId: z.string(),
+  payeeId: z.string(),
+  amount: z.string(),
+  category: z.string(),
+  invoiceHash: z.string(),
+  recordedAt: z.string(),
+  /** The recipient's pseudonymous id. */
+  recordedBy: z.string(),
+  /** The recipient's home organisation. */
+  recordedByMspId: z.string(),
+});
+/** A spend. */
+export type Spend = z.infer<typeof Spend>;
+
+/** A link to a record. */
+export const RecordRef = z.object({ kind: RecordKind, id: z.string() });
+/** A record link. */
+export type RecordRef = z.infer<typeof RecordRef>;
+
+/** One status change of an alert. */
+export const AlertChange = z.object({ status: AlertStatus, at: z.string(), by: Actor, note: z.string() });
+/** An alert status change. */
+export type AlertChange = z.infer<typeof AlertChange>;
+
+/** An early warning raised by a rule inside the transaction that caused it (or by the sweep). */
+export const Alert = z.object({
+  alertId: z.string(),
+  programId: z.string(),
+  rule: RuleId,
+  severity: Severity,
+  status: AlertStatus,
+  message: z.string(),
+  records: z.array(RecordRef),
+  details: z.record(z.string(), z.union([z.string(), z.number()])),
+  raisedAt: z.string(),
+  txId: z.string(),
+  history: z.array(AlertChange),
+  /**
+   * The organisation accountable for the records the alert is about (the paying
+   * organisation, or the program's owner for an allocation). Its auditors (and
+   * organisations that audit others) handle the alert. Absent on alerts raised
+   * before issue 12: then it is the program's owner.
+   */
+  ownerMspId: z.string().optional(),
+});
+/** An alert. */
+export type Alert = z.infer<typeof Alert>;
+
+/** What a result or an event says about an alert. */
+export const AlertSummary = z.object({
+  alertId: z.string(),
+  rule: RuleId,
+  severity: Severity,
+  records: z.array(RecordRef),
+});
+/** An alert summary. */
+export type AlertSummary = z.infer<typeof AlertSummary>;
+
+// ---------------------------------------------------------------- responses
+
+/** GetProgram: a program with its allocation balance. */
+export const ProgramView = z.object({
+  program: Program,
+  allocated: z.string(),
+  unallocated: z.string(),
+  allocationCount: z.number(),
+});
+/** A program view. */
+export type ProgramView = z.infer<typeof ProgramView>;
+
+/** GetAllocation: an allocation with its disbursement balance. */
+export const AllocationView = z.object({
+  allocation: Allocation,
+  disbursed: z.string(),
+  remaining: z.string(),
+  disbursementCount: z.number(),
+});
+/** An allocation view. */
+export type AllocationView = z.infer<typeof AllocationView>;
+
+/** AllocateFunds: the allocation and the alerts the transaction raised. */
+export const AllocationResult = z.object({ allocation: Allocation, alerts: z.array(AlertSummary) });
+/** An allocation result. */
+export type AllocationResult = z.infer<typeof AllocationResult>;
+
+/** GetDisbursement: a disbursement with its spending balance. */
+export const DisbursementView = z.object({
+  disbursement: Disbursement,
+  spent: z.string(),
+  remaining: z.string(),
+  spendCount: z.number(),
+});
+/** A disbursement view. */
+export type DisbursementView = z.infer<typeof DisbursementView>;
+
+/** The result of a write on a disbursement: the record and the alerts the transaction raised. */
+export const DisbursementResult = z.object({ disbursement: Disbursement, alerts: z.array(AlertSummary) });
+/** A disbursement result. */
+export type DisbursementResult = z.infer<typeof DisbursementResult>;
+
+/** RecordSpend: the spend and the alerts the transaction raised. */
+export const SpendResult = z.object({ spend: Spend, alerts: z.array(AlertSummary) });
+/** A spend result. */
+export type SpendResult = z.infer<typeof SpendResult>;
+
+/** SweepUnspent: what a sweep did. */
+export const SweepResult = z.object({
+  programId: z.string(),
+  /** Due queue entries handled (alerted or found fully spent). */
+  processed: z.number(),
+  alerts: z.array(AlertSummary),
+  /** True when more due entries wait: call again. */
+  more: z.boolean(),
+});
+/** A sweep result. */
+export type SweepResult = z.infer<typeof SweepResult>;
+
+/** One record in a trace. */
+export interface TraceNode {
+  kind: RecordKind;
+  id: string;
+  /** The record's own amount (a program's total budget). */
+  amount: string;
+  /** What its children hold: allocated (program), disbursed pending + paid (allocation), spent (disbursement); absent for a spend. */
+  committed?: string;
+  /** amount - committed; absent for a spend. */
+  remaining?: string;
+  /** Number of live children (rejected disbursements are not counted). */
+  childCount?: number;
+  /** True when `children` lists every child (rejected disbursements included). */
+  complete: boolean;
+  /** Ids of the alerts that name this record (at most 50). */
+  alertIds: string[];
+  /** The stored record. */
+  record: Program | Allocation | Disbursement | Spend;
+  children: TraceNode[];
+}
+
+/** One record in a trace (children are trace nodes again; named so that documentation generators can refer to it). */
+export const TraceNode: z.ZodType<TraceNode> = z
+  .object({
+    kind: RecordKind,
+    id: z.string(),
+    amount: z.string(),
+    committed: z.string().optional(),
+    remaining: z.string().optional(),
+    childCount: z.number().optional(),
+    complete: z.boolean(),
+    alertIds: z.array(z.string()),
+    record: z.union([Program, Allocation, Disbursement, Spend]),
+    get children(): z.ZodArray<z.ZodType<TraceNode>> {
+      return z.array(TraceNode);
+    },
+  })
+  .meta({ id: 'FundTraceNode' });
+
+/** TraceFunds: the tree from the program through the requested record. */
+export const TraceResult = z.object({
+  record: RecordRef,
+  /** From the program down to the requested record. */
+  path: z.array(RecordRef),
+  root: TraceNode,
+  /** Records in the tree. */
+  records: z.number(),
+});
+/** A trace. */
+export type TraceResult = z.infer<typeof TraceResult>;
+
+/** A page of records as the list queries return it. */
+export type Page<T> = { records: T[]; bookmark: string };
+
+// ---------------------------------------------------------------- errors
+
+/** Every error code this chaincode throws. */
+export const ErrorCode = {
+  /** 400: the request is malformed (bad JSON, unknown or bad fields, bad amounts). */
+  InvalidArgument: CommonErrorCode.InvalidArgument,
+  /** 403: the caller lacks the role or department the transaction needs. */
+  Forbidden: CommonErrorCode.Forbidden,
+
+  /** 404: the program does not exist. */
+  ProgramNotFound: 'PROGRAM_NOT_FOUND',
+  /** 409: a program with this id exists already. */
+  ProgramExists: 'PROGRAM_EXISTS',
+  /** 409: the program is closed: no allocation, recipient, disbursement or co-signature. */
+  ProgramClosed: 'PROGRAM_CLOSED',
+  /** 409: a disbursement before the program's start date. */
+  ProgramNotStarted: 'PROGRAM_NOT_STARTED',
+
+  /** 404: the allocation does not exist. */
+  AllocationNotFound: 'ALLOCATION_NOT_FOUND',
+  /** 409: an allocation with this id exists already. */
+  AllocationExists: 'ALLOCATION_EXISTS',
+  /** 409: the allocations would exceed the program's total budget. */
+  ExceedsBudget: 'EXCEEDS_BUDGET',
+
+  /** 404: the recipient is not registered in the program. */
+  RecipientNotFound: 'RECIPIENT_NOT_FOUND',
+  /** 409: the recipient is registered in the program already. */
+  RecipientExists: 'RECIPIENT_EXISTS',
+  /** 409: the account hash is not one of the recipient's approved accounts. */
+  AccountNotApproved: 'ACCOUNT_NOT_APPROVED',
+  /** 409: the recipient would have more approved accounts than allowed. */
+  TooManyAccounts: 'TOO_MANY_ACCOUNTS',
+
+  /** 404: the disbursement does not exist. */
+  DisbursementNotFound: 'DISBURSEMENT_NOT_FOUND',
+  /** 409: a disbursement with this id exists already. */
+  DisbursementExists: 'DISBURSEMENT_EXISTS',
+  /** 409: the disbursements would exceed the allocation. */
+  ExceedsAllocation: 'EXCEEDS_ALLOCATION',
+  /** 409: the disbursement's category is not one of the program's categories. */
+  CategoryNotInProgram: 'CATEGORY_NOT_IN_PROGRAM',
+  /** 409: co-sign or reject a disbursement that is not pending. */
+  DisbursementNotPending: 'DISBURSEMENT_NOT_PENDING',
+  /** 409: a spend from a disbursement that is not paid (pending co-signature or rejected). */
+  DisbursementNotPaid: 'DISBURSEMENT_NOT_PAID',
+
+  /** 404: the spend does not exist. */
+  SpendNotFound: 'SPEND_NOT_FOUND',
+  /** 409: a spend with this id exists already. */
+  SpendExists: 'SPEND_EXISTS',
+  /** 409: the spends would exceed the disbursement. */
+  ExceedsDisbursement: 'EXCEEDS_DISBURSEMENT',
+
+  /** 403: an organisation or department acts for another one (wrong program owner or allocation holder). */
+  DepartmentMismatch: 'DEPARTMENT_MISMATCH',
+  /** 403: a department that holds no allocation in the program registers a recipient. */
+  NotImplementingDepartment: 'NOT_IMPLEMENTING_DEPARTMENT',
+  /** 403: the caller is not the recipient of the disbursement (pid or kind differ). */
+  NotRecipient: 'NOT_RECIPIENT',
+  /** 403: a co-signer (or rejecter) from the disbursing organisation itself. */
+  CoSignerSameOrganisation: 'CO_SIGNER_SAME_ORGANISATION',
+  /**
+   * 403: an auditor acts on another organisation's records (alerts, co-signatures)
+   * while its organisation is not designated an auditor of others.
+   */
+  NotAuditorOfOrganisation: 'NOT_AUDITOR_OF_ORGANISATION',
+
+  /** 404: the alert does not exist. */
+  AlertNotFound: 'ALERT_NOT_FOUND',
+  /** 409: the alert's status does not allow the change (e.g. it is resolved). */
+  AlertStateConflict: 'ALERT_STATE_CONFLICT',
+
+  /** 409 (rule `category`, mode block): a spend outside the program's categories. */
+  SpendCategoryNotAllowed: 'SPEND_CATEGORY_NOT_ALLOWED',
+  /** 409 (rule `recipientCap`, mode block): the recipient's total would pass the cap. */
+  RecipientCapExceeded: 'RECIPIENT_CAP_EXCEEDED',
+  /** 409 (rule `splitPayment`, mode block): too many payments just under the threshold in the window. */
+  SplitPaymentSuspected: 'SPLIT_PAYMENT_SUSPECTED',
+  /** 409 (rule `afterEnd`, mode block): money moves after the program's end date. */
+  ProgramEnded: 'PROGRAM_ENDED',
+
+  /** 409: a trace would hold more records than the bound; trace a lower level or use the list queries. */
+  TraceTooLarge: 'TRACE_TOO_LARGE',
+} as const;
+/** One of this chaincode's error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+// ---------------------------------------------------------------- transactions
+
+const ProgramPage = pageOf(Program);
+const AllocationViewPage = pageOf(AllocationView);
+const RecipientPage = pageOf(Recipient);
+const DisbursementViewPage = pageOf(DisbursementView);
+const SpendPage = pageOf(Spend);
+const AlertPage = pageOf(Alert);
+
+/** Every transaction of the fund-tracing contract: submit (writes) or evaluate (reads), request and response. */
+export const transactions = {
+  CreateProgram: { kind: 'submit', request: CreateProgramRequest, response: Program },
+  CloseProgram: { kind: 'submit', request: CloseProgramRequest, response: Program },
+  GetProgram: { kind: 'evaluate', request: GetProgramRequest, response: ProgramView },
+  ListPrograms: { kind: 'evaluate', request: ListProgramsRequest, response: ProgramPage },
+  AllocateFunds: { kind: 'submit', request: AllocateFundsRequest, response: AllocationResult },
+  GetAllocation: { kind: 'evaluate', request: GetAllocationRequest, response: AllocationView },
+  ListAllocations: { kind: 'evaluate', request: ListAllocationsRequest, response: AllocationViewPage },
+  RegisterRecipient: { kind: 'submit', request: RegisterRecipientRequest, response: Recipient },
+  UpdateRecipientAccounts: { kind: 'submit', request: UpdateRecipientAccountsRequest, response: Recipient },
+  GetRecipient: { kind: 'evaluate', request: GetRecipientRequest, response: Recipient },
+  ListRecipients: { kind: 'evaluate', request: ListRecipientsRequest, response: RecipientPage },
+  Disburse: { kind: 'submit', request: DisburseRequest, response: DisbursementResult },
+  CoSignDisbursement: { kind: 'submit', request: CoSignDisbursementRequest, response: DisbursementResult },
+  RejectDisbursement: { kind: 'submit', request: RejectDisbursementRequest, response: DisbursementResult },
+  GetDisbursement: { kind: 'evaluate', request: GetDisbursementRequest, response: DisbursementView },
+  ListDisbursements: { kind: 'evaluate', request: ListDisbursementsRequest, response: DisbursementViewPage },
+  ListPendingDisbursements: {
+    kind: 'evaluate',
+    request: ListPendingDisbursementsRequest,
+    response: DisbursementViewPage,
+  },
+  RecordSpend: { kind: 'submit', request: RecordSpendRequest, response: SpendResult },
+  GetSpend: { kind: 'evaluate', request: GetSpendRequest, response: Spend },
+  ListSpends: { kind: 'evaluate', request: ListSpendsRequest, response: SpendPage },
+  SweepUnspent: { kind: 'submit', request: SweepUnspentRequest, response: SweepResult },
+  TraceFunds: { kind: 'evaluate', request: TraceFundsRequest, response: TraceResult },
+  GetAlert: { kind: 'evaluate', request: GetAlertRequest, response: Alert },
+  ListAlerts: { kind: 'evaluate', request: ListAlertsRequest, response: AlertPage },
+  AcknowledgeAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
+  ResolveAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
+} as const satisfies Record<
+  string,
+  { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }
+>;
+
+/** A transaction name of the fund-tracing contract. */
+export type TransactionName = keyof typeof transactions;

@@ -137,7 +137,7 @@ export function conservationProblems(ledger: TestLedger): string[] {
     for (const [disbursementId, draw] of v.draws) {
       const d = v.disbursements.get(disbursementId);
       if (!d) continue;
-      const mine = kind === 'allocation' ? [d.allocationId] : [d.programId, d.recipientPid];
+      const mine = kind === 'allocation' ? [d.allocationId] : [d.programId, d.recipientMspId, d.recipientPid];
       if (mine.join('/') !== ids.join('/')) continue;
       for (const [i, [slot, amount]] of (draw[kind] ?? []).entries()) {
         const e = expected.get(slot) ?? { total: 0n, count: 0 };
@@ -203,7 +203,7 @@ export function conservationProblems(ledger: TestLedger): string[] {
     const owners = new Set(
       [...v.disbursements.values()]
         .filter((d) => d.programId === programId)
-        .map((d) => `recipient/${programId}/${String(d.recipientPid)}`),
+        .map((d) => `recipient/${programId}/${String(d.recipientMspId)}/${String(d.recipientPid)}`),
     );
     for (const owner of v.tranches.keys()) if (owner.startsWith(`recipient/${programId}/`)) owners.add(owner);
     for (const owner of owners) {
@@ -211,9 +211,13 @@ export function conservationProblems(ledger: TestLedger): string[] {
         if (v.tranches.has(owner)) problems.push(`${owner} has tranches but the cap rule is off`);
         continue;
       }
-      const recipientPid = owner.split('/')[2];
+      const [, , recipientMspId, recipientPid] = owner.split('/');
       const live = [...v.disbursements.values()].filter(
-        (d) => d.programId === programId && d.recipientPid === recipientPid && d.status !== 'rejected',
+        (d) =>
+          d.programId === programId &&
+          d.recipientMspId === recipientMspId &&
+          d.recipientPid === recipientPid &&
+          d.status !== 'rejected',
       );
       checkTranches(owner, BigInt(cap.cap), cap.mode === 'warn', sum(live));
     }

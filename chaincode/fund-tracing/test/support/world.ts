@@ -176,6 +176,7 @@ export class World {
     });
     await this.submit(who.housingA, 'RegisterRecipient', {
       programId: program.programId ?? 'P1',
+      recipientMspId: 'CityAMSP',
       recipientPid: pid('e1'),
       kind: 'enterprise',
       accountHashes: [acct(1), acct(2)],
@@ -202,6 +203,7 @@ export function disbursementRequest(
   return {
     disbursementId,
     allocationId: 'A1',
+    recipientMspId: 'CityAMSP',
     recipientPid: pid('e1'),
     accountHash: acct(1),
     category: 'equipment',

@@ -53,7 +53,7 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
   const disbursement = `D-${run}`;
   const spendOk = `S-LATHE-${run}`;
   const spendBad = `S-BANQUET-${run}`;
-  const recipientPid = r.pid('enterprise-a1');
+  const recipient = r.voter('enterprise-a1');
   const account = fundTracing.bankAccountHash('6222021001012345678', run);
 
   await r.run<{ programId: string; totalBudget: string; categories: string[] }>({
@@ -86,7 +86,7 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
     method: 'POST',
     path: `/api/v1/programs/${program}/recipients`,
     write: true,
-    body: fundTracing.enterpriseRecipient(recipientPid, [account]),
+    body: fundTracing.enterpriseRecipient(recipient, [account]),
     show: (x) => `recipient ${short(x.recipientPid)} with ${x.accountHashes.length} approved account`,
   });
   await r.run<{ disbursement: { disbursementId: string; amount: string; status: string } }>({
@@ -98,7 +98,7 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
     body: fundTracing.disbursement({
       disbursementId: disbursement,
       allocationId: allocation,
-      recipientPid,
+      recipient,
       accountHash: account,
       category: 'equipment',
       amount: '1500000',

@@ -3,12 +3,19 @@
  * lacks the role or department class, a domain code when the caller acts for
  * another organisation, department or recipient.
  */
-import { forbidden, hasRole, requireRole, type Caller } from '@govledger/chaincode-common';
-import { FundErrorCode } from './errors';
-import type { Actor, Allocation, Disbursement, Program } from './model';
+import {
+  auditsOthers,
+  hasRole,
+  requireRole,
+  sameSubject,
+  type Caller,
+  type Subject,
+} from '@govledger/chaincode-common';
+import { errors } from './errors';
+import type { Actor, Alert, Allocation, Disbursement, Program } from './model';
+import { FINANCE_DEPT, RECIPIENT_ROLE } from './schemas';
 
-/** The finance department's code. */
-export const FINANCE_DEPT = 'finance';
+export { FINANCE_DEPT, RECIPIENT_ROLE } from './schemas';
 
 /** The caller as it is recorded in records (organisation, department, certificate id). */
 export function actorOf(caller: Caller): Actor {
@@ -21,7 +28,7 @@ export function actorOf(caller: Caller): Actor {
 export function requireFinanceOfficer(caller: Caller): void {
   requireRole(caller, 'officer');
   if (caller.dept !== FINANCE_DEPT) {
-    throw forbidden(`caller must be of department ${FINANCE_DEPT}; is ${caller.dept ?? 'none'}`);
+    throw errors.forbidden(`caller must be of department ${FINANCE_DEPT}; is ${caller.dept ?? 'none'}`);
   }
 }
 
@@ -29,9 +36,8 @@ export function requireFinanceOfficer(caller: Caller): void {
 export function requireProgramOwner(caller: Caller, program: Program): void {
   requireFinanceOfficer(caller);
   if (caller.mspId !== program.ownerMspId) {
-    throw forbidden(
+    throw errors.departmentMismatch(
       `program ${program.programId} belongs to ${program.ownerMspId}; caller is from ${caller.mspId}`,
-      FundErrorCode.DepartmentMismatch,
     );
   }
 }
@@ -40,10 +46,9 @@ export function requireProgramOwner(caller: Caller, program: Program): void {
 export function requireAllocationHolder(caller: Caller, allocation: Allocation): void {
   requireRole(caller, 'officer');
   if (caller.mspId !== allocation.mspId || caller.dept !== allocation.dept) {
-    throw forbidden(
+    throw errors.departmentMismatch(
       `allocation ${allocation.allocationId} belongs to ${allocation.dept} of ${allocation.mspId}; ` +
         `caller is ${caller.dept ?? 'no department'} of ${caller.mspId}`,
-      FundErrorCode.DepartmentMismatch,
     );
   }
 }
@@ -59,27 +64,56 @@ export function isCoSignerClass(caller: Caller, program: Program): boolean {
 export function requireCoSigner(caller: Caller, program: Program, disbursement: Disbursement): void {
   if (!isCoSignerClass(caller, program)) {
     const who = program.coSign.by === 'finance' ? 'a finance officer' : 'an auditor';
-    throw forbidden(`program ${program.programId} is co-signed by ${who} of another organisation`);
+    throw errors.forbidden(`program ${program.programId} is co-signed by ${who} of another organisation`);
   }
   if (caller.mspId === disbursement.mspId) {
-    throw forbidden(
+    throw errors.coSignerSameOrganisation(
       `the co-signer must be of another organisation than the disbursing ${disbursement.mspId}`,
-      FundErrorCode.CoSignerSameOrganisation,
     );
   }
+  if (program.coSign.by === 'auditor') requireAuditorOf(caller, disbursement.mspId);
 }
 
-/** The role a recipient's certificate carries for each kind of recipient. */
-export const RECIPIENT_ROLE = { enterprise: 'enterprise', person: 'citizen' } as const;
+/**
+ * Refuses (NOT_AUDITOR_OF_ORGANISATION) an auditor acting on the records of
+ * `owner`, another organisation, unless the consortium designates the
+ * auditor's organisation as an auditor of others (the Audit Office).
+ */
+export function requireAuditorOf(caller: Caller, owner: string): void {
+  if (caller.mspId === owner || auditsOthers(caller.mspId)) return;
+  throw errors.notAuditorOfOrganisation(
+    `an auditor of ${caller.mspId} acts only on ${caller.mspId}'s records; these are ${owner}'s`,
+  );
+}
 
-/** Refuses unless the caller is the recipient of the disbursement (pseudonymous id and kind match). */
+/** The organisation accountable for an alert (alerts from before issue 12: the program's owner). */
+export function alertOwner(alert: Alert, program: Pick<Program, 'ownerMspId'>): string {
+  return alert.ownerMspId ?? program.ownerMspId;
+}
+
+/** Refuses unless the caller may move the alert on: an auditor of its organisation, or of all. */
+export function requireAlertHandler(caller: Caller, owner: string): void {
+  requireRole(caller, 'auditor');
+  requireAuditorOf(caller, owner);
+}
+
+/** The recipient of a disbursement, as the subject (home MSP, pid). */
+export function recipientOf(r: { recipientMspId: string; recipientPid: string }): Subject {
+  return { mspId: r.recipientMspId, pid: r.recipientPid };
+}
+
+/** True when the caller's certificate is the subject's: same home MSP and same pid. */
+function isSubject(caller: Caller, subject: Subject): boolean {
+  return caller.pid !== undefined && sameSubject({ mspId: caller.mspId, pid: caller.pid }, subject);
+}
+
+/** Refuses unless the caller is the recipient of the disbursement (home MSP, pseudonymous id and kind match). */
 export function requireRecipient(caller: Caller, disbursement: Disbursement): void {
   requireRole(caller, 'enterprise', 'citizen');
   const role = RECIPIENT_ROLE[disbursement.recipientKind];
-  if (caller.pid !== disbursement.recipientPid || !hasRole(caller, role)) {
-    throw forbidden(
+  if (!isSubject(caller, recipientOf(disbursement)) || !hasRole(caller, role)) {
+    throw errors.notRecipient(
       `only the recipient (${role}) of disbursement ${disbursement.disbursementId} may do this`,
-      FundErrorCode.NotRecipient,
     );
   }
 }
@@ -94,15 +128,14 @@ export function isStaff(caller: Caller): boolean {
 
 /** Refuses unless the caller is staff. */
 export function requireStaff(caller: Caller): void {
-  if (!isStaff(caller)) throw forbidden('only government staff and auditors may read this');
+  if (!isStaff(caller)) throw errors.forbidden('only government staff and auditors may read this');
 }
 
-/** Refuses unless the caller is staff or the recipient with this pseudonymous id. */
-export function requireStaffOrRecipient(caller: Caller, recipientPid: string): void {
+/** Refuses unless the caller is staff or the recipient itself (same home MSP and pseudonymous id). */
+export function requireStaffOrRecipient(caller: Caller, recipient: Subject): void {
   if (isStaff(caller)) return;
-  if (caller.pid !== undefined && caller.pid === recipientPid && hasRole(caller, 'enterprise', 'citizen'))
-    return;
-  throw forbidden('only government staff, auditors and the recipient itself may read this');
+  if (isSubject(caller, recipient) && hasRole(caller, 'enterprise', 'citizen')) return;
+  throw errors.forbidden('only government staff, auditors and the recipient itself may read this');
 }
 
 /** Refuses unless the caller may read a program's alerts: an auditor, or a finance officer of the owner. */
@@ -110,5 +143,5 @@ export function requireAlertReader(caller: Caller, program: Program): void {
   if (hasRole(caller, 'auditor')) return;
   if (hasRole(caller, 'officer') && caller.dept === FINANCE_DEPT && caller.mspId === program.ownerMspId)
     return;
-  throw forbidden(`only auditors and the finance department of ${program.ownerMspId} may read alerts`);
+  throw errors.forbidden(`only auditors and the finance department of ${program.ownerMspId} may read alerts`);
 }

@@ -24,17 +24,17 @@ export const ObjectType = {
   allocationByProgram: 'alloc~prog',
   /** index (programId, mspId, dept, allocationId) */
   allocationByDept: 'alloc~dept',
-  /** (programId, recipientPid) -> Recipient */
+  /** (programId, recipientMspId, recipientPid) -> Recipient */
   recipient: 'recipient',
   /** (disbursementId) -> Disbursement */
   disbursement: 'disbursement',
   /** index (allocationId, disbursementId) */
   disbursementByAllocation: 'disb~alloc',
-  /** index (programId, recipientPid, disbursementId) */
+  /** index (programId, recipientMspId, recipientPid, disbursementId) */
   disbursementByRecipient: 'disb~recip',
   /** index (programId, disbursementId) of disbursements waiting for a co-signature */
   pendingDisbursement: 'disb~pending',
-  /** index (programId, recipientPid, newestFirst(createdAt), disbursementId) of near-threshold disbursements */
+  /** index (programId, recipientMspId, recipientPid, newestFirst(createdAt), disbursementId) of near-threshold disbursements */
   nearThreshold: 'disb~near',
   /** queue (programId, oldestFirst(dueAt), disbursementId) of paid disbursements the unspent sweep must look at */
   unspentDue: 'disb~due',
