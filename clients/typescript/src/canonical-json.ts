@@ -8,7 +8,8 @@
  */
 
 /** A JSON value that {@link canonicalJson} serialises (objects may hold `undefined` members, left out). */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 function write(value: unknown, seen: Set<object>): string | undefined {
   let node = value;

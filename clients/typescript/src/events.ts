@@ -182,7 +182,11 @@ export async function* readEvents<P = unknown>(options: ReadEventsOptions): Asyn
             if (done) break;
             for (const message of parser.push(value)) {
               failures = 0;
-              yield { id: message.id ?? '', event: message.event, data: JSON.parse(message.data) as GatewayEventData<P> };
+              yield {
+                id: message.id ?? '',
+                event: message.event,
+                data: JSON.parse(message.data) as GatewayEventData<P>,
+              };
             }
           }
         } finally {

@@ -33,10 +33,5 @@ export {
   type ReadEventsOptions,
   type SseMessage,
 } from './events';
-export {
-  IDEMPOTENCY_KEY_HEADER,
-  idempotentFetch,
-  newIdempotencyKey,
-  type RetryOptions,
-} from './idempotency';
+export { IDEMPOTENCY_KEY_HEADER, idempotentFetch, newIdempotencyKey, type RetryOptions } from './idempotency';
 export { GatewayProblemError, retryAfterMs, type ProblemBody } from './problem';

@@ -49,7 +49,13 @@ describe('canonicalJson', () => {
   });
 
   it('equals it for objects with undefined members and unicode keys', () => {
-    const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const leaf = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
     const tree = fc.letrec((tie) => ({
       node: fc.oneof(
         { depthSize: 'small' },

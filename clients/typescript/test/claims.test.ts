@@ -28,7 +28,14 @@ describe('salted claim hashes', () => {
   });
 
   it('refuses a salt the chaincodes would refuse', () => {
-    for (const bad of ['', 'ABCDEF0123456789ABCDEF0123456789', 'short', `${SALT}|x`, 'g'.repeat(32), 'a'.repeat(130)]) {
+    for (const bad of [
+      '',
+      'ABCDEF0123456789ABCDEF0123456789',
+      'short',
+      `${SALT}|x`,
+      'g'.repeat(32),
+      'a'.repeat(130),
+    ]) {
       expect(() => claimHash(bad, 'v')).toThrow(TypeError);
     }
   });

@@ -40,9 +40,13 @@ describe('the private-record hash', () => {
     const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,20}$/);
     const record = fc.record({
       holder: fc.dictionary(name, fc.string({ unit: 'grapheme', maxLength: 40 }), { maxKeys: 6 }),
-      claims: fc.dictionary(name, fc.record({ value: fc.string({ unit: 'grapheme', maxLength: 40 }), salt: hex }), {
-        maxKeys: 6,
-      }),
+      claims: fc.dictionary(
+        name,
+        fc.record({ value: fc.string({ unit: 'grapheme', maxLength: 40 }), salt: hex }),
+        {
+          maxKeys: 6,
+        },
+      ),
       salt: hex,
     });
     fc.assert(
@@ -50,7 +54,8 @@ describe('the private-record hash', () => {
         const sealed = sealPrivateRecord(r);
         expect(sealed.privateDataHash).toBe(chaincodeHash(r));
         expect(sealed.recordJson).toBe(Buffer.from(toBytes(r)).toString('utf8'));
-        for (const [n, c] of Object.entries(r.claims)) expect(sealed.claimHashes[n]).toBe(saltedHash(c.salt, c.value));
+        for (const [n, c] of Object.entries(r.claims))
+          expect(sealed.claimHashes[n]).toBe(saltedHash(c.salt, c.value));
       }),
       { numRuns: 200 },
     );
@@ -68,7 +73,10 @@ describe('the private-record hash', () => {
   });
 
   it('builds a record from clear values with a fresh salt per claim and for the record', () => {
-    const sealed = newPrivateRecord({ legalName: 'Acme' }, { companyName: 'Acme', registeredCapital: '1.00' });
+    const sealed = newPrivateRecord(
+      { legalName: 'Acme' },
+      { companyName: 'Acme', registeredCapital: '1.00' },
+    );
     const salts = [sealed.record.salt, ...Object.values(sealed.record.claims).map((c) => c.salt)];
     expect(new Set(salts).size).toBe(3);
     expect(sealed.privateDataHash).toBe(chaincodeHash(sealed.record));
