@@ -128,6 +128,32 @@ export interface ReadEventsOptions {
   onReconnect?(info: { attempt: number; lastEventId: string | undefined; error?: unknown }): void;
 }
 
+/** An event whose data is not the gateway's JSON: a wrong URL or an incompatible gateway, not a broken stream. */
+export class EventFormatError extends Error {
+  /** The SSE message that could not be read. */
+  readonly sse: SseMessage;
+
+  /** Wraps the unreadable message. */
+  constructor(message: SseMessage) {
+    super(`event ${message.id ?? '(no id)'} does not carry the gateway's JSON data`);
+    this.name = 'EventFormatError';
+    this.sse = message;
+  }
+}
+
+function eventData<P>(message: SseMessage): GatewayEventData<P> {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch {
+    throw new EventFormatError(message);
+  }
+  if (!data || typeof data !== 'object' || typeof (data as { eventName?: unknown }).eventName !== 'string') {
+    throw new EventFormatError(message);
+  }
+  return data as GatewayEventData<P>;
+}
+
 /** Statuses after which a reconnection may succeed; any other refusal is thrown. */
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -182,11 +208,7 @@ export async function* readEvents<P = unknown>(options: ReadEventsOptions): Asyn
             if (done) break;
             for (const message of parser.push(value)) {
               failures = 0;
-              yield {
-                id: message.id ?? '',
-                event: message.event,
-                data: JSON.parse(message.data) as GatewayEventData<P>,
-              };
+              yield { id: message.id ?? '', event: message.event, data: eventData<P>(message) };
             }
           }
         } finally {
@@ -195,6 +217,7 @@ export async function* readEvents<P = unknown>(options: ReadEventsOptions): Asyn
       }
     } catch (err) {
       if (err instanceof GatewayProblemError && !RETRYABLE.has(err.status)) throw err;
+      if (err instanceof EventFormatError) throw err;
       if (options.signal?.aborted) return;
       error = err;
     } finally {

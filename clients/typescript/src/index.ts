@@ -27,6 +27,7 @@ export {
 } from './private-record';
 export {
   readEvents,
+  EventFormatError,
   SseParser,
   type GatewayEvent,
   type GatewayEventData,

@@ -1,4 +1,4 @@
-import { readEvents, SseParser, type GatewayEvent } from '../src/events';
+import { EventFormatError, readEvents, SseParser, type GatewayEvent } from '../src/events';
 
 /** One SSE message exactly as the gateway's formatEvent writes it. */
 function sse(block: number, txId: string, eventName: string, payload: unknown): string {
@@ -172,6 +172,22 @@ describe('readEvents', () => {
       },
     });
     await expect(take(events, 1)).rejects.toMatchObject({ status: 401, problem: { code: 'TOKEN_EXPIRED' } });
+    expect(calls).toBe(1);
+  });
+
+  it('throws on data that is not the gateway JSON instead of reconnecting', async () => {
+    let calls = 0;
+    const events = readEvents({
+      baseUrl: 'https://gw.example',
+      token: 't',
+      chaincode: 'e-licence',
+      reconnectDelayMs: 0,
+      fetch: async () => {
+        calls += 1;
+        return stream(['id: 1:abc\nevent: x\ndata: <html>\n\n']);
+      },
+    });
+    await expect(take(events, 1)).rejects.toBeInstanceOf(EventFormatError);
     expect(calls).toBe(1);
   });
 
