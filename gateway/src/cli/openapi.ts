@@ -48,7 +48,8 @@ export function documentOnlyDeps(): AppDeps {
 
 /** The OpenAPI document, exactly as `GET /openapi.json` serves it (JSON text). */
 export async function openApiDocument(): Promise<string> {
-  const { app } = createApp(documentOnlyDeps());
+  const deps = documentOnlyDeps();
+  const { app } = createApp(deps);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -63,6 +64,7 @@ export async function openApiDocument(): Promise<string> {
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    deps.db.close();
   }
 }
 
