@@ -12,6 +12,7 @@ export default tseslint.config(
       'bin/**',
       '.network*/**',
       'bench-results/**',
+      'clients/typescript/src/generated/**',
     ],
   },
   eslint.configs.recommended,

@@ -76,8 +76,11 @@ export function buildDocument(registry: OpenAPIRegistry, version: string): objec
       description:
         'REST over the GovLedger chaincodes. Authenticate with a bearer JWT (sub, org, roles). Writes wait for commit and return ' +
         '{transactionId, blockNumber, result}; send `Prefer: respond-async` for 202 + status URL, and `Idempotency-Key` to make retries safe. ' +
-        'Errors are RFC 9457 problem+json with a stable `code`.',
+        'Errors are RFC 9457 problem+json with a stable `code`. Hashes (canonical JSON, `sha256(salt|value)` claims, the ' +
+        'private-record hash) are computed by clients as the chaincode READMEs say; @govledger/client does it.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    servers: [{ url: '/', description: 'This gateway (paths start with /api/v1)' }],
     security: [{ bearer: [] }],
   });
 }

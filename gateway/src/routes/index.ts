@@ -12,6 +12,7 @@ import { dataSharingRoutes } from './data-sharing';
 import { eLicenceRoutes } from './e-licence';
 import { eVotingRoutes } from './e-voting';
 import { fundTracingRoutes } from './fund-tracing';
+import { meRoutes } from './me';
 
 /** What the per-chaincode routes need. */
 export interface ChaincodeRouteDeps {
@@ -38,6 +39,7 @@ export function chaincodeRoutes(deps: ChaincodeRouteDeps): AnyRoute[] {
     deps.electionKeyBits,
   );
   return [
+    ...meRoutes(deps),
     ...eLicenceRoutes(),
     ...dataSharingRoutes(),
     ...fundTracingRoutes(),
