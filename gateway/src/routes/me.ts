@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import { certificateAttributes, certificateRoles, type Caller } from '../auth';
-import { defineRoute, type AnyRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
-import type { TransactionService } from '../transactions';
+import type { TransactionService } from '../writes/transactions';
 
 /** What the route needs: the caller's wallet identity (through the transaction service). */
 export interface MeDeps {
