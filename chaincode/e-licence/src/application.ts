@@ -27,9 +27,9 @@ import {
   writeJson,
   type Caller,
 } from '@govledger/chaincode-common';
-import { APPLICANT_ROLE, Role, requireIssuingOrg } from './access';
-import { ELicenceErrorCode, fail } from './errors';
-import { ELicenceEvent, type Application, type ApplicationView, type Licence } from './model';
+import { APPLICANT_ROLE, Role, requireIssuingOrg } from './authz';
+import { errors } from './errors';
+import { ELicenceEvent, type Application, type ApplicationView, type ApprovalResult } from './model';
 import { licenceEventFields, requireActiveType, storeNewLicence } from './licence';
 import {
   collectionOf,
@@ -45,14 +45,8 @@ import type {
   RejectApplicationRequest,
   SubmitApplicationRequest,
 } from './schemas';
-import {
-  applicationKey,
-  applicationPrivateKey,
-  ensureLicenceIdFree,
-  licenceKey,
-  loadApplication,
-  loadType,
-} from './store';
+import { applicationKey, applicationPrivateKey, licenceKey } from './keys';
+import { ensureLicenceIdFree, loadApplication, loadType } from './queries';
 import { resolveValidity } from './validity';
 
 /** Departments that have approved so far. */
@@ -88,29 +82,26 @@ export async function submitApplication(
   const pid = requirePid(caller);
   const type = await loadType(ctx, req.typeCode);
   if (caller.mspId !== type.ownerMsp) {
-    throw fail(
-      ELicenceErrorCode.ApplicantOrgMismatch,
+    throw errors.applicantOrgMismatch(
       `licence type ${type.code} is issued by ${type.ownerMsp}; apply with an identity of ${type.ownerMsp}`,
     );
   }
   requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   const role = APPLICANT_ROLE[type.holderKind];
   if (!hasRole(caller, role)) {
-    throw fail(
-      ELicenceErrorCode.HolderKindMismatch,
+    throw errors.holderKindMismatch(
       `licence type ${type.code} is for holders of kind ${type.holderKind}; the applicant needs role ${role}`,
     );
   }
   requireActiveType(type);
   if (type.requiredApprovals.length === 0) {
-    throw fail(
-      ELicenceErrorCode.NoApprovalsRequired,
+    throw errors.noApprovalsRequired(
       `licence type ${type.code} requires no approvals; it is issued directly`,
     );
   }
   const key = applicationKey(ctx, req.applicationId);
   if (await keyExists(ctx, key)) {
-    throw fail(ELicenceErrorCode.ApplicationAlreadyExists, `application ${req.applicationId} exists already`);
+    throw errors.applicationAlreadyExists(`application ${req.applicationId} exists already`);
   }
   await ensureLicenceIdFree(ctx, req.applicationId);
   const sealed = readPrivateInput(ctx, type.claims);
@@ -168,27 +159,17 @@ async function loadForDecision(
   // private record, a rejection deletes it), so every decision runs on a member peer
   requireCollectionEndorser(ctx, app.privateCollection);
   if (app.status !== 'pending') {
-    throw fail(ELicenceErrorCode.ApplicationClosed, `application ${applicationId} is ${app.status} already`);
+    throw errors.applicationClosed(`application ${applicationId} is ${app.status} already`);
   }
   if (!app.requiredDepts.includes(dept)) {
-    throw fail(
-      ELicenceErrorCode.DeptNotRequired,
+    throw errors.deptNotRequired(
       `department ${dept} is not among the approvers of application ${applicationId} (${app.requiredDepts.join(', ')})`,
     );
   }
   if (approvedDepts(app).includes(dept)) {
-    throw fail(
-      ELicenceErrorCode.AlreadyDecided,
-      `department ${dept} has approved application ${applicationId} already`,
-    );
+    throw errors.alreadyDecided(`department ${dept} has approved application ${applicationId} already`);
   }
   return { caller, dept, app };
-}
-
-/** The result of an approval: the application, and the licence when this approval completed it. */
-export interface ApprovalResult {
-  application: ApplicationView;
-  licence: Licence | null;
 }
 
 /**
@@ -219,15 +200,14 @@ export async function approveApplication(
   }
 
   if (req.documentHash === undefined) {
-    throw fail(
-      ELicenceErrorCode.DocumentHashRequired,
+    throw errors.documentHashRequired(
       `this approval completes application ${app.applicationId}; it must carry the licence documentHash`,
     );
   }
   const type = await loadType(ctx, app.typeCode);
   requireActiveType(type);
   if (await keyExists(ctx, licenceKey(ctx, app.applicationId))) {
-    throw fail(ELicenceErrorCode.LicenceAlreadyExists, `licence ${app.applicationId} exists already`);
+    throw errors.licenceAlreadyExists(`licence ${app.applicationId} exists already`);
   }
   const privateKey = applicationPrivateKey(ctx, app.applicationId);
   const privateBytes = await readPrivateBytes(ctx, app.privateCollection, privateKey, app.privateDataHash);

@@ -14,8 +14,8 @@ import {
   writeJson,
   type Page,
 } from '@govledger/chaincode-common';
-import { requireAdmin, requireTypeOwner } from './access';
-import { ELicenceErrorCode, fail } from './errors';
+import { requireAdmin, requireTypeOwner } from './authz';
+import { errors } from './errors';
 import { ELicenceEvent, type LicenceType } from './model';
 import { isLicensingOrg } from './private-data';
 import type {
@@ -24,18 +24,19 @@ import type {
   ListLicenceTypesRequest,
   UpdateLicenceTypeRequest,
 } from './schemas';
-import { ObjectType, loadType, typeKey } from './store';
+import { ObjectType, typeKey } from './keys';
+import { loadType } from './queries';
 
 /** Creates a licence type owned by the caller's organisation (role admin). */
 export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
   const caller = getCaller(ctx);
   requireAdmin(caller);
   if (!isLicensingOrg(caller.mspId)) {
-    throw fail(ELicenceErrorCode.OrgNotLicensing, `${caller.mspId} has no licence private data collection`);
+    throw errors.orgNotLicensing(`${caller.mspId} has no licence private data collection`);
   }
   const key = typeKey(ctx, req.code);
   if (await keyExists(ctx, key)) {
-    throw fail(ELicenceErrorCode.TypeAlreadyExists, `licence type ${req.code} exists already`);
+    throw errors.typeAlreadyExists(`licence type ${req.code} exists already`);
   }
   const now = txTimeIso(ctx);
   const type: LicenceType = {

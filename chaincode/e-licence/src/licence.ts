@@ -17,14 +17,15 @@ import {
   writeJson,
   type Caller,
 } from '@govledger/chaincode-common';
-import { requireIssuerOfDept, requireIssuingOrg, requireTypeOwner } from './access';
-import { ELicenceErrorCode, fail } from './errors';
+import { requireIssuerOfDept, requireIssuingOrg, requireTypeOwner } from './authz';
+import { errors } from './errors';
 import {
   ELicenceEvent,
   type ELicenceEventName,
   type Licence,
   type LicenceAction,
   type LicenceType,
+  type RenewResult,
 } from './model';
 import {
   collectionOf,
@@ -41,22 +42,14 @@ import type {
   RevokeLicenceRequest,
   SuspendLicenceRequest,
 } from './schemas';
-import {
-  ObjectType,
-  ensureLicenceIdFree,
-  licenceKey,
-  licencePrivateKey,
-  loadLicence,
-  loadType,
-  moveStatusIndex,
-  writeProtectedIndex,
-} from './store';
+import { ObjectType, licenceKey, licencePrivateKey, moveStatusIndex, writeProtectedIndex } from './keys';
+import { ensureLicenceIdFree, loadLicence, loadType } from './queries';
 import { resolveValidity, type Validity } from './validity';
 
 /** Refuses TYPE_NOT_ACTIVE when nothing new may be issued under the type. */
 export function requireActiveType(type: LicenceType): void {
   if (type.status !== 'active') {
-    throw fail(ELicenceErrorCode.TypeNotActive, `licence type ${type.code} is ${type.status}`);
+    throw errors.typeNotActive(`licence type ${type.code} is ${type.status}`);
   }
 }
 
@@ -193,14 +186,13 @@ async function loadForChange(ctx: Context, licenceId: string): Promise<{ caller:
 
 function refuseIfRevoked(licence: Licence): void {
   if (licence.status === 'revoked') {
-    throw fail(ELicenceErrorCode.LicenceRevoked, `licence ${licence.licenceId} is revoked already`);
+    throw errors.licenceRevoked(`licence ${licence.licenceId} is revoked already`);
   }
 }
 
 function refuseIfRenewed(licence: Licence): void {
   if (licence.renewedBy !== null) {
-    throw fail(
-      ELicenceErrorCode.LicenceAlreadyRenewed,
+    throw errors.licenceAlreadyRenewed(
       `licence ${licence.licenceId} was renewed already by ${licence.renewedBy}`,
     );
   }
@@ -230,10 +222,7 @@ export async function suspendLicence(ctx: Context, req: SuspendLicenceRequest): 
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
   refuseIfRevoked(licence);
   if (licence.status === 'suspended') {
-    throw fail(
-      ELicenceErrorCode.LicenceAlreadySuspended,
-      `licence ${licence.licenceId} is suspended already`,
-    );
+    throw errors.licenceAlreadySuspended(`licence ${licence.licenceId} is suspended already`);
   }
   const at = txTimeIso(ctx);
   const note = req.note ?? null;
@@ -252,7 +241,7 @@ export async function reinstateLicence(ctx: Context, req: ReinstateLicenceReques
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
   refuseIfRevoked(licence);
   if (licence.status !== 'suspended') {
-    throw fail(ELicenceErrorCode.LicenceNotSuspended, `licence ${licence.licenceId} is not suspended`);
+    throw errors.licenceNotSuspended(`licence ${licence.licenceId} is not suspended`);
   }
   const at = txTimeIso(ctx);
   const after: Licence = {
@@ -282,12 +271,6 @@ export async function revokeLicence(ctx: Context, req: RevokeLicenceRequest): Pr
   return saveChange(ctx, licence, after, ELicenceEvent.LicenceRevoked);
 }
 
-/** The result of a renewal: the new licence and the previous one, now linked to it. */
-export interface RenewResult {
-  licence: Licence;
-  previous: Licence;
-}
-
 /**
  * Renews an active licence: a new licence `newLicenceId` of the same type,
  * holder and claims, with a new document and validity, linked both ways to the
@@ -300,10 +283,7 @@ export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Prom
   requireCollectionEndorser(ctx, licence.privateCollection);
   refuseIfRevoked(licence);
   if (licence.status === 'suspended') {
-    throw fail(
-      ELicenceErrorCode.LicenceSuspended,
-      `licence ${licence.licenceId} is suspended; reinstate it first`,
-    );
+    throw errors.licenceSuspended(`licence ${licence.licenceId} is suspended; reinstate it first`);
   }
   refuseIfRenewed(licence);
   const type = await loadType(ctx, licence.typeCode);

@@ -6,15 +6,16 @@
  * on-chain hash (getPrivateDataHash) without seeing the data.
  */
 import type { Context } from 'fabric-contract-api';
+import { eLicence } from '@govledger/wire';
 import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
-import { ELicenceErrorCode, fail } from './errors';
+import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
 
 /** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
-export const LICENSING_ORGS: readonly string[] = ['CityAMSP', 'CityBMSP'];
+export const LICENSING_ORGS = eLicence.LICENSING_ORGS;
 
-const COLLECTION_PREFIX = 'licencePrivate_';
+const COLLECTION_PREFIX = eLicence.COLLECTION_PREFIX;
 
 /** The private data collection of an organisation's licences. */
 export function collectionOf(mspId: string): string {
@@ -47,8 +48,7 @@ export function requireCollectionEndorser(ctx: Context, collection: string): str
     const member = collection.startsWith(COLLECTION_PREFIX)
       ? collection.slice(COLLECTION_PREFIX.length)
       : collection;
-    throw fail(
-      ELicenceErrorCode.EndorserNotCollectionMember,
+    throw errors.endorserNotCollectionMember(
       `this transaction uses ${collection} and must be endorsed by a peer of ${member}, ` +
         `not of ${peerMsp}; send it with endorsingOrganizations [${member}]`,
       { collection, requiredEndorser: member, endorser: peerMsp },
@@ -108,8 +108,7 @@ export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): S
   const missing = typeClaims.filter((c) => !Object.hasOwn(input.claims, c));
   const unknown = given.filter((c) => !typeClaims.includes(c));
   if (missing.length > 0 || unknown.length > 0) {
-    throw fail(
-      ELicenceErrorCode.ClaimsMismatch,
+    throw errors.claimsMismatch(
       `claims must be exactly ${typeClaims.join(', ')}` +
         (missing.length ? `; missing ${missing.join(', ')}` : '') +
         (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
@@ -134,16 +133,10 @@ export async function readPrivateBytes(
   requireCollectionEndorser(ctx, collection);
   const bytes = await ctx.stub.getPrivateData(collection, key);
   if (!bytes || bytes.length === 0) {
-    throw fail(
-      ELicenceErrorCode.PrivateDataUnavailable,
-      `this peer holds no private record in ${collection}`,
-    );
+    throw errors.privateDataUnavailable(`this peer holds no private record in ${collection}`);
   }
   if (sha256Hex(bytes) !== expectedHash) {
-    throw fail(
-      ELicenceErrorCode.PrivateDataUnavailable,
-      `the private record in ${collection} does not match its public hash`,
-    );
+    throw errors.privateDataUnavailable(`the private record in ${collection} does not match its public hash`);
   }
   return bytes;
 }

@@ -1,7 +1,6 @@
 /**
- * Where each record lives (composite keys), typed loaders that refuse with the
- * chaincode's codes, index keys protected by key-level endorsement, and a
- * paginated reader of index keys.
+ * Where each record lives (composite keys), and the index keys (protected by
+ * key-level endorsement). The typed loaders are in queries.ts.
  *
  * Keys (object type, attributes):
  * - `licenceType` (code)
@@ -13,17 +12,8 @@
  * - private, in `licencePrivate_<MSP>`: `licencePrivate` (licenceId), `applicationPrivate` (applicationId)
  */
 import type { Context } from 'fabric-contract-api';
-import {
-  compositeKey,
-  deleteIndex,
-  keyExists,
-  mustReadJson,
-  readJson,
-  restrictToOrgs,
-  writeIndex,
-} from '@govledger/chaincode-common';
-import { ELicenceErrorCode, fail } from './errors';
-import type { Application, Licence, LicenceType } from './model';
+import { compositeKey, deleteIndex, restrictToOrgs, writeIndex } from '@govledger/chaincode-common';
+import type { Licence } from './model';
 
 /** Object types of the composite keys. */
 export const ObjectType = {
@@ -67,57 +57,6 @@ export function applicationPrivateKey(ctx: Context, applicationId: string): stri
   return compositeKey(ctx, ObjectType.ApplicationPrivate, applicationId);
 }
 
-/** Loads a licence type or refuses with TYPE_NOT_FOUND. */
-export function loadType(ctx: Context, code: string): Promise<LicenceType> {
-  return mustReadJson<LicenceType>(
-    ctx,
-    typeKey(ctx, code),
-    `licence type ${code}`,
-    ELicenceErrorCode.TypeNotFound,
-  );
-}
-
-/** Loads a licence or refuses with LICENCE_NOT_FOUND. */
-export function loadLicence(ctx: Context, licenceId: string): Promise<Licence> {
-  return mustReadJson<Licence>(
-    ctx,
-    licenceKey(ctx, licenceId),
-    `licence ${licenceId}`,
-    ELicenceErrorCode.LicenceNotFound,
-  );
-}
-
-/** Reads a licence; undefined when it does not exist. */
-export function findLicence(ctx: Context, licenceId: string): Promise<Licence | undefined> {
-  return readJson<Licence>(ctx, licenceKey(ctx, licenceId));
-}
-
-/** Loads an application or refuses with APPLICATION_NOT_FOUND. */
-export function loadApplication(ctx: Context, applicationId: string): Promise<Application> {
-  return mustReadJson<Application>(
-    ctx,
-    applicationKey(ctx, applicationId),
-    `application ${applicationId}`,
-    ELicenceErrorCode.ApplicationNotFound,
-  );
-}
-
-/**
- * Refuses a licence id that is taken: by a licence, or by an application (an
- * application's licence gets the application's id, so the id stays reserved).
- */
-export async function ensureLicenceIdFree(ctx: Context, licenceId: string): Promise<void> {
-  if (await keyExists(ctx, licenceKey(ctx, licenceId))) {
-    throw fail(ELicenceErrorCode.LicenceAlreadyExists, `licence ${licenceId} exists already`);
-  }
-  if (await keyExists(ctx, applicationKey(ctx, licenceId))) {
-    throw fail(
-      ELicenceErrorCode.LicenceAlreadyExists,
-      `licence id ${licenceId} is reserved by the application with that id`,
-    );
-  }
-}
-
 /** Writes an index entry that only `mspId`'s peers may later change or delete. */
 export async function writeProtectedIndex(
   ctx: Context,
@@ -142,5 +81,3 @@ export async function moveStatusIndex(ctx: Context, before: Licence, after: Lice
     after.licenceId,
   );
 }
-
-export { readIndexPage, type IndexPage } from '@govledger/chaincode-common';
