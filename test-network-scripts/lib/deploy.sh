@@ -37,6 +37,17 @@ cc_def() {
     "$GOVLEDGER_ROOT/network/chaincodes/$1/chaincode.json" "$2"
 }
 
+# cc_policy_args NAME: the lifecycle flag of the chaincode's endorsementPolicy: a channel policy
+# reference (e.g. /Channel/Application/Endorsement) as --channel-config-policy, else a signature policy.
+cc_policy_args() {
+  local policy; policy="$(cc_def "$1" endorsementPolicy)"
+  case "$policy" in
+    '') ;;
+    /*) printf '%s\n' --channel-config-policy "$policy" ;;
+    *) printf '%s\n' --signature-policy "$policy" ;;
+  esac
+}
+
 # cc_package NAME ORG LABEL: writes the CCaaS package for ORG and prints its path.
 cc_package() {
   local cc="$1" org="$2" label="$3" dir="$STATE/chaincode/$1/$2"
@@ -110,11 +121,10 @@ has_approved() {
 
 # approve_for_org NAME ORG VERSION SEQUENCE PACKAGE_ID
 approve_for_org() {
-  local cc="$1" org="$2" version="$3" seq="$4" id="$5" policy coll args=()
-  policy="$(cc_def "$cc" endorsementPolicy)"
+  local cc="$1" org="$2" version="$3" seq="$4" id="$5" coll args=()
   coll="$(cc_def "$cc" collections)"
   args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq")
-  [ -z "$policy" ] || args+=(--signature-policy "$policy")
+  mapfile -t -O "${#args[@]}" args < <(cc_policy_args "$cc")
   [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
   # shellcheck disable=SC2046
   ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
@@ -162,11 +172,10 @@ deploy_one() {
     step "Committing $cc"; ok "already committed at sequence $seq, nothing to do"
   else
     step "Committing $cc (sequence $seq)"
-    local policy coll args=() peers=()
-    policy="$(cc_def "$cc" endorsementPolicy)"
+    local coll args=() peers=()
     coll="$(cc_def "$cc" collections)"
     args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --sequence "$seq")
-    [ -z "$policy" ] || args+=(--signature-policy "$policy")
+    mapfile -t -O "${#args[@]}" args < <(cc_policy_args "$cc")
     [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
     for org in $(joined_orgs); do
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")

@@ -51,4 +51,5 @@ export const errors = defineErrors({
   applicantOrgMismatch: [C.ApplicantOrgMismatch, S.APPLICANT_ORG_MISMATCH],
   noApprovalsRequired: [C.NoApprovalsRequired, S.NO_APPROVALS_REQUIRED],
   documentHashRequired: [C.DocumentHashRequired, S.DOCUMENT_HASH_REQUIRED],
+  privateDataHashMismatch: [C.PrivateDataHashMismatch, S.PRIVATE_DATA_HASH_MISMATCH],
 });

@@ -6,13 +6,15 @@
  * - `licenceType` (code)
  * - `recognition` (recognizerMsp, foreignTypeCode)
  * - `licence` (licenceId)
- * - `licenceByHolder` (holderPid, licenceId) - index
+ * - `licenceByHolder` (holder mspId, holder pid, licenceId) - index
  * - `licenceByTypeStatus` (typeCode, status, licenceId) - index
  * - `application` (applicationId)
- * - private, in `licencePrivate_<MSP>`: `licencePrivate` (licenceId), `applicationPrivate` (applicationId)
+ * - private, in `licencePrivate_<MSP>`: `licencePrivate` (licenceId, privateDataHash): content
+ *   addressed, so staging a new version never touches the current one; an application's record
+ *   is staged under the id its licence will get (the application id)
  */
 import type { Context } from 'fabric-contract-api';
-import { compositeKey, deleteIndex, restrictToOrgs, writeIndex } from '@govledger/chaincode-common';
+import { compositeKey, deleteIndex, protectRecord, writeIndex } from '@govledger/chaincode-common';
 import type { Licence } from './model';
 
 /** Object types of the composite keys. */
@@ -24,7 +26,6 @@ export const ObjectType = {
   ByTypeStatus: 'licenceByTypeStatus',
   Application: 'application',
   LicencePrivate: 'licencePrivate',
-  ApplicationPrivate: 'applicationPrivate',
 } as const;
 
 /** Key of a licence type. */
@@ -47,17 +48,18 @@ export function applicationKey(ctx: Context, applicationId: string): string {
   return compositeKey(ctx, ObjectType.Application, applicationId);
 }
 
-/** Private-collection key of a licence's private record. */
-export function licencePrivateKey(ctx: Context, licenceId: string): string {
-  return compositeKey(ctx, ObjectType.LicencePrivate, licenceId);
+/**
+ * Private-collection key of the private record with hash `privateDataHash` of licence (or
+ * application) `licenceId`.
+ */
+export function licencePrivateKey(ctx: Context, licenceId: string, privateDataHash: string): string {
+  return compositeKey(ctx, ObjectType.LicencePrivate, licenceId, privateDataHash);
 }
 
-/** Private-collection key of a pending application's private record. */
-export function applicationPrivateKey(ctx: Context, applicationId: string): string {
-  return compositeKey(ctx, ObjectType.ApplicationPrivate, applicationId);
-}
-
-/** Writes an index entry that only `mspId`'s peers may later change or delete. */
+/**
+ * Writes an index entry owned by `mspId`: from the next transaction on, changing or deleting
+ * it needs a peer of the owner and a peer of one other organisation ({@link protectRecord}).
+ */
 export async function writeProtectedIndex(
   ctx: Context,
   mspId: string,
@@ -65,7 +67,7 @@ export async function writeProtectedIndex(
   ...attributes: string[]
 ): Promise<void> {
   await writeIndex(ctx, objectType, ...attributes);
-  await restrictToOrgs(ctx, compositeKey(ctx, objectType, ...attributes), mspId);
+  await protectRecord(ctx, compositeKey(ctx, objectType, ...attributes), mspId);
 }
 
 /** Moves a licence's type/status index entry when its stored status changes. */

@@ -1,7 +1,8 @@
 /**
  * The licence type registry. A type is owned by the jurisdiction whose admin
- * created it; only that jurisdiction's admins may change it (also enforced by a
- * key-level endorsement policy naming the owner).
+ * created it (the caller's own organisation: nobody creates a type in another's
+ * name); only that jurisdiction's admins may change it, and a change needs a
+ * peer of the owner and of one other organisation (protectRecord).
  */
 import type { Context } from 'fabric-contract-api';
 import {
@@ -9,7 +10,7 @@ import {
   getCaller,
   keyExists,
   readPage,
-  restrictToOrgs,
+  protectRecord,
   txTimeIso,
   writeJson,
   type Page,
@@ -54,7 +55,7 @@ export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequ
     revision: 1,
   };
   await writeJson(ctx, key, type);
-  await restrictToOrgs(ctx, key, caller.mspId);
+  await protectRecord(ctx, key, type.ownerMsp);
   emitEvent(ctx, ELicenceEvent.LicenceTypeCreated, {
     facts: [ELicenceEvent.LicenceTypeCreated],
     code: type.code,

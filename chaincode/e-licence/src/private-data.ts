@@ -4,10 +4,23 @@
  * record keeps one salted hash per claim and the SHA-256 of the private
  * record's bytes, which any organisation can compare with the collection's
  * on-chain hash (getPrivateDataHash) without seeing the data.
+ *
+ * Verify-by-hash (two transactions): a private-only transaction, endorsed by the
+ * collection's member alone, stages the record ({@link putPrivateRecord}); the
+ * public transaction, endorsed by the channel's majority, carries the record's
+ * hash, and every endorser checks it against the collection's on-chain hash
+ * ({@link requireStagedRecord}) without ever receiving the personal data.
  */
 import type { Context } from 'fabric-contract-api';
 import { eLicence } from '@govledger/wire';
-import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
+import {
+  fromBytes,
+  readTransientJson,
+  saltedHash,
+  sha256Hex,
+  stableStringify,
+  toBytes,
+} from '@govledger/chaincode-common';
 import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
@@ -68,10 +81,9 @@ export async function putPrivateRecord(
   await ctx.stub.putPrivateData(collection, key, bytes);
 }
 
-/** Deletes a private record from a licence collection (on a member peer only). */
-export async function deletePrivateRecord(ctx: Context, collection: string, key: string): Promise<void> {
-  requireCollectionEndorser(ctx, collection);
-  await ctx.stub.deletePrivateData(collection, key);
+/** True when the peer running the proposal belongs to the collection's organisation. */
+export function isCollectionMember(ctx: Context, collection: string): boolean {
+  return collection === collectionOf(ctx.stub.getMspID());
 }
 
 /** True when the organisation has a licence collection and so can own licence types. */
@@ -104,17 +116,7 @@ export function seal(record: PrivateRecord): SealedPrivateRecord {
  */
 export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): SealedPrivateRecord {
   const input = readTransientJson(ctx, PRIVATE_TRANSIENT_FIELD, LicencePrivateTransient);
-  const given = Object.keys(input.claims);
-  const missing = typeClaims.filter((c) => !Object.hasOwn(input.claims, c));
-  const unknown = given.filter((c) => !typeClaims.includes(c));
-  if (missing.length > 0 || unknown.length > 0) {
-    throw errors.claimsMismatch(
-      `claims must be exactly ${typeClaims.join(', ')}` +
-        (missing.length ? `; missing ${missing.join(', ')}` : '') +
-        (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
-      { missing, unknown },
-    );
-  }
+  requireTypeClaims(typeClaims, Object.keys(input.claims));
   return seal({ holder: input.holder, claims: input.claims, salt: input.salt });
 }
 
@@ -146,4 +148,55 @@ export async function privateHashOnChain(ctx: Context, collection: string, key: 
   const bytes = await ctx.stub.getPrivateDataHash(collection, key);
   if (!bytes || bytes.length === 0) return '';
   return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * Verify-by-hash, the check every endorser of a public transaction makes: the
+ * collection holds a private record under `key` whose on-chain hash is
+ * `expectedHash`. A non-member sees only the hash; the member's peer also reads
+ * the record and checks that its claim hashes are `claimHashes` (when given).
+ * Refuses PRIVATE_DATA_HASH_MISMATCH (409) when the record is absent or differs.
+ */
+export async function requireStagedRecord(
+  ctx: Context,
+  collection: string,
+  key: string,
+  expectedHash: string,
+  claimHashes?: Record<string, string>,
+): Promise<void> {
+  const onChain = await privateHashOnChain(ctx, collection, key);
+  if (onChain !== expectedHash) {
+    throw errors.privateDataHashMismatch(
+      onChain === ''
+        ? `${collection} holds no private record with hash ${expectedHash}; stage it first`
+        : `the private record in ${collection} does not have hash ${expectedHash}`,
+      { collection, expected: expectedHash, onChain: onChain === '' ? null : onChain },
+    );
+  }
+  if (claimHashes === undefined || !isCollectionMember(ctx, collection)) return;
+  const bytes = await ctx.stub.getPrivateData(collection, key);
+  if (!bytes || bytes.length === 0) {
+    throw errors.privateDataUnavailable(`this peer holds no private record in ${collection}`);
+  }
+  const sealed = seal(fromBytes<PrivateRecord>(bytes));
+  if (stableStringify(sealed.claimHashes) !== stableStringify(claimHashes)) {
+    throw errors.privateDataHashMismatch(
+      `the claim hashes differ from those of the private record in ${collection}`,
+      { collection, expected: expectedHash },
+    );
+  }
+}
+
+/** Refuses CLAIMS_MISMATCH unless `given` names exactly the type's claims. */
+export function requireTypeClaims(typeClaims: readonly string[], given: readonly string[]): void {
+  const missing = typeClaims.filter((c) => !given.includes(c));
+  const unknown = given.filter((c) => !typeClaims.includes(c));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw errors.claimsMismatch(
+      `claims must be exactly ${typeClaims.join(', ')}` +
+        (missing.length ? `; missing ${missing.join(', ')}` : '') +
+        (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
+      { missing, unknown },
+    );
+  }
 }

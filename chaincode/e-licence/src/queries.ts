@@ -13,6 +13,7 @@ import {
   mustReadJson,
   readIndexPage,
   readJson,
+  sameSubject,
   txTimeMs,
   type Page,
 } from '@govledger/chaincode-common';
@@ -119,14 +120,21 @@ async function resolvePage(
   return { records, bookmark, fetched };
 }
 
-/** Lists the licences of a holder (pseudonymous id), in licence id order, paginated (any member). */
+/** Lists the licences of a holder (home MSP and pseudonymous id), in licence id order, paginated (any member). */
 export async function listLicencesByHolder(
   ctx: Context,
   req: ListLicencesByHolderRequest,
 ): Promise<Page<LicenceView>> {
-  const page = await readIndexPage(ctx, ObjectType.ByHolder, [req.holderPid], req.pageSize, req.bookmark);
-  const ids = page.keys.map((a) => a[1] ?? '');
-  return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => l.holderPid === req.holderPid);
+  const { holder } = req;
+  const page = await readIndexPage(
+    ctx,
+    ObjectType.ByHolder,
+    [holder.mspId, holder.pid],
+    req.pageSize,
+    req.bookmark,
+  );
+  const ids = page.keys.map((a) => a[2] ?? '');
+  return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => sameSubject(l.holder, holder));
 }
 
 /** Lists the licences of a type with a stored status, in licence id order, paginated (any member). */
@@ -181,13 +189,14 @@ export async function getLicenceHistory(ctx: Context, req: LicenceIdRequest): Pr
 /**
  * Reads a licence's private record. Only members of the issuing organisation
  * (the collection's only member) may: its admins, the issuers of the issuing
- * department, or the holder (certificate gov.pid equal to the holderPid).
+ * department, or the holder (certificate MSP and gov.pid equal to the holder's).
  */
 export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest): Promise<PrivateDataResult> {
   const caller = getCaller(ctx);
   const licence = await loadLicence(ctx, req.licenceId);
   requireIssuingOrg(caller, licence.issuerMsp, `the private record of licence ${licence.licenceId}`);
-  const isHolder = caller.pid !== undefined && caller.pid === licence.holderPid;
+  const isHolder =
+    caller.pid !== undefined && sameSubject({ mspId: caller.mspId, pid: caller.pid }, licence.holder);
   const isIssuer = hasRole(caller, Role.Issuer) && caller.dept === licence.issuerDept;
   if (!isHolder && !isIssuer && !hasRole(caller, Role.Admin)) {
     throw forbidden(
@@ -197,7 +206,7 @@ export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest)
   const bytes = await readPrivateBytes(
     ctx,
     licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
+    licencePrivateKey(ctx, licence.licenceId, licence.privateDataHash),
     licence.privateDataHash,
   );
   const recordJson = Buffer.from(bytes).toString('utf8');

@@ -10,7 +10,7 @@ import {
   getCaller,
   readJson,
   readPage,
-  restrictToOrgs,
+  protectRecord,
   txTimeIso,
   writeJson,
   type Page,
@@ -57,7 +57,7 @@ export async function recordRecognition(ctx: Context, req: RecordRecognitionRequ
     withdrawnBy: null,
   };
   await writeJson(ctx, key, recognition);
-  if (existing === undefined) await restrictToOrgs(ctx, key, caller.mspId);
+  if (existing === undefined) await protectRecord(ctx, key, recognition.recognizerMsp);
   emitEvent(ctx, ELicenceEvent.RecognitionRecorded, {
     facts: [ELicenceEvent.RecognitionRecorded],
     recognizerMsp: recognition.recognizerMsp,

@@ -119,3 +119,16 @@ export type RejectApplicationRequest = eLicence.RejectApplicationRequest;
 export const GetApplicationRequest = eLicence.GetApplicationRequest;
 /** GetApplication request. */
 export type GetApplicationRequest = eLicence.GetApplicationRequest;
+
+/** StageLicencePrivateData (private-only). */
+export const StageLicencePrivateDataRequest = eLicence.StageLicencePrivateDataRequest;
+/** StageLicencePrivateData request. */
+export type StageLicencePrivateDataRequest = eLicence.StageLicencePrivateDataRequest;
+
+/** StageApplicationPrivateData (private-only). */
+export const StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivateDataRequest;
+/** StageApplicationPrivateData request. */
+export type StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivateDataRequest;
+
+/** What a staging transaction wrote. */
+export type StagedPrivateRecord = eLicence.StagedPrivateRecord;

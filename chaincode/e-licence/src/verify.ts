@@ -28,7 +28,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
       valid: false,
       type: null,
       issuer: null,
-      holderPid: null,
+      holder: null,
       holderKind: null,
       version: null,
       issuedAt: null,
@@ -60,7 +60,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
   const onChain = await privateHashOnChain(
     ctx,
     licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
+    licencePrivateKey(ctx, licence.licenceId, licence.privateDataHash),
   );
   const privateDataOnChain = onChain === licence.privateDataHash;
   const privateDataMatch =
@@ -80,7 +80,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
     valid,
     type: { code: licence.typeCode, name: type?.name ?? null, ownerMsp: type?.ownerMsp ?? null },
     issuer: { mspId: licence.issuerMsp, dept: licence.issuerDept },
-    holderPid: licence.holderPid,
+    holder: licence.holder,
     holderKind: licence.holderKind,
     version: licence.version,
     issuedAt: licence.issuedAt,

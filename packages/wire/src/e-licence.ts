@@ -134,6 +134,12 @@ export const ErrorCode = {
   NoApprovalsRequired: 'NO_APPROVALS_REQUIRED',
   /** 400: the approval that completes an application must carry the licence document hash. */
   DocumentHashRequired: 'DOCUMENT_HASH_REQUIRED',
+  /**
+   * 409: verify-by-hash failed: the collection holds no private record under the key the request
+   * names, or its on-chain hash (or, on the member's peer, its claim hashes) differs from the
+   * request's. Stage the private record first (StageLicencePrivateData / StageApplicationPrivateData).
+   */
+  PrivateDataHashMismatch: 'PRIVATE_DATA_HASH_MISMATCH',
 } as const;
 
 /** One of the chaincode's error codes. */
@@ -173,6 +179,7 @@ export const ErrorStatusOf: Readonly<Record<ErrorCodeValue, ErrorStatus>> = {
   APPLICANT_ORG_MISMATCH: 403,
   NO_APPROVALS_REQUIRED: 409,
   DOCUMENT_HASH_REQUIRED: 400,
+  PRIVATE_DATA_HASH_MISMATCH: 409,
 };
 
 // ---------------------------------------------------------------- field schemas
@@ -243,6 +250,27 @@ export const ApplicationStatus = z.enum(['pending', 'issued', 'rejected']);
 /** An application's state. */
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
+/**
+ * A citizen or enterprise: the home organisation (MSP) whose CA vouches for them
+ * and their pseudonymous id there. A pid alone names nobody: every lookup and
+ * comparison uses both.
+ */
+export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+/** A (home MSP, pid) pair. */
+export type Subject = z.infer<typeof Subject>;
+
+/** Claim name to `sha256hex(salt + "|" + value)`, as on the public record. */
+export const ClaimHashes = boundedRecord(ClaimName, Schemas.sha256, MAX_CLAIMS);
+/** Claim hashes. */
+export type ClaimHashes = z.infer<typeof ClaimHashes>;
+
+/**
+ * What a public transaction that relies on a staged private record carries:
+ * the SHA-256 of the record's bytes (checked by every endorser with
+ * GetPrivateDataHash) and the claim hashes (checked by the member's peer).
+ */
+const staged = { privateDataHash: Schemas.sha256, claimHashes: ClaimHashes };
+
 const note = Schemas.text(500);
 const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
 
@@ -309,8 +337,8 @@ export type StatusReason = z.infer<typeof StatusReason>;
 export const Licence = z.object({
   licenceId: z.string(),
   typeCode: z.string(),
-  /** The holder's pseudonymous id (gov.pid). */
-  holderPid: z.string(),
+  /** The holder: home MSP and pseudonymous id (gov.pid). */
+  holder: Subject,
   holderKind: HolderKind,
   issuerMsp: z.string(),
   issuerDept: z.string(),
@@ -397,7 +425,8 @@ export const Application = z.object({
   applicationId: z.string(),
   typeCode: z.string(),
   ownerMsp: z.string(),
-  applicantPid: z.string(),
+  /** The applicant (the future holder): home MSP and pseudonymous id. */
+  applicant: Subject,
   holderKind: HolderKind,
   /** The departments that must approve, fixed at submission. */
   requiredDepts: z.array(z.string()),
@@ -463,7 +492,7 @@ export const VerifyResult = z.object({
     .object({ code: z.string(), name: z.string().nullable(), ownerMsp: z.string().nullable() })
     .nullable(),
   issuer: z.object({ mspId: z.string(), dept: z.string() }).nullable(),
-  holderPid: z.string().nullable(),
+  holder: Subject.nullable(),
   holderKind: z.string().nullable(),
   version: z.number().int().nullable(),
   issuedAt: z.string().nullable(),
@@ -602,15 +631,50 @@ export type ListRecognitionsRequest = z.infer<typeof ListRecognitionsRequest>;
 
 // ---------------------------------------------------------------- requests: licences
 
-/** IssueLicence (+ transient `licencePrivate`). */
+/**
+ * StageLicencePrivateData (private-only; + transient `licencePrivate` for issue and amend):
+ * writes a private record into the issuing organisation's collection, endorsed by that
+ * organisation's peers alone, before the public transaction that relies on it:
+ * - `issue`: the record of a new licence `licenceId` of type `typeCode`;
+ * - `amend`: the next version's record of licence `licenceId`;
+ * - `renew`: a copy of licence `licenceId`'s record for its renewal `newLicenceId`.
+ */
+export const StageLicencePrivateDataRequest = z.discriminatedUnion('purpose', [
+  z.object({ purpose: z.literal('issue'), licenceId: Schemas.id, typeCode: Schemas.code }).strict(),
+  z.object({ purpose: z.literal('amend'), licenceId: Schemas.id }).strict(),
+  z.object({ purpose: z.literal('renew'), licenceId: Schemas.id, newLicenceId: Schemas.id }).strict(),
+]);
+/** StageLicencePrivateData request. */
+export type StageLicencePrivateDataRequest = z.infer<typeof StageLicencePrivateDataRequest>;
+
+/** StageApplicationPrivateData (private-only; + transient `licencePrivate`): the applicant's private record. */
+export const StageApplicationPrivateDataRequest = z
+  .object({ applicationId: Schemas.id, typeCode: Schemas.code })
+  .strict();
+/** StageApplicationPrivateData request. */
+export type StageApplicationPrivateDataRequest = z.infer<typeof StageApplicationPrivateDataRequest>;
+
+/** What a staging transaction wrote: where, and the hashes the public transaction must carry. */
+export const StagedPrivateRecord = z.object({
+  /** The licence (or application) id the record is for. */
+  id: z.string(),
+  collection: z.string(),
+  privateDataHash: z.string(),
+  claimHashes: z.record(z.string(), z.string()),
+});
+/** A staged private record. */
+export type StagedPrivateRecord = z.infer<typeof StagedPrivateRecord>;
+
+/** IssueLicence: after StageLicencePrivateData (issue), with the staged record's hashes. */
 export const IssueLicenceRequest = z
   .object({
     licenceId: Schemas.id,
     typeCode: Schemas.code,
-    holderPid: Schemas.pid,
+    holder: Subject,
     documentHash: Schemas.sha256,
     validFrom: Schemas.isoDateTime.optional(),
     validUntil: Schemas.isoDateTime.optional(),
+    ...staged,
   })
   .strict();
 /** IssueLicence request. */
@@ -659,7 +723,10 @@ export const RevokeLicenceRequest = z
 /** RevokeLicence request. */
 export type RevokeLicenceRequest = z.infer<typeof RevokeLicenceRequest>;
 
-/** RenewLicence: a new licence (newLicenceId) with new validity, linked to the previous one. */
+/**
+ * RenewLicence: after StageLicencePrivateData (renew), a new licence (newLicenceId) with new
+ * validity, linked to the previous one.
+ */
 export const RenewLicenceRequest = z
   .object({
     licenceId: Schemas.id,
@@ -672,15 +739,15 @@ export const RenewLicenceRequest = z
 /** RenewLicence request. */
 export type RenewLicenceRequest = z.infer<typeof RenewLicenceRequest>;
 
-/** AmendLicence (+ transient `licencePrivate`): a new version with a new document and claims. */
+/** AmendLicence: after StageLicencePrivateData (amend), a new version with a new document and claims. */
 export const AmendLicenceRequest = z
-  .object({ licenceId: Schemas.id, documentHash: Schemas.sha256, note: note.optional() })
+  .object({ licenceId: Schemas.id, documentHash: Schemas.sha256, note: note.optional(), ...staged })
   .strict();
 /** AmendLicence request. */
 export type AmendLicenceRequest = z.infer<typeof AmendLicenceRequest>;
 
-/** ListLicencesByHolder. */
-export const ListLicencesByHolderRequest = z.object({ holderPid: Schemas.pid, ...page }).strict();
+/** ListLicencesByHolder: the licences of one holder (home MSP and pid). */
+export const ListLicencesByHolderRequest = z.object({ holder: Subject, ...page }).strict();
 /** ListLicencesByHolder request. */
 export type ListLicencesByHolderRequest = z.infer<typeof ListLicencesByHolderRequest>;
 
@@ -693,9 +760,9 @@ export type ListLicencesByTypeAndStatusRequest = z.infer<typeof ListLicencesByTy
 
 // ---------------------------------------------------------------- requests: applications
 
-/** SubmitApplication (+ transient `licencePrivate`). */
+/** SubmitApplication: after StageApplicationPrivateData, with the staged record's hashes. */
 export const SubmitApplicationRequest = z
-  .object({ applicationId: Schemas.id, typeCode: Schemas.code })
+  .object({ applicationId: Schemas.id, typeCode: Schemas.code, ...staged })
   .strict();
 /** SubmitApplication request. */
 export type SubmitApplicationRequest = z.infer<typeof SubmitApplicationRequest>;
@@ -730,6 +797,11 @@ export const transactions = {
   RecordRecognition: { kind: 'submit', request: RecordRecognitionRequest, response: Recognition },
   WithdrawRecognition: { kind: 'submit', request: WithdrawRecognitionRequest, response: Recognition },
   ListRecognitions: { kind: 'evaluate', request: ListRecognitionsRequest, response: pageOf(Recognition) },
+  StageLicencePrivateData: {
+    kind: 'submit',
+    request: StageLicencePrivateDataRequest,
+    response: StagedPrivateRecord,
+  },
   IssueLicence: { kind: 'submit', request: IssueLicenceRequest, response: Licence },
   VerifyLicence: { kind: 'evaluate', request: VerifyLicenceRequest, response: VerifyResult },
   GetLicence: { kind: 'evaluate', request: LicenceIdRequest, response: LicenceView },
@@ -750,6 +822,11 @@ export const transactions = {
     response: pageOf(LicenceView),
   },
   GetLicenceHistory: { kind: 'evaluate', request: LicenceIdRequest, response: LicenceHistory },
+  StageApplicationPrivateData: {
+    kind: 'submit',
+    request: StageApplicationPrivateDataRequest,
+    response: StagedPrivateRecord,
+  },
   SubmitApplication: { kind: 'submit', request: SubmitApplicationRequest, response: ApplicationView },
   ApproveApplication: { kind: 'submit', request: ApproveApplicationRequest, response: ApprovalResult },
   RejectApplication: { kind: 'submit', request: RejectApplicationRequest, response: ApplicationView },
@@ -758,6 +835,17 @@ export const transactions = {
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }
 >;
+
+/**
+ * The private-only transactions: they write only collection keys, so the collection's own
+ * endorsement policy (its member organisation alone) judges them, and clients must send them to
+ * the member's peers only (`endorsingOrganizations: [member]`), never to another organisation,
+ * since they carry personal data as transient data.
+ */
+export const PRIVATE_ONLY_TRANSACTIONS: readonly TransactionName[] = [
+  'StageLicencePrivateData',
+  'StageApplicationPrivateData',
+];
 
 /** A transaction name of the contract. */
 export type TransactionName = keyof typeof transactions;
