@@ -33,8 +33,11 @@ export interface ChaincodeCall<P, Q, B> {
   transaction: string;
   /** submit (endorse, order, commit) or evaluate (query one peer). */
   mode: 'submit' | 'evaluate';
-  /** The chaincode's JSON request; by default path parameters, query and body merged. */
-  request?(input: RouteInput<P, Q, B>, caller: Caller): unknown;
+  /**
+   * The chaincode's JSON request; by default path parameters, query and body merged. With a
+   * {@link ChaincodeCall.prepare} step, `prepared` is that step's decoded chaincode result.
+   */
+  request?(input: RouteInput<P, Q, B>, caller: Caller, prepared?: unknown): unknown;
   /** Transient fields (each sent as JSON), for private inputs. */
   transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
   /**
@@ -42,6 +45,24 @@ export interface ChaincodeCall<P, Q, B> {
    * leaving the choice to the peer gateway; e.g. the caller's own organisation for transactions
    * on its private data collection.
    */
+  endorsingOrganizations?(input: RouteInput<P, Q, B>, caller: Caller): string[] | undefined;
+  /**
+   * A write submitted (and committed) first, in the same chaincode, e.g. a private-only
+   * transaction pinned to the caller's organisation whose result the main call then carries
+   * (verify-by-hash). Submit routes only; its idempotency key is the request's plus `#prepare`.
+   */
+  prepare?: PrepareStep<P, Q, B>;
+}
+
+/** The first transaction of a two-transaction route (see {@link ChaincodeCall.prepare}). */
+export interface PrepareStep<P, Q, B> {
+  /** Transaction name, e.g. `StageLicencePrivateData`. */
+  transaction: string;
+  /** Its JSON request. */
+  request(input: RouteInput<P, Q, B>, caller: Caller): unknown;
+  /** Its transient fields (each sent as JSON). */
+  transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
+  /** Its endorsing organisations. */
   endorsingOrganizations?(input: RouteInput<P, Q, B>, caller: Caller): string[] | undefined;
 }
 
@@ -236,24 +257,35 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     >;
     const chaincode = services.chaincodes[call.chaincode];
     if (!chaincode) throw new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
-    const request = call.request ? call.request(input, caller) : defaultRequest(input);
-    const transientFields = call.transient?.(input, caller);
-    const endorsingOrganizations = call.endorsingOrganizations?.(input, caller);
-    const invocation = {
+    let prepared: unknown;
+    if (call.prepare && call.mode === 'submit') {
+      const step = call.prepare;
+      const options = writeOptions(req, res, 200);
+      const done = await services.transactions.submit(
+        caller,
+        invocationOf(
+          chaincode,
+          step.transaction,
+          step.request(input, caller),
+          step.transient?.(input, caller),
+          step.endorsingOrganizations?.(input, caller),
+        ),
+        {
+          ...options,
+          async: false,
+          ...(options.idempotencyKey ? { idempotencyKey: `${options.idempotencyKey}#prepare` } : {}),
+        },
+      );
+      prepared = (JSON.parse(done.body) as { result?: unknown }).result;
+    }
+    const request = call.request ? call.request(input, caller, prepared) : defaultRequest(input);
+    const invocation = invocationOf(
       chaincode,
-      transaction: call.transaction,
-      args: [JSON.stringify(request)],
-      ...(transientFields
-        ? {
-            transient: Object.fromEntries(
-              Object.entries(transientFields)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, JSON.stringify(v)]),
-            ),
-          }
-        : {}),
-      ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
-    };
+      call.transaction,
+      request,
+      call.transient?.(input, caller),
+      call.endorsingOrganizations?.(input, caller),
+    );
     if (call.mode === 'evaluate') {
       const result = await services.transactions.evaluate(caller, invocation);
       res.status(200).json(result);
@@ -265,6 +297,30 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
       writeOptions(req, res, spec.successStatus ?? 200),
     );
     sendWrite(res, written);
+  };
+}
+
+function invocationOf(
+  chaincode: string,
+  transaction: string,
+  request: unknown,
+  transientFields: Record<string, unknown> | undefined,
+  endorsingOrganizations: string[] | undefined,
+) {
+  return {
+    chaincode,
+    transaction,
+    args: [JSON.stringify(request)],
+    ...(transientFields
+      ? {
+          transient: Object.fromEntries(
+            Object.entries(transientFields)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, JSON.stringify(v)]),
+          ),
+        }
+      : {}),
+    ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
   };
 }
 

@@ -6,14 +6,17 @@
  * amend and submit travels as the transient field `licencePrivate`, never as a
  * transaction argument.
  *
- * Every transaction on an organisation's licence collection (issue, amend,
- * renew, submit, approve, reject, read the private record) is endorsed on the
- * caller's own organisation's peer ({@link ON_CALLERS_PEER}): the chaincode
- * refuses it elsewhere (ENDORSER_NOT_COLLECTION_MEMBER), and an endorsement
- * by another city's peer would leave the member's peer waiting at commit for
- * private data it is never sent.
+ * Trust (verify-by-hash): personal data goes only to the peers of the caller's
+ * organisation, whose licence collection holds it. A write with personal data is
+ * ONE HTTP call and TWO transactions: the route first submits the private-only
+ * staging transaction (StageLicencePrivateData / StageApplicationPrivateData)
+ * pinned to the caller's organisation ({@link ON_CALLERS_PEER}) with the
+ * transient record, waits for its commit, then submits the public transaction
+ * with the staged hashes and no pinning, so the channel's majority endorses it
+ * and each endorser checks the staged record by its on-chain hash.
  */
 import { eLicence } from '@govledger/wire';
+import { z } from 'zod';
 import type { Caller } from '../auth';
 import { defineRoute, type AnyRoute } from '../route';
 import { PageQuery, pageOf } from '../schemas';
@@ -28,16 +31,21 @@ const TAGS = ['e-licence'];
  */
 export const ON_CALLERS_PEER = (_input: unknown, caller: Caller): string[] => [caller.org];
 
-/** The e-licence transactions on a licence collection (the routes above pin them with {@link ON_CALLERS_PEER}). */
+/**
+ * The e-licence transactions that carry or read personal data in a licence collection: the
+ * private-only staging transactions and the private record read. The routes pin them with
+ * {@link ON_CALLERS_PEER}, and so does the offline-signing flow.
+ */
 export const COLLECTION_TRANSACTIONS: ReadonlySet<string> = new Set([
-  'IssueLicence',
-  'AmendLicence',
-  'RenewLicence',
-  'SubmitApplication',
-  'ApproveApplication',
-  'RejectApplication',
+  ...eLicence.PRIVATE_ONLY_TRANSACTIONS,
   'GetLicencePrivateData',
 ]);
+
+/** The staged record's hashes, as the public transaction carries them. */
+function stagedHashes(prepared: unknown): { privateDataHash: string; claimHashes: Record<string, string> } {
+  const staged = W.StagedPrivateRecord.parse(prepared);
+  return { privateDataHash: staged.privateDataHash, claimHashes: staged.claimHashes };
+}
 
 const W = eLicence;
 
@@ -64,6 +72,8 @@ const withoutLicenceId = { licenceId: true } as const;
 const withoutApplicationId = { applicationId: true } as const;
 /** The gateway-only body field that carries the private record (sent as transient data). */
 const privateField = { licencePrivate: LicencePrivate };
+/** The fields the gateway fills in from the staging step's result. */
+const stagedFields = { privateDataHash: true, claimHashes: true } as const;
 
 /** The e-licence routes. */
 export function eLicenceRoutes(): AnyRoute[] {
@@ -172,18 +182,22 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       successStatus: 201,
-      body: W.IssueLicenceRequest.extend(privateField),
+      body: W.IssueLicenceRequest.omit(stagedFields).extend(privateField),
       response: Licence,
       call: {
         chaincode: CC,
         transaction: 'IssueLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
-        request: ({ body }) => {
-          const { licencePrivate: _private, ...request } = body;
-          return request;
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsingOrganizations: ON_CALLERS_PEER,
+          request: ({ body }) => ({ purpose: 'issue', licenceId: body.licenceId, typeCode: body.typeCode }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        request: ({ body }, _caller, prepared) => {
+          const { licencePrivate: _private, ...request } = body;
+          return { ...request, ...stagedHashes(prepared) };
+        },
       },
     }),
     defineRoute({
@@ -289,7 +303,15 @@ export function eLicenceRoutes(): AnyRoute[] {
         chaincode: CC,
         transaction: 'RenewLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsingOrganizations: ON_CALLERS_PEER,
+          request: ({ params, body }) => ({
+            purpose: 'renew',
+            licenceId: params.licenceId,
+            newLicenceId: body.newLicenceId,
+          }),
+        },
       },
     }),
     defineRoute({
@@ -300,32 +322,45 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       params: licenceId,
-      body: W.AmendLicenceRequest.omit(withoutLicenceId).extend(privateField),
+      body: W.AmendLicenceRequest.omit({ ...withoutLicenceId, ...stagedFields }).extend(privateField),
       response: Licence,
       call: {
         chaincode: CC,
         transaction: 'AmendLicence',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
-        request: ({ params, body }) => ({
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsingOrganizations: ON_CALLERS_PEER,
+          request: ({ params }) => ({ purpose: 'amend', licenceId: params.licenceId }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        },
+        request: ({ params, body }, _caller, prepared) => ({
           licenceId: params.licenceId,
           documentHash: body.documentHash,
           ...(body.note ? { note: body.note } : {}),
+          ...stagedHashes(prepared),
         }),
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
       },
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/holders/{holderPid}/licences',
+      path: '/api/v1/holders/{holderMsp}/{holderPid}/licences',
       operationId: 'listLicencesByHolder',
-      summary: "A holder's licences, in licence id order",
+      summary: "A holder's licences (home MSP and pseudonymous id), in licence id order",
       tags: TAGS,
       roles: [],
-      params: W.ListLicencesByHolderRequest.pick({ holderPid: true }),
+      params: z.object({ holderMsp: W.Subject.shape.mspId, holderPid: W.Subject.shape.pid }).strict(),
       query: PageQuery,
       response: pageOf(LicenceView),
-      call: { chaincode: CC, transaction: 'ListLicencesByHolder', mode: 'evaluate' },
+      call: {
+        chaincode: CC,
+        transaction: 'ListLicencesByHolder',
+        mode: 'evaluate',
+        request: ({ params, query }) => ({
+          holder: { mspId: params.holderMsp, pid: params.holderPid },
+          ...query,
+        }),
+      },
     }),
     // ------------------------------------------------------------ applications
     defineRoute({
@@ -336,15 +371,23 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['citizen', 'enterprise'],
       successStatus: 201,
-      body: W.SubmitApplicationRequest.extend(privateField),
+      body: W.SubmitApplicationRequest.omit(stagedFields).extend(privateField),
       response: Application,
       call: {
         chaincode: CC,
         transaction: 'SubmitApplication',
         mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
-        request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        prepare: {
+          transaction: 'StageApplicationPrivateData',
+          endorsingOrganizations: ON_CALLERS_PEER,
+          request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        },
+        request: ({ body }, _caller, prepared) => ({
+          applicationId: body.applicationId,
+          typeCode: body.typeCode,
+          ...stagedHashes(prepared),
+        }),
       },
     }),
     defineRoute({
@@ -369,12 +412,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       params: applicationId,
       body: W.ApproveApplicationRequest.omit(withoutApplicationId),
       response: W.ApprovalResult,
-      call: {
-        chaincode: CC,
-        transaction: 'ApproveApplication',
-        mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
-      },
+      call: { chaincode: CC, transaction: 'ApproveApplication', mode: 'submit' },
     }),
     defineRoute({
       method: 'post',
@@ -386,12 +424,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       params: applicationId,
       body: W.RejectApplicationRequest.omit(withoutApplicationId),
       response: Application,
-      call: {
-        chaincode: CC,
-        transaction: 'RejectApplication',
-        mode: 'submit',
-        endorsingOrganizations: ON_CALLERS_PEER,
-      },
+      call: { chaincode: CC, transaction: 'RejectApplication', mode: 'submit' },
     }),
   ];
 }
