@@ -169,7 +169,6 @@ export async function submitApplication(
     collection,
     licencePrivateKey(ctx, req.applicationId, req.privateDataHash),
     req.privateDataHash,
-    req.claimHashes,
   );
   const now = txTimeIso(ctx);
   const app: Application = {

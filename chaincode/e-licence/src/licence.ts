@@ -236,7 +236,6 @@ export async function issueLicence(ctx: Context, req: IssueLicenceRequest): Prom
     collection,
     licencePrivateKey(ctx, req.licenceId, req.privateDataHash),
     req.privateDataHash,
-    req.claimHashes,
   );
   const txMs = txTimeMs(ctx);
   const validity = resolveValidity(type.validity, txMs, txMs, req.validFrom, req.validUntil);
@@ -437,7 +436,6 @@ export async function amendLicence(ctx: Context, req: AmendLicenceRequest): Prom
     licence.privateCollection,
     licencePrivateKey(ctx, licence.licenceId, req.privateDataHash),
     req.privateDataHash,
-    req.claimHashes,
   );
   const at = txTimeIso(ctx);
   const after: Licence = {

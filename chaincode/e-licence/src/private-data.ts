@@ -13,14 +13,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { eLicence } from '@govledger/wire';
-import {
-  fromBytes,
-  readTransientJson,
-  saltedHash,
-  sha256Hex,
-  stableStringify,
-  toBytes,
-} from '@govledger/chaincode-common';
+import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
 import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
@@ -79,11 +72,6 @@ export async function putPrivateRecord(
 ): Promise<void> {
   requireCollectionEndorser(ctx, collection);
   await ctx.stub.putPrivateData(collection, key, bytes);
-}
-
-/** True when the peer running the proposal belongs to the collection's organisation. */
-export function isCollectionMember(ctx: Context, collection: string): boolean {
-  return collection === collectionOf(ctx.stub.getMspID());
 }
 
 /** True when the organisation has a licence collection and so can own licence types. */
@@ -153,16 +141,21 @@ export async function privateHashOnChain(ctx: Context, collection: string, key: 
 /**
  * Verify-by-hash, the check every endorser of a public transaction makes: the
  * collection holds a private record under `key` whose on-chain hash is
- * `expectedHash`. A non-member sees only the hash; the member's peer also reads
- * the record and checks that its claim hashes are `claimHashes` (when given).
- * Refuses PRIVATE_DATA_HASH_MISMATCH (409) when the record is absent or differs.
+ * `expectedHash` (GetPrivateDataHash, which every peer has). Refuses
+ * PRIVATE_DATA_HASH_MISMATCH (409) when the record is absent or differs.
+ *
+ * It deliberately reads only the hash, on every peer alike: reading the record
+ * itself (GetPrivateData) on the member's peer would make the peer gateway's
+ * endorsement plan ask for collection members only, which cannot satisfy the
+ * channel's majority. The claim hashes of the public record are the issuing
+ * organisation's word, as they were computed by the staging step on its peer
+ * (a holder or verifier checks them against the disclosed values).
  */
 export async function requireStagedRecord(
   ctx: Context,
   collection: string,
   key: string,
   expectedHash: string,
-  claimHashes?: Record<string, string>,
 ): Promise<void> {
   const onChain = await privateHashOnChain(ctx, collection, key);
   if (onChain !== expectedHash) {
@@ -171,18 +164,6 @@ export async function requireStagedRecord(
         ? `${collection} holds no private record with hash ${expectedHash}; stage it first`
         : `the private record in ${collection} does not have hash ${expectedHash}`,
       { collection, expected: expectedHash, onChain: onChain === '' ? null : onChain },
-    );
-  }
-  if (claimHashes === undefined || !isCollectionMember(ctx, collection)) return;
-  const bytes = await ctx.stub.getPrivateData(collection, key);
-  if (!bytes || bytes.length === 0) {
-    throw errors.privateDataUnavailable(`this peer holds no private record in ${collection}`);
-  }
-  const sealed = seal(fromBytes<PrivateRecord>(bytes));
-  if (stableStringify(sealed.claimHashes) !== stableStringify(claimHashes)) {
-    throw errors.privateDataHashMismatch(
-      `the claim hashes differ from those of the private record in ${collection}`,
-      { collection, expected: expectedHash },
     );
   }
 }

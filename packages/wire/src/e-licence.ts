@@ -136,8 +136,7 @@ export const ErrorCode = {
   DocumentHashRequired: 'DOCUMENT_HASH_REQUIRED',
   /**
    * 409: verify-by-hash failed: the collection holds no private record under the key the request
-   * names, or its on-chain hash (or, on the member's peer, its claim hashes) differs from the
-   * request's. Stage the private record first (StageLicencePrivateData / StageApplicationPrivateData).
+   * names, or its on-chain hash differs from the request's. Stage the private record first (StageLicencePrivateData / StageApplicationPrivateData).
    */
   PrivateDataHashMismatch: 'PRIVATE_DATA_HASH_MISMATCH',
 } as const;
@@ -267,7 +266,7 @@ export type ClaimHashes = z.infer<typeof ClaimHashes>;
 /**
  * What a public transaction that relies on a staged private record carries:
  * the SHA-256 of the record's bytes (checked by every endorser with
- * GetPrivateDataHash) and the claim hashes (checked by the member's peer).
+ * GetPrivateDataHash) and the claim hashes the staging step computed.
  */
 const staged = { privateDataHash: Schemas.sha256, claimHashes: ClaimHashes };
 
