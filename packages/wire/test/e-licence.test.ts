@@ -30,6 +30,21 @@ describe('eLicence wire contract', () => {
     expect(eLicence.LicencePrivateTransient.safeParse({ ...priv, extra: 1 }).success).toBe(false);
   });
 
+  it('names holders by (MSP, pid) and stages private records by purpose', () => {
+    const pid = 'a1'.repeat(32);
+    expect(eLicence.Subject.safeParse({ mspId: 'CityAMSP', pid }).success).toBe(true);
+    expect(eLicence.Subject.safeParse({ pid }).success).toBe(false);
+    const stage = eLicence.StageLicencePrivateDataRequest;
+    expect(stage.safeParse({ purpose: 'issue', licenceId: 'L1', typeCode: 'A-BIZ' }).success).toBe(true);
+    expect(stage.safeParse({ purpose: 'amend', licenceId: 'L1' }).success).toBe(true);
+    expect(stage.safeParse({ purpose: 'renew', licenceId: 'L1', newLicenceId: 'L2' }).success).toBe(true);
+    expect(stage.safeParse({ purpose: 'issue', licenceId: 'L1' }).success).toBe(false);
+    expect(stage.safeParse({ purpose: 'amend', licenceId: 'L1', typeCode: 'A-BIZ' }).success).toBe(false);
+    expect(eLicence.PRIVATE_ONLY_TRANSACTIONS.every((t) => eLicence.transactions[t].kind === 'submit')).toBe(
+      true,
+    );
+  });
+
   it('gives every error code a status', () => {
     for (const code of Object.values(eLicence.ErrorCode)) {
       expect([code, [400, 403, 404, 409, 500].includes(eLicence.ErrorStatusOf[code])]).toEqual([code, true]);
