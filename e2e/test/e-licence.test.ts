@@ -9,11 +9,12 @@
  * revoke or suspend it; City A revokes it and City B sees it revoked. No personal
  * data ever appears in a public result.
  *
- * Every transaction on City A's licence collection is endorsed on City A's peer
- * (endorsingOrganizations, chaincode/e-licence/README.md "Private writes must be
- * endorsed by the collection org's peer"); one forced onto City B's peer is
- * refused, and a burst of concurrent issuances commits with its private data
- * on City A's peer.
+ * Verify-by-hash (chaincode/e-licence/README.md "Verify-by-hash"): personal
+ * data goes only to City A's peer, in a private-only staging transaction pinned
+ * there (endorsingOrganizations); the public transaction that follows is
+ * endorsed by the channel's majority, each endorser checking the staged record
+ * by its on-chain hash. A staging forced onto City B's peer is refused, and a
+ * burst of concurrent issuances commits with its private data on City A's peer.
  */
 import { eLicence } from '@govledger/fixtures';
 import { createHash, randomBytes } from 'crypto';
@@ -26,8 +27,37 @@ const TYPE_B = `B-FOOD-${run}`;
 const APP_ID = `APP-A-FOOD-${run}`;
 const REQUIRED = ['market', 'fire', 'environment'];
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Transactions on City A's licence collection are endorsed on City A's peer. */
+/** Private-only staging transactions (and reads of the collection) run on City A's peer only. */
 const ON_CITY_A: CallOptions = { endorsingOrganizations: ['CityAMSP'] };
+
+/** What a staging transaction returns: the hashes the public transaction carries. */
+interface Staged {
+  id: string;
+  collection: string;
+  privateDataHash: string;
+  claimHashes: Record<string, string>;
+}
+
+/**
+ * A write with personal data, as a portal's gateway does it: the private-only staging transaction
+ * pinned to City A's peer with the transient record, then the public transaction with the staged
+ * hashes, unpinned (the majority endorses it).
+ */
+async function stagedWrite<T>(
+  session: UserSession,
+  stageTx: string,
+  stageReq: Record<string, unknown>,
+  transient: Record<string, unknown> | undefined,
+  publicTx: string,
+  publicReq: Record<string, unknown>,
+): Promise<T> {
+  const staged = await session.submit<Staged>(CC, stageTx, stageReq, transient, ON_CITY_A);
+  const withHashes =
+    publicTx === 'RenewLicence'
+      ? publicReq
+      : { ...publicReq, privateDataHash: staged.privateDataHash, claimHashes: staged.claimHashes };
+  return session.submit<T>(CC, publicTx, withHashes);
+}
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const salt = () => randomBytes(32).toString('hex');
@@ -105,7 +135,7 @@ interface ApplicationView {
   applicationId: string;
   typeCode: string;
   ownerMsp: string;
-  applicantPid: string;
+  applicant: { mspId: string; pid: string };
   holderKind: string;
   requiredDepts: string[];
   claimHashes: Record<string, string>;
@@ -124,7 +154,7 @@ interface ApplicationView {
 interface Licence {
   licenceId: string;
   typeCode: string;
-  holderPid: string;
+  holder: { mspId: string; pid: string };
   holderKind: string;
   issuerMsp: string;
   issuerDept: string;
@@ -156,7 +186,7 @@ interface VerifyResult {
   valid: boolean;
   type: { code: string; name: string | null; ownerMsp: string | null } | null;
   issuer: { mspId: string; dept: string } | null;
-  holderPid: string | null;
+  holder: { mspId: string; pid: string } | null;
   revocation: { reasonCode: string; at: string } | null;
   recognition: { org: string; recognised: boolean; basis: string; localTypeCode: string | null } | null;
   documentHashMatch: boolean | null;
@@ -299,19 +329,20 @@ describe('a licence issued by City A through parallel approvals, trusted and che
     expect(pid).toMatch(/^[0-9a-f]{32,128}$/);
     const submitted = seen(
       'SubmitApplication',
-      await as('enterprise-a1').submit<ApplicationView>(
-        CC,
-        'SubmitApplication',
+      await stagedWrite<ApplicationView>(
+        as('enterprise-a1'),
+        'StageApplicationPrivateData',
         { applicationId: APP_ID, typeCode: TYPE_A },
         { licencePrivate },
-        ON_CITY_A,
+        'SubmitApplication',
+        { applicationId: APP_ID, typeCode: TYPE_A },
       ),
     );
     expect(submitted).toMatchObject({
       applicationId: APP_ID,
       typeCode: TYPE_A,
       ownerMsp: 'CityAMSP',
-      applicantPid: pid,
+      applicant: { mspId: 'CityAMSP', pid },
       holderKind: 'enterprise',
       requiredDepts: REQUIRED,
       claimHashes,
@@ -332,13 +363,10 @@ describe('a licence issued by City A through parallel approvals, trusted and che
 
   it('the departments approve in their own order; refusals write nothing', async () => {
     const approve = (who: string, withHash = true) =>
-      as(who).submit<ApprovalResult>(
-        CC,
-        'ApproveApplication',
-        { applicationId: APP_ID, ...(withHash ? { documentHash } : {}) },
-        undefined,
-        ON_CITY_A,
-      );
+      as(who).submit<ApprovalResult>(CC, 'ApproveApplication', {
+        applicationId: APP_ID,
+        ...(withHash ? { documentHash } : {}),
+      });
 
     // fire first (no document hash needed: it does not complete the application)
     const fire = seen('ApproveApplication fire', await approve('approver-fire-a', false));
@@ -392,7 +420,6 @@ describe('a licence issued by City A through parallel approvals, trusted and che
       .contract(CC)
       .submitAsync('ApproveApplication', {
         arguments: [JSON.stringify({ applicationId: APP_ID, documentHash })],
-        ...ON_CITY_A,
       });
     const result = seen(
       'ApproveApplication market',
@@ -408,7 +435,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
     expect(issuedLicence).toMatchObject({
       licenceId: APP_ID,
       typeCode: TYPE_A,
-      holderPid: pid,
+      holder: { mspId: 'CityAMSP', pid },
       holderKind: 'enterprise',
       issuerMsp: 'CityAMSP',
       issuerDept: 'market',
@@ -458,13 +485,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
 
     // a closed application takes no more decisions
     const closed = await refused(
-      as('approver-fire-a').submit(
-        CC,
-        'ApproveApplication',
-        { applicationId: APP_ID, documentHash },
-        undefined,
-        ON_CITY_A,
-      ),
+      as('approver-fire-a').submit(CC, 'ApproveApplication', { applicationId: APP_ID, documentHash }),
     );
     expect(closed).toMatchObject({ code: 'APPLICATION_CLOSED', status: 409 });
     expect((await application('admin-a')).timeline).toHaveLength(5);
@@ -475,7 +496,9 @@ describe('a licence issued by City A through parallel approvals, trusted and che
       status: 'active',
     });
     expect(byType.map((l) => l.licenceId)).toEqual([APP_ID]);
-    const byHolder = await allPages<Licence>('admin-b', 'ListLicencesByHolder', { holderPid: pid });
+    const byHolder = await allPages<Licence>('admin-b', 'ListLicencesByHolder', {
+      holder: { mspId: 'CityAMSP', pid },
+    });
     expect(byHolder.filter((l) => l.licenceId === APP_ID)).toEqual([
       expect.objectContaining({ typeCode: TYPE_A, effectiveStatus: 'valid' }),
     ]);
@@ -505,7 +528,7 @@ describe('a licence issued by City A through parallel approvals, trusted and che
       valid: true,
       type: { code: TYPE_A, name: 'Food business licence (City A)', ownerMsp: 'CityAMSP' },
       issuer: { mspId: 'CityAMSP', dept: 'market' },
-      holderPid: as('enterprise-a1').pid,
+      holder: { mspId: 'CityAMSP', pid: as('enterprise-a1').pid },
       revocation: null,
       recognition: { org: 'CityBMSP', recognised: true, basis: 'mutual-recognition', localTypeCode: TYPE_B },
       documentHashMatch: true,
@@ -690,7 +713,7 @@ describe("transactions on City A's licence collection are endorsed on City A's p
   const issueRequest = (licenceId: string) => ({
     licenceId,
     typeCode: PERMIT,
-    holderPid: as('enterprise-a1').pid as string,
+    holder: { mspId: 'CityAMSP', pid: as('enterprise-a1').pid as string },
     documentHash: sha256(`%PDF-1.7 permit ${licenceId}`),
   });
 
@@ -706,13 +729,13 @@ describe("transactions on City A's licence collection are endorsed on City A's p
     });
   });
 
-  it("refuses a City A issuance forced onto City B's peer, and writes nothing", async () => {
+  it("refuses a City A staging forced onto City B's peer, and writes nothing", async () => {
     const licenceId = `PERMIT-FORCED-${run}`;
     const forced = await refused(
       as('issuer-a').submit(
         CC,
-        'IssueLicence',
-        issueRequest(licenceId),
+        'StageLicencePrivateData',
+        { purpose: 'issue', licenceId, typeCode: PERMIT },
         { licencePrivate: permitPrivate('forced') },
         {
           endorsingOrganizations: ['CityBMSP'],
@@ -721,6 +744,16 @@ describe("transactions on City A's licence collection are endorsed on City A's p
     );
     expect(forced).toMatchObject({ code: 'ENDORSER_NOT_COLLECTION_MEMBER', status: 403 });
     expect(forced.message).toContain('licencePrivate_CityAMSP');
+
+    // the public step with a hash nobody staged: every endorser checks it and refuses
+    const unstaged = await refused(
+      as('issuer-a').submit(CC, 'IssueLicence', {
+        ...issueRequest(licenceId),
+        privateDataHash: sha256(`never staged ${run}`),
+        claimHashes: { permitClass: sha256(`never staged ${run}`) },
+      }),
+    );
+    expect(unstaged).toMatchObject({ code: 'PRIVATE_DATA_HASH_MISMATCH', status: 409 });
 
     const missing = await refused(as('issuer-a').evaluate(CC, 'GetLicence', { licenceId }));
     expect(missing).toMatchObject({ code: 'LICENCE_NOT_FOUND', status: 404 });
@@ -735,12 +768,13 @@ describe("transactions on City A's licence collection are endorsed on City A's p
     });
     const issued = await Promise.all(
       issues.map(({ licenceId, licencePrivate: record }) =>
-        as('issuer-a').submit<Licence>(
-          CC,
+        stagedWrite<Licence>(
+          as('issuer-a'),
+          'StageLicencePrivateData',
+          { purpose: 'issue', licenceId, typeCode: PERMIT },
+          { licencePrivate: record },
           'IssueLicence',
           issueRequest(licenceId),
-          { licencePrivate: record },
-          ON_CITY_A,
         ),
       ),
     );

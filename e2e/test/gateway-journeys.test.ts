@@ -376,7 +376,7 @@ const personalValues = [...Object.values(holder), ...Object.values(claims).flatM
 interface Licence {
   licenceId: string;
   typeCode: string;
-  holderPid: string;
+  holder: { mspId: string; pid: string };
   issuerMsp: string;
   status: string;
   effectiveStatus?: string;
@@ -490,7 +490,7 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
     expect(licence).toMatchObject({
       licenceId: APP_ID,
       typeCode: TYPE_A,
-      holderPid: pidOf('enterprise-a1'),
+      holder: { mspId: 'CityAMSP', pid: pidOf('enterprise-a1') },
       issuerMsp: 'CityAMSP',
       status: 'active',
     });

@@ -32,7 +32,19 @@ interface Example {
   transient?: Record<string, unknown>;
   /** The endorsing organisations the route pins (default: none, the peer gateway chooses). */
   endorsingOrganizations?: string[];
+  /** The private-only staging call a two-transaction route submits first (e-licence verify-by-hash). */
+  prepare?: { transaction: string; request: Record<string, unknown>; transient?: Record<string, unknown> };
 }
+
+/** What the fake chaincode answers to a staging call. */
+const STAGED = {
+  id: 'L1',
+  collection: 'licencePrivate_CityAMSP',
+  privateDataHash: 'd4'.repeat(32),
+  claimHashes: { companyName: 'e5'.repeat(32) },
+};
+const STAGED_HASHES = { privateDataHash: STAGED.privateDataHash, claimHashes: STAGED.claimHashes };
+const HOLDER = { mspId: 'CityAMSP', pid: PID };
 
 /** The caller's organisation (tokens default to CityAMSP): routes on its licence collection endorse there. */
 const CALLERS_ORG = ['CityAMSP'];
@@ -74,10 +86,13 @@ const EXAMPLES: Record<string, Example> = {
   },
   issueLicence: {
     url: '/api/v1/licences',
-    body: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH, licencePrivate: PRIVATE },
-    request: { licenceId: 'L1', typeCode: 'A-BIZ', holderPid: PID, documentHash: HASH },
-    transient: { licencePrivate: PRIVATE },
-    endorsingOrganizations: CALLERS_ORG,
+    body: { licenceId: 'L1', typeCode: 'A-BIZ', holder: HOLDER, documentHash: HASH, licencePrivate: PRIVATE },
+    request: { licenceId: 'L1', typeCode: 'A-BIZ', holder: HOLDER, documentHash: HASH, ...STAGED_HASHES },
+    prepare: {
+      transaction: 'StageLicencePrivateData',
+      request: { purpose: 'issue', licenceId: 'L1', typeCode: 'A-BIZ' },
+      transient: { licencePrivate: PRIVATE },
+    },
   },
   getLicence: { url: '/api/v1/licences/L1', request: { licenceId: 'L1' } },
   verifyLicence: {
@@ -114,35 +129,45 @@ const EXAMPLES: Record<string, Example> = {
     url: '/api/v1/licences/L1/renewal',
     body: { newLicenceId: 'L2', documentHash: HASH },
     request: { licenceId: 'L1', newLicenceId: 'L2', documentHash: HASH },
-    endorsingOrganizations: CALLERS_ORG,
+    prepare: {
+      transaction: 'StageLicencePrivateData',
+      request: { purpose: 'renew', licenceId: 'L1', newLicenceId: 'L2' },
+    },
   },
   amendLicence: {
     url: '/api/v1/licences/L1/amendments',
     body: { documentHash: HASH, licencePrivate: PRIVATE },
-    request: { licenceId: 'L1', documentHash: HASH },
-    transient: { licencePrivate: PRIVATE },
-    endorsingOrganizations: CALLERS_ORG,
+    request: { licenceId: 'L1', documentHash: HASH, ...STAGED_HASHES },
+    prepare: {
+      transaction: 'StageLicencePrivateData',
+      request: { purpose: 'amend', licenceId: 'L1' },
+      transient: { licencePrivate: PRIVATE },
+    },
   },
-  listLicencesByHolder: { url: `/api/v1/holders/${PID}/licences`, request: { holderPid: PID } },
+  listLicencesByHolder: {
+    url: `/api/v1/holders/CityAMSP/${PID}/licences?pageSize=5`,
+    request: { holder: HOLDER, pageSize: 5 },
+  },
   submitApplication: {
     url: '/api/v1/applications',
     body: { applicationId: 'APP1', typeCode: 'A-BIZ', licencePrivate: PRIVATE },
-    request: { applicationId: 'APP1', typeCode: 'A-BIZ' },
-    transient: { licencePrivate: PRIVATE },
-    endorsingOrganizations: CALLERS_ORG,
+    request: { applicationId: 'APP1', typeCode: 'A-BIZ', ...STAGED_HASHES },
+    prepare: {
+      transaction: 'StageApplicationPrivateData',
+      request: { applicationId: 'APP1', typeCode: 'A-BIZ' },
+      transient: { licencePrivate: PRIVATE },
+    },
   },
   getApplication: { url: '/api/v1/applications/APP1', request: { applicationId: 'APP1' } },
   approveApplication: {
     url: '/api/v1/applications/APP1/approvals',
     body: { documentHash: HASH },
     request: { applicationId: 'APP1', documentHash: HASH },
-    endorsingOrganizations: CALLERS_ORG,
   },
   rejectApplication: {
     url: '/api/v1/applications/APP1/rejections',
     body: { reasonCode: 'FIRE_RISK', reason: 'exits' },
     request: { applicationId: 'APP1', reasonCode: 'FIRE_RISK', reason: 'exits' },
-    endorsingOrganizations: CALLERS_ORG,
   },
   // data-sharing
   registerCategory: {
@@ -424,6 +449,13 @@ beforeEach(() => {
 });
 
 const routes = () => h.gateway.routes.filter((r) => r.call);
+/** Answers a two-transaction route's staging call (the route then carries its hashes). */
+const onPrepare = (route: ReturnType<typeof routes>[number]) => {
+  const step = route.call!.prepare;
+  if (step) h.ledger.on(route.call!.chaincode, step.transaction, () => STAGED);
+};
+const transientOf = (t: Record<string, string> | undefined) =>
+  t ? Object.fromEntries(Object.entries(t).map(([k, v]) => [k, JSON.parse(v)])) : undefined;
 const send = (method: string, url: string, auth: string, body?: object) => {
   const r = request(h.gateway.app)
     [method as 'get' | 'post' | 'patch' | 'delete'](url)
@@ -445,6 +477,7 @@ describe('per-chaincode routes', () => {
       const call = route.call!;
       const ex = EXAMPLES[route.operationId];
       h.ledger.on(call.chaincode, call.transaction, (req) => ({ echo: req }));
+      onPrepare(route);
       const res = await send(route.method, ex.url, everyone, ex.body);
       const expected = route.successStatus ?? 200;
       if (res.status !== expected)
@@ -468,6 +501,19 @@ describe('per-chaincode routes', () => {
       ]);
       const result = call.mode === 'submit' ? res.body.result : res.body;
       expect(result).toEqual({ echo: recorded.request });
+      const staging = call.prepare ? h.ledger.calls.at(-2)! : undefined;
+      expect([
+        route.operationId,
+        staging && {
+          transaction: staging.invocation.transaction,
+          request: staging.request,
+          transient: transientOf(staging.invocation.transient),
+          endorsingOrganizations: staging.invocation.endorsingOrganizations,
+        },
+      ]).toEqual([
+        route.operationId,
+        ex.prepare && { transient: undefined, ...ex.prepare, endorsingOrganizations: CALLERS_ORG },
+      ]);
     }
   });
 
@@ -483,6 +529,7 @@ describe('per-chaincode routes', () => {
           call.mode === 'submit' ? 'endorse' : 'evaluate',
         ),
       );
+      onPrepare(route);
       const res = await send(route.method, ex.url, everyone, ex.body);
       expect([route.operationId, res.status, res.body.code, res.body.detail]).toEqual([
         route.operationId,
@@ -519,42 +566,85 @@ describe('per-chaincode routes', () => {
 });
 
 describe("routes on a licence collection endorse on the caller's organisation", () => {
+  /** Routes whose call (or staging call) carries or reads personal data: pinned to the caller's org. */
   const PRIVATE_ROUTES = Object.entries(EXAMPLES)
-    .filter(([, ex]) => ex.endorsingOrganizations !== undefined)
+    .filter(([, ex]) => ex.endorsingOrganizations !== undefined || ex.prepare !== undefined)
     .map(([id]) => id);
 
-  it('are the e-licence transactions that write or read licencePrivate_<org>', () => {
+  it('are the e-licence routes that stage or read licencePrivate_<org>', () => {
     expect(PRIVATE_ROUTES.sort()).toEqual([
       'amendLicence',
-      'approveApplication',
       'getLicencePrivateData',
       'issueLicence',
-      'rejectApplication',
       'renewLicence',
       'submitApplication',
     ]);
   });
 
   it('are the transactions the offline-signing flow pins the same way', () => {
-    const pinned = routes()
-      .filter((r) => r.call!.endorsement === ON_CALLERS_PEER)
-      .map((r) => r.call!.transaction);
+    const pinned = routes().flatMap((r) => [
+      ...(r.call!.endorsement === ON_CALLERS_PEER ? [r.call!.transaction] : []),
+      ...(r.call!.prepare?.endorsement === ON_CALLERS_PEER ? [r.call!.prepare.transaction] : []),
+    ]);
     // the offline flow reads the same declarations: every transaction it pins to the caller's organisation
     const offlinePins = endorsementCatalogue(h.gateway.routes);
-    const COLLECTION_TRANSACTIONS = routes()
-      .filter((r) => offlinePins(r.call!.chaincode, r.call!.transaction) === ON_CALLERS_PEER)
-      .map((r) => r.call!.transaction);
+    const COLLECTION_TRANSACTIONS = [...new Set(pinned)].filter(
+      (t) => offlinePins('e-licence', t) === ON_CALLERS_PEER,
+    );
     expect(COLLECTION_TRANSACTIONS.sort()).toEqual([
-      'AmendLicence',
-      'ApproveApplication',
       'GetLicencePrivateData',
-      'IssueLicence',
-      'RejectApplication',
-      'RenewLicence',
-      'SubmitApplication',
+      'StageApplicationPrivateData',
+      'StageLicencePrivateData',
     ]);
-    expect(pinned.sort()).toEqual([...COLLECTION_TRANSACTIONS].sort());
+    expect([...new Set(pinned)].sort()).toEqual([...COLLECTION_TRANSACTIONS].sort());
     expect(pinned).toHaveLength(PRIVATE_ROUTES.length);
+  });
+
+  it('submit the public step of a two-transaction route unpinned, without personal data', async () => {
+    for (const route of routes().filter((r) => r.call!.prepare)) {
+      h.ledger.on(route.call!.chaincode, route.call!.transaction, (req) => ({ echo: req }));
+      onPrepare(route);
+      const ex = EXAMPLES[route.operationId];
+      const res = await send(route.method, ex.url, everyone, ex.body);
+      expect([route.operationId, res.status]).toEqual([route.operationId, route.successStatus ?? 200]);
+      const publicCall = h.ledger.calls.at(-1)!;
+      expect([route.operationId, publicCall.invocation.transaction]).toEqual([
+        route.operationId,
+        route.call!.transaction,
+      ]);
+      expect(publicCall.invocation.endorsingOrganizations).toBeUndefined();
+      expect(publicCall.invocation.transient).toBeUndefined();
+      expect(JSON.stringify(publicCall.request)).not.toContain(PRIVATE.holder.legalName);
+    }
+  });
+
+  it('replay both steps under one Idempotency-Key', async () => {
+    h.ledger.on('e-licence', 'IssueLicence', (req) => ({ echo: req }));
+    h.ledger.on('e-licence', 'StageLicencePrivateData', () => STAGED);
+    const post = () =>
+      request(h.gateway.app)
+        .post(EXAMPLES.issueLicence.url)
+        .set('Authorization', everyone)
+        .set('Idempotency-Key', 'issue-L1-once')
+        .send(EXAMPLES.issueLicence.body);
+    const first = await post();
+    const again = await post();
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(h.ledger.calls.map((c) => c.invocation.transaction)).toEqual([
+      'StageLicencePrivateData',
+      'IssueLicence',
+    ]);
+  });
+
+  it('do not submit the public step when the staging step is refused', async () => {
+    h.ledger.on('e-licence', 'IssueLicence', (req) => ({ echo: req }));
+    h.ledger.on('e-licence', 'StageLicencePrivateData', () =>
+      chaincodeRefusal('NOT_TYPE_OWNER', 403, 'licence type A-BIZ belongs to CityAMSP'),
+    );
+    const res = await send('post', EXAMPLES.issueLicence.url, everyone, EXAMPLES.issueLicence.body);
+    expect([res.status, res.body.code]).toEqual([403, 'NOT_TYPE_OWNER']);
+    expect(h.ledger.calls.map((c) => c.invocation.transaction)).toEqual(['StageLicencePrivateData']);
   });
 
   it("pin City B's peer for a City B caller", async () => {
@@ -563,9 +653,10 @@ describe("routes on a licence collection endorse on the caller's organisation", 
       const route = routes().find((r) => r.operationId === id)!;
       const ex = EXAMPLES[id];
       h.ledger.on(route.call!.chaincode, route.call!.transaction, (req) => ({ echo: req }));
+      onPrepare(route);
       const res = await send(route.method, ex.url, bob, ex.body);
       expect([id, res.status]).toEqual([id, route.successStatus ?? 200]);
-      const recorded = h.ledger.calls.at(-1)!;
+      const recorded = h.ledger.calls.at(route.call!.prepare ? -2 : -1)!;
       expect([id, recorded.identity.mspId, recorded.invocation.endorsingOrganizations]).toEqual([
         id,
         'CityBMSP',
@@ -580,7 +671,7 @@ describe("routes on a licence collection endorse on the caller's organisation", 
       requiredEndorser: 'CityAMSP',
       endorser: 'CityBMSP',
     };
-    h.ledger.on('e-licence', 'IssueLicence', () => {
+    h.ledger.on('e-licence', 'StageLicencePrivateData', () => {
       throw new LedgerError('endorse', 'chaincode', 'chaincode refused', {
         chaincodeError: {
           code: 'ENDORSER_NOT_COLLECTION_MEMBER',

@@ -8,9 +8,15 @@
  * salted claim hashes and the private record's hash. Every department the type
  * requires approves or rejects, in any order, with an approver of that
  * department in the owning organisation. The approval that completes the set
- * issues the licence (id = application id) in the same transaction, moving the
- * private record to the licence; a rejection closes the application with its
- * reason and deletes the private record. The application keeps a timeline.
+ * issues the licence (id = application id) in the same transaction; the staged
+ * private record is already under the licence's key. A rejection closes the
+ * application with its reason and deletes the private record. The application
+ * keeps a timeline.
+ *
+ * Submission is two transactions (verify-by-hash): StageApplicationPrivateData
+ * (private-only, on the type's organisation's peers alone) puts the personal
+ * data in the collection; SubmitApplication (the channel's majority) records the
+ * public application, each endorser checking the staged record by hash.
  */
 import type { Context } from 'fabric-contract-api';
 import {
@@ -19,40 +25,43 @@ import {
   hasRole,
   keyExists,
   requireAnyDept,
-  requirePid,
+  callerSubject,
+  protectRecord,
   requireRole,
-  restrictToOrgs,
   txTimeIso,
   txTimeMs,
   writeJson,
   type Caller,
+  type Subject,
 } from '@govledger/chaincode-common';
-import { APPLICANT_ROLE, Role, requireIssuingOrg } from './access';
-import { ELicenceErrorCode, fail } from './errors';
-import { ELicenceEvent, type Application, type ApplicationView, type Licence } from './model';
+import { APPLICANT_ROLE, Role, requireIssuingOrg } from './authz';
+import { errors } from './errors';
+import {
+  ELicenceEvent,
+  type Application,
+  type ApplicationView,
+  type ApprovalResult,
+  type LicenceType,
+} from './model';
 import { licenceEventFields, requireActiveType, storeNewLicence } from './licence';
 import {
   collectionOf,
-  deletePrivateRecord,
   putPrivateRecord,
-  readPrivateBytes,
   readPrivateInput,
   requireCollectionEndorser,
+  requireStagedRecord,
+  requireTypeClaims,
 } from './private-data';
 import type {
   ApproveApplicationRequest,
   GetApplicationRequest,
   RejectApplicationRequest,
+  StageApplicationPrivateDataRequest,
+  StagedPrivateRecord,
   SubmitApplicationRequest,
 } from './schemas';
-import {
-  applicationKey,
-  applicationPrivateKey,
-  ensureLicenceIdFree,
-  licenceKey,
-  loadApplication,
-  loadType,
-} from './store';
+import { applicationKey, licenceKey, licencePrivateKey } from './keys';
+import { ensureLicenceIdFree, loadApplication, loadType } from './queries';
 import { resolveValidity } from './validity';
 
 /** Departments that have approved so far. */
@@ -78,73 +87,115 @@ export function applicationView(app: Application, nowMs: number): ApplicationVie
   };
 }
 
-/** Submits an application (role citizen for person types, enterprise for enterprise types; gov.pid required). */
-export async function submitApplication(
+/**
+ * The rules an applicant meets, checked by both steps of a submission: role
+ * citizen or enterprise with a pid, of the type's own organisation, the role
+ * matching the type's holder kind, the type active and requiring approvals, the
+ * application id (and so the licence id) free. Returns the applicant and type.
+ */
+async function checkApplicant(
   ctx: Context,
-  req: SubmitApplicationRequest,
-): Promise<ApplicationView> {
+  applicationId: string,
+  typeCode: string,
+): Promise<{ applicant: Subject; type: LicenceType }> {
   const caller = getCaller(ctx);
   requireRole(caller, Role.Citizen, Role.Enterprise);
-  const pid = requirePid(caller);
-  const type = await loadType(ctx, req.typeCode);
-  if (caller.mspId !== type.ownerMsp) {
-    throw fail(
-      ELicenceErrorCode.ApplicantOrgMismatch,
+  const applicant = callerSubject(caller);
+  const type = await loadType(ctx, typeCode);
+  if (applicant.mspId !== type.ownerMsp) {
+    throw errors.applicantOrgMismatch(
       `licence type ${type.code} is issued by ${type.ownerMsp}; apply with an identity of ${type.ownerMsp}`,
     );
   }
-  requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   const role = APPLICANT_ROLE[type.holderKind];
   if (!hasRole(caller, role)) {
-    throw fail(
-      ELicenceErrorCode.HolderKindMismatch,
+    throw errors.holderKindMismatch(
       `licence type ${type.code} is for holders of kind ${type.holderKind}; the applicant needs role ${role}`,
     );
   }
   requireActiveType(type);
   if (type.requiredApprovals.length === 0) {
-    throw fail(
-      ELicenceErrorCode.NoApprovalsRequired,
+    throw errors.noApprovalsRequired(
       `licence type ${type.code} requires no approvals; it is issued directly`,
     );
   }
-  const key = applicationKey(ctx, req.applicationId);
-  if (await keyExists(ctx, key)) {
-    throw fail(ELicenceErrorCode.ApplicationAlreadyExists, `application ${req.applicationId} exists already`);
+  if (await keyExists(ctx, applicationKey(ctx, applicationId))) {
+    throw errors.applicationAlreadyExists(`application ${applicationId} exists already`);
   }
-  await ensureLicenceIdFree(ctx, req.applicationId);
+  await ensureLicenceIdFree(ctx, applicationId);
+  return { applicant, type };
+}
+
+/**
+ * Stages an applicant's private record (private-only, on the type's
+ * organisation's peers alone; transient `licencePrivate`), under the id the
+ * licence will get (the application id) and the record's hash.
+ */
+export async function stageApplicationPrivateData(
+  ctx: Context,
+  req: StageApplicationPrivateDataRequest,
+): Promise<StagedPrivateRecord> {
+  const { type } = await checkApplicant(ctx, req.applicationId, req.typeCode);
+  const collection = requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   const sealed = readPrivateInput(ctx, type.claims);
+  await putPrivateRecord(
+    ctx,
+    collection,
+    licencePrivateKey(ctx, req.applicationId, sealed.hash),
+    sealed.bytes,
+  );
+  return {
+    id: req.applicationId,
+    collection,
+    privateDataHash: sealed.hash,
+    claimHashes: sealed.claimHashes,
+  };
+}
+
+/**
+ * Submits an application (role citizen for person types, enterprise for
+ * enterprise types; gov.pid required), after StageApplicationPrivateData: every
+ * endorser checks the staged record by hash.
+ */
+export async function submitApplication(
+  ctx: Context,
+  req: SubmitApplicationRequest,
+): Promise<ApplicationView> {
+  const { applicant, type } = await checkApplicant(ctx, req.applicationId, req.typeCode);
+  requireTypeClaims(type.claims, Object.keys(req.claimHashes));
+  const collection = collectionOf(type.ownerMsp);
+  await requireStagedRecord(
+    ctx,
+    collection,
+    licencePrivateKey(ctx, req.applicationId, req.privateDataHash),
+    req.privateDataHash,
+  );
   const now = txTimeIso(ctx);
   const app: Application = {
     applicationId: req.applicationId,
     typeCode: type.code,
     ownerMsp: type.ownerMsp,
-    applicantPid: pid,
+    applicant,
     holderKind: type.holderKind,
     requiredDepts: [...type.requiredApprovals],
-    claimHashes: sealed.claimHashes,
-    privateDataHash: sealed.hash,
-    privateCollection: collectionOf(type.ownerMsp),
+    claimHashes: req.claimHashes,
+    privateDataHash: req.privateDataHash,
+    privateCollection: collection,
     status: 'pending',
     submittedAt: now,
     closedAt: null,
     licenceId: null,
     timeline: [{ event: 'submitted', at: now }],
   };
+  const key = applicationKey(ctx, app.applicationId);
   await writeJson(ctx, key, app);
-  await restrictToOrgs(ctx, key, app.ownerMsp);
-  await putPrivateRecord(
-    ctx,
-    app.privateCollection,
-    applicationPrivateKey(ctx, app.applicationId),
-    sealed.bytes,
-  );
+  await protectRecord(ctx, key, app.ownerMsp);
   emitEvent(ctx, ELicenceEvent.ApplicationSubmitted, {
     facts: [ELicenceEvent.ApplicationSubmitted],
     applicationId: app.applicationId,
     typeCode: app.typeCode,
     ownerMsp: app.ownerMsp,
-    applicantPid: app.applicantPid,
+    applicant: app.applicant,
     requiredDepts: app.requiredDepts,
   });
   return applicationView(app, txTimeMs(ctx));
@@ -164,31 +215,18 @@ async function loadForDecision(
   const dept = requireAnyDept(caller);
   const app = await loadApplication(ctx, applicationId);
   requireIssuingOrg(caller, app.ownerMsp, `application ${applicationId}`);
-  // every decision may touch the collection (the completing approval moves the
-  // private record, a rejection deletes it), so every decision runs on a member peer
-  requireCollectionEndorser(ctx, app.privateCollection);
   if (app.status !== 'pending') {
-    throw fail(ELicenceErrorCode.ApplicationClosed, `application ${applicationId} is ${app.status} already`);
+    throw errors.applicationClosed(`application ${applicationId} is ${app.status} already`);
   }
   if (!app.requiredDepts.includes(dept)) {
-    throw fail(
-      ELicenceErrorCode.DeptNotRequired,
+    throw errors.deptNotRequired(
       `department ${dept} is not among the approvers of application ${applicationId} (${app.requiredDepts.join(', ')})`,
     );
   }
   if (approvedDepts(app).includes(dept)) {
-    throw fail(
-      ELicenceErrorCode.AlreadyDecided,
-      `department ${dept} has approved application ${applicationId} already`,
-    );
+    throw errors.alreadyDecided(`department ${dept} has approved application ${applicationId} already`);
   }
   return { caller, dept, app };
-}
-
-/** The result of an approval: the application, and the licence when this approval completed it. */
-export interface ApprovalResult {
-  application: ApplicationView;
-  licence: Licence | null;
 }
 
 /**
@@ -219,34 +257,36 @@ export async function approveApplication(
   }
 
   if (req.documentHash === undefined) {
-    throw fail(
-      ELicenceErrorCode.DocumentHashRequired,
+    throw errors.documentHashRequired(
       `this approval completes application ${app.applicationId}; it must carry the licence documentHash`,
     );
   }
   const type = await loadType(ctx, app.typeCode);
   requireActiveType(type);
   if (await keyExists(ctx, licenceKey(ctx, app.applicationId))) {
-    throw fail(ELicenceErrorCode.LicenceAlreadyExists, `licence ${app.applicationId} exists already`);
+    throw errors.licenceAlreadyExists(`licence ${app.applicationId} exists already`);
   }
-  const privateKey = applicationPrivateKey(ctx, app.applicationId);
-  const privateBytes = await readPrivateBytes(ctx, app.privateCollection, privateKey, app.privateDataHash);
+  // the staged record is already under the licence's key (licence id = application id)
+  await requireStagedRecord(
+    ctx,
+    app.privateCollection,
+    licencePrivateKey(ctx, app.applicationId, app.privateDataHash),
+    app.privateDataHash,
+  );
   const validity = resolveValidity(type.validity, txMs, txMs);
   const licence = await storeNewLicence(ctx, {
     licenceId: app.applicationId,
     type,
-    holderPid: app.applicantPid,
+    holder: app.applicant,
     documentHash: req.documentHash,
     validity,
     claimHashes: app.claimHashes,
     privateDataHash: app.privateDataHash,
-    privateBytes,
     applicationId: app.applicationId,
     previousLicenceId: null,
     action: 'issued',
     by: caller.id,
   });
-  await deletePrivateRecord(ctx, app.privateCollection, privateKey);
   const issued: Application = {
     ...app,
     status: 'issued',
@@ -281,7 +321,11 @@ export async function rejectApplication(
     ],
   };
   await writeJson(ctx, applicationKey(ctx, app.applicationId), rejected);
-  await deletePrivateRecord(ctx, app.privateCollection, applicationPrivateKey(ctx, app.applicationId));
+  // a delete carries no personal data: every endorser (member or not) writes it
+  await ctx.stub.deletePrivateData(
+    app.privateCollection,
+    licencePrivateKey(ctx, app.applicationId, app.privateDataHash),
+  );
   emitEvent(ctx, ELicenceEvent.ApplicationRejected, {
     facts: [ELicenceEvent.ApplicationRejected],
     applicationId: app.applicationId,

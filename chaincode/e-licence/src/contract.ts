@@ -5,13 +5,20 @@
  */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, stableStringify } from '@govledger/chaincode-common';
-import { approveApplication, getApplication, rejectApplication, submitApplication } from './application';
+import {
+  approveApplication,
+  getApplication,
+  rejectApplication,
+  stageApplicationPrivateData,
+  submitApplication,
+} from './application';
 import {
   amendLicence,
   issueLicence,
   reinstateLicence,
   renewLicence,
   revokeLicence,
+  stageLicencePrivateData,
   suspendLicence,
 } from './licence';
 import { createLicenceType, getLicenceType, listLicenceTypes, updateLicenceType } from './licence-type';
@@ -91,7 +98,19 @@ export class ELicenceContract extends Contract {
 
   // ------------------------------------------------------------ licences
 
-  /** Issues a licence (issuer of the type's department; transient licencePrivate). */
+  /**
+   * Private-only: stages a licence's private record in the issuing organisation's collection
+   * (issue or amend: transient licencePrivate; renew: a copy). Endorsed by that organisation only.
+   */
+  @Transaction()
+  @Returns('string')
+  async StageLicencePrivateData(ctx: Context, json: string): Promise<string> {
+    return stableStringify(
+      await stageLicencePrivateData(ctx, parseArg(S.StageLicencePrivateDataRequest, json)),
+    );
+  }
+
+  /** Issues a licence (issuer of the type's department), checking the staged private record by hash. */
   @Transaction()
   @Returns('string')
   async IssueLicence(ctx: Context, json: string): Promise<string> {
@@ -147,7 +166,7 @@ export class ELicenceContract extends Contract {
     return stableStringify(await renewLicence(ctx, parseArg(S.RenewLicenceRequest, json)));
   }
 
-  /** Amends a licence: new version (transient licencePrivate). */
+  /** Amends a licence: new version, checking its staged private record by hash. */
   @Transaction()
   @Returns('string')
   async AmendLicence(ctx: Context, json: string): Promise<string> {
@@ -179,7 +198,19 @@ export class ELicenceContract extends Contract {
 
   // ------------------------------------------------------------ applications
 
-  /** Submits an application (citizen/enterprise with gov.pid; transient licencePrivate). */
+  /**
+   * Private-only: stages an applicant's private record (citizen/enterprise with gov.pid; transient
+   * licencePrivate) in the type's organisation's collection. Endorsed by that organisation only.
+   */
+  @Transaction()
+  @Returns('string')
+  async StageApplicationPrivateData(ctx: Context, json: string): Promise<string> {
+    return stableStringify(
+      await stageApplicationPrivateData(ctx, parseArg(S.StageApplicationPrivateDataRequest, json)),
+    );
+  }
+
+  /** Submits an application (citizen/enterprise with gov.pid), checking the staged record by hash. */
   @Transaction()
   @Returns('string')
   async SubmitApplication(ctx: Context, json: string): Promise<string> {

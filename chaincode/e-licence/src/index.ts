@@ -9,11 +9,6 @@ export * from './errors';
 export * from './model';
 export * as Schemas from './schemas';
 export { collectionOf, LICENSING_ORGS } from './private-data';
-export type { VerifyResult, ClaimCheck } from './verify';
-export type { RecognitionAnswer } from './recognition';
-export type { HistoryEntry, PrivateDataResult } from './queries';
-export type { ApprovalResult } from './application';
-export type { RenewResult } from './licence';
 
 /** The chaincode's contracts: exactly one, the default contract. */
 export const contracts = [ELicenceContract];

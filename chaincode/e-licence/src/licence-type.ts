@@ -1,7 +1,8 @@
 /**
  * The licence type registry. A type is owned by the jurisdiction whose admin
- * created it; only that jurisdiction's admins may change it (also enforced by a
- * key-level endorsement policy naming the owner).
+ * created it (the caller's own organisation: nobody creates a type in another's
+ * name); only that jurisdiction's admins may change it, and a change needs a
+ * peer of the owner and of one other organisation (protectRecord).
  */
 import type { Context } from 'fabric-contract-api';
 import {
@@ -9,13 +10,13 @@ import {
   getCaller,
   keyExists,
   readPage,
-  restrictToOrgs,
+  protectRecord,
   txTimeIso,
   writeJson,
   type Page,
 } from '@govledger/chaincode-common';
-import { requireAdmin, requireTypeOwner } from './access';
-import { ELicenceErrorCode, fail } from './errors';
+import { requireAdmin, requireTypeOwner } from './authz';
+import { errors } from './errors';
 import { ELicenceEvent, type LicenceType } from './model';
 import { isLicensingOrg } from './private-data';
 import type {
@@ -24,18 +25,19 @@ import type {
   ListLicenceTypesRequest,
   UpdateLicenceTypeRequest,
 } from './schemas';
-import { ObjectType, loadType, typeKey } from './store';
+import { ObjectType, typeKey } from './keys';
+import { loadType } from './queries';
 
 /** Creates a licence type owned by the caller's organisation (role admin). */
 export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
   const caller = getCaller(ctx);
   requireAdmin(caller);
   if (!isLicensingOrg(caller.mspId)) {
-    throw fail(ELicenceErrorCode.OrgNotLicensing, `${caller.mspId} has no licence private data collection`);
+    throw errors.orgNotLicensing(`${caller.mspId} has no licence private data collection`);
   }
   const key = typeKey(ctx, req.code);
   if (await keyExists(ctx, key)) {
-    throw fail(ELicenceErrorCode.TypeAlreadyExists, `licence type ${req.code} exists already`);
+    throw errors.typeAlreadyExists(`licence type ${req.code} exists already`);
   }
   const now = txTimeIso(ctx);
   const type: LicenceType = {
@@ -53,7 +55,7 @@ export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequ
     revision: 1,
   };
   await writeJson(ctx, key, type);
-  await restrictToOrgs(ctx, key, caller.mspId);
+  await protectRecord(ctx, key, type.ownerMsp);
   emitEvent(ctx, ELicenceEvent.LicenceTypeCreated, {
     facts: [ELicenceEvent.LicenceTypeCreated],
     code: type.code,

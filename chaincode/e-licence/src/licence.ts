@@ -1,30 +1,37 @@
 /**
  * Licences: issue and lifecycle (suspend, reinstate, revoke, renew, amend).
  *
- * Only the issuing organisation may change a licence: each licence key (and its
- * index keys) gets a key-level endorsement policy naming the issuing MSP when it
- * is created, so no other organisation's peer can endorse a change alone; the
- * chaincode also refuses such callers itself (NOT_ISSUING_ORG). Within the
+ * A licence is created under the channel's majority policy; its key (and its
+ * index keys) then gets the key-level policy "issuing organisation's peer AND a
+ * peer of one other organisation" (protectRecord), so neither the issuer alone
+ * nor another organisation alone can change it; the chaincode also refuses
+ * callers of other organisations itself (NOT_ISSUING_ORG). Within the
  * organisation, only issuers of the issuing department act on a licence.
+ *
+ * Private records are staged first by the private-only StageLicencePrivateData
+ * (endorsed by the issuing organisation's peers alone); IssueLicence,
+ * AmendLicence and RenewLicence then check them by hash (verify-by-hash).
  */
 import type { Context } from 'fabric-contract-api';
 import {
   emitEvent,
   getCaller,
-  restrictToOrgs,
+  protectRecord,
   txTimeIso,
   txTimeMs,
   writeJson,
   type Caller,
+  type Subject,
 } from '@govledger/chaincode-common';
-import { requireIssuerOfDept, requireIssuingOrg, requireTypeOwner } from './access';
-import { ELicenceErrorCode, fail } from './errors';
+import { requireIssuerOfDept, requireIssuingOrg, requireTypeOwner } from './authz';
+import { errors } from './errors';
 import {
   ELicenceEvent,
   type ELicenceEventName,
   type Licence,
   type LicenceAction,
   type LicenceType,
+  type RenewResult,
 } from './model';
 import {
   collectionOf,
@@ -32,6 +39,9 @@ import {
   readPrivateBytes,
   readPrivateInput,
   requireCollectionEndorser,
+  requireStagedRecord,
+  requireTypeClaims,
+  type SealedPrivateRecord,
 } from './private-data';
 import type {
   AmendLicenceRequest,
@@ -39,24 +49,18 @@ import type {
   ReinstateLicenceRequest,
   RenewLicenceRequest,
   RevokeLicenceRequest,
+  StagedPrivateRecord,
+  StageLicencePrivateDataRequest,
   SuspendLicenceRequest,
 } from './schemas';
-import {
-  ObjectType,
-  ensureLicenceIdFree,
-  licenceKey,
-  licencePrivateKey,
-  loadLicence,
-  loadType,
-  moveStatusIndex,
-  writeProtectedIndex,
-} from './store';
+import { ObjectType, licenceKey, licencePrivateKey, moveStatusIndex, writeProtectedIndex } from './keys';
+import { ensureLicenceIdFree, loadLicence, loadType } from './queries';
 import { resolveValidity, type Validity } from './validity';
 
 /** Refuses TYPE_NOT_ACTIVE when nothing new may be issued under the type. */
 export function requireActiveType(type: LicenceType): void {
   if (type.status !== 'active') {
-    throw fail(ELicenceErrorCode.TypeNotActive, `licence type ${type.code} is ${type.status}`);
+    throw errors.typeNotActive(`licence type ${type.code} is ${type.status}`);
   }
 }
 
@@ -64,12 +68,11 @@ export function requireActiveType(type: LicenceType): void {
 export interface NewLicence {
   licenceId: string;
   type: LicenceType;
-  holderPid: string;
+  holder: Subject;
   documentHash: string;
   validity: Validity;
   claimHashes: Record<string, string>;
   privateDataHash: string;
-  privateBytes: Uint8Array;
   applicationId: string | null;
   previousLicenceId: string | null;
   action: Extract<LicenceAction, 'issued' | 'renewed'>;
@@ -77,9 +80,10 @@ export interface NewLicence {
 }
 
 /**
- * Writes a new licence: public record, holder and type/status indexes (all
- * restricted to the issuing org) and its private record in the issuing org's
- * collection. The caller has checked that the id is free.
+ * Writes a new licence: public record, holder and type/status indexes, each
+ * protected for the issuing org (owner AND one other). Its private record is
+ * already in the issuing org's collection (the caller checked it by hash, and
+ * that the id is free).
  */
 export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Licence> {
   const now = txTimeIso(ctx);
@@ -87,7 +91,7 @@ export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Lice
   const licence: Licence = {
     licenceId: n.licenceId,
     typeCode: n.type.code,
-    holderPid: n.holderPid,
+    holder: { mspId: n.holder.mspId, pid: n.holder.pid },
     holderKind: n.type.holderKind,
     issuerMsp,
     issuerDept: n.type.dept,
@@ -110,8 +114,15 @@ export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Lice
   };
   const key = licenceKey(ctx, licence.licenceId);
   await writeJson(ctx, key, licence);
-  await restrictToOrgs(ctx, key, issuerMsp);
-  await writeProtectedIndex(ctx, issuerMsp, ObjectType.ByHolder, licence.holderPid, licence.licenceId);
+  await protectRecord(ctx, key, issuerMsp);
+  await writeProtectedIndex(
+    ctx,
+    issuerMsp,
+    ObjectType.ByHolder,
+    licence.holder.mspId,
+    licence.holder.pid,
+    licence.licenceId,
+  );
   await writeProtectedIndex(
     ctx,
     issuerMsp,
@@ -119,12 +130,6 @@ export async function storeNewLicence(ctx: Context, n: NewLicence): Promise<Lice
     licence.typeCode,
     licence.status,
     licence.licenceId,
-  );
-  await putPrivateRecord(
-    ctx,
-    licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
-    n.privateBytes,
   );
   return licence;
 }
@@ -134,7 +139,7 @@ export function licenceEventFields(licence: Licence): Record<string, unknown> {
   return {
     licenceId: licence.licenceId,
     typeCode: licence.typeCode,
-    holderPid: licence.holderPid,
+    holder: licence.holder,
     issuerMsp: licence.issuerMsp,
     issuerDept: licence.issuerDept,
     status: licence.status,
@@ -144,31 +149,104 @@ export function licenceEventFields(licence: Licence): Record<string, unknown> {
   };
 }
 
+/** The staged record a staging transaction reports. */
+function stagedOf(id: string, collection: string, sealed: SealedPrivateRecord): StagedPrivateRecord {
+  return { id, collection, privateDataHash: sealed.hash, claimHashes: sealed.claimHashes };
+}
+
+/**
+ * Stages a private record in the issuing organisation's collection (private-only:
+ * writes only collection keys, so only the member's peers endorse it, and the
+ * chaincode refuses ENDORSER_NOT_COLLECTION_MEMBER on any other peer):
+ * - `issue`: transient `licencePrivate` for a new licence of the type (issuer of
+ *   the type's department in the owning org; the type active; the id free);
+ * - `amend`: transient `licencePrivate` for the next version of a licence;
+ * - `renew`: copies a licence's record for its renewal (the new id free).
+ * The record is written under (licence id, its hash); the public transaction
+ * that follows carries that hash.
+ */
+export async function stageLicencePrivateData(
+  ctx: Context,
+  req: StageLicencePrivateDataRequest,
+): Promise<StagedPrivateRecord> {
+  const caller = getCaller(ctx);
+  if (req.purpose === 'issue') {
+    const type = await loadType(ctx, req.typeCode);
+    requireTypeOwner(caller, type);
+    requireIssuerOfDept(caller, type.dept);
+    const collection = requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
+    requireActiveType(type);
+    await ensureLicenceIdFree(ctx, req.licenceId);
+    const sealed = readPrivateInput(ctx, type.claims);
+    await putPrivateRecord(ctx, collection, licencePrivateKey(ctx, req.licenceId, sealed.hash), sealed.bytes);
+    return stagedOf(req.licenceId, collection, sealed);
+  }
+  const { licence } = await loadForChange(ctx, req.licenceId);
+  const collection = requireCollectionEndorser(ctx, licence.privateCollection);
+  refuseIfRevoked(licence);
+  refuseIfRenewed(licence);
+  if (req.purpose === 'amend') {
+    const type = await loadType(ctx, licence.typeCode);
+    const sealed = readPrivateInput(ctx, type.claims);
+    await putPrivateRecord(
+      ctx,
+      collection,
+      licencePrivateKey(ctx, licence.licenceId, sealed.hash),
+      sealed.bytes,
+    );
+    return stagedOf(licence.licenceId, collection, sealed);
+  }
+  await ensureLicenceIdFree(ctx, req.newLicenceId);
+  const bytes = await readPrivateBytes(
+    ctx,
+    collection,
+    licencePrivateKey(ctx, licence.licenceId, licence.privateDataHash),
+    licence.privateDataHash,
+  );
+  await putPrivateRecord(
+    ctx,
+    collection,
+    licencePrivateKey(ctx, req.newLicenceId, licence.privateDataHash),
+    bytes,
+  );
+  return {
+    id: req.newLicenceId,
+    collection,
+    privateDataHash: licence.privateDataHash,
+    claimHashes: licence.claimHashes,
+  };
+}
+
 /**
  * Issues a licence directly (role issuer of the type's department, in the type's
- * organisation). Transient `licencePrivate` carries the holder's personal data
- * and the clear claims with salts; only their hashes reach the public record.
+ * organisation), after StageLicencePrivateData (issue): the request carries the
+ * staged record's hash and claim hashes, which every endorser checks by hash.
  */
 export async function issueLicence(ctx: Context, req: IssueLicenceRequest): Promise<Licence> {
   const caller = getCaller(ctx);
   const type = await loadType(ctx, req.typeCode);
   requireTypeOwner(caller, type);
   requireIssuerOfDept(caller, type.dept);
-  requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   requireActiveType(type);
   await ensureLicenceIdFree(ctx, req.licenceId);
-  const sealed = readPrivateInput(ctx, type.claims);
+  requireTypeClaims(type.claims, Object.keys(req.claimHashes));
+  const collection = collectionOf(type.ownerMsp);
+  await requireStagedRecord(
+    ctx,
+    collection,
+    licencePrivateKey(ctx, req.licenceId, req.privateDataHash),
+    req.privateDataHash,
+  );
   const txMs = txTimeMs(ctx);
   const validity = resolveValidity(type.validity, txMs, txMs, req.validFrom, req.validUntil);
   const licence = await storeNewLicence(ctx, {
     licenceId: req.licenceId,
     type,
-    holderPid: req.holderPid,
+    holder: req.holder,
     documentHash: req.documentHash,
     validity,
-    claimHashes: sealed.claimHashes,
-    privateDataHash: sealed.hash,
-    privateBytes: sealed.bytes,
+    claimHashes: req.claimHashes,
+    privateDataHash: req.privateDataHash,
     applicationId: null,
     previousLicenceId: null,
     action: 'issued',
@@ -193,14 +271,13 @@ async function loadForChange(ctx: Context, licenceId: string): Promise<{ caller:
 
 function refuseIfRevoked(licence: Licence): void {
   if (licence.status === 'revoked') {
-    throw fail(ELicenceErrorCode.LicenceRevoked, `licence ${licence.licenceId} is revoked already`);
+    throw errors.licenceRevoked(`licence ${licence.licenceId} is revoked already`);
   }
 }
 
 function refuseIfRenewed(licence: Licence): void {
   if (licence.renewedBy !== null) {
-    throw fail(
-      ELicenceErrorCode.LicenceAlreadyRenewed,
+    throw errors.licenceAlreadyRenewed(
       `licence ${licence.licenceId} was renewed already by ${licence.renewedBy}`,
     );
   }
@@ -230,10 +307,7 @@ export async function suspendLicence(ctx: Context, req: SuspendLicenceRequest): 
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
   refuseIfRevoked(licence);
   if (licence.status === 'suspended') {
-    throw fail(
-      ELicenceErrorCode.LicenceAlreadySuspended,
-      `licence ${licence.licenceId} is suspended already`,
-    );
+    throw errors.licenceAlreadySuspended(`licence ${licence.licenceId} is suspended already`);
   }
   const at = txTimeIso(ctx);
   const note = req.note ?? null;
@@ -252,7 +326,7 @@ export async function reinstateLicence(ctx: Context, req: ReinstateLicenceReques
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
   refuseIfRevoked(licence);
   if (licence.status !== 'suspended') {
-    throw fail(ELicenceErrorCode.LicenceNotSuspended, `licence ${licence.licenceId} is not suspended`);
+    throw errors.licenceNotSuspended(`licence ${licence.licenceId} is not suspended`);
   }
   const at = txTimeIso(ctx);
   const after: Licence = {
@@ -282,28 +356,19 @@ export async function revokeLicence(ctx: Context, req: RevokeLicenceRequest): Pr
   return saveChange(ctx, licence, after, ELicenceEvent.LicenceRevoked);
 }
 
-/** The result of a renewal: the new licence and the previous one, now linked to it. */
-export interface RenewResult {
-  licence: Licence;
-  previous: Licence;
-}
-
 /**
  * Renews an active licence: a new licence `newLicenceId` of the same type,
  * holder and claims, with a new document and validity, linked both ways to the
  * previous one (previousLicenceId / renewedBy). By default the new validity
  * starts when the previous one ends (or now, if that is past). The private
- * record is copied from the previous licence inside the collection.
+ * record was copied for the new id by StageLicencePrivateData (renew); every
+ * endorser checks the copy by hash.
  */
 export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Promise<RenewResult> {
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
-  requireCollectionEndorser(ctx, licence.privateCollection);
   refuseIfRevoked(licence);
   if (licence.status === 'suspended') {
-    throw fail(
-      ELicenceErrorCode.LicenceSuspended,
-      `licence ${licence.licenceId} is suspended; reinstate it first`,
-    );
+    throw errors.licenceSuspended(`licence ${licence.licenceId} is suspended; reinstate it first`);
   }
   refuseIfRenewed(licence);
   const type = await loadType(ctx, licence.typeCode);
@@ -318,21 +383,20 @@ export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Prom
     req.validFrom,
     req.validUntil,
   );
-  const privateBytes = await readPrivateBytes(
+  await requireStagedRecord(
     ctx,
     licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
+    licencePrivateKey(ctx, req.newLicenceId, licence.privateDataHash),
     licence.privateDataHash,
   );
   const renewed = await storeNewLicence(ctx, {
     licenceId: req.newLicenceId,
     type,
-    holderPid: licence.holderPid,
+    holder: licence.holder,
     documentHash: req.documentHash,
     validity,
     claimHashes: licence.claimHashes,
     privateDataHash: licence.privateDataHash,
-    privateBytes,
     applicationId: null,
     previousLicenceId: licence.licenceId,
     action: 'renewed',
@@ -356,26 +420,32 @@ export async function renewLicence(ctx: Context, req: RenewLicenceRequest): Prom
 
 /**
  * Amends a licence: a new version with a new document hash and a new private
- * record (transient `licencePrivate`, claims exactly the type's current claims).
- * The previous versions stay in the key's history (GetLicenceHistory).
+ * record, staged by StageLicencePrivateData (amend; claims exactly the type's
+ * current claims) and checked here by hash. The previous versions stay in the
+ * key's history (GetLicenceHistory); their private records stay in the
+ * collection under their own hashes.
  */
 export async function amendLicence(ctx: Context, req: AmendLicenceRequest): Promise<Licence> {
   const { caller, licence } = await loadForChange(ctx, req.licenceId);
-  requireCollectionEndorser(ctx, licence.privateCollection);
   refuseIfRevoked(licence);
   refuseIfRenewed(licence);
   const type = await loadType(ctx, licence.typeCode);
-  const sealed = readPrivateInput(ctx, type.claims);
+  requireTypeClaims(type.claims, Object.keys(req.claimHashes));
+  await requireStagedRecord(
+    ctx,
+    licence.privateCollection,
+    licencePrivateKey(ctx, licence.licenceId, req.privateDataHash),
+    req.privateDataHash,
+  );
   const at = txTimeIso(ctx);
   const after: Licence = {
     ...licence,
     version: licence.version + 1,
     documentHash: req.documentHash,
-    claimHashes: sealed.claimHashes,
-    privateDataHash: sealed.hash,
+    claimHashes: req.claimHashes,
+    privateDataHash: req.privateDataHash,
     lastChange: { action: 'amended', at, by: caller.id, reasonCode: null, note: req.note ?? null },
     updatedAt: at,
   };
-  await putPrivateRecord(ctx, after.privateCollection, licencePrivateKey(ctx, after.licenceId), sealed.bytes);
   return saveChange(ctx, licence, after, ELicenceEvent.LicenceAmended, { previousVersion: licence.version });
 }

@@ -1,208 +1,72 @@
 /**
  * The records the e-licence chaincode keeps, as stored (deterministic JSON) and
- * returned on the wire. Absent values are `null`, never missing, so every field
- * of a record is always present.
+ * returned on the wire. Their shapes are the wire contract's (`@govledger/wire`,
+ * namespace `eLicence`); this file names them for the chaincode. Absent values
+ * are `null`, never missing, so every field of a record is always present.
  */
+import { eLicence } from '@govledger/wire';
 
 /** Who a licence type is for: a natural person (citizen) or an enterprise. */
-export type HolderKind = 'person' | 'enterprise';
-
+export type HolderKind = eLicence.HolderKind;
 /** How long a licence of a type is valid: a maximum number of days, or without end. */
-export type ValidityRule = { kind: 'days'; days: number } | { kind: 'permanent' };
-
+export type ValidityRule = eLicence.ValidityRule;
 /** Whether new licences may be issued under a type. */
-export type TypeStatus = 'active' | 'retired';
-
+export type TypeStatus = eLicence.TypeStatus;
 /** A licence type, owned by one jurisdiction (MSP) and one of its departments. */
-export interface LicenceType {
-  /** Unique across the consortium (by convention prefixed by the jurisdiction, e.g. `A-BIZ`). */
-  code: string;
-  name: string;
-  ownerMsp: string;
-  /** The department whose issuers issue it. */
-  dept: string;
-  holderKind: HolderKind;
-  validity: ValidityRule;
-  /** The names of the licence's claims (fields), each hashed with a salt on the public record. */
-  claims: string[];
-  /** Departments of the owning org that must each approve an application; empty: direct issue only. */
-  requiredApprovals: string[];
-  status: TypeStatus;
-  createdAt: string;
-  updatedAt: string;
-  /** 1 at creation, +1 on every update. */
-  revision: number;
-}
-
+export type LicenceType = eLicence.LicenceType;
 /** A jurisdiction's statement that another jurisdiction's type is equivalent to one of its own. */
-export interface Recognition {
-  /** The recognising jurisdiction. */
-  recognizerMsp: string;
-  /** The other jurisdiction's type. */
-  foreignTypeCode: string;
-  foreignOwnerMsp: string;
-  /** The recognising jurisdiction's own, equivalent type. */
-  localTypeCode: string;
-  status: 'active' | 'withdrawn';
-  recordedAt: string;
-  recordedBy: string;
-  withdrawnAt: string | null;
-  withdrawnBy: string | null;
-}
-
+export type Recognition = eLicence.Recognition;
 /** The stored status of a licence. */
-export type LicenceStatus = 'active' | 'suspended' | 'revoked';
-
+export type LicenceStatus = eLicence.LicenceStatus;
 /** The status a verifier sees, computed with the transaction time. */
-export type EffectiveStatus = 'valid' | 'not-yet-valid' | 'expired' | 'suspended' | 'revoked' | 'unknown';
+export type EffectiveStatus = eLicence.EffectiveStatus;
+/** What last happened to a licence record. */
+export type LicenceAction = eLicence.LicenceAction;
+/** The last change of a licence. */
+export type LicenceChange = eLicence.LicenceChange;
+/** A suspension or revocation: why and when. */
+export type StatusReason = eLicence.StatusReason;
+/** The public licence record. */
+export type Licence = eLicence.Licence;
+/** A public licence record with its status at the time of the query. */
+export type LicenceView = eLicence.LicenceView;
+/** One clear claim value and its salt (private). */
+export type ClaimSecret = eLicence.ClaimSecret;
+/** The private record of a licence or pending application. */
+export type PrivateRecord = eLicence.PrivateRecord;
+/** The state of an application. */
+export type ApplicationStatus = eLicence.ApplicationStatus;
+/** One entry of an application's timeline. */
+export type TimelineEntry = eLicence.TimelineEntry;
+/** An application for a licence. */
+export type Application = eLicence.Application;
+/** An application with its derived progress. */
+export type ApplicationView = eLicence.ApplicationView;
+/** How a licence is recognised by an organisation. */
+export type RecognitionAnswer = eLicence.RecognitionAnswer;
+/** The result of checking one disclosed claim. */
+export type ClaimCheck = eLicence.ClaimCheck;
+/** The answer of VerifyLicence. */
+export type VerifyResult = eLicence.VerifyResult;
+/** One modification of a licence key. */
+export type HistoryEntry = eLicence.HistoryEntry;
+/** A licence's full history. */
+export type LicenceHistory = eLicence.LicenceHistory;
+/** A licence's private record and its exact bytes. */
+export type PrivateDataResult = eLicence.PrivateDataResult;
+/** The result of a renewal. */
+export type RenewResult = eLicence.RenewResult;
+/** The result of an approval. */
+export type ApprovalResult = eLicence.ApprovalResult;
 
 /** Reasons a licence may be suspended. */
-export const SUSPENSION_REASONS = ['INVESTIGATION', 'NON_COMPLIANCE', 'HOLDER_REQUEST', 'OTHER'] as const;
-
+export const SUSPENSION_REASONS = eLicence.SUSPENSION_REASONS;
 /** Reasons a licence may be revoked. */
-export const REVOCATION_REASONS = [
-  'FRAUD',
-  'NON_COMPLIANCE',
-  'HOLDER_REQUEST',
-  'ISSUED_IN_ERROR',
-  'HOLDER_CEASED',
-  'COURT_ORDER',
-  'OTHER',
-] as const;
-
-/** What last happened to a licence record. */
-export type LicenceAction = 'issued' | 'suspended' | 'reinstated' | 'revoked' | 'renewed' | 'amended';
-
-/** The last change of a licence: action, time, and the official's Fabric id. */
-export interface LicenceChange {
-  action: LicenceAction;
-  at: string;
-  by: string;
-  reasonCode: string | null;
-  note: string | null;
-}
-
-/** A suspension or revocation: why and when. */
-export interface StatusReason {
-  reasonCode: string;
-  at: string;
-  note: string | null;
-}
-
-/** The public licence record. Personal data and clear claim values are never in it. */
-export interface Licence {
-  licenceId: string;
-  typeCode: string;
-  /** The holder's pseudonymous id (gov.pid). */
-  holderPid: string;
-  holderKind: HolderKind;
-  issuerMsp: string;
-  issuerDept: string;
-  issuedAt: string;
-  validFrom: string;
-  /** null: without end (permanent types). */
-  validUntil: string | null;
-  status: LicenceStatus;
-  /** 1 at issue, +1 on every amendment. */
-  version: number;
-  /** SHA-256 of the licence document (PDF/OFD) of the current version. */
-  documentHash: string;
-  /** Claim name to `sha256(salt + "|" + value)`. */
-  claimHashes: Record<string, string>;
-  /** SHA-256 of the private record's bytes in {@link Licence.privateCollection}. */
-  privateDataHash: string;
-  privateCollection: string;
-  /** The application it was issued through, if any. */
-  applicationId: string | null;
-  /** The licence this one renews. */
-  previousLicenceId: string | null;
-  /** The licence that renews this one. */
-  renewedBy: string | null;
-  suspension: StatusReason | null;
-  revocation: StatusReason | null;
-  lastChange: LicenceChange;
-  updatedAt: string;
-}
-
-/** A public licence record with its status at the time of the query. */
-export interface LicenceView extends Licence {
-  effectiveStatus: EffectiveStatus;
-}
-
-/** One clear claim value and its salt (private). */
-export interface ClaimSecret {
-  value: string;
-  salt: string;
-}
-
-/**
- * The private record of a licence (or of an application waiting for approval),
- * kept in the issuing organisation's collection. Its bytes are its deterministic
- * JSON; their SHA-256 is {@link Licence.privateDataHash}.
- */
-export interface PrivateRecord {
-  /** The holder's personal data (name, identifier, address...), field name to value. */
-  holder: Record<string, string>;
-  /** Claim name to clear value and salt. */
-  claims: Record<string, ClaimSecret>;
-  /** A random salt so that the record's hash cannot be guessed from low-entropy personal data. */
-  salt: string;
-}
-
-/** The state of an application. */
-export type ApplicationStatus = 'pending' | 'issued' | 'rejected';
-
-/** One entry of an application's timeline. */
-export type TimelineEntry =
-  | { event: 'submitted'; at: string }
-  | { event: 'approved'; at: string; dept: string; by: string }
-  | { event: 'rejected'; at: string; dept: string; by: string; reasonCode: string; reason: string }
-  | { event: 'issued'; at: string; licenceId: string };
-
-/** An application for a licence, approved in parallel by the departments its type requires. */
-export interface Application {
-  applicationId: string;
-  typeCode: string;
-  ownerMsp: string;
-  applicantPid: string;
-  holderKind: HolderKind;
-  /** The departments that must approve, fixed at submission. */
-  requiredDepts: string[];
-  claimHashes: Record<string, string>;
-  privateDataHash: string;
-  privateCollection: string;
-  status: ApplicationStatus;
-  submittedAt: string;
-  closedAt: string | null;
-  /** The issued licence's id (equal to the application id) once issued. */
-  licenceId: string | null;
-  timeline: TimelineEntry[];
-}
-
-/** An application with its derived progress. */
-export interface ApplicationView extends Application {
-  approvedDepts: string[];
-  pendingDepts: string[];
-  /** Milliseconds from submission to closing, or to the query time while pending. */
-  elapsedMs: number;
-}
+export const REVOCATION_REASONS = eLicence.REVOCATION_REASONS;
+/** The most history entries GetLicenceHistory returns. */
+export const MAX_HISTORY = eLicence.MAX_HISTORY;
 
 /** The event names this chaincode emits (one per transaction). */
-export const ELicenceEvent = {
-  LicenceTypeCreated: 'LicenceTypeCreated',
-  LicenceTypeUpdated: 'LicenceTypeUpdated',
-  RecognitionRecorded: 'RecognitionRecorded',
-  RecognitionWithdrawn: 'RecognitionWithdrawn',
-  LicenceIssued: 'LicenceIssued',
-  LicenceSuspended: 'LicenceSuspended',
-  LicenceReinstated: 'LicenceReinstated',
-  LicenceRevoked: 'LicenceRevoked',
-  LicenceRenewed: 'LicenceRenewed',
-  LicenceAmended: 'LicenceAmended',
-  ApplicationSubmitted: 'ApplicationSubmitted',
-  ApplicationApproved: 'ApplicationApproved',
-  ApplicationRejected: 'ApplicationRejected',
-} as const;
-
+export const ELicenceEvent = eLicence.Event;
 /** One of the chaincode's event names. */
-export type ELicenceEventName = (typeof ELicenceEvent)[keyof typeof ELicenceEvent];
+export type ELicenceEventName = eLicence.EventName;

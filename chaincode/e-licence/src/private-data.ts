@@ -4,17 +4,24 @@
  * record keeps one salted hash per claim and the SHA-256 of the private
  * record's bytes, which any organisation can compare with the collection's
  * on-chain hash (getPrivateDataHash) without seeing the data.
+ *
+ * Verify-by-hash (two transactions): a private-only transaction, endorsed by the
+ * collection's member alone, stages the record ({@link putPrivateRecord}); the
+ * public transaction, endorsed by the channel's majority, carries the record's
+ * hash, and every endorser checks it against the collection's on-chain hash
+ * ({@link requireStagedRecord}) without ever receiving the personal data.
  */
 import type { Context } from 'fabric-contract-api';
+import { eLicence } from '@govledger/wire';
 import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
-import { ELicenceErrorCode, fail } from './errors';
+import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
 
 /** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
-export const LICENSING_ORGS: readonly string[] = ['CityAMSP', 'CityBMSP'];
+export const LICENSING_ORGS = eLicence.LICENSING_ORGS;
 
-const COLLECTION_PREFIX = 'licencePrivate_';
+const COLLECTION_PREFIX = eLicence.COLLECTION_PREFIX;
 
 /** The private data collection of an organisation's licences. */
 export function collectionOf(mspId: string): string {
@@ -47,8 +54,7 @@ export function requireCollectionEndorser(ctx: Context, collection: string): str
     const member = collection.startsWith(COLLECTION_PREFIX)
       ? collection.slice(COLLECTION_PREFIX.length)
       : collection;
-    throw fail(
-      ELicenceErrorCode.EndorserNotCollectionMember,
+    throw errors.endorserNotCollectionMember(
       `this transaction uses ${collection} and must be endorsed by a peer of ${member}, ` +
         `not of ${peerMsp}; send it with endorsingOrganizations [${member}]`,
       { collection, requiredEndorser: member, endorser: peerMsp },
@@ -66,12 +72,6 @@ export async function putPrivateRecord(
 ): Promise<void> {
   requireCollectionEndorser(ctx, collection);
   await ctx.stub.putPrivateData(collection, key, bytes);
-}
-
-/** Deletes a private record from a licence collection (on a member peer only). */
-export async function deletePrivateRecord(ctx: Context, collection: string, key: string): Promise<void> {
-  requireCollectionEndorser(ctx, collection);
-  await ctx.stub.deletePrivateData(collection, key);
 }
 
 /** True when the organisation has a licence collection and so can own licence types. */
@@ -104,18 +104,7 @@ export function seal(record: PrivateRecord): SealedPrivateRecord {
  */
 export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): SealedPrivateRecord {
   const input = readTransientJson(ctx, PRIVATE_TRANSIENT_FIELD, LicencePrivateTransient);
-  const given = Object.keys(input.claims);
-  const missing = typeClaims.filter((c) => !Object.hasOwn(input.claims, c));
-  const unknown = given.filter((c) => !typeClaims.includes(c));
-  if (missing.length > 0 || unknown.length > 0) {
-    throw fail(
-      ELicenceErrorCode.ClaimsMismatch,
-      `claims must be exactly ${typeClaims.join(', ')}` +
-        (missing.length ? `; missing ${missing.join(', ')}` : '') +
-        (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
-      { missing, unknown },
-    );
-  }
+  requireTypeClaims(typeClaims, Object.keys(input.claims));
   return seal({ holder: input.holder, claims: input.claims, salt: input.salt });
 }
 
@@ -134,16 +123,10 @@ export async function readPrivateBytes(
   requireCollectionEndorser(ctx, collection);
   const bytes = await ctx.stub.getPrivateData(collection, key);
   if (!bytes || bytes.length === 0) {
-    throw fail(
-      ELicenceErrorCode.PrivateDataUnavailable,
-      `this peer holds no private record in ${collection}`,
-    );
+    throw errors.privateDataUnavailable(`this peer holds no private record in ${collection}`);
   }
   if (sha256Hex(bytes) !== expectedHash) {
-    throw fail(
-      ELicenceErrorCode.PrivateDataUnavailable,
-      `the private record in ${collection} does not match its public hash`,
-    );
+    throw errors.privateDataUnavailable(`the private record in ${collection} does not match its public hash`);
   }
   return bytes;
 }
@@ -153,4 +136,48 @@ export async function privateHashOnChain(ctx: Context, collection: string, key: 
   const bytes = await ctx.stub.getPrivateDataHash(collection, key);
   if (!bytes || bytes.length === 0) return '';
   return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * Verify-by-hash, the check every endorser of a public transaction makes: the
+ * collection holds a private record under `key` whose on-chain hash is
+ * `expectedHash` (GetPrivateDataHash, which every peer has). Refuses
+ * PRIVATE_DATA_HASH_MISMATCH (409) when the record is absent or differs.
+ *
+ * It deliberately reads only the hash, on every peer alike: reading the record
+ * itself (GetPrivateData) on the member's peer would make the peer gateway's
+ * endorsement plan ask for collection members only, which cannot satisfy the
+ * channel's majority. The claim hashes of the public record are the issuing
+ * organisation's word, as they were computed by the staging step on its peer
+ * (a holder or verifier checks them against the disclosed values).
+ */
+export async function requireStagedRecord(
+  ctx: Context,
+  collection: string,
+  key: string,
+  expectedHash: string,
+): Promise<void> {
+  const onChain = await privateHashOnChain(ctx, collection, key);
+  if (onChain !== expectedHash) {
+    throw errors.privateDataHashMismatch(
+      onChain === ''
+        ? `${collection} holds no private record with hash ${expectedHash}; stage it first`
+        : `the private record in ${collection} does not have hash ${expectedHash}`,
+      { collection, expected: expectedHash, onChain: onChain === '' ? null : onChain },
+    );
+  }
+}
+
+/** Refuses CLAIMS_MISMATCH unless `given` names exactly the type's claims. */
+export function requireTypeClaims(typeClaims: readonly string[], given: readonly string[]): void {
+  const missing = typeClaims.filter((c) => !given.includes(c));
+  const unknown = given.filter((c) => !typeClaims.includes(c));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw errors.claimsMismatch(
+      `claims must be exactly ${typeClaims.join(', ')}` +
+        (missing.length ? `; missing ${missing.join(', ')}` : '') +
+        (unknown.length ? `; not in the type ${unknown.join(', ')}` : ''),
+      { missing, unknown },
+    );
+  }
 }

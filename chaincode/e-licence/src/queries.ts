@@ -4,21 +4,91 @@
  * the private record for those entitled to read it.
  */
 import type { Context } from 'fabric-contract-api';
-import { forbidden, fromBytes, getCaller, hasRole, txTimeMs, type Page } from '@govledger/chaincode-common';
-import { Role, requireIssuingOrg } from './access';
-import { ELicenceErrorCode, fail } from './errors';
-import type { Licence, LicenceView, PrivateRecord } from './model';
+import {
+  forbidden,
+  fromBytes,
+  getCaller,
+  hasRole,
+  keyExists,
+  mustReadJson,
+  readIndexPage,
+  readJson,
+  sameSubject,
+  txTimeMs,
+  type Page,
+} from '@govledger/chaincode-common';
+import { Role, requireIssuingOrg } from './authz';
+import { ELicenceErrorCode, errors } from './errors';
+import {
+  MAX_HISTORY,
+  type Application,
+  type HistoryEntry,
+  type Licence,
+  type LicenceHistory,
+  type LicenceType,
+  type LicenceView,
+  type PrivateDataResult,
+  type PrivateRecord,
+} from './model';
 import { readPrivateBytes } from './private-data';
 import type {
   LicenceIdRequest,
   ListLicencesByHolderRequest,
   ListLicencesByTypeAndStatusRequest,
 } from './schemas';
-import { ObjectType, findLicence, licenceKey, licencePrivateKey, loadLicence, readIndexPage } from './store';
+import { ObjectType, applicationKey, licenceKey, licencePrivateKey, typeKey } from './keys';
 import { effectiveStatus } from './validity';
 
 /** The most history entries GetLicenceHistory returns before refusing TOO_MANY_RECORDS. */
-export const MAX_HISTORY = 1000;
+export { MAX_HISTORY };
+
+/** Loads a licence type or refuses with TYPE_NOT_FOUND. */
+export function loadType(ctx: Context, code: string): Promise<LicenceType> {
+  return mustReadJson<LicenceType>(
+    ctx,
+    typeKey(ctx, code),
+    `licence type ${code}`,
+    ELicenceErrorCode.TypeNotFound,
+  );
+}
+
+/** Loads a licence or refuses with LICENCE_NOT_FOUND. */
+export function loadLicence(ctx: Context, licenceId: string): Promise<Licence> {
+  return mustReadJson<Licence>(
+    ctx,
+    licenceKey(ctx, licenceId),
+    `licence ${licenceId}`,
+    ELicenceErrorCode.LicenceNotFound,
+  );
+}
+
+/** Reads a licence; undefined when it does not exist. */
+export function findLicence(ctx: Context, licenceId: string): Promise<Licence | undefined> {
+  return readJson<Licence>(ctx, licenceKey(ctx, licenceId));
+}
+
+/** Loads an application or refuses with APPLICATION_NOT_FOUND. */
+export function loadApplication(ctx: Context, applicationId: string): Promise<Application> {
+  return mustReadJson<Application>(
+    ctx,
+    applicationKey(ctx, applicationId),
+    `application ${applicationId}`,
+    ELicenceErrorCode.ApplicationNotFound,
+  );
+}
+
+/**
+ * Refuses a licence id that is taken: by a licence, or by an application (an
+ * application's licence gets the application's id, so the id stays reserved).
+ */
+export async function ensureLicenceIdFree(ctx: Context, licenceId: string): Promise<void> {
+  if (await keyExists(ctx, licenceKey(ctx, licenceId))) {
+    throw errors.licenceAlreadyExists(`licence ${licenceId} exists already`);
+  }
+  if (await keyExists(ctx, applicationKey(ctx, licenceId))) {
+    throw errors.licenceAlreadyExists(`licence id ${licenceId} is reserved by the application with that id`);
+  }
+}
 
 /** A licence with its status at `nowMs`. */
 export function viewOf(licence: Licence, nowMs: number): LicenceView {
@@ -50,14 +120,21 @@ async function resolvePage(
   return { records, bookmark, fetched };
 }
 
-/** Lists the licences of a holder (pseudonymous id), in licence id order, paginated (any member). */
+/** Lists the licences of a holder (home MSP and pseudonymous id), in licence id order, paginated (any member). */
 export async function listLicencesByHolder(
   ctx: Context,
   req: ListLicencesByHolderRequest,
 ): Promise<Page<LicenceView>> {
-  const page = await readIndexPage(ctx, ObjectType.ByHolder, [req.holderPid], req.pageSize, req.bookmark);
-  const ids = page.keys.map((a) => a[1] ?? '');
-  return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => l.holderPid === req.holderPid);
+  const { holder } = req;
+  const page = await readIndexPage(
+    ctx,
+    ObjectType.ByHolder,
+    [holder.mspId, holder.pid],
+    req.pageSize,
+    req.bookmark,
+  );
+  const ids = page.keys.map((a) => a[2] ?? '');
+  return resolvePage(ctx, ids, page.bookmark, page.fetched, (l) => sameSubject(l.holder, holder));
 }
 
 /** Lists the licences of a type with a stored status, in licence id order, paginated (any member). */
@@ -82,30 +159,15 @@ export async function listLicencesByTypeAndStatus(
   );
 }
 
-/** One modification of a licence key. */
-export interface HistoryEntry {
-  txId: string;
-  timestamp: string;
-  isDelete: boolean;
-  /** The record as written by that transaction (null for a delete). */
-  licence: Licence | null;
-}
-
 /** The full history of a licence key, oldest first (any member). */
-export async function getLicenceHistory(
-  ctx: Context,
-  req: LicenceIdRequest,
-): Promise<{ licenceId: string; entries: HistoryEntry[] }> {
+export async function getLicenceHistory(ctx: Context, req: LicenceIdRequest): Promise<LicenceHistory> {
   await loadLicence(ctx, req.licenceId);
   const iterator = await ctx.stub.getHistoryForKey(licenceKey(ctx, req.licenceId));
   const entries: HistoryEntry[] = [];
   try {
     for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
       if (entries.length >= MAX_HISTORY) {
-        throw fail(
-          ELicenceErrorCode.TooManyRecords,
-          `licence ${req.licenceId} has more than ${MAX_HISTORY} changes`,
-        );
+        throw errors.tooManyRecords(`licence ${req.licenceId} has more than ${MAX_HISTORY} changes`);
       }
       const m = r.value;
       const ms = Number(m.timestamp.seconds.toString()) * 1000 + Math.floor(m.timestamp.nanos / 1_000_000);
@@ -124,26 +186,17 @@ export async function getLicenceHistory(
   return { licenceId: req.licenceId, entries };
 }
 
-/** A licence's private record and its exact bytes (the bytes whose SHA-256 is the public privateDataHash). */
-export interface PrivateDataResult {
-  licenceId: string;
-  version: number;
-  privateDataHash: string;
-  record: PrivateRecord;
-  /** The canonical JSON text of the record; hand it to a verifier, who hashes it. */
-  recordJson: string;
-}
-
 /**
  * Reads a licence's private record. Only members of the issuing organisation
  * (the collection's only member) may: its admins, the issuers of the issuing
- * department, or the holder (certificate gov.pid equal to the holderPid).
+ * department, or the holder (certificate MSP and gov.pid equal to the holder's).
  */
 export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest): Promise<PrivateDataResult> {
   const caller = getCaller(ctx);
   const licence = await loadLicence(ctx, req.licenceId);
   requireIssuingOrg(caller, licence.issuerMsp, `the private record of licence ${licence.licenceId}`);
-  const isHolder = caller.pid !== undefined && caller.pid === licence.holderPid;
+  const isHolder =
+    caller.pid !== undefined && sameSubject({ mspId: caller.mspId, pid: caller.pid }, licence.holder);
   const isIssuer = hasRole(caller, Role.Issuer) && caller.dept === licence.issuerDept;
   if (!isHolder && !isIssuer && !hasRole(caller, Role.Admin)) {
     throw forbidden(
@@ -153,7 +206,7 @@ export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest)
   const bytes = await readPrivateBytes(
     ctx,
     licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
+    licencePrivateKey(ctx, licence.licenceId, licence.privateDataHash),
     licence.privateDataHash,
   );
   const recordJson = Buffer.from(bytes).toString('utf8');

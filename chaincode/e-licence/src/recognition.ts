@@ -10,20 +10,21 @@ import {
   getCaller,
   readJson,
   readPage,
-  restrictToOrgs,
+  protectRecord,
   txTimeIso,
   writeJson,
   type Page,
 } from '@govledger/chaincode-common';
-import { requireAdmin, requireTypeOwner } from './access';
-import { ELicenceErrorCode, fail } from './errors';
-import { ELicenceEvent, type Licence, type Recognition } from './model';
+import { requireAdmin, requireTypeOwner } from './authz';
+import { errors } from './errors';
+import { ELicenceEvent, type Licence, type Recognition, type RecognitionAnswer } from './model';
 import type {
   ListRecognitionsRequest,
   RecordRecognitionRequest,
   WithdrawRecognitionRequest,
 } from './schemas';
-import { ObjectType, loadType, recognitionKey } from './store';
+import { ObjectType, recognitionKey } from './keys';
+import { loadType } from './queries';
 
 /** Records that the caller's organisation recognises a foreign type as one of its own types (role admin). */
 export async function recordRecognition(ctx: Context, req: RecordRecognitionRequest): Promise<Recognition> {
@@ -33,16 +34,14 @@ export async function recordRecognition(ctx: Context, req: RecordRecognitionRequ
   requireTypeOwner(caller, local);
   const foreign = await loadType(ctx, req.foreignTypeCode);
   if (foreign.ownerMsp === caller.mspId) {
-    throw fail(
-      ELicenceErrorCode.SelfRecognition,
+    throw errors.selfRecognition(
       `licence type ${foreign.code} is ${caller.mspId}'s own; only other jurisdictions' types can be recognised`,
     );
   }
   const key = recognitionKey(ctx, caller.mspId, foreign.code);
   const existing = await readJson<Recognition>(ctx, key);
   if (existing?.status === 'active') {
-    throw fail(
-      ELicenceErrorCode.RecognitionAlreadyExists,
+    throw errors.recognitionAlreadyExists(
       `${caller.mspId} already recognises ${foreign.code} as ${existing.localTypeCode}; withdraw it first`,
     );
   }
@@ -58,7 +57,7 @@ export async function recordRecognition(ctx: Context, req: RecordRecognitionRequ
     withdrawnBy: null,
   };
   await writeJson(ctx, key, recognition);
-  if (existing === undefined) await restrictToOrgs(ctx, key, caller.mspId);
+  if (existing === undefined) await protectRecord(ctx, key, recognition.recognizerMsp);
   emitEvent(ctx, ELicenceEvent.RecognitionRecorded, {
     facts: [ELicenceEvent.RecognitionRecorded],
     recognizerMsp: recognition.recognizerMsp,
@@ -79,10 +78,7 @@ export async function withdrawRecognition(
   const key = recognitionKey(ctx, caller.mspId, req.foreignTypeCode);
   const existing = await readJson<Recognition>(ctx, key);
   if (existing?.status !== 'active') {
-    throw fail(
-      ELicenceErrorCode.RecognitionNotFound,
-      `${caller.mspId} has no active recognition of ${req.foreignTypeCode}`,
-    );
+    throw errors.recognitionNotFound(`${caller.mspId} has no active recognition of ${req.foreignTypeCode}`);
   }
   const withdrawn: Recognition = {
     ...existing,
@@ -108,17 +104,6 @@ export async function listRecognitions(
   const attrs = req.recognizerMsp === undefined ? [] : [req.recognizerMsp];
   const page = await readPage<Recognition>(ctx, ObjectType.Recognition, attrs, req.pageSize, req.bookmark);
   return { records: page.records.map((r) => r.value), bookmark: page.bookmark, fetched: page.fetched };
-}
-
-/** How a licence is recognised by an organisation. */
-export interface RecognitionAnswer {
-  /** The verifying organisation. */
-  org: string;
-  recognised: boolean;
-  /** `issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`. */
-  basis: 'issuing-org' | 'mutual-recognition' | 'none';
-  /** The verifier's own type the licence counts as, or null. */
-  localTypeCode: string | null;
 }
 
 /** Answers whether `mspId` recognises the licence, and as which of its own types. */

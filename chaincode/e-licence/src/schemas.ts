@@ -1,251 +1,134 @@
 /**
- * The wire contract: one strict zod schema per transaction request (the single
- * JSON string argument) and one for the transient private record. The gateway
- * validates the same shapes on its side.
+ * The request schemas this chaincode parses, all from the wire contract
+ * (`@govledger/wire`, namespace `eLicence`); nothing is defined here.
  */
-import { Schemas } from '@govledger/chaincode-common';
-import { z } from 'zod';
-import { REVOCATION_REASONS, SUSPENSION_REASONS } from './model';
+import { eLicence } from '@govledger/wire';
 
-/** A claim (field) name of a licence type, e.g. `registeredCapital`. */
-export const ClaimName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    'must be 1-64 characters of letters, digits, _ (starting with a letter)',
-  );
+/** The transaction catalogue (every transaction, submit or evaluate, its request and response). */
+export const transactions = eLicence.transactions;
 
-/** A department code, as in the certificate attribute gov.dept (e.g. `market`, `fire`). */
-export const DeptCode = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a department code (lower-case letters, digits, -)');
+/** The transient field that carries the private record. */
+export const PRIVATE_TRANSIENT_FIELD = eLicence.PRIVATE_TRANSIENT_FIELD;
 
-/** A field name of the holder's personal data. */
-export const HolderFieldName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
-    'must be 1-64 characters of letters, digits, _ . - (starting with a letter)',
-  );
+/** Transient `licencePrivate`. */
+export const LicencePrivateTransient = eLicence.LicencePrivateTransient;
+/** The transient private record. */
+export type LicencePrivateTransient = eLicence.LicencePrivateTransient;
 
-/** A licence type's validity rule. */
-export const ValidityRuleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36600) }).strict(),
-  z.object({ kind: z.literal('permanent') }).strict(),
-]);
-
-/** Person or enterprise. */
-export const HolderKindSchema = z.enum(['person', 'enterprise']);
-
-function uniqueList<T extends z.ZodType<string>>(item: T, min: number, max: number) {
-  return z
-    .array(item)
-    .min(min)
-    .max(max)
-    .refine((a) => new Set(a).size === a.length, 'must not contain duplicates');
-}
-
-function boundedRecord<V extends z.ZodType>(key: z.ZodType<string>, value: V, max: number) {
-  return z.record(key, value).refine((r) => Object.keys(r).length <= max, `must have at most ${max} entries`);
-}
-
-const note = Schemas.text(500);
-const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
-
-// ---------------------------------------------------------------- licence types
-
-/** CreateLicenceType: the type is owned by the caller's organisation. */
-export const CreateLicenceTypeRequest = z
-  .object({
-    code: Schemas.code,
-    name: Schemas.text(200),
-    dept: DeptCode,
-    holderKind: HolderKindSchema,
-    validity: ValidityRuleSchema,
-    claims: uniqueList(ClaimName, 1, 50),
-    requiredApprovals: uniqueList(DeptCode, 0, 10),
-  })
-  .strict();
+/** CreateLicenceType. */
+export const CreateLicenceTypeRequest = eLicence.CreateLicenceTypeRequest;
 /** CreateLicenceType request. */
-export type CreateLicenceTypeRequest = z.infer<typeof CreateLicenceTypeRequest>;
+export type CreateLicenceTypeRequest = eLicence.CreateLicenceTypeRequest;
 
-/** UpdateLicenceType: changes the given fields (at least one); code, owner, dept and holder kind are fixed. */
-export const UpdateLicenceTypeRequest = z
-  .object({
-    code: Schemas.code,
-    name: Schemas.text(200).optional(),
-    validity: ValidityRuleSchema.optional(),
-    claims: uniqueList(ClaimName, 1, 50).optional(),
-    requiredApprovals: uniqueList(DeptCode, 0, 10).optional(),
-    status: z.enum(['active', 'retired']).optional(),
-  })
-  .strict()
-  .refine((r) => Object.keys(r).length > 1, 'must change at least one field');
+/** UpdateLicenceType. */
+export const UpdateLicenceTypeRequest = eLicence.UpdateLicenceTypeRequest;
 /** UpdateLicenceType request. */
-export type UpdateLicenceTypeRequest = z.infer<typeof UpdateLicenceTypeRequest>;
+export type UpdateLicenceTypeRequest = eLicence.UpdateLicenceTypeRequest;
 
 /** GetLicenceType. */
-export const GetLicenceTypeRequest = z.object({ code: Schemas.code }).strict();
+export const GetLicenceTypeRequest = eLicence.GetLicenceTypeRequest;
 /** GetLicenceType request. */
-export type GetLicenceTypeRequest = z.infer<typeof GetLicenceTypeRequest>;
+export type GetLicenceTypeRequest = eLicence.GetLicenceTypeRequest;
 
-/** ListLicenceTypes: every type, in code order, paginated. */
-export const ListLicenceTypesRequest = z.object({ ...page }).strict();
+/** ListLicenceTypes. */
+export const ListLicenceTypesRequest = eLicence.ListLicenceTypesRequest;
 /** ListLicenceTypes request. */
-export type ListLicenceTypesRequest = z.infer<typeof ListLicenceTypesRequest>;
+export type ListLicenceTypesRequest = eLicence.ListLicenceTypesRequest;
 
-// ---------------------------------------------------------------- recognition
-
-/** RecordRecognition: "our type localTypeCode is equivalent to their type foreignTypeCode". */
-export const RecordRecognitionRequest = z
-  .object({ localTypeCode: Schemas.code, foreignTypeCode: Schemas.code })
-  .strict();
+/** RecordRecognition. */
+export const RecordRecognitionRequest = eLicence.RecordRecognitionRequest;
 /** RecordRecognition request. */
-export type RecordRecognitionRequest = z.infer<typeof RecordRecognitionRequest>;
+export type RecordRecognitionRequest = eLicence.RecordRecognitionRequest;
 
-/** WithdrawRecognition: withdraws the caller organisation's recognition of a foreign type. */
-export const WithdrawRecognitionRequest = z.object({ foreignTypeCode: Schemas.code }).strict();
+/** WithdrawRecognition. */
+export const WithdrawRecognitionRequest = eLicence.WithdrawRecognitionRequest;
 /** WithdrawRecognition request. */
-export type WithdrawRecognitionRequest = z.infer<typeof WithdrawRecognitionRequest>;
+export type WithdrawRecognitionRequest = eLicence.WithdrawRecognitionRequest;
 
-/** ListRecognitions: of one recognising organisation, or of all. */
-export const ListRecognitionsRequest = z
-  .object({ recognizerMsp: Schemas.mspId.optional(), ...page })
-  .strict();
+/** ListRecognitions. */
+export const ListRecognitionsRequest = eLicence.ListRecognitionsRequest;
 /** ListRecognitions request. */
-export type ListRecognitionsRequest = z.infer<typeof ListRecognitionsRequest>;
+export type ListRecognitionsRequest = eLicence.ListRecognitionsRequest;
 
-// ---------------------------------------------------------------- licences
-
-/** The transient field that carries a {@link LicencePrivateTransient} private record. */
-export const PRIVATE_TRANSIENT_FIELD = 'licencePrivate';
-
-/** Transient `licencePrivate`: the holder's personal data and the clear claim values with their salts. */
-export const LicencePrivateTransient = z
-  .object({
-    holder: boundedRecord(HolderFieldName, z.string().max(1000), 50),
-    claims: boundedRecord(
-      ClaimName,
-      z.object({ value: z.string().max(4000), salt: Schemas.salt }).strict(),
-      50,
-    ),
-    salt: Schemas.salt,
-  })
-  .strict();
-/** The transient private record. */
-export type LicencePrivateTransient = z.infer<typeof LicencePrivateTransient>;
-
-/** IssueLicence (+ transient `licencePrivate`). */
-export const IssueLicenceRequest = z
-  .object({
-    licenceId: Schemas.id,
-    typeCode: Schemas.code,
-    holderPid: Schemas.pid,
-    documentHash: Schemas.sha256,
-    validFrom: Schemas.isoDateTime.optional(),
-    validUntil: Schemas.isoDateTime.optional(),
-  })
-  .strict();
+/** IssueLicence. */
+export const IssueLicenceRequest = eLicence.IssueLicenceRequest;
 /** IssueLicence request. */
-export type IssueLicenceRequest = z.infer<typeof IssueLicenceRequest>;
+export type IssueLicenceRequest = eLicence.IssueLicenceRequest;
 
-/** One disclosed claim: its name, clear value and salt. */
-export const DisclosedClaim = z
-  .object({ name: ClaimName, value: z.string().max(4000), salt: Schemas.salt })
-  .strict();
-
-/** VerifyLicence: optional document hash, disclosed claims and private record hash to check. */
-export const VerifyLicenceRequest = z
-  .object({
-    licenceId: Schemas.id,
-    documentHash: Schemas.sha256.optional(),
-    claims: z.array(DisclosedClaim).max(50).optional(),
-    privateDataHash: Schemas.sha256.optional(),
-  })
-  .strict();
+/** VerifyLicence. */
+export const VerifyLicenceRequest = eLicence.VerifyLicenceRequest;
 /** VerifyLicence request. */
-export type VerifyLicenceRequest = z.infer<typeof VerifyLicenceRequest>;
+export type VerifyLicenceRequest = eLicence.VerifyLicenceRequest;
 
 /** GetLicence, GetLicenceHistory, GetLicencePrivateData. */
-export const LicenceIdRequest = z.object({ licenceId: Schemas.id }).strict();
+export const LicenceIdRequest = eLicence.LicenceIdRequest;
 /** A request naming one licence. */
-export type LicenceIdRequest = z.infer<typeof LicenceIdRequest>;
+export type LicenceIdRequest = eLicence.LicenceIdRequest;
 
 /** SuspendLicence. */
-export const SuspendLicenceRequest = z
-  .object({ licenceId: Schemas.id, reasonCode: z.enum(SUSPENSION_REASONS), note: note.optional() })
-  .strict();
+export const SuspendLicenceRequest = eLicence.SuspendLicenceRequest;
 /** SuspendLicence request. */
-export type SuspendLicenceRequest = z.infer<typeof SuspendLicenceRequest>;
+export type SuspendLicenceRequest = eLicence.SuspendLicenceRequest;
 
 /** ReinstateLicence. */
-export const ReinstateLicenceRequest = z.object({ licenceId: Schemas.id, note: note.optional() }).strict();
+export const ReinstateLicenceRequest = eLicence.ReinstateLicenceRequest;
 /** ReinstateLicence request. */
-export type ReinstateLicenceRequest = z.infer<typeof ReinstateLicenceRequest>;
+export type ReinstateLicenceRequest = eLicence.ReinstateLicenceRequest;
 
 /** RevokeLicence. */
-export const RevokeLicenceRequest = z
-  .object({ licenceId: Schemas.id, reasonCode: z.enum(REVOCATION_REASONS), note: note.optional() })
-  .strict();
+export const RevokeLicenceRequest = eLicence.RevokeLicenceRequest;
 /** RevokeLicence request. */
-export type RevokeLicenceRequest = z.infer<typeof RevokeLicenceRequest>;
+export type RevokeLicenceRequest = eLicence.RevokeLicenceRequest;
 
-/** RenewLicence: a new licence (newLicenceId) with new validity, linked to the previous one. */
-export const RenewLicenceRequest = z
-  .object({
-    licenceId: Schemas.id,
-    newLicenceId: Schemas.id,
-    documentHash: Schemas.sha256,
-    validFrom: Schemas.isoDateTime.optional(),
-    validUntil: Schemas.isoDateTime.optional(),
-  })
-  .strict();
+/** RenewLicence. */
+export const RenewLicenceRequest = eLicence.RenewLicenceRequest;
 /** RenewLicence request. */
-export type RenewLicenceRequest = z.infer<typeof RenewLicenceRequest>;
+export type RenewLicenceRequest = eLicence.RenewLicenceRequest;
 
-/** AmendLicence (+ transient `licencePrivate`): a new version with a new document and claims. */
-export const AmendLicenceRequest = z
-  .object({ licenceId: Schemas.id, documentHash: Schemas.sha256, note: note.optional() })
-  .strict();
+/** AmendLicence. */
+export const AmendLicenceRequest = eLicence.AmendLicenceRequest;
 /** AmendLicence request. */
-export type AmendLicenceRequest = z.infer<typeof AmendLicenceRequest>;
+export type AmendLicenceRequest = eLicence.AmendLicenceRequest;
 
 /** ListLicencesByHolder. */
-export const ListLicencesByHolderRequest = z.object({ holderPid: Schemas.pid, ...page }).strict();
+export const ListLicencesByHolderRequest = eLicence.ListLicencesByHolderRequest;
 /** ListLicencesByHolder request. */
-export type ListLicencesByHolderRequest = z.infer<typeof ListLicencesByHolderRequest>;
+export type ListLicencesByHolderRequest = eLicence.ListLicencesByHolderRequest;
 
-/** ListLicencesByTypeAndStatus (stored status). */
-export const ListLicencesByTypeAndStatusRequest = z
-  .object({ typeCode: Schemas.code, status: z.enum(['active', 'suspended', 'revoked']), ...page })
-  .strict();
+/** ListLicencesByTypeAndStatus. */
+export const ListLicencesByTypeAndStatusRequest = eLicence.ListLicencesByTypeAndStatusRequest;
 /** ListLicencesByTypeAndStatus request. */
-export type ListLicencesByTypeAndStatusRequest = z.infer<typeof ListLicencesByTypeAndStatusRequest>;
+export type ListLicencesByTypeAndStatusRequest = eLicence.ListLicencesByTypeAndStatusRequest;
 
-// ---------------------------------------------------------------- applications
-
-/** SubmitApplication (+ transient `licencePrivate`). */
-export const SubmitApplicationRequest = z
-  .object({ applicationId: Schemas.id, typeCode: Schemas.code })
-  .strict();
+/** SubmitApplication. */
+export const SubmitApplicationRequest = eLicence.SubmitApplicationRequest;
 /** SubmitApplication request. */
-export type SubmitApplicationRequest = z.infer<typeof SubmitApplicationRequest>;
+export type SubmitApplicationRequest = eLicence.SubmitApplicationRequest;
 
-/** ApproveApplication: documentHash is required on the approval that completes the application. */
-export const ApproveApplicationRequest = z
-  .object({ applicationId: Schemas.id, documentHash: Schemas.sha256.optional() })
-  .strict();
+/** ApproveApplication. */
+export const ApproveApplicationRequest = eLicence.ApproveApplicationRequest;
 /** ApproveApplication request. */
-export type ApproveApplicationRequest = z.infer<typeof ApproveApplicationRequest>;
+export type ApproveApplicationRequest = eLicence.ApproveApplicationRequest;
 
 /** RejectApplication. */
-export const RejectApplicationRequest = z
-  .object({ applicationId: Schemas.id, reasonCode: Schemas.code, reason: note })
-  .strict();
+export const RejectApplicationRequest = eLicence.RejectApplicationRequest;
 /** RejectApplication request. */
-export type RejectApplicationRequest = z.infer<typeof RejectApplicationRequest>;
+export type RejectApplicationRequest = eLicence.RejectApplicationRequest;
 
 /** GetApplication. */
-export const GetApplicationRequest = z.object({ applicationId: Schemas.id }).strict();
+export const GetApplicationRequest = eLicence.GetApplicationRequest;
 /** GetApplication request. */
-export type GetApplicationRequest = z.infer<typeof GetApplicationRequest>;
+export type GetApplicationRequest = eLicence.GetApplicationRequest;
+
+/** StageLicencePrivateData (private-only). */
+export const StageLicencePrivateDataRequest = eLicence.StageLicencePrivateDataRequest;
+/** StageLicencePrivateData request. */
+export type StageLicencePrivateDataRequest = eLicence.StageLicencePrivateDataRequest;
+
+/** StageApplicationPrivateData (private-only). */
+export const StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivateDataRequest;
+/** StageApplicationPrivateData request. */
+export type StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivateDataRequest;
+
+/** What a staging transaction wrote. */
+export type StagedPrivateRecord = eLicence.StagedPrivateRecord;

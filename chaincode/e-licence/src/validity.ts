@@ -2,7 +2,7 @@
  * Validity periods and the status a verifier sees, always computed with the
  * transaction time.
  */
-import { ELicenceErrorCode, fail } from './errors';
+import { errors } from './errors';
 import type { EffectiveStatus, Licence, ValidityRule } from './model';
 
 const DAY_MS = 86_400_000;
@@ -32,26 +32,22 @@ export function resolveValidity(
   const from = new Date(fromMs).toISOString();
   if (rule.kind === 'permanent') {
     if (validUntil !== undefined) {
-      throw fail(
-        ELicenceErrorCode.InvalidValidity,
-        'the licence type is permanent; validUntil must not be given',
-      );
+      throw errors.invalidValidity('the licence type is permanent; validUntil must not be given');
     }
     return { validFrom: from, validUntil: null };
   }
   const maxUntilMs = fromMs + rule.days * DAY_MS;
   const untilMs = validUntil === undefined ? maxUntilMs : Date.parse(validUntil);
   if (untilMs <= fromMs) {
-    throw fail(ELicenceErrorCode.InvalidValidity, 'validUntil must be after validFrom');
+    throw errors.invalidValidity('validUntil must be after validFrom');
   }
   if (untilMs > maxUntilMs) {
-    throw fail(
-      ELicenceErrorCode.InvalidValidity,
+    throw errors.invalidValidity(
       `the licence type allows at most ${rule.days} days of validity; validUntil is later than ${new Date(maxUntilMs).toISOString()}`,
     );
   }
   if (untilMs <= txMs) {
-    throw fail(ELicenceErrorCode.InvalidValidity, 'validUntil is already past');
+    throw errors.invalidValidity('validUntil is already past');
   }
   return { validFrom: from, validUntil: new Date(untilMs).toISOString() };
 }

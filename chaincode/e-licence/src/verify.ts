@@ -6,52 +6,13 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { getCaller, readJson, saltedHash, txTimeIso, txTimeMs } from '@govledger/chaincode-common';
-import type { EffectiveStatus, LicenceType } from './model';
+import type { ClaimCheck, LicenceType, VerifyResult } from './model';
 import { privateHashOnChain } from './private-data';
-import { recognitionFor, type RecognitionAnswer } from './recognition';
+import { recognitionFor } from './recognition';
 import type { VerifyLicenceRequest } from './schemas';
-import { findLicence, licencePrivateKey, typeKey } from './store';
+import { licencePrivateKey, typeKey } from './keys';
+import { findLicence } from './queries';
 import { effectiveStatus } from './validity';
-
-/** The result of checking one disclosed claim. */
-export interface ClaimCheck {
-  name: string;
-  /** The licence has a claim of that name. */
-  known: boolean;
-  /** sha256(salt + "|" + value) equals the licence's claim hash. */
-  match: boolean;
-}
-
-/** The answer of VerifyLicence. Fields other than licenceId/found/status/checkedAt/valid are null for an unknown licence. */
-export interface VerifyResult {
-  licenceId: string;
-  found: boolean;
-  status: EffectiveStatus;
-  /** The transaction time the status was computed at. */
-  checkedAt: string;
-  /** status is valid and every check that was asked for matched. */
-  valid: boolean;
-  type: { code: string; name: string | null; ownerMsp: string | null } | null;
-  issuer: { mspId: string; dept: string } | null;
-  holderPid: string | null;
-  holderKind: string | null;
-  version: number | null;
-  issuedAt: string | null;
-  validFrom: string | null;
-  validUntil: string | null;
-  previousLicenceId: string | null;
-  renewedBy: string | null;
-  revocation: { reasonCode: string; at: string } | null;
-  suspension: { reasonCode: string; at: string } | null;
-  recognition: RecognitionAnswer | null;
-  /** null when no document hash was given. */
-  documentHashMatch: boolean | null;
-  claims: ClaimCheck[];
-  /** null when no private data hash was given. */
-  privateDataMatch: boolean | null;
-  /** The collection's on-chain hash of the private record equals the public record's privateDataHash. */
-  privateDataOnChain: boolean | null;
-}
 
 /** Verifies a licence for the caller's organisation. An unknown id is status `unknown`, not an error. */
 export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Promise<VerifyResult> {
@@ -67,7 +28,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
       valid: false,
       type: null,
       issuer: null,
-      holderPid: null,
+      holder: null,
       holderKind: null,
       version: null,
       issuedAt: null,
@@ -99,7 +60,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
   const onChain = await privateHashOnChain(
     ctx,
     licence.privateCollection,
-    licencePrivateKey(ctx, licence.licenceId),
+    licencePrivateKey(ctx, licence.licenceId, licence.privateDataHash),
   );
   const privateDataOnChain = onChain === licence.privateDataHash;
   const privateDataMatch =
@@ -119,7 +80,7 @@ export async function verifyLicence(ctx: Context, req: VerifyLicenceRequest): Pr
     valid,
     type: { code: licence.typeCode, name: type?.name ?? null, ownerMsp: type?.ownerMsp ?? null },
     issuer: { mspId: licence.issuerMsp, dept: licence.issuerDept },
-    holderPid: licence.holderPid,
+    holder: licence.holder,
     holderKind: licence.holderKind,
     version: licence.version,
     issuedAt: licence.issuedAt,

@@ -1,13 +1,13 @@
-import { BIZ_CLAIMS, Harness, ID, T, claimHash, doc, pid, privateInput, salt } from './harness';
+import { BIZ_CLAIMS, Harness, ID, T, claimHash, doc, privateInput, salt, holder, PKEY } from './harness';
 import { keyEndorsers, sha256Hex, stableStringify, writeJson } from '@govledger/chaincode-common';
 import type { ApplicationView, ApprovalResult, Licence, VerifyResult } from '../src';
 
 const COLL_A = 'licencePrivate_CityAMSP';
 const AKEY = (id: string) => `\u0000application\u0000${id}\u0000`;
-const APKEY = (id: string) => `\u0000applicationPrivate\u0000${id}\u0000`;
-const LPKEY = (id: string) => `\u0000licencePrivate\u0000${id}\u0000`;
 
 const transient = { licencePrivate: privateInput(BIZ_CLAIMS, 'app') };
+/** The staged record's key: under the licence id it will get (the application id) and its hash. */
+const APP_PKEY = PKEY('APP-1', sha256Hex(stableStringify(transient.licencePrivate)));
 
 describe('one submission, parallel approvals', () => {
   let h: Harness;
@@ -27,7 +27,7 @@ describe('one submission, parallel approvals', () => {
       applicationId: 'APP-1',
       typeCode: T.ABiz,
       ownerMsp: 'CityAMSP',
-      applicantPid: pid('enterprise-a1'),
+      applicant: holder('enterprise-a1'),
       holderKind: 'enterprise',
       requiredDepts: ['market', 'fire', 'environment'],
       claimHashes: {
@@ -46,13 +46,14 @@ describe('one submission, parallel approvals', () => {
       pendingDepts: ['market', 'fire', 'environment'],
       elapsedMs: 0,
     });
-    expect(h.ledger.getPrivate(COLL_A, APKEY('APP-1'))).toBe(bytes);
+    expect(h.ledger.getPrivate(COLL_A, APP_PKEY)).toBe(bytes);
     const publicText = JSON.stringify(h.ledger.snapshot()) + JSON.stringify(h.ledger.events);
     for (const secret of [...Object.values(BIZ_CLAIMS), transient.licencePrivate.holder.idNumber]) {
       expect(publicText).not.toContain(secret);
     }
     expect(await h.ledger.evaluate(ID.adminA, (ctx) => keyEndorsers(ctx, AKEY('APP-1')))).toEqual([
       'CityAMSP',
+      'CityBMSP',
     ]);
     expect(h.lastEvent()).toEqual({
       name: 'ApplicationSubmitted',
@@ -61,7 +62,7 @@ describe('one submission, parallel approvals', () => {
         applicationId: 'APP-1',
         typeCode: T.ABiz,
         ownerMsp: 'CityAMSP',
-        applicantPid: pid('enterprise-a1'),
+        applicant: holder('enterprise-a1'),
         requiredDepts: ['market', 'fire', 'environment'],
       },
     });
@@ -118,7 +119,7 @@ describe('one submission, parallel approvals', () => {
     expect(r3.licence).toMatchObject({
       licenceId: 'APP-1',
       typeCode: T.ABiz,
-      holderPid: pid('enterprise-a1'),
+      holder: holder('enterprise-a1'),
       issuerMsp: 'CityAMSP',
       issuerDept: 'market',
       applicationId: 'APP-1',
@@ -148,8 +149,11 @@ describe('one submission, parallel approvals', () => {
     const licence = r3.licence as Licence;
     expect(licence.claimHashes).toEqual(app.claimHashes);
     expect(licence.privateDataHash).toEqual(app.privateDataHash);
-    expect(h.ledger.getPrivate(COLL_A, LPKEY('APP-1'))).toBe(stableStringify(transient.licencePrivate));
-    expect(h.ledger.getPrivate(COLL_A, APKEY('APP-1'))).toBeUndefined();
+    // the staged record is the licence's: the same key, nothing moved or copied
+    expect(h.ledger.getPrivate(COLL_A, PKEY('APP-1', licence.privateDataHash))).toBe(
+      stableStringify(transient.licencePrivate),
+    );
+    expect(h.ledger.privateKeys(COLL_A)).toEqual([APP_PKEY]);
     expect(h.lastEvent()).toMatchObject({
       name: 'LicenceIssued',
       payload: {
@@ -280,16 +284,16 @@ describe('one submission, parallel approvals', () => {
       ).toMatchObject({ code: 'TYPE_NOT_ACTIVE', status: 409 });
     });
 
-    it('refuses the completing approval when the peer lacks the private record (PRIVATE_DATA_UNAVAILABLE)', async () => {
+    it('refuses the completing approval when the collection lacks the private record (PRIVATE_DATA_HASH_MISMATCH)', async () => {
       await h.submit(ID.approverMarketA, 'ApproveApplication', { applicationId: 'APP-1' });
       await h.submit(ID.approverFireA, 'ApproveApplication', { applicationId: 'APP-1' });
-      await h.ledger.submit(ID.adminA, (ctx) => ctx.stub.deletePrivateData(COLL_A, APKEY('APP-1')));
+      await h.ledger.submit(ID.adminA, (ctx) => ctx.stub.deletePrivateData(COLL_A, APP_PKEY));
       expect(
         await h.refused(ID.approverEnvA, 'ApproveApplication', {
           applicationId: 'APP-1',
           documentHash: doc('x'),
         }),
-      ).toMatchObject({ code: 'PRIVATE_DATA_UNAVAILABLE', status: 500 });
+      ).toMatchObject({ code: 'PRIVATE_DATA_HASH_MISMATCH', status: 409 });
     });
 
     it('refuses the completing approval when a licence with the application id exists (LICENCE_ALREADY_EXISTS)', async () => {
@@ -345,7 +349,7 @@ describe('one submission, parallel approvals', () => {
         reasonCode: 'FIRE_EXITS',
         reason: 'fire exits do not meet the code',
       });
-      expect(h.ledger.getPrivate(COLL_A, APKEY('APP-1'))).toBeUndefined();
+      expect(h.ledger.getPrivate(COLL_A, APP_PKEY)).toBeUndefined();
       expect(h.lastEvent()).toEqual({
         name: 'ApplicationRejected',
         payload: {
@@ -495,7 +499,7 @@ describe('one submission, parallel approvals', () => {
       const r = await h.refused(
         ID.issuerA,
         'IssueLicence',
-        { licenceId: 'APP-1', typeCode: T.ABiz, holderPid: pid('x'), documentHash: doc('x') },
+        { licenceId: 'APP-1', typeCode: T.ABiz, holder: holder('x'), documentHash: doc('x') },
         { transient },
       );
       expect(r).toMatchObject({ code: 'LICENCE_ALREADY_EXISTS', status: 409 });

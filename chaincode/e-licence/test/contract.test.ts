@@ -1,4 +1,4 @@
-import { BIZ_CLAIMS, Harness, ID, T, doc, pid, privateInput, salt, type TxName } from './harness';
+import { BIZ_CLAIMS, Harness, ID, T, doc, privateInput, salt, type TxName, holder } from './harness';
 import 'reflect-metadata';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -27,12 +27,14 @@ const SUBMIT: TxName[] = [
   'UpdateLicenceType',
   'RecordRecognition',
   'WithdrawRecognition',
+  'StageLicencePrivateData',
   'IssueLicence',
   'SuspendLicence',
   'ReinstateLicence',
   'RevokeLicence',
   'RenewLicence',
   'AmendLicence',
+  'StageApplicationPrivateData',
   'SubmitApplication',
   'ApproveApplication',
   'RejectApplication',
@@ -178,7 +180,7 @@ describe('selective disclosure (property)', () => {
           await h.submit(
             ID.issuerA,
             'IssueLicence',
-            { licenceId: id, typeCode: T.APro, holderPid: pid('citizen-a1'), documentHash: doc(id) },
+            { licenceId: id, typeCode: T.APro, holder: holder('citizen-a1'), documentHash: doc(id) },
             { transient: { licencePrivate: privateInput(claims, id) } },
           );
           const shown = disclosed.map((name) => ({
@@ -201,5 +203,24 @@ describe('selective disclosure (property)', () => {
       ),
       { numRuns: 25, seed: 20260101 },
     );
+  });
+});
+
+describe('network definition', () => {
+  const dir = join(__dirname, '..', '..', '..', 'network', 'chaincodes', 'e-licence');
+  it("commits the channel's majority as the chaincode-level policy; each collection needs its member only", () => {
+    const chaincode = JSON.parse(readFileSync(join(dir, 'chaincode.json'), 'utf8')) as {
+      endorsementPolicy: string;
+    };
+    expect(chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
+    const collections = JSON.parse(readFileSync(join(dir, 'collections.json'), 'utf8')) as {
+      name: string;
+      endorsementPolicy: { signaturePolicy: string };
+    }[];
+    for (const msp of LICENSING_ORGS) {
+      expect(collections.find((c) => c.name === collectionOf(msp))?.endorsementPolicy).toEqual({
+        signaturePolicy: `OR('${msp}.peer')`,
+      });
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import './quiet-logs';
 import type { Context } from 'fabric-contract-api';
-import { saltedHash, sha256Hex } from '@govledger/chaincode-common';
+import { saltedHash, sha256Hex, type Subject } from '@govledger/chaincode-common';
 import {
   TestLedger,
   refusal,
@@ -15,11 +15,21 @@ import {
 } from '@govledger/chaincode-common/testing';
 import { ELicenceContract } from '../src';
 import type { Licence } from '../src';
+import type { eLicence } from '@govledger/wire';
 
 /** A pseudonymous id derived from a name (64 lower-case hex). */
 export function pid(name: string): string {
   return sha256Hex(`pid:${name}`);
 }
+
+/** A holder or applicant: (home MSP, pid) of a named identity (`-b` names are City B's). */
+export function holder(name: string, mspId = /-b\d*$/.test(name) ? 'CityBMSP' : 'CityAMSP'): Subject {
+  return { mspId, pid: pid(name) };
+}
+
+/** Private-collection key of a licence's private record with a given hash. */
+export const PKEY = (id: string, hash: string): string =>
+  `\u0000licencePrivate\u0000${id}\u0000${hash}\u0000`;
 
 /** A deterministic 32-hex-character salt. */
 export function salt(seed: string): string {
@@ -114,20 +124,100 @@ export function claimHash(seed: string, name: string, value: string): string {
   return saltedHash(salt(`${seed}:${name}`), value);
 }
 
+/** Options of a harness call: the ledger's, and `direct` to skip the staging step. */
+export interface CallOptions extends TxOptions {
+  /** Send the public transaction alone, without staging its private record first. */
+  direct?: boolean;
+}
+
+/** The staging step a public transaction needs first, as the gateway sends it. */
+interface StageStep {
+  tx: TxName;
+  req: Record<string, unknown>;
+  /** Whether the public request gets the staged hashes. */
+  carriesHashes: boolean;
+}
+
+function stageStepOf(tx: TxName, req: unknown): StageStep | undefined {
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) return undefined;
+  const r = req as Record<string, unknown>;
+  if ('privateDataHash' in r) return undefined;
+  switch (tx) {
+    case 'IssueLicence':
+      return {
+        tx: 'StageLicencePrivateData',
+        req: { purpose: 'issue', licenceId: r.licenceId, typeCode: r.typeCode },
+        carriesHashes: true,
+      };
+    case 'AmendLicence':
+      return {
+        tx: 'StageLicencePrivateData',
+        req: { purpose: 'amend', licenceId: r.licenceId },
+        carriesHashes: true,
+      };
+    case 'RenewLicence':
+      return {
+        tx: 'StageLicencePrivateData',
+        req: { purpose: 'renew', licenceId: r.licenceId, newLicenceId: r.newLicenceId },
+        carriesHashes: false,
+      };
+    case 'SubmitApplication':
+      return {
+        tx: 'StageApplicationPrivateData',
+        req: { applicationId: r.applicationId, typeCode: r.typeCode },
+        carriesHashes: true,
+      };
+    default:
+      return undefined;
+  }
+}
+
 /** A ledger with the contract, and helpers to call it. */
 export class Harness {
   readonly ledger = new TestLedger('2026-01-01T00:00:00Z');
   readonly contract = new ELicenceContract();
 
-  /** Submits a transaction; the request is serialised unless it is a string already. */
+  /**
+   * For IssueLicence, AmendLicence, RenewLicence and SubmitApplication sent
+   * without hashes, runs the private-only staging step first, as the gateway
+   * does: with the transient data, on the given peer (default: the caller's
+   * organisation's); then returns the public request (with the staged hashes)
+   * and its options (no transient data, the public step's peer). A refused
+   * staging step is thrown as the call's refusal.
+   */
+  private async stage(
+    who: TestIdentity,
+    tx: TxName,
+    req: unknown,
+    options: CallOptions,
+  ): Promise<{ req: unknown; options: TxOptions }> {
+    const { direct, ...txOptions } = options;
+    const step = direct ? undefined : stageStepOf(tx, req);
+    if (!step) return { req, options: txOptions };
+    const stageJson = JSON.stringify(step.req);
+    // the staging step runs at the public step's time and leaves the ledger clock alone
+    const clockMs = Reflect.get(this.ledger, 'clockMs') as number;
+    const time = txOptions.time ?? new Date(clockMs + 1000).toISOString();
+    const staged = JSON.parse(
+      await this.ledger.submit(who, (ctx) => this.contract[step.tx](ctx, stageJson), { ...txOptions, time }),
+    ) as eLicence.StagedPrivateRecord;
+    const { transient: _transient, peerMspId: _peer, ...rest } = txOptions;
+    const publicReq = step.carriesHashes
+      ? { ...(req as object), privateDataHash: staged.privateDataHash, claimHashes: staged.claimHashes }
+      : req;
+    return { req: publicReq, options: rest };
+  }
+
+  /** Submits a transaction (after its staging step, see {@link stage}); the request is serialised unless it is a string already. */
   async submit<R = unknown>(
     who: TestIdentity,
     tx: TxName,
     req: unknown,
-    options: TxOptions = {},
+    options: CallOptions = {},
   ): Promise<R> {
-    const json = typeof req === 'string' ? req : JSON.stringify(req);
-    const out = await this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), options);
+    const call = await this.stage(who, tx, req, options);
+    const json = typeof call.req === 'string' ? call.req : JSON.stringify(call.req);
+    const out = await this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), call.options);
     return JSON.parse(out) as R;
   }
 
@@ -152,11 +242,24 @@ export class Harness {
     return JSON.stringify({ state: this.ledger.snapshot(), priv, events: this.ledger.events });
   }
 
-  /** Submits a transaction that must be refused, and checks that nothing was written. */
-  async refused(who: TestIdentity, tx: TxName, req: unknown, options: TxOptions = {}): Promise<Refusal> {
-    const before = this.fingerprint();
-    const json = typeof req === 'string' ? req : JSON.stringify(req);
-    const r = await refusal(this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), options));
+  /**
+   * Submits a transaction that must be refused, and checks that nothing was
+   * written. A two-step call is refused at its staging step (which then writes
+   * nothing) or at its public step (which then writes nothing beyond the
+   * committed staging step).
+   */
+  async refused(who: TestIdentity, tx: TxName, req: unknown, options: CallOptions = {}): Promise<Refusal> {
+    let before = this.fingerprint();
+    let call: { req: unknown; options: TxOptions };
+    try {
+      call = await this.stage(who, tx, req, options);
+    } catch (err) {
+      expect(this.fingerprint()).toBe(before);
+      return refusal(Promise.reject(err));
+    }
+    before = this.fingerprint();
+    const json = typeof call.req === 'string' ? call.req : JSON.stringify(call.req);
+    const r = await refusal(this.ledger.submit(who, (ctx) => this.contract[tx](ctx, json), call.options));
     expect(this.fingerprint()).toBe(before);
     return r;
   }
@@ -209,7 +312,7 @@ export class Harness {
   async issueBiz(
     licenceId: string,
     extra: Record<string, unknown> = {},
-    options: TxOptions = {},
+    options: CallOptions = {},
     seed = 'p',
   ): Promise<Licence> {
     return this.submit<Licence>(
@@ -218,7 +321,7 @@ export class Harness {
       {
         licenceId,
         typeCode: T.ABiz,
-        holderPid: pid('enterprise-a1'),
+        holder: holder('enterprise-a1'),
         documentHash: doc(licenceId),
         ...extra,
       },

@@ -1,10 +1,12 @@
-import { BIZ_CLAIMS, Harness, ID, T, claimHash, doc, pid, privateInput, salt } from './harness';
+import { BIZ_CLAIMS, Harness, ID, T, claimHash, doc, pid, privateInput, salt, holder, PKEY } from './harness';
 import { keyEndorsers, saltedHash, sha256Hex, stableStringify } from '@govledger/chaincode-common';
 import type { Licence, VerifyResult } from '../src';
 
 const COLL_A = 'licencePrivate_CityAMSP';
 const LKEY = (id: string) => `\u0000licence\u0000${id}\u0000`;
-const PKEY = (id: string) => `\u0000licencePrivate\u0000${id}\u0000`;
+/** The private key of a licence's current private record. */
+const PKEY_OF = (h: Harness, id: string) =>
+  PKEY(id, (h.ledger.get<Licence>(LKEY(id)) as Licence).privateDataHash);
 
 describe('IssueLicence', () => {
   let h: Harness;
@@ -20,7 +22,7 @@ describe('IssueLicence', () => {
     expect(licence).toEqual({
       licenceId: 'L1',
       typeCode: T.ABiz,
-      holderPid: pid('enterprise-a1'),
+      holder: holder('enterprise-a1'),
       holderKind: 'enterprise',
       issuerMsp: 'CityAMSP',
       issuerDept: 'market',
@@ -52,7 +54,7 @@ describe('IssueLicence', () => {
       updatedAt: '2026-02-01T10:00:00.000Z',
     });
     expect(h.ledger.get(LKEY('L1'))).toEqual(licence);
-    expect(h.ledger.getPrivate(COLL_A, PKEY('L1'))).toBe(privateBytes);
+    expect(h.ledger.getPrivate(COLL_A, PKEY_OF(h, 'L1'))).toBe(privateBytes);
     expect(h.ledger.privateKeys('licencePrivate_CityBMSP')).toEqual([]);
   });
 
@@ -69,16 +71,19 @@ describe('IssueLicence', () => {
     for (const secret of secrets) expect(publicText).not.toContain(secret);
   });
 
-  it('restricts the licence key and its index keys to the issuing organisation', async () => {
+  it('protects the licence key and its index keys for the issuing organisation and one other', async () => {
     await h.issueBiz('L1');
     const keys = [
       LKEY('L1'),
-      `\u0000licenceByHolder\u0000${pid('enterprise-a1')}\u0000L1\u0000`,
+      `\u0000licenceByHolder\u0000CityAMSP\u0000${pid('enterprise-a1')}\u0000L1\u0000`,
       `\u0000licenceByTypeStatus\u0000${T.ABiz}\u0000active\u0000L1\u0000`,
     ];
     for (const key of keys) {
       expect(h.ledger.keys()).toContain(key);
-      expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, key))).toEqual(['CityAMSP']);
+      expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, key))).toEqual([
+        'CityAMSP',
+        'CityBMSP',
+      ]);
     }
   });
 
@@ -90,7 +95,7 @@ describe('IssueLicence', () => {
         facts: ['LicenceIssued'],
         licenceId: 'L1',
         typeCode: T.ABiz,
-        holderPid: pid('enterprise-a1'),
+        holder: holder('enterprise-a1'),
         issuerMsp: 'CityAMSP',
         issuerDept: 'market',
         status: 'active',
@@ -112,7 +117,7 @@ describe('IssueLicence', () => {
     const pro = await h.submit<Licence>(
       ID.issuerA,
       'IssueLicence',
-      { licenceId: 'P1', typeCode: T.APro, holderPid: pid('citizen-a1'), documentHash: doc('P1') },
+      { licenceId: 'P1', typeCode: T.APro, holder: holder('citizen-a1'), documentHash: doc('P1') },
       { transient: { licencePrivate: privateInput({ qualification: 'engineer', level: 'senior' }) } },
     );
     expect(pro.validUntil).toBeNull();
@@ -134,7 +139,7 @@ describe('IssueLicence', () => {
     const r = await h.refused(
       ID.issuerA,
       'IssueLicence',
-      { licenceId: 'L9', typeCode: T.ABiz, holderPid: pid('x'), documentHash: doc('x'), ...extra },
+      { licenceId: 'L9', typeCode: T.ABiz, holder: holder('x'), documentHash: doc('x'), ...extra },
       { time: '2026-02-01T00:00:00Z', transient: { licencePrivate: privateInput(BIZ_CLAIMS) } },
     );
     expect(r).toMatchObject({ code: 'INVALID_VALIDITY', status: 400 });
@@ -147,7 +152,7 @@ describe('IssueLicence', () => {
       {
         licenceId: 'P9',
         typeCode: T.APro,
-        holderPid: pid('x'),
+        holder: holder('x'),
         documentHash: doc('x'),
         validUntil: '2030-01-01T00:00:00Z',
       },
@@ -156,7 +161,7 @@ describe('IssueLicence', () => {
     expect(r).toMatchObject({ code: 'INVALID_VALIDITY', status: 400 });
   });
 
-  const base = { licenceId: 'L9', typeCode: T.ABiz, holderPid: pid('x'), documentHash: doc('x') };
+  const base = { licenceId: 'L9', typeCode: T.ABiz, holder: holder('x'), documentHash: doc('x') };
   const transient = { licencePrivate: privateInput(BIZ_CLAIMS) };
 
   it("refuses City B's issuer issuing City A's type (NOT_TYPE_OWNER)", async () => {
@@ -268,7 +273,7 @@ describe('VerifyLicence', () => {
       checkedAt: '2026-06-01T00:00:00.000Z',
       type: { code: T.ABiz, name: 'City A business licence', ownerMsp: 'CityAMSP' },
       issuer: { mspId: 'CityAMSP', dept: 'market' },
-      holderPid: pid('enterprise-a1'),
+      holder: holder('enterprise-a1'),
       version: 1,
       recognition: { org: 'CityAMSP', recognised: true, basis: 'issuing-org', localTypeCode: T.ABiz },
       documentHashMatch: null,
@@ -388,7 +393,7 @@ describe('VerifyLicence', () => {
   });
 
   it('reports a private record whose on-chain hash is gone', async () => {
-    await h.ledger.submit(ID.issuerA, (ctx) => ctx.stub.deletePrivateData(COLL_A, PKEY('L1')));
+    await h.ledger.submit(ID.issuerA, (ctx) => ctx.stub.deletePrivateData(COLL_A, PKEY_OF(h, 'L1')));
     const v = await h.evaluate<VerifyResult>(
       ID.auditorB,
       'VerifyLicence',

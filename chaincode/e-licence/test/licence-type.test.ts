@@ -33,7 +33,10 @@ describe('licence type registry', () => {
     expect(await h.evaluate(ID.auditorB, 'GetLicenceType', { code: 'A-FOOD' })).toEqual(type);
     const key = '\u0000licenceType\u0000A-FOOD\u0000';
     expect(h.ledger.get(key)).toEqual(type);
-    expect(await h.ledger.evaluate(ID.adminA, (ctx) => keyEndorsers(ctx, key))).toEqual(['CityAMSP']);
+    expect(await h.ledger.evaluate(ID.adminA, (ctx) => keyEndorsers(ctx, key))).toEqual([
+      'CityAMSP',
+      'CityBMSP',
+    ]);
     expect(h.lastEvent()).toEqual({
       name: 'LicenceTypeCreated',
       payload: {

@@ -1,10 +1,12 @@
-import { BIZ_CLAIMS, Harness, ID, T, doc, pid, privateInput, salt, type TxName } from './harness';
+import { BIZ_CLAIMS, Harness, ID, T, doc, holder, privateInput, salt, type TxName, PKEY } from './harness';
 import { keyEndorsers, sha256Hex, stableStringify } from '@govledger/chaincode-common';
 import type { HistoryEntry, Licence, LicenceView, RenewResult, VerifyResult } from '../src';
 
 const COLL_A = 'licencePrivate_CityAMSP';
 const LKEY = (id: string) => `\u0000licence\u0000${id}\u0000`;
-const PKEY = (id: string) => `\u0000licencePrivate\u0000${id}\u0000`;
+/** The private key of a licence's current private record. */
+const PKEY_OF = (h: Harness, id: string) =>
+  PKEY(id, (h.ledger.get<Licence>(LKEY(id)) as Licence).privateDataHash);
 const STATUS_KEY = (status: string, id: string) =>
   `\u0000licenceByTypeStatus\u0000${T.ABiz}\u0000${status}\u0000${id}\u0000`;
 
@@ -44,7 +46,7 @@ describe('licence lifecycle', () => {
     expect(h.ledger.keys()).not.toContain(STATUS_KEY('active', 'L1'));
     expect(
       await h.ledger.evaluate(ID.adminA, (ctx) => keyEndorsers(ctx, STATUS_KEY('suspended', 'L1'))),
-    ).toEqual(['CityAMSP']);
+    ).toEqual(['CityAMSP', 'CityBMSP']);
     expect(h.lastEvent()).toMatchObject({
       name: 'LicenceSuspended',
       payload: {
@@ -207,7 +209,7 @@ describe('licence lifecycle', () => {
         licenceId: 'L2',
         previousLicenceId: 'L1',
         renewedBy: null,
-        holderPid: old.holderPid,
+        holder: old.holder,
         claimHashes: old.claimHashes,
         privateDataHash: old.privateDataHash,
         documentHash: doc('L2'),
@@ -217,9 +219,12 @@ describe('licence lifecycle', () => {
         validUntil: '2036-01-30T00:00:00.000Z',
         lastChange: { action: 'renewed' },
       });
-      expect(h.ledger.getPrivate(COLL_A, PKEY('L2'))).toBe(h.ledger.getPrivate(COLL_A, PKEY('L1')));
+      expect(h.ledger.getPrivate(COLL_A, PKEY_OF(h, 'L2'))).toBe(
+        h.ledger.getPrivate(COLL_A, PKEY_OF(h, 'L1')),
+      );
       expect(await h.ledger.evaluate(ID.adminA, (ctx) => keyEndorsers(ctx, LKEY('L2')))).toEqual([
         'CityAMSP',
+        'CityBMSP',
       ]);
       expect(h.lastEvent()).toMatchObject({
         name: 'LicenceRenewed',
@@ -306,7 +311,7 @@ describe('licence lifecycle', () => {
 
     it('refuses when the private record does not match its public hash (PRIVATE_DATA_UNAVAILABLE)', async () => {
       await h.ledger.submit(ID.issuerA, (ctx) =>
-        ctx.stub.putPrivateData(COLL_A, PKEY('L1'), Buffer.from('{"tampered":true}')),
+        ctx.stub.putPrivateData(COLL_A, PKEY_OF(h, 'L1'), Buffer.from('{"tampered":true}')),
       );
       const r = await h.refused(ID.issuerA, 'RenewLicence', {
         licenceId: 'L1',
@@ -318,7 +323,7 @@ describe('licence lifecycle', () => {
     });
 
     it('refuses when the endorsing peer lacks the private record (PRIVATE_DATA_UNAVAILABLE)', async () => {
-      await h.ledger.submit(ID.issuerA, (ctx) => ctx.stub.deletePrivateData(COLL_A, PKEY('L1')));
+      await h.ledger.submit(ID.issuerA, (ctx) => ctx.stub.deletePrivateData(COLL_A, PKEY_OF(h, 'L1')));
       expect(
         await h.refused(ID.issuerA, 'RenewLicence', {
           licenceId: 'L1',
@@ -346,7 +351,7 @@ describe('licence lifecycle', () => {
         privateDataHash: sha256Hex(bytes),
         lastChange: { action: 'amended', note: 'capital increase' },
       });
-      expect(h.ledger.getPrivate(COLL_A, PKEY('L1'))).toBe(bytes);
+      expect(h.ledger.getPrivate(COLL_A, PKEY_OF(h, 'L1'))).toBe(bytes);
       expect(h.lastEvent()).toMatchObject({
         name: 'LicenceAmended',
         payload: { version: 2, previousVersion: 1 },
@@ -417,7 +422,10 @@ describe('licence lifecycle', () => {
     await h.submit(ID.issuerA, 'SuspendLicence', { licenceId: 'L1', reasonCode: 'OTHER' });
     await h.submit(ID.issuerA, 'ReinstateLicence', { licenceId: 'L1' });
     await h.submit(ID.issuerA, 'RevokeLicence', { licenceId: 'L1', reasonCode: 'OTHER' });
-    expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, LKEY('L1')))).toEqual(['CityAMSP']);
-    expect(pid('enterprise-a1')).toBe((h.ledger.get<Licence>(LKEY('L1')) as Licence).holderPid);
+    expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, LKEY('L1')))).toEqual([
+      'CityAMSP',
+      'CityBMSP',
+    ]);
+    expect(holder('enterprise-a1')).toEqual((h.ledger.get<Licence>(LKEY('L1')) as Licence).holder);
   });
 });

@@ -1,4 +1,4 @@
-import { BIZ_CLAIMS, Harness, ID, T, doc, pid, privateInput } from './harness';
+import { BIZ_CLAIMS, Harness, ID, T, doc, pid, privateInput, holder } from './harness';
 import { sha256Hex, writeIndex, writeJson } from '@govledger/chaincode-common';
 import { MAX_HISTORY } from '../src/queries';
 import type { HistoryEntry, LicenceView, PrivateDataResult } from '../src';
@@ -18,7 +18,7 @@ describe('licence queries', () => {
     await h.submit(
       ID.issuerA,
       'IssueLicence',
-      { licenceId: 'L6', typeCode: T.ABiz, holderPid: pid('enterprise-a2'), documentHash: doc('L6') },
+      { licenceId: 'L6', typeCode: T.ABiz, holder: holder('enterprise-a2'), documentHash: doc('L6') },
       { transient: { licencePrivate: privateInput(BIZ_CLAIMS) } },
     );
   });
@@ -41,14 +41,14 @@ describe('licence queries', () => {
   }
 
   it("pages through a holder's licences with bookmarks, without gaps or repeats", async () => {
-    expect(await allPages('ListLicencesByHolder', { holderPid: pid('enterprise-a1') }, 2)).toEqual({
+    expect(await allPages('ListLicencesByHolder', { holder: holder('enterprise-a1') }, 2)).toEqual({
       ids: ['L1', 'L2', 'L3', 'L4', 'L5'],
       pages: 3,
     });
-    expect((await allPages('ListLicencesByHolder', { holderPid: pid('enterprise-a2') }, 50)).ids).toEqual([
+    expect((await allPages('ListLicencesByHolder', { holder: holder('enterprise-a2') }, 50)).ids).toEqual([
       'L6',
     ]);
-    expect((await allPages('ListLicencesByHolder', { holderPid: pid('nobody') }, 50)).ids).toEqual([]);
+    expect((await allPages('ListLicencesByHolder', { holder: holder('nobody') }, 50)).ids).toEqual([]);
   });
 
   it('lists licences by type and stored status as the status changes', async () => {
@@ -76,7 +76,7 @@ describe('licence queries', () => {
       await writeIndex(ctx, 'licenceByHolder', pid('enterprise-a2'), 'GHOST');
       await writeIndex(ctx, 'licenceByTypeStatus', T.ABiz, 'revoked', 'L3');
     });
-    expect((await allPages('ListLicencesByHolder', { holderPid: pid('enterprise-a2') }, 50)).ids).toEqual([
+    expect((await allPages('ListLicencesByHolder', { holder: holder('enterprise-a2') }, 50)).ids).toEqual([
       'L6',
     ]);
     expect(
@@ -87,7 +87,7 @@ describe('licence queries', () => {
   it('refuses malformed list requests', async () => {
     for (const [tx, req] of [
       ['ListLicencesByHolder', { holderPid: 'someone' }],
-      ['ListLicencesByHolder', { holderPid: pid('x'), pageSize: 201 }],
+      ['ListLicencesByHolder', { holder: holder('x'), pageSize: 201 }],
       ['ListLicencesByTypeAndStatus', { typeCode: T.ABiz, status: 'expired' }],
       ['ListLicencesByTypeAndStatus', { typeCode: T.ABiz }],
     ] as const) {

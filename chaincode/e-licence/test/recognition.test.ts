@@ -29,7 +29,10 @@ describe('mutual recognition', () => {
     });
     const key = '\u0000recognition\u0000CityBMSP\u0000A-BIZ\u0000';
     expect(h.ledger.get(key)).toEqual(rec);
-    expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, key))).toEqual(['CityBMSP']);
+    expect(await h.ledger.evaluate(ID.adminB, (ctx) => keyEndorsers(ctx, key))).toEqual([
+      'CityBMSP',
+      'CityAMSP',
+    ]);
     expect(h.lastEvent()).toEqual({
       name: 'RecognitionRecorded',
       payload: {

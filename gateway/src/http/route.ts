@@ -36,8 +36,11 @@ export interface ChaincodeCall<P, Q, B> {
   transaction: string;
   /** submit (endorse, order, commit) or evaluate (query one peer). */
   mode: 'submit' | 'evaluate';
-  /** The chaincode's JSON request; by default path parameters, query and body merged. */
-  request?(input: RouteInput<P, Q, B>, caller: Caller): unknown;
+  /**
+   * The chaincode's JSON request; by default path parameters, query and body merged. With a
+   * {@link ChaincodeCall.prepare} step, `prepared` is that step's decoded chaincode result.
+   */
+  request?(input: RouteInput<P, Q, B>, caller: Caller, prepared?: unknown): unknown;
   /** Transient fields (each sent as JSON), for private inputs. */
   transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
   /**
@@ -46,6 +49,24 @@ export interface ChaincodeCall<P, Q, B> {
    * its private data collection), or a function of the chaincode request. Data, not code in the
    * handler: the write pipeline and the offline-signing flow both read it ({@link endorsementCatalogue}).
    */
+  endorsement?: EndorsementPin;
+  /**
+   * A write submitted (and committed) first, in the same chaincode, e.g. a private-only
+   * transaction pinned to the caller's organisation whose result the main call then carries
+   * (verify-by-hash). Submit routes only; its idempotency key is the request's plus `#prepare`.
+   */
+  prepare?: PrepareStep<P, Q, B>;
+}
+
+/** The first transaction of a two-transaction route (see {@link ChaincodeCall.prepare}). */
+export interface PrepareStep<P, Q, B> {
+  /** Transaction name, e.g. `StageLicencePrivateData`. */
+  transaction: string;
+  /** Its JSON request. */
+  request(input: RouteInput<P, Q, B>, caller: Caller): unknown;
+  /** Its transient fields (each sent as JSON). */
+  transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
+  /** Its endorsing organisations (see {@link ChaincodeCall.endorsement}). */
   endorsement?: EndorsementPin;
 }
 
@@ -240,23 +261,35 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     >;
     const chaincode = services.chaincodes[call.chaincode];
     if (!chaincode) throw new HttpProblem(500, 'INTERNAL', 'the gateway failed to handle the request');
-    const request = call.request ? call.request(input, caller) : defaultRequest(input);
-    const transientFields = call.transient?.(input, caller);
-    const invocation: PinnedInvocation = {
+    let prepared: unknown;
+    if (call.prepare && call.mode === 'submit') {
+      const step = call.prepare;
+      const options = writeOptions(req, res);
+      const done = await services.transactions.submit(
+        caller,
+        invocationOf(
+          chaincode,
+          step.transaction,
+          step.request(input, caller),
+          step.transient?.(input, caller),
+          step.endorsement,
+        ),
+        {
+          ...options,
+          async: false,
+          ...(options.idempotencyKey ? { idempotencyKey: `${options.idempotencyKey}#prepare` } : {}),
+        },
+      );
+      prepared = done.kind === 'committed' ? done.result : undefined;
+    }
+    const request = call.request ? call.request(input, caller, prepared) : defaultRequest(input);
+    const invocation = invocationOf(
       chaincode,
-      transaction: call.transaction,
-      args: [JSON.stringify(request)],
-      ...(transientFields
-        ? {
-            transient: Object.fromEntries(
-              Object.entries(transientFields)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, JSON.stringify(v)]),
-            ),
-          }
-        : {}),
-      ...(call.endorsement ? { endorsement: call.endorsement } : {}),
-    };
+      call.transaction,
+      request,
+      call.transient?.(input, caller),
+      call.endorsement,
+    );
     if (call.mode === 'evaluate') {
       const result = await services.transactions.evaluate(caller, invocation);
       res.status(200).json(result);
@@ -288,6 +321,31 @@ export function idempotencyKeyOf(req: Request): string | undefined {
     );
   }
   return unquoted;
+}
+
+/** The invocation of one chaincode transaction: its JSON request, transient fields (as JSON) and pin. */
+function invocationOf(
+  chaincode: string,
+  transaction: string,
+  request: unknown,
+  transientFields: Record<string, unknown> | undefined,
+  endorsement: EndorsementPin | undefined,
+): PinnedInvocation {
+  return {
+    chaincode,
+    transaction,
+    args: [JSON.stringify(request)],
+    ...(transientFields
+      ? {
+          transient: Object.fromEntries(
+            Object.entries(transientFields)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, JSON.stringify(v)]),
+          ),
+        }
+      : {}),
+    ...(endorsement ? { endorsement } : {}),
+  };
 }
 
 /** The write options a request asks for: Prefer: respond-async, Idempotency-Key (with the request's hash). */
@@ -326,6 +384,8 @@ export function endorsementCatalogue(routes: readonly AnyRoute[]): EndorsementLo
   const pins = new Map<string, EndorsementPin>();
   for (const r of routes) {
     if (r.call?.endorsement) pins.set(`${r.call.chaincode}\n${r.call.transaction}`, r.call.endorsement);
+    const step = r.call?.prepare;
+    if (r.call && step?.endorsement) pins.set(`${r.call.chaincode}\n${step.transaction}`, step.endorsement);
   }
   return (chaincode, transaction) => pins.get(`${chaincode}\n${transaction}`);
 }

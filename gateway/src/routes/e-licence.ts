@@ -1,21 +1,25 @@
 /**
  * e-licence: licence types, mutual recognition, licences (issue, verify,
  * lifecycle, history) and applications with parallel approvals. Request
- * schemas mirror chaincode/e-licence/src/schemas.ts; the private record of
- * issue, amend and submit travels as the transient field `licencePrivate`,
- * never as a transaction argument.
+ * bodies are the wire contract's request schemas (`@govledger/wire`,
+ * `eLicence`) without the ids given in the path; the private record of issue,
+ * amend and submit travels as the transient field `licencePrivate`, never as a
+ * transaction argument.
  *
- * Every transaction on an organisation's licence collection (issue, amend,
- * renew, submit, approve, reject, read the private record) is endorsed on the
- * caller's own organisation's peer ({@link ON_CALLERS_PEER}): the chaincode
- * refuses it elsewhere (ENDORSER_NOT_COLLECTION_MEMBER), and an endorsement
- * by another city's peer would leave the member's peer waiting at commit for
- * private data it is never sent.
+ * Trust (verify-by-hash): personal data goes only to the peers of the caller's
+ * organisation, whose licence collection holds it. A write with personal data is
+ * ONE HTTP call and TWO transactions: the route first submits the private-only
+ * staging transaction (StageLicencePrivateData / StageApplicationPrivateData)
+ * pinned to the caller's organisation ({@link ON_CALLERS_PEER}) with the
+ * transient record, waits for its commit, then submits the public transaction
+ * with the staged hashes and no pinning, so the channel's majority endorses it
+ * and each endorser checks the staged record by its on-chain hash.
  */
+import { eLicence } from '@govledger/wire';
 import { z } from 'zod';
 import type { EndorsementPin } from '../fabric/endorsement';
 import { defineRoute, type AnyRoute } from '../http/route';
-import { boundedRecord, PageQuery, pageOf, S, uniqueList } from '../schemas';
+import { PageQuery, pageOf } from '../schemas';
 
 const CC = 'e-licence';
 const TAGS = ['e-licence'];
@@ -24,140 +28,42 @@ const TAGS = ['e-licence'];
  * Endorse on the caller's organisation's peer. The collection such a transaction uses is its
  * owning organisation's, and the chaincode refuses callers of any other organisation before it
  * looks at the peer, so the caller's organisation is the collection's whenever the call can succeed.
- * A route's pin is data: the offline-signing flow pins the same transactions the same way.
  */
 export const ON_CALLERS_PEER = 'caller-org' satisfies EndorsementPin;
 
-/** Claim names of licence types. */
-export const ClaimName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_]{0,63}$/,
-    'must be 1-64 characters of letters, digits, _ (starting with a letter)',
-  );
-/** Department codes as licence types use them. */
-export const DeptCode = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a department code (lower-case letters, digits, -)');
-const HolderFieldName = z
-  .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
-    'must be 1-64 characters of letters, digits, _ . - (starting with a letter)',
-  );
-const Validity = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36600) }).strict(),
-  z.object({ kind: z.literal('permanent') }).strict(),
-]);
-const note = S.text(500);
+/** The staged record's hashes, as the public transaction carries them. */
+function stagedHashes(prepared: unknown): { privateDataHash: string; claimHashes: Record<string, string> } {
+  const staged = W.StagedPrivateRecord.parse(prepared);
+  return { privateDataHash: staged.privateDataHash, claimHashes: staged.claimHashes };
+}
 
-/** Suspension reasons. */
-export const SUSPENSION_REASONS = ['INVESTIGATION', 'NON_COMPLIANCE', 'HOLDER_REQUEST', 'OTHER'] as const;
-/** Revocation reasons. */
-export const REVOCATION_REASONS = [
-  'FRAUD',
-  'NON_COMPLIANCE',
-  'HOLDER_REQUEST',
-  'ISSUED_IN_ERROR',
-  'HOLDER_CEASED',
-  'COURT_ORDER',
-  'OTHER',
-] as const;
+const W = eLicence;
 
 /** The private record (holder personal data, clear claims with salts), sent as transient `licencePrivate`. */
-export const LicencePrivate = z
-  .object({
-    holder: boundedRecord(HolderFieldName, z.string().max(1000), 50),
-    claims: boundedRecord(ClaimName, z.object({ value: z.string().max(4000), salt: S.salt }).strict(), 50),
-    salt: S.salt,
-  })
-  .strict()
-  .meta({
-    id: 'LicencePrivate',
-    description:
-      "Goes to the issuing organisation's private data collection via transient data; the ledger keeps salted hashes",
-  });
+const LicencePrivate = W.LicencePrivateTransient.meta({
+  id: 'LicencePrivate',
+  description:
+    "Goes to the issuing organisation's private data collection via transient data; the ledger keeps salted hashes",
+});
 
-const LicenceType = z
-  .object({
-    code: z.string(),
-    name: z.string(),
-    ownerMsp: z.string(),
-    dept: z.string(),
-    holderKind: z.enum(['person', 'enterprise']),
-    validity: Validity,
-    claims: z.array(z.string()),
-    requiredApprovals: z.array(z.string()),
-    status: z.enum(['active', 'retired']),
-    revision: z.number().int(),
-  })
-  .loose()
-  .meta({ id: 'LicenceType' });
-const Recognition = z
-  .object({
-    recognizerMsp: z.string(),
-    foreignTypeCode: z.string(),
-    foreignOwnerMsp: z.string(),
-    localTypeCode: z.string(),
-    status: z.enum(['active', 'withdrawn']),
-  })
-  .loose()
-  .meta({ id: 'Recognition' });
-const Licence = z
-  .object({
-    licenceId: z.string(),
-    typeCode: z.string(),
-    holderPid: z.string(),
-    issuerMsp: z.string(),
-    issuerDept: z.string(),
-    validFrom: z.string(),
-    validUntil: z.string().nullable(),
-    status: z.enum(['active', 'suspended', 'revoked']),
-    version: z.number().int(),
-    documentHash: z.string(),
-    claimHashes: z.record(z.string(), z.string()),
-    privateDataHash: z.string(),
-  })
-  .loose()
-  .meta({ id: 'Licence' });
-const VerifyResult = z
-  .object({
-    licenceId: z.string(),
-    found: z.boolean(),
-    status: z.enum(['valid', 'not-yet-valid', 'expired', 'suspended', 'revoked', 'unknown']),
-    valid: z.boolean(),
-    recognition: z
-      .object({
-        org: z.string(),
-        recognised: z.boolean(),
-        basis: z.string(),
-        localTypeCode: z.string().nullable(),
-      })
-      .loose()
-      .nullable(),
-    documentHashMatch: z.boolean().nullable(),
-    claims: z.array(z.object({ name: z.string(), known: z.boolean(), match: z.boolean() })),
-    privateDataMatch: z.boolean().nullable(),
-  })
-  .loose()
-  .meta({ id: 'VerifyResult' });
-const Application = z
-  .object({
-    applicationId: z.string(),
-    typeCode: z.string(),
-    status: z.enum(['pending', 'issued', 'rejected']),
-    requiredDepts: z.array(z.string()),
-    approvedDepts: z.array(z.string()),
-    pendingDepts: z.array(z.string()),
-    elapsedMs: z.number(),
-    timeline: z.array(z.object({ event: z.string(), at: z.string() }).loose()),
-  })
-  .loose()
-  .meta({ id: 'Application' });
+const LicenceType = W.LicenceType.meta({ id: 'LicenceType' });
+const Recognition = W.Recognition.meta({ id: 'Recognition' });
+const Licence = W.Licence.meta({ id: 'Licence' });
+const LicenceView = W.LicenceView.meta({ id: 'LicenceView' });
+const VerifyResult = W.VerifyResult.meta({ id: 'VerifyResult' });
+const Application = W.ApplicationView.meta({ id: 'Application' });
 
-const code = z.object({ code: S.code }).strict();
-const licenceId = z.object({ licenceId: S.id }).strict();
-const applicationId = z.object({ applicationId: S.id }).strict();
+/** Path parameters: the wire request's id field alone. */
+const code = W.GetLicenceTypeRequest;
+const licenceId = W.LicenceIdRequest;
+const applicationId = W.GetApplicationRequest;
+/** A licence route's body: the wire request without the id given in the path. */
+const withoutLicenceId = { licenceId: true } as const;
+const withoutApplicationId = { applicationId: true } as const;
+/** The gateway-only body field that carries the private record (sent as transient data). */
+const privateField = { licencePrivate: LicencePrivate };
+/** The fields the gateway fills in from the staging step's result. */
+const stagedFields = { privateDataHash: true, claimHashes: true } as const;
 
 /** The e-licence routes. */
 export function eLicenceRoutes(): AnyRoute[] {
@@ -171,17 +77,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['admin'],
       successStatus: 201,
-      body: z
-        .object({
-          code: S.code,
-          name: S.text(200),
-          dept: DeptCode,
-          holderKind: z.enum(['person', 'enterprise']),
-          validity: Validity,
-          claims: uniqueList(ClaimName, 1, 50),
-          requiredApprovals: uniqueList(DeptCode, 0, 10),
-        })
-        .strict(),
+      body: W.CreateLicenceTypeRequest,
       response: LicenceType,
       call: { chaincode: CC, transaction: 'CreateLicenceType', mode: 'submit' },
     }),
@@ -193,16 +89,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['admin'],
       params: code,
-      body: z
-        .object({
-          name: S.text(200).optional(),
-          validity: Validity.optional(),
-          claims: uniqueList(ClaimName, 1, 50).optional(),
-          requiredApprovals: uniqueList(DeptCode, 0, 10).optional(),
-          status: z.enum(['active', 'retired']).optional(),
-        })
-        .strict()
-        .refine((b) => Object.keys(b).length > 0, 'must change at least one field'),
+      body: W.requireAChange(W.UpdateLicenceTypeFields.omit({ code: true })),
       response: LicenceType,
       call: { chaincode: CC, transaction: 'UpdateLicenceType', mode: 'submit' },
     }),
@@ -235,9 +122,9 @@ export function eLicenceRoutes(): AnyRoute[] {
       summary: 'Licences of a type with a stored status',
       tags: TAGS,
       roles: [],
-      params: z.object({ typeCode: S.code }).strict(),
-      query: PageQuery.extend({ status: z.enum(['active', 'suspended', 'revoked']) }).strict(),
-      response: pageOf(Licence),
+      params: W.ListLicencesByTypeAndStatusRequest.pick({ typeCode: true }),
+      query: PageQuery.extend(W.ListLicencesByTypeAndStatusRequest.pick({ status: true }).shape).strict(),
+      response: pageOf(LicenceView),
       call: { chaincode: CC, transaction: 'ListLicencesByTypeAndStatus', mode: 'evaluate' },
     }),
     // ------------------------------------------------------------ recognition
@@ -250,7 +137,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['admin'],
       successStatus: 201,
-      body: z.object({ localTypeCode: S.code, foreignTypeCode: S.code }).strict(),
+      body: W.RecordRecognitionRequest,
       response: Recognition,
       call: { chaincode: CC, transaction: 'RecordRecognition', mode: 'submit' },
     }),
@@ -261,7 +148,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       summary: "Withdraw the caller's organisation's recognition of a foreign type",
       tags: TAGS,
       roles: ['admin'],
-      params: z.object({ foreignTypeCode: S.code }).strict(),
+      params: W.WithdrawRecognitionRequest,
       response: Recognition,
       call: { chaincode: CC, transaction: 'WithdrawRecognition', mode: 'submit' },
     }),
@@ -272,7 +159,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       summary: 'Recognitions, of one recognising organisation or of all',
       tags: TAGS,
       roles: [],
-      query: PageQuery.extend({ recognizerMsp: S.mspId.optional() }).strict(),
+      query: PageQuery.extend(W.ListRecognitionsRequest.pick({ recognizerMsp: true }).shape).strict(),
       response: pageOf(Recognition),
       call: { chaincode: CC, transaction: 'ListRecognitions', mode: 'evaluate' },
     }),
@@ -285,28 +172,22 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       successStatus: 201,
-      body: z
-        .object({
-          licenceId: S.id,
-          typeCode: S.code,
-          holderPid: S.pid,
-          documentHash: S.sha256,
-          validFrom: S.isoDateTime.optional(),
-          validUntil: S.isoDateTime.optional(),
-          licencePrivate: LicencePrivate,
-        })
-        .strict(),
+      body: W.IssueLicenceRequest.omit(stagedFields).extend(privateField),
       response: Licence,
       call: {
         chaincode: CC,
         transaction: 'IssueLicence',
         mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
-        request: ({ body }) => {
-          const { licencePrivate: _private, ...request } = body;
-          return request;
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsement: ON_CALLERS_PEER,
+          request: ({ body }) => ({ purpose: 'issue', licenceId: body.licenceId, typeCode: body.typeCode }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        request: ({ body }, _caller, prepared) => {
+          const { licencePrivate: _private, ...request } = body;
+          return { ...request, ...stagedHashes(prepared) };
+        },
       },
     }),
     defineRoute({
@@ -317,7 +198,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: licenceId,
-      response: Licence,
+      response: LicenceView,
       call: { chaincode: CC, transaction: 'GetLicence', mode: 'evaluate' },
     }),
     defineRoute({
@@ -329,16 +210,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: licenceId,
-      body: z
-        .object({
-          documentHash: S.sha256.optional(),
-          claims: z
-            .array(z.object({ name: ClaimName, value: z.string().max(4000), salt: S.salt }).strict())
-            .max(50)
-            .optional(),
-          privateDataHash: S.sha256.optional(),
-        })
-        .strict(),
+      body: W.VerifyLicenceRequest.omit(withoutLicenceId),
       response: VerifyResult,
       call: { chaincode: CC, transaction: 'VerifyLicence', mode: 'evaluate' },
     }),
@@ -351,15 +223,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: licenceId,
-      response: z
-        .object({
-          licenceId: z.string(),
-          version: z.number(),
-          privateDataHash: z.string(),
-          record: LicencePrivate,
-          recordJson: z.string(),
-        })
-        .loose(),
+      response: W.PrivateDataResult,
       call: {
         chaincode: CC,
         transaction: 'GetLicencePrivateData',
@@ -375,19 +239,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: licenceId,
-      response: z.object({
-        licenceId: z.string(),
-        entries: z.array(
-          z
-            .object({
-              txId: z.string(),
-              timestamp: z.string(),
-              isDelete: z.boolean(),
-              licence: Licence.nullable(),
-            })
-            .loose(),
-        ),
-      }),
+      response: W.LicenceHistory,
       call: { chaincode: CC, transaction: 'GetLicenceHistory', mode: 'evaluate' },
     }),
     defineRoute({
@@ -398,7 +250,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       params: licenceId,
-      body: z.object({ reasonCode: z.enum(SUSPENSION_REASONS), note: note.optional() }).strict(),
+      body: W.SuspendLicenceRequest.omit(withoutLicenceId),
       response: Licence,
       call: { chaincode: CC, transaction: 'SuspendLicence', mode: 'submit' },
     }),
@@ -410,7 +262,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       params: licenceId,
-      body: z.object({ note: note.optional() }).strict(),
+      body: W.ReinstateLicenceRequest.omit(withoutLicenceId),
       response: Licence,
       call: { chaincode: CC, transaction: 'ReinstateLicence', mode: 'submit' },
     }),
@@ -422,7 +274,7 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       params: licenceId,
-      body: z.object({ reasonCode: z.enum(REVOCATION_REASONS), note: note.optional() }).strict(),
+      body: W.RevokeLicenceRequest.omit(withoutLicenceId),
       response: Licence,
       call: { chaincode: CC, transaction: 'RevokeLicence', mode: 'submit' },
     }),
@@ -435,20 +287,21 @@ export function eLicenceRoutes(): AnyRoute[] {
       roles: ['issuer'],
       successStatus: 201,
       params: licenceId,
-      body: z
-        .object({
-          newLicenceId: S.id,
-          documentHash: S.sha256,
-          validFrom: S.isoDateTime.optional(),
-          validUntil: S.isoDateTime.optional(),
-        })
-        .strict(),
-      response: z.object({ licence: Licence, previous: Licence }),
+      body: W.RenewLicenceRequest.omit(withoutLicenceId),
+      response: W.RenewResult,
       call: {
         chaincode: CC,
         transaction: 'RenewLicence',
         mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsement: ON_CALLERS_PEER,
+          request: ({ params, body }) => ({
+            purpose: 'renew',
+            licenceId: params.licenceId,
+            newLicenceId: body.newLicenceId,
+          }),
+        },
       },
     }),
     defineRoute({
@@ -459,34 +312,45 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['issuer'],
       params: licenceId,
-      body: z
-        .object({ documentHash: S.sha256, note: note.optional(), licencePrivate: LicencePrivate })
-        .strict(),
+      body: W.AmendLicenceRequest.omit({ ...withoutLicenceId, ...stagedFields }).extend(privateField),
       response: Licence,
       call: {
         chaincode: CC,
         transaction: 'AmendLicence',
         mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
-        request: ({ params, body }) => ({
+        prepare: {
+          transaction: 'StageLicencePrivateData',
+          endorsement: ON_CALLERS_PEER,
+          request: ({ params }) => ({ purpose: 'amend', licenceId: params.licenceId }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        },
+        request: ({ params, body }, _caller, prepared) => ({
           licenceId: params.licenceId,
           documentHash: body.documentHash,
           ...(body.note ? { note: body.note } : {}),
+          ...stagedHashes(prepared),
         }),
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
       },
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/holders/{holderPid}/licences',
+      path: '/api/v1/holders/{holderMsp}/{holderPid}/licences',
       operationId: 'listLicencesByHolder',
-      summary: "A holder's licences, in licence id order",
+      summary: "A holder's licences (home MSP and pseudonymous id), in licence id order",
       tags: TAGS,
       roles: [],
-      params: z.object({ holderPid: S.pid }).strict(),
+      params: z.object({ holderMsp: W.Subject.shape.mspId, holderPid: W.Subject.shape.pid }).strict(),
       query: PageQuery,
-      response: pageOf(Licence),
-      call: { chaincode: CC, transaction: 'ListLicencesByHolder', mode: 'evaluate' },
+      response: pageOf(LicenceView),
+      call: {
+        chaincode: CC,
+        transaction: 'ListLicencesByHolder',
+        mode: 'evaluate',
+        request: ({ params, query }) => ({
+          holder: { mspId: params.holderMsp, pid: params.holderPid },
+          ...query,
+        }),
+      },
     }),
     // ------------------------------------------------------------ applications
     defineRoute({
@@ -497,15 +361,23 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['citizen', 'enterprise'],
       successStatus: 201,
-      body: z.object({ applicationId: S.id, typeCode: S.code, licencePrivate: LicencePrivate }).strict(),
+      body: W.SubmitApplicationRequest.omit(stagedFields).extend(privateField),
       response: Application,
       call: {
         chaincode: CC,
         transaction: 'SubmitApplication',
         mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
-        request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
-        transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        prepare: {
+          transaction: 'StageApplicationPrivateData',
+          endorsement: ON_CALLERS_PEER,
+          request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
+          transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
+        },
+        request: ({ body }, _caller, prepared) => ({
+          applicationId: body.applicationId,
+          typeCode: body.typeCode,
+          ...stagedHashes(prepared),
+        }),
       },
     }),
     defineRoute({
@@ -528,14 +400,9 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['approver'],
       params: applicationId,
-      body: z.object({ documentHash: S.sha256.optional() }).strict(),
-      response: z.object({ application: Application, licence: Licence.nullable() }),
-      call: {
-        chaincode: CC,
-        transaction: 'ApproveApplication',
-        mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
-      },
+      body: W.ApproveApplicationRequest.omit(withoutApplicationId),
+      response: W.ApprovalResult,
+      call: { chaincode: CC, transaction: 'ApproveApplication', mode: 'submit' },
     }),
     defineRoute({
       method: 'post',
@@ -545,14 +412,9 @@ export function eLicenceRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: ['approver'],
       params: applicationId,
-      body: z.object({ reasonCode: S.code, reason: note }).strict(),
+      body: W.RejectApplicationRequest.omit(withoutApplicationId),
       response: Application,
-      call: {
-        chaincode: CC,
-        transaction: 'RejectApplication',
-        mode: 'submit',
-        endorsement: ON_CALLERS_PEER,
-      },
+      call: { chaincode: CC, transaction: 'RejectApplication', mode: 'submit' },
     }),
   ];
 }

@@ -4,7 +4,7 @@
  * gov.pid); the organisation is the certificate's MSP.
  */
 import { forbidden, requireRole, type Caller } from '@govledger/chaincode-common';
-import { ELicenceErrorCode, fail } from './errors';
+import { errors } from './errors';
 import type { HolderKind, LicenceType } from './model';
 
 /** Roles the chaincode checks. */
@@ -30,8 +30,7 @@ export function requireAdmin(caller: Caller): void {
 /** Refuses NOT_TYPE_OWNER unless the type belongs to the caller's organisation. */
 export function requireTypeOwner(caller: Caller, type: LicenceType): void {
   if (caller.mspId !== type.ownerMsp) {
-    throw fail(
-      ELicenceErrorCode.NotTypeOwner,
+    throw errors.notTypeOwner(
       `licence type ${type.code} belongs to ${type.ownerMsp}; caller is from ${caller.mspId}`,
     );
   }
@@ -40,10 +39,7 @@ export function requireTypeOwner(caller: Caller, type: LicenceType): void {
 /** Refuses NOT_ISSUING_ORG unless the record belongs to the caller's organisation. */
 export function requireIssuingOrg(caller: Caller, issuerMsp: string, what: string): void {
   if (caller.mspId !== issuerMsp) {
-    throw fail(
-      ELicenceErrorCode.NotIssuingOrg,
-      `${what} belongs to ${issuerMsp}; caller is from ${caller.mspId}`,
-    );
+    throw errors.notIssuingOrg(`${what} belongs to ${issuerMsp}; caller is from ${caller.mspId}`);
   }
 }
 
