@@ -28,6 +28,12 @@ export interface Call {
   mode: 'submit' | 'evaluate';
   request: unknown;
   transient?: Record<string, unknown>;
+  /**
+   * A private-only transaction submitted first on the caller's own organisation's peers (the
+   * direct path's half of e-licence's verify-by-hash); its result's fields are added to `request`.
+   * The REST gateway does both steps itself for one HTTP call.
+   */
+  stage?: { fn: string; request: unknown; transient: Record<string, unknown> };
   http: { method: 'GET' | 'POST'; path: string; body?: unknown };
 }
 
@@ -160,24 +166,26 @@ export class DirectClient implements Client {
 
   async call<T>(c: Call): Promise<T> {
     const contract = this.session(c.user).network.getContract(c.chaincode);
-    const args = { arguments: [JSON.stringify(c.request)] };
     let bytes: Uint8Array;
     try {
       if (c.mode === 'evaluate') {
-        bytes = await contract.evaluate(c.fn, args);
+        bytes = await contract.evaluate(c.fn, { arguments: [JSON.stringify(c.request)] });
       } else {
-        const transientData: Record<string, Uint8Array> = {};
-        for (const [k, v] of Object.entries(c.transient ?? {}))
-          transientData[k] = Buffer.from(JSON.stringify(v));
-        const submitted = await (
-          await contract.newProposal(c.fn, { ...args, transientData }).endorse()
-        ).submit();
-        const status = await submitted.getStatus();
-        if (!status.successful) {
-          const reason = validationCodeName(status.code);
-          throw new OperationError(reason, `${c.fn} ${status.transactionId} invalid (${reason})`);
+        let request = c.request;
+        if (c.stage) {
+          const mspId = readFileSync(path.join(this.info.usersDir, c.user, 'mspid'), 'utf8').trim();
+          const staged = await this.submit(contract, c.stage.fn, c.stage.request, c.stage.transient, [mspId]);
+          const record = JSON.parse(Buffer.from(staged).toString('utf8')) as {
+            privateDataHash: string;
+            claimHashes: Record<string, string>;
+          };
+          request = {
+            ...(c.request as object),
+            privateDataHash: record.privateDataHash,
+            claimHashes: record.claimHashes,
+          };
         }
-        bytes = submitted.getResult();
+        bytes = await this.submit(contract, c.fn, request, c.transient);
       }
     } catch (err) {
       if (err instanceof OperationError) throw err;
@@ -187,6 +195,30 @@ export class DirectClient implements Client {
     }
     const text = Buffer.from(bytes).toString('utf8');
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Endorses (by the given organisations, else the peer gateway's choice), submits and waits for a valid commit. */
+  private async submit(
+    contract: ReturnType<Network['getContract']>,
+    fn: string,
+    request: unknown,
+    transient: Record<string, unknown> | undefined,
+    endorsingOrganizations?: string[],
+  ): Promise<Uint8Array> {
+    const transientData: Record<string, Uint8Array> = {};
+    for (const [k, v] of Object.entries(transient ?? {})) transientData[k] = Buffer.from(JSON.stringify(v));
+    const proposal = contract.newProposal(fn, {
+      arguments: [JSON.stringify(request)],
+      transientData,
+      ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
+    });
+    const submitted = await (await proposal.endorse()).submit();
+    const status = await submitted.getStatus();
+    if (!status.successful) {
+      const reason = validationCodeName(status.code);
+      throw new OperationError(reason, `${fn} ${status.transactionId} invalid (${reason})`);
+    }
+    return submitted.getResult();
   }
 
   close(): void {

@@ -92,7 +92,7 @@ async function eLicence(ctx: SetupContext): Promise<Scenario[]> {
       requiredApprovals: [],
     },
   });
-  const holderPid = ctx.pidOf('enterprise-a1');
+  const holder = { mspId: 'CityAMSP', pid: ctx.pidOf('enterprise-a1') };
   let n = 0;
   const issue = (licenceId: string): Call => {
     const licencePrivate = {
@@ -100,14 +100,18 @@ async function eLicence(ctx: SetupContext): Promise<Scenario[]> {
       claims: { companyName: { value: `Bench Trading ${licenceId}`, salt: salt() } },
       salt: salt(),
     };
-    const request = { licenceId, typeCode, holderPid, documentHash: sha256(`%PDF ${licenceId}`) };
+    const request = { licenceId, typeCode, holder, documentHash: sha256(`%PDF ${licenceId}`) };
     return {
       user: 'issuer-a',
       chaincode: CC,
       fn: 'IssueLicence',
       mode: 'submit',
       request,
-      transient: { licencePrivate },
+      stage: {
+        fn: 'StageLicencePrivateData',
+        request: { purpose: 'issue', licenceId, typeCode },
+        transient: { licencePrivate },
+      },
       http: { method: 'POST', path: `${API}/licences`, body: { ...request, licencePrivate } },
     };
   };
@@ -118,9 +122,13 @@ async function eLicence(ctx: SetupContext): Promise<Scenario[]> {
       name: 'licence.issue',
       chaincode: CC,
       kind: 'write',
-      describe: 'IssueLicence by issuer-a (permanent type, no approvals, transient private data)',
+      describe:
+        'StageLicencePrivateData on City A then IssueLicence by the majority (verify-by-hash; permanent type, no approvals)',
       call: () => issue(`BL-${ctx.run}-${n++}`),
-      tape: { unsupported: 'IssueLicence needs transient private data, which Tape cannot send' },
+      tape: {
+        unsupported:
+          'issuing needs a staging transaction with transient private data, which Tape cannot send',
+      },
     },
     {
       name: 'licence.verify',
