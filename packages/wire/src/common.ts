@@ -55,6 +55,16 @@ export const Schemas = {
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
 };
 
+/**
+ * A citizen or enterprise: the organisation whose CA vouches for them (home
+ * MSP) and their pseudonymous id there. A pid alone names no one: another
+ * organisation's CA could issue a certificate with the same pid, so every
+ * lookup and comparison uses both.
+ */
+export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+/** A (home MSP, pid) pair. */
+export type Subject = z.infer<typeof Subject>;
+
 /** Query string of a paginated list. */
 export const PageQuery = z
   .object({ pageSize: Schemas.pageSizeQuery.optional(), bookmark: z.string().max(1024).optional() })

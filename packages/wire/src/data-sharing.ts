@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { CommonErrorCode } from './errors';
-import { Schemas, pageOf } from './common';
+import { Schemas, pageOf, Subject } from './common';
 
 // ================================================================ vocabulary
 
@@ -256,14 +256,8 @@ export const DeptRef = z.object({ mspId: Schemas.mspId, dept: Schemas.code }).st
 /** A department of an organisation. */
 export type DeptRef = z.infer<typeof DeptRef>;
 
-/**
- * A citizen: their home organisation (the MSP whose CA vouches for them) and
- * their pseudonymous id there. A pid alone names no one: another organisation's
- * CA could issue the same pid, so every comparison uses both.
- */
-export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
-/** A citizen: home MSP and pseudonymous id. */
-export type Subject = z.infer<typeof Subject>;
+/** A citizen or enterprise: the wire contract's shared (home MSP, pid) pair. */
+export { Subject };
 
 /** A reference to the holder's off-chain service: a URI such as `https://…` or `grpcs://…`. */
 export const ServiceRef = z

@@ -5,7 +5,7 @@
  * the gateway builds its route bodies from them.
  */
 import { z } from 'zod';
-import { boundedRecord, pageOf, Schemas, uniqueList } from './common';
+import { boundedRecord, pageOf, Schemas, uniqueList, Subject } from './common';
 import { CommonErrorCode, type ErrorStatus } from './errors';
 
 // ---------------------------------------------------------------- limits and constants
@@ -249,14 +249,8 @@ export const ApplicationStatus = z.enum(['pending', 'issued', 'rejected']);
 /** An application's state. */
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
-/**
- * A citizen or enterprise: the home organisation (MSP) whose CA vouches for them
- * and their pseudonymous id there. A pid alone names nobody: every lookup and
- * comparison uses both.
- */
-export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
-/** A (home MSP, pid) pair. */
-export type Subject = z.infer<typeof Subject>;
+/** A citizen or enterprise: the wire contract's shared (home MSP, pid) pair. */
+export { Subject };
 
 /** Claim name to `sha256hex(salt + "|" + value)`, as on the public record. */
 export const ClaimHashes = boundedRecord(ClaimName, Schemas.sha256, MAX_CLAIMS);

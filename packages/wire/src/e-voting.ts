@@ -7,7 +7,7 @@
  * Every transaction takes exactly one string argument, the JSON text of its request.
  */
 import { z } from 'zod';
-import { Schemas } from './common';
+import { Schemas, Subject } from './common';
 
 /** Bounds of the chaincode, in one place (documented in chaincode/e-voting/README.md). */
 export const Limits = {
@@ -186,14 +186,8 @@ export const base64url = (maxChars: number) =>
 /** Characters of unpadded base64url text for a number of bytes. */
 export const base64urlChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 
-/**
- * A citizen or enterprise: the home organisation whose CA vouches for them and their
- * pseudonymous id there. A pid alone means nothing: another organisation's CA could
- * issue a certificate with the same pid.
- */
-export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
-/** A citizen or enterprise as (home MSP, pid). */
-export type Subject = z.infer<typeof Subject>;
+/** A citizen or enterprise: the wire contract's shared (home MSP, pid) pair. */
+export { Subject };
 
 /**
  * A receipt, lower-case hex: secret mode, SHA-256 of the token; open mode, SHA-256 of the
