@@ -451,6 +451,11 @@ describe('channel reads: staff and peers only', () => {
         isLogin: false,
       });
       expect(c.ous).not.toContain(STAFF_OU);
+      // the CN is the opaque enrolment id, whoever registered the user (network.sh or the gateway)
+      expect({ cn: c.cn, pid: c.attrs['gov.pid'] }).toEqual({
+        cn: c.attrs['gov.pid'].slice(0, 32),
+        pid: c.attrs['gov.pid'],
+      });
     }
     // no certificate at all names a citizen's or enterprise's login
     expect(certs.filter((c) => logins.has(c.cn))).toEqual([]);

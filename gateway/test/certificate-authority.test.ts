@@ -28,7 +28,7 @@ jest.mock('fabric-ca-client', () =>
 );
 
 // imported after the mock is declared (jest hoists jest.mock above imports anyway)
-import { FabricCertificateAuthorities } from '../src/certificate-authority';
+import { enrolmentIdOf, FabricCertificateAuthorities } from '../src/certificate-authority';
 
 const PID = 'c3'.repeat(32);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-ca-'));
@@ -119,5 +119,14 @@ describe('FabricCertificateAuthorities', () => {
     expect(cas.issuableRoles('CityAMSP')).toEqual(['officer']);
     expect(cas.issuableRoles('CityBMSP')).toEqual([]);
     expect(cas.issuableRoles('OtherMSP')).toEqual([]);
+  });
+});
+
+describe('enrolment ids', () => {
+  it('are opaque for pseudonymous users (the first 32 hex digits of the pid) and the name for staff', () => {
+    expect(enrolmentIdOf({ name: 'citizen-x', attrs: { 'gov.role': 'citizen', 'gov.pid': PID } })).toBe(
+      PID.slice(0, 32),
+    );
+    expect(enrolmentIdOf({ name: 'officer-x', attrs: { 'gov.role': 'officer' } })).toBe('officer-x');
   });
 });
