@@ -163,13 +163,16 @@ normalise_tls() {
   rm -rf "$tls/signcerts" "$tls/keystore" "$tls/tlscacerts" "$tls/cacerts" "$tls/user" "$tls/IssuerPublicKey" "$tls/IssuerRevocationPublicKey"
 }
 
-# enrol_identity ORG NAME TYPE DIR [ATTRS] [tls]: register NAME at ORG's CA and enrol its MSP (and TLS) into DIR.
+# enrol_identity ORG NAME TYPE DIR [ATTRS] [tls] [AFFILIATION]: register NAME at ORG's CA and enrol its
+# MSP (and TLS) into DIR. NAME is the enrolment id and the certificate's CN; the CA writes the
+# affiliation into the certificate as an OU (the staff affiliation makes a channel reader).
 enrol_identity() {
-  local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" with_tls="${6:-}"
+  local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" with_tls="${6:-}" affiliation="${7:-}"
   local log="$STATE/logs/enrol-$org.log" admin_home="$STATE/ca-admin/$org" secret
   secret="$(openssl rand -hex 12)"
   local reg=(register --id.name "$name" --id.secret "$secret" --id.type "$type" -u "$(ca_url "$org")" -H "$admin_home")
   [ -n "$attrs" ] && reg+=(--id.attrs "$attrs")
+  [ -n "$affiliation" ] && reg+=(--id.affiliation "$affiliation")
   run "$log" ca_client "$org" "${reg[@]}"
   local url="https://$name:$secret@127.0.0.1:$(var "CA_PORT_$org")"
   run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name"
@@ -195,6 +198,8 @@ enrol_org_admin() {
   mkdir -p "$STATE/ca-admin/$org"
   run "$log" ca_client "$org" enroll -u "https://admin:$(cat "$STATE/ca/$org/bootstrap.secret")@127.0.0.1:$(var "CA_PORT_$org")" \
     -H "$STATE/ca-admin/$org"
+  # the affiliation of staff: their certificates carry it as an OU, which the channel's Readers name
+  run "$log" ca_client "$org" affiliation add "$STAFF_AFFILIATION" -u "$(ca_url "$org")" -H "$STATE/ca-admin/$org"
   org_msp "$org"
   enrol_identity "$org" "Admin@$org" admin "$STATE/orgs/$org/admin" "" tls
 }
@@ -205,16 +210,27 @@ enrol_peer_org() {
   enrol_identity "$org" "peer0.$org" peer "$STATE/nodes/peer0.$org" "" tls
   enrol_identity "$org" "ccserver.$org" client "$STATE/orgs/$org/ccserver" "" tls
   msp="$(var "ORG_MSP_$org")"
+  # Citizens and enterprises (pseudonymous) are registered under an opaque enrolment id, the first
+  # 32 hex digits of their pid, which is also their certificate's CN: the certificate already
+  # carries the pid (gov.pid), so the CN tells a ledger reader nothing more, and the login name
+  # stays off the ledger and out of the CA's registry. The login name -> identity mapping is kept
+  # only in this organisation's own files (users/<login name>/: msp, pid, enrolment-id) and in the
+  # gateway's wallet, which labels identities by login name. They get no affiliation, so they are
+  # not channel readers; every other user is staff.
   while IFS=$'\t' read -r name attrs pidflag; do
     [ -n "$name" ] || continue
+    local enrolment_id="$name" affiliation="$STAFF_AFFILIATION"
     if [ "$pidflag" = 1 ]; then
       local pid
       pid="$(node "$HERE/lib/consortium.js" pid "$msp" "$name" "$(cat "$STATE/pid.key")")"
       attrs="$attrs,gov.pid=$pid:ecert"
+      enrolment_id="${pid:0:32}"
+      affiliation=""
       mkdir -p "$STATE/users/$name"
       echo "$pid" > "$STATE/users/$name/pid"
+      echo "$enrolment_id" > "$STATE/users/$name/enrolment-id"
     fi
-    enrol_identity "$org" "$name" client "$STATE/users/$name" "$attrs"
+    enrol_identity "$org" "$enrolment_id" client "$STATE/users/$name" "$attrs" "" "$affiliation"
     echo "$msp" > "$STATE/users/$name/mspid"
   done < <(node "$HERE/lib/consortium.js" users "$org")
 }
@@ -349,11 +365,13 @@ fs.writeFileSync(`${state}/network.json`, JSON.stringify({
 NODE
 }
 
+# network_json: the connection facts (probeIdentity: the staff user an organisation's gateway reads the
+# channel with, for readiness and chaincode events, since citizens' certificates may not read it).
 network_json() {
   local orgs="[" sep="" org o
   for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
-    orgs+="$sep{\"name\":\"$org\",\"mspId\":\"$(var "ORG_MSP_$org")\",\"label\":\"$(var "ORG_LABEL_$org")\",\"peerEndpoint\":\"127.0.0.1:$(var "PEER_PORT_$org")\",\"peerHostOverride\":\"localhost\",\"tlsRootCert\":\"$STATE/nodes/peer0.$org/tls/ca.crt\",\"caUrl\":\"$(ca_url "$org")\",\"caTlsCert\":\"$(ca_tls "$org")\",\"adminMsp\":\"$STATE/orgs/$org/admin/msp\"}"
+    orgs+="$sep{\"name\":\"$org\",\"mspId\":\"$(var "ORG_MSP_$org")\",\"label\":\"$(var "ORG_LABEL_$org")\",\"peerEndpoint\":\"127.0.0.1:$(var "PEER_PORT_$org")\",\"peerHostOverride\":\"localhost\",\"tlsRootCert\":\"$STATE/nodes/peer0.$org/tls/ca.crt\",\"caUrl\":\"$(ca_url "$org")\",\"caTlsCert\":\"$(ca_tls "$org")\",\"adminMsp\":\"$STATE/orgs/$org/admin/msp\",\"probeIdentity\":\"$(var "READER_USER_$org")\"}"
     sep=","
   done
   orgs+="]"
@@ -432,7 +450,10 @@ cmd_up() {
   mkdir -p "$STATE/channel"
   node "$HERE/lib/consortium.js" configtx "$STATE" "$PORT_BASE" "$CONSENSUS" "$STATE/channel/configtx.yaml"
   run "$STATE/logs/channel.log" env FABRIC_CFG_PATH="$STATE/channel" configtxgen -profile GovChannel \
-    -outputBlock "$STATE/channel/genesis.block" -channelID "$CHANNEL"
+    -outputBlock "$STATE/channel/configtxgen.block" -channelID "$CHANNEL"
+  # each organisation's Readers: admins, peers and staff (an OU principal, which configtxgen cannot write)
+  run "$STATE/logs/channel.log" node "$HERE/lib/channel-readers.js" genesis \
+    "$STATE/channel/configtxgen.block" "$STATE/channel/genesis.block"
   local admin_tls="$STATE/orgs/$ORDERER_ORG/admin/tls"
   for o in "${ORDERERS[@]}"; do
     # osnadmin exits 0 even when the orderer refuses: read the HTTP status it prints

@@ -317,8 +317,9 @@ describe('consented, audited cross-city data access with zero-documents fact che
     expect(ticket.ticketId).toBe(accessId);
     expect(ticket.hash).toMatch(SHA256);
 
-    // the citizen's portal (City A's peer) receives the AccessLogged event
-    const network = session['citizen-a1'].gateway.getNetwork(readNetworkInfo(stateDir()).channel);
+    // the citizen's portal (City A's peer) receives the AccessLogged event, read by City A's
+    // staff: a citizen's own certificate may not read the channel (README, Who can read the channel)
+    const network = session['officer-social-a'].gateway.getNetwork(readNetworkInfo(stateDir()).channel);
     const events = await network.getChaincodeEvents(CC, { startBlock: status.blockNumber });
     let event: Record<string, unknown> | undefined;
     try {

@@ -31,6 +31,7 @@ jest.mock('fabric-ca-client', () =>
 import {
   CaNotConfigured,
   CaUnavailable,
+  enrolmentIdOf,
   FabricCertificateAuthorities,
 } from '../src/fabric/certificate-authority';
 import { toProblem } from '../src/http/problem';
@@ -121,5 +122,14 @@ describe('FabricCertificateAuthorities', () => {
     expect(cas.issuableRoles('CityAMSP')).toEqual(['officer']);
     expect(cas.issuableRoles('CityBMSP')).toEqual([]);
     expect(cas.issuableRoles('OtherMSP')).toEqual([]);
+  });
+});
+
+describe('enrolment ids', () => {
+  it('are opaque for pseudonymous users (the first 32 hex digits of the pid) and the name for staff', () => {
+    expect(enrolmentIdOf({ name: 'citizen-x', attrs: { 'gov.role': 'citizen', 'gov.pid': PID } })).toBe(
+      PID.slice(0, 32),
+    );
+    expect(enrolmentIdOf({ name: 'officer-x', attrs: { 'gov.role': 'officer' } })).toBe('officer-x');
   });
 });

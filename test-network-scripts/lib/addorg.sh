@@ -45,6 +45,8 @@ org.values.AnchorPeers = { mod_policy: 'Admins', value: { anchor_peers: [{ host:
 fs.writeFileSync(`${work}/org-only.json`, JSON.stringify({ channel_group: { groups: { Application: { groups: { [msp]: org } } } } }));
 NODE
   ctl proto_encode --input "$work/org-only.json" --type common.Config --output "$work/org-only.pb"
+  # its Readers as for the founding organisations: admins, peers and staff (README, Who can read the channel)
+  run "$STATE/logs/addorg.log" node "$HERE/lib/channel-readers.js" config "$work/org-only.pb" "$work/org-only.pb"
   # The channel configuration and its modified copy are handled as protobuf, never as configtxlator
   # JSON: the configtxlator of the pinned Fabric build (fabric-config v0.1.0) cannot decode a BFT
   # channel's configuration (it knows no Orderer value "Orderers", the BFT consenter list).

@@ -75,6 +75,21 @@ function ordererPorts(base, i) {
   return { listen, admin: listen + 1, operations: listen + 2 };
 }
 
+/**
+ * The user an organisation's gateway reads the channel with (readiness probes, chaincode
+ * events): its first staff user with gov.role admin, else its first staff user. Staff users
+ * are the ones that are not pseudonymous (README, Who can read the channel).
+ */
+function channelReader(org) {
+  const staff = org.users.filter((u) => !u.pseudonymous);
+  const admin = staff.find((u) =>
+    String(u.attrs['gov.role'] || '')
+      .split('+')
+      .includes('admin'),
+  );
+  return (admin || staff[0] || {}).name;
+}
+
 /** The settings network.sh works with, as [name, value] pairs (a value may be an array). */
 function settings(base, consensus, c = consortium) {
   if (!Number.isInteger(base)) throw new Error(`the port base must be an integer, not ${base}`);
@@ -116,6 +131,12 @@ function settings(base, consensus, c = consortium) {
     set(`PEER_CC_PORT_${o.name}`, base + o.peerPort + 1);
     set(`PEER_OPS_PORT_${o.name}`, base + o.peerPort + 2);
   });
+  peerOrgs.forEach((o) => {
+    // the staff user the gateway reads the channel with (readiness, chaincode events)
+    const reader = channelReader(o);
+    if (reader) set(`READER_USER_${o.name}`, reader);
+  });
+  set('STAFF_AFFILIATION', (c.channelReaders && c.channelReaders.staffAffiliation) || '');
   const auditors = peerOrgs.filter((o) => o.auditsOthers === true).map((o) => o.mspId);
   set('AUDIT_ORG_MSPS', auditors.join(','));
   set('CHAINCODES', c.chaincodes);
@@ -190,6 +211,28 @@ function implicitPolicies(indent, extra) {
   }
   return out;
 }
+
+// Who reads the channel (README, Who can read the channel). /Channel/Application/Readers is
+// every organisation's Readers policy, which channel-readers.js narrows to admins, peers and
+// staff (the OU of channelReaders.staffAffiliation); /Channel/Application/Writers is every
+// client that may submit, citizens and enterprises included. Fabric would map each resource
+// below to Readers by default; they are listed so that the channel configuration says what
+// it enforces. Two go to Writers on purpose: a submitter needs its transaction's commit status
+// (validation code and block number of a transaction id it already holds), and the channel
+// height (GetChainInfo: height and block hashes, no block content) to read its own writes.
+const CHANNEL_ACLS = {
+  'event/Block': '/Channel/Application/Readers',
+  'event/FilteredBlock': '/Channel/Application/Readers',
+  'qscc/GetBlockByNumber': '/Channel/Application/Readers',
+  'qscc/GetBlockByHash': '/Channel/Application/Readers',
+  'qscc/GetTransactionByID': '/Channel/Application/Readers',
+  'qscc/GetBlockByTxID': '/Channel/Application/Readers',
+  'qscc/GetChainInfo': '/Channel/Application/Writers',
+  'gateway/ChaincodeEvents': '/Channel/Application/Readers',
+  'gateway/CommitStatus': '/Channel/Application/Writers',
+  'cscc/GetConfigBlock': '/Channel/Application/Readers',
+  'cscc/GetChannelConfig': '/Channel/Application/Readers',
+};
 
 function configtx(stateDir, base, consensus) {
   const ord = consortium.ordererOrg;
@@ -281,6 +324,8 @@ function configtx(stateDir, base, consensus) {
     ]),
   );
   y.push('      Capabilities:', '        V2_5: true');
+  y.push('      ACLs:');
+  for (const [resource, policy] of Object.entries(CHANNEL_ACLS)) y.push(`        ${resource}: ${policy}`);
   return y.join('\n') + '\n';
 }
 
@@ -307,7 +352,19 @@ function main(argv) {
   }
 }
 
-module.exports = { shellQuote, assignment, settings, shell, writeEnv, users, pid, configtx, main };
+module.exports = {
+  shellQuote,
+  assignment,
+  settings,
+  shell,
+  writeEnv,
+  users,
+  pid,
+  configtx,
+  channelReader,
+  CHANNEL_ACLS,
+  main,
+};
 
 if (require.main === module) {
   try {

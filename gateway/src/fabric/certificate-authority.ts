@@ -82,6 +82,17 @@ export interface EnrolmentRequest {
   attrs: Record<string, string>;
 }
 
+/**
+ * The CA enrolment id of a registration, which Fabric CA also writes as the certificate's CN: for
+ * a pseudonymous user (one with gov.pid) an opaque id, the first 32 hex digits of the pid, so no
+ * login name reaches the ledger or the CA's registry (README, Who can read the channel); for
+ * staff their name. The wallet still labels the identity with `name`.
+ */
+export function enrolmentIdOf(request: Pick<EnrolmentRequest, 'name' | 'attrs'>): string {
+  const pid = request.attrs['gov.pid'];
+  return pid ? pid.slice(0, 32) : request.name;
+}
+
 /** A certificate and its private key. */
 export interface Enrolment {
   certificate: string;
@@ -193,11 +204,12 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
       throw new CaNotConfigured(mspId);
     }
     const { services, registrar } = client;
+    const enrollmentID = enrolmentIdOf(request);
     let secret: string;
     try {
       secret = await services.register(
         {
-          enrollmentID: request.name,
+          enrollmentID,
           role: request.type,
           affiliation: request.affiliation,
           maxEnrollments: 1,
@@ -213,7 +225,7 @@ export class FabricCertificateAuthorities implements CertificateAuthority {
       throw new CaRefused(mspId, 'registration');
     }
     try {
-      const enrolled = await services.enroll({ enrollmentID: request.name, enrollmentSecret: secret });
+      const enrolled = await services.enroll({ enrollmentID, enrollmentSecret: secret });
       return { certificate: enrolled.certificate, privateKey: enrolled.key.toBytes() };
     } catch {
       throw new CaRefused(mspId, 'enrolment');

@@ -50,7 +50,11 @@ export interface FabricOptions {
   keepaliveMs: number;
   /** Deployed chaincode names that readiness expects to be committed. */
   chaincodes: string[];
-  /** The identity used for readiness probes of an organisation. */
+  /**
+   * The staff identity of an organisation that reads the channel for the gateway: readiness
+   * probes and chaincode events. Citizens' and enterprises' certificates may not read the
+   * channel (README, Who can read the channel), so events are never read as the caller.
+   */
   probeIdentity(org: OrgProfile): Promise<FabricIdentity | undefined>;
   /** Observer of stage latencies (metrics). */
   observe?(stage: Stage, chaincode: string, seconds: number, ok: boolean): void;
@@ -245,7 +249,9 @@ export class FabricLedger implements Ledger {
     chaincode: string,
     from: ChaincodeEventsOptions,
   ): Promise<EventStream> {
-    const network = this.#gateway(identity).getNetwork(this.#o.channel);
+    // read with the organisation's staff reader; the caller's identity only names the organisation
+    const reader = (await this.#o.probeIdentity(this.#org(identity.mspId))) ?? identity;
+    const network = this.#gateway(reader).getNetwork(this.#o.channel);
     const options: ChaincodeEventsOptions = from.checkpoint
       ? { checkpoint: from.checkpoint }
       : from.startBlock !== undefined
