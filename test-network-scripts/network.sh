@@ -347,39 +347,25 @@ wait_height() {
   die "peer0.$org did not reach block height $want within ${secs}s (height: ${h:-unknown})" "$STATE/logs/peer0.$org.log"
 }
 
-write_network_json() {
-  node - "$STATE" <<'NODE'
-const fs = require('fs');
-const [state] = process.argv.slice(2);
-const env = process.env;
-const orgs = JSON.parse(env.ORGS_JSON);
-fs.writeFileSync(`${state}/network.json`, JSON.stringify({
-  channel: env.CHANNEL,
-  consensus: env.CONSENSUS,
-  portBase: Number(env.PORT_BASE),
-  gatewayPort: Number(env.GATEWAY_PORT),
-  orderers: JSON.parse(env.ORDERERS_JSON),
-  organisations: orgs,
-  usersDir: `${state}/users`,
-}, null, 2) + '\n');
-NODE
-}
-
-# network_json: the connection facts (probeIdentity: the staff user an organisation's gateway reads the
-# channel with, for readiness and chaincode events, since citizens' certificates may not read it).
+# network_json: writes $STATE/network.json, the connection facts (probeIdentity: the staff user an
+# organisation's gateway reads the channel with, for readiness and chaincode events, since citizens'
+# certificates may not read it). The fields go to `nettool network-json` as KEY=VALUE arguments; the
+# tool validates them and builds the JSON.
 network_json() {
-  local orgs="[" sep="" org o
+  local args=() org o
+  args+=(channel="$CHANNEL" consensus="$CONSENSUS" portBase="$PORT_BASE" gatewayPort="$GATEWAY_PORT"
+    usersDir="$STATE/users")
+  for o in "${ORDERERS[@]}"; do
+    args+=(--orderer name="$o" endpoint="127.0.0.1:$(var "ORDERER_PORT_$o")")
+  done
   for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
-    orgs+="$sep{\"name\":\"$org\",\"mspId\":\"$(var "ORG_MSP_$org")\",\"label\":\"$(var "ORG_LABEL_$org")\",\"peerEndpoint\":\"127.0.0.1:$(var "PEER_PORT_$org")\",\"peerHostOverride\":\"localhost\",\"tlsRootCert\":\"$STATE/nodes/peer0.$org/tls/ca.crt\",\"caUrl\":\"$(ca_url "$org")\",\"caTlsCert\":\"$(ca_tls "$org")\",\"adminMsp\":\"$STATE/orgs/$org/admin/msp\",\"probeIdentity\":\"$(var "READER_USER_$org")\"}"
-    sep=","
+    args+=(--org name="$org" mspId="$(var "ORG_MSP_$org")" label="$(var "ORG_LABEL_$org")"
+      peerEndpoint="127.0.0.1:$(var "PEER_PORT_$org")" peerHostOverride=localhost
+      tlsRootCert="$STATE/nodes/peer0.$org/tls/ca.crt" caUrl="$(ca_url "$org")" caTlsCert="$(ca_tls "$org")"
+      adminMsp="$STATE/orgs/$org/admin/msp" probeIdentity="$(var "READER_USER_$org")")
   done
-  orgs+="]"
-  local ords="[" sep2=""
-  for o in "${ORDERERS[@]}"; do ords+="$sep2{\"name\":\"$o\",\"endpoint\":\"127.0.0.1:$(var "ORDERER_PORT_$o")\"}"; sep2=","; done
-  ords+="]"
-  ORGS_JSON="$orgs" ORDERERS_JSON="$ords" CHANNEL="$CHANNEL" CONSENSUS="$CONSENSUS" PORT_BASE="$PORT_BASE" \
-    GATEWAY_PORT="$GATEWAY_PORT" write_network_json
+  nettool network-json "$STATE/network.json" "${args[@]}" || die "cannot write $STATE/network.json"
 }
 
 # ---- commands ----------------------------------------------------------------

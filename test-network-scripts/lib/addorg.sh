@@ -5,6 +5,8 @@
 
 # ctl ARGS...: configtxlator, logged.
 ctl() { run "$STATE/logs/addorg.log" configtxlator "$@"; }
+# chancfg SUBCOMMAND ARGS...: a channel configuration step (lib/channel-config.js), logged.
+chancfg() { run "$STATE/logs/addorg.log" node "$HERE/lib/channel-config.js" "$@"; }
 
 cmd_addorg() {
   require_network
@@ -36,56 +38,15 @@ cmd_addorg() {
   ( as_admin "$first"; run "$STATE/logs/addorg.log" peer channel fetch config "$work/config_block.pb" -c "$CHANNEL" $(orderer_flags) )
   # The new organisation with its anchor peer, encoded as protobuf inside a configuration that
   # holds nothing else (configtxlator needs the Application path to know how to encode its values).
-  node - "$work" "$msp" "$(var "PEER_PORT_$org")" <<'NODE'
-const fs = require('fs');
-const [work, msp, port] = process.argv.slice(2);
-const org = JSON.parse(fs.readFileSync(`${work}/org.json`, 'utf8'));
-org.values = org.values || {};
-org.values.AnchorPeers = { mod_policy: 'Admins', value: { anchor_peers: [{ host: '127.0.0.1', port: Number(port) }] }, version: '0' };
-fs.writeFileSync(`${work}/org-only.json`, JSON.stringify({ channel_group: { groups: { Application: { groups: { [msp]: org } } } } }));
-NODE
+  chancfg org-with-anchor "$work/org.json" "$msp" 127.0.0.1 "$(var "PEER_PORT_$org")" "$work/org-only.json"
   ctl proto_encode --input "$work/org-only.json" --type common.Config --output "$work/org-only.pb"
   # its Readers as for the founding organisations: admins, peers and staff (README, Who can read the channel)
   run "$STATE/logs/addorg.log" node "$HERE/lib/channel-readers.js" config "$work/org-only.pb" "$work/org-only.pb"
   # The channel configuration and its modified copy are handled as protobuf, never as configtxlator
-  # JSON: the configtxlator of the pinned Fabric build (fabric-config v0.1.0) cannot decode a BFT
-  # channel's configuration (it knows no Orderer value "Orderers", the BFT consenter list).
-  node - "$work" "$msp" "$CHANNEL" "$GOVLEDGER_ROOT" <<'NODE'
-const fs = require('fs');
-const path = require('path');
-const [work, msp, channel, root] = process.argv.slice(2);
-const { common } = require(path.join(root, 'node_modules', '@hyperledger', 'fabric-protos'));
-const block = common.Block.deserializeBinary(fs.readFileSync(`${work}/config_block.pb`));
-const envelope = common.Envelope.deserializeBinary(block.getData().getDataList_asU8()[0]);
-const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
-fs.writeFileSync(`${work}/config.pb`, config.serializeBinary());
-const application = config.getChannelGroup().getGroupsMap().get('Application');
-if (!application) throw new Error('the channel configuration has no Application group');
-const orgOnly = common.Config.deserializeBinary(fs.readFileSync(`${work}/org-only.pb`));
-application.getGroupsMap().set(msp, orgOnly.getChannelGroup().getGroupsMap().get('Application').getGroupsMap().get(msp));
-fs.writeFileSync(`${work}/modified.pb`, config.serializeBinary());
-NODE
+  # JSON (lib/channel-config.js says why): config.pb as fetched, modified.pb with the new organisation.
+  chancfg add-org "$work/config_block.pb" "$work/org-only.pb" "$msp" "$work/config.pb" "$work/modified.pb"
   ctl compute_update --channel_id "$CHANNEL" --original "$work/config.pb" --updated "$work/modified.pb" --output "$work/update.pb"
-  node - "$work" "$CHANNEL" "$GOVLEDGER_ROOT" <<'NODE'
-const fs = require('fs');
-const path = require('path');
-const [work, channel, root] = process.argv.slice(2);
-const { common } = require(path.join(root, 'node_modules', '@hyperledger', 'fabric-protos'));
-const updateEnvelope = new common.ConfigUpdateEnvelope();
-updateEnvelope.setConfigUpdate(fs.readFileSync(`${work}/update.pb`));
-const channelHeader = new common.ChannelHeader();
-channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
-channelHeader.setChannelId(channel);
-const header = new common.Header();
-header.setChannelHeader(channelHeader.serializeBinary());
-const payload = new common.Payload();
-payload.setHeader(header);
-payload.setData(updateEnvelope.serializeBinary());
-const envelope = new common.Envelope();
-envelope.setPayload(payload.serializeBinary());
-fs.writeFileSync(`${work}/envelope.pb`, envelope.serializeBinary());
-NODE
+  chancfg update-envelope "$work/update.pb" "$CHANNEL" "$work/envelope.pb"
   ok
 
   step "Signing the update by every member's admin and submitting it"

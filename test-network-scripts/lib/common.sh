@@ -9,7 +9,7 @@ export FABRIC_BIN
 if [ -t 1 ]; then C_BOLD=$'\e[1m'; C_RED=$'\e[31m'; C_GREEN=$'\e[32m'; C_DIM=$'\e[2m'; C_OFF=$'\e[0m'; else C_BOLD=; C_RED=; C_GREEN=; C_DIM=; C_OFF=; fi
 
 # nettool SUBCOMMAND ARGS...: the network scripts' JSON helpers (lib/tools.js: json-field,
-# ccaas-connection, installed-package-id).
+# ccaas-connection, installed-package-id, network-json).
 nettool() { node "$GOVLEDGER_ROOT/test-network-scripts/lib/tools.js" "$@"; }
 
 CURRENT_STEP=""

@@ -12,6 +12,13 @@
 //   tools.js installed-package-id LABEL              reads `peer lifecycle chaincode
 //                                                    queryinstalled -O json` on stdin; prints
 //                                                    the package id of LABEL ('' when none)
+//   tools.js network-json OUT KEY=VALUE... [--orderer KEY=VALUE...]... [--org KEY=VALUE...]...
+//                                                    writes the network's connection facts
+//                                                    (network.sh's $STATE/network.json, read by
+//                                                    the gateway and the end-to-end tests): the
+//                                                    network's fields, then one --orderer and one
+//                                                    --org group per node/organisation (fields in
+//                                                    NETWORK_FIELDS, ORDERER_FIELDS, ORG_FIELDS)
 //
 // Exit codes: 0 done, 1 a --required field is missing, 2 bad usage or unreadable input.
 'use strict';
@@ -66,6 +73,102 @@ function installedPackageId(queryInstalled, label) {
   return hit && typeof hit.package_id === 'string' ? hit.package_id : '';
 }
 
+/** network.json's top-level fields, in the order written ('port': a TCP port, written as a number). */
+const NETWORK_FIELDS = {
+  channel: 'text',
+  consensus: 'text',
+  portBase: 'port',
+  gatewayPort: 'port',
+  usersDir: 'text',
+};
+/** The fields of one orderer (after --orderer), in the order written. */
+const ORDERER_FIELDS = { name: 'text', endpoint: 'text' };
+/**
+ * The fields of one organisation (after --org), in the order written; probeIdentity may be empty
+ * (an organisation without a staff reader; the gateway then reads with any identity of the org).
+ */
+const ORG_FIELDS = {
+  name: 'text',
+  mspId: 'text',
+  label: 'text',
+  peerEndpoint: 'text',
+  peerHostOverride: 'text',
+  tlsRootCert: 'text',
+  caUrl: 'text',
+  caTlsCert: 'text',
+  adminMsp: 'text',
+  probeIdentity: 'optional',
+};
+
+/**
+ * Builds one record from KEY=VALUE pairs: every field of `fields` exactly once, nothing else,
+ * written in the order of `fields`; 'text' non-empty, 'port' an integer 1..65535.
+ */
+function record(pairs, fields, what) {
+  const given = new Map();
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${what}: expected KEY=VALUE, got '${pair}'`);
+    const key = pair.slice(0, eq);
+    if (!Object.prototype.hasOwnProperty.call(fields, key))
+      throw new UsageError(`${what}: unknown field '${key}'`);
+    if (given.has(key)) throw new UsageError(`${what}: field '${key}' given twice`);
+    given.set(key, pair.slice(eq + 1));
+  }
+  const out = {};
+  for (const [key, kind] of Object.entries(fields)) {
+    if (!given.has(key)) throw new UsageError(`${what}: field '${key}' is missing`);
+    const value = given.get(key);
+    if (kind !== 'optional' && value === '') throw new UsageError(`${what}: field '${key}' is empty`);
+    if (kind === 'port') {
+      const port = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+      if (!(port >= 1 && port <= 65535)) throw new UsageError(`${what}: ${key} '${value}' is not a port`);
+      out[key] = port;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * network.json from the arguments after OUT: the network's KEY=VALUE fields, then groups each
+ * opened by --orderer or --org. Orderer and organisation names must be unique; at least one of each.
+ */
+function networkJson(args) {
+  const groups = [{ kind: 'network', pairs: [] }];
+  for (const arg of args) {
+    if (arg === '--orderer' || arg === '--org') groups.push({ kind: arg.slice(2), pairs: [] });
+    else groups[groups.length - 1].pairs.push(arg);
+  }
+  const net = record(groups[0].pairs, NETWORK_FIELDS, 'network');
+  const orderers = [];
+  const organisations = [];
+  groups.slice(1).forEach((g) => {
+    if (g.kind === 'orderer')
+      orderers.push(record(g.pairs, ORDERER_FIELDS, `orderer #${orderers.length + 1}`));
+    else organisations.push(record(g.pairs, ORG_FIELDS, `organisation #${organisations.length + 1}`));
+  });
+  if (orderers.length === 0) throw new UsageError('network-json: no --orderer given');
+  if (organisations.length === 0) throw new UsageError('network-json: no --org given');
+  for (const [list, what] of [
+    [orderers, 'orderer'],
+    [organisations, 'organisation'],
+  ]) {
+    const names = list.map((r) => r.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) throw new UsageError(`network-json: ${what} '${dup}' given twice`);
+  }
+  const doc = {
+    channel: net.channel,
+    consensus: net.consensus,
+    portBase: net.portBase,
+    gatewayPort: net.gatewayPort,
+    orderers,
+    organisations,
+    usersDir: net.usersDir,
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
 function readFile(file) {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -99,12 +202,34 @@ function main(argv, stdin = () => fs.readFileSync(0, 'utf8')) {
       if (args.length !== 1) throw new UsageError('usage: tools.js installed-package-id LABEL');
       return installedPackageId(parseJson(stdin(), 'stdin'), args[0]);
     }
+    case 'network-json': {
+      const [out, ...rest] = args;
+      if (!out || out.includes('=') || out.startsWith('--'))
+        throw new UsageError(
+          'usage: tools.js network-json OUT KEY=VALUE... [--orderer KEY=VALUE...]... [--org KEY=VALUE...]...',
+        );
+      fs.writeFileSync(out, networkJson(rest));
+      return '';
+    }
     default:
-      throw new UsageError('usage: tools.js json-field|ccaas-connection|installed-package-id ...');
+      throw new UsageError(
+        'usage: tools.js json-field|ccaas-connection|installed-package-id|network-json ...',
+      );
   }
 }
 
-module.exports = { jsonField, ccaasConnection, installedPackageId, main, UsageError, MissingField };
+module.exports = {
+  jsonField,
+  ccaasConnection,
+  installedPackageId,
+  networkJson,
+  NETWORK_FIELDS,
+  ORDERER_FIELDS,
+  ORG_FIELDS,
+  main,
+  UsageError,
+  MissingField,
+};
 
 if (require.main === module) {
   try {

@@ -115,6 +115,125 @@ describe('installed-package-id', () => {
   });
 });
 
+describe('network-json', () => {
+  const network = [
+    'channel=govchannel',
+    'consensus=raft',
+    'portBase=17000',
+    'gatewayPort=17999',
+    'usersDir=/state/users',
+  ];
+  const orderer = (n, port) => ['--orderer', `name=${n}`, `endpoint=127.0.0.1:${port}`];
+  const org = (n, probe = `staff-${n}`) => [
+    '--org',
+    `name=${n}`,
+    `mspId=${n}MSP`,
+    `label=City ${n}`,
+    'peerEndpoint=127.0.0.1:7100',
+    'peerHostOverride=localhost',
+    `tlsRootCert=/state/nodes/peer0.${n}/tls/ca.crt`,
+    'caUrl=https://127.0.0.1:7300',
+    `caTlsCert=/state/ca/${n}/ca-cert.pem`,
+    `adminMsp=/state/orgs/${n}/admin/msp`,
+    `probeIdentity=${probe}`,
+  ];
+  const args = [
+    ...network,
+    ...orderer('orderer1', 7050),
+    ...orderer('orderer2', 7051),
+    ...org('cityA'),
+    ...org('cityB', ''),
+  ];
+
+  it('builds network.json from KEY=VALUE fields in a fixed key order, ports as numbers, with a final newline', () => {
+    const text = tools.networkJson(args);
+    expect(text.endsWith('}\n')).toBe(true);
+    const doc = JSON.parse(text);
+    expect(Object.keys(doc)).toEqual([
+      'channel',
+      'consensus',
+      'portBase',
+      'gatewayPort',
+      'orderers',
+      'organisations',
+      'usersDir',
+    ]);
+    expect(doc).toMatchObject({
+      channel: 'govchannel',
+      consensus: 'raft',
+      portBase: 17000,
+      gatewayPort: 17999,
+    });
+    expect(doc.usersDir).toBe('/state/users');
+    expect(doc.orderers).toEqual([
+      { name: 'orderer1', endpoint: '127.0.0.1:7050' },
+      { name: 'orderer2', endpoint: '127.0.0.1:7051' },
+    ]);
+    expect(doc.organisations.map((o) => Object.keys(o))).toEqual([
+      Object.keys(tools.ORG_FIELDS),
+      Object.keys(tools.ORG_FIELDS),
+    ]);
+    expect(doc.organisations[0]).toEqual({
+      name: 'cityA',
+      mspId: 'cityAMSP',
+      label: 'City cityA',
+      peerEndpoint: '127.0.0.1:7100',
+      peerHostOverride: 'localhost',
+      tlsRootCert: '/state/nodes/peer0.cityA/tls/ca.crt',
+      caUrl: 'https://127.0.0.1:7300',
+      caTlsCert: '/state/ca/cityA/ca-cert.pem',
+      adminMsp: '/state/orgs/cityA/admin/msp',
+      probeIdentity: 'staff-cityA',
+    });
+    // an organisation without a staff reader keeps an empty probeIdentity
+    expect(doc.organisations[1].probeIdentity).toBe('');
+    // values are data, not JSON: quotes and backslashes survive
+    const odd = JSON.parse(tools.networkJson([...args.slice(0, -1), 'probeIdentity=a"b\\c']));
+    expect(odd.organisations[1].probeIdentity).toBe('a"b\\c');
+  });
+
+  it('rejects missing, empty, unknown, repeated and malformed fields, bad ports and duplicate names', () => {
+    const bad = (a) => () => tools.networkJson(a);
+    expect(bad(args.filter((a) => a !== 'channel=govchannel'))).toThrow(
+      "network: field 'channel' is missing",
+    );
+    expect(bad(['channel=', ...args.slice(1)])).toThrow("network: field 'channel' is empty");
+    expect(bad(['colour=blue', ...args])).toThrow("network: unknown field 'colour'");
+    expect(bad(['channel=x', ...args])).toThrow("network: field 'channel' given twice");
+    expect(bad(['channel', ...args])).toThrow("network: expected KEY=VALUE, got 'channel'");
+    expect(bad(['portBase=70000', ...args.slice(0, 2), ...args.slice(3)])).toThrow(
+      "portBase '70000' is not a port",
+    );
+    expect(bad(['gatewayPort=', ...args.filter((a) => !a.startsWith('gatewayPort='))])).toThrow(
+      "field 'gatewayPort' is empty",
+    );
+    expect(bad([...network, ...orderer('orderer1', 7050), ...org('cityA').slice(0, -1)])).toThrow(
+      "organisation #1: field 'probeIdentity' is missing",
+    );
+    expect(bad([...network, ...org('cityA')])).toThrow('no --orderer given');
+    expect(bad([...network, ...orderer('orderer1', 7050)])).toThrow('no --org given');
+    expect(bad([...args, ...orderer('orderer1', 7052)])).toThrow("orderer 'orderer1' given twice");
+    expect(bad([...args, ...org('cityA')])).toThrow("organisation 'cityA' given twice");
+    expect(bad([...network, ...orderer('orderer1', 7050), '--orderer', 'name=o2', ...org('cityA')])).toThrow(
+      "orderer #2: field 'endpoint' is missing",
+    );
+  });
+
+  it('writes the file as a command; exit 2 and no file on bad fields', () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'network.json');
+    expect(cli(['network-json', out, ...args])).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(out, 'utf8')).toBe(tools.networkJson(args));
+    const none = path.join(dir, 'none.json');
+    const r = cli(['network-json', none, ...args.slice(1)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("field 'channel' is missing");
+    expect(fs.existsSync(none)).toBe(false);
+    expect(cli(['network-json']).status).toBe(2);
+    expect(cli(['network-json', 'channel=x']).stderr).toContain('usage: tools.js network-json OUT');
+  });
+});
+
 describe('the shell functions that call the tools', () => {
   /** Runs `script` in bash with common.sh and deploy.sh sourced, as network.sh does. */
   const bash = (script, input = '') =>
@@ -131,5 +250,54 @@ describe('the shell functions that call the tools', () => {
     const r = bash('printf "%s|%s" "$(cc_def e-licence endorsementPolicy)" "$(cc_def e-licence nothing)"');
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${def.endorsementPolicy}|`);
+  });
+
+  it("network.sh's network_json passes every joined organisation and orderer to network-json", () => {
+    const script = fs.readFileSync(path.join(LIB, '..', 'network.sh'), 'utf8');
+    const fn = script.match(/^network_json\(\) \{\n[\s\S]*?\n\}\n/m);
+    expect(fn).not.toBeNull();
+    const state = tempDir();
+    fs.mkdirSync(path.join(state, 'nodes', 'peer0.cityA'), { recursive: true });
+    fs.mkdirSync(path.join(state, 'nodes', 'peer0.audit'), { recursive: true });
+    const r = bash(
+      [
+        `STATE='${state}'`,
+        'var() { local n="$1"; printf "%s" "${!n}"; }',
+        'ca_url() { echo "https://127.0.0.1:$(var "CA_PORT_$1")"; }',
+        'ca_tls() { echo "$STATE/ca/$1/ca-cert.pem"; }',
+        'PEER_ORGS=(cityA cityB); ADD_ORG=audit; ORDERERS=(orderer1); ORDERER_PORT_orderer1=7050',
+        'ORG_MSP_cityA=CityAMSP; ORG_LABEL_cityA="City A"; PEER_PORT_cityA=7100; CA_PORT_cityA=7300',
+        'READER_USER_cityA=staffA',
+        'ORG_MSP_audit=AuditMSP; ORG_LABEL_audit="Audit Office"; PEER_PORT_audit=7500; CA_PORT_audit=7600',
+        'READER_USER_audit=staffAudit',
+        'CHANNEL=govchannel; CONSENSUS=bft; PORT_BASE=17000; GATEWAY_PORT=17999',
+        fn[0],
+        'network_json',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(fs.readFileSync(path.join(state, 'network.json'), 'utf8'));
+    expect(doc).toMatchObject({
+      channel: 'govchannel',
+      consensus: 'bft',
+      portBase: 17000,
+      gatewayPort: 17999,
+    });
+    expect(doc.usersDir).toBe(`${state}/users`);
+    expect(doc.orderers).toEqual([{ name: 'orderer1', endpoint: '127.0.0.1:7050' }]);
+    // cityB has no peer folder (not started): left out; the Audit Office is in once its peer exists
+    expect(doc.organisations.map((o) => o.name)).toEqual(['cityA', 'audit']);
+    expect(doc.organisations[1]).toEqual({
+      name: 'audit',
+      mspId: 'AuditMSP',
+      label: 'Audit Office',
+      peerEndpoint: '127.0.0.1:7500',
+      peerHostOverride: 'localhost',
+      tlsRootCert: `${state}/nodes/peer0.audit/tls/ca.crt`,
+      caUrl: 'https://127.0.0.1:7600',
+      caTlsCert: `${state}/ca/audit/ca-cert.pem`,
+      adminMsp: `${state}/orgs/audit/admin/msp`,
+      probeIdentity: 'staffAudit',
+    });
   });
 });
