@@ -130,8 +130,13 @@ describe('concurrent disbursements from one allocation', () => {
     console.log(`unrelated ids: ${JSON.stringify(counts)}`);
     committed += counts.VALID ?? 0;
     expect(counts.VALID ?? 0).toBeGreaterThanOrEqual(PAYMENTS / 2);
+    // A collision is an MVCC conflict, or, when the colliding payments both create a tranche
+    // slot in one block, ENDORSEMENT_POLICY_FAILURE: the first sets the slot's key-level policy
+    // (owner and one other), and Fabric invalidates a later write in the same block to a key
+    // whose validation parameter an earlier transaction of that block changed.
     const invalid = Object.entries(counts).filter(([code]) => code !== 'VALID');
-    for (const [code] of invalid) expect(code).toBe('MVCC_READ_CONFLICT');
+    for (const [code] of invalid)
+      expect(['MVCC_READ_CONFLICT', 'ENDORSEMENT_POLICY_FAILURE']).toContain(code);
   });
 
   it('the allocation reports exactly what committed', async () => {

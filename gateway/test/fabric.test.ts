@@ -142,10 +142,26 @@ describe('FabricLedger', () => {
     });
   });
 
+  it('retries an endorsement-policy failure (a key-level policy set earlier in the same block) like a conflict', async () => {
+    state.script = [{ code: StatusCode.ENDORSEMENT_POLICY_FAILURE }, { code: 0 }];
+    const c = await (await ledger().submit(identity, inv)).commit;
+    expect(c.attempts).toBe(2);
+    expect(state.proposals).toHaveLength(2);
+
+    state.script = [
+      { code: StatusCode.ENDORSEMENT_POLICY_FAILURE },
+      { code: StatusCode.ENDORSEMENT_POLICY_FAILURE },
+    ];
+    state.proposals = [];
+    const failing = await ledger(1).submit(identity, inv);
+    await expect(failing.commit).rejects.toMatchObject({ validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
+    expect(state.proposals).toHaveLength(2);
+  });
+
   it('does not retry other invalid commits', async () => {
-    state.script = [{ code: StatusCode.ENDORSEMENT_POLICY_FAILURE }];
+    state.script = [{ code: StatusCode.BAD_RWSET }];
     const s = await ledger().submit(identity, inv);
-    await expect(s.commit).rejects.toMatchObject({ validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
+    await expect(s.commit).rejects.toMatchObject({ validationCode: 'BAD_RWSET' });
     expect(state.proposals).toHaveLength(1);
   });
 

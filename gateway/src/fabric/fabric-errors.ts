@@ -58,8 +58,15 @@ export function toLedgerError(err: unknown, stage: Stage, txId?: string): Ledger
   return ledgerError(stage, 'rejected', `${stage} failed`, extra);
 }
 
-/** Validation codes that are retried with a new transaction. */
+/**
+ * Validation codes that are retried with a new transaction (nothing of an invalid transaction is
+ * written). ENDORSEMENT_POLICY_FAILURE is among them because Fabric also reports a conflict with
+ * it: a write to a key whose key-level policy an earlier transaction of the same block set (two
+ * payments creating one fund-tracing tranche slot at once). The peer gateway chooses endorsers
+ * that satisfy the policies, so a real policy failure fails again and ends after the retries.
+ */
 export const RETRYABLE_VALIDATION_CODES: ReadonlySet<string> = new Set([
   'MVCC_READ_CONFLICT',
   'PHANTOM_READ_CONFLICT',
+  'ENDORSEMENT_POLICY_FAILURE',
 ]);

@@ -146,6 +146,7 @@ export const DEMO_CAST = [
   'finance-a',
   'officer-industry-a',
   'auditor-b',
+  'auditor-a',
   'auditor-audit',
   'election-admin-a',
   'election-admin-b',

@@ -154,8 +154,8 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
         .join('\n'),
   });
   await r.run<Alert>({
-    who: 'auditor-b',
-    what: 'resolves the alert with a note',
+    who: 'auditor-a',
+    what: "resolves its own city's alert with a note (an auditor acts on its own organisation's records)",
     method: 'POST',
     path: `/api/v1/alerts/${alertId}/resolution`,
     write: true,
