@@ -89,6 +89,7 @@ cmd_addorg() {
       [ "$o" = "$org" ] || start_cc_server "$cc" "$o" "$(installed_package_id "$o" "$label")"
     done
   done
+  wait_gossip 60
   network_json
   if is_running gateway; then
     step "Restarting the gateway so that it serves $msp"

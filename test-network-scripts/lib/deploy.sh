@@ -208,7 +208,31 @@ cmd_deploy() {
   run "$STATE/logs/deploy.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "${projects[@]}"
   ok
   for cc in "${names[@]}"; do deploy_one "$cc"; done
+  wait_gossip 60
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   trap - EXIT
   echo "Deployed ${names[*]} in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+}
+
+# wait_gossip SECONDS: waits until every joined peer knows the peers of all the other joined
+# organisations (its gossip_membership_total_peers_known metric on the operations port). A
+# transaction needs the majority of the organisations to endorse, and a peer's gateway plans
+# endorsements from what gossip discovered: right after `up`, a peer may not yet know the others.
+wait_gossip() {
+  local secs="$1" orgs org want known i missing
+  orgs=($(joined_orgs))
+  want=$(( ${#orgs[@]} - 1 ))
+  [ "$want" -gt 0 ] || return 0
+  step "Waiting for the peers to discover each other (gossip)"
+  for i in $(seq 1 $((secs * 5))); do
+    missing=""
+    for org in "${orgs[@]}"; do
+      known="$(curl -fsS "http://127.0.0.1:$(var "PEER_OPS_PORT_$org")/metrics" 2>/dev/null \
+        | sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL\"} \([0-9]*\).*/\1/p")"
+      [ "${known:-0}" -ge "$want" ] || missing+=" peer0.$org(${known:-0}/$want)"
+    done
+    if [ -z "$missing" ]; then ok; return 0; fi
+    sleep 0.2
+  done
+  die "the peers did not discover each other within ${secs}s:$missing" "$STATE/logs/peer0.${orgs[0]}.log"
 }
