@@ -3,8 +3,9 @@
  * the write transactions of every chaincode, enumerated from the `@govledger/wire` catalogues
  * (checked against the contracts' own metadata); users
  * connected to any organisation's peer; a proposal endorsed by chosen organisations only, with
- * its outcome (committed, invalidated at validation, or refused by a chaincode); reads that wait
- * until the reading peer has the block of the last transaction.
+ * its outcome (committed, invalidated at validation, or refused by a chaincode), proposed only once
+ * every organisation's peer has the block of the last transaction; reads that wait until the
+ * reading peer has it; the write set of a committed transaction, read from the ledger.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -260,20 +261,56 @@ export function actor(name: string, peerMspId?: string): Actor {
     pid = undefined;
   }
   const at = peerMspId ?? mspId;
-  const gateway = connect({
-    client: grpcClient(at),
-    identity: { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) },
-    signer: signers.newPrivateKeySigner(
-      createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
-    ),
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-  });
-  gateways.push(gateway);
-  const network = gateway.getNetwork(info.channel);
+  const identity = { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) };
+  const signer = signers.newPrivateKeySigner(
+    createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
+  );
+  /** This user's connection to the peer of organisation `peerOrg`. */
+  const networkAt = (peerOrg: string): Network => {
+    const gateway = connect({
+      client: grpcClient(peerOrg),
+      identity,
+      signer,
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    gateways.push(gateway);
+    return gateway.getNetwork(info.channel);
+  };
+  const network = networkAt(at);
+  /** Connections to the other organisations' peers, opened on first use (channel heights only). */
+  const probes = new Map<string, Network>([[at, network]]);
+
+  async function heightOf(net: Network): Promise<bigint> {
+    const bytes = await net.getContract('qscc').evaluateTransaction('GetChainInfo', info.channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
+  /**
+   * Waits until every organisation's peer has every block a submission of this test file
+   * reached. The gateway reports a commit once ITS peer has the block; another organisation's
+   * peer may still lack it, and an endorsement there would simulate on stale state (e.g. not yet
+   * see a type just created, or the hash of a record just staged). Waiting makes each proposal
+   * judged on the state the previous submissions committed.
+   */
+  async function peersCaughtUp(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (const org of info.organisations) {
+      let net = probes.get(org.mspId);
+      if (!net) {
+        net = networkAt(org.mspId);
+        probes.set(org.mspId, net);
+      }
+      while ((await heightOf(net)) <= lastBlock) {
+        if (Date.now() > deadline)
+          throw new Error(`the peer of ${org.mspId} never reached block ${lastBlock}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
 
   async function attempt(
     chaincode: string,
@@ -281,6 +318,7 @@ export function actor(name: string, peerMspId?: string): Actor {
     request: unknown,
     options: SubmitOptions = {},
   ): Promise<Outcome> {
+    await peersCaughtUp();
     const transientData: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(options.transient ?? {}))
       transientData[k] = Buffer.from(JSON.stringify(v));
@@ -318,8 +356,7 @@ export function actor(name: string, peerMspId?: string): Actor {
   }
 
   async function height(): Promise<bigint> {
-    const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', info.channel);
-    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    return heightOf(network);
   }
 
   async function writesOf(txId: string): Promise<TransactionWrites> {
