@@ -15,7 +15,7 @@
  */
 import { spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { connect as netConnect } from 'net';
 import os from 'os';
 import path from 'path';
@@ -48,6 +48,8 @@ function portOpen(port: number): Promise<boolean> {
 interface RogueServer {
   pid: number;
   port: number;
+  /** The folder of its start script and log (removed after an attack that went as expected). */
+  dir: string;
 }
 
 /**
@@ -75,8 +77,9 @@ async function startRogue(cc: string): Promise<RogueServer> {
   const log = openSync(path.join(dir, 'rogue.log'), 'a');
   const child = spawn('bash', [script], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
+  closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start the rogue ${cc} server`);
-  const server = { pid: child.pid, port };
+  const server = { pid: child.pid, port, dir };
   try {
     await eventually(`the rogue ${cc} server listens on ${port}`, () => portOpen(port), 30_000);
   } catch (err) {
@@ -113,6 +116,7 @@ async function withRogue(
   } finally {
     await stopRogue(cc, server);
   }
+  rmSync(server.dir, { recursive: true, force: true });
   await eventually(`City A's peer runs the honest ${cc} again`, async () => {
     const r = await honestRead();
     return !(r && typeof r === 'object' && 'rogue' in r);
