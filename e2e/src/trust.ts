@@ -1,9 +1,11 @@
 /**
  * Helpers of the trust suites (issue 12: no write commits with one organisation's endorsement):
- * the write transactions of every chaincode, enumerated from the contracts themselves; users
+ * the write transactions of every chaincode, enumerated from the `@govledger/wire` catalogues
+ * (checked against the contracts' own metadata); users
  * connected to any organisation's peer; a proposal endorsed by chosen organisations only, with
- * its outcome (committed, invalidated at validation, or refused by a chaincode); reads that wait
- * until the reading peer has the block of the last transaction.
+ * its outcome (committed, invalidated at validation, or refused by a chaincode), proposed only once
+ * every organisation's peer has the block of the last transaction; reads that wait until the
+ * reading peer has it; the write set of a committed transaction, read from the ledger.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -14,7 +16,8 @@ import {
   type Network,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { common, peer } from '@hyperledger/fabric-protos';
+import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/wire';
+import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
@@ -26,65 +29,36 @@ export const CHAINCODES = ['e-licence', 'data-sharing', 'fund-tracing', 'e-votin
 /** A chaincode name. */
 export type ChaincodeName = (typeof CHAINCODES)[number];
 
+/** A wire request schema, as far as the suites use it (zod's safeParse). */
+export interface RequestSchema {
+  safeParse(value: unknown): { success: boolean; error?: unknown };
+}
+
+/** One entry of a `@govledger/wire` transaction catalogue. */
+interface CatalogueEntry {
+  kind: 'submit' | 'evaluate';
+  request: RequestSchema;
+}
+
+/** Each chaincode's transaction catalogue in `@govledger/wire` (its module's `transactions`). */
+const CATALOGUES: Record<ChaincodeName, Readonly<Record<string, CatalogueEntry>>> = {
+  'e-licence': eLicence.transactions,
+  'data-sharing': dataSharing.transactions,
+  'fund-tracing': fundTracing.transactions,
+  'e-voting': eVoting.transactions,
+};
+
 /**
- * The read-only (evaluate) transactions of each chaincode. Every other transaction of the
- * contract is a write; {@link readOnlyMismatches} checks this list against the contracts'
- * own metadata (`@Transaction(false)`), so a new query or write cannot slip through unnoticed.
+ * The private-only transactions of each chaincode (`@govledger/wire`): they write only keys of a
+ * private data collection whose collection-level endorsement policy is its member organisation
+ * alone (issue 12, trust design point 2), so one organisation's endorsement commits them BY
+ * DESIGN. They write no public key; the public transaction that relies on them needs the majority.
  */
-export const READ_ONLY: Record<ChaincodeName, readonly string[]> = {
-  'e-licence': [
-    'GetLicenceType',
-    'ListLicenceTypes',
-    'ListRecognitions',
-    'VerifyLicence',
-    'GetLicence',
-    'GetLicencePrivateData',
-    'ListLicencesByHolder',
-    'ListLicencesByTypeAndStatus',
-    'GetLicenceHistory',
-    'GetApplication',
-  ],
-  'data-sharing': [
-    'GetCategory',
-    'ListCategories',
-    'ListPurposes',
-    'GetConsent',
-    'ListConsents',
-    'GetLegalBasis',
-    'ListLegalBases',
-    'VerifyTicket',
-    'GetAccess',
-    'ListCitizenAccesses',
-    'ListDepartmentAccesses',
-    'ListAllAccesses',
-    'GetAttestation',
-    'VerifyFact',
-  ],
-  'fund-tracing': [
-    'GetProgram',
-    'ListPrograms',
-    'GetAllocation',
-    'ListAllocations',
-    'GetRecipient',
-    'ListRecipients',
-    'GetDisbursement',
-    'ListDisbursements',
-    'ListPendingDisbursements',
-    'GetSpend',
-    'ListSpends',
-    'TraceFunds',
-    'GetAlert',
-    'ListAlerts',
-  ],
-  'e-voting': [
-    'VerifyTally',
-    'GetElection',
-    'ListElections',
-    'GetVoterStatus',
-    'GetReceipt',
-    'ListBallots',
-    'GetTally',
-  ],
+export const PRIVATE_ONLY: Record<ChaincodeName, readonly string[]> = {
+  'e-licence': eLicence.PRIVATE_ONLY_TRANSACTIONS,
+  'data-sharing': [],
+  'fund-tracing': [],
+  'e-voting': [],
 };
 
 /** One transaction as fabric-contract-api's `@Transaction` decorator records it. */
@@ -121,34 +95,40 @@ export function contractTransactions(chaincode: ChaincodeName): { name: string; 
 }
 
 /**
- * The write transactions of a chaincode: every transaction of its contract except the
- * read-only ones of {@link READ_ONLY}. This is the one place the trust suites enumerate writes;
- * once `@govledger/wire` carries each chaincode's transaction catalogue, its body becomes
- * (with `import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/wire'`):
- * ```ts
- * const catalogue = { 'e-licence': eLicence, 'data-sharing': dataSharing, 'fund-tracing': fundTracing, 'e-voting': eVoting }[chaincode];
- * return Object.entries(catalogue.transactions).filter(([, t]) => t.kind === 'submit').map(([name]) => name);
- * ```
+ * The write transactions of a chaincode: every entry of its `@govledger/wire` catalogue with
+ * kind 'submit'. This is the one place the trust suites enumerate writes;
+ * {@link catalogueMismatches} checks the catalogue against the deployed contract's metadata.
  */
 export function writeTransactions(chaincode: ChaincodeName): string[] {
-  const readOnly = new Set(READ_ONLY[chaincode]);
-  return contractTransactions(chaincode)
-    .map((t) => t.name)
-    .filter((name) => !readOnly.has(name));
+  return Object.entries(CATALOGUES[chaincode])
+    .filter(([, t]) => t.kind === 'submit')
+    .map(([name]) => name);
+}
+
+/** The wire request schema of a chaincode's transaction (undefined for a name not in its catalogue). */
+export function requestSchema(chaincode: ChaincodeName, fn: string): RequestSchema | undefined {
+  return CATALOGUES[chaincode][fn]?.request;
 }
 
 /**
- * How {@link READ_ONLY} disagrees with the contract's metadata: names it lists that are not
- * evaluate transactions of the contract, and evaluate transactions it does not list. Both
- * empty when the list is right.
+ * How a chaincode's `@govledger/wire` catalogue disagrees with its built contract's
+ * fabric-contract-api metadata: transactions of the contract missing from the catalogue,
+ * catalogue entries the contract does not have, and transactions whose kind differs (submit in
+ * one, evaluate in the other). All three empty when the catalogue is exact.
  */
-export function readOnlyMismatches(chaincode: ChaincodeName): { notEvaluate: string[]; unlisted: string[] } {
-  const tx = contractTransactions(chaincode);
-  const evaluate = new Set(tx.filter((t) => !t.submit).map((t) => t.name));
-  const listed = new Set(READ_ONLY[chaincode]);
+export function catalogueMismatches(chaincode: ChaincodeName): {
+  missing: string[];
+  extra: string[];
+  wrongKind: string[];
+} {
+  const contract = new Map(contractTransactions(chaincode).map((t) => [t.name, t.submit]));
+  const catalogue = CATALOGUES[chaincode];
   return {
-    notEvaluate: [...listed].filter((n) => !evaluate.has(n)),
-    unlisted: [...evaluate].filter((n) => !listed.has(n)),
+    missing: [...contract.keys()].filter((n) => !(n in catalogue)),
+    extra: Object.keys(catalogue).filter((n) => !contract.has(n)),
+    wrongKind: Object.entries(catalogue)
+      .filter(([n, t]) => contract.has(n) && contract.get(n) !== (t.kind === 'submit'))
+      .map(([n]) => n),
   };
 }
 
@@ -190,6 +170,50 @@ export interface Actor {
   read(chaincode: string, fn: string, request: unknown): Promise<unknown>;
   /** The channel height on this connection's peer. */
   height(): Promise<bigint>;
+  /** What a committed transaction wrote, read from this connection's peer's ledger (qscc). */
+  writesOf(txId: string): Promise<TransactionWrites>;
+}
+
+/**
+ * The write set of a transaction as the ledger holds it: public keys written (or deleted),
+ * public keys whose metadata (key-level endorsement policy) was written, and private data
+ * collection keys written, which the ledger holds only as hashes.
+ */
+export interface TransactionWrites {
+  public: { namespace: string; key: string }[];
+  publicMetadata: { namespace: string; key: string }[];
+  private: { namespace: string; collection: string; keyHash: string }[];
+}
+
+/** Decodes a transaction envelope's read-write sets into what it wrote. */
+function writesOfEnvelope(envelope: common.Envelope): TransactionWrites {
+  const out: TransactionWrites = { public: [], publicMetadata: [], private: [] };
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  for (const action of tx.getActionsList()) {
+    const ccPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+    const endorsed = ccPayload.getAction();
+    if (!endorsed) continue;
+    const prp = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
+    const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+    const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(ccAction.getResults_asU8());
+    for (const ns of rwset.getNsRwsetList()) {
+      const namespace = ns.getNamespace();
+      const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+      for (const w of kv.getWritesList()) out.public.push({ namespace, key: w.getKey() });
+      for (const m of kv.getMetadataWritesList()) out.publicMetadata.push({ namespace, key: m.getKey() });
+      for (const coll of ns.getCollectionHashedRwsetList()) {
+        const hashed = ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(coll.getHashedRwset_asU8());
+        for (const w of hashed.getHashedWritesList())
+          out.private.push({
+            namespace,
+            collection: coll.getCollectionName(),
+            keyHash: Buffer.from(w.getKeyHash_asU8()).toString('hex'),
+          });
+      }
+    }
+  }
+  return out;
 }
 
 const clients = new Map<string, grpc.Client>();
@@ -237,20 +261,56 @@ export function actor(name: string, peerMspId?: string): Actor {
     pid = undefined;
   }
   const at = peerMspId ?? mspId;
-  const gateway = connect({
-    client: grpcClient(at),
-    identity: { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) },
-    signer: signers.newPrivateKeySigner(
-      createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
-    ),
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-  });
-  gateways.push(gateway);
-  const network = gateway.getNetwork(info.channel);
+  const identity = { mspId, credentials: readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem')) };
+  const signer = signers.newPrivateKeySigner(
+    createPrivateKey(readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'))),
+  );
+  /** This user's connection to the peer of organisation `peerOrg`. */
+  const networkAt = (peerOrg: string): Network => {
+    const gateway = connect({
+      client: grpcClient(peerOrg),
+      identity,
+      signer,
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    gateways.push(gateway);
+    return gateway.getNetwork(info.channel);
+  };
+  const network = networkAt(at);
+  /** Connections to the other organisations' peers, opened on first use (channel heights only). */
+  const probes = new Map<string, Network>([[at, network]]);
+
+  async function heightOf(net: Network): Promise<bigint> {
+    const bytes = await net.getContract('qscc').evaluateTransaction('GetChainInfo', info.channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  }
+
+  /**
+   * Waits until every organisation's peer has every block a submission of this test file
+   * reached. The gateway reports a commit once ITS peer has the block; another organisation's
+   * peer may still lack it, and an endorsement there would simulate on stale state (e.g. not yet
+   * see a type just created, or the hash of a record just staged). Waiting makes each proposal
+   * judged on the state the previous submissions committed.
+   */
+  async function peersCaughtUp(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (const org of info.organisations) {
+      let net = probes.get(org.mspId);
+      if (!net) {
+        net = networkAt(org.mspId);
+        probes.set(org.mspId, net);
+      }
+      while ((await heightOf(net)) <= lastBlock) {
+        if (Date.now() > deadline)
+          throw new Error(`the peer of ${org.mspId} never reached block ${lastBlock}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
 
   async function attempt(
     chaincode: string,
@@ -258,6 +318,7 @@ export function actor(name: string, peerMspId?: string): Actor {
     request: unknown,
     options: SubmitOptions = {},
   ): Promise<Outcome> {
+    await peersCaughtUp();
     const transientData: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(options.transient ?? {}))
       transientData[k] = Buffer.from(JSON.stringify(v));
@@ -295,8 +356,17 @@ export function actor(name: string, peerMspId?: string): Actor {
   }
 
   async function height(): Promise<bigint> {
-    const bytes = await network.getContract('qscc').evaluateTransaction('GetChainInfo', info.channel);
-    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    return heightOf(network);
+  }
+
+  async function writesOf(txId: string): Promise<TransactionWrites> {
+    const bytes = await network
+      .getContract('qscc')
+      .evaluateTransaction('GetTransactionByID', info.channel, txId);
+    const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+    const envelope = processed.getTransactionenvelope();
+    if (!envelope) throw new Error(`transaction ${txId} has no envelope`);
+    return writesOfEnvelope(envelope);
   }
 
   return {
@@ -307,6 +377,7 @@ export function actor(name: string, peerMspId?: string): Actor {
     network,
     attempt,
     height,
+    writesOf,
     async submit<T>(
       chaincode: string,
       fn: string,

@@ -6,20 +6,22 @@
  * started at the same address, with the same package id and TLS files (the command deploy.sh
  * recorded under <state>/run). Through City A's peer, City A then tries to write a licence naming
  * City B as its issuer, a payment from City B's allocation and a ballot in City B's election,
- * endorsed by City A alone and with the endorsers the peer gateway picks. Nothing may commit
+ * each request valid under the `@govledger/wire` schema, endorsed by City A alone and with the
+ * endorsers the peer gateway picks. Nothing may commit: every chaincode's policy is the channel's
+ * MAJORITY and City B's records carry "owner AND one other" key-level policies
  * (ENDORSEMENT_POLICY_FAILURE at validation, or City B's honest chaincode refuses to endorse),
  * and City B's peer still shows the honest ledger. The honest server is restored afterwards, so
  * the suite leaves a shared network as it found it.
  */
 import { spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { connect as netConnect } from 'net';
 import os from 'os';
 import path from 'path';
 import { eventually, startNode, stopNode } from '../src/network-ops';
 import { ROOT, stateDir } from '../src/test-network';
-import { closeActors, session, type Outcome } from '../src/trust';
+import { closeActors, requestSchema, session, type ChaincodeName, type Outcome } from '../src/trust';
 
 const run = Date.now().toString(36);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -46,6 +48,8 @@ function portOpen(port: number): Promise<boolean> {
 interface RogueServer {
   pid: number;
   port: number;
+  /** The folder of its start script and log (removed after an attack that went as expected). */
+  dir: string;
 }
 
 /**
@@ -73,8 +77,9 @@ async function startRogue(cc: string): Promise<RogueServer> {
   const log = openSync(path.join(dir, 'rogue.log'), 'a');
   const child = spawn('bash', [script], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
+  closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start the rogue ${cc} server`);
-  const server = { pid: child.pid, port };
+  const server = { pid: child.pid, port, dir };
   try {
     await eventually(`the rogue ${cc} server listens on ${port}`, () => portOpen(port), 30_000);
   } catch (err) {
@@ -111,6 +116,7 @@ async function withRogue(
   } finally {
     await stopRogue(cc, server);
   }
+  rmSync(server.dir, { recursive: true, force: true });
   await eventually(`City A's peer runs the honest ${cc} again`, async () => {
     const r = await honestRead();
     return !(r && typeof r === 'object' && 'rogue' in r);
@@ -126,12 +132,16 @@ const as = session;
  */
 async function attackBothWays(
   caller: string,
-  cc: string,
+  cc: ChaincodeName,
   fn: string,
   request: unknown,
   writes: RogueWrite[],
   transient: Record<string, unknown> = {},
 ): Promise<Outcome[]> {
+  // the request looks honest: valid under the wire schema, so an honest endorser judges its content
+  const parsed = requestSchema(cc, fn)?.safeParse(request);
+  if (!parsed?.success)
+    throw new Error(`${cc} ${fn}: the attack's request is not valid: ${String(parsed?.error)}`);
   const a = as(caller, 'CityAMSP');
   const options = { transient: { ...transient, rogue: { writes, result: { rogue: fn } } } };
   const outcomes = [
@@ -161,7 +171,7 @@ afterAll(() => closeActors());
 
 describe("City A runs a rogue chaincode build on its own peer; City B's honest ledger does not move", () => {
   it("fund-tracing: a payment from City B's allocation, with the allocation raised, does not commit", async () => {
-    const CC = 'fund-tracing';
+    const CC = 'fund-tracing' as const;
     const programId = `P-B-${run}`;
     const allocationId = `A-B-${run}`;
     const disbursementId = `D-ROGUE-${run}`;
@@ -228,8 +238,15 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
                 disbursementId,
                 programId,
                 allocationId,
+                mspId: 'CityBMSP',
+                dept: 'housing',
+                recipientMspId: 'CityAMSP',
                 recipientPid,
+                recipientKind: 'enterprise',
+                accountHash: sha256(`rogue account ${run}`),
+                category: 'repairs',
                 amount: '9000000',
+                documentsHash: sha256(`rogue documents ${run}`),
                 status: 'paid',
               },
             },
@@ -243,7 +260,7 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
   });
 
   it("e-voting: a ballot in City B's election does not commit", async () => {
-    const CC = 'e-voting';
+    const CC = 'e-voting' as const;
     const electionId = `E-B-${run}`;
     await as('election-admin-b').submit(CC, 'CreateElection', {
       electionId,
@@ -261,18 +278,26 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
       batchId: 'roll-1',
       voters: [{ mspId: 'CityBMSP', pid: as('citizen-b1').pid as string }],
     });
-    const voter = as('citizen-a1').pid as string;
+    const voter = { mspId: 'CityAMSP', pid: as('citizen-a1').pid as string };
+    const receipt = sha256(`${voter.mspId}/${voter.pid}`);
     const honest = readOnB('election-admin-b', CC, [
       ['ListBallots', { electionId }],
-      ['GetVoterStatus', { electionId, mspId: 'CityAMSP', pid: voter }],
+      ['GetVoterStatus', { electionId, ...voter }],
     ]);
     const before = await honest();
     await withRogue(
       CC,
       async () => {
         await attackBothWays('citizen-a1', CC, 'CastBallot', { electionId, choices: ['yes'] }, [
-          { key: `ballot/${electionId}/${voter}`, value: { electionId, receipt: voter, choices: ['yes'] } },
-          { objectType: 'voter', attributes: [electionId, voter], value: { electionId, pid: voter } },
+          {
+            key: `ballot/${electionId}/${receipt}`,
+            value: { docType: 'ballot', electionId, mode: 'open', receipt, voter, choices: ['yes'] },
+          },
+          {
+            objectType: 'voter',
+            attributes: [electionId, voter.mspId, voter.pid],
+            value: { docType: 'voter', electionId, voter, batchId: 'rogue' },
+          },
         ]);
         expect(await honest()).toEqual(before);
       },
@@ -282,7 +307,7 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
   });
 
   it('e-licence: a licence naming City B as its issuer does not commit', async () => {
-    const CC = 'e-licence';
+    const CC = 'e-licence' as const;
     const typeCode = `B-ROGUE-${run}`.toUpperCase();
     const licenceId = `LIC-ROGUE-${run}`;
     await as('admin-b').submit(CC, 'CreateLicenceType', {
@@ -294,13 +319,17 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
       claims: ['companyName'],
       requiredApprovals: [],
     });
-    const holderPid = as('enterprise-a1').pid as string;
+    const holder = { mspId: 'CityAMSP', pid: as('enterprise-a1').pid as string };
     const honest = readOnB('issuer-b', CC, [
       ['GetLicence', { licenceId }],
-      ['ListLicencesByHolder', { holderPid, pageSize: 200 }],
+      ['ListLicencesByHolder', { holder, pageSize: 200 }],
     ]);
     const before = await honest();
     const documentHash = sha256(`rogue licence ${run}`);
+    // the public step of an issuance carries the hashes of a staged private record; the rogue
+    // makes them up (no personal data travels: the public step has no transient record)
+    const privateDataHash = sha256(`rogue private record ${run}`);
+    const claimHashes = { companyName: sha256(`${salt()}|Rogue Trading`) };
     await withRogue(
       CC,
       async () => {
@@ -308,7 +337,7 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
           'issuer-a',
           CC,
           'IssueLicence',
-          { licenceId, typeCode, holderPid, documentHash },
+          { licenceId, typeCode, holder, documentHash, privateDataHash, claimHashes },
           [
             {
               objectType: 'licence',
@@ -316,23 +345,24 @@ describe("City A runs a rogue chaincode build on its own peer; City B's honest l
               value: {
                 licenceId,
                 typeCode,
-                holderPid,
+                holder,
                 holderKind: 'enterprise',
                 issuerMsp: 'CityBMSP',
                 issuerDept: 'market',
                 status: 'active',
                 version: 1,
                 documentHash,
+                claimHashes,
+                privateDataHash,
+                privateCollection: 'licencePrivate_CityBMSP',
               },
             },
-          ],
-          {
-            licencePrivate: {
-              holder: { legalName: `Rogue Trading ${run}` },
-              claims: { companyName: { value: 'Rogue Trading', salt: salt() } },
-              salt: salt(),
+            {
+              objectType: 'licenceByHolder',
+              attributes: [holder.mspId, holder.pid, licenceId],
+              value: {},
             },
-          },
+          ],
         );
         expect(await honest()).toEqual(before);
       },
