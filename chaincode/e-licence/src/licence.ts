@@ -171,12 +171,10 @@ export async function stageLicencePrivateData(
 ): Promise<StagedPrivateRecord> {
   const caller = getCaller(ctx);
   if (req.purpose === 'issue') {
-    // the peer first: only the caller's own organisation's peers may receive its personal data,
-    // and the type must be the caller's organisation's (checked next), so its collection is the caller's
-    const collection = requireCollectionEndorser(ctx, collectionOf(caller.mspId));
     const type = await loadType(ctx, req.typeCode);
     requireTypeOwner(caller, type);
     requireIssuerOfDept(caller, type.dept);
+    const collection = requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
     requireActiveType(type);
     await ensureLicenceIdFree(ctx, req.licenceId);
     const sealed = readPrivateInput(ctx, type.claims);
