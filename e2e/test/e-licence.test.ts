@@ -727,6 +727,17 @@ describe("transactions on City A's licence collection are endorsed on City A's p
       claims: ['permitClass'],
       requiredApprovals: [],
     });
+    // the commit is reported once City A's peer has the block; City B's peer must have it too
+    // before a staging forced onto it can be refused for the peer rather than an unknown type
+    for (let tries = 0; ; tries++) {
+      const found = await as('admin-b')
+        .evaluate(CC, 'GetLicenceType', { code: PERMIT })
+        .then(() => true)
+        .catch(() => false);
+      if (found) break;
+      if (tries >= 100) throw new Error(`City B's peer never saw licence type ${PERMIT}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   it("refuses a City A staging forced onto City B's peer, and writes nothing", async () => {
