@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { KNOWN_ROLES } from '../src/routes/admin-identities';
-import { endorsementCatalogue } from '../src/http/route';
+import { endorsementCatalogue, LAGGING_ENDORSER_MS } from '../src/http/route';
 import { ON_CALLERS_PEER } from '../src/routes/e-licence';
 import { LedgerError } from '../src/fabric/ledger';
 import { chaincodeRefusal } from './fake-ledger';
@@ -803,5 +803,45 @@ describe('route-specific validation', () => {
     const res = await send('post', '/api/v1/programs', officer, EXAMPLES.createProgram.body);
     expect(res.status).toBe(403);
     expect(h.ledger.calls).toHaveLength(0);
+  });
+});
+
+describe('a two-transaction route whose public step reaches an endorser a block behind', () => {
+  const issue = () =>
+    send('post', EXAMPLES.issueLicence!.url, everyone, EXAMPLES.issueLicence!.body as object);
+  const publicCalls = () => h.ledger.calls.filter((c) => c.invocation.transaction === 'IssueLicence');
+
+  it('tries the public step again while the staged record is not yet there, then answers', async () => {
+    h.ledger.on('e-licence', 'StageLicencePrivateData', () => STAGED);
+    let refusals = 2;
+    h.ledger.on('e-licence', 'IssueLicence', () => {
+      if (refusals-- > 0)
+        chaincodeRefusal('PRIVATE_DATA_HASH_MISMATCH', 409, 'no staged record with this hash');
+      return { licenceId: 'L1' };
+    });
+    const res = await issue();
+    expect(res.status).toBe(201);
+    expect(publicCalls()).toHaveLength(3);
+    expect(h.ledger.calls.filter((c) => c.invocation.transaction === 'StageLicencePrivateData')).toHaveLength(
+      1,
+    );
+  });
+
+  it('gives up after a bounded wait, and never retries another refusal', async () => {
+    h.ledger.on('e-licence', 'StageLicencePrivateData', () => STAGED);
+    h.ledger.on('e-licence', 'IssueLicence', () =>
+      chaincodeRefusal('PRIVATE_DATA_HASH_MISMATCH', 409, 'no staged record with this hash'),
+    );
+    const started = Date.now();
+    const lagging = await issue();
+    expect([lagging.status, lagging.body.code]).toEqual([409, 'PRIVATE_DATA_HASH_MISMATCH']);
+    expect(Date.now() - started).toBeLessThan(LAGGING_ENDORSER_MS + 2_000);
+    expect(publicCalls().length).toBeGreaterThan(2);
+
+    h.ledger.calls.length = 0;
+    h.ledger.on('e-licence', 'IssueLicence', () => chaincodeRefusal('LICENCE_EXISTS', 409, 'taken'));
+    const other = await issue();
+    expect([other.status, other.body.code]).toEqual([409, 'LICENCE_EXISTS']);
+    expect(publicCalls()).toHaveLength(1);
   });
 });

@@ -11,6 +11,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { assertRole, callerOf, type Caller } from '../auth';
 import type { EndorsementPin, PinnedInvocation } from '../fabric/endorsement';
+import { ChaincodeRefusal } from '../fabric/ledger';
 import { requestHash } from '../writes/idempotency';
 import type { WriteOutcome } from '../writes/outcome';
 import type { TransactionService, WriteOptions } from '../writes/transactions';
@@ -68,6 +69,12 @@ export interface PrepareStep<P, Q, B> {
   transient?(input: RouteInput<P, Q, B>, caller: Caller): Record<string, unknown> | undefined;
   /** Its endorsing organisations (see {@link ChaincodeCall.endorsement}). */
   endorsement?: EndorsementPin;
+  /**
+   * The chaincode refusal code of the main call that means an endorser has not yet committed
+   * this step's block (the caller's own peer reports the commit; another organisation's peer may
+   * be a block behind). The main call is tried again on it, for at most {@link LAGGING_ENDORSER_MS}.
+   */
+  laggingCode?: string;
 }
 
 /** What a custom handler returns; `undefined` when it wrote the response itself (streams). */
@@ -295,7 +302,9 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
       res.status(200).json(result);
       return;
     }
-    const written = await services.transactions.submit(caller, invocation, writeOptions(req, res));
+    const submitMain = () => services.transactions.submit(caller, invocation, writeOptions(req, res));
+    const lagging = call.prepare?.laggingCode;
+    const written = lagging ? await retryWhileLagging(submitMain, lagging) : await submitMain();
     sendWrite(res, written, spec.successStatus ?? 200);
   };
 }
@@ -321,6 +330,27 @@ export function idempotencyKeyOf(req: Request): string | undefined {
     );
   }
   return unquoted;
+}
+
+/** How long the main call of a two-transaction route waits for endorsers to commit its first step. */
+export const LAGGING_ENDORSER_MS = 3_000;
+
+/**
+ * Submits, and submits again (a new transaction: the refusal wrote nothing and freed the
+ * idempotency key) while the chaincode refuses with `code`, every 100-400 ms for at most
+ * {@link LAGGING_ENDORSER_MS}; any other outcome, or the last refusal, is returned or thrown.
+ */
+async function retryWhileLagging(submit: () => Promise<WriteOutcome>, code: string): Promise<WriteOutcome> {
+  const deadline = Date.now() + LAGGING_ENDORSER_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 400)) {
+    try {
+      return await submit();
+    } catch (err) {
+      if (!(err instanceof ChaincodeRefusal) || err.body.code !== code || Date.now() + delay > deadline)
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /** The invocation of one chaincode transaction: its JSON request, transient fields (as JSON) and pin. */

@@ -181,6 +181,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         prepare: {
           transaction: 'StageLicencePrivateData',
           endorsement: ON_CALLERS_PEER,
+          laggingCode: W.ErrorCode.PrivateDataHashMismatch,
           request: ({ body }) => ({ purpose: 'issue', licenceId: body.licenceId, typeCode: body.typeCode }),
           transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
@@ -296,6 +297,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         prepare: {
           transaction: 'StageLicencePrivateData',
           endorsement: ON_CALLERS_PEER,
+          laggingCode: W.ErrorCode.PrivateDataHashMismatch,
           request: ({ params, body }) => ({
             purpose: 'renew',
             licenceId: params.licenceId,
@@ -321,6 +323,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         prepare: {
           transaction: 'StageLicencePrivateData',
           endorsement: ON_CALLERS_PEER,
+          laggingCode: W.ErrorCode.PrivateDataHashMismatch,
           request: ({ params }) => ({ purpose: 'amend', licenceId: params.licenceId }),
           transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
@@ -370,6 +373,7 @@ export function eLicenceRoutes(): AnyRoute[] {
         prepare: {
           transaction: 'StageApplicationPrivateData',
           endorsement: ON_CALLERS_PEER,
+          laggingCode: W.ErrorCode.PrivateDataHashMismatch,
           request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
           transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
