@@ -8,7 +8,7 @@
  *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
  *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct,tape] [--up]
  *                    [--warmup N] [--out DIR] [--policy consortium|old]
- *   npm run bench -- --compare BEFORE.json AFTER.json
+ *   npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]   (runs of each side averaged)
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -86,7 +86,7 @@ function usage(message: string): never {
   console.error(
     'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
       `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR] ` +
-      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json AFTER.json',
+      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]',
   );
   process.exit(2);
 }
@@ -289,7 +289,24 @@ async function main(): Promise<void> {
     const up = await bringUp(options.policy);
     options.stateDir = up.stateDir;
     upTimings = up.timings;
+    // a failure from here on must not leave the network this run brought up running
+    try {
+      await measure(options, startedAt, upTimings);
+    } catch (err) {
+      tearDown(up.stateDir);
+      throw err;
+    }
+    return;
   }
+  await measure(options, startedAt, upTimings);
+}
+
+/** Measures every point against the network in options.stateDir, prints and writes the results. */
+async function measure(
+  options: Options,
+  startedAt: Date,
+  upTimings: Record<string, number> | undefined,
+): Promise<void> {
   const stateDir = options.stateDir;
   process.env.E2E_STATE_DIR = stateDir;
   const info = readNetworkInfo(stateDir);
