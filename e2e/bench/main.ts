@@ -391,6 +391,8 @@ async function measure(
       network: direct.network(spec.user),
       startBlock,
       onSpawn: (pid) => sampler.track(`tape-${scenario.name}-c${concurrency}`, pid),
+      // a comparison network with the old policy takes one city's endorsement; else the majority
+      endorsers: endorsementPolicy.startsWith(OLD_POLICY) ? 'own' : 'majority',
     });
     const usage = sampler.windowUsage();
     const invalid = Object.values(run.invalid).reduce((a, b) => a + b, 0);
