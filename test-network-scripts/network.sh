@@ -25,6 +25,10 @@ Options:
   --state-dir DIR     state folder (default: <project>/.network)
   --port-base N       first port (default 17000; up only, remembered in the state folder)
   --consensus TYPE    raft (3 orderers, default) or bft (4 orderers); up only
+  --endorsement-policy P  with deploy, COMPARISON networks only (e.g. the benchmark's --policy old):
+                      commit every chaincode with the signature policy P (e.g.
+                      "OR('CityAMSP.peer','CityBMSP.peer')") instead of its chaincode.json policy;
+                      remembered in the state folder; "default" goes back to chaincode.json's
   --follow            with logs: keep following the log
   -h, --help          this help
 USAGE
@@ -45,6 +49,7 @@ STATE="$GOVLEDGER_ROOT/.network"
 PORT_BASE=""
 CONSENSUS=""
 FOLLOW=0
+ENDORSEMENT_POLICY_OVERRIDE=""
 POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
     --port-base=*) PORT_BASE="${1#*=}" ;;
     --consensus) [ $# -ge 2 ] || { echo "network.sh: --consensus needs raft or bft" >&2; exit 2; }; CONSENSUS="$2"; shift ;;
     --consensus=*) CONSENSUS="${1#*=}" ;;
+    --endorsement-policy) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --endorsement-policy needs a policy" >&2; exit 2; }; ENDORSEMENT_POLICY_OVERRIDE="$2"; shift ;;
+    --endorsement-policy=*) ENDORSEMENT_POLICY_OVERRIDE="${1#*=}" ;;
     --follow) FOLLOW=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
@@ -74,6 +81,10 @@ if [ -n "$CONSENSUS" ]; then
 fi
 if [ "$COMMAND" != up ] && { [ -n "$PORT_BASE" ] || [ -n "$CONSENSUS" ]; }; then
   echo "network.sh: --port-base and --consensus apply to 'up' only (the state folder remembers them)" >&2; exit 2
+fi
+
+if [ "$COMMAND" != deploy ] && [ -n "$ENDORSEMENT_POLICY_OVERRIDE" ]; then
+  echo "network.sh: --endorsement-policy applies to 'deploy' only" >&2; exit 2
 fi
 
 # ---- settings of a network -------------------------------------------------------

@@ -7,7 +7,8 @@
  *
  *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
  *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct,tape] [--up]
- *                    [--warmup N] [--out DIR]
+ *                    [--warmup N] [--out DIR] [--policy consortium|old]
+ *   npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]   (runs of each side averaged)
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -24,12 +25,24 @@ import {
   type ClientPathName,
   type PathName,
 } from './clients';
+import { compareMarkdown } from './compare';
 import { closedLoop } from './load';
 import { markdown, ratios, scaling, type PointResult } from './report';
 import { cpuByGroup, ProcessSampler } from './sampler';
 import { prepareScenarios, SCENARIO_NAMES, type Scenario } from './scenarios';
 import { summarise } from './stats';
 import { ensureTape, runTape } from './tape';
+
+/**
+ * The chaincode-level policy before issue 12 (one city's peer alone could endorse a write), for
+ * `--policy old`: a comparison network deployed with `network.sh deploy --endorsement-policy`.
+ * Only the chaincode-level policy differs; the chaincodes are the same (e-licence still stages
+ * privately and then issues, owned records still get owner-and-one-other key-level policies).
+ */
+export const OLD_POLICY = "OR('CityAMSP.peer','CityBMSP.peer')";
+/** What `--policy consortium` (the default) commits: each chaincode.json's policy. */
+const CONSORTIUM_POLICY =
+  'network/chaincodes/*/chaincode.json (/Channel/Application/Endorsement = MAJORITY Endorsement)';
 
 const TAPE_VERSION_NOTE =
   'Tape v0.2.7 (pinned in test-network-scripts/fabric-tools/tape/go.mod; the Go module proxy refuses v0.2.8 and v0.2.9)';
@@ -64,13 +77,16 @@ interface Options {
   warmup: number;
   /** Where the JSON goes (<repo>/bench-results by default). */
   outDir: string;
+  /** With --up: the chaincode-level policy the network is deployed with. */
+  policy: 'consortium' | 'old';
 }
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
     'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
-      `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR]`,
+      `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR] ` +
+      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]',
   );
   process.exit(2);
 }
@@ -85,7 +101,9 @@ function parseArgs(argv: string[]): Options {
     up: false,
     warmup: 20,
     outDir: path.join(ROOT, 'bench-results'),
+    policy: 'consortium',
   };
+  let policySet = false;
   let quick = false;
   let durationSet = false;
   let concurrencySet = false;
@@ -133,10 +151,22 @@ function parseArgs(argv: string[]): Options {
       case '--out':
         o.outDir = path.resolve(value());
         break;
+      case '--policy': {
+        const v = value();
+        if (v !== 'consortium' && v !== 'old') usage('--policy takes consortium or old');
+        o.policy = v;
+        policySet = true;
+        break;
+      }
       default:
         usage(`unknown option ${a}`);
     }
   }
+  if (policySet && !o.up)
+    usage(
+      '--policy needs --up (a running network keeps the policy it was deployed with: ' +
+        'network.sh deploy --endorsement-policy P, or default)',
+    );
   if (quick) {
     if (!durationSet) o.durationS = 2;
     if (!concurrencySet) o.concurrency = [1, 8];
@@ -180,6 +210,15 @@ async function gatewayRetries(baseUrl: string): Promise<number | null> {
   }
 }
 
+/** An error's message and, for a fabric-gateway error, what each endorsing peer answered. */
+function describeError(err: unknown): string {
+  const e = err as { message?: unknown; details?: { mspId?: string; message?: string }[] };
+  const details = Array.isArray(e.details)
+    ? e.details.map((d) => ` [${d.mspId ?? '?'}: ${(d.message ?? '').slice(0, 160)}]`).join('')
+    : '';
+  return `${String(e.message ?? err).slice(0, 200)}${details}`;
+}
+
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 function logPoint(point: PointResult): void {
@@ -192,7 +231,9 @@ function logPoint(point: PointResult): void {
   );
 }
 
-async function bringUp(): Promise<{ stateDir: string; timings: Record<string, number> }> {
+async function bringUp(
+  policy: Options['policy'],
+): Promise<{ stateDir: string; timings: Record<string, number> }> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'govledger-bench-'));
   const base = await findFreePortBase();
   const timings: Record<string, number> = {};
@@ -201,13 +242,13 @@ async function bringUp(): Promise<{ stateDir: string; timings: Record<string, nu
     networkSh([...args, '--state-dir', stateDir]);
     timings[name] = Math.round(performance.now() - t0) / 1000;
   };
-  log(`bringing a network up in ${stateDir} on ports ${base}+`);
+  log(`bringing a network up in ${stateDir} on ports ${base}+ (policy ${policy})`);
   // the gateway's per-user rate limit (1200 a minute by default) is a policy, not a cost:
   // the benchmark's gateway allows what the load needs
   process.env.RATE_LIMIT_MAX ??= '10000000';
   try {
     step('upS', ['up', '--port-base', String(base)]);
-    step('deployAllS', ['deploy', 'all']);
+    step('deployAllS', ['deploy', 'all', ...(policy === 'old' ? ['--endorsement-policy', OLD_POLICY] : [])]);
     step('gatewayS', ['gateway']);
   } catch (err) {
     tearDown(stateDir);
@@ -224,18 +265,52 @@ function tearDown(stateDir: string): void {
   }
 }
 
+/** The chaincode-level policy of the network in STATE_DIR (a comparison network's override, else chaincode.json's). */
+function networkPolicy(stateDir: string): string {
+  const file = path.join(stateDir, 'endorsement-policy');
+  const override = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return override
+    ? `${override} (comparison network: network.sh deploy --endorsement-policy)`
+    : CONSORTIUM_POLICY;
+}
+
 async function main(): Promise<void> {
+  const compareAt = process.argv.indexOf('--compare');
+  if (compareAt >= 0) {
+    const [before, after] = process.argv.slice(compareAt + 1, compareAt + 3);
+    if (!before || !after) usage('--compare needs two results files: BEFORE.json AFTER.json');
+    console.log(compareMarkdown(before, after));
+    return;
+  }
   const options = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   let upTimings: Record<string, number> | undefined;
   if (options.up) {
-    const up = await bringUp();
+    const up = await bringUp(options.policy);
     options.stateDir = up.stateDir;
     upTimings = up.timings;
+    // a failure from here on must not leave the network this run brought up running
+    try {
+      await measure(options, startedAt, upTimings);
+    } catch (err) {
+      tearDown(up.stateDir);
+      throw err;
+    }
+    return;
   }
+  await measure(options, startedAt, upTimings);
+}
+
+/** Measures every point against the network in options.stateDir, prints and writes the results. */
+async function measure(
+  options: Options,
+  startedAt: Date,
+  upTimings: Record<string, number> | undefined,
+): Promise<void> {
   const stateDir = options.stateDir;
   process.env.E2E_STATE_DIR = stateDir;
   const info = readNetworkInfo(stateDir);
+  const endorsementPolicy = networkPolicy(stateDir);
   const gatewayUrl = `http://127.0.0.1:${info.gatewayPort}`;
   const direct = new DirectClient(stateDir);
   const clients: Record<ClientPathName, Client> = { gateway: new RestClient(gatewayUrl, stateDir), direct };
@@ -265,7 +340,7 @@ async function main(): Promise<void> {
       (w) => clients[p].call(scenario.call(p, w)).then(() => undefined),
       concurrency,
       options.durationS * 1000,
-      (err) => log(`  ${scenario.name} ${p} c${concurrency} error: ${(err as Error).message.slice(0, 200)}`),
+      (err) => log(`  ${scenario.name} ${p} c${concurrency} error: ${describeError(err)}`),
     );
     const usage = sampler.windowUsage();
     const retriesAfter = retriesBefore === null ? null : await gatewayRetries(gatewayUrl);
@@ -316,6 +391,8 @@ async function main(): Promise<void> {
       network: direct.network(spec.user),
       startBlock,
       onSpawn: (pid) => sampler.track(`tape-${scenario.name}-c${concurrency}`, pid),
+      // a comparison network with the old policy takes one city's endorsement; else the majority
+      endorsers: endorsementPolicy.startsWith(OLD_POLICY) ? 'own' : 'majority',
     });
     const usage = sampler.windowUsage();
     const invalid = Object.values(run.invalid).reduce((a, b) => a + b, 0);
@@ -345,6 +422,7 @@ async function main(): Promise<void> {
   try {
     log(`network ${stateDir}; gateway port ${info.gatewayPort}; run id ${run}`);
     log(`settings: ${options.durationS} s per point, concurrency ${options.concurrency.join(',')}`);
+    log(`chaincode-level endorsement policy: ${endorsementPolicy}`);
     const scenarios = await prepareScenarios(
       { run, client: setupClient, maxConcurrency, pidOf: (u) => pidOf(stateDir, u), log },
       options.only,
@@ -403,6 +481,7 @@ async function main(): Promise<void> {
       scenarios: options.only.length ? options.only : SCENARIO_NAMES,
       stateDir,
       consensus: info.consensus,
+      endorsementPolicy,
       gatewayPort: info.gatewayPort,
       runId: run,
       loop: 'closed loop: each worker sends its next request when the previous one answered',

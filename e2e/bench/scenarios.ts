@@ -56,7 +56,23 @@ async function inParallel(n: number, parallel: number, task: (i: number) => Prom
   );
 }
 
-/** A submit used in set-up, retried on MVCC conflicts and not-yet-visible reads. */
+/**
+ * True for the peer gateway's "no combination of peers can be derived which satisfy the
+ * endorsement policy" (gRPC FAILED_PRECONDITION): on a network that has just come up, the peers
+ * have not yet discovered each other by gossip, so a write that needs two organisations' peers
+ * (the majority, or an owned record's "owner and one other" key-level policy) cannot be planned
+ * for a few seconds.
+ */
+function peersNotYetDiscovered(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return (
+    e.code === 9 &&
+    typeof e.message === 'string' &&
+    /no (combination of peers|peer combination)/.test(e.message)
+  );
+}
+
+/** A submit used in set-up, retried on MVCC conflicts, not-yet-visible reads and peers not yet discovered. */
 async function setupCall<T>(
   client: Client,
   c: Omit<Call, 'mode' | 'http'>,
@@ -66,7 +82,9 @@ async function setupCall<T>(
     try {
       return await client.call<T>({ ...c, mode, http: { method: 'POST', path: '/' } });
     } catch (err) {
-      const retriable = err instanceof OperationError && /CONFLICT|commit-|NOT_FOUND|NOT_OPEN/.test(err.kind);
+      const retriable =
+        (err instanceof OperationError && /CONFLICT|commit-|NOT_FOUND|NOT_OPEN/.test(err.kind)) ||
+        peersNotYetDiscovered(err);
       if (!retriable || attempt >= 20) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }

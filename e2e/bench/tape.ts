@@ -66,7 +66,34 @@ export function parseGoDuration(text: string): number | undefined {
   return parts.reduce((sum, [, value, unit]) => sum + Number(value) * units[unit], 0);
 }
 
-/** Tape's configuration for one write, acting as `spec.user` on the user's own peer. */
+/**
+ * The organisations whose peers Tape asks to endorse, the user's own first: `own` for a
+ * comparison network with the old policy (one endorsement from either city), `majority` for the
+ * consortium's MAJORITY policy (the user's organisation and as many others, in the network's
+ * order, as make more than half: both cities today, 2 of 3 once the Audit Office has joined).
+ */
+export function endorsingOrganisations(
+  info: NetworkInfo,
+  mspId: string,
+  endorsers: 'own' | 'majority',
+): string[] {
+  if (!info.organisations.some((o) => o.mspId === mspId))
+    throw new Error(`organisation ${mspId} is not part of the network`);
+  if (endorsers === 'own') return [mspId];
+  const needed = Math.floor(info.organisations.length / 2) + 1;
+  const others = info.organisations.map((o) => o.mspId).filter((m) => m !== mspId);
+  return [mspId, ...others].slice(0, needed);
+}
+
+/** Tape's policy file: a transaction is assembled once every one of `mspIds` has endorsed it. */
+export function tapePolicy(mspIds: string[]): string {
+  return `package tape\n\ndefault allow = false\n\nallow {\n${mspIds.map((m) => `  input[_] == "${m}"\n`).join('')}}\n`;
+}
+
+/**
+ * Tape's configuration for one write, acting as `spec.user`: proposals go to the peers of
+ * `endorsingMspIds` (the user's own first), validity is read on the user's own peer.
+ */
 export function tapeConfig(
   info: NetworkInfo,
   spec: TapeSpec,
@@ -74,21 +101,25 @@ export function tapeConfig(
   chaincode: string,
   concurrency: number,
   policyFile: string,
+  endorsingMspIds: string[] = [mspId],
 ): Record<string, unknown> {
   const userDir = path.join(info.usersDir, spec.user);
-  const org = info.organisations.find((o) => o.mspId === mspId);
-  if (!org) throw new Error(`organisation ${mspId} of ${spec.user} is not part of the network`);
   const stateDir = path.dirname(info.usersDir);
-  const peer = {
-    addr: org.peerEndpoint,
-    ssl_target_name_override: org.peerHostOverride,
-    org: mspId,
-    tls_ca_cert: org.tlsRootCert,
+  const peerOf = (m: string) => {
+    const org = info.organisations.find((o) => o.mspId === m);
+    if (!org) throw new Error(`organisation ${m} is not part of the network`);
+    return {
+      addr: org.peerEndpoint,
+      ssl_target_name_override: org.peerHostOverride,
+      org: m,
+      tls_ca_cert: org.tlsRootCert,
+    };
   };
+  const own = peerOf(mspId);
   const orderer = info.orderers[0];
   return {
-    endorsers: [peer],
-    committers: [peer],
+    endorsers: endorsingMspIds.map(peerOf),
+    committers: [own],
     commitThreshold: 1,
     orderer: {
       addr: orderer.endpoint,
@@ -156,17 +187,16 @@ export async function runTape(options: {
   startBlock: bigint;
   /** Told Tape's pid once it runs (to sample its CPU and memory). */
   onSpawn?: (pid: number) => void;
+  /** Whose endorsements a transaction needs: see endorsingOrganisations. */
+  endorsers: 'own' | 'majority';
 }): Promise<TapeRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'govledger-tape-'));
   let counter: Awaited<ReturnType<typeof countBlocks>> | undefined;
   try {
     const mspId = readFileSync(path.join(options.info.usersDir, options.spec.user, 'mspid'), 'utf8').trim();
     const policyFile = path.join(dir, 'policy.rego');
-    // the chaincodes' policy is one endorsement from either city: the user's own peer suffices
-    writeFileSync(
-      policyFile,
-      `package tape\n\ndefault allow = false\n\nallow {\n  input[_] == "${mspId}"\n}\n`,
-    );
+    const endorsing = endorsingOrganisations(options.info, mspId, options.endorsers);
+    writeFileSync(policyFile, tapePolicy(endorsing));
     const configFile = path.join(dir, 'config.yaml');
     // YAML is a superset of JSON
     const config = tapeConfig(
@@ -176,6 +206,7 @@ export async function runTape(options: {
       options.chaincode,
       options.concurrency,
       policyFile,
+      endorsing,
     );
     writeFileSync(configFile, JSON.stringify(config, null, 2));
 

@@ -26,9 +26,22 @@ cc_version() {
     cd "$GOVLEDGER_ROOT"
     find "packages/wire/dist" "chaincode/common/dist" "chaincode/$cc/dist" -type f -name '*.js' | LC_ALL=C sort | xargs cat
     cat "chaincode/$cc/package.json" "network/chaincodes/$cc/chaincode.json"
+    echo "endorsementPolicy=$(cc_policy "$cc")"
     local coll; coll="$(cc_def "$cc" collections)"
     [ -z "$coll" ] || cat "network/chaincodes/$cc/$coll"
   ) | sha256sum | cut -c1-12
+}
+
+# cc_policy NAME: the chaincode-level endorsement policy to commit: chaincode.json's
+# endorsementPolicy, unless this network is a COMPARISON network deployed with
+# `network.sh deploy --endorsement-policy P` (e.g. the bench's `--policy old`, which measures the
+# pre-issue-12 "OR('CityAMSP.peer','CityBMSP.peer')"). The override is remembered in
+# $STATE/endorsement-policy, so later deploys and addorg of that network keep it, until
+# `--endorsement-policy default` forgets it. It is never the default and must not be used for a
+# real network (one organisation alone could then write). It is part of cc_version's hash, so
+# setting or clearing it commits a new definition.
+cc_policy() {
+  if [ -s "$STATE/endorsement-policy" ]; then cat "$STATE/endorsement-policy"; echo; else cc_def "$1" endorsementPolicy; fi
 }
 
 # cc_def NAME FIELD: a field of network/chaincodes/NAME/chaincode.json ('' when null).
@@ -105,7 +118,7 @@ has_approved() {
 # (Fabric's default, the same /Channel/Application/Endorsement). The policy is part of
 # cc_version's content hash, so changing it makes a new definition at the next sequence.
 cc_policy_args() {
-  local policy; policy="$(cc_def "$1" endorsementPolicy)"
+  local policy; policy="$(cc_policy "$1")"
   POLICY_ARGS=()
   case "$policy" in
     '') ;;
@@ -199,6 +212,12 @@ cmd_deploy() {
     names=("$target")
   fi
   for org in $(joined_orgs); do is_running "peer0.$org" || die "peer0.$org is not running (npm run status)"; done
+  case "${ENDORSEMENT_POLICY_OVERRIDE:-}" in
+    '') ;;
+    default) rm -f "$STATE/endorsement-policy" ;;
+    *) printf '%s' "$ENDORSEMENT_POLICY_OVERRIDE" > "$STATE/endorsement-policy"
+       info "COMPARISON network: every chaincode is committed with $ENDORSEMENT_POLICY_OVERRIDE, not chaincode.json's policy" ;;
+  esac
   : > "$STATE/logs/deploy.log"
   trap cleanup_failed_start EXIT
   local t0; t0=$(date +%s%N)
