@@ -163,6 +163,21 @@ async function viewsOf(ctx: Context, ids: string[]): Promise<DisbursementView[]>
   return out;
 }
 
+/** A page of disbursement views from a page of index keys whose attribute `idAt` is the disbursement id. */
+async function viewPage(
+  ctx: Context,
+  page: { keys: unknown[][]; bookmark: string },
+  idAt: number,
+): Promise<Page<DisbursementView>> {
+  return {
+    records: await viewsOf(
+      ctx,
+      page.keys.map((k) => k[idAt] as string),
+    ),
+    bookmark: page.bookmark,
+  };
+}
+
 /** ListDisbursements: of an allocation (staff), or of a recipient in a program (staff or the recipient). */
 export async function listDisbursements(
   ctx: Context,
@@ -179,13 +194,7 @@ export async function listDisbursements(
       req.pageSize,
       req.bookmark,
     );
-    return {
-      records: await viewsOf(
-        ctx,
-        page.keys.map((k) => k[1] as string),
-      ),
-      bookmark: page.bookmark,
-    };
+    return viewPage(ctx, page, 1);
   }
   const programId = req.programId as string;
   const who = { mspId: req.recipientMspId as string, pid: req.recipientPid as string };
@@ -197,13 +206,7 @@ export async function listDisbursements(
     req.pageSize,
     req.bookmark,
   );
-  return {
-    records: await viewsOf(
-      ctx,
-      page.keys.map((k) => k[3] as string),
-    ),
-    bookmark: page.bookmark,
-  };
+  return viewPage(ctx, page, 3);
 }
 
 /** ListPendingDisbursements: a program's disbursements waiting for a co-signature (staff). */
@@ -220,13 +223,7 @@ export async function listPendingDisbursements(
     req.pageSize,
     req.bookmark,
   );
-  return {
-    records: await viewsOf(
-      ctx,
-      page.keys.map((k) => k[1] as string),
-    ),
-    bookmark: page.bookmark,
-  };
+  return viewPage(ctx, page, 1);
 }
 
 // ------------------------------------------------------------ spends
