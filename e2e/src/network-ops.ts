@@ -3,6 +3,7 @@
  * and stopping/starting single nodes through network.sh.
  */
 import { spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
 import path from 'path';
 import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
 
@@ -88,6 +89,35 @@ function sampleConfig(): string {
 /** Stops one node of the test network (by the pid network.sh recorded). */
 export function stopNode(node: string): void {
   networkSh(['stop-node', node, '--state-dir', stateDir()], { quiet: true });
+}
+
+/**
+ * Kills one node of the test network with SIGKILL, as a crash would (no clean shutdown), by the
+ * pid network.sh recorded in <state>/pids/<node>.pid. `startNode` brings it back.
+ */
+export function killNode(node: string): void {
+  const file = path.join(stateDir(), 'pids', `${node}.pid`);
+  const pid = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`no pid recorded for ${node} in ${file}`);
+  process.kill(pid, 'SIGKILL');
+}
+
+/** The orderer that leads the channel's Raft cluster now (its etcdraft `is_leader` gauge is 1). */
+export async function raftLeader(): Promise<string> {
+  const info = readNetworkInfo(stateDir());
+  for (const { name } of info.orderers) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${ordererPorts(name).operations}/metrics`);
+      const text = await res.text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`consensus_etcdraft_is_leader{channel="${info.channel}"}`));
+      if (line && Number(line.slice(line.lastIndexOf(' ') + 1)) === 1) return name;
+    } catch {
+      // a stopped orderer is not the leader
+    }
+  }
+  throw new Error('no orderer reports itself as the Raft leader');
 }
 
 /** Starts a stopped node again. */

@@ -6,7 +6,7 @@ const Sequencer = require('@jest/test-sequencer').default;
 const OWN_NETWORK = require('./own-network-suites.json');
 
 const FIRST = ['add-organisation'];
-const LAST = ['orderer-fault'];
+const LAST = ['orderer-fault', 'faults'];
 const rank = (path) => {
   if (FIRST.some((name) => path.includes(name))) return -1;
   if (LAST.some((name) => path.includes(name))) return 1;

@@ -82,6 +82,8 @@ export interface Config {
   chaincodes: Record<string, string>;
   deadlines: Deadlines;
   mvccRetries: number;
+  /** Wait for a commit before sending the same transaction to the ordering service again (0 = never). */
+  rebroadcastMs: number;
   grpcKeepaliveMs: number;
   db: { path: string; idempotencyTtlHours: number; reconcileGraceMs: number };
   rateLimit: { windowMs: number; max: number };
@@ -389,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
       commitStatusMs: read(env, 'FABRIC_COMMIT_STATUS_TIMEOUT_MS', intVar(100, 600_000), '60000'),
     },
     mvccRetries: read(env, 'FABRIC_MVCC_RETRIES', intVar(0, 20), '3'),
+    rebroadcastMs: read(env, 'FABRIC_REBROADCAST_MS', intVar(0, 600_000), '3000'),
     grpcKeepaliveMs: read(env, 'FABRIC_GRPC_KEEPALIVE_MS', intVar(1000, 3_600_000), '120000'),
     db: {
       path: path.resolve(

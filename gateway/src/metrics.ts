@@ -80,6 +80,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Signed transactions sent to the ordering service again because their commit did not come in time. */
+  readonly rebroadcasts = new Counter({
+    name: 'gateway_fabric_rebroadcasts_total',
+    help: 'Signed transactions sent to the ordering service again while their commit did not come',
+    registers: [this.registry],
+  });
+
   /** Creates the metrics; `defaults` adds the process metrics (CPU, memory, event loop). */
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });

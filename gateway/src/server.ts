@@ -48,6 +48,7 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
     orgs: config.orgs,
     deadlines: config.deadlines,
     mvccRetries: config.mvccRetries,
+    rebroadcastMs: config.rebroadcastMs,
     keepaliveMs: config.grpcKeepaliveMs,
     chaincodes: Object.values(config.chaincodes),
     maxHeightLag: config.readiness.maxHeightLag,

@@ -42,6 +42,64 @@ describe('fabric-gateway errors as ledger errors', () => {
     expect(toLedgerError(mk(status.DEADLINE_EXCEEDED), 'submit', 't').nothingWritten).toBe(false);
   });
 
+  it('takes a submit that no orderer took as not ordered, and one whose broadcast may have arrived as unknown', () => {
+    const mk = (code: number, message: string, details: string[]) =>
+      new GatewayError({
+        code,
+        details: details.map((m, i) => ({ address: `orderer${i}:7050`, mspId: 'OrdererMSP', message: m })),
+        cause: { ...cause, code } as ServiceError,
+        message,
+      });
+    const none = 'no orderers could successfully process transaction';
+    // every orderer answered 5xx (no Raft leader): Fabric leaves no detail for those
+    const noLeader = toLedgerError(mk(status.UNAVAILABLE, `14 UNAVAILABLE: ${none}`, []), 'submit', 't');
+    expect(noLeader).toMatchObject({ failure: 'unavailable', notOrdered: true, component: 'orderer' });
+    expect(noLeader.nothingWritten).toBe(true);
+    const dialFailed = mk(status.UNAVAILABLE, none, [
+      'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:7050: connect: connection refused"',
+    ]);
+    expect(toLedgerError(dialFailed, 'submit', 't').nothingWritten).toBe(true);
+    // an orderer refused the envelope outright (4xx): Fabric answers ABORTED
+    const refused = mk(status.ABORTED, 'received unsuccessful response from orderer: status=BAD_REQUEST', []);
+    expect(toLedgerError(refused, 'submit', 't')).toMatchObject({ failure: 'rejected', notOrdered: true });
+    // a broadcast that timed out or broke after sending may have been taken
+    const timedOut = mk(status.UNAVAILABLE, none, ['context deadline exceeded']);
+    expect(toLedgerError(timedOut, 'submit', 't').nothingWritten).toBe(false);
+    const broken = mk(status.UNAVAILABLE, none, [
+      'rpc error: code = Unavailable desc = error reading from server: EOF',
+    ]);
+    expect(toLedgerError(broken, 'submit', 't').nothingWritten).toBe(false);
+    // BFT: some orderers may hold it
+    const bft = mk(
+      status.UNAVAILABLE,
+      'insufficient number of orderers could successfully process transaction',
+      [],
+    );
+    expect(toLedgerError(bft, 'submit', 't').nothingWritten).toBe(false);
+    // the same texts at the commit stage prove nothing
+    expect(toLedgerError(mk(status.UNAVAILABLE, none, []), 'commit', 't').nothingWritten).toBe(false);
+  });
+
+  it('reads a chaincode that cannot be reached as unavailable, not as a refusal', () => {
+    const err = new EndorseError({
+      code: status.ABORTED,
+      details: [
+        {
+          address: 'peer0:7051',
+          mspId: 'CityAMSP',
+          message:
+            'error in simulation: failed to execute transaction t: could not launch chaincode e-licence_1.0:ab: connection to 127.0.0.1:9999 failed',
+        },
+      ],
+      cause,
+      transactionId: 't',
+      message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+    });
+    const e = toLedgerError(err, 'endorse', 't');
+    expect(e).toMatchObject({ stage: 'endorse', failure: 'unavailable', component: 'chaincode' });
+    expect(e.nothingWritten).toBe(true);
+  });
+
   it('reads commit errors as invalid with the validation code name', () => {
     const e = toLedgerError(
       new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't9' }),

@@ -9,7 +9,8 @@ import { FabricLedger } from '../src/fabric/fabric';
 import { LedgerError } from '../src/fabric/ledger';
 import { ALICE } from './harness';
 
-type Script = { endorse?: () => never; code: number }[];
+/** One scripted attempt: its endorsement, its validation code, and how many copies the orderer loses. */
+type Script = { endorse?: () => never; code: number; lost?: number }[];
 
 interface FakeState {
   script: Script;
@@ -17,8 +18,19 @@ interface FakeState {
   deadlines: number[];
   options?: ConnectOptions;
   lookups: string[];
+  /** Transaction ids sent to the ordering service, one entry per copy. */
+  broadcasts: string[];
+  /** Transaction ids the peer's ledger (qscc) does not hold. */
+  unknownToPeer: Set<string>;
 }
-const state: FakeState = { script: [], proposals: [], deadlines: [], lookups: [] };
+const state: FakeState = {
+  script: [],
+  proposals: [],
+  deadlines: [],
+  lookups: [],
+  broadcasts: [],
+  unknownToPeer: new Set(),
+};
 
 jest.mock('@hyperledger/fabric-gateway', () => {
   const actual = jest.requireActual('@hyperledger/fabric-gateway');
@@ -41,23 +53,50 @@ jest.mock('@hyperledger/fabric-gateway', () => {
             endorse: async (o: { deadline: number }) => {
               state.deadlines.push(o.deadline);
               if (step.endorse) step.endorse();
+              // the commit status comes once a copy the orderer did not lose has been sent
+              let ordered: () => void = () => undefined;
+              const committed = new Promise<void>((resolve) => (ordered = resolve));
+              let copies = 0;
               return {
                 getResult: () => Buffer.from(`"${txId}"`),
-                submit: async () => ({
-                  getStatus: async () => ({
-                    successful: step.code === 0,
-                    code: step.code,
-                    blockNumber: 7n,
-                    transactionId: txId,
-                  }),
-                }),
+                submit: async () => {
+                  state.broadcasts.push(txId);
+                  if (++copies > (step.lost ?? 0)) ordered();
+                  return {
+                    getStatus: async () => {
+                      await committed;
+                      return {
+                        successful: step.code === 0,
+                        code: step.code,
+                        blockNumber: 7n,
+                        transactionId: txId,
+                      };
+                    },
+                  };
+                },
               };
             },
           };
         },
       };
+      const qscc = {
+        evaluate: async (_name: string, opts: { arguments: string[] }) => {
+          const txId = opts.arguments[1] ?? '';
+          if (state.unknownToPeer.has(txId)) {
+            throw new actual.GatewayError({
+              code: grpcStatus.UNKNOWN,
+              details: [
+                { address: 'peer0', mspId: 'CityAMSP', message: `no such transaction ID [${txId}] in index` },
+              ],
+              cause: new Error('evaluate failed'),
+              message: 'evaluate call to endorser returned error',
+            });
+          }
+          return Buffer.from('processed transaction');
+        },
+      };
       return {
-        getNetwork: () => ({ getContract: () => contract }),
+        getNetwork: () => ({ getContract: (name: string) => (name === 'qscc' ? qscc : contract) }),
         newCommit: () => ({
           getStatus: async () => {
             state.lookups.push('lookup');
@@ -73,7 +112,7 @@ jest.mock('@hyperledger/fabric-gateway', () => {
 const identity = { mspId: 'CityAMSP', label: 'alice', ...ALICE };
 const inv = { chaincode: 'e-licence', transaction: 'IssueLicence', args: ['{}'] };
 
-function ledger(mvccRetries = 2) {
+function ledger(mvccRetries = 2, rebroadcastMs = 0) {
   return new FabricLedger({
     channel: 'govchannel',
     orgs: [
@@ -86,6 +125,7 @@ function ledger(mvccRetries = 2) {
     ],
     deadlines: { evaluateMs: 1000, endorseMs: 2000, submitMs: 3000, commitStatusMs: 4000 },
     mvccRetries,
+    rebroadcastMs,
     keepaliveMs: 120_000,
     chaincodes: ['e-licence'],
     maxHeightLag: 5,
@@ -98,6 +138,8 @@ beforeEach(() => {
   state.proposals = [];
   state.deadlines = [];
   state.lookups = [];
+  state.broadcasts = [];
+  state.unknownToPeer = new Set();
 });
 
 describe('FabricLedger', () => {
@@ -215,6 +257,38 @@ describe('FabricLedger', () => {
       code: 'VALID',
       blockNumber: 9n,
     });
+  });
+
+  it('answers a lookup of a transaction the peer does not hold at once, without waiting on its commit status', async () => {
+    state.unknownToPeer.add('lost');
+    await expect(ledger().lookupTransaction(identity, 'lost')).resolves.toEqual({ state: 'unknown' });
+    expect(state.lookups).toEqual([]);
+  });
+
+  it('sends the same signed transaction again while its commit does not come, and answers once it commits', async () => {
+    // the first two copies are lost (a Raft leader that took them and died); the third is ordered
+    state.script = [{ code: 0, lost: 2 }];
+    const copies: number[] = [];
+    const s = await ledger(2, 20).submit(identity, inv, { onRebroadcast: (_tx, n) => copies.push(n) });
+    const c = await s.commit;
+    expect(c).toMatchObject({ txId: s.txId, attempts: 1, blockNumber: 7n });
+    expect(state.broadcasts).toEqual([s.txId, s.txId, s.txId]);
+    expect(copies).toEqual([1, 2]);
+    expect(state.proposals).toHaveLength(1); // the same transaction, never a new one
+  });
+
+  it('does not send a transaction again when re-broadcasting is off or the commit comes in time', async () => {
+    const quick = await ledger(2, 1000).submit(identity, inv);
+    await quick.commit;
+    expect(state.broadcasts).toEqual([quick.txId]);
+    state.script = [{ code: 0, lost: 1 }];
+    const off = await ledger(2, 0).submit(identity, inv);
+    const pending = await Promise.race([
+      off.commit.then(() => 'committed'),
+      new Promise((r) => setTimeout(() => r('waiting'), 100)),
+    ]);
+    expect(pending).toBe('waiting');
+    expect(state.broadcasts).toEqual([quick.txId, off.txId]);
   });
 
   it('refuses identities of organisations it has no peer for', async () => {

@@ -103,7 +103,11 @@ export class FakeLedger implements Ledger {
     hooks?.onEndorsed?.(txId, result, 1);
     if (this.submitFailure) {
       const f = this.submitFailure;
-      throw ledgerError(f.stage, f.failure, f.message, { txId });
+      throw ledgerError(f.stage, f.failure, f.message, {
+        txId,
+        ...(f.notOrdered ? { notOrdered: true } : {}),
+        ...(f.component ? { component: f.component } : {}),
+      });
     }
     const failure = this.commitFailure;
     const commit = new Promise<Committed>((resolve, reject) => {

@@ -64,6 +64,20 @@ describe('Idempotency-Key', () => {
     expect(h.ledger.calls).toHaveLength(2);
   });
 
+  it('lets a retry run at once after a submit that no orderer took, but not after one that may have been ordered', async () => {
+    h.ledger.submitFailure = new LedgerError('submit', 'unavailable', 'no Raft leader', { notOrdered: true });
+    const refused = await create(h.gateway.app, issuer, 'k-6').expect(503);
+    expect(refused.body).toMatchObject({ code: 'LEDGER_UNAVAILABLE', stage: 'submit', retrySafe: true });
+    h.ledger.submitFailure = undefined;
+    await create(h.gateway.app, issuer, 'k-6').expect(201);
+
+    h.ledger.submitFailure = new LedgerError('submit', 'deadline', 'broadcast timed out');
+    const unknown = await create(h.gateway.app, issuer, 'k-7').expect(504);
+    expect(unknown.body).toMatchObject({ retrySafe: false });
+    h.ledger.submitFailure = undefined;
+    await create(h.gateway.app, issuer, 'k-7').expect(409); // settled by reconciling, not by writing twice
+  });
+
   it('refuses a malformed key', async () => {
     const res = await create(h.gateway.app, issuer, 'bad key with spaces').expect(400);
     expect(res.body.code).toBe('INVALID_IDEMPOTENCY_KEY');

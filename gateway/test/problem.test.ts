@@ -92,6 +92,30 @@ describe('problems', () => {
     expect([rejected.status, rejected.code]).toEqual([502, 'LEDGER_REJECTED']);
   });
 
+  it('answers a write no orderer took as 503 retry-safe, with no status URL to follow', () => {
+    const p = ledgerProblem(
+      new LedgerError('submit', 'unavailable', 'x', { txId: 't', notOrdered: true, component: 'orderer' }),
+    );
+    expect([p.status, p.code, p.extras.retrySafe, p.extras.statusUrl]).toEqual([
+      503,
+      'LEDGER_UNAVAILABLE',
+      true,
+      undefined,
+    ]);
+  });
+
+  it('answers a chaincode that cannot be reached as 503 CHAINCODE_UNAVAILABLE, retry-safe', () => {
+    const p = ledgerProblem(
+      new LedgerError('endorse', 'unavailable', 'x', { txId: 't', component: 'chaincode' }),
+    );
+    expect([p.status, p.code, p.extras.retrySafe, p.retryAfterSec]).toEqual([
+      503,
+      'CHAINCODE_UNAVAILABLE',
+      true,
+      2,
+    ]);
+  });
+
   it('maps invalid commits by validation code', () => {
     const mvcc = ledgerProblem(
       new LedgerError('commit', 'invalid', 'x', { txId: 't', validationCode: 'MVCC_READ_CONFLICT' }),

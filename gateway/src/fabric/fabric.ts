@@ -9,10 +9,13 @@
 import * as grpc from '@grpc/grpc-js';
 import {
   connect,
+  GatewayError,
   hash,
   type ChaincodeEventsOptions,
   type Gateway,
+  type Status as CommitStatus,
   type SubmittedTransaction,
+  type Transaction,
 } from '@hyperledger/fabric-gateway';
 import { common, gateway as gatewayProto, msp, peer } from '@hyperledger/fabric-protos';
 import crypto from 'node:crypto';
@@ -46,6 +49,13 @@ export interface FabricOptions {
   deadlines: Deadlines;
   /** How many times a conflicting transaction is tried again. */
   mvccRetries: number;
+  /**
+   * How long to wait for a submitted transaction's commit before sending the same signed envelope
+   * to the ordering service again (0 = never). Fabric commits a transaction id at most once, so a
+   * second copy of a transaction that did commit is only marked DUPLICATE_TXID; a copy of one a
+   * dead Raft leader had taken but never ordered is ordered by the new leader.
+   */
+  rebroadcastMs: number;
   /** gRPC keepalive interval (the peer refuses pings more often than its keepalive.minInterval, 60 s by default). */
   keepaliveMs: number;
   /** Deployed chaincode names that readiness expects to be committed. */
@@ -63,6 +73,15 @@ export interface FabricOptions {
 }
 
 const MAX_CACHED_GATEWAYS = 1000;
+
+/** One endorsed and submitted attempt of a write. */
+interface Attempt {
+  txId: string;
+  result: Uint8Array;
+  /** The signed transaction, kept to send the same envelope again. */
+  tx: Transaction;
+  submitted: SubmittedTransaction;
+}
 
 function digestOf(pem: string): string {
   return crypto.createHash('sha256').update(pem).digest('hex').slice(0, 16);
@@ -180,9 +199,7 @@ export class FabricLedger implements Ledger {
   /** {@inheritDoc Ledger.submit} */
   async submit(identity: FabricIdentity, inv: Invocation, hooks?: SubmitHooks): Promise<Submitted> {
     const contract = this.#gateway(identity).getNetwork(this.#o.channel).getContract(inv.chaincode);
-    const attempt = async (
-      n: number,
-    ): Promise<{ txId: string; result: Uint8Array; submitted: SubmittedTransaction }> => {
+    const attempt = async (n: number): Promise<Attempt> => {
       const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
       const txId = proposal.getTransactionId();
       const tx = await this.#stage('endorse', inv.chaincode, txId, () =>
@@ -193,15 +210,13 @@ export class FabricLedger implements Ledger {
       const submitted = await this.#stage('submit', inv.chaincode, txId, () =>
         tx.submit(this.#deadline('submit')),
       );
-      return { txId, result, submitted };
+      return { txId, result, tx, submitted };
     };
     const first = await attempt(1);
     const commit = (async (): Promise<Committed> => {
       let current = first;
       for (let n = 1; ; n++) {
-        const status = await this.#stage('commit', inv.chaincode, current.txId, () =>
-          current.submitted.getStatus(this.#deadline('commit')),
-        );
+        const status = await this.#commitStatus(inv.chaincode, current, hooks);
         if (status.successful)
           return { txId: current.txId, result: current.result, blockNumber: status.blockNumber, attempts: n };
         const name = validationCodeName(status.code);
@@ -215,8 +230,39 @@ export class FabricLedger implements Ledger {
     return { txId: first.txId, result: first.result, commit };
   }
 
+  /**
+   * Waits for a submitted transaction's commit status. While it has not come after
+   * `rebroadcastMs`, the same signed envelope is sent to the ordering service again (the peer's
+   * gateway picks an orderer that answers), so a transaction that a crashed Raft leader accepted
+   * but never ordered commits seconds after a new leader is elected, instead of the caller waiting
+   * out the whole commit deadline. A refused re-broadcast (no leader yet) is simply tried again.
+   */
+  async #commitStatus(chaincode: string, current: Attempt, hooks?: SubmitHooks): Promise<CommitStatus> {
+    const status = this.#stage('commit', chaincode, current.txId, () =>
+      current.submitted.getStatus(this.#deadline('commit')),
+    );
+    status.catch(() => undefined); // awaited below; keeps a rejection during a re-broadcast handled
+    const every = this.#o.rebroadcastMs;
+    if (every <= 0) return status;
+    for (let copies = 1; ; copies++) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), every);
+      });
+      const first = await Promise.race([status, waited]).finally(() => clearTimeout(timer));
+      if (first !== undefined) return first;
+      hooks?.onRebroadcast?.(current.txId, copies);
+      try {
+        await current.tx.submit(this.#deadline('submit'));
+      } catch {
+        // no orderer took the copy (e.g. no Raft leader yet): the next window tries again
+      }
+    }
+  }
+
   /** {@inheritDoc Ledger.lookupTransaction} */
   async lookupTransaction(identity: FabricIdentity, txId: string): Promise<TransactionLookup> {
+    if ((await this.#peerHas(identity, txId)) === false) return { state: 'unknown' };
     const gw = this.#gateway(identity);
     const serialized = new msp.SerializedIdentity();
     serialized.setMspid(identity.mspId);
@@ -240,6 +286,25 @@ export class FabricLedger implements Ledger {
     } catch (err) {
       if (err instanceof LedgerError && err.failure === 'deadline') return { state: 'unknown' };
       throw err;
+    }
+  }
+
+  /**
+   * Asks the organisation's peer ledger (qscc GetTransactionByID, read with the organisation's
+   * staff reader: citizens may not query blocks) whether it holds a transaction: false when the
+   * peer answers that it does not, so a lookup of a lost transaction answers at once instead of
+   * waiting on the commit-status deadline; undefined when the peer could not say.
+   */
+  async #peerHas(identity: FabricIdentity, txId: string): Promise<boolean | undefined> {
+    const reader = (await this.#o.probeIdentity(this.#org(identity.mspId))) ?? identity;
+    const qscc = this.#gateway(reader).getNetwork(this.#o.channel).getContract('qscc');
+    try {
+      await qscc.evaluate('GetTransactionByID', { arguments: [this.#o.channel, txId] });
+      return true;
+    } catch (err) {
+      const texts =
+        err instanceof GatewayError ? [err.message, ...err.details.map((d) => d.message)] : [String(err)];
+      return texts.some((t) => /no such transaction ID/i.test(t)) ? false : undefined;
     }
   }
 

@@ -66,6 +66,8 @@ export interface Submitted {
 export interface SubmitHooks {
   /** Called once per attempt after endorsement, before the transaction goes to the orderer. */
   onEndorsed?(txId: string, result: Uint8Array, attempt: number): void;
+  /** Called each time the same signed transaction is sent to the ordering service again (`copies` from 1). */
+  onRebroadcast?(txId: string, copies: number): void;
 }
 
 /** What the ledger knows about a transaction id. */
@@ -136,7 +138,10 @@ export interface Ledger {
   evaluate(identity: FabricIdentity, invocation: Invocation): Promise<Uint8Array>;
   /** Endorses and submits; MVCC/phantom-read conflicts are retried inside `commit`. */
   submit(identity: FabricIdentity, invocation: Invocation, hooks?: SubmitHooks): Promise<Submitted>;
-  /** Asks a peer for a transaction's commit status (bounded by the commit-status deadline). */
+  /**
+   * What the ledger knows of a transaction id: its commit status when a peer has it, `unknown`
+   * at once when the peer's ledger does not have it (it may still be on its way).
+   */
   lookupTransaction(identity: FabricIdentity, txId: string): Promise<TransactionLookup>;
   /** Streams chaincode events after the checkpoint (or from `startBlock`, or from now). */
   chaincodeEvents(
@@ -182,6 +187,13 @@ export class LedgerError extends Error {
   readonly validationCode?: string;
   /** gRPC status code of the underlying failure, when there was one. */
   readonly grpcCode?: number;
+  /**
+   * True when the ordering service said it did not take the transaction: every orderer refused it
+   * (no Raft leader, service unavailable, bad request) or could not be reached. Nothing was ordered.
+   */
+  readonly notOrdered?: boolean;
+  /** The component that could not be reached or failed, when Fabric's answer names it. */
+  readonly component?: LedgerComponent;
 
   /** Creates the error; {@link ledgerError} builds the subclass that fits a failure. */
   constructor(
@@ -193,6 +205,8 @@ export class LedgerError extends Error {
       chaincodeError?: ChaincodeErrorBody;
       validationCode?: string;
       grpcCode?: number;
+      notOrdered?: boolean;
+      component?: LedgerComponent;
     } = {},
   ) {
     super(message);
@@ -203,14 +217,18 @@ export class LedgerError extends Error {
     if (extra.chaincodeError !== undefined) this.chaincodeError = extra.chaincodeError;
     if (extra.validationCode !== undefined) this.validationCode = extra.validationCode;
     if (extra.grpcCode !== undefined) this.grpcCode = extra.grpcCode;
+    if (extra.notOrdered) this.notOrdered = true;
+    if (extra.component !== undefined) this.component = extra.component;
   }
 
   /**
    * True when nothing can have been written, so sending the same request again is safe:
-   * the failure happened before the transaction reached the orderer, or it committed as invalid.
+   * the failure happened before the transaction reached the orderer, every orderer refused it, or
+   * it committed as invalid.
    */
   get nothingWritten(): boolean {
     return (
+      this.notOrdered === true ||
       this.stage === 'evaluate' ||
       this.stage === 'endorse' ||
       this.failure === 'invalid' ||
@@ -229,7 +247,14 @@ export interface LedgerErrorDetails {
   validationCode?: string;
   /** gRPC status code of the underlying failure. */
   grpcCode?: number;
+  /** The ordering service said it did not take the transaction (see {@link LedgerError.notOrdered}). */
+  notOrdered?: boolean;
+  /** The component that could not be reached or failed. */
+  component?: LedgerComponent;
 }
+
+/** A part of the Fabric network a failure can be traced to. */
+export type LedgerComponent = 'chaincode' | 'orderer';
 
 /** Failure kinds other than a chaincode refusal or an invalid commit (peer, orderer or deadline faults). */
 export type TransportFailure = Exclude<LedgerFailure, 'chaincode' | 'invalid'>;

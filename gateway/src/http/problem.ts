@@ -155,6 +155,15 @@ export function ledgerProblem(err: LedgerError): HttpProblem {
       );
     }
     case 'unavailable':
+      if (err.component === 'chaincode') {
+        return new HttpProblem(
+          503,
+          'CHAINCODE_UNAVAILABLE',
+          `the chaincode could not be reached at the ${stage} stage; nothing was written`,
+          extras,
+          2,
+        );
+      }
       return new HttpProblem(
         503,
         'LEDGER_UNAVAILABLE',

@@ -107,6 +107,10 @@ export class TransactionService {
           if (options.async && attempt > 1 && firstTxId)
             asyncTransactions.attempt(firstTxId, txId, attempt, result);
         },
+        onRebroadcast: (txId, copies) => {
+          metrics.rebroadcasts.inc();
+          this.#d.logger.warn({ txId, copies }, 'commit late: transaction sent to the ordering service again');
+        },
       });
       if (options.async) {
         asyncTransactions.record(
