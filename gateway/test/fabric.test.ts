@@ -10,7 +10,13 @@ import { LedgerError } from '../src/fabric/ledger';
 import { ALICE } from './harness';
 
 /** One scripted attempt: its endorsement, its validation code, and how many copies the orderer loses. */
-type Script = { endorse?: () => never; code: number; lost?: number }[];
+type Script = {
+  endorse?: () => never;
+  code: number;
+  lost?: number;
+  /** gRPC codes the ordering service answers the first submits with, one per submit. */
+  submitErrors?: number[];
+}[];
 
 interface FakeState {
   script: Script;
@@ -61,6 +67,18 @@ jest.mock('@hyperledger/fabric-gateway', () => {
                 getResult: () => Buffer.from(`"${txId}"`),
                 submit: async () => {
                   state.broadcasts.push(txId);
+                  const failing = step.submitErrors?.shift();
+                  if (failing !== undefined) {
+                    throw new actual.GatewayError({
+                      code: failing,
+                      details: [],
+                      cause: new Error('submit failed'),
+                      message:
+                        failing === grpcStatus.UNAVAILABLE
+                          ? 'no orderers could successfully process transaction'
+                          : 'submit timeout expired while broadcasting to ordering service',
+                    });
+                  }
                   if (++copies > (step.lost ?? 0)) ordered();
                   return {
                     getStatus: async () => {
@@ -276,6 +294,35 @@ describe('FabricLedger', () => {
     expect(copies).toEqual([1, 2]);
     expect(state.proposals).toHaveLength(1); // the same transaction, never a new one
   });
+
+  it('sends the same envelope again while no orderer takes it, and commits it once one does', async () => {
+    const U = grpcStatus.UNAVAILABLE;
+    state.script = [{ code: 0, submitErrors: [U, grpcStatus.DEADLINE_EXCEEDED, U] }];
+    const s = await ledger(2, 20).submit(identity, inv);
+    await expect(s.commit).resolves.toMatchObject({ txId: s.txId, attempts: 1 });
+    expect(state.broadcasts).toEqual([s.txId, s.txId, s.txId, s.txId]);
+    expect(state.proposals).toHaveLength(1);
+  });
+
+  it('never calls a submit "not ordered" once an earlier copy may have reached an orderer', async () => {
+    const U = grpcStatus.UNAVAILABLE;
+    // every orderer refuses until the commit deadline (4 s in this ledger): nothing was ordered
+    state.script = [{ code: 0, submitErrors: Array<number>(1000).fill(U) }];
+    const refused = await ledger(2, 200)
+      .submit(identity, inv)
+      .catch((e: LedgerError) => e);
+    expect(refused).toMatchObject({ stage: 'submit', notOrdered: true });
+    expect((refused as LedgerError).nothingWritten).toBe(true);
+    // the first copy timed out (it may have arrived), the later ones were refused
+    state.script = [
+      { code: 0, submitErrors: [grpcStatus.DEADLINE_EXCEEDED, ...Array<number>(1000).fill(U)] },
+    ];
+    const unknown = await ledger(2, 200)
+      .submit(identity, inv)
+      .catch((e: LedgerError) => e);
+    expect(unknown).toMatchObject({ stage: 'submit' });
+    expect((unknown as LedgerError).nothingWritten).toBe(false);
+  }, 20_000);
 
   it('does not send a transaction again when re-broadcasting is off or the commit comes in time', async () => {
     const quick = await ledger(2, 1000).submit(identity, inv);

@@ -40,13 +40,18 @@ launch_proc() {
   STARTED_THIS_RUN+=("$name")
 }
 
-# proc_pid NAME: prints the pid when the recorded process is alive and is ours.
+# proc_state PID: the process's state letter (R, S, Z...) from /proc/PID/stat.
+proc_state() { awk '{print $3}' "/proc/$1/stat" 2>/dev/null; }
+
+# proc_pid NAME: prints the pid when the recorded process is alive and is ours. A process that
+# crashed but is not reaped yet (a zombie: kill -0 still reaches its pid) is not alive.
 proc_pid() {
   local file="$STATE/pids/$1.pid" pid start
   [ -f "$file" ] || return 1
   read -r pid start < "$file" || return 1
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   [ -z "$start" ] || [ "$(proc_starttime "$pid")" = "$start" ] || return 1
+  [ "$(proc_state "$pid")" != Z ] || return 1
   echo "$pid"
 }
 

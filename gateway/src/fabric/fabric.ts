@@ -25,6 +25,7 @@ import {
   CommitError,
   EvaluateError,
   LedgerError,
+  SubmitError,
   type Committed,
   type EventStream,
   type FabricIdentity,
@@ -207,9 +208,7 @@ export class FabricLedger implements Ledger {
       );
       const result = tx.getResult();
       hooks?.onEndorsed?.(txId, result, n);
-      const submitted = await this.#stage('submit', inv.chaincode, txId, () =>
-        tx.submit(this.#deadline('submit')),
-      );
+      const submitted = await this.#broadcast(inv.chaincode, txId, tx, hooks);
       return { txId, result, tx, submitted };
     };
     const first = await attempt(1);
@@ -228,6 +227,42 @@ export class FabricLedger implements Ledger {
     })();
     commit.catch(() => undefined); // a caller that answered 202 may never await it
     return { txId: first.txId, result: first.result, commit };
+  }
+
+  /**
+   * Sends an endorsed transaction to the ordering service. While the ordering service does not
+   * take it (no Raft leader yet, the orderer the peer chose is dead, the broadcast timed out), the
+   * same signed envelope is sent again every `rebroadcastMs`, within the commit deadline: Fabric
+   * commits a transaction id at most once, so a copy can never write twice. The error that ends
+   * it says "not ordered" only if no copy may have reached an orderer.
+   */
+  async #broadcast(
+    chaincode: string,
+    txId: string,
+    tx: Transaction,
+    hooks?: SubmitHooks,
+  ): Promise<SubmittedTransaction> {
+    const every = this.#o.rebroadcastMs;
+    const giveUpAt = Date.now() + this.#o.deadlines.commitStatusMs;
+    let mayHaveArrived = false;
+    for (let copies = 1; ; copies++) {
+      try {
+        return await this.#stage('submit', chaincode, txId, () => tx.submit(this.#deadline('submit')));
+      } catch (err) {
+        const e = err as LedgerError;
+        if (!e.notOrdered) mayHaveArrived = true;
+        const transient = e.failure === 'unavailable' || e.failure === 'deadline';
+        if (every <= 0 || !transient || Date.now() + every > giveUpAt) {
+          if (e.notOrdered && mayHaveArrived) {
+            throw new SubmitError(e.failure === 'deadline' ? 'deadline' : 'unavailable', e.message, { txId });
+          }
+          throw e;
+        }
+        hooks?.onRebroadcast?.(txId, copies);
+        // a refusal comes back at once (no leader yet): pause before the next copy
+        if (e.failure === 'unavailable') await new Promise((r) => setTimeout(r, Math.min(every, 1000)));
+      }
+    }
   }
 
   /**
