@@ -28,6 +28,7 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/admin/chaincodes/{name}/transactions/{fn}',
       operationId: 'adminCallChaincode',
+      writes: true,
       summary: 'Call any transaction of a chaincode (admins)',
       description:
         'Give `request` (sent as the one JSON argument) or `args` (raw string arguments). `mode` defaults to submit.',

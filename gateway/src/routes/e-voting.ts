@@ -104,6 +104,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/elections',
       operationId: 'createElection',
+      writes: true,
       summary: 'Create an election (open roll-call or secret ballot)',
       description:
         'For a secret election without `mode.authority.publicKey`, the gateway generates the authority key pair and holds the private key.',
@@ -220,6 +221,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/ballot-box/elections/{electionId}/ballots',
       operationId: 'castSecretBallot',
+      writes: true,
       summary: 'Secret election: cast a ballot with an unblinded token and signature (no voter credentials)',
       description:
         'Needs no bearer token and logs nothing about the sender; the gateway submits CastSecretBallot as the ballot-box identity.',
