@@ -46,16 +46,38 @@ function ownCitizenOnly(
 }
 
 // Response documents: the wire contract's records, named in the OpenAPI document.
-const Dept = W.DeptRef.meta({ id: 'DepartmentRef' });
-const Category = W.Category.extend({ holder: Dept }).meta({ id: 'DataCategory' });
-const Consent = W.ConsentView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'Consent' });
-const LegalBasis = W.LegalBasisView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'LegalBasis' });
+const Dept = W.DeptRef.meta({ id: 'DepartmentRef', description: 'A department of an organisation' });
+const Category = W.Category.extend({
+  holder: Dept.meta({ description: 'The department that holds the data (organisation and department)' }),
+}).meta({ id: 'DataCategory', description: 'A data category a department holds and others may ask to read' });
+const Consent = W.ConsentView.extend({
+  grantee: Dept.meta({ description: 'The department the consent lets read the data' }),
+  holder: Dept.meta({ description: 'The department that holds the data' }),
+}).meta({
+  id: 'Consent',
+  description: "A citizen's consent to let a department read some fields of a data category for a purpose",
+});
+const LegalBasis = W.LegalBasisView.extend({
+  grantee: Dept.meta({ description: 'The department the basis lets read the data' }),
+  holder: Dept.meta({ description: 'The department that holds the data' }),
+}).meta({
+  id: 'LegalBasis',
+  description: 'A statute that lets a department read some fields of a data category without consent',
+});
 const AccessResult = W.AccessResult.meta({
   id: 'AccessResult',
   description: 'A refusal on consent/legal-basis grounds is an answer (granted: false), logged on the ledger',
 });
-const Access = W.Access.meta({ id: 'Access' });
-const Attestation = W.AttestationView.extend({ holder: Dept }).meta({ id: 'Attestation' });
+const Access = W.Access.meta({
+  id: 'Access',
+  description: 'An entry of the access log (granted or refused)',
+});
+const Attestation = W.AttestationView.extend({
+  holder: Dept.meta({ description: 'The department that attests the fact' }),
+}).meta({
+  id: 'Attestation',
+  description: "A department's attestation of a fact about a citizen (salted hash of the value)",
+});
 
 const consentId = W.ConsentRefRequest;
 const attestationId = W.AttestationRefRequest;
@@ -332,7 +354,11 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'Every access, newest first (auditors); optionally only those flagged for audit',
       tags: TAGS,
       roles: ['auditor'],
-      query: PageQuery.extend({ flaggedOnly: boolQuery.optional() }).strict(),
+      query: PageQuery.extend({
+        flaggedOnly: boolQuery
+          .optional()
+          .meta({ description: 'Only entries flagged for audit', example: false }),
+      }).strict(),
       response: pageOf(Access),
       call: { chaincode: CC, transaction: 'ListAllAccesses', mode: 'evaluate' },
     }),

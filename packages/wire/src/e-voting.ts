@@ -208,7 +208,11 @@ export const ElectionOption = z
 /** An option voters can choose. */
 export type ElectionOption = z.infer<typeof ElectionOption>;
 
-const options = z.array(ElectionOption).min(Limits.minOptions).max(Limits.maxOptions);
+const options = z
+  .array(ElectionOption)
+  .min(Limits.minOptions)
+  .max(Limits.maxOptions)
+  .meta({ description: 'The options to choose from (distinct ids)' });
 
 /** What a ballot may contain: one option; up to k of n options; or yes / no / abstain. */
 export const BallotKind = z.discriminatedUnion('kind', [
@@ -387,19 +391,15 @@ export const CreateElectionFields = z
      * The organising organisation (its election admins manage the election); the caller's own
      * organisation when absent. Naming another organisation is refused (FORBIDDEN).
      */
-    organiser: Schemas.mspId
-      .optional()
-      .meta({
-        description:
-          "The organising organisation (its election admins manage the election); the caller's own organisation when absent. Naming another organisation is refused (FORBIDDEN).",
-      }),
+    organiser: Schemas.mspId.optional().meta({
+      description:
+        "The organising organisation (its election admins manage the election); the caller's own organisation when absent. Naming another organisation is refused (FORBIDDEN).",
+    }),
     title: Schemas.text(200).meta({ description: 'Title (shown to voters)', example: 'New public library' }),
-    description: Schemas.text(2000)
-      .optional()
-      .meta({
-        description: 'What the vote is about',
-        example: 'Should the district build a new public library on Elm Street?',
-      }),
+    description: Schemas.text(2000).optional().meta({
+      description: 'What the vote is about',
+      example: 'Should the district build a new public library on Elm Street?',
+    }),
     ballot: BallotKind.meta({ description: 'The ballot: single choice or up to k choices, and its options' }),
     opensAt: Schemas.isoDateTime.meta({
       description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
@@ -582,13 +582,10 @@ export const VerifyTallyRequest = z
      * Also re-check every ballot (default true): its choices against the election; in secret mode its
      * token binding, receipt and signature; in open roll elections that its voter is on the roll.
      */
-    checkBallots: z
-      .boolean()
-      .default(true)
-      .meta({
-        description:
-          'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature; in open roll elections that its voter is on the roll.',
-      }),
+    checkBallots: z.boolean().default(true).meta({
+      description:
+        'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature; in open roll elections that its voter is on the roll.',
+    }),
   })
   .strict();
 /** VerifyTally request. */
@@ -725,33 +722,24 @@ export type Mode = z.infer<typeof Mode>;
 /** An election (key: election~electionId). */
 export const Election = z.object({
   docType: z.literal('election').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   title: z.string().meta({ description: 'Title (shown to voters)', example: 'New public library' }),
-  description: z
-    .string()
-    .optional()
-    .meta({
-      description: 'What the vote is about',
-      example: 'Should the district build a new public library on Elm Street?',
-    }),
+  description: z.string().optional().meta({
+    description: 'What the vote is about',
+    example: 'Should the district build a new public library on Elm Street?',
+  }),
   ballot: BallotRules.meta({ description: 'The ballot: single choice or up to k choices, and its options' }),
-  opensAt: z
-    .string()
-    .meta({
-      description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
-      example: '2026-06-01T08:00:00Z',
-    }),
-  closesAt: z
-    .string()
-    .meta({
-      description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
-      example: '2026-06-01T20:00:00Z',
-    }),
+  opensAt: z.string().meta({
+    description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
+    example: '2026-06-01T08:00:00Z',
+  }),
+  closesAt: z.string().meta({
+    description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
+    example: '2026-06-01T20:00:00Z',
+  }),
   eligibility: Eligibility.meta({
     description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
   }),
@@ -781,12 +769,10 @@ export type Election = z.output<typeof Election>;
 /** A voter on the roll (key: voter~electionId~mspId~pid). */
 export const Voter = z.object({
   docType: z.literal('voter').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
   registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
@@ -797,12 +783,10 @@ export type Voter = z.infer<typeof Voter>;
 /** One registered batch of the roll (key: rollBatch~electionId~batchId); the roll size is the sum of `added`. */
 export const RollBatch = z.object({
   docType: z.literal('rollBatch').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
   /** Voters newly put on the roll by this batch. */
   added: z.number().int().meta({ description: 'Voters added to the roll by this batch' }),
@@ -821,12 +805,10 @@ export type RollBatch = z.infer<typeof RollBatch>;
 /** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
 export const TokenRequest = z.object({
   docType: z.literal('tokenRequest').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   requestedAt: z.string().meta({ description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
@@ -837,35 +819,27 @@ export type TokenRequest = z.infer<typeof TokenRequest>;
 /** A ballot (key: ballot/electionId/receipt). */
 export const Ballot = z.object({
   docType: z.literal('ballot').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   mode: z
     .enum(['open', 'secret'])
     .meta({ description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)' }),
   /** Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token. */
-  receipt: z
-    .string()
-    .meta({
-      description:
-        'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
-      example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
-    }),
+  receipt: z.string().meta({
+    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
   /** Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter. */
   voter: Subject.optional().meta({ description: 'The voter: home MSP and pseudonymous id' }),
   /** Chosen option ids, in the election's option order. */
   choices: z.array(z.string()).meta({ description: 'Ids of the chosen options', example: ['yes'] }),
   castAt: z.string().meta({ description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
-  version: z
-    .number()
-    .int()
-    .meta({
-      description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
-    }),
+  version: z.number().int().meta({
+    description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
+  }),
   /** Secret mode: the token (base64url), so anyone can re-verify it. */
   token: z
     .string()
@@ -906,12 +880,10 @@ export const TallyOutcome = z.object({
     .array(z.string())
     .meta({ description: 'Winning options (see README for each kind); empty when nothing passed.' }),
   /** True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
-  tie: z
-    .boolean()
-    .meta({
-      description:
-        'True when a tie for first place (single) or at the k-th place (multi) kept options from winning.',
-    }),
+  tie: z.boolean().meta({
+    description:
+      'True when a tie for first place (single) or at the k-th place (multi) kept options from winning.',
+  }),
   passed: z
     .boolean()
     .meta({ description: "True when the result passes the election's threshold and quorum" }),
@@ -922,12 +894,10 @@ export type TallyOutcome = z.infer<typeof TallyOutcome>;
 /** The tally (key: tally~electionId): counting in steps, then final. */
 export const Tally = z.object({
   docType: z.literal('tally').meta({ description: 'Record type tag' }),
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   status: z.enum(['counting', 'final']).meta({ description: 'Stored status' }),
   /** Ballots counted so far. */
   counted: z.number().int().meta({ description: 'Ballots counted so far.' }),
@@ -973,13 +943,10 @@ export type ElectionView = z.infer<typeof ElectionView>;
 /** ListElections result. */
 export const ElectionPage = z.object({
   elections: z.array(Election).meta({ description: 'The elections of this page, in id order' }),
-  bookmark: z
-    .string()
-    .meta({
-      description:
-        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
-      example: '',
-    }),
+  bookmark: z.string().meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
 });
 /** ListElections result. */
 export type ElectionPage = z.infer<typeof ElectionPage>;
@@ -987,25 +954,20 @@ export type ElectionPage = z.infer<typeof ElectionPage>;
 /** ListBallots result. */
 export const BallotPage = z.object({
   ballots: z.array(Ballot).meta({ description: 'The ballots of this page' }),
-  bookmark: z
-    .string()
-    .meta({
-      description:
-        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
-      example: '',
-    }),
+  bookmark: z.string().meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
 });
 /** ListBallots result. */
 export type BallotPage = z.infer<typeof BallotPage>;
 
 /** RegisterVoters result. */
 export const RegisterVotersResult = z.object({
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
   added: z.number().int().meta({ description: 'Voters added to the roll by this batch' }),
   alreadyRegistered: z
@@ -1018,19 +980,14 @@ export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
 
 /** CastBallot / CastSecretBallot result: the receipt the voter keeps. */
 export const CastResult = z.object({
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
-  receipt: z
-    .string()
-    .meta({
-      description:
-        'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
-      example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  receipt: z.string().meta({
+    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
   castAt: z.string().meta({ description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: true when this ballot replaced the voter's earlier one. */
   replaced: z
@@ -1042,12 +999,10 @@ export type CastResult = z.infer<typeof CastResult>;
 
 /** RequestToken result: what the gateway checks before it blind-signs. */
 export const TokenRequestResult = z.object({
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   /** The voter whose request was recorded: the caller, (home MSP, pid). */
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   requestedAt: z.string().meta({ description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
@@ -1062,12 +1017,10 @@ export type TokenRequestResult = z.infer<typeof TokenRequestResult>;
 
 /** GetVoterStatus result. */
 export const VoterStatus = z.object({
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   /** On the roll (roll elections); null when the election uses an attribute rule. */
   onRoll: z
@@ -1079,26 +1032,20 @@ export const VoterStatus = z.object({
     description: 'Secret mode: the token request record, or null. Open mode: null.',
   }),
   /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
-  voted: z
-    .boolean()
-    .nullable()
-    .meta({
-      description:
-        'Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters).',
-    }),
+  voted: z.boolean().nullable().meta({
+    description:
+      'Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters).',
+  }),
 });
 /** GetVoterStatus result. */
 export type VoterStatus = z.infer<typeof VoterStatus>;
 
 /** A ballot VerifyTally found invalid. */
 export const InvalidBallot = z.object({
-  receipt: z
-    .string()
-    .meta({
-      description:
-        'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
-      example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
-    }),
+  receipt: z.string().meta({
+    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
   reason: z.string().meta({ description: 'Why the ballot is invalid' }),
 });
 /** A ballot VerifyTally found invalid. */
@@ -1113,18 +1060,14 @@ export type Recount = z.infer<typeof Recount>;
 
 /** VerifyTally result. */
 export const VerifyTallyResult = z.object({
-  electionId: z
-    .string()
-    .meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   /** True when the recount equals the stored result in every field and no ballot is invalid. */
-  confirmed: z
-    .boolean()
-    .meta({
-      description: 'True when the recount equals the stored result in every field and no ballot is invalid.',
-    }),
+  confirmed: z.boolean().meta({
+    description: 'True when the recount equals the stored result in every field and no ballot is invalid.',
+  }),
   /** Names of the fields where stored and recount differ. */
   mismatches: z
     .array(z.string())

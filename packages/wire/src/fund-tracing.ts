@@ -148,16 +148,11 @@ export const SplitPaymentRule = z
       .min(1)
       .max(8760)
       .meta({ description: 'Look-back window in hours', example: 72 }),
-    count: z
-      .number()
-      .int()
-      .min(2)
-      .max(100)
-      .meta({
-        description:
-          'How many near-threshold disbursements to the same recipient within the window fire the rule',
-        example: 3,
-      }),
+    count: z.number().int().min(2).max(100).meta({
+      description:
+        'How many near-threshold disbursements to the same recipient within the window fire the rule',
+      example: 3,
+    }),
     marginPercent: MarginPercent.default(Defaults.marginPercent).meta({
       description: 'How far under the threshold (percent) still counts as near it',
       example: 10,
@@ -214,22 +209,15 @@ export const RulesConfig = z
     /** Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
     unspent: z
       .object({
-        mode: z
-          .enum(['warn', 'off'])
-          .meta({
-            description:
-              '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
-            example: 'warn',
-          }),
-        days: z
-          .number()
-          .int()
-          .min(1)
-          .max(3650)
-          .meta({
-            description: 'Days after payment after which money still unspent raises an alert',
-            example: 180,
-          }),
+        mode: z.enum(['warn', 'off']).meta({
+          description:
+            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+          example: 'warn',
+        }),
+        days: z.number().int().min(1).max(3650).meta({
+          description: 'Days after payment after which money still unspent raises an alert',
+          example: 180,
+        }),
       })
       .strict()
       .meta({
@@ -567,21 +555,17 @@ export const ListDisbursementsFields = z
     allocationId: Schemas.id
       .optional()
       .meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
-    programId: Schemas.id
-      .optional()
-      .meta({
-        description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-        example: 'prog-2026-housing',
-      }),
+    programId: Schemas.id.optional().meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
     recipientMspId: Schemas.mspId
       .optional()
       .meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
-    recipientPid: Schemas.pid
-      .optional()
-      .meta({
-        description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
-        example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
-      }),
+    recipientPid: Schemas.pid.optional().meta({
+      description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
     ...page,
   })
   .strict();
@@ -757,48 +741,38 @@ export type Actor = z.infer<typeof Actor>;
 
 /** A fund program, owned by the finance department of one organisation. */
 export const Program = z.object({
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   name: z
     .string()
     .meta({ description: 'Program name (1-200 characters)', example: 'Housing repair subsidy 2026' }),
   fiscalYear: z.number().meta({ description: 'Fiscal year (2000-2100)', example: 2026 }),
-  totalBudget: z
-    .string()
-    .meta({
-      description: 'Total budget in fen (smallest currency unit), a decimal string',
-      example: '100000000',
-    }),
-  categories: z
-    .array(z.string())
-    .meta({
-      description: 'Spend categories allowed in the program (distinct codes)',
-      example: ['materials', 'labour'],
-    }),
+  totalBudget: z.string().meta({
+    description: 'Total budget in fen (smallest currency unit), a decimal string',
+    example: '100000000',
+  }),
+  categories: z.array(z.string()).meta({
+    description: 'Spend categories allowed in the program (distinct codes)',
+    example: ['materials', 'labour'],
+  }),
   startDate: z
     .string()
     .meta({ description: 'Start of the program (RFC 3339 date-time)', example: '2026-01-01T00:00:00Z' }),
-  endDate: z
-    .string()
-    .meta({
-      description: 'End of the program (RFC 3339 date-time), after `startDate`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  endDate: z.string().meta({
+    description: 'End of the program (RFC 3339 date-time), after `startDate`',
+    example: '2026-12-31T23:59:59Z',
+  }),
   coSign: CoSignConfig.meta({
     description: 'The co-signature rule: above `threshold` a disbursement needs a co-signer of class `by`',
   }),
   rules: RulesConfig.meta({
     description: 'The fund-tracing alert rules and what each does (block, warn or off)',
   }),
-  ownerMspId: z
-    .string()
-    .meta({
-      description: 'MSP ID of the organisation that owns the program (its finance department created it)',
-    }),
+  ownerMspId: z.string().meta({
+    description: 'MSP ID of the organisation that owns the program (its finance department created it)',
+  }),
   status: ProgramStatus.meta({ description: 'Stored status' }),
   createdAt: z
     .string()
@@ -822,22 +796,18 @@ export type Program = z.output<typeof Program>;
 /** Part of a program's budget given to one implementing department. */
 export const Allocation = z.object({
   allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   mspId: z
     .string()
     .meta({ description: "MSP ID of the implementing department's organisation", example: 'CityAMSP' }),
   dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'works' }),
-  amount: z
-    .string()
-    .meta({
-      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
-      example: '250000',
-    }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
   createdAt: z
     .string()
     .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
@@ -848,28 +818,22 @@ export type Allocation = z.infer<typeof Allocation>;
 
 /** A recipient registered in a program, with the hashes of its approved accounts. */
 export const Recipient = z.object({
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   /** The recipient's home organisation (its certificate's MSP). */
   recipientMspId: z.string().meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
   /** The recipient's pseudonymous id under that organisation. */
-  recipientPid: z
-    .string()
-    .meta({
-      description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
-      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
-    }),
+  recipientPid: z.string().meta({
+    description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+    example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+  }),
   kind: RecipientKind.meta({ description: 'Kind of recipient: `person` (a citizen) or `enterprise`' }),
-  accountHashes: z
-    .array(z.string())
-    .meta({
-      description: "SHA-256 hashes of the recipient's approved bank accounts (distinct)",
-      example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
-    }),
+  accountHashes: z.array(z.string()).meta({
+    description: "SHA-256 hashes of the recipient's approved bank accounts (distinct)",
+    example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
+  }),
   registeredBy: Actor.meta({ description: 'The official who registered the recipient' }),
   registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
   updatedAt: z.string().meta({ description: 'When it last changed (RFC 3339 date-time, UTC)' }),
@@ -880,44 +844,34 @@ export type Recipient = z.infer<typeof Recipient>;
 /** A payment from an allocation to a recipient's approved account, for one category. */
 export const Disbursement = z.object({
   disbursementId: z.string().meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
   mspId: z
     .string()
     .meta({ description: "MSP ID of the implementing department's organisation", example: 'CityAMSP' }),
   dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'works' }),
   recipientMspId: z.string().meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
-  recipientPid: z
-    .string()
-    .meta({
-      description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
-      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
-    }),
+  recipientPid: z.string().meta({
+    description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+    example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+  }),
   recipientKind: RecipientKind.meta({ description: 'Kind of recipient: `person` or `enterprise`' }),
-  accountHash: z
-    .string()
-    .meta({
-      description: "SHA-256 of the account paid into; one of the recipient's approved accounts",
-      example: 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3',
-    }),
+  accountHash: z.string().meta({
+    description: "SHA-256 of the account paid into; one of the recipient's approved accounts",
+    example: 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3',
+  }),
   category: z.string().meta({ description: "Spend category, one of the program's", example: 'materials' }),
-  amount: z
-    .string()
-    .meta({
-      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
-      example: '250000',
-    }),
-  documentsHash: z
-    .string()
-    .meta({
-      description: 'SHA-256 of the supporting documents',
-      example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-    }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
+  documentsHash: z.string().meta({
+    description: 'SHA-256 of the supporting documents',
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  }),
   status: DisbursementStatus.meta({ description: 'Stored status' }),
   createdAt: z
     .string()
@@ -964,31 +918,23 @@ export const Spend = z.object({
   spendId: z.string().meta({ description: 'Spend id', example: 'spend-2026-000045' }),
   disbursementId: z.string().meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
   allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
-  payeeId: z
-    .string()
-    .meta({
-      description: 'Who the recipient paid (an id or code of the supplier)',
-      example: 'supplier-7781',
-    }),
-  amount: z
-    .string()
-    .meta({
-      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
-      example: '250000',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  payeeId: z.string().meta({
+    description: 'Who the recipient paid (an id or code of the supplier)',
+    example: 'supplier-7781',
+  }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
   category: z.string().meta({ description: "Spend category, one of the program's", example: 'materials' }),
-  invoiceHash: z
-    .string()
-    .meta({
-      description: 'SHA-256 of the invoice',
-      example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
-    }),
+  invoiceHash: z.string().meta({
+    description: 'SHA-256 of the invoice',
+    example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+  }),
   recordedAt: z.string().meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
   /** The recipient's pseudonymous id. */
   recordedBy: z.string().meta({ description: "The recipient's pseudonymous id." }),
@@ -1024,19 +970,17 @@ export type AlertChange = z.infer<typeof AlertChange>;
 /** An early warning raised by a rule inside the transaction that caused it (or by the sweep). */
 export const Alert = z.object({
   alertId: z.string().meta({ description: 'Alert id', example: 'alert-2026-0007' }),
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   rule: RuleId.meta({
     description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
   }),
   severity: Severity.meta({ description: 'Severity: low, medium or high' }),
   status: AlertStatus.meta({ description: 'Stored status' }),
   message: z.string().meta({ description: 'What happened, in words' }),
-  records: z.array(RecordRef).meta({ description: "The records of this page, in the listing's order" }),
+  records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
   details: z
     .record(z.string(), z.union([z.string(), z.number()]))
     .meta({ description: 'The figures behind the alert (amounts, counts, dates)' }),
@@ -1049,12 +993,9 @@ export const Alert = z.object({
    * organisations that audit others) handle the alert. Absent on alerts raised
    * before issue 12: then it is the program's owner.
    */
-  ownerMspId: z
-    .string()
-    .optional()
-    .meta({
-      description: 'MSP ID of the organisation that owns the program (its finance department created it)',
-    }),
+  ownerMspId: z.string().optional().meta({
+    description: 'MSP ID of the organisation that owns the program (its finance department created it)',
+  }),
 });
 /** An alert. */
 export type Alert = z.infer<typeof Alert>;
@@ -1066,7 +1007,7 @@ export const AlertSummary = z.object({
     description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
   }),
   severity: Severity.meta({ description: 'Severity: low, medium or high' }),
-  records: z.array(RecordRef).meta({ description: "The records of this page, in the listing's order" }),
+  records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
 });
 /** An alert summary. */
 export type AlertSummary = z.infer<typeof AlertSummary>;
@@ -1129,12 +1070,10 @@ export type SpendResult = z.infer<typeof SpendResult>;
 
 /** SweepUnspent: what a sweep did. */
 export const SweepResult = z.object({
-  programId: z
-    .string()
-    .meta({
-      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'prog-2026-housing',
-    }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   /** Due queue entries handled (alerted or found fully spent). */
   processed: z.number().meta({ description: 'Due queue entries handled (alerted or found fully spent).' }),
   alerts: z.array(AlertSummary).meta({ description: 'The alerts this write raised (empty when none)' }),
@@ -1181,19 +1120,19 @@ export const TraceNode: z.ZodType<TraceNode> = z
     alertIds: z.array(z.string()).meta({ description: 'Alerts about this record' }),
     record: z.union([Program, Allocation, Disbursement, Spend]).meta({ description: 'The record itself' }),
     get children(): z.ZodArray<z.ZodType<TraceNode>> {
-      return z.array(TraceNode);
+      return z.array(TraceNode).meta({ description: 'The child records, as trace nodes' });
     },
   })
   .meta({ id: 'FundTraceNode' });
 
 /** TraceFunds: the tree from the program through the requested record. */
 export const TraceResult = z.object({
-  record: RecordRef.meta({ description: 'The record itself' }),
+  record: RecordRef.meta({ description: 'The record the trace was asked for (kind and id)' }),
   /** From the program down to the requested record. */
   path: z.array(RecordRef).meta({ description: 'From the program down to the requested record.' }),
-  root: TraceNode.meta({ description: 'The record the trace starts from, with its children' }),
+  root: TraceNode,
   /** Records in the tree. */
-  records: z.number().meta({ description: "The records of this page, in the listing's order" }),
+  records: z.number().meta({ description: 'Number of records in the tree' }),
 });
 /** A trace. */
 export type TraceResult = z.infer<typeof TraceResult>;
