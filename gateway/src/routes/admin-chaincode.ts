@@ -64,7 +64,7 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
           transient: z
             .record(z.string(), z.unknown())
             .optional()
-            .meta({ description: 'Transient fields (each sent as JSON)' }),
+            .meta({ description: 'Transient fields (each sent as JSON)', example: {} }),
           endorsingOrganizations: z
             .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/))
             .max(16)
@@ -76,7 +76,8 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
         .strict()
         .refine((b) => (b.request === undefined) !== (b.args === undefined), {
           message: 'give exactly one of request or args',
-        }),
+        })
+        .meta({ example: { mode: 'evaluate', request: { code: 'A-BIZ' } } }),
       async handle({ req, res, caller, input }) {
         const chaincode = deployed.get(input.params.name);
         if (!chaincode)

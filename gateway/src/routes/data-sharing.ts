@@ -280,7 +280,20 @@ export function dataSharingRoutes(): AnyRoute[] {
         'Granted: a ticket the holding department verifies before it serves data. Refused on consent grounds: granted=false with the code; the refusal is logged too.',
       tags: TAGS,
       roles: ['officer'],
-      body: W.RequestAccessRequest,
+      body: W.RequestAccessRequest.meta({
+        example: {
+          accessId: 'access-2026-0001',
+          citizen: {
+            mspId: 'CityAMSP',
+            pid: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+          },
+          categoryCode: 'household-register',
+          fields: ['address', 'householdSize'],
+          purpose: 'HOUSING_SUBSIDY',
+          consentId: 'consent-2026-0001',
+          ticketTtlSeconds: 900,
+        },
+      }),
       response: AccessResult,
       call: { chaincode: CC, transaction: 'RequestAccess', mode: 'submit' },
     }),

@@ -97,10 +97,11 @@ const TallyBody = z
 /** A recount: the wire field, its default left to the chaincode. */
 const VerifyTallyBody = z
   .object({
-    checkBallots: eVoting.VerifyTallyRequest.shape.checkBallots
-      .unwrap()
-      .optional()
-      .meta({ description: "Most ballots to recount (default: the chaincode's)", example: 1000 }),
+    checkBallots: eVoting.VerifyTallyRequest.shape.checkBallots.unwrap().optional().meta({
+      description:
+        'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature',
+      example: true,
+    }),
   })
   .strict();
 
@@ -234,7 +235,8 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
         .object({
           blindedMsg: eVoting.base64url(700).meta({
             description: 'The blinded token message (base64url, RFC 9474 Blind)',
-            example: 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ',
+            example:
+              'WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg',
           }),
         })
         .strict(),

@@ -99,7 +99,7 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
           transient: z
             .record(z.string(), z.unknown())
             .optional()
-            .meta({ description: 'Transient fields (each sent as JSON), for private inputs' }),
+            .meta({ description: 'Transient fields (each sent as JSON), for private inputs', example: {} }),
           certificate: z.string().max(8192).optional().meta({
             description:
               'PEM X.509 certificate the caller signs with; by default the one enrolled for the caller in the wallet',
@@ -114,7 +114,14 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
                 "Organisations whose peers must endorse; by default a transaction is pinned as its route pins it (e.g. transactions on a licence collection to the certificate's organisation)",
             }),
         })
-        .strict(),
+        .strict()
+        .meta({
+          example: {
+            chaincode: 'e-licence',
+            transaction: 'VerifyLicence',
+            request: { licenceId: 'A-BIZ-2026-0001' },
+          },
+        }),
       response: OfflineView,
       async handle({ caller, input }) {
         const b = input.body;

@@ -372,12 +372,10 @@ export const CitizenQuery = z
     citizenMspId: Schemas.mspId
       .optional()
       .meta({ description: 'Home MSP of the citizen to read (give with `citizenPid`)', example: 'CityAMSP' }),
-    citizenPid: Schemas.pid
-      .optional()
-      .meta({
-        description: 'Pseudonymous id of the citizen to read (give with `citizenMspId`)',
-        example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
-      }),
+    citizenPid: Schemas.pid.optional().meta({
+      description: 'Pseudonymous id of the citizen to read (give with `citizenMspId`)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
   })
   .strict();
 
@@ -428,12 +426,10 @@ export const UpdateCategoryFields = z
       description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
       example: 'household-register',
     }),
-    description: Schemas.text(512)
-      .optional()
-      .meta({
-        description: 'What the data category holds (at most 512 characters)',
-        example: 'Household register entries: members, address, relation to the head of household',
-      }),
+    description: Schemas.text(512).optional().meta({
+      description: 'What the data category holds (at most 512 characters)',
+      example: 'Household register entries: members, address, relation to the head of household',
+    }),
     fields: FieldList.optional().meta({
       description: 'Field names (distinct, letters, digits, `_`)',
       example: ['address', 'householdSize'],
@@ -476,12 +472,10 @@ export const ListCategoriesFilter = z
     holderMspId: Schemas.mspId
       .optional()
       .meta({ description: 'Only categories held by this organisation', example: 'CityAMSP' }),
-    holderDept: Schemas.code
-      .optional()
-      .meta({
-        description: 'Only categories held by this department (needs `holderMspId`)',
-        example: 'civil-affairs',
-      }),
+    holderDept: Schemas.code.optional().meta({
+      description: 'Only categories held by this department (needs `holderMspId`)',
+      example: 'civil-affairs',
+    }),
   })
   .strict();
 
@@ -500,12 +494,10 @@ export type ListPurposesRequest = z.infer<typeof ListPurposesRequest>;
 /** The members of a GrantConsent request, without its rule ({@link validityInOrder}). */
 export const GrantConsentFields = z
   .object({
-    consentId: Schemas.id
-      .optional()
-      .meta({
-        description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'consent-2026-0001',
-      }),
+    consentId: Schemas.id.optional().meta({
+      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'consent-2026-0001',
+    }),
     grantee: DeptRef.meta({
       description: 'The department the consent or basis lets read the data (organisation and department)',
     }),
@@ -529,16 +521,10 @@ export const GrantConsentFields = z
       description: 'End of validity (RFC 3339 date-time), after `validFrom`',
       example: '2026-12-31T23:59:59Z',
     }),
-    maxUses: z
-      .number()
-      .int()
-      .min(1)
-      .max(Limits.maxUses)
-      .optional()
-      .meta({
-        description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
-        example: 5,
-      }),
+    maxUses: z.number().int().min(1).max(Limits.maxUses).optional().meta({
+      description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
+      example: 5,
+    }),
   })
   .strict();
 
@@ -578,13 +564,10 @@ export type ListConsentsRequest = z.infer<typeof ListConsentsRequest>;
 /** The members of a RecordLegalBasis request, without its rule ({@link validityInOrder}). */
 export const RecordLegalBasisFields = z
   .object({
-    legalBasisId: Schemas.id
-      .optional()
-      .meta({
-        description:
-          'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'lb-housing-2026',
-      }),
+    legalBasisId: Schemas.id.optional().meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
     categoryCode: Schemas.code.meta({
       description: 'Code of the data category',
       example: 'household-register',
@@ -601,22 +584,18 @@ export const RecordLegalBasisFields = z
       description: 'The statute the basis rests on (at most 256 characters)',
       example: 'Housing Subsidy Regulation 2025, art. 12',
     }),
-    description: Schemas.text(1024)
-      .optional()
-      .meta({
-        description: 'What the basis allows, in words (at most 1024 characters)',
-        example: 'Verification of household size for housing subsidy applications',
-      }),
+    description: Schemas.text(1024).optional().meta({
+      description: 'What the basis allows, in words (at most 1024 characters)',
+      example: 'Verification of household size for housing subsidy applications',
+    }),
     validFrom: Schemas.isoDateTime.meta({
       description: 'Start of validity (RFC 3339 date-time)',
       example: '2026-03-01T00:00:00Z',
     }),
-    validUntil: Schemas.isoDateTime
-      .optional()
-      .meta({
-        description: 'End of validity (RFC 3339 date-time), after `validFrom`',
-        example: '2026-12-31T23:59:59Z',
-      }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+      example: '2026-12-31T23:59:59Z',
+    }),
     /** When given, the basis applies to this citizen only (e.g. a court order). */
     citizen: Subject.optional().meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   })
@@ -657,12 +636,10 @@ export const DecideLegalBasisRequest = z
       description: "`approve` or `refuse` the legal basis over the caller's category",
       example: 'approve',
     }),
-    note: Schemas.text(512)
-      .optional()
-      .meta({
-        description: 'Note of the deciding officer (at most 512 characters)',
-        example: 'Approved for 2026 applications',
-      }),
+    note: Schemas.text(512).optional().meta({
+      description: 'Note of the deciding officer (at most 512 characters)',
+      example: 'Approved for 2026 applications',
+    }),
   })
   .strict();
 /** DecideLegalBasis request. */
@@ -700,12 +677,10 @@ export type ListLegalBasesRequest = z.infer<typeof ListLegalBasesRequest>;
 /** The members of a RequestAccess request, without its rule ({@link oneBasisAtMost}). */
 export const RequestAccessFields = z
   .object({
-    accessId: Schemas.id
-      .optional()
-      .meta({
-        description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'access-2026-0001',
-      }),
+    accessId: Schemas.id.optional().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
     citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
     categoryCode: Schemas.code.meta({
       description: 'Code of the data category',
@@ -719,22 +694,18 @@ export const RequestAccessFields = z
       description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
       example: 'HOUSING_SUBSIDY',
     }),
-    consentId: Schemas.id
-      .optional()
-      .meta({
-        description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'consent-2026-0001',
-      }),
-    legalBasisId: Schemas.id
-      .optional()
-      .meta({
-        description:
-          'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'lb-housing-2026',
-      }),
+    consentId: Schemas.id.optional().meta({
+      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'consent-2026-0001',
+    }),
+    legalBasisId: Schemas.id.optional().meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
     /** Ticket lifetime; {@link Limits.defaultTicketTtlSeconds} when absent. */
     ticketTtlSeconds: TicketTtlSeconds.optional().meta({
-      description: 'Ticket lifetime; {@link Limits.defaultTicketTtlSeconds} when absent.',
+      description: 'Ticket lifetime in seconds (60-86400); 900 when absent',
+      example: 900,
     }),
   })
   .strict();
@@ -760,12 +731,10 @@ export type GetAccessRequest = z.infer<typeof GetAccessRequest>;
 export const VerifyTicketRequest = z
   .object({
     ticketId: Schemas.id.meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
-    ticketHash: Schemas.sha256
-      .optional()
-      .meta({
-        description: 'SHA-256 of the ticket the holder was shown; checked against the stored one',
-        example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-      }),
+    ticketHash: Schemas.sha256.optional().meta({
+      description: 'SHA-256 of the ticket the holder was shown; checked against the stored one',
+      example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    }),
     fields: FieldList.optional().meta({
       description: 'Fields the holder is asked for; each must be covered by the ticket',
       example: ['address'],
@@ -822,13 +791,10 @@ export type ListAllAccessesRequest = z.infer<typeof ListAllAccessesRequest>;
 /** PublishAttestation: the holding department publishes a salted hash of one fact about a citizen. */
 export const PublishAttestationRequest = z
   .object({
-    attestationId: Schemas.id
-      .optional()
-      .meta({
-        description:
-          'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'att-2026-0001',
-      }),
+    attestationId: Schemas.id.optional().meta({
+      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'att-2026-0001',
+    }),
     categoryCode: Schemas.code.meta({
       description: 'Code of the data category',
       example: 'household-register',
@@ -868,14 +834,10 @@ export const VerifyFactRequest = z
       description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
       example: 'att-2026-0001',
     }),
-    claimedValue: z
-      .string()
-      .min(1)
-      .max(1024)
-      .meta({
-        description: 'The value the grantee was told (1-1024 characters)',
-        example: '12 Harbour Road, City A',
-      }),
+    claimedValue: z.string().min(1).max(1024).meta({
+      description: 'The value the grantee was told (1-1024 characters)',
+      example: '12 Harbour Road, City A',
+    }),
     salt: Schemas.salt.meta({
       description: 'Salt of the fact hash (lower-case hex, 32-128 characters)',
       example: '9f86d081884c7d659a2feaa0c55ad015',
@@ -897,36 +859,28 @@ function officerRef() {
 
 /** A data category in the catalogue. Key: `category(code)`. */
 export const Category = z.object({
-  code: z
-    .string()
-    .meta({
-      description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
-      example: 'household-register',
-    }),
-  description: z
-    .string()
-    .meta({
-      description: 'What the data category holds (at most 512 characters)',
-      example: 'Household register entries: members, address, relation to the head of household',
-    }),
+  code: z.string().meta({
+    description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
+    example: 'household-register',
+  }),
+  description: z.string().meta({
+    description: 'What the data category holds (at most 512 characters)',
+    example: 'Household register entries: members, address, relation to the head of household',
+  }),
   /** Names of the fields the holder can provide (sorted). */
-  fields: z
-    .array(z.string())
-    .meta({
-      description: 'Field names (distinct, letters, digits, `_`)',
-      example: ['address', 'householdSize'],
-    }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
   sensitivity: SensitivityLevel.meta({
     description: 'Sensitivity level: low, medium, high or special',
     example: 'medium',
   }),
   /** Where the holder's system serves the data (off-chain). */
-  serviceRef: z
-    .string()
-    .meta({
-      description: "URI of the holder's off-chain service that serves the data against a ticket",
-      example: 'https://data.civil-affairs.city-a.gov/api/household',
-    }),
+  serviceRef: z.string().meta({
+    description: "URI of the holder's off-chain service that serves the data against a ticket",
+    example: 'https://data.civil-affairs.city-a.gov/api/household',
+  }),
   /** The holding department; only its officers change the category. */
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
   status: CategoryStatus.meta({ description: 'Stored status' }),
@@ -955,12 +909,10 @@ export type ConsentState = z.infer<typeof ConsentState>;
 
 /** The terms of a consent: what its hash covers (they never change). */
 export const ConsentTerms = z.object({
-  consentId: z
-    .string()
-    .meta({
-      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
-      example: 'consent-2026-0001',
-    }),
+  consentId: z.string().meta({
+    description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'consent-2026-0001',
+  }),
   /** The citizen who granted it (home MSP and pid from their certificate). */
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   grantee: DeptRef.meta({
@@ -968,12 +920,10 @@ export const ConsentTerms = z.object({
   }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
-  fields: z
-    .array(z.string())
-    .meta({
-      description: 'Field names (distinct, letters, digits, `_`)',
-      example: ['address', 'householdSize'],
-    }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
   purpose: PurposeCode.meta({
     description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
     example: 'HOUSING_SUBSIDY',
@@ -981,21 +931,15 @@ export const ConsentTerms = z.object({
   validFrom: z
     .string()
     .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
-  validUntil: z
-    .string()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().meta({
+    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    example: '2026-12-31T23:59:59Z',
+  }),
   /** Most accesses the consent allows; null for no limit. */
-  maxUses: z
-    .number()
-    .int()
-    .nullable()
-    .meta({
-      description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
-      example: 5,
-    }),
+  maxUses: z.number().int().nullable().meta({
+    description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
+    example: 5,
+  }),
   grantedAt: z.string().meta({ description: 'When the consent was granted (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a consent. */
@@ -1004,11 +948,9 @@ export type ConsentTerms = z.infer<typeof ConsentTerms>;
 /** A consent as stored. Key: `consent(consentId)`. */
 export const Consent = ConsentTerms.extend({
   /** sha256 of the deterministic JSON of the terms. */
-  hash: z
-    .string()
-    .meta({
-      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-    }),
+  hash: z.string().meta({
+    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+  }),
   status: StoredConsentStatus.meta({ description: 'Stored status' }),
   updatedAt: z.string().meta({ description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
   revokedAt: z
@@ -1043,45 +985,36 @@ export type ConsentView = z.infer<typeof ConsentView>;
 
 /** The terms of a legal basis: what its hash covers. */
 export const LegalBasisTerms = z.object({
-  legalBasisId: z
-    .string()
-    .meta({
-      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
-      example: 'lb-housing-2026',
-    }),
+  legalBasisId: z.string().meta({
+    description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'lb-housing-2026',
+  }),
   /** The department the statutory duty applies to (the recording legal officer's own). */
   grantee: DeptRef.meta({
     description: 'The department the consent or basis lets read the data (organisation and department)',
   }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
-  fields: z
-    .array(z.string())
-    .meta({
-      description: 'Field names (distinct, letters, digits, `_`)',
-      example: ['address', 'householdSize'],
-    }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
   purpose: PurposeCode.meta({
     description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
     example: 'HOUSING_SUBSIDY',
   }),
-  statuteReference: z
-    .string()
-    .meta({
-      description: 'The statute the basis rests on (at most 256 characters)',
-      example: 'Housing Subsidy Regulation 2025, art. 12',
-    }),
+  statuteReference: z.string().meta({
+    description: 'The statute the basis rests on (at most 256 characters)',
+    example: 'Housing Subsidy Regulation 2025, art. 12',
+  }),
   description: z.string().nullable().meta({ description: 'What the basis allows, in words, or null' }),
   validFrom: z
     .string()
     .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().nullable().meta({
+    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    example: '2026-12-31T23:59:59Z',
+  }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
   citizen: Subject.nullable().meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   recordedAt: z.string().meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
@@ -1106,24 +1039,19 @@ export const LegalBasisApproval = z.object({
     .nullable()
     .meta({ description: 'When the decision was recorded (transaction time); null until decided.' }),
   /** The officer's note; null when none. */
-  note: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Note of the deciding officer (at most 512 characters)',
-      example: 'Approved for 2026 applications',
-    }),
+  note: z.string().nullable().meta({
+    description: 'Note of the deciding officer (at most 512 characters)',
+    example: 'Approved for 2026 applications',
+  }),
 });
 /** The holder organisation's approval of a legal basis. */
 export type LegalBasisApproval = z.infer<typeof LegalBasisApproval>;
 
 /** A legal basis as stored. Key: `legal(legalBasisId)`. */
 export const LegalBasis = LegalBasisTerms.extend({
-  hash: z
-    .string()
-    .meta({
-      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-    }),
+  hash: z.string().meta({
+    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+  }),
   status: z.enum(['active', 'withdrawn']).meta({ description: 'Stored status' }),
   approval: LegalBasisApproval.meta({
     description:
@@ -1157,22 +1085,22 @@ export type LegalBasisView = z.infer<typeof LegalBasisView>;
 /** What an access rests on (granted), or what came closest (refused). */
 export const BasisRef = z.discriminatedUnion('kind', [
   z.object({
-    kind: z.literal('consent').meta({ description: '`consent` or `legal-basis`: what the access rests on' }),
+    kind: z
+      .literal('consent')
+      .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
     id: z.string().meta({ description: 'Id of the consent or legal basis' }),
-    hash: z
-      .string()
-      .meta({
-        description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-      }),
+    hash: z.string().meta({
+      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+    }),
   }),
   z.object({
-    kind: z.literal('legal').meta({ description: '`consent` or `legal-basis`: what the access rests on' }),
+    kind: z
+      .literal('legal')
+      .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
     id: z.string().meta({ description: 'Id of the consent or legal basis' }),
-    hash: z
-      .string()
-      .meta({
-        description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-      }),
+    hash: z.string().meta({
+      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+    }),
     statuteReference: z.string().meta({ description: 'The statute, for a legal basis' }),
   }),
 ]);
@@ -1183,7 +1111,7 @@ export type BasisRef = z.infer<typeof BasisRef>;
 export const BasisId = z.object({
   kind: z
     .enum(['consent', 'legal'])
-    .meta({ description: '`consent` or `legal-basis`: what the access rests on' }),
+    .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
   id: z.string().meta({ description: 'Id of the consent or legal basis' }),
 });
 /** The kind and id of what a ticket rests on. */
@@ -1195,12 +1123,10 @@ export const TicketTerms = z.object({
   ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
-  fields: z
-    .array(z.string())
-    .meta({
-      description: 'Field names (distinct, letters, digits, `_`)',
-      example: ['address', 'householdSize'],
-    }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
   purpose: PurposeCode.meta({
     description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
     example: 'HOUSING_SUBSIDY',
@@ -1218,11 +1144,9 @@ export type TicketTerms = z.infer<typeof TicketTerms>;
 
 /** A ticket as stored inside its access entry. */
 export const Ticket = TicketTerms.extend({
-  hash: z
-    .string()
-    .meta({
-      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-    }),
+  hash: z.string().meta({
+    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+  }),
 });
 /** A ticket as stored. */
 export type Ticket = z.infer<typeof Ticket>;
@@ -1234,12 +1158,10 @@ export type Requester = z.infer<typeof Requester>;
 
 /** One access log entry, granted or refused. Key: `access(accessId)`. */
 export const Access = z.object({
-  accessId: z
-    .string()
-    .meta({
-      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
-      example: 'access-2026-0001',
-    }),
+  accessId: z.string().meta({
+    description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'access-2026-0001',
+  }),
   time: z
     .string()
     .meta({ description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)' }),
@@ -1258,12 +1180,10 @@ export const Access = z.object({
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
-  fields: z
-    .array(z.string())
-    .meta({
-      description: 'Field names (distinct, letters, digits, `_`)',
-      example: ['address', 'householdSize'],
-    }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
   purpose: PurposeCode.meta({
     description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
     example: 'HOUSING_SUBSIDY',
@@ -1272,11 +1192,9 @@ export const Access = z.object({
     description: 'What the access rests on: a consent or a legal basis, with its hash',
   }),
   /** True for accesses on a legal basis and accesses to a `special` category. */
-  auditFlag: z
-    .boolean()
-    .meta({
-      description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
-    }),
+  auditFlag: z.boolean().meta({
+    description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+  }),
   ticket: Ticket.nullable().meta({
     description: 'The access ticket the holder checks before serving the data (null when refused)',
   }),
@@ -1290,21 +1208,17 @@ export const AccessResult = z.discriminatedUnion('granted', [
     granted: z
       .literal(true)
       .meta({ description: 'True when the access was granted (refusals are logged too)' }),
-    accessId: z
-      .string()
-      .meta({
-        description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'access-2026-0001',
-      }),
+    accessId: z.string().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
     ticket: z
       .object({
         ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
-        hash: z
-          .string()
-          .meta({
-            description:
-              "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
-          }),
+        hash: z.string().meta({
+          description:
+            "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+        }),
         expiresAt: z.string().meta({ description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
       })
       .meta({
@@ -1313,29 +1227,23 @@ export const AccessResult = z.discriminatedUnion('granted', [
     basis: BasisId.meta({
       description: 'What the access rests on: a consent or a legal basis, with its hash',
     }),
-    auditFlag: z
-      .boolean()
-      .meta({
-        description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
-      }),
+    auditFlag: z.boolean().meta({
+      description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+    }),
   }),
   z.object({
     granted: z
       .literal(false)
       .meta({ description: 'True when the access was granted (refusals are logged too)' }),
-    accessId: z
-      .string()
-      .meta({
-        description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
-        example: 'access-2026-0001',
-      }),
+    accessId: z.string().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
     code: RefusalCode.meta({ description: 'Refusal code: why the access was refused' }),
     reason: z.string().meta({ description: 'Why, in words' }),
-    auditFlag: z
-      .boolean()
-      .meta({
-        description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
-      }),
+    auditFlag: z.boolean().meta({
+      description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+    }),
   }),
 ]);
 /** What RequestAccess returns. */
@@ -1365,43 +1273,34 @@ export const VerifyTicketResult = z.object({
     description: 'The access ticket the holder checks before serving the data (null when refused)',
   }),
   /** State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
-  basisState: z
-    .string()
-    .nullable()
-    .meta({
-      description:
-        'State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown.',
-    }),
+  basisState: z.string().nullable().meta({
+    description:
+      'State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown.',
+  }),
 });
 /** What VerifyTicket returns. */
 export type VerifyTicketResult = z.infer<typeof VerifyTicketResult>;
 
 /** A published attestation. Key: `attestation(attestationId)`. */
 export const Attestation = z.object({
-  attestationId: z
-    .string()
-    .meta({
-      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
-      example: 'att-2026-0001',
-    }),
+  attestationId: z.string().meta({
+    description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'att-2026-0001',
+  }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   field: z.string().meta({ description: 'The category field the fact is about', example: 'address' }),
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   /** saltedHash(salt, value) = sha256(salt + '|' + value), computed by the holder off-chain. */
-  factHash: z
-    .string()
-    .meta({
-      description: '`sha256hex(salt + "|" + value)` of the attested value (lower-case hex)',
-      example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
-    }),
+  factHash: z.string().meta({
+    description: '`sha256hex(salt + "|" + value)` of the attested value (lower-case hex)',
+    example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+  }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
   issuedAt: z.string().meta({ description: 'When it was issued (RFC 3339 date-time, UTC)' }),
-  validUntil: z
-    .string()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().meta({
+    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    example: '2026-12-31T23:59:59Z',
+  }),
   status: z.enum(['active', 'revoked']).meta({ description: 'Stored status' }),
   publishedBy: z.string().meta({ description: 'Fabric id of the officer who published it' }),
   revokedAt: z
@@ -1428,12 +1327,10 @@ export type AttestationView = z.infer<typeof AttestationView>;
 /** What VerifyFact returns. */
 export const VerifyFactResult = z.object({
   ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
-  attestationId: z
-    .string()
-    .meta({
-      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
-      example: 'att-2026-0001',
-    }),
+  attestationId: z.string().meta({
+    description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'att-2026-0001',
+  }),
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   field: z.string().meta({ description: 'The category field the fact is about', example: 'address' }),
@@ -1441,12 +1338,10 @@ export const VerifyFactResult = z.object({
   match: z
     .boolean()
     .meta({ description: 'True when saltedHash(salt, claimedValue) equals the attested hash.' }),
-  validUntil: z
-    .string()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().meta({
+    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    example: '2026-12-31T23:59:59Z',
+  }),
 });
 /** What VerifyFact returns. */
 export type VerifyFactResult = z.infer<typeof VerifyFactResult>;

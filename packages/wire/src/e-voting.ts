@@ -212,7 +212,13 @@ const options = z
   .array(ElectionOption)
   .min(Limits.minOptions)
   .max(Limits.maxOptions)
-  .meta({ description: 'The options to choose from (distinct ids)' });
+  .meta({
+    description: 'The options to choose from (distinct ids)',
+    example: [
+      { id: 'yes', label: 'Yes, build the new library' },
+      { id: 'no', label: 'No' },
+    ],
+  });
 
 /** What a ballot may contain: one option; up to k of n options; or yes / no / abstain. */
 export const BallotKind = z.discriminatedUnion('kind', [
@@ -273,6 +279,7 @@ export const Eligibility = z.discriminatedUnion('kind', [
           message: `at most ${Limits.maxRuleAttributes} attributes`,
         })
         .meta({
+          example: { 'gov.community': 'north' },
           description:
             'Further certificate attributes that must equal the given values, e.g. {"gov.community":"north"}.',
         }),
@@ -394,6 +401,7 @@ export const CreateElectionFields = z
     organiser: Schemas.mspId.optional().meta({
       description:
         "The organising organisation (its election admins manage the election); the caller's own organisation when absent. Naming another organisation is refused (FORBIDDEN).",
+      example: 'CityAMSP',
     }),
     title: Schemas.text(200).meta({ description: 'Title (shown to voters)', example: 'New public library' }),
     description: Schemas.text(2000).optional().meta({
@@ -414,12 +422,11 @@ export const CreateElectionFields = z
     }),
     quorum: Quorum.meta({ description: 'What turnout the result needs to count' }),
     /** The winning share must be strictly more than this many thousandths (500 = absolute majority). */
-    passThresholdPerMille: z
-      .number()
-      .int()
-      .min(0)
-      .max(999)
-      .meta({ description: 'Share of the ballots (per mille) an option needs to pass, or null' }),
+    passThresholdPerMille: z.number().int().min(0).max(999).meta({
+      description:
+        'The winning share must be strictly more than this many thousandths of the ballots (500 = absolute majority)',
+      example: 500,
+    }),
     mode: ModeRequest.meta({
       description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
     }),
@@ -542,10 +549,12 @@ export const CastSecretBallotRequest = z
     /** The prepared token message that was blind-signed, base64url. */
     token: base64url(base64urlChars(Limits.maxTokenBytes)).meta({
       description: 'The prepared token message that was blind-signed, base64url.',
+      example: 'dG9rZW4tZm9yLXZvdGUtMjAyNi1saWJyYXJ5LWV4YW1wbGUtbWVzc2FnZQ',
     }),
     /** The finalized (unblinded) RSA-PSS signature on the token, base64url. */
     signature: base64url(base64urlChars(Limits.maxModulusBits / 8)).meta({
       description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url.',
+      example: 'c2lnbmF0dXJlLW9uLXRoZS10b2tlbi1leGFtcGxlLWJhc2U2NHVybA',
     }),
   })
   .strict();
@@ -744,10 +753,10 @@ export const Election = z.object({
     description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
   }),
   quorum: Quorum.meta({ description: 'What turnout the result needs to count' }),
-  passThresholdPerMille: z
-    .number()
-    .int()
-    .meta({ description: 'Share of the ballots (per mille) an option needs to pass, or null' }),
+  passThresholdPerMille: z.number().int().meta({
+    description:
+      'The winning share must be strictly more than this many thousandths of the ballots (500 = absolute majority)',
+  }),
   mode: Mode.meta({
     description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
   }),

@@ -173,7 +173,7 @@ export const RulesConfig = z
         }),
       })
       .strict()
-      .meta({ description: "Spend category, one of the program's", example: 'materials' }),
+      .meta({ description: "A spend outside the program's categories" }),
     /** A recipient's total (pending + paid disbursements) passing `cap`. */
     recipientCap: z
       .object({
@@ -1123,7 +1123,7 @@ export const TraceNode: z.ZodType<TraceNode> = z
       return z.array(TraceNode).meta({ description: 'The child records, as trace nodes' });
     },
   })
-  .meta({ id: 'FundTraceNode' });
+  .meta({ id: 'FundTraceNode', description: 'One record of a fund trace with its children' });
 
 /** TraceFunds: the tree from the program through the requested record. */
 export const TraceResult = z.object({
