@@ -370,7 +370,7 @@ export function dataSharingRoutes(): AnyRoute[] {
       query: PageQuery.extend({
         flaggedOnly: boolQuery
           .optional()
-          .meta({ description: 'Only entries flagged for audit', example: false }),
+          .meta({ description: 'Only entries flagged for audit (`true` or `false`)', example: 'true' }),
       }).strict(),
       response: pageOf(Access),
       call: { chaincode: CC, transaction: 'ListAllAccesses', mode: 'evaluate' },

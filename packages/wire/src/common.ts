@@ -83,14 +83,10 @@ export const PageQuery = z
     pageSize: Schemas.pageSizeQuery
       .optional()
       .meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
-    bookmark: z
-      .string()
-      .max(1024)
-      .optional()
-      .meta({
-        description: 'Bookmark returned by the previous page; absent or empty for the first page',
-        example: '',
-      }),
+    bookmark: z.string().max(1024).optional().meta({
+      description: 'Bookmark returned by the previous page; absent or empty for the first page',
+      example: '',
+    }),
   })
   .strict();
 
@@ -98,12 +94,10 @@ export const PageQuery = z
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     records: z.array(item).meta({ description: "The records of this page, in the listing's order" }),
-    bookmark: z
-      .string()
-      .meta({
-        description:
-          'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
-      }),
+    bookmark: z.string().meta({
+      description:
+        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    }),
     fetched: z
       .number()
       .int()

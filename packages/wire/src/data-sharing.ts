@@ -597,7 +597,9 @@ export const RecordLegalBasisFields = z
       example: '2026-12-31T23:59:59Z',
     }),
     /** When given, the basis applies to this citizen only (e.g. a court order). */
-    citizen: Subject.optional().meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+    citizen: Subject.optional().meta({
+      description: 'When given, the basis applies to this citizen only (e.g. a court order)',
+    }),
   })
   .strict();
 
@@ -853,7 +855,7 @@ export type VerifyFactRequest = z.infer<typeof VerifyFactRequest>;
 function officerRef() {
   return DeptRef.extend({
     /** Fabric id of the officer's certificate. */
-    id: z.string().meta({ description: 'Id of the consent or legal basis' }),
+    id: z.string().meta({ description: "Fabric id of the officer's certificate" }),
   });
 }
 
@@ -869,7 +871,7 @@ export const Category = z.object({
   }),
   /** Names of the fields the holder can provide (sorted). */
   fields: z.array(z.string()).meta({
-    description: 'Field names (distinct, letters, digits, `_`)',
+    description: 'Names of the fields the holder can provide (sorted)',
     example: ['address', 'householdSize'],
   }),
   sensitivity: SensitivityLevel.meta({
@@ -878,12 +880,12 @@ export const Category = z.object({
   }),
   /** Where the holder's system serves the data (off-chain). */
   serviceRef: z.string().meta({
-    description: "URI of the holder's off-chain service that serves the data against a ticket",
+    description: "Where the holder's system serves the data (off-chain)",
     example: 'https://data.civil-affairs.city-a.gov/api/household',
   }),
   /** The holding department; only its officers change the category. */
-  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
-  status: CategoryStatus.meta({ description: 'Stored status' }),
+  holder: DeptRef.meta({ description: 'The holding department; only its officers change the category' }),
+  status: CategoryStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   version: z
     .number()
     .int()
@@ -914,7 +916,9 @@ export const ConsentTerms = z.object({
     example: 'consent-2026-0001',
   }),
   /** The citizen who granted it (home MSP and pid from their certificate). */
-  citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+  citizen: Subject.meta({
+    description: 'The citizen who granted it (home MSP and pid from their certificate)',
+  }),
   grantee: DeptRef.meta({
     description: 'The department the consent or basis lets read the data (organisation and department)',
   }),
@@ -937,7 +941,7 @@ export const ConsentTerms = z.object({
   }),
   /** Most accesses the consent allows; null for no limit. */
   maxUses: z.number().int().nullable().meta({
-    description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
+    description: 'Most accesses the consent allows; null for no limit',
     example: 5,
   }),
   grantedAt: z.string().meta({ description: 'When the consent was granted (RFC 3339 date-time, UTC)' }),
@@ -949,9 +953,11 @@ export type ConsentTerms = z.infer<typeof ConsentTerms>;
 export const Consent = ConsentTerms.extend({
   /** sha256 of the deterministic JSON of the terms. */
   hash: z.string().meta({
-    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+    description: 'sha256 of the deterministic JSON of the terms',
   }),
-  status: StoredConsentStatus.meta({ description: 'Stored status' }),
+  status: StoredConsentStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
   updatedAt: z.string().meta({ description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
   revokedAt: z
     .string()
@@ -991,7 +997,7 @@ export const LegalBasisTerms = z.object({
   }),
   /** The department the statutory duty applies to (the recording legal officer's own). */
   grantee: DeptRef.meta({
-    description: 'The department the consent or basis lets read the data (organisation and department)',
+    description: "The department the statutory duty applies to (the recording legal officer's own)",
   }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
@@ -1016,7 +1022,9 @@ export const LegalBasisTerms = z.object({
     example: '2026-12-31T23:59:59Z',
   }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
-  citizen: Subject.nullable().meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+  citizen: Subject.nullable().meta({
+    description: 'When set, the basis applies to this citizen only (e.g. a court order)',
+  }),
   recordedAt: z.string().meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a legal basis. */
@@ -1028,7 +1036,9 @@ export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
  * until an officer of the holding department approves or refuses it.
  */
 export const LegalBasisApproval = z.object({
-  status: z.enum(['not-required', 'pending', 'approved', 'refused']).meta({ description: 'Stored status' }),
+  status: z
+    .enum(['not-required', 'pending', 'approved', 'refused'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   /** The officer who decided (department and certificate); null until decided. */
   decidedBy: officerRef()
     .nullable()
@@ -1040,7 +1050,7 @@ export const LegalBasisApproval = z.object({
     .meta({ description: 'When the decision was recorded (transaction time); null until decided.' }),
   /** The officer's note; null when none. */
   note: z.string().nullable().meta({
-    description: 'Note of the deciding officer (at most 512 characters)',
+    description: "The officer's note; null when none",
     example: 'Approved for 2026 applications',
   }),
 });
@@ -1052,7 +1062,9 @@ export const LegalBasis = LegalBasisTerms.extend({
   hash: z.string().meta({
     description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
   }),
-  status: z.enum(['active', 'withdrawn']).meta({ description: 'Stored status' }),
+  status: z
+    .enum(['active', 'withdrawn'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   approval: LegalBasisApproval.meta({
     description:
       "The holder's decision on a basis over another organisation's category (`not-required` for its own)",
@@ -1120,7 +1132,7 @@ export type BasisId = z.infer<typeof BasisId>;
 /** The terms of an access ticket: what its hash covers. */
 export const TicketTerms = z.object({
   /** Equal to the access id. */
-  ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+  ticketId: z.string().meta({ description: 'Equal to the access id', example: 'access-2026-0001' }),
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
   fields: z.array(z.string()).meta({
@@ -1168,14 +1180,14 @@ export const Access = z.object({
   granted: z.boolean().meta({ description: 'True when the access was granted (refusals are logged too)' }),
   /** Refusal code; null when granted. */
   code: RefusalCode.nullable().meta({
-    description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
-    example: 'household-register',
+    description: 'Refusal code: why the access was refused; null when granted',
+    example: 'NO_CONSENT_OR_LEGAL_BASIS',
   }),
   /** Refusal reason; null when granted. */
   reason: z
     .string()
     .nullable()
-    .meta({ description: 'Why (at most 512 characters)', example: 'Regulation repealed' }),
+    .meta({ description: 'Refusal reason; null when granted', example: 'Regulation repealed' }),
   requester: Requester.meta({ description: 'The requesting department (organisation and department)' }),
   citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
@@ -1193,7 +1205,7 @@ export const Access = z.object({
   }),
   /** True for accesses on a legal basis and accesses to a `special` category. */
   auditFlag: z.boolean().meta({
-    description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+    description: 'True for accesses on a legal basis and accesses to a `special` category',
   }),
   ticket: Ticket.nullable().meta({
     description: 'The access ticket the holder checks before serving the data (null when refused)',
@@ -1270,7 +1282,7 @@ export const VerifyTicketResult = z.object({
   status: TicketStatus.meta({ description: "The ticket's state: valid, expired, unknown or mismatched" }),
   /** The ticket's terms and hash; null when unknown. */
   ticket: Ticket.nullable().meta({
-    description: 'The access ticket the holder checks before serving the data (null when refused)',
+    description: "The ticket's terms and hash; null when unknown",
   }),
   /** State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
   basisState: z.string().nullable().meta({
@@ -1301,7 +1313,9 @@ export const Attestation = z.object({
     description: 'End of validity (RFC 3339 date-time), after `validFrom`',
     example: '2026-12-31T23:59:59Z',
   }),
-  status: z.enum(['active', 'revoked']).meta({ description: 'Stored status' }),
+  status: z
+    .enum(['active', 'revoked'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   publishedBy: z.string().meta({ description: 'Fabric id of the officer who published it' }),
   revokedAt: z
     .string()

@@ -306,9 +306,10 @@ const page = {
 /** A licence type, owned by one jurisdiction (MSP) and one of its departments. */
 export const LicenceType = z.object({
   /** Unique across the consortium (by convention prefixed by the jurisdiction, e.g. `A-BIZ`). */
-  code: z
-    .string()
-    .meta({ description: 'Licence type code (letters, digits, `_-`, 1-64 characters)', example: 'A-BIZ' }),
+  code: z.string().meta({
+    description: 'Unique across the consortium (by convention prefixed by the jurisdiction, e.g. `A-BIZ`)',
+    example: 'A-BIZ',
+  }),
   name: z
     .string()
     .meta({ description: 'Display name of the licence type', example: 'Business operating licence' }),
@@ -316,41 +317,33 @@ export const LicenceType = z.object({
     .string()
     .meta({ description: 'MSP ID of the jurisdiction that owns the licence type', example: 'CityAMSP' }),
   /** The department whose issuers issue it. */
-  dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
+  dept: z.string().meta({ description: 'The department whose issuers issue it', example: 'market' }),
   holderKind: HolderKind.meta({
     description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
     example: 'enterprise',
   }),
   validity: ValidityRule.meta({ description: 'How long a licence of this type is valid' }),
   /** The names of the licence's claims (fields), each hashed with a salt on the public record. */
-  claims: z
-    .array(z.string())
-    .meta({
-      description:
-        'Claim names of the type (1-50 distinct names), each hashed with a salt on the public record',
-      example: ['registeredCapital', 'businessScope'],
-    }),
+  claims: z.array(z.string()).meta({
+    description:
+      'Claim names of the type (1-50 distinct names), each hashed with a salt on the public record',
+    example: ['registeredCapital', 'businessScope'],
+  }),
   /** Departments of the owning org that must each approve an application; empty: direct issue only. */
-  requiredApprovals: z
-    .array(z.string())
-    .meta({
-      description:
-        'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
-      example: ['market', 'fire'],
-    }),
-  status: TypeStatus.meta({ description: 'Stored status' }),
-  createdAt: z
-    .string()
-    .meta({
-      description: 'When the record was created (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
-  updatedAt: z
-    .string()
-    .meta({
-      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  requiredApprovals: z.array(z.string()).meta({
+    description:
+      'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
+    example: ['market', 'fire'],
+  }),
+  status: TypeStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  createdAt: z.string().meta({
+    description: 'When the record was created (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
+  updatedAt: z.string().meta({
+    description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   /** 1 at creation, +1 on every update. */
   revision: z.number().int().meta({ description: '1 at creation, +1 on every update.' }),
 });
@@ -360,9 +353,7 @@ export type LicenceType = z.infer<typeof LicenceType>;
 /** A jurisdiction's statement that another jurisdiction's type is equivalent to one of its own. */
 export const Recognition = z.object({
   /** The recognising jurisdiction. */
-  recognizerMsp: z
-    .string()
-    .meta({ description: 'Only the recognitions of this organisation', example: 'CityAMSP' }),
+  recognizerMsp: z.string().meta({ description: 'The recognising jurisdiction', example: 'CityAMSP' }),
   /** The other jurisdiction's type. */
   foreignTypeCode: z.string().meta({ description: "The other jurisdiction's type", example: 'B-BIZ' }),
   foreignOwnerMsp: z
@@ -372,7 +363,9 @@ export const Recognition = z.object({
   localTypeCode: z
     .string()
     .meta({ description: "The recognising jurisdiction's own, equivalent type", example: 'A-BIZ' }),
-  status: z.enum(['active', 'withdrawn']).meta({ description: 'Stored status' }),
+  status: z
+    .enum(['active', 'withdrawn'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   recordedAt: z
     .string()
     .meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)', example: '2026-01-15T09:30:00Z' }),
@@ -392,23 +385,18 @@ export type Recognition = z.infer<typeof Recognition>;
 /** The last change of a licence: action, time, and the official's Fabric id. */
 export const LicenceChange = z.object({
   action: LicenceAction.meta({ description: 'What the change was' }),
-  at: z
-    .string()
-    .meta({
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  at: z.string().meta({
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   by: z
     .string()
     .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
   reasonCode: z.string().nullable().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-  note: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Free-text note of the official (at most 500 characters)',
-      example: 'Inspection report 2026/114',
-    }),
+  note: z.string().nullable().meta({
+    description: 'Free-text note of the official (at most 500 characters)',
+    example: 'Inspection report 2026/114',
+  }),
 });
 /** A licence's last change. */
 export type LicenceChange = z.infer<typeof LicenceChange>;
@@ -416,34 +404,27 @@ export type LicenceChange = z.infer<typeof LicenceChange>;
 /** A suspension or revocation: why and when. */
 export const StatusReason = z.object({
   reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-  at: z
-    .string()
-    .meta({
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
-  note: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Free-text note of the official (at most 500 characters)',
-      example: 'Inspection report 2026/114',
-    }),
+  at: z.string().meta({
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
+  note: z.string().nullable().meta({
+    description: 'Free-text note of the official (at most 500 characters)',
+    example: 'Inspection report 2026/114',
+  }),
 });
 /** A suspension or revocation. */
 export type StatusReason = z.infer<typeof StatusReason>;
 
 /** The public licence record. Personal data and clear claim values are never in it. */
 export const Licence = z.object({
-  licenceId: z
-    .string()
-    .meta({
-      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
-      example: 'A-BIZ-2026-0001',
-    }),
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
   typeCode: z.string().meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
   /** The holder: home MSP and pseudonymous id (gov.pid). */
-  holder: Subject.meta({ description: 'The holder: home MSP and pseudonymous id' }),
+  holder: Subject.meta({ description: 'The holder: home MSP and pseudonymous id (gov.pid)' }),
   holderKind: HolderKind.meta({
     description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
     example: 'enterprise',
@@ -452,57 +433,47 @@ export const Licence = z.object({
   issuerDept: z
     .string()
     .meta({ description: 'Department (`gov.dept`) of the issuing official', example: 'market' }),
-  issuedAt: z
-    .string()
-    .meta({
-      description: 'When the licence was issued (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-03-01T09:00:00Z',
-    }),
+  issuedAt: z.string().meta({
+    description: 'When the licence was issued (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-03-01T09:00:00Z',
+  }),
   validFrom: z
     .string()
     .meta({ description: 'Start of validity (RFC 3339 date-time, UTC)', example: '2026-03-01T00:00:00Z' }),
   /** null: without end (permanent types). */
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time, UTC); null without end',
-      example: '2027-02-28T23:59:59Z',
-    }),
-  status: LicenceStatus.meta({ description: 'Stored status' }),
+  validUntil: z.string().nullable().meta({
+    description: 'End of validity (RFC 3339 date-time, UTC); null without end',
+    example: '2027-02-28T23:59:59Z',
+  }),
+  status: LicenceStatus.meta({
+    description:
+      'Stored status: active, suspended or revoked (`effectiveStatus` adds validity at the query time)',
+  }),
   /** 1 at issue, +1 on every amendment. */
   version: z
     .number()
     .int()
     .meta({ description: 'Version of the licence (1 at issue, +1 on every amendment)', example: 1 }),
   /** SHA-256 of the licence document (PDF/OFD) of the current version. */
-  documentHash: z
-    .string()
-    .meta({
-      description: 'SHA-256 (lower-case hex) of the licence document (PDF/OFD)',
-      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
-    }),
+  documentHash: z.string().meta({
+    description: 'SHA-256 (lower-case hex) of the licence document (PDF/OFD)',
+    example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+  }),
   /** Claim name to `sha256(salt + "|" + value)`. */
-  claimHashes: z
-    .record(z.string(), z.string())
-    .meta({
-      description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
-      example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
-    }),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
   /** SHA-256 of the private record's bytes in `privateCollection`. */
-  privateDataHash: z
-    .string()
-    .meta({
-      description:
-        "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
-      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    }),
-  privateCollection: z
-    .string()
-    .meta({
-      description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
-      example: 'licencePrivate_CityAMSP',
-    }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  privateCollection: z.string().meta({
+    description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
+    example: 'licencePrivate_CityAMSP',
+  }),
   /** The application it was issued through, if any. */
   applicationId: z
     .string()
@@ -519,12 +490,10 @@ export const Licence = z.object({
     description: 'The revocation (why and when), or null when not revoked',
   }),
   lastChange: LicenceChange.meta({ description: 'The last change of the licence record' }),
-  updatedAt: z
-    .string()
-    .meta({
-      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  updatedAt: z.string().meta({
+    description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
 });
 /** A public licence record. */
 export type Licence = z.infer<typeof Licence>;
@@ -593,21 +562,17 @@ export type PrivateRecord = LicencePrivateTransient;
 export const TimelineEntry = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('submitted').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
   }),
   z.object({
     event: z.literal('approved').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
     dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
     by: z
       .string()
@@ -615,38 +580,30 @@ export const TimelineEntry = z.discriminatedUnion('event', [
   }),
   z.object({
     event: z.literal('rejected').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
     dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
     by: z
       .string()
       .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
     reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-    reason: z
-      .string()
-      .meta({
-        description: 'Free-text reason (1-500 characters)',
-        example: 'The premises failed the fire inspection',
-      }),
+    reason: z.string().meta({
+      description: 'Free-text reason (1-500 characters)',
+      example: 'The premises failed the fire inspection',
+    }),
   }),
   z.object({
     event: z.literal('issued').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
-    licenceId: z
-      .string()
-      .meta({
-        description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
-        example: 'A-BIZ-2026-0001',
-      }),
+    at: z.string().meta({
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+    licenceId: z.string().meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
   }),
 ]);
 /** An application timeline entry. */
@@ -654,12 +611,10 @@ export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /** An application for a licence, approved in parallel by the departments its type requires. */
 export const Application = z.object({
-  applicationId: z
-    .string()
-    .meta({
-      description: 'Application id, chosen by the applicant; the licence gets the same id',
-      example: 'A-BIZ-APP-2026-0042',
-    }),
+  applicationId: z.string().meta({
+    description: 'Application id, chosen by the applicant; the licence gets the same id',
+    example: 'A-BIZ-APP-2026-0042',
+  }),
   typeCode: z.string().meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
   ownerMsp: z
     .string()
@@ -676,47 +631,35 @@ export const Application = z.object({
   requiredDepts: z
     .array(z.string())
     .meta({ description: 'The departments that must approve, fixed at submission.' }),
-  claimHashes: z
-    .record(z.string(), z.string())
-    .meta({
-      description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
-      example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
-    }),
-  privateDataHash: z
-    .string()
-    .meta({
-      description:
-        "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
-      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    }),
-  privateCollection: z
-    .string()
-    .meta({
-      description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
-      example: 'licencePrivate_CityAMSP',
-    }),
-  status: ApplicationStatus.meta({ description: 'Stored status' }),
-  submittedAt: z
-    .string()
-    .meta({
-      description: 'When the application was submitted (RFC 3339 date-time, UTC)',
-      example: '2026-02-10T08:15:00Z',
-    }),
-  closedAt: z
-    .string()
-    .nullable()
-    .meta({
-      description:
-        'When the application was issued or rejected (RFC 3339 date-time, UTC), or null while pending',
-    }),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  privateCollection: z.string().meta({
+    description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
+    example: 'licencePrivate_CityAMSP',
+  }),
+  status: ApplicationStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
+  submittedAt: z.string().meta({
+    description: 'When the application was submitted (RFC 3339 date-time, UTC)',
+    example: '2026-02-10T08:15:00Z',
+  }),
+  closedAt: z.string().nullable().meta({
+    description:
+      'When the application was issued or rejected (RFC 3339 date-time, UTC), or null while pending',
+  }),
   /** The issued licence's id (equal to the application id) once issued. */
-  licenceId: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
-      example: 'A-BIZ-2026-0001',
-    }),
+  licenceId: z.string().nullable().meta({
+    description: "The issued licence's id (equal to the application id) once issued",
+    example: 'A-BIZ-2026-0001',
+  }),
   timeline: z.array(TimelineEntry).meta({ description: 'What happened to the application, oldest first' }),
 });
 /** An application. */
@@ -742,17 +685,15 @@ export const RecognitionAnswer = z.object({
     .boolean()
     .meta({ description: 'True when the organisation accepts the licence as one of its own types' }),
   /** `issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`. */
-  basis: z
-    .enum(['issuing-org', 'mutual-recognition', 'none'])
-    .meta({
-      description:
-        '`issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`.',
-    }),
+  basis: z.enum(['issuing-org', 'mutual-recognition', 'none']).meta({
+    description:
+      '`issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`.',
+  }),
   /** The verifier's own type the licence counts as, or null. */
   localTypeCode: z
     .string()
     .nullable()
-    .meta({ description: "The recognising jurisdiction's own, equivalent type", example: 'A-BIZ' }),
+    .meta({ description: "The verifier's own type the licence counts as, or null", example: 'A-BIZ' }),
 });
 /** A recognition answer. */
 export type RecognitionAnswer = z.infer<typeof RecognitionAnswer>;
@@ -770,12 +711,10 @@ export type ClaimCheck = z.infer<typeof ClaimCheck>;
 
 const reasonAt = z.object({
   reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-  at: z
-    .string()
-    .meta({
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  at: z.string().meta({
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
 });
 
 /** The answer of VerifyLicence. Fields other than licenceId/found/status/checkedAt/valid are null for an unknown licence. */
@@ -791,12 +730,10 @@ export const VerifyResult = z.object({
   valid: z.boolean().meta({ description: 'status is valid and every check that was asked for matched.' }),
   type: z
     .object({
-      code: z
-        .string()
-        .meta({
-          description: 'Licence type code (letters, digits, `_-`, 1-64 characters)',
-          example: 'A-BIZ',
-        }),
+      code: z.string().meta({
+        description: 'Licence type code (letters, digits, `_-`, 1-64 characters)',
+        example: 'A-BIZ',
+      }),
       name: z
         .string()
         .nullable()
@@ -827,22 +764,16 @@ export const VerifyResult = z.object({
     .int()
     .nullable()
     .meta({ description: 'Version of the licence (null for an unknown licence)' }),
-  issuedAt: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence',
-    }),
+  issuedAt: z.string().nullable().meta({
+    description: 'When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence',
+  }),
   validFrom: z
     .string()
     .nullable()
     .meta({ description: 'Start of validity (RFC 3339 date-time, UTC), or null for an unknown licence' }),
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)',
-    }),
+  validUntil: z.string().nullable().meta({
+    description: 'End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)',
+  }),
   previousLicenceId: z.string().nullable().meta({ description: 'The licence this one renews, or null' }),
   renewedBy: z.string().nullable().meta({ description: 'The licence that renews this one, or null' }),
   revocation: reasonAt.nullable().meta({ description: 'Why and when it was revoked, or null' }),
@@ -857,13 +788,10 @@ export const VerifyResult = z.object({
   /** null when no private data hash was given. */
   privateDataMatch: z.boolean().nullable().meta({ description: 'null when no private data hash was given.' }),
   /** The collection's on-chain hash of the private record equals the public record's privateDataHash. */
-  privateDataOnChain: z
-    .boolean()
-    .nullable()
-    .meta({
-      description:
-        "The collection's on-chain hash of the private record equals the public record's privateDataHash.",
-    }),
+  privateDataOnChain: z.boolean().nullable().meta({
+    description:
+      "The collection's on-chain hash of the private record equals the public record's privateDataHash.",
+  }),
 });
 /** A verification answer. */
 export type VerifyResult = z.infer<typeof VerifyResult>;
@@ -883,12 +811,10 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** The full history of a licence, oldest first. */
 export const LicenceHistory = z.object({
-  licenceId: z
-    .string()
-    .meta({
-      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
-      example: 'A-BIZ-2026-0001',
-    }),
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
   entries: z
     .array(HistoryEntry)
     .meta({ description: 'Every modification of the licence, oldest first (at most 1000)' }),
@@ -898,23 +824,19 @@ export type LicenceHistory = z.infer<typeof LicenceHistory>;
 
 /** A licence's private record and its exact bytes (the bytes whose SHA-256 is the public privateDataHash). */
 export const PrivateDataResult = z.object({
-  licenceId: z
-    .string()
-    .meta({
-      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
-      example: 'A-BIZ-2026-0001',
-    }),
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
   version: z
     .number()
     .int()
     .meta({ description: 'Version of the licence (1 at issue, +1 on every amendment)', example: 1 }),
-  privateDataHash: z
-    .string()
-    .meta({
-      description:
-        "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
-      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
   record: PrivateRecord.meta({
     description: 'The private record (holder personal data, clear claims with salts, record salt)',
   }),
@@ -1159,19 +1081,15 @@ export const StagedPrivateRecord = z.object({
   /** The licence (or application) id the record is for. */
   id: z.string().meta({ description: 'The licence (or application) id the record is for' }),
   collection: z.string().meta({ description: 'The collection the record was written to' }),
-  privateDataHash: z
-    .string()
-    .meta({
-      description:
-        "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
-      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-    }),
-  claimHashes: z
-    .record(z.string(), z.string())
-    .meta({
-      description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
-      example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
-    }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
 });
 /** A staged private record. */
 export type StagedPrivateRecord = z.infer<typeof StagedPrivateRecord>;
@@ -1189,18 +1107,14 @@ export const IssueLicenceRequest = z
       description: 'SHA-256 (lower-case hex) of the licence document (PDF/OFD)',
       example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
     }),
-    validFrom: Schemas.isoDateTime
-      .optional()
-      .meta({
-        description: 'Start of validity (RFC 3339 date-time); default: the transaction time',
-        example: '2026-03-01T00:00:00Z',
-      }),
-    validUntil: Schemas.isoDateTime
-      .optional()
-      .meta({
-        description: "End of validity (RFC 3339 date-time); default: as the type's validity rule allows",
-        example: '2027-02-28T23:59:59Z',
-      }),
+    validFrom: Schemas.isoDateTime.optional().meta({
+      description: 'Start of validity (RFC 3339 date-time); default: the transaction time',
+      example: '2026-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: "End of validity (RFC 3339 date-time); default: as the type's validity rule allows",
+      example: '2027-02-28T23:59:59Z',
+    }),
     ...staged,
   })
   .strict();
@@ -1231,27 +1145,19 @@ export const VerifyLicenceRequest = z
       description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
       example: 'A-BIZ-2026-0001',
     }),
-    documentHash: Schemas.sha256
-      .optional()
-      .meta({
-        description: "SHA-256 of the document the verifier was shown; checked against the licence's",
-        example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
-      }),
-    claims: z
-      .array(DisclosedClaim)
-      .max(MAX_CLAIMS)
-      .optional()
-      .meta({
-        description:
-          'Claims the holder disclosed (name, clear value, salt), each checked against its hash (at most 50)',
-      }),
-    privateDataHash: Schemas.sha256
-      .optional()
-      .meta({
-        description:
-          "SHA-256 of the private record bytes the holder handed over; checked against the licence's",
-        example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
-      }),
+    documentHash: Schemas.sha256.optional().meta({
+      description: "SHA-256 of the document the verifier was shown; checked against the licence's",
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+    claims: z.array(DisclosedClaim).max(MAX_CLAIMS).optional().meta({
+      description:
+        'Claims the holder disclosed (name, clear value, salt), each checked against its hash (at most 50)',
+    }),
+    privateDataHash: Schemas.sha256.optional().meta({
+      description:
+        "SHA-256 of the private record bytes the holder handed over; checked against the licence's",
+      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+    }),
   })
   .strict();
 /** VerifyLicence request. */
@@ -1276,18 +1182,14 @@ export const SuspendLicenceRequest = z
       description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
       example: 'A-BIZ-2026-0001',
     }),
-    reasonCode: z
-      .enum(SUSPENSION_REASONS)
-      .meta({
-        description: 'Why: INVESTIGATION, NON_COMPLIANCE, HOLDER_REQUEST or OTHER',
-        example: 'INVESTIGATION',
-      }),
-    note: note
-      .optional()
-      .meta({
-        description: 'Free-text note of the official (at most 500 characters)',
-        example: 'Inspection report 2026/114',
-      }),
+    reasonCode: z.enum(SUSPENSION_REASONS).meta({
+      description: 'Why: INVESTIGATION, NON_COMPLIANCE, HOLDER_REQUEST or OTHER',
+      example: 'INVESTIGATION',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
   })
   .strict();
 /** SuspendLicence request. */
@@ -1300,12 +1202,10 @@ export const ReinstateLicenceRequest = z
       description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
       example: 'A-BIZ-2026-0001',
     }),
-    note: note
-      .optional()
-      .meta({
-        description: 'Free-text note of the official (at most 500 characters)',
-        example: 'Inspection report 2026/114',
-      }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
   })
   .strict();
 /** ReinstateLicence request. */
@@ -1318,19 +1218,15 @@ export const RevokeLicenceRequest = z
       description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
       example: 'A-BIZ-2026-0001',
     }),
-    reasonCode: z
-      .enum(REVOCATION_REASONS)
-      .meta({
-        description:
-          'Why: FRAUD, NON_COMPLIANCE, HOLDER_REQUEST, ISSUED_IN_ERROR, HOLDER_CEASED, COURT_ORDER or OTHER',
-        example: 'NON_COMPLIANCE',
-      }),
-    note: note
-      .optional()
-      .meta({
-        description: 'Free-text note of the official (at most 500 characters)',
-        example: 'Inspection report 2026/114',
-      }),
+    reasonCode: z.enum(REVOCATION_REASONS).meta({
+      description:
+        'Why: FRAUD, NON_COMPLIANCE, HOLDER_REQUEST, ISSUED_IN_ERROR, HOLDER_CEASED, COURT_ORDER or OTHER',
+      example: 'NON_COMPLIANCE',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
   })
   .strict();
 /** RevokeLicence request. */
@@ -1351,19 +1247,15 @@ export const RenewLicenceRequest = z
       description: "SHA-256 of the new licence's document",
       example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
     }),
-    validFrom: Schemas.isoDateTime
-      .optional()
-      .meta({
-        description:
-          "Start of the new licence's validity (RFC 3339 date-time); default: the end of the old one",
-        example: '2027-03-01T00:00:00Z',
-      }),
-    validUntil: Schemas.isoDateTime
-      .optional()
-      .meta({
-        description: "End of the new licence's validity (RFC 3339 date-time)",
-        example: '2028-02-29T23:59:59Z',
-      }),
+    validFrom: Schemas.isoDateTime.optional().meta({
+      description:
+        "Start of the new licence's validity (RFC 3339 date-time); default: the end of the old one",
+      example: '2027-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: "End of the new licence's validity (RFC 3339 date-time)",
+      example: '2028-02-29T23:59:59Z',
+    }),
   })
   .strict();
 /** RenewLicence request. */
@@ -1380,12 +1272,10 @@ export const AmendLicenceRequest = z
       description: 'SHA-256 of the amended licence document',
       example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
     }),
-    note: note
-      .optional()
-      .meta({
-        description: 'Free-text note of the official (at most 500 characters)',
-        example: 'Inspection report 2026/114',
-      }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
     ...staged,
   })
   .strict();
@@ -1433,13 +1323,10 @@ export const ApproveApplicationRequest = z
       description: 'Application id, chosen by the applicant; the licence gets the same id',
       example: 'A-BIZ-APP-2026-0042',
     }),
-    documentHash: Schemas.sha256
-      .optional()
-      .meta({
-        description:
-          'SHA-256 of the licence document; required on the approval that completes the application',
-        example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
-      }),
+    documentHash: Schemas.sha256.optional().meta({
+      description: 'SHA-256 of the licence document; required on the approval that completes the application',
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
   })
   .strict();
 /** ApproveApplication request. */

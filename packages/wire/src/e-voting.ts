@@ -499,7 +499,8 @@ export const RegisterVotersRequest = z
     }),
     /** Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice. */
     batchId: Schemas.id.meta({
-      description: 'Id of the roll batch (each id once)',
+      description:
+        'Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice',
       example: 'roll-batch-001',
     }),
     voters: RollVoters.meta({
@@ -678,7 +679,10 @@ export const BallotRules = z.object({
   kind: z.enum(['single', 'multi', 'yesNoAbstain']).meta({ description: 'Which variant this is' }),
   options: z.array(ElectionOption).meta({ description: 'The options to choose from' }),
   /** 1 for single and yesNoAbstain; k for "up to k of n". */
-  maxChoices: z.number().int().meta({ description: 'Most options a voter may choose', example: 2 }),
+  maxChoices: z
+    .number()
+    .int()
+    .meta({ description: '1 for single and yesNoAbstain; k for "up to k of n"', example: 2 }),
 });
 /** Ballot rules as stored. */
 export type BallotRules = z.infer<typeof BallotRules>;
@@ -686,9 +690,10 @@ export type BallotRules = z.infer<typeof BallotRules>;
 /** The election authority's public key, normalised from the PEM or JWK given at creation. */
 export const AuthorityKey = z.object({
   /** RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized. */
-  variant: z
-    .enum(BlindRsaVariants)
-    .meta({ description: 'Blind RSA variant (RFC 9474)', example: 'RSABSSA-SHA384-PSS-Randomized' }),
+  variant: z.enum(BlindRsaVariants).meta({
+    description: 'RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized',
+    example: 'RSABSSA-SHA384-PSS-Randomized',
+  }),
   /** The key as SPKI PEM (canonical: re-encoded from the parsed key). */
   publicKeyPem: z
     .string()
@@ -700,7 +705,7 @@ export const AuthorityKey = z.object({
       n: z.string().meta({ description: 'RSA modulus (base64url)' }),
       e: z.string().meta({ description: 'RSA public exponent (base64url, `AQAB`)' }),
     })
-    .meta({ description: 'The RSA public key as a JSON Web Key' }),
+    .meta({ description: 'The key as a public JWK (kty, n, e only)' }),
   /** SHA-256 of the SPKI DER, lower-case hex. */
   fingerprint: Schemas.sha256.meta({ description: 'SHA-256 of the SPKI DER, lower-case hex.' }),
   /** Modulus size in bits. */
@@ -768,7 +773,7 @@ export const Election = z.object({
         .meta({ description: 'MSP ID of the organisation (its home jurisdiction)', example: 'CityAMSP' }),
       createdBy: z.string().meta({ description: 'Fabric id of the election admin who created it' }),
     })
-    .meta({ description: 'The organising organisation; only its election admins manage the roll.' }),
+    .meta({ description: 'The organising organisation; only its election admins manage the roll' }),
   createdAt: z.string().meta({ description: 'When it was created (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
@@ -798,12 +803,12 @@ export const RollBatch = z.object({
   }),
   batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
   /** Voters newly put on the roll by this batch. */
-  added: z.number().int().meta({ description: 'Voters added to the roll by this batch' }),
+  added: z.number().int().meta({ description: 'Voters newly put on the roll by this batch' }),
   /** Voters of the batch that were on the roll already (not counted again). */
   alreadyRegistered: z
     .number()
     .int()
-    .meta({ description: 'Voters of the batch who were on the roll already' }),
+    .meta({ description: 'Voters of the batch that were on the roll already (not counted again)' }),
   registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
   registeredBy: z.string().meta({ description: 'Fabric id of the election admin who registered it' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
@@ -837,13 +842,18 @@ export const Ballot = z.object({
     .meta({ description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)' }),
   /** Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token. */
   receipt: z.string().meta({
-    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    description: "Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token",
     example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
   }),
   /** Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter. */
-  voter: Subject.optional().meta({ description: 'The voter: home MSP and pseudonymous id' }),
+  voter: Subject.optional().meta({
+    description:
+      'Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter',
+  }),
   /** Chosen option ids, in the election's option order. */
-  choices: z.array(z.string()).meta({ description: 'Ids of the chosen options', example: ['yes'] }),
+  choices: z
+    .array(z.string())
+    .meta({ description: "Chosen option ids, in the election's option order", example: ['yes'] }),
   castAt: z.string().meta({ description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
   version: z.number().int().meta({
@@ -875,7 +885,11 @@ export type OptionCount = z.infer<typeof OptionCount>;
 export const TallyOutcome = z.object({
   turnout: z.number().int().meta({ description: 'Number of valid ballots counted' }),
   /** Roll size for roll elections; null for rule elections. */
-  rollSize: z.number().int().nullable().meta({ description: 'Voters on the roll (null for rule elections)' }),
+  rollSize: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Roll size for roll elections; null for rule elections' }),
   quorum: z
     .object({
       kind: z.enum(['none', 'count', 'perMilleOfRoll']).meta({ description: 'Which variant this is' }),
@@ -907,7 +921,9 @@ export const Tally = z.object({
     description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
     example: 'vote-2026-library',
   }),
-  status: z.enum(['counting', 'final']).meta({ description: 'Stored status' }),
+  status: z
+    .enum(['counting', 'final'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   /** Ballots counted so far. */
   counted: z.number().int().meta({ description: 'Ballots counted so far.' }),
   /** Votes per option so far, keyed by option id. */

@@ -773,7 +773,7 @@ export const Program = z.object({
   ownerMspId: z.string().meta({
     description: 'MSP ID of the organisation that owns the program (its finance department created it)',
   }),
-  status: ProgramStatus.meta({ description: 'Stored status' }),
+  status: ProgramStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   createdAt: z
     .string()
     .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
@@ -781,10 +781,7 @@ export const Program = z.object({
   closed: z
     .object({
       at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
-      by: Actor.meta({
-        description:
-          'Who co-signs: `finance` (a finance officer) or `auditor` (an auditor of an organisation that audits the others), of another organisation',
-      }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
     })
     .optional()
@@ -872,7 +869,9 @@ export const Disbursement = z.object({
     description: 'SHA-256 of the supporting documents',
     example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   }),
-  status: DisbursementStatus.meta({ description: 'Stored status' }),
+  status: DisbursementStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
   createdAt: z
     .string()
     .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
@@ -887,10 +886,7 @@ export const Disbursement = z.object({
   coSigned: z
     .object({
       at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
-      by: Actor.meta({
-        description:
-          'Who co-signs: `finance` (a finance officer) or `auditor` (an auditor of an organisation that audits the others), of another organisation',
-      }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       note: z
         .string()
         .optional()
@@ -901,10 +897,7 @@ export const Disbursement = z.object({
   rejected: z
     .object({
       at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
-      by: Actor.meta({
-        description:
-          'Who co-signs: `finance` (a finance officer) or `auditor` (an auditor of an organisation that audits the others), of another organisation',
-      }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
     })
     .optional()
@@ -946,7 +939,7 @@ export type Spend = z.infer<typeof Spend>;
 
 /** A link to a record. */
 export const RecordRef = z.object({
-  kind: RecordKind.meta({ description: 'Kind of recipient: `person` (a citizen) or `enterprise`' }),
+  kind: RecordKind.meta({ description: 'Kind of record: program, allocation, disbursement or spend' }),
   id: z.string().meta({ description: 'Id of the record' }),
 });
 /** A record link. */
@@ -954,12 +947,9 @@ export type RecordRef = z.infer<typeof RecordRef>;
 
 /** One status change of an alert. */
 export const AlertChange = z.object({
-  status: AlertStatus.meta({ description: 'Stored status' }),
+  status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
-  by: Actor.meta({
-    description:
-      'Who co-signs: `finance` (a finance officer) or `auditor` (an auditor of an organisation that audits the others), of another organisation',
-  }),
+  by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
   note: z
     .string()
     .meta({ description: 'Note (at most 500 characters)', example: 'Checked against the contract' }),
@@ -978,7 +968,7 @@ export const Alert = z.object({
     description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
   }),
   severity: Severity.meta({ description: 'Severity: low, medium or high' }),
-  status: AlertStatus.meta({ description: 'Stored status' }),
+  status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   message: z.string().meta({ description: 'What happened, in words' }),
   records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
   details: z
