@@ -106,6 +106,28 @@ describe('OpenAPI document: the contract', () => {
     expect(undescribed()).toEqual([]);
   });
 
+  it('keeps the records as named components (a description on a use must not inline them)', () => {
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'Licence',
+        'LicenceView',
+        'Application',
+        'DepartmentRef',
+        'Consent',
+        'Access',
+        'Program',
+        'ProgramRules',
+        'Allocation',
+        'Disbursement',
+        'Spend',
+        'Alert',
+        'Election',
+        'Tally',
+        'Problem',
+      ]),
+    );
+  });
+
   it('writes nullability as type [..., "null"], never allOf/anyOf/oneOf around a reference', () => {
     const wrapped: string[] = [];
     walk(doc, '#', (n, where) => {

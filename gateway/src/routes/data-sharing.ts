@@ -48,18 +48,18 @@ function ownCitizenOnly(
 // Response documents: the wire contract's records, named in the OpenAPI document.
 const Dept = W.DeptRef.meta({ id: 'DepartmentRef', description: 'A department of an organisation' });
 const Category = W.Category.extend({
-  holder: Dept.meta({ description: 'The department that holds the data (organisation and department)' }),
+  holder: Dept,
 }).meta({ id: 'DataCategory', description: 'A data category a department holds and others may ask to read' });
 const Consent = W.ConsentView.extend({
-  grantee: Dept.meta({ description: 'The department the consent lets read the data' }),
-  holder: Dept.meta({ description: 'The department that holds the data' }),
+  grantee: Dept,
+  holder: Dept,
 }).meta({
   id: 'Consent',
   description: "A citizen's consent to let a department read some fields of a data category for a purpose",
 });
 const LegalBasis = W.LegalBasisView.extend({
-  grantee: Dept.meta({ description: 'The department the basis lets read the data' }),
-  holder: Dept.meta({ description: 'The department that holds the data' }),
+  grantee: Dept,
+  holder: Dept,
 }).meta({
   id: 'LegalBasis',
   description: 'A statute that lets a department read some fields of a data category without consent',
@@ -73,7 +73,7 @@ const Access = W.Access.meta({
   description: 'An entry of the access log (granted or refused)',
 });
 const Attestation = W.AttestationView.extend({
-  holder: Dept.meta({ description: 'The department that attests the fact' }),
+  holder: Dept,
 }).meta({
   id: 'Attestation',
   description: "A department's attestation of a fact about a citizen (salted hash of the value)",

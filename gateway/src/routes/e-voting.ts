@@ -167,7 +167,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: electionId,
-      response: eVoting.ElectionView.extend({ election: Election.meta({ description: 'The election' }) }),
+      response: eVoting.ElectionView.extend({ election: Election }),
       call: { chaincode: CC, transaction: 'GetElection', mode: 'evaluate' },
     }),
     defineRoute({

@@ -37,13 +37,13 @@ const Spend = ft.Spend.meta({
 });
 const Alert = ft.Alert.meta({ id: 'Alert', description: 'An alert raised by a fund-tracing rule' });
 const AllocationView = ft.AllocationView.extend({
-  allocation: Allocation.meta({ description: 'The allocation' }),
+  allocation: Allocation,
 });
 const DisbursementView = ft.DisbursementView.extend({
-  disbursement: Disbursement.meta({ description: 'The disbursement' }),
+  disbursement: Disbursement,
 });
 const DisbursementResult = ft.DisbursementResult.extend({
-  disbursement: Disbursement.meta({ description: 'The disbursement' }),
+  disbursement: Disbursement,
 });
 
 /** CreateProgram's body: marginPercent stays optional (the chaincode applies its default). */
@@ -58,9 +58,11 @@ const CreateProgramBody = ft.CreateProgramFields.extend({
       description:
         'Split-payment rule: disbursements just under a threshold to one recipient within a window',
     }),
-  })
-    .meta({ id: 'ProgramRules', description: 'The alert rules of a program as a caller sends them' })
-    .meta({ description: 'The fund-tracing alert rules and what each does (block, warn or off)' }),
+  }).meta({
+    id: 'ProgramRules',
+    description:
+      'The alert rules of a program as a caller sends them: what each rule does (block, warn or off)',
+  }),
 }).superRefine(ft.checkProgramDates);
 
 /** UpdateRecipientAccounts' body: add and remove stay optional (the chaincode defaults them to []). */
@@ -132,7 +134,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: programId,
-      response: ft.ProgramView.extend({ program: Program.meta({ description: 'The program' }) }),
+      response: ft.ProgramView.extend({ program: Program }),
       call: { chaincode: CC, transaction: 'GetProgram', mode: 'evaluate' },
     }),
     defineRoute({
@@ -159,7 +161,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       params: programId,
       body: ft.AllocateFundsRequest.omit({ programId: true }),
       response: ft.AllocationResult.extend({
-        allocation: Allocation.meta({ description: 'The allocation' }),
+        allocation: Allocation,
       }),
       call: { chaincode: CC, transaction: 'AllocateFunds', mode: 'submit' },
     }),
@@ -332,7 +334,7 @@ export function fundTracingRoutes(): AnyRoute[] {
       roles: ['enterprise', 'citizen'],
       successStatus: 201,
       body: ft.RecordSpendRequest,
-      response: ft.SpendResult.extend({ spend: Spend.meta({ description: 'The spend' }) }),
+      response: ft.SpendResult.extend({ spend: Spend }),
       call: { chaincode: CC, transaction: 'RecordSpend', mode: 'submit' },
     }),
     defineRoute({
