@@ -518,7 +518,7 @@ export const GrantConsentFields = z
       example: '2026-03-01T00:00:00Z',
     }),
     validUntil: Schemas.isoDateTime.meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
       example: '2026-12-31T23:59:59Z',
     }),
     maxUses: z.number().int().min(1).max(Limits.maxUses).optional().meta({
@@ -593,7 +593,7 @@ export const RecordLegalBasisFields = z
       example: '2026-03-01T00:00:00Z',
     }),
     validUntil: Schemas.isoDateTime.optional().meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
       example: '2026-12-31T23:59:59Z',
     }),
     /** When given, the basis applies to this citizen only (e.g. a court order). */
@@ -808,7 +808,7 @@ export const PublishAttestationRequest = z
       example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
     }),
     validUntil: Schemas.isoDateTime.meta({
-      description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
       example: '2026-12-31T23:59:59Z',
     }),
   })
@@ -936,7 +936,7 @@ export const ConsentTerms = z.object({
     .string()
     .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
   validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
     example: '2026-12-31T23:59:59Z',
   }),
   /** Most accesses the consent allows; null for no limit. */
@@ -1018,7 +1018,7 @@ export const LegalBasisTerms = z.object({
     .string()
     .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
   validUntil: z.string().nullable().meta({
-    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
     example: '2026-12-31T23:59:59Z',
   }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
@@ -1088,7 +1088,7 @@ export type LegalBasisState = z.infer<typeof LegalBasisState>;
 export const LegalBasisView = LegalBasis.extend({
   state: LegalBasisState.meta({
     description:
-      "Status at the query's transaction time: `revoked` > `expired` > `paused` > `active` (stored `status` with expiry applied)",
+      "State at the query's transaction time: the stored status and approval, with expiry applied (`active`, `pending`, `refused`, `withdrawn` or `expired`)",
   }),
 });
 /** A legal basis with its computed state. */
@@ -1279,7 +1279,10 @@ export const VerifyTicketResult = z.object({
   valid: z
     .boolean()
     .meta({ description: 'True when the ticket exists, is not expired, and matches what was asked' }),
-  status: TicketStatus.meta({ description: "The ticket's state: valid, expired, unknown or mismatched" }),
+  status: TicketStatus.meta({
+    description:
+      "The ticket's state: `valid`, `unknown`, `hash-mismatch`, `expired`, `basis-invalid` (its consent or basis no longer holds) or `fields-not-covered`",
+  }),
   /** The ticket's terms and hash; null when unknown. */
   ticket: Ticket.nullable().meta({
     description: "The ticket's terms and hash; null when unknown",
@@ -1310,7 +1313,7 @@ export const Attestation = z.object({
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
   issuedAt: z.string().meta({ description: 'When it was issued (RFC 3339 date-time, UTC)' }),
   validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
     example: '2026-12-31T23:59:59Z',
   }),
   status: z
@@ -1331,8 +1334,7 @@ export const AttestationState = z.enum(['active', 'revoked', 'expired']);
 /** An attestation with its computed state (what every attestation transaction returns). */
 export const AttestationView = Attestation.extend({
   state: AttestationState.meta({
-    description:
-      "Status at the query's transaction time: `revoked` > `expired` > `paused` > `active` (stored `status` with expiry applied)",
+    description: "State at the query's transaction time: `revoked` > `expired` > `active`",
   }),
 });
 /** An attestation with its computed state. */
@@ -1353,7 +1355,7 @@ export const VerifyFactResult = z.object({
     .boolean()
     .meta({ description: 'True when saltedHash(salt, claimedValue) equals the attested hash.' }),
   validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time), after `validFrom`',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
     example: '2026-12-31T23:59:59Z',
   }),
 });

@@ -408,7 +408,9 @@ export const CreateElectionFields = z
       description: 'What the vote is about',
       example: 'Should the district build a new public library on Elm Street?',
     }),
-    ballot: BallotKind.meta({ description: 'The ballot: single choice or up to k choices, and its options' }),
+    ballot: BallotKind.meta({
+      description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
+    }),
     opensAt: Schemas.isoDateTime.meta({
       description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
       example: '2026-06-01T08:00:00Z',
@@ -745,7 +747,9 @@ export const Election = z.object({
     description: 'What the vote is about',
     example: 'Should the district build a new public library on Elm Street?',
   }),
-  ballot: BallotRules.meta({ description: 'The ballot: single choice or up to k choices, and its options' }),
+  ballot: BallotRules.meta({
+    description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
+  }),
   opensAt: z.string().meta({
     description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
     example: '2026-06-01T08:00:00Z',
