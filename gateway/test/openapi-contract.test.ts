@@ -174,6 +174,14 @@ describe('OpenAPI document: the contract', () => {
     }
   });
 
+  it("declares a custom handler's own success headers (the offline transaction's Location)", () => {
+    const prepare = doc.paths['/api/v1/offline/transactions'].post as Node;
+    const created = (prepare.responses as Record<string, Node>)['201'];
+    expect(Object.keys(created.headers as Node)).toEqual(
+      expect.arrayContaining(['Location', 'X-Request-Id']),
+    );
+  });
+
   it('declares every status the gateway can send, as problem+json', () => {
     for (const { path, method, op } of operations()) {
       const responses = op.responses as Record<string, Node>;

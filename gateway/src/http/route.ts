@@ -131,6 +131,8 @@ export interface RouteSpec<
   access?: string;
   /** A custom handler that answers as a write ({@link sendWrite}): documented like a submit route. */
   writes?: boolean;
+  /** Headers a custom handler sets on its success answer (name to description), for the OpenAPI document. */
+  successHeaders?: Readonly<Record<string, string>>;
   /** False for a custom handler that never reaches Fabric or the CA (no 502/503/504 documented). */
   ledger?: boolean;
 }
@@ -576,9 +578,15 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
       content: { 'application/json': { schema: AcceptedSchema } },
     };
   } else {
+    const own = Object.fromEntries(
+      Object.entries(spec.successHeaders ?? {}).map(([name, description]) => [
+        name,
+        { description, required: true, schema: { type: 'string' } },
+      ]),
+    );
     responses[String(spec.successStatus ?? 200)] = {
       description: 'Success',
-      headers: headersOf(always),
+      headers: { ...headersOf(always), ...own } as ResponseHeaders,
       content: { [spec.produces ?? 'application/json']: { schema: success } },
     };
   }
@@ -588,9 +596,10 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
       (spec.call ? ", or the chaincode's own code" : ''),
   );
   if (cls.authenticated)
-    responses['401'] = problem('Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`)', [
-      'WWW-Authenticate',
-    ]);
+    responses['401'] = problem(
+      'Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`)',
+      ['WWW-Authenticate'],
+    );
   responses['403'] = problem(
     'The caller may not do this: `FORBIDDEN` (gateway role or route rule)' +
       (cls.ledger ? ", `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code" : ''),

@@ -123,6 +123,9 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
           },
         }),
       response: OfflineView,
+      successHeaders: {
+        Location: 'URL of the offline transaction (`GET /api/v1/offline/transactions/{txId}`)',
+      },
       async handle({ caller, input }) {
         const b = input.body;
         const enrolled = await deps.transactions.identityFor(caller).catch(() => undefined);
