@@ -102,6 +102,7 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
           path: ['pid'],
         }),
       response: Registered,
+      successHeaders: { Location: 'URL of the registered identity (`/api/v1/admin/identities/{name}`)' },
       async handle({ caller, input }) {
         const registered = await admin.register(caller, input.body);
         return {
