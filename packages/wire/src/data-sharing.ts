@@ -892,9 +892,11 @@ export const Category = z.object({
     .meta({ description: 'Version of the record (1 at creation, +1 on every change)' }),
   registeredAt: z
     .string()
-    .meta({ description: 'When the category was registered (RFC 3339 date-time, UTC)' }),
+    .meta({ format: 'date-time', description: 'When the category was registered (RFC 3339 date-time, UTC)' }),
   registeredBy: z.string().meta({ description: 'Fabric id of the officer who registered it' }),
-  updatedAt: z.string().meta({ description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
 });
 /** A data category in the catalogue. */
 export type Category = z.infer<typeof Category>;
@@ -934,17 +936,26 @@ export const ConsentTerms = z.object({
   }),
   validFrom: z
     .string()
-    .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
-  validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-    example: '2026-12-31T23:59:59Z',
-  }),
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   /** Most accesses the consent allows; null for no limit. */
   maxUses: z.number().int().nullable().meta({
     description: 'Most accesses the consent allows; null for no limit',
     example: 5,
   }),
-  grantedAt: z.string().meta({ description: 'When the consent was granted (RFC 3339 date-time, UTC)' }),
+  grantedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the consent was granted (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a consent. */
 export type ConsentTerms = z.infer<typeof ConsentTerms>;
@@ -958,11 +969,13 @@ export const Consent = ConsentTerms.extend({
   status: StoredConsentStatus.meta({
     description: 'Status as stored on the ledger (one of the listed values)',
   }),
-  updatedAt: z.string().meta({ description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
   revokedAt: z
     .string()
     .nullable()
-    .meta({ description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
+    .meta({ format: 'date-time', description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
 });
 /** A consent as stored. */
 export type Consent = z.infer<typeof Consent>;
@@ -1016,16 +1029,26 @@ export const LegalBasisTerms = z.object({
   description: z.string().nullable().meta({ description: 'What the basis allows, in words, or null' }),
   validFrom: z
     .string()
-    .meta({ description: 'Start of validity (RFC 3339 date-time)', example: '2026-03-01T00:00:00Z' }),
-  validUntil: z.string().nullable().meta({
-    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-    example: '2026-12-31T23:59:59Z',
-  }),
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+  validUntil: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
   citizen: Subject.nullable().meta({
     description: 'When set, the basis applies to this citizen only (e.g. a court order)',
   }),
-  recordedAt: z.string().meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
+  recordedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a legal basis. */
 export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
@@ -1073,7 +1096,7 @@ export const LegalBasis = LegalBasisTerms.extend({
   withdrawnAt: z
     .string()
     .nullable()
-    .meta({ description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null' }),
+    .meta({ format: 'date-time', description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null' }),
   withdrawReason: z.string().nullable().meta({ description: 'Why it was withdrawn, or null' }),
 });
 /** A legal basis as stored. */
@@ -1148,8 +1171,12 @@ export const TicketTerms = z.object({
   }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
   basis: BasisId.meta({ description: 'What the access rests on: a consent or a legal basis, with its hash' }),
-  issuedAt: z.string().meta({ description: 'When it was issued (RFC 3339 date-time, UTC)' }),
-  expiresAt: z.string().meta({ description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
+  issuedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was issued (RFC 3339 date-time, UTC)' }),
+  expiresAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of an access ticket. */
 export type TicketTerms = z.infer<typeof TicketTerms>;
@@ -1176,7 +1203,10 @@ export const Access = z.object({
   }),
   time: z
     .string()
-    .meta({ description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)' }),
+    .meta({
+      format: 'date-time',
+      description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)',
+    }),
   granted: z.boolean().meta({ description: 'True when the access was granted (refusals are logged too)' }),
   /** Refusal code; null when granted. */
   code: RefusalCode.nullable().meta({
@@ -1231,7 +1261,9 @@ export const AccessResult = z.discriminatedUnion('granted', [
           description:
             "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
         }),
-        expiresAt: z.string().meta({ description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
+        expiresAt: z
+          .string()
+          .meta({ format: 'date-time', description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
       })
       .meta({
         description: 'The access ticket the holder checks before serving the data (null when refused)',
@@ -1311,11 +1343,16 @@ export const Attestation = z.object({
     example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
   }),
   holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
-  issuedAt: z.string().meta({ description: 'When it was issued (RFC 3339 date-time, UTC)' }),
-  validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-    example: '2026-12-31T23:59:59Z',
-  }),
+  issuedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was issued (RFC 3339 date-time, UTC)' }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   status: z
     .enum(['active', 'revoked'])
     .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
@@ -1323,7 +1360,7 @@ export const Attestation = z.object({
   revokedAt: z
     .string()
     .nullable()
-    .meta({ description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
+    .meta({ format: 'date-time', description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
 });
 /** A published attestation. */
 export type Attestation = z.infer<typeof Attestation>;
@@ -1354,10 +1391,13 @@ export const VerifyFactResult = z.object({
   match: z
     .boolean()
     .meta({ description: 'True when saltedHash(salt, claimedValue) equals the attested hash.' }),
-  validUntil: z.string().meta({
-    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-    example: '2026-12-31T23:59:59Z',
-  }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
 });
 /** What VerifyFact returns. */
 export type VerifyFactResult = z.infer<typeof VerifyFactResult>;

@@ -750,14 +750,20 @@ export const Election = z.object({
   ballot: BallotRules.meta({
     description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
   }),
-  opensAt: z.string().meta({
-    description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
-    example: '2026-06-01T08:00:00Z',
-  }),
-  closesAt: z.string().meta({
-    description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
-    example: '2026-06-01T20:00:00Z',
-  }),
+  opensAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
+      example: '2026-06-01T08:00:00Z',
+    }),
+  closesAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
+      example: '2026-06-01T20:00:00Z',
+    }),
   eligibility: Eligibility.meta({
     description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
   }),
@@ -778,7 +784,9 @@ export const Election = z.object({
       createdBy: z.string().meta({ description: 'Fabric id of the election admin who created it' }),
     })
     .meta({ description: 'The organising organisation; only its election admins manage the roll' }),
-  createdAt: z.string().meta({ description: 'When it was created (RFC 3339 date-time, UTC)' }),
+  createdAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was created (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
 /** An election as stored. */
@@ -793,7 +801,9 @@ export const Voter = z.object({
   }),
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
-  registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
 });
 /** A voter on the roll. */
 export type Voter = z.infer<typeof Voter>;
@@ -813,7 +823,9 @@ export const RollBatch = z.object({
     .number()
     .int()
     .meta({ description: 'Voters of the batch that were on the roll already (not counted again)' }),
-  registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
   registeredBy: z.string().meta({ description: 'Fabric id of the election admin who registered it' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
@@ -828,7 +840,9 @@ export const TokenRequest = z.object({
     example: 'vote-2026-library',
   }),
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
-  requestedAt: z.string().meta({ description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
+  requestedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
 /** A token request record. */
@@ -858,7 +872,9 @@ export const Ballot = z.object({
   choices: z
     .array(z.string())
     .meta({ description: "Chosen option ids, in the election's option order", example: ['yes'] }),
-  castAt: z.string().meta({ description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
+  castAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
   version: z.number().int().meta({
     description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
@@ -939,13 +955,18 @@ export const Tally = z.object({
   /** Hash chain over the ballots counted, in key order. */
   digest: z.string().meta({ description: 'SHA-256 over the counted ballots, for independent comparison' }),
   steps: z.number().int().meta({ description: 'Tally steps done so far' }),
-  startedAt: z.string().meta({ description: 'When counting started (RFC 3339 date-time, UTC)' }),
+  startedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When counting started (RFC 3339 date-time, UTC)' }),
   /** Present once final. */
   result: TallyOutcome.optional().meta({ description: 'Present once final.' }),
   talliedAt: z
     .string()
     .optional()
-    .meta({ description: 'When counting finished (RFC 3339 date-time, UTC), or null while counting' }),
+    .meta({
+      format: 'date-time',
+      description: 'When counting finished (RFC 3339 date-time, UTC), or null while counting',
+    }),
   finalTxId: z
     .string()
     .optional()
@@ -1017,7 +1038,9 @@ export const CastResult = z.object({
     description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
     example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
   }),
-  castAt: z.string().meta({ description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
+  castAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: true when this ballot replaced the voter's earlier one. */
   replaced: z
     .boolean()
@@ -1034,7 +1057,9 @@ export const TokenRequestResult = z.object({
   }),
   /** The voter whose request was recorded: the caller, (home MSP, pid). */
   voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
-  requestedAt: z.string().meta({ description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
+  requestedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
   /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
   keyFingerprint: z

@@ -759,11 +759,18 @@ export const Program = z.object({
   }),
   startDate: z
     .string()
-    .meta({ description: 'Start of the program (RFC 3339 date-time)', example: '2026-01-01T00:00:00Z' }),
-  endDate: z.string().meta({
-    description: 'End of the program (RFC 3339 date-time), after `startDate`',
-    example: '2026-12-31T23:59:59Z',
-  }),
+    .meta({
+      format: 'date-time',
+      description: 'Start of the program (RFC 3339 date-time)',
+      example: '2026-01-01T00:00:00Z',
+    }),
+  endDate: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of the program (RFC 3339 date-time), after `startDate`',
+      example: '2026-12-31T23:59:59Z',
+    }),
   coSign: CoSignConfig.meta({
     description: 'The co-signature rule: above `threshold` a disbursement needs a co-signer of class `by`',
   }),
@@ -776,11 +783,16 @@ export const Program = z.object({
   status: ProgramStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   createdAt: z
     .string()
-    .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
   closed: z
     .object({
-      at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
       by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
     })
@@ -807,7 +819,10 @@ export const Allocation = z.object({
   }),
   createdAt: z
     .string()
-    .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
 });
 /** An allocation. */
@@ -832,8 +847,12 @@ export const Recipient = z.object({
     example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
   }),
   registeredBy: Actor.meta({ description: 'The official who registered the recipient' }),
-  registeredAt: z.string().meta({ description: 'When it was registered (RFC 3339 date-time, UTC)' }),
-  updatedAt: z.string().meta({ description: 'When it last changed (RFC 3339 date-time, UTC)' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it last changed (RFC 3339 date-time, UTC)' }),
 });
 /** A recipient. */
 export type Recipient = z.infer<typeof Recipient>;
@@ -874,7 +893,10 @@ export const Disbursement = z.object({
   }),
   createdAt: z
     .string()
-    .meta({ description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)' }),
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
   coSignRequired: z
     .boolean()
@@ -882,10 +904,15 @@ export const Disbursement = z.object({
   paidAt: z
     .string()
     .optional()
-    .meta({ description: 'When it was paid (RFC 3339 date-time, UTC), or null while pending or rejected' }),
+    .meta({
+      format: 'date-time',
+      description: 'When it was paid (RFC 3339 date-time, UTC), or null while pending or rejected',
+    }),
   coSigned: z
     .object({
-      at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
       by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       note: z
         .string()
@@ -896,7 +923,9 @@ export const Disbursement = z.object({
     .meta({ description: 'Who co-signed and when, or null' }),
   rejected: z
     .object({
-      at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
       by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
       reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
     })
@@ -928,7 +957,9 @@ export const Spend = z.object({
     description: 'SHA-256 of the invoice',
     example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
   }),
-  recordedAt: z.string().meta({ description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
+  recordedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
   /** The recipient's pseudonymous id. */
   recordedBy: z.string().meta({ description: "The recipient's pseudonymous id." }),
   /** The recipient's home organisation. */
@@ -948,7 +979,9 @@ export type RecordRef = z.infer<typeof RecordRef>;
 /** One status change of an alert. */
 export const AlertChange = z.object({
   status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
-  at: z.string().meta({ description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+  at: z
+    .string()
+    .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
   by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
   note: z
     .string()
@@ -974,7 +1007,9 @@ export const Alert = z.object({
   details: z
     .record(z.string(), z.union([z.string(), z.number()]))
     .meta({ description: 'The figures behind the alert (amounts, counts, dates)' }),
-  raisedAt: z.string().meta({ description: 'When the alert was raised (RFC 3339 date-time, UTC)' }),
+  raisedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the alert was raised (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'Id of the transaction that raised it' }),
   history: z.array(AlertChange).meta({ description: 'What auditors did with the alert, oldest first' }),
   /**
