@@ -128,6 +128,19 @@ describe('OpenAPI document: the contract', () => {
     );
   });
 
+  it('gives every date-time field the date-time format', () => {
+    const unformatted: string[] = [];
+    walk(doc, '#', (n, where) => {
+      if (
+        typeof n.description === 'string' &&
+        /RFC 3339 date-time/.test(n.description) &&
+        n.format !== 'date-time'
+      )
+        unformatted.push(where);
+    });
+    expect(unformatted).toEqual([]);
+  });
+
   it('writes nullability as type [..., "null"], never allOf/anyOf/oneOf around a reference', () => {
     const wrapped: string[] = [];
     walk(doc, '#', (n, where) => {
