@@ -27,6 +27,7 @@ import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from '.
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
+import { withAccessRules } from './routes/access';
 import { offlineRoutes } from './routes/offline';
 import { transactionRoutes } from './routes/transactions';
 import { callerKey, TransactionService } from './writes/transactions';
@@ -103,7 +104,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     db: deps.db,
   });
   const extraRoutes = deps.extraRoutes ?? [];
-  const routes: AnyRoute[] = [
+  const routes: AnyRoute[] = withAccessRules([
     ...domainRoutes,
     ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
     ...offlineRoutes({
@@ -125,7 +126,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
     ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
     ...extraRoutes,
-  ];
+  ]);
   const registry = newRegistry();
   const apiRoutes = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
 

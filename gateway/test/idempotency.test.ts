@@ -35,6 +35,13 @@ describe('Idempotency-Key', () => {
     expect(h.ledger.calls).toHaveLength(1);
   });
 
+  it('names the transaction of a replayed answer in X-Transaction-Id, as the first answer did', async () => {
+    const first = await create(h.gateway.app, issuer, 'k-tx').expect(201);
+    const again = await create(h.gateway.app, issuer, 'k-tx').expect(201);
+    expect(first.headers['x-transaction-id']).toBe(first.body.transactionId);
+    expect(again.headers['x-transaction-id']).toBe(first.body.transactionId);
+  });
+
   it('refuses the same key for a different request (422) and scopes keys per caller', async () => {
     await create(h.gateway.app, issuer, 'k-2').expect(201);
     const res = await create(h.gateway.app, issuer, 'k-2', { name: 'other', count: 1 }).expect(422);

@@ -31,10 +31,10 @@ describe('write outcomes', () => {
     });
   });
 
-  it('replay from the store with the first body and Idempotent-Replayed', () => {
-    for (const [outcome, status] of [
-      [committed, 201],
-      [accepted, 202],
+  it('replay from the store with the first body, its transaction id and Idempotent-Replayed', () => {
+    for (const [outcome, status, extra] of [
+      [committed, 201, {}],
+      [accepted, 202, { Location: '/api/v1/transactions/t2' }],
     ] as const) {
       const replay = parseStoredOutcome(serializeOutcome(outcome));
       expect(replay).toEqual({ ...outcome, replayed: true });
@@ -42,7 +42,7 @@ describe('write outcomes', () => {
       expect(renderWrite(replay, 201)).toEqual({
         statusCode: status,
         body: first.body,
-        headers: { 'Idempotent-Replayed': 'true' },
+        headers: { 'Idempotent-Replayed': 'true', 'X-Transaction-Id': outcome.transactionId, ...extra },
       });
     }
   });

@@ -11,49 +11,98 @@ import { z } from 'zod';
 /** problem+json (RFC 9457) as the gateway writes it. */
 export const ProblemSchema = z
   .object({
-    type: z.string().meta({ example: 'urn:govledger:problem:licence-not-found' }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string().meta({ description: 'Stable error code (the chaincode code for chaincode refusals)' }),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
+    type: z.string().meta({
+      description: 'URI of the problem type, one per `code`',
+      example: 'urn:govledger:problem:licence-not-found',
+    }),
+    title: z.string().meta({ description: 'HTTP reason phrase of the status', example: 'Not Found' }),
+    status: z.number().int().meta({ description: 'HTTP status', example: 404 }),
+    detail: z
+      .string()
+      .meta({ description: 'What went wrong, in words', example: 'licence A-BIZ-2026-0001 does not exist' }),
+    code: z.string().meta({
+      description: 'Stable error code (the chaincode code for chaincode refusals)',
+      example: 'LICENCE_NOT_FOUND',
+    }),
+    instance: z
+      .string()
+      .optional()
+      .meta({ description: 'Path of the request (or the status URL of an asynchronous write)' }),
+    requestId: z.string().optional().meta({ description: 'The request id (also in `X-Request-Id`)' }),
     stage: z
       .enum(['evaluate', 'endorse', 'submit', 'commit'])
       .optional()
       .meta({ description: 'Fabric stage that failed' }),
-    transactionId: z.string().optional(),
+    transactionId: z
+      .string()
+      .optional()
+      .meta({ description: 'Id of the Fabric transaction concerned, when known' }),
     retrySafe: z
       .boolean()
       .optional()
       .meta({ description: 'True when sending the same request again cannot write twice' }),
-    statusUrl: z.string().optional(),
+    statusUrl: z
+      .string()
+      .optional()
+      .meta({ description: 'Where to ask for the outcome of a write that may still commit' }),
     errors: z
       .array(
         z.object({
-          location: z.enum(['body', 'query', 'params', 'header']),
-          path: z.string(),
-          message: z.string(),
+          location: z
+            .enum(['body', 'query', 'params', 'header'])
+            .meta({ description: 'Where the field is: body, query, params or header' }),
+          path: z
+            .string()
+            .meta({ description: "Dotted path of the field inside that location ('' for the whole)" }),
+          message: z.string().meta({ description: 'What is wrong with it' }),
         }),
       )
-      .optional(),
-    details: z.unknown().optional(),
+      .optional()
+      .meta({ description: 'Every field that failed validation (400 INVALID_REQUEST)' }),
+    details: z
+      .unknown()
+      .optional()
+      .meta({ description: "The chaincode's structured details of a refusal, when any" }),
   })
-  .meta({ id: 'Problem' });
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem document' });
 
 /** Body of a committed write around a result schema. */
 export function WriteResultSchema(result: z.ZodType) {
   return z.object({
-    transactionId: z.string(),
-    blockNumber: z.string().regex(/^\d+$/).meta({ description: 'Block number (decimal string)' }),
-    result,
+    transactionId: z.string().meta({
+      description: 'Id of the transaction that committed (also in `X-Transaction-Id`)',
+      example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+    }),
+    blockNumber: z
+      .string()
+      .regex(/^\d+$/)
+      .meta({ description: 'Number of the block that holds it (decimal string)', example: '42' }),
+    // a registered record stays a $ref (its component has the description)
+    result: z.globalRegistry.get(result)?.id
+      ? result
+      : result.meta({ description: "The chaincode's result" }),
   });
 }
 
 /** Body of a 202 answer. */
 export const AcceptedSchema = z
-  .object({ transactionId: z.string(), status: z.literal('submitted'), statusUrl: z.string() })
-  .meta({ id: 'Accepted' });
+  .object({
+    transactionId: z.string().meta({
+      description: 'Id of the transaction (also in `X-Transaction-Id`)',
+      example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+    }),
+    status: z
+      .literal('submitted')
+      .meta({ description: 'Always `submitted`: the orderer has the transaction' }),
+    statusUrl: z.string().meta({
+      description: 'Where its outcome can be asked for (also in `Location`)',
+      example: '/api/v1/transactions/a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+    }),
+  })
+  .meta({
+    id: 'Accepted',
+    description: 'A write the orderer accepted; its commit is followed in the background',
+  });
 
 /** A registry with the gateway's shared components (bearer security). */
 export function newRegistry(): OpenAPIRegistry {

@@ -6,7 +6,7 @@
  * (role check, validation before anything reaches Fabric, the Fabric call, the
  * response) and the OpenAPI operation.
  */
-import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { assertRole, callerOf, type Caller } from '../auth';
@@ -124,6 +124,17 @@ export interface RouteSpec<
   produces?: string;
   /** Reachable without a bearer token (the handler then gets an anonymous caller with no roles). */
   public?: boolean;
+  /**
+   * Who may do this beyond the gateway role: the chaincode's own rule (or the handler's), stated
+   * in the operation's description, e.g. "the member organisation of the collection only".
+   */
+  access?: string;
+  /** A custom handler that answers as a write ({@link sendWrite}): documented like a submit route. */
+  writes?: boolean;
+  /** Headers a custom handler sets on its success answer (name to description), for the OpenAPI document. */
+  successHeaders?: Readonly<Record<string, string>>;
+  /** False for a custom handler that never reaches Fabric or the CA (no 502/503/504 documented). */
+  ledger?: boolean;
 }
 
 /** Output type of an optional schema. */
@@ -424,44 +435,207 @@ const idempotencyHeader = z
   .string()
   .min(1)
   .max(255)
-  .meta({ description: 'Makes a retried write return the first outcome instead of writing again' });
+  .meta({
+    description:
+      'Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); ' +
+      'the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED',
+    example: '7f9c2ba4-e88f-4a2c-9d1e-2f0a6c3b5d10',
+  });
 const preferHeader = z.string().meta({
-  description: '`respond-async` answers 202 with a status URL once the orderer has the transaction',
+  description:
+    "`respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit",
+  example: 'respond-async',
 });
+
+/** A response header as OpenAPI declares it. */
+interface HeaderObject {
+  description: string;
+  required?: boolean;
+  schema: { type: 'string' | 'integer'; example?: string | number; enum?: readonly string[] };
+}
+
+/** The `headers` member of an OpenAPI response. */
+type ResponseHeaders = Exclude<ResponseConfig['headers'], z.ZodObject | undefined>;
+
+/** The response headers the gateway sends, by name. */
+export const RESPONSE_HEADERS = {
+  'X-Request-Id': {
+    description:
+      "The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies",
+    required: true,
+    schema: { type: 'string', example: '3b1f8c52-0c7a-4d8e-9a51-8f4e2b7c6d90' },
+  },
+  RateLimit: {
+    description:
+      "The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets",
+    schema: { type: 'string', example: 'limit=1200, remaining=1187, reset=42' },
+  },
+  'RateLimit-Policy': {
+    description: 'The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds',
+    schema: { type: 'string', example: '1200;w=60' },
+  },
+  'X-Transaction-Id': {
+    description: 'Id of the Fabric transaction of this write (also on a replayed answer)',
+    required: true,
+    schema: { type: 'string', example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456' },
+  },
+  Location: {
+    description: "The transaction's status URL (`GET /api/v1/transactions/{txId}`)",
+    required: true,
+    schema: {
+      type: 'string',
+      example: '/api/v1/transactions/a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+    },
+  },
+  'Preference-Applied': {
+    description:
+      '`respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer)',
+    schema: { type: 'string', enum: ['respond-async'] },
+  },
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again)',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before sending the request again',
+    required: true,
+    schema: { type: 'integer', example: 1 },
+  },
+  'WWW-Authenticate': {
+    description: 'The authentication scheme the gateway expects',
+    required: true,
+    schema: { type: 'string', example: 'Bearer' },
+  },
+} as const satisfies Record<string, HeaderObject>;
+
+type HeaderName = keyof typeof RESPONSE_HEADERS;
+
+/** The headers named, as an OpenAPI `headers` object; `optional` ones are marked not required. */
+function headersOf(names: readonly HeaderName[], optional: readonly HeaderName[] = []): ResponseHeaders {
+  return Object.fromEntries(
+    names.map((n) => {
+      const h: HeaderObject = { ...RESPONSE_HEADERS[n] };
+      if (optional.includes(n)) delete h.required;
+      return [n, h];
+    }),
+  ) as ResponseHeaders;
+}
+
+/** The route classes of an operation: what decides which statuses and headers it can answer with. */
+export function routeClass(spec: AnyRoute): {
+  write: boolean;
+  authenticated: boolean;
+  body: boolean;
+  ledger: boolean;
+} {
+  return {
+    write: spec.call?.mode === 'submit' || spec.writes === true,
+    authenticated: !spec.public,
+    body: spec.body !== undefined,
+    ledger: spec.call !== undefined || (spec.handle !== undefined && spec.ledger !== false),
+  };
+}
+
+/** The access rule of a route, as its description states it: the gateway role and the chaincode's rule. */
+export function accessRule(spec: AnyRoute): string {
+  const role = spec.public
+    ? 'Gateway: no bearer token needed.'
+    : spec.roles.length > 0
+      ? `Gateway role: ${spec.roles.map((r) => `\`${r}\``).join(' or ')}.`
+      : 'Gateway role: any authenticated caller.';
+  return spec.access ? `${role} Rule: ${spec.access}` : role;
+}
 
 /** The OpenAPI operation of a route. */
 export function openApiRoute(spec: AnyRoute): RouteConfig {
-  const problem = (description: string) => ({
+  const always: HeaderName[] = ['X-Request-Id', 'RateLimit', 'RateLimit-Policy'];
+  const problem = (description: string, extra: HeaderName[] = [], optional: HeaderName[] = []) => ({
     description,
+    headers: headersOf([...always, ...extra], optional),
     content: { [PROBLEM_JSON]: { schema: ProblemSchema } },
   });
+  const cls = routeClass(spec);
   const success = spec.response ?? z.unknown();
   const responses: RouteConfig['responses'] = {};
-  const isWrite = spec.call?.mode === 'submit';
-  if (isWrite) {
+  if (cls.write) {
     responses[String(spec.successStatus ?? 200)] = {
-      description: 'Committed: the chaincode result, the transaction id and the block number',
+      description:
+        'Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`)',
+      headers: headersOf([...always, 'X-Transaction-Id', 'Idempotent-Replayed']),
       content: { 'application/json': { schema: WriteResultSchema(success) } },
     };
     responses['202'] = {
-      description: 'Accepted (Prefer: respond-async): follow statusUrl',
+      description:
+        'Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome',
+      headers: headersOf([
+        ...always,
+        'X-Transaction-Id',
+        'Location',
+        'Preference-Applied',
+        'Idempotent-Replayed',
+      ]),
       content: { 'application/json': { schema: AcceptedSchema } },
     };
   } else {
+    const own = Object.fromEntries(
+      Object.entries(spec.successHeaders ?? {}).map(([name, description]) => [
+        name,
+        { description, required: true, schema: { type: 'string' } },
+      ]),
+    );
     responses[String(spec.successStatus ?? 200)] = {
       description: 'Success',
+      headers: { ...headersOf(always), ...own } as ResponseHeaders,
       content: { [spec.produces ?? 'application/json']: { schema: success } },
     };
   }
-  responses['400'] = problem('Invalid request (stable code INVALID_REQUEST or the chaincode code)');
-  if (!spec.public) responses['401'] = problem('Missing or invalid bearer token');
-  responses['403'] = problem('The caller may not do this');
-  if (spec.call) {
-    responses['404'] = problem('Unknown record');
-    responses['409'] = problem('The record is in a state that does not allow this');
-    responses['502'] = problem('Fabric refused at a stage (stage, transactionId, retrySafe)');
-    responses['503'] = problem('Fabric unreachable (retry advice in Retry-After)');
-    responses['504'] = problem('Fabric did not answer in time');
+  responses['400'] = problem(
+    'Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`' +
+      (cls.write ? ', `INVALID_IDEMPOTENCY_KEY`' : '') +
+      (spec.call ? ", or the chaincode's own code" : ''),
+  );
+  if (cls.authenticated)
+    responses['401'] = problem(
+      'Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`)',
+      ['WWW-Authenticate'],
+    );
+  responses['403'] = problem(
+    'The caller may not do this: `FORBIDDEN` (gateway role or route rule)' +
+      (cls.ledger ? ", `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code" : ''),
+  );
+  if (cls.ledger || spec.params) responses['404'] = problem('Unknown record (a stable `*_NOT_FOUND` code)');
+  if (cls.ledger || cls.write)
+    responses['409'] = problem(
+      'Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`' +
+        (cls.write
+          ? ', or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`)'
+          : ''),
+      cls.write ? ['Retry-After'] : [],
+      ['Retry-After'],
+    );
+  if (cls.body) {
+    responses['413'] = problem('The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`)');
+    responses['415'] = problem('The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`)');
+  }
+  if (cls.write)
+    responses['422'] = problem(
+      'The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`)',
+    );
+  responses['429'] = problem('Too many requests from this caller (`RATE_LIMITED`)', ['Retry-After']);
+  responses['500'] = problem('The gateway failed (`INTERNAL`; no details are given)');
+  if (cls.ledger) {
+    responses['502'] = problem(
+      'Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`)',
+    );
+    responses['503'] = problem(
+      'Fabric (or the CA) is unreachable: retry after `Retry-After` seconds',
+      ['Retry-After'],
+      ['Retry-After'],
+    );
+    responses['504'] = problem(
+      'Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit)',
+    );
   }
   const config: RouteConfig = {
     method: spec.method,
@@ -473,10 +647,7 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
     request: {},
     responses,
   };
-  const descParts = [
-    spec.description,
-    spec.roles.length > 0 ? `Requires role: ${spec.roles.join(' or ')}.` : 'Any authenticated caller.',
-  ];
+  const descParts = [spec.description, accessRule(spec)];
   if (spec.call)
     descParts.push(
       `Chaincode \`${spec.call.chaincode}\`, transaction \`${spec.call.transaction}\` (${spec.call.mode}).`,
@@ -486,7 +657,7 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
   if (spec.params) request.params = spec.params;
   if (spec.query) request.query = spec.query;
   if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
-  if (isWrite)
+  if (cls.write)
     request.headers = z.object({
       'Idempotency-Key': idempotencyHeader.optional(),
       Prefer: preferHeader.optional(),

@@ -3,7 +3,7 @@
  * (200, or 201 for creations) with the chaincode result, the transaction id and
  * the block number; an accepted one (`Prefer: respond-async`) as 202 with its
  * status URL; a replayed one (same Idempotency-Key) with the first answer's
- * status and body and `Idempotent-Replayed: true`.
+ * status, body, transaction id and `Idempotent-Replayed: true`.
  */
 import type { WriteOutcome } from '../writes/outcome';
 import { transactionStatusUrl } from './problem';
@@ -54,18 +54,19 @@ export function writeBody(outcome: WriteOutcome): WriteResult | AcceptedResult {
   };
 }
 
-/** Renders a write's outcome; `successStatus` is the route's status of a committed write. */
+/**
+ * Renders a write's outcome; `successStatus` is the route's status of a committed write. Every
+ * answer names its transaction (`X-Transaction-Id`), a replayed one too; an accepted one also
+ * points to its status (`Location`), and a fresh accepted one says the preference was applied.
+ */
 export function renderWrite(outcome: WriteOutcome, successStatus: number): WriteResponse {
   const statusCode = outcome.kind === 'committed' ? successStatus : 202;
   const body = JSON.stringify(writeBody(outcome));
-  if (outcome.replayed) return { statusCode, body, headers: { 'Idempotent-Replayed': 'true' } };
-  const headers: Record<string, string> =
-    outcome.kind === 'committed'
-      ? { 'X-Transaction-Id': outcome.transactionId }
-      : {
-          Location: transactionStatusUrl(outcome.transactionId),
-          'Preference-Applied': 'respond-async',
-          'X-Transaction-Id': outcome.transactionId,
-        };
+  const headers: Record<string, string> = { 'X-Transaction-Id': outcome.transactionId };
+  if (outcome.kind === 'accepted') {
+    headers.Location = transactionStatusUrl(outcome.transactionId);
+    if (!outcome.replayed) headers['Preference-Applied'] = 'respond-async';
+  }
+  if (outcome.replayed) headers['Idempotent-Replayed'] = 'true';
   return { statusCode, body, headers };
 }

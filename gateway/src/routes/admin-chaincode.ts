@@ -28,6 +28,7 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/admin/chaincodes/{name}/transactions/{fn}',
       operationId: 'adminCallChaincode',
+      writes: true,
       summary: 'Call any transaction of a chaincode (admins)',
       description:
         'Give `request` (sent as the one JSON argument) or `args` (raw string arguments). `mode` defaults to submit.',
@@ -35,25 +36,48 @@ export function adminChaincodeRoutes(deps: AdminChaincodeDeps): AnyRoute[] {
       roles: ['admin'],
       params: z
         .object({
-          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/, 'must be a chaincode name'),
-          fn: z.string().regex(/^[A-Za-z][A-Za-z0-9_:]{0,127}$/, 'must be a transaction name'),
+          name: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/, 'must be a chaincode name')
+            .meta({ description: 'Deployed chaincode name', example: 'e-licence' }),
+          fn: z
+            .string()
+            .regex(/^[A-Za-z][A-Za-z0-9_:]{0,127}$/, 'must be a transaction name')
+            .meta({ description: 'Transaction name', example: 'GetLicenceType' }),
         })
         .strict(),
       body: z
         .object({
-          mode: z.enum(['submit', 'evaluate']).default('submit'),
-          request: z.record(z.string(), z.unknown()).optional(),
-          args: z.array(z.string().max(1_000_000)).max(16).optional(),
-          transient: z.record(z.string(), z.unknown()).optional(),
+          mode: z.enum(['submit', 'evaluate']).default('submit').meta({
+            description: '`submit` (endorse, order, commit) or `evaluate` (query one peer)',
+            example: 'evaluate',
+          }),
+          request: z
+            .record(z.string(), z.unknown())
+            .optional()
+            .meta({ description: 'The JSON request, sent as the one argument', example: { code: 'A-BIZ' } }),
+          args: z
+            .array(z.string().max(1_000_000))
+            .max(16)
+            .optional()
+            .meta({ description: 'Raw string arguments, instead of `request`' }),
+          transient: z
+            .record(z.string(), z.unknown())
+            .optional()
+            .meta({ description: 'Transient fields (each sent as JSON)', example: {} }),
           endorsingOrganizations: z
             .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/))
             .max(16)
-            .optional(),
+            .optional()
+            .meta({
+              description: 'Organisations whose peers must endorse (default: the peer gateway chooses)',
+            }),
         })
         .strict()
         .refine((b) => (b.request === undefined) !== (b.args === undefined), {
           message: 'give exactly one of request or args',
-        }),
+        })
+        .meta({ example: { mode: 'evaluate', request: { code: 'A-BIZ' } } }),
       async handle({ req, res, caller, input }) {
         const chaincode = deployed.get(input.params.name);
         if (!chaincode)

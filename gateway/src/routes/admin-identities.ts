@@ -37,8 +37,19 @@ export const KNOWN_ROLES = [
 ] as const;
 
 const Registered = z
-  .object({ name: z.string(), mspId: z.string(), attributes: z.record(z.string(), z.string()) })
-  .meta({ id: 'RegisteredIdentity' });
+  .object({
+    name: z.string().meta({ description: 'Enrolment id of the identity (its wallet label)' }),
+    mspId: z
+      .string()
+      .meta({ description: "Organisation (MSP ID) the identity was registered at: the admin's own" }),
+    attributes: z
+      .record(z.string(), z.string())
+      .meta({ description: 'The certificate attributes it was enrolled with (gov.role, gov.dept, gov.pid)' }),
+  })
+  .meta({
+    id: 'RegisteredIdentity',
+    description: "An identity registered and enrolled at the admin's organisation CA",
+  });
 
 /** The identity administration routes. */
 export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
@@ -59,14 +70,31 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
       successStatus: 201,
       body: z
         .object({
-          name: z.string().regex(SUBJECT_PATTERN, 'must be 1-128 characters of letters, digits, . _ @ -'),
-          roles: z.array(z.enum(KNOWN_ROLES)).min(1).max(8),
-          dept: S.dept.optional(),
-          pid: S.pid.optional(),
+          name: z
+            .string()
+            .regex(SUBJECT_PATTERN, 'must be 1-128 characters of letters, digits, . _ @ -')
+            .meta({
+              description: 'Enrolment id of the new identity (its wallet label and the token subject)',
+              example: 'officer-market-7',
+            }),
+          roles: z
+            .array(z.enum(KNOWN_ROLES))
+            .min(1)
+            .max(8)
+            .meta({
+              description: "Roles (`gov.role`), each on the organisation's allow-list",
+              example: ['officer'],
+            }),
+          dept: S.dept.optional().meta({ description: 'Department (`gov.dept`)', example: 'market' }),
+          pid: S.pid.optional().meta({
+            description: 'Pseudonymous id (`gov.pid`), for citizens and enterprises',
+            example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+          }),
           affiliation: z
             .string()
             .regex(/^[a-z0-9.]{0,64}$/)
-            .default(''),
+            .default('')
+            .meta({ description: 'CA affiliation, when the CA uses them', example: 'org1.department1' }),
         })
         .strict()
         .refine((b) => !b.roles.some((r) => r === 'citizen' || r === 'enterprise') || b.pid !== undefined, {
@@ -74,6 +102,7 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
           path: ['pid'],
         }),
       response: Registered,
+      successHeaders: { Location: 'URL of the registered identity (`/api/v1/admin/identities/{name}`)' },
       async handle({ caller, input }) {
         const registered = await admin.register(caller, input.body);
         return {
@@ -91,7 +120,10 @@ export function adminIdentityRoutes(deps: AdminIdentityDeps): AnyRoute[] {
       description: "The caller's own certificate must carry gov.role admin (403 ADMIN_CERTIFICATE_REQUIRED).",
       tags: ['admin'],
       roles: ['admin'],
-      response: z.object({ mspId: z.string(), identities: z.array(z.string()) }),
+      response: z.object({
+        mspId: z.string().meta({ description: "The admin's organisation" }),
+        identities: z.array(z.string()).meta({ description: 'The identities in the wallet' }),
+      }),
       async handle({ caller }) {
         await admin.assertAdmin(caller);
         return { status: 200, body: { mspId: caller.org, identities: await deps.wallet.list(caller.org) } };

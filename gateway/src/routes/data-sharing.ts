@@ -46,16 +46,38 @@ function ownCitizenOnly(
 }
 
 // Response documents: the wire contract's records, named in the OpenAPI document.
-const Dept = W.DeptRef.meta({ id: 'DepartmentRef' });
-const Category = W.Category.extend({ holder: Dept }).meta({ id: 'DataCategory' });
-const Consent = W.ConsentView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'Consent' });
-const LegalBasis = W.LegalBasisView.extend({ grantee: Dept, holder: Dept }).meta({ id: 'LegalBasis' });
+const Dept = W.DeptRef.meta({ id: 'DepartmentRef', description: 'A department of an organisation' });
+const Category = W.Category.extend({
+  holder: Dept,
+}).meta({ id: 'DataCategory', description: 'A data category a department holds and others may ask to read' });
+const Consent = W.ConsentView.extend({
+  grantee: Dept,
+  holder: Dept,
+}).meta({
+  id: 'Consent',
+  description: "A citizen's consent to let a department read some fields of a data category for a purpose",
+});
+const LegalBasis = W.LegalBasisView.extend({
+  grantee: Dept,
+  holder: Dept,
+}).meta({
+  id: 'LegalBasis',
+  description: 'A statute that lets a department read some fields of a data category without consent',
+});
 const AccessResult = W.AccessResult.meta({
   id: 'AccessResult',
   description: 'A refusal on consent/legal-basis grounds is an answer (granted: false), logged on the ledger',
 });
-const Access = W.Access.meta({ id: 'Access' });
-const Attestation = W.AttestationView.extend({ holder: Dept }).meta({ id: 'Attestation' });
+const Access = W.Access.meta({
+  id: 'Access',
+  description: 'An entry of the access log (granted or refused)',
+});
+const Attestation = W.AttestationView.extend({
+  holder: Dept,
+}).meta({
+  id: 'Attestation',
+  description: "A department's attestation of a fact about a citizen (salted hash of the value)",
+});
 
 const consentId = W.ConsentRefRequest;
 const attestationId = W.AttestationRefRequest;
@@ -258,7 +280,20 @@ export function dataSharingRoutes(): AnyRoute[] {
         'Granted: a ticket the holding department verifies before it serves data. Refused on consent grounds: granted=false with the code; the refusal is logged too.',
       tags: TAGS,
       roles: ['officer'],
-      body: W.RequestAccessRequest,
+      body: W.RequestAccessRequest.meta({
+        example: {
+          accessId: 'access-2026-0001',
+          citizen: {
+            mspId: 'CityAMSP',
+            pid: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+          },
+          categoryCode: 'household-register',
+          fields: ['address', 'householdSize'],
+          purpose: 'HOUSING_SUBSIDY',
+          consentId: 'consent-2026-0001',
+          ticketTtlSeconds: 900,
+        },
+      }),
       response: AccessResult,
       call: { chaincode: CC, transaction: 'RequestAccess', mode: 'submit' },
     }),
@@ -332,7 +367,11 @@ export function dataSharingRoutes(): AnyRoute[] {
       summary: 'Every access, newest first (auditors); optionally only those flagged for audit',
       tags: TAGS,
       roles: ['auditor'],
-      query: PageQuery.extend({ flaggedOnly: boolQuery.optional() }).strict(),
+      query: PageQuery.extend({
+        flaggedOnly: boolQuery
+          .optional()
+          .meta({ description: 'Only entries flagged for audit (`true` or `false`)', example: 'true' }),
+      }).strict(),
       response: pageOf(Access),
       call: { chaincode: CC, transaction: 'ListAllAccesses', mode: 'evaluate' },
     }),

@@ -46,12 +46,32 @@ const LicencePrivate = W.LicencePrivateTransient.meta({
     "Goes to the issuing organisation's private data collection via transient data; the ledger keeps salted hashes",
 });
 
-const LicenceType = W.LicenceType.meta({ id: 'LicenceType' });
-const Recognition = W.Recognition.meta({ id: 'Recognition' });
-const Licence = W.Licence.meta({ id: 'Licence' });
-const LicenceView = W.LicenceView.meta({ id: 'LicenceView' });
-const VerifyResult = W.VerifyResult.meta({ id: 'VerifyResult' });
-const Application = W.ApplicationView.meta({ id: 'Application' });
+const LicenceType = W.LicenceType.meta({
+  id: 'LicenceType',
+  description: 'A licence type, owned by one jurisdiction (MSP) and one of its departments',
+});
+const Recognition = W.Recognition.meta({
+  id: 'Recognition',
+  description:
+    "A jurisdiction's statement that another jurisdiction's licence type is equivalent to one of its own",
+});
+const Licence = W.Licence.meta({
+  id: 'Licence',
+  description:
+    "The public licence record (hashes only; personal data and clear claims stay in the issuing organisation's collection)",
+});
+const LicenceView = W.LicenceView.meta({
+  id: 'LicenceView',
+  description: "A public licence record with its effective status at the query's time",
+});
+const VerifyResult = W.VerifyResult.meta({
+  id: 'VerifyResult',
+  description: 'The answer of a licence verification',
+});
+const Application = W.ApplicationView.meta({
+  id: 'Application',
+  description: 'A licence application with its progress (approved and pending departments)',
+});
 
 /** Path parameters: the wire request's id field alone. */
 const code = W.GetLicenceTypeRequest;
@@ -342,7 +362,18 @@ export function eLicenceRoutes(): AnyRoute[] {
       summary: "A holder's licences (home MSP and pseudonymous id), in licence id order",
       tags: TAGS,
       roles: [],
-      params: z.object({ holderMsp: W.Subject.shape.mspId, holderPid: W.Subject.shape.pid }).strict(),
+      params: z
+        .object({
+          holderMsp: W.Subject.shape.mspId.meta({
+            description: 'Home MSP of the holder',
+            example: 'CityAMSP',
+          }),
+          holderPid: W.Subject.shape.pid.meta({
+            description: 'Pseudonymous id of the holder',
+            example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+          }),
+        })
+        .strict(),
       query: PageQuery,
       response: pageOf(LicenceView),
       call: {

@@ -34,8 +34,11 @@ export interface EVotingDeps {
   ballotBox: { mspId: string; label: string };
 }
 
-const Tally = eVoting.Tally.meta({ id: 'Tally' });
-const Election = eVoting.Election.meta({ id: 'Election' });
+const Tally = eVoting.Tally.meta({
+  id: 'Tally',
+  description: 'The tally of an election (counting or final)',
+});
+const Election = eVoting.Election.meta({ id: 'Election', description: 'An election or community vote' });
 
 /** The path parameter of every election route. */
 const electionId = eVoting.ElectionRef;
@@ -52,11 +55,17 @@ const ModeBody = z.discriminatedUnion('kind', [
   eVoting.OpenMode,
   z
     .object({
-      kind: z.literal('secret'),
+      kind: z.literal('secret').meta({ description: '`open` (roll-call) or `secret` (blind-signed tokens)' }),
       authority: z
         .object({
-          variant: z.enum(eVoting.BlindRsaVariants).default(eVoting.DefaultBlindRsaVariant),
-          publicKey: eVoting.PublicKey.optional(),
+          variant: z
+            .enum(eVoting.BlindRsaVariants)
+            .default(eVoting.DefaultBlindRsaVariant)
+            .meta({ description: 'Blind RSA variant (RFC 9474)', example: 'RSABSSA-SHA384-PSS-Randomized' }),
+          publicKey: eVoting.PublicKey.optional().meta({
+            description:
+              "The authority's RSA public key; without it the gateway generates the key pair and keeps the private key",
+          }),
         })
         .strict()
         .meta({
@@ -67,18 +76,33 @@ const ModeBody = z.discriminatedUnion('kind', [
 ]);
 
 /** CreateElection as the gateway takes it: the wire request, with the gateway's secret-mode defaults. */
-const CreateElectionBody = eVoting.CreateElectionFields.extend({ mode: ModeBody })
+const CreateElectionBody = eVoting.CreateElectionFields.extend({
+  mode: ModeBody.meta({
+    description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
+  }),
+})
   .strict()
   .superRefine(eVoting.checkElectionSpec);
 
 /** A tally step: the wire field, its default left to the chaincode. */
 const TallyBody = z
-  .object({ maxBallots: eVoting.TallyElectionRequest.shape.maxBallots.unwrap().optional() })
+  .object({
+    maxBallots: eVoting.TallyElectionRequest.shape.maxBallots.unwrap().optional().meta({
+      description: "Most ballots to count in this tally step (default: the chaincode's)",
+      example: 500,
+    }),
+  })
   .strict();
 
 /** A recount: the wire field, its default left to the chaincode. */
 const VerifyTallyBody = z
-  .object({ checkBallots: eVoting.VerifyTallyRequest.shape.checkBallots.unwrap().optional() })
+  .object({
+    checkBallots: eVoting.VerifyTallyRequest.shape.checkBallots.unwrap().optional().meta({
+      description:
+        'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature',
+      example: true,
+    }),
+  })
   .strict();
 
 /** The e-voting routes. */
@@ -104,6 +128,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/elections',
       operationId: 'createElection',
+      writes: true,
       summary: 'Create an election (open roll-call or secret ballot)',
       description:
         'For a secret election without `mode.authority.publicKey`, the gateway generates the authority key pair and holds the private key.',
@@ -153,7 +178,9 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       tags: TAGS,
       roles: [],
       query: PageQuery,
-      response: eVoting.ElectionPage.extend({ elections: z.array(Election) }),
+      response: eVoting.ElectionPage.extend({
+        elections: z.array(Election).meta({ description: 'The elections of this page, in id order' }),
+      }),
       call: { chaincode: CC, transaction: 'ListElections', mode: 'evaluate' },
     }),
     defineRoute({
@@ -204,8 +231,24 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       tags: TAGS,
       roles: ['citizen', 'enterprise'],
       params: electionId,
-      body: z.object({ blindedMsg: eVoting.base64url(700) }).strict(),
-      response: z.object({ electionId: z.string(), blindSig: z.string(), transactionId: z.string() }),
+      body: z
+        .object({
+          blindedMsg: eVoting.base64url(700).meta({
+            description: 'The blinded token message (base64url, RFC 9474 Blind)',
+            example:
+              'WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg',
+          }),
+        })
+        .strict(),
+      response: z.object({
+        electionId: z.string().meta({ description: 'The election' }),
+        blindSig: z.string().meta({
+          description: "The authority's blind signature (base64url); unblind it to get the token's signature",
+        }),
+        transactionId: z
+          .string()
+          .meta({ description: "Id of the RequestToken transaction that recorded the voter's request" }),
+      }),
       async handle({ caller, input }) {
         const issued = await issueBlindSignature(
           issuance,
@@ -220,6 +263,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/ballot-box/elections/{electionId}/ballots',
       operationId: 'castSecretBallot',
+      writes: true,
       summary: 'Secret election: cast a ballot with an unblinded token and signature (no voter credentials)',
       description:
         'Needs no bearer token and logs nothing about the sender; the gateway submits CastSecretBallot as the ballot-box identity.',

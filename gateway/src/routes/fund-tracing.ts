@@ -15,21 +15,54 @@ import { PageQuery, pageOf } from '../schemas';
 const CC = 'fund-tracing';
 const TAGS = ['fund-tracing'];
 
-const Program = ft.Program.meta({ id: 'Program' });
-const Allocation = ft.Allocation.meta({ id: 'Allocation' });
-const Recipient = ft.Recipient.meta({ id: 'Recipient' });
-const Disbursement = ft.Disbursement.meta({ id: 'Disbursement' });
-const Spend = ft.Spend.meta({ id: 'Spend' });
-const Alert = ft.Alert.meta({ id: 'Alert' });
-const AllocationView = ft.AllocationView.extend({ allocation: Allocation });
-const DisbursementView = ft.DisbursementView.extend({ disbursement: Disbursement });
-const DisbursementResult = ft.DisbursementResult.extend({ disbursement: Disbursement });
+const Program = ft.Program.meta({
+  id: 'Program',
+  description: 'A fund program with its budget, categories, co-signature and alert rules',
+});
+const Allocation = ft.Allocation.meta({
+  id: 'Allocation',
+  description: "Part of a program's budget allocated to an implementing department",
+});
+const Recipient = ft.Recipient.meta({
+  id: 'Recipient',
+  description: 'A registered recipient of a program (home MSP, pid) with its approved account hashes',
+});
+const Disbursement = ft.Disbursement.meta({
+  id: 'Disbursement',
+  description: 'A payment from an allocation to a recipient',
+});
+const Spend = ft.Spend.meta({
+  id: 'Spend',
+  description: 'What a recipient did with (part of) a disbursement',
+});
+const Alert = ft.Alert.meta({ id: 'Alert', description: 'An alert raised by a fund-tracing rule' });
+const AllocationView = ft.AllocationView.extend({
+  allocation: Allocation,
+});
+const DisbursementView = ft.DisbursementView.extend({
+  disbursement: Disbursement,
+});
+const DisbursementResult = ft.DisbursementResult.extend({
+  disbursement: Disbursement,
+});
 
 /** CreateProgram's body: marginPercent stays optional (the chaincode applies its default). */
 const CreateProgramBody = ft.CreateProgramFields.extend({
   rules: ft.RulesConfig.extend({
-    splitPayment: ft.SplitPaymentRule.extend({ marginPercent: ft.MarginPercent.optional() }),
-  }).meta({ id: 'ProgramRules' }),
+    splitPayment: ft.SplitPaymentRule.extend({
+      marginPercent: ft.MarginPercent.optional().meta({
+        description: 'How far under the threshold (percent) still counts as near it',
+        example: 10,
+      }),
+    }).meta({
+      description:
+        'Split-payment rule: disbursements just under a threshold to one recipient within a window',
+    }),
+  }).meta({
+    id: 'ProgramRules',
+    description:
+      'The alert rules of a program as a caller sends them: what each rule does (block, warn or off)',
+  }),
 }).superRefine(ft.checkProgramDates);
 
 /** UpdateRecipientAccounts' body: add and remove stay optional (the chaincode defaults them to []). */
@@ -38,7 +71,16 @@ const UpdateAccountsBody = ft.UpdateRecipientAccountsFields.omit({
   recipientMspId: true,
   recipientPid: true,
 })
-  .extend({ add: ft.AccountHashes.optional(), remove: ft.AccountHashes.optional() })
+  .extend({
+    add: ft.AccountHashes.optional().meta({
+      description: 'Account hashes to add',
+      example: ['b3a8e0e1f9ab1bfe3a36f231f676f78bb30a519d2b21e6c530c0eee8ebb4a5d0'],
+    }),
+    remove: ft.AccountHashes.optional().meta({
+      description: 'Account hashes to remove',
+      example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
+    }),
+  })
   .superRefine(ft.checkAccountChange);
 
 const programId = ft.GetProgramRequest;
@@ -118,7 +160,9 @@ export function fundTracingRoutes(): AnyRoute[] {
       successStatus: 201,
       params: programId,
       body: ft.AllocateFundsRequest.omit({ programId: true }),
-      response: ft.AllocationResult.extend({ allocation: Allocation }),
+      response: ft.AllocationResult.extend({
+        allocation: Allocation,
+      }),
       call: { chaincode: CC, transaction: 'AllocateFunds', mode: 'submit' },
     }),
     defineRoute({
@@ -326,7 +370,12 @@ export function fundTracingRoutes(): AnyRoute[] {
       tags: TAGS,
       roles: [],
       params: programId,
-      body: ft.SweepUnspentRequest.omit({ programId: true }).extend({ limit: ft.SweepLimit.optional() }),
+      body: ft.SweepUnspentRequest.omit({ programId: true }).extend({
+        limit: ft.SweepLimit.optional().meta({
+          description: 'Most disbursements to examine in this sweep',
+          example: 100,
+        }),
+      }),
       response: ft.SweepResult,
       call: { chaincode: CC, transaction: 'SweepUnspent', mode: 'submit' },
     }),

@@ -79,6 +79,8 @@ export function meRoutes(deps: MeDeps): AnyRoute[] {
         'identity for the token subject.',
       tags: ['identity'],
       roles: [],
+      access: "the caller's own identity only.",
+      ledger: false,
       response: Me,
       async handle({ caller }) {
         const identity = await deps.transactions.identityFor(caller);

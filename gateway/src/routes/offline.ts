@@ -29,15 +29,30 @@ export interface OfflineRoutesDeps {
 
 const OfflineView = z
   .object({
-    transactionId: z.string(),
-    stage: z.enum(['proposal', 'transaction', 'commit', 'done']),
+    transactionId: z.string().meta({ description: 'Id of the transaction being signed' }),
+    stage: z.enum(['proposal', 'transaction', 'commit', 'done']).meta({
+      description:
+        "What waits for the caller's signature next: `proposal`, `transaction`, `commit`, or `done`",
+    }),
     digest: z.string().optional().meta({ description: 'Base64 SHA-256 digest to sign for `stage`' }),
-    result: z.unknown().optional(),
-    status: z.enum(['committed', 'invalid']).optional(),
-    validationCode: z.string().optional(),
-    blockNumber: z.string().optional(),
+    result: z.unknown().optional().meta({ description: "The chaincode's result, once endorsed" }),
+    status: z
+      .enum(['committed', 'invalid'])
+      .optional()
+      .meta({ description: 'The outcome once done: `committed` or `invalid`' }),
+    validationCode: z
+      .string()
+      .optional()
+      .meta({ description: 'Fabric validation code, when committed as invalid' }),
+    blockNumber: z
+      .string()
+      .optional()
+      .meta({ description: 'Number of the block that holds it (decimal string), once committed' }),
   })
-  .meta({ id: 'OfflineTransaction' });
+  .meta({
+    id: 'OfflineTransaction',
+    description: "A transaction signed by the caller's own key, stage by stage",
+  });
 
 function certificateIdentity(caller: string, mspId: string, pem: string): FabricIdentity {
   let cert: crypto.X509Certificate;
@@ -70,11 +85,25 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
       successStatus: 201,
       body: z
         .object({
-          chaincode: z.enum(names),
-          transaction: z.string().regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'must be a transaction name'),
-          request: z.record(z.string(), z.unknown()),
-          transient: z.record(z.string(), z.unknown()).optional(),
-          certificate: z.string().max(8192).optional(),
+          chaincode: z
+            .enum(names)
+            .meta({ description: 'Logical name of the chaincode', example: 'e-licence' }),
+          transaction: z
+            .string()
+            .regex(/^[A-Z][A-Za-z0-9]{0,63}$/, 'must be a transaction name')
+            .meta({ description: 'Transaction name', example: 'VerifyLicence' }),
+          request: z.record(z.string(), z.unknown()).meta({
+            description: "The chaincode's JSON request (its one argument)",
+            example: { licenceId: 'A-BIZ-2026-0001' },
+          }),
+          transient: z
+            .record(z.string(), z.unknown())
+            .optional()
+            .meta({ description: 'Transient fields (each sent as JSON), for private inputs', example: {} }),
+          certificate: z.string().max(8192).optional().meta({
+            description:
+              'PEM X.509 certificate the caller signs with; by default the one enrolled for the caller in the wallet',
+          }),
           endorsingOrganizations: z
             .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, 'must be an MSP ID'))
             .min(1)
@@ -85,8 +114,18 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
                 "Organisations whose peers must endorse; by default a transaction is pinned as its route pins it (e.g. transactions on a licence collection to the certificate's organisation)",
             }),
         })
-        .strict(),
+        .strict()
+        .meta({
+          example: {
+            chaincode: 'e-licence',
+            transaction: 'VerifyLicence',
+            request: { licenceId: 'A-BIZ-2026-0001' },
+          },
+        }),
       response: OfflineView,
+      successHeaders: {
+        Location: 'URL of the offline transaction (`GET /api/v1/offline/transactions/{txId}`)',
+      },
       async handle({ caller, input }) {
         const b = input.body;
         const enrolled = await deps.transactions.identityFor(caller).catch(() => undefined);
@@ -132,9 +171,26 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
         'proposal -> the gateway endorses; transaction -> it submits to the orderer; commit -> it reports the commit.',
       tags: ['offline signing'],
       roles: [],
-      params: z.object({ txId: S.txId }).strict(),
+      params: z
+        .object({
+          txId: S.txId.meta({
+            description: 'Id of the transaction being signed',
+            example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+          }),
+        })
+        .strict(),
       body: z
-        .object({ stage: z.enum(['proposal', 'transaction', 'commit']), signature: S.base64(400).min(8) })
+        .object({
+          stage: z.enum(['proposal', 'transaction', 'commit']).meta({
+            description: "The stage this signature is for (as the transaction's `stage` says)",
+            example: 'proposal',
+          }),
+          signature: S.base64(400).min(8).meta({
+            description: "Base64 DER ECDSA signature of the stage's digest",
+            example:
+              'MEUCIQDx6n5l4p0a6b1r8Yy0m0bJ3cQ1oYt0k3p3Yw9d5b2mZgIgV3u6Q9mX1c7rL0o2s8w4n1e6t5y0u9i8o7p6a5s4d3f=',
+          }),
+        })
         .strict(),
       response: OfflineView,
       async handle({ caller, input }) {
@@ -154,7 +210,14 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
       summary: 'Where an offline-signed transaction stands',
       tags: ['offline signing'],
       roles: [],
-      params: z.object({ txId: S.txId }).strict(),
+      params: z
+        .object({
+          txId: S.txId.meta({
+            description: 'Id of the transaction being signed',
+            example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+          }),
+        })
+        .strict(),
       response: OfflineView,
       async handle({ caller, input }) {
         return { status: 200, body: deps.sessions.view(callerKey(caller), input.params.txId) };

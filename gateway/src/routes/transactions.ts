@@ -22,16 +22,35 @@ export interface TransactionRoutesDeps {
 
 const StatusSchema = z
   .object({
-    transactionId: z.string(),
-    currentTransactionId: z.string().optional(),
-    status: z.enum(['submitted', 'committed', 'failed', 'invalid']),
-    attempts: z.number().int().optional(),
-    blockNumber: z.string().optional(),
-    validationCode: z.string().optional(),
-    result: z.unknown().optional(),
-    problem: z.unknown().optional(),
+    transactionId: z.string().meta({
+      description: "Id of the write's transaction (the first attempt's; the status URL's id)",
+      example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+    }),
+    currentTransactionId: z.string().optional().meta({
+      description: 'Id of the latest attempt, when the gateway retried the write after an MVCC conflict',
+    }),
+    status: z.enum(['submitted', 'committed', 'failed', 'invalid']).meta({
+      description:
+        '`submitted`: not yet committed; `committed`; `failed`: refused (see `problem`); `invalid`: committed as invalid (see `validationCode`)',
+    }),
+    attempts: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'How many times the gateway submitted the write' }),
+    blockNumber: z.string().optional().meta({
+      description: 'Number of the block that holds the transaction (decimal string), once committed',
+    }),
+    validationCode: z.string().optional().meta({
+      description: 'Fabric validation code of a transaction committed as invalid, e.g. MVCC_READ_CONFLICT',
+    }),
+    result: z.unknown().optional().meta({ description: "The chaincode's result, once committed" }),
+    problem: z
+      .unknown()
+      .optional()
+      .meta({ description: 'The problem document the write would have been answered with, when it failed' }),
   })
-  .meta({ id: 'TransactionStatus' });
+  .meta({ id: 'TransactionStatus', description: 'Where a write stands (the status URL of a 202)' });
 
 /** The transaction status route. */
 export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
@@ -43,7 +62,14 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
       summary: 'Status of a write (the status URL of a 202)',
       tags: ['transactions'],
       roles: [],
-      params: z.object({ txId: S.txId }).strict(),
+      params: z
+        .object({
+          txId: S.txId.meta({
+            description: "Id of the write's transaction",
+            example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
+          }),
+        })
+        .strict(),
       response: StatusSchema,
       async handle({ caller, input }) {
         const rec = deps.asyncTransactions.get(input.params.txId);

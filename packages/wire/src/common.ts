@@ -61,18 +61,49 @@ export const Schemas = {
  * organisation's CA could issue a certificate with the same pid, so every
  * lookup and comparison uses both.
  */
-export const Subject = z.object({ mspId: Schemas.mspId, pid: Schemas.pid }).strict();
+export const Subject = z
+  .object({
+    mspId: Schemas.mspId.meta({
+      description: 'Home MSP: the organisation whose CA vouches for the person or enterprise',
+      example: 'CityAMSP',
+    }),
+    pid: Schemas.pid.meta({
+      description:
+        'Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
+  })
+  .strict();
 /** A (home MSP, pid) pair. */
 export type Subject = z.infer<typeof Subject>;
 
 /** Query string of a paginated list. */
 export const PageQuery = z
-  .object({ pageSize: Schemas.pageSizeQuery.optional(), bookmark: z.string().max(1024).optional() })
+  .object({
+    pageSize: Schemas.pageSizeQuery
+      .optional()
+      .meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+    bookmark: z.string().max(1024).optional().meta({
+      description: 'Bookmark returned by the previous page; absent or empty for the first page',
+      example: '',
+    }),
+  })
   .strict();
 
 /** A page of records as the chaincodes return it. */
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ records: z.array(item), bookmark: z.string(), fetched: z.number().int().optional() });
+  return z.object({
+    records: z.array(item).meta({ description: "The records of this page, in the listing's order" }),
+    bookmark: z.string().meta({
+      description:
+        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    }),
+    fetched: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Number of records the query read for this page' }),
+  });
 }
 
 /** A list of distinct strings. */

@@ -252,7 +252,15 @@ export const PurposeCode = z.enum(PURPOSES);
 export const SensitivityLevel = z.enum(SENSITIVITIES);
 
 /** A department of an organisation (a grantee, a holder, a requester). */
-export const DeptRef = z.object({ mspId: Schemas.mspId, dept: Schemas.code }).strict();
+export const DeptRef = z
+  .object({
+    mspId: Schemas.mspId.meta({ description: 'MSP ID of the organisation', example: 'CityAMSP' }),
+    dept: Schemas.code.meta({
+      description: 'Department code (`gov.dept`) inside the organisation',
+      example: 'civil-affairs',
+    }),
+  })
+  .strict();
 /** A department of an organisation. */
 export type DeptRef = z.infer<typeof DeptRef>;
 
@@ -276,7 +284,13 @@ export const TicketTtlSeconds = z
 export const CategoryStatus = z.enum(['active', 'withdrawn']);
 
 /** The pagination members of a list request (page size 50 when absent). */
-export const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
+export const page = {
+  pageSize: Schemas.pageSize.meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+  bookmark: Schemas.bookmark.meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
+};
 
 // ================================================================ cross-field rules
 
@@ -354,7 +368,15 @@ export function citizenFromQuery(q: { citizenMspId?: string; citizenPid?: string
 
 /** The members by which a query string names a citizen (flat: a query string has no objects). */
 export const CitizenQuery = z
-  .object({ citizenMspId: Schemas.mspId.optional(), citizenPid: Schemas.pid.optional() })
+  .object({
+    citizenMspId: Schemas.mspId
+      .optional()
+      .meta({ description: 'Home MSP of the citizen to read (give with `citizenPid`)', example: 'CityAMSP' }),
+    citizenPid: Schemas.pid.optional().meta({
+      description: 'Pseudonymous id of the citizen to read (give with `citizenMspId`)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
+  })
   .strict();
 
 /** Rule: an access request names a consent or a legal basis, not both. */
@@ -372,11 +394,26 @@ export function oneBasisAtMost<T extends z.ZodType<{ consentId?: string; legalBa
 /** RegisterCategory: a holding department's officer adds a data category. */
 export const RegisterCategoryRequest = z
   .object({
-    code: Schemas.code,
-    description: Schemas.text(512),
-    fields: FieldList,
-    sensitivity: SensitivityLevel,
-    serviceRef: ServiceRef,
+    code: Schemas.code.meta({
+      description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
+      example: 'household-register',
+    }),
+    description: Schemas.text(512).meta({
+      description: 'What the data category holds (at most 512 characters)',
+      example: 'Household register entries: members, address, relation to the head of household',
+    }),
+    fields: FieldList.meta({
+      description: 'Field names (distinct, letters, digits, `_`)',
+      example: ['address', 'householdSize'],
+    }),
+    sensitivity: SensitivityLevel.meta({
+      description: 'Sensitivity level: low, medium, high or special',
+      example: 'medium',
+    }),
+    serviceRef: ServiceRef.meta({
+      description: "URI of the holder's off-chain service that serves the data against a ticket",
+      example: 'https://data.civil-affairs.city-a.gov/api/household',
+    }),
   })
   .strict();
 /** RegisterCategory request. */
@@ -385,12 +422,30 @@ export type RegisterCategoryRequest = z.infer<typeof RegisterCategoryRequest>;
 /** The members of an UpdateCategory request, without its rule ({@link changesSomething}). */
 export const UpdateCategoryFields = z
   .object({
-    code: Schemas.code,
-    description: Schemas.text(512).optional(),
-    fields: FieldList.optional(),
-    sensitivity: SensitivityLevel.optional(),
-    serviceRef: ServiceRef.optional(),
-    status: CategoryStatus.optional(),
+    code: Schemas.code.meta({
+      description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
+      example: 'household-register',
+    }),
+    description: Schemas.text(512).optional().meta({
+      description: 'What the data category holds (at most 512 characters)',
+      example: 'Household register entries: members, address, relation to the head of household',
+    }),
+    fields: FieldList.optional().meta({
+      description: 'Field names (distinct, letters, digits, `_`)',
+      example: ['address', 'householdSize'],
+    }),
+    sensitivity: SensitivityLevel.optional().meta({
+      description: 'Sensitivity level: low, medium, high or special',
+      example: 'medium',
+    }),
+    serviceRef: ServiceRef.optional().meta({
+      description: "URI of the holder's off-chain service that serves the data against a ticket",
+      example: 'https://data.civil-affairs.city-a.gov/api/household',
+    }),
+    status: CategoryStatus.optional().meta({
+      description: '`withdrawn`: no new consents, bases or accesses; `active` to reopen',
+      example: 'active',
+    }),
   })
   .strict();
 
@@ -400,13 +455,28 @@ export const UpdateCategoryRequest = changesSomething(UpdateCategoryFields);
 export type UpdateCategoryRequest = z.infer<typeof UpdateCategoryRequest>;
 
 /** GetCategory: one category by code. */
-export const GetCategoryRequest = z.object({ code: Schemas.code }).strict();
+export const GetCategoryRequest = z
+  .object({
+    code: Schemas.code.meta({
+      description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
+      example: 'household-register',
+    }),
+  })
+  .strict();
 /** GetCategory request. */
 export type GetCategoryRequest = z.infer<typeof GetCategoryRequest>;
 
 /** The filter of ListCategories (without pagination and its rule). */
 export const ListCategoriesFilter = z
-  .object({ holderMspId: Schemas.mspId.optional(), holderDept: Schemas.code.optional() })
+  .object({
+    holderMspId: Schemas.mspId
+      .optional()
+      .meta({ description: 'Only categories held by this organisation', example: 'CityAMSP' }),
+    holderDept: Schemas.code.optional().meta({
+      description: 'Only categories held by this department (needs `holderMspId`)',
+      example: 'civil-affairs',
+    }),
+  })
   .strict();
 
 /** ListCategories: every category, or those of one holder organisation (and department). */
@@ -424,14 +494,37 @@ export type ListPurposesRequest = z.infer<typeof ListPurposesRequest>;
 /** The members of a GrantConsent request, without its rule ({@link validityInOrder}). */
 export const GrantConsentFields = z
   .object({
-    consentId: Schemas.id.optional(),
-    grantee: DeptRef,
-    categoryCode: Schemas.code,
-    fields: FieldList,
-    purpose: PurposeCode,
-    validFrom: Schemas.isoDateTime,
-    validUntil: Schemas.isoDateTime,
-    maxUses: z.number().int().min(1).max(Limits.maxUses).optional(),
+    consentId: Schemas.id.optional().meta({
+      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'consent-2026-0001',
+    }),
+    grantee: DeptRef.meta({
+      description: 'The department the consent or basis lets read the data (organisation and department)',
+    }),
+    categoryCode: Schemas.code.meta({
+      description: 'Code of the data category',
+      example: 'household-register',
+    }),
+    fields: FieldList.meta({
+      description: 'Field names (distinct, letters, digits, `_`)',
+      example: ['address', 'householdSize'],
+    }),
+    purpose: PurposeCode.meta({
+      description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+      example: 'HOUSING_SUBSIDY',
+    }),
+    validFrom: Schemas.isoDateTime.meta({
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.meta({
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
+    maxUses: z.number().int().min(1).max(Limits.maxUses).optional().meta({
+      description: 'Most accesses the consent allows (1-1000); absent or null: unlimited',
+      example: 5,
+    }),
   })
   .strict();
 
@@ -441,12 +534,25 @@ export const GrantConsentRequest = validityInOrder(GrantConsentFields);
 export type GrantConsentRequest = z.infer<typeof GrantConsentRequest>;
 
 /** PauseConsent, ResumeConsent, RevokeConsent, GetConsent: one consent by id. */
-export const ConsentRefRequest = z.object({ consentId: Schemas.id }).strict();
+export const ConsentRefRequest = z
+  .object({
+    consentId: Schemas.id.meta({
+      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'consent-2026-0001',
+    }),
+  })
+  .strict();
 /** A request naming one consent. */
 export type ConsentRefRequest = z.infer<typeof ConsentRefRequest>;
 
 /** The filter of ListConsents (without pagination). */
-export const ListConsentsFilter = z.object({ citizen: Subject.optional() }).strict();
+export const ListConsentsFilter = z
+  .object({
+    citizen: Subject.optional().meta({
+      description: 'The citizen whose consents to list (auditors must name one; a citizen reads their own)',
+    }),
+  })
+  .strict();
 
 /** ListConsents: a citizen's own consents (an auditor names the citizen). */
 export const ListConsentsRequest = ListConsentsFilter.extend(page).strict();
@@ -458,16 +564,42 @@ export type ListConsentsRequest = z.infer<typeof ListConsentsRequest>;
 /** The members of a RecordLegalBasis request, without its rule ({@link validityInOrder}). */
 export const RecordLegalBasisFields = z
   .object({
-    legalBasisId: Schemas.id.optional(),
-    categoryCode: Schemas.code,
-    fields: FieldList,
-    purpose: PurposeCode,
-    statuteReference: Schemas.text(256),
-    description: Schemas.text(1024).optional(),
-    validFrom: Schemas.isoDateTime,
-    validUntil: Schemas.isoDateTime.optional(),
+    legalBasisId: Schemas.id.optional().meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
+    categoryCode: Schemas.code.meta({
+      description: 'Code of the data category',
+      example: 'household-register',
+    }),
+    fields: FieldList.meta({
+      description: 'Field names (distinct, letters, digits, `_`)',
+      example: ['address', 'householdSize'],
+    }),
+    purpose: PurposeCode.meta({
+      description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+      example: 'HOUSING_SUBSIDY',
+    }),
+    statuteReference: Schemas.text(256).meta({
+      description: 'The statute the basis rests on (at most 256 characters)',
+      example: 'Housing Subsidy Regulation 2025, art. 12',
+    }),
+    description: Schemas.text(1024).optional().meta({
+      description: 'What the basis allows, in words (at most 1024 characters)',
+      example: 'Verification of household size for housing subsidy applications',
+    }),
+    validFrom: Schemas.isoDateTime.meta({
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
     /** When given, the basis applies to this citizen only (e.g. a court order). */
-    citizen: Subject.optional(),
+    citizen: Subject.optional().meta({
+      description: 'When given, the basis applies to this citizen only (e.g. a court order)',
+    }),
   })
   .strict();
 
@@ -478,7 +610,16 @@ export type RecordLegalBasisRequest = z.infer<typeof RecordLegalBasisRequest>;
 
 /** WithdrawLegalBasis: the recording department ends a legal basis. */
 export const WithdrawLegalBasisRequest = z
-  .object({ legalBasisId: Schemas.id, reason: Schemas.text(512) })
+  .object({
+    legalBasisId: Schemas.id.meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
+    reason: Schemas.text(512).meta({
+      description: 'Why (at most 512 characters)',
+      example: 'Regulation repealed',
+    }),
+  })
   .strict();
 /** WithdrawLegalBasis request. */
 export type WithdrawLegalBasisRequest = z.infer<typeof WithdrawLegalBasisRequest>;
@@ -488,19 +629,44 @@ export const LegalBasisDecision = z.enum(['approve', 'refuse']);
 
 /** DecideLegalBasis: an officer of the holding department approves or refuses a pending legal basis. */
 export const DecideLegalBasisRequest = z
-  .object({ legalBasisId: Schemas.id, decision: LegalBasisDecision, note: Schemas.text(512).optional() })
+  .object({
+    legalBasisId: Schemas.id.meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
+    decision: LegalBasisDecision.meta({
+      description: "`approve` or `refuse` the legal basis over the caller's category",
+      example: 'approve',
+    }),
+    note: Schemas.text(512).optional().meta({
+      description: 'Note of the deciding officer (at most 512 characters)',
+      example: 'Approved for 2026 applications',
+    }),
+  })
   .strict();
 /** DecideLegalBasis request. */
 export type DecideLegalBasisRequest = z.infer<typeof DecideLegalBasisRequest>;
 
 /** GetLegalBasis: one legal basis by id. */
-export const GetLegalBasisRequest = z.object({ legalBasisId: Schemas.id }).strict();
+export const GetLegalBasisRequest = z
+  .object({
+    legalBasisId: Schemas.id.meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
+  })
+  .strict();
 /** GetLegalBasis request. */
 export type GetLegalBasisRequest = z.infer<typeof GetLegalBasisRequest>;
 
 /** The filter of ListLegalBases (without pagination). */
 export const ListLegalBasesFilter = z
-  .object({ mspId: Schemas.mspId.optional(), dept: Schemas.code.optional() })
+  .object({
+    mspId: Schemas.mspId.optional().meta({ description: 'MSP ID of the organisation', example: 'CityAMSP' }),
+    dept: Schemas.code
+      .optional()
+      .meta({ description: 'Department code (`gov.dept`)', example: 'civil-affairs' }),
+  })
   .strict();
 
 /** ListLegalBases: the legal bases of one department (the caller's own when omitted). */
@@ -513,15 +679,36 @@ export type ListLegalBasesRequest = z.infer<typeof ListLegalBasesRequest>;
 /** The members of a RequestAccess request, without its rule ({@link oneBasisAtMost}). */
 export const RequestAccessFields = z
   .object({
-    accessId: Schemas.id.optional(),
-    citizen: Subject,
-    categoryCode: Schemas.code,
-    fields: FieldList,
-    purpose: PurposeCode,
-    consentId: Schemas.id.optional(),
-    legalBasisId: Schemas.id.optional(),
+    accessId: Schemas.id.optional().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
+    citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+    categoryCode: Schemas.code.meta({
+      description: 'Code of the data category',
+      example: 'household-register',
+    }),
+    fields: FieldList.meta({
+      description: 'Field names (distinct, letters, digits, `_`)',
+      example: ['address', 'householdSize'],
+    }),
+    purpose: PurposeCode.meta({
+      description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+      example: 'HOUSING_SUBSIDY',
+    }),
+    consentId: Schemas.id.optional().meta({
+      description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'consent-2026-0001',
+    }),
+    legalBasisId: Schemas.id.optional().meta({
+      description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'lb-housing-2026',
+    }),
     /** Ticket lifetime; {@link Limits.defaultTicketTtlSeconds} when absent. */
-    ticketTtlSeconds: TicketTtlSeconds.optional(),
+    ticketTtlSeconds: TicketTtlSeconds.optional().meta({
+      description: 'Ticket lifetime in seconds (60-86400); 900 when absent',
+      example: 900,
+    }),
   })
   .strict();
 
@@ -531,19 +718,42 @@ export const RequestAccessRequest = oneBasisAtMost(RequestAccessFields);
 export type RequestAccessRequest = z.infer<typeof RequestAccessRequest>;
 
 /** GetAccess: one access log entry by id. */
-export const GetAccessRequest = z.object({ accessId: Schemas.id }).strict();
+export const GetAccessRequest = z
+  .object({
+    accessId: Schemas.id.meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
+  })
+  .strict();
 /** GetAccess request. */
 export type GetAccessRequest = z.infer<typeof GetAccessRequest>;
 
 /** VerifyTicket: the holding department checks a ticket before it serves data. */
 export const VerifyTicketRequest = z
-  .object({ ticketId: Schemas.id, ticketHash: Schemas.sha256.optional(), fields: FieldList.optional() })
+  .object({
+    ticketId: Schemas.id.meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+    ticketHash: Schemas.sha256.optional().meta({
+      description: 'SHA-256 of the ticket the holder was shown; checked against the stored one',
+      example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    }),
+    fields: FieldList.optional().meta({
+      description: 'Fields the holder is asked for; each must be covered by the ticket',
+      example: ['address'],
+    }),
+  })
   .strict();
 /** VerifyTicket request. */
 export type VerifyTicketRequest = z.infer<typeof VerifyTicketRequest>;
 
 /** The filter of ListCitizenAccesses (without pagination). */
-export const ListCitizenAccessesFilter = z.object({ citizen: Subject.optional() }).strict();
+export const ListCitizenAccessesFilter = z
+  .object({
+    citizen: Subject.optional().meta({
+      description: 'The citizen whose access log to list (auditors must name one; a citizen reads their own)',
+    }),
+  })
+  .strict();
 
 /** ListCitizenAccesses: every access to a citizen's data, newest first (the caller's own; an auditor names the citizen). */
 export const ListCitizenAccessesRequest = ListCitizenAccessesFilter.extend(page).strict();
@@ -552,7 +762,12 @@ export type ListCitizenAccessesRequest = z.infer<typeof ListCitizenAccessesReque
 
 /** The filter of ListDepartmentAccesses (without pagination). */
 export const ListDepartmentAccessesFilter = z
-  .object({ mspId: Schemas.mspId.optional(), dept: Schemas.code.optional() })
+  .object({
+    mspId: Schemas.mspId.optional().meta({ description: 'MSP ID of the organisation', example: 'CityAMSP' }),
+    dept: Schemas.code
+      .optional()
+      .meta({ description: 'Department code (`gov.dept`)', example: 'civil-affairs' }),
+  })
   .strict();
 
 /** ListDepartmentAccesses: the accesses a department made, newest first (the caller's own when omitted). */
@@ -561,7 +776,15 @@ export const ListDepartmentAccessesRequest = ListDepartmentAccessesFilter.extend
 export type ListDepartmentAccessesRequest = z.infer<typeof ListDepartmentAccessesRequest>;
 
 /** ListAllAccesses: every access (auditor), newest first; optionally only those flagged for audit. */
-export const ListAllAccessesRequest = z.object({ flaggedOnly: z.boolean().default(false), ...page }).strict();
+export const ListAllAccessesRequest = z
+  .object({
+    flaggedOnly: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Only entries flagged for audit', example: false }),
+    ...page,
+  })
+  .strict();
 /** ListAllAccesses request. */
 export type ListAllAccessesRequest = z.infer<typeof ListAllAccessesRequest>;
 
@@ -570,29 +793,57 @@ export type ListAllAccessesRequest = z.infer<typeof ListAllAccessesRequest>;
 /** PublishAttestation: the holding department publishes a salted hash of one fact about a citizen. */
 export const PublishAttestationRequest = z
   .object({
-    attestationId: Schemas.id.optional(),
-    categoryCode: Schemas.code,
-    field: FieldName,
-    citizen: Subject,
-    factHash: Schemas.sha256,
-    validUntil: Schemas.isoDateTime,
+    attestationId: Schemas.id.optional().meta({
+      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'att-2026-0001',
+    }),
+    categoryCode: Schemas.code.meta({
+      description: 'Code of the data category',
+      example: 'household-register',
+    }),
+    field: FieldName.meta({ description: 'The category field the fact is about', example: 'address' }),
+    citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+    factHash: Schemas.sha256.meta({
+      description: '`sha256hex(salt + "|" + value)` of the attested value (lower-case hex)',
+      example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+    }),
+    validUntil: Schemas.isoDateTime.meta({
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   })
   .strict();
 /** PublishAttestation request. */
 export type PublishAttestationRequest = z.infer<typeof PublishAttestationRequest>;
 
 /** RevokeAttestation, GetAttestation: one attestation by id. */
-export const AttestationRefRequest = z.object({ attestationId: Schemas.id }).strict();
+export const AttestationRefRequest = z
+  .object({
+    attestationId: Schemas.id.meta({
+      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'att-2026-0001',
+    }),
+  })
+  .strict();
 /** A request naming one attestation. */
 export type AttestationRefRequest = z.infer<typeof AttestationRefRequest>;
 
 /** VerifyFact: a department with a valid ticket checks a claimed fact and its salt against an attestation. */
 export const VerifyFactRequest = z
   .object({
-    ticketId: Schemas.id,
-    attestationId: Schemas.id,
-    claimedValue: z.string().min(1).max(1024),
-    salt: Schemas.salt,
+    ticketId: Schemas.id.meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+    attestationId: Schemas.id.meta({
+      description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'att-2026-0001',
+    }),
+    claimedValue: z.string().min(1).max(1024).meta({
+      description: 'The value the grantee was told (1-1024 characters)',
+      example: '12 Harbour Road, City A',
+    }),
+    salt: Schemas.salt.meta({
+      description: 'Salt of the fact hash (lower-case hex, 32-128 characters)',
+      example: '9f86d081884c7d659a2feaa0c55ad015',
+    }),
   })
   .strict();
 /** VerifyFact request. */
@@ -604,26 +855,48 @@ export type VerifyFactRequest = z.infer<typeof VerifyFactRequest>;
 function officerRef() {
   return DeptRef.extend({
     /** Fabric id of the officer's certificate. */
-    id: z.string(),
+    id: z.string().meta({ description: "Fabric id of the officer's certificate" }),
   });
 }
 
 /** A data category in the catalogue. Key: `category(code)`. */
 export const Category = z.object({
-  code: z.string(),
-  description: z.string(),
+  code: z.string().meta({
+    description: 'Data category code (letters, digits, `_-`, 1-64 characters)',
+    example: 'household-register',
+  }),
+  description: z.string().meta({
+    description: 'What the data category holds (at most 512 characters)',
+    example: 'Household register entries: members, address, relation to the head of household',
+  }),
   /** Names of the fields the holder can provide (sorted). */
-  fields: z.array(z.string()),
-  sensitivity: SensitivityLevel,
+  fields: z.array(z.string()).meta({
+    description: 'Names of the fields the holder can provide (sorted)',
+    example: ['address', 'householdSize'],
+  }),
+  sensitivity: SensitivityLevel.meta({
+    description: 'Sensitivity level: low, medium, high or special',
+    example: 'medium',
+  }),
   /** Where the holder's system serves the data (off-chain). */
-  serviceRef: z.string(),
+  serviceRef: z.string().meta({
+    description: "Where the holder's system serves the data (off-chain)",
+    example: 'https://data.civil-affairs.city-a.gov/api/household',
+  }),
   /** The holding department; only its officers change the category. */
-  holder: DeptRef,
-  status: CategoryStatus,
-  version: z.number().int(),
-  registeredAt: z.string(),
-  registeredBy: z.string(),
-  updatedAt: z.string(),
+  holder: DeptRef.meta({ description: 'The holding department; only its officers change the category' }),
+  status: CategoryStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  version: z
+    .number()
+    .int()
+    .meta({ description: 'Version of the record (1 at creation, +1 on every change)' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the category was registered (RFC 3339 date-time, UTC)' }),
+  registeredBy: z.string().meta({ description: 'Fabric id of the officer who registered it' }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
 });
 /** A data category in the catalogue. */
 export type Category = z.infer<typeof Category>;
@@ -640,19 +913,49 @@ export type ConsentState = z.infer<typeof ConsentState>;
 
 /** The terms of a consent: what its hash covers (they never change). */
 export const ConsentTerms = z.object({
-  consentId: z.string(),
+  consentId: z.string().meta({
+    description: 'Consent id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'consent-2026-0001',
+  }),
   /** The citizen who granted it (home MSP and pid from their certificate). */
-  citizen: Subject,
-  grantee: DeptRef,
-  categoryCode: z.string(),
-  holder: DeptRef,
-  fields: z.array(z.string()),
-  purpose: PurposeCode,
-  validFrom: z.string(),
-  validUntil: z.string(),
+  citizen: Subject.meta({
+    description: 'The citizen who granted it (home MSP and pid from their certificate)',
+  }),
+  grantee: DeptRef.meta({
+    description: 'The department the consent or basis lets read the data (organisation and department)',
+  }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
+  purpose: PurposeCode.meta({
+    description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+    example: 'HOUSING_SUBSIDY',
+  }),
+  validFrom: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   /** Most accesses the consent allows; null for no limit. */
-  maxUses: z.number().int().nullable(),
-  grantedAt: z.string(),
+  maxUses: z.number().int().nullable().meta({
+    description: 'Most accesses the consent allows; null for no limit',
+    example: 5,
+  }),
+  grantedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the consent was granted (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a consent. */
 export type ConsentTerms = z.infer<typeof ConsentTerms>;
@@ -660,41 +963,92 @@ export type ConsentTerms = z.infer<typeof ConsentTerms>;
 /** A consent as stored. Key: `consent(consentId)`. */
 export const Consent = ConsentTerms.extend({
   /** sha256 of the deterministic JSON of the terms. */
-  hash: z.string(),
-  status: StoredConsentStatus,
-  updatedAt: z.string(),
-  revokedAt: z.string().nullable(),
+  hash: z.string().meta({
+    description: 'sha256 of the deterministic JSON of the terms',
+  }),
+  status: StoredConsentStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the record last changed (RFC 3339 date-time, UTC)' }),
+  revokedAt: z
+    .string()
+    .nullable()
+    .meta({ format: 'date-time', description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
 });
 /** A consent as stored. */
 export type Consent = z.infer<typeof Consent>;
 
 /** A consent with its computed state and remaining uses (what every consent transaction returns). */
 export const ConsentView = Consent.extend({
-  state: ConsentState,
+  state: ConsentState.meta({
+    description:
+      "Status at the query's transaction time: `revoked` > `expired` > `paused` > `active` (stored `status` with expiry applied)",
+  }),
   /** Accesses made under a limited consent; null when the consent has no limit. */
-  usesCount: z.number().int().nullable(),
+  usesCount: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Accesses made under a limited consent; null when the consent has no limit.' }),
   /** Accesses left under a limited consent; null when the consent has no limit. */
-  usesLeft: z.number().int().nullable(),
+  usesLeft: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Accesses left under a limited consent; null when the consent has no limit.' }),
 });
 /** A consent with its computed state. */
 export type ConsentView = z.infer<typeof ConsentView>;
 
 /** The terms of a legal basis: what its hash covers. */
 export const LegalBasisTerms = z.object({
-  legalBasisId: z.string(),
+  legalBasisId: z.string().meta({
+    description: 'Legal basis id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'lb-housing-2026',
+  }),
   /** The department the statutory duty applies to (the recording legal officer's own). */
-  grantee: DeptRef,
-  categoryCode: z.string(),
-  holder: DeptRef,
-  fields: z.array(z.string()),
-  purpose: PurposeCode,
-  statuteReference: z.string(),
-  description: z.string().nullable(),
-  validFrom: z.string(),
-  validUntil: z.string().nullable(),
+  grantee: DeptRef.meta({
+    description: "The department the statutory duty applies to (the recording legal officer's own)",
+  }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
+  purpose: PurposeCode.meta({
+    description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+    example: 'HOUSING_SUBSIDY',
+  }),
+  statuteReference: z.string().meta({
+    description: 'The statute the basis rests on (at most 256 characters)',
+    example: 'Housing Subsidy Regulation 2025, art. 12',
+  }),
+  description: z.string().nullable().meta({ description: 'What the basis allows, in words, or null' }),
+  validFrom: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time)',
+      example: '2026-03-01T00:00:00Z',
+    }),
+  validUntil: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
-  citizen: Subject.nullable(),
-  recordedAt: z.string(),
+  citizen: Subject.nullable().meta({
+    description: 'When set, the basis applies to this citizen only (e.g. a court order)',
+  }),
+  recordedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of a legal basis. */
 export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
@@ -705,25 +1059,45 @@ export type LegalBasisTerms = z.infer<typeof LegalBasisTerms>;
  * until an officer of the holding department approves or refuses it.
  */
 export const LegalBasisApproval = z.object({
-  status: z.enum(['not-required', 'pending', 'approved', 'refused']),
+  status: z
+    .enum(['not-required', 'pending', 'approved', 'refused'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   /** The officer who decided (department and certificate); null until decided. */
-  decidedBy: officerRef().nullable(),
+  decidedBy: officerRef()
+    .nullable()
+    .meta({ description: 'The officer who decided (department and certificate); null until decided.' }),
   /** When the decision was recorded (transaction time); null until decided. */
-  decidedAt: z.string().nullable(),
+  decidedAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'When the decision was recorded (transaction time); null until decided.' }),
   /** The officer's note; null when none. */
-  note: z.string().nullable(),
+  note: z.string().nullable().meta({
+    description: "The officer's note; null when none",
+    example: 'Approved for 2026 applications',
+  }),
 });
 /** The holder organisation's approval of a legal basis. */
 export type LegalBasisApproval = z.infer<typeof LegalBasisApproval>;
 
 /** A legal basis as stored. Key: `legal(legalBasisId)`. */
 export const LegalBasis = LegalBasisTerms.extend({
-  hash: z.string(),
-  status: z.enum(['active', 'withdrawn']),
-  approval: LegalBasisApproval,
-  recordedBy: z.string(),
-  withdrawnAt: z.string().nullable(),
-  withdrawReason: z.string().nullable(),
+  hash: z.string().meta({
+    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+  }),
+  status: z
+    .enum(['active', 'withdrawn'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  approval: LegalBasisApproval.meta({
+    description:
+      "The holder's decision on a basis over another organisation's category (`not-required` for its own)",
+  }),
+  recordedBy: z.string().meta({ description: 'Fabric id of the officer who recorded it' }),
+  withdrawnAt: z
+    .string()
+    .nullable()
+    .meta({ format: 'date-time', description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null' }),
+  withdrawReason: z.string().nullable().meta({ description: 'Why it was withdrawn, or null' }),
 });
 /** A legal basis as stored. */
 export type LegalBasis = z.infer<typeof LegalBasis>;
@@ -734,42 +1108,85 @@ export const LegalBasisState = z.enum(['active', 'pending', 'refused', 'withdraw
 export type LegalBasisState = z.infer<typeof LegalBasisState>;
 
 /** A legal basis with its computed state (what every legal-basis transaction returns). */
-export const LegalBasisView = LegalBasis.extend({ state: LegalBasisState });
+export const LegalBasisView = LegalBasis.extend({
+  state: LegalBasisState.meta({
+    description:
+      "State at the query's transaction time: the stored status and approval, with expiry applied (`active`, `pending`, `refused`, `withdrawn` or `expired`)",
+  }),
+});
 /** A legal basis with its computed state. */
 export type LegalBasisView = z.infer<typeof LegalBasisView>;
 
 /** What an access rests on (granted), or what came closest (refused). */
 export const BasisRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('consent'), id: z.string(), hash: z.string() }),
-  z.object({ kind: z.literal('legal'), id: z.string(), hash: z.string(), statuteReference: z.string() }),
+  z.object({
+    kind: z
+      .literal('consent')
+      .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
+    id: z.string().meta({ description: 'Id of the consent or legal basis' }),
+    hash: z.string().meta({
+      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+    }),
+  }),
+  z.object({
+    kind: z
+      .literal('legal')
+      .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
+    id: z.string().meta({ description: 'Id of the consent or legal basis' }),
+    hash: z.string().meta({
+      description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+    }),
+    statuteReference: z.string().meta({ description: 'The statute, for a legal basis' }),
+  }),
 ]);
 /** What an access rests on. */
 export type BasisRef = z.infer<typeof BasisRef>;
 
 /** The kind and id of what a ticket rests on. */
-export const BasisId = z.object({ kind: z.enum(['consent', 'legal']), id: z.string() });
+export const BasisId = z.object({
+  kind: z
+    .enum(['consent', 'legal'])
+    .meta({ description: '`consent` or `legal` (a legal basis): what the access rests on' }),
+  id: z.string().meta({ description: 'Id of the consent or legal basis' }),
+});
 /** The kind and id of what a ticket rests on. */
 export type BasisId = z.infer<typeof BasisId>;
 
 /** The terms of an access ticket: what its hash covers. */
 export const TicketTerms = z.object({
   /** Equal to the access id. */
-  ticketId: z.string(),
-  citizen: Subject,
-  categoryCode: z.string(),
-  fields: z.array(z.string()),
-  purpose: PurposeCode,
-  grantee: DeptRef,
-  holder: DeptRef,
-  basis: BasisId,
-  issuedAt: z.string(),
-  expiresAt: z.string(),
+  ticketId: z.string().meta({ description: 'Equal to the access id', example: 'access-2026-0001' }),
+  citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
+  purpose: PurposeCode.meta({
+    description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+    example: 'HOUSING_SUBSIDY',
+  }),
+  grantee: DeptRef.meta({
+    description: 'The department the consent or basis lets read the data (organisation and department)',
+  }),
+  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
+  basis: BasisId.meta({ description: 'What the access rests on: a consent or a legal basis, with its hash' }),
+  issuedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was issued (RFC 3339 date-time, UTC)' }),
+  expiresAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
 });
 /** The terms of an access ticket. */
 export type TicketTerms = z.infer<typeof TicketTerms>;
 
 /** A ticket as stored inside its access entry. */
-export const Ticket = TicketTerms.extend({ hash: z.string() });
+export const Ticket = TicketTerms.extend({
+  hash: z.string().meta({
+    description: "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+  }),
+});
 /** A ticket as stored. */
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -780,23 +1197,49 @@ export type Requester = z.infer<typeof Requester>;
 
 /** One access log entry, granted or refused. Key: `access(accessId)`. */
 export const Access = z.object({
-  accessId: z.string(),
-  time: z.string(),
-  granted: z.boolean(),
+  accessId: z.string().meta({
+    description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'access-2026-0001',
+  }),
+  time: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)',
+    }),
+  granted: z.boolean().meta({ description: 'True when the access was granted (refusals are logged too)' }),
   /** Refusal code; null when granted. */
-  code: RefusalCode.nullable(),
+  code: RefusalCode.nullable().meta({
+    description: 'Refusal code: why the access was refused; null when granted',
+    example: 'NO_CONSENT_OR_LEGAL_BASIS',
+  }),
   /** Refusal reason; null when granted. */
-  reason: z.string().nullable(),
-  requester: Requester,
-  citizen: Subject,
-  categoryCode: z.string(),
-  holder: DeptRef,
-  fields: z.array(z.string()),
-  purpose: PurposeCode,
-  basis: BasisRef.nullable(),
+  reason: z
+    .string()
+    .nullable()
+    .meta({ description: 'Refusal reason; null when granted', example: 'Regulation repealed' }),
+  requester: Requester.meta({ description: 'The requesting department (organisation and department)' }),
+  citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
+  fields: z.array(z.string()).meta({
+    description: 'Field names (distinct, letters, digits, `_`)',
+    example: ['address', 'householdSize'],
+  }),
+  purpose: PurposeCode.meta({
+    description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
+    example: 'HOUSING_SUBSIDY',
+  }),
+  basis: BasisRef.nullable().meta({
+    description: 'What the access rests on: a consent or a legal basis, with its hash',
+  }),
   /** True for accesses on a legal basis and accesses to a `special` category. */
-  auditFlag: z.boolean(),
-  ticket: Ticket.nullable(),
+  auditFlag: z.boolean().meta({
+    description: 'True for accesses on a legal basis and accesses to a `special` category',
+  }),
+  ticket: Ticket.nullable().meta({
+    description: 'The access ticket the holder checks before serving the data (null when refused)',
+  }),
 });
 /** One access log entry. */
 export type Access = z.infer<typeof Access>;
@@ -804,18 +1247,47 @@ export type Access = z.infer<typeof Access>;
 /** What RequestAccess returns: a ticket, or a refusal (an answer, logged on the ledger). */
 export const AccessResult = z.discriminatedUnion('granted', [
   z.object({
-    granted: z.literal(true),
-    accessId: z.string(),
-    ticket: z.object({ ticketId: z.string(), hash: z.string(), expiresAt: z.string() }),
-    basis: BasisId,
-    auditFlag: z.boolean(),
+    granted: z
+      .literal(true)
+      .meta({ description: 'True when the access was granted (refusals are logged too)' }),
+    accessId: z.string().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
+    ticket: z
+      .object({
+        ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+        hash: z.string().meta({
+          description:
+            "SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation",
+        }),
+        expiresAt: z
+          .string()
+          .meta({ format: 'date-time', description: 'When the ticket expires (RFC 3339 date-time, UTC)' }),
+      })
+      .meta({
+        description: 'The access ticket the holder checks before serving the data (null when refused)',
+      }),
+    basis: BasisId.meta({
+      description: 'What the access rests on: a consent or a legal basis, with its hash',
+    }),
+    auditFlag: z.boolean().meta({
+      description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+    }),
   }),
   z.object({
-    granted: z.literal(false),
-    accessId: z.string(),
-    code: RefusalCode,
-    reason: z.string(),
-    auditFlag: z.boolean(),
+    granted: z
+      .literal(false)
+      .meta({ description: 'True when the access was granted (refusals are logged too)' }),
+    accessId: z.string().meta({
+      description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
+      example: 'access-2026-0001',
+    }),
+    code: RefusalCode.meta({ description: 'Refusal code: why the access was refused' }),
+    reason: z.string().meta({ description: 'Why, in words' }),
+    auditFlag: z.boolean().meta({
+      description: 'True when the access is flagged for audit (e.g. special sensitivity or a refusal)',
+    }),
   }),
 ]);
 /** What RequestAccess returns. */
@@ -835,31 +1307,60 @@ export type TicketStatus = z.infer<typeof TicketStatus>;
 
 /** What VerifyTicket returns. */
 export const VerifyTicketResult = z.object({
-  ticketId: z.string(),
-  valid: z.boolean(),
-  status: TicketStatus,
+  ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+  valid: z
+    .boolean()
+    .meta({ description: 'True when the ticket exists, is not expired, and matches what was asked' }),
+  status: TicketStatus.meta({
+    description:
+      "The ticket's state: `valid`, `unknown`, `hash-mismatch`, `expired`, `basis-invalid` (its consent or basis no longer holds) or `fields-not-covered`",
+  }),
   /** The ticket's terms and hash; null when unknown. */
-  ticket: Ticket.nullable(),
+  ticket: Ticket.nullable().meta({
+    description: "The ticket's terms and hash; null when unknown",
+  }),
   /** State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
-  basisState: z.string().nullable(),
+  basisState: z.string().nullable().meta({
+    description:
+      'State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown.',
+  }),
 });
 /** What VerifyTicket returns. */
 export type VerifyTicketResult = z.infer<typeof VerifyTicketResult>;
 
 /** A published attestation. Key: `attestation(attestationId)`. */
 export const Attestation = z.object({
-  attestationId: z.string(),
-  categoryCode: z.string(),
-  field: z.string(),
-  citizen: Subject,
+  attestationId: z.string().meta({
+    description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'att-2026-0001',
+  }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  field: z.string().meta({ description: 'The category field the fact is about', example: 'address' }),
+  citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
   /** saltedHash(salt, value) = sha256(salt + '|' + value), computed by the holder off-chain. */
-  factHash: z.string(),
-  holder: DeptRef,
-  issuedAt: z.string(),
-  validUntil: z.string(),
-  status: z.enum(['active', 'revoked']),
-  publishedBy: z.string(),
-  revokedAt: z.string().nullable(),
+  factHash: z.string().meta({
+    description: '`sha256hex(salt + "|" + value)` of the attested value (lower-case hex)',
+    example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+  }),
+  holder: DeptRef.meta({ description: 'The department that holds the data (organisation and department)' }),
+  issuedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was issued (RFC 3339 date-time, UTC)' }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
+  status: z
+    .enum(['active', 'revoked'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  publishedBy: z.string().meta({ description: 'Fabric id of the officer who published it' }),
+  revokedAt: z
+    .string()
+    .nullable()
+    .meta({ format: 'date-time', description: 'When it was revoked (RFC 3339 date-time, UTC), or null' }),
 });
 /** A published attestation. */
 export type Attestation = z.infer<typeof Attestation>;
@@ -868,29 +1369,46 @@ export type Attestation = z.infer<typeof Attestation>;
 export const AttestationState = z.enum(['active', 'revoked', 'expired']);
 
 /** An attestation with its computed state (what every attestation transaction returns). */
-export const AttestationView = Attestation.extend({ state: AttestationState });
+export const AttestationView = Attestation.extend({
+  state: AttestationState.meta({
+    description: "State at the query's transaction time: `revoked` > `expired` > `active`",
+  }),
+});
 /** An attestation with its computed state. */
 export type AttestationView = z.infer<typeof AttestationView>;
 
 /** What VerifyFact returns. */
 export const VerifyFactResult = z.object({
-  ticketId: z.string(),
-  attestationId: z.string(),
-  citizen: Subject,
-  categoryCode: z.string(),
-  field: z.string(),
+  ticketId: z.string().meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+  attestationId: z.string().meta({
+    description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
+    example: 'att-2026-0001',
+  }),
+  citizen: Subject.meta({ description: 'The citizen: home MSP and pseudonymous id' }),
+  categoryCode: z.string().meta({ description: 'Code of the data category', example: 'household-register' }),
+  field: z.string().meta({ description: 'The category field the fact is about', example: 'address' }),
   /** True when saltedHash(salt, claimedValue) equals the attested hash. */
-  match: z.boolean(),
-  validUntil: z.string(),
+  match: z
+    .boolean()
+    .meta({ description: 'True when saltedHash(salt, claimedValue) equals the attested hash.' }),
+  validUntil: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+      example: '2026-12-31T23:59:59Z',
+    }),
 });
 /** What VerifyFact returns. */
 export type VerifyFactResult = z.infer<typeof VerifyFactResult>;
 
 /** What ListPurposes returns: the fixed vocabularies and the limits. */
 export const PurposesResult = z.object({
-  purposes: z.array(PurposeCode),
-  sensitivities: z.array(SensitivityLevel),
-  limits: z.record(z.string(), z.number()),
+  purposes: z.array(PurposeCode).meta({ description: 'Every purpose code' }),
+  sensitivities: z.array(SensitivityLevel).meta({ description: 'Every sensitivity level' }),
+  limits: z
+    .record(z.string(), z.number())
+    .meta({ description: "The chaincode's limits (fields per category, ticket lifetimes, ...)" }),
 });
 /** What ListPurposes returns. */
 export type PurposesResult = z.infer<typeof PurposesResult>;

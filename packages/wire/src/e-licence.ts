@@ -206,8 +206,26 @@ export const HolderFieldName = z
 
 /** How long a licence of a type is valid: a maximum number of days, or without end. */
 export const ValidityRule = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36600) }).strict(),
-  z.object({ kind: z.literal('permanent') }).strict(),
+  z
+    .object({
+      kind: z
+        .literal('days')
+        .meta({ description: '`days`: valid for at most `days` days; `permanent`: without end' }),
+      days: z
+        .number()
+        .int()
+        .min(1)
+        .max(36600)
+        .meta({ description: 'Longest validity in days (1-36600)', example: 365 }),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z
+        .literal('permanent')
+        .meta({ description: '`days`: valid for at most `days` days; `permanent`: without end' }),
+    })
+    .strict(),
 ]);
 /** A licence type's validity rule. */
 export type ValidityRule = z.infer<typeof ValidityRule>;
@@ -262,32 +280,78 @@ export type ClaimHashes = z.infer<typeof ClaimHashes>;
  * the SHA-256 of the record's bytes (checked by every endorser with
  * GetPrivateDataHash) and the claim hashes the staging step computed.
  */
-const staged = { privateDataHash: Schemas.sha256, claimHashes: ClaimHashes };
+const staged = {
+  privateDataHash: Schemas.sha256.meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  claimHashes: ClaimHashes.meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
+};
 
 const note = Schemas.text(500);
-const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
+const page = {
+  pageSize: Schemas.pageSize.meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+  bookmark: Schemas.bookmark.meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
+};
 
 // ---------------------------------------------------------------- records
 
 /** A licence type, owned by one jurisdiction (MSP) and one of its departments. */
 export const LicenceType = z.object({
   /** Unique across the consortium (by convention prefixed by the jurisdiction, e.g. `A-BIZ`). */
-  code: z.string(),
-  name: z.string(),
-  ownerMsp: z.string(),
+  code: z.string().meta({
+    description: 'Unique across the consortium (by convention prefixed by the jurisdiction, e.g. `A-BIZ`)',
+    example: 'A-BIZ',
+  }),
+  name: z
+    .string()
+    .meta({ description: 'Display name of the licence type', example: 'Business operating licence' }),
+  ownerMsp: z
+    .string()
+    .meta({ description: 'MSP ID of the jurisdiction that owns the licence type', example: 'CityAMSP' }),
   /** The department whose issuers issue it. */
-  dept: z.string(),
-  holderKind: HolderKind,
-  validity: ValidityRule,
+  dept: z.string().meta({ description: 'The department whose issuers issue it', example: 'market' }),
+  holderKind: HolderKind.meta({
+    description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
+    example: 'enterprise',
+  }),
+  validity: ValidityRule.meta({ description: 'How long a licence of this type is valid' }),
   /** The names of the licence's claims (fields), each hashed with a salt on the public record. */
-  claims: z.array(z.string()),
+  claims: z.array(z.string()).meta({
+    description:
+      'Claim names of the type (1-50 distinct names), each hashed with a salt on the public record',
+    example: ['registeredCapital', 'businessScope'],
+  }),
   /** Departments of the owning org that must each approve an application; empty: direct issue only. */
-  requiredApprovals: z.array(z.string()),
-  status: TypeStatus,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  requiredApprovals: z.array(z.string()).meta({
+    description:
+      'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
+    example: ['market', 'fire'],
+  }),
+  status: TypeStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  createdAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the record was created (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+  updatedAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
   /** 1 at creation, +1 on every update. */
-  revision: z.number().int(),
+  revision: z.number().int().meta({ description: '1 at creation, +1 on every update.' }),
 });
 /** A licence type. */
 export type LicenceType = z.infer<typeof LicenceType>;
@@ -295,81 +359,201 @@ export type LicenceType = z.infer<typeof LicenceType>;
 /** A jurisdiction's statement that another jurisdiction's type is equivalent to one of its own. */
 export const Recognition = z.object({
   /** The recognising jurisdiction. */
-  recognizerMsp: z.string(),
+  recognizerMsp: z.string().meta({ description: 'The recognising jurisdiction', example: 'CityAMSP' }),
   /** The other jurisdiction's type. */
-  foreignTypeCode: z.string(),
-  foreignOwnerMsp: z.string(),
+  foreignTypeCode: z.string().meta({ description: "The other jurisdiction's type", example: 'B-BIZ' }),
+  foreignOwnerMsp: z
+    .string()
+    .meta({ description: 'MSP ID of the jurisdiction that owns the foreign type', example: 'CityBMSP' }),
   /** The recognising jurisdiction's own, equivalent type. */
-  localTypeCode: z.string(),
-  status: z.enum(['active', 'withdrawn']),
-  recordedAt: z.string(),
-  recordedBy: z.string(),
-  withdrawnAt: z.string().nullable(),
-  withdrawnBy: z.string().nullable(),
+  localTypeCode: z
+    .string()
+    .meta({ description: "The recognising jurisdiction's own, equivalent type", example: 'A-BIZ' }),
+  status: z
+    .enum(['active', 'withdrawn'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  recordedAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it was recorded (RFC 3339 date-time, UTC)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+  recordedBy: z.string().meta({ description: 'Fabric id of the official who recorded it' }),
+  withdrawnAt: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null while active',
+    }),
+  withdrawnBy: z
+    .string()
+    .nullable()
+    .meta({ description: 'Fabric id of the official who withdrew it, or null while active' }),
 });
 /** A recognition. */
 export type Recognition = z.infer<typeof Recognition>;
 
 /** The last change of a licence: action, time, and the official's Fabric id. */
 export const LicenceChange = z.object({
-  action: LicenceAction,
-  at: z.string(),
-  by: z.string(),
-  reasonCode: z.string().nullable(),
-  note: z.string().nullable(),
+  action: LicenceAction.meta({ description: 'What the change was' }),
+  at: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+  by: z
+    .string()
+    .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
+  reasonCode: z.string().nullable().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
+  note: z.string().nullable().meta({
+    description: 'Free-text note of the official (at most 500 characters)',
+    example: 'Inspection report 2026/114',
+  }),
 });
 /** A licence's last change. */
 export type LicenceChange = z.infer<typeof LicenceChange>;
 
 /** A suspension or revocation: why and when. */
-export const StatusReason = z.object({ reasonCode: z.string(), at: z.string(), note: z.string().nullable() });
+export const StatusReason = z.object({
+  reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
+  at: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+  note: z.string().nullable().meta({
+    description: 'Free-text note of the official (at most 500 characters)',
+    example: 'Inspection report 2026/114',
+  }),
+});
 /** A suspension or revocation. */
 export type StatusReason = z.infer<typeof StatusReason>;
 
 /** The public licence record. Personal data and clear claim values are never in it. */
 export const Licence = z.object({
-  licenceId: z.string(),
-  typeCode: z.string(),
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
+  typeCode: z.string().meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
   /** The holder: home MSP and pseudonymous id (gov.pid). */
-  holder: Subject,
-  holderKind: HolderKind,
-  issuerMsp: z.string(),
-  issuerDept: z.string(),
-  issuedAt: z.string(),
-  validFrom: z.string(),
+  holder: Subject.meta({ description: 'The holder: home MSP and pseudonymous id (gov.pid)' }),
+  holderKind: HolderKind.meta({
+    description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
+    example: 'enterprise',
+  }),
+  issuerMsp: z.string().meta({ description: 'MSP ID of the issuing organisation', example: 'CityAMSP' }),
+  issuerDept: z
+    .string()
+    .meta({ description: 'Department (`gov.dept`) of the issuing official', example: 'market' }),
+  issuedAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the licence was issued (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-03-01T09:00:00Z',
+    }),
+  validFrom: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time, UTC)',
+      example: '2026-03-01T00:00:00Z',
+    }),
   /** null: without end (permanent types). */
-  validUntil: z.string().nullable(),
-  status: LicenceStatus,
+  validUntil: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time, UTC); null without end',
+      example: '2027-02-28T23:59:59Z',
+    }),
+  status: LicenceStatus.meta({
+    description:
+      'Stored status: active, suspended or revoked (`effectiveStatus` adds validity at the query time)',
+  }),
   /** 1 at issue, +1 on every amendment. */
-  version: z.number().int(),
+  version: z
+    .number()
+    .int()
+    .meta({ description: 'Version of the licence (1 at issue, +1 on every amendment)', example: 1 }),
   /** SHA-256 of the licence document (PDF/OFD) of the current version. */
-  documentHash: z.string(),
+  documentHash: z.string().meta({
+    description: 'SHA-256 (lower-case hex) of the licence document (PDF/OFD)',
+    example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+  }),
   /** Claim name to `sha256(salt + "|" + value)`. */
-  claimHashes: z.record(z.string(), z.string()),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
   /** SHA-256 of the private record's bytes in `privateCollection`. */
-  privateDataHash: z.string(),
-  privateCollection: z.string(),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  privateCollection: z.string().meta({
+    description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
+    example: 'licencePrivate_CityAMSP',
+  }),
   /** The application it was issued through, if any. */
-  applicationId: z.string().nullable(),
+  applicationId: z
+    .string()
+    .nullable()
+    .meta({ description: 'The application it was issued through, or null when issued directly' }),
   /** The licence this one renews. */
-  previousLicenceId: z.string().nullable(),
+  previousLicenceId: z.string().nullable().meta({ description: 'The licence this one renews, or null' }),
   /** The licence that renews this one. */
-  renewedBy: z.string().nullable(),
-  suspension: StatusReason.nullable(),
-  revocation: StatusReason.nullable(),
-  lastChange: LicenceChange,
-  updatedAt: z.string(),
+  renewedBy: z.string().nullable().meta({ description: 'The licence that renews this one, or null' }),
+  suspension: StatusReason.nullable().meta({
+    description: 'The current suspension (why and when), or null when not suspended',
+  }),
+  revocation: StatusReason.nullable().meta({
+    description: 'The revocation (why and when), or null when not revoked',
+  }),
+  lastChange: LicenceChange.meta({ description: 'The last change of the licence record' }),
+  updatedAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
 });
 /** A public licence record. */
 export type Licence = z.infer<typeof Licence>;
 
 /** A public licence record with its status at the time of the query. */
-export const LicenceView = Licence.extend({ effectiveStatus: EffectiveStatus });
+export const LicenceView = Licence.extend({
+  effectiveStatus: EffectiveStatus.meta({
+    description:
+      "The status at the query's transaction time: valid, not-yet-valid, expired, suspended or revoked",
+  }),
+});
 /** A licence with its effective status. */
 export type LicenceView = z.infer<typeof LicenceView>;
 
 /** One clear claim value and its salt (private). */
-export const ClaimSecret = z.object({ value: z.string().max(4000), salt: Schemas.salt }).strict();
+export const ClaimSecret = z
+  .object({
+    value: z
+      .string()
+      .max(4000)
+      .meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    salt: Schemas.salt.meta({
+      description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
+      example: '9f86d081884c7d659a2feaa0c55ad015',
+    }),
+  })
+  .strict();
 /** A claim's clear value and salt. */
 export type ClaimSecret = z.infer<typeof ClaimSecret>;
 
@@ -383,9 +567,20 @@ export type ClaimSecret = z.infer<typeof ClaimSecret>;
  */
 export const LicencePrivateTransient = z
   .object({
-    holder: boundedRecord(HolderFieldName, z.string().max(1000), MAX_HOLDER_FIELDS),
-    claims: boundedRecord(ClaimName, ClaimSecret, MAX_CLAIMS),
-    salt: Schemas.salt,
+    holder: boundedRecord(HolderFieldName, z.string().max(1000), MAX_HOLDER_FIELDS).meta({
+      description: "The holder's personal data: field name to value (at most 50 fields)",
+      example: { legalName: 'Harbour Trading Ltd', registeredAddress: '12 Quay Street, City A' },
+    }),
+    claims: boundedRecord(ClaimName, ClaimSecret, MAX_CLAIMS).meta({
+      description:
+        "The clear claims with their salts: claim name to {value, salt}; exactly the type's claims",
+      example: { registeredCapital: { value: '1000000', salt: '9f86d081884c7d659a2feaa0c55ad015' } },
+    }),
+    salt: Schemas.salt.meta({
+      description:
+        'Salt of the whole record, so that its hash cannot be guessed from low-entropy personal data',
+      example: '6b86b273ff34fce19d6b804eff5a3f57',
+    }),
   })
   .strict();
 /** The transient private record. */
@@ -398,50 +593,138 @@ export type PrivateRecord = LicencePrivateTransient;
 
 /** One entry of an application's timeline. */
 export const TimelineEntry = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('submitted'), at: z.string() }),
-  z.object({ event: z.literal('approved'), at: z.string(), dept: z.string(), by: z.string() }),
   z.object({
-    event: z.literal('rejected'),
-    at: z.string(),
-    dept: z.string(),
-    by: z.string(),
-    reasonCode: z.string(),
-    reason: z.string(),
+    event: z.literal('submitted').meta({ description: 'What happened' }),
+    at: z
+      .string()
+      .meta({
+        format: 'date-time',
+        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+        example: '2026-01-15T09:30:00Z',
+      }),
   }),
-  z.object({ event: z.literal('issued'), at: z.string(), licenceId: z.string() }),
+  z.object({
+    event: z.literal('approved').meta({ description: 'What happened' }),
+    at: z
+      .string()
+      .meta({
+        format: 'date-time',
+        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+        example: '2026-01-15T09:30:00Z',
+      }),
+    dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
+    by: z
+      .string()
+      .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
+  }),
+  z.object({
+    event: z.literal('rejected').meta({ description: 'What happened' }),
+    at: z
+      .string()
+      .meta({
+        format: 'date-time',
+        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+        example: '2026-01-15T09:30:00Z',
+      }),
+    dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
+    by: z
+      .string()
+      .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
+    reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
+    reason: z.string().meta({
+      description: 'Free-text reason (1-500 characters)',
+      example: 'The premises failed the fire inspection',
+    }),
+  }),
+  z.object({
+    event: z.literal('issued').meta({ description: 'What happened' }),
+    at: z
+      .string()
+      .meta({
+        format: 'date-time',
+        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+        example: '2026-01-15T09:30:00Z',
+      }),
+    licenceId: z.string().meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+  }),
 ]);
 /** An application timeline entry. */
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
 /** An application for a licence, approved in parallel by the departments its type requires. */
 export const Application = z.object({
-  applicationId: z.string(),
-  typeCode: z.string(),
-  ownerMsp: z.string(),
+  applicationId: z.string().meta({
+    description: 'Application id, chosen by the applicant; the licence gets the same id',
+    example: 'A-BIZ-APP-2026-0042',
+  }),
+  typeCode: z.string().meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+  ownerMsp: z
+    .string()
+    .meta({ description: 'MSP ID of the jurisdiction that owns the licence type', example: 'CityAMSP' }),
   /** The applicant (the future holder): home MSP and pseudonymous id. */
-  applicant: Subject,
-  holderKind: HolderKind,
+  applicant: Subject.meta({
+    description: 'The applicant (the future holder): home MSP and pseudonymous id.',
+  }),
+  holderKind: HolderKind.meta({
+    description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
+    example: 'enterprise',
+  }),
   /** The departments that must approve, fixed at submission. */
-  requiredDepts: z.array(z.string()),
-  claimHashes: z.record(z.string(), z.string()),
-  privateDataHash: z.string(),
-  privateCollection: z.string(),
-  status: ApplicationStatus,
-  submittedAt: z.string(),
-  closedAt: z.string().nullable(),
+  requiredDepts: z
+    .array(z.string())
+    .meta({ description: 'The departments that must approve, fixed at submission.' }),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  privateCollection: z.string().meta({
+    description: 'The private data collection that holds the private record (`licencePrivate_<MSP>`)',
+    example: 'licencePrivate_CityAMSP',
+  }),
+  status: ApplicationStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
+  submittedAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When the application was submitted (RFC 3339 date-time, UTC)',
+      example: '2026-02-10T08:15:00Z',
+    }),
+  closedAt: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description:
+        'When the application was issued or rejected (RFC 3339 date-time, UTC), or null while pending',
+    }),
   /** The issued licence's id (equal to the application id) once issued. */
-  licenceId: z.string().nullable(),
-  timeline: z.array(TimelineEntry),
+  licenceId: z.string().nullable().meta({
+    description: "The issued licence's id (equal to the application id) once issued",
+    example: 'A-BIZ-2026-0001',
+  }),
+  timeline: z.array(TimelineEntry).meta({ description: 'What happened to the application, oldest first' }),
 });
 /** An application. */
 export type Application = z.infer<typeof Application>;
 
 /** An application with its derived progress. */
 export const ApplicationView = Application.extend({
-  approvedDepts: z.array(z.string()),
-  pendingDepts: z.array(z.string()),
+  approvedDepts: z.array(z.string()).meta({ description: 'Departments that have approved' }),
+  pendingDepts: z.array(z.string()).meta({ description: 'Departments whose approval is still needed' }),
   /** Milliseconds from submission to closing, or to the query time while pending. */
-  elapsedMs: z.number(),
+  elapsedMs: z
+    .number()
+    .meta({ description: 'Milliseconds from submission to closing, or to the query time while pending.' }),
 });
 /** An application with its progress. */
 export type ApplicationView = z.infer<typeof ApplicationView>;
@@ -449,99 +732,206 @@ export type ApplicationView = z.infer<typeof ApplicationView>;
 /** How a licence is recognised by an organisation. */
 export const RecognitionAnswer = z.object({
   /** The verifying organisation. */
-  org: z.string(),
-  recognised: z.boolean(),
+  org: z.string().meta({ description: 'The verifying organisation.' }),
+  recognised: z
+    .boolean()
+    .meta({ description: 'True when the organisation accepts the licence as one of its own types' }),
   /** `issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`. */
-  basis: z.enum(['issuing-org', 'mutual-recognition', 'none']),
+  basis: z.enum(['issuing-org', 'mutual-recognition', 'none']).meta({
+    description:
+      '`issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`.',
+  }),
   /** The verifier's own type the licence counts as, or null. */
-  localTypeCode: z.string().nullable(),
+  localTypeCode: z
+    .string()
+    .nullable()
+    .meta({ description: "The verifier's own type the licence counts as, or null", example: 'A-BIZ' }),
 });
 /** A recognition answer. */
 export type RecognitionAnswer = z.infer<typeof RecognitionAnswer>;
 
 /** The result of checking one disclosed claim. */
 export const ClaimCheck = z.object({
-  name: z.string(),
+  name: z.string().meta({ description: 'Claim name that was disclosed' }),
   /** The licence has a claim of that name. */
-  known: z.boolean(),
+  known: z.boolean().meta({ description: 'The licence has a claim of that name.' }),
   /** sha256(salt + "|" + value) equals the licence's claim hash. */
-  match: z.boolean(),
+  match: z.boolean().meta({ description: 'sha256(salt + "|" + value) equals the licence\'s claim hash.' }),
 });
 /** A disclosed claim's check. */
 export type ClaimCheck = z.infer<typeof ClaimCheck>;
 
-const reasonAt = z.object({ reasonCode: z.string(), at: z.string() });
+const reasonAt = z.object({
+  reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
+  at: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
+});
 
 /** The answer of VerifyLicence. Fields other than licenceId/found/status/checkedAt/valid are null for an unknown licence. */
 export const VerifyResult = z.object({
-  licenceId: z.string(),
-  found: z.boolean(),
-  status: EffectiveStatus,
+  licenceId: z.string().meta({ description: 'The licence id asked about' }),
+  found: z.boolean().meta({ description: 'True when the licence exists' }),
+  status: EffectiveStatus.meta({
+    description: 'Effective status at `checkedAt`; `unknown` for an unknown licence',
+  }),
   /** The transaction time the status was computed at. */
-  checkedAt: z.string(),
+  checkedAt: z.string().meta({ description: 'The transaction time the status was computed at.' }),
   /** status is valid and every check that was asked for matched. */
-  valid: z.boolean(),
+  valid: z.boolean().meta({ description: 'status is valid and every check that was asked for matched.' }),
   type: z
-    .object({ code: z.string(), name: z.string().nullable(), ownerMsp: z.string().nullable() })
-    .nullable(),
-  issuer: z.object({ mspId: z.string(), dept: z.string() }).nullable(),
-  holder: Subject.nullable(),
-  holderKind: z.string().nullable(),
-  version: z.number().int().nullable(),
-  issuedAt: z.string().nullable(),
-  validFrom: z.string().nullable(),
-  validUntil: z.string().nullable(),
-  previousLicenceId: z.string().nullable(),
-  renewedBy: z.string().nullable(),
-  revocation: reasonAt.nullable(),
-  suspension: reasonAt.nullable(),
-  recognition: RecognitionAnswer.nullable(),
+    .object({
+      code: z.string().meta({
+        description: 'Licence type code (letters, digits, `_-`, 1-64 characters)',
+        example: 'A-BIZ',
+      }),
+      name: z
+        .string()
+        .nullable()
+        .meta({ description: 'Name of the licence type, or null when the type is unknown' }),
+      ownerMsp: z
+        .string()
+        .nullable()
+        .meta({ description: "MSP ID of the type's owner, or null when the type is unknown" }),
+    })
+    .nullable()
+    .meta({ description: 'The licence type: code, name and owner (null for an unknown licence)' }),
+  issuer: z
+    .object({
+      mspId: z.string().meta({ description: 'MSP ID of the issuing organisation' }),
+      dept: z.string().meta({ description: 'Department of the issuing official' }),
+    })
+    .nullable()
+    .meta({ description: 'The issuing organisation and department (null for an unknown licence)' }),
+  holder: Subject.nullable().meta({
+    description: 'The holder: home MSP and pseudonymous id (null for an unknown licence)',
+  }),
+  holderKind: z
+    .string()
+    .nullable()
+    .meta({ description: '`person` or `enterprise` (null for an unknown licence)' }),
+  version: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Version of the licence (null for an unknown licence)' }),
+  issuedAt: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence',
+    }),
+  validFrom: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'Start of validity (RFC 3339 date-time, UTC), or null for an unknown licence',
+    }),
+  validUntil: z
+    .string()
+    .nullable()
+    .meta({
+      format: 'date-time',
+      description: 'End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)',
+    }),
+  previousLicenceId: z.string().nullable().meta({ description: 'The licence this one renews, or null' }),
+  renewedBy: z.string().nullable().meta({ description: 'The licence that renews this one, or null' }),
+  revocation: reasonAt.nullable().meta({ description: 'Why and when it was revoked, or null' }),
+  suspension: reasonAt.nullable().meta({ description: 'Why and when it is suspended, or null' }),
+  recognition: RecognitionAnswer.nullable().meta({
+    description:
+      'Whether the verifying organisation recognises the licence, and how (null for an unknown licence)',
+  }),
   /** null when no document hash was given. */
-  documentHashMatch: z.boolean().nullable(),
-  claims: z.array(ClaimCheck),
+  documentHashMatch: z.boolean().nullable().meta({ description: 'null when no document hash was given.' }),
+  claims: z.array(ClaimCheck).meta({ description: 'The check of each disclosed claim' }),
   /** null when no private data hash was given. */
-  privateDataMatch: z.boolean().nullable(),
+  privateDataMatch: z.boolean().nullable().meta({ description: 'null when no private data hash was given.' }),
   /** The collection's on-chain hash of the private record equals the public record's privateDataHash. */
-  privateDataOnChain: z.boolean().nullable(),
+  privateDataOnChain: z.boolean().nullable().meta({
+    description:
+      "The collection's on-chain hash of the private record equals the public record's privateDataHash.",
+  }),
 });
 /** A verification answer. */
 export type VerifyResult = z.infer<typeof VerifyResult>;
 
 /** One modification of a licence key. */
 export const HistoryEntry = z.object({
-  txId: z.string(),
-  timestamp: z.string(),
-  isDelete: z.boolean(),
+  txId: z.string().meta({ description: 'Id of the transaction that wrote this version' }),
+  timestamp: z
+    .string()
+    .meta({ format: 'date-time', description: 'Time of that transaction (RFC 3339 date-time, UTC)' }),
+  isDelete: z.boolean().meta({ description: 'True when that transaction deleted the key' }),
   /** The record as written by that transaction (null for a delete). */
-  licence: Licence.nullable(),
+  licence: Licence.nullable().meta({
+    description: 'The record as written by that transaction (null for a delete).',
+  }),
 });
 /** A licence history entry. */
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** The full history of a licence, oldest first. */
-export const LicenceHistory = z.object({ licenceId: z.string(), entries: z.array(HistoryEntry) });
+export const LicenceHistory = z.object({
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
+  entries: z
+    .array(HistoryEntry)
+    .meta({ description: 'Every modification of the licence, oldest first (at most 1000)' }),
+});
 /** A licence history. */
 export type LicenceHistory = z.infer<typeof LicenceHistory>;
 
 /** A licence's private record and its exact bytes (the bytes whose SHA-256 is the public privateDataHash). */
 export const PrivateDataResult = z.object({
-  licenceId: z.string(),
-  version: z.number().int(),
-  privateDataHash: z.string(),
-  record: PrivateRecord,
+  licenceId: z.string().meta({
+    description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+    example: 'A-BIZ-2026-0001',
+  }),
+  version: z
+    .number()
+    .int()
+    .meta({ description: 'Version of the licence (1 at issue, +1 on every amendment)', example: 1 }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  record: PrivateRecord.meta({
+    description: 'The private record (holder personal data, clear claims with salts, record salt)',
+  }),
   /** The canonical JSON text of the record; hand it to a verifier, who hashes it. */
-  recordJson: z.string(),
+  recordJson: z
+    .string()
+    .meta({ description: 'The canonical JSON text of the record; hand it to a verifier, who hashes it.' }),
 });
 /** A private record read. */
 export type PrivateDataResult = z.infer<typeof PrivateDataResult>;
 
 /** The result of a renewal: the new licence and the previous one, now linked to it. */
-export const RenewResult = z.object({ licence: Licence, previous: Licence });
+export const RenewResult = z.object({
+  licence: Licence.meta({ description: 'The new licence' }),
+  previous: Licence.meta({ description: 'The renewed licence, now linked to the new one (`renewedBy`)' }),
+});
 /** A renewal's result. */
 export type RenewResult = z.infer<typeof RenewResult>;
 
 /** The result of an approval: the application, and the licence when this approval completed it. */
-export const ApprovalResult = z.object({ application: ApplicationView, licence: Licence.nullable() });
+export const ApprovalResult = z.object({
+  application: ApplicationView.meta({ description: 'The application with its progress' }),
+  licence: Licence.nullable().meta({
+    description:
+      'The issued licence when this approval completed the application; null on every other approval',
+  }),
+});
 /** An approval's result. */
 export type ApprovalResult = z.infer<typeof ApprovalResult>;
 
@@ -550,13 +940,37 @@ export type ApprovalResult = z.infer<typeof ApprovalResult>;
 /** CreateLicenceType: the type is owned by the caller's organisation. */
 export const CreateLicenceTypeRequest = z
   .object({
-    code: Schemas.code,
-    name: Schemas.text(200),
-    dept: DeptCode,
-    holderKind: HolderKind,
-    validity: ValidityRule,
-    claims: uniqueList(ClaimName, 1, MAX_CLAIMS),
-    requiredApprovals: uniqueList(DeptCode, 0, 10),
+    code: Schemas.code.meta({
+      description:
+        'Code of the new type, unique across the consortium (by convention prefixed by the jurisdiction)',
+      example: 'A-BIZ',
+    }),
+    name: Schemas.text(200).meta({
+      description: 'Display name (1-200 characters)',
+      example: 'Business operating licence',
+    }),
+    dept: DeptCode.meta({
+      description: 'Department (`gov.dept`) whose issuers issue licences of the type',
+      example: 'market',
+    }),
+    holderKind: HolderKind.meta({
+      description: 'Who holds licences of this type: `person` (a citizen) or `enterprise`',
+      example: 'enterprise',
+    }),
+    validity: ValidityRule.meta({
+      description: 'How long a licence is valid',
+      example: { kind: 'days', days: 365 },
+    }),
+    claims: uniqueList(ClaimName, 1, MAX_CLAIMS).meta({
+      description:
+        'Claim names of the type (1-50 distinct names), each hashed with a salt on the public record',
+      example: ['registeredCapital', 'businessScope'],
+    }),
+    requiredApprovals: uniqueList(DeptCode, 0, 10).meta({
+      description:
+        'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
+      example: ['market', 'fire'],
+    }),
   })
   .strict();
 /** CreateLicenceType request. */
@@ -565,12 +979,32 @@ export type CreateLicenceTypeRequest = z.infer<typeof CreateLicenceTypeRequest>;
 /** The fields UpdateLicenceType may change (the object, before the at-least-one-change rule). */
 export const UpdateLicenceTypeFields = z
   .object({
-    code: Schemas.code,
-    name: Schemas.text(200).optional(),
-    validity: ValidityRule.optional(),
-    claims: uniqueList(ClaimName, 1, MAX_CLAIMS).optional(),
-    requiredApprovals: uniqueList(DeptCode, 0, 10).optional(),
-    status: TypeStatus.optional(),
+    code: Schemas.code.meta({ description: 'Code of the type to change', example: 'A-BIZ' }),
+    name: Schemas.text(200)
+      .optional()
+      .meta({ description: 'New display name', example: 'Business operating licence (2026)' }),
+    validity: ValidityRule.optional().meta({
+      description: 'New validity rule',
+      example: { kind: 'days', days: 730 },
+    }),
+    claims: uniqueList(ClaimName, 1, MAX_CLAIMS)
+      .optional()
+      .meta({
+        description:
+          'Claim names of the type (1-50 distinct names), each hashed with a salt on the public record',
+        example: ['registeredCapital', 'businessScope'],
+      }),
+    requiredApprovals: uniqueList(DeptCode, 0, 10)
+      .optional()
+      .meta({
+        description:
+          'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
+        example: ['market', 'fire'],
+      }),
+    status: TypeStatus.optional().meta({
+      description: '`retired`: no new licences under the type; `active` again to reopen it',
+      example: 'active',
+    }),
   })
   .strict();
 
@@ -592,7 +1026,14 @@ export const UpdateLicenceTypeRequest = requireAChange(UpdateLicenceTypeFields);
 export type UpdateLicenceTypeRequest = z.infer<typeof UpdateLicenceTypeRequest>;
 
 /** GetLicenceType. */
-export const GetLicenceTypeRequest = z.object({ code: Schemas.code }).strict();
+export const GetLicenceTypeRequest = z
+  .object({
+    code: Schemas.code.meta({
+      description: 'Licence type code (letters, digits, `_-`, 1-64 characters)',
+      example: 'A-BIZ',
+    }),
+  })
+  .strict();
 /** GetLicenceType request. */
 export type GetLicenceTypeRequest = z.infer<typeof GetLicenceTypeRequest>;
 
@@ -605,19 +1046,34 @@ export type ListLicenceTypesRequest = z.infer<typeof ListLicenceTypesRequest>;
 
 /** RecordRecognition: "our type localTypeCode is equivalent to their type foreignTypeCode". */
 export const RecordRecognitionRequest = z
-  .object({ localTypeCode: Schemas.code, foreignTypeCode: Schemas.code })
+  .object({
+    localTypeCode: Schemas.code.meta({
+      description: "The recognising jurisdiction's own, equivalent type",
+      example: 'A-BIZ',
+    }),
+    foreignTypeCode: Schemas.code.meta({ description: "The other jurisdiction's type", example: 'B-BIZ' }),
+  })
   .strict();
 /** RecordRecognition request. */
 export type RecordRecognitionRequest = z.infer<typeof RecordRecognitionRequest>;
 
 /** WithdrawRecognition: withdraws the caller organisation's recognition of a foreign type. */
-export const WithdrawRecognitionRequest = z.object({ foreignTypeCode: Schemas.code }).strict();
+export const WithdrawRecognitionRequest = z
+  .object({
+    foreignTypeCode: Schemas.code.meta({ description: "The other jurisdiction's type", example: 'B-BIZ' }),
+  })
+  .strict();
 /** WithdrawRecognition request. */
 export type WithdrawRecognitionRequest = z.infer<typeof WithdrawRecognitionRequest>;
 
 /** ListRecognitions: of one recognising organisation, or of all. */
 export const ListRecognitionsRequest = z
-  .object({ recognizerMsp: Schemas.mspId.optional(), ...page })
+  .object({
+    recognizerMsp: Schemas.mspId
+      .optional()
+      .meta({ description: 'Only the recognitions of this organisation', example: 'CityAMSP' }),
+    ...page,
+  })
   .strict();
 /** ListRecognitions request. */
 export type ListRecognitionsRequest = z.infer<typeof ListRecognitionsRequest>;
@@ -633,16 +1089,57 @@ export type ListRecognitionsRequest = z.infer<typeof ListRecognitionsRequest>;
  * - `renew`: a copy of licence `licenceId`'s record for its renewal `newLicenceId`.
  */
 export const StageLicencePrivateDataRequest = z.discriminatedUnion('purpose', [
-  z.object({ purpose: z.literal('issue'), licenceId: Schemas.id, typeCode: Schemas.code }).strict(),
-  z.object({ purpose: z.literal('amend'), licenceId: Schemas.id }).strict(),
-  z.object({ purpose: z.literal('renew'), licenceId: Schemas.id, newLicenceId: Schemas.id }).strict(),
+  z
+    .object({
+      purpose: z
+        .literal('issue')
+        .meta({ description: 'What the staged record is for: `issue`, `amend` or `renew`' }),
+      licenceId: Schemas.id.meta({
+        description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+        example: 'A-BIZ-2026-0001',
+      }),
+      typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    })
+    .strict(),
+  z
+    .object({
+      purpose: z
+        .literal('amend')
+        .meta({ description: 'What the staged record is for: `issue`, `amend` or `renew`' }),
+      licenceId: Schemas.id.meta({
+        description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+        example: 'A-BIZ-2026-0001',
+      }),
+    })
+    .strict(),
+  z
+    .object({
+      purpose: z
+        .literal('renew')
+        .meta({ description: 'What the staged record is for: `issue`, `amend` or `renew`' }),
+      licenceId: Schemas.id.meta({
+        description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+        example: 'A-BIZ-2026-0001',
+      }),
+      newLicenceId: Schemas.id.meta({
+        description: 'Id of the renewing licence',
+        example: 'A-BIZ-2027-0001',
+      }),
+    })
+    .strict(),
 ]);
 /** StageLicencePrivateData request. */
 export type StageLicencePrivateDataRequest = z.infer<typeof StageLicencePrivateDataRequest>;
 
 /** StageApplicationPrivateData (private-only; + transient `licencePrivate`): the applicant's private record. */
 export const StageApplicationPrivateDataRequest = z
-  .object({ applicationId: Schemas.id, typeCode: Schemas.code })
+  .object({
+    applicationId: Schemas.id.meta({
+      description: 'Application id, chosen by the applicant; the licence gets the same id',
+      example: 'A-BIZ-APP-2026-0042',
+    }),
+    typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+  })
   .strict();
 /** StageApplicationPrivateData request. */
 export type StageApplicationPrivateDataRequest = z.infer<typeof StageApplicationPrivateDataRequest>;
@@ -650,10 +1147,17 @@ export type StageApplicationPrivateDataRequest = z.infer<typeof StageApplication
 /** What a staging transaction wrote: where, and the hashes the public transaction must carry. */
 export const StagedPrivateRecord = z.object({
   /** The licence (or application) id the record is for. */
-  id: z.string(),
-  collection: z.string(),
-  privateDataHash: z.string(),
-  claimHashes: z.record(z.string(), z.string()),
+  id: z.string().meta({ description: 'The licence (or application) id the record is for' }),
+  collection: z.string().meta({ description: 'The collection the record was written to' }),
+  privateDataHash: z.string().meta({
+    description:
+      "SHA-256 (lower-case hex) of the private record's canonical JSON bytes in the issuing organisation's collection",
+    example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+  }),
+  claimHashes: z.record(z.string(), z.string()).meta({
+    description: 'Claim name to `sha256hex(salt + "|" + value)` of the clear claim value',
+    example: { registeredCapital: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
+  }),
 });
 /** A staged private record. */
 export type StagedPrivateRecord = z.infer<typeof StagedPrivateRecord>;
@@ -661,12 +1165,24 @@ export type StagedPrivateRecord = z.infer<typeof StagedPrivateRecord>;
 /** IssueLicence: after StageLicencePrivateData (issue), with the staged record's hashes. */
 export const IssueLicenceRequest = z
   .object({
-    licenceId: Schemas.id,
-    typeCode: Schemas.code,
-    holder: Subject,
-    documentHash: Schemas.sha256,
-    validFrom: Schemas.isoDateTime.optional(),
-    validUntil: Schemas.isoDateTime.optional(),
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    holder: Subject.meta({ description: 'The holder: home MSP and pseudonymous id' }),
+    documentHash: Schemas.sha256.meta({
+      description: 'SHA-256 (lower-case hex) of the licence document (PDF/OFD)',
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+    validFrom: Schemas.isoDateTime.optional().meta({
+      description: 'Start of validity (RFC 3339 date-time); default: the transaction time',
+      example: '2026-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: "End of validity (RFC 3339 date-time); default: as the type's validity rule allows",
+      example: '2027-02-28T23:59:59Z',
+    }),
     ...staged,
   })
   .strict();
@@ -675,7 +1191,17 @@ export type IssueLicenceRequest = z.infer<typeof IssueLicenceRequest>;
 
 /** One disclosed claim: its name, clear value and salt. */
 export const DisclosedClaim = z
-  .object({ name: ClaimName, value: z.string().max(4000), salt: Schemas.salt })
+  .object({
+    name: ClaimName.meta({ description: 'Claim name', example: 'registeredCapital' }),
+    value: z
+      .string()
+      .max(4000)
+      .meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    salt: Schemas.salt.meta({
+      description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
+      example: '9f86d081884c7d659a2feaa0c55ad015',
+    }),
+  })
   .strict();
 /** A disclosed claim. */
 export type DisclosedClaim = z.infer<typeof DisclosedClaim>;
@@ -683,35 +1209,93 @@ export type DisclosedClaim = z.infer<typeof DisclosedClaim>;
 /** VerifyLicence: optional document hash, disclosed claims and private record hash to check. */
 export const VerifyLicenceRequest = z
   .object({
-    licenceId: Schemas.id,
-    documentHash: Schemas.sha256.optional(),
-    claims: z.array(DisclosedClaim).max(MAX_CLAIMS).optional(),
-    privateDataHash: Schemas.sha256.optional(),
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    documentHash: Schemas.sha256.optional().meta({
+      description: "SHA-256 of the document the verifier was shown; checked against the licence's",
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+    claims: z.array(DisclosedClaim).max(MAX_CLAIMS).optional().meta({
+      description:
+        'Claims the holder disclosed (name, clear value, salt), each checked against its hash (at most 50)',
+    }),
+    privateDataHash: Schemas.sha256.optional().meta({
+      description:
+        "SHA-256 of the private record bytes the holder handed over; checked against the licence's",
+      example: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92',
+    }),
   })
   .strict();
 /** VerifyLicence request. */
 export type VerifyLicenceRequest = z.infer<typeof VerifyLicenceRequest>;
 
 /** GetLicence, GetLicenceHistory, GetLicencePrivateData. */
-export const LicenceIdRequest = z.object({ licenceId: Schemas.id }).strict();
+export const LicenceIdRequest = z
+  .object({
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+  })
+  .strict();
 /** A request naming one licence. */
 export type LicenceIdRequest = z.infer<typeof LicenceIdRequest>;
 
 /** SuspendLicence. */
 export const SuspendLicenceRequest = z
-  .object({ licenceId: Schemas.id, reasonCode: z.enum(SUSPENSION_REASONS), note: note.optional() })
+  .object({
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    reasonCode: z.enum(SUSPENSION_REASONS).meta({
+      description: 'Why: INVESTIGATION, NON_COMPLIANCE, HOLDER_REQUEST or OTHER',
+      example: 'INVESTIGATION',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
+  })
   .strict();
 /** SuspendLicence request. */
 export type SuspendLicenceRequest = z.infer<typeof SuspendLicenceRequest>;
 
 /** ReinstateLicence. */
-export const ReinstateLicenceRequest = z.object({ licenceId: Schemas.id, note: note.optional() }).strict();
+export const ReinstateLicenceRequest = z
+  .object({
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
+  })
+  .strict();
 /** ReinstateLicence request. */
 export type ReinstateLicenceRequest = z.infer<typeof ReinstateLicenceRequest>;
 
 /** RevokeLicence. */
 export const RevokeLicenceRequest = z
-  .object({ licenceId: Schemas.id, reasonCode: z.enum(REVOCATION_REASONS), note: note.optional() })
+  .object({
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    reasonCode: z.enum(REVOCATION_REASONS).meta({
+      description:
+        'Why: FRAUD, NON_COMPLIANCE, HOLDER_REQUEST, ISSUED_IN_ERROR, HOLDER_CEASED, COURT_ORDER or OTHER',
+      example: 'NON_COMPLIANCE',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
+  })
   .strict();
 /** RevokeLicence request. */
 export type RevokeLicenceRequest = z.infer<typeof RevokeLicenceRequest>;
@@ -722,11 +1306,24 @@ export type RevokeLicenceRequest = z.infer<typeof RevokeLicenceRequest>;
  */
 export const RenewLicenceRequest = z
   .object({
-    licenceId: Schemas.id,
-    newLicenceId: Schemas.id,
-    documentHash: Schemas.sha256,
-    validFrom: Schemas.isoDateTime.optional(),
-    validUntil: Schemas.isoDateTime.optional(),
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    newLicenceId: Schemas.id.meta({ description: 'Id of the renewing licence', example: 'A-BIZ-2027-0001' }),
+    documentHash: Schemas.sha256.meta({
+      description: "SHA-256 of the new licence's document",
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+    validFrom: Schemas.isoDateTime.optional().meta({
+      description:
+        "Start of the new licence's validity (RFC 3339 date-time); default: the end of the old one",
+      example: '2027-03-01T00:00:00Z',
+    }),
+    validUntil: Schemas.isoDateTime.optional().meta({
+      description: "End of the new licence's validity (RFC 3339 date-time)",
+      example: '2028-02-29T23:59:59Z',
+    }),
   })
   .strict();
 /** RenewLicence request. */
@@ -734,19 +1331,39 @@ export type RenewLicenceRequest = z.infer<typeof RenewLicenceRequest>;
 
 /** AmendLicence: after StageLicencePrivateData (amend), a new version with a new document and claims. */
 export const AmendLicenceRequest = z
-  .object({ licenceId: Schemas.id, documentHash: Schemas.sha256, note: note.optional(), ...staged })
+  .object({
+    licenceId: Schemas.id.meta({
+      description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
+      example: 'A-BIZ-2026-0001',
+    }),
+    documentHash: Schemas.sha256.meta({
+      description: 'SHA-256 of the amended licence document',
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+    note: note.optional().meta({
+      description: 'Free-text note of the official (at most 500 characters)',
+      example: 'Inspection report 2026/114',
+    }),
+    ...staged,
+  })
   .strict();
 /** AmendLicence request. */
 export type AmendLicenceRequest = z.infer<typeof AmendLicenceRequest>;
 
 /** ListLicencesByHolder: the licences of one holder (home MSP and pid). */
-export const ListLicencesByHolderRequest = z.object({ holder: Subject, ...page }).strict();
+export const ListLicencesByHolderRequest = z
+  .object({ holder: Subject.meta({ description: 'The holder: home MSP and pseudonymous id' }), ...page })
+  .strict();
 /** ListLicencesByHolder request. */
 export type ListLicencesByHolderRequest = z.infer<typeof ListLicencesByHolderRequest>;
 
 /** ListLicencesByTypeAndStatus (stored status). */
 export const ListLicencesByTypeAndStatusRequest = z
-  .object({ typeCode: Schemas.code, status: LicenceStatus, ...page })
+  .object({
+    typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    status: LicenceStatus.meta({ description: 'Stored status to list', example: 'active' }),
+    ...page,
+  })
   .strict();
 /** ListLicencesByTypeAndStatus request. */
 export type ListLicencesByTypeAndStatusRequest = z.infer<typeof ListLicencesByTypeAndStatusRequest>;
@@ -755,27 +1372,63 @@ export type ListLicencesByTypeAndStatusRequest = z.infer<typeof ListLicencesByTy
 
 /** SubmitApplication: after StageApplicationPrivateData, with the staged record's hashes. */
 export const SubmitApplicationRequest = z
-  .object({ applicationId: Schemas.id, typeCode: Schemas.code, ...staged })
+  .object({
+    applicationId: Schemas.id.meta({
+      description: 'Application id, chosen by the applicant; the licence gets the same id',
+      example: 'A-BIZ-APP-2026-0042',
+    }),
+    typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    ...staged,
+  })
   .strict();
 /** SubmitApplication request. */
 export type SubmitApplicationRequest = z.infer<typeof SubmitApplicationRequest>;
 
 /** ApproveApplication: documentHash is required on the approval that completes the application. */
 export const ApproveApplicationRequest = z
-  .object({ applicationId: Schemas.id, documentHash: Schemas.sha256.optional() })
+  .object({
+    applicationId: Schemas.id.meta({
+      description: 'Application id, chosen by the applicant; the licence gets the same id',
+      example: 'A-BIZ-APP-2026-0042',
+    }),
+    documentHash: Schemas.sha256.optional().meta({
+      description: 'SHA-256 of the licence document; required on the approval that completes the application',
+      example: '9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d',
+    }),
+  })
   .strict();
 /** ApproveApplication request. */
 export type ApproveApplicationRequest = z.infer<typeof ApproveApplicationRequest>;
 
 /** RejectApplication. */
 export const RejectApplicationRequest = z
-  .object({ applicationId: Schemas.id, reasonCode: Schemas.code, reason: note })
+  .object({
+    applicationId: Schemas.id.meta({
+      description: 'Application id, chosen by the applicant; the licence gets the same id',
+      example: 'A-BIZ-APP-2026-0042',
+    }),
+    reasonCode: Schemas.code.meta({
+      description: 'Reason code (letters, digits, `_-`)',
+      example: 'INCOMPLETE_DOCUMENTS',
+    }),
+    reason: note.meta({
+      description: 'Free-text reason (1-500 characters)',
+      example: 'The premises failed the fire inspection',
+    }),
+  })
   .strict();
 /** RejectApplication request. */
 export type RejectApplicationRequest = z.infer<typeof RejectApplicationRequest>;
 
 /** GetApplication. */
-export const GetApplicationRequest = z.object({ applicationId: Schemas.id }).strict();
+export const GetApplicationRequest = z
+  .object({
+    applicationId: Schemas.id.meta({
+      description: 'Application id, chosen by the applicant; the licence gets the same id',
+      example: 'A-BIZ-APP-2026-0042',
+    }),
+  })
+  .strict();
 /** GetApplication request. */
 export type GetApplicationRequest = z.infer<typeof GetApplicationRequest>;
 

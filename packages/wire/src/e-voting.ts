@@ -196,23 +196,46 @@ export { Subject };
 export const Receipt = z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters');
 
 /** An option of a single or multi-choice election. */
-export const ElectionOption = z.object({ id: OptionId, label: Schemas.text(200) }).strict();
+export const ElectionOption = z
+  .object({
+    id: OptionId.meta({ description: 'Option id (stable, used in ballots)', example: 'yes' }),
+    label: Schemas.text(200).meta({
+      description: 'Option label shown to voters',
+      example: 'Yes, build the new library',
+    }),
+  })
+  .strict();
 /** An option voters can choose. */
 export type ElectionOption = z.infer<typeof ElectionOption>;
 
-const options = z.array(ElectionOption).min(Limits.minOptions).max(Limits.maxOptions);
+const options = z
+  .array(ElectionOption)
+  .min(Limits.minOptions)
+  .max(Limits.maxOptions)
+  .meta({
+    description: 'The options to choose from (distinct ids)',
+    example: [
+      { id: 'yes', label: 'Yes, build the new library' },
+      { id: 'no', label: 'No' },
+    ],
+  });
 
 /** What a ballot may contain: one option; up to k of n options; or yes / no / abstain. */
 export const BallotKind = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('single'), options }).strict(),
+  z.object({ kind: z.literal('single').meta({ description: 'Which variant this is' }), options }).strict(),
   z
     .object({
-      kind: z.literal('multi'),
+      kind: z.literal('multi').meta({ description: 'Which variant this is' }),
       options,
-      maxChoices: z.number().int().min(1).max(Limits.maxOptions),
+      maxChoices: z
+        .number()
+        .int()
+        .min(1)
+        .max(Limits.maxOptions)
+        .meta({ description: 'Most options a voter may choose', example: 2 }),
     })
     .strict(),
-  z.object({ kind: z.literal('yesNoAbstain') }).strict(),
+  z.object({ kind: z.literal('yesNoAbstain').meta({ description: 'Which variant this is' }) }).strict(),
 ]);
 /** A ballot kind as requested. */
 export type BallotKind = z.infer<typeof BallotKind>;
@@ -222,14 +245,23 @@ export const VoterRoles = ['citizen', 'enterprise'] as const;
 
 /** Who may vote: the voters on the roll (RegisterVoters), or everyone whose certificate matches a rule. */
 export const Eligibility = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('roll') }).strict(),
+  z.object({ kind: z.literal('roll').meta({ description: 'Which variant this is' }) }).strict(),
   z
     .object({
-      kind: z.literal('rule'),
+      kind: z.literal('rule').meta({ description: 'Which variant this is' }),
       /** Organisations whose voters are eligible (e.g. the residents of City A). */
-      mspIds: z.array(Schemas.mspId).min(1).max(10),
+      mspIds: z
+        .array(Schemas.mspId)
+        .min(1)
+        .max(10)
+        .meta({ description: 'Organisations whose voters are eligible (e.g. the residents of City A).' }),
       /** Roles admitted; default citizen only. */
-      roles: z.array(z.enum(VoterRoles)).min(1).max(2).default(['citizen']),
+      roles: z
+        .array(z.enum(VoterRoles))
+        .min(1)
+        .max(2)
+        .default(['citizen'])
+        .meta({ description: 'Roles admitted; default citizen only.' }),
       /** Further certificate attributes that must equal the given values, e.g. {"gov.community":"north"}. */
       attributes: z
         .record(
@@ -245,6 +277,11 @@ export const Eligibility = z.discriminatedUnion('kind', [
         .default({})
         .refine((a) => Object.keys(a).length <= Limits.maxRuleAttributes, {
           message: `at most ${Limits.maxRuleAttributes} attributes`,
+        })
+        .meta({
+          example: { 'gov.community': 'north' },
+          description:
+            'Further certificate attributes that must equal the given values, e.g. {"gov.community":"north"}.',
         }),
     })
     .strict(),
@@ -254,31 +291,61 @@ export type Eligibility = z.output<typeof Eligibility>;
 
 /** Minimum turnout for the result to count. */
 export const Quorum = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }).strict(),
-  z.object({ kind: z.literal('count'), minBallots: z.number().int().min(1).max(100_000_000) }).strict(),
-  z.object({ kind: z.literal('perMilleOfRoll'), perMille: z.number().int().min(1).max(1000) }).strict(),
+  z.object({ kind: z.literal('none').meta({ description: 'Which variant this is' }) }).strict(),
+  z
+    .object({
+      kind: z.literal('count').meta({ description: 'Which variant this is' }),
+      minBallots: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000_000)
+        .meta({ description: 'Fewest ballots for the result to count', example: 100 }),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('perMilleOfRoll').meta({ description: 'Which variant this is' }),
+      perMille: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .meta({ description: 'Least turnout, per mille of the roll, for the result to count', example: 300 }),
+    })
+    .strict(),
 ]);
 /** Quorum as stored. */
 export type Quorum = z.output<typeof Quorum>;
 
 /** An RSA public key as SPKI PEM ("-----BEGIN PUBLIC KEY-----") or as a public JWK. */
 export const PublicKey = z.discriminatedUnion('format', [
-  z.object({ format: z.literal('spki-pem'), pem: z.string().min(100).max(4000) }).strict(),
   z
     .object({
-      format: z.literal('jwk'),
+      format: z.literal('spki-pem').meta({ description: 'Key encoding: `spki-pem` or `jwk`' }),
+      pem: z.string().min(100).max(4000).meta({ description: 'The RSA public key as SPKI PEM' }),
+    })
+    .strict(),
+  z
+    .object({
+      format: z.literal('jwk').meta({ description: 'Key encoding: `spki-pem` or `jwk`' }),
       jwk: z
         .object({
-          kty: z.literal('RSA'),
-          n: base64url(1024),
-          e: base64url(16),
-          alg: z.string().max(16).optional(),
-          ext: z.boolean().optional(),
-          key_ops: z.array(z.string().max(32)).max(8).optional(),
-          use: z.string().max(16).optional(),
-          kid: z.string().max(128).optional(),
+          kty: z.literal('RSA').meta({ description: 'JWK key type (`RSA`)' }),
+          n: base64url(1024).meta({ description: 'RSA modulus (base64url)' }),
+          e: base64url(16).meta({ description: 'RSA public exponent (base64url, `AQAB`)' }),
+          alg: z.string().max(16).optional().meta({ description: 'JWK algorithm, when given' }),
+          ext: z.boolean().optional().meta({ description: 'JWK extractable flag, when given' }),
+          key_ops: z
+            .array(z.string().max(32))
+            .max(8)
+            .optional()
+            .meta({ description: 'JWK key operations, when given' }),
+          use: z.string().max(16).optional().meta({ description: 'JWK public key use, when given' }),
+          kid: z.string().max(128).optional().meta({ description: 'JWK key id, when given' }),
         })
-        .strict(),
+        .strict()
+        .meta({ description: 'The RSA public key as a JSON Web Key' }),
     })
     .strict(),
 ]);
@@ -289,15 +356,33 @@ export type PublicKey = z.infer<typeof PublicKey>;
 export const SecondBallot = z.enum(['replace', 'refuse']);
 
 /** Open (roll-call) voting. */
-export const OpenMode = z.object({ kind: z.literal('open'), secondBallot: SecondBallot }).strict();
+export const OpenMode = z
+  .object({
+    kind: z.literal('open').meta({ description: 'Which variant this is' }),
+    secondBallot: SecondBallot.meta({
+      description: 'What a second open ballot does: `replace` the first, or `refuse` it',
+      example: 'replace',
+    }),
+  })
+  .strict();
 
 /** Open (roll-call) or secret (blind-signed tokens, shared ballot box) voting. */
 export const ModeRequest = z.discriminatedUnion('kind', [
   OpenMode,
   z
     .object({
-      kind: z.literal('secret'),
-      authority: z.object({ variant: z.enum(BlindRsaVariants), publicKey: PublicKey }).strict(),
+      kind: z.literal('secret').meta({ description: 'Which variant this is' }),
+      authority: z
+        .object({
+          variant: z
+            .enum(BlindRsaVariants)
+            .meta({ description: 'Blind RSA variant (RFC 9474)', example: 'RSABSSA-SHA384-PSS-Randomized' }),
+          publicKey: PublicKey.meta({
+            description: "The authority's RSA public key (2048-4096 bits, e = 65537)",
+          }),
+        })
+        .strict()
+        .meta({ description: 'The blind-signature authority: its RSA variant and public key' }),
     })
     .strict(),
 ]);
@@ -305,22 +390,48 @@ export const ModeRequest = z.discriminatedUnion('kind', [
 /** The fields of CreateElection, before the cross-field checks of {@link checkElectionSpec}. */
 export const CreateElectionFields = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     /**
      * The organising organisation (its election admins manage the election); the caller's own
      * organisation when absent. Naming another organisation is refused (FORBIDDEN).
      */
-    organiser: Schemas.mspId.optional(),
-    title: Schemas.text(200),
-    description: Schemas.text(2000).optional(),
-    ballot: BallotKind,
-    opensAt: Schemas.isoDateTime,
-    closesAt: Schemas.isoDateTime,
-    eligibility: Eligibility,
-    quorum: Quorum,
+    organiser: Schemas.mspId.optional().meta({
+      description:
+        "The organising organisation (its election admins manage the election); the caller's own organisation when absent. Naming another organisation is refused (FORBIDDEN).",
+      example: 'CityAMSP',
+    }),
+    title: Schemas.text(200).meta({ description: 'Title (shown to voters)', example: 'New public library' }),
+    description: Schemas.text(2000).optional().meta({
+      description: 'What the vote is about',
+      example: 'Should the district build a new public library on Elm Street?',
+    }),
+    ballot: BallotKind.meta({
+      description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
+    }),
+    opensAt: Schemas.isoDateTime.meta({
+      description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
+      example: '2026-06-01T08:00:00Z',
+    }),
+    closesAt: Schemas.isoDateTime.meta({
+      description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
+      example: '2026-06-01T20:00:00Z',
+    }),
+    eligibility: Eligibility.meta({
+      description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
+    }),
+    quorum: Quorum.meta({ description: 'What turnout the result needs to count' }),
     /** The winning share must be strictly more than this many thousandths (500 = absolute majority). */
-    passThresholdPerMille: z.number().int().min(0).max(999),
-    mode: ModeRequest,
+    passThresholdPerMille: z.number().int().min(0).max(999).meta({
+      description:
+        'The winning share must be strictly more than this many thousandths of the ballots (500 = absolute majority)',
+      example: 500,
+    }),
+    mode: ModeRequest.meta({
+      description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
+    }),
   })
   .strict();
 
@@ -384,17 +495,33 @@ export const RollVoters = z
 /** RegisterVoters: one bounded batch of voters. */
 export const RegisterVotersRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     /** Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice. */
-    batchId: Schemas.id,
-    voters: RollVoters,
+    batchId: Schemas.id.meta({
+      description:
+        'Caller-chosen batch id; a retried batch is refused with ROLL_BATCH_EXISTS instead of counted twice',
+      example: 'roll-batch-001',
+    }),
+    voters: RollVoters.meta({
+      description: 'The voters to add to the roll: home MSP and pseudonymous id each',
+    }),
   })
   .strict();
 /** RegisterVoters request. */
 export type RegisterVotersRequest = z.infer<typeof RegisterVotersRequest>;
 
 /** A request naming only an election (RequestToken, GetElection, GetTally). */
-export const ElectionRef = z.object({ electionId: ElectionId }).strict();
+export const ElectionRef = z
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+  })
+  .strict();
 /** A request naming only an election. */
 export type ElectionRef = z.infer<typeof ElectionRef>;
 
@@ -402,19 +529,36 @@ export type ElectionRef = z.infer<typeof ElectionRef>;
 export const Choices = z.array(OptionId).min(1).max(Limits.maxOptions);
 
 /** CastBallot (open mode), under the voter's own identity. */
-export const CastBallotRequest = z.object({ electionId: ElectionId, choices: Choices }).strict();
+export const CastBallotRequest = z
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    choices: Choices.meta({ description: 'Ids of the chosen options', example: ['yes'] }),
+  })
+  .strict();
 /** CastBallot request. */
 export type CastBallotRequest = z.infer<typeof CastBallotRequest>;
 
 /** CastSecretBallot (secret mode), under the ballot-box identity. */
 export const CastSecretBallotRequest = z
   .object({
-    electionId: ElectionId,
-    choices: Choices,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    choices: Choices.meta({ description: 'Ids of the chosen options', example: ['yes'] }),
     /** The prepared token message that was blind-signed, base64url. */
-    token: base64url(base64urlChars(Limits.maxTokenBytes)),
+    token: base64url(base64urlChars(Limits.maxTokenBytes)).meta({
+      description: 'The prepared token message that was blind-signed, base64url.',
+      example: 'dG9rZW4tZm9yLXZvdGUtMjAyNi1saWJyYXJ5LWV4YW1wbGUtbWVzc2FnZQ',
+    }),
     /** The finalized (unblinded) RSA-PSS signature on the token, base64url. */
-    signature: base64url(base64urlChars(Limits.maxModulusBits / 8)),
+    signature: base64url(base64urlChars(Limits.maxModulusBits / 8)).meta({
+      description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url.',
+      example: 'c2lnbmF0dXJlLW9uLXRoZS10b2tlbi1leGFtcGxlLWJhc2U2NHVybA',
+    }),
   })
   .strict();
 /** CastSecretBallot request. */
@@ -423,8 +567,17 @@ export type CastSecretBallotRequest = z.infer<typeof CastSecretBallotRequest>;
 /** TallyElection: counts up to maxBallots more ballots; the step that reaches the end stores the result. */
 export const TallyElectionRequest = z
   .object({
-    electionId: ElectionId,
-    maxBallots: z.number().int().min(1).max(Limits.maxTallyBatch).default(Limits.maxTallyBatch),
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    maxBallots: z
+      .number()
+      .int()
+      .min(1)
+      .max(Limits.maxTallyBatch)
+      .default(Limits.maxTallyBatch)
+      .meta({ description: 'Most ballots to count in this tally step', example: 500 }),
   })
   .strict();
 /** TallyElection request. */
@@ -433,12 +586,18 @@ export type TallyElectionRequest = z.infer<typeof TallyElectionRequest>;
 /** VerifyTally: recount from the ballots and compare with the stored result. */
 export const VerifyTallyRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     /**
      * Also re-check every ballot (default true): its choices against the election; in secret mode its
      * token binding, receipt and signature; in open roll elections that its voter is on the roll.
      */
-    checkBallots: z.boolean().default(true),
+    checkBallots: z.boolean().default(true).meta({
+      description:
+        'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature; in open roll elections that its voter is on the roll.',
+    }),
   })
   .strict();
 /** VerifyTally request. */
@@ -446,26 +605,70 @@ export type VerifyTallyRequest = z.infer<typeof VerifyTallyRequest>;
 
 /** GetVoterStatus: the roll entry and token / ballot state of one voter, (home MSP, pid). */
 export const VoterStatusRequest = z
-  .object({ electionId: ElectionId, mspId: Schemas.mspId, pid: Schemas.pid })
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    mspId: Schemas.mspId.meta({
+      description: 'MSP ID of the organisation (its home jurisdiction)',
+      example: 'CityAMSP',
+    }),
+    pid: Schemas.pid.meta({
+      description:
+        'Pseudonymous id (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
+  })
   .strict();
 /** GetVoterStatus request. */
 export type VoterStatusRequest = z.infer<typeof VoterStatusRequest>;
 
 /** GetReceipt: the ballot recorded under a receipt. */
-export const ReceiptRequest = z.object({ electionId: ElectionId, receipt: Receipt }).strict();
+export const ReceiptRequest = z
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    receipt: Receipt.meta({
+      description:
+        'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+      example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+    }),
+  })
+  .strict();
 /** GetReceipt request. */
 export type ReceiptRequest = z.infer<typeof ReceiptRequest>;
 
 /** ListElections: one page of elections. */
 export const ListElectionsRequest = z
-  .object({ pageSize: Schemas.pageSize, bookmark: Schemas.bookmark })
+  .object({
+    pageSize: Schemas.pageSize.meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+    bookmark: Schemas.bookmark.meta({
+      description:
+        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+      example: '',
+    }),
+  })
   .strict();
 /** ListElections request. */
 export type ListElectionsRequest = z.infer<typeof ListElectionsRequest>;
 
 /** ListBallots: one page of an election's ballots, in key order (for independent recounts). */
 export const ListBallotsRequest = z
-  .object({ electionId: ElectionId, pageSize: Schemas.pageSize, bookmark: Schemas.bookmark })
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+    pageSize: Schemas.pageSize.meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+    bookmark: Schemas.bookmark.meta({
+      description:
+        'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+      example: '',
+    }),
+  })
   .strict();
 /** ListBallots request. */
 export type ListBallotsRequest = z.infer<typeof ListBallotsRequest>;
@@ -475,10 +678,13 @@ export type ListBallotsRequest = z.infer<typeof ListBallotsRequest>;
 
 /** What a ballot may contain, normalised: yes/no/abstain elections get their three options here. */
 export const BallotRules = z.object({
-  kind: z.enum(['single', 'multi', 'yesNoAbstain']),
-  options: z.array(ElectionOption),
+  kind: z.enum(['single', 'multi', 'yesNoAbstain']).meta({ description: 'Which variant this is' }),
+  options: z.array(ElectionOption).meta({ description: 'The options to choose from' }),
   /** 1 for single and yesNoAbstain; k for "up to k of n". */
-  maxChoices: z.number().int(),
+  maxChoices: z
+    .number()
+    .int()
+    .meta({ description: '1 for single and yesNoAbstain; k for "up to k of n"', example: 2 }),
 });
 /** Ballot rules as stored. */
 export type BallotRules = z.infer<typeof BallotRules>;
@@ -486,152 +692,285 @@ export type BallotRules = z.infer<typeof BallotRules>;
 /** The election authority's public key, normalised from the PEM or JWK given at creation. */
 export const AuthorityKey = z.object({
   /** RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized. */
-  variant: z.enum(BlindRsaVariants),
+  variant: z.enum(BlindRsaVariants).meta({
+    description: 'RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized',
+    example: 'RSABSSA-SHA384-PSS-Randomized',
+  }),
   /** The key as SPKI PEM (canonical: re-encoded from the parsed key). */
-  publicKeyPem: z.string(),
+  publicKeyPem: z
+    .string()
+    .meta({ description: 'The key as SPKI PEM (canonical: re-encoded from the parsed key).' }),
   /** The key as a public JWK (kty, n, e only). */
-  jwk: z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string() }),
+  jwk: z
+    .object({
+      kty: z.literal('RSA').meta({ description: 'JWK key type (`RSA`)' }),
+      n: z.string().meta({ description: 'RSA modulus (base64url)' }),
+      e: z.string().meta({ description: 'RSA public exponent (base64url, `AQAB`)' }),
+    })
+    .meta({ description: 'The key as a public JWK (kty, n, e only)' }),
   /** SHA-256 of the SPKI DER, lower-case hex. */
-  fingerprint: Schemas.sha256,
+  fingerprint: Schemas.sha256.meta({ description: 'SHA-256 of the SPKI DER, lower-case hex.' }),
   /** Modulus size in bits. */
-  modulusBits: z.number().int(),
+  modulusBits: z.number().int().meta({ description: 'Modulus size in bits.' }),
 });
 /** The authority key as stored. */
 export type AuthorityKey = z.infer<typeof AuthorityKey>;
 
 /** Voting mode as stored. */
 export const Mode = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open'), secondBallot: SecondBallot }),
-  z.object({ kind: z.literal('secret'), authority: AuthorityKey }),
+  z.object({
+    kind: z.literal('open').meta({ description: 'Which variant this is' }),
+    secondBallot: SecondBallot.meta({
+      description: 'What a second open ballot does: `replace` the first, or `refuse` it',
+      example: 'replace',
+    }),
+  }),
+  z.object({
+    kind: z.literal('secret').meta({ description: 'Which variant this is' }),
+    authority: AuthorityKey.meta({
+      description: 'The blind-signature authority: its RSA variant and public key',
+    }),
+  }),
 ]);
 /** Voting mode as stored. */
 export type Mode = z.infer<typeof Mode>;
 
 /** An election (key: election~electionId). */
 export const Election = z.object({
-  docType: z.literal('election'),
-  electionId: z.string(),
-  title: z.string(),
-  description: z.string().optional(),
-  ballot: BallotRules,
-  opensAt: z.string(),
-  closesAt: z.string(),
-  eligibility: Eligibility,
-  quorum: Quorum,
-  passThresholdPerMille: z.number().int(),
-  mode: Mode,
+  docType: z.literal('election').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  title: z.string().meta({ description: 'Title (shown to voters)', example: 'New public library' }),
+  description: z.string().optional().meta({
+    description: 'What the vote is about',
+    example: 'Should the district build a new public library on Elm Street?',
+  }),
+  ballot: BallotRules.meta({
+    description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
+  }),
+  opensAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
+      example: '2026-06-01T08:00:00Z',
+    }),
+  closesAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
+      example: '2026-06-01T20:00:00Z',
+    }),
+  eligibility: Eligibility.meta({
+    description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
+  }),
+  quorum: Quorum.meta({ description: 'What turnout the result needs to count' }),
+  passThresholdPerMille: z.number().int().meta({
+    description:
+      'The winning share must be strictly more than this many thousandths of the ballots (500 = absolute majority)',
+  }),
+  mode: Mode.meta({
+    description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
+  }),
   /** The organising organisation; only its election admins manage the roll. */
-  organiser: z.object({ mspId: z.string(), createdBy: z.string() }),
-  createdAt: z.string(),
-  txId: z.string(),
+  organiser: z
+    .object({
+      mspId: z
+        .string()
+        .meta({ description: 'MSP ID of the organisation (its home jurisdiction)', example: 'CityAMSP' }),
+      createdBy: z.string().meta({ description: 'Fabric id of the election admin who created it' }),
+    })
+    .meta({ description: 'The organising organisation; only its election admins manage the roll' }),
+  createdAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was created (RFC 3339 date-time, UTC)' }),
+  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
 /** An election as stored. */
 export type Election = z.output<typeof Election>;
 
 /** A voter on the roll (key: voter~electionId~mspId~pid). */
 export const Voter = z.object({
-  docType: z.literal('voter'),
-  electionId: z.string(),
-  voter: Subject,
-  batchId: z.string(),
-  registeredAt: z.string(),
+  docType: z.literal('voter').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
+  batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
 });
 /** A voter on the roll. */
 export type Voter = z.infer<typeof Voter>;
 
 /** One registered batch of the roll (key: rollBatch~electionId~batchId); the roll size is the sum of `added`. */
 export const RollBatch = z.object({
-  docType: z.literal('rollBatch'),
-  electionId: z.string(),
-  batchId: z.string(),
+  docType: z.literal('rollBatch').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
   /** Voters newly put on the roll by this batch. */
-  added: z.number().int(),
+  added: z.number().int().meta({ description: 'Voters newly put on the roll by this batch' }),
   /** Voters of the batch that were on the roll already (not counted again). */
-  alreadyRegistered: z.number().int(),
-  registeredAt: z.string(),
-  registeredBy: z.string(),
-  txId: z.string(),
+  alreadyRegistered: z
+    .number()
+    .int()
+    .meta({ description: 'Voters of the batch that were on the roll already (not counted again)' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
+  registeredBy: z.string().meta({ description: 'Fabric id of the election admin who registered it' }),
+  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
 /** A roll batch. */
 export type RollBatch = z.infer<typeof RollBatch>;
 
 /** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
 export const TokenRequest = z.object({
-  docType: z.literal('tokenRequest'),
-  electionId: z.string(),
-  voter: Subject,
-  requestedAt: z.string(),
-  txId: z.string(),
+  docType: z.literal('tokenRequest').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
+  requestedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
+  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
 });
 /** A token request record. */
 export type TokenRequest = z.infer<typeof TokenRequest>;
 
 /** A ballot (key: ballot/electionId/receipt). */
 export const Ballot = z.object({
-  docType: z.literal('ballot'),
-  electionId: z.string(),
-  mode: z.enum(['open', 'secret']),
+  docType: z.literal('ballot').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  mode: z
+    .enum(['open', 'secret'])
+    .meta({ description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)' }),
   /** Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token. */
-  receipt: z.string(),
+  receipt: z.string().meta({
+    description: "Open mode: SHA-256 of the voter's `<mspId>/<pid>`. Secret mode: SHA-256 of the token",
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
   /** Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter. */
-  voter: Subject.optional(),
+  voter: Subject.optional().meta({
+    description:
+      'Open mode: the voter (a roll-call vote is public). Secret mode: absent, nothing names the voter',
+  }),
   /** Chosen option ids, in the election's option order. */
-  choices: z.array(z.string()),
-  castAt: z.string(),
+  choices: z
+    .array(z.string())
+    .meta({ description: "Chosen option ids, in the election's option order", example: ['yes'] }),
+  castAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
-  version: z.number().int(),
+  version: z.number().int().meta({
+    description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
+  }),
   /** Secret mode: the token (base64url), so anyone can re-verify it. */
-  token: z.string().optional(),
+  token: z
+    .string()
+    .optional()
+    .meta({ description: 'Secret mode: the token (base64url), so anyone can re-verify it.' }),
   /** Secret mode: the signature on the token (base64url). */
-  signature: z.string().optional(),
+  signature: z
+    .string()
+    .optional()
+    .meta({ description: 'Secret mode: the signature on the token (base64url).' }),
 });
 /** A ballot as stored. */
 export type Ballot = z.infer<typeof Ballot>;
 
 /** Votes of one option. */
-export const OptionCount = z.object({ option: z.string(), votes: z.number().int() });
+export const OptionCount = z.object({
+  option: z.string().meta({ description: 'Option id' }),
+  votes: z.number().int().meta({ description: 'Ballots for the option' }),
+});
 /** Votes of one option. */
 export type OptionCount = z.infer<typeof OptionCount>;
 
 /** The outcome computed from the counts (identical in TallyElection and VerifyTally). */
 export const TallyOutcome = z.object({
-  turnout: z.number().int(),
+  turnout: z.number().int().meta({ description: 'Number of valid ballots counted' }),
   /** Roll size for roll elections; null for rule elections. */
-  rollSize: z.number().int().nullable(),
-  quorum: z.object({
-    kind: z.enum(['none', 'count', 'perMilleOfRoll']),
-    required: z.number().int(),
-    met: z.boolean(),
-  }),
-  counts: z.array(OptionCount),
+  rollSize: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Roll size for roll elections; null for rule elections' }),
+  quorum: z
+    .object({
+      kind: z.enum(['none', 'count', 'perMilleOfRoll']).meta({ description: 'Which variant this is' }),
+      required: z.number().int().meta({ description: 'What the quorum required' }),
+      met: z.boolean().meta({ description: 'True when the quorum was met' }),
+    })
+    .meta({ description: 'What turnout the result needs to count' }),
+  counts: z.array(OptionCount).meta({ description: 'Votes per option' }),
   /** Winning options (see README for each kind); empty when nothing passed. */
-  winners: z.array(z.string()),
+  winners: z
+    .array(z.string())
+    .meta({ description: 'Winning options (see README for each kind); empty when nothing passed.' }),
   /** True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
-  tie: z.boolean(),
-  passed: z.boolean(),
+  tie: z.boolean().meta({
+    description:
+      'True when a tie for first place (single) or at the k-th place (multi) kept options from winning.',
+  }),
+  passed: z
+    .boolean()
+    .meta({ description: "True when the result passes the election's threshold and quorum" }),
 });
 /** The outcome of a tally. */
 export type TallyOutcome = z.infer<typeof TallyOutcome>;
 
 /** The tally (key: tally~electionId): counting in steps, then final. */
 export const Tally = z.object({
-  docType: z.literal('tally'),
-  electionId: z.string(),
-  status: z.enum(['counting', 'final']),
+  docType: z.literal('tally').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  status: z
+    .enum(['counting', 'final'])
+    .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   /** Ballots counted so far. */
-  counted: z.number().int(),
+  counted: z.number().int().meta({ description: 'Ballots counted so far.' }),
   /** Votes per option so far, keyed by option id. */
-  partial: z.record(z.string(), z.number().int()),
+  partial: z
+    .record(z.string(), z.number().int())
+    .meta({ description: 'Votes per option so far, keyed by option id.' }),
   /** Key of the last ballot counted ('' before the first). */
-  cursor: z.string(),
+  cursor: z.string().meta({ description: "Key of the last ballot counted ('' before the first)." }),
   /** Hash chain over the ballots counted, in key order. */
-  digest: z.string(),
-  steps: z.number().int(),
-  startedAt: z.string(),
+  digest: z.string().meta({ description: 'SHA-256 over the counted ballots, for independent comparison' }),
+  steps: z.number().int().meta({ description: 'Tally steps done so far' }),
+  startedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When counting started (RFC 3339 date-time, UTC)' }),
   /** Present once final. */
-  result: TallyOutcome.optional(),
-  talliedAt: z.string().optional(),
-  finalTxId: z.string().optional(),
+  result: TallyOutcome.optional().meta({ description: 'Present once final.' }),
+  talliedAt: z
+    .string()
+    .optional()
+    .meta({
+      format: 'date-time',
+      description: 'When counting finished (RFC 3339 date-time, UTC), or null while counting',
+    }),
+  finalTxId: z
+    .string()
+    .optional()
+    .meta({ description: "Id of the final tally step's transaction, or null while counting" }),
 });
 /** A tally as stored. */
 export type Tally = z.infer<typeof Tally>;
@@ -643,95 +982,158 @@ export type Phase = z.infer<typeof Phase>;
 
 /** GetElection result: the election, its phase at the query's time, the roll size and tally status. */
 export const ElectionView = z.object({
-  election: Election,
-  phase: Phase,
-  rollSize: z.number().int().nullable(),
-  tallyStatus: z.enum(['none', 'counting', 'final']),
+  election: Election.meta({ description: 'The election' }),
+  phase: Phase.meta({ description: "`scheduled`, `open` or `closed` at the query's transaction time" }),
+  rollSize: z.number().int().nullable().meta({ description: 'Voters on the roll (null for rule elections)' }),
+  tallyStatus: z.enum(['none', 'counting', 'final']).meta({ description: '`none`, `counting` or `final`' }),
 });
 /** GetElection result. */
 export type ElectionView = z.infer<typeof ElectionView>;
 
 /** ListElections result. */
-export const ElectionPage = z.object({ elections: z.array(Election), bookmark: z.string() });
+export const ElectionPage = z.object({
+  elections: z.array(Election).meta({ description: 'The elections of this page, in id order' }),
+  bookmark: z.string().meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
+});
 /** ListElections result. */
 export type ElectionPage = z.infer<typeof ElectionPage>;
 
 /** ListBallots result. */
-export const BallotPage = z.object({ ballots: z.array(Ballot), bookmark: z.string() });
+export const BallotPage = z.object({
+  ballots: z.array(Ballot).meta({ description: 'The ballots of this page' }),
+  bookmark: z.string().meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
+});
 /** ListBallots result. */
 export type BallotPage = z.infer<typeof BallotPage>;
 
 /** RegisterVoters result. */
 export const RegisterVotersResult = z.object({
-  electionId: z.string(),
-  batchId: z.string(),
-  added: z.number().int(),
-  alreadyRegistered: z.number().int(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  batchId: z.string().meta({ description: 'Id of the roll batch (each id once)', example: 'roll-batch-001' }),
+  added: z.number().int().meta({ description: 'Voters added to the roll by this batch' }),
+  alreadyRegistered: z
+    .number()
+    .int()
+    .meta({ description: 'Voters of the batch who were on the roll already' }),
 });
 /** RegisterVoters result. */
 export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
 
 /** CastBallot / CastSecretBallot result: the receipt the voter keeps. */
 export const CastResult = z.object({
-  electionId: z.string(),
-  receipt: z.string(),
-  castAt: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  receipt: z.string().meta({
+    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
+  castAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the ballot was cast (RFC 3339 date-time, UTC)' }),
   /** Open mode: true when this ballot replaced the voter's earlier one. */
-  replaced: z.boolean(),
+  replaced: z
+    .boolean()
+    .meta({ description: "Open mode: true when this ballot replaced the voter's earlier one." }),
 });
 /** CastBallot / CastSecretBallot result. */
 export type CastResult = z.infer<typeof CastResult>;
 
 /** RequestToken result: what the gateway checks before it blind-signs. */
 export const TokenRequestResult = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   /** The voter whose request was recorded: the caller, (home MSP, pid). */
-  voter: Subject,
-  requestedAt: z.string(),
-  txId: z.string(),
+  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
+  requestedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
+  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
   /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
-  keyFingerprint: z.string(),
+  keyFingerprint: z
+    .string()
+    .meta({ description: 'The authority key the voter blinds with (fingerprint of the SPKI DER).' }),
 });
 /** RequestToken result. */
 export type TokenRequestResult = z.infer<typeof TokenRequestResult>;
 
 /** GetVoterStatus result. */
 export const VoterStatus = z.object({
-  electionId: z.string(),
-  voter: Subject,
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
   /** On the roll (roll elections); null when the election uses an attribute rule. */
-  onRoll: z.boolean().nullable(),
+  onRoll: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'On the roll (roll elections); null when the election uses an attribute rule.' }),
   /** Secret mode: the token request record, or null. Open mode: null. */
-  tokenRequest: TokenRequest.nullable(),
+  tokenRequest: TokenRequest.nullable().meta({
+    description: 'Secret mode: the token request record, or null. Open mode: null.',
+  }),
   /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
-  voted: z.boolean().nullable(),
+  voted: z.boolean().nullable().meta({
+    description:
+      'Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters).',
+  }),
 });
 /** GetVoterStatus result. */
 export type VoterStatus = z.infer<typeof VoterStatus>;
 
 /** A ballot VerifyTally found invalid. */
-export const InvalidBallot = z.object({ receipt: z.string(), reason: z.string() });
+export const InvalidBallot = z.object({
+  receipt: z.string().meta({
+    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
+  reason: z.string().meta({ description: 'Why the ballot is invalid' }),
+});
 /** A ballot VerifyTally found invalid. */
 export type InvalidBallot = z.infer<typeof InvalidBallot>;
 
 /** What VerifyTally recounted (or read as stored). */
-export const Recount = TallyOutcome.extend({ digest: z.string() });
+export const Recount = TallyOutcome.extend({
+  digest: z.string().meta({ description: 'SHA-256 over the counted ballots, for independent comparison' }),
+});
 /** What VerifyTally recounted. */
 export type Recount = z.infer<typeof Recount>;
 
 /** VerifyTally result. */
 export const VerifyTallyResult = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   /** True when the recount equals the stored result in every field and no ballot is invalid. */
-  confirmed: z.boolean(),
+  confirmed: z.boolean().meta({
+    description: 'True when the recount equals the stored result in every field and no ballot is invalid.',
+  }),
   /** Names of the fields where stored and recount differ. */
-  mismatches: z.array(z.string()),
-  stored: Recount,
-  recount: Recount,
+  mismatches: z
+    .array(z.string())
+    .meta({ description: 'Names of the fields where stored and recount differ.' }),
+  stored: Recount.meta({ description: 'The tally stored on the ledger' }),
+  recount: Recount.meta({ description: 'The recount done by this query' }),
   /** How many ballots failed the checks. */
-  invalidBallotCount: z.number().int(),
+  invalidBallotCount: z.number().int().meta({ description: 'How many ballots failed the checks.' }),
   /** The first 100 ballots that failed the checks. */
-  invalidBallots: z.array(InvalidBallot),
+  invalidBallots: z
+    .array(InvalidBallot)
+    .meta({ description: 'The first 100 ballots that failed the checks.' }),
 });
 /** VerifyTally result. */
 export type VerifyTallyResult = z.infer<typeof VerifyTallyResult>;

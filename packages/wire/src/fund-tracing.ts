@@ -114,7 +114,13 @@ export type ProgramStatus = z.infer<typeof ProgramStatus>;
 
 const distinct = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
 
-const page = { pageSize: Schemas.pageSize, bookmark: Schemas.bookmark };
+const page = {
+  pageSize: Schemas.pageSize.meta({ description: 'Records per page, 1-200 (default 50)', example: 50 }),
+  bookmark: Schemas.bookmark.meta({
+    description: 'Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)',
+    example: '',
+  }),
+};
 
 // ---------------------------------------------------------------- programs
 
@@ -127,11 +133,30 @@ export const MarginPercent = z.number().int().min(1).max(50);
  */
 export const SplitPaymentRule = z
   .object({
-    mode: RuleMode,
-    threshold: Amount,
-    windowHours: z.number().int().min(1).max(8760),
-    count: z.number().int().min(2).max(100),
-    marginPercent: MarginPercent.default(Defaults.marginPercent),
+    mode: RuleMode.meta({
+      description:
+        '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+      example: 'warn',
+    }),
+    threshold: Amount.meta({
+      description: 'The reporting threshold (fen, decimal string) that split payments stay just under',
+      example: '500000',
+    }),
+    windowHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(8760)
+      .meta({ description: 'Look-back window in hours', example: 72 }),
+    count: z.number().int().min(2).max(100).meta({
+      description:
+        'How many near-threshold disbursements to the same recipient within the window fire the rule',
+      example: 3,
+    }),
+    marginPercent: MarginPercent.default(Defaults.marginPercent).meta({
+      description: 'How far under the threshold (percent) still counts as near it',
+      example: 10,
+    }),
   })
   .strict();
 
@@ -139,15 +164,66 @@ export const SplitPaymentRule = z
 export const RulesConfig = z
   .object({
     /** A spend outside the program's categories. */
-    category: z.object({ mode: RuleMode }).strict(),
+    category: z
+      .object({
+        mode: RuleMode.meta({
+          description:
+            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+          example: 'warn',
+        }),
+      })
+      .strict()
+      .meta({ description: "A spend outside the program's categories" }),
     /** A recipient's total (pending + paid disbursements) passing `cap`. */
-    recipientCap: z.object({ mode: RuleMode, cap: Amount }).strict(),
+    recipientCap: z
+      .object({
+        mode: RuleMode.meta({
+          description:
+            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+          example: 'warn',
+        }),
+        cap: Amount.meta({
+          description: 'Most a recipient may receive in the program (fen, decimal string)',
+          example: '2000000',
+        }),
+      })
+      .strict()
+      .meta({ description: "A recipient's total (pending + paid disbursements) passing `cap`." }),
     /** Near-threshold payments split to stay under the threshold. */
-    splitPayment: SplitPaymentRule,
+    splitPayment: SplitPaymentRule.meta({
+      description: 'Near-threshold payments split to stay under the threshold.',
+    }),
     /** An allocation, disbursement, co-signature or spend after the program's end date. */
-    afterEnd: z.object({ mode: RuleMode }).strict(),
+    afterEnd: z
+      .object({
+        mode: RuleMode.meta({
+          description:
+            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+          example: 'warn',
+        }),
+      })
+      .strict()
+      .meta({
+        description: "An allocation, disbursement, co-signature or spend after the program's end date.",
+      }),
     /** Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
-    unspent: z.object({ mode: z.enum(['warn', 'off']), days: z.number().int().min(1).max(3650) }).strict(),
+    unspent: z
+      .object({
+        mode: z.enum(['warn', 'off']).meta({
+          description:
+            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
+          example: 'warn',
+        }),
+        days: z.number().int().min(1).max(3650).meta({
+          description: 'Days after payment after which money still unspent raises an alert',
+          example: 180,
+        }),
+      })
+      .strict()
+      .meta({
+        description:
+          'Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks).',
+      }),
   })
   .strict();
 /** The rules configuration as a caller sends it. */
@@ -156,26 +232,66 @@ export type RulesConfigInput = z.input<typeof RulesConfig>;
 export type RulesConfig = z.output<typeof RulesConfig>;
 
 /** The co-signature rule of a program: above `threshold` a disbursement needs a co-signer of class `by`. */
-export const CoSignConfig = z.object({ threshold: Amount, by: CoSigner }).strict();
+export const CoSignConfig = z
+  .object({
+    threshold: Amount.meta({
+      description: 'Disbursements above this amount (fen, decimal string) need a co-signature',
+      example: '1000000',
+    }),
+    by: CoSigner.meta({
+      description:
+        'Who co-signs: `finance` (a finance officer) or `auditor` (an auditor of an organisation that audits the others), of another organisation',
+      example: 'finance',
+    }),
+  })
+  .strict();
 /** The co-signature rule. */
 export type CoSignConfig = z.infer<typeof CoSignConfig>;
 
 /** CreateProgram's fields, without the cross-field check. */
 export const CreateProgramFields = z
   .object({
-    programId: Schemas.id,
-    name: Schemas.text(200),
-    fiscalYear: z.number().int().min(2000).max(2100),
-    totalBudget: Amount,
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    name: Schemas.text(200).meta({
+      description: 'Program name (1-200 characters)',
+      example: 'Housing repair subsidy 2026',
+    }),
+    fiscalYear: z
+      .number()
+      .int()
+      .min(2000)
+      .max(2100)
+      .meta({ description: 'Fiscal year (2000-2100)', example: 2026 }),
+    totalBudget: Amount.meta({
+      description: 'Total budget in fen (smallest currency unit), a decimal string',
+      example: '100000000',
+    }),
     categories: z
       .array(Schemas.code)
       .min(1)
       .max(Limits.maxCategories)
-      .refine(distinct, 'must not repeat a category'),
-    startDate: Schemas.isoDateTime,
-    endDate: Schemas.isoDateTime,
-    coSign: CoSignConfig,
-    rules: RulesConfig,
+      .refine(distinct, 'must not repeat a category')
+      .meta({
+        description: 'Spend categories allowed in the program (distinct codes)',
+        example: ['materials', 'labour'],
+      }),
+    startDate: Schemas.isoDateTime.meta({
+      description: 'Start of the program (RFC 3339 date-time)',
+      example: '2026-01-01T00:00:00Z',
+    }),
+    endDate: Schemas.isoDateTime.meta({
+      description: 'End of the program (RFC 3339 date-time), after `startDate`',
+      example: '2026-12-31T23:59:59Z',
+    }),
+    coSign: CoSignConfig.meta({
+      description: 'The co-signature rule: above `threshold` a disbursement needs a co-signer of class `by`',
+    }),
+    rules: RulesConfig.meta({
+      description: 'The fund-tracing alert rules and what each does (block, warn or off)',
+    }),
   })
   .strict();
 
@@ -194,12 +310,27 @@ export type CreateProgramInput = z.input<typeof CreateProgramRequest>;
 export type CreateProgramRequest = z.output<typeof CreateProgramRequest>;
 
 /** CloseProgram: the owning finance department closes a program. */
-export const CloseProgramRequest = z.object({ programId: Schemas.id, reason: Schemas.text(500) }).strict();
+export const CloseProgramRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    reason: Schemas.text(500).meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
+  })
+  .strict();
 /** CloseProgram request. */
 export type CloseProgramRequest = z.output<typeof CloseProgramRequest>;
 
 /** GetProgram. */
-export const GetProgramRequest = z.object({ programId: Schemas.id }).strict();
+export const GetProgramRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+  })
+  .strict();
 /** GetProgram request. */
 export type GetProgramRequest = z.output<typeof GetProgramRequest>;
 
@@ -213,23 +344,44 @@ export type ListProgramsRequest = z.output<typeof ListProgramsRequest>;
 /** AllocateFunds: the owning finance department allocates part of a program to an implementing department. */
 export const AllocateFundsRequest = z
   .object({
-    allocationId: Schemas.id,
-    programId: Schemas.id,
-    mspId: Schemas.mspId,
-    dept: Schemas.code,
-    amount: Amount,
+    allocationId: Schemas.id.meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    mspId: Schemas.mspId.meta({
+      description: "MSP ID of the implementing department's organisation",
+      example: 'CityAMSP',
+    }),
+    dept: Schemas.code.meta({ description: 'Department code (`gov.dept`)', example: 'works' }),
+    amount: Amount.meta({
+      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+      example: '250000',
+    }),
   })
   .strict();
 /** AllocateFunds request. */
 export type AllocateFundsRequest = z.output<typeof AllocateFundsRequest>;
 
 /** GetAllocation. */
-export const GetAllocationRequest = z.object({ allocationId: Schemas.id }).strict();
+export const GetAllocationRequest = z
+  .object({
+    allocationId: Schemas.id.meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+  })
+  .strict();
 /** GetAllocation request. */
 export type GetAllocationRequest = z.output<typeof GetAllocationRequest>;
 
 /** ListAllocations of a program (paginated). */
-export const ListAllocationsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+export const ListAllocationsRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    ...page,
+  })
+  .strict();
 /** ListAllocations request. */
 export type ListAllocationsRequest = z.output<typeof ListAllocationsRequest>;
 
@@ -240,7 +392,13 @@ export type ListAllocationsRequest = z.output<typeof ListAllocationsRequest>;
  * never a bare pid (another organisation's CA could issue the same pid). Every
  * request and record that names a recipient names both.
  */
-export const recipientFields = { recipientMspId: Schemas.mspId, recipientPid: Schemas.pid };
+export const recipientFields = {
+  recipientMspId: Schemas.mspId.meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
+  recipientPid: Schemas.pid.meta({
+    description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+    example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+  }),
+};
 
 /** Hashes of account numbers: distinct, at most Limits.maxAccounts. */
 export const AccountHashes = z
@@ -251,10 +409,19 @@ export const AccountHashes = z
 /** RegisterRecipient: an implementing department registers a recipient and its approved accounts. */
 export const RegisterRecipientRequest = z
   .object({
-    programId: Schemas.id,
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
     ...recipientFields,
-    kind: RecipientKind,
-    accountHashes: AccountHashes.min(1),
+    kind: RecipientKind.meta({
+      description: 'Kind of recipient: `person` (a citizen) or `enterprise`',
+      example: 'enterprise',
+    }),
+    accountHashes: AccountHashes.min(1).meta({
+      description: "SHA-256 hashes of the recipient's approved bank accounts (distinct)",
+      example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
+    }),
   })
   .strict();
 /** RegisterRecipient request. */
@@ -263,10 +430,19 @@ export type RegisterRecipientRequest = z.output<typeof RegisterRecipientRequest>
 /** UpdateRecipientAccounts' fields, without the cross-field checks. */
 export const UpdateRecipientAccountsFields = z
   .object({
-    programId: Schemas.id,
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
     ...recipientFields,
-    add: AccountHashes.default([]),
-    remove: AccountHashes.default([]),
+    add: AccountHashes.default([]).meta({
+      description: 'Account hashes to add',
+      example: ['b3a8e0e1f9ab1bfe3a36f231f676f78bb30a519d2b21e6c530c0eee8ebb4a5d0'],
+    }),
+    remove: AccountHashes.default([]).meta({
+      description: 'Account hashes to remove',
+      example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
+    }),
   })
   .strict();
 
@@ -288,12 +464,28 @@ export const UpdateRecipientAccountsRequest = UpdateRecipientAccountsFields.supe
 export type UpdateRecipientAccountsRequest = z.output<typeof UpdateRecipientAccountsRequest>;
 
 /** GetRecipient. */
-export const GetRecipientRequest = z.object({ programId: Schemas.id, ...recipientFields }).strict();
+export const GetRecipientRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    ...recipientFields,
+  })
+  .strict();
 /** GetRecipient request. */
 export type GetRecipientRequest = z.output<typeof GetRecipientRequest>;
 
 /** ListRecipients of a program (paginated). */
-export const ListRecipientsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+export const ListRecipientsRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    ...page,
+  })
+  .strict();
 /** ListRecipients request. */
 export type ListRecipientsRequest = z.output<typeof ListRecipientsRequest>;
 
@@ -302,13 +494,25 @@ export type ListRecipientsRequest = z.output<typeof ListRecipientsRequest>;
 /** Disburse: an implementing department pays a recipient from its allocation. */
 export const DisburseRequest = z
   .object({
-    disbursementId: Schemas.id,
-    allocationId: Schemas.id,
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+    allocationId: Schemas.id.meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
     ...recipientFields,
-    accountHash: Schemas.sha256,
-    category: Schemas.code,
-    amount: Amount,
-    documentsHash: Schemas.sha256,
+    accountHash: Schemas.sha256.meta({
+      description: "SHA-256 of the account paid into; one of the recipient's approved accounts",
+      example: 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3',
+    }),
+    category: Schemas.code.meta({
+      description: "Spend category, one of the program's",
+      example: 'materials',
+    }),
+    amount: Amount.meta({
+      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+      example: '250000',
+    }),
+    documentsHash: Schemas.sha256.meta({
+      description: 'SHA-256 of the supporting documents',
+      example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    }),
   })
   .strict();
 /** Disburse request. */
@@ -316,30 +520,52 @@ export type DisburseRequest = z.output<typeof DisburseRequest>;
 
 /** CoSignDisbursement: an officer of another organisation co-signs a pending disbursement. */
 export const CoSignDisbursementRequest = z
-  .object({ disbursementId: Schemas.id, note: Schemas.text(500).optional() })
+  .object({
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+    note: Schemas.text(500)
+      .optional()
+      .meta({ description: 'Note (at most 500 characters)', example: 'Checked against the contract' }),
+  })
   .strict();
 /** CoSignDisbursement request. */
 export type CoSignDisbursementRequest = z.output<typeof CoSignDisbursementRequest>;
 
 /** RejectDisbursement: a co-signer refuses, or the disbursing department withdraws, a pending disbursement. */
 export const RejectDisbursementRequest = z
-  .object({ disbursementId: Schemas.id, reason: Schemas.text(500) })
+  .object({
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+    reason: Schemas.text(500).meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
+  })
   .strict();
 /** RejectDisbursement request. */
 export type RejectDisbursementRequest = z.output<typeof RejectDisbursementRequest>;
 
 /** GetDisbursement. */
-export const GetDisbursementRequest = z.object({ disbursementId: Schemas.id }).strict();
+export const GetDisbursementRequest = z
+  .object({
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+  })
+  .strict();
 /** GetDisbursement request. */
 export type GetDisbursementRequest = z.output<typeof GetDisbursementRequest>;
 
 /** ListDisbursements' fields, without the cross-field check. */
 export const ListDisbursementsFields = z
   .object({
-    allocationId: Schemas.id.optional(),
-    programId: Schemas.id.optional(),
-    recipientMspId: Schemas.mspId.optional(),
-    recipientPid: Schemas.pid.optional(),
+    allocationId: Schemas.id
+      .optional()
+      .meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+    programId: Schemas.id.optional().meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    recipientMspId: Schemas.mspId
+      .optional()
+      .meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
+    recipientPid: Schemas.pid.optional().meta({
+      description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+      example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+    }),
     ...page,
   })
   .strict();
@@ -374,7 +600,15 @@ export const ListDisbursementsRequest = ListDisbursementsFields.superRefine(chec
 export type ListDisbursementsRequest = z.output<typeof ListDisbursementsRequest>;
 
 /** ListPendingDisbursements: those of a program waiting for a co-signature (paginated). */
-export const ListPendingDisbursementsRequest = z.object({ programId: Schemas.id, ...page }).strict();
+export const ListPendingDisbursementsRequest = z
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    ...page,
+  })
+  .strict();
 /** ListPendingDisbursements request. */
 export type ListPendingDisbursementsRequest = z.output<typeof ListPendingDisbursementsRequest>;
 
@@ -383,24 +617,43 @@ export type ListPendingDisbursementsRequest = z.output<typeof ListPendingDisburs
 /** RecordSpend: the recipient records onward spending of a paid disbursement. */
 export const RecordSpendRequest = z
   .object({
-    spendId: Schemas.id,
-    disbursementId: Schemas.id,
-    payeeId: Schemas.id,
-    amount: Amount,
-    category: Schemas.code,
-    invoiceHash: Schemas.sha256,
+    spendId: Schemas.id.meta({ description: 'Spend id', example: 'spend-2026-000045' }),
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+    payeeId: Schemas.id.meta({
+      description: 'Who the recipient paid (an id or code of the supplier)',
+      example: 'supplier-7781',
+    }),
+    amount: Amount.meta({
+      description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+      example: '250000',
+    }),
+    category: Schemas.code.meta({
+      description: "Spend category, one of the program's",
+      example: 'materials',
+    }),
+    invoiceHash: Schemas.sha256.meta({
+      description: 'SHA-256 of the invoice',
+      example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+    }),
   })
   .strict();
 /** RecordSpend request. */
 export type RecordSpendRequest = z.output<typeof RecordSpendRequest>;
 
 /** GetSpend. */
-export const GetSpendRequest = z.object({ spendId: Schemas.id }).strict();
+export const GetSpendRequest = z
+  .object({ spendId: Schemas.id.meta({ description: 'Spend id', example: 'spend-2026-000045' }) })
+  .strict();
 /** GetSpend request. */
 export type GetSpendRequest = z.output<typeof GetSpendRequest>;
 
 /** ListSpends of a disbursement (paginated). */
-export const ListSpendsRequest = z.object({ disbursementId: Schemas.id, ...page }).strict();
+export const ListSpendsRequest = z
+  .object({
+    disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+    ...page,
+  })
+  .strict();
 /** ListSpends request. */
 export type ListSpendsRequest = z.output<typeof ListSpendsRequest>;
 
@@ -411,173 +664,375 @@ export const SweepLimit = z.number().int().min(1).max(Limits.maxSweep);
 
 /** SweepUnspent: anyone raises the unspent-funds alerts that are due, at most `limit` per call. */
 export const SweepUnspentRequest = z
-  .object({ programId: Schemas.id, limit: SweepLimit.default(Defaults.sweepLimit) })
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    limit: SweepLimit.default(Defaults.sweepLimit).meta({
+      description: 'Most disbursements to examine in this sweep',
+      example: 100,
+    }),
+  })
   .strict();
 /** SweepUnspent request. */
 export type SweepUnspentRequest = z.output<typeof SweepUnspentRequest>;
 
 /** TraceFunds: the chain from any record up to its program and down to every spend. */
-export const TraceFundsRequest = z.object({ kind: RecordKind, id: Schemas.id }).strict();
+export const TraceFundsRequest = z
+  .object({
+    kind: RecordKind.meta({
+      description: 'Kind of record the trace starts from: program, allocation, disbursement or spend',
+      example: 'program',
+    }),
+    id: Schemas.id.meta({ description: 'Id of that record', example: 'prog-2026-housing' }),
+  })
+  .strict();
 /** TraceFunds request. */
 export type TraceFundsRequest = z.output<typeof TraceFundsRequest>;
 
 /** GetAlert. */
-export const GetAlertRequest = z.object({ alertId: Schemas.id }).strict();
+export const GetAlertRequest = z
+  .object({ alertId: Schemas.id.meta({ description: 'Alert id', example: 'alert-2026-0007' }) })
+  .strict();
 /** GetAlert request. */
 export type GetAlertRequest = z.output<typeof GetAlertRequest>;
 
 /** ListAlerts of a program, optionally by status and/or severity, newest first (paginated). */
 export const ListAlertsRequest = z
-  .object({ programId: Schemas.id, status: AlertStatus.optional(), severity: Severity.optional(), ...page })
+  .object({
+    programId: Schemas.id.meta({
+      description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'prog-2026-housing',
+    }),
+    status: AlertStatus.optional().meta({ description: 'Only alerts in this status', example: 'open' }),
+    severity: Severity.optional().meta({ description: 'Only alerts of this severity', example: 'high' }),
+    ...page,
+  })
   .strict();
 /** ListAlerts request. */
 export type ListAlertsRequest = z.output<typeof ListAlertsRequest>;
 
 /** AcknowledgeAlert / ResolveAlert: an auditor changes an alert's status with a note. */
-export const AlertNoteRequest = z.object({ alertId: Schemas.id, note: Schemas.text(1000) }).strict();
+export const AlertNoteRequest = z
+  .object({
+    alertId: Schemas.id.meta({ description: 'Alert id', example: 'alert-2026-0007' }),
+    note: Schemas.text(1000).meta({
+      description: 'Note (at most 500 characters)',
+      example: 'Checked against the contract',
+    }),
+  })
+  .strict();
 /** AcknowledgeAlert / ResolveAlert request. */
 export type AlertNoteRequest = z.output<typeof AlertNoteRequest>;
 
 // ---------------------------------------------------------------- records
 
 /** Who did something: organisation, department (staff) and certificate id. */
-export const Actor = z.object({ mspId: z.string(), dept: z.string().optional(), id: z.string() });
+export const Actor = z.object({
+  mspId: z
+    .string()
+    .meta({ description: "MSP ID of the implementing department's organisation", example: 'CityAMSP' }),
+  dept: z.string().optional().meta({ description: 'Department (`gov.dept`) of the official, or null' }),
+  id: z.string().meta({ description: 'Fabric id (certificate subject and issuer) of the official' }),
+});
 /** An actor. */
 export type Actor = z.infer<typeof Actor>;
 
 /** A fund program, owned by the finance department of one organisation. */
 export const Program = z.object({
-  programId: z.string(),
-  name: z.string(),
-  fiscalYear: z.number(),
-  totalBudget: z.string(),
-  categories: z.array(z.string()),
-  startDate: z.string(),
-  endDate: z.string(),
-  coSign: CoSignConfig,
-  rules: RulesConfig,
-  ownerMspId: z.string(),
-  status: ProgramStatus,
-  createdAt: z.string(),
-  createdBy: Actor,
-  closed: z.object({ at: z.string(), by: Actor, reason: z.string() }).optional(),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  name: z
+    .string()
+    .meta({ description: 'Program name (1-200 characters)', example: 'Housing repair subsidy 2026' }),
+  fiscalYear: z.number().meta({ description: 'Fiscal year (2000-2100)', example: 2026 }),
+  totalBudget: z.string().meta({
+    description: 'Total budget in fen (smallest currency unit), a decimal string',
+    example: '100000000',
+  }),
+  categories: z.array(z.string()).meta({
+    description: 'Spend categories allowed in the program (distinct codes)',
+    example: ['materials', 'labour'],
+  }),
+  startDate: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'Start of the program (RFC 3339 date-time)',
+      example: '2026-01-01T00:00:00Z',
+    }),
+  endDate: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'End of the program (RFC 3339 date-time), after `startDate`',
+      example: '2026-12-31T23:59:59Z',
+    }),
+  coSign: CoSignConfig.meta({
+    description: 'The co-signature rule: above `threshold` a disbursement needs a co-signer of class `by`',
+  }),
+  rules: RulesConfig.meta({
+    description: 'The fund-tracing alert rules and what each does (block, warn or off)',
+  }),
+  ownerMspId: z.string().meta({
+    description: 'MSP ID of the organisation that owns the program (its finance department created it)',
+  }),
+  status: ProgramStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  createdAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
+  createdBy: Actor.meta({ description: 'The official who created it' }),
+  closed: z
+    .object({
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
+      reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
+    })
+    .optional()
+    .meta({ description: 'Who closed the program, when and why; null while open' }),
 });
 /** A program. */
 export type Program = z.output<typeof Program>;
 
 /** Part of a program's budget given to one implementing department. */
 export const Allocation = z.object({
-  allocationId: z.string(),
-  programId: z.string(),
-  mspId: z.string(),
-  dept: z.string(),
-  amount: z.string(),
-  createdAt: z.string(),
-  createdBy: Actor,
+  allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  mspId: z
+    .string()
+    .meta({ description: "MSP ID of the implementing department's organisation", example: 'CityAMSP' }),
+  dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'works' }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
+  createdAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
+  createdBy: Actor.meta({ description: 'The official who created it' }),
 });
 /** An allocation. */
 export type Allocation = z.infer<typeof Allocation>;
 
 /** A recipient registered in a program, with the hashes of its approved accounts. */
 export const Recipient = z.object({
-  programId: z.string(),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   /** The recipient's home organisation (its certificate's MSP). */
-  recipientMspId: z.string(),
+  recipientMspId: z.string().meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
   /** The recipient's pseudonymous id under that organisation. */
-  recipientPid: z.string(),
-  kind: RecipientKind,
-  accountHashes: z.array(z.string()),
-  registeredBy: Actor,
-  registeredAt: z.string(),
-  updatedAt: z.string(),
+  recipientPid: z.string().meta({
+    description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+    example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+  }),
+  kind: RecipientKind.meta({ description: 'Kind of recipient: `person` (a citizen) or `enterprise`' }),
+  accountHashes: z.array(z.string()).meta({
+    description: "SHA-256 hashes of the recipient's approved bank accounts (distinct)",
+    example: ['a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3'],
+  }),
+  registeredBy: Actor.meta({ description: 'The official who registered the recipient' }),
+  registeredAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was registered (RFC 3339 date-time, UTC)' }),
+  updatedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it last changed (RFC 3339 date-time, UTC)' }),
 });
 /** A recipient. */
 export type Recipient = z.infer<typeof Recipient>;
 
 /** A payment from an allocation to a recipient's approved account, for one category. */
 export const Disbursement = z.object({
-  disbursementId: z.string(),
-  programId: z.string(),
-  allocationId: z.string(),
-  mspId: z.string(),
-  dept: z.string(),
-  recipientMspId: z.string(),
-  recipientPid: z.string(),
-  recipientKind: RecipientKind,
-  accountHash: z.string(),
-  category: z.string(),
-  amount: z.string(),
-  documentsHash: z.string(),
-  status: DisbursementStatus,
-  createdAt: z.string(),
-  createdBy: Actor,
-  coSignRequired: z.boolean(),
-  paidAt: z.string().optional(),
-  coSigned: z.object({ at: z.string(), by: Actor, note: z.string().optional() }).optional(),
-  rejected: z.object({ at: z.string(), by: Actor, reason: z.string() }).optional(),
+  disbursementId: z.string().meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+  mspId: z
+    .string()
+    .meta({ description: "MSP ID of the implementing department's organisation", example: 'CityAMSP' }),
+  dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'works' }),
+  recipientMspId: z.string().meta({ description: 'Home MSP of the recipient', example: 'CityAMSP' }),
+  recipientPid: z.string().meta({
+    description: 'Pseudonymous id of the recipient at its home MSP (lower-case hex)',
+    example: '5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718',
+  }),
+  recipientKind: RecipientKind.meta({ description: 'Kind of recipient: `person` or `enterprise`' }),
+  accountHash: z.string().meta({
+    description: "SHA-256 of the account paid into; one of the recipient's approved accounts",
+    example: 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3',
+  }),
+  category: z.string().meta({ description: "Spend category, one of the program's", example: 'materials' }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
+  documentsHash: z.string().meta({
+    description: 'SHA-256 of the supporting documents',
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  }),
+  status: DisbursementStatus.meta({
+    description: 'Status as stored on the ledger (one of the listed values)',
+  }),
+  createdAt: z
+    .string()
+    .meta({
+      format: 'date-time',
+      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+    }),
+  createdBy: Actor.meta({ description: 'The official who created it' }),
+  coSignRequired: z
+    .boolean()
+    .meta({ description: "True when the amount is above the program's co-signature threshold" }),
+  paidAt: z
+    .string()
+    .optional()
+    .meta({
+      format: 'date-time',
+      description: 'When it was paid (RFC 3339 date-time, UTC), or null while pending or rejected',
+    }),
+  coSigned: z
+    .object({
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
+      note: z
+        .string()
+        .optional()
+        .meta({ description: 'Note (at most 500 characters)', example: 'Checked against the contract' }),
+    })
+    .optional()
+    .meta({ description: 'Who co-signed and when, or null' }),
+  rejected: z
+    .object({
+      at: z
+        .string()
+        .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+      by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
+      reason: z.string().meta({ description: 'Why (1-500 characters)', example: 'Budget year closed' }),
+    })
+    .optional()
+    .meta({ description: 'Who rejected or withdrew it, when and why, or null' }),
 });
 /** A disbursement. */
 export type Disbursement = z.infer<typeof Disbursement>;
 
 /** Onward spending of a disbursement by its recipient. */
 export const Spend = z.object({
-  spendId: z.string(),
-  disbursementId: z.string(),
-  allocationId: z.string(),
-  programId: z.string(),
-  payeeId: z.string(),
-  amount: z.string(),
-  category: z.string(),
-  invoiceHash: z.string(),
-  recordedAt: z.string(),
+  spendId: z.string().meta({ description: 'Spend id', example: 'spend-2026-000045' }),
+  disbursementId: z.string().meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
+  allocationId: z.string().meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  payeeId: z.string().meta({
+    description: 'Who the recipient paid (an id or code of the supplier)',
+    example: 'supplier-7781',
+  }),
+  amount: z.string().meta({
+    description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
+    example: '250000',
+  }),
+  category: z.string().meta({ description: "Spend category, one of the program's", example: 'materials' }),
+  invoiceHash: z.string().meta({
+    description: 'SHA-256 of the invoice',
+    example: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+  }),
+  recordedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When it was recorded (RFC 3339 date-time, UTC)' }),
   /** The recipient's pseudonymous id. */
-  recordedBy: z.string(),
+  recordedBy: z.string().meta({ description: "The recipient's pseudonymous id." }),
   /** The recipient's home organisation. */
-  recordedByMspId: z.string(),
+  recordedByMspId: z.string().meta({ description: "The recipient's home organisation." }),
 });
 /** A spend. */
 export type Spend = z.infer<typeof Spend>;
 
 /** A link to a record. */
-export const RecordRef = z.object({ kind: RecordKind, id: z.string() });
+export const RecordRef = z.object({
+  kind: RecordKind.meta({ description: 'Kind of record: program, allocation, disbursement or spend' }),
+  id: z.string().meta({ description: 'Id of the record' }),
+});
 /** A record link. */
 export type RecordRef = z.infer<typeof RecordRef>;
 
 /** One status change of an alert. */
-export const AlertChange = z.object({ status: AlertStatus, at: z.string(), by: Actor, note: z.string() });
+export const AlertChange = z.object({
+  status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  at: z
+    .string()
+    .meta({ format: 'date-time', description: 'When (RFC 3339 date-time, UTC, the transaction time)' }),
+  by: Actor.meta({ description: 'The official who did it (organisation, department, Fabric id)' }),
+  note: z
+    .string()
+    .meta({ description: 'Note (at most 500 characters)', example: 'Checked against the contract' }),
+});
 /** An alert status change. */
 export type AlertChange = z.infer<typeof AlertChange>;
 
 /** An early warning raised by a rule inside the transaction that caused it (or by the sweep). */
 export const Alert = z.object({
-  alertId: z.string(),
-  programId: z.string(),
-  rule: RuleId,
-  severity: Severity,
-  status: AlertStatus,
-  message: z.string(),
-  records: z.array(RecordRef),
-  details: z.record(z.string(), z.union([z.string(), z.number()])),
-  raisedAt: z.string(),
-  txId: z.string(),
-  history: z.array(AlertChange),
+  alertId: z.string().meta({ description: 'Alert id', example: 'alert-2026-0007' }),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
+  rule: RuleId.meta({
+    description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
+  }),
+  severity: Severity.meta({ description: 'Severity: low, medium or high' }),
+  status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
+  message: z.string().meta({ description: 'What happened, in words' }),
+  records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
+  details: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .meta({ description: 'The figures behind the alert (amounts, counts, dates)' }),
+  raisedAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the alert was raised (RFC 3339 date-time, UTC)' }),
+  txId: z.string().meta({ description: 'Id of the transaction that raised it' }),
+  history: z.array(AlertChange).meta({ description: 'What auditors did with the alert, oldest first' }),
   /**
    * The organisation accountable for the records the alert is about (the paying
    * organisation, or the program's owner for an allocation). Its auditors (and
    * organisations that audit others) handle the alert. Absent on alerts raised
    * before issue 12: then it is the program's owner.
    */
-  ownerMspId: z.string().optional(),
+  ownerMspId: z.string().optional().meta({
+    description: 'MSP ID of the organisation that owns the program (its finance department created it)',
+  }),
 });
 /** An alert. */
 export type Alert = z.infer<typeof Alert>;
 
 /** What a result or an event says about an alert. */
 export const AlertSummary = z.object({
-  alertId: z.string(),
-  rule: RuleId,
-  severity: Severity,
-  records: z.array(RecordRef),
+  alertId: z.string().meta({ description: 'Alert id', example: 'alert-2026-0007' }),
+  rule: RuleId.meta({
+    description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
+  }),
+  severity: Severity.meta({ description: 'Severity: low, medium or high' }),
+  records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
 });
 /** An alert summary. */
 export type AlertSummary = z.infer<typeof AlertSummary>;
@@ -586,57 +1041,69 @@ export type AlertSummary = z.infer<typeof AlertSummary>;
 
 /** GetProgram: a program with its allocation balance. */
 export const ProgramView = z.object({
-  program: Program,
-  allocated: z.string(),
-  unallocated: z.string(),
-  allocationCount: z.number(),
+  program: Program.meta({ description: 'The program' }),
+  allocated: z.string().meta({ description: 'Total allocated (fen, decimal string)' }),
+  unallocated: z.string().meta({ description: 'Budget not yet allocated (fen, decimal string)' }),
+  allocationCount: z.number().meta({ description: 'Number of allocations' }),
 });
 /** A program view. */
 export type ProgramView = z.infer<typeof ProgramView>;
 
 /** GetAllocation: an allocation with its disbursement balance. */
 export const AllocationView = z.object({
-  allocation: Allocation,
-  disbursed: z.string(),
-  remaining: z.string(),
-  disbursementCount: z.number(),
+  allocation: Allocation.meta({ description: 'The allocation' }),
+  disbursed: z.string().meta({ description: 'Total disbursed from the allocation (fen, decimal string)' }),
+  remaining: z.string().meta({ description: 'What is left (fen, decimal string)' }),
+  disbursementCount: z.number().meta({ description: 'Number of disbursements' }),
 });
 /** An allocation view. */
 export type AllocationView = z.infer<typeof AllocationView>;
 
 /** AllocateFunds: the allocation and the alerts the transaction raised. */
-export const AllocationResult = z.object({ allocation: Allocation, alerts: z.array(AlertSummary) });
+export const AllocationResult = z.object({
+  allocation: Allocation.meta({ description: 'The allocation' }),
+  alerts: z.array(AlertSummary).meta({ description: 'The alerts this write raised (empty when none)' }),
+});
 /** An allocation result. */
 export type AllocationResult = z.infer<typeof AllocationResult>;
 
 /** GetDisbursement: a disbursement with its spending balance. */
 export const DisbursementView = z.object({
-  disbursement: Disbursement,
-  spent: z.string(),
-  remaining: z.string(),
-  spendCount: z.number(),
+  disbursement: Disbursement.meta({ description: 'The disbursement' }),
+  spent: z.string().meta({ description: 'Total spent from the disbursement (fen, decimal string)' }),
+  remaining: z.string().meta({ description: 'What is left (fen, decimal string)' }),
+  spendCount: z.number().meta({ description: 'Number of spends' }),
 });
 /** A disbursement view. */
 export type DisbursementView = z.infer<typeof DisbursementView>;
 
 /** The result of a write on a disbursement: the record and the alerts the transaction raised. */
-export const DisbursementResult = z.object({ disbursement: Disbursement, alerts: z.array(AlertSummary) });
+export const DisbursementResult = z.object({
+  disbursement: Disbursement.meta({ description: 'The disbursement' }),
+  alerts: z.array(AlertSummary).meta({ description: 'The alerts this write raised (empty when none)' }),
+});
 /** A disbursement result. */
 export type DisbursementResult = z.infer<typeof DisbursementResult>;
 
 /** RecordSpend: the spend and the alerts the transaction raised. */
-export const SpendResult = z.object({ spend: Spend, alerts: z.array(AlertSummary) });
+export const SpendResult = z.object({
+  spend: Spend.meta({ description: 'The spend' }),
+  alerts: z.array(AlertSummary).meta({ description: 'The alerts this write raised (empty when none)' }),
+});
 /** A spend result. */
 export type SpendResult = z.infer<typeof SpendResult>;
 
 /** SweepUnspent: what a sweep did. */
 export const SweepResult = z.object({
-  programId: z.string(),
+  programId: z.string().meta({
+    description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'prog-2026-housing',
+  }),
   /** Due queue entries handled (alerted or found fully spent). */
-  processed: z.number(),
-  alerts: z.array(AlertSummary),
+  processed: z.number().meta({ description: 'Due queue entries handled (alerted or found fully spent).' }),
+  alerts: z.array(AlertSummary).meta({ description: 'The alerts this write raised (empty when none)' }),
   /** True when more due entries wait: call again. */
-  more: z.boolean(),
+  more: z.boolean().meta({ description: 'True when more due entries wait: call again.' }),
 });
 /** A sweep result. */
 export type SweepResult = z.infer<typeof SweepResult>;
@@ -665,29 +1132,32 @@ export interface TraceNode {
 /** One record in a trace (children are trace nodes again; named so that documentation generators can refer to it). */
 export const TraceNode: z.ZodType<TraceNode> = z
   .object({
-    kind: RecordKind,
-    id: z.string(),
-    amount: z.string(),
-    committed: z.string().optional(),
-    remaining: z.string().optional(),
-    childCount: z.number().optional(),
-    complete: z.boolean(),
-    alertIds: z.array(z.string()),
-    record: z.union([Program, Allocation, Disbursement, Spend]),
+    kind: RecordKind.meta({ description: 'Kind of record: program, allocation, disbursement or spend' }),
+    id: z.string().meta({ description: 'Id of the record' }),
+    amount: z.string().meta({ description: 'Amount of the record (fen, decimal string)' }),
+    committed: z
+      .string()
+      .optional()
+      .meta({ description: 'Amount passed on to the children (fen, decimal string)' }),
+    remaining: z.string().optional().meta({ description: 'What is left (fen, decimal string)' }),
+    childCount: z.number().optional().meta({ description: 'Number of children' }),
+    complete: z.boolean().meta({ description: "False when the children were cut at the trace's limit" }),
+    alertIds: z.array(z.string()).meta({ description: 'Alerts about this record' }),
+    record: z.union([Program, Allocation, Disbursement, Spend]).meta({ description: 'The record itself' }),
     get children(): z.ZodArray<z.ZodType<TraceNode>> {
-      return z.array(TraceNode);
+      return z.array(TraceNode).meta({ description: 'The child records, as trace nodes' });
     },
   })
-  .meta({ id: 'FundTraceNode' });
+  .meta({ id: 'FundTraceNode', description: 'One record of a fund trace with its children' });
 
 /** TraceFunds: the tree from the program through the requested record. */
 export const TraceResult = z.object({
-  record: RecordRef,
+  record: RecordRef.meta({ description: 'The record the trace was asked for (kind and id)' }),
   /** From the program down to the requested record. */
-  path: z.array(RecordRef),
+  path: z.array(RecordRef).meta({ description: 'From the program down to the requested record.' }),
   root: TraceNode,
   /** Records in the tree. */
-  records: z.number(),
+  records: z.number().meta({ description: 'Number of records in the tree' }),
 });
 /** A trace. */
 export type TraceResult = z.infer<typeof TraceResult>;
