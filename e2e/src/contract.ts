@@ -3,7 +3,8 @@
  * they receive is checked, strictly, against the schema that the gateway's own OpenAPI document
  * (`GET /openapi.json`) declares for its route, status and media type. Strictly means:
  *
- * - a route (method + path) under /api/ that the document does not declare is drift;
+ * - a route (method + path) under /api/ that the document does not declare is drift, unless the
+ *   gateway refuses it (404 or 405 with a body that matches the document's Problem schema);
  * - a status the document does not declare for the route (no exact code, `4XX` range or
  *   `default`) is drift, and so is a media type it does not declare for that status;
  * - a JSON body is validated with every object schema closed (`additionalProperties: false`
@@ -161,6 +162,14 @@ export class Contract {
     const route = this.route(method, urlPath);
     if (!route) {
       if (OPERATIONAL.test(pathOnly)) return;
+      // a route the document does not have may only be refused: 404 or 405 with a Problem body
+      const problem = this.#document.components?.schemas?.Problem;
+      if ((status === 404 || status === 405) && problem) {
+        this.#checkBody(call, 'an undeclared route', contentType, body, {
+          'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+        });
+        return;
+      }
       throw new ContractDriftError(
         `${call}: the OpenAPI document declares no ${method.toUpperCase()} ${pathOnly}`,
       );
@@ -173,13 +182,23 @@ export class Contract {
         `${call}: status ${status} is not declared for ${where} (declared: ${Object.keys(responses).join(', ')})`,
       );
     }
+    this.#checkBody(call, `${where} ${status}`, contentType, body, declared.content ?? {});
+  }
+
+  /** Checks a body against the content a response declares (its media type, then its schema). */
+  #checkBody(
+    call: string,
+    where: string,
+    contentType: string | null,
+    body: string,
+    content: Record<string, MediaType>,
+  ): void {
     if (body === '') return;
     const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    const content = declared.content ?? {};
     const entry = content[media];
     if (!entry) {
       throw new ContractDriftError(
-        `${call}: ${where} declares no ${media || 'body'} for status ${status} ` +
+        `${call}: ${where} declares no ${media || 'body'} ` +
           `(declared: ${Object.keys(content).join(', ') || 'no body'})`,
       );
     }
@@ -190,10 +209,10 @@ export class Contract {
     } catch {
       throw new ContractDriftError(`${call}: the ${media} body is not JSON: ${body.slice(0, 200)}`);
     }
-    const validate = this.#validator(`${where} ${status} ${media}`, entry.schema);
+    const validate = this.#validator(`${where} ${media}`, entry.schema);
     if (!validate(data)) {
       throw new ContractDriftError(
-        `${call}: the body does not match the schema of ${where} ${status} ${media}:\n` +
+        `${call}: the body does not match the schema of ${where} ${media}:\n` +
           describeErrors(validate.errors ?? []) +
           `\nbody: ${body.length > 1500 ? `${body.slice(0, 1500)}…` : body}`,
       );
