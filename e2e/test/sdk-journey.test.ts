@@ -4,7 +4,8 @@
  * hand-written about the wire. Only the tokens and the gateway's URL come from the test
  * network (e2e's helpers); every answer is also held to the published contract (checkedFetch).
  *
- * - e-licence: the enterprise learns its pid from `GET /api/v1/me`, seals its private record
+ * - e-licence: City A defines the type (a retry under the same idempotency key is answered
+ *   with the first outcome); the enterprise learns its pid from `GET /api/v1/me`, seals its private record
  *   (canonical JSON, salted claim hashes, the private-record hash, all computed by the SDK),
  *   applies once; the three departments approve at the same time; the last approval issues the
  *   licence; City B verifies the document hash, one disclosed claim and the private-record hash.
@@ -17,6 +18,7 @@ import {
   claimHash,
   createGovLedgerClient,
   discloseClaims,
+  newIdempotencyKey,
   newPrivateRecord,
   readEvents,
   sha256Hex,
@@ -87,9 +89,11 @@ describe('a licence application with the SDK only: parallel approvals, verified 
     expect(sealed.claimHashes.registeredCapital).toBe(claimHash(capital!.salt, '1200000.00'));
   });
 
-  it('City A defines the type; the enterprise learns its pid and applies once', async () => {
-    const type = committed(
-      await as('admin-a').POST('/api/v1/licence-types', {
+  it('City A defines the type (sent twice under one idempotency key: written once); the enterprise learns its pid and applies once', async () => {
+    const key = newIdempotencyKey();
+    const createType = () =>
+      as('admin-a').POST('/api/v1/licence-types', {
+        params: { header: { 'Idempotency-Key': key } },
         body: {
           code: typeCode,
           name: 'Food business licence (SDK journey)',
@@ -99,9 +103,14 @@ describe('a licence application with the SDK only: parallel approvals, verified 
           claims: Object.keys(sealed.record.claims),
           requiredApprovals: Object.values(departments),
         },
-      }),
-    );
+      });
+    const first = await createType();
+    const type = committed(first);
     expect(type.requiredApprovals).toEqual(Object.values(departments));
+    // a retry under the same key gets the first outcome back instead of a second write
+    const again = await createType();
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(ok(again)).toEqual(ok(first));
 
     const me = ok(await as('enterprise-a1').GET('/api/v1/me'));
     expect(me.pid).toMatch(/^[0-9a-f]{32,128}$/);
