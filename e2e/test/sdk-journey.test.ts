@@ -257,12 +257,13 @@ describe('a consent, an access and "who accessed my data", with the SDK only', (
         }),
       );
       expect(access).toMatchObject({ granted: true, accessId, basis: { kind: 'consent', id: consentId } });
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         stream,
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('no AccessLogged event within 60 s')), 60_000),
-        ),
-      ]);
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no AccessLogged event within 60 s')), 60_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
       const event = seen.find((e) => JSON.stringify(e.data.payload).includes(accessId));
       expect(event).toBeDefined();
       expect(event?.id).toBe(`${event?.data.blockNumber}:${event?.data.transactionId}`);
