@@ -13,7 +13,9 @@ import { DEMO_CAST, DemoSetupError, loadContext } from '../src/cli/demo/context'
 import { tokenMessage } from '../src/cli/demo/e-voting';
 import { traceLines } from '../src/cli/demo/fund-tracing';
 import { main, parseArgs } from '../src/cli/demo/main';
-import { yuan } from '../src/cli/demo/printer';
+import { Printer, yuan } from '../src/cli/demo/printer';
+import { Runner } from '../src/cli/demo/runner';
+import { eLicence } from '@govledger/fixtures';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const made: string[] = [];
@@ -229,6 +231,83 @@ describe('a gateway restart in the middle of a write', () => {
       expect(keys[0]).toMatch(/^demo-[0-9A-Z]+-2-1$/);
       expect(keys[1]).toBe(keys[0]);
       expect(err.join('')).toContain('POST /api/v1/licence-types → 409');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('steps sent with the SDK (@govledger/client)', () => {
+  it("send the user's token, give writes an Idempotency-Key, settle a 404, and return the typed result", async () => {
+    const seen: { method: string; url: string; auth?: string; key?: string }[] = [];
+    let meCalls = 0;
+    const server = http.createServer((req, res) => {
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        auth: req.headers.authorization,
+        key: req.headers['idempotency-key'] as string | undefined,
+      });
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/api/v1/me' && ++meCalls === 1) {
+          res.writeHead(404, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify({ status: 404, code: 'NOT_FOUND', detail: 'not yet' }));
+          return;
+        }
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            req.method === 'POST'
+              ? {
+                  transactionId: 'ab'.repeat(32),
+                  blockNumber: '7',
+                  result: { code: 'T-1', ownerMsp: 'CityAMSP' },
+                }
+              : { org: 'CityAMSP', pid: PID },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const ctx = loadContext(stateDir({ port, expSec: Date.now() / 1000 + 3600 }));
+      const out: string[] = [];
+      const r = new Runner(ctx, new Printer({ write: (t: string) => out.push(t) }), 'RUN1');
+      const written = await r.write({
+        who: 'admin-a',
+        what: 'defines a type',
+        call: (api) =>
+          api.POST('/api/v1/licence-types', {
+            body: eLicence.foodBusinessLicenceType('T-1', ['companyName']),
+          }),
+        show: (t) => `type ${t.code}`,
+      });
+      expect(written).toMatchObject({ code: 'T-1', ownerMsp: 'CityAMSP' });
+      const me = await r.read({
+        who: 'enterprise-a1',
+        what: 'asks who they are',
+        settle: true,
+        call: (api) => api.GET('/api/v1/me'),
+        show: (m) => `pid ${m.pid}`,
+      });
+      expect(me.pid).toBe(PID);
+
+      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+        'POST /api/v1/licence-types',
+        'GET /api/v1/me',
+        'GET /api/v1/me',
+      ]);
+      expect(seen[0]?.auth).toBe(`Bearer ${ctx.users.get('admin-a')?.token}`);
+      expect(seen[0]?.key).toBe('demo-RUN1-1-1');
+      expect(seen[1]?.auth).toBe(`Bearer ${ctx.users.get('enterprise-a1')?.token}`);
+      expect(seen[1]?.key).toBeUndefined();
+      expect(r.commits).toBe(1);
+      const text = out.join('');
+      expect(text).toContain('POST /api/v1/licence-types  201 Created  block 7');
+      expect(text).toContain('GET /api/v1/me  200 OK');
+      expect(text).toContain(`pid ${PID}`);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -1,6 +1,6 @@
 /**
  * The typed client: openapi-fetch over the types openapi-typescript generated from the gateway's
- * OpenAPI document (src/generated/schema.d.ts, written at build time), with the bearer token
+ * OpenAPI document (src/generated/schema.ts, generated and committed), with the bearer token
  * set on every request and writes made idempotent and safely retried ({@link idempotentFetch}).
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';

@@ -1,4 +1,5 @@
 import { saltedHash, sha256Hex } from '@govledger/chaincode-common';
+import { Schemas } from '@govledger/wire';
 import fc from 'fast-check';
 import { claimHash, claimHashes, discloseClaims, newSalt, saltClaims, SALT_PATTERN } from '../src/claims';
 
@@ -38,6 +39,20 @@ describe('salted claim hashes', () => {
     ]) {
       expect(() => claimHash(bad, 'v')).toThrow(TypeError);
     }
+  });
+
+  it('accepts exactly the salts the wire contract accepts', () => {
+    const candidates = fc.oneof(
+      fc.stringMatching(/^[0-9a-f]{32,128}$/),
+      fc.stringMatching(/^[0-9a-fA-F|g ]{0,140}$/),
+      fc.string({ maxLength: 140 }),
+    );
+    fc.assert(
+      fc.property(candidates, (salt) => {
+        expect(SALT_PATTERN.test(salt)).toBe(Schemas.salt.safeParse(salt).success);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('draws fresh salts of the accepted form', () => {

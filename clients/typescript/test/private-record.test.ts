@@ -1,4 +1,6 @@
 import { saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
+import { seal } from '@govledger/e-licence/dist/private-data';
+import { eLicence } from '@govledger/wire';
 import fc from 'fast-check';
 import {
   newPrivateRecord,
@@ -58,6 +60,24 @@ describe('the private-record hash', () => {
           expect(sealed.claimHashes[n]).toBe(saltedHash(c.salt, c.value));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('equals what the e-licence chaincode seals from the transient record it is sent', () => {
+    // the chaincode's own path: parse the transient field with the wire schema, then `seal`
+    const check = (sent: ReturnType<typeof newPrivateRecord>) => {
+      const input = eLicence.LicencePrivateTransient.parse(JSON.parse(JSON.stringify(sent.record)));
+      const sealed = seal({ holder: input.holder, claims: input.claims, salt: input.salt });
+      expect(sealed.hash).toBe(sent.privateDataHash);
+      expect(Buffer.from(sealed.bytes).toString('utf8')).toBe(sent.recordJson);
+      expect(sealed.claimHashes).toEqual(sent.claimHashes);
+    };
+    check(sealPrivateRecord(RECORD));
+    check(
+      newPrivateRecord(
+        { legalName: 'Zürich Café — 株式会社', address: 'Line "1"\nLine 2' },
+        { companyName: 'Café', registeredCapital: '5000000.00', businessScope: '😀 retail' },
+      ),
     );
   });
 

@@ -32,11 +32,17 @@
  *
  *   demo [--state-dir DIR]       default DIR: <repo>/.network
  *
+ * The journeys call the gateway the way a portal backend would: through the
+ * SDK, @govledger/client, the typed client generated from the gateway's OpenAPI
+ * document, whose helpers also seal the licence's private record (salted claim
+ * hashes, the private-record hash). A route outside the API document (/readyz)
+ * and the e-voting journey's steps go as raw requests (Runner.run).
+ *
  * This file reads the command line and runs the journeys in order; context.ts
- * reads the state folder, runner.ts sends and prints the HTTP steps,
- * printer.ts writes to the terminal, and each journey has its own file. The
- * journeys' request bodies come from @govledger/fixtures, shared with the
- * end-to-end tests.
+ * reads the state folder, runner.ts sends (SDK or raw) and prints the HTTP
+ * steps, printer.ts writes to the terminal, and each journey has its own file.
+ * Most request bodies come from @govledger/fixtures, shared with the end-to-end
+ * tests.
  */
 import path from 'node:path';
 import { DemoSetupError, loadContext, mintCommand, type DemoContext } from './context';

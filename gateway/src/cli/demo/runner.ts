@@ -2,7 +2,13 @@
  * Runs the journeys' HTTP steps against the gateway and prints them: retries a
  * lost connection (a write with the same Idempotency-Key), a retry-safe 503, and
  * reads that another organisation's peer has not caught up with yet.
+ *
+ * The journeys call the gateway through the SDK, @govledger/client (`read` and
+ * `write`: the typed client generated from the gateway's OpenAPI document, one per
+ * demo user); `run` sends a raw request (method, path, JSON body) for steps written
+ * that way.
  */
+import { createGovLedgerClient, IDEMPOTENCY_KEY_HEADER, type GovLedgerClient } from '@govledger/client';
 import { DemoSetupError, type DemoContext, type DemoUser } from './context';
 import type { Printer } from './printer';
 
@@ -35,17 +41,12 @@ interface Written<T> {
   result: T;
 }
 
-/** One HTTP step of a journey. */
-export interface Step<T> {
+/** What a step does, whoever sends it (the SDK or a raw request). */
+export interface StepSpec<T> {
   /** The demo user who calls, or undefined for a call without credentials. */
   who: string | undefined;
   /** What they do, in words. */
   what: string;
-  method: Method;
-  path: string;
-  body?: unknown;
-  /** A write that waits for the commit: the answer is `{transactionId, blockNumber, result}`. */
-  write?: boolean;
   /** Not a plain write, but the gateway commits a transaction for it (counted in the summary). */
   commits?: true;
   /** A refusal the step expects (status and problem code) instead of success. */
@@ -62,11 +63,44 @@ export interface Step<T> {
   show: (result: T) => string;
 }
 
+/** One raw HTTP step of a journey: method, path and JSON body. */
+export interface Step<T> extends StepSpec<T> {
+  method: Method;
+  path: string;
+  body?: unknown;
+  /** A write that waits for the commit: the answer is `{transactionId, blockNumber, result}`. */
+  write?: boolean;
+}
+
+/** What an SDK call answers (openapi-fetch's `{data, error, response}`). */
+export interface SdkAnswer<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/** One step sent with the SDK: `call` makes one request with the step user's typed client. */
+export interface SdkStep<D, T> extends StepSpec<T> {
+  call: (api: GovLedgerClient) => Promise<SdkAnswer<D>>;
+}
+
+/** The chaincode result of a committed write's answer `{transactionId, blockNumber, result}`. */
+export type Committed<D> = Extract<D, { result: unknown }>['result'];
+
 /** What the gateway answered. */
 interface Answer {
   status: number;
   body: unknown;
   ms: number;
+}
+
+/** Sends a step's request once (with the Idempotency-Key, if any); a lost connection throws {@link ConnectionLost}. */
+interface Transport {
+  /** The request in words, `POST /api/v1/...` (known once it was sent). */
+  readonly label: string;
+  /** Whether the answer of a success is `{transactionId, blockNumber, result}`. */
+  readonly write: boolean;
+  send(idempotencyKey: string | undefined): Promise<{ status: number; body: unknown }>;
 }
 
 /** Ends a step with a failure. */
@@ -144,39 +178,93 @@ export class Runner {
     this.#p.line(`     ${this.#p.green('→')} ${result}`);
   }
 
-  /** One HTTP exchange; a connection that fails or drops throws {@link ConnectionLost}. */
-  async #send(step: Step<unknown>, idempotencyKey?: string): Promise<Answer> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-    if (step.who) headers.authorization = `Bearer ${this.user(step.who).token}`;
-    if (step.body !== undefined) headers['content-type'] = 'application/json';
-    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    const started = Date.now();
-    let text: string;
-    let status: number;
+  /** A fetch that throws {@link ConnectionLost} when the connection fails, drops or times out. */
+  static async #fetch(request: Request): Promise<Response> {
     try {
-      const res = await fetch(`${this.#ctx.baseUrl}${step.path}`, {
-        method: step.method,
-        headers,
-        body: step.body === undefined ? undefined : JSON.stringify(step.body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      status = res.status;
-      text = await res.text();
+      return await fetch(request, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       if (e.name === 'TimeoutError')
         throw new ConnectionLost(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`, false);
       throw new ConnectionLost(e.cause?.code ?? e.message, true);
     }
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text) as unknown;
-      } catch {
-        body = text;
-      }
-    }
-    return { status, body, ms: Date.now() - started };
+  }
+
+  /** A raw step's request: method, path and JSON body. */
+  #rawTransport(step: Step<unknown>): Transport {
+    const baseUrl = this.#ctx.baseUrl;
+    const token = step.who ? this.user(step.who).token : undefined;
+    return {
+      label: `${step.method} ${step.path}`,
+      write: step.write === true,
+      async send(idempotencyKey) {
+        const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+        if (token) headers.authorization = `Bearer ${token}`;
+        if (step.body !== undefined) headers['content-type'] = 'application/json';
+        if (idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()] = idempotencyKey;
+        const res = await Runner.#fetch(
+          new Request(`${baseUrl}${step.path}`, {
+            method: step.method,
+            headers,
+            body: step.body === undefined ? undefined : JSON.stringify(step.body),
+          }),
+        );
+        let text: string;
+        try {
+          text = await res.text();
+        } catch (err) {
+          throw new ConnectionLost((err as Error).message, true);
+        }
+        let body: unknown = undefined;
+        if (text) {
+          try {
+            body = JSON.parse(text) as unknown;
+          } catch {
+            body = text;
+          }
+        }
+        return { status: res.status, body };
+      },
+    };
+  }
+
+  /**
+   * An SDK step's request: the step user's typed client (@govledger/client), without its own
+   * retries (the runner retries, printing what it does) and with the runner's Idempotency-Key.
+   */
+  #sdkTransport<D>(step: SdkStep<D, unknown>, write: boolean): Transport {
+    const baseUrl = this.#ctx.baseUrl;
+    const token = step.who ? this.user(step.who).token : undefined;
+    let label = '(not sent)';
+    return {
+      get label() {
+        return label;
+      },
+      write,
+      async send(idempotencyKey) {
+        const api = createGovLedgerClient({
+          baseUrl,
+          token,
+          retry: false,
+          fetch: (request) => {
+            const url = new URL(request.url);
+            label = `${request.method} ${url.pathname}${url.search}`;
+            if (!idempotencyKey) return Runner.#fetch(request);
+            const headers = new Headers(request.headers);
+            headers.set(IDEMPOTENCY_KEY_HEADER, idempotencyKey);
+            return Runner.#fetch(new Request(request, { headers }));
+          },
+        });
+        let answer: SdkAnswer<D>;
+        try {
+          answer = await step.call(api);
+        } catch (err) {
+          if (err instanceof ConnectionLost) throw err;
+          throw new ConnectionLost((err as Error).message, true); // the body was cut off
+        }
+        return { status: answer.response.status, body: answer.error ?? answer.data };
+      },
+    };
   }
 
   /** Waits until the gateway answers /livez again (after a restart), up to `ms`. */
@@ -201,12 +289,13 @@ export class Runner {
    * write with the same Idempotency-Key, so it is never written twice — and a
    * 503 that says `retrySafe` is tried again after Retry-After.
    */
-  async #sendSafely(step: Step<unknown>, idempotencyKey: string | undefined, fail: Fail): Promise<Answer> {
+  async #sendSafely(transport: Transport, idempotencyKey: string | undefined, fail: Fail): Promise<Answer> {
     const p = this.#p;
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
+      const started = Date.now();
       try {
-        answer = await this.#send(step, idempotencyKey);
+        answer = { ...(await transport.send(idempotencyKey)), ms: Date.now() - started };
       } catch (err) {
         if (!(err instanceof ConnectionLost)) throw err;
         if (!err.retry || attempt > RESEND_TRIES) {
@@ -240,14 +329,37 @@ export class Runner {
     }
   }
 
+  /** Runs one raw step: sends it (retrying while it settles), checks and prints it; returns its result. */
+  run<T>(step: Step<T>): Promise<T> {
+    return this.#step(step, this.#rawTransport(step as Step<unknown>));
+  }
+
+  /** Runs one read with the SDK (retrying while it settles), checks and prints it; returns its data. */
+  read<D>(step: SdkStep<D, D>): Promise<D> {
+    return this.#step(step, this.#sdkTransport(step as SdkStep<D, unknown>, false));
+  }
+
+  /**
+   * Runs one write with the SDK that waits for the commit, checks and prints it; returns the
+   * chaincode result (the answer's `result`).
+   */
+  write<D>(step: SdkStep<D, Committed<D>>): Promise<Committed<D>> {
+    return this.#step(step, this.#sdkTransport(step as SdkStep<D, unknown>, true));
+  }
+
   /** Runs one step: sends it (retrying while it settles), checks and prints it; returns its result. */
-  async run<T>(step: Step<T>): Promise<T> {
+  async #step<T>(step: StepSpec<T>, transport: Transport): Promise<T> {
     const n = ++this.steps;
     const p = this.#p;
-    const request = `${step.method} ${step.path}`;
     p.line(`  ${p.dim(String(n).padStart(2))} ${p.cyan(this.#whoLabel(step.who))}  ${step.what}`);
     const fail = (message: string, status?: number, body?: unknown): never => {
-      throw new DemoStepError(message, `${n}. ${step.who ?? 'anyone'}: ${step.what}`, request, status, body);
+      throw new DemoStepError(
+        message,
+        `${n}. ${step.who ?? 'anyone'}: ${step.what}`,
+        transport.label,
+        status,
+        body,
+      );
     };
 
     let status = 0;
@@ -256,13 +368,13 @@ export class Runner {
     let result: T | undefined;
     for (let attempt = 1; ; attempt++) {
       // a new key for each settling attempt: the previous one was refused, nothing was written
-      const key = step.write || step.commits ? `demo-${this.#runId}-${n}-${attempt}` : undefined;
-      ({ status, body, ms } = await this.#sendSafely(step as Step<unknown>, key, fail));
+      const key = transport.write || step.commits ? `demo-${this.#runId}-${n}-${attempt}` : undefined;
+      ({ status, body, ms } = await this.#sendSafely(transport, key, fail));
       const ok = status >= 200 && status < 300;
       const last = !step.settle || attempt >= SETTLE_TRIES;
       if (ok && !step.refusal) {
-        result = (step.write ? (body as Written<T>).result : body) as T;
-        if (!last && !step.write && typeof step.settle === 'function' && !step.settle(result)) {
+        result = (transport.write ? (body as Written<T>).result : body) as T;
+        if (!last && !transport.write && typeof step.settle === 'function' && !step.settle(result)) {
           await sleep(SETTLE_PAUSE_MS);
           continue;
         }
@@ -275,6 +387,7 @@ export class Runner {
       break;
     }
 
+    const request = transport.label;
     const statusText = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
     const timing = `${(ms / 1000).toFixed(1)} s`;
     if (step.refusal) {
@@ -300,8 +413,8 @@ export class Runner {
     } catch (err) {
       return fail(`unexpected result (${(err as Error).message})`, status, body);
     }
-    const block = step.write ? `  block ${(body as Written<T>).blockNumber}` : '';
-    if (step.write || step.commits) this.commits++;
+    const block = transport.write ? `  block ${(body as Written<T>).blockNumber}` : '';
+    if (transport.write || step.commits) this.commits++;
     p.line(`     ${p.dim(request)}  ${p.green(statusText)}${p.dim(block)}  ${p.dim(timing)}`);
     p.line(`     ${p.green('→')} ${shown.split('\n').join('\n       ')}`);
     return result as T;
