@@ -430,16 +430,7 @@ export const dataSharingEvents = {
         citizen: dsCitizen,
         granted: z.boolean().meta({ description: 'Whether access was granted', example: true }),
         code: f.code('Refusal code; null when granted', 'NO_BASIS').nullable(),
-        requester: z
-          .object({
-            mspId: Schemas.mspId.meta({ description: 'Requesting organisation', example: MSP }),
-            dept: Schemas.code.meta({ description: 'Requesting department', example: 'social' }),
-            id: z
-              .string()
-              .meta({ description: "Fabric id of the officer's certificate", example: 'x509::CN=officer' }),
-          })
-          .strict()
-          .meta({ description: 'The requesting officer' }),
+        requester: f.deptRef('The requesting department'),
         categoryCode,
         holder,
         fields: z.array(z.string()).meta({ description: 'Fields asked for', example: ['income'] }),
@@ -458,10 +449,7 @@ export const dataSharingEvents = {
         time: f.time('When (transaction time)'),
       })
       .strict(),
-    (p) => ({
-      subjects: [p.citizen],
-      orgs: [{ mspId: p.requester.mspId, dept: p.requester.dept }, p.holder],
-    }),
+    (p) => ({ subjects: [p.citizen], orgs: [p.requester, p.holder] }),
   ),
 } as const satisfies Record<string, EventSpec>;
 
