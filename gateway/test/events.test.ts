@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatEvent, parseEventId, receives, scopedEvent } from '../src/events';
+import { events } from '@govledger/wire';
 import type { Caller } from '../src/caller';
 import { LedgerError } from '../src/fabric/ledger';
 import { makeHarness, type Harness } from './harness';
@@ -435,6 +436,28 @@ describe('event scope: each subscriber receives only what its role may read', ()
     expect(s3.status).toBe(200);
     s2.close();
     s3.close();
+  });
+});
+
+describe('events in the OpenAPI document', () => {
+  it('publishes the SSE data as ChaincodeEvent, one component per event name, discriminated on eventName', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, { get: { description: string; responses: Record<string, unknown> } }>;
+      components: { schemas: Record<string, { discriminator?: { mapping: Record<string, string> } }> };
+    };
+    const op = doc.paths['/api/v1/events'].get;
+    expect(op.responses['200']).toEqual({
+      description: expect.any(String),
+      content: { 'text/event-stream': { schema: { $ref: '#/components/schemas/ChaincodeEvent' } } },
+    });
+    expect(op.description).toContain('Scope');
+    const names = Object.values(events).flatMap((c) => Object.keys(c));
+    const mapping = doc.components.schemas.ChaincodeEvent.discriminator?.mapping ?? {};
+    expect(Object.keys(mapping).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(doc.components.schemas[`${name}Event`]).toBeDefined();
+      expect(doc.components.schemas[`${name}Payload`]).toBeDefined();
+    }
   });
 });
 
