@@ -51,6 +51,10 @@ export interface AppDeps {
   rateLimit?: { windowMs: number; max: number };
   trustProxy?: boolean;
   sseHeartbeatMs?: number;
+  /** Organisations whose auditors receive every event (the consortium's designated auditors). */
+  auditOrgs?: readonly string[];
+  /** Most event streams one caller may hold open at once (default 3). */
+  maxStreamsPerCaller?: number;
   readinessCacheMs?: number;
   idempotencyTtlHours?: number;
   reconcileGraceMs?: number;
@@ -120,6 +124,8 @@ export function createApp(deps: AppDeps): GatewayApp {
         chaincodes: deps.chaincodes,
         heartbeatMs: deps.sseHeartbeatMs ?? 15_000,
         logger: deps.logger,
+        auditOrgs: deps.auditOrgs ?? [],
+        maxStreamsPerCaller: deps.maxStreamsPerCaller ?? 3,
       },
       streams,
     ),

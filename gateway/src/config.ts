@@ -90,6 +90,16 @@ export interface Config {
   bodyLimit: string;
   shutdownTimeoutMs: number;
   sseHeartbeatMs: number;
+  /** The event stream's scoping and limits (`GET /api/v1/events`). */
+  events: {
+    /**
+     * Organisations designated as auditors of the others (`GOVLEDGER_AUDIT_ORGS`, else the
+     * consortium file's organisations with `auditsOthers`): their auditors receive every event.
+     */
+    auditOrgs: string[];
+    /** Most event streams one caller may hold open at once (`SSE_MAX_STREAMS_PER_CALLER`). */
+    maxStreamsPerCaller: number;
+  };
   readiness: { cacheMs: number; maxHeightLag: number };
 }
 
@@ -238,6 +248,7 @@ export const DEFAULT_CONSORTIUM_FILE = path.resolve(__dirname, '..', '..', 'netw
 const consortiumOrg = z
   .object({
     mspId: z.string(),
+    auditsOthers: z.boolean().optional(),
     users: z.array(z.object({ attrs: z.record(z.string(), z.string()).default({}) }).loose()).default([]),
   })
   .loose();
@@ -266,16 +277,42 @@ export function rolesFromConsortium(json: unknown): Map<string, string[]> {
   return out;
 }
 
-function loadConsortiumRoles(env: Env): Map<string, string[]> {
+/** MSP IDs of the organisations designated as auditors of the others (`auditsOthers` in the consortium data). */
+export function auditOrgsFromConsortium(json: unknown): string[] {
+  const parsed = consortiumFile.parse(json);
+  return [...parsed.peerOrgs, ...(parsed.addOrg ? [parsed.addOrg] : [])]
+    .filter((o) => o.auditsOthers === true)
+    .map((o) => o.mspId)
+    .sort();
+}
+
+function loadConsortium<T>(env: Env, parse: (json: unknown) => T, none: T): T {
   const explicit = optional(env, 'CONSORTIUM_FILE');
   const file = explicit ?? DEFAULT_CONSORTIUM_FILE;
-  if (!explicit && !fs.existsSync(file)) return new Map();
+  if (!explicit && !fs.existsSync(file)) return none;
   try {
-    return rolesFromConsortium(JSON.parse(readFile('CONSORTIUM_FILE', file).toString('utf8')));
+    return parse(JSON.parse(readFile('CONSORTIUM_FILE', file).toString('utf8')));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError('CONSORTIUM_FILE', `is not a readable consortium file: ${file}`);
   }
+}
+
+function loadConsortiumRoles(env: Env): Map<string, string[]> {
+  return loadConsortium(env, rolesFromConsortium, new Map<string, string[]>());
+}
+
+/** `GOVLEDGER_AUDIT_ORGS` (comma-separated MSP IDs; empty: none), else the consortium file's. */
+function loadAuditOrgs(env: Env): string[] {
+  const raw = env.GOVLEDGER_AUDIT_ORGS;
+  if (raw === undefined) return loadConsortium(env, auditOrgsFromConsortium, []);
+  const list = raw
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const bad = list.find((m) => !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(m));
+  if (bad !== undefined) throw new ConfigError('GOVLEDGER_AUDIT_ORGS', `has a bad MSP ID "${bad}"`);
+  return [...new Set(list)].sort();
 }
 
 /** Parses `IDENTITY_ISSUABLE_ROLES`: `MSPID=role,role;MSPID=role` (an empty list: none). */
@@ -412,6 +449,10 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', intVar(0, 600_000), '10000'),
     sseHeartbeatMs: read(env, 'SSE_HEARTBEAT_MS', intVar(1000, 600_000), '15000'),
+    events: {
+      auditOrgs: loadAuditOrgs(env),
+      maxStreamsPerCaller: read(env, 'SSE_MAX_STREAMS_PER_CALLER', intVar(1, 1000), '3'),
+    },
     readiness: {
       cacheMs: read(env, 'READY_CACHE_MS', intVar(0, 600_000), '2000'),
       maxHeightLag: read(env, 'READY_MAX_HEIGHT_LAG', intVar(0, 1_000_000), '5'),

@@ -73,6 +73,8 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
     metrics,
     servedOrgs,
     chaincodes: config.chaincodes,
+    auditOrgs: config.events.auditOrgs,
+    maxStreamsPerCaller: config.events.maxStreamsPerCaller,
     chaincodeRouteDeps: {
       electionKeysDir: config.electionKeysDir,
       walletKey: config.wallet.key,

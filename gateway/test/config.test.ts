@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEFAULT_CONSORTIUM_FILE, loadConfig, rolesFromConsortium } from '../src/config';
+import {
+  auditOrgsFromConsortium,
+  ConfigError,
+  DEFAULT_CONSORTIUM_FILE,
+  loadConfig,
+  rolesFromConsortium,
+} from '../src/config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-config-'));
 const cert = path.join(dir, 'ca.crt');
@@ -188,5 +194,21 @@ describe('loadConfig', () => {
     [{ CONSORTIUM_FILE: cert }, 'CONSORTIUM_FILE'],
   ])('refuses a bad allow-list setting: %j', (override, variable) => {
     expect(failure({ ...base, ...override } as Record<string, string>).variable).toBe(variable);
+  });
+});
+
+describe('event stream settings', () => {
+  it('takes the designated audit organisations from the consortium data, or GOVLEDGER_AUDIT_ORGS', () => {
+    const consortium = JSON.parse(fs.readFileSync(DEFAULT_CONSORTIUM_FILE, 'utf8')) as unknown;
+    expect(auditOrgsFromConsortium(consortium)).toEqual(['AuditMSP']);
+    expect(loadConfig(base).events).toEqual({ auditOrgs: ['AuditMSP'], maxStreamsPerCaller: 3 });
+    expect(loadConfig({ ...base, GOVLEDGER_AUDIT_ORGS: 'CityBMSP, AuditMSP' }).events.auditOrgs).toEqual([
+      'AuditMSP',
+      'CityBMSP',
+    ]);
+    expect(loadConfig({ ...base, GOVLEDGER_AUDIT_ORGS: '' }).events.auditOrgs).toEqual([]);
+    expect(loadConfig({ ...base, SSE_MAX_STREAMS_PER_CALLER: '5' }).events.maxStreamsPerCaller).toBe(5);
+    expect(failure({ ...base, GOVLEDGER_AUDIT_ORGS: 'bad msp' }).variable).toBe('GOVLEDGER_AUDIT_ORGS');
+    expect(failure({ ...base, SSE_MAX_STREAMS_PER_CALLER: '0' }).variable).toBe('SSE_MAX_STREAMS_PER_CALLER');
   });
 });

@@ -239,6 +239,7 @@ describe('pagination and bounded scans', () => {
 describe('events, endorsement, transient data', () => {
   it('records one event per transaction and refuses a second one', async () => {
     const ledger = new TestLedger();
+    ledger.checkEvents = false; // arbitrary payloads: this tests the ledger, not a contract
     await ledger.submit(alice, async (ctx) => emitEvent(ctx, 'LicenceIssued', { id: 'L1' }));
     expect(ledger.events).toEqual([
       expect.objectContaining({ name: 'LicenceIssued', payload: { id: 'L1' } }),
@@ -250,6 +251,21 @@ describe('events, endorsement, transient data', () => {
       }),
     );
     expect(r.status).toBe(500);
+    expect(ledger.events).toHaveLength(1);
+  });
+  it('fails a transaction whose event is not in the wire catalogue or does not parse', async () => {
+    const ledger = new TestLedger();
+    await expect(ledger.submit(alice, async (ctx) => emitEvent(ctx, 'NoSuchEvent', {}))).rejects.toThrow(
+      /no event named NoSuchEvent/,
+    );
+    await expect(
+      ledger.submit(alice, async (ctx) => emitEvent(ctx, 'ProgramClosed', { programId: 'P1', reason: 'r' })),
+    ).rejects.toThrow(/ProgramClosed: ownerMspId/);
+    expect(ledger.events).toHaveLength(0);
+    expect(ledger.keys()).toEqual([]);
+    await ledger.submit(alice, async (ctx) =>
+      emitEvent(ctx, 'ProgramClosed', { programId: 'P1', ownerMspId: 'CityAMSP', reason: 'r' }),
+    );
     expect(ledger.events).toHaveLength(1);
   });
   it('sets a key-level endorsement policy naming the organisation', async () => {

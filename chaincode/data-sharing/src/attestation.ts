@@ -104,6 +104,7 @@ export async function revokeAttestation(ctx: Context, req: AttestationRefRequest
     citizen: record.citizen,
     categoryCode: record.categoryCode,
     field: record.field,
+    holder: record.holder,
   });
   return { ...record, state: 'revoked' };
 }

@@ -147,6 +147,7 @@ function consentEvent(c: ConsentRecord, state: ConsentState): Record<string, unk
     consentId: c.consentId,
     citizen: c.citizen,
     grantee: c.grantee,
+    holder: c.holder,
     categoryCode: c.categoryCode,
     purpose: c.purpose,
     hash: c.hash,

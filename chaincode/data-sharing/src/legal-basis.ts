@@ -194,6 +194,8 @@ export async function withdrawLegalBasis(
   emitEvent(ctx, 'LegalBasisWithdrawn', {
     legalBasisId: record.legalBasisId,
     grantee: record.grantee,
+    holder: record.holder,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     reason: req.reason,
   });
@@ -240,6 +242,7 @@ export async function decideLegalBasis(ctx: Context, req: DecideLegalBasisReques
     legalBasisId: record.legalBasisId,
     grantee: record.grantee,
     holder: record.holder,
+    citizen: record.citizen,
     categoryCode: record.categoryCode,
     decidedBy: dept,
     time: now,

@@ -250,6 +250,8 @@ export async function approveApplication(
       facts: [ELicenceEvent.ApplicationApproved],
       applicationId: app.applicationId,
       typeCode: app.typeCode,
+      ownerMsp: app.ownerMsp,
+      applicant: app.applicant,
       dept,
       pendingDepts: stillPending,
     });
@@ -330,6 +332,8 @@ export async function rejectApplication(
     facts: [ELicenceEvent.ApplicationRejected],
     applicationId: app.applicationId,
     typeCode: app.typeCode,
+    ownerMsp: app.ownerMsp,
+    applicant: app.applicant,
     dept,
     reasonCode: req.reasonCode,
   });

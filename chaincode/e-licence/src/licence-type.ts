@@ -101,6 +101,7 @@ export async function updateLicenceType(ctx: Context, req: UpdateLicenceTypeRequ
     facts: [ELicenceEvent.LicenceTypeUpdated],
     code: next.code,
     ownerMsp: next.ownerMsp,
+    dept: next.dept,
     revision: next.revision,
     changed,
     status: next.status,

@@ -119,6 +119,7 @@ describe('licence type registry', () => {
         facts: ['LicenceTypeUpdated'],
         code: 'A-FOOD',
         ownerMsp: 'CityAMSP',
+        dept: 'market',
         revision: 2,
         changed: ['name', 'requiredApprovals', 'status'],
         status: 'retired',

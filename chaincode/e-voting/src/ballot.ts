@@ -55,6 +55,7 @@ export async function castBallot(ctx: Context, req: CastBallotRequest): Promise<
   };
   emitEvent(ctx, 'BallotCast', {
     electionId: election.electionId,
+    organiser: election.organiser.mspId,
     mode: 'open',
     receipt: slot.receipt,
     version: ballot.version,
@@ -85,7 +86,12 @@ export async function requestToken(ctx: Context, req: ElectionRef): Promise<Toke
   };
   await writeJson(ctx, key, record);
   await protectRecord(ctx, key, voter.mspId);
-  emitEvent(ctx, 'TokenRequested', { electionId: election.electionId, voter, txId: record.txId });
+  emitEvent(ctx, 'TokenRequested', {
+    electionId: election.electionId,
+    organiser: election.organiser.mspId,
+    voter,
+    txId: record.txId,
+  });
   return {
     electionId: election.electionId,
     voter,
@@ -132,6 +138,12 @@ export async function castSecretBallot(ctx: Context, req: CastSecretBallotReques
   };
   await writeJson(ctx, key, ballot);
   await protectRecord(ctx, key, caller.mspId);
-  emitEvent(ctx, 'BallotCast', { electionId: election.electionId, mode: 'secret', receipt, version: 1 });
+  emitEvent(ctx, 'BallotCast', {
+    electionId: election.electionId,
+    organiser: election.organiser.mspId,
+    mode: 'secret',
+    receipt,
+    version: 1,
+  });
   return { electionId: election.electionId, receipt, castAt: ballot.castAt, replaced: false };
 }

@@ -86,7 +86,7 @@ export async function registerVoters(
     added,
     alreadyRegistered: batch.alreadyRegistered,
   };
-  emitEvent(ctx, 'VotersRegistered', result);
+  emitEvent(ctx, 'VotersRegistered', { ...result, organiser });
   return result;
 }
 

@@ -188,6 +188,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
     await writeJson(ctx, key, tally);
     emitEvent(ctx, 'TallyProgressed', {
       electionId: req.electionId,
+      organiser: election.organiser.mspId,
       counted: tally.counted,
       steps: tally.steps,
     });
@@ -205,6 +206,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
   await writeJson(ctx, key, final);
   emitEvent(ctx, 'ElectionTallied', {
     electionId: req.electionId,
+    organiser: election.organiser.mspId,
     turnout: result.turnout,
     quorumMet: result.quorum.met,
     passed: result.passed,

@@ -125,7 +125,8 @@ export async function changeAlertStatus(
   const caller = getCaller(ctx);
   requireRole(caller, 'auditor');
   const alert = await loadAlert(ctx, req.alertId);
-  requireAuditorOf(caller, alert.ownerMspId ?? alertOwner(alert, await loadProgram(ctx, alert.programId)));
+  const ownerMspId = alert.ownerMspId ?? alertOwner(alert, await loadProgram(ctx, alert.programId));
+  requireAuditorOf(caller, ownerMspId);
   if (!NEXT[status].includes(alert.status)) {
     throw errors.alertStateConflict(`alert ${alert.alertId} is ${alert.status}; it cannot become ${status}`);
   }
@@ -150,6 +151,7 @@ export async function changeAlertStatus(
   emitEvent(ctx, 'AlertStatusChanged', {
     alertId: alert.alertId,
     programId: alert.programId,
+    ownerMspId,
     rule: alert.rule,
     severity: alert.severity,
     status,

@@ -89,6 +89,7 @@ export async function allocateFunds(ctx: Context, req: AllocateFundsRequest): Pr
   );
   emitEvent(ctx, 'FundsAllocated', {
     programId: program.programId,
+    ownerMspId: program.ownerMspId,
     allocationId: allocation.allocationId,
     mspId: allocation.mspId,
     dept: allocation.dept,

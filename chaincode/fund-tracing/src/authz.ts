@@ -24,6 +24,11 @@ export function actorOf(caller: Caller): Actor {
   return actor;
 }
 
+/** An actor's organisation and department, without its certificate id (as events name who acted). */
+export function deptOf(actor: Actor): { mspId: string; dept?: string } {
+  return actor.dept === undefined ? { mspId: actor.mspId } : { mspId: actor.mspId, dept: actor.dept };
+}
+
 /** Refuses unless the caller is a finance officer (of any organisation). */
 export function requireFinanceOfficer(caller: Caller): void {
   requireRole(caller, 'officer');

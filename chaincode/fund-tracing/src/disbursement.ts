@@ -22,7 +22,7 @@ import {
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, recipientOf, requireAllocationHolder, requireCoSigner } from './authz';
+import { actorOf, deptOf, recipientOf, requireAllocationHolder, requireCoSigner } from './authz';
 import { loadAllocation } from './allocation';
 import { errors } from './errors';
 import { ObjectType, key } from './keys';
@@ -200,6 +200,8 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
     programId: program.programId,
     allocationId: allocation.allocationId,
     disbursementId: disbursement.disbursementId,
+    mspId: disbursement.mspId,
+    dept: disbursement.dept,
     recipientMspId: disbursement.recipientMspId,
     recipientPid: disbursement.recipientPid,
     amount: disbursement.amount,
@@ -241,8 +243,12 @@ export async function coSignDisbursement(
     programId: d.programId,
     allocationId: d.allocationId,
     disbursementId: d.disbursementId,
+    mspId: d.mspId,
+    dept: d.dept,
+    recipientMspId: d.recipientMspId,
+    recipientPid: d.recipientPid,
     amount: d.amount,
-    coSignedBy: { mspId: caller.mspId },
+    coSignedBy: deptOf(actorOf(caller)),
     alerts,
   });
   return { disbursement, alerts };
@@ -290,8 +296,12 @@ export async function rejectDisbursement(
     programId: d.programId,
     allocationId: d.allocationId,
     disbursementId: d.disbursementId,
+    mspId: d.mspId,
+    dept: d.dept,
+    recipientMspId: d.recipientMspId,
+    recipientPid: d.recipientPid,
     amount: d.amount,
-    rejectedBy: { mspId: caller.mspId },
+    rejectedBy: deptOf(actorOf(caller)),
     withdrawn: isHolder,
   });
   return { disbursement, alerts: [] };

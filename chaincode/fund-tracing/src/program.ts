@@ -83,6 +83,10 @@ export async function closeProgram(ctx: Context, req: CloseProgramRequest): Prom
     closed: { at: txTimeIso(ctx), by: actorOf(caller), reason: req.reason },
   };
   await writeJson(ctx, key(ctx, ObjectType.program, program.programId), closed);
-  emitEvent(ctx, 'ProgramClosed', { programId: program.programId, reason: req.reason });
+  emitEvent(ctx, 'ProgramClosed', {
+    programId: program.programId,
+    ownerMspId: program.ownerMspId,
+    reason: req.reason,
+  });
   return closed;
 }

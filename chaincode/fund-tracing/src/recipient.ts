@@ -16,7 +16,7 @@ import {
   txTimeIso,
   writeJson,
 } from '@govledger/chaincode-common';
-import { actorOf, recipientOf } from './authz';
+import { actorOf, deptOf, recipientOf } from './authz';
 import { errors } from './errors';
 import { ObjectType, anyKey, key } from './keys';
 import type { Recipient } from './model';
@@ -76,6 +76,7 @@ export async function registerRecipient(ctx: Context, req: RegisterRecipientRequ
     recipientPid: recipient.recipientPid,
     kind: recipient.kind,
     accountCount: recipient.accountHashes.length,
+    registeredBy: deptOf(recipient.registeredBy),
   });
   return recipient;
 }
@@ -113,6 +114,7 @@ export async function updateRecipientAccounts(
     recipientMspId: updated.recipientMspId,
     recipientPid: updated.recipientPid,
     accountCount: accountHashes.length,
+    registeredBy: deptOf(updated.registeredBy),
   });
   return updated;
 }

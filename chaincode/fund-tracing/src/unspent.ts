@@ -65,6 +65,6 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
   }
   const alerts = await raiseAlerts(ctx, program.programId, violations);
   const result: SweepResult = { programId: program.programId, processed: due.length, alerts, more };
-  if (due.length > 0) emitEvent(ctx, 'UnspentSwept', result);
+  if (due.length > 0) emitEvent(ctx, 'UnspentSwept', { ...result, ownerMspId: program.ownerMspId });
   return result;
 }

@@ -64,6 +64,7 @@ describe('AcknowledgeAlert / ResolveAlert', () => {
       payload: {
         alertId: id,
         programId: 'P1',
+        ownerMspId: 'CityAMSP',
         rule: 'category',
         severity: 'high',
         status: 'acknowledged',

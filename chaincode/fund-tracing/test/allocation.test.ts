@@ -88,6 +88,7 @@ describe('AllocateFunds', () => {
       name: 'FundsAllocated',
       payload: {
         programId: 'P1',
+        ownerMspId: 'CityAMSP',
         allocationId: 'A1',
         mspId: 'CityAMSP',
         dept: 'housing',

@@ -127,7 +127,7 @@ describe('CloseProgram', () => {
     });
     expect(w.lastEvent()).toEqual({
       name: 'ProgramClosed',
-      payload: { programId: 'P1', reason: 'year end' },
+      payload: { programId: 'P1', ownerMspId: 'CityAMSP', reason: 'year end' },
     });
   });
 

@@ -32,6 +32,7 @@ describe('RegisterRecipient', () => {
         recipientPid: pid('c1'),
         kind: 'person',
         accountCount: 1,
+        registeredBy: { mspId: 'CityAMSP', dept: 'housing' },
       },
     });
     expect(
@@ -125,7 +126,13 @@ describe('UpdateRecipientAccounts', () => {
     expect(out.accountHashes).toEqual([acct(1), acct(3)]);
     expect(w.lastEvent()).toEqual({
       name: 'RecipientAccountsUpdated',
-      payload: { programId: 'P1', recipientMspId: 'CityAMSP', recipientPid: pid('e1'), accountCount: 2 },
+      payload: {
+        programId: 'P1',
+        recipientMspId: 'CityAMSP',
+        recipientPid: pid('e1'),
+        accountCount: 2,
+        registeredBy: { mspId: 'CityAMSP', dept: 'housing' },
+      },
     });
   });
 

@@ -10,3 +10,4 @@ export * as eLicence from './e-licence';
 export * as dataSharing from './data-sharing';
 export * as fundTracing from './fund-tracing';
 export * as eVoting from './e-voting';
+export * from './events';

@@ -19,6 +19,7 @@ import type {
   StateQueryResponse,
 } from 'fabric-shim-api';
 import Long from 'long';
+import { chaincodeOfEvent, parseEvent } from '@govledger/wire';
 
 /** Who submits a test transaction: organisation and certificate attributes. */
 export interface TestIdentity {
@@ -57,6 +58,15 @@ type Writes = Map<string, Uint8Array | null>;
 const SEP = '\u0000';
 const MAX_UNICODE = '\u{10FFFF}';
 
+/** Throws unless the wire catalogue lists the event, its payload parses and its scope names someone. */
+export function checkEvent(name: string, payload: unknown): void {
+  const parsed = parseEvent(chaincodeOfEvent(name) ?? '(no chaincode)', name, payload);
+  if (!parsed.ok) throw new Error(`event not in the wire contract: ${parsed.error}`);
+  if (parsed.scope.subjects.length === 0 && parsed.scope.orgs.length === 0) {
+    throw new Error(`event ${name} concerns nobody: its scope names no subject and no organisation`);
+  }
+}
+
 /** The in-memory ledger. */
 export class TestLedger {
   private readonly state = new Map<string, Uint8Array>();
@@ -65,6 +75,14 @@ export class TestLedger {
   private readonly history = new Map<string, HistoryEntry[]>();
   /** Every event of every committed transaction, in order. */
   readonly events: RecordedEvent[] = [];
+  /**
+   * Checks every committed event against the wire contract's event catalogue
+   * (`@govledger/wire` events): a name the catalogue does not list, a payload
+   * its schema refuses, or a payload that concerns nobody (empty scope) fails
+   * the transaction. On by default, so every chaincode unit test checks the
+   * events it causes; a test of the ledger itself may turn it off.
+   */
+  checkEvents = true;
   private clockMs: number;
   private txCounter = 0;
 
@@ -158,6 +176,7 @@ export class TestLedger {
 
   /** @internal */
   commit(tx: PendingTx): void {
+    if (tx.event && this.checkEvents) checkEvent(tx.event.name, tx.event.payload);
     for (const [key, value] of tx.writes) {
       const entries = this.history.get(key) ?? [];
       if (value === null) {
