@@ -53,6 +53,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience('someone-else')
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(new TextEncoder().encode(SECRET));
     expect((await refusal(hs.verify(wrongAud))).status).toBe(401);
@@ -65,6 +66,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(new TextEncoder().encode(SECRET));
     const p = await refusal(hs.verify(noOrg));
@@ -81,6 +83,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     expect((await refusal(hs.verify(rs))).status).toBe(401);
@@ -118,6 +121,7 @@ describe('RS256 tokens from a JWKS URL', () => {
       .setSubject('auditor-b')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     await expect(verifier.verify(t)).resolves.toMatchObject({
@@ -141,6 +145,7 @@ describe('RS256 tokens from a JWKS URL', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     expect((await refusal(verifier.verify(t))).status).toBe(503);

@@ -136,6 +136,9 @@ describe('offline signing', () => {
   });
 
   it("pins e-licence transactions on a licence collection to the certificate's organisation", async () => {
+    // seven sessions for alice: above the default cap of open sessions per caller
+    h.close();
+    h = await makeHarness({ offline: { maxOpenPerCaller: 10 } });
     const prepare = jest.spyOn(h.ledger.offline, 'prepare');
     const prepared = async (auth: string, body: Record<string, unknown>) => {
       await request(h.gateway.app)
