@@ -179,7 +179,13 @@ export function createApp(deps: AppDeps): GatewayApp {
       res.locals.caller ? callerKey(callerOf(res)) : `ip:${ipKeyGenerator(req.ip ?? '')}`,
     handler: (_req, res, next) =>
       next(
-        new HttpProblem(429, 'RATE_LIMITED', 'too many requests from this caller', {}, rateLimitRetryAfter(res)),
+        new HttpProblem(
+          429,
+          'RATE_LIMITED',
+          'too many requests from this caller',
+          {},
+          rateLimitRetryAfter(res),
+        ),
       ),
   });
   const open = publicPaths(routes);

@@ -50,10 +50,7 @@ export interface OrgProfile {
 }
 
 /** How bearer tokens are checked. */
-export type JwtConfig = (
-  | { mode: 'hs256'; secret: Uint8Array }
-  | { mode: 'rs256'; jwksUrl: URL }
-) & {
+export type JwtConfig = ({ mode: 'hs256'; secret: Uint8Array } | { mode: 'rs256'; jwksUrl: URL }) & {
   issuer: string;
   audience: string;
   /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds. */

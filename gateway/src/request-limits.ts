@@ -168,7 +168,11 @@ export function answerClientErrors(server: HttpServer, maxHeaderBytes = nodeMaxH
         `the request headers are larger than the gateway accepts (${maxHeaderBytes} bytes in all)`,
       );
     } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      response = rawProblemResponse(408, RequestLimitCode.RequestTimeout, 'the request was not received in time');
+      response = rawProblemResponse(
+        408,
+        RequestLimitCode.RequestTimeout,
+        'the request was not received in time',
+      );
     } else {
       response = rawProblemResponse(400, RequestLimitCode.BadRequest, 'the request is not valid HTTP');
     }

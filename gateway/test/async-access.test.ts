@@ -53,11 +53,15 @@ describe('asynchronous results', () => {
     const url = await asyncWrite();
     const txId = url.split('/').pop() as string;
     expect(h.ledger.committed.has(txId)).toBe(true);
-    const unknown = await statusAs(`/api/v1/transactions/${'0'.repeat(64)}`, {
-      sub: 'bob',
-      org: 'CityBMSP',
-      roles: [],
-    }, 404);
+    const unknown = await statusAs(
+      `/api/v1/transactions/${'0'.repeat(64)}`,
+      {
+        sub: 'bob',
+        org: 'CityBMSP',
+        roles: [],
+      },
+      404,
+    );
     const others: Parameters<Harness['bearer']>[0][] = [
       { sub: 'bob', org: 'CityBMSP', roles: [] }, // another organisation
       { sub: 'carol', roles: ['issuer'] }, // the same organisation, another subject
@@ -122,9 +126,7 @@ describe('asyncAccess', () => {
     expect(asyncAccess({ ...rec, callerPid: 'ab'.repeat(16) }, reader)).toBe('none');
     expect(asyncAccess(rec, { ...reader, key: 'CityAMSP/bob' })).toBe('none');
     expect(asyncAccess(rec, { ...reader, key: 'CityAMSP/admin-a', certifiedAdmin: true })).toBe('org-admin');
-    expect(
-      asyncAccess(rec, { key: 'CityBMSP/admin-b', org: 'CityBMSP', certifiedAdmin: true }),
-    ).toBe('none');
+    expect(asyncAccess(rec, { key: 'CityBMSP/admin-b', org: 'CityBMSP', certifiedAdmin: true })).toBe('none');
     // an organisation whose name starts like the submitter's is another organisation
     expect(asyncAccess(rec, { key: 'CityA/admin', org: 'CityA', certifiedAdmin: true })).toBe('none');
     expect(adminView(rec)).not.toHaveProperty('result');

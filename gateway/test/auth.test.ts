@@ -213,7 +213,9 @@ describe('token lifetime rules', () => {
   it('accepts a token issued now for at most the maximum age', async () => {
     await expect(verifier.verify(await timed(now(), now() + 3600))).resolves.toMatchObject({ subject: 'a' });
     // a few seconds of clock skew between issuer and gateway are tolerated
-    await expect(verifier.verify(await timed(now() + 3, now() + 600))).resolves.toMatchObject({ subject: 'a' });
+    await expect(verifier.verify(await timed(now() + 3, now() + 600))).resolves.toMatchObject({
+      subject: 'a',
+    });
   });
 
   it('refuses a token without exp, one without iat, and an expired one', async () => {

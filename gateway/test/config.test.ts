@@ -227,7 +227,8 @@ describe('security settings (issue 14)', () => {
     expect(err.variable).toBe('JWT_MODE');
     expect(err.message).toMatch(/NODE_ENV=production/);
     expect(
-      failure({ ...base, NODE_ENV: 'production', JWT_MODE: 'hs256', JWT_HS256_SECRET: 'y'.repeat(64) }).variable,
+      failure({ ...base, NODE_ENV: 'production', JWT_MODE: 'hs256', JWT_HS256_SECRET: 'y'.repeat(64) })
+        .variable,
     ).toBe('JWT_MODE');
     const c = loadConfig({
       ...base,

@@ -79,7 +79,9 @@ describe('the JSON depth limit', () => {
       request(limited.gateway.app).post('/api/v1/test/things/T1').set('Authorization', alice).send(body);
     // three levels pass the limit of 3 and reach validation; four do not
     expect((await post({ name: { a: { b: 1 } }, count: 1 }).expect(400)).body.code).toBe('INVALID_REQUEST');
-    expect((await post({ name: { a: { b: { c: 1 } } }, count: 1 }).expect(400)).body.code).toBe('JSON_TOO_DEEP');
+    expect((await post({ name: { a: { b: { c: 1 } } }, count: 1 }).expect(400)).body.code).toBe(
+      'JSON_TOO_DEEP',
+    );
     limited.close();
   });
 });

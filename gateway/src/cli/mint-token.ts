@@ -70,7 +70,9 @@ export async function mintFor(
     throw new Error('JWT_HS256_SECRET must be set (at least 32 characters), as for the gateway');
   const maxAge = env.JWT_MAX_TOKEN_AGE_S ? Number(env.JWT_MAX_TOKEN_AGE_S) : DEFAULT_MAX_TOKEN_AGE_SEC;
   if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > maxAge)
-    throw new Error(`the token lifetime must be 1..${maxAge} s (JWT_MAX_TOKEN_AGE_S), the gateway refuses longer ones`);
+    throw new Error(
+      `the token lifetime must be 1..${maxAge} s (JWT_MAX_TOKEN_AGE_S), the gateway refuses longer ones`,
+    );
   const claims: DevTokenClaims = { sub: user.name, org: user.org, roles: user.roles };
   if (user.dept) claims.dept = user.dept;
   if (usersDir) {

@@ -206,7 +206,12 @@ export class OfflineSessions {
    * Uses the `offline_tx` table and the ledger's offline flow; `limits` override
    * {@link DEFAULT_OFFLINE_LIMITS}, `now` is the clock (tests).
    */
-  constructor(db: Db, ledger: Ledger, limits: Partial<OfflineSessionLimits> = {}, now: () => number = Date.now) {
+  constructor(
+    db: Db,
+    ledger: Ledger,
+    limits: Partial<OfflineSessionLimits> = {},
+    now: () => number = () => Date.now(),
+  ) {
     this.#db = db;
     this.#ledger = ledger;
     this.#limits = { ...DEFAULT_OFFLINE_LIMITS, ...limits };

@@ -47,13 +47,11 @@ const OfflineView = z
           '`gateway.CommitStatusRequest`. A client checks, before signing, that SHA-256(base64-decoded message) equals the ' +
           'base64-decoded digest and that the decoded message is the call it meant; it then signs the digest (or the message).',
       }),
-    expiresAt: z
-      .string()
-      .optional()
-      .meta({
-        description: 'When the session expires (OFFLINE_SESSION_TTL_S after it was prepared); it is then refused and deleted',
-        example: '2026-01-01T12:15:00.000Z',
-      }),
+    expiresAt: z.string().optional().meta({
+      description:
+        'When the session expires (OFFLINE_SESSION_TTL_S after it was prepared); it is then refused and deleted',
+      example: '2026-01-01T12:15:00.000Z',
+    }),
     result: z.unknown().optional(),
     status: z.enum(['committed', 'invalid']).optional(),
     validationCode: z.string().optional(),

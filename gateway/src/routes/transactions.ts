@@ -7,12 +7,7 @@
  * other transaction id is looked up on the ledger under the caller's identity.
  */
 import { z } from 'zod';
-import {
-  adminView,
-  asyncAccess,
-  publicView,
-  type AsyncTransactions,
-} from '../writes/async-transactions';
+import { adminView, asyncAccess, publicView, type AsyncTransactions } from '../writes/async-transactions';
 import { certificateRoles, hasAnyRole, type Caller } from '../auth';
 import type { Ledger } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
@@ -59,8 +54,8 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
       operationId: 'getTransactionStatus',
       summary: 'Status of a write (the status URL of a 202)',
       description:
-        'An asynchronous write answers from the gateway\'s store to its submitter (same organisation, subject and pid) with ' +
-        'its result or problem; a certified admin of the submitter\'s organisation (role admin and gov.role admin in its ' +
+        "An asynchronous write answers from the gateway's store to its submitter (same organisation, subject and pid) with " +
+        "its result or problem; a certified admin of the submitter's organisation (role admin and gov.role admin in its " +
         'certificate) sees its status and failure code but not its result; to anyone else it is 404 TRANSACTION_NOT_FOUND, ' +
         'like an unknown id. Other transaction ids are looked up on the ledger (status and block only).',
       tags: ['transactions'],

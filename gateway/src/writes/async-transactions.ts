@@ -153,7 +153,8 @@ export type AsyncAccess = 'submitter' | 'org-admin' | 'none';
 
 /** The one rule of who reads a stored asynchronous write (see the module comment). */
 export function asyncAccess(rec: AsyncTransactionRecord, reader: AsyncReader): AsyncAccess {
-  const sameSubmitter = rec.caller === reader.key && (rec.callerPid === undefined || rec.callerPid === reader.pid);
+  const sameSubmitter =
+    rec.caller === reader.key && (rec.callerPid === undefined || rec.callerPid === reader.pid);
   if (sameSubmitter) return 'submitter';
   const submitterOrg = rec.caller.slice(0, rec.caller.indexOf('/'));
   if (reader.certifiedAdmin && submitterOrg === reader.org) return 'org-admin';
