@@ -2,9 +2,10 @@
  * `GET /api/v1/transactions/{txId}`: the status of a write. Asynchronous writes
  * recorded by this gateway answer from its store (status, attempts, block,
  * result or problem) for the caller who sent them, and without the result for a
- * certified admin of that caller's organisation; to anyone else such a write is
- * 404, as if it did not exist (writes/async-transactions.ts `asyncAccess`). Any
- * other transaction id is looked up on the ledger under the caller's identity.
+ * certified admin of that caller's organisation (writes/async-transactions.ts
+ * `asyncAccess`). For anyone else the store is as if empty: the id is looked up on
+ * the ledger under the caller's identity (status and block only), as any other
+ * transaction id is.
  */
 import { z } from 'zod';
 import { adminView, asyncAccess, publicView, type AsyncTransactions } from '../writes/async-transactions';
@@ -73,8 +74,7 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
           });
           if (access === 'submitter') return { status: 200, body: publicView(rec) };
           if (access === 'org-admin') return { status: 200, body: adminView(rec) };
-          // someone else's write: the same answer as for a transaction nobody knows
-          throw notFound(input.params.txId);
+          // someone else's write: answered as if the gateway stored nothing, from the ledger
         }
         const identity = await deps.transactions.identityFor(caller);
         const found = await deps.ledger.lookupTransaction(identity, input.params.txId);

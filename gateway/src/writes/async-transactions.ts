@@ -9,8 +9,8 @@
  * Who may read a stored write ({@link asyncAccess}): its submitter (same organisation and subject,
  * and the same pseudonymous id when the submitting token carried one) sees it whole; an admin of
  * the submitter's own organisation (token role `admin` and a certificate with `gov.role` admin)
- * sees where it stands and the failure's code, never the chaincode's result; anyone else is
- * answered as if the write did not exist.
+ * sees where it stands and the failure's code, never the chaincode's result; for anyone else
+ * the store is as if empty (the status route answers from the ledger: status and block only).
  */
 import type { Committed, FabricIdentity, Ledger } from '../fabric/ledger';
 import { decodeResult } from '../fabric/result';
@@ -148,7 +148,7 @@ export interface AsyncReader {
   certifiedAdmin: boolean;
 }
 
-/** How much of a stored write a reader may see: all of it, the admin view, or nothing (404). */
+/** How much of a stored write a reader may see: all of it, the admin view, or nothing (the ledger's view only). */
 export type AsyncAccess = 'submitter' | 'org-admin' | 'none';
 
 /** The one rule of who reads a stored asynchronous write (see the module comment). */
