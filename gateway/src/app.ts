@@ -2,8 +2,9 @@
  * `createApp(deps)`: the whole HTTP gateway as an Express app, built from its
  * dependencies so that tests can run it on any port with a fake ledger.
  * Order: request id, logs, metrics timer, helmet; health, metrics and docs
- * (no token); then under /api: body limit + JSON, bearer authentication, a rate
- * limit per caller, and the routes; problem+json for everything that fails.
+ * (no token); then under /api: body limit + JSON, bearer authentication (failures
+ * limited per client IP), a rate limit per caller, the JSON depth limit, and the
+ * routes; problem+json for everything that fails.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -19,10 +20,17 @@ import { IdempotencyStore, reconcileAll } from './writes/idempotency';
 import type { Ledger } from './fabric/ledger';
 import { httpLogger } from './logger';
 import { GatewayMetrics } from './metrics';
-import { OfflineSessions } from './fabric/offline-signing';
+import { OfflineSessions, type OfflineSessionLimits } from './fabric/offline-signing';
 import { docsRouter, newRegistry } from './http/openapi';
 import { describeFailure, HttpProblem, sendProblem, toProblem } from './http/problem';
 import { requestId } from './http/request-id';
+import {
+  DEFAULT_JSON_MAX_DEPTH,
+  jsonDepthLimit,
+  limitFailedAuthentication,
+  rateLimitRetryAfter,
+  type AuthFailureLimit,
+} from './request-limits';
 import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
@@ -48,7 +56,13 @@ export interface AppDeps {
   /** Dependencies of the per-chaincode routes beyond the common ones (e.g. election keys). */
   chaincodeRouteDeps?: Omit<ChaincodeRouteDeps, 'transactions' | 'chaincodes' | 'db'>;
   bodyLimit?: string;
+  /** Deepest nesting of a JSON body (default {@link DEFAULT_JSON_MAX_DEPTH}). */
+  jsonMaxDepth?: number;
   rateLimit?: { windowMs: number; max: number };
+  /** Failed authentications allowed per client IP and window (default 30 per minute). */
+  authFailureLimit?: AuthFailureLimit;
+  /** Offline-signing sessions: lifetime, open sessions per caller, purge interval (defaults in offline-signing.ts). */
+  offline?: Partial<OfflineSessionLimits>;
   trustProxy?: boolean;
   sseHeartbeatMs?: number;
   /** Organisations whose auditors receive every event (the consortium's designated auditors). */
@@ -98,7 +112,8 @@ export function createApp(deps: AppDeps): GatewayApp {
     reconcileGraceMs: graceMs,
   });
   const streams = new EventStreams();
-  const sessions = new OfflineSessions(deps.db, deps.ledger);
+  const sessions = new OfflineSessions(deps.db, deps.ledger, deps.offline);
+  sessions.startPurging();
   let draining = false;
 
   const domainRoutes = chaincodeRoutes({
@@ -169,11 +184,22 @@ export function createApp(deps: AppDeps): GatewayApp {
     legacyHeaders: false,
     keyGenerator: (req, res) =>
       res.locals.caller ? callerKey(callerOf(res)) : `ip:${ipKeyGenerator(req.ip ?? '')}`,
-    handler: (_req, _res, next) =>
-      next(new HttpProblem(429, 'RATE_LIMITED', 'too many requests from this caller', {}, 1)),
+    handler: (_req, res, next) =>
+      next(
+        new HttpProblem(
+          429,
+          'RATE_LIMITED',
+          'too many requests from this caller',
+          {},
+          rateLimitRetryAfter(res),
+        ),
+      ),
   });
   const open = publicPaths(routes);
-  const auth = authenticate(deps.verifier, new Set(deps.servedOrgs));
+  const auth = limitFailedAuthentication(
+    authenticate(deps.verifier, new Set(deps.servedOrgs)),
+    deps.authFailureLimit ?? { windowMs: 60_000, max: 30 },
+  );
   app.use(
     '/api',
     express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }),
@@ -182,6 +208,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       else void auth(req, res, next);
     },
     limiter,
+    jsonDepthLimit(deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH),
     (req: Request, _res: Response, next: NextFunction) => {
       if (draining && req.path === '/v1/events')
         next(new HttpProblem(503, 'SHUTTING_DOWN', 'the gateway is shutting down', {}, 1));
@@ -226,6 +253,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       draining = true;
     },
     async drain() {
+      sessions.stopPurging();
       streams.closeAll();
       await transactions.drain();
     },

@@ -6,13 +6,21 @@
  * and the pseudonymous id (`pid`). Missing or bad tokens are 401, a caller
  * without the role a route needs is 403, both as problem+json. Where a token claim is not
  * enough (administration), the caller's own certificate decides: its Fabric CA attributes
- * (`gov.role`, ...) are read here, as the chaincodes read them.
+ * (`gov.role`, ...) are read here, as the chaincodes read them. Tokens must carry `exp` and
+ * `iat` and live at most the configured maximum age ({@link createTokenVerifier}).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { X509Certificate } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { z } from 'zod';
-import type { JwtConfig } from './config';
+import { DEFAULT_MAX_TOKEN_AGE_SEC, type JwtConfig } from './config';
 import { SUBJECT_PATTERN, type Caller } from './caller';
 import { HttpProblem } from './http/problem';
 
@@ -38,13 +46,54 @@ export interface TokenVerifier {
   verify(token: string): Promise<Caller>;
 }
 
-/** Creates the verifier for the configured mode; `keys` overrides the key source (tests). */
+/**
+ * Stable codes of refused tokens (all 401): the token has expired, lacks `exp` or `iat`, was
+ * issued in the future, is older than the maximum age, or was issued for longer than the maximum
+ * lifetime; anything else about it is `INVALID_TOKEN`.
+ */
+export const TokenErrorCode = {
+  Expired: 'TOKEN_EXPIRED',
+  ExpiryRequired: 'TOKEN_EXPIRY_REQUIRED',
+  IssuedAtRequired: 'TOKEN_ISSUED_AT_REQUIRED',
+  IssuedInFuture: 'TOKEN_ISSUED_IN_FUTURE',
+  TooOld: 'TOKEN_TOO_OLD',
+  LifetimeTooLong: 'TOKEN_LIFETIME_TOO_LONG',
+  Invalid: 'INVALID_TOKEN',
+} as const;
+
+/** The 401 of a token refused by a claim check of `jose`, or undefined when the error is another. */
+function claimRefusal(err: unknown, maxAgeSec: number): HttpProblem | undefined {
+  const refuse = (code: string, detail: string) => new HttpProblem(401, code, detail);
+  if (err instanceof joseErrors.JWTExpired) {
+    if (err.claim === 'iat')
+      return refuse(TokenErrorCode.TooOld, `the bearer token was issued more than ${maxAgeSec} s ago`);
+    return refuse(TokenErrorCode.Expired, 'the bearer token has expired');
+  }
+  if (!(err instanceof joseErrors.JWTClaimValidationFailed)) return undefined;
+  if (err.claim === 'exp' && err.reason === 'missing')
+    return refuse(TokenErrorCode.ExpiryRequired, 'the bearer token must carry an expiry (exp)');
+  if (err.claim === 'iat' && err.reason === 'missing')
+    return refuse(TokenErrorCode.IssuedAtRequired, 'the bearer token must carry its issue time (iat)');
+  if (err.claim === 'iat' && err.reason === 'check_failed')
+    return refuse(TokenErrorCode.IssuedInFuture, 'the bearer token is issued in the future (iat)');
+  return undefined;
+}
+
+/**
+ * Creates the verifier for the configured mode; `keys` overrides the key source (tests).
+ * Every token must carry `exp` and `iat`; `iat` may not lie in the future (beyond the clock
+ * tolerance) nor be older than the maximum age, and `exp - iat` may not exceed it either
+ * ({@link DEFAULT_MAX_TOKEN_AGE_SEC} unless configured).
+ */
 export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): TokenVerifier {
+  const maxAgeSec = jwt.maxTokenAgeSec ?? DEFAULT_MAX_TOKEN_AGE_SEC;
   const options = {
     issuer: jwt.issuer,
     audience: jwt.audience,
     clockTolerance: jwt.clockToleranceSec,
     algorithms: [jwt.mode === 'hs256' ? 'HS256' : 'RS256'],
+    requiredClaims: ['exp', 'iat'],
+    maxTokenAge: maxAgeSec,
   };
   const remote =
     jwt.mode === 'rs256' && !keys ? createRemoteJWKSet(jwt.jwksUrl, { cacheMaxAge: 10 * 60_000 }) : undefined;
@@ -56,12 +105,12 @@ export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): Tok
   };
   return {
     async verify(token: string): Promise<Caller> {
-      let payload: unknown;
+      let payload: JWTPayload;
       try {
         payload = (await verifyJwt(token)).payload;
       } catch (err) {
-        if (err instanceof joseErrors.JWTExpired)
-          throw new HttpProblem(401, 'TOKEN_EXPIRED', 'the bearer token has expired');
+        const refused = claimRefusal(err, maxAgeSec);
+        if (refused) throw refused;
         if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
           // the key source failed (JWKS endpoint down), not the token
           throw new HttpProblem(
@@ -72,7 +121,15 @@ export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): Tok
             5,
           );
         }
-        throw new HttpProblem(401, 'INVALID_TOKEN', 'the bearer token is not valid');
+        throw new HttpProblem(401, TokenErrorCode.Invalid, 'the bearer token is not valid');
+      }
+      // jose checked that both are numbers, exp not passed, iat neither future nor too old
+      if ((payload.exp as number) - (payload.iat as number) > maxAgeSec) {
+        throw new HttpProblem(
+          401,
+          TokenErrorCode.LifetimeTooLong,
+          `the bearer token is valid for longer than ${maxAgeSec} s (exp - iat)`,
+        );
       }
       const parsed = claims.safeParse(payload);
       if (!parsed.success) {
@@ -291,7 +348,10 @@ export interface DevTokenClaims {
   pid?: string;
 }
 
-/** Signs an HS256 development token (the `mint-token` command and tests use it). */
+/**
+ * Signs an HS256 development token (the `mint-token` command and tests use it), with `iat` now and
+ * `exp` `ttlSec` later (a negative `ttlSec` gives an expired token, for tests).
+ */
 export async function signDevToken(
   secret: Uint8Array,
   claimSet: DevTokenClaims,

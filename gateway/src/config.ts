@@ -50,9 +50,17 @@ export interface OrgProfile {
 }
 
 /** How bearer tokens are checked. */
-export type JwtConfig =
-  | { mode: 'hs256'; secret: Uint8Array; issuer: string; audience: string; clockToleranceSec: number }
-  | { mode: 'rs256'; jwksUrl: URL; issuer: string; audience: string; clockToleranceSec: number };
+export type JwtConfig = ({ mode: 'hs256'; secret: Uint8Array } | { mode: 'rs256'; jwksUrl: URL }) & {
+  issuer: string;
+  audience: string;
+  /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds. */
+  clockToleranceSec: number;
+  /**
+   * Longest a token may live and oldest it may be, in seconds: `exp - iat` must not exceed it and
+   * `iat` must not be older (`JWT_MAX_TOKEN_AGE_S`); absent: no limit beyond `exp` (tests only).
+   */
+  maxTokenAgeSec?: number;
+};
 
 /** Deadlines per Fabric stage, in milliseconds. */
 export interface Deadlines {
@@ -87,7 +95,15 @@ export interface Config {
   grpcKeepaliveMs: number;
   db: { path: string; idempotencyTtlHours: number; reconcileGraceMs: number };
   rateLimit: { windowMs: number; max: number };
+  /** Failed authentications allowed per client IP and window before 429 (`AUTH_FAILURE_*`). */
+  authFailureLimit: { windowMs: number; max: number };
   bodyLimit: string;
+  /** Deepest nesting of a JSON body (objects and arrays) before 400 `JSON_TOO_DEEP`. */
+  jsonMaxDepth: number;
+  /** Largest total size of a request's headers, in bytes (Node's `maxHeaderSize`); beyond: 431. */
+  maxHeaderBytes: number;
+  /** Offline-signing sessions: lifetime from creation and open sessions allowed per caller. */
+  offline: { ttlSec: number; maxOpenPerCaller: number };
   shutdownTimeoutMs: number;
   sseHeartbeatMs: number;
   /** The event stream's scoping and limits (`GET /api/v1/events`). */
@@ -341,17 +357,34 @@ function parseIssuableRoles(raw: string, known: ReadonlySet<string>): Map<string
   return out;
 }
 
+/** Default of `JWT_MAX_TOKEN_AGE_S`: 12 hours. */
+export const DEFAULT_MAX_TOKEN_AGE_SEC = 12 * 3600;
+
 function loadJwt(env: Env): JwtConfig {
   const mode = read(env, 'JWT_MODE', z.enum(['hs256', 'rs256']), 'hs256');
   const issuer = read(env, 'JWT_ISSUER', z.string().min(1), 'govledger-dev');
   const audience = read(env, 'JWT_AUDIENCE', z.string().min(1), 'govledger-gateway');
   const clockToleranceSec = read(env, 'JWT_CLOCK_TOLERANCE_S', intVar(0, 300), '5');
+  const maxTokenAgeSec = read(
+    env,
+    'JWT_MAX_TOKEN_AGE_S',
+    intVar(60, 7 * 24 * 3600),
+    String(DEFAULT_MAX_TOKEN_AGE_SEC),
+  );
+  const common = { issuer, audience, clockToleranceSec, maxTokenAgeSec };
   if (mode === 'hs256') {
+    // a shared secret is a development convenience: whoever holds it mints any identity
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'JWT_MODE',
+        'is hs256 while NODE_ENV=production: production verifies RS256 tokens against JWT_JWKS_URL (set JWT_MODE=rs256)',
+      );
+    }
     const secret = read(env, 'JWT_HS256_SECRET', z.string().min(32, 'must be at least 32 characters'));
-    return { mode, secret: new TextEncoder().encode(secret), issuer, audience, clockToleranceSec };
+    return { mode, secret: new TextEncoder().encode(secret), ...common };
   }
   const jwksUrl = read(env, 'JWT_JWKS_URL', z.url());
-  return { mode, jwksUrl: new URL(jwksUrl), issuer, audience, clockToleranceSec };
+  return { mode, jwksUrl: new URL(jwksUrl), ...common };
 }
 
 /** Reads and validates the whole configuration from the environment; throws {@link ConfigError}. */
@@ -441,12 +474,22 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: read(env, 'RATE_LIMIT_WINDOW_MS', intVar(1000, 86_400_000), '60000'),
       max: read(env, 'RATE_LIMIT_MAX', intVar(1, 10_000_000), '1200'),
     },
+    authFailureLimit: {
+      windowMs: read(env, 'AUTH_FAILURE_WINDOW_MS', intVar(1000, 86_400_000), '60000'),
+      max: read(env, 'AUTH_FAILURE_MAX', intVar(1, 1_000_000), '30'),
+    },
     bodyLimit: read(
       env,
       'BODY_LIMIT',
       z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb or 1mb'),
       '256kb',
     ),
+    jsonMaxDepth: read(env, 'JSON_MAX_DEPTH', intVar(2, 1000), '32'),
+    maxHeaderBytes: read(env, 'GATEWAY_MAX_HEADER_BYTES', intVar(4096, 1_048_576), '16384'),
+    offline: {
+      ttlSec: read(env, 'OFFLINE_SESSION_TTL_S', intVar(30, 86_400), '900'),
+      maxOpenPerCaller: read(env, 'OFFLINE_SESSIONS_PER_CALLER', intVar(1, 1000), '5'),
+    },
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', intVar(0, 600_000), '10000'),
     sseHeartbeatMs: read(env, 'SSE_HEARTBEAT_MS', intVar(1000, 600_000), '15000'),
     events: {

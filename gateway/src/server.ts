@@ -18,6 +18,7 @@ import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
 import { importUsers } from './fabric/msp-import';
 import { Wallet } from './fabric/wallet';
+import { answerClientErrors } from './request-limits';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -82,7 +83,14 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
       ballotBox: config.ballotBox,
     },
     bodyLimit: config.bodyLimit,
+    jsonMaxDepth: config.jsonMaxDepth,
     rateLimit: config.rateLimit,
+    authFailureLimit: config.authFailureLimit,
+    offline: {
+      ttlMs: config.offline.ttlSec * 1000,
+      maxOpenPerCaller: config.offline.maxOpenPerCaller,
+      purgeIntervalMs: Math.min(config.offline.ttlSec * 1000, 60_000),
+    },
     trustProxy: config.trustProxy,
     sseHeartbeatMs: config.sseHeartbeatMs,
     readinessCacheMs: config.readiness.cacheMs,
@@ -92,9 +100,12 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
 
+  // headers beyond maxHeaderSize are refused by Node's parser: answered 431 problem+json
+  const limits = { maxHeaderSize: config.maxHeaderBytes };
   const server = config.tls
-    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, gateway.app)
-    : http.createServer(gateway.app);
+    ? https.createServer({ ...limits, cert: config.tls.cert, key: config.tls.key }, gateway.app)
+    : http.createServer(limits, gateway.app);
+  answerClientErrors(server, config.maxHeaderBytes);
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {

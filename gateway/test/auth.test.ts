@@ -53,6 +53,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience('someone-else')
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(new TextEncoder().encode(SECRET));
     expect((await refusal(hs.verify(wrongAud))).status).toBe(401);
@@ -65,6 +66,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(new TextEncoder().encode(SECRET));
     const p = await refusal(hs.verify(noOrg));
@@ -81,6 +83,7 @@ describe('HS256 tokens', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     expect((await refusal(hs.verify(rs))).status).toBe(401);
@@ -118,6 +121,7 @@ describe('RS256 tokens from a JWKS URL', () => {
       .setSubject('auditor-b')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     await expect(verifier.verify(t)).resolves.toMatchObject({
@@ -141,6 +145,7 @@ describe('RS256 tokens from a JWKS URL', () => {
       .setSubject('a')
       .setIssuer(JWT.issuer)
       .setAudience(JWT.audience)
+      .setIssuedAt()
       .setExpirationTime('1m')
       .sign(privateKey);
     expect((await refusal(verifier.verify(t))).status).toBe(503);
@@ -175,5 +180,83 @@ describe('mint-token', () => {
       pid: 'c'.repeat(64),
     });
     await expect(mintFor(user, {}, 60)).rejects.toThrow(/JWT_HS256_SECRET/);
+  });
+});
+
+describe('token lifetime rules', () => {
+  const key = new TextEncoder().encode(SECRET);
+  const now = () => Math.floor(Date.now() / 1000);
+  /** A token with exactly the time claims given (undefined: left out). */
+  const timed = (iat: number | undefined, exp: number | undefined) => {
+    const jwt = new SignJWT({ org: 'CityAMSP', roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('a')
+      .setIssuer(JWT.issuer)
+      .setAudience(JWT.audience);
+    if (iat !== undefined) jwt.setIssuedAt(iat);
+    if (exp !== undefined) jwt.setExpirationTime(exp);
+    return jwt.sign(key);
+  };
+  const verifier = createTokenVerifier({
+    mode: 'hs256',
+    secret: key,
+    ...JWT,
+    clockToleranceSec: 5,
+    maxTokenAgeSec: 3600,
+  });
+  const code = async (t: Promise<string>) => {
+    const p = await refusal(verifier.verify(await t));
+    expect(p.status).toBe(401);
+    return p.code;
+  };
+
+  it('accepts a token issued now for at most the maximum age', async () => {
+    await expect(verifier.verify(await timed(now(), now() + 3600))).resolves.toMatchObject({ subject: 'a' });
+    // a few seconds of clock skew between issuer and gateway are tolerated
+    await expect(verifier.verify(await timed(now() + 3, now() + 600))).resolves.toMatchObject({
+      subject: 'a',
+    });
+  });
+
+  it('refuses a token without exp, one without iat, and an expired one', async () => {
+    expect(await code(timed(now(), undefined))).toBe('TOKEN_EXPIRY_REQUIRED');
+    expect(await code(timed(undefined, now() + 60))).toBe('TOKEN_ISSUED_AT_REQUIRED');
+    expect(await code(timed(now() - 120, now() - 60))).toBe('TOKEN_EXPIRED');
+  });
+
+  it('refuses a token issued in the future (ten years, or beyond the clock tolerance)', async () => {
+    const tenYears = 10 * 365 * 86400;
+    expect(await code(timed(now() + tenYears, now() + tenYears + 60))).toBe('TOKEN_ISSUED_IN_FUTURE');
+    expect(await code(timed(now() + 60, now() + 600))).toBe('TOKEN_ISSUED_IN_FUTURE');
+  });
+
+  it('refuses a token valid for longer than the maximum age, and one older than it', async () => {
+    expect(await code(timed(now(), now() + 3601))).toBe('TOKEN_LIFETIME_TOO_LONG');
+    expect(await code(timed(now(), now() + 10 * 365 * 86400))).toBe('TOKEN_LIFETIME_TOO_LONG');
+    // not expired (its exp is ahead) but issued more than the maximum age ago
+    expect(await code(timed(now() - 3700, now() + 60))).toBe('TOKEN_TOO_OLD');
+  });
+
+  it('applies 12 hours as the maximum age when none is configured', async () => {
+    expect((await refusal(hs.verify(await timed(now(), now() + 12 * 3600 + 1)))).code).toBe(
+      'TOKEN_LIFETIME_TOO_LONG',
+    );
+    await expect(hs.verify(await timed(now(), now() + 12 * 3600))).resolves.toMatchObject({ subject: 'a' });
+  });
+
+  it('mint-token sets iat and exp, and refuses a lifetime the gateway would refuse', async () => {
+    const user = { name: 'issuer-a', org: 'CityAMSP', roles: ['issuer'] };
+    const t = await mintFor(user, { JWT_HS256_SECRET: SECRET }, 600);
+    const payload = JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString('utf8')) as {
+      iat: number;
+      exp: number;
+    };
+    expect(payload.exp - payload.iat).toBe(600);
+    await expect(mintFor(user, { JWT_HS256_SECRET: SECRET }, 12 * 3600 + 1)).rejects.toThrow(
+      /JWT_MAX_TOKEN_AGE_S/,
+    );
+    await expect(
+      mintFor(user, { JWT_HS256_SECRET: SECRET, JWT_MAX_TOKEN_AGE_S: '300' }, 600),
+    ).rejects.toThrow(/1\.\.300/);
   });
 });

@@ -212,3 +212,53 @@ describe('event stream settings', () => {
     expect(failure({ ...base, SSE_MAX_STREAMS_PER_CALLER: '0' }).variable).toBe('SSE_MAX_STREAMS_PER_CALLER');
   });
 });
+
+describe('security settings (issue 14)', () => {
+  it('has defaults for token age, failed authentications, JSON depth, headers and offline sessions', () => {
+    const c = loadConfig(base);
+    expect(c.jwt.maxTokenAgeSec).toBe(12 * 3600);
+    expect(c.authFailureLimit).toEqual({ windowMs: 60_000, max: 30 });
+    expect(c.jsonMaxDepth).toBe(32);
+    expect(c.maxHeaderBytes).toBe(16_384);
+    expect(c.offline).toEqual({ ttlSec: 900, maxOpenPerCaller: 5 });
+  });
+
+  it('accepts overrides and refuses bad values, naming the variable', () => {
+    const c = loadConfig({
+      ...base,
+      JWT_MAX_TOKEN_AGE_S: '3600',
+      AUTH_FAILURE_WINDOW_MS: '300000',
+      AUTH_FAILURE_MAX: '10',
+      JSON_MAX_DEPTH: '16',
+      GATEWAY_MAX_HEADER_BYTES: '32768',
+      OFFLINE_SESSION_TTL_S: '300',
+      OFFLINE_SESSIONS_PER_CALLER: '2',
+    });
+    expect(c.jwt.maxTokenAgeSec).toBe(3600);
+    expect(c.authFailureLimit).toEqual({ windowMs: 300_000, max: 10 });
+    expect(c.jsonMaxDepth).toBe(16);
+    expect(c.maxHeaderBytes).toBe(32_768);
+    expect(c.offline).toEqual({ ttlSec: 300, maxOpenPerCaller: 2 });
+    expect(failure({ ...base, JSON_MAX_DEPTH: '0' }).variable).toBe('JSON_MAX_DEPTH');
+    expect(failure({ ...base, OFFLINE_SESSION_TTL_S: 'forever' }).variable).toBe('OFFLINE_SESSION_TTL_S');
+    expect(failure({ ...base, JWT_MAX_TOKEN_AGE_S: '999999999' }).variable).toBe('JWT_MAX_TOKEN_AGE_S');
+  });
+
+  it('refuses HS256 when NODE_ENV=production, and accepts RS256 there', () => {
+    const err = failure({ ...base, NODE_ENV: 'production' });
+    expect(err.variable).toBe('JWT_MODE');
+    expect(err.message).toMatch(/NODE_ENV=production/);
+    expect(
+      failure({ ...base, NODE_ENV: 'production', JWT_MODE: 'hs256', JWT_HS256_SECRET: 'y'.repeat(64) })
+        .variable,
+    ).toBe('JWT_MODE');
+    const c = loadConfig({
+      ...base,
+      NODE_ENV: 'production',
+      JWT_MODE: 'rs256',
+      JWT_JWKS_URL: 'https://idp.example/jwks.json',
+    });
+    expect(c.jwt.mode).toBe('rs256');
+    expect(loadConfig({ ...base, NODE_ENV: 'development' }).jwt.mode).toBe('hs256');
+  });
+});

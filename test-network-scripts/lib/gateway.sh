@@ -27,10 +27,12 @@ cmd_gateway() {
   fi
   # shellcheck disable=SC1091
   source "$dir/secrets.env"
+  # NODE_ENV=development: this gateway verifies HS256 development tokens, which it refuses to
+  # start with under NODE_ENV=production (gateway/README.md, Security)
   start_proc gateway WALLET_KEY="$WALLET_KEY" JWT_HS256_SECRET="$JWT_HS256_SECRET" \
     FABRIC_ORGS_FILE="$STATE/network.json" WALLET_IMPORT_USERS_DIR="$STATE/users" \
     WALLET_DIR="$dir/wallet" GATEWAY_DB_PATH="$dir/gateway.db" ELECTION_KEYS_DIR="$dir/election-keys" \
-    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=production \
+    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=development \
     RATE_LIMIT_MAX="${RATE_LIMIT_MAX:-1200}" \
     -- node "$GOVLEDGER_ROOT/gateway/dist/server.js"
   wait_port gateway "$port" 60

@@ -7,11 +7,16 @@
  *   mint-token issuer-a                 prints one token
  *   mint-token --all [--json]           every demo user (JSON: name -> {org, roles, dept, token})
  *   options: --ttl SECONDS (default 3600), --consortium FILE, --users-dir DIR (reads <dir>/<name>/pid)
+ *
+ * Every token carries `iat` and `exp` (the gateway refuses tokens without them); a `--ttl` longer
+ * than the gateway's maximum token age (JWT_MAX_TOKEN_AGE_S, 12 h by default) is refused here,
+ * since the gateway would refuse the token.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { signDevToken, type DevTokenClaims } from '../auth';
+import { DEFAULT_MAX_TOKEN_AGE_SEC } from '../config';
 
 const consortiumSchema = z.object({
   peerOrgs: z.array(
@@ -63,6 +68,11 @@ export async function mintFor(
   const secret = env.JWT_HS256_SECRET;
   if (!secret || secret.length < 32)
     throw new Error('JWT_HS256_SECRET must be set (at least 32 characters), as for the gateway');
+  const maxAge = env.JWT_MAX_TOKEN_AGE_S ? Number(env.JWT_MAX_TOKEN_AGE_S) : DEFAULT_MAX_TOKEN_AGE_SEC;
+  if (!Number.isInteger(ttlSec) || ttlSec < 1 || ttlSec > maxAge)
+    throw new Error(
+      `the token lifetime must be 1..${maxAge} s (JWT_MAX_TOKEN_AGE_S), the gateway refuses longer ones`,
+    );
   const claims: DevTokenClaims = { sub: user.name, org: user.org, roles: user.roles };
   if (user.dept) claims.dept = user.dept;
   if (usersDir) {

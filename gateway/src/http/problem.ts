@@ -15,6 +15,8 @@ import { LedgerError } from '../fabric/ledger';
 import {
   CommitStatusPending,
   InvalidOfflineSignature,
+  OfflineSessionExpired,
+  OfflineSessionLimitReached,
   OfflineStageMismatch,
   OfflineTransactionNotFound,
 } from '../fabric/offline-signing';
@@ -206,6 +208,10 @@ export function serviceProblem(err: unknown): HttpProblem | undefined {
   }
   if (err instanceof OfflineTransactionNotFound)
     return new HttpProblem(404, 'OFFLINE_TRANSACTION_NOT_FOUND', err.message);
+  if (err instanceof OfflineSessionExpired)
+    return new HttpProblem(410, 'OFFLINE_SESSION_EXPIRED', err.message);
+  if (err instanceof OfflineSessionLimitReached)
+    return new HttpProblem(429, 'OFFLINE_SESSION_LIMIT', err.message, {}, err.retryAfterSec);
   if (err instanceof OfflineStageMismatch) return new HttpProblem(409, 'OFFLINE_STAGE_MISMATCH', err.message);
   if (err instanceof InvalidOfflineSignature) {
     return new HttpProblem(400, 'INVALID_SIGNATURE', err.message, {

@@ -5,6 +5,9 @@
  * signature in turn (proposal, transaction, commit); `GET` shows where a
  * transaction stands. Signatures are ECDSA (P-256, SHA-256 digest given),
  * DER encoded, base64; fabric-gateway's `signers.newPrivateKeySigner` makes them.
+ * Each answer hands the exact bytes to sign (`message`) beside their digest, so
+ * that the client can check what it signs; sessions expire and are capped per
+ * caller (fabric/offline-signing.ts).
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
@@ -35,6 +38,23 @@ const OfflineView = z
         "What waits for the caller's signature next: `proposal`, `transaction`, `commit`, or `done`",
     }),
     digest: z.string().optional().meta({ description: 'Base64 SHA-256 digest to sign for `stage`' }),
+    message: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'Base64 of the exact bytes whose SHA-256 is `digest`. At stage `proposal` it is the serialized `protos.Proposal` ' +
+          '(decode it with @hyperledger/fabric-protos: `peer.Proposal` -> `header` (channel, transaction id, creator) and ' +
+          '`payload` (`ChaincodeProposalPayload` -> `ChaincodeInvocationSpec`: chaincode, transaction, arguments; transient data)); ' +
+          'at `transaction` the envelope payload (`common.Payload`, with the endorsed read/write set); at `commit` the ' +
+          '`gateway.CommitStatusRequest`. A client checks, before signing, that SHA-256(base64-decoded message) equals the ' +
+          'base64-decoded digest and that the decoded message is the call it meant; it then signs the digest (or the message).',
+      }),
+    expiresAt: z.string().optional().meta({
+      description:
+        'When the session expires (OFFLINE_SESSION_TTL_S after it was prepared); it is then refused and deleted',
+      example: '2026-01-01T12:15:00.000Z',
+    }),
     result: z.unknown().optional().meta({ description: "The chaincode's result, once endorsed" }),
     status: z
       .enum(['committed', 'invalid'])
@@ -78,8 +98,12 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
       operationId: 'prepareOfflineTransaction',
       summary: 'Prepare a transaction to be signed by the caller',
       description:
-        "Builds the proposal for the caller's certificate (the enrolled one in the wallet, or `certificate` from the body) and returns its digest. " +
-        'The chaincode checks the caller from that certificate.',
+        "Builds the proposal for the caller's certificate (the enrolled one in the wallet, or `certificate` from the body) and returns its digest " +
+        'with the proposal bytes it covers (`message`: check SHA-256(message) = digest and decode the call before signing). ' +
+        'The chaincode checks the caller from that certificate. A session lives OFFLINE_SESSION_TTL_S (15 min by default) from now: ' +
+        'afterwards it answers 410 OFFLINE_SESSION_EXPIRED once, then 404, and its stored bytes are deleted. A caller may hold ' +
+        'OFFLINE_SESSIONS_PER_CALLER (5 by default) sessions not yet done: beyond, 429 OFFLINE_SESSION_LIMIT with Retry-After ' +
+        '(seconds until the oldest one expires).',
       tags: ['offline signing'],
       roles: [],
       successStatus: 201,
@@ -168,7 +192,8 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
       operationId: 'signOfflineTransaction',
       summary: 'Post the signature the transaction waits for',
       description:
-        'proposal -> the gateway endorses; transaction -> it submits to the orderer; commit -> it reports the commit.',
+        'proposal -> the gateway endorses; transaction -> it submits to the orderer; commit -> it reports the commit. ' +
+        'Each answer carries the next digest and the bytes it covers (`message`). An expired session answers 410 OFFLINE_SESSION_EXPIRED.',
       tags: ['offline signing'],
       roles: [],
       params: z

@@ -1,12 +1,15 @@
 /**
  * `GET /api/v1/transactions/{txId}`: the status of a write. Asynchronous writes
  * recorded by this gateway answer from its store (status, attempts, block,
- * result or problem) for the caller who sent them; any other transaction id is
- * looked up on the ledger under the caller's identity.
+ * result or problem) for the caller who sent them, and without the result for a
+ * certified admin of that caller's organisation (writes/async-transactions.ts
+ * `asyncAccess`). For anyone else the store is as if empty: the id is looked up on
+ * the ledger under the caller's identity (status and block only), as any other
+ * transaction id is.
  */
 import { z } from 'zod';
-import { publicView, type AsyncTransactions } from '../writes/async-transactions';
-import { hasAnyRole } from '../auth';
+import { adminView, asyncAccess, publicView, type AsyncTransactions } from '../writes/async-transactions';
+import { certificateRoles, hasAnyRole, type Caller } from '../auth';
 import type { Ledger } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
 import { defineRoute, type AnyRoute } from '../http/route';
@@ -52,6 +55,16 @@ const StatusSchema = z
   })
   .meta({ id: 'TransactionStatus', description: 'Where a write stands (the status URL of a 202)' });
 
+const notFound = (txId: string) =>
+  new HttpProblem(404, 'TRANSACTION_NOT_FOUND', `transaction ${txId} is not known to the ledger (yet)`);
+
+/** True when the caller claims role admin and its own certificate in the wallet carries `gov.role` admin. */
+async function certifiedAdmin(caller: Caller, transactions: TransactionService): Promise<boolean> {
+  if (!hasAnyRole(caller, ['admin'])) return false;
+  const identity = await transactions.identityFor(caller).catch(() => undefined);
+  return identity !== undefined && certificateRoles(identity.certificate).includes('admin');
+}
+
 /** The transaction status route. */
 export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
   return [
@@ -60,6 +73,11 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
       path: '/api/v1/transactions/{txId}',
       operationId: 'getTransactionStatus',
       summary: 'Status of a write (the status URL of a 202)',
+      description:
+        "An asynchronous write answers from the gateway's store to its submitter (same organisation, subject and pid) with " +
+        "its result or problem; a certified admin of the submitter's organisation (role admin and gov.role admin in its " +
+        'certificate) sees its status and failure code but not its result; to anyone else it is 404 TRANSACTION_NOT_FOUND, ' +
+        'like an unknown id. Other transaction ids are looked up on the ledger (status and block only).',
       tags: ['transactions'],
       roles: [],
       params: z
@@ -73,18 +91,20 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
       response: StatusSchema,
       async handle({ caller, input }) {
         const rec = deps.asyncTransactions.get(input.params.txId);
-        if (rec && (rec.caller === callerKey(caller) || hasAnyRole(caller, ['admin']))) {
-          return { status: 200, body: publicView(rec) };
+        if (rec) {
+          const access = asyncAccess(rec, {
+            key: callerKey(caller),
+            org: caller.org,
+            ...(caller.pid ? { pid: caller.pid } : {}),
+            certifiedAdmin: await certifiedAdmin(caller, deps.transactions),
+          });
+          if (access === 'submitter') return { status: 200, body: publicView(rec) };
+          if (access === 'org-admin') return { status: 200, body: adminView(rec) };
+          // someone else's write: answered as if the gateway stored nothing, from the ledger
         }
         const identity = await deps.transactions.identityFor(caller);
         const found = await deps.ledger.lookupTransaction(identity, input.params.txId);
-        if (found.state === 'unknown') {
-          throw new HttpProblem(
-            404,
-            'TRANSACTION_NOT_FOUND',
-            `transaction ${input.params.txId} is not known to the ledger (yet)`,
-          );
-        }
+        if (found.state === 'unknown') throw notFound(input.params.txId);
         return {
           status: 200,
           body: {

@@ -5,6 +5,12 @@
  * a restart too; on start, transactions still marked submitted are reconciled.
  * A failure is stored as the {@link FailureReport} the HTTP layer made of the
  * typed error (the problem a synchronous caller would have got).
+ *
+ * Who may read a stored write ({@link asyncAccess}): its submitter (same organisation and subject,
+ * and the same pseudonymous id when the submitting token carried one) sees it whole; an admin of
+ * the submitter's own organisation (token role `admin` and a certificate with `gov.role` admin)
+ * sees where it stands and the failure's code, never the chaincode's result; for anyone else
+ * the store is as if empty (the status route answers from the ledger: status and block only).
  */
 import type { Committed, FabricIdentity, Ledger } from '../fabric/ledger';
 import { decodeResult } from '../fabric/result';
@@ -56,7 +62,10 @@ export interface AsyncTransactionView {
 
 /** A stored asynchronous write. */
 export interface AsyncTransactionRecord extends AsyncTransactionView {
+  /** Key of the submitter (`MSPID/subject`). */
   caller: string;
+  /** Pseudonymous id of the submitter, when its token carried one. */
+  callerPid?: string;
   identityMsp: string;
   identityLabel: string;
   createdAt: number;
@@ -67,6 +76,7 @@ interface Row {
   tx_id: string;
   current_tx_id: string;
   caller: string;
+  caller_pid: string | null;
   identity_msp: string;
   identity_label: string;
   chaincode: string;
@@ -94,6 +104,7 @@ function fromRow(r: Row): AsyncTransactionRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+  if (r.caller_pid !== null) rec.callerPid = r.caller_pid;
   if (r.block_number !== null) rec.blockNumber = r.block_number;
   if (r.state === 'committed') rec.result = decodeResult(r.result);
   if (r.problem !== null) rec.problem = JSON.parse(r.problem) as FailureReport;
@@ -102,8 +113,52 @@ function fromRow(r: Row): AsyncTransactionRecord {
 
 /** Strips the internal fields of a record. */
 export function publicView(rec: AsyncTransactionRecord): AsyncTransactionView {
-  const { caller: _c, identityMsp: _m, identityLabel: _l, createdAt: _a, updatedAt: _u, ...view } = rec;
+  const {
+    caller: _c,
+    callerPid: _p,
+    identityMsp: _m,
+    identityLabel: _l,
+    createdAt: _a,
+    updatedAt: _u,
+    ...view
+  } = rec;
   return view;
+}
+
+/** The view an admin of the submitter's organisation gets: no result, and of a failure only its status and code. */
+export function adminView(rec: AsyncTransactionRecord): AsyncTransactionView {
+  const { result: _r, problem, ...view } = publicView(rec);
+  if (!problem) return view;
+  const { status } = problem as FailureReport & { status?: unknown };
+  return {
+    ...view,
+    problem: typeof status === 'number' ? { code: problem.code, status } : { code: problem.code },
+  } as AsyncTransactionView;
+}
+
+/** Who is asking for a stored write. */
+export interface AsyncReader {
+  /** The caller's key (`MSPID/subject`, as the submitter's was recorded). */
+  key: string;
+  /** The caller's organisation (MSP ID). */
+  org: string;
+  /** The caller's pseudonymous id, when its token carries one. */
+  pid?: string;
+  /** True when the caller is a certified admin of its organisation (token role and certificate). */
+  certifiedAdmin: boolean;
+}
+
+/** How much of a stored write a reader may see: all of it, the admin view, or nothing (the ledger's view only). */
+export type AsyncAccess = 'submitter' | 'org-admin' | 'none';
+
+/** The one rule of who reads a stored asynchronous write (see the module comment). */
+export function asyncAccess(rec: AsyncTransactionRecord, reader: AsyncReader): AsyncAccess {
+  const sameSubmitter =
+    rec.caller === reader.key && (rec.callerPid === undefined || rec.callerPid === reader.pid);
+  if (sameSubmitter) return 'submitter';
+  const submitterOrg = rec.caller.slice(0, rec.caller.indexOf('/'));
+  if (reader.certifiedAdmin && submitterOrg === reader.org) return 'org-admin';
+  return 'none';
 }
 
 /** Durable store of asynchronous writes. */
@@ -115,7 +170,7 @@ export class AsyncTransactions {
     this.#db = db;
   }
 
-  /** Records a write the orderer accepted. */
+  /** Records a write the orderer accepted, for the submitter `caller` (key) with its pid, if any. */
   record(
     txId: string,
     caller: string,
@@ -123,17 +178,19 @@ export class AsyncTransactions {
     chaincode: string,
     transaction: string,
     result: Uint8Array,
+    callerPid?: string,
   ): void {
     const now = Date.now();
     this.#db
       .prepare(
-        `INSERT OR REPLACE INTO async_tx (tx_id, current_tx_id, caller, identity_msp, identity_label, chaincode, transaction_name, state, attempts, result, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO async_tx (tx_id, current_tx_id, caller, caller_pid, identity_msp, identity_label, chaincode, transaction_name, state, attempts, result, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?)`,
       )
       .run(
         txId,
         txId,
         caller,
+        callerPid ?? null,
         identity.mspId,
         identity.label,
         chaincode,

@@ -2,7 +2,8 @@
  * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
  * records, asynchronous transactions, offline-signing sessions and the blind
  * signatures issued to voters. Opened in WAL
- * mode; the schema is created or upgraded on open.
+ * mode with `secure_delete` (deleted rows, such as purged offline sessions, are
+ * overwritten, not left in free pages); the schema is created or upgraded on open.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -70,6 +71,10 @@ const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      PRIMARY KEY (election_id, pid)
    );`,
+  // the pseudonymous id of an asynchronous write's submitter, when its token named one (issue 14)
+  `ALTER TABLE async_tx ADD COLUMN caller_pid TEXT;
+   CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
+   CREATE INDEX offline_tx_created ON offline_tx (created_at);`,
 ];
 
 /** Opens (creating when needed) the database file and brings its schema up to date. */
@@ -79,6 +84,7 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma('secure_delete = ON');
   const version = Number(db.pragma('user_version', { simple: true }));
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

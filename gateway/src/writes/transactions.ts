@@ -120,6 +120,7 @@ export class TransactionService {
           invocation.chaincode,
           invocation.transaction,
           submitted.result,
+          caller.pid,
         );
         settledInBackground = true;
         this.#follow(submitted.txId, submitted.commit, options.requestId);
