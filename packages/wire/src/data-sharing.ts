@@ -591,7 +591,7 @@ export const VerifyFactRequest = z
   .object({
     ticketId: Schemas.id,
     attestationId: Schemas.id,
-    claimedValue: z.string().min(1).max(1024),
+    claimedValue: Schemas.text(1024),
     salt: Schemas.salt,
   })
   .strict();

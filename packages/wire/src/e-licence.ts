@@ -369,7 +369,7 @@ export const LicenceView = Licence.extend({ effectiveStatus: EffectiveStatus });
 export type LicenceView = z.infer<typeof LicenceView>;
 
 /** One clear claim value and its salt (private). */
-export const ClaimSecret = z.object({ value: z.string().max(4000), salt: Schemas.salt }).strict();
+export const ClaimSecret = z.object({ value: Schemas.value(4000), salt: Schemas.salt }).strict();
 /** A claim's clear value and salt. */
 export type ClaimSecret = z.infer<typeof ClaimSecret>;
 
@@ -383,7 +383,7 @@ export type ClaimSecret = z.infer<typeof ClaimSecret>;
  */
 export const LicencePrivateTransient = z
   .object({
-    holder: boundedRecord(HolderFieldName, z.string().max(1000), MAX_HOLDER_FIELDS),
+    holder: boundedRecord(HolderFieldName, Schemas.value(1000), MAX_HOLDER_FIELDS),
     claims: boundedRecord(ClaimName, ClaimSecret, MAX_CLAIMS),
     salt: Schemas.salt,
   })
@@ -675,7 +675,7 @@ export type IssueLicenceRequest = z.infer<typeof IssueLicenceRequest>;
 
 /** One disclosed claim: its name, clear value and salt. */
 export const DisclosedClaim = z
-  .object({ name: ClaimName, value: z.string().max(4000), salt: Schemas.salt })
+  .object({ name: ClaimName, value: Schemas.value(4000), salt: Schemas.salt })
   .strict();
 /** A disclosed claim. */
 export type DisclosedClaim = z.infer<typeof DisclosedClaim>;
