@@ -4,7 +4,7 @@
  * the allowed categories, which raises an alert that City B's auditor resolves;
  * the Audit Office traces the spend back to the budget.
  */
-import { fundTracing } from '@govledger/fixtures';
+import { PersonalValues, fundTracing } from '@govledger/fixtures';
 import { short, yuan } from './printer';
 import type { Runner } from './runner';
 
@@ -54,7 +54,11 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
   const spendOk = `S-LATHE-${run}`;
   const spendBad = `S-BANQUET-${run}`;
   const recipient = r.voter('enterprise-a1');
-  const account = fundTracing.bankAccountHash('6222021001012345678', run);
+  // keyed hash: the key stays with the paying organisation (here, this demo run), off the ledger
+  const account = fundTracing.bankAccountHash(
+    PersonalValues.bankAccounts[0],
+    fundTracing.newAccountHashKey(),
+  );
 
   await r.run<{ programId: string; totalBudget: string; categories: string[] }>({
     who: 'finance-a',
