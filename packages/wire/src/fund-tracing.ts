@@ -242,9 +242,21 @@ export type ListAllocationsRequest = z.output<typeof ListAllocationsRequest>;
  */
 export const recipientFields = { recipientMspId: Schemas.mspId, recipientPid: Schemas.pid };
 
-/** Hashes of account numbers: distinct, at most Limits.maxAccounts. */
+/**
+ * A bank account's keyed hash: HMAC-SHA-256, in lower-case hex, of the account number (no
+ * spaces or hyphens, upper-cased) under the account-hash key of the organisations that
+ * implement the program, which they keep off the ledger. Never a plain SHA-256, which a ledger
+ * reader could enumerate (README, "What a ledger reader can and cannot link").
+ */
+export const AccountHash = Schemas.sha256.meta({
+  description:
+    "HMAC-SHA-256 (lower-case hex) of the account number without spaces or hyphens, under the paying organisations' off-ledger account-hash key; never a plain SHA-256",
+  example: '3f1c9a0e5b7d2c4f8a6e1b3d5c7f9a2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a',
+});
+
+/** Keyed hashes (AccountHash) of account numbers: distinct, at most Limits.maxAccounts. */
 export const AccountHashes = z
-  .array(Schemas.sha256)
+  .array(AccountHash)
   .max(Limits.maxAccounts)
   .refine(distinct, 'must not repeat an account hash');
 
@@ -305,7 +317,7 @@ export const DisburseRequest = z
     disbursementId: Schemas.id,
     allocationId: Schemas.id,
     ...recipientFields,
-    accountHash: Schemas.sha256,
+    accountHash: AccountHash,
     category: Schemas.code,
     amount: Amount,
     documentsHash: Schemas.sha256,
