@@ -267,6 +267,31 @@ describe('IssueLicence: dates with an offset and free text', () => {
     expect(licence.validFrom).toMatch(/Z$/);
   });
 
+  it("refuses a holder's birth date after the transaction's date, and takes one before it", async () => {
+    const h = new Harness();
+    await h.seedTypes();
+    const req = (licenceId: string) => ({
+      licenceId,
+      typeCode: T.ABiz,
+      holder: holder('x'),
+      documentHash: doc('x'),
+    });
+    const withBirth = (dateOfBirth: string) => {
+      const input = privateInput(BIZ_CLAIMS);
+      return { licencePrivate: { ...input, holder: { ...input.holder, dateOfBirth } } };
+    };
+    const r = await h.refused(ID.issuerA, 'IssueLicence', req('L-B1'), {
+      transient: withBirth('2026-02-02'),
+      time: '2026-02-01T12:00:00Z',
+    });
+    expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
+    const licence = await h.submit<Licence>(ID.issuerA, 'IssueLicence', req('L-B2'), {
+      transient: withBirth('2026-02-01'),
+      time: '2026-02-01T12:00:00Z',
+    });
+    expect(licence.licenceId).toBe('L-B2');
+  });
+
   it("refuses a holder's name with a bidi override, a zero-width space or NUL, writing nothing", async () => {
     const h = new Harness();
     await h.seedTypes();

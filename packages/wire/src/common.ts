@@ -115,6 +115,16 @@ export const Schemas = {
         'RFC 3339 date-time (Z or an offset such as +08:00), years 1900-2200; stored in UTC with Z',
       example: '2026-01-31T00:00:00Z',
     }),
+  /** A calendar date (YYYY-MM-DD) that exists, in the years DateRange (1900-2200). */
+  isoDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .refine((v) => toUtcDateTime(`${v}T00:00:00Z`) !== undefined, 'must be a date that exists')
+    .refine((v) => {
+      const year = Number(v.slice(0, 4));
+      return year >= DateRange.minYear && year <= DateRange.maxYear;
+    }, `must be a date in the years ${DateRange.minYear}-${DateRange.maxYear}`)
+    .meta({ description: 'A calendar date YYYY-MM-DD, years 1900-2200', example: '1990-01-01' }),
   /**
    * Free text of 1 to `max` characters: no control characters (C0, C1, NUL), bidi
    * overrides or isolates, or zero-width characters (UNSAFE_TEXT; message UNSAFE_TEXT_MESSAGE).

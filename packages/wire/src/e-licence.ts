@@ -196,6 +196,12 @@ export const DeptCode = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a department code (lower-case letters, digits, -)');
 
+/**
+ * Holder fields that are a birth date: each must be a date (Schemas.isoDate, years from 1900)
+ * and, checked by the chaincode against the transaction's date, not in the future.
+ */
+export const BIRTH_DATE_FIELDS = ['dateOfBirth', 'birthDate'] as const;
+
 /** A field name of the holder's personal data. */
 export const HolderFieldName = z
   .string()
@@ -387,7 +393,16 @@ export const LicencePrivateTransient = z
     claims: boundedRecord(ClaimName, ClaimSecret, MAX_CLAIMS),
     salt: Schemas.salt,
   })
-  .strict();
+  .strict()
+  .superRefine((record, ctx) => {
+    for (const field of BIRTH_DATE_FIELDS) {
+      const value = record.holder[field];
+      if (value === undefined) continue;
+      const parsed = Schemas.isoDate.safeParse(value);
+      if (!parsed.success)
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0].message, path: ['holder', field] });
+    }
+  });
 /** The transient private record. */
 export type LicencePrivateTransient = z.infer<typeof LicencePrivateTransient>;
 

@@ -173,3 +173,35 @@ describe('Schemas.isoDateTime: RFC 3339, UTC out, plausible years', () => {
     );
   });
 });
+
+describe('Schemas.isoDate and birth dates in a holder record', () => {
+  it('takes a calendar date in 1900-2200 and refuses anything else', () => {
+    for (const ok of ['1900-01-01', '1990-02-28', '2000-02-29', '2200-12-31'])
+      expect(Schemas.isoDate.parse(ok)).toBe(ok);
+    for (const bad of [
+      '1899-12-31',
+      '2201-01-01',
+      '0000-01-01',
+      '9999-12-31',
+      '1990-02-30',
+      '1990-2-3',
+      '1990-01-01T00:00:00Z',
+    ])
+      expect(Schemas.isoDate.safeParse(bad).success).toBe(false);
+  });
+
+  it("refuses a holder's implausible birth date at holder.<field>, and leaves other fields free", () => {
+    const record = (holder: Record<string, string>) => ({ holder, claims: {}, salt: 'a'.repeat(64) });
+    expect(issue(LicencePrivateTransient, record({ dateOfBirth: '0001-01-01' }))?.path).toEqual([
+      'holder',
+      'dateOfBirth',
+    ]);
+    expect(issue(LicencePrivateTransient, record({ birthDate: '1990-13-01' }))?.path).toEqual([
+      'holder',
+      'birthDate',
+    ]);
+    expect(
+      LicencePrivateTransient.safeParse(record({ dateOfBirth: '1990-05-01', note: 'anything' })).success,
+    ).toBe(true);
+  });
+});
