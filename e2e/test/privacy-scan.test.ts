@@ -33,7 +33,8 @@ import { createHash, createPrivateKey } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { http } from '../src/gateway-client';
-import { ROOT, readNetworkInfo, stateDir, type NetworkInfo } from '../src/test-network';
+import { eventually, peerHeight } from '../src/network-ops';
+import { ROOT, networkSh, readNetworkInfo, stateDir, type NetworkInfo } from '../src/test-network';
 
 const run = Date.now().toString(36);
 const API = '/api/v1';
@@ -302,6 +303,16 @@ describe('privacy scan: no personal value on the ledger', () => {
   let submitBlock: bigint;
   let stagingBlock: bigint;
   let stagingKey: string;
+
+  it('the Audit Office is part of the channel (alone, the suite adds it, as add-organisation does in the full run)', async () => {
+    if (!info.organisations.some((o) => o.mspId === 'AuditMSP')) {
+      networkSh(['addorg', '--state-dir', stateDir()]);
+      info = readNetworkInfo(stateDir());
+      const target = peerHeight('CityA');
+      await eventually(`peer0.Audit reaches height ${target}`, () => peerHeight('Audit') >= target);
+    }
+    expect(info.organisations.map((o) => o.mspId)).toContain('AuditMSP');
+  }, 300_000);
 
   it('runs the demo journeys of the four chaincodes', () => {
     const r = spawnSync(
