@@ -10,6 +10,7 @@
  * unapproved account and an overdraw of the allocation are refused with nothing
  * written; the trace of the last spend reaches the program with exact balances.
  */
+import { PersonalValues, fundTracing } from '@govledger/fixtures';
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import { createHash } from 'crypto';
 import { actAs, closeAll, refused, type UserSession } from '../src/fabric-client';
@@ -25,8 +26,10 @@ const S_OK = `S-OK-${run}`;
 const S_BAD = `S-BAD-${run}`;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const APPROVED_ACCOUNT = sha256(`6222021001012345678-${run}`);
-const OTHER_ACCOUNT = sha256(`6222021001099999999-${run}`);
+// keyed account hashes (the key stays with the paying organisation, here this test run)
+const ACCOUNT_KEY = fundTracing.newAccountHashKey();
+const APPROVED_ACCOUNT = fundTracing.bankAccountHash(PersonalValues.bankAccounts[0], ACCOUNT_KEY);
+const OTHER_ACCOUNT = fundTracing.bankAccountHash(PersonalValues.bankAccounts[1], ACCOUNT_KEY);
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 interface RecordRef {

@@ -28,7 +28,7 @@
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { eVoting as wireEVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
-import { dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
+import { PersonalValues, dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { inMs, waitUntil } from '../src/clock';
@@ -853,8 +853,9 @@ const ALLOCATION = `GW-A-${run}`;
 const DISBURSEMENT = `GW-D-${run}`;
 const S_OK = `GW-S-OK-${run}`;
 const S_BAD = `GW-S-BAD-${run}`;
-const APPROVED_ACCOUNT = fundTracing.bankAccountHash('6222021001012345678', run);
-const OTHER_ACCOUNT = fundTracing.bankAccountHash('6222021001099999999', run);
+const ACCOUNT_KEY = fundTracing.newAccountHashKey(); // the paying organisation's, off the ledger
+const APPROVED_ACCOUNT = fundTracing.bankAccountHash(PersonalValues.bankAccounts[0], ACCOUNT_KEY);
+const OTHER_ACCOUNT = fundTracing.bankAccountHash(PersonalValues.bankAccounts[1], ACCOUNT_KEY);
 
 interface AlertSummary {
   alertId: string;

@@ -27,8 +27,8 @@ cc_version() {
     find "packages/wire/dist" "chaincode/common/dist" "chaincode/$cc/dist" -type f -name '*.js' | LC_ALL=C sort | xargs cat
     cat "chaincode/$cc/package.json" "network/chaincodes/$cc/chaincode.json"
     echo "endorsementPolicy=$(cc_policy "$cc")"
-    local coll; coll="$(cc_def "$cc" collections)"
-    [ -z "$coll" ] || cat "network/chaincodes/$cc/$coll"
+    local coll; coll="$(cc_collections "$cc")"
+    [ -z "$coll" ] || cat "$coll"
   ) | sha256sum | cut -c1-12
 }
 
@@ -42,6 +42,19 @@ cc_version() {
 # setting or clearing it commits a new definition.
 cc_policy() {
   if [ -s "$STATE/endorsement-policy" ]; then cat "$STATE/endorsement-policy"; echo; else cc_def "$1" endorsementPolicy; fi
+}
+
+# cc_collections NAME: writes the collection config to commit for NAME (chaincode.json's
+# collections file, each collection's blockToLive computed from network/consortium.json's
+# privateDataRetention) and prints its path; prints nothing when NAME has no collections.
+cc_collections() {
+  local file out; file="$(cc_def "$1" collections)"
+  [ -n "$file" ] || return 0
+  out="$STATE/chaincode/$1/collections.json"
+  mkdir -p "$(dirname "$out")"
+  nettool collections-config "$GOVLEDGER_ROOT/network/consortium.json" \
+    "$GOVLEDGER_ROOT/network/chaincodes/$1/$file" "$out" || die "cannot write the collection config of $1"
+  echo "$out"
 }
 
 # cc_def NAME FIELD: a field of network/chaincodes/NAME/chaincode.json ('' when null).
@@ -132,9 +145,9 @@ cc_policy_args() {
 approve_for_org() {
   local cc="$1" org="$2" version="$3" seq="$4" id="$5" coll args=()
   cc_policy_args "$cc"
-  coll="$(cc_def "$cc" collections)"
+  coll="$(cc_collections "$cc")"
   args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq" "${POLICY_ARGS[@]}")
-  [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
+  [ -z "$coll" ] || args+=(--collections-config "$coll")
   # shellcheck disable=SC2046
   ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
 }
@@ -183,9 +196,9 @@ deploy_one() {
     step "Committing $cc (sequence $seq)"
     local coll args=() peers=()
     cc_policy_args "$cc"
-    coll="$(cc_def "$cc" collections)"
+    coll="$(cc_collections "$cc")"
     args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --sequence "$seq" "${POLICY_ARGS[@]}")
-    [ -z "$coll" ] || args+=(--collections-config "$GOVLEDGER_ROOT/network/chaincodes/$cc/$coll")
+    [ -z "$coll" ] || args+=(--collections-config "$coll")
     for org in $(joined_orgs); do
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")
     done

@@ -19,6 +19,11 @@
 //                                                    network's fields, then one --orderer and one
 //                                                    --org group per node/organisation (fields in
 //                                                    NETWORK_FIELDS, ORDERER_FIELDS, ORG_FIELDS)
+//   tools.js collections-config CONSORTIUM COLLECTIONS OUT
+//                                                    writes a chaincode's private data collection
+//                                                    config: COLLECTIONS (without blockToLive) with
+//                                                    each collection's blockToLive computed from the
+//                                                    consortium's privateDataRetention
 //
 // Exit codes: 0 done, 1 a --required field is missing, 2 bad usage or unreadable input.
 'use strict';
@@ -177,6 +182,44 @@ function readFile(file) {
   }
 }
 
+/**
+ * A collection's blockToLive from its retention entry in network/consortium.json's
+ * privateDataRetention: `retentionDays` x `blocksPerDay` (the consortium's planning figure of
+ * blocks cut per day), or 0 (kept forever) only for `keepForever: true` with a `legalReason`.
+ */
+function blockToLive(retention, family) {
+  const what = `privateDataRetention.${family}`;
+  if (!retention || typeof retention !== 'object') throw new UsageError(`the consortium has no ${what}`);
+  if (retention.keepForever === true) {
+    if (typeof retention.legalReason !== 'string' || retention.legalReason.trim() === '')
+      throw new UsageError(`${what}: keepForever needs a legalReason`);
+    return 0;
+  }
+  const { retentionDays, blocksPerDay } = retention;
+  for (const [name, v] of Object.entries({ retentionDays, blocksPerDay }))
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw new UsageError(`${what}.${name} must be a positive integer`);
+  return retentionDays * blocksPerDay;
+}
+
+/**
+ * The collection config to commit: each collection of `collections` (named
+ * `<family>_<MSP ID>`, with no blockToLive of its own) with the blockToLive of its
+ * family's retention in `consortium.privateDataRetention`.
+ */
+function collectionsConfig(consortium, collections) {
+  if (!Array.isArray(collections)) throw new UsageError('the collection config must be a JSON array');
+  const retention = consortium.privateDataRetention || {};
+  return collections.map((c) => {
+    if ('blockToLive' in c)
+      throw new UsageError(
+        `collection ${c.name}: blockToLive comes from network/consortium.json, not the collection file`,
+      );
+    const family = String(c.name).split('_')[0];
+    return { ...c, blockToLive: blockToLive(retention[family], family) };
+  });
+}
+
 /** Runs one subcommand; returns what to print. `stdin` is read only when needed. */
 function main(argv, stdin = () => fs.readFileSync(0, 'utf8')) {
   const [cmd, ...args] = argv;
@@ -211,15 +254,28 @@ function main(argv, stdin = () => fs.readFileSync(0, 'utf8')) {
       fs.writeFileSync(out, networkJson(rest));
       return '';
     }
+    case 'collections-config': {
+      if (args.length !== 3)
+        throw new UsageError('usage: tools.js collections-config CONSORTIUM COLLECTIONS OUT');
+      const [consortium, collections, out] = args;
+      const config = collectionsConfig(
+        parseJson(readFile(consortium), consortium),
+        parseJson(readFile(collections), collections),
+      );
+      fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
+      return '';
+    }
     default:
       throw new UsageError(
-        'usage: tools.js json-field|ccaas-connection|installed-package-id|network-json ...',
+        'usage: tools.js json-field|ccaas-connection|installed-package-id|network-json|collections-config ...',
       );
   }
 }
 
 module.exports = {
   jsonField,
+  blockToLive,
+  collectionsConfig,
   ccaasConnection,
   installedPackageId,
   networkJson,

@@ -301,3 +301,53 @@ describe('the shell functions that call the tools', () => {
     });
   });
 });
+
+describe('collections-config: blockToLive from the consortium', () => {
+  const base = { name: 'licencePrivate_CityAMSP', policy: "OR('CityAMSP.member')", memberOnlyRead: true };
+  const retention = { licencePrivate: { retentionDays: 10, blocksPerDay: 7 } };
+
+  it("gives each collection its family's retention in blocks and keeps its other fields", () => {
+    expect(tools.collectionsConfig({ privateDataRetention: retention }, [base])).toEqual([
+      { ...base, blockToLive: 70 },
+    ]);
+  });
+
+  it('keeps a record forever (0) only with keepForever and a legal reason', () => {
+    const forever = { licencePrivate: { keepForever: true, legalReason: 'statute X requires it' } };
+    expect(tools.collectionsConfig({ privateDataRetention: forever }, [base])[0].blockToLive).toBe(0);
+    for (const bad of [
+      { keepForever: true },
+      { keepForever: true, legalReason: ' ' },
+      {},
+      { retentionDays: 0, blocksPerDay: 5 },
+      { retentionDays: 1.5, blocksPerDay: 5 },
+    ])
+      expect(() =>
+        tools.collectionsConfig({ privateDataRetention: { licencePrivate: bad } }, [base]),
+      ).toThrow(tools.UsageError);
+  });
+
+  it('refuses a collection without a retention entry, or with a blockToLive of its own', () => {
+    expect(() => tools.collectionsConfig({ privateDataRetention: {} }, [base])).toThrow(
+      /privateDataRetention.licencePrivate/,
+    );
+    expect(() =>
+      tools.collectionsConfig({ privateDataRetention: retention }, [{ ...base, blockToLive: 0 }]),
+    ).toThrow(/comes from network\/consortium.json/);
+  });
+
+  it("writes the repository's e-licence collections with a non-zero retention", () => {
+    const dir = tempDir();
+    const out = path.join(dir, 'collections.json');
+    const r = cli([
+      'collections-config',
+      path.join(ROOT, 'network', 'consortium.json'),
+      path.join(ROOT, 'network', 'chaincodes', 'e-licence', 'collections.json'),
+      out,
+    ]);
+    expect(r.status).toBe(0);
+    const written = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(written.map((c) => c.name)).toEqual(['licencePrivate_CityAMSP', 'licencePrivate_CityBMSP']);
+    for (const c of written) expect(c.blockToLive).toBeGreaterThan(0);
+  });
+});

@@ -167,6 +167,28 @@ describe('TestLedger commit semantics and state helpers', () => {
   });
 });
 
+describe('TestLedger private data: delete versus purge', () => {
+  it("a delete removes the current value but the member's store keeps earlier versions; a purge removes them all", async () => {
+    const ledger = new TestLedger();
+    const put = (k: string, v: string) =>
+      ledger.submit(alice, async (ctx) => ctx.stub.putPrivateData('coll', k, Buffer.from(v)));
+    await put('deleted', 'v1');
+    await put('deleted', 'v2');
+    await put('purged', 'p1');
+    await put('purged', 'p2');
+    await ledger.submit(alice, async (ctx) => {
+      await ctx.stub.deletePrivateData('coll', 'deleted');
+      await ctx.stub.purgePrivateData('coll', 'purged');
+    });
+    expect(ledger.getPrivate('coll', 'deleted')).toBeUndefined();
+    expect(ledger.getPrivate('coll', 'purged')).toBeUndefined();
+    expect(ledger.getPrivateVersions('coll', 'deleted')).toEqual(['v1', 'v2']);
+    expect(ledger.getPrivateVersions('coll', 'purged')).toEqual([]);
+    const hash = await ledger.evaluate(alice, async (ctx) => ctx.stub.getPrivateDataHash('coll', 'purged'));
+    expect(hash).toHaveLength(0);
+  });
+});
+
 describe('pagination and bounded scans', () => {
   async function seed(ledger: TestLedger, n: number): Promise<void> {
     await ledger.submit(alice, async (ctx: Context) => {

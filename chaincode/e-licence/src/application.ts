@@ -10,7 +10,8 @@
  * department in the owning organisation. The approval that completes the set
  * issues the licence (id = application id) in the same transaction; the staged
  * private record is already under the licence's key. A rejection closes the
- * application with its reason and deletes the private record. The application
+ * application with its reason and purges the private record (PurgePrivateData: current and
+ * earlier versions, on every member peer). The application
  * keeps a timeline.
  *
  * Submission is two transactions (verify-by-hash): StageApplicationPrivateData
@@ -323,8 +324,11 @@ export async function rejectApplication(
     ],
   };
   await writeJson(ctx, applicationKey(ctx, app.applicationId), rejected);
-  // a delete carries no personal data: every endorser (member or not) writes it
-  await ctx.stub.deletePrivateData(
+  // PurgePrivateData, not DelPrivateData: a delete removes only the current value, while the
+  // member peers' private data stores keep every earlier version until blockToLive; a purge
+  // removes them all (Fabric 2.5+, channel Application capability V2_5). Like a delete it carries
+  // no personal data, only the key's hash: every endorser (member or not) writes it.
+  await ctx.stub.purgePrivateData(
     app.privateCollection,
     licencePrivateKey(ctx, app.applicationId, app.privateDataHash),
   );

@@ -13,7 +13,14 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { eLicence } from '@govledger/wire';
-import { readTransientJson, saltedHash, sha256Hex, toBytes } from '@govledger/chaincode-common';
+import {
+  invalidArgument,
+  readTransientJson,
+  saltedHash,
+  sha256Hex,
+  toBytes,
+  txTimeIso,
+} from '@govledger/chaincode-common';
 import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
@@ -105,6 +112,7 @@ export function seal(record: PrivateRecord): SealedPrivateRecord {
 export function readPrivateInput(ctx: Context, typeClaims: readonly string[]): SealedPrivateRecord {
   const input = readTransientJson(ctx, PRIVATE_TRANSIENT_FIELD, LicencePrivateTransient);
   requireTypeClaims(typeClaims, Object.keys(input.claims));
+  requireBirthDatesPast(ctx, input.holder);
   return seal({ holder: input.holder, claims: input.claims, salt: input.salt });
 }
 
@@ -165,6 +173,22 @@ export async function requireStagedRecord(
         : `the private record in ${collection} does not have hash ${expectedHash}`,
       { collection, expected: expectedHash, onChain: onChain === '' ? null : onChain },
     );
+  }
+}
+
+/**
+ * Refuses INVALID_ARGUMENT when a birth date of the holder (eLicence.BIRTH_DATE_FIELDS; the
+ * schema checked its form and range) is after the transaction's date.
+ */
+export function requireBirthDatesPast(ctx: Context, holder: Readonly<Record<string, string>>): void {
+  const today = txTimeIso(ctx).slice(0, 10);
+  for (const field of eLicence.BIRTH_DATE_FIELDS) {
+    const value = holder[field];
+    if (value !== undefined && value > today) {
+      throw invalidArgument(`holder.${field} must not be in the future`, [
+        { path: ['licencePrivate', 'holder', field], message: 'must not be in the future' },
+      ]);
+    }
   }
 }
 

@@ -327,8 +327,9 @@ describe('one submission, parallel approvals', () => {
       expect(app.pendingDepts).toEqual(['market', 'fire', 'environment']);
     });
 
-    it('rejects with a reason: closes the application, deletes the private record, emits ApplicationRejected', async () => {
+    it('rejects with a reason: closes the application, purges the private record, emits ApplicationRejected', async () => {
       await h.submit(ID.approverMarketA, 'ApproveApplication', { applicationId: 'APP-1' });
+      expect(h.ledger.getPrivateVersions(COLL_A, APP_PKEY)).toHaveLength(1);
       const app = await h.submit<ApplicationView>(
         ID.approverFireA,
         'RejectApplication',
@@ -352,6 +353,8 @@ describe('one submission, parallel approvals', () => {
         reason: 'fire exits do not meet the code',
       });
       expect(h.ledger.getPrivate(COLL_A, APP_PKEY)).toBeUndefined();
+      // purged, not merely deleted: the member peer keeps no earlier version either
+      expect(h.ledger.getPrivateVersions(COLL_A, APP_PKEY)).toEqual([]);
       expect(h.lastEvent()).toEqual({
         name: 'ApplicationRejected',
         payload: {

@@ -108,7 +108,7 @@ describe('contract shape', () => {
       policy: string;
       requiredPeerCount: number;
       maxPeerCount: number;
-      blockToLive: number;
+      blockToLive?: number;
       memberOnlyRead: boolean;
       memberOnlyWrite: boolean;
     }[];
@@ -118,11 +118,20 @@ describe('contract shape', () => {
         policy: `OR('${msp}.member')`,
         requiredPeerCount: 0,
         maxPeerCount: 1,
-        blockToLive: 0,
         memberOnlyRead: true,
         memberOnlyWrite: true,
       });
+      // the retention is the consortium's (deploy.sh computes blockToLive), never 0 here
+      expect(collections[i].blockToLive).toBeUndefined();
     }
+    const consortium = JSON.parse(readFileSync(join(networkDir, '..', '..', 'consortium.json'), 'utf8')) as {
+      privateDataRetention: Record<string, { retentionDays?: number; blocksPerDay?: number }>;
+    };
+    expect(consortium.privateDataRetention.licencePrivate).toMatchObject({
+      retentionDays: expect.any(Number),
+      blocksPerDay: expect.any(Number),
+    });
+    expect(consortium.privateDataRetention.licencePrivate.retentionDays).toBeGreaterThan(0);
     const chaincode = JSON.parse(readFileSync(join(networkDir, 'chaincode.json'), 'utf8')) as {
       collections: string;
     };

@@ -233,13 +233,78 @@ describe('IssueLicence', () => {
     ['a bad holder pid', { ...base, holderPid: 'Zhang San' }],
     ['an upper-case document hash', { ...base, documentHash: doc('x').toUpperCase() }],
     ['a bad licence id', { ...base, licenceId: 'has space' }],
-    ['a local time', { ...base, validFrom: '2026-03-01T00:00:00+08:00' }],
+    ['a time without a zone', { ...base, validFrom: '2026-03-01T00:00:00' }],
+    ['a year outside 1900-2200', { ...base, validUntil: '9999-12-31T00:00:00Z' }],
+    ['a year before 1900', { ...base, validFrom: '0001-01-01T00:00:00Z' }],
     ['an unknown field', { ...base, status: 'active' }],
   ])('refuses %s (INVALID_ARGUMENT)', async (_label, req) => {
     expect(await h.refused(ID.issuerA, 'IssueLicence', req, { transient })).toMatchObject({
       code: 'INVALID_ARGUMENT',
       status: 400,
     });
+  });
+});
+
+describe('IssueLicence: dates with an offset and free text', () => {
+  it('takes an RFC 3339 offset and keeps the instant in UTC', async () => {
+    const h = new Harness();
+    await h.seedTypes();
+    const licence = await h.submit<Licence>(
+      ID.issuerA,
+      'IssueLicence',
+      {
+        licenceId: 'L-TZ',
+        typeCode: T.ABiz,
+        holder: holder('x'),
+        documentHash: doc('x'),
+        validFrom: '2026-03-01T08:00:00+08:00',
+        validUntil: '2027-03-01T08:00:00+08:00',
+      },
+      { transient: { licencePrivate: privateInput(BIZ_CLAIMS) }, time: '2026-02-01T00:00:00Z' },
+    );
+    expect(Date.parse(licence.validFrom)).toBe(Date.parse('2026-03-01T00:00:00Z'));
+    expect(Date.parse(licence.validUntil as string)).toBe(Date.parse('2027-03-01T00:00:00Z'));
+    expect(licence.validFrom).toMatch(/Z$/);
+  });
+
+  it("refuses a holder's birth date after the transaction's date, and takes one before it", async () => {
+    const h = new Harness();
+    await h.seedTypes();
+    const req = (licenceId: string) => ({
+      licenceId,
+      typeCode: T.ABiz,
+      holder: holder('x'),
+      documentHash: doc('x'),
+    });
+    const withBirth = (dateOfBirth: string) => {
+      const input = privateInput(BIZ_CLAIMS);
+      return { licencePrivate: { ...input, holder: { ...input.holder, dateOfBirth } } };
+    };
+    const r = await h.refused(ID.issuerA, 'IssueLicence', req('L-B1'), {
+      transient: withBirth('2026-02-02'),
+      time: '2026-02-01T12:00:00Z',
+    });
+    expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
+    const licence = await h.submit<Licence>(ID.issuerA, 'IssueLicence', req('L-B2'), {
+      transient: withBirth('2026-02-01'),
+      time: '2026-02-01T12:00:00Z',
+    });
+    expect(licence.licenceId).toBe('L-B2');
+  });
+
+  it("refuses a holder's name with a bidi override, a zero-width space or NUL, writing nothing", async () => {
+    const h = new Harness();
+    await h.seedTypes();
+    for (const name of ['Acme\u202Egnp.exe', 'Ac\u200Bme', 'Acme\u0000Ltd']) {
+      const input = privateInput(BIZ_CLAIMS);
+      const r = await h.refused(
+        ID.issuerA,
+        'IssueLicence',
+        { licenceId: 'L-TXT', typeCode: T.ABiz, holder: holder('x'), documentHash: doc('x') },
+        { transient: { licencePrivate: { ...input, holder: { ...input.holder, legalName: name } } } },
+      );
+      expect(r).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
+    }
   });
 });
 

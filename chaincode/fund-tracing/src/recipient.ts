@@ -1,6 +1,7 @@
 /**
  * Recipients: registered in a program by an implementing department (one that
- * holds an allocation in it), by pseudonymous id, with the SHA-256 hashes of
+ * holds an allocation in it), by pseudonymous id, with the keyed hashes
+ * (HMAC-SHA-256 under the paying organisations' off-ledger key, wire AccountHash) of
  * their approved account numbers. Only payments to an approved account pass.
  */
 import type { Context } from 'fabric-contract-api';

@@ -5,6 +5,72 @@
  */
 import { z } from 'zod';
 
+/**
+ * Characters no free text may hold: C0 and C1 controls (NUL, tab and newline
+ * included), U+007F, zero-width characters (U+200B-U+200F, U+FEFF) and the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). They make a
+ * stored name display differently from what it is (a bidi override turns
+ * "Acme\u202Egnp.exe" around; a zero-width space makes two identical-looking names differ).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/u;
+
+/** The message of every refusal of an unsafe character (stable: clients may match it). */
+export const UNSAFE_TEXT_MESSAGE = 'must not contain control, bidi-override or zero-width characters';
+
+/** True when `s` holds none of the characters of UNSAFE_TEXT. */
+export function isSafeText(s: string): boolean {
+  return !UNSAFE_TEXT.test(s);
+}
+
+/** Earliest and latest year a date-time may have (plausible range; UTC). */
+export const DateRange = { minYear: 1900, maxYear: 2200 } as const;
+
+/** The message of a date-time outside DateRange. */
+export const DATE_RANGE_MESSAGE = `must be a date-time in the years ${DateRange.minYear}-${DateRange.maxYear}`;
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * An RFC 3339 date-time as UTC with a `Z` (`2026-01-31T00:30:00+01:00` gives
+ * `2026-01-30T23:30:00Z`; the fraction is kept digit for digit; a `Z` value is
+ * returned unchanged), or undefined when it is not one or names a day that does
+ * not exist. Pure arithmetic on the digits (Date.UTC), so every endorser gets the same string.
+ */
+export function toUtcDateTime(value: string): string | undefined {
+  const m = RFC3339.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac = '', zone, sign, oh, om] = m;
+  const nums = [y, mo, d, h, mi, s].map(Number);
+  const [year, month, day, hour, minute, second] = nums;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const check = new Date(Date.UTC(2000, 0, 1, hour, minute, second));
+  check.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, keeps years 0-99 as they are
+  // a day that does not exist (31 February) rolls over to the next month: refused
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  const local = check.getTime();
+  if (zone === 'Z') return value;
+  if (Number(oh) > 23 || Number(om) > 59) return undefined;
+  const offsetMs = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  const u = new Date(local - offsetMs);
+  return (
+    `${String(u.getUTCFullYear()).padStart(4, '0')}-${two(u.getUTCMonth() + 1)}-${two(u.getUTCDate())}` +
+    `T${two(u.getUTCHours())}:${two(u.getUTCMinutes())}:${two(u.getUTCSeconds())}${frac}Z`
+  );
+}
+
+/** The UTC year of a normalised date-time (`YYYY-...Z`). */
+const yearOf = (utc: string) => Number(utc.slice(0, 4));
+
+/**
+ * Free text of at most `max` characters, with no character of UNSAFE_TEXT;
+ * `min` characters at least (0 allows the empty string).
+ */
+function safeText(min: number, max: number) {
+  return z.string().min(min).max(max).refine(isSafeText, { message: UNSAFE_TEXT_MESSAGE });
+}
+
 /** Shared field schemas. */
 export const Schemas = {
   /** A record id chosen by the caller: letters, digits and `._:-`, 1-128 characters. */
@@ -25,10 +91,47 @@ export const Schemas = {
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest in lower-case hex'),
   /** A salt: lower-case hex of 32 to 128 characters. */
   salt: z.string().regex(/^[0-9a-f]{32,128}$/, 'must be lower-case hex, 32-128 characters'),
-  /** An ISO-8601 date-time in UTC, e.g. 2026-01-31T00:00:00Z. */
-  isoDateTime: z.iso.datetime({ offset: false }),
-  /** Free text of bounded length. */
-  text: (max: number) => z.string().min(1).max(max),
+  /**
+   * An RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z or 2026-01-31T08:00:00+08:00, in the
+   * years DateRange (1900-2200); parsed to UTC with a `Z` (an offset is applied, the fraction
+   * kept), so records and comparisons only ever see UTC.
+   */
+  isoDateTime: z.iso
+    .datetime({ offset: true })
+    .transform((value, ctx) => {
+      const utc = toUtcDateTime(value);
+      if (utc === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time (Z or +HH:MM offset)' });
+        return z.NEVER;
+      }
+      if (yearOf(utc) < DateRange.minYear || yearOf(utc) > DateRange.maxYear) {
+        ctx.addIssue({ code: 'custom', message: DATE_RANGE_MESSAGE });
+        return z.NEVER;
+      }
+      return utc;
+    })
+    .meta({
+      description:
+        'RFC 3339 date-time (Z or an offset such as +08:00), years 1900-2200; stored in UTC with Z',
+      example: '2026-01-31T00:00:00Z',
+    }),
+  /** A calendar date (YYYY-MM-DD) that exists, in the years DateRange (1900-2200). */
+  isoDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .refine((v) => toUtcDateTime(`${v}T00:00:00Z`) !== undefined, 'must be a date that exists')
+    .refine((v) => {
+      const year = Number(v.slice(0, 4));
+      return year >= DateRange.minYear && year <= DateRange.maxYear;
+    }, `must be a date in the years ${DateRange.minYear}-${DateRange.maxYear}`)
+    .meta({ description: 'A calendar date YYYY-MM-DD, years 1900-2200', example: '1990-01-01' }),
+  /**
+   * Free text of 1 to `max` characters: no control characters (C0, C1, NUL), bidi
+   * overrides or isolates, or zero-width characters (UNSAFE_TEXT; message UNSAFE_TEXT_MESSAGE).
+   */
+  text: (max: number) => safeText(1, max),
+  /** A free-form value of at most `max` characters, possibly empty, under the same character rule as `text`. */
+  value: (max: number) => safeText(0, max),
   /** Page size of a paginated query (50 when absent). */
   pageSize: z.number().int().min(1).max(200).default(50),
   /** Page size in a URL query string. */

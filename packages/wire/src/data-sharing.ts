@@ -836,7 +836,7 @@ export const VerifyFactRequest = z
       description: 'Attestation id (chosen by the caller, or derived from the transaction id when left out)',
       example: 'att-2026-0001',
     }),
-    claimedValue: z.string().min(1).max(1024).meta({
+    claimedValue: Schemas.text(1024).meta({
       description: 'The value the grantee was told (1-1024 characters)',
       example: '12 Harbour Road, City A',
     }),

@@ -196,6 +196,12 @@ export const DeptCode = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a department code (lower-case letters, digits, -)');
 
+/**
+ * Holder fields that are a birth date: each must be a date (Schemas.isoDate, years from 1900)
+ * and, checked by the chaincode against the transaction's date, not in the future.
+ */
+export const BIRTH_DATE_FIELDS = ['dateOfBirth', 'birthDate'] as const;
+
 /** A field name of the holder's personal data. */
 export const HolderFieldName = z
   .string()
@@ -544,10 +550,7 @@ export type LicenceView = z.infer<typeof LicenceView>;
 /** One clear claim value and its salt (private). */
 export const ClaimSecret = z
   .object({
-    value: z
-      .string()
-      .max(4000)
-      .meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    value: Schemas.value(4000).meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
     salt: Schemas.salt.meta({
       description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
       example: '9f86d081884c7d659a2feaa0c55ad015',
@@ -567,7 +570,7 @@ export type ClaimSecret = z.infer<typeof ClaimSecret>;
  */
 export const LicencePrivateTransient = z
   .object({
-    holder: boundedRecord(HolderFieldName, z.string().max(1000), MAX_HOLDER_FIELDS).meta({
+    holder: boundedRecord(HolderFieldName, Schemas.value(1000), MAX_HOLDER_FIELDS).meta({
       description: "The holder's personal data: field name to value (at most 50 fields)",
       example: { legalName: 'Harbour Trading Ltd', registeredAddress: '12 Quay Street, City A' },
     }),
@@ -582,7 +585,16 @@ export const LicencePrivateTransient = z
       example: '6b86b273ff34fce19d6b804eff5a3f57',
     }),
   })
-  .strict();
+  .strict()
+  .superRefine((record, ctx) => {
+    for (const field of BIRTH_DATE_FIELDS) {
+      const value = record.holder[field];
+      if (value === undefined) continue;
+      const parsed = Schemas.isoDate.safeParse(value);
+      if (!parsed.success)
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues[0].message, path: ['holder', field] });
+    }
+  });
 /** The transient private record. */
 export type LicencePrivateTransient = z.infer<typeof LicencePrivateTransient>;
 
@@ -1193,10 +1205,7 @@ export type IssueLicenceRequest = z.infer<typeof IssueLicenceRequest>;
 export const DisclosedClaim = z
   .object({
     name: ClaimName.meta({ description: 'Claim name', example: 'registeredCapital' }),
-    value: z
-      .string()
-      .max(4000)
-      .meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    value: Schemas.value(4000).meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
     salt: Schemas.salt.meta({
       description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
       example: '9f86d081884c7d659a2feaa0c55ad015',

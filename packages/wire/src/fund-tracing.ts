@@ -400,9 +400,21 @@ export const recipientFields = {
   }),
 };
 
-/** Hashes of account numbers: distinct, at most Limits.maxAccounts. */
+/**
+ * A bank account's keyed hash: HMAC-SHA-256, in lower-case hex, of the account number (no
+ * spaces or hyphens, upper-cased) under the account-hash key of the organisations that
+ * implement the program, which they keep off the ledger. Never a plain SHA-256, which a ledger
+ * reader could enumerate (README, "What a ledger reader can and cannot link").
+ */
+export const AccountHash = Schemas.sha256.meta({
+  description:
+    "HMAC-SHA-256 (lower-case hex) of the account number without spaces or hyphens, under the paying organisations' off-ledger account-hash key; never a plain SHA-256",
+  example: '3f1c9a0e5b7d2c4f8a6e1b3d5c7f9a2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a',
+});
+
+/** Keyed hashes (AccountHash) of account numbers: distinct, at most Limits.maxAccounts. */
 export const AccountHashes = z
-  .array(Schemas.sha256)
+  .array(AccountHash)
   .max(Limits.maxAccounts)
   .refine(distinct, 'must not repeat an account hash');
 
@@ -497,8 +509,9 @@ export const DisburseRequest = z
     disbursementId: Schemas.id.meta({ description: 'Disbursement id', example: 'disb-2026-000123' }),
     allocationId: Schemas.id.meta({ description: 'Allocation id', example: 'alloc-2026-housing-works' }),
     ...recipientFields,
-    accountHash: Schemas.sha256.meta({
-      description: "SHA-256 of the account paid into; one of the recipient's approved accounts",
+    accountHash: AccountHash.meta({
+      description:
+        "Keyed hash (HMAC-SHA-256, key held off the ledger by the paying organisation) of the account paid into; one of the recipient's approved accounts",
       example: 'a665a45920422f9d417e4867efdc4fb8a04a1f3fff1fa07e998e86f7f7a27ae3',
     }),
     category: Schemas.code.meta({

@@ -55,6 +55,10 @@ interface HistoryEntry {
 
 type Writes = Map<string, Uint8Array | null>;
 
+/** A pending private write: a value, a delete (null) or a purge. */
+type PrivateWrite = Uint8Array | null | typeof PURGE;
+const PURGE = Symbol('purge');
+
 const SEP = '\u0000';
 const MAX_UNICODE = '\u{10FFFF}';
 
@@ -72,6 +76,11 @@ export class TestLedger {
   private readonly state = new Map<string, Uint8Array>();
   private readonly validation = new Map<string, Uint8Array>();
   private readonly privateData = new Map<string, Map<string, Uint8Array>>();
+  /**
+   * Every value a private key has had, as the peer's private data store keeps them (per
+   * block, until blockToLive expires them): a delete leaves them, a purge removes them.
+   */
+  private readonly privateVersions = new Map<string, Map<string, Uint8Array[]>>();
   private readonly history = new Map<string, HistoryEntry[]>();
   /** Every event of every committed transaction, in order. */
   readonly events: RecordedEvent[] = [];
@@ -144,6 +153,15 @@ export class TestLedger {
     return v === undefined ? undefined : Buffer.from(v).toString('utf8');
   }
 
+  /**
+   * Every value the member peer's private data store still holds for a private key,
+   * oldest first, as UTF-8 text: the current one and earlier ones (DelPrivateData leaves
+   * them; PurgePrivateData removes them all).
+   */
+  getPrivateVersions(collection: string, key: string): string[] {
+    return (this.privateVersions.get(collection)?.get(key) ?? []).map((v) => Buffer.from(v).toString('utf8'));
+  }
+
   /** Every committed private key in a collection. */
   privateKeys(collection: string): string[] {
     return [...(this.privateData.get(collection)?.keys() ?? [])].sort();
@@ -191,11 +209,20 @@ export class TestLedger {
     for (const [key, value] of tx.validationWrites) this.validation.set(key, value);
     for (const [collection, writes] of tx.privateWrites) {
       const coll = this.privateData.get(collection) ?? new Map<string, Uint8Array>();
+      const versions = this.privateVersions.get(collection) ?? new Map<string, Uint8Array[]>();
       for (const [key, value] of writes) {
-        if (value === null) coll.delete(key);
-        else coll.set(key, value);
+        if (value === PURGE) {
+          coll.delete(key);
+          versions.delete(key);
+        } else if (value === null) {
+          coll.delete(key);
+        } else {
+          coll.set(key, value);
+          versions.set(key, [...(versions.get(key) ?? []), value]);
+        }
       }
       this.privateData.set(collection, coll);
+      this.privateVersions.set(collection, versions);
     }
     if (tx.event) this.events.push({ txId: tx.txId, name: tx.event.name, payload: tx.event.payload });
   }
@@ -268,7 +295,7 @@ function promiseIterable<T, R>(promise: Promise<R>, items: T[]): Promise<R> & As
 class PendingTx {
   readonly writes: Writes = new Map();
   readonly validationWrites = new Map<string, Uint8Array>();
-  readonly privateWrites = new Map<string, Writes>();
+  readonly privateWrites = new Map<string, Map<string, PrivateWrite>>();
   event: { name: string; payload: unknown } | undefined;
   readonly ctx: Context;
 
@@ -419,13 +446,18 @@ class PendingTx {
         return v === undefined ? new Uint8Array() : createHash('sha256').update(v).digest();
       },
       putPrivateData: async (collection: string, key: string, value: Uint8Array) => {
-        const w = this.privateWrites.get(collection) ?? new Map<string, Uint8Array | null>();
+        const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
         w.set(key, Buffer.from(value));
         this.privateWrites.set(collection, w);
       },
       deletePrivateData: async (collection: string, key: string) => {
-        const w = this.privateWrites.get(collection) ?? new Map<string, Uint8Array | null>();
+        const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
         w.set(key, null);
+        this.privateWrites.set(collection, w);
+      },
+      purgePrivateData: async (collection: string, key: string) => {
+        const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
+        w.set(key, PURGE);
         this.privateWrites.set(collection, w);
       },
     };

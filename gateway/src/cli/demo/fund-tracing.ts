@@ -7,7 +7,7 @@
  * Every call goes through the SDK (@govledger/client).
  */
 import type { components } from '@govledger/client';
-import { fundTracing } from '@govledger/fixtures';
+import { PersonalValues, fundTracing } from '@govledger/fixtures';
 import { short, yuan } from './printer';
 import type { Runner } from './runner';
 
@@ -40,7 +40,11 @@ export async function fundTracingJourney(r: Runner, run: string): Promise<void> 
   const spendOk = `S-LATHE-${run}`;
   const spendBad = `S-BANQUET-${run}`;
   const recipient = r.voter('enterprise-a1');
-  const account = fundTracing.bankAccountHash('6222021001012345678', run);
+  // keyed hash: the key stays with the paying organisation (here, this demo run), off the ledger
+  const account = fundTracing.bankAccountHash(
+    PersonalValues.bankAccounts[0],
+    fundTracing.newAccountHashKey(),
+  );
 
   await r.write({
     who: 'finance-a',
