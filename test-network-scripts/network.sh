@@ -123,17 +123,19 @@ ca_client() {
   fabric-ca-client "$@" --caname "ca-$org" --tls.certfiles "$(ca_tls "$org")"
 }
 
+# start_ca ORG: the organisation's Fabric CA, configured by a fabric-ca-server-config.yaml rendered
+# from the consortium (lib/ca-config.js: listen address and port, TLS, CA name, bootstrap admin and
+# csr.names, the organisation's certificate subject).
 start_ca() {
   local org="$1" home="$STATE/ca/$1"
   mkdir -p "$home"
   local secret
   secret="$(openssl rand -hex 16)"
   (umask 077; echo "$secret" > "$home/bootstrap.secret")
-  start_proc "ca-$org" FABRIC_CA_SERVER_HOME="$home" -- "$FABRIC_BIN/fabric-ca-server" start \
-    -b "admin:$secret" --port "$(var "CA_PORT_$org")" --ca.name "ca-$org" \
-    --csr.cn "ca.$org.govledger.local" --csr.hosts "localhost,127.0.0.1" \
-    --tls.enabled --operations.listenaddress "127.0.0.1:$(var "CA_OPS_PORT_$org")" \
-    --db.type sqlite3 --registry.maxenrollments -1
+  CA_BOOTSTRAP_SECRET="$secret" node "$HERE/lib/ca-config.js" server "$org" "$(var "CA_PORT_$org")" \
+    "127.0.0.1:$(var "CA_OPS_PORT_$org")" "$home/fabric-ca-server-config.yaml" \
+    || die "cannot write the configuration of the CA of $org"
+  start_proc "ca-$org" FABRIC_CA_SERVER_HOME="$home" -- "$FABRIC_BIN/fabric-ca-server" start
 }
 
 wait_ca() {
@@ -176,7 +178,8 @@ normalise_tls() {
 
 # enrol_identity ORG NAME TYPE DIR [ATTRS] [tls] [AFFILIATION]: register NAME at ORG's CA and enrol its
 # MSP (and TLS) into DIR. NAME is the enrolment id and the certificate's CN; the CA writes the
-# affiliation into the certificate as an OU (the staff affiliation makes a channel reader).
+# affiliation into the certificate as an OU (the staff affiliation makes a channel reader). Every
+# enrolment asks for the organisation's subject (consortium.json: C, ST, L, O), which the CA keeps.
 enrol_identity() {
   local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" with_tls="${6:-}" affiliation="${7:-}"
   local log="$STATE/logs/enrol-$org.log" admin_home="$STATE/ca-admin/$org" secret
@@ -186,11 +189,12 @@ enrol_identity() {
   [ -n "$affiliation" ] && reg+=(--id.affiliation "$affiliation")
   run "$log" ca_client "$org" "${reg[@]}"
   local url="https://$name:$secret@127.0.0.1:$(var "CA_PORT_$org")"
-  run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name"
+  run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name" \
+    --csr.names "$(var "CSR_NAMES_$org")"
   normalise_msp "$dir/msp"
   if [ "$with_tls" = tls ]; then
     run "$log" ca_client "$org" enroll -u "$url" -M "$dir/tls" -H "$admin_home" --enrollment.profile tls \
-      --csr.cn "$name" --csr.hosts "localhost,127.0.0.1"
+      --csr.cn "$name" --csr.hosts "localhost,127.0.0.1" --csr.names "$(var "CSR_NAMES_$org")"
     normalise_tls "$dir/tls"
   fi
 }
@@ -208,7 +212,7 @@ enrol_org_admin() {
   local org="$1" log="$STATE/logs/enrol-$1.log"
   mkdir -p "$STATE/ca-admin/$org"
   run "$log" ca_client "$org" enroll -u "https://admin:$(cat "$STATE/ca/$org/bootstrap.secret")@127.0.0.1:$(var "CA_PORT_$org")" \
-    -H "$STATE/ca-admin/$org"
+    -H "$STATE/ca-admin/$org" --csr.names "$(var "CSR_NAMES_$org")"
   # the affiliation of staff: their certificates carry it as an OU, which the channel's Readers name
   run "$log" ca_client "$org" affiliation add "$STAFF_AFFILIATION" -u "$(ca_url "$org")" -H "$STATE/ca-admin/$org"
   org_msp "$org"
