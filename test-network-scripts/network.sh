@@ -305,6 +305,15 @@ start_orderer() {
     -- "$FABRIC_BIN/orderer"
 }
 
+# ccaas_builder_config ORG: the JSON that ORG's peer gives its chaincode-as-a-service builder as
+# CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, the context of the Go templates in a package's
+# connection.json (as Fabric's own ccaas builder): {{.peername}} (peer0.ORG), {{.org}}, {{.mspid}},
+# {{.host}} (the address the organisation's chaincode servers listen on).
+ccaas_builder_config() {
+  local org="$1"
+  printf '{"peername":"peer0.%s","org":"%s","mspid":"%s","host":"127.0.0.1"}' "$org" "$org" "$(var "ORG_MSP_$org")"
+}
+
 start_peer() {
   local org="$1" dir="$STATE/nodes/peer0.$1" port
   port="$(var "PEER_PORT_$org")"
@@ -325,7 +334,8 @@ start_peer() {
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$dir/data/snapshots" \
     CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(var "PEER_OPS_PORT_$org")" CORE_METRICS_PROVIDER=prometheus \
     CORE_VM_ENDPOINT= \
-    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $FABRIC_BIN/ccaas-builder, propagateEnvironment: []}]" \
+    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $FABRIC_BIN/ccaas-builder, propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]" \
+    CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG="$(ccaas_builder_config "$org")" \
     -- "$FABRIC_BIN/peer" node start
 }
 
