@@ -113,6 +113,8 @@ function withOrgEnv(envArgs: string[], script: string): { status: number | null;
       env: {
         PATH: [path.dirname(process.execPath), dirOf('go'), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
         HOME: process.env.HOME ?? os.tmpdir(),
+        // Go's own settings (where its module cache is), for network.sh to find Fabric's core.yaml
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^GO[A-Z]+$/.test(k))),
       },
     },
   );
