@@ -217,13 +217,14 @@ describe('network.sh env: the peer CLI environment of an organisation', () => {
 });
 
 describe('certificates carry the consortium subject', () => {
-  /** The subject's C, ST, L, O (and every OU, CN) of a PEM certificate. */
+  /** The subject's attributes of a PEM certificate: C, ST, L, O, every OU, CN. */
   function subjectOf(file: string): Record<string, string[]> {
     const cert = new X509Certificate(readFileSync(file));
     const out: Record<string, string[]> = {};
-    for (const line of cert.subject.split('\n')) {
-      const eq = line.indexOf('=');
-      (out[line.slice(0, eq)] ??= []).push(line.slice(eq + 1));
+    // one RDN a line; a multi-valued RDN (the CA's OUs: staff + client) is written 'OU=staff + OU=client'
+    for (const part of cert.subject.split('\n').flatMap((line) => line.split(' + '))) {
+      const eq = part.indexOf('=');
+      (out[part.slice(0, eq)] ??= []).push(part.slice(eq + 1));
     }
     return out;
   }
