@@ -593,15 +593,17 @@ cmd_env() {
     ''|admin|"Admin@$org") ;;
     *)
       local members=() f
-      for f in "$STATE"/users/*/mspid; do [ "$(cat "$f")" = "$msp" ] && members+=("$(basename "$(dirname "$f")")"); done
-      [ -d "$STATE/users/$user/msp" ] && [ -f "$STATE/users/$user/mspid" ] \
+      for f in "$STATE"/users/*/mspid; do
+        [ -f "$f" ] && [ "$(cat "$f")" = "$msp" ] && members+=("$(basename "$(dirname "$f")")")
+      done
+      [[ "$user" != */* ]] && [ -d "$STATE/users/$user/msp" ] && [ -f "$STATE/users/$user/mspid" ] \
         || die "no user '$user' in this network (users of $org: admin ${members[*]})"
       [ "$(cat "$STATE/users/$user/mspid")" = "$msp" ] \
         || die "user '$user' belongs to $(cat "$STATE/users/$user/mspid"), not to $org (users of $org: admin ${members[*]})"
       mspdir="$STATE/users/$user/msp" who="$user"
       ;;
   esac
-  printf '# peer CLI environment of %s (%s) acting as %s, network in %s\n' "$org" "$msp" "$who" "$STATE"
+  printf '# peer CLI environment of %s (%s) acting as %s, network in %q\n' "$org" "$msp" "$who" "$STATE"
   printf 'export FABRIC_CFG_PATH=%q\n' "$FABRIC_SAMPLECONFIG"
   printf 'export PATH=%q"${PATH:+:$PATH}"\n' "$FABRIC_BIN"
   printf 'export CORE_PEER_TLS_ENABLED=true\n'

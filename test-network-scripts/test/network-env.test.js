@@ -118,6 +118,7 @@ describe('network.sh env', () => {
       ],
       [['CityA', 'nobody'], /no user 'nobody' in this network \(users of CityA: admin issuer-a\)/],
       [['CityA', 'issuer-b'], /user 'issuer-b' belongs to CityBMSP, not to CityA/],
+      [['CityA', '../users/issuer-a'], /no user '\.\.\/users\/issuer-a' in this network/],
       [['Audit'], /Audit has no peer on govchannel in this network \(add it with: network\.sh addorg\)/],
       [['CityA', 'issuer-a', 'extra'], /usage: network\.sh env ORG \[USER\]/],
     ];
