@@ -69,7 +69,7 @@ if [ "$FORCE" = 0 ] && fabric_ok; then
   step "Fabric ${FABRIC_VERSION}"; ok "already installed, nothing to do"
 else
   step "Building peer, orderer, configtxgen, configtxlator, osnadmin (fabric ${FABRIC_VERSION}; a cold build takes a few minutes)"
-  ( cd "$TOOLS/fabric" && GOBIN="$FABRIC_BIN" run "$LOG" go install \
+  ( cd "$TOOLS/fabric" && GOBIN="$FABRIC_BIN" run_long "$LOG" go install \
       -ldflags "-X github.com/hyperledger/fabric/common/metadata.Version=${FABRIC_STAMP} -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${FABRIC_VERSION##*-}" \
       github.com/hyperledger/fabric/cmd/peer github.com/hyperledger/fabric/cmd/orderer \
       github.com/hyperledger/fabric/cmd/configtxgen github.com/hyperledger/fabric/cmd/configtxlator \
@@ -83,7 +83,7 @@ if [ "$FORCE" = 0 ] && ca_ok; then
 else
   step "Building fabric-ca-server, fabric-ca-client (fabric-ca ${CA_VERSION}, cgo)"
   command -v gcc >/dev/null 2>&1 || die "gcc is missing: fabric-ca needs cgo (apt-get install gcc) and retry"
-  ( cd "$TOOLS/fabric-ca" && CGO_ENABLED=1 GOBIN="$FABRIC_BIN" run "$LOG" go install \
+  ( cd "$TOOLS/fabric-ca" && CGO_ENABLED=1 GOBIN="$FABRIC_BIN" run_long "$LOG" go install \
       github.com/hyperledger/fabric-ca/cmd/fabric-ca-server github.com/hyperledger/fabric-ca/cmd/fabric-ca-client ) || exit 1
   ca_ok || die "built CA programs do not report version ${CA_VERSION#v}" "$LOG"
   ok

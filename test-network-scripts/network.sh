@@ -15,6 +15,8 @@ Commands:
   deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
   addorg              add the Audit Office organisation to the running channel
   gateway             build and start the REST gateway in front of the network (prints URL and demo tokens)
+  env ORG [USER]      print the peer CLI environment of ORG (CityA, CityAMSP, ...) as export lines, acting
+                      as ORG's admin or as USER (a demo user of ORG): eval "$(network.sh env CityA)"
   status              processes, block heights, committed chaincodes
   logs NODE           print the last lines of a node's log (--follow to keep reading)
   stop-node NODE      stop one node (e.g. orderer2), keeping its state
@@ -41,7 +43,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|gateway|status|logs|stop-node|start-node|down) ;;
+  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|down) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -89,6 +91,20 @@ fi
 
 # ---- settings of a network -------------------------------------------------------
 
+# fabric_sampleconfig: prints the folder of Fabric's default configuration (core.yaml, orderer.yaml)
+# of the pinned Fabric module, in the Go module cache; the peers and the peer CLI read core.yaml
+# from there (FABRIC_CFG_PATH). Downloads the module (not a build) when the cache lacks it.
+fabric_sampleconfig() {
+  local version dir
+  version="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$HERE/fabric-tools/fabric/go.mod")"
+  dir="$(go env GOMODCACHE)/github.com/hyperledger/fabric@${version}/sampleconfig"
+  if [ ! -f "$dir/core.yaml" ]; then
+    (cd "$HERE/fabric-tools/fabric" && GOFLAGS=-mod=readonly GOSUMDB=off go mod download github.com/hyperledger/fabric) >&2 \
+      || die "cannot read Fabric's default configuration from the Go module cache; run npm run install-fabric"
+  fi
+  echo "$dir"
+}
+
 load_settings() {
   # shellcheck disable=SC1091
   source "$STATE/network.env"
@@ -97,12 +113,7 @@ load_settings() {
     || die "cannot read the consortium's settings (network/consortium.json)"
   # shellcheck disable=SC1091
   source "$STATE/consortium.env"
-  FABRIC_MOD_VERSION="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$HERE/fabric-tools/fabric/go.mod")"
-  FABRIC_SAMPLECONFIG="$(go env GOMODCACHE)/github.com/hyperledger/fabric@${FABRIC_MOD_VERSION}/sampleconfig"
-  if [ ! -f "$FABRIC_SAMPLECONFIG/core.yaml" ]; then
-    (cd "$HERE/fabric-tools/fabric" && GOFLAGS=-mod=readonly GOSUMDB=off go mod download github.com/hyperledger/fabric) \
-      || die "cannot read Fabric's default configuration from the Go module cache; run npm run install-fabric"
-  fi
+  FABRIC_SAMPLECONFIG="$(fabric_sampleconfig)"
   ORDERER_CA="$STATE/orgs/$ORDERER_ORG/msp/tlscacerts/ca.pem"
   export PATH="$FABRIC_BIN:$PATH"
 }
@@ -123,17 +134,19 @@ ca_client() {
   fabric-ca-client "$@" --caname "ca-$org" --tls.certfiles "$(ca_tls "$org")"
 }
 
+# start_ca ORG: the organisation's Fabric CA, configured by a fabric-ca-server-config.yaml rendered
+# from the consortium (lib/ca-config.js: listen address and port, TLS, CA name, bootstrap admin and
+# csr.names, the organisation's certificate subject).
 start_ca() {
   local org="$1" home="$STATE/ca/$1"
   mkdir -p "$home"
   local secret
   secret="$(openssl rand -hex 16)"
   (umask 077; echo "$secret" > "$home/bootstrap.secret")
-  start_proc "ca-$org" FABRIC_CA_SERVER_HOME="$home" -- "$FABRIC_BIN/fabric-ca-server" start \
-    -b "admin:$secret" --port "$(var "CA_PORT_$org")" --ca.name "ca-$org" \
-    --csr.cn "ca.$org.govledger.local" --csr.hosts "localhost,127.0.0.1" \
-    --tls.enabled --operations.listenaddress "127.0.0.1:$(var "CA_OPS_PORT_$org")" \
-    --db.type sqlite3 --registry.maxenrollments -1
+  CA_BOOTSTRAP_SECRET="$secret" node "$HERE/lib/ca-config.js" server "$org" "$(var "CA_PORT_$org")" \
+    "127.0.0.1:$(var "CA_OPS_PORT_$org")" "$home/fabric-ca-server-config.yaml" \
+    || die "cannot write the configuration of the CA of $org"
+  start_proc "ca-$org" FABRIC_CA_SERVER_HOME="$home" -- "$FABRIC_BIN/fabric-ca-server" start
 }
 
 wait_ca() {
@@ -176,7 +189,8 @@ normalise_tls() {
 
 # enrol_identity ORG NAME TYPE DIR [ATTRS] [tls] [AFFILIATION]: register NAME at ORG's CA and enrol its
 # MSP (and TLS) into DIR. NAME is the enrolment id and the certificate's CN; the CA writes the
-# affiliation into the certificate as an OU (the staff affiliation makes a channel reader).
+# affiliation into the certificate as an OU (the staff affiliation makes a channel reader). Every
+# enrolment asks for the organisation's subject (consortium.json: C, ST, L, O), which the CA keeps.
 enrol_identity() {
   local org="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" with_tls="${6:-}" affiliation="${7:-}"
   local log="$STATE/logs/enrol-$org.log" admin_home="$STATE/ca-admin/$org" secret
@@ -186,11 +200,12 @@ enrol_identity() {
   [ -n "$affiliation" ] && reg+=(--id.affiliation "$affiliation")
   run "$log" ca_client "$org" "${reg[@]}"
   local url="https://$name:$secret@127.0.0.1:$(var "CA_PORT_$org")"
-  run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name"
+  run "$log" ca_client "$org" enroll -u "$url" -M "$dir/msp" -H "$admin_home" --csr.cn "$name" \
+    --csr.names "$(var "CSR_NAMES_$org")"
   normalise_msp "$dir/msp"
   if [ "$with_tls" = tls ]; then
     run "$log" ca_client "$org" enroll -u "$url" -M "$dir/tls" -H "$admin_home" --enrollment.profile tls \
-      --csr.cn "$name" --csr.hosts "localhost,127.0.0.1"
+      --csr.cn "$name" --csr.hosts "localhost,127.0.0.1" --csr.names "$(var "CSR_NAMES_$org")"
     normalise_tls "$dir/tls"
   fi
 }
@@ -208,7 +223,7 @@ enrol_org_admin() {
   local org="$1" log="$STATE/logs/enrol-$1.log"
   mkdir -p "$STATE/ca-admin/$org"
   run "$log" ca_client "$org" enroll -u "https://admin:$(cat "$STATE/ca/$org/bootstrap.secret")@127.0.0.1:$(var "CA_PORT_$org")" \
-    -H "$STATE/ca-admin/$org"
+    -H "$STATE/ca-admin/$org" --csr.names "$(var "CSR_NAMES_$org")"
   # the affiliation of staff: their certificates carry it as an OU, which the channel's Readers name
   run "$log" ca_client "$org" affiliation add "$STAFF_AFFILIATION" -u "$(ca_url "$org")" -H "$STATE/ca-admin/$org"
   org_msp "$org"
@@ -301,6 +316,15 @@ start_orderer() {
     -- "$FABRIC_BIN/orderer"
 }
 
+# ccaas_builder_config ORG: the JSON that ORG's peer gives its chaincode-as-a-service builder as
+# CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, the context of the Go templates in a package's
+# connection.json (as Fabric's own ccaas builder): {{.peername}} (peer0.ORG), {{.org}}, {{.mspid}},
+# {{.host}} (the address the organisation's chaincode servers listen on).
+ccaas_builder_config() {
+  local org="$1"
+  printf '{"peername":"peer0.%s","org":"%s","mspid":"%s","host":"127.0.0.1"}' "$org" "$org" "$(var "ORG_MSP_$org")"
+}
+
 start_peer() {
   local org="$1" dir="$STATE/nodes/peer0.$1" port
   port="$(var "PEER_PORT_$org")"
@@ -321,7 +345,8 @@ start_peer() {
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="$dir/data/snapshots" \
     CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(var "PEER_OPS_PORT_$org")" CORE_METRICS_PROVIDER=prometheus \
     CORE_VM_ENDPOINT= \
-    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $FABRIC_BIN/ccaas-builder, propagateEnvironment: []}]" \
+    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $FABRIC_BIN/ccaas-builder, propagateEnvironment: [CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG]}]" \
+    CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG="$(ccaas_builder_config "$org")" \
     -- "$FABRIC_BIN/peer" node start
 }
 
@@ -407,11 +432,18 @@ cmd_up() {
   ok
   if [ ! -d "$GOVLEDGER_ROOT/node_modules/fabric-shim" ]; then
     step "Installing npm packages (npm ci)"
+    mkdir -p "$FABRIC_BIN/.logs"
     (cd "$GOVLEDGER_ROOT" && npm ci --no-audit --no-fund > "$FABRIC_BIN/.logs/npm-ci.log" 2>&1) || die "npm ci failed" "$FABRIC_BIN/.logs/npm-ci.log"
     ok
   fi
   mkdir -p "$STATE"
-  printf 'PORT_BASE=%s\nCONSENSUS=%s\n' "$PORT_BASE" "$CONSENSUS" > "$STATE/network.env"
+  {
+    echo "# Written by network.sh up. FABRIC_CFG_PATH: where the peer CLI finds core.yaml (Fabric's sample"
+    echo "# configuration, in the Go module cache); FABRIC_BIN: the Fabric programs. For the whole peer CLI"
+    echo "# environment of an organisation: eval \"\$(test-network-scripts/network.sh env ORG --state-dir DIR)\""
+    printf 'PORT_BASE=%q\nCONSENSUS=%q\nFABRIC_CFG_PATH=%q\nFABRIC_BIN=%q\n' "$PORT_BASE" "$CONSENSUS" \
+      "$(fabric_sampleconfig)" "$FABRIC_BIN"
+  } > "$STATE/network.env"
   load_settings
   trap cleanup_failed_start EXIT
 
@@ -537,6 +569,53 @@ cmd_status() {
   fi
 }
 
+# cmd_env ORG [USER]: the peer CLI environment of an organisation, as `export` lines for
+# eval "$(network.sh env ORG [USER])" (like fabric-samples' setOrgEnv.sh): the organisation's MSP
+# ID, the MSP folder of its admin (or of USER, one of its demo users), its peer's address and TLS
+# root, TLS on, FABRIC_CFG_PATH (core.yaml), the Fabric programs on PATH, and for commands that
+# go to the ordering service ORDERER_ADDRESS and ORDERER_CA (peer ... -o "$ORDERER_ADDRESS"
+# --tls --cafile "$ORDERER_CA") and CHANNEL_NAME.
+cmd_env() {
+  require_network
+  local want="${POSITIONAL[0]:-}" user="${POSITIONAL[1]:-}" org="" o known=()
+  for o in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+    known+=("$o ($(var "ORG_MSP_$o"))")
+    { [ "$o" = "$want" ] || [ "$(var "ORG_MSP_$o")" = "$want" ]; } && org="$o"
+  done
+  [ -n "$want" ] || die "which organisation? e.g. network.sh env ${PEER_ORGS[0]} (organisations: ${known[*]})"
+  [ "${#POSITIONAL[@]}" -le 2 ] || die "usage: network.sh env ORG [USER]"
+  [ -n "$org" ] || die "unknown organisation '$want' (organisations: ${known[*]})"
+  [ -f "$STATE/nodes/peer0.$org/joined" ] || die "$org has no peer on $CHANNEL in this network (add it with: network.sh addorg)"
+  local msp
+  msp="$(var "ORG_MSP_$org")"
+  local mspdir="$STATE/orgs/$org/admin/msp" who="Admin@$org"
+  case "$user" in
+    ''|admin|"Admin@$org") ;;
+    *)
+      local members=() f
+      for f in "$STATE"/users/*/mspid; do
+        [ -f "$f" ] && [ "$(cat "$f")" = "$msp" ] && members+=("$(basename "$(dirname "$f")")")
+      done
+      [[ "$user" != */* ]] && [ -d "$STATE/users/$user/msp" ] && [ -f "$STATE/users/$user/mspid" ] \
+        || die "no user '$user' in this network (users of $org: admin ${members[*]})"
+      [ "$(cat "$STATE/users/$user/mspid")" = "$msp" ] \
+        || die "user '$user' belongs to $(cat "$STATE/users/$user/mspid"), not to $org (users of $org: admin ${members[*]})"
+      mspdir="$STATE/users/$user/msp" who="$user"
+      ;;
+  esac
+  printf '# peer CLI environment of %s (%s) acting as %s, network in %q\n' "$org" "$msp" "$who" "$STATE"
+  printf 'export FABRIC_CFG_PATH=%q\n' "$FABRIC_SAMPLECONFIG"
+  printf 'export PATH=%q"${PATH:+:$PATH}"\n' "$FABRIC_BIN"
+  printf 'export CORE_PEER_TLS_ENABLED=true\n'
+  printf 'export CORE_PEER_LOCALMSPID=%q\n' "$msp"
+  printf 'export CORE_PEER_MSPCONFIGPATH=%q\n' "$mspdir"
+  printf 'export CORE_PEER_ADDRESS=%q\n' "127.0.0.1:$(var "PEER_PORT_$org")"
+  printf 'export CORE_PEER_TLS_ROOTCERT_FILE=%q\n' "$STATE/orgs/$org/msp/tlscacerts/ca.pem"
+  printf 'export ORDERER_ADDRESS=%q\n' "127.0.0.1:$(var "ORDERER_PORT_${ORDERERS[0]}")"
+  printf 'export ORDERER_CA=%q\n' "$ORDERER_CA"
+  printf 'export CHANNEL_NAME=%q\n' "$CHANNEL"
+}
+
 cmd_logs() {
   require_network
   local node="${POSITIONAL[0]:-}"
@@ -584,4 +663,5 @@ case "$COMMAND" in
   deploy) cmd_deploy ;;
   addorg) cmd_addorg ;;
   gateway) cmd_gateway ;;
+  env) cmd_env ;;
 esac

@@ -60,6 +60,26 @@ run() {
   fi
 }
 
+# run_long LOG cmd...: `run` for a step that takes minutes: the command runs in the background and
+# every 15 s a progress line shows the time so far and the last line of its log; on failure it
+# dies with the log tail, as `run` does.
+run_long() {
+  local log="$1"; shift
+  printf '\n$ %s\n' "$*" >> "$log"
+  "$@" >> "$log" 2>&1 &
+  local pid=$! started=$SECONDS last rc=0 tick=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    tick=$((tick + 1))
+    if [ $((tick % 15)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+      last="$(tail -n 1 "$log" 2>/dev/null | tr -d '\r' | grep -v '^\$ ' | cut -c1-90 || true)"
+      printf '    %s... %ss%s%s\n' "$C_DIM" "$((SECONDS - started))" "${last:+ | $last}" "$C_OFF"
+    fi
+  done
+  wait "$pid" || rc=$?
+  [ "$rc" -eq 0 ] || die "command failed (exit $rc): $(basename "$1") ${2:-} ${3:-}" "$log"
+}
+
 # version_ge A B: true when version A >= version B (dotted numbers).
 version_ge() {
   [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]

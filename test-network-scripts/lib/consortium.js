@@ -15,6 +15,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const { csrNames } = require('./ca-config');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const consortium = JSON.parse(fs.readFileSync(path.join(ROOT, 'network', 'consortium.json'), 'utf8'));
@@ -110,6 +111,7 @@ function settings(base, consensus, c = consortium) {
   set('ORDERER_MSP', c.ordererOrg.mspId);
   set(`CA_PORT_${c.ordererOrg.name}`, base + c.ordererOrg.caPort);
   set(`CA_OPS_PORT_${c.ordererOrg.name}`, base + c.ports.caOperationsOffset + c.ordererOrg.caPort);
+  set(`CSR_NAMES_${c.ordererOrg.name}`, csrNames(c.ordererOrg));
   const orderers = [];
   const count = consensus === 'bft' ? c.ordererOrg.bftOrderers : c.ordererOrg.orderers;
   for (let i = 1; i <= count; i++) {
@@ -127,6 +129,8 @@ function settings(base, consensus, c = consortium) {
     set(`ORG_LABEL_${o.name}`, o.label);
     set(`CA_PORT_${o.name}`, base + o.caPort);
     set(`CA_OPS_PORT_${o.name}`, base + c.ports.caOperationsOffset + o.caPort);
+    // the organisation's certificate subject, sent with every enrolment (fabric-ca-client --csr.names)
+    set(`CSR_NAMES_${o.name}`, csrNames(o));
     set(`PEER_PORT_${o.name}`, base + o.peerPort);
     set(`PEER_CC_PORT_${o.name}`, base + o.peerPort + 1);
     set(`PEER_OPS_PORT_${o.name}`, base + o.peerPort + 2);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What `npm run up` installs before it starts anything (a fresh clone needs nothing else first):
+#   1. the npm packages, with `npm ci`, when node_modules is missing or incomplete;
+#   2. the pinned Fabric programs (install-fabric.sh: skipped when present at the pinned versions);
+#   3. a build of the TypeScript packages the network runs (wire, fixtures, chaincode/common, the
+#      chaincodes, the gateway; incremental, so a second run is quick).
+# Each step prints its progress; a failure names the step and prints the tail of its log
+# (bin/.logs/: npm-ci.log, install.log, build.log).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+case "${1:-}" in
+  '') ;;
+  -h|--help) echo "Usage: install.sh   (npm ci if needed, the pinned Fabric programs, a build of the packages)"; exit 0 ;;
+  *) echo "install.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+LOGS="$FABRIC_BIN/.logs"
+mkdir -p "$LOGS"
+cd "$GOVLEDGER_ROOT"
+
+command -v node >/dev/null 2>&1 || die "Node.js is not installed: install Node.js 20 or newer with npm"
+command -v openssl >/dev/null 2>&1 || die "openssl is missing (apt-get install openssl)"
+
+# node_modules is complete when npm's own record of it exists and the chaincode runtime is there
+if [ ! -f node_modules/.package-lock.json ] || [ ! -d node_modules/fabric-shim ] || [ ! -x node_modules/.bin/tsc ]; then
+  step "Installing the npm packages (npm ci; a first install takes a few minutes)"
+  : > "$LOGS/npm-ci.log"
+  run_long "$LOGS/npm-ci.log" npm ci --no-audit --no-fund
+  ok
+else
+  step "npm packages"; ok "node_modules present (run npm ci yourself after changing package-lock.json)"
+fi
+
+bash "$GOVLEDGER_ROOT/test-network-scripts/install-fabric.sh"
+
+step "Building the packages the network runs (wire, fixtures, chaincodes, gateway)"
+projects=(packages/wire packages/fixtures chaincode/common)
+for cc in $(node -e 'process.stdout.write(require("./network/consortium.json").chaincodes.join(" "))'); do
+  [ -f "chaincode/$cc/tsconfig.build.json" ] && projects+=("chaincode/$cc")
+done
+projects+=(gateway)
+: > "$LOGS/build.log"
+run_long "$LOGS/build.log" node node_modules/typescript/bin/tsc -b "${projects[@]/%//tsconfig.build.json}"
+ok "${projects[*]}"

@@ -1,0 +1,131 @@
+// network.sh env ORG [USER]: the peer CLI environment of an organisation, as export lines for
+// eval, read from a state folder (no process is started: the folder is laid out by hand).
+'use strict';
+
+const { afterAll, beforeAll, describe, expect, it } = require('@jest/globals');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const NETWORK_SH = path.join(__dirname, '..', 'network.sh');
+const ROOT = path.join(__dirname, '..', '..');
+let state;
+let sampleconfig;
+
+/** Runs network.sh env with ARGS on the hand-made state folder. */
+function env(...args) {
+  return spawnSync('bash', [NETWORK_SH, 'env', ...args, '--state-dir', state], { encoding: 'utf8' });
+}
+
+/** Evaluates the output of `network.sh env` in a clean bash and prints the named variables. */
+function evaluated(output, names) {
+  const r = spawnSync(
+    'bash',
+    [
+      '--noprofile',
+      '--norc',
+      '-c',
+      `eval "$1"; ${names.map((n) => `printf '%s\\0' "$${n}"`).join('; ')}`,
+      'bash',
+      output,
+    ],
+    { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } },
+  );
+  expect(r.status).toBe(0);
+  const values = r.stdout.split('\0');
+  return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+}
+
+beforeAll(() => {
+  const version = fs
+    .readFileSync(path.join(__dirname, '..', 'fabric-tools', 'fabric', 'go.mod'), 'utf8')
+    .match(/^require github\.com\/hyperledger\/fabric (\S+)$/m)[1];
+  const modcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+  sampleconfig = path.join(modcache, 'github.com', 'hyperledger', `fabric@${version}`, 'sampleconfig');
+  // a state folder "with spaces" and a quote, as up would lay it out (only what env reads)
+  state = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'network env ')), "state 'x'");
+  const mk = (...p) => fs.mkdirSync(path.join(state, ...p), { recursive: true });
+  mk('nodes', 'peer0.CityA');
+  fs.writeFileSync(path.join(state, 'nodes', 'peer0.CityA', 'joined'), '');
+  mk('nodes', 'peer0.CityB');
+  fs.writeFileSync(path.join(state, 'nodes', 'peer0.CityB', 'joined'), '');
+  mk('orgs', 'CityA', 'admin', 'msp');
+  mk('users', 'issuer-b', 'msp');
+  fs.writeFileSync(path.join(state, 'users', 'issuer-b', 'mspid'), 'CityBMSP\n');
+  mk('users', 'issuer-a', 'msp');
+  fs.writeFileSync(path.join(state, 'users', 'issuer-a', 'mspid'), 'CityAMSP\n');
+  fs.writeFileSync(
+    path.join(state, 'network.env'),
+    `PORT_BASE=23000\nCONSENSUS=raft\nFABRIC_CFG_PATH=${sampleconfig}\n`,
+  );
+});
+afterAll(() => fs.rmSync(path.dirname(state), { recursive: true, force: true }));
+
+describe('network.sh env', () => {
+  it("prints City A's admin environment as export lines that eval restores exactly", () => {
+    const r = env('CityA');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    for (const line of r.stdout.trim().split('\n')) expect(line).toMatch(/^(# .*|export [A-Z_]+=.+)$/);
+    const v = evaluated(r.stdout, [
+      'FABRIC_CFG_PATH',
+      'PATH',
+      'CORE_PEER_TLS_ENABLED',
+      'CORE_PEER_LOCALMSPID',
+      'CORE_PEER_MSPCONFIGPATH',
+      'CORE_PEER_ADDRESS',
+      'CORE_PEER_TLS_ROOTCERT_FILE',
+      'ORDERER_ADDRESS',
+      'ORDERER_CA',
+      'CHANNEL_NAME',
+    ]);
+    expect(v).toEqual({
+      FABRIC_CFG_PATH: sampleconfig,
+      PATH: `${path.join(ROOT, 'bin')}:/usr/bin:/bin`,
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_LOCALMSPID: 'CityAMSP',
+      CORE_PEER_MSPCONFIGPATH: path.join(state, 'orgs', 'CityA', 'admin', 'msp'),
+      CORE_PEER_ADDRESS: '127.0.0.1:23020',
+      CORE_PEER_TLS_ROOTCERT_FILE: path.join(state, 'orgs', 'CityA', 'msp', 'tlscacerts', 'ca.pem'),
+      ORDERER_ADDRESS: '127.0.0.1:23050',
+      ORDERER_CA: path.join(state, 'orgs', 'Orderer', 'msp', 'tlscacerts', 'ca.pem'),
+      CHANNEL_NAME: 'govchannel',
+    });
+    expect(fs.existsSync(path.join(v.FABRIC_CFG_PATH, 'core.yaml'))).toBe(true);
+  });
+
+  it('takes the MSP ID for the organisation and a demo user of it for the identity', () => {
+    const r = env('CityBMSP', 'issuer-b');
+    expect(r.status).toBe(0);
+    const v = evaluated(r.stdout, ['CORE_PEER_LOCALMSPID', 'CORE_PEER_MSPCONFIGPATH', 'CORE_PEER_ADDRESS']);
+    expect(v).toEqual({
+      CORE_PEER_LOCALMSPID: 'CityBMSP',
+      CORE_PEER_MSPCONFIGPATH: path.join(state, 'users', 'issuer-b', 'msp'),
+      CORE_PEER_ADDRESS: '127.0.0.1:23030',
+    });
+    expect(evaluated(env('CityB', 'admin').stdout, ['CORE_PEER_MSPCONFIGPATH']).CORE_PEER_MSPCONFIGPATH).toBe(
+      path.join(state, 'orgs', 'CityB', 'admin', 'msp'),
+    );
+  });
+
+  it('refuses, on stderr with nothing to eval, an unknown organisation or user, a user of another organisation, an organisation not yet added', () => {
+    const cases = [
+      [[], /which organisation\? e\.g\. network\.sh env CityA/],
+      [
+        ['Nowhere'],
+        /unknown organisation 'Nowhere' \(organisations: CityA \(CityAMSP\) CityB \(CityBMSP\) Audit \(AuditMSP\)\)/,
+      ],
+      [['CityA', 'nobody'], /no user 'nobody' in this network \(users of CityA: admin issuer-a\)/],
+      [['CityA', 'issuer-b'], /user 'issuer-b' belongs to CityBMSP, not to CityA/],
+      [['CityA', '../users/issuer-a'], /no user '\.\.\/users\/issuer-a' in this network/],
+      [['Audit'], /Audit has no peer on govchannel in this network \(add it with: network\.sh addorg\)/],
+      [['CityA', 'issuer-a', 'extra'], /usage: network\.sh env ORG \[USER\]/],
+    ];
+    for (const [args, message] of cases) {
+      const r = env(...args);
+      expect({ args, status: r.status, stdout: r.stdout }).toEqual({ args, status: 1, stdout: '' });
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
