@@ -211,7 +211,8 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
         '(`: connected`, `: keepalive` every SSE_HEARTBEAT_MS) carry no event. Reconnect with `Last-Event-ID` (or ' +
         '`lastEventId`) to resume right after that event; `startBlock` replays from a block on a first connection.',
       '**Scope: each caller receives only the events its role may read**, decided per event from its payload by the ' +
-        "wire contract's scope of that event name (who it is about: subjects and organisations/departments). A " +
+        "wire contract's scope of that event name (who it is about: subjects and organisations/departments), judging " +
+        'the caller by the certificate the gateway signs for it (organisation, gov.role, gov.dept, gov.pid). A ' +
         'citizen or enterprise receives only events about themselves (their home MSP and pid); a staff member its ' +
         "organisation's organisation-wide events and its own department's; an admin every event of its organisation; " +
         'an auditor every event naming its organisation or one of its citizens, or every event when its organisation ' +
