@@ -18,9 +18,10 @@ import { ChaincodeEvent, parseEvent, type EventScope } from '@govledger/wire';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { certificateAttributes } from './auth';
 import type { Caller } from './caller';
 import { HttpProblem } from './http/problem';
-import type { EventStream, Ledger, LedgerEvent } from './fabric/ledger';
+import type { EventStream, FabricIdentity, Ledger, LedgerEvent } from './fabric/ledger';
 import { defineRoute, type AnyRoute } from './http/route';
 import { callerKey, type TransactionService } from './writes/transactions';
 import { decodeResult } from './fabric/result';
@@ -73,6 +74,33 @@ export function receives(caller: Caller, scope: EventScope, auditOrgs: ReadonlyS
       o.mspId === caller.org &&
       (o.dept === undefined || (caller.dept !== undefined && o.dept === caller.dept)),
   );
+}
+
+/**
+ * Whom the scope rule judges: the caller as the certificate the gateway signs for it says (its
+ * organisation and `gov.role`, `gov.dept`, `gov.pid`, what the chaincodes check), so a token claim
+ * the certificate does not carry widens nothing; the token's claims only for a certificate that
+ * carries no GovLedger attribute at all.
+ */
+export function readerOf(caller: Caller, identity: FabricIdentity): Caller {
+  let attrs: Record<string, string>;
+  try {
+    attrs = certificateAttributes(identity.certificate);
+  } catch {
+    attrs = {};
+  }
+  if (!Object.keys(attrs).some((k) => k.startsWith('gov.'))) return caller;
+  const reader: Caller = {
+    subject: caller.subject,
+    org: identity.mspId,
+    roles: (attrs['gov.role'] ?? '')
+      .split('+')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  };
+  if (attrs['gov.dept']) reader.dept = attrs['gov.dept'];
+  if (attrs['gov.pid']) reader.pid = attrs['gov.pid'];
+  return reader;
 }
 
 /**
@@ -183,7 +211,8 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
         '(`: connected`, `: keepalive` every SSE_HEARTBEAT_MS) carry no event. Reconnect with `Last-Event-ID` (or ' +
         '`lastEventId`) to resume right after that event; `startBlock` replays from a block on a first connection.',
       '**Scope: each caller receives only the events its role may read**, decided per event from its payload by the ' +
-        "wire contract's scope of that event name (who it is about: subjects and organisations/departments). A " +
+        "wire contract's scope of that event name (who it is about: subjects and organisations/departments), judging " +
+        'the caller by the certificate the gateway signs for it (organisation, gov.role, gov.dept, gov.pid). A ' +
         'citizen or enterprise receives only events about themselves (their home MSP and pid); a staff member its ' +
         "organisation's organisation-wide events and its own department's; an admin every event of its organisation; " +
         'an auditor every event naming its organisation or one of its citizens, or every event when its organisation ' +
@@ -240,6 +269,7 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
   ): Promise<undefined> {
     const input = { query };
     const identity = await deps.transactions.identityFor(caller);
+    const reader = readerOf(caller, identity);
     const chaincode = deps.chaincodes[input.query.chaincode];
     const wanted = input.query.events ? new Set(input.query.events.split(',')) : undefined;
     const lastId = (req.headers['last-event-id'] as string | undefined) ?? input.query.lastEventId;
@@ -298,7 +328,7 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
               payload: e.payload,
             });
             if (wanted && !wanted.has(e.eventName)) continue;
-            const message = scopedEvent(e, input.query.chaincode, caller, auditOrgs, deps.logger);
+            const message = scopedEvent(e, input.query.chaincode, reader, auditOrgs, deps.logger);
             if (message !== undefined) res.write(message);
           }
           if (stopped) break;

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatEvent, parseEventId, receives, scopedEvent } from '../src/events';
@@ -5,6 +7,12 @@ import { events } from '@govledger/wire';
 import type { Caller } from '../src/caller';
 import { LedgerError } from '../src/fabric/ledger';
 import { makeHarness, type Harness } from './harness';
+
+/** A certificate with gov.role citizen and gov.pid c1… (test/fixtures). */
+const CITIZEN_A = {
+  certificate: fs.readFileSync(path.join(__dirname, 'fixtures', 'citizen-a.cert.pem'), 'utf8'),
+  privateKey: fs.readFileSync(path.join(__dirname, 'fixtures', 'citizen-a.key.pem'), 'utf8'),
+};
 
 let h: Harness;
 let server: http.Server;
@@ -381,6 +389,17 @@ describe('event scope: each subscriber receives only what its role may read', ()
     expect(adminA.map((e) => e.eventName)).toEqual(['ConsentGranted']);
     const auditorB = await replayAs({ sub: 'bob', org: 'CityBMSP', roles: ['auditor'] }, 2);
     expect(auditorB.map((e) => e.eventName)).toEqual(['ConsentGranted', 'CategoryUpdated']);
+  });
+
+  it("judges the caller by its certificate's attributes, not by wider token claims", async () => {
+    await h.wallet.put({ mspId: 'CityAMSP', label: 'carol', ...CITIZEN_A }); // gov.role citizen, gov.pid c1…
+    const c1 = { mspId: 'CityAMSP', pid: 'c1'.repeat(16) };
+    h.ledger.emit(consentOf(A1));
+    h.ledger.emit(consentOf(c1));
+    const seenAsAuditor = await replayAs({ sub: 'carol', org: 'CityAMSP', roles: ['auditor', 'admin'] }, 1);
+    expect(seenAsAuditor.map((e) => e.payload.citizen)).toEqual([c1]);
+    const seenAsOther = await replayAs({ sub: 'carol', org: 'CityAMSP', roles: ['citizen'], pid: PID_A1 }, 1);
+    expect(seenAsOther.map((e) => e.payload.citizen)).toEqual([c1]);
   });
 
   it('withholds events the catalogue does not list or whose payload does not parse', async () => {
