@@ -75,7 +75,7 @@ describe('the private-record hash', () => {
     check(sealPrivateRecord(RECORD));
     check(
       newPrivateRecord(
-        { legalName: 'Zürich Café — 株式会社', address: 'Line "1"\nLine 2' },
+        { legalName: 'Zürich Café — 株式会社', address: 'Line "1", Line 2' },
         { companyName: 'Café', registeredCapital: '5000000.00', businessScope: '😀 retail' },
       ),
     );

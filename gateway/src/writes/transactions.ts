@@ -109,7 +109,10 @@ export class TransactionService {
         },
         onRebroadcast: (txId, copies) => {
           metrics.rebroadcasts.inc();
-          this.#d.logger.warn({ txId, copies }, 'commit late: transaction sent to the ordering service again');
+          this.#d.logger.warn(
+            { txId, copies },
+            'commit late: transaction sent to the ordering service again',
+          );
         },
       });
       if (options.async) {

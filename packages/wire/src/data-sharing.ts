@@ -934,20 +934,16 @@ export const ConsentTerms = z.object({
     description: 'Purpose of use, from the fixed list (see GET /api/v1/purposes)',
     example: 'HOUSING_SUBSIDY',
   }),
-  validFrom: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'Start of validity (RFC 3339 date-time)',
-      example: '2026-03-01T00:00:00Z',
-    }),
-  validUntil: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validFrom: z.string().meta({
+    format: 'date-time',
+    description: 'Start of validity (RFC 3339 date-time)',
+    example: '2026-03-01T00:00:00Z',
+  }),
+  validUntil: z.string().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+    example: '2026-12-31T23:59:59Z',
+  }),
   /** Most accesses the consent allows; null for no limit. */
   maxUses: z.number().int().nullable().meta({
     description: 'Most accesses the consent allows; null for no limit',
@@ -1027,21 +1023,16 @@ export const LegalBasisTerms = z.object({
     example: 'Housing Subsidy Regulation 2025, art. 12',
   }),
   description: z.string().nullable().meta({ description: 'What the basis allows, in words, or null' }),
-  validFrom: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'Start of validity (RFC 3339 date-time)',
-      example: '2026-03-01T00:00:00Z',
-    }),
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validFrom: z.string().meta({
+    format: 'date-time',
+    description: 'Start of validity (RFC 3339 date-time)',
+    example: '2026-03-01T00:00:00Z',
+  }),
+  validUntil: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+    example: '2026-12-31T23:59:59Z',
+  }),
   /** When set, the basis applies to this citizen only (e.g. a court order). */
   citizen: Subject.nullable().meta({
     description: 'When set, the basis applies to this citizen only (e.g. a court order)',
@@ -1201,12 +1192,10 @@ export const Access = z.object({
     description: 'Access id (chosen by the caller, or derived from the transaction id when left out)',
     example: 'access-2026-0001',
   }),
-  time: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)',
-    }),
+  time: z.string().meta({
+    format: 'date-time',
+    description: 'When the access was requested (RFC 3339 date-time, UTC, the transaction time)',
+  }),
   granted: z.boolean().meta({ description: 'True when the access was granted (refusals are logged too)' }),
   /** Refusal code; null when granted. */
   code: RefusalCode.nullable().meta({
@@ -1346,13 +1335,11 @@ export const Attestation = z.object({
   issuedAt: z
     .string()
     .meta({ format: 'date-time', description: 'When it was issued (RFC 3339 date-time, UTC)' }),
-  validUntil: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+    example: '2026-12-31T23:59:59Z',
+  }),
   status: z
     .enum(['active', 'revoked'])
     .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
@@ -1391,13 +1378,11 @@ export const VerifyFactResult = z.object({
   match: z
     .boolean()
     .meta({ description: 'True when saltedHash(salt, claimedValue) equals the attested hash.' }),
-  validUntil: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  validUntil: z.string().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time; after `validFrom` where the record has one)',
+    example: '2026-12-31T23:59:59Z',
+  }),
 });
 /** What VerifyFact returns. */
 export type VerifyFactResult = z.infer<typeof VerifyFactResult>;

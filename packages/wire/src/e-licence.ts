@@ -342,20 +342,16 @@ export const LicenceType = z.object({
     example: ['market', 'fire'],
   }),
   status: TypeStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
-  createdAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the record was created (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
-  updatedAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  createdAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the record was created (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
+  updatedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   /** 1 at creation, +1 on every update. */
   revision: z.number().int().meta({ description: '1 at creation, +1 on every update.' }),
 });
@@ -378,21 +374,16 @@ export const Recognition = z.object({
   status: z
     .enum(['active', 'withdrawn'])
     .meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
-  recordedAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it was recorded (RFC 3339 date-time, UTC)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  recordedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When it was recorded (RFC 3339 date-time, UTC)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   recordedBy: z.string().meta({ description: 'Fabric id of the official who recorded it' }),
-  withdrawnAt: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null while active',
-    }),
+  withdrawnAt: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'When it was withdrawn (RFC 3339 date-time, UTC), or null while active',
+  }),
   withdrawnBy: z
     .string()
     .nullable()
@@ -404,13 +395,11 @@ export type Recognition = z.infer<typeof Recognition>;
 /** The last change of a licence: action, time, and the official's Fabric id. */
 export const LicenceChange = z.object({
   action: LicenceAction.meta({ description: 'What the change was' }),
-  at: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  at: z.string().meta({
+    format: 'date-time',
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   by: z
     .string()
     .meta({ description: 'Fabric id (certificate subject and issuer) of the official who did it' }),
@@ -426,13 +415,11 @@ export type LicenceChange = z.infer<typeof LicenceChange>;
 /** A suspension or revocation: why and when. */
 export const StatusReason = z.object({
   reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-  at: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  at: z.string().meta({
+    format: 'date-time',
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
   note: z.string().nullable().meta({
     description: 'Free-text note of the official (at most 500 characters)',
     example: 'Inspection report 2026/114',
@@ -458,29 +445,22 @@ export const Licence = z.object({
   issuerDept: z
     .string()
     .meta({ description: 'Department (`gov.dept`) of the issuing official', example: 'market' }),
-  issuedAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the licence was issued (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-03-01T09:00:00Z',
-    }),
-  validFrom: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'Start of validity (RFC 3339 date-time, UTC)',
-      example: '2026-03-01T00:00:00Z',
-    }),
+  issuedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the licence was issued (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-03-01T09:00:00Z',
+  }),
+  validFrom: z.string().meta({
+    format: 'date-time',
+    description: 'Start of validity (RFC 3339 date-time, UTC)',
+    example: '2026-03-01T00:00:00Z',
+  }),
   /** null: without end (permanent types). */
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time, UTC); null without end',
-      example: '2027-02-28T23:59:59Z',
-    }),
+  validUntil: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time, UTC); null without end',
+    example: '2027-02-28T23:59:59Z',
+  }),
   status: LicenceStatus.meta({
     description:
       'Stored status: active, suspended or revoked (`effectiveStatus` adds validity at the query time)',
@@ -526,13 +506,11 @@ export const Licence = z.object({
     description: 'The revocation (why and when), or null when not revoked',
   }),
   lastChange: LicenceChange.meta({ description: 'The last change of the licence record' }),
-  updatedAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  updatedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the record last changed (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
 });
 /** A public licence record. */
 export type Licence = z.infer<typeof Licence>;
@@ -550,7 +528,10 @@ export type LicenceView = z.infer<typeof LicenceView>;
 /** One clear claim value and its salt (private). */
 export const ClaimSecret = z
   .object({
-    value: Schemas.value(4000).meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    value: Schemas.value(4000).meta({
+      description: 'Clear claim value (at most 4000 characters)',
+      example: '1000000',
+    }),
     salt: Schemas.salt.meta({
       description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
       example: '9f86d081884c7d659a2feaa0c55ad015',
@@ -607,23 +588,19 @@ export type PrivateRecord = LicencePrivateTransient;
 export const TimelineEntry = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('submitted').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        format: 'date-time',
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
   }),
   z.object({
     event: z.literal('approved').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        format: 'date-time',
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
     dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
     by: z
       .string()
@@ -631,13 +608,11 @@ export const TimelineEntry = z.discriminatedUnion('event', [
   }),
   z.object({
     event: z.literal('rejected').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        format: 'date-time',
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
     dept: z.string().meta({ description: 'Department code (`gov.dept`)', example: 'market' }),
     by: z
       .string()
@@ -650,13 +625,11 @@ export const TimelineEntry = z.discriminatedUnion('event', [
   }),
   z.object({
     event: z.literal('issued').meta({ description: 'What happened' }),
-    at: z
-      .string()
-      .meta({
-        format: 'date-time',
-        description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-        example: '2026-01-15T09:30:00Z',
-      }),
+    at: z.string().meta({
+      format: 'date-time',
+      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+      example: '2026-01-15T09:30:00Z',
+    }),
     licenceId: z.string().meta({
       description: 'Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)',
       example: 'A-BIZ-2026-0001',
@@ -704,21 +677,16 @@ export const Application = z.object({
   status: ApplicationStatus.meta({
     description: 'Status as stored on the ledger (one of the listed values)',
   }),
-  submittedAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When the application was submitted (RFC 3339 date-time, UTC)',
-      example: '2026-02-10T08:15:00Z',
-    }),
-  closedAt: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description:
-        'When the application was issued or rejected (RFC 3339 date-time, UTC), or null while pending',
-    }),
+  submittedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the application was submitted (RFC 3339 date-time, UTC)',
+    example: '2026-02-10T08:15:00Z',
+  }),
+  closedAt: z.string().nullable().meta({
+    format: 'date-time',
+    description:
+      'When the application was issued or rejected (RFC 3339 date-time, UTC), or null while pending',
+  }),
   /** The issued licence's id (equal to the application id) once issued. */
   licenceId: z.string().nullable().meta({
     description: "The issued licence's id (equal to the application id) once issued",
@@ -775,13 +743,11 @@ export type ClaimCheck = z.infer<typeof ClaimCheck>;
 
 const reasonAt = z.object({
   reasonCode: z.string().meta({ description: 'Reason code', example: 'NON_COMPLIANCE' }),
-  at: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
-      example: '2026-01-15T09:30:00Z',
-    }),
+  at: z.string().meta({
+    format: 'date-time',
+    description: 'When it happened (RFC 3339 date-time, UTC, the transaction time)',
+    example: '2026-01-15T09:30:00Z',
+  }),
 });
 
 /** The answer of VerifyLicence. Fields other than licenceId/found/status/checkedAt/valid are null for an unknown licence. */
@@ -831,27 +797,18 @@ export const VerifyResult = z.object({
     .int()
     .nullable()
     .meta({ description: 'Version of the licence (null for an unknown licence)' }),
-  issuedAt: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence',
-    }),
-  validFrom: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'Start of validity (RFC 3339 date-time, UTC), or null for an unknown licence',
-    }),
-  validUntil: z
-    .string()
-    .nullable()
-    .meta({
-      format: 'date-time',
-      description: 'End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)',
-    }),
+  issuedAt: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence',
+  }),
+  validFrom: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'Start of validity (RFC 3339 date-time, UTC), or null for an unknown licence',
+  }),
+  validUntil: z.string().nullable().meta({
+    format: 'date-time',
+    description: 'End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)',
+  }),
   previousLicenceId: z.string().nullable().meta({ description: 'The licence this one renews, or null' }),
   renewedBy: z.string().nullable().meta({ description: 'The licence that renews this one, or null' }),
   revocation: reasonAt.nullable().meta({ description: 'Why and when it was revoked, or null' }),
@@ -1205,7 +1162,10 @@ export type IssueLicenceRequest = z.infer<typeof IssueLicenceRequest>;
 export const DisclosedClaim = z
   .object({
     name: ClaimName.meta({ description: 'Claim name', example: 'registeredCapital' }),
-    value: Schemas.value(4000).meta({ description: 'Clear claim value (at most 4000 characters)', example: '1000000' }),
+    value: Schemas.value(4000).meta({
+      description: 'Clear claim value (at most 4000 characters)',
+      example: '1000000',
+    }),
     salt: Schemas.salt.meta({
       description: 'Salt (lower-case hex, 32-128 characters), random per claim or record',
       example: '9f86d081884c7d659a2feaa0c55ad015',

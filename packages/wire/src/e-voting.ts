@@ -750,20 +750,16 @@ export const Election = z.object({
   ballot: BallotRules.meta({
     description: 'The ballot: its kind (single choice, up to k of n, or yes/no/abstain) and its options',
   }),
-  opensAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
-      example: '2026-06-01T08:00:00Z',
-    }),
-  closesAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
-      example: '2026-06-01T20:00:00Z',
-    }),
+  opensAt: z.string().meta({
+    format: 'date-time',
+    description: 'When voting opens (RFC 3339 date-time), after the creating transaction',
+    example: '2026-06-01T08:00:00Z',
+  }),
+  closesAt: z.string().meta({
+    format: 'date-time',
+    description: 'When voting closes (RFC 3339 date-time), after `opensAt`',
+    example: '2026-06-01T20:00:00Z',
+  }),
   eligibility: Eligibility.meta({
     description: 'Who may vote: those on the roll, or those whose certificate matches an attribute rule',
   }),
@@ -960,13 +956,10 @@ export const Tally = z.object({
     .meta({ format: 'date-time', description: 'When counting started (RFC 3339 date-time, UTC)' }),
   /** Present once final. */
   result: TallyOutcome.optional().meta({ description: 'Present once final.' }),
-  talliedAt: z
-    .string()
-    .optional()
-    .meta({
-      format: 'date-time',
-      description: 'When counting finished (RFC 3339 date-time, UTC), or null while counting',
-    }),
+  talliedAt: z.string().optional().meta({
+    format: 'date-time',
+    description: 'When counting finished (RFC 3339 date-time, UTC), or null while counting',
+  }),
   finalTxId: z
     .string()
     .optional()

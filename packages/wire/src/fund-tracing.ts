@@ -770,20 +770,16 @@ export const Program = z.object({
     description: 'Spend categories allowed in the program (distinct codes)',
     example: ['materials', 'labour'],
   }),
-  startDate: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'Start of the program (RFC 3339 date-time)',
-      example: '2026-01-01T00:00:00Z',
-    }),
-  endDate: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'End of the program (RFC 3339 date-time), after `startDate`',
-      example: '2026-12-31T23:59:59Z',
-    }),
+  startDate: z.string().meta({
+    format: 'date-time',
+    description: 'Start of the program (RFC 3339 date-time)',
+    example: '2026-01-01T00:00:00Z',
+  }),
+  endDate: z.string().meta({
+    format: 'date-time',
+    description: 'End of the program (RFC 3339 date-time), after `startDate`',
+    example: '2026-12-31T23:59:59Z',
+  }),
   coSign: CoSignConfig.meta({
     description: 'The co-signature rule: above `threshold` a disbursement needs a co-signer of class `by`',
   }),
@@ -794,12 +790,10 @@ export const Program = z.object({
     description: 'MSP ID of the organisation that owns the program (its finance department created it)',
   }),
   status: ProgramStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
-  createdAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
-    }),
+  createdAt: z.string().meta({
+    format: 'date-time',
+    description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+  }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
   closed: z
     .object({
@@ -830,12 +824,10 @@ export const Allocation = z.object({
     description: 'Amount in fen (smallest currency unit): a decimal string, 1 to 10^15',
     example: '250000',
   }),
-  createdAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
-    }),
+  createdAt: z.string().meta({
+    format: 'date-time',
+    description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+  }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
 });
 /** An allocation. */
@@ -904,23 +896,18 @@ export const Disbursement = z.object({
   status: DisbursementStatus.meta({
     description: 'Status as stored on the ledger (one of the listed values)',
   }),
-  createdAt: z
-    .string()
-    .meta({
-      format: 'date-time',
-      description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
-    }),
+  createdAt: z.string().meta({
+    format: 'date-time',
+    description: 'When it was created (RFC 3339 date-time, UTC, the transaction time)',
+  }),
   createdBy: Actor.meta({ description: 'The official who created it' }),
   coSignRequired: z
     .boolean()
     .meta({ description: "True when the amount is above the program's co-signature threshold" }),
-  paidAt: z
-    .string()
-    .optional()
-    .meta({
-      format: 'date-time',
-      description: 'When it was paid (RFC 3339 date-time, UTC), or null while pending or rejected',
-    }),
+  paidAt: z.string().optional().meta({
+    format: 'date-time',
+    description: 'When it was paid (RFC 3339 date-time, UTC), or null while pending or rejected',
+  }),
   coSigned: z
     .object({
       at: z
