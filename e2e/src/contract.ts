@@ -18,7 +18,7 @@
  * for the later suites.
  *
  * Events (server-sent, `GET /api/v1/events`) are checked by {@link assertEventMatchesContract}:
- * the envelope strictly; the payload against a per-event schema once one is published (see
+ * the envelope strictly, and the payload against its published per-event schema (see
  * {@link eventPayloadSchema}).
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -242,7 +242,10 @@ export class Contract {
       throw new ContractDriftError(`${what}: the SSE event name should be ${sseName}`);
     }
     const payloadSchema = eventPayloadSchema(this.#document, chaincode, envelope.eventName);
-    if (payloadSchema) {
+    if (!payloadSchema) {
+      throw new ContractDriftError(`${what}: the document publishes no schema for ${envelope.eventName}`);
+    }
+    {
       const check = this.#validator(`event ${chaincode} ${envelope.eventName}`, payloadSchema);
       if (!check(envelope.payload)) {
         throw new ContractDriftError(
@@ -267,28 +270,17 @@ const EVENT_ENVELOPE: Schema = {
 };
 
 /**
- * HOOK for per-event schemas: the schema of one event's payload, once the contract publishes
- * one. Looks in the OpenAPI document for `components.schemas` named `<Chaincode><EventName>Event`
- * (e.g. `DataSharingAccessLoggedEvent`) or for an `x-events` map
- * (`{ "<chaincode>": { "<eventName>": schema } }`). Until the per-event schemas land (issue 21,
- * events), it finds none and only the envelope is checked.
+ * The published schema of one event's payload: the document's `components.schemas`
+ * `<EventName>Payload`, one per name of the wire events catalogue (packages/wire/src/events.ts),
+ * which the `ChaincodeEvent` envelope's discriminator maps each `eventName` to.
  */
 export function eventPayloadSchema(
   document: OpenApiDocument,
-  chaincode: string,
+  _chaincode: string,
   eventName: string,
 ): Schema | undefined {
-  const xEvents = (document as { 'x-events'?: Record<string, Record<string, Schema>> })['x-events'];
-  const fromMap = xEvents?.[chaincode]?.[eventName];
-  if (fromMap) return fromMap;
-  const pascal = (s: string) =>
-    s
-      .split(/[^A-Za-z0-9]+/)
-      .filter(Boolean)
-      .map((w) => w[0]?.toUpperCase() + w.slice(1))
-      .join('');
-  const named = document.components?.schemas?.[`${pascal(chaincode)}${pascal(eventName)}Event`];
-  return named ? { $ref: `#/components/schemas/${pascal(chaincode)}${pascal(eventName)}Event` } : undefined;
+  const name = `${eventName}Payload`;
+  return document.components?.schemas?.[name] ? { $ref: `#/components/schemas/${name}` } : undefined;
 }
 
 function describeErrors(errors: ErrorObject[]): string {

@@ -36,3 +36,4 @@ export {
 } from './events';
 export { IDEMPOTENCY_KEY_HEADER, idempotentFetch, newIdempotencyKey, type RetryOptions } from './idempotency';
 export { GatewayProblemError, retryAfterMs, type ProblemBody } from './problem';
+export { committed, NotCommittedError, type AcceptedWrite } from './committed';
