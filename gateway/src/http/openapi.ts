@@ -29,10 +29,10 @@ export const ProblemSchema = z
       .optional()
       .meta({ description: 'Path of the request (or the status URL of an asynchronous write)' }),
     requestId: z.string().optional().meta({ description: 'The request id (also in `X-Request-Id`)' }),
-    stage: z
-      .enum(['evaluate', 'endorse', 'submit', 'commit'])
-      .optional()
-      .meta({ description: 'Fabric stage that failed' }),
+    stage: z.enum(['evaluate', 'endorse', 'submit', 'commit', 'proposal', 'transaction']).optional().meta({
+      description:
+        'Stage that failed: a Fabric stage (`evaluate`, `endorse`, `submit`, `commit`), or for offline signing the signature the gateway refused (`proposal`, `transaction`, `commit`)',
+    }),
     transactionId: z
       .string()
       .optional()

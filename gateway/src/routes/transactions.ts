@@ -29,6 +29,15 @@ const StatusSchema = z
       description: "Id of the write's transaction (the first attempt's; the status URL's id)",
       example: 'a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456',
     }),
+    chaincode: z.string().optional().meta({
+      description: 'Chaincode the write called (asynchronous writes recorded by this gateway)',
+      example: 'data-sharing',
+    }),
+    transaction: z.string().optional().meta({
+      description:
+        'Transaction (contract function) the write called (asynchronous writes recorded by this gateway)',
+      example: 'GrantConsent',
+    }),
     currentTransactionId: z.string().optional().meta({
       description: 'Id of the latest attempt, when the gateway retried the write after an MVCC conflict',
     }),
