@@ -10,6 +10,7 @@ import { changeAlertStatus } from './alert';
 import { allocateFunds } from './allocation';
 import { coSignDisbursement, disburse, rejectDisbursement } from './disbursement';
 import { closeProgram, createProgram } from './program';
+import { getPublicSummary, listPublicSummaries } from './public';
 import {
   getAlert,
   getAllocation,
@@ -242,6 +243,22 @@ export class FundTracingContract extends Contract {
   @Returns('string')
   async ListAlerts(ctx: Context, request: string): Promise<string> {
     return run(S.ListAlertsRequest, request, (r) => listAlerts(ctx, r));
+  }
+
+  // ------------------------------------------------------------ public transparency
+
+  /** Anyone with a certificate reads a program's public aggregates (nothing personal). */
+  @Transaction(false)
+  @Returns('string')
+  async GetPublicSummary(ctx: Context, request: string): Promise<string> {
+    return run(S.GetPublicSummaryRequest, request, (r) => getPublicSummary(ctx, r));
+  }
+
+  /** The public aggregates of every program, by id (paginated). */
+  @Transaction(false)
+  @Returns('string')
+  async ListPublicSummaries(ctx: Context, request: string): Promise<string> {
+    return run(S.ListPublicSummariesRequest, request, (r) => listPublicSummaries(ctx, r));
   }
 
   /** An auditor acknowledges an open alert with a note. */

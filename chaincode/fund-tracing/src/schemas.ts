@@ -11,6 +11,9 @@ export const {
   Alert,
   AlertChange,
   AlertRaisedEvent,
+  GetPublicSummaryRequest,
+  ListPublicSummariesRequest,
+  PublicProgramSummary,
   AlertRule,
   AllocateFundsOutcome,
   DisbursementOutcome,
@@ -199,5 +202,11 @@ export type RefusedTransaction = fundTracing.RefusedTransaction;
 export type Refusal = fundTracing.Refusal;
 /** The AlertRaised event payload. */
 export type AlertRaisedEvent = fundTracing.AlertRaisedEvent;
+/** GetPublicSummary request. */
+export type GetPublicSummaryRequest = fundTracing.GetPublicSummaryRequest;
+/** ListPublicSummaries request. */
+export type ListPublicSummariesRequest = fundTracing.ListPublicSummariesRequest;
+/** The public aggregates of a program. */
+export type PublicProgramSummary = fundTracing.PublicProgramSummary;
 /** A page of a list query. */
 export type Page<T> = fundTracing.Page<T>;

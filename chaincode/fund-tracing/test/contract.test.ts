@@ -48,6 +48,8 @@ const EVALUATE = [
   'TraceFunds',
   'GetAlert',
   'ListAlerts',
+  'GetPublicSummary',
+  'ListPublicSummaries',
 ];
 
 describe('contract shape', () => {

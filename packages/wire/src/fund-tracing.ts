@@ -24,6 +24,10 @@ export const Limits = {
   maxSweep: 100,
   /** Records (allocations, disbursements, spends) in one trace. */
   maxTraceRecords: 2000,
+  /** Records (allocations, disbursements, spends, alerts) one public summary may read. */
+  maxPublicRecords: 20000,
+  /** Programs in one page of ListPublicSummaries. */
+  maxPublicPage: 20,
 } as const;
 
 /** Defaults the chaincode applies to fields a request leaves out. */
@@ -150,16 +154,10 @@ export const UnspentRule = z
       .min(0)
       .max(3650)
       .meta({ description: 'Whole days after payment before unspent money is reported', example: 90 }),
-    minutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(1439)
-      .optional()
-      .meta({
-        description: 'Minutes added to `days` (default 0); the whole period is at least one minute',
-        example: 0,
-      }),
+    minutes: z.number().int().min(0).max(1439).optional().meta({
+      description: 'Minutes added to `days` (default 0); the whole period is at least one minute',
+      example: 0,
+    }),
   })
   .strict()
   .refine((r) => r.days * 1440 + (r.minutes ?? 0) >= 1, {
@@ -742,12 +740,10 @@ export const AlertRaisedEvent = z
     alerts: z.array(AlertSummary).min(1).meta({ description: 'The alerts the transaction raised' }),
     source: z
       .object({
-        event: z
-          .string()
-          .meta({
-            description: 'The event the transaction would otherwise emit',
-            example: 'DisbursementRecorded',
-          }),
+        event: z.string().meta({
+          description: 'The event the transaction would otherwise emit',
+          example: 'DisbursementRecorded',
+        }),
         payload: z.unknown().meta({ description: "That event's payload" }),
       })
       .meta({ description: 'What raised the alerts' }),
@@ -755,6 +751,117 @@ export const AlertRaisedEvent = z
   .meta({ id: 'FundAlertRaisedEvent' });
 /** The `AlertRaised` payload. */
 export type AlertRaisedEvent = z.infer<typeof AlertRaisedEvent>;
+
+// ---------------------------------------------------------------- public transparency
+
+/** GetPublicSummary: the public aggregates of one program (anyone with a certificate; nothing personal). */
+export const GetPublicSummaryRequest = z
+  .object({ programId: Schemas.id.meta({ description: 'Program id', example: 'P-2026-IND' }) })
+  .strict();
+/** GetPublicSummary request. */
+export type GetPublicSummaryRequest = z.output<typeof GetPublicSummaryRequest>;
+
+/** ListPublicSummaries: the public aggregates of programs, by id (paginated, at most Limits.maxPublicPage). */
+export const ListPublicSummariesRequest = z
+  .object({
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(Limits.maxPublicPage)
+      .default(10)
+      .meta({ description: 'Programs per page (1-20)', example: 10 }),
+    bookmark: Schemas.bookmark,
+  })
+  .strict();
+/** ListPublicSummaries request. */
+export type ListPublicSummariesRequest = z.output<typeof ListPublicSummariesRequest>;
+
+const fenText = (description: string) =>
+  z.string().meta({ description: `${description} (fen)`, example: '2500000' });
+
+/** Money of one department (implementing organisation and department code) in a program. */
+export const PublicDepartmentTotals = z.object({
+  mspId: z.string().meta({ description: 'Organisation of the department', example: 'CityAMSP' }),
+  dept: z.string().meta({ description: 'Department code', example: 'industry' }),
+  allocated: fenText('Allocated to the department'),
+  disbursed: fenText('Paid out by it (co-signed where needed)'),
+  pending: fenText('Reserved for disbursements waiting for a co-signature'),
+  spent: fenText('Spent by the recipients of its payments'),
+});
+
+/** Money of one category in a program. */
+export const PublicCategoryTotals = z.object({
+  category: z.string().meta({ description: 'Spending category', example: 'equipment' }),
+  disbursed: fenText('Paid out for this category'),
+  pending: fenText('Waiting for a co-signature in this category'),
+  spent: fenText("Recipients' spending recorded in this category"),
+});
+
+/** Alert counts of one rule in a program. */
+export const PublicAlertCounts = z.object({
+  rule: AlertRule,
+  open: z.number().int().meta({ description: 'Open alerts', example: 1 }),
+  acknowledged: z.number().int().meta({ description: 'Acknowledged alerts', example: 0 }),
+  resolved: z.number().int().meta({ description: 'Resolved alerts', example: 2 }),
+});
+
+/** One edge of the fund flow (budget -> department -> recipients -> category). */
+export const PublicFlowEdge = z.object({
+  from: z
+    .string()
+    .meta({ description: '`budget`, a department (`MSP/dept`) or `recipients`', example: 'budget' }),
+  to: z
+    .string()
+    .meta({
+      description: 'A department (`MSP/dept`), `recipients` or a spending category',
+      example: 'CityAMSP/industry',
+    }),
+  amount: fenText('Money that went along the edge'),
+});
+
+/**
+ * The public aggregates of a program: budget, allocated, disbursed, pending and spent; totals
+ * by department and by category; alert counts by rule; the fund flow. Only aggregates and the
+ * program's public description: no pid, account hash, payee id, document hash or certificate id.
+ */
+export const PublicProgramSummary = z
+  .object({
+    programId: z.string().meta({ description: 'Program id', example: 'P-2026-IND' }),
+    name: z.string().meta({ description: 'Program name', example: 'Industrial upgrade subsidy 2026' }),
+    fiscalYear: z.number().int().meta({ description: 'Fiscal year', example: 2026 }),
+    status: ProgramStatus,
+    ownerMspId: z.string().meta({ description: 'Owning organisation', example: 'CityAMSP' }),
+    startDate: z.string().meta({ description: 'Start of the program', example: '2026-01-01T00:00:00.000Z' }),
+    endDate: z.string().meta({ description: 'End of the program', example: '2026-12-31T23:59:59.000Z' }),
+    categories: z
+      .array(z.string())
+      .meta({ description: 'Categories the program funds', example: ['equipment'] }),
+    budget: fenText('Total budget'),
+    allocated: fenText('Allocated to departments'),
+    unallocated: fenText('Budget not yet allocated'),
+    disbursed: fenText('Paid out'),
+    pending: fenText('Waiting for a co-signature'),
+    spent: fenText('Spent by recipients'),
+    unspent: fenText('Paid out and not yet spent'),
+    counts: z
+      .object({
+        allocations: z.number().int(),
+        disbursements: z.number().int().meta({ description: 'Live (pending or paid) disbursements' }),
+        spends: z.number().int(),
+        refusedAttempts: z.number().int().meta({ description: 'Payments refused and recorded' }),
+      })
+      .meta({ description: 'Record counts' }),
+    byDepartment: z.array(PublicDepartmentTotals).meta({ description: 'Totals by department' }),
+    byCategory: z.array(PublicCategoryTotals).meta({ description: 'Totals by category' }),
+    alertsByRule: z.array(PublicAlertCounts).meta({ description: 'Alert counts by rule' }),
+    flow: z
+      .array(PublicFlowEdge)
+      .meta({ description: 'Fund flow: budget -> departments -> recipients -> categories' }),
+  })
+  .meta({ id: 'FundPublicProgramSummary' });
+/** A program's public summary. */
+export type PublicProgramSummary = z.infer<typeof PublicProgramSummary>;
 
 // ---------------------------------------------------------------- responses
 
@@ -960,6 +1067,8 @@ export const ErrorCode = {
 
   /** 409: a trace would hold more records than the bound; trace a lower level or use the list queries. */
   TraceTooLarge: 'TRACE_TOO_LARGE',
+  /** 409: a program's public summary would read more records than Limits.maxPublicRecords. */
+  SummaryTooLarge: 'SUMMARY_TOO_LARGE',
 } as const;
 /** One of this chaincode's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -1005,6 +1114,12 @@ export const transactions = {
   ListAlerts: { kind: 'evaluate', request: ListAlertsRequest, response: AlertPage },
   AcknowledgeAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
   ResolveAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
+  GetPublicSummary: { kind: 'evaluate', request: GetPublicSummaryRequest, response: PublicProgramSummary },
+  ListPublicSummaries: {
+    kind: 'evaluate',
+    request: ListPublicSummariesRequest,
+    response: pageOf(PublicProgramSummary),
+  },
 } as const satisfies Record<
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }
