@@ -18,6 +18,7 @@ import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
 import { importUsers } from './fabric/msp-import';
 import { Wallet } from './fabric/wallet';
+import { loadPublicFundsConfig, type PublicFundsConfig } from './routes/public-funds';
 import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
 import { ScheduleStore } from './schedule/store';
@@ -30,8 +31,17 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Settings read beside the configuration by their own modules (schedule/, routes/public-funds.ts). */
+export interface GatewayExtras {
+  /** The scheduled checks; none without a schedule identity. */
+  schedule?: ScheduleConfig;
+  /** The public fund-tracing reads. */
+  publicFunds?: PublicFundsConfig;
+}
+
 /** Starts the gateway from a configuration (and the scheduled checks, when a schedule identity is set). */
-export async function startGateway(config: Config, schedule?: ScheduleConfig): Promise<RunningGateway> {
+export async function startGateway(config: Config, extras: GatewayExtras = {}): Promise<RunningGateway> {
+  const { schedule } = extras;
   const logger = createLogger(config.logLevel);
   const wallet = new Wallet(config.wallet.dir, config.wallet.key);
   const servedOrgs = config.orgs.map((o) => o.mspId);
@@ -89,6 +99,7 @@ export async function startGateway(config: Config, schedule?: ScheduleConfig): P
     readinessCacheMs: config.readiness.cacheMs,
     idempotencyTtlHours: config.db.idempotencyTtlHours,
     reconcileGraceMs: config.db.reconcileGraceMs,
+    ...(extras.publicFunds ? { publicFunds: extras.publicFunds } : {}),
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
@@ -179,10 +190,13 @@ function startSchedule(
 /** Entry point: exits 2 on a configuration error, naming the variable. */
 async function main(): Promise<void> {
   let config: Config;
-  let schedule: ScheduleConfig;
+  let extras: GatewayExtras;
   try {
     config = loadConfig(process.env);
-    schedule = loadScheduleConfig(process.env);
+    extras = {
+      schedule: loadScheduleConfig(process.env),
+      publicFunds: loadPublicFundsConfig(process.env),
+    };
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -190,7 +204,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const running = await startGateway(config, schedule);
+  const running = await startGateway(config, extras);
   const onSignal = () => {
     void running.stop().then(() => process.exit(0));
   };
