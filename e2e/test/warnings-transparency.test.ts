@@ -9,11 +9,11 @@
  * Runs alone: cd e2e && npx jest test/warnings-transparency.test.ts
  */
 import { fundTracing } from '@govledger/fixtures';
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { gatewayUrl, http, type HttpResult } from '../src/gateway-client';
-import { startNode, stopNode } from '../src/network-ops';
-import { stateDir } from '../src/test-network';
+import { ROOT, stateDir } from '../src/test-network';
 
 const run = Date.now().toString(36);
 const API = '/api/v1';
@@ -31,6 +31,8 @@ const SCHEDULE_ENV = {
   SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '2000',
   SCHEDULE_TICK_MS: '1000',
 };
+
+const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 
 const pidOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'pid'), 'utf8').trim();
 
@@ -89,14 +91,22 @@ async function waitForGateway(): Promise<void> {
   throw new Error('the gateway did not come back');
 }
 
-/** Restarts the gateway process; it inherits this process's environment (network.sh start-node). */
-async function restartGateway(env: Record<string, string | undefined>): Promise<void> {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+/**
+ * Restarts the gateway process with extra environment (network.sh start-node: the gateway
+ * inherits network.sh's environment). The environment is passed explicitly: Jest gives a test
+ * its own copy of process.env, which child processes do not see.
+ */
+async function restartGateway(extra: Record<string, string>): Promise<void> {
+  const env = { ...process.env, ...extra };
+  for (const command of ['stop-node', 'start-node']) {
+    const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
   }
-  stopNode('gateway');
-  startNode('gateway');
   await waitForGateway();
 }
 
@@ -133,7 +143,7 @@ describe('early warnings that reach supervisors, scheduled sweeps, public transp
   });
 
   afterAll(async () => {
-    await restartGateway(Object.fromEntries(Object.keys(SCHEDULE_ENV).map((k) => [k, undefined])));
+    await restartGateway(Object.fromEntries(Object.keys(SCHEDULE_ENV).map((k) => [k, ''])));
   });
 
   it('a payment blocked by a rule and one to an unapproved account are refused (409 + alertId) and reach the auditor as high alerts', async () => {
@@ -210,7 +220,10 @@ describe('early warnings that reach supervisors, scheduled sweeps, public transp
 
   it('the public endpoints answer without a token, cache, and hold no personal value of the test data', async () => {
     const one = await http<Record<string, unknown>>(undefined, 'GET', `${API}/public/programs/${PROGRAM}`);
-    expect(one.status).toBe(200);
+    expect({ status: one.status, body: one.status === 200 ? undefined : one.body }).toEqual({
+      status: 200,
+      body: undefined,
+    });
     expect(one.body).toMatchObject({
       programId: PROGRAM,
       budget: '100000000',
@@ -281,7 +294,13 @@ describe('early warnings that reach supervisors, scheduled sweeps, public transp
       unspent = (await openAlerts('auditor-a')).find((a) => a.rule === 'unspent');
       if (!unspent) await new Promise((r) => setTimeout(r, 2000));
     }
-    expect(unspent).toMatchObject({
+    // on failure, show what the gateway's scheduler logged
+    const log = () =>
+      readFileSync(path.join(stateDir(), 'logs', 'gateway.log'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('schedule'))
+        .slice(-5);
+    expect(unspent ?? { rule: 'none', log: log() }).toMatchObject({
       rule: 'unspent',
       severity: 'low',
       details: { amount: '500000', spent: '100000', unspent: '400000', days: 0, minutes: 1 },
