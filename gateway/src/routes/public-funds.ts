@@ -158,6 +158,18 @@ export function toCsv(programs: readonly ft.PublicProgramSummary[]): string {
   return rows.map((r) => CSV_COLUMNS.map((_, i) => csvCell(r[i])).join(',')).join('\r\n') + '\r\n';
 }
 
+/**
+ * True when an `If-None-Match` header names the entity tag (weak comparison, RFC 9110 13.1.2).
+ * Checked here rather than with Express's `req.fresh`, which (written for caches) ignores the
+ * header when the request says `Cache-Control: no-cache`, as fetch() does on every conditional
+ * request; an origin server answers 304 all the same.
+ */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
 /** The public fund-tracing routes. */
 export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
   const reader = (): Caller => {
@@ -181,12 +193,13 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
 
   /** Answers a cacheable body: strong ETag, Cache-Control, 304 when the client has it. */
   const send = (req: Request, res: Response, body: string, type: string): undefined => {
-    res.setHeader('ETag', `"${createHash('sha256').update(body).digest('base64url')}"`);
+    const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+    res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', `public, max-age=${deps.config.maxAgeSec}`);
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.type(type);
-    if (req.fresh) res.status(304).end();
+    if (etagMatches(req.headers['if-none-match'], etag)) res.status(304).end();
     else res.status(200).send(body);
     return undefined;
   };
