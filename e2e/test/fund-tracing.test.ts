@@ -7,8 +7,8 @@
  * as a chaincode event and in ListAlerts but may not resolve (the alert is City A's:
  * auditors act on their own organisation's records, issue 12), and City A's auditor
  * resolves; a payment to an
- * unapproved account and an overdraw of the allocation are refused with nothing
- * written; the trace of the last spend reaches the program with exact balances.
+ * unapproved account and an overdraw of the allocation are refused, recorded as
+ * refused attempts with high alerts (issue 19), and pay nothing; the trace of the last spend reaches the program with exact balances.
  */
 import { PersonalValues, fundTracing } from '@govledger/fixtures';
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
@@ -361,20 +361,40 @@ describe('a fund program traced from budget to final spend, with an early warnin
     expect(mine).toMatchObject({ spent: '0', remaining: '5000000', spendCount: 0 });
   });
 
-  it('refuses a payment to an unapproved account and an overdraw of the allocation, writing nothing', async () => {
-    const unapproved = await refused(pay(`D-BADACC-${run}`, '100000', OTHER_ACCOUNT));
+  /** Alerts of the refused payments, oldest first. */
+  const refusalAlertIds: string[] = [];
+
+  /** A payment refused and recorded (issue 19): the transaction commits the attempt and its alert. */
+  async function recordedRefusal(
+    promise: Promise<unknown>,
+  ): Promise<{ code: string; status: number; details: unknown; alertId: string }> {
+    const out = (await promise) as {
+      outcome?: string;
+      code: string;
+      status: number;
+      alertId: string;
+      attempt: { details?: unknown };
+    };
+    expect(out.outcome).toBe('refused');
+    return { code: out.code, status: out.status, details: out.attempt.details, alertId: out.alertId };
+  }
+
+  it('refuses a payment to an unapproved account and an overdraw of the allocation, writing no payment (the attempts are recorded)', async () => {
+    const unapproved = await recordedRefusal(pay(`D-BADACC-${run}`, '100000', OTHER_ACCOUNT));
     expect(unapproved).toMatchObject({ code: 'ACCOUNT_NOT_APPROVED', status: 409 });
+    refusalAlertIds.push(unapproved.alertId);
     const gone = await refused(
       session['officer-industry-a'].evaluate(CC, 'GetDisbursement', { disbursementId: `D-BADACC-${run}` }),
     );
     expect(gone.code).toBe('DISBURSEMENT_NOT_FOUND');
 
-    const overdraw = await refused(pay(`D-OVER-${run}`, '13500001'));
+    const overdraw = await recordedRefusal(pay(`D-OVER-${run}`, '13500001'));
     expect(overdraw).toMatchObject({
       code: 'EXCEEDS_ALLOCATION',
       status: 409,
       details: { allocation: '20000000', disbursed: '6500000', remaining: '13500000' },
     });
+    refusalAlertIds.push(overdraw.alertId);
     const stillGone = await refused(
       session['officer-industry-a'].evaluate(CC, 'GetDisbursement', { disbursementId: `D-OVER-${run}` }),
     );
@@ -452,10 +472,14 @@ describe('a fund program traced from budget to final spend, with an early warnin
     const event = await chaincodeEventOf(auditor, badSpendTx.block, badSpendTx.txId);
     expect(event).toMatchObject({
       chaincodeName: CC,
-      eventName: 'SpendRecorded',
+      eventName: 'AlertRaised',
       blockNumber: badSpendTx.block,
     });
-    const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as {
+    const raised = JSON.parse(Buffer.from(event.payload).toString('utf8')) as {
+      source: { event: string; payload: unknown };
+    };
+    expect(raised.source.event).toBe('SpendRecorded');
+    const payload = raised.source.payload as {
       programId: string;
       spendId: string;
       category: string;
@@ -484,7 +508,9 @@ describe('a fund program traced from budget to final spend, with an early warnin
 
     // the event came from City B's peer, so its ledger already holds the alert
     const all = await auditor.evaluate<Page<Alert>>(CC, 'ListAlerts', { programId: PROGRAM });
-    expect(all.records.map((a) => a.alertId)).toEqual([alertId]);
+    // newest first: the spend's alert, then the two refused payments' alerts (issue 19)
+    const refusals = [...refusalAlertIds].reverse();
+    expect(all.records.map((a) => a.alertId)).toEqual([alertId, ...refusals]);
     expect(all.records[0]).toMatchObject({
       programId: PROGRAM,
       rule: 'category',
@@ -499,7 +525,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
       status: 'open',
       severity: 'high',
     });
-    expect(openHigh.records.map((a) => a.alertId)).toEqual([alertId]);
+    expect(openHigh.records.map((a) => a.alertId)).toEqual([alertId, ...refusals]);
 
     // alerts are for auditors: the implementing department may not resolve them
     const notAuditor = await refused(
@@ -524,7 +550,7 @@ describe('a fund program traced from budget to final spend, with an early warnin
       programId: PROGRAM,
       status: 'open',
     });
-    expect(stillOpen.records).toEqual([]);
+    expect(stillOpen.records.map((a) => a.alertId)).toEqual([...refusalAlertIds].reverse());
     const done = await auditor.evaluate<Page<Alert>>(CC, 'ListAlerts', {
       programId: PROGRAM,
       status: 'resolved',

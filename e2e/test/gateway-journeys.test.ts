@@ -999,9 +999,14 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
           'GET',
           `${API}/programs/${PROGRAM}/alerts?status=open`,
         ),
-      (p) => p.records.length > 0,
+      (p) => p.records.some((r) => r.alertId === alertId),
     );
-    expect(open.records).toEqual([expect.objectContaining({ alertId, rule: 'category', status: 'open' })]);
+    // newest first: the spend's alert, then the high alert of the payment to an unapproved account
+    // refused and recorded above (issue 19)
+    expect(open.records).toEqual([
+      expect.objectContaining({ alertId, rule: 'category', status: 'open' }),
+      expect.objectContaining({ rule: 'unapprovedAccount', status: 'open' }),
+    ]);
     // alerts are for auditors
     await problem(
       http(

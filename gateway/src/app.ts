@@ -37,6 +37,7 @@ import { adminIdentityRoutes } from './routes/admin-identities';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
 import { withAccessRules } from './routes/access';
 import { offlineRoutes } from './routes/offline';
+import { publicFundsRoutes, type PublicFundsConfig } from './routes/public-funds';
 import { transactionRoutes } from './routes/transactions';
 import { callerKey, TransactionService } from './writes/transactions';
 import type { Wallet } from './fabric/wallet';
@@ -78,6 +79,8 @@ export interface AppDeps {
   version?: string;
   /** More routes (extensions, tests), mounted like the built-in ones. */
   extraRoutes?: AnyRoute[];
+  /** The public fund-tracing reads (routes/public-funds.ts): reader identity and cache age. */
+  publicFunds?: PublicFundsConfig;
 }
 
 /** The app and the handles the server needs around it. */
@@ -146,6 +149,11 @@ export function createApp(deps: AppDeps): GatewayApp {
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
     ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
+    ...publicFundsRoutes({
+      transactions,
+      chaincode: deps.chaincodes['fund-tracing'] ?? 'fund-tracing',
+      config: deps.publicFunds ?? { maxAgeSec: 60 },
+    }),
     ...extraRoutes,
   ]);
   const registry = newRegistry();

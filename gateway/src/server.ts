@@ -19,6 +19,11 @@ import { GatewayMetrics } from './metrics';
 import { importUsers } from './fabric/msp-import';
 import { Wallet } from './fabric/wallet';
 import { answerClientErrors } from './request-limits';
+import { loadPublicFundsConfig, type PublicFundsConfig } from './routes/public-funds';
+import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
+import { Scheduler, type Job } from './schedule/scheduler';
+import { ScheduleStore } from './schedule/store';
+import { unspentSweepJob } from './schedule/unspent-sweep';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -27,8 +32,17 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the gateway from a configuration. */
-export async function startGateway(config: Config): Promise<RunningGateway> {
+/** Settings read beside the configuration by their own modules (schedule/, routes/public-funds.ts). */
+export interface GatewayExtras {
+  /** The scheduled checks; none without a schedule identity. */
+  schedule?: ScheduleConfig;
+  /** The public fund-tracing reads. */
+  publicFunds?: PublicFundsConfig;
+}
+
+/** Starts the gateway from a configuration (and the scheduled checks, when a schedule identity is set). */
+export async function startGateway(config: Config, extras: GatewayExtras = {}): Promise<RunningGateway> {
+  const { schedule } = extras;
   const logger = createLogger(config.logLevel);
   const wallet = new Wallet(config.wallet.dir, config.wallet.key);
   const servedOrgs = config.orgs.map((o) => o.mspId);
@@ -96,6 +110,7 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
     readinessCacheMs: config.readiness.cacheMs,
     idempotencyTtlHours: config.db.idempotencyTtlHours,
     reconcileGraceMs: config.db.reconcileGraceMs,
+    ...(extras.publicFunds ? { publicFunds: extras.publicFunds } : {}),
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
@@ -122,12 +137,14 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
     { url: `${config.tls ? 'https' : 'http'}://${config.host}:${port}`, docs: '/docs', orgs: servedOrgs },
     'gateway listening',
   );
+  const scheduler = startSchedule(schedule, config, gateway, db, metrics, logger);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       gateway.startDraining();
+      await scheduler?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await gateway.drain();
@@ -144,11 +161,56 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
   return { server, stop };
 }
 
+/** Starts the scheduled checks (schedule/): none without a schedule identity. */
+function startSchedule(
+  schedule: ScheduleConfig | undefined,
+  config: Config,
+  gateway: ReturnType<typeof createApp>,
+  db: ReturnType<typeof openDatabase>,
+  metrics: GatewayMetrics,
+  logger: ReturnType<typeof createLogger>,
+): Scheduler | undefined {
+  if (!schedule?.identity) {
+    if (schedule) logger.info('no SCHEDULE_IDENTITY: scheduled checks are off');
+    return undefined;
+  }
+  const caller = { subject: schedule.identity.label, org: schedule.identity.mspId, roles: [] };
+  const jobs: Job[] = [];
+  if (schedule.unspentSweepMs > 0 && config.chaincodes['fund-tracing']) {
+    jobs.push(
+      unspentSweepJob({
+        transactions: gateway.transactions,
+        chaincode: config.chaincodes['fund-tracing'],
+        caller,
+        intervalMs: schedule.unspentSweepMs,
+      }),
+    );
+  }
+  const scheduler = new Scheduler({
+    store: new ScheduleStore(db),
+    jobs,
+    logger,
+    tickMs: schedule.tickMs,
+    registry: metrics.registry,
+  });
+  scheduler.start();
+  logger.info(
+    { jobs: jobs.map((j) => ({ name: j.name, intervalMs: j.intervalMs })), as: schedule.identity },
+    'scheduled checks started',
+  );
+  return scheduler;
+}
+
 /** Entry point: exits 2 on a configuration error, naming the variable. */
 async function main(): Promise<void> {
   let config: Config;
+  let extras: GatewayExtras;
   try {
     config = loadConfig(process.env);
+    extras = {
+      schedule: loadScheduleConfig(process.env),
+      publicFunds: loadPublicFundsConfig(process.env),
+    };
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -156,7 +218,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const running = await startGateway(config);
+  const running = await startGateway(config, extras);
   const onSignal = () => {
     void running.stop().then(() => process.exit(0));
   };

@@ -85,4 +85,74 @@ describe('fund-tracing routes', () => {
     expect(JSON.stringify(res.body)).toContain(message);
     expect(h.ledger.calls).toHaveLength(0);
   });
+
+  describe('a refusal the chaincode recorded (issue 19)', () => {
+    const refusal = (code: string) => ({
+      outcome: 'refused',
+      code,
+      status: 409,
+      message: 'the account is not an approved account of the recipient',
+      alertId: 'tx1.0',
+      attempt: {
+        attemptId: 'tx1',
+        transaction: 'Disburse',
+        programId: 'P1',
+        by: { mspId: 'CityAMSP', dept: 'housing', id: 'x509::alice' },
+        records: [{ kind: 'disbursement', id: 'D1' }],
+        rule: 'unapprovedAccount',
+        code,
+        reason: 'the account is not an approved account of the recipient',
+        details: { remaining: '0' },
+        alertId: 'tx1.0',
+        at: '2030-02-01T00:00:00.000Z',
+      },
+    });
+    const disburse = {
+      disbursementId: 'D1',
+      allocationId: 'A1',
+      recipientMspId: 'CityAMSP',
+      recipientPid: PID,
+      accountHash: HASH,
+      category: 'equipment',
+      amount: '100',
+      documentsHash: HASH,
+    };
+
+    it.each([
+      ['post', '/api/v1/disbursements', 'Disburse', disburse],
+      ['post', '/api/v1/disbursements/D1/co-signature', 'CoSignDisbursement', {}],
+      [
+        'post',
+        '/api/v1/programs/P1/allocations',
+        'AllocateFunds',
+        { allocationId: 'A1', mspId: 'CityAMSP', dept: 'housing', amount: '5' },
+      ],
+    ] as const)(
+      '%s %s (%s) answers problem+json with the code, alertId and attemptId',
+      async (_m, path, tx, body) => {
+        h.ledger.on('fund-tracing', tx, () => refusal('ACCOUNT_NOT_APPROVED'));
+        const res = await request(h.gateway.app).post(path).set('Authorization', officer).send(body);
+        expect(res.status).toBe(409);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          code: 'ACCOUNT_NOT_APPROVED',
+          alertId: 'tx1.0',
+          attemptId: 'tx1',
+          retrySafe: true,
+          details: { remaining: '0' },
+          transactionId: expect.any(String),
+        });
+      },
+    );
+
+    it('a success result is answered as before', async () => {
+      h.ledger.on('fund-tracing', 'Disburse', () => ({ disbursement: { disbursementId: 'D1' }, alerts: [] }));
+      const res = await request(h.gateway.app)
+        .post('/api/v1/disbursements')
+        .set('Authorization', officer)
+        .send(disburse);
+      expect(res.status).toBe(201);
+      expect(res.body.result).toEqual({ disbursement: { disbursementId: 'D1' }, alerts: [] });
+    });
+  });
 });

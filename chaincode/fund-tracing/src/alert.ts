@@ -18,29 +18,57 @@ import {
 import { actorOf, alertOwner, requireAuditorOf } from './authz';
 import { errors } from './errors';
 import { ObjectType, key } from './keys';
-import type { Alert, AlertSummary, RecordRef, RuleId } from './model';
+import type { Alert, AlertRule, AlertSummary, RecordRef } from './model';
 import { loadProgram } from './program';
-import type { AlertNoteRequest } from './schemas';
+import { EventName, type AlertNoteRequest, type AlertRaisedEvent } from './schemas';
 
 /** A rule's finding, before it becomes an alert or a refusal. */
 export interface Violation {
-  rule: RuleId;
+  rule: AlertRule;
   message: string;
   records: RecordRef[];
   details: Record<string, string | number>;
 }
 
-/** A violation and the organisation accountable for the records it is about (the alert's owner). */
-export type OwnedViolation = Violation & { owner: string };
+/**
+ * A violation and the organisation accountable for the records it is about (the alert's owner);
+ * `attemptId` when it reports a refused attempt (then the alert is always high severity).
+ */
+export type OwnedViolation = Violation & { owner: string; attemptId?: string };
 
-/** Severity of each rule's alerts. */
-export const SEVERITY: Record<RuleId, Alert['severity']> = {
+/** Severity of each rule's warnings (the alert of a refused attempt is always `high`). */
+export const SEVERITY: Record<AlertRule, Alert['severity']> = {
   category: 'high',
   recipientCap: 'high',
   splitPayment: 'medium',
   afterEnd: 'medium',
   unspent: 'low',
+  exceedsAllocation: 'high',
+  unapprovedAccount: 'high',
 };
+
+/** The one event name of every alert, whatever raised it. */
+export const ALERT_EVENT = EventName.AlertRaised;
+
+/**
+ * Emits the transaction's event: `AlertRaised` when it raised alerts (carrying the event it
+ * would otherwise emit as `source`), else that event itself. Fabric keeps one event per
+ * transaction, so this is the one place that chooses.
+ */
+export function emitWithAlerts(
+  ctx: Context,
+  programId: string,
+  event: string,
+  payload: unknown,
+  alerts: readonly AlertSummary[],
+): void {
+  if (alerts.length === 0) {
+    emitEvent(ctx, event, payload);
+    return;
+  }
+  const raised: AlertRaisedEvent = { programId, alerts: [...alerts], source: { event, payload } };
+  emitEvent(ctx, ALERT_EVENT, raised);
+}
 
 /** Reads an alert or refuses with ALERT_NOT_FOUND. */
 export async function loadAlert(ctx: Context, alertId: string): Promise<Alert> {
@@ -72,7 +100,7 @@ export async function raiseAlerts(
       alertId: `${txId}.${i}`,
       programId,
       rule: v.rule,
-      severity: SEVERITY[v.rule],
+      severity: v.attemptId === undefined ? SEVERITY[v.rule] : 'high',
       status: 'open',
       message: v.message,
       records: v.records,
@@ -82,6 +110,7 @@ export async function raiseAlerts(
       history: [],
       ownerMspId: v.owner,
     };
+    if (v.attemptId !== undefined) alert.attemptId = v.attemptId;
     const t = sortTime(alert);
     const k = key(ctx, ObjectType.alert, alert.alertId);
     await writeJson(ctx, k, alert);

@@ -5,7 +5,6 @@
  */
 import type { Context } from 'fabric-contract-api';
 import {
-  emitEvent,
   getCaller,
   keyExists,
   protectRecord,
@@ -15,6 +14,7 @@ import {
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
+import { emitWithAlerts } from './alert';
 import { actorOf, requireFinanceOfficer, requireProgramOwner } from './authz';
 import { errors } from './errors';
 import { ObjectType, key, readTotal, writeTotal } from './keys';
@@ -22,7 +22,7 @@ import type { Allocation, AllocationResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram, requireOpen } from './program';
 import { afterEndViolation, enforceRules } from './rules';
-import type { AllocateFundsRequest } from './schemas';
+import { EventName, type AllocateFundsRequest } from './schemas';
 
 /** Reads an allocation or refuses with ALLOCATION_NOT_FOUND. */
 export async function loadAllocation(ctx: Context, allocationId: string): Promise<Allocation> {
@@ -87,14 +87,20 @@ export async function allocateFunds(ctx: Context, req: AllocateFundsRequest): Pr
     allocation.dept,
     allocation.allocationId,
   );
-  emitEvent(ctx, 'FundsAllocated', {
-    programId: program.programId,
-    ownerMspId: program.ownerMspId,
-    allocationId: allocation.allocationId,
-    mspId: allocation.mspId,
-    dept: allocation.dept,
-    amount: allocation.amount,
+  emitWithAlerts(
+    ctx,
+    program.programId,
+    EventName.FundsAllocated,
+    {
+      programId: program.programId,
+      ownerMspId: program.ownerMspId,
+      allocationId: allocation.allocationId,
+      mspId: allocation.mspId,
+      dept: allocation.dept,
+      amount: allocation.amount,
+      alerts,
+    },
     alerts,
-  });
+  );
   return { allocation, alerts };
 }

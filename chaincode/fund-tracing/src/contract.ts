@@ -10,6 +10,7 @@ import { changeAlertStatus } from './alert';
 import { allocateFunds } from './allocation';
 import { coSignDisbursement, disburse, rejectDisbursement } from './disbursement';
 import { closeProgram, createProgram } from './program';
+import { getPublicSummary, listPublicSummaries } from './public';
 import {
   getAlert,
   getAllocation,
@@ -28,6 +29,7 @@ import {
 } from './queries';
 import { registerRecipient, updateRecipientAccounts } from './recipient';
 import * as S from './schemas';
+import { recordingRefusals } from './refusal';
 import { recordSpend } from './spend';
 import { sweepUnspent } from './unspent';
 
@@ -81,11 +83,16 @@ export class FundTracingContract extends Contract {
 
   // ------------------------------------------------------------ allocations
 
-  /** The owner's finance officer allocates part of the budget to an implementing department. */
+  /**
+   * The owner's finance officer allocates part of the budget to an implementing department
+   * (an allocation refused by a blocking rule is recorded as a refused attempt).
+   */
   @Transaction()
   @Returns('string')
   async AllocateFunds(ctx: Context, request: string): Promise<string> {
-    return run(S.AllocateFundsRequest, request, (r) => allocateFunds(ctx, r));
+    return run(S.AllocateFundsRequest, request, (r) =>
+      recordingRefusals(ctx, 'AllocateFunds', r, () => allocateFunds(ctx, r)),
+    );
   }
 
   /** An allocation with its disbursed and remaining amounts. */
@@ -134,18 +141,25 @@ export class FundTracingContract extends Contract {
 
   // ------------------------------------------------------------ disbursements
 
-  /** An implementing department pays a recipient from its allocation. */
+  /**
+   * An implementing department pays a recipient from its allocation (a payment refused by a
+   * blocking rule, its allocation or its account is recorded as a refused attempt).
+   */
   @Transaction()
   @Returns('string')
   async Disburse(ctx: Context, request: string): Promise<string> {
-    return run(S.DisburseRequest, request, (r) => disburse(ctx, r));
+    return run(S.DisburseRequest, request, (r) =>
+      recordingRefusals(ctx, 'Disburse', r, () => disburse(ctx, r)),
+    );
   }
 
-  /** An officer of another organisation co-signs a pending disbursement. */
+  /** An officer of another organisation co-signs a pending disbursement (blocking-rule refusals are recorded). */
   @Transaction()
   @Returns('string')
   async CoSignDisbursement(ctx: Context, request: string): Promise<string> {
-    return run(S.CoSignDisbursementRequest, request, (r) => coSignDisbursement(ctx, r));
+    return run(S.CoSignDisbursementRequest, request, (r) =>
+      recordingRefusals(ctx, 'CoSignDisbursement', {}, () => coSignDisbursement(ctx, r)),
+    );
   }
 
   /** A co-signer rejects, or the disbursing department withdraws, a pending disbursement. */
@@ -178,11 +192,13 @@ export class FundTracingContract extends Contract {
 
   // ------------------------------------------------------------ spends
 
-  /** The recipient records onward spending of a paid disbursement. */
+  /** The recipient records onward spending of a paid disbursement (blocking-rule refusals are recorded). */
   @Transaction()
   @Returns('string')
   async RecordSpend(ctx: Context, request: string): Promise<string> {
-    return run(S.RecordSpendRequest, request, (r) => recordSpend(ctx, r));
+    return run(S.RecordSpendRequest, request, (r) =>
+      recordingRefusals(ctx, 'RecordSpend', r, () => recordSpend(ctx, r)),
+    );
   }
 
   /** A spend. */
@@ -227,6 +243,22 @@ export class FundTracingContract extends Contract {
   @Returns('string')
   async ListAlerts(ctx: Context, request: string): Promise<string> {
     return run(S.ListAlertsRequest, request, (r) => listAlerts(ctx, r));
+  }
+
+  // ------------------------------------------------------------ public transparency
+
+  /** Anyone with a certificate reads a program's public aggregates (nothing personal). */
+  @Transaction(false)
+  @Returns('string')
+  async GetPublicSummary(ctx: Context, request: string): Promise<string> {
+    return run(S.GetPublicSummaryRequest, request, (r) => getPublicSummary(ctx, r));
+  }
+
+  /** The public aggregates of every program, by id (paginated). */
+  @Transaction(false)
+  @Returns('string')
+  async ListPublicSummaries(ctx: Context, request: string): Promise<string> {
+    return run(S.ListPublicSummariesRequest, request, (r) => listPublicSummaries(ctx, r));
   }
 
   /** An auditor acknowledges an open alert with a note. */

@@ -22,6 +22,7 @@ import {
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
+import { emitWithAlerts } from './alert';
 import { actorOf, deptOf, recipientOf, requireAllocationHolder, requireCoSigner } from './authz';
 import { loadAllocation } from './allocation';
 import { errors } from './errors';
@@ -30,6 +31,7 @@ import type { Disbursement, DisbursementResult, Program, RecordRef } from './mod
 import { fen, toFen } from './money';
 import { loadProgram, requireOpen } from './program';
 import { loadRecipient } from './recipient';
+import { recordable } from './refusal';
 import {
   afterEndViolation,
   enforceRules,
@@ -39,7 +41,12 @@ import {
   splitPaymentViolation,
   unspentDueMs,
 } from './rules';
-import type { CoSignDisbursementRequest, DisburseRequest, RejectDisbursementRequest } from './schemas';
+import {
+  EventName,
+  type CoSignDisbursementRequest,
+  type DisburseRequest,
+  type RejectDisbursementRequest,
+} from './schemas';
 import { allocationTranches, commitDraws, planDraw, recipientTranches, releaseDraws } from './tranche';
 
 /** Reads a disbursement or refuses with DISBURSEMENT_NOT_FOUND. */
@@ -89,10 +96,20 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
   }
   const who = recipientOf(req);
   const recipient = await loadRecipient(ctx, program.programId, who);
+  const self = ref(req.disbursementId);
+  const attempted: RecordRef[] = [{ kind: 'allocation', id: allocation.allocationId }, self];
   if (!recipient.accountHashes.includes(req.accountHash)) {
-    throw errors.accountNotApproved(
-      `the account is not an approved account of recipient ${who.pid} of ${who.mspId}`,
-    );
+    const message = `the account is not an approved account of recipient ${who.pid} of ${who.mspId}`;
+    throw recordable(errors.accountNotApproved(message), {
+      programId: program.programId,
+      owner: allocation.mspId,
+      violation: {
+        rule: 'unapprovedAccount',
+        message,
+        records: attempted,
+        details: { recipientMspId: who.mspId, recipientPid: who.pid, accountHash: req.accountHash },
+      },
+    });
   }
 
   const amount = toFen(req.amount);
@@ -106,17 +123,19 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
   );
   if (fromAllocation.exceeds) {
     const disbursed = fromAllocation.before;
-    throw errors.exceedsAllocation(
-      `disbursing ${req.amount} would exceed allocation ${allocation.allocationId}`,
-      {
-        allocation: allocation.amount,
-        disbursed: fen(disbursed),
-        remaining: fen(toFen(allocation.amount) - disbursed),
-      },
-    );
+    const message = `disbursing ${req.amount} would exceed allocation ${allocation.allocationId}`;
+    const balance = {
+      allocation: allocation.amount,
+      disbursed: fen(disbursed),
+      remaining: fen(toFen(allocation.amount) - disbursed),
+    };
+    throw recordable(errors.exceedsAllocation(message, balance), {
+      programId: program.programId,
+      owner: allocation.mspId,
+      violation: { rule: 'exceedsAllocation', message, records: attempted, details: balance },
+    });
   }
 
-  const self = ref(req.disbursementId);
   const cap = program.rules.recipientCap;
   const toRecipient =
     cap.mode === 'off'
@@ -196,18 +215,24 @@ export async function disburse(ctx: Context, req: DisburseRequest): Promise<Disb
     await writeIndex(ctx, ObjectType.pendingDisbursement, program.programId, disbursement.disbursementId);
   else await enqueueUnspentCheck(ctx, program, disbursement, now);
 
-  emitEvent(ctx, 'DisbursementRecorded', {
-    programId: program.programId,
-    allocationId: allocation.allocationId,
-    disbursementId: disbursement.disbursementId,
-    mspId: disbursement.mspId,
-    dept: disbursement.dept,
-    recipientMspId: disbursement.recipientMspId,
-    recipientPid: disbursement.recipientPid,
-    amount: disbursement.amount,
-    status: disbursement.status,
+  emitWithAlerts(
+    ctx,
+    program.programId,
+    EventName.DisbursementRecorded,
+    {
+      programId: program.programId,
+      allocationId: allocation.allocationId,
+      disbursementId: disbursement.disbursementId,
+      mspId: disbursement.mspId,
+      dept: disbursement.dept,
+      recipientMspId: disbursement.recipientMspId,
+      recipientPid: disbursement.recipientPid,
+      amount: disbursement.amount,
+      status: disbursement.status,
+      alerts,
+    },
     alerts,
-  });
+  );
   return { disbursement, alerts };
 }
 
@@ -239,18 +264,24 @@ export async function coSignDisbursement(
   await writeJson(ctx, key(ctx, ObjectType.disbursement, d.disbursementId), disbursement);
   await deleteIndex(ctx, ObjectType.pendingDisbursement, d.programId, d.disbursementId);
   await enqueueUnspentCheck(ctx, program, disbursement, now);
-  emitEvent(ctx, 'DisbursementCoSigned', {
-    programId: d.programId,
-    allocationId: d.allocationId,
-    disbursementId: d.disbursementId,
-    mspId: d.mspId,
-    dept: d.dept,
-    recipientMspId: d.recipientMspId,
-    recipientPid: d.recipientPid,
-    amount: d.amount,
-    coSignedBy: deptOf(actorOf(caller)),
+  emitWithAlerts(
+    ctx,
+    d.programId,
+    EventName.DisbursementCoSigned,
+    {
+      programId: d.programId,
+      allocationId: d.allocationId,
+      disbursementId: d.disbursementId,
+      mspId: d.mspId,
+      dept: d.dept,
+      recipientMspId: d.recipientMspId,
+      recipientPid: d.recipientPid,
+      amount: d.amount,
+      coSignedBy: deptOf(actorOf(caller)),
+      alerts,
+    },
     alerts,
-  });
+  );
   return { disbursement, alerts };
 }
 

@@ -42,6 +42,7 @@ export const errors = defineErrors({
   splitPaymentSuspected: [ErrorCode.SplitPaymentSuspected, 409],
   programEnded: [ErrorCode.ProgramEnded, 409],
   traceTooLarge: [ErrorCode.TraceTooLarge, 409],
+  summaryTooLarge: [ErrorCode.SummaryTooLarge, 409],
 });
 
 /** The refusal of one kind. */

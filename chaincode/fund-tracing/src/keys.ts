@@ -58,6 +58,10 @@ export const ObjectType = {
   alertBySeverity: 'alert~sev',
   /** index (recordKind, recordId, alertId) */
   alertByRecord: 'alert~rec',
+  /** (attemptId) -> RefusedAttempt: a write refused by a rule, its allocation or its account (refusal.ts) */
+  refusedAttempt: 'refused',
+  /** index (programId, newestFirst(at), attemptId) */
+  refusedByProgram: 'refused~prog',
 } as const;
 
 /**

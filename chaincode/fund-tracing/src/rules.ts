@@ -1,18 +1,23 @@
 /**
  * Early-warning rules, each in one place, evaluated inside the transaction
- * that causes them. A rule in `block` mode refuses the transaction (nothing is
- * written, not even an alert); in `warn` mode the transaction goes through and
- * an alert is recorded; in `off` mode the rule is not evaluated at all.
+ * that causes them. A rule in `block` mode refuses what the transaction asked
+ * for: nothing of it is written, but the refused attempt and a high-severity
+ * alert are (refusal.ts); in `warn` mode the transaction goes through and an
+ * alert is recorded; in `off` mode the rule is not evaluated at all.
  */
 import type { Context } from 'fabric-contract-api';
 import { txTimeMs } from '@govledger/chaincode-common';
 import { raiseAlerts, type Violation } from './alert';
+import { recordable } from './refusal';
 import type { ErrorFactory, Subject } from '@govledger/chaincode-common';
 import { errors } from './errors';
 import { ObjectType, fromNewestFirst, scanKeys } from './keys';
 import type { AlertSummary, Program, RecordRef, RuleId } from './model';
 import { fen, toFen } from './money';
-import type { RuleMode } from './schemas';
+import { unspentPeriodMs, type RuleMode } from './schemas';
+
+/** A finding of one of the program's early-warning rules. */
+export type RuleViolation = Violation & { rule: RuleId };
 
 /** The refusal of each rule that can block. */
 export const BLOCK: Record<Exclude<RuleId, 'unspent'>, ErrorFactory> = {
@@ -37,14 +42,13 @@ export function needsCoSignature(program: Program, amount: bigint): boolean {
 }
 
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 
 /** Rule `afterEnd`: money moves (allocation, disbursement, co-signature, spend) after the program's end date. */
 export function afterEndViolation(
   program: Program,
   nowMs: number,
   records: RecordRef[],
-): Violation | undefined {
+): RuleViolation | undefined {
   if (modeOf(program, 'afterEnd') === 'off' || nowMs <= Date.parse(program.endDate)) return undefined;
   return {
     rule: 'afterEnd',
@@ -59,7 +63,7 @@ export function spendCategoryViolation(
   program: Program,
   category: string,
   records: RecordRef[],
-): Violation | undefined {
+): RuleViolation | undefined {
   if (modeOf(program, 'category') === 'off' || program.categories.includes(category)) return undefined;
   return {
     rule: 'category',
@@ -80,7 +84,7 @@ export function recipientCapViolation(
   recipient: Subject,
   newTotal: bigint | undefined,
   records: RecordRef[],
-): Violation | undefined {
+): RuleViolation | undefined {
   const rule = program.rules.recipientCap;
   if (rule.mode === 'off' || newTotal === undefined || newTotal <= toFen(rule.cap)) return undefined;
   return {
@@ -117,7 +121,7 @@ export async function splitPaymentViolation(
   recipient: Subject,
   amount: bigint,
   current: RecordRef,
-): Promise<Violation | undefined> {
+): Promise<RuleViolation | undefined> {
   const rule = program.rules.splitPayment;
   if (!isNearThreshold(program, amount)) return undefined;
   const nowMs = txTimeMs(ctx);
@@ -149,31 +153,33 @@ export async function splitPaymentViolation(
 
 /** The due time of the unspent-funds check of a disbursement paid at `paidAt`. */
 export function unspentDueMs(program: Program, paidAt: string): number {
-  return Date.parse(paidAt) + program.rules.unspent.days * MS_PER_DAY;
+  return Date.parse(paidAt) + unspentPeriodMs(program.rules.unspent);
 }
 
 /**
  * Applies the program's modes to the violations found: refuses with the first
- * blocking rule's code (details list every violation), or records an alert for
- * each warning, owned by `owner` (the organisation accountable for the records),
- * and returns their summaries for the event.
+ * blocking rule's code (details list every violation) as a recordable refusal
+ * (the caller's transaction records the attempt and a high-severity alert owned
+ * by `owner`), or records an alert for each warning, owned by `owner` (the
+ * organisation accountable for the records), and returns their summaries.
  */
 export async function enforceRules(
   ctx: Context,
   program: Program,
   owner: string,
-  found: ReadonlyArray<Violation | undefined>,
+  found: ReadonlyArray<RuleViolation | undefined>,
 ): Promise<AlertSummary[]> {
-  const violations = found.filter((v): v is Violation => v !== undefined);
+  const violations = found.filter((v): v is RuleViolation => v !== undefined);
   const blocking = violations.find((v) => modeOf(program, v.rule) === 'block');
   if (blocking) {
-    throw BLOCK[blocking.rule as Exclude<RuleId, 'unspent'>](blocking.message, {
+    const error = BLOCK[blocking.rule as Exclude<RuleId, 'unspent'>](blocking.message, {
       violations: violations.map((v) => ({
         rule: v.rule,
         mode: modeOf(program, v.rule),
         details: v.details,
       })),
     });
+    throw recordable(error, { programId: program.programId, owner, violation: blocking });
   }
   return raiseAlerts(
     ctx,

@@ -10,6 +10,21 @@ export const {
   Actor,
   Alert,
   AlertChange,
+  AlertRaisedEvent,
+  GetPublicSummaryRequest,
+  ListPublicSummariesRequest,
+  PublicProgramSummary,
+  AlertRule,
+  AllocateFundsOutcome,
+  DisbursementOutcome,
+  EventName,
+  RefusedAttempt,
+  RefusedTransaction,
+  Refusal,
+  SpendOutcome,
+  UnspentRule,
+  isRefusal,
+  unspentPeriodMs,
   AlertNoteRequest,
   AlertStatus,
   AlertSummary,
@@ -177,5 +192,21 @@ export type SweepResult = fundTracing.SweepResult;
 export type TraceNode = fundTracing.TraceNode;
 /** A trace. */
 export type TraceResult = fundTracing.TraceResult;
+/** What an alert is about: a rule, or a refusal kind. */
+export type AlertRule = fundTracing.AlertRule;
+/** A refused attempt record. */
+export type RefusedAttempt = fundTracing.RefusedAttempt;
+/** A transaction whose refusals are recorded. */
+export type RefusedTransaction = fundTracing.RefusedTransaction;
+/** The result of a refused write. */
+export type Refusal = fundTracing.Refusal;
+/** The AlertRaised event payload. */
+export type AlertRaisedEvent = fundTracing.AlertRaisedEvent;
+/** GetPublicSummary request. */
+export type GetPublicSummaryRequest = fundTracing.GetPublicSummaryRequest;
+/** ListPublicSummaries request. */
+export type ListPublicSummariesRequest = fundTracing.ListPublicSummariesRequest;
+/** The public aggregates of a program. */
+export type PublicProgramSummary = fundTracing.PublicProgramSummary;
 /** A page of a list query. */
 export type Page<T> = fundTracing.Page<T>;

@@ -6,7 +6,6 @@
 import type { Context } from 'fabric-contract-api';
 import {
   deleteIndex,
-  emitEvent,
   getCaller,
   keyExists,
   oldestFirst,
@@ -18,6 +17,7 @@ import {
   writeIndex,
   writeJson,
 } from '@govledger/chaincode-common';
+import { emitWithAlerts } from './alert';
 import { requireRecipient } from './authz';
 import { loadDisbursement } from './disbursement';
 import { errors } from './errors';
@@ -26,7 +26,7 @@ import type { Spend, SpendResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram } from './program';
 import { afterEndViolation, enforceRules, spendCategoryViolation, unspentDueMs } from './rules';
-import type { RecordSpendRequest } from './schemas';
+import { EventName, type RecordSpendRequest } from './schemas';
 
 /** Reads a spend or refuses with SPEND_NOT_FOUND. */
 export async function loadSpend(ctx: Context, spendId: string): Promise<Spend> {
@@ -88,18 +88,24 @@ export async function recordSpend(ctx: Context, req: RecordSpendRequest): Promis
     const due = oldestFirst(unspentDueMs(program, d.paidAt));
     await deleteIndex(ctx, ObjectType.unspentDue, d.programId, due, d.disbursementId);
   }
-  emitEvent(ctx, 'SpendRecorded', {
-    programId: spend.programId,
-    allocationId: spend.allocationId,
-    disbursementId: spend.disbursementId,
-    mspId: d.mspId,
-    dept: d.dept,
-    recipientMspId: d.recipientMspId,
-    recipientPid: d.recipientPid,
-    spendId: spend.spendId,
-    amount: spend.amount,
-    category: spend.category,
+  emitWithAlerts(
+    ctx,
+    spend.programId,
+    EventName.SpendRecorded,
+    {
+      programId: spend.programId,
+      allocationId: spend.allocationId,
+      disbursementId: spend.disbursementId,
+      mspId: d.mspId,
+      dept: d.dept,
+      recipientMspId: d.recipientMspId,
+      recipientPid: d.recipientPid,
+      spendId: spend.spendId,
+      amount: spend.amount,
+      category: spend.category,
+      alerts,
+    },
     alerts,
-  });
+  );
   return { spend, alerts };
 }

@@ -9,12 +9,12 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { deleteIndex, emitEvent, txTimeMs } from '@govledger/chaincode-common';
-import { raiseAlerts, type OwnedViolation } from './alert';
+import { emitWithAlerts, raiseAlerts, type OwnedViolation } from './alert';
 import { loadDisbursement } from './disbursement';
 import type { SweepResult } from './model';
 import { fen, toFen } from './money';
 import { loadProgram } from './program';
-import type { SweepUnspentRequest } from './schemas';
+import { EventName, type SweepUnspentRequest } from './schemas';
 import { ObjectType, readTotal, scanKeys } from './keys';
 
 /** SweepUnspent: raise the unspent-funds alerts that are due at the transaction time. */
@@ -44,7 +44,7 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
     if (left > 0n) {
       violations.push({
         rule: 'unspent',
-        message: `${fen(left)} of disbursement ${d.disbursementId} is unspent ${rule.days} days after payment`,
+        message: `${fen(left)} of disbursement ${d.disbursementId} is unspent ${periodText(rule)} after payment`,
         records: [
           { kind: 'allocation', id: d.allocationId },
           { kind: 'disbursement', id: d.disbursementId },
@@ -58,6 +58,7 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
           unspent: fen(left),
           paidAt: d.paidAt ?? '',
           days: rule.days,
+          minutes: rule.minutes ?? 0,
         },
       });
     }
@@ -65,6 +66,13 @@ export async function sweepUnspent(ctx: Context, req: SweepUnspentRequest): Prom
   }
   const alerts = await raiseAlerts(ctx, program.programId, violations);
   const result: SweepResult = { programId: program.programId, processed: due.length, alerts, more };
-  if (due.length > 0) emitEvent(ctx, 'UnspentSwept', { ...result, ownerMspId: program.ownerMspId });
+  const swept = { ...result, ownerMspId: program.ownerMspId };
+  if (alerts.length > 0) emitWithAlerts(ctx, program.programId, EventName.UnspentSwept, swept, alerts);
+  else if (due.length > 0) emitEvent(ctx, EventName.UnspentSwept, swept);
   return result;
+}
+
+/** The rule's period in words, e.g. `90 days` or `0 days 2 minutes`. */
+function periodText(rule: { days: number; minutes?: number }): string {
+  return rule.minutes ? `${rule.days} days ${rule.minutes} minutes` : `${rule.days} days`;
 }

@@ -182,7 +182,7 @@ describe('AllocateFunds', () => {
 
   it('blocks an allocation after the end date when the rule blocks', async () => {
     const w = await world();
-    const r = await w.refused(who.financeA, 'AllocateFunds', alloc('A1', '1'), {
+    const r = await w.recordedRefusal(who.financeA, 'AllocateFunds', alloc('A1', '1'), {
       time: '2027-01-01T00:00:00Z',
     });
     expect(r).toMatchObject({ code: 'PROGRAM_ENDED', status: 409 });

@@ -270,6 +270,10 @@ describe('conservation (property-based)', () => {
               owners.set(fresh, op.slot);
               owners.set(`${fresh}#r`, op.recipient);
             }
+          } else if (expected === 'EXCEEDS_ALLOCATION') {
+            // recorded as a refused attempt with its alert (issue 19); no existing key changes
+            const r = await w.recordedRefusal(tx.identity, tx.fn, tx.req);
+            expect(r.code).toBe(expected);
           } else {
             const before = w.ledger.snapshot();
             const r = await refusal(w.submit(tx.identity, tx.fn, tx.req));

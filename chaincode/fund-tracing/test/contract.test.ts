@@ -48,6 +48,8 @@ const EVALUATE = [
   'TraceFunds',
   'GetAlert',
   'ListAlerts',
+  'GetPublicSummary',
+  'ListPublicSummaries',
 ];
 
 describe('contract shape', () => {
@@ -113,7 +115,8 @@ describe('the issue 5 journey', () => {
     const w = new World();
     await journey(w);
     const alertEvent = w.lastEvent();
-    expect(alertEvent.name).toBe('SpendRecorded');
+    expect(alertEvent.name).toBe('AlertRaised');
+    expect(alertEvent.payload).toMatchObject({ source: { event: 'SpendRecorded' } });
     const [alert] = alertEvent.payload.alerts as DisburseOut['alerts'];
     expect(alert).toMatchObject({ rule: 'category', severity: 'high' });
     await w.submit(who.auditorOffice, 'ResolveAlert', {
@@ -122,7 +125,7 @@ describe('the issue 5 journey', () => {
     });
 
     expect(
-      await w.refused(
+      await w.recordedRefusal(
         who.industryA,
         'Disburse',
         disbursementRequest('D2', '1000', { accountHash: acct(66) }),

@@ -77,11 +77,11 @@ describe('Disburse', () => {
     await w.disburse('D2', '2000000');
     await w.disburse('D3', '2000000');
     await w.disburse('D4', '2000000');
-    const r = await w.refused(who.housingA, 'Disburse', disbursementRequest('D5', '2000001'));
+    const r = await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D5', '2000001'));
     expect(r).toMatchObject({ code: 'EXCEEDS_ALLOCATION', status: 409 });
     expect(r.message).toMatch(/allocation A1/);
     await w.disburse('D5', '2000000');
-    expect(await w.refused(who.housingA, 'Disburse', disbursementRequest('D6', '1'))).toMatchObject({
+    expect(await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D6', '1'))).toMatchObject({
       code: 'EXCEEDS_ALLOCATION',
     });
   });
@@ -89,7 +89,7 @@ describe('Disburse', () => {
   it('refuses a payment to an account that is not approved, or no longer approved', async () => {
     const w = new World();
     await w.setup();
-    const r = await w.refused(
+    const r = await w.recordedRefusal(
       who.housingA,
       'Disburse',
       disbursementRequest('D1', '10', { accountHash: acct(3) }),
@@ -101,7 +101,7 @@ describe('Disburse', () => {
       recipientPid: pid('e1'),
       remove: [acct(1)],
     });
-    expect(await w.refused(who.housingA, 'Disburse', disbursementRequest('D1', '10'))).toMatchObject({
+    expect(await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D1', '10'))).toMatchObject({
       code: 'ACCOUNT_NOT_APPROVED',
     });
   });

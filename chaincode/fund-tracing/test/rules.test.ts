@@ -1,5 +1,4 @@
 import './support/quiet';
-import { ChaincodeError } from '@govledger/chaincode-common';
 import type { RulesConfigInput } from '../src';
 import {
   World,
@@ -44,8 +43,12 @@ describe('rule category (spend outside the program’s categories)', () => {
       },
     ]);
     expect(w.lastEvent()).toMatchObject({
-      name: 'SpendRecorded',
-      payload: { spendId: 'S1', alerts: out.alerts },
+      name: 'AlertRaised',
+      payload: {
+        programId: 'P1',
+        alerts: out.alerts,
+        source: { event: 'SpendRecorded', payload: { spendId: 'S1', alerts: out.alerts } },
+      },
     });
     const alert = await w.evaluate(who.auditorOffice, 'GetAlert', { alertId: out.alerts[0]?.alertId });
     expect(alert).toMatchObject({
@@ -63,7 +66,7 @@ describe('rule category (spend outside the program’s categories)', () => {
   it('block: the spend is refused with SPEND_CATEGORY_NOT_ALLOWED and nothing is written', async () => {
     const w = await withRules({ category: { mode: 'block' } });
     await w.disburse('D1', '1000');
-    const r = await w.refused(
+    const r = await w.recordedRefusal(
       who.enterpriseA1,
       'RecordSpend',
       spendRequest('S1', 'D1', '100', { category: 'casino' }),
@@ -101,7 +104,7 @@ describe('rule recipientCap (a recipient’s total passing the per-recipient cap
     });
     await w.disburse('D1', '3000000');
     await w.submit(who.socialA, 'Disburse', disbursementRequest('D2', '2000000', { allocationId: 'A2' }));
-    const r = await w.refused(
+    const r = await w.recordedRefusal(
       who.socialA,
       'Disburse',
       disbursementRequest('D3', '1', { allocationId: 'A2' }),
@@ -151,7 +154,9 @@ describe('rule recipientCap (a recipient’s total passing the per-recipient cap
   it('a rejected disbursement no longer counts toward the cap', async () => {
     const w = await withRules({ recipientCap: { mode: 'block', cap: '5000000' } }, '4000000');
     await w.disburse('D1', '4500000'); // pending
-    expect(await w.refused(who.housingA, 'Disburse', disbursementRequest('D2', '600000'))).toMatchObject({
+    expect(
+      await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D2', '600000')),
+    ).toMatchObject({
       code: 'RECIPIENT_CAP_EXCEEDED',
     });
     await w.submit(who.financeB, 'RejectDisbursement', { disbursementId: 'D1', reason: 'no' });
@@ -226,7 +231,9 @@ describe('rule splitPayment (payments just under the threshold within a window)'
   it('block: the payment completing the pattern is refused with SPLIT_PAYMENT_SUSPECTED', async () => {
     const w = await withRules(split('block', { count: 2 }));
     await w.disburse('D1', '990000', { time: at(2) });
-    const r = await w.refused(who.housingA, 'Disburse', disbursementRequest('D2', '990000'), { time: at(3) });
+    const r = await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D2', '990000'), {
+      time: at(3),
+    });
     expect(r).toMatchObject({ code: 'SPLIT_PAYMENT_SUSPECTED', status: 409 });
     await w.disburse('D2', '990000', { time: at(6) });
   });
@@ -254,13 +261,15 @@ describe('rule afterEnd (activity after the program’s end date)', () => {
     await w.disburse('D2', '3000000');
     const ended = { code: 'PROGRAM_ENDED', status: 409 };
     expect(
-      await w.refused(who.housingA, 'Disburse', disbursementRequest('D3', '1'), { time: after }),
+      await w.recordedRefusal(who.housingA, 'Disburse', disbursementRequest('D3', '1'), { time: after }),
     ).toMatchObject(ended);
     expect(
-      await w.refused(who.financeB, 'CoSignDisbursement', { disbursementId: 'D2' }, { time: after }),
+      await w.recordedRefusal(who.financeB, 'CoSignDisbursement', { disbursementId: 'D2' }, { time: after }),
     ).toMatchObject(ended);
     expect(
-      await w.refused(who.enterpriseA1, 'RecordSpend', spendRequest('S1', 'D1', '1'), { time: after }),
+      await w.recordedRefusal(who.enterpriseA1, 'RecordSpend', spendRequest('S1', 'D1', '1'), {
+        time: after,
+      }),
     ).toMatchObject(ended);
     // the last moment of the program is still inside it
     await w.submit(who.enterpriseA1, 'RecordSpend', spendRequest('S1', 'D1', '1'), {
@@ -312,32 +321,40 @@ describe('several rules in one transaction', () => {
     expect(new Set(out.alerts.map((a) => a.alertId)).size).toBe(3);
     expect(w.ledger.events.length).toBe(events + 1);
     expect(w.lastEvent()).toMatchObject({
-      name: 'DisbursementRecorded',
-      payload: { disbursementId: 'D2', alerts: out.alerts },
+      name: 'AlertRaised',
+      payload: {
+        alerts: out.alerts,
+        source: { event: 'DisbursementRecorded', payload: { disbursementId: 'D2', alerts: out.alerts } },
+      },
     });
   });
 
-  it('a blocking rule wins over warnings: refused, no alert written, details list every violation', async () => {
+  it('a blocking rule wins over warnings: refused and recorded, no warning alert, details list every violation', async () => {
     const w = await withRules({ afterEnd: { mode: 'block' }, category: { mode: 'warn' } });
     await w.disburse('D1', '1000');
-    const before = w.ledger.snapshot();
-    let error: unknown;
-    try {
-      await w.submit(who.enterpriseA1, 'RecordSpend', spendRequest('S1', 'D1', '1', { category: 'casino' }), {
-        time: '2027-02-01T00:00:00Z',
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ChaincodeError);
-    const err = error as ChaincodeError;
-    expect(err.code).toBe('PROGRAM_ENDED');
-    expect(err.details).toEqual({
-      violations: [
-        expect.objectContaining({ rule: 'afterEnd', mode: 'block' }),
-        expect.objectContaining({ rule: 'category', mode: 'warn' }),
-      ],
+    const r = await w.recordedRefusal(
+      who.enterpriseA1,
+      'RecordSpend',
+      spendRequest('S1', 'D1', '1', { category: 'casino' }),
+      { time: '2027-02-01T00:00:00Z' },
+    );
+    expect(r.code).toBe('PROGRAM_ENDED');
+    expect(r.attempt).toMatchObject({
+      transaction: 'RecordSpend',
+      rule: 'afterEnd',
+      subject: { mspId: 'CityAMSP', pid: pid('e1') },
+      amount: '1',
+      category: 'casino',
+      details: {
+        violations: [
+          expect.objectContaining({ rule: 'afterEnd', mode: 'block' }),
+          expect.objectContaining({ rule: 'category', mode: 'warn' }),
+        ],
+      },
     });
-    expect(w.ledger.snapshot()).toEqual(before);
+    const alerts = await w.evaluate<{ records: Array<{ rule: string }> }>(who.auditorA, 'ListAlerts', {
+      programId: 'P1',
+    });
+    expect(alerts.records.map((a) => a.rule)).toEqual(['afterEnd']);
   });
 });

@@ -1,7 +1,6 @@
 import './support/quiet';
 import fc from 'fast-check';
 import type { Context } from 'fabric-contract-api';
-import { ChaincodeError } from '@govledger/chaincode-common';
 import type { TestIdentity } from '@govledger/chaincode-common/testing';
 import { TRANCHES, firstTranche, trancheCapacity } from '../src/tranche';
 import { RwSet, runBlock, type BlockTx } from './support/block';
@@ -34,25 +33,18 @@ function tranches(w: World, kind: string, ...ids: string[]): Map<string, string>
   return out;
 }
 
-/** Submits a transaction that must be refused; asserts nothing was written and returns the error. */
+/**
+ * Submits a payment that must be refused and recorded (issue 19): only the attempt and its alert
+ * are written, no balance moves; returns the refusal's code, status and details.
+ */
 async function refusedWith(
   w: World,
   identity: TestIdentity,
   fn: TxName,
   request: unknown,
-): Promise<ChaincodeError> {
-  const before = w.ledger.snapshot();
-  const events = w.ledger.events.length;
-  let error: unknown;
-  try {
-    await w.submit(identity, fn, request);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ChaincodeError);
-  expect(w.ledger.snapshot()).toEqual(before);
-  expect(w.ledger.events.length).toBe(events);
-  return error as ChaincodeError;
+): Promise<{ code: string; status: number; details: unknown }> {
+  const r = await w.recordedRefusal(identity, fn, request);
+  return { code: r.code, status: r.status, details: r.attempt.details };
 }
 
 /** Two ids (from the given stems) whose draws start in the same tranche. */

@@ -63,6 +63,14 @@ export const ProblemSchema = z
       .unknown()
       .optional()
       .meta({ description: "The chaincode's structured details of a refusal, when any" }),
+    alertId: z.string().optional().meta({
+      description: 'A recorded refusal (fund-tracing): the high-severity alert raised for supervisors',
+      example: '4f9c2e0d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d.0',
+    }),
+    attemptId: z.string().optional().meta({
+      description: 'A recorded refusal (fund-tracing): the refused attempt committed on the ledger',
+      example: '4f9c2e0d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d',
+    }),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document' });
 

@@ -56,11 +56,18 @@ export interface ProblemBody {
   statusUrl?: string;
   errors?: FieldIssue[];
   details?: unknown;
+  /** The alert a recorded refusal raised for supervisors (fund-tracing). */
+  alertId?: string;
+  /** The refused attempt a recorded refusal committed (fund-tracing). */
+  attemptId?: string;
 }
 
 /** Extra members of a problem. */
 export type ProblemExtras = Partial<
-  Pick<ProblemBody, 'stage' | 'transactionId' | 'retrySafe' | 'statusUrl' | 'errors' | 'details'>
+  Pick<
+    ProblemBody,
+    'stage' | 'transactionId' | 'retrySafe' | 'statusUrl' | 'errors' | 'details' | 'alertId' | 'attemptId'
+  >
 >;
 
 /** An error that is already a problem: thrown anywhere, rendered by the error handler. */

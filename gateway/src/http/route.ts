@@ -57,6 +57,11 @@ export interface ChaincodeCall<P, Q, B> {
    * (verify-by-hash). Submit routes only; its idempotency key is the request's plus `#prepare`.
    */
   prepare?: PrepareStep<P, Q, B>;
+  /**
+   * A committed result that is a refusal the transaction recorded (it committed, e.g. a refused
+   * attempt and its alert): the problem to answer instead of the success. Submit routes only.
+   */
+  refusal?(result: unknown, transactionId: string): HttpProblem | undefined;
 }
 
 /** The first transaction of a two-transaction route (see {@link ChaincodeCall.prepare}). */
@@ -316,6 +321,9 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     const submitMain = () => services.transactions.submit(caller, invocation, writeOptions(req, res));
     const lagging = call.prepare?.laggingCode;
     const written = lagging ? await retryWhileLagging(submitMain, lagging) : await submitMain();
+    const refused =
+      written.kind === 'committed' ? call.refusal?.(written.result, written.transactionId) : undefined;
+    if (refused) throw refused;
     sendWrite(res, written, spec.successStatus ?? 200);
   };
 }

@@ -9,6 +9,7 @@
  */
 import { fundTracing as ft } from '@govledger/wire';
 import type { Caller } from '../auth';
+import { HttpProblem } from '../http/problem';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { PageQuery, pageOf } from '../schemas';
 
@@ -89,6 +90,27 @@ const recipient = ft.GetRecipientRequest;
 const disbursementId = ft.GetDisbursementRequest;
 const alertId = ft.GetAlertRequest;
 
+/**
+ * A write the chaincode refused and RECORDED (a refused attempt and a high-severity alert
+ * committed; wire `Refusal`): answered as the refusal it is, with the code's status (409),
+ * the stable code, and the ids of the alert and the attempt. Sending it again is safe (it
+ * cannot pay twice; it records another attempt).
+ */
+export function refusalProblem(result: unknown, transactionId: string): HttpProblem | undefined {
+  if (!ft.isRefusal(result)) return undefined;
+  const extras: ConstructorParameters<typeof HttpProblem>[3] = {
+    transactionId,
+    retrySafe: true,
+    alertId: result.alertId,
+    attemptId: result.attempt.attemptId,
+  };
+  if (result.attempt.details !== undefined) extras.details = result.attempt.details;
+  return new HttpProblem(result.status, result.code, result.message, extras);
+}
+
+const RECORDED_REFUSAL =
+  'A refusal by a blocking rule (or, for payments, by the allocation or an unapproved account) is committed as a refused attempt with a high-severity alert and answered as problem+json with the refusal code, `alertId` and `attemptId`.';
+
 /** A finance officer (when the token names a department, it must be finance). */
 function financeOnly(_input: unknown, caller: Caller): string | undefined {
   return caller.dept !== undefined && caller.dept !== ft.FINANCE_DEPT
@@ -154,16 +176,15 @@ export function fundTracingRoutes(): AnyRoute[] {
       path: '/api/v1/programs/{programId}/allocations',
       operationId: 'allocateFunds',
       summary: 'Allocate part of a program to an implementing department',
+      description: RECORDED_REFUSAL,
       tags: TAGS,
       roles: ['officer'],
       authorize: financeOnly,
       successStatus: 201,
       params: programId,
       body: ft.AllocateFundsRequest.omit({ programId: true }),
-      response: ft.AllocationResult.extend({
-        allocation: Allocation,
-      }),
-      call: { chaincode: CC, transaction: 'AllocateFunds', mode: 'submit' },
+      response: ft.AllocationResult.extend({ allocation: Allocation }),
+      call: { chaincode: CC, transaction: 'AllocateFunds', mode: 'submit', refusal: refusalProblem },
     }),
     defineRoute({
       method: 'get',
@@ -244,26 +265,26 @@ export function fundTracingRoutes(): AnyRoute[] {
       operationId: 'disburse',
       summary:
         "Pay a recipient from the caller department's allocation, to an approved account, for one category",
-      description:
-        'Above the program co-signature threshold the disbursement stays pending until a second organisation co-signs it.',
+      description: `Above the program co-signature threshold the disbursement stays pending until a second organisation co-signs it. ${RECORDED_REFUSAL}`,
       tags: TAGS,
       roles: ['officer'],
       successStatus: 201,
       body: ft.DisburseRequest,
       response: DisbursementResult,
-      call: { chaincode: CC, transaction: 'Disburse', mode: 'submit' },
+      call: { chaincode: CC, transaction: 'Disburse', mode: 'submit', refusal: refusalProblem },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/disbursements/{disbursementId}/co-signature',
       operationId: 'coSignDisbursement',
       summary: 'Co-sign a pending disbursement (finance officer or auditor of another organisation)',
+      description: RECORDED_REFUSAL,
       tags: TAGS,
       roles: ['officer', 'auditor'],
       params: disbursementId,
       body: ft.CoSignDisbursementRequest.omit({ disbursementId: true }),
       response: DisbursementResult,
-      call: { chaincode: CC, transaction: 'CoSignDisbursement', mode: 'submit' },
+      call: { chaincode: CC, transaction: 'CoSignDisbursement', mode: 'submit', refusal: refusalProblem },
     }),
     defineRoute({
       method: 'post',
@@ -330,12 +351,13 @@ export function fundTracingRoutes(): AnyRoute[] {
       path: '/api/v1/spends',
       operationId: 'recordSpend',
       summary: 'The recipient records onward spending of a disbursement',
+      description: RECORDED_REFUSAL,
       tags: TAGS,
       roles: ['enterprise', 'citizen'],
       successStatus: 201,
       body: ft.RecordSpendRequest,
       response: ft.SpendResult.extend({ spend: Spend }),
-      call: { chaincode: CC, transaction: 'RecordSpend', mode: 'submit' },
+      call: { chaincode: CC, transaction: 'RecordSpend', mode: 'submit', refusal: refusalProblem },
     }),
     defineRoute({
       method: 'get',

@@ -455,14 +455,25 @@ export const dataSharingEvents = {
 
 // ================================================================ fund-tracing
 
+/** The rules an alert can come from: the program's rules, and a refused attempt's. */
+const alertRule = z
+  .enum([
+    'category',
+    'recipientCap',
+    'splitPayment',
+    'afterEnd',
+    'unspent',
+    'exceedsAllocation',
+    'unapprovedAccount',
+  ])
+  .meta({ description: 'Rule that raised it', example: 'recipientCap' });
+
 const alerts = z
   .array(
     z
       .object({
         alertId: f.id('Alert id', 'ALERT-1'),
-        rule: z
-          .enum(['category', 'recipientCap', 'splitPayment', 'afterEnd', 'unspent'])
-          .meta({ description: 'Rule that raised it', example: 'recipientCap' }),
+        rule: alertRule,
         severity: z.enum(['low', 'medium', 'high']).meta({ description: 'Severity', example: 'high' }),
         records: z
           .array(
@@ -512,8 +523,8 @@ const disbursementScope = (p: {
   orgs: [orgOf(p.mspId, p.dept)],
 });
 
-/** Events of the fund-tracing chaincode. */
-export const fundTracingEvents = {
+/** Events of the fund-tracing chaincode that a transaction emits itself, or inside `AlertRaised`. */
+const fundTracingOwnEvents = {
   ProgramCreated: event(
     "An organisation's finance department created a program",
     z
@@ -655,6 +666,24 @@ export const fundTracingEvents = {
       .strict(),
     (p) => ({ subjects: [], orgs: [orgOf(p.ownerMspId, FINANCE)] }),
   ),
+  PaymentRefused: event(
+    'A payment refused by a rule or a balance check was recorded (only ever the `source` of an `AlertRaised`)',
+    z
+      .object({
+        attemptId: f.id('Id of the refused attempt', HASH),
+        transaction: z
+          .enum(['AllocateFunds', 'Disburse', 'CoSignDisbursement', 'RecordSpend'])
+          .meta({ description: 'The transaction that was refused', example: 'Disburse' }),
+        programId,
+        ownerMspId: f.mspId('Organisation the attempt belongs to (the paying organisation)'),
+        by: actorDept('Who tried: organisation and department'),
+        code: f.code('The refusal code', 'ACCOUNT_NOT_APPROVED'),
+        rule: alertRule,
+        alertId: f.id('The high-severity alert raised for supervisors', 'ALERT-1'),
+      })
+      .strict(),
+    (p) => ({ subjects: [], orgs: [orgOf(p.by.mspId, p.by.dept), orgOf(p.ownerMspId, FINANCE)] }),
+  ),
   AlertStatusChanged: event(
     'An auditor acknowledged or resolved an alert',
     z
@@ -662,9 +691,7 @@ export const fundTracingEvents = {
         alertId: f.id('Alert id', 'ALERT-1'),
         programId,
         ownerMspId: f.mspId('Organisation the alert belongs to'),
-        rule: z
-          .enum(['category', 'recipientCap', 'splitPayment', 'afterEnd', 'unspent'])
-          .meta({ description: 'Rule that raised it', example: 'recipientCap' }),
+        rule: alertRule,
         severity: z.enum(['low', 'medium', 'high']).meta({ description: 'Severity', example: 'high' }),
         status: z
           .enum(['open', 'acknowledged', 'resolved'])
@@ -681,6 +708,49 @@ export const fundTracingEvents = {
       })
       .strict(),
     (p) => ({ subjects: [], orgs: [orgOf(p.ownerMspId, FINANCE)] }),
+  ),
+} as const satisfies Record<string, EventSpec>;
+
+/** The `source` of an `AlertRaised`: the event the transaction would otherwise have emitted. */
+const AlertSource = z
+  .object({
+    event: z
+      .enum(
+        Object.keys(fundTracingOwnEvents) as [
+          keyof typeof fundTracingOwnEvents,
+          ...(keyof typeof fundTracingOwnEvents)[],
+        ],
+      )
+      .meta({ description: 'Name of that event', example: 'DisbursementRecorded' }),
+    payload: z.unknown().meta({ description: "That event's payload (its own schema, by `event`)" }),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    const spec = fundTracingOwnEvents[source.event] as EventSpec;
+    const parsed = spec.payload.safeParse(source.payload);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: ['payload', ...issue.path] });
+    }
+  })
+  .meta({ description: 'What raised the alerts: the event the transaction would otherwise have emitted' });
+
+/** Events of the fund-tracing chaincode. */
+export const fundTracingEvents = {
+  ...fundTracingOwnEvents,
+  AlertRaised: event(
+    'A transaction raised alerts (a warning, a recorded refusal, the unspent sweep): the one event of every alert',
+    z
+      .object({
+        programId,
+        alerts: alerts.min(1),
+        source: AlertSource,
+      })
+      .strict(),
+    (p) => {
+      const spec = fundTracingOwnEvents[p.source.event] as EventSpec;
+      return spec.scope(spec.payload.parse(p.source.payload));
+    },
   ),
 } as const satisfies Record<string, EventSpec>;
 

@@ -24,6 +24,10 @@ export const Limits = {
   maxSweep: 100,
   /** Records (allocations, disbursements, spends) in one trace. */
   maxTraceRecords: 2000,
+  /** Records (allocations, disbursements, spends, alerts) one public summary may read. */
+  maxPublicRecords: 20000,
+  /** Programs in one page of ListPublicSummaries. */
+  maxPublicPage: 20,
 } as const;
 
 /** Defaults the chaincode applies to fields a request leaves out. */
@@ -160,6 +164,39 @@ export const SplitPaymentRule = z
   })
   .strict();
 
+/**
+ * Rule `unspent`: money paid out but not fully spent `days` days plus `minutes` minutes after
+ * payment. The period is at least one minute (`minutes` serves short programmes and tests).
+ */
+export const UnspentRule = z
+  .object({
+    mode: z
+      .enum(['warn', 'off'])
+      .meta({ description: 'warn: the sweep raises an alert; off: not checked', example: 'warn' }),
+    days: z
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .meta({ description: 'Whole days after payment before unspent money is reported', example: 90 }),
+    minutes: z.number().int().min(0).max(1439).optional().meta({
+      description: 'Minutes added to `days` (default 0); the whole period is at least one minute',
+      example: 0,
+    }),
+  })
+  .strict()
+  .refine((r) => r.days * 1440 + (r.minutes ?? 0) >= 1, {
+    message: 'the period (days and minutes) must be at least one minute',
+    path: ['days'],
+  });
+/** The unspent rule. */
+export type UnspentRule = z.output<typeof UnspentRule>;
+
+/** The rule's period in milliseconds. */
+export function unspentPeriodMs(rule: { days: number; minutes?: number }): number {
+  return (rule.days * 1440 + (rule.minutes ?? 0)) * 60_000;
+}
+
 /** The early-warning rules of a program and their parameters. */
 export const RulesConfig = z
   .object({
@@ -206,24 +243,11 @@ export const RulesConfig = z
       .meta({
         description: "An allocation, disbursement, co-signature or spend after the program's end date.",
       }),
-    /** Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
-    unspent: z
-      .object({
-        mode: z.enum(['warn', 'off']).meta({
-          description:
-            '`block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check',
-          example: 'warn',
-        }),
-        days: z.number().int().min(1).max(3650).meta({
-          description: 'Days after payment after which money still unspent raises an alert',
-          example: 180,
-        }),
-      })
-      .strict()
-      .meta({
-        description:
-          'Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks).',
-      }),
+    /** Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks). */
+    unspent: UnspentRule.meta({
+      description:
+        "Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks).",
+    }),
   })
   .strict();
 /** The rules configuration as a caller sends it. */
@@ -990,6 +1014,17 @@ export const AlertChange = z.object({
 /** An alert status change. */
 export type AlertChange = z.infer<typeof AlertChange>;
 
+/**
+ * What an alert is about: one of the early-warning rules, or a payment refused because it
+ * would exceed its allocation (`exceedsAllocation`) or goes to an account that is not an
+ * approved account of the recipient (`unapprovedAccount`).
+ */
+export const AlertRule = z
+  .enum([...RuleId.options, 'exceedsAllocation', 'unapprovedAccount'])
+  .meta({ description: 'The rule or refusal kind that raised the alert', example: 'recipientCap' });
+/** An alert's rule. */
+export type AlertRule = z.infer<typeof AlertRule>;
+
 /** An early warning raised by a rule inside the transaction that caused it (or by the sweep). */
 export const Alert = z.object({
   alertId: z.string().meta({ description: 'Alert id', example: 'alert-2026-0007' }),
@@ -997,8 +1032,9 @@ export const Alert = z.object({
     description: 'Fund program id (letters, digits and `._:-`, 1-128 characters)',
     example: 'prog-2026-housing',
   }),
-  rule: RuleId.meta({
-    description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
+  rule: AlertRule.meta({
+    description:
+      'The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount',
   }),
   severity: Severity.meta({ description: 'Severity: low, medium or high' }),
   status: AlertStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
@@ -1021,6 +1057,11 @@ export const Alert = z.object({
   ownerMspId: z.string().optional().meta({
     description: 'MSP ID of the organisation that owns the program (its finance department created it)',
   }),
+  /** Set on the alert of a refused attempt: the attempt's id (its RefusedAttempt record). */
+  attemptId: z
+    .string()
+    .optional()
+    .meta({ description: 'The refused attempt this alert reports (absent on warnings)', example: 'c0ffee' }),
 });
 /** An alert. */
 export type Alert = z.infer<typeof Alert>;
@@ -1028,14 +1069,243 @@ export type Alert = z.infer<typeof Alert>;
 /** What a result or an event says about an alert. */
 export const AlertSummary = z.object({
   alertId: z.string().meta({ description: 'Alert id', example: 'alert-2026-0007' }),
-  rule: RuleId.meta({
-    description: 'The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent',
+  rule: AlertRule.meta({
+    description:
+      'The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount',
   }),
   severity: Severity.meta({ description: 'Severity: low, medium or high' }),
   records: z.array(RecordRef).meta({ description: 'The records the alert is about (kind and id)' }),
 });
 /** An alert summary. */
 export type AlertSummary = z.infer<typeof AlertSummary>;
+
+// ---------------------------------------------------------------- refused attempts
+
+/** The writes that record a refused attempt instead of failing (see {@link Refusal}). */
+export const RefusedTransaction = z
+  .enum(['AllocateFunds', 'Disburse', 'CoSignDisbursement', 'RecordSpend'])
+  .meta({ description: 'The transaction that was refused', example: 'Disburse' });
+/** A transaction whose refusals are recorded. */
+export type RefusedTransaction = z.infer<typeof RefusedTransaction>;
+
+/**
+ * A refused attempt, committed instead of an error so that supervisors learn of it: who tried
+ * (actor, and the pair (MSP, pid) when the caller is a citizen or enterprise), what (the records
+ * it would have written or drawn on, amount, category), the rule and the reason. Nothing else
+ * the attempt asked for is written: balances are untouched.
+ */
+export const RefusedAttempt = z.object({
+  attemptId: z.string().meta({ description: 'Id of the attempt (the transaction id)', example: 'c0ffee' }),
+  transaction: RefusedTransaction,
+  programId: z.string().meta({ description: 'Program the attempt was about', example: 'P-2026-IND' }),
+  by: Actor.meta({ description: 'Who tried: organisation, department and certificate id' }),
+  subject: z
+    .object({ mspId: z.string(), pid: z.string() })
+    .optional()
+    .meta({ description: 'The caller as (home MSP, pid) when it is a citizen or enterprise' }),
+  records: z
+    .array(RecordRef)
+    .meta({ description: 'The record the attempt would have written, last, after the records it drew on' }),
+  amount: z.string().optional().meta({ description: 'Amount asked for, in fen', example: '250000' }),
+  category: z.string().optional().meta({ description: 'Category asked for', example: 'equipment' }),
+  rule: AlertRule,
+  code: z.string().meta({ description: 'The stable refusal code', example: 'RECIPIENT_CAP_EXCEEDED' }),
+  reason: z.string().meta({ description: 'Why it was refused', example: 'recipient total passes the cap' }),
+  details: z.unknown().optional().meta({ description: 'The refusal details (balances, violations)' }),
+  alertId: z
+    .string()
+    .meta({ description: 'The high-severity alert raised for supervisors', example: 'c0ffee.0' }),
+  at: z.string().meta({ description: 'Transaction time', example: '2026-03-01T08:00:00.000Z' }),
+});
+/** A refused attempt. */
+export type RefusedAttempt = z.infer<typeof RefusedAttempt>;
+
+/**
+ * The result of a write refused by a rule in block mode, by its allocation or by an unapproved
+ * account: the transaction COMMITS (Fabric keeps writes only of transactions that succeed) with
+ * this outcome; the gateway answers it as a refusal (the code's status, problem+json with
+ * `alertId` and `attemptId`).
+ */
+export const Refusal = z
+  .object({
+    outcome: z.literal('refused').meta({ description: 'Marks a refusal result', example: 'refused' }),
+    code: z.string().meta({ description: 'Stable refusal code', example: 'EXCEEDS_ALLOCATION' }),
+    status: z.number().int().meta({ description: 'HTTP-like status of the refusal', example: 409 }),
+    message: z
+      .string()
+      .meta({ description: 'Why it was refused', example: 'disbursing 900 would exceed allocation A1' }),
+    alertId: z.string().meta({ description: 'The alert raised for supervisors', example: 'c0ffee.0' }),
+    attempt: RefusedAttempt,
+  })
+  .meta({ id: 'FundRefusal' });
+/** A refusal result. */
+export type Refusal = z.infer<typeof Refusal>;
+
+/** True when a write's result is a {@link Refusal}. */
+export function isRefusal(result: unknown): result is Refusal {
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    (result as { outcome?: unknown }).outcome === 'refused' &&
+    typeof (result as { alertId?: unknown }).alertId === 'string'
+  );
+}
+
+// ---------------------------------------------------------------- events
+
+/**
+ * The chaincode's event names. Fabric carries one event per transaction: a transaction that
+ * raises at least one alert (a warning, a refused attempt, the unspent sweep) emits
+ * `AlertRaised` and carries the event it would otherwise have emitted in `source`; one that
+ * raises none emits its own event.
+ */
+export const EventName = {
+  /** Every alert, whatever raised it; payload {@link AlertRaisedEvent}. */
+  AlertRaised: 'AlertRaised',
+  ProgramCreated: 'ProgramCreated',
+  ProgramClosed: 'ProgramClosed',
+  FundsAllocated: 'FundsAllocated',
+  RecipientRegistered: 'RecipientRegistered',
+  RecipientAccountsUpdated: 'RecipientAccountsUpdated',
+  DisbursementRecorded: 'DisbursementRecorded',
+  DisbursementCoSigned: 'DisbursementCoSigned',
+  DisbursementRejected: 'DisbursementRejected',
+  SpendRecorded: 'SpendRecorded',
+  UnspentSwept: 'UnspentSwept',
+  AlertStatusChanged: 'AlertStatusChanged',
+  /** Source event of the alert of a refused attempt (only ever inside `AlertRaised`). */
+  PaymentRefused: 'PaymentRefused',
+} as const;
+
+/** Payload of the `AlertRaised` event. */
+export const AlertRaisedEvent = z
+  .object({
+    programId: z.string().meta({ description: 'Program of the alerts', example: 'P-2026-IND' }),
+    alerts: z.array(AlertSummary).min(1).meta({ description: 'The alerts the transaction raised' }),
+    source: z
+      .object({
+        event: z.string().meta({
+          description: 'The event the transaction would otherwise emit',
+          example: 'DisbursementRecorded',
+        }),
+        payload: z.unknown().meta({ description: "That event's payload" }),
+      })
+      .meta({ description: 'What raised the alerts' }),
+  })
+  .meta({ id: 'FundAlertRaisedEvent' });
+/** The `AlertRaised` payload. */
+export type AlertRaisedEvent = z.infer<typeof AlertRaisedEvent>;
+
+// ---------------------------------------------------------------- public transparency
+
+/** GetPublicSummary: the public aggregates of one program (anyone with a certificate; nothing personal). */
+export const GetPublicSummaryRequest = z
+  .object({ programId: Schemas.id.meta({ description: 'Program id', example: 'P-2026-IND' }) })
+  .strict();
+/** GetPublicSummary request. */
+export type GetPublicSummaryRequest = z.output<typeof GetPublicSummaryRequest>;
+
+/** ListPublicSummaries: the public aggregates of programs, by id (paginated, at most Limits.maxPublicPage). */
+export const ListPublicSummariesRequest = z
+  .object({
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(Limits.maxPublicPage)
+      .default(10)
+      .meta({ description: 'Programs per page (1-20)', example: 10 }),
+    bookmark: Schemas.bookmark,
+  })
+  .strict();
+/** ListPublicSummaries request. */
+export type ListPublicSummariesRequest = z.output<typeof ListPublicSummariesRequest>;
+
+const fenText = (description: string) =>
+  z.string().meta({ description: `${description} (fen)`, example: '2500000' });
+
+/** Money of one department (implementing organisation and department code) in a program. */
+export const PublicDepartmentTotals = z.object({
+  mspId: z.string().meta({ description: 'Organisation of the department', example: 'CityAMSP' }),
+  dept: z.string().meta({ description: 'Department code', example: 'industry' }),
+  allocated: fenText('Allocated to the department'),
+  disbursed: fenText('Paid out by it (co-signed where needed)'),
+  pending: fenText('Reserved for disbursements waiting for a co-signature'),
+  spent: fenText('Spent by the recipients of its payments'),
+});
+
+/** Money of one category in a program. */
+export const PublicCategoryTotals = z.object({
+  category: z.string().meta({ description: 'Spending category', example: 'equipment' }),
+  disbursed: fenText('Paid out for this category'),
+  pending: fenText('Waiting for a co-signature in this category'),
+  spent: fenText("Recipients' spending recorded in this category"),
+});
+
+/** Alert counts of one rule in a program. */
+export const PublicAlertCounts = z.object({
+  rule: AlertRule,
+  open: z.number().int().meta({ description: 'Open alerts', example: 1 }),
+  acknowledged: z.number().int().meta({ description: 'Acknowledged alerts', example: 0 }),
+  resolved: z.number().int().meta({ description: 'Resolved alerts', example: 2 }),
+});
+
+/** One edge of the fund flow (budget -> department -> recipients -> category). */
+export const PublicFlowEdge = z.object({
+  from: z
+    .string()
+    .meta({ description: '`budget`, a department (`MSP/dept`) or `recipients`', example: 'budget' }),
+  to: z
+    .string()
+    .meta({
+      description: 'A department (`MSP/dept`), `recipients` or a spending category',
+      example: 'CityAMSP/industry',
+    }),
+  amount: fenText('Money that went along the edge'),
+});
+
+/**
+ * The public aggregates of a program: budget, allocated, disbursed, pending and spent; totals
+ * by department and by category; alert counts by rule; the fund flow. Only aggregates and the
+ * program's public description: no pid, account hash, payee id, document hash or certificate id.
+ */
+export const PublicProgramSummary = z
+  .object({
+    programId: z.string().meta({ description: 'Program id', example: 'P-2026-IND' }),
+    name: z.string().meta({ description: 'Program name', example: 'Industrial upgrade subsidy 2026' }),
+    fiscalYear: z.number().int().meta({ description: 'Fiscal year', example: 2026 }),
+    status: ProgramStatus,
+    ownerMspId: z.string().meta({ description: 'Owning organisation', example: 'CityAMSP' }),
+    startDate: z.string().meta({ description: 'Start of the program', example: '2026-01-01T00:00:00.000Z' }),
+    endDate: z.string().meta({ description: 'End of the program', example: '2026-12-31T23:59:59.000Z' }),
+    categories: z
+      .array(z.string())
+      .meta({ description: 'Categories the program funds', example: ['equipment'] }),
+    budget: fenText('Total budget'),
+    allocated: fenText('Allocated to departments'),
+    unallocated: fenText('Budget not yet allocated'),
+    disbursed: fenText('Paid out'),
+    pending: fenText('Waiting for a co-signature'),
+    spent: fenText('Spent by recipients'),
+    unspent: fenText('Paid out and not yet spent'),
+    counts: z
+      .object({
+        allocations: z.number().int(),
+        disbursements: z.number().int().meta({ description: 'Live (pending or paid) disbursements' }),
+        spends: z.number().int(),
+        refusedAttempts: z.number().int().meta({ description: 'Payments refused and recorded' }),
+      })
+      .meta({ description: 'Record counts' }),
+    byDepartment: z.array(PublicDepartmentTotals).meta({ description: 'Totals by department' }),
+    byCategory: z.array(PublicCategoryTotals).meta({ description: 'Totals by category' }),
+    alertsByRule: z.array(PublicAlertCounts).meta({ description: 'Alert counts by rule' }),
+    flow: z
+      .array(PublicFlowEdge)
+      .meta({ description: 'Fund flow: budget -> departments -> recipients -> categories' }),
+  })
+  .meta({ id: 'FundPublicProgramSummary' });
+/** A program's public summary. */
+export type PublicProgramSummary = z.infer<typeof PublicProgramSummary>;
 
 // ---------------------------------------------------------------- responses
 
@@ -1162,6 +1432,13 @@ export const TraceResult = z.object({
 /** A trace. */
 export type TraceResult = z.infer<typeof TraceResult>;
 
+/** AllocateFunds' result: the allocation, or a recorded refusal. */
+export const AllocateFundsOutcome = z.union([AllocationResult, Refusal]);
+/** Disburse and CoSignDisbursement's result: the disbursement, or a recorded refusal. */
+export const DisbursementOutcome = z.union([DisbursementResult, Refusal]);
+/** RecordSpend's result: the spend, or a recorded refusal. */
+export const SpendOutcome = z.union([SpendResult, Refusal]);
+
 /** A page of records as the list queries return it. */
 export type Page<T> = { records: T[]; bookmark: string };
 
@@ -1249,6 +1526,8 @@ export const ErrorCode = {
 
   /** 409: a trace would hold more records than the bound; trace a lower level or use the list queries. */
   TraceTooLarge: 'TRACE_TOO_LARGE',
+  /** 409: a program's public summary would read more records than Limits.maxPublicRecords. */
+  SummaryTooLarge: 'SUMMARY_TOO_LARGE',
 } as const;
 /** One of this chaincode's error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -1268,15 +1547,15 @@ export const transactions = {
   CloseProgram: { kind: 'submit', request: CloseProgramRequest, response: Program },
   GetProgram: { kind: 'evaluate', request: GetProgramRequest, response: ProgramView },
   ListPrograms: { kind: 'evaluate', request: ListProgramsRequest, response: ProgramPage },
-  AllocateFunds: { kind: 'submit', request: AllocateFundsRequest, response: AllocationResult },
+  AllocateFunds: { kind: 'submit', request: AllocateFundsRequest, response: AllocateFundsOutcome },
   GetAllocation: { kind: 'evaluate', request: GetAllocationRequest, response: AllocationView },
   ListAllocations: { kind: 'evaluate', request: ListAllocationsRequest, response: AllocationViewPage },
   RegisterRecipient: { kind: 'submit', request: RegisterRecipientRequest, response: Recipient },
   UpdateRecipientAccounts: { kind: 'submit', request: UpdateRecipientAccountsRequest, response: Recipient },
   GetRecipient: { kind: 'evaluate', request: GetRecipientRequest, response: Recipient },
   ListRecipients: { kind: 'evaluate', request: ListRecipientsRequest, response: RecipientPage },
-  Disburse: { kind: 'submit', request: DisburseRequest, response: DisbursementResult },
-  CoSignDisbursement: { kind: 'submit', request: CoSignDisbursementRequest, response: DisbursementResult },
+  Disburse: { kind: 'submit', request: DisburseRequest, response: DisbursementOutcome },
+  CoSignDisbursement: { kind: 'submit', request: CoSignDisbursementRequest, response: DisbursementOutcome },
   RejectDisbursement: { kind: 'submit', request: RejectDisbursementRequest, response: DisbursementResult },
   GetDisbursement: { kind: 'evaluate', request: GetDisbursementRequest, response: DisbursementView },
   ListDisbursements: { kind: 'evaluate', request: ListDisbursementsRequest, response: DisbursementViewPage },
@@ -1285,7 +1564,7 @@ export const transactions = {
     request: ListPendingDisbursementsRequest,
     response: DisbursementViewPage,
   },
-  RecordSpend: { kind: 'submit', request: RecordSpendRequest, response: SpendResult },
+  RecordSpend: { kind: 'submit', request: RecordSpendRequest, response: SpendOutcome },
   GetSpend: { kind: 'evaluate', request: GetSpendRequest, response: Spend },
   ListSpends: { kind: 'evaluate', request: ListSpendsRequest, response: SpendPage },
   SweepUnspent: { kind: 'submit', request: SweepUnspentRequest, response: SweepResult },
@@ -1294,6 +1573,12 @@ export const transactions = {
   ListAlerts: { kind: 'evaluate', request: ListAlertsRequest, response: AlertPage },
   AcknowledgeAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
   ResolveAlert: { kind: 'submit', request: AlertNoteRequest, response: Alert },
+  GetPublicSummary: { kind: 'evaluate', request: GetPublicSummaryRequest, response: PublicProgramSummary },
+  ListPublicSummaries: {
+    kind: 'evaluate',
+    request: ListPublicSummariesRequest,
+    response: pageOf(PublicProgramSummary),
+  },
 } as const satisfies Record<
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }

@@ -151,3 +151,47 @@ describe('fund-tracing recipients', () => {
     expect(ft.GetRecipientRequest.safeParse({ programId: 'P1', recipientPid: PID }).success).toBe(false);
   });
 });
+
+describe('issue 19 shapes', () => {
+  it('the unspent period may add minutes and is at least one minute', () => {
+    const withRule = (unspent: unknown) =>
+      ft.CreateProgramRequest.safeParse(
+        program({ rules: { ...(program().rules as Record<string, unknown>), unspent } }),
+      ).success;
+    expect(withRule({ mode: 'warn', days: 0, minutes: 1 })).toBe(true);
+    expect(withRule({ mode: 'warn', days: 90 })).toBe(true);
+    expect(withRule({ mode: 'warn', days: 0, minutes: 0 })).toBe(false);
+    expect(withRule({ mode: 'warn', days: 0 })).toBe(false);
+    expect(withRule({ mode: 'warn', days: 1, minutes: 1440 })).toBe(false);
+    expect(ft.unspentPeriodMs({ days: 1, minutes: 30 })).toBe(86_400_000 + 1_800_000);
+  });
+
+  it('a refusal result is told apart from a success by isRefusal, and both are in the Disburse response union', () => {
+    const refusal = {
+      outcome: 'refused',
+      code: 'ACCOUNT_NOT_APPROVED',
+      status: 409,
+      message: 'no',
+      alertId: 'tx.0',
+      attempt: {
+        attemptId: 'tx',
+        transaction: 'Disburse',
+        programId: 'P1',
+        by: { mspId: 'CityAMSP', id: 'x' },
+        records: [{ kind: 'disbursement', id: 'D1' }],
+        rule: 'unapprovedAccount',
+        code: 'ACCOUNT_NOT_APPROVED',
+        reason: 'no',
+        alertId: 'tx.0',
+        at: '2026-03-01T00:00:00.000Z',
+      },
+    };
+    expect(ft.isRefusal(refusal)).toBe(true);
+    expect(ft.isRefusal({ disbursement: {}, alerts: [] })).toBe(false);
+    expect(ft.transactions.Disburse.response.safeParse(refusal).success).toBe(true);
+    expect(
+      ft.AlertRaisedEvent.safeParse({ programId: 'P1', alerts: [], source: { event: 'X', payload: {} } })
+        .success,
+    ).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
  * unit test can compare them with the wire contract's event catalogue: the name
  * argument of every `emitEvent(ctx, …)` call (capitalised string literals, both
  * branches of a conditional), every `…Event.Name` member of an event-name
- * constant, and the capitalised `event: '…'` members of the tables such calls
+ * constant (`EventName.X` too), and the capitalised `event: '…'` members of the tables such calls
  * read their name from.
  */
 import fs from 'fs';
@@ -18,7 +18,7 @@ export function emittedEventNames(srcDir: string): string[] {
     for (const m of text.matchAll(/emitEvent\(\s*ctx\s*,\s*([^,]+),/g)) {
       for (const lit of m[1].matchAll(/'([A-Z][A-Za-z]+)'/g)) names.add(lit[1]);
     }
-    for (const m of text.matchAll(/Event\.([A-Z][A-Za-z]+)/g)) names.add(m[1]);
+    for (const m of text.matchAll(/Event(?:Name)?\.([A-Z][A-Za-z]+)/g)) names.add(m[1]);
     for (const m of text.matchAll(/\bevent:\s*'([A-Z][A-Za-z]+)'/g)) names.add(m[1]);
   }
   return [...names].sort();

@@ -149,6 +149,48 @@ export class World {
     return r;
   }
 
+  /**
+   * Submits a write that must be refused AND recorded (issue 19): it commits a refused attempt
+   * and its high-severity alert, emits AlertRaised, and changes nothing else (no existing key,
+   * so balances and totals are untouched). Returns the refusal (code, status, message, alert id).
+   */
+  async recordedRefusal(
+    identity: TestIdentity,
+    fn: TxName,
+    request: unknown,
+    options?: TxOptions,
+  ): Promise<RecordedRefusal> {
+    const before = this.ledger.snapshot();
+    const events = this.ledger.events.length;
+    const out = await this.submit<RecordedRefusal & { outcome: string }>(identity, fn, request, options);
+    expect(out.outcome).toBe('refused');
+    const after = this.ledger.snapshot();
+    for (const [k, v] of Object.entries(before)) expect(after[k]).toBe(v);
+    const added = Object.keys(after).filter((k) => !(k in before));
+    const types = new Set(added.map((k) => k.split('\u0000')[1]));
+    expect([...types].sort()).toEqual(
+      ['alert', 'alert~prog', 'alert~rec', 'alert~sev', 'alert~status', 'refused', 'refused~prog'].filter(
+        (t) => types.has(t),
+      ),
+    );
+    expect(types.has('refused')).toBe(true);
+    expect(types.has('alert')).toBe(true);
+    expect(this.ledger.events.length).toBe(events + 1);
+    const event = this.lastEvent();
+    expect(event.name).toBe('AlertRaised');
+    expect(event.payload).toMatchObject({
+      alerts: [{ alertId: out.alertId, severity: 'high' }],
+      source: { event: 'PaymentRefused', payload: { attemptId: out.attempt.attemptId, code: out.code } },
+    });
+    return {
+      code: out.code,
+      status: out.status,
+      message: out.message,
+      alertId: out.alertId,
+      attempt: out.attempt,
+    };
+  }
+
   /** Evaluates a query that must be refused. */
   async queryRefused(identity: TestIdentity, fn: TxName, request: unknown): Promise<Refusal> {
     return refusal(this.evaluate(identity, fn, request));
@@ -228,6 +270,24 @@ export function spendRequest(
     category: 'equipment',
     invoiceHash: doc(99),
     ...overrides,
+  };
+}
+
+/** A refused and recorded write (see World.recordedRefusal). */
+export interface RecordedRefusal extends Refusal {
+  alertId: string;
+  attempt: {
+    attemptId: string;
+    transaction: string;
+    rule: string;
+    code: string;
+    alertId: string;
+    by: { mspId: string; dept?: string };
+    subject?: { mspId: string; pid: string };
+    amount?: string;
+    category?: string;
+    details?: unknown;
+    records: Array<{ kind: string; id: string }>;
   };
 }
 

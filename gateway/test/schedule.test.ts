@@ -1,0 +1,162 @@
+/**
+ * Scheduled checks (issue 19): the interval comes from configuration, the last run is kept in
+ * the gateway database so a run missed while the gateway was down runs at start-up, and the
+ * unspent-funds sweep job sweeps every program whose rule is on until nothing is due.
+ */
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { ConfigError } from '../src/config';
+import { openDatabase, type Db } from '../src/writes/database';
+import { loadScheduleConfig } from '../src/schedule/config';
+import { Scheduler, type Job } from '../src/schedule/scheduler';
+import { ScheduleStore } from '../src/schedule/store';
+import { UNSPENT_SWEEP_JOB, unspentSweepJob } from '../src/schedule/unspent-sweep';
+import { makeHarness } from './harness';
+
+const quiet = pino({ level: 'silent' });
+const HOUR = 3_600_000;
+
+describe('schedule configuration', () => {
+  it('defaults: a daily sweep, a one-minute tick, no identity (nothing scheduled)', () => {
+    expect(loadScheduleConfig({})).toEqual({ unspentSweepMs: 86_400_000, tickMs: 60_000 });
+  });
+
+  it('reads the identity and intervals; the tick never exceeds the interval', () => {
+    expect(
+      loadScheduleConfig({
+        SCHEDULE_IDENTITY: 'CityAMSP/auditor-a',
+        SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '5000',
+      }),
+    ).toEqual({ identity: { mspId: 'CityAMSP', label: 'auditor-a' }, unspentSweepMs: 5000, tickMs: 5000 });
+  });
+
+  it.each([
+    ['SCHEDULE_IDENTITY', 'auditor-a'],
+    ['SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS', '5s'],
+    ['SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS', '10'],
+    ['SCHEDULE_TICK_MS', '-1'],
+  ])('refuses %s=%s naming the variable', (variable, value) => {
+    let error: unknown;
+    try {
+      loadScheduleConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+  });
+});
+
+describe('Scheduler', () => {
+  let db: Db;
+  let now: number;
+  let runs: number[];
+  let fail: boolean;
+  const job: Job = {
+    name: 'test.job',
+    intervalMs: HOUR,
+    run: async () => {
+      runs.push(now);
+      if (fail) throw new Error('peer down');
+      return {};
+    },
+  };
+  const scheduler = (registry?: Registry) =>
+    new Scheduler({
+      store: new ScheduleStore(db),
+      jobs: [job],
+      logger: quiet,
+      tickMs: 60_000,
+      now: () => now,
+      ...(registry ? { registry } : {}),
+    });
+
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    now = Date.UTC(2030, 0, 1);
+    runs = [];
+    fail = false;
+  });
+  afterEach(() => db.close());
+
+  it('runs a job that never ran, then only once per interval', async () => {
+    const s = scheduler();
+    await s.runDue();
+    now += HOUR - 1;
+    await s.runDue();
+    expect(runs).toHaveLength(1);
+    now += 1;
+    await s.runDue();
+    expect(runs).toHaveLength(2);
+  });
+
+  it('survives a restart: the last run is in the database; a run missed while down runs at start-up', async () => {
+    await scheduler().runDue();
+    now += HOUR / 2;
+    await scheduler().runDue(); // a restart half an interval later: not due
+    expect(runs).toHaveLength(1);
+    now += 3 * HOUR; // the gateway was down through the next run
+    const restarted = scheduler();
+    restarted.start(); // start() runs what is due at once
+    await restarted.stop();
+    expect(runs).toHaveLength(2);
+  });
+
+  it('tries a failed run again after the retry wait, and counts runs by outcome', async () => {
+    const registry = new Registry();
+    const s = scheduler(registry);
+    fail = true;
+    await s.runDue();
+    now += 30_000;
+    await s.runDue(); // within the retry wait
+    expect(runs).toHaveLength(1);
+    expect(new ScheduleStore(db).get('test.job')).toMatchObject({ lastError: 'peer down' });
+    now += 30_000;
+    fail = false;
+    await s.runDue();
+    expect(runs).toHaveLength(2);
+    expect(new ScheduleStore(db).get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
+    const text = await registry.metrics();
+    expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="failed"} 1');
+    expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="ok"} 1');
+  });
+});
+
+describe('the unspent-funds sweep job', () => {
+  it('sweeps every program whose rule is on, again while more entries are due, as the configured identity', async () => {
+    const h = await makeHarness();
+    try {
+      const programs = [
+        { programId: 'P1', rules: { unspent: { mode: 'warn', days: 90 } } },
+        { programId: 'P2', rules: { unspent: { mode: 'off', days: 90 } } },
+        { programId: 'P3', rules: { unspent: { mode: 'warn', days: 0, minutes: 1 } } },
+      ];
+      h.ledger.on('fund-tracing', 'ListPrograms', (req) =>
+        (req as { bookmark: string }).bookmark === ''
+          ? { records: programs.slice(0, 2), bookmark: 'next' }
+          : { records: programs.slice(2), bookmark: '' },
+      );
+      let p1Calls = 0;
+      h.ledger.on('fund-tracing', 'SweepUnspent', (req) => {
+        const { programId } = req as { programId: string };
+        if (programId === 'P1') p1Calls += 1;
+        const more = programId === 'P1' && p1Calls === 1;
+        const alert = { alertId: `${programId}.${p1Calls}`, rule: 'unspent', severity: 'low', records: [] };
+        return { programId, processed: 1, alerts: [alert], more };
+      });
+      const job = unspentSweepJob({
+        transactions: h.gateway.transactions,
+        chaincode: 'fund-tracing',
+        caller: { subject: 'alice', org: 'CityAMSP', roles: [] },
+        intervalMs: HOUR,
+      });
+      expect(job.name).toBe(UNSPENT_SWEEP_JOB);
+      expect(await job.run()).toEqual({ programs: 2, calls: 3, alerts: 3 });
+      const sweeps = h.ledger.calls.filter((c) => c.invocation.transaction === 'SweepUnspent');
+      expect(sweeps.map((c) => (c.request as { programId: string }).programId)).toEqual(['P1', 'P1', 'P3']);
+      expect(sweeps.every((c) => c.kind === 'submit' && c.identity.mspId === 'CityAMSP')).toBe(true);
+    } finally {
+      h.close();
+    }
+  });
+});
