@@ -16,7 +16,7 @@
  * by its on-chain hash. A staging forced onto City B's peer is refused, and a
  * burst of concurrent issuances commits with its private data on City A's peer.
  */
-import { eLicence } from '@govledger/fixtures';
+import { eLicence, enterpriseHolder } from '@govledger/fixtures';
 import { createHash, randomBytes } from 'crypto';
 import { actAs, closeAll, refused, type CallOptions, type UserSession } from '../src/fabric-client';
 
@@ -78,13 +78,8 @@ function canonical(value: unknown): string {
 
 // ---- what the enterprise's portal prepares (clear values stay off the public ledger)
 
-const holder = {
-  legalName: `Riverside Fresh Foods Ltd ${run}`,
-  uscc: `91310000MA1K${run.toUpperCase()}`,
-  legalRepresentative: `Zhang Wei ${run}`,
-  address: `88 Riverside Road, Unit ${run}, City A`,
-  phone: '+86-21-5555-0199',
-};
+// personal values come from the one registry the privacy scan searches for (@govledger/fixtures)
+const holder = enterpriseHolder(0, run);
 const claims: Record<string, { value: string; salt: string }> = {
   companyName: { value: `Riverside Fresh Foods ${run}`, salt: salt() },
   registeredCapital: { value: '5000000.00', salt: salt() },

@@ -28,7 +28,14 @@
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { eVoting as wireEVoting } from '@govledger/wire';
 import { createHash, randomBytes, webcrypto } from 'crypto';
-import { PersonalValues, dataSharing, eLicence, eVoting, fundTracing } from '@govledger/fixtures';
+import {
+  PersonalValues,
+  dataSharing,
+  eLicence,
+  enterpriseHolder,
+  eVoting,
+  fundTracing,
+} from '@govledger/fixtures';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { inMs, waitUntil } from '../src/clock';
@@ -359,11 +366,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const holder = {
-  legalName: `Harbour Bakery Ltd ${run}`,
-  uscc: `91310000MA1G${run.toUpperCase()}`,
-  phone: '+86-21-5555-0142',
-};
+// personal values come from the one registry the privacy scan searches for (@govledger/fixtures)
+const { legalName, uscc, phone } = enterpriseHolder(1, run);
+const holder = { legalName, uscc, phone };
 const claims = {
   companyName: { value: `Harbour Bakery ${run}`, salt: salt() },
   businessScope: { value: `Baking and retail of bread (${run})`, salt: salt() },
