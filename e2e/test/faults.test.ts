@@ -104,16 +104,23 @@ async function load(run: string, until: () => boolean): Promise<Outcome[]> {
   return all;
 }
 
-/** The figures of a fault: fresh writes back after, in-flight answered after (ms from the fault). */
+/**
+ * The figures of a fault, in ms: when the last request in flight at the fault was answered
+ * (from the fault), the slowest answer to a request sent after it, and the median answer before
+ * it (the baseline).
+ */
 function figures(outcomes: Outcome[], faultAt: number) {
   const inFlight = outcomes.filter((o) => o.startedAt <= faultAt && o.answeredAt > faultAt);
-  const fresh = outcomes.filter((o) => o.startedAt > faultAt && o.status < 300 && o.tries === 1);
+  const before = outcomes.filter((o) => o.answeredAt <= faultAt).map((o) => o.answeredAt - o.startedAt);
+  const after = outcomes.filter((o) => o.startedAt > faultAt).map((o) => o.answeredAt - o.startedAt);
+  before.sort((a, b) => a - b);
   return {
     requests: outcomes.length,
     inFlightAtFault: inFlight.length,
     inFlightAnsweredAfterMs: Math.max(0, ...inFlight.map((o) => o.answeredAt - faultAt)),
-    freshWritesBackAfterMs: fresh.length ? Math.min(...fresh.map((o) => o.startedAt - faultAt)) : undefined,
-    resent: outcomes.filter((o) => o.tries > 1).length,
+    slowestAnswerAfterFaultMs: Math.max(0, ...after),
+    medianAnswerBeforeFaultMs: before.length ? before[Math.floor(before.length / 2)] : undefined,
+    resentByClient: outcomes.filter((o) => o.tries > 1).length,
   };
 }
 
@@ -169,6 +176,7 @@ describe('faults under load', () => {
     const others = ['orderer1', 'orderer2', 'orderer3'].filter((o) => o !== leader);
     const target = ordererHeight(others[0] ?? 'orderer1');
     await eventually(`${leader} catches up to ${target}`, () => ordererHeight(leader) >= target, 60_000);
+    await eventually('the cluster has a leader again', async () => (await raftLeader()).length > 0, 30_000);
   });
 
   it('answers a killed chaincode server as 503 CHAINCODE_UNAVAILABLE, retry-safe, and writes again once it is back', async () => {

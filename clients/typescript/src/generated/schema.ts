@@ -1091,7 +1091,9 @@ export interface paths {
         put?: never;
         /**
          * Allocate part of a program to an implementing department
-         * @description Gateway role: `officer`. Rule: chaincode: finance officer of the organisation that owns the program.
+         * @description A refusal by a blocking rule (or, for payments, by the allocation or an unapproved account) is committed as a refused attempt with a high-severity alert and answered as problem+json with the refusal code, `alertId` and `attemptId`.
+         *
+         *     Gateway role: `officer`. Rule: chaincode: finance officer of the organisation that owns the program.
          *
          *     Chaincode `fund-tracing`, transaction `AllocateFunds` (submit).
          */
@@ -1207,7 +1209,7 @@ export interface paths {
         put?: never;
         /**
          * Pay a recipient from the caller department's allocation, to an approved account, for one category
-         * @description Above the program co-signature threshold the disbursement stays pending until a second organisation co-signs it.
+         * @description Above the program co-signature threshold the disbursement stays pending until a second organisation co-signs it. A refusal by a blocking rule (or, for payments, by the allocation or an unapproved account) is committed as a refused attempt with a high-severity alert and answered as problem+json with the refusal code, `alertId` and `attemptId`.
          *
          *     Gateway role: `officer`. Rule: chaincode: `officer` of the organisation and department that hold the allocation.
          *
@@ -1231,7 +1233,9 @@ export interface paths {
         put?: never;
         /**
          * Co-sign a pending disbursement (finance officer or auditor of another organisation)
-         * @description Gateway role: `officer` or `auditor`. Rule: chaincode: the program’s co-signer class (a finance officer, or an auditor of an organisation that audits the others), of an organisation other than the disbursing one.
+         * @description A refusal by a blocking rule (or, for payments, by the allocation or an unapproved account) is committed as a refused attempt with a high-severity alert and answered as problem+json with the refusal code, `alertId` and `attemptId`.
+         *
+         *     Gateway role: `officer` or `auditor`. Rule: chaincode: the program’s co-signer class (a finance officer, or an auditor of an organisation that audits the others), of an organisation other than the disbursing one.
          *
          *     Chaincode `fund-tracing`, transaction `CoSignDisbursement` (submit).
          */
@@ -1363,7 +1367,9 @@ export interface paths {
         put?: never;
         /**
          * The recipient records onward spending of a disbursement
-         * @description Gateway role: `enterprise` or `citizen`. Rule: chaincode: the disbursement’s recipient (home MSP, `gov.pid`, and role `enterprise` or `citizen` matching its kind).
+         * @description A refusal by a blocking rule (or, for payments, by the allocation or an unapproved account) is committed as a refused attempt with a high-severity alert and answered as problem+json with the refusal code, `alertId` and `attemptId`.
+         *
+         *     Gateway role: `enterprise` or `citizen`. Rule: chaincode: the disbursement’s recipient (home MSP, `gov.pid`, and role `enterprise` or `citizen` matching its kind).
          *
          *     Chaincode `fund-tracing`, transaction `RecordSpend` (submit).
          */
@@ -1950,6 +1956,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every program's budget, allocated, disbursed and spent amounts, by department and category
+         * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value.
+         *
+         *     Gateway: no bearer token needed.
+         */
+        get: operations["listPublicProgramSummaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/programs/{programId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A program's public summary: amounts, totals by department and category, alerts by rule, fund flow
+         * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value.
+         *
+         *     Gateway: no bearer token needed.
+         */
+        get: operations["getPublicProgramSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export of every program summary, as JSON or CSV (for journalists and auditors)
+         * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value. CSV columns: program_id, program_name, fiscal_year, row, key, budget, allocated, disbursed, pending, spent, alerts_open, alerts_acknowledged, alerts_resolved; one row per program, department, category and alert rule.
+         *
+         *     Gateway: no bearer token needed.
+         */
+        get: operations["exportPublicFunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2025,10 +2097,10 @@ export interface components {
             /** @description The request id (also in `X-Request-Id`) */
             requestId?: string;
             /**
-             * @description Fabric stage that failed
+             * @description Stage that failed: a Fabric stage (`evaluate`, `endorse`, `submit`, `commit`), or for offline signing the signature the gateway refused (`proposal`, `transaction`, `commit`)
              * @enum {string}
              */
-            stage?: "evaluate" | "endorse" | "submit" | "commit";
+            stage?: "evaluate" | "endorse" | "submit" | "commit" | "proposal" | "transaction";
             /** @description Id of the Fabric transaction concerned, when known */
             transactionId?: string;
             /** @description True when sending the same request again cannot write twice */
@@ -2049,6 +2121,16 @@ export interface components {
             }[];
             /** @description The chaincode's structured details of a refusal, when any */
             details?: unknown;
+            /**
+             * @description A recorded refusal (fund-tracing): the high-severity alert raised for supervisors
+             * @example 4f9c2e0d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d.0
+             */
+            alertId?: string;
+            /**
+             * @description A recorded refusal (fund-tracing): the refused attempt committed on the ledger
+             * @example 4f9c2e0d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d
+             */
+            attemptId?: string;
         };
         /** @description A licence type, owned by one jurisdiction (MSP) and one of its departments */
         LicenceType: {
@@ -3592,19 +3674,24 @@ export interface components {
                      */
                     mode: "block" | "warn" | "off";
                 };
-                /** @description Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
+                /** @description Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks). */
                 unspent: {
                     /**
-                     * @description `block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check
+                     * @description warn: the sweep raises an alert; off: not checked
                      * @example warn
                      * @enum {string}
                      */
                     mode: "warn" | "off";
                     /**
-                     * @description Days after payment after which money still unspent raises an alert
-                     * @example 180
+                     * @description Whole days after payment before unspent money is reported
+                     * @example 90
                      */
                     days: number;
+                    /**
+                     * @description Minutes added to `days` (default 0); the whole period is at least one minute
+                     * @example 0
+                     */
+                    minutes?: number;
                 };
             };
             /** @description MSP ID of the organisation that owns the program (its finance department created it) */
@@ -3720,19 +3807,24 @@ export interface components {
                  */
                 mode: "block" | "warn" | "off";
             };
-            /** @description Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
+            /** @description Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks). */
             unspent: {
                 /**
-                 * @description `block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check
+                 * @description warn: the sweep raises an alert; off: not checked
                  * @example warn
                  * @enum {string}
                  */
                 mode: "warn" | "off";
                 /**
-                 * @description Days after payment after which money still unspent raises an alert
-                 * @example 180
+                 * @description Whole days after payment before unspent money is reported
+                 * @example 90
                  */
                 days: number;
+                /**
+                 * @description Minutes added to `days` (default 0); the whole period is at least one minute
+                 * @example 0
+                 */
+                minutes?: number;
             };
         };
         /** @description Part of a program's budget allocated to an implementing department */
@@ -4167,19 +4259,24 @@ export interface components {
                          */
                         mode: "block" | "warn" | "off";
                     };
-                    /** @description Money paid out but not fully spent `days` after payment (found by SweepUnspent; never blocks). */
+                    /** @description Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks). */
                     unspent: {
                         /**
-                         * @description `block`: refuse the write that breaks the rule; `warn`: allow it and raise an alert; `off`: do not check
+                         * @description warn: the sweep raises an alert; off: not checked
                          * @example warn
                          * @enum {string}
                          */
                         mode: "warn" | "off";
                         /**
-                         * @description Days after payment after which money still unspent raises an alert
-                         * @example 180
+                         * @description Whole days after payment before unspent money is reported
+                         * @example 90
                          */
                         days: number;
+                        /**
+                         * @description Minutes added to `days` (default 0); the whole period is at least one minute
+                         * @example 0
+                         */
+                        minutes?: number;
                     };
                 };
                 /** @description MSP ID of the organisation that owns the program (its finance department created it) */
@@ -4481,10 +4578,11 @@ export interface components {
              */
             programId: string;
             /**
-             * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+             * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+             * @example recipientCap
              * @enum {string}
              */
-            rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+            rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
             /**
              * @description Severity: low, medium or high
              * @enum {string}
@@ -4550,6 +4648,11 @@ export interface components {
             }[];
             /** @description MSP ID of the organisation that owns the program (its finance department created it) */
             ownerMspId?: string;
+            /**
+             * @description The refused attempt this alert reports (absent on warnings)
+             * @example c0ffee
+             */
+            attemptId?: string;
         };
         /** @description An election or community vote */
         Election: {
@@ -4822,6 +4925,16 @@ export interface components {
              * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
              */
             transactionId: string;
+            /**
+             * @description Chaincode the write called (asynchronous writes recorded by this gateway)
+             * @example data-sharing
+             */
+            chaincode?: string;
+            /**
+             * @description Transaction (contract function) the write called (asynchronous writes recorded by this gateway)
+             * @example GrantConsent
+             */
+            transaction?: string;
             /** @description Id of the latest attempt, when the gateway retried the write after an MVCC conflict */
             currentTransactionId?: string;
             /**
@@ -4871,7 +4984,7 @@ export interface components {
             blockNumber?: string;
         };
         /** @description The data of one server-sent event: `{chaincode, eventName, transactionId, blockNumber, payload}`, the payload being the schema of its event name. */
-        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
+        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["PaymentRefusedEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["AlertRaisedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
         /** @description A licence type was created */
         LicenceTypeCreatedEvent: {
             /**
@@ -7462,7 +7575,7 @@ export interface components {
                  * @example recipientCap
                  * @enum {string}
                  */
-                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                 /**
                  * @description Severity
                  * @example high
@@ -7698,7 +7811,7 @@ export interface components {
                  * @example recipientCap
                  * @enum {string}
                  */
-                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                 /**
                  * @description Severity
                  * @example high
@@ -7813,7 +7926,7 @@ export interface components {
                  * @example recipientCap
                  * @enum {string}
                  */
-                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                 /**
                  * @description Severity
                  * @example high
@@ -8011,7 +8124,7 @@ export interface components {
                  * @example recipientCap
                  * @enum {string}
                  */
-                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                 /**
                  * @description Severity
                  * @example high
@@ -8088,7 +8201,7 @@ export interface components {
                  * @example recipientCap
                  * @enum {string}
                  */
-                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                 /**
                  * @description Severity
                  * @example high
@@ -8115,6 +8228,84 @@ export interface components {
              * @example false
              */
             more: boolean;
+        };
+        /** @description A payment refused by a rule or a balance check was recorded (only ever the `source` of an `AlertRaised`) */
+        PaymentRefusedEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example fund-tracing
+             * @enum {string}
+             */
+            chaincode: "fund-tracing";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "PaymentRefused";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["PaymentRefusedPayload"];
+        };
+        /** @description A payment refused by a rule or a balance check was recorded (only ever the `source` of an `AlertRaised`) */
+        PaymentRefusedPayload: {
+            /**
+             * @description Id of the refused attempt
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            attemptId: string;
+            /**
+             * @description The transaction that was refused
+             * @example Disburse
+             * @enum {string}
+             */
+            transaction: "AllocateFunds" | "Disburse" | "CoSignDisbursement" | "RecordSpend";
+            /**
+             * @description Program id
+             * @example P2026-IND-01
+             */
+            programId: string;
+            /**
+             * @description Organisation the attempt belongs to (the paying organisation)
+             * @example CityAMSP
+             */
+            ownerMspId: string;
+            /** @description Who tried: organisation and department */
+            by: {
+                /**
+                 * @description Organisation
+                 * @example CityBMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Department
+                 * @example finance
+                 */
+                dept?: string;
+            };
+            /**
+             * @description The refusal code
+             * @example ACCOUNT_NOT_APPROVED
+             */
+            code: string;
+            /**
+             * @description Rule that raised it
+             * @example recipientCap
+             * @enum {string}
+             */
+            rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
+            /**
+             * @description The high-severity alert raised for supervisors
+             * @example ALERT-1
+             */
+            alertId: string;
         };
         /** @description An auditor acknowledged or resolved an alert */
         AlertStatusChangedEvent: {
@@ -8163,7 +8354,7 @@ export interface components {
              * @example recipientCap
              * @enum {string}
              */
-            rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+            rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
             /**
              * @description Severity
              * @example high
@@ -8189,6 +8380,84 @@ export interface components {
                  * @example AuditMSP
                  */
                 mspId: string;
+            };
+        };
+        /** @description A transaction raised alerts (a warning, a recorded refusal, the unspent sweep): the one event of every alert */
+        AlertRaisedEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example fund-tracing
+             * @enum {string}
+             */
+            chaincode: "fund-tracing";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "AlertRaised";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["AlertRaisedPayload"];
+        };
+        /** @description A transaction raised alerts (a warning, a recorded refusal, the unspent sweep): the one event of every alert */
+        AlertRaisedPayload: {
+            /**
+             * @description Program id
+             * @example P2026-IND-01
+             */
+            programId: string;
+            /** @description Alerts the transaction raised (possibly none) */
+            alerts: {
+                /**
+                 * @description Alert id
+                 * @example ALERT-1
+                 */
+                alertId: string;
+                /**
+                 * @description Rule that raised it
+                 * @example recipientCap
+                 * @enum {string}
+                 */
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
+                /**
+                 * @description Severity
+                 * @example high
+                 * @enum {string}
+                 */
+                severity: "low" | "medium" | "high";
+                /** @description Records the alert is about */
+                records: {
+                    /**
+                     * @description Record kind
+                     * @example disbursement
+                     * @enum {string}
+                     */
+                    kind: "program" | "allocation" | "disbursement" | "spend";
+                    /**
+                     * @description Record id
+                     * @example D-1
+                     */
+                    id: string;
+                }[];
+            }[];
+            /** @description What raised the alerts: the event the transaction would otherwise have emitted */
+            source: {
+                /**
+                 * @description Name of that event
+                 * @example DisbursementRecorded
+                 * @enum {string}
+                 */
+                event: "ProgramCreated" | "ProgramClosed" | "FundsAllocated" | "RecipientRegistered" | "RecipientAccountsUpdated" | "DisbursementRecorded" | "DisbursementCoSigned" | "DisbursementRejected" | "SpendRecorded" | "UnspentSwept" | "PaymentRefused" | "AlertStatusChanged";
+                /** @description That event's payload (its own schema, by `event`) */
+                payload?: unknown;
             };
         };
         /** @description An election was created */
@@ -8550,6 +8819,189 @@ export interface components {
             attributes: {
                 [key: string]: string;
             };
+        };
+        FundPublicProgramSummary: {
+            /**
+             * @description Program id
+             * @example P-2026-IND
+             */
+            programId: string;
+            /**
+             * @description Program name
+             * @example Industrial upgrade subsidy 2026
+             */
+            name: string;
+            /**
+             * @description Fiscal year
+             * @example 2026
+             */
+            fiscalYear: number;
+            /** @enum {string} */
+            status: "active" | "closed";
+            /**
+             * @description Owning organisation
+             * @example CityAMSP
+             */
+            ownerMspId: string;
+            /**
+             * @description Start of the program
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            startDate: string;
+            /**
+             * @description End of the program
+             * @example 2026-12-31T23:59:59.000Z
+             */
+            endDate: string;
+            /**
+             * @description Categories the program funds
+             * @example [
+             *       "equipment"
+             *     ]
+             */
+            categories: string[];
+            /**
+             * @description Total budget (fen)
+             * @example 2500000
+             */
+            budget: string;
+            /**
+             * @description Allocated to departments (fen)
+             * @example 2500000
+             */
+            allocated: string;
+            /**
+             * @description Budget not yet allocated (fen)
+             * @example 2500000
+             */
+            unallocated: string;
+            /**
+             * @description Paid out (fen)
+             * @example 2500000
+             */
+            disbursed: string;
+            /**
+             * @description Waiting for a co-signature (fen)
+             * @example 2500000
+             */
+            pending: string;
+            /**
+             * @description Spent by recipients (fen)
+             * @example 2500000
+             */
+            spent: string;
+            /**
+             * @description Paid out and not yet spent (fen)
+             * @example 2500000
+             */
+            unspent: string;
+            /** @description Record counts */
+            counts: {
+                allocations: number;
+                /** @description Live (pending or paid) disbursements */
+                disbursements: number;
+                spends: number;
+                /** @description Payments refused and recorded */
+                refusedAttempts: number;
+            };
+            /** @description Totals by department */
+            byDepartment: {
+                /**
+                 * @description Organisation of the department
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Department code
+                 * @example industry
+                 */
+                dept: string;
+                /**
+                 * @description Allocated to the department (fen)
+                 * @example 2500000
+                 */
+                allocated: string;
+                /**
+                 * @description Paid out by it (co-signed where needed) (fen)
+                 * @example 2500000
+                 */
+                disbursed: string;
+                /**
+                 * @description Reserved for disbursements waiting for a co-signature (fen)
+                 * @example 2500000
+                 */
+                pending: string;
+                /**
+                 * @description Spent by the recipients of its payments (fen)
+                 * @example 2500000
+                 */
+                spent: string;
+            }[];
+            /** @description Totals by category */
+            byCategory: {
+                /**
+                 * @description Spending category
+                 * @example equipment
+                 */
+                category: string;
+                /**
+                 * @description Paid out for this category (fen)
+                 * @example 2500000
+                 */
+                disbursed: string;
+                /**
+                 * @description Waiting for a co-signature in this category (fen)
+                 * @example 2500000
+                 */
+                pending: string;
+                /**
+                 * @description Recipients' spending recorded in this category (fen)
+                 * @example 2500000
+                 */
+                spent: string;
+            }[];
+            /** @description Alert counts by rule */
+            alertsByRule: {
+                /**
+                 * @description The rule or refusal kind that raised the alert
+                 * @example recipientCap
+                 * @enum {string}
+                 */
+                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
+                /**
+                 * @description Open alerts
+                 * @example 1
+                 */
+                open: number;
+                /**
+                 * @description Acknowledged alerts
+                 * @example 0
+                 */
+                acknowledged: number;
+                /**
+                 * @description Resolved alerts
+                 * @example 2
+                 */
+                resolved: number;
+            }[];
+            /** @description Fund flow: budget -> departments -> recipients -> categories */
+            flow: {
+                /**
+                 * @description `budget`, a department (`MSP/dept`) or `recipients`
+                 * @example budget
+                 */
+                from: string;
+                /**
+                 * @description A department (`MSP/dept`), `recipients` or a spending category
+                 * @example CityAMSP/industry
+                 */
+                to: string;
+                /**
+                 * @description Money that went along the edge (fen)
+                 * @example 2500000
+                 */
+                amount: string;
+            }[];
         };
     };
     responses: never;
@@ -23109,10 +23561,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -24640,10 +25093,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -24957,10 +25411,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -25274,10 +25729,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -26425,10 +26881,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -27130,10 +27587,11 @@ export interface operations {
                                  */
                                 alertId: string;
                                 /**
-                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd or unspent
+                                 * @description The rule that fired: category, recipientCap, splitPayment, afterEnd, unspent, or (a refused attempt) exceedsAllocation, unapprovedAccount
+                                 * @example recipientCap
                                  * @enum {string}
                                  */
-                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent";
+                                rule: "category" | "recipientCap" | "splitPayment" | "afterEnd" | "unspent" | "exceedsAllocation" | "unapprovedAccount";
                                 /**
                                  * @description Severity: low, medium or high
                                  * @enum {string}
@@ -33831,6 +34289,518 @@ export interface operations {
             };
             /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicProgramSummaries: {
+        parameters: {
+            query?: {
+                /** @description Programs per page (1-20, default 10) */
+                pageSize?: number;
+                /** @description From the previous page */
+                bookmark?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        records: components["schemas"]["FundPublicProgramSummary"][];
+                        /** @description Bookmark of the next page; empty on the last page */
+                        bookmark: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicProgramSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id */
+                programId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundPublicProgramSummary"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportPublicFunds: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        programs: components["schemas"]["FundPublicProgramSummary"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
                     "X-Request-Id": string;
