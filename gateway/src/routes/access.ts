@@ -129,6 +129,13 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   verifyTally: 'chaincode: any member.',
   getVoterStatus: 'chaincode: any member.',
   getReceipt: 'chaincode: any member.',
+  // ------------------------------------------------------------ public transparency
+  listPublicProgramSummaries:
+    'gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only (GetPublicSummary / ListPublicSummaries return no pid, account hash or payee id), read with the gateway’s configured public-read identity.',
+  getPublicProgramSummary:
+    'gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.',
+  exportPublicFunds:
+    'gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.',
   // ------------------------------------------------------------ gateway
   getTransactionStatus:
     'gateway: the caller who sent the write, or an `admin`, sees its stored outcome; others learn only whether the ledger holds the transaction (read with their own Fabric identity).',

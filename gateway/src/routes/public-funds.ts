@@ -67,7 +67,7 @@ export const MAX_EXPORT_PROGRAMS = 2000;
 
 const Summary = ft.PublicProgramSummary;
 const SummaryPage = z.object({
-  records: z.array(Summary),
+  records: z.array(Summary).meta({ description: 'Program summaries of this page, by program id' }),
   bookmark: z.string().meta({ description: 'Bookmark of the next page; empty on the last page' }),
 });
 
@@ -258,7 +258,9 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
       roles: [],
       public: true,
       query: ExportQuery,
-      response: z.object({ programs: z.array(Summary) }),
+      response: z.object({
+        programs: z.array(Summary).meta({ description: 'Every program summary, by program id' }),
+      }),
       handle: async ({ req, res, input }) => {
         const programs: ft.PublicProgramSummary[] = [];
         let bookmark = '';

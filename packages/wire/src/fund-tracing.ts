@@ -246,7 +246,7 @@ export const RulesConfig = z
     /** Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks). */
     unspent: UnspentRule.meta({
       description:
-        "Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks).",
+        'Money paid out but not fully spent `days` (plus `minutes`) after payment (found by SweepUnspent; never blocks).',
     }),
   })
   .strict();
@@ -1255,12 +1255,10 @@ export const PublicFlowEdge = z.object({
   from: z
     .string()
     .meta({ description: '`budget`, a department (`MSP/dept`) or `recipients`', example: 'budget' }),
-  to: z
-    .string()
-    .meta({
-      description: 'A department (`MSP/dept`), `recipients` or a spending category',
-      example: 'CityAMSP/industry',
-    }),
+  to: z.string().meta({
+    description: 'A department (`MSP/dept`), `recipients` or a spending category',
+    example: 'CityAMSP/industry',
+  }),
   amount: fenText('Money that went along the edge'),
 });
 
@@ -1274,7 +1272,7 @@ export const PublicProgramSummary = z
     programId: z.string().meta({ description: 'Program id', example: 'P-2026-IND' }),
     name: z.string().meta({ description: 'Program name', example: 'Industrial upgrade subsidy 2026' }),
     fiscalYear: z.number().int().meta({ description: 'Fiscal year', example: 2026 }),
-    status: ProgramStatus,
+    status: ProgramStatus.meta({ description: 'Status of the program (one of the listed values)' }),
     ownerMspId: z.string().meta({ description: 'Owning organisation', example: 'CityAMSP' }),
     startDate: z.string().meta({ description: 'Start of the program', example: '2026-01-01T00:00:00.000Z' }),
     endDate: z.string().meta({ description: 'End of the program', example: '2026-12-31T23:59:59.000Z' }),
@@ -1290,9 +1288,9 @@ export const PublicProgramSummary = z
     unspent: fenText('Paid out and not yet spent'),
     counts: z
       .object({
-        allocations: z.number().int(),
+        allocations: z.number().int().meta({ description: 'Allocations to departments', example: 2 }),
         disbursements: z.number().int().meta({ description: 'Live (pending or paid) disbursements' }),
-        spends: z.number().int(),
+        spends: z.number().int().meta({ description: 'Spends recorded by recipients', example: 5 }),
         refusedAttempts: z.number().int().meta({ description: 'Payments refused and recorded' }),
       })
       .meta({ description: 'Record counts' }),

@@ -1967,7 +1967,7 @@ export interface paths {
          * Every program's budget, allocated, disbursed and spent amounts, by department and category
          * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value.
          *
-         *     Gateway: no bearer token needed.
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only (GetPublicSummary / ListPublicSummaries return no pid, account hash or payee id), read with the gateway’s configured public-read identity.
          */
         get: operations["listPublicProgramSummaries"];
         put?: never;
@@ -1989,7 +1989,7 @@ export interface paths {
          * A program's public summary: amounts, totals by department and category, alerts by rule, fund flow
          * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value.
          *
-         *     Gateway: no bearer token needed.
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.
          */
         get: operations["getPublicProgramSummary"];
         put?: never;
@@ -2011,7 +2011,7 @@ export interface paths {
          * Export of every program summary, as JSON or CSV (for journalists and auditors)
          * @description No token needed; rate-limited per client address; cacheable (ETag, Cache-Control). Aggregates only: no personal value. CSV columns: program_id, program_name, fiscal_year, row, key, budget, allocated, disbursed, pending, spent, alerts_open, alerts_acknowledged, alerts_resolved; one row per program, department, category and alert rule.
          *
-         *     Gateway: no bearer token needed.
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.
          */
         get: operations["exportPublicFunds"];
         put?: never;
@@ -8836,7 +8836,10 @@ export interface components {
              * @example 2026
              */
             fiscalYear: number;
-            /** @enum {string} */
+            /**
+             * @description Status of the program (one of the listed values)
+             * @enum {string}
+             */
             status: "active" | "closed";
             /**
              * @description Owning organisation
@@ -8897,9 +8900,17 @@ export interface components {
             unspent: string;
             /** @description Record counts */
             counts: {
+                /**
+                 * @description Allocations to departments
+                 * @example 2
+                 */
                 allocations: number;
                 /** @description Live (pending or paid) disbursements */
                 disbursements: number;
+                /**
+                 * @description Spends recorded by recipients
+                 * @example 5
+                 */
                 spends: number;
                 /** @description Payments refused and recorded */
                 refusedAttempts: number;
@@ -34410,6 +34421,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Program summaries of this page, by program id */
                         records: components["schemas"]["FundPublicProgramSummary"][];
                         /** @description Bookmark of the next page; empty on the last page */
                         bookmark: string;
@@ -34750,6 +34762,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Every program summary, by program id */
                         programs: components["schemas"]["FundPublicProgramSummary"][];
                     };
                 };
