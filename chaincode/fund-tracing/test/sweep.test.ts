@@ -47,7 +47,11 @@ describe('SweepUnspent (money disbursed but not spent after N days)', () => {
     expect(w.ledger.events.length).toBe(events + 1);
     expect(w.lastEvent()).toEqual({
       name: 'AlertRaised',
-      payload: { programId: 'P1', alerts: due.alerts, source: { event: 'UnspentSwept', payload: { ...due, ownerMspId: 'CityAMSP' } } },
+      payload: {
+        programId: 'P1',
+        alerts: due.alerts,
+        source: { event: 'UnspentSwept', payload: { ...due, ownerMspId: 'CityAMSP' } },
+      },
     });
     const alert = await w.evaluate(who.auditorA, 'GetAlert', { alertId: due.alerts[0]?.alertId });
     expect(alert.details).toMatchObject({ amount: '1000', spent: '400', unspent: '600', days: 30 });
