@@ -66,6 +66,8 @@ export const ErrorCode = {
   AuthorityKeyExists: 'AUTHORITY_KEY_EXISTS',
   /** 409: another authority of the election registered the same public key (one key cannot count twice). */
   DuplicateAuthorityKey: 'DUPLICATE_AUTHORITY_KEY',
+  /** 409: authority keys are registered only before voting opens. */
+  AuthorityKeysFrozen: 'AUTHORITY_KEYS_FROZEN',
   /** 409: the authority has not registered its public key for the election. */
   AuthorityKeyMissing: 'AUTHORITY_KEY_MISSING',
   /** 409: IssueToken for a voter who has not recorded a token request (RequestToken) for the election. */
@@ -140,6 +142,7 @@ export const ErrorStatusOf = {
   INVALID_THRESHOLD: 400,
   AUTHORITY_KEY_EXISTS: 409,
   DUPLICATE_AUTHORITY_KEY: 409,
+  AUTHORITY_KEYS_FROZEN: 409,
   AUTHORITY_KEY_MISSING: 409,
   TOKEN_NOT_REQUESTED: 409,
   BLINDED_MISMATCH: 409,
@@ -333,7 +336,8 @@ export const OpenMode = z.object({ kind: z.literal('open'), secondBallot: Second
 export const AuthorityRef = z
   .object({
     mspId: Schemas.mspId.meta({
-      description: 'The organisation acting as authority; only its election admins register its key and issue',
+      description:
+        'The organisation acting as authority; only its election admins register its key and issue',
       example: 'CityAMSP',
     }),
   })
@@ -486,7 +490,8 @@ export const RegisterAuthorityKeyRequest = z
   .object({
     electionId: ElectionId,
     publicKey: PublicKey.meta({
-      description: "The authority's RSA public key (SPKI PEM or public JWK); the private half never leaves its gateway",
+      description:
+        "The authority's RSA public key (SPKI PEM or public JWK); the private half never leaves its gateway",
     }),
   })
   .strict();
@@ -496,7 +501,10 @@ export type RegisterAuthorityKeyRequest = z.infer<typeof RegisterAuthorityKeyReq
 /** The hash of the blinded message a voter sends to one authority. */
 export const BlindedHash = z
   .object({
-    mspId: Schemas.mspId.meta({ description: 'The authority this blinded message is for', example: 'CityAMSP' }),
+    mspId: Schemas.mspId.meta({
+      description: 'The authority this blinded message is for',
+      example: 'CityAMSP',
+    }),
     blindedHash: Schemas.sha256.meta({
       description: 'SHA-256 (lower-case hex) of the blinded message sent to this authority',
       example: 'ab'.repeat(32),
@@ -539,7 +547,8 @@ export const IssueTokenRequest = z
     electionId: ElectionId,
     voter: Subject.meta({ description: 'The voter as (home MSP, pid), as their token request names them' }),
     blindedHash: Schemas.sha256.meta({
-      description: 'SHA-256 of the blinded message this authority signs; must equal the one the voter recorded',
+      description:
+        'SHA-256 of the blinded message this authority signs; must equal the one the voter recorded',
       example: 'ab'.repeat(32),
     }),
   })
@@ -550,7 +559,10 @@ export type IssueTokenRequest = z.infer<typeof IssueTokenRequest>;
 /** The finalized signature of one authority on a token. */
 export const AuthoritySignature = z
   .object({
-    mspId: Schemas.mspId.meta({ description: 'The authority whose key made the signature', example: 'CityBMSP' }),
+    mspId: Schemas.mspId.meta({
+      description: 'The authority whose key made the signature',
+      example: 'CityBMSP',
+    }),
     signature: SignatureText.meta({
       description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url',
     }),
@@ -570,7 +582,9 @@ export const SecretBallot = z
       .min(1)
       .max(Limits.maxAuthorities)
       .refine((a) => new Set(a.map((x) => x.mspId)).size === a.length, 'one signature per authority')
-      .meta({ description: 'Signatures of distinct authorities over the same token; at least the threshold k' }),
+      .meta({
+        description: 'Signatures of distinct authorities over the same token; at least the threshold k',
+      }),
   })
   .strict();
 /** A secret ballot. */
@@ -606,14 +620,24 @@ export type InvalidBallot = z.infer<typeof InvalidBallot>;
 /** Where a paged recount stands: what the pages so far counted, handed back to get the next page. */
 export const VerifyProgress = z
   .object({
-    cursor: z.string().max(400).meta({ description: 'Key of the last ballot recounted', example: 'ballot/E-1/ab' }),
+    cursor: z
+      .string()
+      .max(400)
+      .meta({ description: 'Key of the last ballot recounted', example: 'ballot/E-1/ab' }),
     counted: z.number().int().min(0).meta({ description: 'Ballots recounted so far', example: 5000 }),
     partial: z
       .record(z.string().max(64), z.number().int().min(0))
       .refine((r) => Object.keys(r).length <= Limits.maxOptions + 10, 'too many options')
       .meta({ description: 'Votes per choice so far', example: { yes: 3000, no: 2000 } }),
-    digest: Schemas.sha256.meta({ description: 'Hash chain over the ballots recounted so far', example: 'ab'.repeat(32) }),
-    invalidBallotCount: z.number().int().min(0).meta({ description: 'Invalid ballots found so far', example: 0 }),
+    digest: Schemas.sha256.meta({
+      description: 'Hash chain over the ballots recounted so far',
+      example: 'ab'.repeat(32),
+    }),
+    invalidBallotCount: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Invalid ballots found so far', example: 0 }),
     invalidBallots: z.array(InvalidBallot).max(100).meta({ description: 'The first invalid ballots found' }),
   })
   .strict();
@@ -709,7 +733,10 @@ export const Mode = z.discriminatedUnion('kind', [
       description: 'MSP ids of the signing authorities',
       example: ['CityAMSP', 'CityBMSP'],
     }),
-    threshold: z.number().int().meta({ description: 'k: distinct authority signatures a ballot needs', example: 2 }),
+    threshold: z
+      .number()
+      .int()
+      .meta({ description: 'k: distinct authority signatures a ballot needs', example: 2 }),
   }),
 ]);
 
@@ -814,7 +841,10 @@ export const IssuedCount = z.object({
   docType: z.literal('issuedCount'),
   electionId: z.string(),
   shard: z.string().meta({ description: 'One hex digit', example: 'a' }),
-  voters: z.number().int().meta({ description: 'Voters of this shard issued tokens by at least k authorities' }),
+  voters: z
+    .number()
+    .int()
+    .meta({ description: 'Voters of this shard issued tokens by at least k authorities' }),
 });
 /** One shard of the issued-token count. */
 export type IssuedCount = z.infer<typeof IssuedCount>;
@@ -845,9 +875,15 @@ export const Ballot = z.object({
   /** Secret mode: the token (base64url), so anyone can re-verify it. */
   token: z.string().optional(),
   /** Secret mode: the authorities' signatures on the token, so anyone can re-verify them. */
-  signatures: z.array(AuthoritySignature).optional().meta({ description: "Secret mode: the authorities' signatures" }),
+  signatures: z
+    .array(AuthoritySignature)
+    .optional()
+    .meta({ description: "Secret mode: the authorities' signatures" }),
   /** Secret mode: the CastSecretBallots transaction (its batch). */
-  txId: z.string().optional().meta({ description: 'Secret mode: the batch transaction that cast the ballot' }),
+  txId: z
+    .string()
+    .optional()
+    .meta({ description: 'Secret mode: the batch transaction that cast the ballot' }),
 });
 /** A ballot as stored. */
 export type Ballot = z.infer<typeof Ballot>;
@@ -881,14 +917,21 @@ export const TallyOutcome = z.object({
   /** Turnout checked against the roll and the issued tokens; any excess fails the election. */
   integrity: z
     .object({
-      ok: z.boolean().meta({ description: 'False when ballots exceed the roll or the issued tokens', example: true }),
-      overRoll: z.number().int().meta({ description: 'Ballots beyond the roll size (0 when within)', example: 0 }),
+      ok: z
+        .boolean()
+        .meta({ description: 'False when ballots exceed the roll or the issued tokens', example: true }),
+      overRoll: z
+        .number()
+        .int()
+        .meta({ description: 'Ballots beyond the roll size (0 when within)', example: 0 }),
       overIssued: z
         .number()
         .int()
         .meta({ description: 'Secret ballots beyond the issued tokens (0 when within)', example: 0 }),
     })
-    .meta({ description: 'Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes' }),
+    .meta({
+      description: 'Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes',
+    }),
 });
 /** The outcome of a tally. */
 export type TallyOutcome = z.infer<typeof TallyOutcome>;
@@ -932,7 +975,11 @@ export const ElectionView = z.object({
     description: 'Secret mode: the authority keys registered so far; null in open mode',
   }),
   /** Secret mode: voters issued tokens by at least k authorities; open mode: null. */
-  issuedTokens: z.number().int().nullable().meta({ description: 'Secret mode: voters issued tokens by k authorities' }),
+  issuedTokens: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Secret mode: voters issued tokens by k authorities' }),
   /** Secret mode: secret ballots cast so far; open mode: null. */
   secretBallots: z.number().int().nullable().meta({ description: 'Secret mode: secret ballots cast so far' }),
 });
@@ -962,7 +1009,9 @@ export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
 /** CastSecretBallots result: the receipts of the batch, in the batch's order. */
 export const CastBatchResult = z.object({
   electionId: z.string(),
-  receipts: z.array(z.string()).meta({ description: 'Receipt (SHA-256 of the token) of each ballot, in batch order' }),
+  receipts: z
+    .array(z.string())
+    .meta({ description: 'Receipt (SHA-256 of the token) of each ballot, in batch order' }),
   castAt: z.string(),
   txId: z.string().meta({ description: 'The batch transaction' }),
 });
@@ -1002,7 +1051,10 @@ export const VoterStatus = z.object({
   /** Secret mode: the token request record, or null. Open mode: null. */
   tokenRequest: TokenRequest.nullable(),
   /** Secret mode: the authorities' issuances to this voter; open mode: null. */
-  issuances: z.array(Issuance).nullable().meta({ description: "Secret mode: each authority's issuance to this voter" }),
+  issuances: z
+    .array(Issuance)
+    .nullable()
+    .meta({ description: "Secret mode: each authority's issuance to this voter" }),
   /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
   voted: z.boolean().nullable(),
 });
