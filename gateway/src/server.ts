@@ -77,6 +77,8 @@ export async function startGateway(config: Config): Promise<RunningGateway> {
       walletKey: config.wallet.key,
       electionKeyBits: config.electionKeyBits,
       ballotBox: config.ballotBox,
+      ballotBoxSettings: config.ballotBoxBatching,
+      electionAuthorities: config.electionAuthorities,
     },
     bodyLimit: config.bodyLimit,
     rateLimit: config.rateLimit,
