@@ -393,6 +393,24 @@ describe('the anonymous ballot box', () => {
     );
   });
 
+  it('keeps a batch queued when the whole batch is refused for a reason that may pass (a lagging peer)', async () => {
+    await setUp();
+    const ballots: Awaited<ReturnType<typeof vote>>[] = [];
+    for (let i = 0; i < MIN_BATCH; i++)
+      ballots.push(await vote('E-SECRET', `${i + 1}`.repeat(64).slice(0, 64)));
+    let refusals = 0;
+    h.ledger.on('e-voting', 'CastSecretBallots', (req, identity) => {
+      if (refusals++ === 0) chaincodeRefusal('BALLOTS_EXCEED_ISSUED', 409, 'a lagging peer');
+      const r = req as { electionId: string; ballots: eVoting.SecretBallot[] };
+      batches.push({ ...r, castBy: identity.label });
+      return { receipts: [], txId: 'tx-later' };
+    });
+    for (const b of ballots) await drop('E-SECRET', body(b)).expect(202);
+    await until(() => batches.length === 1);
+    expect(refusals).toBe(2);
+    expect(batches[0]!.ballots).toHaveLength(MIN_BATCH);
+  });
+
   it('shuffles with crypto randomness: arrival order does not survive', () => {
     const items = [1, 2, 3, 4, 5, 6, 7, 8];
     const orders = new Set(Array.from({ length: 50 }, () => shuffle(items).join()));

@@ -15,7 +15,7 @@ import {
   requestToken,
   type TokenIssuanceDeps,
 } from '../src/elections/token-issuance';
-import { ChaincodeRefusal, type Invocation } from '../src/fabric/ledger';
+import { ChaincodeRefusal, EndorseError, type Invocation } from '../src/fabric/ledger';
 import { HttpProblem } from '../src/http/problem';
 
 const PID = 'ab'.repeat(32);
@@ -259,6 +259,26 @@ describe('requestToken', () => {
 });
 
 describe('issueAsAuthority', () => {
+  it("tries again while the other organisation's endorser lags the step just committed", async () => {
+    const f = fake();
+    const answers = [
+      () => {
+        throw new EndorseError('rejected', 'ProposalResponsePayloads do not match');
+      },
+      refuse(eVoting.ErrorCode.TokenNotRequested),
+      (r: Record<string, unknown>) => ({ ...r, txId: 'tx-late' }),
+    ];
+    f.chaincode.IssueToken = (r) => (answers.shift() as (r: Record<string, unknown>) => unknown)(r);
+    const r = await issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(7));
+    expect(r.transactionId).toBe('tx-late');
+    expect(f.submitted.filter((c) => c.invocation.transaction === 'IssueToken')).toHaveLength(3);
+    // a refusal that is no lag is not tried again
+    const g = fake();
+    g.chaincode.IssueToken = refuse(eVoting.ErrorCode.BlindedMismatch);
+    await refusal(issueAsAuthority(g.deps, 'CityAMSP', 'E-1', subject, blinded(7)));
+    expect(g.submitted).toHaveLength(1);
+  });
+
   it('refuses an authority it does not act for, a key it does not hold and a key other than the registered one', async () => {
     for (const [setup, code] of [
       [(f: Fake) => (f.served = ['CityBMSP']), IssuanceErrorCode.KeyNotHeld],

@@ -13,8 +13,10 @@
  *
  * When the chaincode refuses a batch because of one ballot ("ballot i: ..."),
  * that ballot is set aside as rejected (its state says why) and the rest go
- * again; a refusal of the whole batch (e.g. BALLOTS_EXCEED_ISSUED) rejects the
- * batch. Other failures leave the ballots queued for the next attempt.
+ * again; a refusal of the whole batch that cannot change (VOTING_CLOSED,
+ * WRONG_MODE, ...) rejects the batch. Other refusals (e.g. BALLOTS_EXCEED_ISSUED
+ * from a peer that lags the last issuances) and failures leave the ballots
+ * queued for the next sweep.
  */
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
 import { eVoting } from '@govledger/wire';
@@ -33,6 +35,14 @@ export const BallotBoxErrorCode = {
   /** 404: the box holds no ballot with this receipt. */
   NotFound: 'BALLOT_NOT_FOUND',
 } as const;
+
+/** Refusals of a whole batch that no later attempt can change: its ballots are rejected. */
+const FINAL_REFUSALS = new Set<string>([
+  eVoting.ErrorCode.VotingClosed,
+  eVoting.ErrorCode.WrongMode,
+  eVoting.ErrorCode.ElectionNotFound,
+  eVoting.ErrorCode.Forbidden,
+]);
 
 /** Settings of the ballot box. */
 export interface BallotBoxSettings {
@@ -330,11 +340,16 @@ export class BallotBox {
           return;
         }
         const one = /^ballot (\d+):/.exec(err.body.message ?? '');
-        const index = one ? Number(one[1]) : -1;
-        const culprit = batch[index];
-        if (culprit) this.#mark([culprit], 'rejected', err.body.code, null);
-        else this.#mark(batch, 'rejected', err.body.code, null);
+        const culprit = one ? batch[Number(one[1])] : undefined;
         this.#d.logger?.warn({ electionId, code: err.body.code }, 'ballot box batch refused');
+        if (culprit) {
+          this.#mark([culprit], 'rejected', err.body.code, null);
+        } else if (FINAL_REFUSALS.has(err.body.code)) {
+          this.#mark(batch, 'rejected', err.body.code, null);
+        } else {
+          // e.g. BALLOTS_EXCEED_ISSUED on a peer that lags the last issuances: try again at the next sweep
+          return;
+        }
       }
     }
   }

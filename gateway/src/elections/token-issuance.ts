@@ -21,7 +21,8 @@ import crypto from 'node:crypto';
 import { eVoting } from '@govledger/wire';
 import type { Caller } from '../auth';
 import type { AuthorityPublic, IssuedToken } from '../election-keys';
-import { ChaincodeRefusal } from '../fabric/ledger';
+import type { PinnedInvocation } from '../fabric/endorsement';
+import { ChaincodeRefusal, LedgerError } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
 import type { TransactionService } from '../writes/transactions';
 
@@ -113,6 +114,36 @@ function badBlindedMsg(message: string, path: string): HttpProblem {
 }
 
 const sha256 = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+/** How long a write retries while another organisation's endorsing peer has not committed the previous step. */
+export const LAGGING_PEER_MS = 5_000;
+
+/**
+ * Submits and waits for the commit, and submits again (a new transaction; nothing was written)
+ * for at most {@link LAGGING_PEER_MS} while an endorser lags the step just committed: the
+ * endorsements disagree (an endorse-stage rejection) or the chaincode on a lagging peer answers
+ * one of `lagCodes` (e.g. TOKEN_NOT_REQUESTED right after the voter's request committed).
+ */
+async function submitWhileLagging(
+  deps: TokenIssuanceDeps,
+  caller: Caller,
+  invocation: PinnedInvocation,
+  lagCodes: readonly string[] = [],
+) {
+  const deadline = Date.now() + LAGGING_PEER_MS;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return await deps.transactions.submit(caller, invocation, { async: false });
+    } catch (err) {
+      const lagging =
+        err instanceof ChaincodeRefusal
+          ? lagCodes.includes(err.body.code)
+          : err instanceof LedgerError && err.stage === 'endorse' && err.failure === 'rejected';
+      if (!lagging || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 async function electionView(deps: TokenIssuanceDeps, caller: Caller, electionId: string) {
   const view = (await deps.transactions.evaluate(caller, {
@@ -227,14 +258,15 @@ export async function issueAsAuthority(
   const logged = deps.log.get(electionId, mspId, who);
   if (logged) return sign(logged.txId);
   try {
-    const committed = await deps.transactions.submit(
+    const committed = await submitWhileLagging(
+      deps,
       caller,
       {
         chaincode: deps.chaincode,
         transaction: 'IssueToken',
         args: [JSON.stringify({ electionId, voter, blindedHash: hash })],
       },
-      { async: false },
+      [eVoting.ErrorCode.TokenNotRequested],
     );
     return await sign(committed.transactionId);
   } catch (err) {
@@ -269,15 +301,11 @@ export async function requestToken(
   let requestTxId: string;
   let voter: eVoting.Subject | undefined;
   try {
-    const committed = await deps.transactions.submit(
-      caller,
-      {
-        chaincode: deps.chaincode,
-        transaction: 'RequestToken',
-        args: [JSON.stringify({ electionId, blinded: hashes })],
-      },
-      { async: false },
-    );
+    const committed = await submitWhileLagging(deps, caller, {
+      chaincode: deps.chaincode,
+      transaction: 'RequestToken',
+      args: [JSON.stringify({ electionId, blinded: hashes })],
+    });
     requestTxId = committed.transactionId;
     voter =
       committed.kind === 'committed'
