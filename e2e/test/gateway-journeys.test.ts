@@ -150,23 +150,24 @@ const VOTES: Record<string, string> = { 'citizen-a1': 'yes', 'citizen-a2': 'yes'
 const suite = RSABSSA.SHA384.PSS.Randomized();
 let opensAt: string;
 let closesAt: string;
-let authorityKey: webcrypto.CryptoKey;
+/** Each city's authority public key, as the election publishes it. */
+const authorityKeys: Record<string, webcrypto.CryptoKey> = {};
 /** What each voter's app keeps on the device. */
-const wallet: Record<string, { token: string; signature: string; receipt: string }> = {};
+type Signed = { mspId: string; signature: string };
+const wallet: Record<string, { token: string; signatures: Signed[]; receipt: string }> = {};
 
 interface ElectionView {
   election: {
     electionId: string;
     opensAt: string;
     closesAt: string;
-    mode: {
-      kind: string;
-      authority: { variant: string; publicKeyPem: string; fingerprint: string; modulusBits: number };
-    };
+    mode: { kind: string; variant: string; authorities: string[]; threshold: number };
   };
   phase: 'scheduled' | 'open' | 'closed';
   rollSize: number | null;
   tallyStatus: string;
+  authorities: { mspId: string; key: { publicKeyPem: string; fingerprint: string; modulusBits: number } }[];
+  issuedTokens: number | null;
 }
 interface Tally {
   electionId: string;
@@ -182,58 +183,77 @@ interface Tally {
     passed: boolean;
   };
 }
-interface CastResult {
-  electionId: string;
-  receipt: string;
-  castAt: string;
-  replaced: boolean;
-}
 interface TokenAnswer {
   electionId: string;
-  blindSig: string;
-  transactionId: string;
+  requestTxId: string;
+  signatures: { mspId: string; blindSig: string; transactionId: string }[];
+  pending: string[];
 }
 
-/** The voter's app: a token bound to the election, blinded here; only the blinded message leaves the device. */
+/**
+ * The voter's app: a token bound to the election, blinded here once per authority key; only the
+ * blinded messages leave the device.
+ */
 async function prepareToken() {
   const message = new TextEncoder().encode(wireEVoting.tokenMessage(ELECTION, salt()));
   const prepared = suite.prepare(message);
-  const { blindedMsg, inv } = await suite.blind(authorityKey, prepared);
-  return { prepared, blindedMsg, inv };
+  const blinds = await Promise.all(
+    Object.entries(authorityKeys).map(async ([mspId, key]) => ({
+      mspId,
+      key,
+      ...(await suite.blind(key, prepared)),
+    })),
+  );
+  const body = { blinded: blinds.map((b) => ({ mspId: b.mspId, blindedMsg: b64url(b.blindedMsg) })) };
+  return { prepared, blinds, body };
 }
 
-const ballotBox = (choices: string[], token: string, signature: string) =>
-  http(
-    undefined,
-    'POST',
-    `${API}/ballot-box/elections/${ELECTION}/ballots`,
-    eVoting.ballot(choices, token, signature),
-  );
+const ballotBox = (choices: string[], token: string, signatures: Signed[]) =>
+  http(undefined, 'POST', `${API}/ballot-box/elections/${ELECTION}/ballots`, { choices, token, signatures });
 
-describe('e-voting over HTTP, part 1: a secret election whose key the gateway holds; voters get blind-signed tokens', () => {
-  it('the organiser creates the election through the gateway, which generates the authority key', async () => {
-    opensAt = inMs(20_000);
-    closesAt = new Date(Date.parse(opensAt) + 25_000).toISOString();
+describe("e-voting over HTTP, part 1: a secret election of both cities' authorities; voters get blind-signed tokens", () => {
+  it('the organiser creates the election; each city has the gateway make its key and registers it itself', async () => {
+    opensAt = inMs(25_000);
+    // the ballot box flushes and closes 10 s before closesAt (BALLOT_BOX_CLOSE_LEAD_MS)
+    closesAt = new Date(Date.parse(opensAt) + 45_000).toISOString();
     const created = await write<ElectionView['election']>(
       'election-admin-a',
       'POST',
       `${API}/elections`,
-      eVoting.secretRollElection({
-        electionId: ELECTION,
-        title: `Build the new library? (${run})`,
-        opensAt,
-        closesAt,
-      }),
+      {
+        ...eVoting.secretRollElection({
+          electionId: ELECTION,
+          title: `Build the new library? (${run})`,
+          opensAt,
+          closesAt,
+        }),
+        mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }], threshold: 2 },
+      },
       201,
     );
     expect(created).toMatchObject({
       electionId: ELECTION,
       mode: {
         kind: 'secret',
-        authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', modulusBits: 2048 },
+        variant: 'RSABSSA-SHA384-PSS-Randomized',
+        authorities: ['CityAMSP', 'CityBMSP'],
+        threshold: 2,
       },
     });
-    expect(JSON.stringify(created)).not.toContain('PRIVATE KEY');
+    for (const [admin, mspId] of [
+      ['election-admin-a', 'CityAMSP'],
+      ['election-admin-b', 'CityBMSP'],
+    ] as const) {
+      const key = await write<{ mspId: string; key: { modulusBits: number } }>(
+        admin,
+        'POST',
+        `${API}/elections/${ELECTION}/authority-keys`,
+        {},
+        201,
+      );
+      expect(key).toMatchObject({ mspId, key: { modulusBits: 2048 } });
+      expect(JSON.stringify(key)).not.toContain('PRIVATE KEY');
+    }
 
     const added = await write<{ added: number; alreadyRegistered: number }>(
       'election-admin-a',
@@ -256,60 +276,52 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
     );
   });
 
-  it('the voter app imports the published key, checks its fingerprint, and gets one blind signature per voter', async () => {
+  it("the voter app imports both published keys, checks their fingerprints, and gets both cities' blind signatures once", async () => {
     const view = await read<ElectionView>('citizen-a1', 'GET', `${API}/elections/${ELECTION}`);
     expect(view).toMatchObject({ phase: 'scheduled', rollSize: 4, tallyStatus: 'none' });
-    const authority = view.election.mode.authority;
-    const der = Buffer.from(authority.publicKeyPem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
-    expect(sha256(der)).toBe(authority.fingerprint);
-    authorityKey = await webcrypto.subtle.importKey('spki', der, { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
-      'verify',
-    ]);
+    expect(view.authorities.map((a) => a.mspId)).toEqual(['CityAMSP', 'CityBMSP']);
+    for (const a of view.authorities) {
+      const der = Buffer.from(a.key.publicKeyPem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+      expect(sha256(der)).toBe(a.key.fingerprint);
+      authorityKeys[a.mspId] = await webcrypto.subtle.importKey(
+        'spki',
+        der,
+        { name: 'RSA-PSS', hash: 'SHA-384' },
+        true,
+        ['verify'],
+      );
+    }
 
     for (const voter of Object.keys(VOTES)) {
-      const { prepared, blindedMsg, inv } = await prepareToken();
-      const answer = await read<TokenAnswer>(
-        voter,
-        'POST',
-        `${API}/elections/${ELECTION}/tokens`,
-        eVoting.tokenRequest(b64url(blindedMsg)),
-      );
-      expect(answer.transactionId).toMatch(SHA256);
-      // finalize throws unless the gateway signed with the election's published key
-      const signature = await suite.finalize(
-        authorityKey,
-        prepared,
-        Buffer.from(answer.blindSig, 'base64url'),
-        inv,
-      );
-      wallet[voter] = { token: b64url(prepared), signature: b64url(signature), receipt: sha256(prepared) };
+      const { prepared, blinds, body } = await prepareToken();
+      const answer = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, body);
+      expect(answer.requestTxId).toMatch(SHA256);
+      expect(answer.pending).toEqual([]);
+      const signatures: Signed[] = [];
+      for (const b of blinds) {
+        const blindSig = answer.signatures.find((x) => x.mspId === b.mspId)?.blindSig as string;
+        // finalize throws unless the authority signed with its published key
+        const sig = await suite.finalize(b.key, prepared, Buffer.from(blindSig, 'base64url'), b.inv);
+        signatures.push({ mspId: b.mspId, signature: b64url(sig) });
+      }
+      wallet[voter] = { token: b64url(prepared), signatures, receipt: sha256(prepared) };
 
-      // the ledger records that this voter got a token (the committed RequestToken), never the token
-      const status = await read<{ tokenRequest: { txId: string } | null }>(
-        voter,
-        'GET',
-        `${API}/elections/${ELECTION}/voters/${mspOf(voter)}/${pidOf(voter)}`,
-      );
-      expect(status.tokenRequest?.txId).toBe(answer.transactionId);
+      // the ledger records the request and each city's issuance, never the token
+      const status = await read<{
+        tokenRequest: { txId: string } | null;
+        issuances: { authority: string }[];
+      }>(voter, 'GET', `${API}/elections/${ELECTION}/voters/${mspOf(voter)}/${pidOf(voter)}`);
+      expect(status.tokenRequest?.txId).toBe(answer.requestTxId);
+      expect(status.issuances.map((i) => i.authority)).toEqual(['CityAMSP', 'CityBMSP']);
       expect(JSON.stringify(status)).not.toContain(wallet[voter].token);
 
       if (voter === 'citizen-a1') {
-        // a retry of the same blinded message returns the same signature; another one is refused
-        const again = await read<TokenAnswer>(
-          voter,
-          'POST',
-          `${API}/elections/${ELECTION}/tokens`,
-          eVoting.tokenRequest(b64url(blindedMsg)),
-        );
+        // a retry of the same blinded messages returns the same signatures; others are refused
+        const again = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, body);
         expect(again).toEqual(answer);
         const second = await prepareToken();
         await problem(
-          http(
-            voter,
-            'POST',
-            `${API}/elections/${ELECTION}/tokens`,
-            eVoting.tokenRequest(b64url(second.blindedMsg)),
-          ),
+          http(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, second.body),
           409,
           'TOKEN_ALREADY_ISSUED',
         );
@@ -319,29 +331,21 @@ describe('e-voting over HTTP, part 1: a secret election whose key the gateway ho
     // not on the roll: the chaincode refuses RequestToken and nothing is signed
     const outsider = await prepareToken();
     await problem(
-      http(
-        'enterprise-b1',
-        'POST',
-        `${API}/elections/${ELECTION}/tokens`,
-        eVoting.tokenRequest(b64url(outsider.blindedMsg)),
-      ),
+      http('enterprise-b1', 'POST', `${API}/elections/${ELECTION}/tokens`, outsider.body),
       403,
       'INELIGIBLE_VOTER',
     );
     // a blinded message of the wrong length never reaches Fabric
     await problem(
-      http(
-        'citizen-b2',
-        'POST',
-        `${API}/elections/${ELECTION}/tokens`,
-        eVoting.tokenRequest(b64url(randomBytes(64))),
-      ),
+      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tokens`, {
+        blinded: [{ mspId: 'CityAMSP', blindedMsg: b64url(randomBytes(64)) }],
+      }),
       400,
       'INVALID_REQUEST',
     );
     // the ballot box is closed until opensAt
     const a1 = wallet['citizen-a1'];
-    await problem(ballotBox(['yes'], a1.token, a1.signature), 409, 'VOTING_NOT_OPEN');
+    await problem(ballotBox(['yes'], a1.token, a1.signatures), 409, 'VOTING_NOT_OPEN');
   });
 });
 
@@ -593,24 +597,20 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
 // ================================================================ e-voting, part 2 (voting open)
 
 describe('e-voting over HTTP, part 2: ballots through the public ballot box while the election is open', () => {
-  it('casts one ballot per token without credentials; a reused token and a forged signature are refused', async () => {
+  it('takes one ballot per token without credentials; a reused token and a forged signature are refused', async () => {
     await waitUntil(opensAt);
-    expect(Date.now()).toBeLessThan(Date.parse(closesAt) - 5_000);
+    expect(Date.now()).toBeLessThan(Date.parse(closesAt) - 12_000);
     for (const [voter, choice] of Object.entries(VOTES)) {
-      const { token, signature, receipt } = wallet[voter];
-      const cast = await write<CastResult>(
-        undefined,
-        'POST',
-        `${API}/ballot-box/elections/${ELECTION}/ballots`,
-        eVoting.ballot([choice], token, signature),
-      );
-      expect(cast).toMatchObject({ electionId: ELECTION, receipt, replaced: false });
+      const { token, signatures, receipt } = wallet[voter];
+      const res = await ballotBox([choice], token, signatures);
+      // queued: the box casts ballots in shuffled batches (here, all three in the close flush)
+      expect([res.status, res.body]).toEqual([202, { electionId: ELECTION, receipt, state: 'queued' }]);
     }
     const a1 = wallet['citizen-a1'];
-    await problem(ballotBox(['no'], a1.token, a1.signature), 409, 'TOKEN_ALREADY_USED');
-    // a token the authority never signed (citizen-b2 never asked for one)
+    await problem(ballotBox(['no'], a1.token, a1.signatures), 409, 'TOKEN_ALREADY_USED');
+    // a token the authorities never signed (citizen-b2 never asked for one)
     const unsigned = await prepareToken();
-    await problem(ballotBox(['no'], b64url(unsigned.prepared), a1.signature), 400, 'BAD_SIGNATURE');
+    await problem(ballotBox(['no'], b64url(unsigned.prepared), a1.signatures), 400, 'BAD_SIGNATURE');
     // counting starts only after closesAt
     await problem(
       http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally()),
@@ -1155,7 +1155,7 @@ describe('bad input over HTTP: each a problem+json with a stable code, none reac
   it('413 for a body larger than the limit', async () => {
     const body = { code: `GW-BIG-${run}`, name: 'x'.repeat(300 * 1024) };
     await problem(http('admin-a', 'POST', `${API}/licence-types`, body), 413, 'PAYLOAD_TOO_LARGE');
-    await problem(ballotBox(['yes'], 'A'.repeat(300 * 1024), 'A'), 413, 'PAYLOAD_TOO_LARGE');
+    await problem(ballotBox(['yes'], 'A'.repeat(300 * 1024), []), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('404 with the chaincode code for unknown ids, and for unknown paths', async () => {
@@ -1183,7 +1183,20 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
   it('refuses a late ballot, counts after closesAt (City B), and City A verifies the count', async () => {
     await waitUntil(closesAt);
     const a2 = wallet['citizen-a2'];
-    await problem(ballotBox(['no'], a2.token, a2.signature), 409, 'VOTING_CLOSED');
+    await problem(ballotBox(['no'], a2.token, a2.signatures), 409, 'BALLOT_BOX_CLOSED');
+    // the box cast all three in one batch before the close
+    const states = await Promise.all(
+      Object.keys(VOTES).map(async (v) => {
+        const r = await http<{ state: string; txId: string }>(
+          undefined,
+          'GET',
+          `${API}/ballot-box/elections/${ELECTION}/ballots/${wallet[v].receipt}`,
+        );
+        return r.body;
+      }),
+    );
+    expect(states.map((x) => x.state)).toEqual(['cast', 'cast', 'cast']);
+    expect(new Set(states.map((x) => x.txId)).size).toBe(1);
 
     let tally: Tally | undefined;
     for (let step = 0; step < 5 && tally?.status !== 'final'; step++) {

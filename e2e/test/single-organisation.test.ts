@@ -321,17 +321,37 @@ const electionRequest = (electionId: string, opensAt: string, closesAt: string, 
   quorum: { kind: 'none' },
   passThresholdPerMille: 500,
 });
+/** A new authority key pair. */
+const newAuthorityKey = async () =>
+  (await suite.generateKey({ publicExponent: Uint8Array.from([1, 0, 1]), modulusLength: 2048 })) as {
+    publicKey: Key;
+    privateKey: Key;
+  };
+const publicJwk = async (k: { publicKey: Key }) => {
+  const jwk = await webcrypto.subtle.exportKey('jwk', k.publicKey);
+  return { format: 'jwk', jwk: { kty: 'RSA', n: jwk.n, e: jwk.e } };
+};
+const SECRET_MODE = {
+  kind: 'secret',
+  variant: 'RSABSSA-SHA384-PSS-Randomized',
+  authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }],
+  threshold: 2,
+};
+const AUTHORITY_ADMIN: Record<string, string> = {
+  CityAMSP: 'election-admin-a',
+  CityBMSP: 'election-admin-b',
+};
+
 /**
- * An open-mode and a secret-mode election of City A with citizen-a1 and citizen-a2 on the roll,
- * opening soon; citizen-a2 already holds a signed token of the secret one.
+ * An open-mode and a secret-mode election of City A with citizen-a1, -a2 and -a3 on the roll,
+ * opening soon; the secret one has both cities' authority keys; citizen-a2 already holds a token
+ * signed by both, citizen-a3 has requested one that no authority has issued yet.
  */
 const elections = once(async () => {
-  const authority = (await suite.generateKey({
-    publicExponent: Uint8Array.from([1, 0, 1]),
-    modulusLength: 2048,
-  })) as { publicKey: Key; privateKey: Key };
-  const spki = Buffer.from(await webcrypto.subtle.exportKey('spki', authority.publicKey));
-  const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PUBLIC KEY-----\n`;
+  const keys: Record<string, { publicKey: Key; privateKey: Key }> = {
+    CityAMSP: await newAuthorityKey(),
+    CityBMSP: await newAuthorityKey(),
+  };
   const opensAt = isoIn(OPENS_IN_MS);
   const closesAt = isoIn(CLOSES_IN_MS);
   const openId = id('E-OPEN');
@@ -346,24 +366,51 @@ const elections = once(async () => {
     'election-admin-a',
     EV,
     'CreateElection',
-    electionRequest(secretId, opensAt, closesAt, {
-      kind: 'secret',
-      authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKey: { format: 'spki-pem', pem } },
-    }),
+    electionRequest(secretId, opensAt, closesAt, SECRET_MODE),
   );
-  const voters = [subjectOf('citizen-a1'), subjectOf('citizen-a2')];
+  for (const [mspId, k] of Object.entries(keys)) {
+    await full(AUTHORITY_ADMIN[mspId] as string, EV, 'RegisterAuthorityKey', {
+      electionId: secretId,
+      publicKey: await publicJwk(k),
+    });
+  }
+  const voters = [subjectOf('citizen-a1'), subjectOf('citizen-a2'), subjectOf('citizen-a3')];
   for (const electionId of [openId, secretId])
     await full('election-admin-a', EV, 'RegisterVoters', { electionId, batchId: 'roll-1', voters });
-  const message = new TextEncoder().encode(
-    wireEVoting.tokenMessage(secretId, randomBytes(32).toString('hex')),
-  );
-  const prepared = suite.prepare(message);
-  const { blindedMsg, inv } = await suite.blind(authority.publicKey, prepared);
-  await full('citizen-a2', EV, 'RequestToken', { electionId: secretId });
-  const blindSig = await suite.blindSign(authority.privateKey, blindedMsg);
-  const signature = await suite.finalize(authority.publicKey, prepared, blindSig, inv);
-  const token = { token: b64url(prepared), signature: b64url(signature), receipt: sha256(prepared) };
-  return { openId, secretId, opensAt, closesAt, token };
+  const blindToken = async () => {
+    const prepared = suite.prepare(
+      new TextEncoder().encode(wireEVoting.tokenMessage(secretId, randomBytes(32).toString('hex'))),
+    );
+    const blinds = await Promise.all(
+      Object.entries(keys).map(async ([mspId, k]) => ({
+        mspId,
+        k,
+        ...(await suite.blind(k.publicKey, prepared)),
+      })),
+    );
+    const blinded = blinds.map((b) => ({ mspId: b.mspId, blindedHash: sha256(b.blindedMsg) }));
+    return { prepared, blinds, blinded };
+  };
+  const a2 = await blindToken();
+  await full('citizen-a2', EV, 'RequestToken', { electionId: secretId, blinded: a2.blinded });
+  const signatures = [];
+  for (const b of a2.blinds) {
+    await full(AUTHORITY_ADMIN[b.mspId] as string, EV, 'IssueToken', {
+      electionId: secretId,
+      voter: subjectOf('citizen-a2'),
+      blindedHash: sha256(b.blindedMsg),
+    });
+    const blindSig = await suite.blindSign(b.k.privateKey, b.blindedMsg);
+    signatures.push({
+      mspId: b.mspId,
+      signature: b64url(await suite.finalize(b.k.publicKey, a2.prepared, blindSig, b.inv)),
+    });
+  }
+  const token = { token: b64url(a2.prepared), signatures, receipt: sha256(a2.prepared) };
+  const a3 = await blindToken();
+  await full('citizen-a3', EV, 'RequestToken', { electionId: secretId, blinded: a3.blinded });
+  const a3HashA = a3.blinded.find((b) => b.mspId === 'CityAMSP')?.blindedHash as string;
+  return { openId, secretId, opensAt, closesAt, token, a3HashA, keys };
 });
 
 const eVoting: Record<string, Fixture> = {
@@ -393,12 +440,41 @@ const eVoting: Record<string, Fixture> = {
       reads: [['GetVoterStatus', { electionId, ...voter }]],
     };
   },
+  async RegisterAuthorityKey() {
+    const { keys } = await elections();
+    const electionId = id('E-KEYS');
+    await full(
+      'election-admin-a',
+      EV,
+      'CreateElection',
+      electionRequest(electionId, isoIn(3600_000), isoIn(7200_000), SECRET_MODE),
+    );
+    return {
+      caller: 'election-admin-a',
+      request: { electionId, publicKey: await publicJwk(keys.CityAMSP as { publicKey: Key }) },
+      reads: [['GetElection', { electionId }]],
+    };
+  },
   async RequestToken() {
     const { secretId } = await elections();
     return {
       caller: 'citizen-a1',
-      request: { electionId: secretId },
+      request: {
+        electionId: secretId,
+        blinded: [
+          { mspId: 'CityAMSP', blindedHash: 'ab'.repeat(32) },
+          { mspId: 'CityBMSP', blindedHash: 'cd'.repeat(32) },
+        ],
+      },
       reads: [['GetVoterStatus', { electionId: secretId, ...subjectOf('citizen-a1') }]],
+    };
+  },
+  async IssueToken() {
+    const { secretId, a3HashA } = await elections();
+    return {
+      caller: 'election-admin-a',
+      request: { electionId: secretId, voter: subjectOf('citizen-a3'), blindedHash: a3HashA },
+      reads: [['GetVoterStatus', { electionId: secretId, ...subjectOf('citizen-a3') }]],
     };
   },
   async CastBallot() {
@@ -413,12 +489,15 @@ const eVoting: Record<string, Fixture> = {
       ],
     };
   },
-  async CastSecretBallot() {
+  async CastSecretBallots() {
     const { secretId, opensAt, token } = await elections();
     await waitUntil(opensAt);
     return {
       caller: 'ballot-box-a',
-      request: { electionId: secretId, choices: ['no'], token: token.token, signature: token.signature },
+      request: {
+        electionId: secretId,
+        ballots: [{ choices: ['no'], token: token.token, signatures: token.signatures }],
+      },
       reads: [
         ['GetReceipt', { electionId: secretId, receipt: token.receipt }],
         ['ListBallots', { electionId: secretId }],

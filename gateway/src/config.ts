@@ -84,6 +84,10 @@ export interface Config {
   electionKeyBits: 2048 | 3072 | 4096;
   /** Wallet identity that casts secret ballots (role ballot-box). */
   ballotBox: { mspId: string; label: string };
+  /** Batching of the anonymous ballot box: minimum batch size and how long before the close it flushes. */
+  ballotBoxBatching: { minBatch: number; closeLeadMs: number };
+  /** Wallet identity (an election admin) each election authority organisation issues tokens under, by MSP id. */
+  electionAuthorities: Record<string, string>;
   channel: string;
   orgs: OrgProfile[];
   /** Logical chaincode name (as routes use it) -> deployed chaincode name. */
@@ -450,6 +454,26 @@ export function loadConfig(env: Env = process.env): Config {
         .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}\/[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'must be MSPID/label')
         .transform((v) => ({ mspId: v.split('/')[0], label: v.split('/')[1] })),
       `${orgs[0].mspId}/ballot-box-${orgs[0].name.slice(-1).toLowerCase()}`,
+    ),
+    ballotBoxBatching: {
+      minBatch: Number(read(env, 'BALLOT_BOX_MIN_BATCH', z.string().regex(/^[1-9][0-9]{0,2}$/), '10')),
+      closeLeadMs: Number(read(env, 'BALLOT_BOX_CLOSE_LEAD_MS', z.string().regex(/^[0-9]{1,7}$/), '10000')),
+    },
+    electionAuthorities: Object.fromEntries(
+      read(
+        env,
+        'ELECTION_AUTHORITY_IDENTITIES',
+        z
+          .string()
+          .regex(
+            /^([A-Za-z0-9][A-Za-z0-9.-]{0,63}\/[A-Za-z0-9][A-Za-z0-9._@-]{0,127})?(,[A-Za-z0-9][A-Za-z0-9.-]{0,63}\/[A-Za-z0-9][A-Za-z0-9._@-]{0,127})*$/,
+            'must be comma-separated MSPID/label',
+          ),
+        orgs.map((o) => `${o.mspId}/election-admin-${o.name.slice(-1).toLowerCase()}`).join(','),
+      )
+        .split(',')
+        .filter((v) => v !== '')
+        .map((v) => v.split('/') as [string, string]),
     ),
     channel,
     orgs,

@@ -95,6 +95,8 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
       walletKey: config.wallet.key,
       electionKeyBits: config.electionKeyBits,
       ballotBox: config.ballotBox,
+      ballotBoxSettings: config.ballotBoxBatching,
+      electionAuthorities: config.electionAuthorities,
     },
     bodyLimit: config.bodyLimit,
     jsonMaxDepth: config.jsonMaxDepth,

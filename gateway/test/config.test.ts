@@ -67,6 +67,8 @@ describe('loadConfig', () => {
     expect(c.mvccRetries).toBe(3);
     expect(c.wallet.key).toHaveLength(32);
     expect(c.ballotBox).toEqual({ mspId: 'CityAMSP', label: 'ballot-box-a' });
+    expect(c.ballotBoxBatching).toEqual({ minBatch: 10, closeLeadMs: 10_000 });
+    expect(c.electionAuthorities).toEqual({ CityAMSP: 'election-admin-a', CityBMSP: 'election-admin-b' });
     expect(c.grpcKeepaliveMs).toBe(120000);
   });
 

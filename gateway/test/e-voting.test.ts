@@ -1,252 +1,428 @@
 /**
- * Secret elections through the gateway with real RFC 9474 blind signatures: the
- * gateway generates and holds the authority key, blind-signs once per voter only
- * after RequestToken committed under the voter's identity, and the ballot box
- * casts without voter credentials.
+ * Secret elections through the gateway with real RFC 9474 blind signatures from
+ * two authorities: each city's election admin has the gateway make and seal that
+ * city's key (apart from the other's) and registers it under its own identity;
+ * a voter's token request is recorded under the voter's identity and each
+ * authority issues under its own organisation before it signs; the anonymous
+ * ballot box checks ballots and casts them in shuffled batches of a minimum size,
+ * flushing before the close, without logging client addresses.
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import crypto, { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { eVoting } from '@govledger/wire';
+import { shuffle } from '../src/elections/ballot-box';
 import { chaincodeRefusal } from './fake-ledger';
-import { makeHarness, type Harness } from './harness';
+import { BOB, WALLET_KEY, makeHarness, type Harness } from './harness';
 
-const PID = 'f0'.repeat(32);
+jest.setTimeout(90_000);
+
 const suite = RSABSSA.SHA384.PSS.Randomized();
+const MIN_BATCH = 3;
+const LEAD_MS = 1_000;
 let h: Harness;
-let admin: string;
-let voter: string;
-let stored: { mode: { kind: string; authority?: { fingerprint: string } } } | undefined;
+let adminA: string;
+let adminB: string;
+let pidNow = 'f0'.repeat(32);
+let keysDir: string;
+
+interface StoredAuthority {
+  mspId: string;
+  key: { jwk: webcrypto.JsonWebKey; fingerprint: string; modulusBits: number; publicKeyPem: string };
+}
+let elections: Record<string, { election: Record<string, unknown>; authorities: StoredAuthority[] }>;
+let batches: { electionId: string; ballots: eVoting.SecretBallot[]; castBy: string }[];
 
 beforeEach(async () => {
-  h = await makeHarness();
-  await h.wallet.put({ ...(await h.wallet.get('CityAMSP', 'alice'))!, label: 'ballot-box-a' });
-  admin = await h.bearer({ sub: 'alice', roles: ['election-admin'], dept: 'civil' });
-  voter = await h.bearer({ sub: 'alice', roles: ['citizen'], pid: PID });
-  stored = undefined;
-  h.ledger.on('e-voting', 'CreateElection', (req) => {
-    const r = req as {
-      electionId: string;
-      mode: { kind: string; authority?: { publicKey: { pem: string } } };
-    };
-    const authority = r.mode.authority
-      ? {
-          fingerprint: crypto
-            .createHash('sha256')
-            .update(
-              crypto.createPublicKey(r.mode.authority.publicKey.pem).export({ type: 'spki', format: 'der' }),
-            )
-            .digest('hex'),
-        }
-      : undefined;
-    stored = { mode: { kind: r.mode.kind, ...(authority ? { authority } : {}) } };
-    return { electionId: r.electionId, mode: r.mode };
+  keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'election-keys-'));
+  h = await makeHarness({
+    chaincodeRouteDeps: {
+      electionKeysDir: keysDir,
+      walletKey: WALLET_KEY,
+      electionAuthorities: { CityAMSP: 'admin-a', CityBMSP: 'admin-b' },
+      ballotBoxSettings: { minBatch: MIN_BATCH, closeLeadMs: LEAD_MS, sweepMs: 100 },
+    },
   });
-  h.ledger.on('e-voting', 'GetElection', () => ({ election: stored, phase: 'open' }));
+  const alice = (await h.wallet.get('CityAMSP', 'alice'))!;
+  await h.wallet.put({ ...alice, label: 'ballot-box-a' });
+  await h.wallet.put({ ...alice, label: 'admin-a' });
+  await h.wallet.put({ mspId: 'CityBMSP', label: 'admin-b', ...BOB });
+  adminA = await h.bearer({ sub: 'admin-a', roles: ['election-admin'], dept: 'civil' });
+  adminB = await h.bearer({ sub: 'admin-b', org: 'CityBMSP', roles: ['election-admin'], dept: 'civil' });
+  elections = {};
+  batches = [];
+  h.ledger.on('e-voting', 'CreateElection', (req) => {
+    const r = req as { electionId: string; mode: { authorities: { mspId: string }[]; threshold: number } };
+    // stored as the chaincode stores it: authorities by MSP id
+    const mode = { ...r.mode, authorities: r.mode.authorities.map((a) => a.mspId) };
+    elections[r.electionId] = { election: { ...r, mode }, authorities: [] };
+    return { ...r, mode };
+  });
+  h.ledger.on('e-voting', 'GetElection', (req) => {
+    const e = elections[(req as { electionId: string }).electionId]!;
+    return { election: e.election, phase: 'open', authorities: e.authorities };
+  });
+  h.ledger.on('e-voting', 'RegisterAuthorityKey', (req, identity) => {
+    const r = req as { electionId: string; publicKey: { pem: string } };
+    const key = crypto.createPublicKey(r.publicKey.pem);
+    const record = {
+      mspId: identity.mspId,
+      key: {
+        jwk: key.export({ format: 'jwk' }),
+        fingerprint: crypto
+          .createHash('sha256')
+          .update(key.export({ type: 'spki', format: 'der' }))
+          .digest('hex'),
+        modulusBits: 2048,
+        publicKeyPem: r.publicKey.pem,
+      },
+    };
+    elections[r.electionId]!.authorities.push(record);
+    return record;
+  });
   h.ledger.on('e-voting', 'RequestToken', (req, identity) => ({
     electionId: (req as { electionId: string }).electionId,
-    voter: { mspId: identity.mspId, pid: PID },
-    txId: 'x',
+    voter: { mspId: identity.mspId, pid: pidNow },
+    txId: 'tx-req',
   }));
-  h.ledger.on('e-voting', 'CastSecretBallot', (req, identity) => ({
-    receipt: 'r',
-    castBy: identity.label,
-    request: req,
+  h.ledger.on('e-voting', 'IssueToken', (req, identity) => ({
+    ...(req as object),
+    authority: identity.mspId,
+    txId: `tx-${identity.mspId}`,
   }));
+  h.ledger.on('e-voting', 'CastSecretBallots', (req, identity) => {
+    const r = req as { electionId: string; ballots: eVoting.SecretBallot[] };
+    batches.push({ ...r, castBy: identity.label });
+    return { electionId: r.electionId, receipts: [], txId: 'tx-batch' };
+  });
 });
 afterEach(() => h.close());
 
-const election = (mode: object) => ({
-  electionId: 'E-SECRET',
-  title: 'Build the library?',
-  ballot: { kind: 'yesNoAbstain' },
-  opensAt: '2030-03-01T09:00:00Z',
-  closesAt: '2030-03-01T17:00:00Z',
-  eligibility: { kind: 'roll' },
-  quorum: { kind: 'none' },
-  passThresholdPerMille: 500,
-  mode,
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000Z');
+
+function secretElection(electionId: string, closesAt = Date.now() + 60_000) {
+  return {
+    electionId,
+    title: 'Build the library?',
+    ballot: { kind: 'yesNoAbstain' },
+    opensAt: iso(Date.now() - 60_000),
+    closesAt: iso(closesAt),
+    eligibility: { kind: 'roll' },
+    quorum: { kind: 'none' },
+    passThresholdPerMille: 500,
+    mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }], threshold: 2 },
+  };
+}
+
+/** Creates the election (schedule checks are the chaincode's) and has both cities register their keys. */
+async function setUp(electionId = 'E-SECRET', closesAt?: number): Promise<void> {
+  await request(h.gateway.app)
+    .post('/api/v1/elections')
+    .set('Authorization', adminA)
+    .send(secretElection(electionId, closesAt))
+    .expect(201);
+  for (const admin of [adminA, adminB]) {
+    await request(h.gateway.app)
+      .post(`/api/v1/elections/${electionId}/authority-keys`)
+      .set('Authorization', admin)
+      .send({})
+      .expect(201);
+  }
+}
+
+async function importKey(a: StoredAuthority) {
+  return (await webcrypto.subtle.importKey('jwk', a.key.jwk, { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
+    'verify',
+  ])) as Parameters<typeof suite.blind>[0];
+}
+
+/** The voter's app: one token, blinded per authority, sent to /tokens, finalized. */
+async function vote(electionId: string, pid: string): Promise<eVoting.SecretBallot & { receipt: string }> {
+  pidNow = pid;
+  const voter = await h.bearer({ sub: 'alice', roles: ['citizen'], pid });
+  const prepared = suite.prepare(
+    new TextEncoder().encode(eVoting.tokenMessage(electionId, crypto.randomBytes(32).toString('hex'))),
+  );
+  const keys = await Promise.all(
+    elections[electionId]!.authorities.map(async (a) => ({ mspId: a.mspId, key: await importKey(a) })),
+  );
+  const blinds = await Promise.all(
+    keys.map(async (k) => ({ ...k, ...(await suite.blind(k.key, prepared)) })),
+  );
+  const res = await request(h.gateway.app)
+    .post(`/api/v1/elections/${electionId}/tokens`)
+    .set('Authorization', voter)
+    .send({
+      blinded: blinds.map((b) => ({
+        mspId: b.mspId,
+        blindedMsg: Buffer.from(b.blindedMsg).toString('base64url'),
+      })),
+    })
+    .expect(200);
+  const signatures = [];
+  for (const b of blinds) {
+    const sig = (res.body.signatures as { mspId: string; blindSig: string }[]).find(
+      (s) => s.mspId === b.mspId,
+    )!;
+    const final = await suite.finalize(b.key, prepared, Buffer.from(sig.blindSig, 'base64url'), b.inv);
+    signatures.push({ mspId: b.mspId, signature: Buffer.from(final).toString('base64url') });
+  }
+  return {
+    choices: ['yes'],
+    token: Buffer.from(prepared).toString('base64url'),
+    signatures,
+    receipt: crypto.createHash('sha256').update(prepared).digest('hex'),
+  };
+}
+
+const drop = (electionId: string, ballot: object) =>
+  request(h.gateway.app).post(`/api/v1/ballot-box/elections/${electionId}/ballots`).send(ballot);
+
+/** A ballot as the box takes it (without the receipt the app keeps). */
+const body = (b: eVoting.SecretBallot) => ({ choices: b.choices, token: b.token, signatures: b.signatures });
+
+const until = async (ok: () => boolean) => {
+  for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(ok()).toBe(true);
+};
+
+describe('authority keys', () => {
+  it("makes each city's key apart, sealed for that city, and registers it under the city's own admin", async () => {
+    await setUp();
+    const calls = h.ledger.calls.filter((c) => c.invocation.transaction === 'RegisterAuthorityKey');
+    expect(calls.map((c) => [c.identity.mspId, c.identity.label])).toEqual([
+      ['CityAMSP', 'admin-a'],
+      ['CityBMSP', 'admin-b'],
+    ]);
+    expect(JSON.stringify(calls.map((c) => c.request))).not.toContain('PRIVATE');
+    const files = ['CityAMSP', 'CityBMSP'].map((msp) =>
+      fs.readFileSync(path.join(keysDir, msp, 'E-SECRET.key.json'), 'utf8'),
+    );
+    for (const f of files) expect(f).not.toContain('PRIVATE KEY');
+    const [a, b] = elections['E-SECRET']!.authorities;
+    expect(a!.key.fingerprint).not.toBe(b!.key.fingerprint);
+    // City B's sealed key does not open as City A's (each is sealed under its own organisation's key)
+    fs.copyFileSync(
+      path.join(keysDir, 'CityBMSP', 'E-SECRET.key.json'),
+      path.join(keysDir, 'CityAMSP', 'E-X.key.json'),
+    );
+    const { ElectionKeys } = await import('../src/election-keys');
+    await expect(new ElectionKeys(keysDir, WALLET_KEY).forOrg('CityAMSP').get('E-X')).rejects.toThrow();
+    // a retried registration reuses the key
+    await request(h.gateway.app)
+      .post('/api/v1/elections/E-SECRET/authority-keys')
+      .set('Authorization', adminA)
+      .send({})
+      .expect(201);
+    const again = h.ledger.calls.filter((c) => c.invocation.transaction === 'RegisterAuthorityKey').at(-1)!;
+    expect((again.request as { publicKey: { pem: string } }).publicKey.pem).toBe(a!.key.publicKeyPem);
+  });
 });
 
-async function createSecret(): Promise<string> {
-  const res = await request(h.gateway.app)
-    .post('/api/v1/elections')
-    .set('Authorization', admin)
-    .send(election({ kind: 'secret', authority: {} }))
-    .expect(201);
-  const pem = res.body.result.mode.authority.publicKey.pem as string;
-  expect(res.body.result.mode.authority.variant).toBe('RSABSSA-SHA384-PSS-Randomized');
-  return pem;
-}
-
-async function blind(pem: string) {
-  const der = crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' });
-  const publicKey = await webcrypto.subtle.importKey(
-    'spki',
-    der,
-    { name: 'RSA-PSS', hash: 'SHA-384' },
-    true,
-    ['verify'],
-  );
-  const message = new TextEncoder().encode(
-    eVoting.tokenMessage('E-SECRET', crypto.randomBytes(32).toString('hex')),
-  );
-  const prepared = suite.prepare(message);
-  const { blindedMsg, inv } = await suite.blind(publicKey as Parameters<typeof suite.blind>[0], prepared);
-  return { publicKey, prepared, blindedMsg, inv };
-}
-
-describe('secret elections', () => {
-  it('generates the authority key, keeps the private half sealed, and sends only the public key', async () => {
-    const pem = await createSecret();
-    expect(pem).toContain('BEGIN PUBLIC KEY');
-    const sent = h.ledger.calls.find((c) => c.invocation.transaction === 'CreateElection')!;
-    expect(JSON.stringify(sent.request)).not.toContain('PRIVATE');
-    const keyFile = fs.readFileSync(path.join(h.dir, 'election-keys', 'E-SECRET.key.json'), 'utf8');
-    expect(keyFile).not.toContain('PRIVATE KEY');
-    // creating again reuses the same key (a retried creation cannot switch keys)
-    const again = await request(h.gateway.app)
-      .post('/api/v1/elections')
-      .set('Authorization', admin)
-      .send(election({ kind: 'secret', authority: {} }))
-      .expect(201);
-    expect(again.body.result.mode.authority.publicKey.pem).toBe(pem);
-  });
-
-  it('blind-signs after the token request commits; the voter finalizes a valid signature; only once per voter', async () => {
-    const pem = await createSecret();
-    const b = await blind(pem);
-    const res = await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(b.blindedMsg).toString('base64url') })
-      .expect(200);
-    const requested = h.ledger.calls.filter((c) => c.invocation.transaction === 'RequestToken');
-    expect(requested).toHaveLength(1);
-    expect(requested[0].identity.label).toBe('alice');
-    expect(requested[0].request).toEqual({ electionId: 'E-SECRET' });
-    const signature = await suite.finalize(
-      b.publicKey as Parameters<typeof suite.finalize>[0],
-      b.prepared,
-      Buffer.from(res.body.blindSig, 'base64url'),
-      b.inv,
-    );
-    expect(signature.length).toBe(256);
-
-    const retry = await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(b.blindedMsg).toString('base64url') })
-      .expect(200);
-    expect(retry.body.blindSig).toBe(res.body.blindSig);
-    const other = await blind(pem);
-    const refused = await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(other.blindedMsg).toString('base64url') })
-      .expect(409);
-    expect(refused.body.code).toBe('TOKEN_ALREADY_ISSUED');
-    expect(h.ledger.calls.filter((c) => c.invocation.transaction === 'RequestToken')).toHaveLength(1);
-
-    // the ballot box casts without voter credentials, as the ballot-box identity
-    const cast = await request(h.gateway.app)
-      .post('/api/v1/ballot-box/elections/E-SECRET/ballots')
-      .send({
-        choices: ['yes'],
-        token: Buffer.from(b.prepared).toString('base64url'),
-        signature: Buffer.from(signature).toString('base64url'),
-      })
-      .expect(200);
-    expect(cast.body.result.castBy).toBe('ballot-box-a');
-    expect(h.logs.join('')).not.toContain(Buffer.from(signature).toString('base64url'));
+describe('token issuance', () => {
+  it('records the request under the voter, each authority issues under its own organisation, and both signatures verify', async () => {
+    await setUp();
+    const ballot = await vote('E-SECRET', 'a1'.repeat(32));
+    const order = h.ledger.calls
+      .filter((c) => ['RequestToken', 'IssueToken'].includes(c.invocation.transaction))
+      .map((c) => `${c.invocation.transaction}:${c.identity.label}`);
+    expect(order).toEqual(['RequestToken:alice', 'IssueToken:admin-a', 'IssueToken:admin-b']);
+    const req = h.ledger.calls.find((c) => c.invocation.transaction === 'RequestToken')!.request as {
+      blinded: unknown[];
+    };
+    expect(req.blinded).toHaveLength(2);
+    expect(JSON.stringify(req)).not.toContain(ballot.token);
+    for (const a of elections['E-SECRET']!.authorities) {
+      const sig = ballot.signatures.find((s) => s.mspId === a.mspId)!;
+      expect(
+        await suite.verify(
+          await importKey(a),
+          Buffer.from(sig.signature, 'base64url'),
+          Buffer.from(ballot.token, 'base64url'),
+        ),
+      ).toBe(true);
+    }
   });
 
   it('signs nothing when the chaincode refuses the token request', async () => {
-    const pem = await createSecret();
+    await setUp();
     h.ledger.on('e-voting', 'RequestToken', () =>
       chaincodeRefusal('INELIGIBLE_VOTER', 403, 'not on the roll'),
     );
-    const b = await blind(pem);
     const res = await request(h.gateway.app)
       .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(b.blindedMsg).toString('base64url') })
+      .set('Authorization', await h.bearer({ sub: 'alice', roles: ['citizen'], pid: pidNow }))
+      .send({
+        blinded: ['CityAMSP', 'CityBMSP'].map((mspId) => ({
+          mspId,
+          blindedMsg: Buffer.alloc(256, 1).toString('base64url'),
+        })),
+      })
       .expect(403);
     expect(res.body.code).toBe('INELIGIBLE_VOTER');
-    expect(res.body.blindSig).toBeUndefined();
+    expect(h.ledger.calls.filter((c) => c.invocation.transaction === 'IssueToken')).toHaveLength(0);
   });
 
-  it('refuses a wrong-length or non-canonical blinded message, an open election and a key it does not hold', async () => {
-    const pem = await createSecret();
-    await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: 'AAAA' })
-      .expect(400);
-    await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: 'AB' })
-      .expect(400);
-    const b = await blind(pem);
-    stored = { mode: { kind: 'secret', authority: { fingerprint: '0'.repeat(64) } } };
-    const mismatch = await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(b.blindedMsg).toString('base64url') })
-      .expect(409);
-    expect(mismatch.body.code).toBe('ELECTION_KEY_MISMATCH');
-    stored = { mode: { kind: 'open' } };
-    const open = await request(h.gateway.app)
-      .post('/api/v1/elections/E-SECRET/tokens')
-      .set('Authorization', voter)
-      .send({ blindedMsg: Buffer.from(b.blindedMsg).toString('base64url') })
-      .expect(409);
-    expect(open.body.code).toBe('WRONG_MODE');
-    expect(h.ledger.calls.filter((c) => c.invocation.transaction === 'RequestToken')).toHaveLength(0);
-  });
-
-  it('passes a caller-held public key through and validates election shapes', async () => {
-    const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const res = await request(h.gateway.app)
-      .post('/api/v1/elections')
-      .set('Authorization', admin)
-      .send(
-        election({
-          kind: 'secret',
-          authority: { variant: 'RSABSSA-SHA384-PSS-Deterministic', publicKey: { format: 'spki-pem', pem } },
-        }),
-      )
-      .expect(201);
-    expect(res.body.result.mode.authority.publicKey.pem).toBe(pem);
-    expect(fs.existsSync(path.join(h.dir, 'election-keys', 'E-SECRET.key.json'))).toBe(false);
+  it('validates election shapes and roles', async () => {
     const bad = await request(h.gateway.app)
       .post('/api/v1/elections')
-      .set('Authorization', admin)
+      .set('Authorization', adminA)
       .send({
-        ...election({ kind: 'open', secondBallot: 'refuse' }),
-        closesAt: '2030-03-01T08:00:00Z',
-        quorum: { kind: 'perMilleOfRoll', perMille: 10 },
-        eligibility: { kind: 'rule', mspIds: ['CityAMSP'] },
+        ...secretElection('E-BAD'),
+        mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }], threshold: 2 },
       })
       .expect(400);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['closesAt', 'quorum.kind']);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['mode.threshold']);
     await request(h.gateway.app)
       .post('/api/v1/elections')
-      .set('Authorization', voter)
-      .send(election({ kind: 'open', secondBallot: 'refuse' }))
+      .set('Authorization', await h.bearer({ sub: 'alice', roles: ['citizen'], pid: pidNow }))
+      .send(secretElection('E-X'))
       .expect(403);
   });
+});
 
-  it('the ballot box validates ballots and needs no token', async () => {
-    const res = await request(h.gateway.app)
-      .post('/api/v1/ballot-box/elections/E-SECRET/ballots')
-      .send({ choices: ['yes'], token: 'not base64url!', signature: 'AA' })
-      .expect(400);
-    expect(res.body.errors[0].path).toBe('token');
+describe('the anonymous ballot box', () => {
+  it('checks ballots, casts in batches of the minimum size under the ballot-box identity, and logs no address', async () => {
+    await setUp();
+    const ballots: Awaited<ReturnType<typeof vote>>[] = [];
+    for (let i = 0; i < MIN_BATCH + 1; i++) ballots.push(await vote('E-SECRET', `${i}`.repeat(64)));
+    const [first, ...rest] = ballots;
+    // refused before anything is kept: one authority alone, a bad signature, a foreign token
+    const one = { ...body(first!), signatures: first!.signatures.slice(0, 1) };
+    expect((await drop('E-SECRET', one).expect(400)).body.code).toBe('INSUFFICIENT_SIGNATURES');
+    const swapped = {
+      ...body(first!),
+      signatures: [
+        first!.signatures[0]!,
+        { ...first!.signatures[1]!, signature: first!.signatures[0]!.signature },
+      ],
+    };
+    expect((await drop('E-SECRET', swapped).expect(400)).body.code).toBe('BAD_SIGNATURE');
+    expect((await drop('E-SECRET', { ...body(first!), token: rest[0]!.token }).expect(400)).body.code).toBe(
+      'BAD_SIGNATURE',
+    );
+    const accepted = await drop('E-SECRET', body(first!)).expect(202);
+    expect(accepted.body).toEqual({ electionId: 'E-SECRET', receipt: first!.receipt, state: 'queued' });
+    expect((await drop('E-SECRET', body(first!)).expect(409)).body.code).toBe('TOKEN_ALREADY_USED');
+    for (const b of rest.slice(0, MIN_BATCH - 2)) await drop('E-SECRET', body(b)).expect(202);
+    expect(batches).toHaveLength(0); // below the minimum: nothing submitted
+    await drop('E-SECRET', body(rest[MIN_BATCH - 2]!)).expect(202);
+    await until(() => batches.length === 1);
+    expect(batches[0]!.castBy).toBe('ballot-box-a');
+    expect(batches[0]!.ballots.map((b) => b.token).sort()).toEqual(
+      ballots
+        .slice(0, MIN_BATCH)
+        .map((b) => b.token)
+        .sort(),
+    );
+    const stateOf = () =>
+      request(h.gateway.app)
+        .get(`/api/v1/ballot-box/elections/E-SECRET/ballots/${first!.receipt}`)
+        .expect(200);
+    for (let i = 0; i < 100 && (await stateOf()).body.state !== 'cast'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const state = await stateOf();
+    expect(state.body).toEqual({
+      electionId: 'E-SECRET',
+      receipt: first!.receipt,
+      state: 'cast',
+      txId: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const logs = h.logs.join('');
+    expect(logs).not.toMatch(/127\.0\.0\.1|::1|remoteAddress|"ip"/);
+    expect(logs).not.toContain(first!.signatures[0]!.signature);
+  });
+
+  it('flushes what it holds, even below the minimum, before the close, then refuses ballots', async () => {
+    await setUp('E-CLOSE', Date.now() + LEAD_MS + 12_000);
+    const b = await vote('E-CLOSE', 'c1'.repeat(32));
+    const late = await vote('E-CLOSE', 'c2'.repeat(32));
+    await drop('E-CLOSE', { choices: b.choices, token: b.token, signatures: b.signatures }).expect(202);
+    expect(batches).toHaveLength(0);
+    await until(() => batches.length === 1);
+    expect(batches[0]!.ballots).toHaveLength(1);
+    expect(
+      (
+        await drop('E-CLOSE', {
+          choices: late.choices,
+          token: late.token,
+          signatures: late.signatures,
+        }).expect(409)
+      ).body.code,
+    ).toBe('BALLOT_BOX_CLOSED');
+  });
+
+  it('sets aside the one ballot the chaincode refuses and casts the rest', async () => {
+    await setUp();
+    const ballots: Awaited<ReturnType<typeof vote>>[] = [];
+    for (let i = 0; i < MIN_BATCH; i++) ballots.push(await vote('E-SECRET', `${i + 4}`.repeat(64)));
+    let refused = false;
+    h.ledger.on('e-voting', 'CastSecretBallots', (req, identity) => {
+      const r = req as { electionId: string; ballots: eVoting.SecretBallot[] };
+      const at = r.ballots.findIndex((x) => x.token === ballots[1]!.token);
+      if (at >= 0) {
+        refused = true;
+        chaincodeRefusal(
+          'TOKEN_ALREADY_USED',
+          409,
+          `ballot ${at}: a ballot with this token was cast already`,
+        );
+      }
+      batches.push({ ...r, castBy: identity.label });
+      return { receipts: [], txId: 'tx-rest' };
+    });
+    for (const b of ballots) await drop('E-SECRET', body(b)).expect(202);
+    await until(() => refused);
+    const state = () =>
+      request(h.gateway.app).get(`/api/v1/ballot-box/elections/E-SECRET/ballots/${ballots[1]!.receipt}`);
+    for (let i = 0; i < 100 && (await state()).body.state !== 'rejected'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await state()).body).toMatchObject({ state: 'rejected', reason: 'TOKEN_ALREADY_USED' });
+    // the rest wait for the minimum again: one more ballot makes a batch
+    expect(batches).toHaveLength(0);
+    const more = await vote('E-SECRET', '9'.repeat(64));
+    await drop('E-SECRET', body(more)).expect(202);
+    await until(() => batches.length === 1);
+    expect(batches[0]!.ballots.map((b) => b.token).sort()).toEqual(
+      [ballots[0]!, ballots[2]!, more].map((b) => b.token).sort(),
+    );
+  });
+
+  it('keeps a batch queued when the whole batch is refused for a reason that may pass (a lagging peer)', async () => {
+    await setUp();
+    const ballots: Awaited<ReturnType<typeof vote>>[] = [];
+    for (let i = 0; i < MIN_BATCH; i++)
+      ballots.push(await vote('E-SECRET', `${i + 1}`.repeat(64).slice(0, 64)));
+    let refusals = 0;
+    h.ledger.on('e-voting', 'CastSecretBallots', (req, identity) => {
+      if (refusals++ === 0) chaincodeRefusal('BALLOTS_EXCEED_ISSUED', 409, 'a lagging peer');
+      const r = req as { electionId: string; ballots: eVoting.SecretBallot[] };
+      batches.push({ ...r, castBy: identity.label });
+      return { receipts: [], txId: 'tx-later' };
+    });
+    for (const b of ballots) await drop('E-SECRET', body(b)).expect(202);
+    await until(() => batches.length === 1);
+    expect(refusals).toBe(2);
+    expect(batches[0]!.ballots).toHaveLength(MIN_BATCH);
+  });
+
+  it('shuffles with crypto randomness: arrival order does not survive', () => {
+    const items = [1, 2, 3, 4, 5, 6, 7, 8];
+    const orders = new Set(Array.from({ length: 50 }, () => shuffle(items).join()));
+    expect(orders.size).toBeGreaterThan(10);
+    expect(shuffle(items).sort()).toEqual(items);
+  });
+
+  it('validates ballots and needs no token', async () => {
+    const res = await drop('E-SECRET', { choices: ['yes'], token: 'not base64url!', signatures: [] }).expect(
+      400,
+    );
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('token');
     expect(h.ledger.calls).toHaveLength(0);
   });
 });

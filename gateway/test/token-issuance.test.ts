@@ -1,7 +1,9 @@
 /**
- * The blind-signature issuance on its own, with a fake ledger, key store and
- * signing log: what it checks before anything reaches Fabric, that it signs only
- * after the voter's token request committed, and that it relays the chaincode.
+ * Token issuance by k of n authorities on its own, with a fake ledger, key
+ * stores and signing log: what it checks before anything reaches Fabric, that
+ * the voter's request commits under the voter's identity, that each authority
+ * signs only after its own organisation's IssueToken committed, once, and that
+ * it relays the chaincode.
  */
 import { createHash } from 'node:crypto';
 import { eVoting } from '@govledger/wire';
@@ -9,33 +11,42 @@ import type { Caller } from '../src/auth';
 import type { AuthorityPublic, IssuedToken } from '../src/election-keys';
 import {
   IssuanceErrorCode,
-  issueBlindSignature,
+  issueAsAuthority,
+  requestToken,
   type TokenIssuanceDeps,
 } from '../src/elections/token-issuance';
-import type { Invocation } from '../src/fabric/ledger';
+import { ChaincodeRefusal, EndorseError, type Invocation } from '../src/fabric/ledger';
 import { HttpProblem } from '../src/http/problem';
-import type { WriteOptions } from '../src/writes/transactions';
 
 const PID = 'ab'.repeat(32);
-const FINGERPRINT = 'cd'.repeat(32);
+const FP = { CityAMSP: 'aa'.repeat(32), CityBMSP: 'bb'.repeat(32) } as Record<string, string>;
 const voter: Caller = { subject: 'alice', org: 'CityAMSP', roles: ['citizen'], pid: PID };
-const held: AuthorityPublic = {
-  variant: 'RSABSSA-SHA384-PSS-Randomized',
-  publicKeyPem: '-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n',
-  fingerprint: FINGERPRINT,
-  modulusBits: 2048,
-};
+const subject = { mspId: 'CityAMSP', pid: PID };
 const blinded = (fill: number) => Buffer.alloc(256, fill).toString('base64url');
+const hashOf = (fill: number) => createHash('sha256').update(Buffer.alloc(256, fill)).digest('hex');
+const both = (a = 7, b = 8) => [
+  { mspId: 'CityAMSP', blindedMsg: blinded(a) },
+  { mspId: 'CityBMSP', blindedMsg: blinded(b) },
+];
+
+interface Call {
+  caller: Caller;
+  invocation: Invocation;
+}
 
 interface Fake {
   deps: TokenIssuanceDeps;
-  submitted: { caller: Caller; invocation: Invocation; options: WriteOptions }[];
+  submitted: Call[];
   signed: string[];
   log: Map<string, IssuedToken>;
-  election: { mode: { kind: string; authority?: { fingerprint?: string } } };
+  mode: string;
   phase: eVoting.Phase;
-  key: AuthorityPublic | undefined;
-  requestToken: () => unknown;
+  registered: string[];
+  held: Record<string, string>;
+  served: string[];
+  /** The chaincode: a transaction's result, or a thrown refusal. */
+  chaincode: Record<string, (request: Record<string, unknown>, caller: Caller) => unknown>;
+  status: { tokenRequest: unknown; issuances: unknown[] };
 }
 
 function fake(): Fake {
@@ -43,49 +54,69 @@ function fake(): Fake {
     submitted: [],
     signed: [],
     log: new Map(),
-    election: { mode: { kind: 'secret', authority: { fingerprint: FINGERPRINT } } },
+    mode: 'secret',
     phase: 'open',
-    key: held,
-    requestToken: () => ({ electionId: 'E-1', voter: { mspId: 'CityAMSP', pid: PID }, txId: 'tx-1' }),
+    registered: ['CityAMSP', 'CityBMSP'],
+    held: { ...FP },
+    served: ['CityAMSP', 'CityBMSP'],
+    chaincode: {
+      RequestToken: (_r, c) => ({ electionId: 'E-1', voter: { mspId: c.org, pid: c.pid }, txId: 'tx-req' }),
+      IssueToken: (r) => ({ ...r, txId: 'tx-issue' }),
+    },
+    status: { tokenRequest: null, issuances: [] },
     deps: undefined as unknown as TokenIssuanceDeps,
   };
+  const keys = (mspId: string) => ({
+    async get(): Promise<AuthorityPublic | undefined> {
+      const fingerprint = f.held[mspId];
+      return fingerprint
+        ? { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKeyPem: '', fingerprint, modulusBits: 2048 }
+        : undefined;
+    },
+    async blindSign(_id: string, msg: Uint8Array) {
+      f.signed.push(`${mspId}:${Buffer.from(msg).toString('base64url')}`);
+      return Uint8Array.from([msg[0] ?? 0, mspId === 'CityAMSP' ? 0xa : 0xb]);
+    },
+  });
+  const k = (e: string, a: string, v: string) => `${e}|${a}|${v}`;
   f.deps = {
     chaincode: 'e-voting',
     transactions: {
       async evaluate(_caller, invocation) {
+        if (invocation.transaction === 'GetVoterStatus') return f.status;
         if (invocation.transaction !== 'GetElection') throw new Error(`unexpected ${invocation.transaction}`);
-        return { election: f.election, phase: f.phase };
-      },
-      async submit(caller, invocation, options) {
-        f.submitted.push({ caller, invocation, options });
-        const result = f.requestToken();
         return {
-          kind: 'committed' as const,
-          transactionId: 'tx-1',
-          blockNumber: 7n,
-          result,
-          replayed: false,
+          election: { mode: { kind: f.mode } },
+          phase: f.phase,
+          authorities: f.registered.map((mspId) => ({
+            mspId,
+            key: { fingerprint: FP[mspId], modulusBits: 2048 },
+          })),
         };
       },
-    },
-    keys: {
-      async get() {
-        return f.key;
+      async submit(caller, invocation) {
+        f.submitted.push({ caller, invocation });
+        const handler = f.chaincode[invocation.transaction];
+        if (!handler) throw new Error(`unexpected ${invocation.transaction}`);
+        const result = handler(JSON.parse(invocation.args[0] as string) as Record<string, unknown>, caller);
+        const txId = (result as { txId: string }).txId;
+        return { kind: 'committed' as const, transactionId: txId, blockNumber: 7n, result, replayed: false };
       },
-      async blindSign(_id, msg) {
-        f.signed.push(Buffer.from(msg).toString('base64url'));
-        return Uint8Array.from([msg[0] ?? 0, 1, 2, 3]);
-      },
     },
+    keysOf: (mspId) => (f.served.includes(mspId) ? keys(mspId) : undefined),
+    authorityCaller: (mspId) =>
+      f.served.includes(mspId)
+        ? { subject: `admin-${mspId}`, org: mspId, roles: ['election-admin'] }
+        : undefined,
     log: {
-      get: (e, p) => f.log.get(`${e}|${p}`),
-      reserve(e, p, blindedHash, txId) {
-        if (f.log.has(`${e}|${p}`)) return false;
-        f.log.set(`${e}|${p}`, { electionId: e, pid: p, blindedHash, txId });
+      get: (e, a, v) => f.log.get(k(e, a, v)),
+      reserve(e, a, v, blindedHash, txId) {
+        if (f.log.has(k(e, a, v))) return false;
+        f.log.set(k(e, a, v), { electionId: e, authority: a, voter: v, blindedHash, txId });
         return true;
       },
-      signed(e, p, blindSig) {
-        const rec = f.log.get(`${e}|${p}`);
+      signed(e, a, v, blindSig) {
+        const rec = f.log.get(k(e, a, v));
         if (rec) rec.blindSig = blindSig;
       },
     },
@@ -93,147 +124,195 @@ function fake(): Fake {
   return f;
 }
 
-async function refusal(p: Promise<unknown>): Promise<HttpProblem> {
+async function refusal(p: Promise<unknown>): Promise<HttpProblem | ChaincodeRefusal> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof HttpProblem) return err;
+    if (err instanceof HttpProblem || err instanceof ChaincodeRefusal) return err;
     throw err;
   }
   throw new Error('expected a refusal');
 }
 
-describe('issueBlindSignature', () => {
-  it("records the voter's token request, waits for the commit, then signs the blinded message once", async () => {
+const codeOf = (e: HttpProblem | ChaincodeRefusal) => (e instanceof HttpProblem ? e.code : e.body.code);
+const refuse =
+  (code: string, status = 409) =>
+  () => {
+    throw new ChaincodeRefusal('endorse', { code, status, message: code } as never);
+  };
+
+describe('requestToken', () => {
+  it("records the voter's request with hashes only, then each authority issues under its own organisation and signs", async () => {
     const f = fake();
-    const issued = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    expect(issued).toEqual({
+    const r = await requestToken(f.deps, voter, 'E-1', both());
+    expect(r).toEqual({
       electionId: 'E-1',
-      blindSig: Buffer.from([7, 1, 2, 3]).toString('base64url'),
-      transactionId: 'tx-1',
+      requestTxId: 'tx-req',
+      signatures: [
+        {
+          mspId: 'CityAMSP',
+          blindSig: Buffer.from([7, 0xa]).toString('base64url'),
+          transactionId: 'tx-issue',
+        },
+        {
+          mspId: 'CityBMSP',
+          blindSig: Buffer.from([8, 0xb]).toString('base64url'),
+          transactionId: 'tx-issue',
+        },
+      ],
+      pending: [],
     });
-    expect(f.submitted).toHaveLength(1);
-    expect(f.submitted[0]).toMatchObject({
-      caller: voter,
-      invocation: { chaincode: 'e-voting', transaction: 'RequestToken', args: ['{"electionId":"E-1"}'] },
-      options: { async: false },
+    expect(f.submitted.map((c) => [c.invocation.transaction, c.caller.org, c.caller.subject])).toEqual([
+      ['RequestToken', 'CityAMSP', 'alice'],
+      ['IssueToken', 'CityAMSP', 'admin-CityAMSP'],
+      ['IssueToken', 'CityBMSP', 'admin-CityBMSP'],
+    ]);
+    expect(JSON.parse(f.submitted[0]?.invocation.args[0] as string)).toEqual({
+      electionId: 'E-1',
+      blinded: [
+        { mspId: 'CityAMSP', blindedHash: hashOf(7) },
+        { mspId: 'CityBMSP', blindedHash: hashOf(8) },
+      ],
     });
-    expect(f.signed).toEqual([blinded(7)]);
-    expect(f.log.get(`E-1|CityAMSP/${PID}`)).toMatchObject({
-      txId: 'tx-1',
-      blindSig: Uint8Array.from([7, 1, 2, 3]),
+    expect(JSON.parse(f.submitted[2]?.invocation.args[0] as string)).toEqual({
+      electionId: 'E-1',
+      voter: subject,
+      blindedHash: hashOf(8),
     });
+    expect(f.signed).toEqual([`CityAMSP:${blinded(7)}`, `CityBMSP:${blinded(8)}`]);
   });
 
-  it('gives a retry of the same blinded message the same signature, without a second token request', async () => {
+  it('gives a retry with the same blinded messages the same signatures, and refuses other messages', async () => {
     const f = fake();
-    const first = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    const again = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    expect(again).toEqual(first);
-    expect(f.submitted).toHaveLength(1);
-    expect(f.signed).toHaveLength(1);
-  });
-
-  it('signs a logged request whose signature was not stored (a crash between sign and store)', async () => {
-    const f = fake();
-    const hash = createHash('sha256').update(Buffer.alloc(256, 7)).digest('hex');
-    f.log.set(`E-1|CityAMSP/${PID}`, { electionId: 'E-1', pid: PID, blindedHash: hash, txId: 'tx-0' });
-    const issued = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    expect(issued.transactionId).toBe('tx-0');
-    expect(f.submitted).toHaveLength(0);
-    expect(f.log.get(`E-1|CityAMSP/${PID}`)?.blindSig).toBeDefined();
-  });
-
-  it('never signs a second blinded message for a voter (TOKEN_ALREADY_ISSUED)', async () => {
-    const f = fake();
-    await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(8)));
-    expect({ status: r.status, code: r.code }).toEqual({
-      status: 409,
-      code: eVoting.ErrorCode.TokenAlreadyIssued,
-    });
-    expect(f.submitted).toHaveLength(1);
-    expect(f.signed).toEqual([blinded(7)]);
-  });
-
-  it("relays the chaincode's refusal of the token request and signs nothing", async () => {
-    const f = fake();
-    f.requestToken = () => {
-      throw new HttpProblem(403, eVoting.ErrorCode.IneligibleVoter, 'not on the roll');
+    const first = await requestToken(f.deps, voter, 'E-1', both());
+    f.chaincode.RequestToken = refuse(eVoting.ErrorCode.TokenAlreadyIssued);
+    f.status.tokenRequest = {
+      txId: 'tx-req',
+      blinded: [
+        { mspId: 'CityAMSP', blindedHash: hashOf(7) },
+        { mspId: 'CityBMSP', blindedHash: hashOf(8) },
+      ],
     };
-    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
-    expect({ status: r.status, code: r.code }).toEqual({ status: 403, code: 'INELIGIBLE_VOTER' });
-    expect(f.signed).toHaveLength(0);
-    expect(f.log.size).toBe(0);
+    const again = await requestToken(f.deps, voter, 'E-1', both());
+    expect(again).toEqual(first);
+    expect(f.signed).toHaveLength(2);
+    expect(f.submitted.filter((c) => c.invocation.transaction === 'IssueToken')).toHaveLength(2);
+    const other = await refusal(requestToken(f.deps, voter, 'E-1', both(7, 9)));
+    expect(codeOf(other)).toBe(eVoting.ErrorCode.TokenAlreadyIssued);
+    expect(f.signed).toHaveLength(2);
+  });
+
+  it('leaves authorities this gateway does not act for pending', async () => {
+    const f = fake();
+    f.served = ['CityAMSP'];
+    const r = await requestToken(f.deps, voter, 'E-1', both());
+    expect(r.signatures.map((s) => s.mspId)).toEqual(['CityAMSP']);
+    expect(r.pending).toEqual(['CityBMSP']);
+  });
+
+  it('refuses bad blinded messages, open and closed elections and authorities without a registered key', async () => {
+    const cases: [(f: Fake) => void, { mspId: string; blindedMsg: string }[], string][] = [
+      [
+        () => undefined,
+        [{ mspId: 'CityAMSP', blindedMsg: 'AAAA' }, both()[1]!],
+        IssuanceErrorCode.InvalidRequest,
+      ],
+      [
+        () => undefined,
+        [{ mspId: 'CityAMSP', blindedMsg: `${blinded(7)}A` }, both()[1]!],
+        IssuanceErrorCode.InvalidRequest,
+      ],
+      [(f) => (f.mode = 'open'), both(), eVoting.ErrorCode.WrongMode],
+      [(f) => (f.phase = 'closed'), both(), eVoting.ErrorCode.VotingClosed],
+      [(f) => (f.registered = ['CityAMSP']), both(), eVoting.ErrorCode.AuthorityKeyMissing],
+    ];
+    for (const [setup, body, code] of cases) {
+      const f = fake();
+      setup(f);
+      expect(codeOf(await refusal(requestToken(f.deps, voter, 'E-1', body)))).toBe(code);
+      expect(f.submitted).toHaveLength(0);
+      expect(f.signed).toHaveLength(0);
+    }
+  });
+
+  it("relays the chaincode's refusals and signs nothing", async () => {
+    const f = fake();
+    f.chaincode.RequestToken = refuse(eVoting.ErrorCode.IneligibleVoter, 403);
+    expect(codeOf(await refusal(requestToken(f.deps, voter, 'E-1', both())))).toBe(
+      eVoting.ErrorCode.IneligibleVoter,
+    );
+    const g = fake();
+    g.chaincode.IssueToken = refuse(eVoting.ErrorCode.BlindedMismatch);
+    expect(codeOf(await refusal(requestToken(g.deps, voter, 'E-1', both())))).toBe(
+      eVoting.ErrorCode.BlindedMismatch,
+    );
+    expect([...f.signed, ...g.signed]).toEqual([]);
   });
 
   it("signs nothing when the committed token request is not the caller's", async () => {
     const f = fake();
-    f.requestToken = () => ({
-      electionId: 'E-1',
-      voter: { mspId: 'CityAMSP', pid: 'ef'.repeat(32) },
-      txId: 'tx-1',
-    });
-    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
-    expect({ status: r.status, code: r.code }).toEqual({
-      status: 502,
-      code: IssuanceErrorCode.RequestMismatch,
-    });
-    expect(f.signed).toHaveLength(0);
+    f.chaincode.RequestToken = () => ({ voter: { mspId: 'CityBMSP', pid: PID }, txId: 'tx-req' });
+    const r = await refusal(requestToken(f.deps, voter, 'E-1', both()));
+    expect(codeOf(r)).toBe(IssuanceErrorCode.RequestMismatch);
+    expect(f.signed).toEqual([]);
+  });
+});
+
+describe('issueAsAuthority', () => {
+  it("tries again while the other organisation's endorser lags the step just committed", async () => {
+    const f = fake();
+    const answers = [
+      () => {
+        throw new EndorseError('rejected', 'ProposalResponsePayloads do not match');
+      },
+      refuse(eVoting.ErrorCode.TokenNotRequested),
+      (r: Record<string, unknown>) => ({ ...r, txId: 'tx-late' }),
+    ];
+    f.chaincode.IssueToken = (r) => (answers.shift() as (r: Record<string, unknown>) => unknown)(r);
+    const r = await issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(7));
+    expect(r.transactionId).toBe('tx-late');
+    expect(f.submitted.filter((c) => c.invocation.transaction === 'IssueToken')).toHaveLength(3);
+    // a refusal that is no lag is not tried again
+    const g = fake();
+    g.chaincode.IssueToken = refuse(eVoting.ErrorCode.BlindedMismatch);
+    await refusal(issueAsAuthority(g.deps, 'CityAMSP', 'E-1', subject, blinded(7)));
+    expect(g.submitted).toHaveLength(1);
   });
 
-  it('signs nothing when the committed request is the same pid under another organisation', async () => {
+  it('refuses an authority it does not act for, a key it does not hold and a key other than the registered one', async () => {
+    for (const [setup, code] of [
+      [(f: Fake) => (f.served = ['CityBMSP']), IssuanceErrorCode.KeyNotHeld],
+      [(f: Fake) => delete f.held.CityAMSP, IssuanceErrorCode.KeyNotHeld],
+      [(f: Fake) => (f.held.CityAMSP = 'ff'.repeat(32)), IssuanceErrorCode.KeyMismatch],
+    ] as const) {
+      const f = fake();
+      setup(f);
+      expect(codeOf(await refusal(issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(7))))).toBe(
+        code,
+      );
+      expect(f.signed).toEqual([]);
+    }
+  });
+
+  it('signs for an issuance the ledger holds but the log lost (a crash between commit and log), and only for its hash', async () => {
     const f = fake();
-    f.requestToken = () => ({ electionId: 'E-1', voter: { mspId: 'CityBMSP', pid: PID }, txId: 'tx-1' });
-    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
-    expect({ status: r.status, code: r.code }).toEqual({
-      status: 502,
-      code: IssuanceErrorCode.RequestMismatch,
-    });
-    expect(f.signed).toHaveLength(0);
+    f.chaincode.IssueToken = refuse(eVoting.ErrorCode.TokenAlreadyIssued);
+    f.status.issuances = [{ authority: 'CityAMSP', blindedHash: hashOf(7), txId: 'tx-0' }];
+    const r = await issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(7));
+    expect(r.transactionId).toBe('tx-0');
+    const other = await refusal(issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(9)));
+    expect(codeOf(other)).toBe(eVoting.ErrorCode.TokenAlreadyIssued);
+    expect(f.signed).toEqual([`CityAMSP:${blinded(7)}`]);
   });
 
   it('keeps the same pid under two organisations apart in its signing log', async () => {
     const f = fake();
-    f.log.set(`E-1|CityBMSP/${PID}`, {
-      electionId: 'E-1',
-      pid: `CityBMSP/${PID}`,
-      blindedHash: '0'.repeat(64),
-      txId: 'tx-b',
-    });
-    const issued = await issueBlindSignature(f.deps, voter, 'E-1', blinded(7));
-    expect(issued.transactionId).toBe('tx-1');
-    expect(f.submitted).toHaveLength(1);
-    expect(f.log.get(`E-1|CityAMSP/${PID}`)).toMatchObject({ txId: 'tx-1' });
-  });
-
-  it.each([
-    ['not base64url', 'AB'],
-    ['the wrong length', 'AAAA'],
-  ])('refuses a blinded message that is %s before anything reaches Fabric', async (_what, msg) => {
-    const f = fake();
-    const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', msg));
-    expect({ status: r.status, code: r.code }).toEqual({
-      status: 400,
-      code: IssuanceErrorCode.InvalidRequest,
-    });
-    expect(f.submitted).toHaveLength(0);
-  });
-
-  it('refuses open and closed elections and keys it does not hold or that are not the election key', async () => {
-    const cases: [(f: Fake) => void, number, string][] = [
-      [(f) => (f.election = { mode: { kind: 'open' } }), 409, 'WRONG_MODE'],
-      [(f) => (f.phase = 'closed'), 409, 'VOTING_CLOSED'],
-      [(f) => (f.key = undefined), 409, IssuanceErrorCode.KeyNotHeld],
-      [(f) => (f.key = { ...held, fingerprint: '0'.repeat(64) }), 409, IssuanceErrorCode.KeyMismatch],
-    ];
-    for (const [setup, status, code] of cases) {
-      const f = fake();
-      setup(f);
-      const r = await refusal(issueBlindSignature(f.deps, voter, 'E-1', blinded(7)));
-      expect({ status: r.status, code: r.code }).toEqual({ status, code });
-      expect(f.submitted).toHaveLength(0);
-      expect(f.signed).toHaveLength(0);
-    }
+    await issueAsAuthority(f.deps, 'CityAMSP', 'E-1', subject, blinded(7));
+    await issueAsAuthority(f.deps, 'CityAMSP', 'E-1', { mspId: 'CityBMSP', pid: PID }, blinded(9));
+    expect(f.signed).toHaveLength(2);
+    expect([...f.log.keys()].sort()).toEqual([
+      `E-1|CityAMSP|CityAMSP/${PID}`,
+      `E-1|CityAMSP|CityBMSP/${PID}`,
+    ]);
   });
 });

@@ -1,24 +1,43 @@
 /**
- * The election authority's RSA key and the blind-signed tokens of secret
- * elections (RFC 9474 RSABSSA, verified with @cloudflare/blindrsa-ts).
+ * The signing authorities of secret elections and their RSA keys (RFC 9474
+ * RSABSSA, verified with @cloudflare/blindrsa-ts).
  *
- * The ledger holds only the public key. A token is a message the voter made
- * themselves, bound to one election:
+ * A secret election names n authorities, one per participating organisation,
+ * and a threshold k. Each authority registers its own public key with a
+ * transaction signed by its own organisation (RegisterAuthorityKey); the ledger
+ * holds only public keys, one record per authority. A token is a message the
+ * voter made themselves, bound to one election:
  *
  *   message  = UTF-8 tokenMessage(electionId, nonce)   (the wire contract: TOKEN_DOMAIN|electionId|nonce,
  *                                                        nonce = 64 lower-case hex)
  *   prepared = prepare(message)   (32 random bytes || message for the Randomized
  *                                  variants, the message itself for Deterministic)
  *
- * The ballot carries `prepared` (the token) and the finalized signature on it;
- * the receipt is SHA-256(prepared) in lower-case hex. Verification is plain
- * RSA-PSS (SHA-384, MGF1-SHA-384, salt 48 or 0 bytes) and deterministic.
+ * The ballot carries `prepared` (the token) and the finalized signatures of at
+ * least k distinct authorities on it; the receipt (and nullifier) is
+ * SHA-256(prepared) in lower-case hex. Verification is plain RSA-PSS (SHA-384,
+ * MGF1-SHA-384, salt 48 or 0 bytes) and deterministic.
  */
 import { createPublicKey, webcrypto, type KeyObject } from 'crypto';
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
-import { ChaincodeError, sha256Hex } from '@govledger/chaincode-common';
+import type { Context } from 'fabric-contract-api';
+import {
+  ChaincodeError,
+  emitEvent,
+  getCaller,
+  keyExists,
+  protectRecord,
+  readJson,
+  sha256Hex,
+  txTimeIso,
+  txTimeMs,
+  writeJson,
+} from '@govledger/chaincode-common';
+import { requireAuthorityAdmin } from './authz';
+import { loadElection, phaseAt, requireMode } from './election';
 import { errors } from './errors';
-import type { AuthorityKey } from './model';
+import { authorityKey } from './keys';
+import type { AuthorityKey, AuthorityRecord, AuthoritySignature, Election, Mode } from './model';
 import {
   Limits,
   preparePrefixLength,
@@ -26,6 +45,7 @@ import {
   TokenNonce,
   type BlindRsaVariant,
   type PublicKey,
+  type RegisterAuthorityKeyRequest,
 } from './schemas';
 
 // The library uses the global WebCrypto object (`crypto.subtle`). Node 20 provides
@@ -147,4 +167,97 @@ export async function verifyTokenSignature(
   } catch {
     return false;
   }
+}
+
+/** The secret mode of an election. */
+export type SecretMode = Extract<Mode, { kind: 'secret' }>;
+
+/** The registered keys of an election's authorities, by MSP id (an authority without a key is absent). */
+export async function loadAuthorities(
+  ctx: Context,
+  election: Election,
+  mode: SecretMode,
+): Promise<Map<string, AuthorityRecord>> {
+  const found = new Map<string, AuthorityRecord>();
+  for (const mspId of mode.authorities) {
+    const record = await readJson<AuthorityRecord>(ctx, authorityKey(ctx, election.electionId, mspId));
+    if (record) found.set(mspId, record);
+  }
+  return found;
+}
+
+/**
+ * RegisterAuthorityKey: an election admin of an authority organisation
+ * registers that authority's own public key, before voting opens, once. The
+ * caller's MSP is the authority (no one registers a key in another
+ * organisation's name). A key another authority of the election registered
+ * already is refused (DUPLICATE_AUTHORITY_KEY): one key must never count as two
+ * authorities. The record is protected for the authority.
+ */
+export async function registerAuthorityKey(
+  ctx: Context,
+  req: RegisterAuthorityKeyRequest,
+): Promise<AuthorityRecord> {
+  const caller = getCaller(ctx);
+  const election = await loadElection(ctx, req.electionId);
+  const mode = requireMode(election, 'secret');
+  requireAuthorityAdmin(caller, election, mode);
+  if (phaseAt(election, txTimeMs(ctx)) !== 'scheduled') {
+    throw errors.authorityKeysFrozen(
+      `authority keys of ${election.electionId} are registered before voting opens at ${election.opensAt}`,
+    );
+  }
+  const key = authorityKey(ctx, election.electionId, caller.mspId);
+  if (await keyExists(ctx, key)) {
+    throw errors.authorityKeyExists(`${caller.mspId} registered its key for ${election.electionId} already`);
+  }
+  const parsed = await parseAuthorityKey(mode.variant, req.publicKey);
+  for (const other of (await loadAuthorities(ctx, election, mode)).values()) {
+    if (other.key.fingerprint === parsed.fingerprint) {
+      throw errors.duplicateAuthorityKey(`${other.mspId} registered this public key already`);
+    }
+  }
+  const record: AuthorityRecord = {
+    docType: 'authority',
+    electionId: election.electionId,
+    mspId: caller.mspId,
+    key: parsed,
+    registeredBy: caller.id,
+    registeredAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await writeJson(ctx, key, record);
+  await protectRecord(ctx, key, caller.mspId);
+  emitEvent(ctx, 'AuthorityKeyRegistered', {
+    electionId: election.electionId,
+    organiser: election.organiser.mspId,
+    authority: caller.mspId,
+    fingerprint: parsed.fingerprint,
+  });
+  return record;
+}
+
+/**
+ * The distinct authorities whose signatures on the token verify. A signature
+ * naming an organisation that is not an authority of the election, or one
+ * without a registered key, or that does not verify, makes `bad` name it: a
+ * ballot must carry no bad signature at all.
+ */
+export async function checkSignatures(
+  authorities: ReadonlyMap<string, AuthorityRecord>,
+  token: Uint8Array,
+  signatures: readonly AuthoritySignature[],
+): Promise<{ valid: string[]; bad: string[] }> {
+  const valid: string[] = [];
+  const bad: string[] = [];
+  for (const s of signatures) {
+    const authority = authorities.get(s.mspId);
+    const bytes = decodeBase64url(s.signature);
+    if (authority && bytes && (await verifyTokenSignature(authority.key, token, bytes))) {
+      if (!valid.includes(s.mspId)) valid.push(s.mspId);
+    } else {
+      bad.push(s.mspId);
+    }
+  }
+  return { valid, bad };
 }

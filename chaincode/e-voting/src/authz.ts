@@ -20,7 +20,7 @@ import {
 } from '@govledger/chaincode-common';
 import { errors } from './errors';
 import { voterKey } from './keys';
-import type { Election } from './model';
+import type { Election, Mode } from './model';
 
 /** Role that creates elections and manages their roll. */
 export const ELECTION_ADMIN = 'election-admin';
@@ -52,6 +52,46 @@ export function requireOrganiser(caller: Caller, election: Election): void {
   if (caller.mspId !== election.organiser.mspId) {
     throw errors.forbidden(
       `only election admins of ${election.organiser.mspId} manage election ${election.electionId}`,
+    );
+  }
+}
+
+/**
+ * Refuses (403) unless the caller is an election admin of one of the
+ * election's authority organisations: an authority registers its key and
+ * issues tokens only with its own organisation's certificate.
+ */
+export function requireAuthorityAdmin(
+  caller: Caller,
+  election: Election,
+  mode: Extract<Mode, { kind: 'secret' }>,
+): void {
+  requireElectionAdmin(caller);
+  if (!mode.authorities.includes(caller.mspId)) {
+    throw errors.forbidden(`${caller.mspId} is not a signing authority of election ${election.electionId}`);
+  }
+}
+
+/**
+ * The k-of-n rule of a secret election (INVALID_THRESHOLD otherwise): every
+ * authority is a consortium organisation (GOVLEDGER_PEER_ORGS), 1 <= k <= n,
+ * and k >= 2 whenever the consortium has two or more organisations, so that no
+ * single organisation can mint a valid ballot. A one-authority election (k = 1)
+ * is accepted only in a consortium of one organisation, where there is no one
+ * else to share the trust with.
+ */
+export function checkAuthorities(authorities: readonly string[], threshold: number): void {
+  const consortium = peerOrgs();
+  const outside = authorities.filter((a) => !consortium.includes(a));
+  if (outside.length > 0) {
+    throw errors.invalidThreshold(`not consortium organisations: ${outside.join(', ')}`);
+  }
+  if (threshold < 1 || threshold > authorities.length) {
+    throw errors.invalidThreshold(`threshold ${threshold} is not within 1..${authorities.length}`);
+  }
+  if (consortium.length >= 2 && threshold < 2) {
+    throw errors.invalidThreshold(
+      `a consortium of ${consortium.length} organisations needs at least 2 authorities' signatures per ballot`,
     );
   }
 }

@@ -2,20 +2,25 @@
  * The e-voting Contract: a thin layer that parses each transaction's single
  * JSON argument with its schema, calls the rule in its domain file and returns
  * deterministic JSON. The rules live in election.ts, roll.ts, ballot.ts,
- * one-vote.ts, tally.ts and authz.ts, the read paths in queries.ts; the request
+ * one-vote.ts, authority.ts, issuance.ts, counts.ts, tally.ts and authz.ts, the read paths in queries.ts; the request
  * schemas are the wire contract's (`@govledger/wire`, `eVoting`).
  */
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, stableStringify } from '@govledger/chaincode-common';
-import { castBallot, castSecretBallot, requestToken } from './ballot';
+import { registerAuthorityKey } from './authority';
+import { castBallot, castSecretBallots } from './ballot';
 import { createElection } from './election';
+import { issueToken, requestToken } from './issuance';
 import { getElection, getReceipt, getTally, listBallots, listElections, voterStatus } from './queries';
 import { registerVoters } from './roll';
 import {
   CastBallotRequest,
-  CastSecretBallotRequest,
+  CastSecretBallotsRequest,
   CreateElectionRequest,
   ElectionRef,
+  IssueTokenRequest,
+  RegisterAuthorityKeyRequest,
+  RequestTokenRequest,
   ListBallotsRequest,
   ListElectionsRequest,
   ReceiptRequest,
@@ -50,11 +55,25 @@ export class EVotingContract extends Contract {
     return stableStringify(await registerVoters(ctx, parseArg(RegisterVotersRequest, request)));
   }
 
-  /** Records that the calling eligible voter gets their one blind-signed token (secret mode). */
+  /** Registers the calling authority organisation's own public key (secret mode, election-admin). */
+  @Transaction()
+  @Returns('string')
+  async RegisterAuthorityKey(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await registerAuthorityKey(ctx, parseArg(RegisterAuthorityKeyRequest, request)));
+  }
+
+  /** Records the calling eligible voter's one token request: a blinded-message hash per authority (secret mode). */
   @Transaction()
   @Returns('string')
   async RequestToken(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await requestToken(ctx, parseArg(ElectionRef, request)));
+    return stableStringify(await requestToken(ctx, parseArg(RequestTokenRequest, request)));
+  }
+
+  /** Records the calling authority's issuance to a voter, before its gateway blind-signs (secret mode). */
+  @Transaction()
+  @Returns('string')
+  async IssueToken(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await issueToken(ctx, parseArg(IssueTokenRequest, request)));
   }
 
   /** Casts the calling voter's ballot (open mode). */
@@ -64,11 +83,11 @@ export class EVotingContract extends Contract {
     return stableStringify(await castBallot(ctx, parseArg(CastBallotRequest, request)));
   }
 
-  /** Casts a ballot carrying a blind-signed token (secret mode, role ballot-box). */
+  /** Casts a batch of ballots carrying tokens signed by k authorities (secret mode, role ballot-box). */
   @Transaction()
   @Returns('string')
-  async CastSecretBallot(ctx: Context, request: string): Promise<string> {
-    return stableStringify(await castSecretBallot(ctx, parseArg(CastSecretBallotRequest, request)));
+  async CastSecretBallots(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await castSecretBallots(ctx, parseArg(CastSecretBallotsRequest, request)));
   }
 
   /** Counts the next batch of ballots after closing; the last step stores the result (anyone). */

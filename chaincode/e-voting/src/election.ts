@@ -14,8 +14,7 @@ import {
   txTimeMs,
   writeJson,
 } from '@govledger/chaincode-common';
-import { parseAuthorityKey } from './authority';
-import { organiserOf } from './authz';
+import { checkAuthorities, organiserOf } from './authz';
 import { errors } from './errors';
 import { electionKey } from './keys';
 import type { BallotRules, Election, Mode, Phase } from './model';
@@ -100,7 +99,11 @@ function ballotRules(ballot: CreateElectionRequest['ballot']): BallotRules {
   }
 }
 
-/** CreateElection: an election admin creates an election that opens in the future. */
+/**
+ * CreateElection: an election admin creates an election that opens in the
+ * future. A secret election names its authorities and threshold (checked by
+ * checkAuthorities); each authority registers its own key afterwards.
+ */
 export async function createElection(ctx: Context, req: CreateElectionRequest): Promise<Election> {
   const caller = getCaller(ctx);
   const organiser = organiserOf(caller, req.organiser);
@@ -112,13 +115,14 @@ export async function createElection(ctx: Context, req: CreateElectionRequest): 
   if (await keyExists(ctx, key)) {
     throw errors.electionExists(`election ${req.electionId} exists already`);
   }
-  const mode: Mode =
-    req.mode.kind === 'open'
-      ? { kind: 'open', secondBallot: req.mode.secondBallot }
-      : {
-          kind: 'secret',
-          authority: await parseAuthorityKey(req.mode.authority.variant, req.mode.authority.publicKey),
-        };
+  let mode: Mode;
+  if (req.mode.kind === 'open') {
+    mode = { kind: 'open', secondBallot: req.mode.secondBallot };
+  } else {
+    const authorities = req.mode.authorities.map((a) => a.mspId);
+    checkAuthorities(authorities, req.mode.threshold);
+    mode = { kind: 'secret', variant: req.mode.variant, authorities, threshold: req.mode.threshold };
+  }
   const election: Election = {
     docType: 'election',
     electionId: req.electionId,

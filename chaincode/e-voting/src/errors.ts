@@ -22,6 +22,24 @@ export const errors = defineErrors({
   invalidSchedule: spec(ErrorCode.InvalidSchedule),
   /** 400: the authority public key is not usable. */
   invalidPublicKey: spec(ErrorCode.InvalidPublicKey),
+  /** 400: the authorities or threshold of a secret election break the k-of-n rules. */
+  invalidThreshold: spec(ErrorCode.InvalidThreshold),
+  /** 409: the authority registered its key already. */
+  authorityKeyExists: spec(ErrorCode.AuthorityKeyExists),
+  /** 409: another authority registered the same key. */
+  duplicateAuthorityKey: spec(ErrorCode.DuplicateAuthorityKey),
+  /** 409: authority keys are registered only before voting opens. */
+  authorityKeysFrozen: spec(ErrorCode.AuthorityKeysFrozen),
+  /** 409: the authority has no registered key. */
+  authorityKeyMissing: spec(ErrorCode.AuthorityKeyMissing),
+  /** 409: the voter has recorded no token request. */
+  tokenNotRequested: spec(ErrorCode.TokenNotRequested),
+  /** 409: the blinded message hash is not the one the voter recorded. */
+  blindedMismatch: spec(ErrorCode.BlindedMismatch),
+  /** 400: fewer valid distinct authority signatures than the threshold. */
+  insufficientSignatures: spec(ErrorCode.InsufficientSignatures),
+  /** 409: the secret ballots would outnumber the voters issued tokens. */
+  ballotsExceedIssued: spec(ErrorCode.BallotsExceedIssued),
   /** 409: the roll froze when voting opened. */
   rollFrozen: spec(ErrorCode.RollFrozen),
   /** 409: a rule election has no roll. */
@@ -44,7 +62,7 @@ export const errors = defineErrors({
   tooManyChoices: spec(ErrorCode.TooManyChoices),
   /** 409: the voter has voted already (open mode, second ballot refused). */
   alreadyVoted: spec(ErrorCode.AlreadyVoted),
-  /** 409: the voter has requested their token already. */
+  /** 409: the voter has requested their token already, or the authority issued to them already. */
   tokenAlreadyIssued: spec(ErrorCode.TokenAlreadyIssued),
   /** 400: the token is not a token of this election. */
   invalidToken: spec(ErrorCode.InvalidToken),

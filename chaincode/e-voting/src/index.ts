@@ -12,6 +12,7 @@ export * from './errors';
 export * from './schemas';
 export * from './model';
 export { receiptOf, tokenIsBound } from './authority';
+export { issuedShard } from './counts';
 export { voterReceipt } from './one-vote';
 export { computeOutcome, digestSeed, chainDigest } from './tally';
 export { YES_NO_ABSTAIN } from './election';

@@ -16,6 +16,10 @@ export const KeyType = {
   RollBatch: 'rollBatch',
   Token: 'token',
   Tally: 'tally',
+  Authority: 'authority',
+  Issuance: 'issuance',
+  IssuedCount: 'issuedCount',
+  BallotCount: 'ballotCount',
 } as const;
 
 /** election~electionId */
@@ -36,6 +40,26 @@ export function rollBatchKey(ctx: Context, electionId: string, batchId: string):
 /** token~electionId~mspId~pid */
 export function tokenKey(ctx: Context, electionId: string, voter: Subject): string {
   return compositeKey(ctx, KeyType.Token, electionId, voter.mspId, voter.pid);
+}
+
+/** authority~electionId~mspId: an authority's registered public key. */
+export function authorityKey(ctx: Context, electionId: string, mspId: string): string {
+  return compositeKey(ctx, KeyType.Authority, electionId, mspId);
+}
+
+/** issuance~electionId~voterMsp~pid~authorityMsp: one authority's issuance to one voter. */
+export function issuanceKey(ctx: Context, electionId: string, voter: Subject, authority: string): string {
+  return compositeKey(ctx, KeyType.Issuance, electionId, voter.mspId, voter.pid, authority);
+}
+
+/** issuedCount~electionId~shard: one shard of the count of voters issued tokens by k authorities. */
+export function issuedCountKey(ctx: Context, electionId: string, shard: string): string {
+  return compositeKey(ctx, KeyType.IssuedCount, electionId, shard);
+}
+
+/** ballotCount~electionId: the number of secret ballots cast. */
+export function ballotCountKey(ctx: Context, electionId: string): string {
+  return compositeKey(ctx, KeyType.BallotCount, electionId);
 }
 
 /** tally~electionId */

@@ -16,15 +16,27 @@ export type Eligibility = eVoting.Eligibility;
 export type Quorum = eVoting.Quorum;
 /** The election authority's public key, normalised. */
 export type AuthorityKey = eVoting.AuthorityKey;
+/** An authority's registered key (key: authority~electionId~mspId). */
+export type AuthorityRecord = eVoting.AuthorityRecord;
+/** One authority's issuance to one voter. */
+export type Issuance = eVoting.Issuance;
+/** One shard of the issued-token count. */
+export type IssuedCount = eVoting.IssuedCount;
+/** The number of secret ballots cast. */
+export type BallotCount = eVoting.BallotCount;
+/** CastSecretBallots result. */
+export type CastBatchResult = eVoting.CastBatchResult;
+/** One authority's signature on a token. */
+export type AuthoritySignature = eVoting.AuthoritySignature;
 /** Voting mode as stored. */
 export type Mode = eVoting.Mode;
 /** An election (key: election~electionId). */
 export type Election = eVoting.Election;
-/** A voter on the roll (key: voter~electionId~pid). */
+/** A voter on the roll (key: voter~electionId~mspId~pid). */
 export type Voter = eVoting.Voter;
 /** One registered batch of the roll (key: rollBatch~electionId~batchId). */
 export type RollBatch = eVoting.RollBatch;
-/** The record that a voter requested their token (key: token~electionId~pid). */
+/** The record that a voter requested their token (key: token~electionId~mspId~pid). */
 export type TokenRequest = eVoting.TokenRequest;
 /** A ballot (key: ballot/electionId/receipt). */
 export type Ballot = eVoting.Ballot;

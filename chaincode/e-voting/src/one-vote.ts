@@ -5,15 +5,17 @@
  *   (home MSP, pid); a second ballot replaces the first or is refused
  *   (ALREADY_VOTED), as the election says.
  * - Secret mode: a voter records exactly one token request (TOKEN_ALREADY_ISSUED
- *   for a second), the organiser's gateway blind-signs only after that request
- *   committed, and each token casts exactly one ballot (TOKEN_ALREADY_USED).
+ *   for a second), each authority issues to a voter once (TOKEN_ALREADY_ISSUED),
+ *   its gateway blind-signs only after that issuance committed, and each token
+ *   casts exactly one ballot (TOKEN_ALREADY_USED): the ballot key is the
+ *   token's nullifier, SHA-256 of the token.
  *
  * The gateway decides nothing of this: it relays these refusals.
  */
 import type { Context } from 'fabric-contract-api';
 import { keyExists, readJson, sha256Hex, subjectKey, type Subject } from '@govledger/chaincode-common';
 import { errors } from './errors';
-import { ballotKey, tokenKey } from './keys';
+import { ballotKey, issuanceKey, tokenKey } from './keys';
 import type { Ballot, Election, Mode } from './model';
 
 /** The receipt of a voter's open ballot: SHA-256 of `<mspId>/<pid>`, lower-case hex. */
@@ -54,6 +56,22 @@ export async function claimToken(ctx: Context, election: Election, voter: Subjec
   const key = tokenKey(ctx, election.electionId, voter);
   if (await keyExists(ctx, key)) {
     throw errors.tokenAlreadyIssued(`this voter has requested a token for ${election.electionId} already`);
+  }
+  return key;
+}
+
+/** Secret mode: the key of one authority's one issuance to a voter; TOKEN_ALREADY_ISSUED when it exists. */
+export async function claimIssuance(
+  ctx: Context,
+  election: Election,
+  voter: Subject,
+  authority: string,
+): Promise<string> {
+  const key = issuanceKey(ctx, election.electionId, voter, authority);
+  if (await keyExists(ctx, key)) {
+    throw errors.tokenAlreadyIssued(
+      `${authority} has issued to this voter for ${election.electionId} already`,
+    );
   }
   return key;
 }

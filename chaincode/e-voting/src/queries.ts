@@ -7,10 +7,13 @@ import {
   fromBytes,
   keyExists,
   pageMetadata,
+  readAll,
   readJson,
   readPage,
   txTimeMs,
 } from '@govledger/chaincode-common';
+import { loadAuthorities } from './authority';
+import { issuedTokens, secretBallots } from './counts';
 import { loadElection, phaseAt } from './election';
 import { errors } from './errors';
 import { ballotKey, ballotRange, KeyType, tallyKey, tokenKey, voterKey } from './keys';
@@ -20,12 +23,14 @@ import type {
   Election,
   ElectionPage,
   ElectionView,
+  Issuance,
   Tally,
   TokenRequest,
   VoterStatus,
 } from './model';
 import { voterReceipt } from './one-vote';
 import { rollSize } from './roll';
+import { Limits } from './schemas';
 import type {
   ListBallotsRequest,
   ListElectionsRequest,
@@ -34,15 +39,23 @@ import type {
   VoterStatusRequest,
 } from './schemas';
 
-/** GetElection: the election, its phase at the query's time, the roll size and tally status. */
+/**
+ * GetElection: the election, its phase at the query's time, the roll size and
+ * tally status; in secret mode also the registered authority keys (what a
+ * voter's app blinds with), the voters issued tokens and the ballots cast.
+ */
 export async function getElection(ctx: Context, electionId: string): Promise<ElectionView> {
   const election = await loadElection(ctx, electionId);
   const tally = await readJson<Tally>(ctx, tallyKey(ctx, electionId));
+  const secret = election.mode.kind === 'secret' ? election.mode : undefined;
   return {
     election,
     phase: phaseAt(election, txTimeMs(ctx)),
     rollSize: election.eligibility.kind === 'roll' ? await rollSize(ctx, electionId) : null,
     tallyStatus: tally?.status ?? 'none',
+    authorities: secret ? [...(await loadAuthorities(ctx, election, secret)).values()] : null,
+    issuedTokens: secret ? await issuedTokens(ctx, electionId) : null,
+    secretBallots: secret ? await secretBallots(ctx, electionId) : null,
   };
 }
 
@@ -60,7 +73,7 @@ export async function getReceipt(ctx: Context, req: ReceiptRequest): Promise<Bal
   return ballot;
 }
 
-/** GetVoterStatus: on the roll, token requested (secret mode), voted (open mode). */
+/** GetVoterStatus: on the roll, token requested and issuances (secret mode), voted (open mode). */
 export async function voterStatus(ctx: Context, req: VoterStatusRequest): Promise<VoterStatus> {
   const election = await loadElection(ctx, req.electionId);
   const voter: Subject = { mspId: req.mspId, pid: req.pid };
@@ -68,10 +81,23 @@ export async function voterStatus(ctx: Context, req: VoterStatusRequest): Promis
     election.eligibility.kind === 'roll' ? await keyExists(ctx, voterKey(ctx, req.electionId, voter)) : null;
   if (election.mode.kind === 'secret') {
     const tokenRequest = (await readJson<TokenRequest>(ctx, tokenKey(ctx, req.electionId, voter))) ?? null;
-    return { electionId: req.electionId, voter, onRoll, tokenRequest, voted: null };
+    const issuances = await readAll<Issuance>(
+      ctx,
+      KeyType.Issuance,
+      [req.electionId, voter.mspId, voter.pid],
+      Limits.maxAuthorities,
+    );
+    return {
+      electionId: req.electionId,
+      voter,
+      onRoll,
+      tokenRequest,
+      issuances: issuances.map((i) => i.value),
+      voted: null,
+    };
   }
   const voted = await keyExists(ctx, ballotKey(req.electionId, voterReceipt(voter)));
-  return { electionId: req.electionId, voter, onRoll, tokenRequest: null, voted };
+  return { electionId: req.electionId, voter, onRoll, tokenRequest: null, issuances: null, voted };
 }
 
 /** ListBallots: one page of an election's ballots in key order, for independent recounts. */

@@ -29,12 +29,18 @@ export const {
   CreateElectionRequest,
   /** RegisterVoters. */
   RegisterVotersRequest,
-  /** RequestToken, GetElection, GetTally. */
+  /** GetElection, GetTally. */
   ElectionRef,
+  /** RegisterAuthorityKey. */
+  RegisterAuthorityKeyRequest,
+  /** RequestToken. */
+  RequestTokenRequest,
+  /** IssueToken. */
+  IssueTokenRequest,
   /** CastBallot. */
   CastBallotRequest,
-  /** CastSecretBallot. */
-  CastSecretBallotRequest,
+  /** CastSecretBallots. */
+  CastSecretBallotsRequest,
   /** TallyElection. */
   TallyElectionRequest,
   /** VerifyTally. */
@@ -67,8 +73,18 @@ export type RegisterVotersRequest = eVoting.RegisterVotersRequest;
 export type ElectionRef = eVoting.ElectionRef;
 /** CastBallot request. */
 export type CastBallotRequest = eVoting.CastBallotRequest;
-/** CastSecretBallot request. */
-export type CastSecretBallotRequest = eVoting.CastSecretBallotRequest;
+/** RegisterAuthorityKey request. */
+export type RegisterAuthorityKeyRequest = eVoting.RegisterAuthorityKeyRequest;
+/** RequestToken request. */
+export type RequestTokenRequest = eVoting.RequestTokenRequest;
+/** IssueToken request. */
+export type IssueTokenRequest = eVoting.IssueTokenRequest;
+/** CastSecretBallots request. */
+export type CastSecretBallotsRequest = eVoting.CastSecretBallotsRequest;
+/** One secret ballot of a batch. */
+export type SecretBallot = eVoting.SecretBallot;
+/** Where a paged recount stands. */
+export type VerifyProgress = eVoting.VerifyProgress;
 /** TallyElection request. */
 export type TallyElectionRequest = eVoting.TallyElectionRequest;
 /** VerifyTally request. */

@@ -4,7 +4,11 @@
  * from the cursor left by the previous step (a bounded range read, never a
  * paginated one, since this is a write), and the step that reaches the end
  * computes and stores turnout, quorum, counts and the result. VerifyTally
- * recounts everything from the ballots and confirms or contradicts it.
+ * recounts in pages the same way (each page a bounded read from the cursor the
+ * caller hands back with the sums so far) and the last page confirms or
+ * contradicts the stored result. Both check turnout <= roll and, in secret
+ * mode, ballots <= voters issued tokens by k authorities: an excess fails the
+ * election (nothing passes) and is never confirmed.
  */
 import type { Context } from 'fabric-contract-api';
 import {
@@ -18,15 +22,16 @@ import {
   txTimeMs,
   writeJson,
 } from '@govledger/chaincode-common';
-import { decodeBase64url, receiptOf, tokenIsBound, verifyTokenSignature } from './authority';
+import { checkSignatures, decodeBase64url, loadAuthorities, receiptOf, tokenIsBound } from './authority';
+import { issuedTokens } from './counts';
 import { loadElection, phaseAt, validateChoices } from './election';
 import { voterReceipt } from './one-vote';
 import { errors } from './errors';
 import { ballotKey, ballotRange, tallyKey, voterKey } from './keys';
 import type {
+  AuthorityRecord,
   Ballot,
   Election,
-  InvalidBallot,
   OptionCount,
   Recount,
   Tally,
@@ -34,7 +39,7 @@ import type {
   VerifyTallyResult,
 } from './model';
 import { rollSize } from './roll';
-import { Limits, type TallyElectionRequest, type VerifyTallyRequest } from './schemas';
+import { type TallyElectionRequest, type VerifyProgress, type VerifyTallyRequest } from './schemas';
 
 /** The first link of a tally's hash chain. */
 export function digestSeed(electionId: string): string {
@@ -95,13 +100,16 @@ function ceilDiv(a: number, b: number): number {
  *   first place wins nothing;
  * - multi (up to k of n): options with votes * 1000 > threshold * turnout qualify; the k with most votes
  *   win; a tie at the k-th place excludes the tied options;
- * - without quorum nothing wins; passed = at least one winner.
+ * - without quorum nothing wins; passed = at least one winner;
+ * - integrity: turnout beyond the roll (roll elections) or beyond the voters
+ *   issued tokens (secret elections, `issued`) fails the election: nothing wins.
  */
 export function computeOutcome(
   election: Election,
   partial: Readonly<Record<string, number>>,
   turnout: number,
   roll: number | null,
+  issued: number | null = null,
 ): TallyOutcome {
   const p = election.passThresholdPerMille;
   const counts: OptionCount[] = election.ballot.options.map((o) => ({
@@ -112,6 +120,8 @@ export function computeOutcome(
   const required =
     q.kind === 'none' ? 0 : q.kind === 'count' ? q.minBallots : ceilDiv(q.perMille * (roll ?? 0), 1000);
   const quorum = { kind: q.kind, required, met: turnout >= required };
+  const overRoll = roll === null ? 0 : Math.max(0, turnout - roll);
+  const overIssued = issued === null ? 0 : Math.max(0, turnout - issued);
   const base: TallyOutcome = {
     turnout,
     rollSize: roll,
@@ -120,8 +130,10 @@ export function computeOutcome(
     winners: [],
     tie: false,
     passed: false,
+    issuedTokens: issued,
+    integrity: { ok: overRoll === 0 && overIssued === 0, overRoll, overIssued },
   };
-  if (!quorum.met) return base;
+  if (!quorum.met || !base.integrity.ok) return base;
   const votesOf = (id: string) => partial[id] ?? 0;
   let winners: string[] = [];
   let tie = false;
@@ -194,8 +206,7 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
     });
     return tally;
   }
-  const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, req.electionId) : null;
-  const result = computeOutcome(election, tally.partial, tally.counted, roll);
+  const result = computeOutcome(election, tally.partial, tally.counted, ...(await limitsOf(ctx, election)));
   const final: Tally = {
     ...tally,
     status: 'final',
@@ -213,13 +224,22 @@ export async function tallyElection(ctx: Context, req: TallyElectionRequest): Pr
     winners: result.winners,
     counts: result.counts,
     digest: final.digest,
+    integrity: result.integrity,
   });
   return final;
+}
+
+/** The roll size (roll elections, else null) and the issued tokens (secret elections, else null). */
+async function limitsOf(ctx: Context, election: Election): Promise<[number | null, number | null]> {
+  const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, election.electionId) : null;
+  const issued = election.mode.kind === 'secret' ? await issuedTokens(ctx, election.electionId) : null;
+  return [roll, issued];
 }
 
 async function ballotProblem(
   ctx: Context,
   election: Election,
+  authorities: ReadonlyMap<string, AuthorityRecord>,
   entry: BallotEntry,
 ): Promise<string | undefined> {
   const ballot = entry.value;
@@ -239,10 +259,12 @@ async function ballotProblem(
   const mode = election.mode;
   if (mode.kind === 'secret') {
     const token = ballot.token === undefined ? undefined : decodeBase64url(ballot.token);
-    const signature = ballot.signature === undefined ? undefined : decodeBase64url(ballot.signature);
-    if (!token || !tokenIsBound(mode.authority.variant, token, election.electionId)) return 'token not bound';
+    if (!token || !tokenIsBound(mode.variant, token, election.electionId)) return 'token not bound';
     if (receiptOf(token) !== ballot.receipt) return 'receipt is not the token hash';
-    if (!signature || !(await verifyTokenSignature(mode.authority, token, signature))) return 'bad signature';
+    const { valid, bad } = await checkSignatures(authorities, token, ballot.signatures ?? []);
+    if (bad.length > 0) return `bad signature of ${bad.join(', ')}`;
+    if (valid.length < mode.threshold)
+      return `signatures of ${valid.length} authorities; needs ${mode.threshold}`;
   } else {
     const voter = ballot.voter;
     if (election.eligibility.kind === 'roll') {
@@ -256,10 +278,13 @@ async function ballotProblem(
 }
 
 /**
- * VerifyTally (query, anyone): recounts all ballots of the election from the
- * ledger, optionally re-checking each one, and compares with the stored final
- * result. Refuses without a tally (TALLY_NOT_FOUND) or with one still counting
- * (TALLY_INCOMPLETE).
+ * VerifyTally (query, anyone): recounts one page of at most `maxBallots`
+ * ballots from where `from` left off (the progress of the previous page),
+ * optionally re-checking each one. The page that reaches the end compares the
+ * whole recount with the stored final result, and checks turnout against the
+ * roll and the issued tokens. Refuses without a tally (TALLY_NOT_FOUND) or
+ * with one still counting (TALLY_INCOMPLETE). The caller hands back the sums:
+ * a verifier recounts on its own peer, so it trusts only its own sums.
  */
 export async function verifyTally(ctx: Context, req: VerifyTallyRequest): Promise<VerifyTallyResult> {
   const election = await loadElection(ctx, req.electionId);
@@ -268,30 +293,46 @@ export async function verifyTally(ctx: Context, req: VerifyTallyRequest): Promis
   if (tally.status !== 'final' || !tally.result) {
     throw errors.tallyIncomplete(`the tally of ${req.electionId} is still counting`);
   }
-  const partial: Record<string, number> = {};
-  let turnout = 0;
-  let digest = digestSeed(req.electionId);
-  let cursor = '';
-  let invalidBallotCount = 0;
-  const invalidBallots: InvalidBallot[] = [];
-  for (;;) {
-    const { entries, more } = await scanBallots(ctx, req.electionId, cursor, Limits.maxTallyBatch);
-    for (const entry of entries) {
-      const ballot = entry.value;
-      for (const choice of ballot.choices) partial[choice] = (partial[choice] ?? 0) + 1;
-      turnout += 1;
-      digest = chainDigest(digest, ballot);
-      cursor = entry.key;
-      const problem = req.checkBallots ? await ballotProblem(ctx, election, entry) : undefined;
-      if (problem !== undefined) {
-        invalidBallotCount += 1;
-        if (invalidBallots.length < 100) invalidBallots.push({ receipt: ballot.receipt, reason: problem });
+  const progress: VerifyProgress = req.from
+    ? { ...req.from, partial: { ...req.from.partial }, invalidBallots: [...req.from.invalidBallots] }
+    : {
+        cursor: '',
+        counted: 0,
+        partial: {},
+        digest: digestSeed(req.electionId),
+        invalidBallotCount: 0,
+        invalidBallots: [],
+      };
+  const authorities =
+    election.mode.kind === 'secret' && req.checkBallots
+      ? await loadAuthorities(ctx, election, election.mode)
+      : new Map<string, AuthorityRecord>();
+  const { entries, more } = await scanBallots(ctx, req.electionId, progress.cursor, req.maxBallots);
+  for (const entry of entries) {
+    const ballot = entry.value;
+    for (const choice of ballot.choices) progress.partial[choice] = (progress.partial[choice] ?? 0) + 1;
+    progress.counted += 1;
+    progress.digest = chainDigest(progress.digest, ballot);
+    progress.cursor = entry.key;
+    const problem = req.checkBallots ? await ballotProblem(ctx, election, authorities, entry) : undefined;
+    if (problem !== undefined) {
+      progress.invalidBallotCount += 1;
+      if (progress.invalidBallots.length < 100) {
+        progress.invalidBallots.push({ receipt: ballot.receipt, reason: problem });
       }
     }
-    if (!more) break;
   }
-  const roll = election.eligibility.kind === 'roll' ? await rollSize(ctx, req.electionId) : null;
-  const recount: Recount = { ...computeOutcome(election, partial, turnout, roll), digest };
+  const base = {
+    electionId: req.electionId,
+    progress,
+    invalidBallotCount: progress.invalidBallotCount,
+    invalidBallots: progress.invalidBallots,
+  };
+  if (more) return { ...base, complete: false, confirmed: false, mismatches: [] };
+  const recount: Recount = {
+    ...computeOutcome(election, progress.partial, progress.counted, ...(await limitsOf(ctx, election))),
+    digest: progress.digest,
+  };
   const stored: Recount = { ...tally.result, digest: tally.digest };
   const fields: (keyof Recount)[] = [
     'turnout',
@@ -301,19 +342,25 @@ export async function verifyTally(ctx: Context, req: VerifyTallyRequest): Promis
     'winners',
     'tie',
     'passed',
+    'issuedTokens',
     'digest',
   ];
-  const mismatches = fields.filter((f) => stableStringify(stored[f]) !== stableStringify(recount[f]));
+  const mismatches: string[] = fields.filter(
+    (f) => stableStringify(stored[f]) !== stableStringify(recount[f]),
+  );
   // counts of choices that are not options of the election show up as a mismatch too
-  const foreign = Object.keys(partial).filter((c) => !election.ballot.options.some((o) => o.id === c));
+  const foreign = Object.keys(progress.partial).filter(
+    (c) => !election.ballot.options.some((o) => o.id === c),
+  );
   if (foreign.length > 0 && !mismatches.includes('counts')) mismatches.push('counts');
+  // an excess of ballots over the roll or the issued tokens is a failure even when both sides agree on it
+  if (!recount.integrity.ok || !stored.integrity?.ok) mismatches.push('integrity');
   return {
-    electionId: req.electionId,
-    confirmed: mismatches.length === 0 && invalidBallotCount === 0,
+    ...base,
+    complete: true,
+    confirmed: mismatches.length === 0 && progress.invalidBallotCount === 0,
     mismatches,
     stored,
     recount,
-    invalidBallotCount,
-    invalidBallots,
   };
 }

@@ -60,7 +60,15 @@ describe('CreateElection', () => {
       rollSize: number;
       tallyStatus: string;
     }>(ledger, who.b1, 'GetElection', { electionId: 'E-OPEN-1' }, { time: T.beforeOpen });
-    expect(view).toEqual({ election: created, phase: 'scheduled', rollSize: 0, tallyStatus: 'none' });
+    expect(view).toEqual({
+      election: created,
+      phase: 'scheduled',
+      rollSize: 0,
+      tallyStatus: 'none',
+      authorities: null,
+      issuedTokens: null,
+      secretBallots: null,
+    });
     expect(ledger.events).toEqual([
       expect.objectContaining({
         name: 'ElectionCreated',
@@ -264,7 +272,13 @@ describe('CreateElection', () => {
       { ...ref, choices: ['x'] },
       { code: 'ELECTION_NOT_FOUND', status: 404 },
     );
-    await expectRefused(ledger, who.a1, 'RequestToken', ref, { code: 'ELECTION_NOT_FOUND', status: 404 });
+    await expectRefused(
+      ledger,
+      who.a1,
+      'RequestToken',
+      { ...ref, blinded: [{ mspId: 'CityAMSP', blindedHash: 'ab'.repeat(32) }] },
+      { code: 'ELECTION_NOT_FOUND', status: 404 },
+    );
     await expectRefused(ledger, who.auditorB, 'TallyElection', ref, {
       code: 'ELECTION_NOT_FOUND',
       status: 404,
@@ -305,6 +319,7 @@ describe('RegisterVoters and the roll', () => {
       electionId: 'E-OPEN-1',
       voter: subject(who.b1),
       onRoll: true,
+      issuances: null,
       tokenRequest: null,
       voted: false,
     });
@@ -807,7 +822,7 @@ describe('CastBallot (open mode)', () => {
       ledger,
       who.a1,
       'RequestToken',
-      { electionId: 'E-OPEN-1' },
+      { electionId: 'E-OPEN-1', blinded: [{ mspId: 'CityAMSP', blindedHash: 'ab'.repeat(32) }] },
       { code: 'WRONG_MODE', status: 409 },
       {
         time: T.during,
@@ -816,12 +831,12 @@ describe('CastBallot (open mode)', () => {
     await expectRefused(
       ledger,
       who.ballotBoxA,
-      'CastSecretBallot',
+      'CastSecretBallots',
       {
         electionId: 'E-OPEN-1',
-        choices: ['design-a'],
-        token: 'AAAA',
-        signature: 'AAAA',
+        ballots: [
+          { choices: ['design-a'], token: 'AAAA', signatures: [{ mspId: 'CityAMSP', signature: 'AAAA' }] },
+        ],
       },
       { code: 'WRONG_MODE', status: 409 },
       { time: T.during },

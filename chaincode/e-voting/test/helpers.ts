@@ -10,9 +10,11 @@ export const contract = new EVotingContract();
 export type TxName =
   | 'CreateElection'
   | 'RegisterVoters'
+  | 'RegisterAuthorityKey'
   | 'RequestToken'
+  | 'IssueToken'
   | 'CastBallot'
-  | 'CastSecretBallot'
+  | 'CastSecretBallots'
   | 'TallyElection'
   | 'VerifyTally'
   | 'GetElection'

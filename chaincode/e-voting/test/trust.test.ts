@@ -4,12 +4,19 @@
  * its own name, voters are (home MSP, pid) pairs, and secret ballots come only from
  * consortium ballot boxes.
  */
-import { webcrypto } from 'crypto';
-import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { keyPolicy, writeJson } from '@govledger/chaincode-common';
 import type { TestIdentity, TestLedger } from '@govledger/chaincode-common/testing';
-import { tokenMessage, voterReceipt } from '../src';
-import { ballotKey, electionKey, rollBatchKey, tallyKey, tokenKey, voterKey } from '../src/keys';
+import { voterReceipt } from '../src';
+import {
+  authorityKey,
+  ballotKey,
+  electionKey,
+  issuanceKey,
+  rollBatchKey,
+  tallyKey,
+  tokenKey,
+  voterKey,
+} from '../src/keys';
 import {
   T,
   evaluate,
@@ -23,6 +30,7 @@ import {
   submit,
   who,
 } from './helpers';
+import { ballotOf, newKey, obtainToken, setUpSecret, type KeyPair } from './secret-helpers';
 
 /** A citizen whose certificate, from CityA's CA, carries the pid of City B's citizen-b1. */
 const b1UnderA: TestIdentity = {
@@ -47,27 +55,16 @@ async function rolled(ledger: TestLedger, election = openElection()): Promise<vo
   );
 }
 
-const suite = RSABSSA.SHA384.PSS.Randomized();
+let keys: Record<string, KeyPair>;
 
-async function secretElection(): Promise<{
-  election: Record<string, unknown>;
-  keys: { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
-}> {
-  const keys = (await suite.generateKey({
-    publicExponent: Uint8Array.from([1, 0, 1]),
-    modulusLength: 2048,
-  })) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
-  const jwk = await webcrypto.subtle.exportKey('jwk', keys.publicKey);
-  const election = openElection({
-    electionId: 'E-SECRET',
-    ballot: { kind: 'yesNoAbstain' },
-    mode: {
-      kind: 'secret',
-      authority: { variant: 'RSABSSA-SHA384-PSS-Randomized', publicKey: { format: 'jwk', jwk } },
-    },
-  });
-  return { election, keys };
-}
+beforeAll(async () => {
+  keys = { CityAMSP: await newKey(), CityBMSP: await newKey() };
+}, 60_000);
+
+const blinded = [
+  { mspId: 'CityAMSP', blindedHash: 'ab'.repeat(32) },
+  { mspId: 'CityBMSP', blindedHash: 'cd'.repeat(32) },
+];
 
 describe('an organisation acts only in its own name', () => {
   it('creates an election naming itself as organiser, or none', async () => {
@@ -145,36 +142,32 @@ describe('owned records are protected when created (owner AND one other organisa
     });
   });
 
-  it("protects a token request for the voter's organisation and a secret ballot for the ballot box's", async () => {
+  it("protects a token request for the voter's organisation, an authority's key and issuance for the authority, a secret ballot for the ballot box's", async () => {
     const ledger = newLedger();
-    const { election, keys } = await secretElection();
-    await rolled(ledger, election);
-    await submit(ledger, who.b1, 'RequestToken', { electionId: 'E-SECRET' }, { time: T.beforeOpen });
+    await setUpSecret(ledger, keys, { electionId: 'E-SECRET' });
+    expect(await policyOf(ledger, (ctx) => authorityKey(ctx, 'E-SECRET', 'CityBMSP'))).toEqual({
+      owner: 'CityBMSP',
+      orgs: ['CityBMSP', 'CityAMSP'],
+    });
+    const token = await obtainToken(ledger, who.b1, 'E-SECRET', keys);
     expect(await policyOf(ledger, (ctx) => tokenKey(ctx, 'E-SECRET', subject(who.b1)))).toEqual({
       owner: 'CityBMSP',
       orgs: ['CityBMSP', 'CityAMSP'],
     });
-    const prepared = suite.prepare(new TextEncoder().encode(tokenMessage('E-SECRET', 'ab'.repeat(32))));
-    const { blindedMsg, inv } = await suite.blind(keys.publicKey, prepared);
-    const signature = await suite.finalize(
-      keys.publicKey,
-      prepared,
-      await suite.blindSign(keys.privateKey, blindedMsg),
-      inv,
-    );
-    const cast = await submit<{ receipt: string }>(
+    expect(
+      await policyOf(ledger, (ctx) => issuanceKey(ctx, 'E-SECRET', subject(who.b1), 'CityAMSP')),
+    ).toEqual({
+      owner: 'CityAMSP',
+      orgs: ['CityAMSP', 'CityBMSP'],
+    });
+    const cast = await submit<{ receipts: string[] }>(
       ledger,
       who.ballotBoxA,
-      'CastSecretBallot',
-      {
-        electionId: 'E-SECRET',
-        choices: ['yes'],
-        token: Buffer.from(prepared).toString('base64url'),
-        signature: Buffer.from(signature).toString('base64url'),
-      },
+      'CastSecretBallots',
+      { electionId: 'E-SECRET', ballots: [ballotOf(token, ['yes'])] },
       { time: T.during },
     );
-    expect(await policyOf(ledger, () => ballotKey('E-SECRET', cast.receipt))).toEqual({
+    expect(await policyOf(ledger, () => ballotKey('E-SECRET', cast.receipts[0] as string))).toEqual({
       owner: 'CityAMSP',
       orgs: ['CityAMSP', 'CityBMSP'],
     });
@@ -194,16 +187,25 @@ describe('voters are (home MSP, pid) pairs', () => {
       { time: T.during },
     );
     const secret = newLedger();
-    await rolled(secret, (await secretElection()).election);
+    await setUpSecret(secret, keys, { electionId: 'E-SECRET' });
     await expectRefused(
       secret,
       b1UnderA,
       'RequestToken',
-      { electionId: 'E-SECRET' },
+      { electionId: 'E-SECRET', blinded },
       { code: 'INELIGIBLE_VOTER', status: 403 },
       { time: T.during },
     );
-    await submit(secret, who.b1, 'RequestToken', { electionId: 'E-SECRET' }, { time: T.during });
+    // nor may an authority issue to the impostor: the roll knows b1 only under City B
+    await expectRefused(
+      secret,
+      who.adminA,
+      'IssueToken',
+      { electionId: 'E-SECRET', voter: subject(b1UnderA), blindedHash: 'ab'.repeat(32) },
+      { code: 'INELIGIBLE_VOTER', status: 403 },
+      { time: T.during },
+    );
+    await submit(secret, who.b1, 'RequestToken', { electionId: 'E-SECRET', blinded }, { time: T.during });
   }, 60_000);
 
   it('keeps the same pid under two MSPs apart: roll entries, receipts and status', async () => {
@@ -298,13 +300,17 @@ describe('voters are (home MSP, pid) pairs', () => {
 describe('secret ballots come only from consortium ballot boxes', () => {
   it('refuses (403) a ballot box of an organisation outside the consortium', async () => {
     const ledger = newLedger();
-    const { election } = await secretElection();
-    await rolled(ledger, election);
+    await setUpSecret(ledger, keys, { electionId: 'E-SECRET' });
     await expectRefused(
       ledger,
       { mspId: 'RogueMSP', name: 'ballot-box-rogue', attrs: { 'gov.role': 'ballot-box' } },
-      'CastSecretBallot',
-      { electionId: 'E-SECRET', choices: ['yes'], token: 'AAAA', signature: 'AAAA' },
+      'CastSecretBallots',
+      {
+        electionId: 'E-SECRET',
+        ballots: [
+          { choices: ['yes'], token: 'AAAA', signatures: [{ mspId: 'CityAMSP', signature: 'AAAA' }] },
+        ],
+      },
       { code: 'FORBIDDEN', status: 403 },
       { time: T.during },
     );

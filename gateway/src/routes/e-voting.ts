@@ -1,21 +1,26 @@
 /**
  * e-voting: elections, the roll, open ballots, secret ballots with RFC 9474
- * blind signatures, tally and recount, receipts. Request bodies are the wire
- * contract's schemas (`@govledger/wire`, `eVoting`), less the fields the path gives.
+ * blind signatures from k of n authorities, tally and recount, receipts.
+ * Request bodies are the wire contract's schemas (`@govledger/wire`,
+ * `eVoting`), less the fields the path gives.
  *
- * Secret elections: when CreateElection names no public key, this gateway
- * generates the authority key and keeps the private half (sealed at rest). A
- * voter asks for a token with only a blinded message; the gateway submits
- * RequestToken under the voter's own identity, waits for the commit, and only
- * then blind-signs — once per voter and election. Ballots are cast through the
- * ballot box, which needs no voter credentials and submits as the ballot-box
- * identity, so nothing links a voter to a ballot.
+ * Secret elections: each authority organisation's election admin has this
+ * gateway generate and hold that organisation's key and register its public
+ * half (RegisterAuthorityKey, signed by the admin's own organisation). A voter
+ * asks for a token with one blinded message per authority; the gateway records
+ * RequestToken under the voter's identity, and each authority it acts for
+ * records IssueToken under its own organisation before it blind-signs
+ * (elections/token-issuance.ts). Ballots go to the anonymous ballot box
+ * (elections/ballot-box.ts), which submits them in shuffled batches under the
+ * ballot-box identity.
  */
-import { eVoting } from '@govledger/wire';
+import { eVoting, Schemas } from '@govledger/wire';
 import { z } from 'zod';
 import type { Caller } from '../auth';
 import type { BlindSignatureLog, ElectionKeys } from '../election-keys';
-import { issueBlindSignature } from '../elections/token-issuance';
+import type { BallotBox } from '../elections/ballot-box';
+import { issueAsAuthority, requestToken, type TokenIssuanceDeps } from '../elections/token-issuance';
+import { HttpProblem } from '../http/problem';
 import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import { PageQuery } from '../schemas';
 import type { TransactionService } from '../writes/transactions';
@@ -30,8 +35,10 @@ export interface EVotingDeps {
   chaincode: string;
   keys: ElectionKeys;
   log: BlindSignatureLog;
-  /** The ballot-box identity secret ballots are cast under (wallet organisation and label). */
-  ballotBox: { mspId: string; label: string };
+  /** The anonymous ballot box. */
+  box: BallotBox;
+  /** The wallet identity (an election admin) each authority organisation issues under, by MSP id. */
+  authorities: Record<string, string>;
 }
 
 const Tally = eVoting.Tally.meta({
@@ -45,44 +52,6 @@ const electionId = eVoting.ElectionRef;
 
 /** A request's fields without the election id (it comes from the path). */
 const withoutElection = { electionId: true } as const;
-
-/**
- * The mode of a new election as the gateway takes it: a secret election may
- * leave out the authority key (the gateway then generates it and holds the
- * private half) and its variant (default RSABSSA-SHA384-PSS-Randomized).
- */
-const ModeBody = z.discriminatedUnion('kind', [
-  eVoting.OpenMode,
-  z
-    .object({
-      kind: z.literal('secret').meta({ description: '`open` (roll-call) or `secret` (blind-signed tokens)' }),
-      authority: z
-        .object({
-          variant: z
-            .enum(eVoting.BlindRsaVariants)
-            .default(eVoting.DefaultBlindRsaVariant)
-            .meta({ description: 'Blind RSA variant (RFC 9474)', example: 'RSABSSA-SHA384-PSS-Randomized' }),
-          publicKey: eVoting.PublicKey.optional().meta({
-            description:
-              "The authority's RSA public key; without it the gateway generates the key pair and keeps the private key",
-          }),
-        })
-        .strict()
-        .meta({
-          description: 'Without publicKey the gateway generates the authority key and keeps the private half',
-        }),
-    })
-    .strict(),
-]);
-
-/** CreateElection as the gateway takes it: the wire request, with the gateway's secret-mode defaults. */
-const CreateElectionBody = eVoting.CreateElectionFields.extend({
-  mode: ModeBody.meta({
-    description: 'Open (roll-call, receipts linked to voters) or secret (blind-signed tokens)',
-  }),
-})
-  .strict()
-  .superRefine(eVoting.checkElectionSpec);
 
 /** A tally step: the wire field, its default left to the chaincode. */
 const TallyBody = z
@@ -105,6 +74,76 @@ const VerifyTallyBody = z
   })
   .strict();
 
+/** The recount the gateway answers once every page is done. */
+const VerifyTallyResponse = eVoting.VerifyTallyResult.extend({
+  pages: z.number().int().meta({ description: 'VerifyTally pages the gateway ran and summed', example: 1 }),
+});
+
+/** An authority key registration: the gateway makes the key unless one is given. */
+const AuthorityKeyBody = z
+  .object({
+    publicKey: eVoting.PublicKey.optional().meta({
+      description:
+        "The authority's own public key; without it this gateway generates the key and holds the private half",
+    }),
+  })
+  .strict();
+
+/** A voter's blinded messages, one per authority. */
+const TokenRequestBody = z
+  .object({
+    blinded: z
+      .array(
+        z
+          .object({
+            mspId: Schemas.mspId.meta({
+              description: 'The authority this blinded message is for',
+              example: 'CityAMSP',
+            }),
+            blindedMsg: eVoting.base64url(700).meta({
+              description:
+                "The token blinded under this authority's key, unpadded base64url (modulus length)",
+            }),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(eVoting.Limits.maxAuthorities)
+      .refine((b) => new Set(b.map((x) => x.mspId)).size === b.length, 'one blinded message per authority')
+      .meta({ description: 'One blinded message per authority asked; at least the threshold k' }),
+  })
+  .strict();
+
+const BlindSignature = z.object({
+  mspId: z.string().meta({ description: 'The authority that signed', example: 'CityAMSP' }),
+  blindSig: z
+    .string()
+    .meta({ description: 'The blind signature, unpadded base64url; the voter finalizes it' }),
+  transactionId: z.string().meta({ description: 'The IssueToken transaction of this authority' }),
+});
+
+const TokenRequestResponse = z.object({
+  electionId: z.string(),
+  requestTxId: z.string().meta({ description: "The RequestToken transaction under the voter's identity" }),
+  signatures: z
+    .array(BlindSignature)
+    .meta({ description: 'Blind signatures of the authorities this gateway acts for' }),
+  pending: z.array(z.string()).meta({
+    description: "Authorities this gateway does not act for: ask their gateways' blind-signature endpoint",
+    example: [],
+  }),
+});
+
+const BallotState = z.object({
+  electionId: z.string(),
+  receipt: z.string().meta({ description: 'SHA-256 of the token: the ballot key and nullifier' }),
+  state: z
+    .enum(['queued', 'cast', 'rejected'])
+    .meta({ description: 'Where the ballot stands in the box', example: 'queued' }),
+  reason: z.string().optional().meta({ description: 'Why it was rejected (a chaincode error code)' }),
+  txId: z.string().optional().meta({ description: 'The batch transaction that cast it' }),
+});
+
 /** The e-voting routes. */
 export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
   const inv = (transaction: string, request: unknown) => ({
@@ -112,46 +151,74 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
     transaction,
     args: [JSON.stringify(request)],
   });
-  const issuance = {
+  const issuance: TokenIssuanceDeps = {
     transactions: deps.transactions,
     chaincode: deps.chaincode,
-    keys: deps.keys,
+    keysOf: (mspId) => (deps.authorities[mspId] ? deps.keys.forOrg(mspId) : undefined),
+    authorityCaller: (mspId): Caller | undefined => {
+      const label = deps.authorities[mspId];
+      return label ? { subject: label, org: mspId, roles: ['election-admin'] } : undefined;
+    },
     log: deps.log,
-  };
-  const ballotBoxCaller: Caller = {
-    subject: deps.ballotBox.label,
-    org: deps.ballotBox.mspId,
-    roles: ['ballot-box'],
   };
   return [
     defineRoute({
       method: 'post',
       path: '/api/v1/elections',
       operationId: 'createElection',
-      writes: true,
-      summary: 'Create an election (open roll-call or secret ballot)',
-      description:
-        'For a secret election without `mode.authority.publicKey`, the gateway generates the authority key pair and holds the private key.',
+      summary: 'Create an election (open roll-call, or secret with k of n signing authorities)',
       tags: TAGS,
       roles: ['election-admin'],
       successStatus: 201,
-      body: CreateElectionBody,
+      body: eVoting.CreateElectionRequest,
       response: Election,
+      call: { chaincode: CC, transaction: 'CreateElection', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/elections/{electionId}/authority-keys',
+      operationId: 'registerAuthorityKey',
+      summary: "Secret election: register the caller's organisation's authority key (its own election admin)",
+      description:
+        "Without `publicKey` this gateway generates the key for the caller's organisation, seals the private half " +
+        "for that organisation alone, and submits RegisterAuthorityKey under the caller's identity: the authority " +
+        'registers its own key, signed by its own organisation.',
+      tags: TAGS,
+      roles: ['election-admin'],
+      successStatus: 201,
+      params: electionId,
+      body: AuthorityKeyBody,
+      response: eVoting.AuthorityRecord,
       async handle({ req, res, caller, input }) {
-        const body = input.body;
-        let mode: unknown = body.mode;
-        if (body.mode.kind === 'secret' && !body.mode.authority.publicKey) {
-          const key = await deps.keys.getOrCreate(body.electionId, body.mode.authority.variant);
-          mode = {
-            kind: 'secret',
-            authority: { variant: key.variant, publicKey: { format: 'spki-pem', pem: key.publicKeyPem } },
+        const id = input.params.electionId;
+        let publicKey = input.body.publicKey;
+        if (!publicKey) {
+          const view = (await deps.transactions.evaluate(caller, inv('GetElection', { electionId: id }))) as {
+            election: eVoting.Election;
           };
+          const mode = view.election.mode;
+          if (mode.kind !== 'secret') {
+            throw new HttpProblem(
+              409,
+              eVoting.ErrorCode.WrongMode,
+              `election ${id} is not a secret election`,
+            );
+          }
+          if (!mode.authorities.includes(caller.org)) {
+            throw new HttpProblem(
+              403,
+              eVoting.ErrorCode.Forbidden,
+              `${caller.org} is not an authority of ${id}`,
+            );
+          }
+          const key = await deps.keys.forOrg(caller.org).getOrCreate(id, mode.variant);
+          publicKey = { format: 'spki-pem', pem: key.publicKeyPem };
         }
         sendWrite(
           res,
           await deps.transactions.submit(
             caller,
-            inv('CreateElection', { ...body, mode }),
+            inv('RegisterAuthorityKey', { electionId: id, publicKey }),
             writeOptions(req, res),
           ),
           201,
@@ -223,68 +290,93 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/api/v1/elections/{electionId}/tokens',
-      operationId: 'issueBallotToken',
-      summary: 'Secret election: get the blind signature on a blinded token (once per voter)',
+      operationId: 'requestBallotToken',
+      summary:
+        'Secret election: request a token; get the blind signatures of the authorities this gateway acts for',
       description:
-        "Send only the blinded message (base64url, modulus length). The gateway records RequestToken under the voter's identity, waits for the commit, " +
-        'then blind-signs with the election authority key. A retry with the same blinded message returns the same signature; a different one is refused.',
+        "Send one blinded message per authority (the same token blinded under each authority's key). The gateway records " +
+        "RequestToken under the voter's identity with their SHA-256 hashes, then each authority it acts for records " +
+        'IssueToken under its own organisation and only then blind-signs. A retry with the same messages continues; ' +
+        'other messages are refused. Authorities in `pending` are asked at their own gateways.',
       tags: TAGS,
       roles: ['citizen', 'enterprise'],
       params: electionId,
+      body: TokenRequestBody,
+      response: TokenRequestResponse,
+      async handle({ caller, input }) {
+        const r = await requestToken(issuance, caller, input.params.electionId, input.body.blinded);
+        return { status: 200, body: r };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/elections/{electionId}/authorities/{mspId}/blind-signatures',
+      operationId: 'issueBlindSignature',
+      summary: "Secret election: authority {mspId}'s blind signature on a voter's recorded blinded message",
+      description:
+        'Needs no voter credentials: the blinded message must be the one the voter recorded with RequestToken, the ' +
+        'authority records IssueToken under its own organisation first, and only the voter can unblind the result. ' +
+        'Answered only by the gateway that acts for the authority.',
+      tags: TAGS,
+      roles: [],
+      public: true,
+      params: z.object({ electionId: eVoting.ElectionId, mspId: Schemas.mspId }).strict(),
       body: z
         .object({
-          blindedMsg: eVoting.base64url(700).meta({
-            description: 'The blinded token message (base64url, RFC 9474 Blind)',
-            example:
-              'WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg',
-          }),
+          voter: eVoting.Subject.meta({ description: 'The voter as their token request names them' }),
+          blindedMsg: eVoting
+            .base64url(700)
+            .meta({ description: 'The blinded message for this authority, base64url' }),
         })
         .strict(),
-      response: z.object({
-        electionId: z.string().meta({ description: 'The election' }),
-        blindSig: z.string().meta({
-          description: "The authority's blind signature (base64url); unblind it to get the token's signature",
-        }),
-        transactionId: z
-          .string()
-          .meta({ description: "Id of the RequestToken transaction that recorded the voter's request" }),
-      }),
-      async handle({ caller, input }) {
-        const issued = await issueBlindSignature(
+      response: BlindSignature,
+      async handle({ input }) {
+        const r = await issueAsAuthority(
           issuance,
-          caller,
+          input.params.mspId,
           input.params.electionId,
+          input.body.voter,
           input.body.blindedMsg,
         );
-        return { status: 200, body: issued };
+        return { status: 200, body: r };
       },
     }),
     defineRoute({
       method: 'post',
       path: '/api/v1/ballot-box/elections/{electionId}/ballots',
-      operationId: 'castSecretBallot',
-      writes: true,
-      summary: 'Secret election: cast a ballot with an unblinded token and signature (no voter credentials)',
+      operationId: 'dropSecretBallot',
+      summary: 'Secret election: drop a ballot in the anonymous ballot box (no credentials)',
       description:
-        'Needs no bearer token and logs nothing about the sender; the gateway submits CastSecretBallot as the ballot-box identity.',
+        'Needs no bearer token and logs no client address. The box checks the ballot (token of this election, valid ' +
+        'signatures of k distinct authorities, token not seen), keeps it, and submits CastSecretBallots in shuffled ' +
+        'batches of a minimum size under the ballot-box identity, flushing before the election closes. Answers 202 ' +
+        'with the receipt; follow it at the status route or on the ledger.',
       tags: TAGS,
       roles: [],
       public: true,
+      successStatus: 202,
       params: electionId,
-      body: eVoting.CastSecretBallotRequest.omit(withoutElection),
-      response: eVoting.CastResult,
-      async handle({ req, res, input }) {
-        const request = { electionId: input.params.electionId, ...input.body };
-        sendWrite(
-          res,
-          await deps.transactions.submit(
-            ballotBoxCaller,
-            inv('CastSecretBallot', request),
-            writeOptions(req, res),
-          ),
-          200,
-        );
-        return undefined;
+      body: eVoting.SecretBallot,
+      response: BallotState,
+      async handle({ input }) {
+        return { status: 202, body: await deps.box.accept(input.params.electionId, input.body) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/ballot-box/elections/{electionId}/ballots/{receipt}',
+      operationId: 'getBallotBoxState',
+      summary: 'Secret election: where a ballot stands in the ballot box (queued, cast or rejected)',
+      tags: TAGS,
+      roles: [],
+      public: true,
+      params: eVoting.ReceiptRequest,
+      response: BallotState,
+      handle({ input }) {
+        return Promise.resolve({
+          status: 200,
+          body: deps.box.status(input.params.electionId, input.params.receipt),
+        });
       },
     }),
     defineRoute({
@@ -314,13 +406,30 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/elections/{electionId}/tally/verification',
       operationId: 'verifyTally',
-      summary: 'Recount every ballot and compare with the stored result',
+      summary: 'Recount every ballot, page by page, and compare with the stored result',
+      description:
+        'The gateway runs VerifyTally page by page on its own peer, handing each page the sums of the previous ones, ' +
+        'and answers the verdict of the last page. Ballots beyond the roll or the issued tokens are never confirmed.',
       tags: TAGS,
       roles: [],
       params: electionId,
       body: VerifyTallyBody,
-      response: eVoting.VerifyTallyResult,
-      call: { chaincode: CC, transaction: 'VerifyTally', mode: 'evaluate' },
+      response: VerifyTallyResponse,
+      async handle({ caller, input }) {
+        let from: eVoting.VerifyProgress | undefined;
+        for (let pages = 1; ; pages++) {
+          const page = (await deps.transactions.evaluate(
+            caller,
+            inv('VerifyTally', {
+              electionId: input.params.electionId,
+              ...input.body,
+              ...(from ? { from } : {}),
+            }),
+          )) as eVoting.VerifyTallyResult;
+          if (page.complete) return { status: 200, body: { ...page, pages } };
+          from = page.progress;
+        }
+      },
     }),
     defineRoute({
       method: 'get',

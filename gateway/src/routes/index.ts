@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Db } from '../writes/database';
 import { BlindSignatureLog, ElectionKeys } from '../election-keys';
+import { BallotBox, type BallotBoxSettings } from '../elections/ballot-box';
 import type { AnyRoute } from '../http/route';
 import type { TransactionService } from '../writes/transactions';
 import { dataSharingRoutes } from './data-sharing';
@@ -29,6 +30,10 @@ export interface ChaincodeRouteDeps {
   electionKeyBits?: number;
   /** The ballot-box identity secret ballots are cast under. */
   ballotBox?: { mspId: string; label: string };
+  /** Batching of the anonymous ballot box. */
+  ballotBoxSettings?: Partial<BallotBoxSettings>;
+  /** The wallet identity (an election admin) each election authority organisation issues under, by MSP id. */
+  electionAuthorities?: Record<string, string>;
 }
 
 /** Every per-chaincode route. */
@@ -38,6 +43,15 @@ export function chaincodeRoutes(deps: ChaincodeRouteDeps): AnyRoute[] {
     deps.walletKey ?? Buffer.alloc(0),
     deps.electionKeyBits,
   );
+  const ballotBox = deps.ballotBox ?? { mspId: 'CityAMSP', label: 'ballot-box-a' };
+  const box = new BallotBox({
+    transactions: deps.transactions,
+    chaincode: deps.chaincodes['e-voting'] ?? 'e-voting',
+    db: deps.db,
+    caller: { subject: ballotBox.label, org: ballotBox.mspId, roles: ['ballot-box'] },
+    settings: { minBatch: 10, closeLeadMs: 10_000, sweepMs: 1_000, ...deps.ballotBoxSettings },
+  });
+  box.start();
   return [
     ...meRoutes(deps),
     ...eLicenceRoutes(),
@@ -48,7 +62,8 @@ export function chaincodeRoutes(deps: ChaincodeRouteDeps): AnyRoute[] {
       chaincode: deps.chaincodes['e-voting'] ?? 'e-voting',
       keys,
       log: new BlindSignatureLog(deps.db),
-      ballotBox: deps.ballotBox ?? { mspId: 'CityAMSP', label: 'ballot-box-a' },
+      box,
+      authorities: deps.electionAuthorities ?? {},
     }),
   ];
 }

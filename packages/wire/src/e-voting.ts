@@ -29,6 +29,14 @@ export const Limits = {
   maxModulusBits: 4096,
   /** Bytes of a prepared token message (base64url on the wire). */
   maxTokenBytes: 512,
+  /** Signing authorities of a secret election (one per participating organisation). */
+  maxAuthorities: 10,
+  /** Ballots in one CastSecretBallots batch. */
+  maxCastBatch: 200,
+  /** Ballots one VerifyTally page recounts (signature checks make a page heavier than a tally step). */
+  maxVerifyBatch: 5000,
+  /** Shards of the issued-token counter (a voter's shard is the first hex digit of SHA-256 of `<mspId>/<pid>`). */
+  issuedShards: 16,
 } as const;
 
 /** Stable error codes of the e-voting chaincode; each code's status is in {@link ErrorStatusOf}. */
@@ -49,6 +57,27 @@ export const ErrorCode = {
   InvalidSchedule: 'INVALID_SCHEDULE',
   /** 400: the authority public key is not a usable RSA public key (2048-4096 bits, e = 65537). */
   InvalidPublicKey: 'INVALID_PUBLIC_KEY',
+  /**
+   * 400: the authorities or threshold of a secret election break the rules: 1 <= k <= n, authorities are
+   * distinct consortium organisations, and k >= 2 whenever the consortium has two or more organisations.
+   */
+  InvalidThreshold: 'INVALID_THRESHOLD',
+  /** 409: this authority has registered its public key for the election already. */
+  AuthorityKeyExists: 'AUTHORITY_KEY_EXISTS',
+  /** 409: another authority of the election registered the same public key (one key cannot count twice). */
+  DuplicateAuthorityKey: 'DUPLICATE_AUTHORITY_KEY',
+  /** 409: authority keys are registered only before voting opens. */
+  AuthorityKeysFrozen: 'AUTHORITY_KEYS_FROZEN',
+  /** 409: the authority has not registered its public key for the election. */
+  AuthorityKeyMissing: 'AUTHORITY_KEY_MISSING',
+  /** 409: IssueToken for a voter who has not recorded a token request (RequestToken) for the election. */
+  TokenNotRequested: 'TOKEN_NOT_REQUESTED',
+  /** 409: the blinded message hash differs from the one the voter recorded for this authority. */
+  BlindedMismatch: 'BLINDED_MISMATCH',
+  /** 400: a secret ballot carries valid signatures from fewer distinct authorities than the threshold. */
+  InsufficientSignatures: 'INSUFFICIENT_SIGNATURES',
+  /** 409: the secret ballots would outnumber the voters issued tokens by at least k authorities. */
+  BallotsExceedIssued: 'BALLOTS_EXCEED_ISSUED',
   /** 409: the roll is frozen because voting has opened (tx time >= opensAt). */
   RollFrozen: 'ROLL_FROZEN',
   /** 409: the election's eligibility is an attribute rule; it has no roll to register to. */
@@ -74,7 +103,10 @@ export const ErrorCode = {
   TooManyChoices: 'TOO_MANY_CHOICES',
   /** 409: open mode with secondBallot "refuse": this voter has voted already. */
   AlreadyVoted: 'ALREADY_VOTED',
-  /** 409: this voter has requested their token for this election already. */
+  /**
+   * 409: this voter has requested their token for this election already, or this authority has issued
+   * to this voter already.
+   */
   TokenAlreadyIssued: 'TOKEN_ALREADY_ISSUED',
   /** 400: the token is not a token of this election (wrong format or bound to another election). */
   InvalidToken: 'INVALID_TOKEN',
@@ -107,6 +139,15 @@ export const ErrorStatusOf = {
   ELECTION_EXISTS: 409,
   INVALID_SCHEDULE: 400,
   INVALID_PUBLIC_KEY: 400,
+  INVALID_THRESHOLD: 400,
+  AUTHORITY_KEY_EXISTS: 409,
+  DUPLICATE_AUTHORITY_KEY: 409,
+  AUTHORITY_KEYS_FROZEN: 409,
+  AUTHORITY_KEY_MISSING: 409,
+  TOKEN_NOT_REQUESTED: 409,
+  BLINDED_MISMATCH: 409,
+  INSUFFICIENT_SIGNATURES: 400,
+  BALLOTS_EXCEED_ISSUED: 409,
   ROLL_FROZEN: 409,
   ROLL_NOT_APPLICABLE: 409,
   ROLL_BATCH_EXISTS: 409,
@@ -144,7 +185,7 @@ export const BlindRsaVariants = [
 /** One of the supported RSABSSA variants. */
 export type BlindRsaVariant = (typeof BlindRsaVariants)[number];
 
-/** The variant the gateway uses when a secret election names none. */
+/** The variant a secret election uses when it names none. */
 export const DefaultBlindRsaVariant: BlindRsaVariant = 'RSABSSA-SHA384-PSS-Randomized';
 
 /** Domain tag that starts every token message. */
@@ -366,26 +407,51 @@ export const OpenMode = z
   })
   .strict();
 
+/** One signing authority of a secret election: an organisation that registers its own key. */
+export const AuthorityRef = z
+  .object({
+    mspId: Schemas.mspId.meta({
+      description:
+        'The organisation acting as authority; only its election admins register its key and issue',
+      example: 'CityAMSP',
+    }),
+  })
+  .strict();
+
+/**
+ * Secret voting: blind-signed tokens from k of n authorities, ballots through an anonymous ballot box.
+ * Each authority registers its own public key afterwards (RegisterAuthorityKey).
+ */
+export const SecretModeRequest = z
+  .object({
+    kind: z.literal('secret'),
+    variant: z.enum(BlindRsaVariants).default(DefaultBlindRsaVariant).meta({
+      description: 'RFC 9474 variant every authority key of the election uses',
+      example: DefaultBlindRsaVariant,
+    }),
+    authorities: z
+      .array(AuthorityRef)
+      .min(1)
+      .max(Limits.maxAuthorities)
+      .refine((a) => new Set(a.map((x) => x.mspId)).size === a.length, 'authorities must be distinct')
+      .meta({
+        description: 'The signing authorities, one per participating consortium organisation',
+        example: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }],
+      }),
+    threshold: z.number().int().min(1).max(Limits.maxAuthorities).meta({
+      description:
+        'k: a ballot needs valid blind signatures of k distinct authorities over its token (k >= 2 in a consortium of two or more organisations)',
+      example: 2,
+    }),
+  })
+  .strict()
+  .refine((m) => m.threshold <= m.authorities.length, {
+    message: 'threshold must not exceed the number of authorities',
+    path: ['threshold'],
+  });
+
 /** Open (roll-call) or secret (blind-signed tokens, shared ballot box) voting. */
-export const ModeRequest = z.discriminatedUnion('kind', [
-  OpenMode,
-  z
-    .object({
-      kind: z.literal('secret').meta({ description: 'Which variant this is' }),
-      authority: z
-        .object({
-          variant: z
-            .enum(BlindRsaVariants)
-            .meta({ description: 'Blind RSA variant (RFC 9474)', example: 'RSABSSA-SHA384-PSS-Randomized' }),
-          publicKey: PublicKey.meta({
-            description: "The authority's RSA public key (2048-4096 bits, e = 65537)",
-          }),
-        })
-        .strict()
-        .meta({ description: 'The blind-signature authority: its RSA variant and public key' }),
-    })
-    .strict(),
-]);
+export const ModeRequest = z.discriminatedUnion('kind', [OpenMode, SecretModeRequest]);
 
 /** The fields of CreateElection, before the cross-field checks of {@link checkElectionSpec}. */
 export const CreateElectionFields = z
@@ -513,15 +579,8 @@ export const RegisterVotersRequest = z
 /** RegisterVoters request. */
 export type RegisterVotersRequest = z.infer<typeof RegisterVotersRequest>;
 
-/** A request naming only an election (RequestToken, GetElection, GetTally). */
-export const ElectionRef = z
-  .object({
-    electionId: ElectionId.meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
-  })
-  .strict();
+/** A request naming only an election (GetElection, GetTally). */
+export const ElectionRef = z.object({ electionId: ElectionId }).strict();
 /** A request naming only an election. */
 export type ElectionRef = z.infer<typeof ElectionRef>;
 
@@ -541,28 +600,125 @@ export const CastBallotRequest = z
 /** CastBallot request. */
 export type CastBallotRequest = z.infer<typeof CastBallotRequest>;
 
-/** CastSecretBallot (secret mode), under the ballot-box identity. */
-export const CastSecretBallotRequest = z
+/** A base64url RSA signature (up to the largest modulus). */
+const SignatureText = base64url(base64urlChars(Limits.maxModulusBits / 8));
+
+/** RegisterAuthorityKey: an authority registers its own public key, signed by its own organisation. */
+export const RegisterAuthorityKeyRequest = z
   .object({
-    electionId: ElectionId.meta({
-      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-      example: 'vote-2026-library',
-    }),
-    choices: Choices.meta({ description: 'Ids of the chosen options', example: ['yes'] }),
-    /** The prepared token message that was blind-signed, base64url. */
-    token: base64url(base64urlChars(Limits.maxTokenBytes)).meta({
-      description: 'The prepared token message that was blind-signed, base64url.',
-      example: 'dG9rZW4tZm9yLXZvdGUtMjAyNi1saWJyYXJ5LWV4YW1wbGUtbWVzc2FnZQ',
-    }),
-    /** The finalized (unblinded) RSA-PSS signature on the token, base64url. */
-    signature: base64url(base64urlChars(Limits.maxModulusBits / 8)).meta({
-      description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url.',
-      example: 'c2lnbmF0dXJlLW9uLXRoZS10b2tlbi1leGFtcGxlLWJhc2U2NHVybA',
+    electionId: ElectionId,
+    publicKey: PublicKey.meta({
+      description:
+        "The authority's RSA public key (SPKI PEM or public JWK); the private half never leaves its gateway",
     }),
   })
   .strict();
-/** CastSecretBallot request. */
-export type CastSecretBallotRequest = z.infer<typeof CastSecretBallotRequest>;
+/** RegisterAuthorityKey request. */
+export type RegisterAuthorityKeyRequest = z.infer<typeof RegisterAuthorityKeyRequest>;
+
+/** The hash of the blinded message a voter sends to one authority. */
+export const BlindedHash = z
+  .object({
+    mspId: Schemas.mspId.meta({
+      description: 'The authority this blinded message is for',
+      example: 'CityAMSP',
+    }),
+    blindedHash: Schemas.sha256.meta({
+      description: 'SHA-256 (lower-case hex) of the blinded message sent to this authority',
+      example: 'ab'.repeat(32),
+    }),
+  })
+  .strict();
+/** The hash of one authority's blinded message. */
+export type BlindedHash = z.infer<typeof BlindedHash>;
+
+/**
+ * RequestToken (secret mode), under the voter's own identity: records the hash of the blinded message
+ * for each authority the voter asks (the same token blinded once per authority key).
+ */
+export const RequestTokenRequest = z
+  .object({
+    electionId: ElectionId,
+    blinded: z
+      .array(BlindedHash)
+      .min(1)
+      .max(Limits.maxAuthorities)
+      .refine((b) => new Set(b.map((x) => x.mspId)).size === b.length, 'one blinded message per authority')
+      .meta({
+        description: 'One blinded-message hash per authority asked; at least the threshold k of the election',
+        example: [
+          { mspId: 'CityAMSP', blindedHash: 'ab'.repeat(32) },
+          { mspId: 'CityBMSP', blindedHash: 'cd'.repeat(32) },
+        ],
+      }),
+  })
+  .strict();
+/** RequestToken request. */
+export type RequestTokenRequest = z.infer<typeof RequestTokenRequest>;
+
+/**
+ * IssueToken (secret mode), under an election admin of an authority's organisation: records that this
+ * authority blind-signs the voter's blinded message, before its gateway signs.
+ */
+export const IssueTokenRequest = z
+  .object({
+    electionId: ElectionId,
+    voter: Subject.meta({ description: 'The voter as (home MSP, pid), as their token request names them' }),
+    blindedHash: Schemas.sha256.meta({
+      description:
+        'SHA-256 of the blinded message this authority signs; must equal the one the voter recorded',
+      example: 'ab'.repeat(32),
+    }),
+  })
+  .strict();
+/** IssueToken request. */
+export type IssueTokenRequest = z.infer<typeof IssueTokenRequest>;
+
+/** The finalized signature of one authority on a token. */
+export const AuthoritySignature = z
+  .object({
+    mspId: Schemas.mspId.meta({
+      description: 'The authority whose key made the signature',
+      example: 'CityBMSP',
+    }),
+    signature: SignatureText.meta({
+      description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url',
+    }),
+  })
+  .strict();
+/** One authority's signature on a token. */
+export type AuthoritySignature = z.infer<typeof AuthoritySignature>;
+
+/** A secret ballot: choices, the token and signatures of at least k distinct authorities. */
+export const SecretBallot = z
+  .object({
+    choices: Choices,
+    /** The prepared token message that was blind-signed, base64url. */
+    token: base64url(base64urlChars(Limits.maxTokenBytes)),
+    signatures: z
+      .array(AuthoritySignature)
+      .min(1)
+      .max(Limits.maxAuthorities)
+      .refine((a) => new Set(a.map((x) => x.mspId)).size === a.length, 'one signature per authority')
+      .meta({
+        description: 'Signatures of distinct authorities over the same token; at least the threshold k',
+      }),
+  })
+  .strict();
+/** A secret ballot. */
+export type SecretBallot = z.infer<typeof SecretBallot>;
+
+/** CastSecretBallots (secret mode), under a ballot-box identity: one shuffled batch. */
+export const CastSecretBallotsRequest = z
+  .object({
+    electionId: ElectionId,
+    ballots: z.array(SecretBallot).min(1).max(Limits.maxCastBatch).meta({
+      description: 'A shuffled batch of anonymous ballots; the whole batch commits or none of it',
+    }),
+  })
+  .strict();
+/** CastSecretBallots request. */
+export type CastSecretBallotsRequest = z.infer<typeof CastSecretBallotsRequest>;
 
 /** TallyElection: counts up to maxBallots more ballots; the step that reaches the end stores the result. */
 export const TallyElectionRequest = z
@@ -583,7 +739,42 @@ export const TallyElectionRequest = z
 /** TallyElection request. */
 export type TallyElectionRequest = z.infer<typeof TallyElectionRequest>;
 
-/** VerifyTally: recount from the ballots and compare with the stored result. */
+/** A ballot VerifyTally found invalid. */
+export const InvalidBallot = z.object({ receipt: z.string(), reason: z.string() });
+/** A ballot VerifyTally found invalid. */
+export type InvalidBallot = z.infer<typeof InvalidBallot>;
+
+/** Where a paged recount stands: what the pages so far counted, handed back to get the next page. */
+export const VerifyProgress = z
+  .object({
+    cursor: z
+      .string()
+      .max(400)
+      .meta({ description: 'Key of the last ballot recounted', example: 'ballot/E-1/ab' }),
+    counted: z.number().int().min(0).meta({ description: 'Ballots recounted so far', example: 5000 }),
+    partial: z
+      .record(z.string().max(64), z.number().int().min(0))
+      .refine((r) => Object.keys(r).length <= Limits.maxOptions + 10, 'too many options')
+      .meta({ description: 'Votes per choice so far', example: { yes: 3000, no: 2000 } }),
+    digest: Schemas.sha256.meta({
+      description: 'Hash chain over the ballots recounted so far',
+      example: 'ab'.repeat(32),
+    }),
+    invalidBallotCount: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Invalid ballots found so far', example: 0 }),
+    invalidBallots: z.array(InvalidBallot).max(100).meta({ description: 'The first invalid ballots found' }),
+  })
+  .strict();
+/** Where a paged recount stands. */
+export type VerifyProgress = z.infer<typeof VerifyProgress>;
+
+/**
+ * VerifyTally: recount one page of ballots; the page that reaches the end compares the whole recount
+ * with the stored result. Pass the `progress` of the previous page as `from` to continue.
+ */
 export const VerifyTallyRequest = z
   .object({
     electionId: ElectionId.meta({
@@ -592,11 +783,15 @@ export const VerifyTallyRequest = z
     }),
     /**
      * Also re-check every ballot (default true): its choices against the election; in secret mode its
-     * token binding, receipt and signature; in open roll elections that its voter is on the roll.
+     * token binding, receipt and signatures; in open roll elections that its voter is on the roll.
      */
-    checkBallots: z.boolean().default(true).meta({
-      description:
-        'Also re-check every ballot (default true): its choices against the election; in secret mode its token binding, receipt and signature; in open roll elections that its voter is on the roll.',
+    checkBallots: z.boolean().default(true),
+    maxBallots: z.number().int().min(1).max(Limits.maxVerifyBatch).default(Limits.maxVerifyBatch).meta({
+      description: 'Ballots to recount in this page',
+      example: 2000,
+    }),
+    from: VerifyProgress.optional().meta({
+      description: 'The progress returned by the previous page; absent for the first page',
     }),
   })
   .strict();
@@ -716,22 +911,35 @@ export const AuthorityKey = z.object({
 /** The authority key as stored. */
 export type AuthorityKey = z.infer<typeof AuthorityKey>;
 
-/** Voting mode as stored. */
+/** Voting mode as stored. Secret mode names the authorities; their keys are separate records. */
 export const Mode = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), secondBallot: SecondBallot }),
   z.object({
-    kind: z.literal('open').meta({ description: 'Which variant this is' }),
-    secondBallot: SecondBallot.meta({
-      description: 'What a second open ballot does: `replace` the first, or `refuse` it',
-      example: 'replace',
+    kind: z.literal('secret'),
+    variant: z.enum(BlindRsaVariants).meta({ description: 'RFC 9474 variant of every authority key' }),
+    authorities: z.array(z.string()).meta({
+      description: 'MSP ids of the signing authorities',
+      example: ['CityAMSP', 'CityBMSP'],
     }),
-  }),
-  z.object({
-    kind: z.literal('secret').meta({ description: 'Which variant this is' }),
-    authority: AuthorityKey.meta({
-      description: 'The blind-signature authority: its RSA variant and public key',
-    }),
+    threshold: z
+      .number()
+      .int()
+      .meta({ description: 'k: distinct authority signatures a ballot needs', example: 2 }),
   }),
 ]);
+
+/** An authority's registered key (key: authority~electionId~mspId), written by its own organisation. */
+export const AuthorityRecord = z.object({
+  docType: z.literal('authority'),
+  electionId: z.string(),
+  mspId: z.string().meta({ description: 'The authority organisation', example: 'CityAMSP' }),
+  key: AuthorityKey,
+  registeredBy: z.string().meta({ description: 'Certificate id of the election admin who registered it' }),
+  registeredAt: z.string().meta({ description: 'Transaction time of the registration' }),
+  txId: z.string().meta({ description: 'The registering transaction' }),
+});
+/** An authority's registered key. */
+export type AuthorityRecord = z.infer<typeof AuthorityRecord>;
 /** Voting mode as stored. */
 export type Mode = z.infer<typeof Mode>;
 
@@ -830,19 +1038,58 @@ export type RollBatch = z.infer<typeof RollBatch>;
 
 /** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
 export const TokenRequest = z.object({
-  docType: z.literal('tokenRequest').meta({ description: 'Record type tag' }),
-  electionId: z.string().meta({
-    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-    example: 'vote-2026-library',
-  }),
-  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
-  requestedAt: z
-    .string()
-    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
-  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
+  docType: z.literal('tokenRequest'),
+  electionId: z.string(),
+  voter: Subject,
+  /** Hashes of the blinded messages, one per authority asked. */
+  blinded: z.array(BlindedHash).meta({ description: 'Hash of the blinded message per authority asked' }),
+  requestedAt: z.string(),
+  txId: z.string(),
 });
 /** A token request record. */
 export type TokenRequest = z.infer<typeof TokenRequest>;
+
+/**
+ * One authority's issuance to one voter (key: issuance~electionId~voterMsp~pid~authorityMsp), written
+ * by the authority's organisation before its gateway blind-signs.
+ */
+export const Issuance = z.object({
+  docType: z.literal('issuance'),
+  electionId: z.string(),
+  voter: Subject,
+  authority: z.string().meta({ description: 'The issuing authority organisation', example: 'CityBMSP' }),
+  blindedHash: z.string().meta({ description: 'SHA-256 of the blinded message the authority signs' }),
+  issuedBy: z.string().meta({ description: 'Certificate id of the issuing election admin' }),
+  issuedAt: z.string(),
+  txId: z.string(),
+});
+/** One authority's issuance to one voter. */
+export type Issuance = z.infer<typeof Issuance>;
+
+/**
+ * One shard of the count of voters issued tokens by at least k authorities
+ * (key: issuedCount~electionId~shard). Casting and the tally sum the shards.
+ */
+export const IssuedCount = z.object({
+  docType: z.literal('issuedCount'),
+  electionId: z.string(),
+  shard: z.string().meta({ description: 'One hex digit', example: 'a' }),
+  voters: z
+    .number()
+    .int()
+    .meta({ description: 'Voters of this shard issued tokens by at least k authorities' }),
+});
+/** One shard of the issued-token count. */
+export type IssuedCount = z.infer<typeof IssuedCount>;
+
+/** The number of secret ballots cast so far (key: ballotCount~electionId). */
+export const BallotCount = z.object({
+  docType: z.literal('ballotCount'),
+  electionId: z.string(),
+  ballots: z.number().int().meta({ description: 'Secret ballots cast so far', example: 20 }),
+});
+/** The number of secret ballots cast so far. */
+export type BallotCount = z.infer<typeof BallotCount>;
 
 /** A ballot (key: ballot/electionId/receipt). */
 export const Ballot = z.object({
@@ -876,15 +1123,17 @@ export const Ballot = z.object({
     description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
   }),
   /** Secret mode: the token (base64url), so anyone can re-verify it. */
-  token: z
+  token: z.string().optional(),
+  /** Secret mode: the authorities' signatures on the token, so anyone can re-verify them. */
+  signatures: z
+    .array(AuthoritySignature)
+    .optional()
+    .meta({ description: "Secret mode: the authorities' signatures" }),
+  /** Secret mode: the CastSecretBallots transaction (its batch). */
+  txId: z
     .string()
     .optional()
-    .meta({ description: 'Secret mode: the token (base64url), so anyone can re-verify it.' }),
-  /** Secret mode: the signature on the token (base64url). */
-  signature: z
-    .string()
-    .optional()
-    .meta({ description: 'Secret mode: the signature on the token (base64url).' }),
+    .meta({ description: 'Secret mode: the batch transaction that cast the ballot' }),
 });
 /** A ballot as stored. */
 export type Ballot = z.infer<typeof Ballot>;
@@ -919,13 +1168,31 @@ export const TallyOutcome = z.object({
     .array(z.string())
     .meta({ description: 'Winning options (see README for each kind); empty when nothing passed.' }),
   /** True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
-  tie: z.boolean().meta({
-    description:
-      'True when a tie for first place (single) or at the k-th place (multi) kept options from winning.',
+  tie: z.boolean(),
+  passed: z.boolean(),
+  /** Secret mode: voters issued tokens by at least k authorities; null in open mode. */
+  issuedTokens: z.number().int().nullable().meta({
+    description: 'Secret mode: voters issued tokens by at least k authorities; null in open mode',
+    example: 20,
   }),
-  passed: z
-    .boolean()
-    .meta({ description: "True when the result passes the election's threshold and quorum" }),
+  /** Turnout checked against the roll and the issued tokens; any excess fails the election. */
+  integrity: z
+    .object({
+      ok: z
+        .boolean()
+        .meta({ description: 'False when ballots exceed the roll or the issued tokens', example: true }),
+      overRoll: z
+        .number()
+        .int()
+        .meta({ description: 'Ballots beyond the roll size (0 when within)', example: 0 }),
+      overIssued: z
+        .number()
+        .int()
+        .meta({ description: 'Secret ballots beyond the issued tokens (0 when within)', example: 0 }),
+    })
+    .meta({
+      description: 'Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes',
+    }),
 });
 /** The outcome of a tally. */
 export type TallyOutcome = z.infer<typeof TallyOutcome>;
@@ -975,10 +1242,22 @@ export type Phase = z.infer<typeof Phase>;
 
 /** GetElection result: the election, its phase at the query's time, the roll size and tally status. */
 export const ElectionView = z.object({
-  election: Election.meta({ description: 'The election' }),
-  phase: Phase.meta({ description: "`scheduled`, `open` or `closed` at the query's transaction time" }),
-  rollSize: z.number().int().nullable().meta({ description: 'Voters on the roll (null for rule elections)' }),
-  tallyStatus: z.enum(['none', 'counting', 'final']).meta({ description: '`none`, `counting` or `final`' }),
+  election: Election,
+  phase: Phase,
+  rollSize: z.number().int().nullable(),
+  tallyStatus: z.enum(['none', 'counting', 'final']),
+  /** Secret mode: the registered authority keys (an authority without a key is absent); open mode: null. */
+  authorities: z.array(AuthorityRecord).nullable().meta({
+    description: 'Secret mode: the authority keys registered so far; null in open mode',
+  }),
+  /** Secret mode: voters issued tokens by at least k authorities; open mode: null. */
+  issuedTokens: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'Secret mode: voters issued tokens by k authorities' }),
+  /** Secret mode: secret ballots cast so far; open mode: null. */
+  secretBallots: z.number().int().nullable().meta({ description: 'Secret mode: secret ballots cast so far' }),
 });
 /** GetElection result. */
 export type ElectionView = z.infer<typeof ElectionView>;
@@ -1021,7 +1300,19 @@ export const RegisterVotersResult = z.object({
 /** RegisterVoters result. */
 export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
 
-/** CastBallot / CastSecretBallot result: the receipt the voter keeps. */
+/** CastSecretBallots result: the receipts of the batch, in the batch's order. */
+export const CastBatchResult = z.object({
+  electionId: z.string(),
+  receipts: z
+    .array(z.string())
+    .meta({ description: 'Receipt (SHA-256 of the token) of each ballot, in batch order' }),
+  castAt: z.string(),
+  txId: z.string().meta({ description: 'The batch transaction' }),
+});
+/** CastSecretBallots result. */
+export type CastBatchResult = z.infer<typeof CastBatchResult>;
+
+/** CastBallot result: the receipt the voter keeps. */
 export const CastResult = z.object({
   electionId: z.string().meta({
     description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
@@ -1049,15 +1340,11 @@ export const TokenRequestResult = z.object({
     example: 'vote-2026-library',
   }),
   /** The voter whose request was recorded: the caller, (home MSP, pid). */
-  voter: Subject.meta({ description: 'The voter: home MSP and pseudonymous id' }),
-  requestedAt: z
-    .string()
-    .meta({ format: 'date-time', description: 'When the token was requested (RFC 3339 date-time, UTC)' }),
-  txId: z.string().meta({ description: 'Id of the transaction that wrote it' }),
-  /** The authority key the voter blinds with (fingerprint of the SPKI DER). */
-  keyFingerprint: z
-    .string()
-    .meta({ description: 'The authority key the voter blinds with (fingerprint of the SPKI DER).' }),
+  voter: Subject,
+  requestedAt: z.string(),
+  txId: z.string(),
+  /** The blinded-message hash recorded per authority. */
+  blinded: z.array(BlindedHash).meta({ description: 'The blinded-message hashes recorded, per authority' }),
 });
 /** RequestToken result. */
 export type TokenRequestResult = z.infer<typeof TokenRequestResult>;
@@ -1075,9 +1362,12 @@ export const VoterStatus = z.object({
     .nullable()
     .meta({ description: 'On the roll (roll elections); null when the election uses an attribute rule.' }),
   /** Secret mode: the token request record, or null. Open mode: null. */
-  tokenRequest: TokenRequest.nullable().meta({
-    description: 'Secret mode: the token request record, or null. Open mode: null.',
-  }),
+  tokenRequest: TokenRequest.nullable(),
+  /** Secret mode: the authorities' issuances to this voter; open mode: null. */
+  issuances: z
+    .array(Issuance)
+    .nullable()
+    .meta({ description: "Secret mode: each authority's issuance to this voter" }),
   /** Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
   voted: z.boolean().nullable().meta({
     description:
@@ -1087,17 +1377,6 @@ export const VoterStatus = z.object({
 /** GetVoterStatus result. */
 export type VoterStatus = z.infer<typeof VoterStatus>;
 
-/** A ballot VerifyTally found invalid. */
-export const InvalidBallot = z.object({
-  receipt: z.string().meta({
-    description: 'Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex',
-    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
-  }),
-  reason: z.string().meta({ description: 'Why the ballot is invalid' }),
-});
-/** A ballot VerifyTally found invalid. */
-export type InvalidBallot = z.infer<typeof InvalidBallot>;
-
 /** What VerifyTally recounted (or read as stored). */
 export const Recount = TallyOutcome.extend({
   digest: z.string().meta({ description: 'SHA-256 over the counted ballots, for independent comparison' }),
@@ -1105,22 +1384,24 @@ export const Recount = TallyOutcome.extend({
 /** What VerifyTally recounted. */
 export type Recount = z.infer<typeof Recount>;
 
-/** VerifyTally result. */
+/** VerifyTally result: a page in progress, or the verdict. */
 export const VerifyTallyResult = z.object({
-  electionId: z.string().meta({
-    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
-    example: 'vote-2026-library',
-  }),
-  /** True when the recount equals the stored result in every field and no ballot is invalid. */
-  confirmed: z.boolean().meta({
-    description: 'True when the recount equals the stored result in every field and no ballot is invalid.',
-  }),
-  /** Names of the fields where stored and recount differ. */
-  mismatches: z
-    .array(z.string())
-    .meta({ description: 'Names of the fields where stored and recount differ.' }),
-  stored: Recount.meta({ description: 'The tally stored on the ledger' }),
-  recount: Recount.meta({ description: 'The recount done by this query' }),
+  electionId: z.string(),
+  /** False while pages remain: call again with `from: progress`. */
+  complete: z.boolean().meta({ description: 'False while pages remain: call again with from = progress' }),
+  /** Where the recount stands (pass it back as `from`). */
+  progress: VerifyProgress,
+  /**
+   * True when the recount equals the stored result in every field, no ballot is invalid and the
+   * turnout is within the roll and the issued tokens. Always false while incomplete.
+   */
+  confirmed: z.boolean(),
+  /** Names of the fields where stored and recount differ (and "integrity" when ballots exceed the roll or tokens). */
+  mismatches: z.array(z.string()),
+  /** Present once complete. */
+  stored: Recount.optional(),
+  /** Present once complete. */
+  recount: Recount.optional(),
   /** How many ballots failed the checks. */
   invalidBallotCount: z.number().int().meta({ description: 'How many ballots failed the checks.' }),
   /** The first 100 ballots that failed the checks. */
@@ -1138,9 +1419,11 @@ export type VerifyTallyResult = z.infer<typeof VerifyTallyResult>;
 export const transactions = {
   CreateElection: { kind: 'submit', request: CreateElectionRequest, response: Election },
   RegisterVoters: { kind: 'submit', request: RegisterVotersRequest, response: RegisterVotersResult },
-  RequestToken: { kind: 'submit', request: ElectionRef, response: TokenRequestResult },
+  RegisterAuthorityKey: { kind: 'submit', request: RegisterAuthorityKeyRequest, response: AuthorityRecord },
+  RequestToken: { kind: 'submit', request: RequestTokenRequest, response: TokenRequestResult },
+  IssueToken: { kind: 'submit', request: IssueTokenRequest, response: Issuance },
   CastBallot: { kind: 'submit', request: CastBallotRequest, response: CastResult },
-  CastSecretBallot: { kind: 'submit', request: CastSecretBallotRequest, response: CastResult },
+  CastSecretBallots: { kind: 'submit', request: CastSecretBallotsRequest, response: CastBatchResult },
   TallyElection: { kind: 'submit', request: TallyElectionRequest, response: Tally },
   VerifyTally: { kind: 'evaluate', request: VerifyTallyRequest, response: VerifyTallyResult },
   GetElection: { kind: 'evaluate', request: ElectionRef, response: ElectionView },

@@ -803,8 +803,46 @@ export const eVotingEvents = {
       .strict(),
     (p) => ({ subjects: [p.voter], orgs: [orgOf(p.organiser)] }),
   ),
+  AuthorityKeyRegistered: event(
+    "A signing authority registered its election key (signed by the authority's own organisation)",
+    z
+      .object({
+        electionId,
+        organiser,
+        authority: f.mspId('The authority (its organisation)'),
+        fingerprint: f.hash("SHA-256 fingerprint of the authority's public key"),
+      })
+      .strict(),
+    (p) => ({ subjects: [], orgs: [orgOf(p.organiser), orgOf(p.authority)] }),
+  ),
+  TokenIssued: event(
+    'An authority recorded its one issuance to a voter (secret mode), before it blind-signs',
+    z
+      .object({
+        electionId,
+        organiser,
+        authority: f.mspId('The issuing authority (its organisation)'),
+        voter: f.subject('The voter'),
+        txId: f.id('Transaction id of the issuance', HASH),
+      })
+      .strict(),
+    (p) => ({ subjects: [p.voter], orgs: [orgOf(p.organiser), orgOf(p.authority)] }),
+  ),
+  BallotsCast: event(
+    'The ballot box cast a batch of secret ballots (carries no voter)',
+    z
+      .object({
+        electionId,
+        organiser,
+        mode: z.literal('secret').meta({ description: 'Ballot mode', example: 'secret' }),
+        count: f.int('Ballots in the batch', 10),
+        txId: f.id('Transaction id of the batch', HASH),
+      })
+      .strict(),
+    organiserScope,
+  ),
   BallotCast: event(
-    'A ballot was cast (carries no voter)',
+    'An open (roll-call) ballot was cast or replaced',
     z
       .object({
         electionId,
@@ -849,6 +887,16 @@ export const eVotingEvents = {
           )
           .meta({ description: 'Votes per option' }),
         digest: f.hash('Digest of the counted ballots'),
+        integrity: z
+          .object({
+            ok: z
+              .boolean()
+              .meta({ description: 'No excess over the roll or the issued tokens', example: true }),
+            overRoll: f.int('Ballots beyond the roll size (0 when none)', 0),
+            overIssued: f.int('Secret ballots beyond the issued tokens (0 when none)', 0),
+          })
+          .strict()
+          .meta({ description: 'Turnout checked against the roll and the issued tokens' }),
       })
       .strict(),
     organiserScope,

@@ -64,9 +64,42 @@ describe('the e-voting request schemas', () => {
   });
 
   it('bound token and signature to the limits', () => {
-    const ok = { electionId: 'E-1', choices: ['yes'], token: 'A'.repeat(683), signature: 'A'.repeat(683) };
-    expect(eVoting.CastSecretBallotRequest.safeParse(ok).success).toBe(true);
-    expect(eVoting.CastSecretBallotRequest.safeParse({ ...ok, token: 'A'.repeat(684) }).success).toBe(false);
+    const ballot = {
+      choices: ['yes'],
+      token: 'A'.repeat(683),
+      signatures: [{ mspId: 'CityAMSP', signature: 'A'.repeat(683) }],
+    };
+    const ok = { electionId: 'E-1', ballots: [ballot] };
+    expect(eVoting.CastSecretBallotsRequest.safeParse(ok).success).toBe(true);
+    const long = { ...ok, ballots: [{ ...ballot, token: 'A'.repeat(684) }] };
+    expect(eVoting.CastSecretBallotsRequest.safeParse(long).success).toBe(false);
+    const tooMany = { ...ok, ballots: Array.from({ length: eVoting.Limits.maxCastBatch + 1 }, () => ballot) };
+    expect(eVoting.CastSecretBallotsRequest.safeParse(tooMany).success).toBe(false);
+  });
+
+  it('refuse a signature twice from one authority, and one blinded message twice for one authority', () => {
+    const sig = { mspId: 'CityAMSP', signature: 'A'.repeat(342) };
+    const ballot = { choices: ['yes'], token: 'A'.repeat(100), signatures: [sig, sig] };
+    expect(eVoting.CastSecretBallotsRequest.safeParse({ electionId: 'E-1', ballots: [ballot] }).success).toBe(
+      false,
+    );
+    const b = { mspId: 'CityAMSP', blindedHash: 'a'.repeat(64) };
+    expect(eVoting.RequestTokenRequest.safeParse({ electionId: 'E-1', blinded: [b, b] }).success).toBe(false);
+    expect(eVoting.RequestTokenRequest.safeParse({ electionId: 'E-1', blinded: [b] }).success).toBe(true);
+  });
+
+  it('take a secret mode of k of n distinct authorities, k <= n', () => {
+    const secret = (authorities: string[], threshold: number) =>
+      eVoting.CreateElectionRequest.safeParse({
+        ...election,
+        mode: { kind: 'secret', authorities: authorities.map((mspId) => ({ mspId })), threshold },
+      });
+    const ok = secret(['CityAMSP', 'CityBMSP'], 2);
+    expect(ok.success).toBe(true);
+    expect(ok.data?.mode).toMatchObject({ variant: eVoting.DefaultBlindRsaVariant });
+    expect(secret(['CityAMSP', 'CityBMSP'], 3).success).toBe(false);
+    expect(secret(['CityAMSP', 'CityAMSP'], 2).success).toBe(false);
+    expect(secret(['CityAMSP'], 0).success).toBe(false);
   });
 });
 
@@ -91,8 +124,10 @@ describe('the e-voting transaction catalogue', () => {
     const kinds = Object.entries(eVoting.transactions).map(([name, t]) => `${name}:${t.kind}`);
     expect(kinds.filter((k) => k.endsWith(':submit')).sort()).toEqual([
       'CastBallot:submit',
-      'CastSecretBallot:submit',
+      'CastSecretBallots:submit',
       'CreateElection:submit',
+      'IssueToken:submit',
+      'RegisterAuthorityKey:submit',
       'RegisterVoters:submit',
       'RequestToken:submit',
       'TallyElection:submit',

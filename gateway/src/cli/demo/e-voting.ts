@@ -1,9 +1,13 @@
 /**
- * Journey 4, e-voting: a secret election (opens 15 s after creation, closes 20 s
- * later); voters of both cities blind their tokens here, as a voter's app would,
- * get them signed by the gateway, unblind them and vote through the anonymous
- * ballot box; a reused token is refused; City B tallies after the close, the
- * count is verified and a voter finds their ballot by receipt.
+ * Journey 4, e-voting: a secret election of both cities' authorities (k = 2 of
+ * 2; opens 20 s after creation, closes 25 s later). Each city's election admin
+ * has the gateway make and hold that city's key and registers it under its own
+ * identity; voters of both cities make one token, blind it once per authority
+ * key, and get both blind signatures (each city records its issuance on the
+ * ledger before it signs); they unblind them and drop their ballots in the
+ * anonymous ballot box, which casts them together in one shuffled batch when
+ * voting is about to close; a reused token is refused; City B tallies after the
+ * close, the count is verified page by page and a voter finds their ballot.
  */
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
 import { eVoting, isoTime, sha256hex } from '@govledger/fixtures';
@@ -12,20 +16,23 @@ import { randomBytes, webcrypto } from 'node:crypto';
 import { short } from './printer';
 import type { Runner } from './runner';
 
+interface AuthorityRecord {
+  mspId: string;
+  key: { variant: string; jwk: webcrypto.JsonWebKey; fingerprint: string; modulusBits: number };
+}
 interface ElectionRecord {
   electionId: string;
   opensAt: string;
   closesAt: string;
-  mode: {
-    kind: string;
-    authority?: { variant: string; publicKeyPem: string; fingerprint: string; modulusBits: number };
-  };
+  mode: { kind: string; variant?: string; authorities?: string[]; threshold?: number };
 }
 interface TallyRecord {
   status: 'counting' | 'final';
   result?: {
     turnout: number;
     rollSize: number | null;
+    issuedTokens: number | null;
+    integrity: { ok: boolean };
     quorum: { met: boolean };
     counts: { option: string; votes: number }[];
     winners: string[];
@@ -38,13 +45,14 @@ export function tokenMessage(electionId: string, nonceHex: string): Uint8Array {
   return new TextEncoder().encode(wireEVoting.tokenMessage(electionId, nonceHex));
 }
 
-/** Imports the election's SPKI PEM public key as the blind RSA library needs it. */
-async function importPublicKey(pem: string): Promise<webcrypto.CryptoKey> {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  return webcrypto.subtle.importKey('spki', der, { name: 'RSA-PSS', hash: 'SHA-384' }, true, ['verify']);
-}
-
 type BlindKey = Parameters<BlindRSA['blind']>[0];
+
+/** Imports an authority's public JWK as the blind RSA library needs it. */
+async function importPublicKey(jwk: webcrypto.JsonWebKey): Promise<BlindKey> {
+  return (await webcrypto.subtle.importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
+    'verify',
+  ])) as unknown as BlindKey;
+}
 
 /** Runs the e-voting journey; `run` makes its ids unique. */
 export async function votingJourney(r: Runner, run: string): Promise<void> {
@@ -54,25 +62,42 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
     ['citizen-a2', 'yes'],
     ['citizen-b1', 'no'],
   ];
-  const opensAt = Date.now() + 15_000;
-  const closesAt = opensAt + 20_000;
+  const opensAt = Date.now() + 20_000;
+  // the ballot box flushes 10 s before the close (BALLOT_BOX_CLOSE_LEAD_MS)
+  const closesAt = opensAt + 25_000;
 
   await r.run<ElectionRecord>({
     who: 'election-admin-a',
-    what: 'creates a secret election; the gateway makes and keeps the authority key',
+    what: "creates a secret election whose ballots need both cities' authorities (k = 2 of 2)",
     method: 'POST',
     path: '/api/v1/elections',
     write: true,
-    body: eVoting.secretRollElection({
-      electionId,
-      title: 'Build the new riverside library?',
-      opensAt: isoTime(opensAt),
-      closesAt: isoTime(closesAt),
-    }),
+    body: {
+      ...eVoting.secretRollElection({
+        electionId,
+        title: 'Build the new riverside library?',
+        opensAt: isoTime(opensAt),
+        closesAt: isoTime(closesAt),
+      }),
+      mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }], threshold: 2 },
+    },
     show: (e) =>
       `election ${e.electionId}: opens ${e.opensAt.slice(11, 19)}Z, closes ${e.closesAt.slice(11, 19)}Z; ` +
-      `RSA-${e.mode.authority?.modulusBits} key ${short(e.mode.authority?.fingerprint ?? '', 16)}`,
+      `authorities ${e.mode.authorities?.join(' + ')}, ${e.mode.threshold} signatures per ballot`,
   });
+  for (const admin of ['election-admin-a', 'election-admin-b']) {
+    await r.run<AuthorityRecord>({
+      who: admin,
+      what: "registers its own city's authority key (the gateway makes it and holds it for that city only)",
+      method: 'POST',
+      path: `/api/v1/elections/${electionId}/authority-keys`,
+      write: true,
+      body: {},
+      settle: true,
+      show: (a) =>
+        `${a.mspId}: RSA-${a.key.modulusBits} key ${short(a.key.fingerprint, 16)}, signed by ${a.mspId}`,
+    });
+  }
   await r.run<{ added: number }>({
     who: 'election-admin-a',
     what: 'registers three voters of both cities on the roll (by home organisation and pseudonymous id)',
@@ -85,72 +110,91 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
     ),
     show: (x) => `${x.added} voters on the roll; it freezes when voting opens`,
   });
-  const view = await r.run<{ election: ElectionRecord; phase: string; rollSize: number | null }>({
+  const view = await r.run<{
+    election: ElectionRecord;
+    phase: string;
+    rollSize: number | null;
+    authorities: AuthorityRecord[] | null;
+  }>({
     who: 'citizen-b1',
-    what: "opens the election in a voter's app and reads the authority's public key",
+    what: "opens the election in a voter's app and reads both authorities' public keys",
     method: 'GET',
     path: `/api/v1/elections/${electionId}`,
-    settle: (v) => v.rollSize === voters.length,
+    settle: (v) => v.rollSize === voters.length && (v.authorities?.length ?? 0) === 2,
     show: (v) =>
-      `${v.phase}, roll of ${v.rollSize}; ${v.election.mode.authority?.variant}, ` +
-      `key fingerprint ${short(v.election.mode.authority?.fingerprint ?? '', 16)}`,
+      `${v.phase}, roll of ${v.rollSize}; keys ${(v.authorities ?? [])
+        .map((a) => `${a.mspId} ${short(a.key.fingerprint, 12)}`)
+        .join(', ')}`,
   });
-  const authority = view.election.mode.authority;
-  if (!authority) throw new Error('the election has no authority key');
-  const publicKey = (await importPublicKey(authority.publicKeyPem)) as unknown as BlindKey;
-  const suite = getSuiteByName(BlindRSA, authority.variant);
+  const variant = view.election.mode.variant;
+  if (!variant || !view.authorities) throw new Error('the election has no authority keys');
+  const suite = getSuiteByName(BlindRSA, variant);
+  const keys = await Promise.all(
+    view.authorities.map(async (a) => ({ mspId: a.mspId, key: await importPublicKey(a.key.jwk) })),
+  );
 
-  const ballots: { voter: string; choice: string; token: string; signature: string; receipt: string }[] = [];
+  const ballots: {
+    voter: string;
+    choice: string;
+    token: string;
+    signatures: { mspId: string; signature: string }[];
+    receipt: string;
+  }[] = [];
   for (const [voter, choice] of voters) {
     const prepared = suite.prepare(tokenMessage(electionId, randomBytes(32).toString('hex')));
-    const { blindedMsg, inv } = await suite.blind(publicKey, prepared);
+    const blinds = await Promise.all(
+      keys.map(async (k) => ({ ...k, ...(await suite.blind(k.key, prepared)) })),
+    );
     r.local(
       voter,
-      'makes a random token and blinds it',
-      `blinded message ${short(Buffer.from(blindedMsg).toString('base64url'), 16)} (the token never leaves the device)`,
+      'makes a random token and blinds it once per authority key',
+      `blinded messages ${blinds.map((b) => short(Buffer.from(b.blindedMsg).toString('base64url'), 12)).join(', ')} (the token never leaves the device)`,
     );
-    const signed = await r.run<{ blindSig: string; transactionId: string }>({
+    const signed = await r.run<{
+      requestTxId: string;
+      signatures: { mspId: string; blindSig: string; transactionId: string }[];
+    }>({
       who: voter,
-      what: 'asks for the blind signature (recorded once per voter on the ledger)',
+      what: "asks both cities' authorities for blind signatures (request and each issuance recorded on the ledger)",
       method: 'POST',
       path: `/api/v1/elections/${electionId}/tokens`,
-      body: eVoting.tokenRequest(Buffer.from(blindedMsg).toString('base64url')),
+      body: {
+        blinded: blinds.map((b) => ({
+          mspId: b.mspId,
+          blindedMsg: Buffer.from(b.blindedMsg).toString('base64url'),
+        })),
+      },
       commits: true,
       show: (x) =>
-        `blind signature ${short(x.blindSig, 16)}; token request ${short(x.transactionId)} committed`,
+        `token request ${short(x.requestTxId)} committed; ` +
+        x.signatures.map((s) => `${s.mspId} issued in ${short(s.transactionId)}`).join(', '),
     });
-    const signature = await suite.finalize(
-      publicKey,
-      prepared,
-      Buffer.from(signed.blindSig, 'base64url'),
-      inv,
-    );
+    const signatures: { mspId: string; signature: string }[] = [];
+    for (const b of blinds) {
+      const blindSig = signed.signatures.find((s) => s.mspId === b.mspId)?.blindSig;
+      if (!blindSig) throw new Error(`no blind signature of ${b.mspId}`);
+      const sig = await suite.finalize(b.key, prepared, Buffer.from(blindSig, 'base64url'), b.inv);
+      signatures.push({ mspId: b.mspId, signature: Buffer.from(sig).toString('base64url') });
+    }
     const receipt = sha256hex(prepared);
     r.local(
       voter,
-      'unblinds the signature and checks it',
-      `valid signature; ballot receipt ${short(receipt, 16)}`,
+      'unblinds both signatures and checks them',
+      `valid signatures of ${signatures.map((s) => s.mspId).join(' and ')}; ballot receipt ${short(receipt, 16)}`,
     );
-    ballots.push({
-      voter,
-      choice,
-      token: Buffer.from(prepared).toString('base64url'),
-      signature: Buffer.from(signature).toString('base64url'),
-      receipt,
-    });
+    ballots.push({ voter, choice, token: Buffer.from(prepared).toString('base64url'), signatures, receipt });
   }
 
   await r.countdown('voting opens', opensAt + 500);
   for (const b of ballots) {
-    await r.run<{ receipt: string }>({
+    await r.run<{ receipt: string; state: string }>({
       who: undefined,
-      what: `${b.voter}'s app casts a secret "${b.choice}" at the anonymous ballot box`,
+      what: `${b.voter}'s app drops a secret "${b.choice}" in the anonymous ballot box`,
       method: 'POST',
       path: `/api/v1/ballot-box/elections/${electionId}/ballots`,
-      write: true,
-      body: eVoting.ballot([b.choice], b.token, b.signature),
+      body: { choices: [b.choice], token: b.token, signatures: b.signatures },
       check: (x) => (x.receipt === b.receipt ? undefined : 'another receipt'),
-      show: (x) => `recorded; receipt ${short(x.receipt, 16)} — no voter id on the ledger`,
+      show: (x) => `${x.state}; receipt ${short(x.receipt, 16)} — the box casts ballots in shuffled batches`,
     });
   }
   const first = ballots[0] as (typeof ballots)[number];
@@ -159,11 +203,20 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
     what: `someone tries to vote again with ${first.voter}'s token`,
     method: 'POST',
     path: `/api/v1/ballot-box/elections/${electionId}/ballots`,
-    body: eVoting.ballot(['no'], first.token, first.signature),
+    body: { choices: ['no'], token: first.token, signatures: first.signatures },
     refusal: { status: 409, code: 'TOKEN_ALREADY_USED' },
     show: () => '',
   });
 
+  await r.countdown('the ballot box flushes before the close', closesAt - 10_000 + 4_000);
+  await r.run<{ state: string; txId?: string }>({
+    who: undefined,
+    what: `${first.voter}'s app checks where its ballot stands`,
+    method: 'GET',
+    path: `/api/v1/ballot-box/elections/${electionId}/ballots/${first.receipt}`,
+    check: (x) => (x.state === 'cast' ? undefined : `state ${x.state}`),
+    show: (x) => `cast in batch transaction ${short(x.txId ?? '')} with the other voters' ballots`,
+  });
   await r.countdown('voting closes', closesAt + 1000);
   let tally: TallyRecord | undefined;
   for (let i = 0; i < 5 && tally?.status !== 'final'; i++) {
@@ -177,20 +230,22 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
       show: (t) =>
         t.result
           ? `${t.status}: ${t.result.counts.map((c) => `${c.option} ${c.votes}`).join(', ')}; ` +
-            `turnout ${t.result.turnout}/${t.result.rollSize}, quorum ${t.result.quorum.met ? 'met' : 'not met'}, ` +
+            `turnout ${t.result.turnout}/${t.result.rollSize} (tokens issued ${t.result.issuedTokens}), ` +
+            `quorum ${t.result.quorum.met ? 'met' : 'not met'}, ` +
             `${t.result.passed ? `PASSED (${t.result.winners.join(', ')})` : 'not passed'}`
           : `${t.status}…`,
     });
   }
-  await r.run<{ confirmed: boolean; mismatches: string[] }>({
+  await r.run<{ confirmed: boolean; mismatches: string[]; pages: number }>({
     who: 'election-admin-b',
-    what: 'recounts every ballot and re-checks every signature',
+    what: 'recounts every ballot page by page and re-checks both signatures on each',
     method: 'POST',
     path: `/api/v1/elections/${electionId}/tally/verification`,
     body: eVoting.tallyVerification(true),
     settle: true,
     check: (v) => (v.confirmed ? undefined : `mismatches: ${v.mismatches.join(', ')}`),
-    show: () => 'recount CONFIRMS the stored result',
+    show: (v) =>
+      `recount CONFIRMS the stored result (${v.pages} page(s); ballots within roll and issued tokens)`,
   });
   await r.run<{ choices: string[] }>({
     who: first.voter,
