@@ -120,10 +120,16 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   castBallot:
     'chaincode: the voter under their own identity (`gov.pid`), on the roll as (home MSP, pid) or matching the election’s attribute rule (else 403 INELIGIBLE_VOTER).',
   listBallots: 'chaincode: any member.',
-  issueBallotToken:
-    'chaincode: the eligible voter under their own identity (RequestToken), once per election; the gateway then blind-signs the token.',
-  castSecretBallot:
-    'no bearer token (the ballot must not be linked to the voter); the gateway submits it as its ballot-box identity, which the chaincode requires (role `ballot-box` of a consortium organisation), and the token’s blind signature is checked.',
+  registerAuthorityKey:
+    'chaincode: `election-admin` of one of the secret election’s authority organisations; the authority is the caller’s own organisation (its MSP), so no one registers a key in another organisation’s name (else 403 FORBIDDEN), once, before voting opens. Without `publicKey` the gateway makes the key for the caller’s organisation and holds its private half for that organisation only.',
+  requestBallotToken:
+    'chaincode: the eligible voter under their own identity (RequestToken: `gov.pid`, on the roll as (home MSP, pid) or matching the election’s attribute rule, else 403 INELIGIBLE_VOTER), once per election; each authority this gateway acts for then records IssueToken under its own organisation’s election admin before it blind-signs.',
+  issueBlindSignature:
+    'gateway: anyone, no token; answered only by the gateway that acts for authority {mspId}, and only for a voter whose token request recorded the hash of this blinded message for that authority (else 409 TOKEN_NOT_REQUESTED / BLINDED_MISMATCH): the authority first records IssueToken under its own organisation’s election admin (chaincode: `election-admin` of that authority organisation), then blind-signs, once per voter (a retry gets the same signature).',
+  dropSecretBallot:
+    'gateway: anyone, no token, and no client address logged (the ballot must not be linked to the voter); the box checks the token and the signatures of k distinct authorities, then submits shuffled batches under its ballot-box identity, which the chaincode requires (role `ballot-box` of a consortium organisation).',
+  getBallotBoxState:
+    'gateway: anyone, no token (the receipt is the SHA-256 of the token, known only to the voter); read from the ballot box’s own store.',
   tallyElection: 'chaincode: any member, once voting is closed.',
   getTally: 'chaincode: any member.',
   verifyTally: 'chaincode: any member.',

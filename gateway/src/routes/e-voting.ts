@@ -103,6 +103,7 @@ const TokenRequestBody = z
             blindedMsg: eVoting.base64url(700).meta({
               description:
                 "The token blinded under this authority's key, unpadded base64url (modulus length)",
+              example: eVoting.Examples.blindedMsg,
             }),
           })
           .strict(),
@@ -123,7 +124,10 @@ const BlindSignature = z.object({
 });
 
 const TokenRequestResponse = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   requestTxId: z.string().meta({ description: "The RequestToken transaction under the voter's identity" }),
   signatures: z
     .array(BlindSignature)
@@ -135,7 +139,10 @@ const TokenRequestResponse = z.object({
 });
 
 const BallotState = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   receipt: z.string().meta({ description: 'SHA-256 of the token: the ballot key and nullifier' }),
   state: z
     .enum(['queued', 'cast', 'rejected'])
@@ -320,13 +327,22 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
       tags: TAGS,
       roles: [],
       public: true,
-      params: z.object({ electionId: eVoting.ElectionId, mspId: Schemas.mspId }).strict(),
+      params: z
+        .object({
+          electionId: eVoting.ElectionRef.shape.electionId,
+          mspId: Schemas.mspId.meta({
+            description: 'The authority (MSP id) whose blind signature is asked',
+            example: 'CityAMSP',
+          }),
+        })
+        .strict(),
       body: z
         .object({
           voter: eVoting.Subject.meta({ description: 'The voter as their token request names them' }),
-          blindedMsg: eVoting
-            .base64url(700)
-            .meta({ description: 'The blinded message for this authority, base64url' }),
+          blindedMsg: eVoting.base64url(700).meta({
+            description: 'The blinded message for this authority, base64url (modulus length)',
+            example: eVoting.Examples.blindedMsg,
+          }),
         })
         .strict(),
       response: BlindSignature,

@@ -210,6 +210,31 @@ export function preparePrefixLength(variant: BlindRsaVariant): number {
 // ---------------------------------------------------------------------------
 // Field schemas
 
+/**
+ * Example values of the OpenAPI document that hang together: a 2048-bit authority key, a prepared
+ * token message of election `vote-2026-library` (RSABSSA-SHA384-PSS-Randomized), two authorities'
+ * finalized signatures on it (the second from another key) and a blinded message of the key's size.
+ */
+export const Examples = {
+  /** An authority public key as SPKI PEM. */
+  publicKeyPem:
+    '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx/ez+yF2od974X6ASXVP\nUMEk+jRDBm5qwK484PmvNw80s3SKeyh0OO2bSUt884BDcnvfJ1kg/zPgs2HPGnwr\nB20ZuVxDy2v0nyFTsducgNDt5pSaty4WeTk+nmnM3qHoQD4nlH5O1Z7ETLi8d4uS\n6+kaqM8WWF4ySTNAb6EA0InpmTwyEz8wnpCN3KeaTJqHhyYj4RKjImN7EpErqlGd\n8URrlPy+ka7lvYqYfK+x0VwjVGgtp73sCPz1/UAuB+Vgiri9mFY+VDB8aX1U8fdG\n9cLmieOr9RvsLUXarVI1BFfIwUG6xK7S4uELJOMKemUUBSttIx3kLOsz+KgxcdwH\nXwIDAQAB\n-----END PUBLIC KEY-----\n',
+  /** Its modulus as a JWK `n`. */
+  jwkN: 'x_ez-yF2od974X6ASXVPUMEk-jRDBm5qwK484PmvNw80s3SKeyh0OO2bSUt884BDcnvfJ1kg_zPgs2HPGnwrB20ZuVxDy2v0nyFTsducgNDt5pSaty4WeTk-nmnM3qHoQD4nlH5O1Z7ETLi8d4uS6-kaqM8WWF4ySTNAb6EA0InpmTwyEz8wnpCN3KeaTJqHhyYj4RKjImN7EpErqlGd8URrlPy-ka7lvYqYfK-x0VwjVGgtp73sCPz1_UAuB-Vgiri9mFY-VDB8aX1U8fdG9cLmieOr9RvsLUXarVI1BFfIwUG6xK7S4uELJOMKemUUBSttIx3kLOsz-KgxcdwHXw',
+  /** A prepared token message of `vote-2026-library`, base64url. */
+  token:
+    'DL0KkIgwZofjHeM-x_wuofJMC2IPxR7j0zjGZ3b-xAJHT1ZMRURHRVItRVZPVEUtMXx2b3RlLTIwMjYtbGlicmFyeXxmODE0MjU2OTM3MDJiODYwY2U4ODRhYjMwZTdjMDA5MzY4OGFkNzc3ZjhlNDBmMTlhOWFiYTllNzIzZGFmNmNi',
+  /** The token's finalized signature by the key above (CityAMSP). */
+  signatureA:
+    'kfKtC8kt1YfuoMW_yF22fgFEL5nXnyrW46IhUPD9H2mO3AdzkVbuZ3YHHnAKdcAtr5u68bs8XNemIxEs_8U0O2OBu6hW0UPWGFaQsq49T0W8GiypPvh3x_cFj4xKXgwwRb5j_-9jhKYwLcPpLOcpZevUX4O6PB2rHDaFaMZHKr3yXH1YGHWR_nUfw8zfAG-3k6M0MmYznUeNb8DmsPECyTQBtDQKQKIZYGnowNv5iUSuiPpdDmB6TW6dvm3xTXkXv-o7yLz_JBSCirWAUbTuxnB7qDnFgGOIdIu0iVAOev_Me-j1EHmuoWfgxX-xR-1MyqnirXKvOUpI6pb0DBT77w',
+  /** The token's finalized signature by a second authority's key (CityBMSP). */
+  signatureB:
+    'J494-kwJHKrbV3BYPpZ_AaSzUjfeF3dKGplAEmU6G27GDzGgdE5-kqaSuQwZtaz4rujRmhJex62oHMxrfHbDajTysd1IZbdD4_R3dHtGUogheL_a3b9SdZrDjCNFH0bBO23VF97s0BKRK0kM7KsuEVX1oNO4qFPSdOBx0JAJo6PnHiWVeqwL9KV71lVJ_QnsMMkIfRBfVgNsZtrLdmz1c2iCxN3GyKdR5Acn8LN7hdT_v4RFqFYtALa-B9B-ovACnKKRlVnU3lvWbpbAetvsNSJ9iYTazEO2WdmaJfJ7a6RibCitGllfQBmOa3wpMfQBd4BRIi7y2FFtyNC7SXbNgA',
+  /** A blinded message for a 2048-bit key (256 bytes), base64url. */
+  blindedMsg:
+    'dEA7G7hDbJedkCutNy6TlhGrBeWsOLgopgdc3oQ-N-w0Bb2SpQQCSJrsDKoa8DIqGqOT-89ONbLctLu1yI2ofTQgOx7CUoNVrWif0vbL72iRBJej2cJ-7NbpKzDy97KTK_gOj1FkThvyk6lBuWReM6sqb4P75eW9sOuwSDB0bnuMPNPBSmVbvvRwOtk5ep-A4TljH2WTSrLl1BuAhluEMxQnfWgYsX9DbjUoiuWCSyQru1h7AL5WkNEPsdxDc2g0_UthgXNaMO0lgjhaqNYruuPdIdAdzx6HDB4m50DwxuxK3K-844WMhVlzx7I8vrhfXMuq-o_RELMoVxygz47vZA',
+} as const;
+
 /** An election id (caller-chosen): letters, digits and `._:-`, 1-128 characters. */
 export const ElectionId = Schemas.id;
 
@@ -364,7 +389,11 @@ export const PublicKey = z.discriminatedUnion('format', [
   z
     .object({
       format: z.literal('spki-pem').meta({ description: 'Key encoding: `spki-pem` or `jwk`' }),
-      pem: z.string().min(100).max(4000).meta({ description: 'The RSA public key as SPKI PEM' }),
+      pem: z
+        .string()
+        .min(100)
+        .max(4000)
+        .meta({ description: 'The RSA public key as SPKI PEM', example: Examples.publicKeyPem }),
     })
     .strict(),
   z
@@ -373,8 +402,8 @@ export const PublicKey = z.discriminatedUnion('format', [
       jwk: z
         .object({
           kty: z.literal('RSA').meta({ description: 'JWK key type (`RSA`)' }),
-          n: base64url(1024).meta({ description: 'RSA modulus (base64url)' }),
-          e: base64url(16).meta({ description: 'RSA public exponent (base64url, `AQAB`)' }),
+          n: base64url(1024).meta({ description: 'RSA modulus (base64url)', example: Examples.jwkN }),
+          e: base64url(16).meta({ description: 'RSA public exponent (base64url, `AQAB`)', example: 'AQAB' }),
           alg: z.string().max(16).optional().meta({ description: 'JWK algorithm, when given' }),
           ext: z.boolean().optional().meta({ description: 'JWK extractable flag, when given' }),
           key_ops: z
@@ -424,7 +453,7 @@ export const AuthorityRef = z
  */
 export const SecretModeRequest = z
   .object({
-    kind: z.literal('secret'),
+    kind: z.literal('secret').meta({ description: 'Which variant this is' }),
     variant: z.enum(BlindRsaVariants).default(DefaultBlindRsaVariant).meta({
       description: 'RFC 9474 variant every authority key of the election uses',
       example: DefaultBlindRsaVariant,
@@ -580,7 +609,14 @@ export const RegisterVotersRequest = z
 export type RegisterVotersRequest = z.infer<typeof RegisterVotersRequest>;
 
 /** A request naming only an election (GetElection, GetTally). */
-export const ElectionRef = z.object({ electionId: ElectionId }).strict();
+export const ElectionRef = z
+  .object({
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
+  })
+  .strict();
 /** A request naming only an election. */
 export type ElectionRef = z.infer<typeof ElectionRef>;
 
@@ -606,7 +642,10 @@ const SignatureText = base64url(base64urlChars(Limits.maxModulusBits / 8));
 /** RegisterAuthorityKey: an authority registers its own public key, signed by its own organisation. */
 export const RegisterAuthorityKeyRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     publicKey: PublicKey.meta({
       description:
         "The authority's RSA public key (SPKI PEM or public JWK); the private half never leaves its gateway",
@@ -638,7 +677,10 @@ export type BlindedHash = z.infer<typeof BlindedHash>;
  */
 export const RequestTokenRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     blinded: z
       .array(BlindedHash)
       .min(1)
@@ -662,7 +704,10 @@ export type RequestTokenRequest = z.infer<typeof RequestTokenRequest>;
  */
 export const IssueTokenRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     voter: Subject.meta({ description: 'The voter as (home MSP, pid), as their token request names them' }),
     blindedHash: Schemas.sha256.meta({
       description:
@@ -683,6 +728,7 @@ export const AuthoritySignature = z
     }),
     signature: SignatureText.meta({
       description: 'The finalized (unblinded) RSA-PSS signature on the token, base64url',
+      example: Examples.signatureB,
     }),
   })
   .strict();
@@ -692,9 +738,13 @@ export type AuthoritySignature = z.infer<typeof AuthoritySignature>;
 /** A secret ballot: choices, the token and signatures of at least k distinct authorities. */
 export const SecretBallot = z
   .object({
-    choices: Choices,
+    choices: Choices.meta({ description: 'Ids of the chosen options', example: ['yes'] }),
     /** The prepared token message that was blind-signed, base64url. */
-    token: base64url(base64urlChars(Limits.maxTokenBytes)),
+    token: base64url(base64urlChars(Limits.maxTokenBytes)).meta({
+      description:
+        'The prepared token message (`GOVLEDGER-EVOTE-1|<electionId>|<nonceHex>` after RFC 9474 prepare) that the authorities blind-signed, unpadded base64url',
+      example: Examples.token,
+    }),
     signatures: z
       .array(AuthoritySignature)
       .min(1)
@@ -702,6 +752,10 @@ export const SecretBallot = z
       .refine((a) => new Set(a.map((x) => x.mspId)).size === a.length, 'one signature per authority')
       .meta({
         description: 'Signatures of distinct authorities over the same token; at least the threshold k',
+        example: [
+          { mspId: 'CityAMSP', signature: Examples.signatureA },
+          { mspId: 'CityBMSP', signature: Examples.signatureB },
+        ],
       }),
   })
   .strict();
@@ -711,7 +765,10 @@ export type SecretBallot = z.infer<typeof SecretBallot>;
 /** CastSecretBallots (secret mode), under a ballot-box identity: one shuffled batch. */
 export const CastSecretBallotsRequest = z
   .object({
-    electionId: ElectionId,
+    electionId: ElectionId.meta({
+      description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+      example: 'vote-2026-library',
+    }),
     ballots: z.array(SecretBallot).min(1).max(Limits.maxCastBatch).meta({
       description: 'A shuffled batch of anonymous ballots; the whole batch commits or none of it',
     }),
@@ -740,7 +797,13 @@ export const TallyElectionRequest = z
 export type TallyElectionRequest = z.infer<typeof TallyElectionRequest>;
 
 /** A ballot VerifyTally found invalid. */
-export const InvalidBallot = z.object({ receipt: z.string(), reason: z.string() });
+export const InvalidBallot = z.object({
+  receipt: z.string().meta({
+    description: 'Receipt (ballot key) of the ballot that failed the checks',
+    example: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce',
+  }),
+  reason: z.string().meta({ description: 'Why the ballot failed the checks (an error code and detail)' }),
+});
 /** A ballot VerifyTally found invalid. */
 export type InvalidBallot = z.infer<typeof InvalidBallot>;
 
@@ -785,7 +848,11 @@ export const VerifyTallyRequest = z
      * Also re-check every ballot (default true): its choices against the election; in secret mode its
      * token binding, receipt and signatures; in open roll elections that its voter is on the roll.
      */
-    checkBallots: z.boolean().default(true),
+    checkBallots: z.boolean().default(true).meta({
+      description:
+        'Also re-check every ballot (default true): its choices; in secret mode its token binding, receipt and signatures; in open roll elections its voter on the roll',
+      example: true,
+    }),
     maxBallots: z.number().int().min(1).max(Limits.maxVerifyBatch).default(Limits.maxVerifyBatch).meta({
       description: 'Ballots to recount in this page',
       example: 2000,
@@ -913,9 +980,15 @@ export type AuthorityKey = z.infer<typeof AuthorityKey>;
 
 /** Voting mode as stored. Secret mode names the authorities; their keys are separate records. */
 export const Mode = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open'), secondBallot: SecondBallot }),
   z.object({
-    kind: z.literal('secret'),
+    kind: z.literal('open').meta({ description: 'Which variant this is' }),
+    secondBallot: SecondBallot.meta({
+      description: 'What a second open ballot does: `replace` the first, or `refuse` it',
+      example: 'replace',
+    }),
+  }),
+  z.object({
+    kind: z.literal('secret').meta({ description: 'Which variant this is' }),
     variant: z.enum(BlindRsaVariants).meta({ description: 'RFC 9474 variant of every authority key' }),
     authorities: z.array(z.string()).meta({
       description: 'MSP ids of the signing authorities',
@@ -930,10 +1003,13 @@ export const Mode = z.discriminatedUnion('kind', [
 
 /** An authority's registered key (key: authority~electionId~mspId), written by its own organisation. */
 export const AuthorityRecord = z.object({
-  docType: z.literal('authority'),
-  electionId: z.string(),
+  docType: z.literal('authority').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   mspId: z.string().meta({ description: 'The authority organisation', example: 'CityAMSP' }),
-  key: AuthorityKey,
+  key: AuthorityKey.meta({ description: "The authority's public key, normalised (PEM, JWK, fingerprint)" }),
   registeredBy: z.string().meta({ description: 'Certificate id of the election admin who registered it' }),
   registeredAt: z.string().meta({ description: 'Transaction time of the registration' }),
   txId: z.string().meta({ description: 'The registering transaction' }),
@@ -1038,13 +1114,19 @@ export type RollBatch = z.infer<typeof RollBatch>;
 
 /** The record that a voter requested their blind-signed token (key: token~electionId~mspId~pid). Never the token. */
 export const TokenRequest = z.object({
-  docType: z.literal('tokenRequest'),
-  electionId: z.string(),
-  voter: Subject,
+  docType: z.literal('tokenRequest').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  voter: Subject.meta({ description: 'The voter who requested the token: home MSP and pseudonymous id' }),
   /** Hashes of the blinded messages, one per authority asked. */
   blinded: z.array(BlindedHash).meta({ description: 'Hash of the blinded message per authority asked' }),
-  requestedAt: z.string(),
-  txId: z.string(),
+  requestedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the token was requested (RFC 3339 date-time, UTC)',
+  }),
+  txId: z.string().meta({ description: 'The RequestToken transaction' }),
 });
 /** A token request record. */
 export type TokenRequest = z.infer<typeof TokenRequest>;
@@ -1054,14 +1136,20 @@ export type TokenRequest = z.infer<typeof TokenRequest>;
  * by the authority's organisation before its gateway blind-signs.
  */
 export const Issuance = z.object({
-  docType: z.literal('issuance'),
-  electionId: z.string(),
-  voter: Subject,
+  docType: z.literal('issuance').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
+  voter: Subject.meta({ description: 'The voter issued to: home MSP and pseudonymous id' }),
   authority: z.string().meta({ description: 'The issuing authority organisation', example: 'CityBMSP' }),
   blindedHash: z.string().meta({ description: 'SHA-256 of the blinded message the authority signs' }),
   issuedBy: z.string().meta({ description: 'Certificate id of the issuing election admin' }),
-  issuedAt: z.string(),
-  txId: z.string(),
+  issuedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the authority recorded the issuance (RFC 3339 date-time, UTC)',
+  }),
+  txId: z.string().meta({ description: 'The IssueToken transaction' }),
 });
 /** One authority's issuance to one voter. */
 export type Issuance = z.infer<typeof Issuance>;
@@ -1071,8 +1159,11 @@ export type Issuance = z.infer<typeof Issuance>;
  * (key: issuedCount~electionId~shard). Casting and the tally sum the shards.
  */
 export const IssuedCount = z.object({
-  docType: z.literal('issuedCount'),
-  electionId: z.string(),
+  docType: z.literal('issuedCount').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   shard: z.string().meta({ description: 'One hex digit', example: 'a' }),
   voters: z
     .number()
@@ -1084,8 +1175,11 @@ export type IssuedCount = z.infer<typeof IssuedCount>;
 
 /** The number of secret ballots cast so far (key: ballotCount~electionId). */
 export const BallotCount = z.object({
-  docType: z.literal('ballotCount'),
-  electionId: z.string(),
+  docType: z.literal('ballotCount').meta({ description: 'Record type tag' }),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   ballots: z.number().int().meta({ description: 'Secret ballots cast so far', example: 20 }),
 });
 /** The number of secret ballots cast so far. */
@@ -1123,7 +1217,9 @@ export const Ballot = z.object({
     description: 'Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1.',
   }),
   /** Secret mode: the token (base64url), so anyone can re-verify it. */
-  token: z.string().optional(),
+  token: z.string().optional().meta({
+    description: 'Secret mode: the token (base64url), so anyone can re-verify it; absent in open mode',
+  }),
   /** Secret mode: the authorities' signatures on the token, so anyone can re-verify them. */
   signatures: z
     .array(AuthoritySignature)
@@ -1168,8 +1264,16 @@ export const TallyOutcome = z.object({
     .array(z.string())
     .meta({ description: 'Winning options (see README for each kind); empty when nothing passed.' }),
   /** True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
-  tie: z.boolean(),
-  passed: z.boolean(),
+  tie: z.boolean().meta({
+    description:
+      'True when a tie for first place (single) or at the k-th place (multi) kept options from winning',
+    example: false,
+  }),
+  passed: z.boolean().meta({
+    description:
+      'True when at least one option won (quorum met, turnout within the roll and issued tokens, a share above the pass threshold)',
+    example: true,
+  }),
   /** Secret mode: voters issued tokens by at least k authorities; null in open mode. */
   issuedTokens: z.number().int().nullable().meta({
     description: 'Secret mode: voters issued tokens by at least k authorities; null in open mode',
@@ -1243,9 +1347,18 @@ export type Phase = z.infer<typeof Phase>;
 /** GetElection result: the election, its phase at the query's time, the roll size and tally status. */
 export const ElectionView = z.object({
   election: Election,
-  phase: Phase,
-  rollSize: z.number().int().nullable(),
-  tallyStatus: z.enum(['none', 'counting', 'final']),
+  phase: Phase.meta({
+    description: 'Where the election stands at the time of the query: `scheduled`, `open` or `closed`',
+    example: 'open',
+  }),
+  rollSize: z.number().int().nullable().meta({
+    description: 'Voters on the roll (roll elections); null when the election uses an attribute rule',
+    example: 1200,
+  }),
+  tallyStatus: z.enum(['none', 'counting', 'final']).meta({
+    description: 'The tally: `none` before it starts, `counting` between steps, `final` once stored',
+    example: 'none',
+  }),
   /** Secret mode: the registered authority keys (an authority without a key is absent); open mode: null. */
   authorities: z.array(AuthorityRecord).nullable().meta({
     description: 'Secret mode: the authority keys registered so far; null in open mode',
@@ -1302,11 +1415,16 @@ export type RegisterVotersResult = z.infer<typeof RegisterVotersResult>;
 
 /** CastSecretBallots result: the receipts of the batch, in the batch's order. */
 export const CastBatchResult = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   receipts: z
     .array(z.string())
     .meta({ description: 'Receipt (SHA-256 of the token) of each ballot, in batch order' }),
-  castAt: z.string(),
+  castAt: z
+    .string()
+    .meta({ format: 'date-time', description: 'When the batch was cast (RFC 3339 date-time, UTC)' }),
   txId: z.string().meta({ description: 'The batch transaction' }),
 });
 /** CastSecretBallots result. */
@@ -1340,9 +1458,12 @@ export const TokenRequestResult = z.object({
     example: 'vote-2026-library',
   }),
   /** The voter whose request was recorded: the caller, (home MSP, pid). */
-  voter: Subject,
-  requestedAt: z.string(),
-  txId: z.string(),
+  voter: Subject.meta({ description: 'The voter whose request was recorded: the caller, (home MSP, pid)' }),
+  requestedAt: z.string().meta({
+    format: 'date-time',
+    description: 'When the token was requested (RFC 3339 date-time, UTC)',
+  }),
+  txId: z.string().meta({ description: 'The RequestToken transaction' }),
   /** The blinded-message hash recorded per authority. */
   blinded: z.array(BlindedHash).meta({ description: 'The blinded-message hashes recorded, per authority' }),
 });
@@ -1362,7 +1483,9 @@ export const VoterStatus = z.object({
     .nullable()
     .meta({ description: 'On the roll (roll elections); null when the election uses an attribute rule.' }),
   /** Secret mode: the token request record, or null. Open mode: null. */
-  tokenRequest: TokenRequest.nullable(),
+  tokenRequest: TokenRequest.nullable().meta({
+    description: "Secret mode: the voter's token request record (never the token), or null; open mode: null",
+  }),
   /** Secret mode: the authorities' issuances to this voter; open mode: null. */
   issuances: z
     .array(Issuance)
@@ -1386,22 +1509,37 @@ export type Recount = z.infer<typeof Recount>;
 
 /** VerifyTally result: a page in progress, or the verdict. */
 export const VerifyTallyResult = z.object({
-  electionId: z.string(),
+  electionId: z.string().meta({
+    description: 'Election id (letters, digits and `._:-`, 1-128 characters)',
+    example: 'vote-2026-library',
+  }),
   /** False while pages remain: call again with `from: progress`. */
   complete: z.boolean().meta({ description: 'False while pages remain: call again with from = progress' }),
   /** Where the recount stands (pass it back as `from`). */
-  progress: VerifyProgress,
+  progress: VerifyProgress.meta({
+    description: 'Where the recount stands: what the pages so far counted (pass it back as `from`)',
+  }),
   /**
    * True when the recount equals the stored result in every field, no ballot is invalid and the
    * turnout is within the roll and the issued tokens. Always false while incomplete.
    */
-  confirmed: z.boolean(),
+  confirmed: z.boolean().meta({
+    description:
+      'True when the recount equals the stored result in every field, no ballot is invalid and the turnout is within the roll and the issued tokens; always false while incomplete',
+    example: true,
+  }),
   /** Names of the fields where stored and recount differ (and "integrity" when ballots exceed the roll or tokens). */
-  mismatches: z.array(z.string()),
+  mismatches: z.array(z.string()).meta({
+    description:
+      'Names of the fields where stored and recount differ (and `integrity` when ballots exceed the roll or tokens)',
+    example: [],
+  }),
   /** Present once complete. */
-  stored: Recount.optional(),
+  stored: Recount.optional().meta({
+    description: 'The stored result, as the tally recorded it; present once complete',
+  }),
   /** Present once complete. */
-  recount: Recount.optional(),
+  recount: Recount.optional().meta({ description: 'The result the recount computed; present once complete' }),
   /** How many ballots failed the checks. */
   invalidBallotCount: z.number().int().meta({ description: 'How many ballots failed the checks.' }),
   /** The first 100 ballots that failed the checks. */

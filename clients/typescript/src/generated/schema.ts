@@ -1572,12 +1572,34 @@ export interface paths {
         get: operations["listElections"];
         put?: never;
         /**
-         * Create an election (open roll-call or secret ballot)
-         * @description For a secret election without `mode.authority.publicKey`, the gateway generates the authority key pair and holds the private key.
+         * Create an election (open roll-call, or secret with k of n signing authorities)
+         * @description Gateway role: `election-admin`. Rule: chaincode: `election-admin`; the organiser is the caller’s own organisation.
          *
-         *     Gateway role: `election-admin`. Rule: chaincode: `election-admin`; the organiser is the caller’s own organisation.
+         *     Chaincode `e-voting`, transaction `CreateElection` (submit).
          */
         post: operations["createElection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{electionId}/authority-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Secret election: register the caller's organisation's authority key (its own election admin)
+         * @description Without `publicKey` this gateway generates the key for the caller's organisation, seals the private half for that organisation alone, and submits RegisterAuthorityKey under the caller's identity: the authority registers its own key, signed by its own organisation.
+         *
+         *     Gateway role: `election-admin`. Rule: chaincode: `election-admin` of one of the secret election’s authority organisations; the authority is the caller’s own organisation (its MSP), so no one registers a key in another organisation’s name (else 403 FORBIDDEN), once, before voting opens. Without `publicKey` the gateway makes the key for the caller’s organisation and holds its private half for that organisation only.
+         */
+        post: operations["registerAuthorityKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1666,12 +1688,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Secret election: get the blind signature on a blinded token (once per voter)
-         * @description Send only the blinded message (base64url, modulus length). The gateway records RequestToken under the voter's identity, waits for the commit, then blind-signs with the election authority key. A retry with the same blinded message returns the same signature; a different one is refused.
+         * Secret election: request a token; get the blind signatures of the authorities this gateway acts for
+         * @description Send one blinded message per authority (the same token blinded under each authority's key). The gateway records RequestToken under the voter's identity with their SHA-256 hashes, then each authority it acts for records IssueToken under its own organisation and only then blind-signs. A retry with the same messages continues; other messages are refused. Authorities in `pending` are asked at their own gateways.
          *
-         *     Gateway role: `citizen` or `enterprise`. Rule: chaincode: the eligible voter under their own identity (RequestToken), once per election; the gateway then blind-signs the token.
+         *     Gateway role: `citizen` or `enterprise`. Rule: chaincode: the eligible voter under their own identity (RequestToken: `gov.pid`, on the roll as (home MSP, pid) or matching the election’s attribute rule, else 403 INELIGIBLE_VOTER), once per election; each authority this gateway acts for then records IssueToken under its own organisation’s election admin before it blind-signs.
          */
-        post: operations["issueBallotToken"];
+        post: operations["requestBallotToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/elections/{electionId}/authorities/{mspId}/blind-signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Secret election: authority {mspId}'s blind signature on a voter's recorded blinded message
+         * @description Needs no voter credentials: the blinded message must be the one the voter recorded with RequestToken, the authority records IssueToken under its own organisation first, and only the voter can unblind the result. Answered only by the gateway that acts for the authority.
+         *
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token; answered only by the gateway that acts for authority {mspId}, and only for a voter whose token request recorded the hash of this blinded message for that authority (else 409 TOKEN_NOT_REQUESTED / BLINDED_MISMATCH): the authority first records IssueToken under its own organisation’s election admin (chaincode: `election-admin` of that authority organisation), then blind-signs, once per voter (a retry gets the same signature).
+         */
+        post: operations["issueBlindSignature"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1688,12 +1732,32 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Secret election: cast a ballot with an unblinded token and signature (no voter credentials)
-         * @description Needs no bearer token and logs nothing about the sender; the gateway submits CastSecretBallot as the ballot-box identity.
+         * Secret election: drop a ballot in the anonymous ballot box (no credentials)
+         * @description Needs no bearer token and logs no client address. The box checks the ballot (token of this election, valid signatures of k distinct authorities, token not seen), keeps it, and submits CastSecretBallots in shuffled batches of a minimum size under the ballot-box identity, flushing before the election closes. Answers 202 with the receipt; follow it at the status route or on the ledger.
          *
-         *     Gateway: no bearer token needed. Rule: no bearer token (the ballot must not be linked to the voter); the gateway submits it as its ballot-box identity, which the chaincode requires (role `ballot-box` of a consortium organisation), and the token’s blind signature is checked.
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token, and no client address logged (the ballot must not be linked to the voter); the box checks the token and the signatures of k distinct authorities, then submits shuffled batches under its ballot-box identity, which the chaincode requires (role `ballot-box` of a consortium organisation).
          */
-        post: operations["castSecretBallot"];
+        post: operations["dropSecretBallot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ballot-box/elections/{electionId}/ballots/{receipt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Secret election: where a ballot stands in the ballot box (queued, cast or rejected)
+         * @description Gateway: no bearer token needed. Rule: gateway: anyone, no token (the receipt is the SHA-256 of the token, known only to the voter); read from the ballot box’s own store.
+         */
+        get: operations["getBallotBoxState"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1738,10 +1802,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Recount every ballot and compare with the stored result
-         * @description Gateway role: any authenticated caller. Rule: chaincode: any member.
+         * Recount every ballot, page by page, and compare with the stored result
+         * @description The gateway runs VerifyTally page by page on its own peer, handing each page the sums of the previous ones, and answers the verdict of the last page. Ballots beyond the roll or the issued tokens are never confirmed.
          *
-         *     Chaincode `e-voting`, transaction `VerifyTally` (evaluate).
+         *     Gateway role: any authenticated caller. Rule: chaincode: any member.
          */
         post: operations["verifyTally"];
         delete?: never;
@@ -4798,33 +4862,24 @@ export interface components {
                  * @enum {string}
                  */
                 kind: "secret";
-                /** @description The blind-signature authority: its RSA variant and public key */
-                authority: {
-                    /**
-                     * @description RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized
-                     * @example RSABSSA-SHA384-PSS-Randomized
-                     * @enum {string}
-                     */
-                    variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
-                    /** @description The key as SPKI PEM (canonical: re-encoded from the parsed key). */
-                    publicKeyPem: string;
-                    /** @description The key as a public JWK (kty, n, e only) */
-                    jwk: {
-                        /**
-                         * @description JWK key type (`RSA`)
-                         * @enum {string}
-                         */
-                        kty: "RSA";
-                        /** @description RSA modulus (base64url) */
-                        n: string;
-                        /** @description RSA public exponent (base64url, `AQAB`) */
-                        e: string;
-                    };
-                    /** @description SHA-256 of the SPKI DER, lower-case hex. */
-                    fingerprint: string;
-                    /** @description Modulus size in bits. */
-                    modulusBits: number;
-                };
+                /**
+                 * @description RFC 9474 variant of every authority key
+                 * @enum {string}
+                 */
+                variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
+                /**
+                 * @description MSP ids of the signing authorities
+                 * @example [
+                 *       "CityAMSP",
+                 *       "CityBMSP"
+                 *     ]
+                 */
+                authorities: string[];
+                /**
+                 * @description k: distinct authority signatures a ballot needs
+                 * @example 2
+                 */
+                threshold: number;
             };
             /** @description The organising organisation; only its election admins manage the roll */
             organiser: {
@@ -4905,10 +4960,39 @@ export interface components {
                 }[];
                 /** @description Winning options (see README for each kind); empty when nothing passed. */
                 winners: string[];
-                /** @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
+                /**
+                 * @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning
+                 * @example false
+                 */
                 tie: boolean;
-                /** @description True when the result passes the election's threshold and quorum */
+                /**
+                 * @description True when at least one option won (quorum met, turnout within the roll and issued tokens, a share above the pass threshold)
+                 * @example true
+                 */
                 passed: boolean;
+                /**
+                 * @description Secret mode: voters issued tokens by at least k authorities; null in open mode
+                 * @example 20
+                 */
+                issuedTokens: number | null;
+                /** @description Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes */
+                integrity: {
+                    /**
+                     * @description False when ballots exceed the roll or the issued tokens
+                     * @example true
+                     */
+                    ok: boolean;
+                    /**
+                     * @description Ballots beyond the roll size (0 when within)
+                     * @example 0
+                     */
+                    overRoll: number;
+                    /**
+                     * @description Secret ballots beyond the issued tokens (0 when within)
+                     * @example 0
+                     */
+                    overIssued: number;
+                };
             };
             /**
              * Format: date-time
@@ -4984,7 +5068,7 @@ export interface components {
             blockNumber?: string;
         };
         /** @description The data of one server-sent event: `{chaincode, eventName, transactionId, blockNumber, payload}`, the payload being the schema of its event name. */
-        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["PaymentRefusedEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["AlertRaisedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
+        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["PaymentRefusedEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["AlertRaisedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["AuthorityKeyRegisteredEvent"] | components["schemas"]["TokenIssuedEvent"] | components["schemas"]["BallotsCastEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
         /** @description A licence type was created */
         LicenceTypeCreatedEvent: {
             /**
@@ -8629,7 +8713,176 @@ export interface components {
              */
             txId: string;
         };
-        /** @description A ballot was cast (carries no voter) */
+        /** @description A signing authority registered its election key (signed by the authority's own organisation) */
+        AuthorityKeyRegisteredEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example e-voting
+             * @enum {string}
+             */
+            chaincode: "e-voting";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "AuthorityKeyRegistered";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["AuthorityKeyRegisteredPayload"];
+        };
+        /** @description A signing authority registered its election key (signed by the authority's own organisation) */
+        AuthorityKeyRegisteredPayload: {
+            /**
+             * @description Election id
+             * @example E-2026-budget
+             */
+            electionId: string;
+            /**
+             * @description Organisation that organises the election
+             * @example CityAMSP
+             */
+            organiser: string;
+            /**
+             * @description The authority (its organisation)
+             * @example CityAMSP
+             */
+            authority: string;
+            /**
+             * @description SHA-256 fingerprint of the authority's public key
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            fingerprint: string;
+        };
+        /** @description An authority recorded its one issuance to a voter (secret mode), before it blind-signs */
+        TokenIssuedEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example e-voting
+             * @enum {string}
+             */
+            chaincode: "e-voting";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "TokenIssued";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["TokenIssuedPayload"];
+        };
+        /** @description An authority recorded its one issuance to a voter (secret mode), before it blind-signs */
+        TokenIssuedPayload: {
+            /**
+             * @description Election id
+             * @example E-2026-budget
+             */
+            electionId: string;
+            /**
+             * @description Organisation that organises the election
+             * @example CityAMSP
+             */
+            organiser: string;
+            /**
+             * @description The issuing authority (its organisation)
+             * @example CityAMSP
+             */
+            authority: string;
+            /**
+             * @description The voter
+             * @example {
+             *       "mspId": "CityAMSP",
+             *       "pid": "4f1c2a9e8b7d6c5f4e3d2c1b0a998877"
+             *     }
+             */
+            voter: {
+                /**
+                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                 */
+                pid: string;
+            };
+            /**
+             * @description Transaction id of the issuance
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            txId: string;
+        };
+        /** @description The ballot box cast a batch of secret ballots (carries no voter) */
+        BallotsCastEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example e-voting
+             * @enum {string}
+             */
+            chaincode: "e-voting";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "BallotsCast";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["BallotsCastPayload"];
+        };
+        /** @description The ballot box cast a batch of secret ballots (carries no voter) */
+        BallotsCastPayload: {
+            /**
+             * @description Election id
+             * @example E-2026-budget
+             */
+            electionId: string;
+            /**
+             * @description Organisation that organises the election
+             * @example CityAMSP
+             */
+            organiser: string;
+            /**
+             * @description Ballot mode
+             * @example secret
+             * @enum {string}
+             */
+            mode: "secret";
+            /**
+             * @description Ballots in the batch
+             * @example 10
+             */
+            count: number;
+            /**
+             * @description Transaction id of the batch
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            txId: string;
+        };
+        /** @description An open (roll-call) ballot was cast or replaced */
         BallotCastEvent: {
             /**
              * @description Logical chaincode name
@@ -8654,7 +8907,7 @@ export interface components {
             blockNumber: string;
             payload: components["schemas"]["BallotCastPayload"];
         };
-        /** @description A ballot was cast (carries no voter) */
+        /** @description An open (roll-call) ballot was cast or replaced */
         BallotCastPayload: {
             /**
              * @description Election id
@@ -8808,6 +9061,24 @@ export interface components {
              * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
              */
             digest: string;
+            /** @description Turnout checked against the roll and the issued tokens */
+            integrity: {
+                /**
+                 * @description No excess over the roll or the issued tokens
+                 * @example true
+                 */
+                ok: boolean;
+                /**
+                 * @description Ballots beyond the roll size (0 when none)
+                 * @example 0
+                 */
+                overRoll: number;
+                /**
+                 * @description Secret ballots beyond the issued tokens (0 when none)
+                 * @example 0
+                 */
+                overIssued: number;
+            };
         };
         /** @description An identity registered and enrolled at the admin's organisation CA */
         RegisteredIdentity: {
@@ -29422,58 +29693,40 @@ export interface operations {
                         secondBallot: "replace" | "refuse";
                     } | {
                         /**
-                         * @description `open` (roll-call) or `secret` (blind-signed tokens)
+                         * @description Which variant this is
                          * @enum {string}
                          */
                         kind: "secret";
-                        /** @description Without publicKey the gateway generates the authority key and keeps the private half */
-                        authority: {
+                        /**
+                         * @description RFC 9474 variant every authority key of the election uses
+                         * @default RSABSSA-SHA384-PSS-Randomized
+                         * @example RSABSSA-SHA384-PSS-Randomized
+                         * @enum {string}
+                         */
+                        variant?: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
+                        /**
+                         * @description The signing authorities, one per participating consortium organisation
+                         * @example [
+                         *       {
+                         *         "mspId": "CityAMSP"
+                         *       },
+                         *       {
+                         *         "mspId": "CityBMSP"
+                         *       }
+                         *     ]
+                         */
+                        authorities: {
                             /**
-                             * @description Blind RSA variant (RFC 9474)
-                             * @default RSABSSA-SHA384-PSS-Randomized
-                             * @example RSABSSA-SHA384-PSS-Randomized
-                             * @enum {string}
+                             * @description The organisation acting as authority; only its election admins register its key and issue
+                             * @example CityAMSP
                              */
-                            variant?: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
-                            /** @description The authority's RSA public key; without it the gateway generates the key pair and keeps the private key */
-                            publicKey?: {
-                                /**
-                                 * @description Key encoding: `spki-pem` or `jwk`
-                                 * @enum {string}
-                                 */
-                                format: "spki-pem";
-                                /** @description The RSA public key as SPKI PEM */
-                                pem: string;
-                            } | {
-                                /**
-                                 * @description Key encoding: `spki-pem` or `jwk`
-                                 * @enum {string}
-                                 */
-                                format: "jwk";
-                                /** @description The RSA public key as a JSON Web Key */
-                                jwk: {
-                                    /**
-                                     * @description JWK key type (`RSA`)
-                                     * @enum {string}
-                                     */
-                                    kty: "RSA";
-                                    /** @description RSA modulus (base64url) */
-                                    n: string;
-                                    /** @description RSA public exponent (base64url, `AQAB`) */
-                                    e: string;
-                                    /** @description JWK algorithm, when given */
-                                    alg?: string;
-                                    /** @description JWK extractable flag, when given */
-                                    ext?: boolean;
-                                    /** @description JWK key operations, when given */
-                                    key_ops?: string[];
-                                    /** @description JWK public key use, when given */
-                                    use?: string;
-                                    /** @description JWK key id, when given */
-                                    kid?: string;
-                                };
-                            };
-                        };
+                            mspId: string;
+                        }[];
+                        /**
+                         * @description k: a ballot needs valid blind signatures of k distinct authorities over its token (k >= 2 in a consortium of two or more organisations)
+                         * @example 2
+                         */
+                        threshold: number;
                     };
                 };
             };
@@ -29533,7 +29786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
-            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY` */
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY`, or the chaincode's own code */
             400: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -29738,6 +29991,330 @@ export interface operations {
             };
         };
     };
+    registerAuthorityKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Election id (letters, digits and `._:-`, 1-128 characters) */
+                electionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The authority's own public key; without it this gateway generates the key and holds the private half */
+                    publicKey?: {
+                        /**
+                         * @description Key encoding: `spki-pem` or `jwk`
+                         * @enum {string}
+                         */
+                        format: "spki-pem";
+                        /**
+                         * @description The RSA public key as SPKI PEM
+                         * @example -----BEGIN PUBLIC KEY-----
+                         *     MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx/ez+yF2od974X6ASXVP
+                         *     UMEk+jRDBm5qwK484PmvNw80s3SKeyh0OO2bSUt884BDcnvfJ1kg/zPgs2HPGnwr
+                         *     B20ZuVxDy2v0nyFTsducgNDt5pSaty4WeTk+nmnM3qHoQD4nlH5O1Z7ETLi8d4uS
+                         *     6+kaqM8WWF4ySTNAb6EA0InpmTwyEz8wnpCN3KeaTJqHhyYj4RKjImN7EpErqlGd
+                         *     8URrlPy+ka7lvYqYfK+x0VwjVGgtp73sCPz1/UAuB+Vgiri9mFY+VDB8aX1U8fdG
+                         *     9cLmieOr9RvsLUXarVI1BFfIwUG6xK7S4uELJOMKemUUBSttIx3kLOsz+KgxcdwH
+                         *     XwIDAQAB
+                         *     -----END PUBLIC KEY-----
+                         */
+                        pem: string;
+                    } | {
+                        /**
+                         * @description Key encoding: `spki-pem` or `jwk`
+                         * @enum {string}
+                         */
+                        format: "jwk";
+                        /** @description The RSA public key as a JSON Web Key */
+                        jwk: {
+                            /**
+                             * @description JWK key type (`RSA`)
+                             * @enum {string}
+                             */
+                            kty: "RSA";
+                            /**
+                             * @description RSA modulus (base64url)
+                             * @example x_ez-yF2od974X6ASXVPUMEk-jRDBm5qwK484PmvNw80s3SKeyh0OO2bSUt884BDcnvfJ1kg_zPgs2HPGnwrB20ZuVxDy2v0nyFTsducgNDt5pSaty4WeTk-nmnM3qHoQD4nlH5O1Z7ETLi8d4uS6-kaqM8WWF4ySTNAb6EA0InpmTwyEz8wnpCN3KeaTJqHhyYj4RKjImN7EpErqlGd8URrlPy-ka7lvYqYfK-x0VwjVGgtp73sCPz1_UAuB-Vgiri9mFY-VDB8aX1U8fdG9cLmieOr9RvsLUXarVI1BFfIwUG6xK7S4uELJOMKemUUBSttIx3kLOsz-KgxcdwHXw
+                             */
+                            n: string;
+                            /**
+                             * @description RSA public exponent (base64url, `AQAB`)
+                             * @example AQAB
+                             */
+                            e: string;
+                            /** @description JWK algorithm, when given */
+                            alg?: string;
+                            /** @description JWK extractable flag, when given */
+                            ext?: boolean;
+                            /** @description JWK key operations, when given */
+                            key_ops?: string[];
+                            /** @description JWK public key use, when given */
+                            use?: string;
+                            /** @description JWK key id, when given */
+                            kid?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Record type tag
+                         * @enum {string}
+                         */
+                        docType: "authority";
+                        /**
+                         * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                         * @example vote-2026-library
+                         */
+                        electionId: string;
+                        /**
+                         * @description The authority organisation
+                         * @example CityAMSP
+                         */
+                        mspId: string;
+                        /** @description The authority's public key, normalised (PEM, JWK, fingerprint) */
+                        key: {
+                            /**
+                             * @description RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized
+                             * @example RSABSSA-SHA384-PSS-Randomized
+                             * @enum {string}
+                             */
+                            variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
+                            /** @description The key as SPKI PEM (canonical: re-encoded from the parsed key). */
+                            publicKeyPem: string;
+                            /** @description The key as a public JWK (kty, n, e only) */
+                            jwk: {
+                                /**
+                                 * @description JWK key type (`RSA`)
+                                 * @enum {string}
+                                 */
+                                kty: "RSA";
+                                /** @description RSA modulus (base64url) */
+                                n: string;
+                                /** @description RSA public exponent (base64url, `AQAB`) */
+                                e: string;
+                            };
+                            /** @description SHA-256 of the SPKI DER, lower-case hex. */
+                            fingerprint: string;
+                            /** @description Modulus size in bits. */
+                            modulusBits: number;
+                        };
+                        /** @description Certificate id of the election admin who registered it */
+                        registeredBy: string;
+                        /** @description Transaction time of the registration */
+                        registeredAt: string;
+                        /** @description The registering transaction */
+                        txId: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getElection: {
         parameters: {
             query?: never;
@@ -29765,17 +30342,77 @@ export interface operations {
                     "application/json": {
                         election: components["schemas"]["Election"];
                         /**
-                         * @description `scheduled`, `open` or `closed` at the query's transaction time
+                         * @description Where the election stands at the time of the query: `scheduled`, `open` or `closed`
+                         * @example open
                          * @enum {string}
                          */
                         phase: "scheduled" | "open" | "closed";
-                        /** @description Voters on the roll (null for rule elections) */
+                        /**
+                         * @description Voters on the roll (roll elections); null when the election uses an attribute rule
+                         * @example 1200
+                         */
                         rollSize: number | null;
                         /**
-                         * @description `none`, `counting` or `final`
+                         * @description The tally: `none` before it starts, `counting` between steps, `final` once stored
+                         * @example none
                          * @enum {string}
                          */
                         tallyStatus: "none" | "counting" | "final";
+                        /** @description Secret mode: the authority keys registered so far; null in open mode */
+                        authorities: {
+                            /**
+                             * @description Record type tag
+                             * @enum {string}
+                             */
+                            docType: "authority";
+                            /**
+                             * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                             * @example vote-2026-library
+                             */
+                            electionId: string;
+                            /**
+                             * @description The authority organisation
+                             * @example CityAMSP
+                             */
+                            mspId: string;
+                            /** @description The authority's public key, normalised (PEM, JWK, fingerprint) */
+                            key: {
+                                /**
+                                 * @description RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized
+                                 * @example RSABSSA-SHA384-PSS-Randomized
+                                 * @enum {string}
+                                 */
+                                variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
+                                /** @description The key as SPKI PEM (canonical: re-encoded from the parsed key). */
+                                publicKeyPem: string;
+                                /** @description The key as a public JWK (kty, n, e only) */
+                                jwk: {
+                                    /**
+                                     * @description JWK key type (`RSA`)
+                                     * @enum {string}
+                                     */
+                                    kty: "RSA";
+                                    /** @description RSA modulus (base64url) */
+                                    n: string;
+                                    /** @description RSA public exponent (base64url, `AQAB`) */
+                                    e: string;
+                                };
+                                /** @description SHA-256 of the SPKI DER, lower-case hex. */
+                                fingerprint: string;
+                                /** @description Modulus size in bits. */
+                                modulusBits: number;
+                            };
+                            /** @description Certificate id of the election admin who registered it */
+                            registeredBy: string;
+                            /** @description Transaction time of the registration */
+                            registeredAt: string;
+                            /** @description The registering transaction */
+                            txId: string;
+                        }[] | null;
+                        /** @description Secret mode: voters issued tokens by k authorities */
+                        issuedTokens: number | null;
+                        /** @description Secret mode: secret ballots cast so far */
+                        secretBallots: number | null;
                     };
                 };
             };
@@ -30331,10 +30968,23 @@ export interface operations {
                             castAt: string;
                             /** @description Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
                             version: number;
-                            /** @description Secret mode: the token (base64url), so anyone can re-verify it. */
+                            /** @description Secret mode: the token (base64url), so anyone can re-verify it; absent in open mode */
                             token?: string;
-                            /** @description Secret mode: the signature on the token (base64url). */
-                            signature?: string;
+                            /** @description Secret mode: the authorities' signatures */
+                            signatures?: {
+                                /**
+                                 * @description The authority whose key made the signature
+                                 * @example CityBMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description The finalized (unblinded) RSA-PSS signature on the token, base64url
+                                 * @example J494-kwJHKrbV3BYPpZ_AaSzUjfeF3dKGplAEmU6G27GDzGgdE5-kqaSuQwZtaz4rujRmhJex62oHMxrfHbDajTysd1IZbdD4_R3dHtGUogheL_a3b9SdZrDjCNFH0bBO23VF97s0BKRK0kM7KsuEVX1oNO4qFPSdOBx0JAJo6PnHiWVeqwL9KV71lVJ_QnsMMkIfRBfVgNsZtrLdmz1c2iCxN3GyKdR5Acn8LN7hdT_v4RFqFYtALa-B9B-ovACnKKRlVnU3lvWbpbAetvsNSJ9iYTazEO2WdmaJfJ7a6RibCitGllfQBmOa3wpMfQBd4BRIi7y2FFtyNC7SXbNgA
+                                 */
+                                signature: string;
+                            }[];
+                            /** @description Secret mode: the batch transaction that cast the ballot */
+                            txId?: string;
                         }[];
                         /**
                          * @description Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on)
@@ -30809,7 +31459,7 @@ export interface operations {
             };
         };
     };
-    issueBallotToken: {
+    requestBallotToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -30822,11 +31472,19 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description The blinded token message (base64url, RFC 9474 Blind)
-                     * @example WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWg
-                     */
-                    blindedMsg: string;
+                    /** @description One blinded message per authority asked; at least the threshold k */
+                    blinded: {
+                        /**
+                         * @description The authority this blinded message is for
+                         * @example CityAMSP
+                         */
+                        mspId: string;
+                        /**
+                         * @description The token blinded under this authority's key, unpadded base64url (modulus length)
+                         * @example dEA7G7hDbJedkCutNy6TlhGrBeWsOLgopgdc3oQ-N-w0Bb2SpQQCSJrsDKoa8DIqGqOT-89ONbLctLu1yI2ofTQgOx7CUoNVrWif0vbL72iRBJej2cJ-7NbpKzDy97KTK_gOj1FkThvyk6lBuWReM6sqb4P75eW9sOuwSDB0bnuMPNPBSmVbvvRwOtk5ep-A4TljH2WTSrLl1BuAhluEMxQnfWgYsX9DbjUoiuWCSyQru1h7AL5WkNEPsdxDc2g0_UthgXNaMO0lgjhaqNYruuPdIdAdzx6HDB4m50DwxuxK3K-844WMhVlzx7I8vrhfXMuq-o_RELMoVxygz47vZA
+                         */
+                        blindedMsg: string;
+                    }[];
                 };
             };
         };
@@ -30844,12 +31502,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The election */
+                        /**
+                         * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                         * @example vote-2026-library
+                         */
                         electionId: string;
-                        /** @description The authority's blind signature (base64url); unblind it to get the token's signature */
-                        blindSig: string;
-                        /** @description Id of the RequestToken transaction that recorded the voter's request */
-                        transactionId: string;
+                        /** @description The RequestToken transaction under the voter's identity */
+                        requestTxId: string;
+                        /** @description Blind signatures of the authorities this gateway acts for */
+                        signatures: {
+                            /**
+                             * @description The authority that signed
+                             * @example CityAMSP
+                             */
+                            mspId: string;
+                            /** @description The blind signature, unpadded base64url; the voter finalizes it */
+                            blindSig: string;
+                            /** @description The IssueToken transaction of this authority */
+                            transactionId: string;
+                        }[];
+                        /**
+                         * @description Authorities this gateway does not act for: ask their gateways' blind-signature endpoint
+                         * @example []
+                         */
+                        pending: string[];
                     };
                 };
             };
@@ -31041,46 +31717,44 @@ export interface operations {
             };
         };
     };
-    castSecretBallot: {
+    issueBlindSignature: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
-                "Idempotency-Key"?: string;
-                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
-                Prefer?: string;
-            };
+            header?: never;
             path: {
                 /** @description Election id (letters, digits and `._:-`, 1-128 characters) */
                 electionId: string;
+                /** @description The authority (MSP id) whose blind signature is asked */
+                mspId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The voter as their token request names them */
+                    voter: {
+                        /**
+                         * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                         * @example CityAMSP
+                         */
+                        mspId: string;
+                        /**
+                         * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                         * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                         */
+                        pid: string;
+                    };
                     /**
-                     * @description Ids of the chosen options
-                     * @example [
-                     *       "yes"
-                     *     ]
+                     * @description The blinded message for this authority, base64url (modulus length)
+                     * @example dEA7G7hDbJedkCutNy6TlhGrBeWsOLgopgdc3oQ-N-w0Bb2SpQQCSJrsDKoa8DIqGqOT-89ONbLctLu1yI2ofTQgOx7CUoNVrWif0vbL72iRBJej2cJ-7NbpKzDy97KTK_gOj1FkThvyk6lBuWReM6sqb4P75eW9sOuwSDB0bnuMPNPBSmVbvvRwOtk5ep-A4TljH2WTSrLl1BuAhluEMxQnfWgYsX9DbjUoiuWCSyQru1h7AL5WkNEPsdxDc2g0_UthgXNaMO0lgjhaqNYruuPdIdAdzx6HDB4m50DwxuxK3K-844WMhVlzx7I8vrhfXMuq-o_RELMoVxygz47vZA
                      */
-                    choices: string[];
-                    /**
-                     * @description The prepared token message that was blind-signed, base64url.
-                     * @example dG9rZW4tZm9yLXZvdGUtMjAyNi1saWJyYXJ5LWV4YW1wbGUtbWVzc2FnZQ
-                     */
-                    token: string;
-                    /**
-                     * @description The finalized (unblinded) RSA-PSS signature on the token, base64url.
-                     * @example c2lnbmF0dXJlLW9uLXRoZS10b2tlbi1leGFtcGxlLWJhc2U2NHVybA
-                     */
-                    signature: string;
+                    blindedMsg: string;
                 };
             };
         };
         responses: {
-            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            /** @description Success */
             200: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -31089,71 +31763,23 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
                     "RateLimit-Policy"?: string;
-                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
-                    "X-Transaction-Id": string;
-                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
-                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         /**
-                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
-                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         * @description The authority that signed
+                         * @example CityAMSP
                          */
+                        mspId: string;
+                        /** @description The blind signature, unpadded base64url; the voter finalizes it */
+                        blindSig: string;
+                        /** @description The IssueToken transaction of this authority */
                         transactionId: string;
-                        /**
-                         * @description Number of the block that holds it (decimal string)
-                         * @example 42
-                         */
-                        blockNumber: string;
-                        /** @description The chaincode's result */
-                        result: {
-                            /**
-                             * @description Election id (letters, digits and `._:-`, 1-128 characters)
-                             * @example vote-2026-library
-                             */
-                            electionId: string;
-                            /**
-                             * @description Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex
-                             * @example 4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce
-                             */
-                            receipt: string;
-                            /**
-                             * Format: date-time
-                             * @description When the ballot was cast (RFC 3339 date-time, UTC)
-                             */
-                            castAt: string;
-                            /** @description Open mode: true when this ballot replaced the voter's earlier one. */
-                            replaced: boolean;
-                        };
                     };
                 };
             };
-            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
-            202: {
-                headers: {
-                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
-                    "X-Request-Id": string;
-                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
-                    RateLimit?: string;
-                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
-                    "RateLimit-Policy"?: string;
-                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
-                    "X-Transaction-Id": string;
-                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
-                    Location: string;
-                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
-                    "Preference-Applied"?: "respond-async";
-                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
-                    "Idempotent-Replayed"?: "true";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Accepted"];
-                };
-            };
-            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY` */
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
             400: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -31198,7 +31824,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
             409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -31207,8 +31833,6 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
                     "RateLimit-Policy"?: string;
-                    /** @description Seconds to wait before sending the request again */
-                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -31245,8 +31869,439 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
-            422: {
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dropSecretBallot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Election id (letters, digits and `._:-`, 1-128 characters) */
+                electionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Ids of the chosen options
+                     * @example [
+                     *       "yes"
+                     *     ]
+                     */
+                    choices: string[];
+                    /**
+                     * @description The prepared token message (`GOVLEDGER-EVOTE-1|<electionId>|<nonceHex>` after RFC 9474 prepare) that the authorities blind-signed, unpadded base64url
+                     * @example DL0KkIgwZofjHeM-x_wuofJMC2IPxR7j0zjGZ3b-xAJHT1ZMRURHRVItRVZPVEUtMXx2b3RlLTIwMjYtbGlicmFyeXxmODE0MjU2OTM3MDJiODYwY2U4ODRhYjMwZTdjMDA5MzY4OGFkNzc3ZjhlNDBmMTlhOWFiYTllNzIzZGFmNmNi
+                     */
+                    token: string;
+                    /**
+                     * @description Signatures of distinct authorities over the same token; at least the threshold k
+                     * @example [
+                     *       {
+                     *         "mspId": "CityAMSP",
+                     *         "signature": "kfKtC8kt1YfuoMW_yF22fgFEL5nXnyrW46IhUPD9H2mO3AdzkVbuZ3YHHnAKdcAtr5u68bs8XNemIxEs_8U0O2OBu6hW0UPWGFaQsq49T0W8GiypPvh3x_cFj4xKXgwwRb5j_-9jhKYwLcPpLOcpZevUX4O6PB2rHDaFaMZHKr3yXH1YGHWR_nUfw8zfAG-3k6M0MmYznUeNb8DmsPECyTQBtDQKQKIZYGnowNv5iUSuiPpdDmB6TW6dvm3xTXkXv-o7yLz_JBSCirWAUbTuxnB7qDnFgGOIdIu0iVAOev_Me-j1EHmuoWfgxX-xR-1MyqnirXKvOUpI6pb0DBT77w"
+                     *       },
+                     *       {
+                     *         "mspId": "CityBMSP",
+                     *         "signature": "J494-kwJHKrbV3BYPpZ_AaSzUjfeF3dKGplAEmU6G27GDzGgdE5-kqaSuQwZtaz4rujRmhJex62oHMxrfHbDajTysd1IZbdD4_R3dHtGUogheL_a3b9SdZrDjCNFH0bBO23VF97s0BKRK0kM7KsuEVX1oNO4qFPSdOBx0JAJo6PnHiWVeqwL9KV71lVJ_QnsMMkIfRBfVgNsZtrLdmz1c2iCxN3GyKdR5Acn8LN7hdT_v4RFqFYtALa-B9B-ovACnKKRlVnU3lvWbpbAetvsNSJ9iYTazEO2WdmaJfJ7a6RibCitGllfQBmOa3wpMfQBd4BRIi7y2FFtyNC7SXbNgA"
+                     *       }
+                     *     ]
+                     */
+                    signatures: {
+                        /**
+                         * @description The authority whose key made the signature
+                         * @example CityBMSP
+                         */
+                        mspId: string;
+                        /**
+                         * @description The finalized (unblinded) RSA-PSS signature on the token, base64url
+                         * @example J494-kwJHKrbV3BYPpZ_AaSzUjfeF3dKGplAEmU6G27GDzGgdE5-kqaSuQwZtaz4rujRmhJex62oHMxrfHbDajTysd1IZbdD4_R3dHtGUogheL_a3b9SdZrDjCNFH0bBO23VF97s0BKRK0kM7KsuEVX1oNO4qFPSdOBx0JAJo6PnHiWVeqwL9KV71lVJ_QnsMMkIfRBfVgNsZtrLdmz1c2iCxN3GyKdR5Acn8LN7hdT_v4RFqFYtALa-B9B-ovACnKKRlVnU3lvWbpbAetvsNSJ9iYTazEO2WdmaJfJ7a6RibCitGllfQBmOa3wpMfQBd4BRIi7y2FFtyNC7SXbNgA
+                         */
+                        signature: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                         * @example vote-2026-library
+                         */
+                        electionId: string;
+                        /** @description SHA-256 of the token: the ballot key and nullifier */
+                        receipt: string;
+                        /**
+                         * @description Where the ballot stands in the box
+                         * @example queued
+                         * @enum {string}
+                         */
+                        state: "queued" | "cast" | "rejected";
+                        /** @description Why it was rejected (a chaincode error code) */
+                        reason?: string;
+                        /** @description The batch transaction that cast it */
+                        txId?: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBallotBoxState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Election id (letters, digits and `._:-`, 1-128 characters) */
+                electionId: string;
+                /** @description Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex */
+                receipt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                         * @example vote-2026-library
+                         */
+                        electionId: string;
+                        /** @description SHA-256 of the token: the ballot key and nullifier */
+                        receipt: string;
+                        /**
+                         * @description Where the ballot stands in the box
+                         * @example queued
+                         * @enum {string}
+                         */
+                        state: "queued" | "cast" | "rejected";
+                        /** @description Why it was rejected (a chaincode error code) */
+                        reason?: string;
+                        /** @description The batch transaction that cast it */
+                        txId?: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
                     "X-Request-Id": string;
@@ -31852,12 +32907,63 @@ export interface operations {
                          * @example vote-2026-library
                          */
                         electionId: string;
-                        /** @description True when the recount equals the stored result in every field and no ballot is invalid. */
+                        /** @description False while pages remain: call again with from = progress */
+                        complete: boolean;
+                        /** @description Where the recount stands: what the pages so far counted (pass it back as `from`) */
+                        progress: {
+                            /**
+                             * @description Key of the last ballot recounted
+                             * @example ballot/E-1/ab
+                             */
+                            cursor: string;
+                            /**
+                             * @description Ballots recounted so far
+                             * @example 5000
+                             */
+                            counted: number;
+                            /**
+                             * @description Votes per choice so far
+                             * @example {
+                             *       "yes": 3000,
+                             *       "no": 2000
+                             *     }
+                             */
+                            partial: {
+                                [key: string]: number;
+                            };
+                            /**
+                             * @description Hash chain over the ballots recounted so far
+                             * @example abababababababababababababababababababababababababababababababab
+                             */
+                            digest: string;
+                            /**
+                             * @description Invalid ballots found so far
+                             * @example 0
+                             */
+                            invalidBallotCount: number;
+                            /** @description The first invalid ballots found */
+                            invalidBallots: {
+                                /**
+                                 * @description Receipt (ballot key) of the ballot that failed the checks
+                                 * @example 4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce
+                                 */
+                                receipt: string;
+                                /** @description Why the ballot failed the checks (an error code and detail) */
+                                reason: string;
+                            }[];
+                        };
+                        /**
+                         * @description True when the recount equals the stored result in every field, no ballot is invalid and the turnout is within the roll and the issued tokens; always false while incomplete
+                         * @example true
+                         */
                         confirmed: boolean;
-                        /** @description Names of the fields where stored and recount differ. */
+                        /**
+                         * @description Names of the fields where stored and recount differ (and `integrity` when ballots exceed the roll or tokens)
+                         * @example []
+                         */
                         mismatches: string[];
-                        /** @description The tally stored on the ledger */
-                        stored: {
+                        /** @description The stored result, as the tally recorded it; present once complete */
+                        stored?: {
                             /** @description Number of valid ballots counted */
                             turnout: number;
                             /** @description Roll size for roll elections; null for rule elections */
@@ -31883,15 +32989,44 @@ export interface operations {
                             }[];
                             /** @description Winning options (see README for each kind); empty when nothing passed. */
                             winners: string[];
-                            /** @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
+                            /**
+                             * @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning
+                             * @example false
+                             */
                             tie: boolean;
-                            /** @description True when the result passes the election's threshold and quorum */
+                            /**
+                             * @description True when at least one option won (quorum met, turnout within the roll and issued tokens, a share above the pass threshold)
+                             * @example true
+                             */
                             passed: boolean;
+                            /**
+                             * @description Secret mode: voters issued tokens by at least k authorities; null in open mode
+                             * @example 20
+                             */
+                            issuedTokens: number | null;
+                            /** @description Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes */
+                            integrity: {
+                                /**
+                                 * @description False when ballots exceed the roll or the issued tokens
+                                 * @example true
+                                 */
+                                ok: boolean;
+                                /**
+                                 * @description Ballots beyond the roll size (0 when within)
+                                 * @example 0
+                                 */
+                                overRoll: number;
+                                /**
+                                 * @description Secret ballots beyond the issued tokens (0 when within)
+                                 * @example 0
+                                 */
+                                overIssued: number;
+                            };
                             /** @description SHA-256 over the counted ballots, for independent comparison */
                             digest: string;
                         };
-                        /** @description The recount done by this query */
-                        recount: {
+                        /** @description The result the recount computed; present once complete */
+                        recount?: {
                             /** @description Number of valid ballots counted */
                             turnout: number;
                             /** @description Roll size for roll elections; null for rule elections */
@@ -31917,10 +33052,39 @@ export interface operations {
                             }[];
                             /** @description Winning options (see README for each kind); empty when nothing passed. */
                             winners: string[];
-                            /** @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning. */
+                            /**
+                             * @description True when a tie for first place (single) or at the k-th place (multi) kept options from winning
+                             * @example false
+                             */
                             tie: boolean;
-                            /** @description True when the result passes the election's threshold and quorum */
+                            /**
+                             * @description True when at least one option won (quorum met, turnout within the roll and issued tokens, a share above the pass threshold)
+                             * @example true
+                             */
                             passed: boolean;
+                            /**
+                             * @description Secret mode: voters issued tokens by at least k authorities; null in open mode
+                             * @example 20
+                             */
+                            issuedTokens: number | null;
+                            /** @description Turnout <= roll and ballots <= issued tokens; an excess is a failure: nothing passes */
+                            integrity: {
+                                /**
+                                 * @description False when ballots exceed the roll or the issued tokens
+                                 * @example true
+                                 */
+                                ok: boolean;
+                                /**
+                                 * @description Ballots beyond the roll size (0 when within)
+                                 * @example 0
+                                 */
+                                overRoll: number;
+                                /**
+                                 * @description Secret ballots beyond the issued tokens (0 when within)
+                                 * @example 0
+                                 */
+                                overIssued: number;
+                            };
                             /** @description SHA-256 over the counted ballots, for independent comparison */
                             digest: string;
                         };
@@ -31929,17 +33093,22 @@ export interface operations {
                         /** @description The first 100 ballots that failed the checks. */
                         invalidBallots: {
                             /**
-                             * @description Ballot receipt: sha256 of `<mspId>/<pid>` (open) or of the token (secret), lower-case hex
+                             * @description Receipt (ballot key) of the ballot that failed the checks
                              * @example 4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce
                              */
                             receipt: string;
-                            /** @description Why the ballot is invalid */
+                            /** @description Why the ballot failed the checks (an error code and detail) */
                             reason: string;
                         }[];
+                        /**
+                         * @description VerifyTally pages the gateway ran and summed
+                         * @example 1
+                         */
+                        pages: number;
                     };
                 };
             };
-            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, or the chaincode's own code */
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
             400: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -32176,7 +33345,7 @@ export interface operations {
                         };
                         /** @description On the roll (roll elections); null when the election uses an attribute rule. */
                         onRoll: boolean | null;
-                        /** @description Secret mode: the token request record, or null. Open mode: null. */
+                        /** @description Secret mode: the voter's token request record (never the token), or null; open mode: null */
                         tokenRequest: {
                             /**
                              * @description Record type tag
@@ -32188,7 +33357,53 @@ export interface operations {
                              * @example vote-2026-library
                              */
                             electionId: string;
-                            /** @description The voter: home MSP and pseudonymous id */
+                            /** @description The voter who requested the token: home MSP and pseudonymous id */
+                            voter: {
+                                /**
+                                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                 * @example CityAMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                 */
+                                pid: string;
+                            };
+                            /** @description Hash of the blinded message per authority asked */
+                            blinded: {
+                                /**
+                                 * @description The authority this blinded message is for
+                                 * @example CityAMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description SHA-256 (lower-case hex) of the blinded message sent to this authority
+                                 * @example abababababababababababababababababababababababababababababababab
+                                 */
+                                blindedHash: string;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description When the token was requested (RFC 3339 date-time, UTC)
+                             */
+                            requestedAt: string;
+                            /** @description The RequestToken transaction */
+                            txId: string;
+                        } | null;
+                        /** @description Secret mode: each authority's issuance to this voter */
+                        issuances: {
+                            /**
+                             * @description Record type tag
+                             * @enum {string}
+                             */
+                            docType: "issuance";
+                            /**
+                             * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                             * @example vote-2026-library
+                             */
+                            electionId: string;
+                            /** @description The voter issued to: home MSP and pseudonymous id */
                             voter: {
                                 /**
                                  * @description Home MSP: the organisation whose CA vouches for the person or enterprise
@@ -32202,13 +33417,22 @@ export interface operations {
                                 pid: string;
                             };
                             /**
-                             * Format: date-time
-                             * @description When the token was requested (RFC 3339 date-time, UTC)
+                             * @description The issuing authority organisation
+                             * @example CityBMSP
                              */
-                            requestedAt: string;
-                            /** @description Id of the transaction that wrote it */
+                            authority: string;
+                            /** @description SHA-256 of the blinded message the authority signs */
+                            blindedHash: string;
+                            /** @description Certificate id of the issuing election admin */
+                            issuedBy: string;
+                            /**
+                             * Format: date-time
+                             * @description When the authority recorded the issuance (RFC 3339 date-time, UTC)
+                             */
+                            issuedAt: string;
+                            /** @description The IssueToken transaction */
                             txId: string;
-                        } | null;
+                        }[] | null;
                         /** @description Open mode: whether this voter has a ballot. Secret mode: null (ballots are not linked to voters). */
                         voted: boolean | null;
                     };
@@ -32446,10 +33670,23 @@ export interface operations {
                         castAt: string;
                         /** @description Open mode: 1 for the first ballot, +1 for each replacement. Secret mode: always 1. */
                         version: number;
-                        /** @description Secret mode: the token (base64url), so anyone can re-verify it. */
+                        /** @description Secret mode: the token (base64url), so anyone can re-verify it; absent in open mode */
                         token?: string;
-                        /** @description Secret mode: the signature on the token (base64url). */
-                        signature?: string;
+                        /** @description Secret mode: the authorities' signatures */
+                        signatures?: {
+                            /**
+                             * @description The authority whose key made the signature
+                             * @example CityBMSP
+                             */
+                            mspId: string;
+                            /**
+                             * @description The finalized (unblinded) RSA-PSS signature on the token, base64url
+                             * @example J494-kwJHKrbV3BYPpZ_AaSzUjfeF3dKGplAEmU6G27GDzGgdE5-kqaSuQwZtaz4rujRmhJex62oHMxrfHbDajTysd1IZbdD4_R3dHtGUogheL_a3b9SdZrDjCNFH0bBO23VF97s0BKRK0kM7KsuEVX1oNO4qFPSdOBx0JAJo6PnHiWVeqwL9KV71lVJ_QnsMMkIfRBfVgNsZtrLdmz1c2iCxN3GyKdR5Acn8LN7hdT_v4RFqFYtALa-B9B-ovACnKKRlVnU3lvWbpbAetvsNSJ9iYTazEO2WdmaJfJ7a6RibCitGllfQBmOa3wpMfQBd4BRIi7y2FFtyNC7SXbNgA
+                             */
+                            signature: string;
+                        }[];
+                        /** @description Secret mode: the batch transaction that cast the ballot */
+                        txId?: string;
                     };
                 };
             };
