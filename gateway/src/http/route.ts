@@ -140,6 +140,8 @@ export interface RouteSpec<
   successHeaders?: Readonly<Record<string, string>>;
   /** False for a custom handler that never reaches Fabric or the CA (no 502/503/504 documented). */
   ledger?: boolean;
+  /** A cacheable read that answers 304 Not Modified on a matching `If-None-Match` (documented). */
+  conditional?: boolean;
 }
 
 /** Output type of an optional schema. */
@@ -596,6 +598,12 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
       description: 'Success',
       headers: { ...headersOf(always), ...own } as ResponseHeaders,
       content: { [spec.produces ?? 'application/json']: { schema: success } },
+    };
+  }
+  if (spec.conditional) {
+    responses['304'] = {
+      description: 'Not Modified: the `If-None-Match` sent names the current `ETag`; no body',
+      headers: headersOf(always),
     };
   }
   responses['400'] = problem(

@@ -211,6 +211,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
       method: 'get',
       path: '/api/v1/public/programs',
       operationId: 'listPublicProgramSummaries',
+      conditional: true,
       summary: "Every program's budget, allocated, disbursed and spent amounts, by department and category",
       description,
       tags: TAGS,
@@ -230,6 +231,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
       method: 'get',
       path: '/api/v1/public/programs/{programId}',
       operationId: 'getPublicProgramSummary',
+      conditional: true,
       summary:
         "A program's public summary: amounts, totals by department and category, alerts by rule, fund flow",
       description,
@@ -252,6 +254,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
       method: 'get',
       path: '/api/v1/public/export',
       operationId: 'exportPublicFunds',
+      conditional: true,
       summary: 'Export of every program summary, as JSON or CSV (for journalists and auditors)',
       description: `${description} CSV columns: ${CSV_COLUMNS.join(', ')}; one row per program, department, category and alert rule.`,
       tags: TAGS,

@@ -35665,6 +35665,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Modified: the `If-None-Match` sent names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
             400: {
                 headers: {
@@ -35832,6 +35845,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FundPublicProgramSummary"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` sent names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
             400: {
@@ -36003,6 +36029,19 @@ export interface operations {
                         programs: components["schemas"]["FundPublicProgramSummary"][];
                     };
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` sent names the current `ETag`; no body */
+            304: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
             400: {
