@@ -192,6 +192,7 @@ export function eVotingRoutes(deps: EVotingDeps): AnyRoute[] {
         'registers its own key, signed by its own organisation.',
       tags: TAGS,
       roles: ['election-admin'],
+      writes: true,
       successStatus: 201,
       params: electionId,
       body: AuthorityKeyBody,
