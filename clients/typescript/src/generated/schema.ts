@@ -29994,7 +29994,12 @@ export interface operations {
     registerAuthorityKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
             path: {
                 /** @description Election id (letters, digits and `._:-`, 1-128 characters) */
                 electionId: string;
@@ -30063,7 +30068,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
             201: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -30072,62 +30077,102 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
                     "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         /**
-                         * @description Record type tag
-                         * @enum {string}
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
                          */
-                        docType: "authority";
+                        transactionId: string;
                         /**
-                         * @description Election id (letters, digits and `._:-`, 1-128 characters)
-                         * @example vote-2026-library
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
                          */
-                        electionId: string;
-                        /**
-                         * @description The authority organisation
-                         * @example CityAMSP
-                         */
-                        mspId: string;
-                        /** @description The authority's public key, normalised (PEM, JWK, fingerprint) */
-                        key: {
+                        blockNumber: string;
+                        /** @description The chaincode's result */
+                        result: {
                             /**
-                             * @description RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized
-                             * @example RSABSSA-SHA384-PSS-Randomized
+                             * @description Record type tag
                              * @enum {string}
                              */
-                            variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
-                            /** @description The key as SPKI PEM (canonical: re-encoded from the parsed key). */
-                            publicKeyPem: string;
-                            /** @description The key as a public JWK (kty, n, e only) */
-                            jwk: {
+                            docType: "authority";
+                            /**
+                             * @description Election id (letters, digits and `._:-`, 1-128 characters)
+                             * @example vote-2026-library
+                             */
+                            electionId: string;
+                            /**
+                             * @description The authority organisation
+                             * @example CityAMSP
+                             */
+                            mspId: string;
+                            /** @description The authority's public key, normalised (PEM, JWK, fingerprint) */
+                            key: {
                                 /**
-                                 * @description JWK key type (`RSA`)
+                                 * @description RFC 9474 variant, e.g. RSABSSA-SHA384-PSS-Randomized
+                                 * @example RSABSSA-SHA384-PSS-Randomized
                                  * @enum {string}
                                  */
-                                kty: "RSA";
-                                /** @description RSA modulus (base64url) */
-                                n: string;
-                                /** @description RSA public exponent (base64url, `AQAB`) */
-                                e: string;
+                                variant: "RSABSSA-SHA384-PSS-Randomized" | "RSABSSA-SHA384-PSS-Deterministic" | "RSABSSA-SHA384-PSSZERO-Randomized" | "RSABSSA-SHA384-PSSZERO-Deterministic";
+                                /** @description The key as SPKI PEM (canonical: re-encoded from the parsed key). */
+                                publicKeyPem: string;
+                                /** @description The key as a public JWK (kty, n, e only) */
+                                jwk: {
+                                    /**
+                                     * @description JWK key type (`RSA`)
+                                     * @enum {string}
+                                     */
+                                    kty: "RSA";
+                                    /** @description RSA modulus (base64url) */
+                                    n: string;
+                                    /** @description RSA public exponent (base64url, `AQAB`) */
+                                    e: string;
+                                };
+                                /** @description SHA-256 of the SPKI DER, lower-case hex. */
+                                fingerprint: string;
+                                /** @description Modulus size in bits. */
+                                modulusBits: number;
                             };
-                            /** @description SHA-256 of the SPKI DER, lower-case hex. */
-                            fingerprint: string;
-                            /** @description Modulus size in bits. */
-                            modulusBits: number;
+                            /** @description Certificate id of the election admin who registered it */
+                            registeredBy: string;
+                            /** @description Transaction time of the registration */
+                            registeredAt: string;
+                            /** @description The registering transaction */
+                            txId: string;
                         };
-                        /** @description Certificate id of the election admin who registered it */
-                        registeredBy: string;
-                        /** @description Transaction time of the registration */
-                        registeredAt: string;
-                        /** @description The registering transaction */
-                        txId: string;
                     };
                 };
             };
-            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY` */
             400: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -30189,7 +30234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
             409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
@@ -30198,6 +30243,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
                     "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30221,6 +30268,21 @@ export interface operations {
             };
             /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
                     "X-Request-Id": string;
