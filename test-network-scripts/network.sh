@@ -22,6 +22,15 @@ Commands:
   stop-node NODE      stop one node (e.g. orderer2), keeping its state
   start-node NODE     start a stopped node again
   down                stop every process this network started and remove its state folder
+  backup ORG DIR      back up what ORG alone holds (CA database and keys, MSP, users, gateway
+                      database and wallet, a ledger snapshot) into DIR/govledger-ORG-<time>.tar.gz
+  restore ORG DIR     restore ORG from its newest backup in DIR (or from an archive), after
+                      checking the archive's manifest (README, Backup and restore)
+  snapshot PEER [BLOCK]  ledger snapshot of the channel on PEER (e.g. peer0.CityB) at BLOCK
+                      (default: its last block); prints its folder and snapshot_hash
+  restore-peer PEER --from-snapshot DIR  rebuild PEER's ledger from the ledger snapshot in DIR
+  restore-peer PEER --from-genesis       rebuild PEER's ledger by replaying every block from the
+                      ordering service (the channel's genesis block on)
 
 Options:
   --state-dir DIR     state folder (default: <project>/.network)
@@ -32,6 +41,8 @@ Options:
                       "OR('CityAMSP.peer','CityBMSP.peer')") instead of its chaincode.json policy;
                       remembered in the state folder; "default" goes back to chaincode.json's
   --follow            with logs: keep following the log
+  --from-snapshot DIR with restore-peer: the completed ledger snapshot to join the channel from
+  --from-genesis      with restore-peer: join from the genesis block and replay the whole chain
   -h, --help          this help
 USAGE
 }
@@ -43,7 +54,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|down) ;;
+  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|down|backup|restore|snapshot|restore-peer) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -52,6 +63,8 @@ PORT_BASE=""
 CONSENSUS=""
 FOLLOW=0
 ENDORSEMENT_POLICY_OVERRIDE=""
+FROM_SNAPSHOT=""
+FROM_GENESIS=0
 POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -64,6 +77,9 @@ while [ $# -gt 0 ]; do
     --endorsement-policy) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --endorsement-policy needs a policy" >&2; exit 2; }; ENDORSEMENT_POLICY_OVERRIDE="$2"; shift ;;
     --endorsement-policy=*) ENDORSEMENT_POLICY_OVERRIDE="${1#*=}" ;;
     --follow) FOLLOW=1 ;;
+    --from-snapshot) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --from-snapshot needs a folder" >&2; exit 2; }; FROM_SNAPSHOT="$2"; shift ;;
+    --from-snapshot=*) FROM_SNAPSHOT="${1#*=}" ;;
+    --from-genesis) FROM_GENESIS=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
     *) POSITIONAL+=("$1") ;;
@@ -83,6 +99,10 @@ if [ -n "$CONSENSUS" ]; then
 fi
 if [ "$COMMAND" != up ] && { [ -n "$PORT_BASE" ] || [ -n "$CONSENSUS" ]; }; then
   echo "network.sh: --port-base and --consensus apply to 'up' only (the state folder remembers them)" >&2; exit 2
+fi
+
+if [ "$COMMAND" != restore-peer ] && { [ -n "$FROM_SNAPSHOT" ] || [ "$FROM_GENESIS" = 1 ]; }; then
+  echo "network.sh: --from-snapshot and --from-genesis apply to 'restore-peer' only" >&2; exit 2
 fi
 
 if [ "$COMMAND" != deploy ] && [ -n "$ENDORSEMENT_POLICY_OVERRIDE" ]; then
@@ -652,6 +672,7 @@ cmd_start_node() {
 source "$HERE/lib/deploy.sh"
 source "$HERE/lib/addorg.sh"
 source "$HERE/lib/gateway.sh"
+source "$HERE/lib/backup.sh"
 
 case "$COMMAND" in
   up) cmd_up ;;
@@ -664,4 +685,8 @@ case "$COMMAND" in
   addorg) cmd_addorg ;;
   gateway) cmd_gateway ;;
   env) cmd_env ;;
+  backup) cmd_backup ;;
+  restore) cmd_restore ;;
+  snapshot) cmd_snapshot ;;
+  restore-peer) cmd_restore_peer ;;
 esac
