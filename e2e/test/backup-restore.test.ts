@@ -368,40 +368,46 @@ describe('backup and restore of City B', () => {
     expect(caClient(['identity', 'list', '--id', LATE_CLERK, '-u', caUrl()]).status).toBe(0);
   });
 
-  it("rebuilds City B's destroyed peer ledger and CA from the backup; the peer catches up", async () => {
-    // a crash that takes City B's CA home and its peer's ledger with it
-    killNode('ca-CityB');
-    killNode('peer0.CityB');
-    rmSync(path.join(dir, 'ca', 'CityB'), { recursive: true, force: true });
-    rmSync(path.join(dir, 'nodes', 'peer0.CityB', 'data', 'ledgersData'), { recursive: true, force: true });
+  it(
+    "rebuilds City B's destroyed peer ledger and CA from the backup; the peer catches up",
+    async () => {
+      // a crash that takes City B's CA home and its peer's ledger with it
+      killNode('ca-CityB');
+      killNode('peer0.CityB');
+      rmSync(path.join(dir, 'ca', 'CityB'), { recursive: true, force: true });
+      rmSync(path.join(dir, 'nodes', 'peer0.CityB', 'data', 'ledgersData'), { recursive: true, force: true });
 
-    const restored = sh(['restore', 'CityB', backups]);
-    restoredSnapshot = /restore-peer peer0\.CityB --from-snapshot (\S+)$/m.exec(restored)?.[1] ?? '';
-    expect(existsSync(path.join(restoredSnapshot, '_snapshot_signable_metadata.json'))).toBe(true);
-    const t0 = Date.now();
-    const out = sh(['restore-peer', 'peer0.CityB', '--from-snapshot', restoredSnapshot]);
-    console.log(
-      `peer0.CityB rebuilt from the snapshot at block ${preCrash.lastBlock} and caught up in ${Date.now() - t0} ms`,
-    );
-    expect(out).toMatch(new RegExp(`rebuilt from the snapshot at block ${preCrash.lastBlock}`));
-    const height = await sameHeight();
-    expect(height).toBeGreaterThan(preCrash.lastBlock + 1);
-    // its ledger starts at the snapshot: the blocks before it are not on this peer
-    const env = sh(['env', 'CityB']);
-    const exports = Object.fromEntries(
-      [...env.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [
-        m[1],
-        m[2].replace(/^'|'$/g, '').replace(/"\$\{PATH.*$/, ''),
-      ]),
-    );
-    const info = spawnSync(path.join(BIN, 'peer'), ['channel', 'getinfo', '-c', 'govchannel'], {
-      encoding: 'utf8',
-      env: { ...process.env, ...exports },
-    });
-    expect(info.stdout).toContain(
-      `"bootstrappingSnapshotInfo":{"lastBlockInSnapshot":${preCrash.lastBlock}}`,
-    );
-  });
+      const restored = sh(['restore', 'CityB', backups]);
+      restoredSnapshot = /restore-peer peer0\.CityB --from-snapshot (\S+)$/m.exec(restored)?.[1] ?? '';
+      expect(existsSync(path.join(restoredSnapshot, '_snapshot_signable_metadata.json'))).toBe(true);
+      const t0 = Date.now();
+      const out = sh(['restore-peer', 'peer0.CityB', '--from-snapshot', restoredSnapshot]);
+      // the peer was restarted: connections to it are made anew
+      closeAll();
+      console.log(
+        `peer0.CityB rebuilt from the snapshot at block ${preCrash.lastBlock} and caught up in ${Date.now() - t0} ms`,
+      );
+      expect(out).toMatch(new RegExp(`rebuilt from the snapshot at block ${preCrash.lastBlock}`));
+      const height = await sameHeight();
+      expect(height).toBeGreaterThan(preCrash.lastBlock + 1);
+      // its ledger starts at the snapshot: the blocks before it are not on this peer
+      const env = sh(['env', 'CityB']);
+      const exports = Object.fromEntries(
+        [...env.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [
+          m[1],
+          m[2].replace(/^'|'$/g, '').replace(/"\$\{PATH.*$/, ''),
+        ]),
+      );
+      const info = spawnSync(path.join(BIN, 'peer'), ['channel', 'getinfo', '-c', 'govchannel'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...exports },
+      });
+      expect(info.stdout).toContain(
+        `"bootstrappingSnapshotInfo":{"lastBlockInSnapshot":${preCrash.lastBlock}}`,
+      );
+    },
+    5 * 60_000,
+  );
 
   it("has City A's peer's state: snapshots of both peers at the same block have the same hash", async () => {
     const height = await sameHeight();
@@ -505,41 +511,46 @@ describe('backup and restore of City B', () => {
     expect(read.code).toBe(TYPE_B);
   });
 
-  it('cannot join from a snapshot with private data hashes of a collection City B is not a member of (this Fabric build); rebuilds from the genesis block instead', async () => {
-    // e-licence's private data hashes are in the state now (licencePrivate_CityBMSP); importing
-    // them, the peer checks its membership of every e-licence collection, and for City A's
-    // collection it evaluates the policy with the channel's MSPs, which do not exist yet: a panic
-    const height = await sameHeight();
-    const snap = snapshot('peer0.CityB', height - 1);
-    const copy = path.join(work, 'with-private-hashes');
-    expect(spawnSync('cp', ['-a', snap.dir, copy]).status).toBe(0);
-    const r = shResult(['restore-peer', 'peer0.CityB', '--from-snapshot', copy]);
-    expect(r.status).toBe(1);
-    expect(r.out).toMatch(/exited (while|after) joining from the snapshot/);
-    expect(readFileSync(path.join(dir, 'logs', 'peer0.CityB.log'), 'utf8')).toMatch(
-      /panic: runtime error[\s\S]*AmMemberOf[\s\S]*snapshot_data_importer/,
-    );
+  it(
+    'cannot join from a snapshot with private data hashes of a collection City B is not a member of (this Fabric build); rebuilds from the genesis block instead',
+    async () => {
+      // e-licence's private data hashes are in the state now (licencePrivate_CityBMSP); importing
+      // them, the peer checks its membership of every e-licence collection, and for City A's
+      // collection it evaluates the policy with the channel's MSPs, which do not exist yet: a panic
+      const height = await sameHeight();
+      const snap = snapshot('peer0.CityB', height - 1);
+      const copy = path.join(work, 'with-private-hashes');
+      expect(spawnSync('cp', ['-a', snap.dir, copy]).status).toBe(0);
+      const r = shResult(['restore-peer', 'peer0.CityB', '--from-snapshot', copy]);
+      expect(r.status).toBe(1);
+      expect(r.out).toMatch(/exited (while|after) joining from the snapshot/);
+      expect(readFileSync(path.join(dir, 'logs', 'peer0.CityB.log'), 'utf8')).toMatch(
+        /panic: runtime error[\s\S]*AmMemberOf[\s\S]*snapshot_data_importer/,
+      );
 
-    const t0 = Date.now();
-    const out = sh(['restore-peer', 'peer0.CityB', '--from-genesis']);
-    console.log(`peer0.CityB rebuilt from the genesis block (${height} blocks) in ${Date.now() - t0} ms`);
-    expect(out).toMatch(/rebuilt from the genesis block/);
-    const now = await sameHeight();
-    const a = snapshot('peer0.CityA', now - 1);
-    const b = snapshot('peer0.CityB', now - 1);
-    expect(b.hash).toBe(a.hash);
-    // the replayed blocks carry hashes only: City B's private records are gone again
-    const gone = await failure(privateRecord(actAs('issuer-b'), LIC_NEW));
-    expect(gone).toMatch(/private (data|record)/i);
-    await actAs('admin-b').submit(CC, 'CreateLicenceType', {
-      code: `B-AFTER-GENESIS-${run}`,
-      name: 'Market stall permit after the rebuild (City B)',
-      dept: 'market',
-      holderKind: 'enterprise',
-      validity: { kind: 'permanent' },
-      claims: ['permitClass'],
-      requiredApprovals: [],
-    });
-    await sameHeight();
-  });
+      const t0 = Date.now();
+      const out = sh(['restore-peer', 'peer0.CityB', '--from-genesis']);
+      closeAll();
+      console.log(`peer0.CityB rebuilt from the genesis block (${height} blocks) in ${Date.now() - t0} ms`);
+      expect(out).toMatch(/rebuilt from the genesis block/);
+      const now = await sameHeight();
+      const a = snapshot('peer0.CityA', now - 1);
+      const b = snapshot('peer0.CityB', now - 1);
+      expect(b.hash).toBe(a.hash);
+      // the replayed blocks carry hashes only: City B's private records are gone again
+      const gone = await failure(privateRecord(actAs('issuer-b'), LIC_NEW));
+      expect(gone).toMatch(/private (data|record)/i);
+      await actAs('admin-b').submit(CC, 'CreateLicenceType', {
+        code: `B-AFTER-GENESIS-${run}`,
+        name: 'Market stall permit after the rebuild (City B)',
+        dept: 'market',
+        holderKind: 'enterprise',
+        validity: { kind: 'permanent' },
+        claims: ['permitClass'],
+        requiredApprovals: [],
+      });
+      await sameHeight();
+    },
+    5 * 60_000,
+  );
 });

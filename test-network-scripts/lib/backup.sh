@@ -1,6 +1,7 @@
 # network.sh backup / restore / snapshot / restore-peer: back up what one organisation alone
 # holds, restore it, and rebuild a peer's ledger from a ledger snapshot. Sourced by network.sh
-# (needs its load_settings, as_admin, peer_height, wait_height and lib/procs.sh).
+# (needs its load_settings, as_admin, peer_height, wait_height, lib/procs.sh and lib/deploy.sh's
+# wait_gossip).
 #
 # An organisation's backup (network.sh backup ORG DIR) is one archive,
 # DIR/govledger-<ORG>-<UTC time>.tar.gz (0600, in a 0700 folder), holding:
@@ -22,6 +23,8 @@
 # Every file in the archive is 0600 (folders 0700) and tar keeps those modes on restore.
 
 BACKUP_FORMAT=1
+# how long a peer being rebuilt waits for private data it lacks before committing a block without it
+REBUILD_PULL_RETRY="${REBUILD_PULL_RETRY:-3s}"
 
 # backup_org WANT: prints the organisation named WANT (name or MSP id) or dies.
 backup_org() {
@@ -354,9 +357,30 @@ wipe_and_start_peer() {
   is_running "peer0.$org" && stop_proc "peer0.$org"
   rm -rf "$node/data/ledgersData" "$node/data/transientstore" "$node/joined"
   ok
-  step "Starting peer0.$org with an empty ledger"
-  restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
+  step "Starting peer0.$org with an empty ledger (private data pull threshold $REBUILD_PULL_RETRY while it catches up)"
+  # a block whose private data this peer is eligible for but lacks holds its commit for
+  # peer.gossip.pvtData.pullRetryThreshold (60 s) while it asks the collection's other members;
+  # for a collection of this organisation alone there are none, so while rebuilding it waits less
+  # (the data stays marked missing for the reconciler); end_rebuild restarts it as recorded
+  (
+    export CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD="$REBUILD_PULL_RETRY"
+    restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
+  )
   ok
+}
+
+# end_rebuild ORG: restarts ORG's rebuilt peer with its recorded configuration.
+end_rebuild() {
+  local org="$1"
+  step "Restarting peer0.$org with its own configuration"
+  stop_proc "peer0.$org"
+  restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
+  local i
+  for i in $(seq 1 150); do [ -n "$(peer_height "$org")" ] && break; sleep 0.2; done
+  [ -n "$(peer_height "$org")" ] || die "peer0.$org does not answer after its restart" "$STATE/logs/peer0.$org.log"
+  ok
+  # endorsements are planned from what gossip discovered: wait until the peers know each other again
+  wait_gossip 60
 }
 
 # catch_up ORG FIRST: waits until ORG's peer reaches the height of the other joined peers (at
@@ -391,6 +415,7 @@ cmd_restore_peer() {
     step "Replaying the chain from the ordering service"
     catch_up "$org" 1
     ok "height $(peer_height "$org")"
+    end_rebuild "$org"
     local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     echo "peer0.$org rebuilt from the genesis block in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
     echo "  its private data comes back only where another member of a collection holds it (reconciliation)"
@@ -431,6 +456,7 @@ cmd_restore_peer() {
   step "Catching up with the channel (blocks after $last from the ordering service)"
   catch_up "$org" $((last + 1))
   ok "height $(peer_height "$org")"
+  end_rebuild "$org"
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   echo "peer0.$org rebuilt from the snapshot at block $last in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
   echo "  it holds no blocks before $((last + 1)) and none of its private data written before then,"
