@@ -402,6 +402,7 @@ cmd_restore_peer() {
     && ! { [ -n "$from" ] && [ "$FROM_GENESIS" = 1 ]; } \
     || die "usage: network.sh restore-peer PEER --from-snapshot DIR | --from-genesis (e.g. network.sh restore-peer peer0.${PEER_ORGS[1]} --from-snapshot DIR)"
   local org; org="$(backup_peer_org "$peer")"
+  [[ "$REBUILD_PULL_RETRY" =~ ^[0-9]+(ms|s|m)$ ]] || die "REBUILD_PULL_RETRY must be a duration such as 3s, not '$REBUILD_PULL_RETRY'"
   local t0; t0=$(date +%s%N)
   local node="$STATE/nodes/peer0.$org"
 

@@ -322,6 +322,15 @@ describe('network.sh backup and restore (hand-made state folder)', () => {
     expect(network('restore-peer', 'orderer1', '--from-genesis').stderr).toMatch(/'orderer1' is not a peer/);
     const both = network('restore-peer', 'peer0.CityB', '--from-genesis', '--from-snapshot', tmp);
     expect(both.stderr).toMatch(/usage: network.sh restore-peer/);
+    const duration = spawnSync(
+      'bash',
+      [NETWORK_SH, 'restore-peer', 'peer0.CityB', '--from-genesis', '--state-dir', state],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, REBUILD_PULL_RETRY: 'soon' },
+      },
+    );
+    expect(duration.stderr).toMatch(/REBUILD_PULL_RETRY must be a duration such as 3s, not 'soon'/);
     const wrong = spawnSync('bash', [NETWORK_SH, 'status', '--from-snapshot', tmp], { encoding: 'utf8' });
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/apply to 'restore-peer' only/);
