@@ -273,18 +273,21 @@ class SseClient {
     return this.events().filter((e) => e.payload?.categoryCode === CATEGORY);
   }
 
-  /** Waits until the event of transaction `txId` arrived. */
+  /** Waits until the event of transaction `txId` arrived (fails at once on a contract drift). */
   async waitForTx(txId: string, timeoutMs = 60_000): Promise<EventData & { sseId: string | undefined }> {
-    return poll(
+    const found = await poll(
       `the event of transaction ${txId}`,
       async () => {
-        this.#assertNoDrift();
-        const found = this.events().find((e) => e.transactionId === txId);
-        if (!found && this.ended) throw new Error('the event stream ended');
-        return found;
+        if (this.#drift.length > 0) return null;
+        const event = this.events().find((e) => e.transactionId === txId);
+        if (!event && this.ended) throw new Error('the event stream ended');
+        return event;
       },
       timeoutMs,
     );
+    this.#assertNoDrift();
+    if (!found) throw new Error(`no event of transaction ${txId}`);
+    return found;
   }
 
   /** Aborts the request, waits until the reader stopped, and throws the first contract drift of its events. */
