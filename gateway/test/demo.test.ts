@@ -96,6 +96,12 @@ describe('reading the state folder', () => {
     expect(ctx.users.get('admin-a')?.pid).toBeUndefined();
   });
 
+  it('knows which organisations the gateway serves (the Audit Office only once it joined)', () => {
+    const r = new Runner(loadContext(stateDir(), NOW), new Printer({ write: () => true }), 'R');
+    expect(r.serves('CityAMSP')).toBe(true);
+    expect(r.serves('AuditMSP')).toBe(false);
+  });
+
   it('says how to start the network when there is no state', () => {
     const dir = tempDir('gw-demo-empty-');
     expect(() => loadContext(dir, NOW)).toThrow(/no network state at .*network\.json: .*npm run up/);

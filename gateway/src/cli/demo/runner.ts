@@ -150,6 +150,14 @@ export class Runner {
     return u;
   }
 
+  /**
+   * Whether the gateway acts for an organisation: network.json lists it (its peer joined the
+   * channel; the Audit Office only after `network.sh addorg`).
+   */
+  serves(mspId: string): boolean {
+    return this.#ctx.orgLabels.has(mspId);
+  }
+
   /** The pid of a citizen or enterprise. */
   pid(name: string): string {
     return this.user(name).pid as string;
