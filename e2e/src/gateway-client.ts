@@ -7,6 +7,7 @@
  * the call throws a ContractDriftError. {@link checkedFetch} does the same for the typed
  * client (@govledger/client), {@link assertEventMatchesContract} for server-sent events.
  */
+import { createGovLedgerClient, type GovLedgerClient, type GovLedgerClientOptions } from '@govledger/client';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { contractCacheFile, loadContract, type Contract } from './contract';
@@ -69,6 +70,24 @@ export async function checkedFetch(request: Request): Promise<Response> {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
+  });
+}
+
+/**
+ * The typed client (@govledger/client) of a demo user, or an anonymous one when `user` is
+ * undefined, whose every answer is held to the published contract ({@link checkedFetch}).
+ * `options` may turn off the SDK's retries (`retry: false`: one request per call, no
+ * Idempotency-Key added), as the journeys that assert on each answer do.
+ */
+export function sdkClient(
+  user: string | undefined,
+  options: Pick<GovLedgerClientOptions, 'retry'> = {},
+): GovLedgerClient {
+  return createGovLedgerClient({
+    baseUrl: gatewayUrl(),
+    token: user === undefined ? undefined : tokenOf(user),
+    fetch: checkedFetch,
+    ...options,
   });
 }
 

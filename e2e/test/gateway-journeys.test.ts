@@ -22,6 +22,13 @@
  *   chaincode), missing/invalid tokens (401), unknown fields (400), oversized
  *   bodies (413), unknown ids (404), every one a problem+json with a stable code.
  *
+ * Every call goes through the SDK, @govledger/client (the typed client generated from the
+ * gateway's OpenAPI document), whose fetch holds each answer strictly to the published
+ * contract (e2e/src/gateway-client.ts, checkedFetch); the SDK's retries are off, so each
+ * call is one request and its status and headers are asserted as the gateway sent them.
+ * Only a path outside the document (the 404 of an unknown path) is a raw, equally checked,
+ * request. Malformed bodies are sent through the SDK with their types cast away.
+ *
  * The election's window is short (opens ~20 s after creation, closes 25 s later);
  * the other journeys run while it waits, so the whole file takes about a minute.
  */
@@ -39,11 +46,11 @@ import {
 import { readFileSync } from 'fs';
 import path from 'path';
 import { inMs, waitUntil } from '../src/clock';
-import { http, tokenOf, type HttpResult } from '../src/gateway-client';
+import { http, sdkClient, tokenOf } from '../src/gateway-client';
 import { stateDir } from '../src/test-network';
+import type { GovLedgerClient } from '@govledger/client';
 
 const run = Date.now().toString(36);
-const API = '/api/v1';
 const SHA256 = /^[0-9a-f]{64}$/;
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const salt = () => randomBytes(32).toString('hex');
@@ -56,12 +63,32 @@ const mspOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user
 /** A citizen or enterprise as the voter roll knows them: home organisation and pid. */
 const voterOf = (user: string) => ({ mspId: mspOf(user), pid: pidOf(user) });
 
-// ---------------------------------------------------------------- HTTP helpers
+// ---------------------------------------------------------------- SDK helpers
+
+/**
+ * The typed client (@govledger/client) of a demo user, or anonymous: every answer is held
+ * to the published contract (checkedFetch, strictly), and each call sends one request (no
+ * SDK retries: what the gateway answers the first time is what is asserted).
+ */
+const as = (user?: string): GovLedgerClient => sdkClient(user, { retry: false });
+
+/** What every SDK call answers (openapi-fetch's `{data, error, response}`). */
+interface Answer<D = unknown, E = unknown> {
+  data?: D;
+  error?: E;
+  response: Response;
+}
+/** The chaincode result of a committed write's answer `{transactionId, blockNumber, result}`. */
+type Committed<D> = Extract<D, { result: unknown }>['result'];
 
 interface Written<T> {
   transactionId: string;
   blockNumber: string;
   result: T;
+}
+interface Page<T> {
+  records: T[];
+  bookmark: string;
 }
 interface Problem {
   type: string;
@@ -73,58 +100,45 @@ interface Problem {
   errors?: { location: string; path: string; message: string }[];
   details?: Record<string, unknown>;
 }
-interface Page<T> {
-  records: T[];
-  bookmark: string;
-}
 
-function describeCall(user: string | undefined, method: string, urlPath: string): string {
-  return `${method} ${urlPath} as ${user ?? 'anonymous'}`;
-}
+/** An answer's body: the data of a success, the problem of a refusal. */
+const bodyOf = (answer: Answer) => (answer.error !== undefined ? answer.error : answer.data);
 
 /** A read (or any call) that must answer `status`; returns the body. */
-async function read<T>(
-  user: string | undefined,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-  status = 200,
-): Promise<T> {
-  const res = await http<T>(user, method, urlPath, body);
-  if (res.status !== status) {
-    throw new Error(
-      `${describeCall(user, method, urlPath)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`,
-    );
+async function read<D, E>(pending: Promise<Answer<D, E>>, status = 200): Promise<D> {
+  const answer = await pending;
+  if (answer.response.status !== status) {
+    throw new Error(`expected ${status}, got ${answer.response.status} ${JSON.stringify(bodyOf(answer))}`);
   }
-  return res.body;
+  return answer.data as D;
 }
 
 /** A write that must commit with `status`; checks the write envelope and returns the chaincode result. */
-async function write<T>(
-  user: string | undefined,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-  status = 200,
-): Promise<T> {
-  const res = await http<Written<T>>(user, method, urlPath, body);
-  if (res.status !== status) {
-    throw new Error(
-      `${describeCall(user, method, urlPath)}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`,
-    );
+async function write<D, E>(pending: Promise<Answer<D, E>>, status = 200): Promise<Committed<D>> {
+  const answer = await pending;
+  if (answer.response.status !== status) {
+    throw new Error(`expected ${status}, got ${answer.response.status} ${JSON.stringify(bodyOf(answer))}`);
   }
-  expect(res.body.transactionId).toMatch(SHA256);
-  expect(res.body.blockNumber).toMatch(/^[1-9][0-9]*$/);
-  expect(res.headers.get('x-transaction-id')).toBe(res.body.transactionId);
-  return res.body.result;
+  const body = answer.data as Written<Committed<D>>;
+  expect(body.transactionId).toMatch(SHA256);
+  expect(body.blockNumber).toMatch(/^[1-9][0-9]*$/);
+  expect(answer.response.headers.get('x-transaction-id')).toBe(body.transactionId);
+  return body.result;
 }
 
 /** Asserts a problem+json answer with this status and stable code; returns the problem. */
-async function problem(pending: Promise<HttpResult>, status: number, code: string): Promise<Problem> {
+async function problem(
+  pending: Promise<Answer | { status: number; headers: Headers; body: unknown }>,
+  status: number,
+  code: string,
+): Promise<Problem> {
   const res = await pending;
-  const body = res.body as Problem;
-  expect({ status: res.status, code: body?.code, detail: body?.detail }).toMatchObject({ status, code });
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const [resStatus, headers, body] =
+    'response' in res
+      ? [res.response.status, res.response.headers, bodyOf(res) as Problem]
+      : [res.status, res.headers, res.body as Problem];
+  expect({ status: resStatus, code: body?.code, detail: body?.detail }).toMatchObject({ status, code });
+  expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(body).toMatchObject({ status, code, type: expect.stringMatching(/^urn:govledger:problem:/) });
   expect(JSON.stringify(body)).not.toMatch(/\/work\/|node_modules|at .+\.js:\d+/);
   return body;
@@ -140,6 +154,9 @@ async function until<T>(what: string, readIt: () => Promise<T>, ok: (v: T) => bo
   }
   throw new Error(`${what} never held; last read: ${JSON.stringify(last)}`);
 }
+
+/** A deliberately malformed body, sent as it is (the SDK types refuse it at compile time). */
+const untyped = <T>(body: unknown): T => body as T;
 
 // ================================================================ e-voting, part 1
 // (created first: its opening and closing times run while the other journeys do)
@@ -204,31 +221,39 @@ async function prepareToken() {
       ...(await suite.blind(key, prepared)),
     })),
   );
-  const body = { blinded: blinds.map((b) => ({ mspId: b.mspId, blindedMsg: b64url(b.blindedMsg) })) };
+  const body = eVoting.tokenRequest(
+    blinds.map((b) => ({ mspId: b.mspId, blindedMsg: b64url(b.blindedMsg) })),
+  );
   return { prepared, blinds, body };
 }
 
+const election = { path: { electionId: ELECTION } };
 const ballotBox = (choices: string[], token: string, signatures: Signed[]) =>
-  http(undefined, 'POST', `${API}/ballot-box/elections/${ELECTION}/ballots`, { choices, token, signatures });
+  as().POST('/api/v1/ballot-box/elections/{electionId}/ballots', {
+    params: election,
+    body: eVoting.ballot(choices, token, signatures),
+  });
+const tallyAs = (user: string) =>
+  as(user).POST('/api/v1/elections/{electionId}/tally', { params: election, body: eVoting.tally() });
+const requestTokens = (voter: string, body: ReturnType<typeof eVoting.tokenRequest>) =>
+  as(voter).POST('/api/v1/elections/{electionId}/tokens', { params: election, body });
 
 describe("e-voting over HTTP, part 1: a secret election of both cities' authorities; voters get blind-signed tokens", () => {
   it('the organiser creates the election; each city has the gateway make its key and registers it itself', async () => {
     opensAt = inMs(25_000);
     // the ballot box flushes and closes 10 s before closesAt (BALLOT_BOX_CLOSE_LEAD_MS)
     closesAt = new Date(Date.parse(opensAt) + 45_000).toISOString();
-    const created = await write<ElectionView['election']>(
-      'election-admin-a',
-      'POST',
-      `${API}/elections`,
-      {
-        ...eVoting.secretRollElection({
+    const created = await write(
+      as('election-admin-a').POST('/api/v1/elections', {
+        body: eVoting.secretRollElection({
           electionId: ELECTION,
           title: `Build the new library? (${run})`,
           opensAt,
           closesAt,
+          authorities: ['CityAMSP', 'CityBMSP'],
+          threshold: 2,
         }),
-        mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }], threshold: 2 },
-      },
+      }),
       201,
     );
     expect(created).toMatchObject({
@@ -244,40 +269,40 @@ describe("e-voting over HTTP, part 1: a secret election of both cities' authorit
       ['election-admin-a', 'CityAMSP'],
       ['election-admin-b', 'CityBMSP'],
     ] as const) {
-      const key = await write<{ mspId: string; key: { modulusBits: number } }>(
-        admin,
-        'POST',
-        `${API}/elections/${ELECTION}/authority-keys`,
-        {},
+      const key = await write(
+        as(admin).POST('/api/v1/elections/{electionId}/authority-keys', {
+          params: election,
+          body: eVoting.gatewayAuthorityKey(),
+        }),
         201,
       );
       expect(key).toMatchObject({ mspId, key: { modulusBits: 2048 } });
       expect(JSON.stringify(key)).not.toContain('PRIVATE KEY');
     }
 
-    const added = await write<{ added: number; alreadyRegistered: number }>(
-      'election-admin-a',
-      'POST',
-      `${API}/elections/${ELECTION}/roll-batches`,
-      eVoting.rollBatch('roll-1', ROLL.map(voterOf)),
+    const added = await write(
+      as('election-admin-a').POST('/api/v1/elections/{electionId}/roll-batches', {
+        params: election,
+        body: eVoting.rollBatch('roll-1', ROLL.map(voterOf)),
+      }),
       201,
     );
     expect(added).toMatchObject({ added: 4, alreadyRegistered: 0 });
     // City B's organiser may not change City A's roll (the chaincode refuses)
     await problem(
-      http(
-        'election-admin-b',
-        'POST',
-        `${API}/elections/${ELECTION}/roll-batches`,
-        eVoting.rollBatch('roll-b', [voterOf('enterprise-b1')]),
-      ),
+      as('election-admin-b').POST('/api/v1/elections/{electionId}/roll-batches', {
+        params: election,
+        body: eVoting.rollBatch('roll-b', [voterOf('enterprise-b1')]),
+      }),
       403,
       'FORBIDDEN',
     );
   });
 
   it("the voter app imports both published keys, checks their fingerprints, and gets both cities' blind signatures once", async () => {
-    const view = await read<ElectionView>('citizen-a1', 'GET', `${API}/elections/${ELECTION}`);
+    const view = (await read(
+      as('citizen-a1').GET('/api/v1/elections/{electionId}', { params: election }),
+    )) as ElectionView;
     expect(view).toMatchObject({ phase: 'scheduled', rollSize: 4, tallyStatus: 'none' });
     expect(view.authorities.map((a) => a.mspId)).toEqual(['CityAMSP', 'CityBMSP']);
     for (const a of view.authorities) {
@@ -294,7 +319,7 @@ describe("e-voting over HTTP, part 1: a secret election of both cities' authorit
 
     for (const voter of Object.keys(VOTES)) {
       const { prepared, blinds, body } = await prepareToken();
-      const answer = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, body);
+      const answer: TokenAnswer = await read(requestTokens(voter, body));
       expect(answer.requestTxId).toMatch(SHA256);
       expect(answer.pending).toEqual([]);
       const signatures: Signed[] = [];
@@ -307,39 +332,33 @@ describe("e-voting over HTTP, part 1: a secret election of both cities' authorit
       wallet[voter] = { token: b64url(prepared), signatures, receipt: sha256(prepared) };
 
       // the ledger records the request and each city's issuance, never the token
-      const status = await read<{
-        tokenRequest: { txId: string } | null;
-        issuances: { authority: string }[];
-      }>(voter, 'GET', `${API}/elections/${ELECTION}/voters/${mspOf(voter)}/${pidOf(voter)}`);
+      const status = await read(
+        as(voter).GET('/api/v1/elections/{electionId}/voters/{mspId}/{pid}', {
+          params: { path: { electionId: ELECTION, mspId: mspOf(voter), pid: pidOf(voter) } },
+        }),
+      );
       expect(status.tokenRequest?.txId).toBe(answer.requestTxId);
-      expect(status.issuances.map((i) => i.authority)).toEqual(['CityAMSP', 'CityBMSP']);
+      expect(status.issuances?.map((i) => i.authority)).toEqual(['CityAMSP', 'CityBMSP']);
       expect(JSON.stringify(status)).not.toContain(wallet[voter].token);
 
       if (voter === 'citizen-a1') {
         // a retry of the same blinded messages returns the same signatures; others are refused
-        const again = await read<TokenAnswer>(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, body);
+        const again = await read(requestTokens(voter, body));
         expect(again).toEqual(answer);
         const second = await prepareToken();
-        await problem(
-          http(voter, 'POST', `${API}/elections/${ELECTION}/tokens`, second.body),
-          409,
-          'TOKEN_ALREADY_ISSUED',
-        );
+        await problem(requestTokens(voter, second.body), 409, 'TOKEN_ALREADY_ISSUED');
       }
     }
 
     // not on the roll: the chaincode refuses RequestToken and nothing is signed
     const outsider = await prepareToken();
-    await problem(
-      http('enterprise-b1', 'POST', `${API}/elections/${ELECTION}/tokens`, outsider.body),
-      403,
-      'INELIGIBLE_VOTER',
-    );
+    await problem(requestTokens('enterprise-b1', outsider.body), 403, 'INELIGIBLE_VOTER');
     // a blinded message of the wrong length never reaches Fabric
     await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tokens`, {
-        blinded: [{ mspId: 'CityAMSP', blindedMsg: b64url(randomBytes(64)) }],
-      }),
+      requestTokens(
+        'citizen-b2',
+        eVoting.tokenRequest([{ mspId: 'CityAMSP', blindedMsg: b64url(randomBytes(64)) }]),
+      ),
       400,
       'INVALID_REQUEST',
     );
@@ -411,28 +430,28 @@ interface Verification {
 
 describe('e-licence over HTTP: one application, parallel approvals, verified across cities, revoked', () => {
   let licenceId: string;
+  const licence = () => ({ path: { licenceId } });
+  const verify = (body: ReturnType<typeof eLicence.verification>) =>
+    read(
+      as('issuer-b').POST('/api/v1/licences/{licenceId}/verification', { params: licence(), body }),
+    ) as Promise<Verification>;
 
   it('City A creates the type; City B recognises it as its own type', async () => {
-    const typeA = await write<{ code: string; ownerMsp: string; requiredApprovals: string[] }>(
-      'admin-a',
-      'POST',
-      `${API}/licence-types`,
-      eLicence.foodBusinessLicenceType(TYPE_A, Object.keys(claims), REQUIRED),
+    const typeA = await write(
+      as('admin-a').POST('/api/v1/licence-types', {
+        body: eLicence.foodBusinessLicenceType(TYPE_A, Object.keys(claims), REQUIRED),
+      }),
       201,
     );
     expect(typeA).toMatchObject({ code: TYPE_A, ownerMsp: 'CityAMSP', requiredApprovals: REQUIRED });
     await write(
-      'admin-b',
-      'POST',
-      `${API}/licence-types`,
-      eLicence.foodOperationPermitType(TYPE_B, ['companyName']),
+      as('admin-b').POST('/api/v1/licence-types', {
+        body: eLicence.foodOperationPermitType(TYPE_B, ['companyName']),
+      }),
       201,
     );
-    const recognition = await write<Record<string, unknown>>(
-      'admin-b',
-      'POST',
-      `${API}/recognitions`,
-      eLicence.recognition(TYPE_B, TYPE_A),
+    const recognition = await write(
+      as('admin-b').POST('/api/v1/recognitions', { body: eLicence.recognition(TYPE_B, TYPE_A) }),
       201,
     );
     expect(recognition).toMatchObject({
@@ -445,11 +464,10 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
   });
 
   it('the enterprise submits one application; its personal data goes as transient data only', async () => {
-    const submitted = await write<Application>(
-      'enterprise-a1',
-      'POST',
-      `${API}/applications`,
-      eLicence.application(APP_ID, TYPE_A, licencePrivate),
+    const submitted = await write(
+      as('enterprise-a1').POST('/api/v1/applications', {
+        body: eLicence.application(APP_ID, TYPE_A, licencePrivate),
+      }),
       201,
     );
     expect(submitted).toMatchObject({
@@ -465,23 +483,27 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
     });
     const publicView = await until(
       'the application on City B',
-      () => http<Application>('admin-b', 'GET', `${API}/applications/${APP_ID}`),
-      (r) => r.status === 200,
+      () =>
+        as('admin-b').GET('/api/v1/applications/{applicationId}', {
+          params: { path: { applicationId: APP_ID } },
+        }),
+      (r) => r.response.status === 200,
     );
-    for (const text of [JSON.stringify(submitted), JSON.stringify(publicView.body)]) {
+    for (const text of [JSON.stringify(submitted), JSON.stringify(publicView.data)]) {
       for (const value of personalValues) expect(text).not.toContain(value);
     }
   });
 
   it('the three departments approve at the same time; the last approval issues the licence', async () => {
     const answers = await Promise.all(
-      APPROVERS.map((approver) =>
-        write<{ application: Application; licence: Licence | null }>(
-          approver,
-          'POST',
-          `${API}/applications/${APP_ID}/approvals`,
-          eLicence.approval(documentHash),
-        ),
+      APPROVERS.map(
+        async (approver) =>
+          (await write(
+            as(approver).POST('/api/v1/applications/{applicationId}/approvals', {
+              params: { path: { applicationId: APP_ID } },
+              body: eLicence.approval(documentHash),
+            }),
+          )) as { application: Application; licence: Licence | null },
       ),
     );
     const issuing = answers.filter((a) => a.licence !== null);
@@ -507,12 +529,10 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
 
     // a closed application takes no more decisions
     await problem(
-      http(
-        'approver-fire-a',
-        'POST',
-        `${API}/applications/${APP_ID}/approvals`,
-        eLicence.approval(documentHash),
-      ),
+      as('approver-fire-a').POST('/api/v1/applications/{applicationId}/approvals', {
+        params: { path: { applicationId: APP_ID } },
+        body: eLicence.approval(documentHash),
+      }),
       409,
       'APPLICATION_CLOSED',
     );
@@ -521,13 +541,7 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
   it('City B verifies it: valid, recognised as its own type, disclosed claim and document match', async () => {
     const v = await until(
       'the licence on City B',
-      () =>
-        read<Verification>(
-          'issuer-b',
-          'POST',
-          `${API}/licences/${licenceId}/verification`,
-          eLicence.verification(documentHash, { companyName: claims.companyName }),
-        ),
+      () => verify(eLicence.verification(documentHash, { companyName: claims.companyName })),
       (r) => r.status !== 'unknown',
     );
     expect(v).toMatchObject({
@@ -537,57 +551,55 @@ describe('e-licence over HTTP: one application, parallel approvals, verified acr
       documentHashMatch: true,
       claims: [{ name: 'companyName', known: true, match: true }],
     });
-    const tampered = await read<Verification>(
-      'issuer-b',
-      'POST',
-      `${API}/licences/${licenceId}/verification`,
-      eLicence.verification(sha256('an edited PDF')),
-    );
+    const tampered = await verify(eLicence.verification(sha256('an edited PDF')));
     expect(tampered).toMatchObject({ valid: false, documentHashMatch: false });
   });
 
   it("City B cannot revoke City A's licence: 403 with the chaincode's code", async () => {
     const refusal = await problem(
-      http('issuer-b', 'POST', `${API}/licences/${licenceId}/revocation`, eLicence.revocation('FRAUD')),
+      as('issuer-b').POST('/api/v1/licences/{licenceId}/revocation', {
+        params: licence(),
+        body: eLicence.revocation('FRAUD'),
+      }),
       403,
       'NOT_ISSUING_ORG',
     );
     expect(refusal.detail).toEqual(expect.any(String));
-    const unchanged = await read<Licence>('issuer-b', 'GET', `${API}/licences/${licenceId}`);
+    const unchanged = await read(as('issuer-b').GET('/api/v1/licences/{licenceId}', { params: licence() }));
     expect(unchanged).toMatchObject({ status: 'active', revocation: null });
   });
 
   it('City A revokes it; City B then sees it revoked; a second revocation is a conflict', async () => {
-    const revoked = await write<Licence>(
-      'issuer-a',
-      'POST',
-      `${API}/licences/${licenceId}/revocation`,
-      eLicence.revocation('NON_COMPLIANCE', 'failed the follow-up hygiene inspection'),
+    const revoked = await write(
+      as('issuer-a').POST('/api/v1/licences/{licenceId}/revocation', {
+        params: licence(),
+        body: eLicence.revocation('NON_COMPLIANCE', 'failed the follow-up hygiene inspection'),
+      }),
     );
     expect(revoked).toMatchObject({ status: 'revoked', revocation: { reasonCode: 'NON_COMPLIANCE' } });
 
     const v = await until(
       'the revocation on City B',
-      () =>
-        read<Verification>(
-          'issuer-b',
-          'POST',
-          `${API}/licences/${licenceId}/verification`,
-          eLicence.verification(documentHash),
-        ),
+      () => verify(eLicence.verification(documentHash)),
       (r) => r.status === 'revoked',
     );
     expect(v).toMatchObject({ status: 'revoked', valid: false, documentHashMatch: true });
-    const fromB = await read<Licence>('admin-b', 'GET', `${API}/licences/${licenceId}`);
+    const fromB = await read(as('admin-b').GET('/api/v1/licences/{licenceId}', { params: licence() }));
     expect(fromB).toMatchObject({ status: 'revoked', effectiveStatus: 'revoked' });
 
     await problem(
-      http('issuer-a', 'POST', `${API}/licences/${licenceId}/revocation`, eLicence.revocation('FRAUD')),
+      as('issuer-a').POST('/api/v1/licences/{licenceId}/revocation', {
+        params: licence(),
+        body: eLicence.revocation('FRAUD'),
+      }),
       409,
       'LICENCE_REVOKED',
     );
     await problem(
-      http('issuer-b', 'POST', `${API}/licences/${licenceId}/suspension`, eLicence.revocation('OTHER')),
+      as('issuer-b').POST('/api/v1/licences/{licenceId}/suspension', {
+        params: licence(),
+        body: eLicence.revocation('OTHER'),
+      }),
       403,
       'NOT_ISSUING_ORG',
     );
@@ -604,7 +616,10 @@ describe('e-voting over HTTP, part 2: ballots through the public ballot box whil
       const { token, signatures, receipt } = wallet[voter];
       const res = await ballotBox([choice], token, signatures);
       // queued: the box casts ballots in shuffled batches (here, all three in the close flush)
-      expect([res.status, res.body]).toEqual([202, { electionId: ELECTION, receipt, state: 'queued' }]);
+      expect([res.response.status, res.data]).toEqual([
+        202,
+        { electionId: ELECTION, receipt, state: 'queued' },
+      ]);
     }
     const a1 = wallet['citizen-a1'];
     await problem(ballotBox(['no'], a1.token, a1.signatures), 409, 'TOKEN_ALREADY_USED');
@@ -612,11 +627,7 @@ describe('e-voting over HTTP, part 2: ballots through the public ballot box whil
     const unsigned = await prepareToken();
     await problem(ballotBox(['no'], b64url(unsigned.prepared), a1.signatures), 400, 'BAD_SIGNATURE');
     // counting starts only after closesAt
-    await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally()),
-      409,
-      'ELECTION_NOT_CLOSED',
-    );
+    await problem(tallyAs('citizen-b2'), 409, 'ELECTION_NOT_CLOSED');
   });
 });
 
@@ -651,17 +662,25 @@ interface Access {
 describe('data-sharing over HTTP: consent, ticket, audited access, revocation', () => {
   let citizen: { mspId: string; pid: string };
   let ticket: { ticketId: string; hash: string };
-  const access = (accessId: string) =>
-    write<AccessResult>(
-      'officer-housing-b',
-      'POST',
-      `${API}/access-requests`,
-      dataSharing.accessRequest({ accessId, citizen, categoryCode: CATEGORY, fields: [FACT_FIELD] }),
-    );
+  const access = async (accessId: string) =>
+    (await write(
+      as('officer-housing-b').POST('/api/v1/access-requests', {
+        body: dataSharing.accessRequest({ accessId, citizen, categoryCode: CATEGORY, fields: [FACT_FIELD] }),
+      }),
+    )) as AccessResult;
   const citizenLog = async () => {
-    const page = await read<Page<Access>>('citizen-a1', 'GET', `${API}/access-logs/citizen?pageSize=200`);
+    const page = (await read(
+      as('citizen-a1').GET('/api/v1/access-logs/citizen', { params: { query: { pageSize: 200 } } }),
+    )) as Page<Access>;
     return page.records.filter((r) => r.categoryCode === CATEGORY);
   };
+  const verifyTicket = (body: ReturnType<typeof dataSharing.ticketVerification>) =>
+    read(
+      as('officer-social-a').POST('/api/v1/tickets/{ticketId}/verification', {
+        params: { path: { ticketId: ticket.ticketId } },
+        body,
+      }),
+    );
 
   beforeAll(() => {
     // a citizen is their home MSP and pid: citizen-a1 is a City A citizen
@@ -669,30 +688,23 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
   });
 
   it("City A's social insurance registers a category; citizen-a1 consents to City B housing", async () => {
-    const category = await write<{ code: string; holder: unknown; status: string }>(
-      'officer-social-a',
-      'POST',
-      `${API}/data-categories`,
-      dataSharing.socialInsuranceCategory(CATEGORY, ['monthlyBase', FACT_FIELD]),
+    const category = await write(
+      as('officer-social-a').POST('/api/v1/data-categories', {
+        body: dataSharing.socialInsuranceCategory(CATEGORY, ['monthlyBase', FACT_FIELD]),
+      }),
       201,
     );
     expect(category).toMatchObject({ code: CATEGORY, holder: CITY_A_SOCIAL, status: 'active' });
 
-    const consent = await write<{
-      consentId: string;
-      citizen: { mspId: string; pid: string };
-      state: string;
-      hash: string;
-    }>(
-      'citizen-a1',
-      'POST',
-      `${API}/consents`,
-      dataSharing.consent({
-        consentId: CONSENT_ID,
-        grantee: CITY_B_HOUSING,
-        categoryCode: CATEGORY,
-        fields: [FACT_FIELD],
-        now: Date.now(),
+    const consent = await write(
+      as('citizen-a1').POST('/api/v1/consents', {
+        body: dataSharing.consent({
+          consentId: CONSENT_ID,
+          grantee: CITY_B_HOUSING,
+          categoryCode: CATEGORY,
+          fields: [FACT_FIELD],
+          now: Date.now(),
+        }),
       }),
       201,
     );
@@ -709,36 +721,24 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
 
     const check = await until(
       'the ticket on City A',
-      () =>
-        read<{ valid: boolean; status: string }>(
-          'officer-social-a',
-          'POST',
-          `${API}/tickets/${ticket.ticketId}/verification`,
-          dataSharing.ticketVerification(ticket.hash, [FACT_FIELD]),
-        ),
+      () => verifyTicket(dataSharing.ticketVerification(ticket.hash, [FACT_FIELD])),
       (r) => r.status !== 'unknown',
     );
     expect(check).toMatchObject({ valid: true, status: 'valid' });
-    const forged = await read<{ valid: boolean; status: string }>(
-      'officer-social-a',
-      'POST',
-      `${API}/tickets/${ticket.ticketId}/verification`,
-      dataSharing.ticketVerification(sha256('forged')),
-    );
+    const forged = await verifyTicket(dataSharing.ticketVerification(sha256('forged')));
     expect(forged).toMatchObject({ valid: false, status: 'hash-mismatch' });
 
     // zero documents: City A attests a fact as a salted hash, City B checks a claimed value with its ticket
     await write(
-      'officer-social-a',
-      'POST',
-      `${API}/attestations`,
-      dataSharing.attestation({
-        attestationId: ATTESTATION_ID,
-        categoryCode: CATEGORY,
-        field: FACT_FIELD,
-        citizen,
-        factHash: saltedHash(FACT_SALT, FACT_VALUE),
-        now: Date.now(),
+      as('officer-social-a').POST('/api/v1/attestations', {
+        body: dataSharing.attestation({
+          attestationId: ATTESTATION_ID,
+          categoryCode: CATEGORY,
+          field: FACT_FIELD,
+          citizen,
+          factHash: saltedHash(FACT_SALT, FACT_VALUE),
+          now: Date.now(),
+        }),
       }),
       201,
     );
@@ -746,57 +746,50 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
       until(
         'the attestation on City B',
         () =>
-          http<{ match: boolean }>(
-            'officer-housing-b',
-            'POST',
-            `${API}/attestations/${ATTESTATION_ID}/fact-checks`,
-            dataSharing.factCheck(ticket.ticketId, claimedValue, FACT_SALT),
-          ),
-        (r) => r.status === 200,
+          as('officer-housing-b').POST('/api/v1/attestations/{attestationId}/fact-checks', {
+            params: { path: { attestationId: ATTESTATION_ID } },
+            body: dataSharing.factCheck(ticket.ticketId, claimedValue, FACT_SALT),
+          }),
+        (r) => r.response.status === 200,
       );
-    expect((await fact(FACT_VALUE)).body.match).toBe(true);
-    expect((await fact('paid-for-3-months')).body.match).toBe(false);
+    expect((await fact(FACT_VALUE)).data?.match).toBe(true);
+    expect((await fact('paid-for-3-months')).data?.match).toBe(false);
   });
 
   it('a department cannot act for another: refused by the gateway and by the chaincode (403)', async () => {
     // City B housing asks for City A social's access log: the gateway refuses before Fabric
     await problem(
-      http('officer-housing-b', 'GET', `${API}/access-logs/department?mspId=CityAMSP&dept=social`),
+      as('officer-housing-b').GET('/api/v1/access-logs/department', {
+        params: { query: { mspId: 'CityAMSP', dept: 'social' } },
+      }),
       403,
       'FORBIDDEN',
     );
     // City B housing publishes an attestation on City A social's category: the chaincode refuses
     await problem(
-      http(
-        'officer-housing-b',
-        'POST',
-        `${API}/attestations`,
-        dataSharing.attestation({
+      as('officer-housing-b').POST('/api/v1/attestations', {
+        body: dataSharing.attestation({
           categoryCode: CATEGORY,
           field: FACT_FIELD,
           citizen,
           factHash: sha256('anything'),
           now: Date.now(),
         }),
-      ),
+      }),
       403,
       'NOT_CATEGORY_HOLDER',
     );
     // another citizen cannot read citizen-a1's log
     await problem(
-      http(
-        'citizen-a2',
-        'GET',
-        `${API}/access-logs/citizen?citizenMspId=${citizen.mspId}&citizenPid=${citizen.pid}`,
-      ),
+      as('citizen-a2').GET('/api/v1/access-logs/citizen', {
+        params: { query: { citizenMspId: citizen.mspId, citizenPid: citizen.pid } },
+      }),
       403,
       'FORBIDDEN',
     );
-    const own = await read<Page<Access>>(
-      'officer-housing-b',
-      'GET',
-      `${API}/access-logs/department?pageSize=200`,
-    );
+    const own = (await read(
+      as('officer-housing-b').GET('/api/v1/access-logs/department', { params: { query: { pageSize: 200 } } }),
+    )) as Page<Access>;
     expect(own.records.filter((r) => r.categoryCode === CATEGORY).map((r) => r.accessId)).toEqual([
       `GW-ACC-${run}-1`,
     ]);
@@ -816,17 +809,13 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
   });
 
   it('after the citizen revokes, the next access is refused, and the refusal is in the log too', async () => {
-    const revoked = await write<{ state: string }>(
-      'citizen-a1',
-      'POST',
-      `${API}/consents/${CONSENT_ID}/revocation`,
-    );
+    const revokeConsent = () =>
+      as('citizen-a1').POST('/api/v1/consents/{consentId}/revocation', {
+        params: { path: { consentId: CONSENT_ID } },
+      });
+    const revoked = await write(revokeConsent());
     expect(revoked.state).toBe('revoked');
-    await problem(
-      http('citizen-a1', 'POST', `${API}/consents/${CONSENT_ID}/revocation`),
-      409,
-      'CONSENT_REVOKED',
-    );
+    await problem(revokeConsent(), 409, 'CONSENT_REVOKED');
 
     // the refusal is an answer (granted: false), and it is written to the log
     const refused = await until(
@@ -836,12 +825,7 @@ describe('data-sharing over HTTP: consent, ticket, audited access, revocation', 
     );
     expect(refused).toMatchObject({ granted: false, code: 'CONSENT_REVOKED' });
     expect(refused).not.toHaveProperty('ticket');
-    const stale = await read<{ valid: boolean; status: string }>(
-      'officer-social-a',
-      'POST',
-      `${API}/tickets/${ticket.ticketId}/verification`,
-      dataSharing.ticketVerification(ticket.hash),
-    );
+    const stale = await verifyTicket(dataSharing.ticketVerification(ticket.hash));
     expect(stale).toMatchObject({ valid: false, status: 'basis-invalid' });
 
     const log = await until('the refusal in the citizen log', citizenLog, (l) => l.length >= 2);
@@ -881,32 +865,29 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
   let recipientPid: string;
   let alertId: string;
   const disburse = (who: string, disbursementId: string, amount: string, accountHash = APPROVED_ACCOUNT) =>
-    http(
-      who,
-      'POST',
-      `${API}/disbursements`,
-      fundTracing.disbursement({
+    as(who).POST('/api/v1/disbursements', {
+      body: fundTracing.disbursement({
         disbursementId,
         allocationId: ALLOCATION,
         recipient: { mspId: 'CityAMSP', pid: recipientPid },
         accountHash,
         amount,
       }),
-    );
-  const spend = (spendId: string, amount: string, category: string) =>
-    write<{ spend: { spendId: string }; alerts: AlertSummary[] }>(
-      'enterprise-a1',
-      'POST',
-      `${API}/spends`,
-      fundTracing.spend({
-        spendId,
-        disbursementId: DISBURSEMENT,
-        payeeId: '91310000MA1GW00001',
-        amount,
-        category,
+    });
+  const spend = async (spendId: string, amount: string, category: string) =>
+    (await write(
+      as('enterprise-a1').POST('/api/v1/spends', {
+        body: fundTracing.spend({
+          spendId,
+          disbursementId: DISBURSEMENT,
+          payeeId: '91310000MA1GW00001',
+          amount,
+          category,
+        }),
       }),
       201,
-    );
+    )) as { spend: { spendId: string }; alerts: AlertSummary[] };
+  const program = { path: { programId: PROGRAM } };
 
   beforeAll(() => {
     recipientPid = pidOf('enterprise-a1');
@@ -919,38 +900,32 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
       name: 'Industrial upgrade subsidy (gateway e2e)',
       now,
     });
-    await problem(http('officer-industry-a', 'POST', `${API}/programs`, body), 403, 'FORBIDDEN');
-    const program = await write<{ programId: string; ownerMspId: string; status: string }>(
-      'finance-a',
-      'POST',
-      `${API}/programs`,
-      body,
-      201,
-    );
-    expect(program).toMatchObject({ programId: PROGRAM, ownerMspId: 'CityAMSP', status: 'active' });
-    const allocated = await write<{ allocation: { amount: string; dept: string }; alerts: AlertSummary[] }>(
-      'finance-a',
-      'POST',
-      `${API}/programs/${PROGRAM}/allocations`,
-      fundTracing.allocation(ALLOCATION, '20000000', { mspId: 'CityAMSP', dept: 'industry' }),
+    await problem(as('officer-industry-a').POST('/api/v1/programs', { body }), 403, 'FORBIDDEN');
+    const created = await write(as('finance-a').POST('/api/v1/programs', { body }), 201);
+    expect(created).toMatchObject({ programId: PROGRAM, ownerMspId: 'CityAMSP', status: 'active' });
+    const allocated = await write(
+      as('finance-a').POST('/api/v1/programs/{programId}/allocations', {
+        params: program,
+        body: fundTracing.allocation(ALLOCATION, '20000000', { mspId: 'CityAMSP', dept: 'industry' }),
+      }),
       201,
     );
     expect(allocated).toMatchObject({ allocation: { amount: '20000000', dept: 'industry' }, alerts: [] });
   });
 
   it('the industry department registers the recipient and pays it; an unapproved account is refused (409)', async () => {
-    const recipient = await write<{ recipientPid: string; accountHashes: string[] }>(
-      'officer-industry-a',
-      'POST',
-      `${API}/programs/${PROGRAM}/recipients`,
-      fundTracing.enterpriseRecipient({ mspId: 'CityAMSP', pid: recipientPid }, [APPROVED_ACCOUNT]),
+    const recipient = await write(
+      as('officer-industry-a').POST('/api/v1/programs/{programId}/recipients', {
+        params: program,
+        body: fundTracing.enterpriseRecipient({ mspId: 'CityAMSP', pid: recipientPid }, [APPROVED_ACCOUNT]),
+      }),
       201,
     );
     expect(recipient).toMatchObject({ recipientPid, accountHashes: [APPROVED_ACCOUNT] });
 
     const paid = await disburse('officer-industry-a', DISBURSEMENT, '1500000');
-    expect(paid.status).toBe(201);
-    expect((paid.body as Written<{ disbursement: { status: string; amount: string } }>).result).toMatchObject(
+    expect(paid.response.status).toBe(201);
+    expect((paid.data as Written<{ disbursement: { status: string; amount: string } }>).result).toMatchObject(
       {
         disbursement: { status: 'paid', amount: '1500000', allocationId: ALLOCATION, programId: PROGRAM },
         alerts: [],
@@ -967,15 +942,17 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     // neither refusal wrote anything
     for (const id of [`GW-D-BAD-${run}`, `GW-D-HOUS-${run}`]) {
       await problem(
-        http('officer-industry-a', 'GET', `${API}/disbursements/${id}`),
+        as('officer-industry-a').GET('/api/v1/disbursements/{disbursementId}', {
+          params: { path: { disbursementId: id } },
+        }),
         404,
         'DISBURSEMENT_NOT_FOUND',
       );
     }
-    const view = await read<{ disbursed: string; remaining: string; disbursementCount: number }>(
-      'officer-industry-a',
-      'GET',
-      `${API}/allocations/${ALLOCATION}`,
+    const view = await read(
+      as('officer-industry-a').GET('/api/v1/allocations/{allocationId}', {
+        params: { path: { allocationId: ALLOCATION } },
+      }),
     );
     expect(view).toMatchObject({ disbursed: '1500000', remaining: '18500000', disbursementCount: 1 });
   });
@@ -999,10 +976,10 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     const open = await until(
       'the alert on City B',
       () =>
-        read<Page<{ alertId: string; status: string; rule: string }>>(
-          'auditor-b',
-          'GET',
-          `${API}/programs/${PROGRAM}/alerts?status=open`,
+        read(
+          as('auditor-b').GET('/api/v1/programs/{programId}/alerts', {
+            params: { ...program, query: { status: 'open' } },
+          }),
         ),
       (p) => p.records.some((r) => r.alertId === alertId),
     );
@@ -1014,22 +991,20 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     ]);
     // alerts are for auditors
     await problem(
-      http(
-        'officer-industry-a',
-        'POST',
-        `${API}/alerts/${alertId}/resolution`,
-        fundTracing.alertResolution('nothing to see'),
-      ),
+      as('officer-industry-a').POST('/api/v1/alerts/{alertId}/resolution', {
+        params: { path: { alertId } },
+        body: fundTracing.alertResolution('nothing to see'),
+      }),
       403,
       'FORBIDDEN',
     );
     const note = 'banquet invoice reclassified; recipient repays 200000 fen';
     // the alert is City A's (its payment): City A's auditor resolves it (issue 12)
-    const resolved = await write<{ alertId: string; status: string }>(
-      'auditor-a',
-      'POST',
-      `${API}/alerts/${alertId}/resolution`,
-      fundTracing.alertResolution(note),
+    const resolved = await write(
+      as('auditor-a').POST('/api/v1/alerts/{alertId}/resolution', {
+        params: { path: { alertId } },
+        body: fundTracing.alertResolution(note),
+      }),
     );
     expect(resolved).toMatchObject({ alertId, status: 'resolved' });
   });
@@ -1038,14 +1013,10 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
     const trace = await until(
       'the last spend on City B',
       () =>
-        http<{ path: { kind: string; id: string }[]; root: TraceNode }>(
-          'auditor-b',
-          'GET',
-          `${API}/trace/spend/${S_BAD}`,
-        ),
-      (r) => r.status === 200,
+        as('auditor-b').GET('/api/v1/trace/{kind}/{id}', { params: { path: { kind: 'spend', id: S_BAD } } }),
+      (r) => r.response.status === 200,
     );
-    const { path: chain, root } = trace.body;
+    const { path: chain, root } = trace.data as { path: { kind: string; id: string }[]; root: TraceNode };
     expect(chain).toEqual([
       { kind: 'program', id: PROGRAM },
       { kind: 'allocation', id: ALLOCATION },
@@ -1080,28 +1051,16 @@ describe('fund-tracing over HTTP: budget to spend, an alert for the auditor, a r
 
 describe('bad input over HTTP: each a problem+json with a stable code, none reaching Fabric when avoidable', () => {
   it('401 for a missing, malformed or tampered bearer token', async () => {
-    const missing = await http(undefined, 'GET', `${API}/licence-types`);
+    const types = (authorization?: string) =>
+      as().GET('/api/v1/licence-types', authorization ? { headers: { authorization } } : {});
+    const missing = await types();
     await problem(Promise.resolve(missing), 401, 'UNAUTHENTICATED');
-    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
-    await problem(
-      http(undefined, 'GET', `${API}/licence-types`, undefined, { authorization: 'Basic YTpi' }),
-      401,
-      'UNAUTHENTICATED',
-    );
-    await problem(
-      http(undefined, 'GET', `${API}/licence-types`, undefined, { authorization: 'Bearer not.a.jwt' }),
-      401,
-      'INVALID_TOKEN',
-    );
+    expect(missing.response.headers.get('www-authenticate')).toBe('Bearer');
+    await problem(types('Basic YTpi'), 401, 'UNAUTHENTICATED');
+    await problem(types('Bearer not.a.jwt'), 401, 'INVALID_TOKEN');
     const [header, payload, signature] = tokenOf('admin-a').split('.');
     const forgedSig = `${signature.slice(0, -4)}${signature.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
-    await problem(
-      http(undefined, 'GET', `${API}/licence-types`, undefined, {
-        authorization: `Bearer ${header}.${payload}.${forgedSig}`,
-      }),
-      401,
-      'INVALID_TOKEN',
-    );
+    await problem(types(`Bearer ${header}.${payload}.${forgedSig}`), 401, 'INVALID_TOKEN');
     // a payload changed to claim another role, with the original signature
     const claimsObject = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
       string,
@@ -1109,15 +1068,11 @@ describe('bad input over HTTP: each a problem+json with a stable code, none reac
     >;
     const elevated = b64url(Buffer.from(JSON.stringify({ ...claimsObject, roles: ['admin', 'issuer'] })));
     await problem(
-      http(
-        undefined,
-        'POST',
-        `${API}/licences/any/revocation`,
-        { reasonCode: 'FRAUD' },
-        {
-          authorization: `Bearer ${header}.${elevated}.${signature}`,
-        },
-      ),
+      as().POST('/api/v1/licences/{licenceId}/revocation', {
+        params: { path: { licenceId: 'any' } },
+        body: eLicence.revocation('FRAUD'),
+        headers: { authorization: `Bearer ${header}.${elevated}.${signature}` },
+      }),
       401,
       'INVALID_TOKEN',
     );
@@ -1134,46 +1089,81 @@ describe('bad input over HTTP: each a problem+json with a stable code, none reac
       claims: ['companyName'],
       requiredApprovals: [],
     };
-    const unknown = await problem(
-      http('admin-a', 'POST', `${API}/licence-types`, { ...valid, colour: 'red' }),
-      400,
-      'INVALID_REQUEST',
-    );
+    type TypeBody = ReturnType<typeof eLicence.foodBusinessLicenceType>;
+    const createType = (body: unknown) =>
+      as('admin-a').POST('/api/v1/licence-types', { body: untyped<TypeBody>(body) });
+    const unknown = await problem(createType({ ...valid, colour: 'red' }), 400, 'INVALID_REQUEST');
     expect(unknown.errors).toEqual([
       expect.objectContaining({ location: 'body', message: expect.stringContaining('colour') }),
     ]);
-    const wrongType = await problem(
-      http('admin-a', 'POST', `${API}/licence-types`, { ...valid, claims: 'companyName' }),
-      400,
-      'INVALID_REQUEST',
-    );
+    const wrongType = await problem(createType({ ...valid, claims: 'companyName' }), 400, 'INVALID_REQUEST');
     expect(wrongType.errors).toEqual([expect.objectContaining({ location: 'body', path: 'claims' })]);
-    await problem(http('admin-a', 'POST', `${API}/licence-types`, '{"code": '), 400, 'MALFORMED_JSON');
-    await problem(http('admin-a', 'GET', `${API}/licence-types/${code}`), 404, 'TYPE_NOT_FOUND');
+    await problem(
+      as('admin-a').POST('/api/v1/licence-types', {
+        body: untyped<TypeBody>(valid),
+        bodySerializer: () => '{"code": ',
+      }),
+      400,
+      'MALFORMED_JSON',
+    );
+    await problem(
+      as('admin-a').GET('/api/v1/licence-types/{code}', { params: { path: { code } } }),
+      404,
+      'TYPE_NOT_FOUND',
+    );
   });
 
   it('413 for a body larger than the limit', async () => {
     const body = { code: `GW-BIG-${run}`, name: 'x'.repeat(300 * 1024) };
-    await problem(http('admin-a', 'POST', `${API}/licence-types`, body), 413, 'PAYLOAD_TOO_LARGE');
+    await problem(
+      as('admin-a').POST('/api/v1/licence-types', {
+        body: untyped<ReturnType<typeof eLicence.foodBusinessLicenceType>>(body),
+      }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     await problem(ballotBox(['yes'], 'A'.repeat(300 * 1024), []), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('404 with the chaincode code for unknown ids, and for unknown paths', async () => {
     const none = `GW-NONE-${run}`;
-    await problem(http('issuer-b', 'GET', `${API}/licences/${none}`), 404, 'LICENCE_NOT_FOUND');
-    await problem(http('admin-b', 'GET', `${API}/applications/${none}`), 404, 'APPLICATION_NOT_FOUND');
-    await problem(http('citizen-a1', 'GET', `${API}/consents/${none}`), 404, 'CONSENT_NOT_FOUND');
-    await problem(http('auditor-b', 'GET', `${API}/programs/${none}`), 404, 'PROGRAM_NOT_FOUND');
-    await problem(http('citizen-b2', 'GET', `${API}/elections/${none}`), 404, 'ELECTION_NOT_FOUND');
+    await problem(
+      as('issuer-b').GET('/api/v1/licences/{licenceId}', { params: { path: { licenceId: none } } }),
+      404,
+      'LICENCE_NOT_FOUND',
+    );
+    await problem(
+      as('admin-b').GET('/api/v1/applications/{applicationId}', {
+        params: { path: { applicationId: none } },
+      }),
+      404,
+      'APPLICATION_NOT_FOUND',
+    );
+    await problem(
+      as('citizen-a1').GET('/api/v1/consents/{consentId}', { params: { path: { consentId: none } } }),
+      404,
+      'CONSENT_NOT_FOUND',
+    );
+    await problem(
+      as('auditor-b').GET('/api/v1/programs/{programId}', { params: { path: { programId: none } } }),
+      404,
+      'PROGRAM_NOT_FOUND',
+    );
+    await problem(
+      as('citizen-b2').GET('/api/v1/elections/{electionId}', { params: { path: { electionId: none } } }),
+      404,
+      'ELECTION_NOT_FOUND',
+    );
     // verification is an answer, not an error: an unknown licence is reported as such
-    const unknown = await read<{ found: boolean; status: string; valid: boolean }>(
-      'citizen-b2',
-      'POST',
-      `${API}/licences/${none}/verification`,
-      {},
+    const unknown = await read(
+      as('citizen-b2').POST('/api/v1/licences/{licenceId}/verification', {
+        params: { path: { licenceId: none } },
+        body: {},
+      }),
     );
     expect(unknown).toMatchObject({ found: false, status: 'unknown', valid: false });
-    await problem(http('citizen-b2', 'GET', `${API}/no-such-thing`), 404, 'NOT_FOUND');
+    // a path outside the API document: no SDK call exists for it, so a raw (contract-checked) request
+    await problem(http('citizen-b2', 'GET', '/api/v1/no-such-thing'), 404, 'NOT_FOUND');
   });
 });
 
@@ -1187,12 +1177,10 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
     // the box cast all three in one batch before the close
     const states = await Promise.all(
       Object.keys(VOTES).map(async (v) => {
-        const r = await http<{ state: string; txId: string }>(
-          undefined,
-          'GET',
-          `${API}/ballot-box/elections/${ELECTION}/ballots/${wallet[v].receipt}`,
-        );
-        return r.body;
+        const r = await as().GET('/api/v1/ballot-box/elections/{electionId}/ballots/{receipt}', {
+          params: { path: { electionId: ELECTION, receipt: wallet[v].receipt } },
+        });
+        return r.data as { state: string; txId: string };
       }),
     );
     expect(states.map((x) => x.state)).toEqual(['cast', 'cast', 'cast']);
@@ -1200,7 +1188,7 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
 
     let tally: Tally | undefined;
     for (let step = 0; step < 5 && tally?.status !== 'final'; step++) {
-      tally = await write<Tally>('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally());
+      tally = (await write(tallyAs('citizen-b2'))) as Tally;
     }
     expect(tally).toMatchObject({
       electionId: ELECTION,
@@ -1219,40 +1207,38 @@ describe('e-voting over HTTP, part 3: after closing, the tally, its verification
         passed: true,
       },
     });
-    await problem(
-      http('citizen-b2', 'POST', `${API}/elections/${ELECTION}/tally`, eVoting.tally()),
-      409,
-      'ALREADY_TALLIED',
-    );
+    await problem(tallyAs('citizen-b2'), 409, 'ALREADY_TALLIED');
 
     const verified = await until(
       'the tally on City A',
       () =>
-        http<{ confirmed: boolean; mismatches: string[] }>(
-          'election-admin-a',
-          'POST',
-          `${API}/elections/${ELECTION}/tally/verification`,
-          eVoting.tallyVerification(true),
-        ),
-      (r) => r.status === 200,
+        as('election-admin-a').POST('/api/v1/elections/{electionId}/tally/verification', {
+          params: election,
+          body: eVoting.tallyVerification(true),
+        }),
+      (r) => r.response.status === 200,
     );
-    expect(verified.body).toMatchObject({ confirmed: true, mismatches: [] });
-    const stored = await read<Tally>('citizen-a1', 'GET', `${API}/elections/${ELECTION}/tally`);
+    expect(verified.data).toMatchObject({ confirmed: true, mismatches: [] });
+    const stored = await read(
+      as('citizen-a1').GET('/api/v1/elections/{electionId}/tally', { params: election }),
+    );
     expect(stored).toMatchObject({ status: 'final', digest: tally?.digest });
   });
 
   it('each voter finds their ballot by receipt; nothing links it to the voter', async () => {
     for (const [voter, choice] of Object.entries(VOTES)) {
-      const ballot = await read<{ receipt: string; choices: string[] }>(
-        voter,
-        'GET',
-        `${API}/elections/${ELECTION}/receipts/${wallet[voter].receipt}`,
+      const ballot = await read(
+        as(voter).GET('/api/v1/elections/{electionId}/receipts/{receipt}', {
+          params: { path: { electionId: ELECTION, receipt: wallet[voter].receipt } },
+        }),
       );
       expect(ballot).toMatchObject({ receipt: wallet[voter].receipt, choices: [choice] });
       for (const v of ROLL) expect(JSON.stringify(ballot)).not.toContain(pidOf(v));
     }
     await problem(
-      http('citizen-b2', 'GET', `${API}/elections/${ELECTION}/receipts/${sha256('never cast')}`),
+      as('citizen-b2').GET('/api/v1/elections/{electionId}/receipts/{receipt}', {
+        params: { path: { electionId: ELECTION, receipt: sha256('never cast') } },
+      }),
       404,
       'RECEIPT_NOT_FOUND',
     );

@@ -14,7 +14,15 @@ import { signers } from '@hyperledger/fabric-gateway';
 import { createPrivateKey, generateKeyPairSync } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
-import { gatewayUrl, http, tokenOf, type HttpResult } from '../src/gateway-client';
+import { SseParser, type SseMessage } from '@govledger/client';
+import {
+  assertEventMatchesContract,
+  checkedFetch,
+  gatewayUrl,
+  http,
+  tokenOf,
+  type HttpResult,
+} from '../src/gateway-client';
 import { startNode, stopNode } from '../src/network-ops';
 import { readNetworkInfo, stateDir } from '../src/test-network';
 
@@ -177,57 +185,68 @@ function expectProblem(res: HttpResult<unknown>, status: number, code: string): 
 
 // ---------------------------------------------------------------- server-sent events
 
-interface SseMessage {
-  id: string | undefined;
-  event: string;
-  data: string;
-}
-
-/** A text/event-stream read with fetch and parsed here, message by message. */
+/**
+ * A text/event-stream opened with the contract-checked fetch (its status and content type are
+ * held to the published contract) and read with the SDK's parser (@govledger/client's
+ * SseParser); every event it reads is held to the contract's schema for its event name
+ * (assertEventMatchesContract), and a drift fails {@link SseClient.waitForTx} and
+ * {@link SseClient.close}.
+ */
 class SseClient {
   readonly messages: SseMessage[] = [];
   readonly comments: string[] = [];
-  retry: number | undefined;
+  readonly #parser = new SseParser(undefined, { onComment: (c) => this.comments.push(c) });
+  /** Events that did not match the published contract. */
+  readonly #drift: unknown[] = [];
   ended = false;
   readonly #abort = new AbortController();
   #done: Promise<void> = Promise.resolve();
 
   private constructor(
+    readonly chaincode: string,
     readonly status: number,
     readonly contentType: string | null,
   ) {}
 
+  /** The stream's last `retry:`, in milliseconds. */
+  get retry(): number | undefined {
+    return this.#parser.retryMs;
+  }
+
   /** Opens the stream as `user`; resolves once the response headers arrived. */
   static async open(user: string, query: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const abort = new AbortController();
-    const res = await fetch(`${gatewayUrl()}/api/v1/events?${query}`, {
-      headers: { authorization: `Bearer ${tokenOf(user)}`, accept: 'text/event-stream', ...headers },
-      signal: abort.signal,
-    });
-    const client = new SseClient(res.status, res.headers.get('content-type'));
+    const res = await checkedFetch(
+      new Request(`${gatewayUrl()}/api/v1/events?${query}`, {
+        headers: { authorization: `Bearer ${tokenOf(user)}`, accept: 'text/event-stream', ...headers },
+        signal: abort.signal,
+      }),
+    );
+    const chaincode = new URLSearchParams(query).get('chaincode') ?? '';
+    const client = new SseClient(chaincode, res.status, res.headers.get('content-type'));
     client.#abort.signal.addEventListener('abort', () => abort.abort());
     if (res.status !== 200 || !res.body) {
       client.ended = true;
       client.messages.push({ id: undefined, event: 'error', data: await res.text() });
       return client;
     }
-    const reader = res.body.getReader();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     client.#done = client.#pump(() => reader.read());
     return client;
   }
 
-  async #pump(read: () => Promise<{ done: boolean; value?: Uint8Array }>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
+  async #pump(read: () => Promise<{ done: boolean; value?: string }>): Promise<void> {
     try {
       for (;;) {
         const { done, value } = await read();
         if (done) break;
-        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          this.#dispatch(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
+        for (const message of this.#parser.push(value ?? '')) {
+          try {
+            await assertEventMatchesContract(this.chaincode, message.event, JSON.parse(message.data));
+          } catch (err) {
+            this.#drift.push(err);
+          }
+          this.messages.push(message);
         }
       }
     } catch {
@@ -237,28 +256,9 @@ class SseClient {
     }
   }
 
-  #dispatch(block: string): void {
-    let id: string | undefined;
-    let event = 'message';
-    const data: string[] = [];
-    let hasData = false;
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) {
-        this.comments.push(line.slice(1).trim());
-        continue;
-      }
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'id') id = value;
-      else if (field === 'event') event = value;
-      else if (field === 'data') {
-        data.push(value);
-        hasData = true;
-      } else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
-    }
-    if (hasData) this.messages.push({ id, event, data: data.join('\n') });
+  /** Throws the first contract drift of an event read so far, if any. */
+  #assertNoDrift(): void {
+    if (this.#drift.length > 0) throw this.#drift[0];
   }
 
   /** The chaincode events received so far (decoded data). */
@@ -273,23 +273,28 @@ class SseClient {
     return this.events().filter((e) => e.payload?.categoryCode === CATEGORY);
   }
 
-  /** Waits until the event of transaction `txId` arrived. */
+  /** Waits until the event of transaction `txId` arrived (fails at once on a contract drift). */
   async waitForTx(txId: string, timeoutMs = 60_000): Promise<EventData & { sseId: string | undefined }> {
-    return poll(
+    const found = await poll(
       `the event of transaction ${txId}`,
       async () => {
-        const found = this.events().find((e) => e.transactionId === txId);
-        if (!found && this.ended) throw new Error('the event stream ended');
-        return found;
+        if (this.#drift.length > 0) return null;
+        const event = this.events().find((e) => e.transactionId === txId);
+        if (!event && this.ended) throw new Error('the event stream ended');
+        return event;
       },
       timeoutMs,
     );
+    this.#assertNoDrift();
+    if (!found) throw new Error(`no event of transaction ${txId}`);
+    return found;
   }
 
-  /** Aborts the request and waits until the reader stopped. */
+  /** Aborts the request, waits until the reader stopped, and throws the first contract drift of its events. */
   async close(): Promise<void> {
     this.#abort.abort();
     await this.#done;
+    this.#assertNoDrift();
   }
 }
 

@@ -15,7 +15,8 @@ import { traceLines } from '../src/cli/demo/fund-tracing';
 import { main, parseArgs } from '../src/cli/demo/main';
 import { Printer, yuan } from '../src/cli/demo/printer';
 import { Runner } from '../src/cli/demo/runner';
-import { eLicence } from '@govledger/fixtures';
+import { eLicence, eVoting as votingBodies } from '@govledger/fixtures';
+import { eVoting } from '@govledger/wire';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const made: string[] = [];
@@ -95,6 +96,12 @@ describe('reading the state folder', () => {
     expect(ctx.users.get('admin-a')?.pid).toBeUndefined();
   });
 
+  it('knows which organisations the gateway serves (the Audit Office only once it joined)', () => {
+    const r = new Runner(loadContext(stateDir(), NOW), new Printer({ write: () => true }), 'R');
+    expect(r.serves('CityAMSP')).toBe(true);
+    expect(r.serves('AuditMSP')).toBe(false);
+  });
+
   it('says how to start the network when there is no state', () => {
     const dir = tempDir('gw-demo-empty-');
     expect(() => loadContext(dir, NOW)).toThrow(/no network state at .*network\.json: .*npm run up/);
@@ -141,6 +148,57 @@ describe('formatting', () => {
   it('makes ballot tokens in the format the e-voting chaincode checks', () => {
     const nonce = 'cd'.repeat(32);
     expect(Buffer.from(tokenMessage('E-1', nonce)).toString('utf8')).toBe(`GOVLEDGER-EVOTE-1|E-1|${nonce}`);
+  });
+});
+
+describe('the e-voting bodies the demo sends (@govledger/fixtures)', () => {
+  it('are the ones the wire schemas accept today', () => {
+    const election = votingBodies.secretRollElection({
+      electionId: 'E-LIBRARY-1',
+      title: 'Build the new riverside library?',
+      opensAt: '2026-11-22T12:00:20.000Z',
+      closesAt: '2026-11-22T12:00:45.000Z',
+    });
+    const parsed = eVoting.CreateElectionRequest.safeParse(election);
+    expect(parsed.error?.issues).toBeUndefined();
+    expect(parsed.data?.mode).toMatchObject({
+      kind: 'secret',
+      authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }],
+      threshold: 2,
+    });
+    const roll = votingBodies.rollBatch('roll-1', [
+      { mspId: 'CityAMSP', pid: PID },
+      { mspId: 'CityBMSP', pid: PID },
+    ]);
+    expect(eVoting.RegisterVotersRequest.safeParse({ electionId: 'E-LIBRARY-1', ...roll }).success).toBe(
+      true,
+    );
+    const ballot = votingBodies.ballot(['yes'], eVoting.Examples.token, [
+      { mspId: 'CityAMSP', signature: eVoting.Examples.signatureA },
+      { mspId: 'CityBMSP', signature: eVoting.Examples.signatureB },
+    ]);
+    expect(eVoting.SecretBallot.safeParse(ballot).error?.issues).toBeUndefined();
+    expect(
+      eVoting.TallyElectionRequest.safeParse({ electionId: 'E-LIBRARY-1', ...votingBodies.tally() }).success,
+    ).toBe(true);
+    expect(
+      eVoting.VerifyTallyRequest.safeParse({
+        electionId: 'E-LIBRARY-1',
+        ...votingBodies.tallyVerification(true),
+      }).success,
+    ).toBe(true);
+    // the old single-authority shapes are refused
+    expect(
+      eVoting.CreateElectionRequest.safeParse({ ...election, mode: { kind: 'secret', authority: {} } })
+        .success,
+    ).toBe(false);
+    expect(
+      eVoting.SecretBallot.safeParse({
+        choices: ['yes'],
+        token: ballot.token,
+        signature: eVoting.Examples.signatureA,
+      }).success,
+    ).toBe(false);
   });
 });
 

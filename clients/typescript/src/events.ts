@@ -44,6 +44,12 @@ export interface SseMessage {
   data: string;
 }
 
+/** Options of {@link SseParser}. */
+export interface SseParserOptions {
+  /** Told each comment line (`: connected`, `: keepalive`), without the colon and leading space. */
+  onComment?(comment: string): void;
+}
+
 /** An incremental parser of text/event-stream (the WHATWG algorithm: fields, comments, retry). */
 export class SseParser {
   #buffer = '';
@@ -54,9 +60,12 @@ export class SseParser {
   /** The last `retry:` the stream sent, in milliseconds. */
   retryMs: number | undefined;
 
+  readonly #onComment: ((comment: string) => void) | undefined;
+
   /** Starts with the id of the last event already seen, if any. */
-  constructor(lastEventId?: string) {
+  constructor(lastEventId?: string, options: SseParserOptions = {}) {
     this.#id = lastEventId;
+    this.#onComment = options.onComment;
   }
 
   /** The id of the last message (what `Last-Event-ID` should carry). */
@@ -89,7 +98,10 @@ export class SseParser {
       if (data.length === 0) return undefined;
       return { id: this.#id, event: event || 'message', data: data.join('\n') };
     }
-    if (line.startsWith(':')) return undefined;
+    if (line.startsWith(':')) {
+      this.#onComment?.(line.slice(1).replace(/^ /, ''));
+      return undefined;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);

@@ -29,6 +29,7 @@ export {
   readEvents,
   EventFormatError,
   SseParser,
+  type SseParserOptions,
   type GatewayEvent,
   type GatewayEventData,
   type ReadEventsOptions,

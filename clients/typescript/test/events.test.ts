@@ -59,6 +59,14 @@ describe('SseParser', () => {
       expect(messages[2].data).toBe('line one\nline two');
     }
   });
+
+  it('tells the comments, in order, when asked', () => {
+    const comments: string[] = [];
+    const parser = new SseParser(undefined, { onComment: (c) => comments.push(c) });
+    const messages = parser.push(': connected\n\n:keepalive\n\n' + sse(7, tx(1), 'ConsentGranted', {}));
+    expect(comments).toEqual(['connected', 'keepalive']);
+    expect(messages).toHaveLength(1);
+  });
 });
 
 describe('readEvents', () => {

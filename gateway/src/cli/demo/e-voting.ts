@@ -8,6 +8,9 @@
  * anonymous ballot box, which casts them together in one shuffled batch when
  * voting is about to close; a reused token is refused; City B tallies after the
  * close, the count is verified page by page and a voter finds their ballot.
+ *
+ * Every call goes through the SDK (@govledger/client); the request bodies are the
+ * shared fixtures' (@govledger/fixtures, eVoting), typed by the SDK.
  */
 import { BlindRSA, getSuiteByName } from '@cloudflare/blindrsa-ts';
 import { eVoting, isoTime, sha256hex } from '@govledger/fixtures';
@@ -15,30 +18,6 @@ import { eVoting as wireEVoting } from '@govledger/wire';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { short } from './printer';
 import type { Runner } from './runner';
-
-interface AuthorityRecord {
-  mspId: string;
-  key: { variant: string; jwk: webcrypto.JsonWebKey; fingerprint: string; modulusBits: number };
-}
-interface ElectionRecord {
-  electionId: string;
-  opensAt: string;
-  closesAt: string;
-  mode: { kind: string; variant?: string; authorities?: string[]; threshold?: number };
-}
-interface TallyRecord {
-  status: 'counting' | 'final';
-  result?: {
-    turnout: number;
-    rollSize: number | null;
-    issuedTokens: number | null;
-    integrity: { ok: boolean };
-    quorum: { met: boolean };
-    counts: { option: string; votes: number }[];
-    winners: string[];
-    passed: boolean;
-  };
-}
 
 /** The token a voter's app makes (README of chaincode/e-voting: token format). */
 export function tokenMessage(electionId: string, nonceHex: string): Uint8Array {
@@ -48,15 +27,20 @@ export function tokenMessage(electionId: string, nonceHex: string): Uint8Array {
 type BlindKey = Parameters<BlindRSA['blind']>[0];
 
 /** Imports an authority's public JWK as the blind RSA library needs it. */
-async function importPublicKey(jwk: webcrypto.JsonWebKey): Promise<BlindKey> {
-  return (await webcrypto.subtle.importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-384' }, true, [
-    'verify',
-  ])) as unknown as BlindKey;
+async function importPublicKey(jwk: object): Promise<BlindKey> {
+  return (await webcrypto.subtle.importKey(
+    'jwk',
+    jwk as webcrypto.JsonWebKey,
+    { name: 'RSA-PSS', hash: 'SHA-384' },
+    true,
+    ['verify'],
+  )) as unknown as BlindKey;
 }
 
 /** Runs the e-voting journey; `run` makes its ids unique. */
 export async function votingJourney(r: Runner, run: string): Promise<void> {
   const electionId = `E-LIBRARY-${run}`;
+  const election = { path: { electionId } };
   const voters: [string, 'yes' | 'no'][] = [
     ['citizen-a1', 'yes'],
     ['citizen-a2', 'yes'],
@@ -66,69 +50,67 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
   // the ballot box flushes 10 s before the close (BALLOT_BOX_CLOSE_LEAD_MS)
   const closesAt = opensAt + 25_000;
 
-  await r.run<ElectionRecord>({
+  await r.write({
     who: 'election-admin-a',
     what: "creates a secret election whose ballots need both cities' authorities (k = 2 of 2)",
-    method: 'POST',
-    path: '/api/v1/elections',
-    write: true,
-    body: {
-      ...eVoting.secretRollElection({
-        electionId,
-        title: 'Build the new riverside library?',
-        opensAt: isoTime(opensAt),
-        closesAt: isoTime(closesAt),
+    call: (api) =>
+      api.POST('/api/v1/elections', {
+        body: eVoting.secretRollElection({
+          electionId,
+          title: 'Build the new riverside library?',
+          opensAt: isoTime(opensAt),
+          closesAt: isoTime(closesAt),
+          authorities: ['CityAMSP', 'CityBMSP'],
+          threshold: 2,
+        }),
       }),
-      mode: { kind: 'secret', authorities: [{ mspId: 'CityAMSP' }, { mspId: 'CityBMSP' }], threshold: 2 },
-    },
+    check: (e) => (e.mode.kind === 'secret' ? undefined : `mode ${e.mode.kind}`),
     show: (e) =>
       `election ${e.electionId}: opens ${e.opensAt.slice(11, 19)}Z, closes ${e.closesAt.slice(11, 19)}Z; ` +
-      `authorities ${e.mode.authorities?.join(' + ')}, ${e.mode.threshold} signatures per ballot`,
+      (e.mode.kind === 'secret'
+        ? `authorities ${e.mode.authorities.join(' + ')}, ${e.mode.threshold} signatures per ballot`
+        : 'open roll-call'),
   });
   for (const admin of ['election-admin-a', 'election-admin-b']) {
-    await r.run<AuthorityRecord>({
+    await r.write({
       who: admin,
       what: "registers its own city's authority key (the gateway makes it and holds it for that city only)",
-      method: 'POST',
-      path: `/api/v1/elections/${electionId}/authority-keys`,
-      write: true,
-      body: {},
+      call: (api) =>
+        api.POST('/api/v1/elections/{electionId}/authority-keys', {
+          params: election,
+          body: eVoting.gatewayAuthorityKey(),
+        }),
       settle: true,
       show: (a) =>
         `${a.mspId}: RSA-${a.key.modulusBits} key ${short(a.key.fingerprint, 16)}, signed by ${a.mspId}`,
     });
   }
-  await r.run<{ added: number }>({
+  await r.write({
     who: 'election-admin-a',
     what: 'registers three voters of both cities on the roll (by home organisation and pseudonymous id)',
-    method: 'POST',
-    path: `/api/v1/elections/${electionId}/roll-batches`,
-    write: true,
-    body: eVoting.rollBatch(
-      'roll-1',
-      voters.map(([v]) => r.voter(v)),
-    ),
+    call: (api) =>
+      api.POST('/api/v1/elections/{electionId}/roll-batches', {
+        params: election,
+        body: eVoting.rollBatch(
+          'roll-1',
+          voters.map(([v]) => r.voter(v)),
+        ),
+      }),
     show: (x) => `${x.added} voters on the roll; it freezes when voting opens`,
   });
-  const view = await r.run<{
-    election: ElectionRecord;
-    phase: string;
-    rollSize: number | null;
-    authorities: AuthorityRecord[] | null;
-  }>({
+  const view = await r.read({
     who: 'citizen-b1',
     what: "opens the election in a voter's app and reads both authorities' public keys",
-    method: 'GET',
-    path: `/api/v1/elections/${electionId}`,
+    call: (api) => api.GET('/api/v1/elections/{electionId}', { params: election }),
     settle: (v) => v.rollSize === voters.length && (v.authorities?.length ?? 0) === 2,
     show: (v) =>
       `${v.phase}, roll of ${v.rollSize}; keys ${(v.authorities ?? [])
         .map((a) => `${a.mspId} ${short(a.key.fingerprint, 12)}`)
         .join(', ')}`,
   });
-  const variant = view.election.mode.variant;
-  if (!variant || !view.authorities) throw new Error('the election has no authority keys');
-  const suite = getSuiteByName(BlindRSA, variant);
+  const mode = view.election.mode;
+  if (mode.kind !== 'secret' || !view.authorities) throw new Error('the election has no authority keys');
+  const suite = getSuiteByName(BlindRSA, mode.variant);
   const keys = await Promise.all(
     view.authorities.map(async (a) => ({ mspId: a.mspId, key: await importPublicKey(a.key.jwk) })),
   );
@@ -137,7 +119,7 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
     voter: string;
     choice: string;
     token: string;
-    signatures: { mspId: string; signature: string }[];
+    signatures: eVoting.AuthoritySignature[];
     receipt: string;
   }[] = [];
   for (const [voter, choice] of voters) {
@@ -150,26 +132,25 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
       'makes a random token and blinds it once per authority key',
       `blinded messages ${blinds.map((b) => short(Buffer.from(b.blindedMsg).toString('base64url'), 12)).join(', ')} (the token never leaves the device)`,
     );
-    const signed = await r.run<{
-      requestTxId: string;
-      signatures: { mspId: string; blindSig: string; transactionId: string }[];
-    }>({
+    const signed = await r.read({
       who: voter,
       what: "asks both cities' authorities for blind signatures (request and each issuance recorded on the ledger)",
-      method: 'POST',
-      path: `/api/v1/elections/${electionId}/tokens`,
-      body: {
-        blinded: blinds.map((b) => ({
-          mspId: b.mspId,
-          blindedMsg: Buffer.from(b.blindedMsg).toString('base64url'),
-        })),
-      },
+      call: (api) =>
+        api.POST('/api/v1/elections/{electionId}/tokens', {
+          params: election,
+          body: eVoting.tokenRequest(
+            blinds.map((b) => ({
+              mspId: b.mspId,
+              blindedMsg: Buffer.from(b.blindedMsg).toString('base64url'),
+            })),
+          ),
+        }),
       commits: true,
       show: (x) =>
         `token request ${short(x.requestTxId)} committed; ` +
         x.signatures.map((s) => `${s.mspId} issued in ${short(s.transactionId)}`).join(', '),
     });
-    const signatures: { mspId: string; signature: string }[] = [];
+    const signatures: eVoting.AuthoritySignature[] = [];
     for (const b of blinds) {
       const blindSig = signed.signatures.find((s) => s.mspId === b.mspId)?.blindSig;
       if (!blindSig) throw new Error(`no blind signature of ${b.mspId}`);
@@ -187,46 +168,50 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
 
   await r.countdown('voting opens', opensAt + 500);
   for (const b of ballots) {
-    await r.run<{ receipt: string; state: string }>({
+    await r.read({
       who: undefined,
       what: `${b.voter}'s app drops a secret "${b.choice}" in the anonymous ballot box`,
-      method: 'POST',
-      path: `/api/v1/ballot-box/elections/${electionId}/ballots`,
-      body: { choices: [b.choice], token: b.token, signatures: b.signatures },
+      call: (api) =>
+        api.POST('/api/v1/ballot-box/elections/{electionId}/ballots', {
+          params: election,
+          body: eVoting.ballot([b.choice], b.token, b.signatures),
+        }),
       check: (x) => (x.receipt === b.receipt ? undefined : 'another receipt'),
       show: (x) => `${x.state}; receipt ${short(x.receipt, 16)} — the box casts ballots in shuffled batches`,
     });
   }
   const first = ballots[0] as (typeof ballots)[number];
-  await r.run<unknown>({
+  await r.read({
     who: undefined,
     what: `someone tries to vote again with ${first.voter}'s token`,
-    method: 'POST',
-    path: `/api/v1/ballot-box/elections/${electionId}/ballots`,
-    body: { choices: ['no'], token: first.token, signatures: first.signatures },
+    call: (api) =>
+      api.POST('/api/v1/ballot-box/elections/{electionId}/ballots', {
+        params: election,
+        body: eVoting.ballot(['no'], first.token, first.signatures),
+      }),
     refusal: { status: 409, code: 'TOKEN_ALREADY_USED' },
     show: () => '',
   });
 
   await r.countdown('the ballot box flushes before the close', closesAt - 10_000 + 4_000);
-  await r.run<{ state: string; txId?: string }>({
+  await r.read({
     who: undefined,
     what: `${first.voter}'s app checks where its ballot stands`,
-    method: 'GET',
-    path: `/api/v1/ballot-box/elections/${electionId}/ballots/${first.receipt}`,
+    call: (api) =>
+      api.GET('/api/v1/ballot-box/elections/{electionId}/ballots/{receipt}', {
+        params: { path: { electionId, receipt: first.receipt } },
+      }),
     check: (x) => (x.state === 'cast' ? undefined : `state ${x.state}`),
     show: (x) => `cast in batch transaction ${short(x.txId ?? '')} with the other voters' ballots`,
   });
   await r.countdown('voting closes', closesAt + 1000);
-  let tally: TallyRecord | undefined;
-  for (let i = 0; i < 5 && tally?.status !== 'final'; i++) {
-    tally = await r.run<TallyRecord>({
+  let status: string | undefined;
+  for (let i = 0; i < 5 && status !== 'final'; i++) {
+    const tally = await r.write({
       who: 'citizen-b2',
       what: 'runs the tally (anyone may, once the election has closed)',
-      method: 'POST',
-      path: `/api/v1/elections/${electionId}/tally`,
-      write: true,
-      body: eVoting.tally(),
+      call: (api) =>
+        api.POST('/api/v1/elections/{electionId}/tally', { params: election, body: eVoting.tally() }),
       show: (t) =>
         t.result
           ? `${t.status}: ${t.result.counts.map((c) => `${c.option} ${c.votes}`).join(', ')}; ` +
@@ -235,23 +220,28 @@ export async function votingJourney(r: Runner, run: string): Promise<void> {
             `${t.result.passed ? `PASSED (${t.result.winners.join(', ')})` : 'not passed'}`
           : `${t.status}…`,
     });
+    status = tally.status;
   }
-  await r.run<{ confirmed: boolean; mismatches: string[]; pages: number }>({
+  await r.read({
     who: 'election-admin-b',
     what: 'recounts every ballot page by page and re-checks both signatures on each',
-    method: 'POST',
-    path: `/api/v1/elections/${electionId}/tally/verification`,
-    body: eVoting.tallyVerification(true),
+    call: (api) =>
+      api.POST('/api/v1/elections/{electionId}/tally/verification', {
+        params: election,
+        body: eVoting.tallyVerification(true),
+      }),
     settle: true,
     check: (v) => (v.confirmed ? undefined : `mismatches: ${v.mismatches.join(', ')}`),
     show: (v) =>
       `recount CONFIRMS the stored result (${v.pages} page(s); ballots within roll and issued tokens)`,
   });
-  await r.run<{ choices: string[] }>({
+  await r.read({
     who: first.voter,
     what: 'finds their own ballot by its receipt',
-    method: 'GET',
-    path: `/api/v1/elections/${electionId}/receipts/${first.receipt}`,
+    call: (api) =>
+      api.GET('/api/v1/elections/{electionId}/receipts/{receipt}', {
+        params: { path: { electionId, receipt: first.receipt } },
+      }),
     check: (b) => (b.choices.join() === first.choice ? undefined : `choices ${b.choices.join()}`),
     show: (b) => `ballot ${short(first.receipt, 16)} is counted: ${b.choices.join(', ')}`,
   });

@@ -35,8 +35,8 @@
  * The journeys call the gateway the way a portal backend would: through the
  * SDK, @govledger/client, the typed client generated from the gateway's OpenAPI
  * document, whose helpers also seal the licence's private record (salted claim
- * hashes, the private-record hash). A route outside the API document (/readyz)
- * and the e-voting journey's steps go as raw requests (Runner.run).
+ * hashes, the private-record hash). Only a route outside the API document
+ * (/readyz) goes as a raw request (Runner.run).
  *
  * This file reads the command line and runs the journeys in order; context.ts
  * reads the state folder, runner.ts sends (SDK or raw) and prints the HTTP

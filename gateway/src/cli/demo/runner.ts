@@ -5,8 +5,8 @@
  *
  * The journeys call the gateway through the SDK, @govledger/client (`read` and
  * `write`: the typed client generated from the gateway's OpenAPI document, one per
- * demo user); `run` sends a raw request (method, path, JSON body) for steps written
- * that way.
+ * demo user); `run` sends a raw request (method, path, JSON body), used only for
+ * /readyz, which is outside the API document.
  */
 import { createGovLedgerClient, IDEMPOTENCY_KEY_HEADER, type GovLedgerClient } from '@govledger/client';
 import { DemoSetupError, type DemoContext, type DemoUser } from './context';
@@ -148,6 +148,14 @@ export class Runner {
     const u = this.#ctx.users.get(name);
     if (!u) throw new DemoSetupError(`no demo token for ${name}`);
     return u;
+  }
+
+  /**
+   * Whether the gateway acts for an organisation: network.json lists it (its peer joined the
+   * channel; the Audit Office only after `network.sh addorg`).
+   */
+  serves(mspId: string): boolean {
+    return this.#ctx.orgLabels.has(mspId);
   }
 
   /** The pid of a citizen or enterprise. */
