@@ -13,6 +13,8 @@ import { createTokenVerifier } from './auth';
 import { FabricCertificateAuthorities } from './fabric/certificate-authority';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './writes/database';
+import { openPostgresStorage } from './storage/postgres';
+import { sqliteStorage, type GatewayStorage } from './storage/storage';
 import { FabricLedger } from './fabric/fabric';
 import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
@@ -22,7 +24,6 @@ import { answerClientErrors } from './request-limits';
 import { loadPublicFundsConfig, type PublicFundsConfig } from './routes/public-funds';
 import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
-import { ScheduleStore } from './schedule/store';
 import { unspentSweepJob } from './schedule/unspent-sweep';
 
 /** A running gateway. */
@@ -78,11 +79,16 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     },
   });
   const db = openDatabase(config.db.path);
+  const storage = config.db.url
+    ? await openPostgresStorage(config.db.url, { idempotencyTtlHours: config.db.idempotencyTtlHours })
+    : sqliteStorage(db, config.db.idempotencyTtlHours);
+  logger.info({ backend: storage.backend }, 'shared gateway state opened');
   const gateway = createApp({
     ledger,
     wallet,
     ca: new FabricCertificateAuthorities(config.orgs),
     db,
+    storage,
     verifier: createTokenVerifier(config.jwt),
     logger,
     metrics,
@@ -139,7 +145,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     { url: `${config.tls ? 'https' : 'http'}://${config.host}:${port}`, docs: '/docs', orgs: servedOrgs },
     'gateway listening',
   );
-  const scheduler = startSchedule(schedule, config, gateway, db, metrics, logger);
+  const scheduler = startSchedule(schedule, config, gateway, storage, metrics, logger);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -157,6 +163,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
       await closed;
       clearTimeout(timer);
       ledger.close();
+      await storage.close();
       db.close();
       logger.info('stopped');
     })());
@@ -168,7 +175,7 @@ function startSchedule(
   schedule: ScheduleConfig | undefined,
   config: Config,
   gateway: ReturnType<typeof createApp>,
-  db: ReturnType<typeof openDatabase>,
+  storage: GatewayStorage,
   metrics: GatewayMetrics,
   logger: ReturnType<typeof createLogger>,
 ): Scheduler | undefined {
@@ -189,7 +196,7 @@ function startSchedule(
     );
   }
   const scheduler = new Scheduler({
-    store: new ScheduleStore(db),
+    store: storage.schedule,
     jobs,
     logger,
     tickMs: schedule.tickMs,

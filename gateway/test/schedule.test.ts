@@ -110,12 +110,12 @@ describe('Scheduler', () => {
     now += 30_000;
     await s.runDue(); // within the retry wait
     expect(runs).toHaveLength(1);
-    expect(new ScheduleStore(db).get('test.job')).toMatchObject({ lastError: 'peer down' });
+    expect(await new ScheduleStore(db).get('test.job')).toMatchObject({ lastError: 'peer down' });
     now += 30_000;
     fail = false;
     await s.runDue();
     expect(runs).toHaveLength(2);
-    expect(new ScheduleStore(db).get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
+    expect(await new ScheduleStore(db).get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
     const text = await registry.metrics();
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="failed"} 1');
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="ok"} 1');
