@@ -309,14 +309,23 @@ export class PostgresIdempotency implements IdempotencyStorage {
 
   /** {@inheritDoc IdempotencyStorage.claim} */
   async claim(record: IdempotencyRecord): Promise<boolean> {
-    if (this.isActive(record.caller, record.key)) return false;
-    const claimed = await this.#pool.query(
-      `UPDATE idempotency i SET owner = $1
-       WHERE i.caller = $3 AND i.key = $4 AND i.state = 'in-flight'
-         AND i.owner IS NOT DISTINCT FROM $5::text AND ${NOT_LIVE_ELSEWHERE('$1', '$2')}`,
-      [this.#instance.id, this.#instance.leaseMs, record.caller, record.key, record.owner ?? null],
-    );
-    return claimed.rowCount === 1;
+    const k = activeKey(record.caller, record.key);
+    if (this.#active.has(k)) return false;
+    this.#active.add(k); // reserved at once: a concurrent claim in this process sees it
+    try {
+      const claimed = await this.#pool.query(
+        `UPDATE idempotency i SET owner = $1
+         WHERE i.caller = $3 AND i.key = $4 AND i.state = 'in-flight'
+           AND i.owner IS NOT DISTINCT FROM $5::text AND ${NOT_LIVE_ELSEWHERE('$1', '$2')}`,
+        [this.#instance.id, this.#instance.leaseMs, record.caller, record.key, record.owner ?? null],
+      );
+      if (claimed.rowCount === 1) return true;
+    } catch (err) {
+      this.#active.delete(k);
+      throw err;
+    }
+    this.#active.delete(k);
+    return false;
   }
 
   /** {@inheritDoc IdempotencyStorage.purgeExpired} */

@@ -145,7 +145,8 @@ export interface IdempotencyStorage {
   orphans(): Promise<IdempotencyRecord[]>;
   /**
    * Takes over an in-flight record nobody executes (as `record` was read): true when this process
-   * now owns it and may settle it; false when it is being executed, or another process took it.
+   * now owns it and executes it (until it completes, abandons or releases it); false when it is
+   * being executed, or another process took it.
    */
   claim(record: IdempotencyRecord): Promise<boolean>;
   /** Deletes records older than the time to live. */
@@ -257,11 +258,12 @@ export class IdempotencyStore implements IdempotencyStorage {
   /** {@inheritDoc IdempotencyStorage.claim} */
   async claim(record: IdempotencyRecord): Promise<boolean> {
     if (this.isActive(record.caller, record.key)) return false;
-    return (
+    const claimed =
       this.#db
         .prepare(`UPDATE idempotency SET owner = ? WHERE caller = ? AND key = ? AND state = 'in-flight'`)
-        .run(this.#owner, record.caller, record.key).changes === 1
-    );
+        .run(this.#owner, record.caller, record.key).changes === 1;
+    if (claimed) this.#active.add(activeKey(record.caller, record.key));
+    return claimed;
   }
 
   /** {@inheritDoc IdempotencyStorage.purgeExpired} */
@@ -349,6 +351,8 @@ export async function reconcileAll(
       counts[await reconcileRecord(store, record, ledger, identities, graceMs)] += 1;
     } catch {
       counts.pending += 1;
+    } finally {
+      store.release(record.caller, record.key);
     }
   }
   return counts;

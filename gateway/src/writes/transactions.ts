@@ -163,13 +163,17 @@ export class TransactionService {
     let outcome = await idempotency.begin(owner, key, hash, identity);
     if (outcome.kind === 'in-flight' && (await idempotency.claim(outcome.record))) {
       // left in flight by an earlier process or a dead replica, now claimed by this one: settle it now
-      await reconcileRecord(
-        idempotency,
-        outcome.record,
-        this.#d.ledger,
-        (m, l) => this.#d.wallet.get(m, l),
-        this.#d.reconcileGraceMs,
-      );
+      try {
+        await reconcileRecord(
+          idempotency,
+          outcome.record,
+          this.#d.ledger,
+          (m, l) => this.#d.wallet.get(m, l),
+          this.#d.reconcileGraceMs,
+        );
+      } finally {
+        idempotency.release(owner, key); // still unknown: left for the next retry
+      }
       outcome = await idempotency.begin(owner, key, hash, identity);
     }
     if (outcome.kind === 'replay') return outcome.outcome;
