@@ -14,7 +14,8 @@ Commands:
   up                  start CAs, enrol identities, start orderers and peers, create and join the channel
   deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
   addorg              add the Audit Office organisation to the running channel
-  gateway             build and start the REST gateway in front of the network (prints URL and demo tokens)
+  gateway             build and start the REST gateway in front of the network (prints URL and demo tokens);
+                      --replicas N: N instances sharing PostgreSQL behind HAProxy on the same address
   env ORG [USER]      print the peer CLI environment of ORG (CityA, CityAMSP, ...) as export lines, acting
                       as ORG's admin or as USER (a demo user of ORG): eval "$(network.sh env CityA)"
   status              processes, block heights, committed chaincodes
@@ -32,6 +33,7 @@ Options:
                       "OR('CityAMSP.peer','CityBMSP.peer')") instead of its chaincode.json policy;
                       remembered in the state folder; "default" goes back to chaincode.json's
   --follow            with logs: keep following the log
+  --replicas N        with gateway: N (2-5) gateway replicas (README "Gateway replicas")
   -h, --help          this help
 USAGE
 }
@@ -52,6 +54,7 @@ PORT_BASE=""
 CONSENSUS=""
 FOLLOW=0
 ENDORSEMENT_POLICY_OVERRIDE=""
+REPLICAS=""
 POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -64,6 +67,8 @@ while [ $# -gt 0 ]; do
     --endorsement-policy) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --endorsement-policy needs a policy" >&2; exit 2; }; ENDORSEMENT_POLICY_OVERRIDE="$2"; shift ;;
     --endorsement-policy=*) ENDORSEMENT_POLICY_OVERRIDE="${1#*=}" ;;
     --follow) FOLLOW=1 ;;
+    --replicas) [ $# -ge 2 ] || { echo "network.sh: --replicas needs a number" >&2; exit 2; }; REPLICAS="$2"; shift ;;
+    --replicas=*) REPLICAS="${1#*=}" ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
     *) POSITIONAL+=("$1") ;;
@@ -83,6 +88,10 @@ if [ -n "$CONSENSUS" ]; then
 fi
 if [ "$COMMAND" != up ] && { [ -n "$PORT_BASE" ] || [ -n "$CONSENSUS" ]; }; then
   echo "network.sh: --port-base and --consensus apply to 'up' only (the state folder remembers them)" >&2; exit 2
+fi
+
+if [ "$COMMAND" != gateway ] && [ -n "$REPLICAS" ]; then
+  echo "network.sh: --replicas applies to 'gateway' only" >&2; exit 2
 fi
 
 if [ "$COMMAND" != deploy ] && [ -n "$ENDORSEMENT_POLICY_OVERRIDE" ]; then
@@ -652,6 +661,8 @@ cmd_start_node() {
 source "$HERE/lib/deploy.sh"
 source "$HERE/lib/addorg.sh"
 source "$HERE/lib/gateway.sh"
+source "$HERE/lib/postgres.sh"
+source "$HERE/lib/replicas.sh"
 
 case "$COMMAND" in
   up) cmd_up ;;
@@ -662,6 +673,6 @@ case "$COMMAND" in
   start-node) cmd_start_node ;;
   deploy) cmd_deploy ;;
   addorg) cmd_addorg ;;
-  gateway) cmd_gateway ;;
+  gateway) if [ -n "$REPLICAS" ] && [ "$REPLICAS" != 1 ]; then cmd_gateway_replicas "$REPLICAS"; else cmd_gateway; fi ;;
   env) cmd_env ;;
 esac
