@@ -26,6 +26,9 @@ import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
 import { unspentSweepJob } from './schedule/unspent-sweep';
 
+/** How often a replica (PostgreSQL storage) settles writes left in flight by replicas that died. */
+const REPLICA_SWEEP_MS = 15_000;
+
 /** A running gateway. */
 export interface RunningGateway {
   server: http.Server;
@@ -122,6 +125,23 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
+  // replicas: writes left in flight by a replica that died are settled by a live one, even when
+  // no client asks again (a retry settles its own at once)
+  const sweep =
+    storage.backend === 'postgres'
+      ? setInterval(() => {
+          gateway
+            .reconcile()
+            .then((r) => {
+              if (r.async > 0 || r.idempotency.completed > 0 || r.idempotency.abandoned > 0)
+                logger.info(r, 'settled writes left in flight by another replica');
+            })
+            .catch((err: unknown) =>
+              logger.warn({ err: (err as Error).message }, 'could not settle writes left in flight'),
+            );
+        }, REPLICA_SWEEP_MS)
+      : undefined;
+  sweep?.unref();
 
   // headers beyond maxHeaderSize are refused by Node's parser: answered 431 problem+json
   const limits = { maxHeaderSize: config.maxHeaderBytes };
@@ -152,6 +172,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       gateway.startDraining();
+      if (sweep) clearInterval(sweep);
       await scheduler?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

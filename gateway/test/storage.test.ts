@@ -5,6 +5,7 @@ import { sqliteStorage, type GatewayStorage } from '../src/storage/storage';
 import { openDatabase } from '../src/writes/database';
 import { IdempotencyKeyReused } from '../src/writes/errors';
 import { reconcileAll } from '../src/writes/idempotency';
+import { reconcileAsync } from '../src/writes/async-transactions';
 import { FakeLedger } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 import { startPostgres, type TestPostgres } from './postgres';
@@ -177,6 +178,34 @@ describe('PostgreSQL shared by two replicas', () => {
     expect(await b.idempotency.begin('c', 'k', 'h', identity)).toMatchObject({
       kind: 'replay',
       outcome: { kind: 'committed', transactionId: 'e'.repeat(64), blockNumber: 9n, result: { ok: true } },
+    });
+  });
+
+  it('leaves an asynchronous write to the live replica that follows it, and settles it once that one is dead', async () => {
+    const tx = '9'.repeat(64);
+    await a.asyncTransactions.record(tx, 'CityAMSP/alice', identity, 'cc', 'Tx', Buffer.from('{"v":1}'));
+    expect(await b.asyncTransactions.pending()).toEqual([]);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('UPDATE gateway_instances SET heartbeat_at = 0 WHERE id = $1', [a.instanceId]);
+    await admin.end();
+    await a.close().catch(() => undefined);
+    const ledger = new FakeLedger();
+    ledger.committed.set(tx, { valid: true, code: 'VALID', blockNumber: 5n });
+    const settled = await reconcileAsync(
+      b.asyncTransactions,
+      ledger,
+      async () => identity,
+      60_000,
+      (err) => ({
+        code: (err as Error).name,
+      }),
+    );
+    expect(settled).toBe(1);
+    expect(await b.asyncTransactions.get(tx)).toMatchObject({
+      status: 'committed',
+      blockNumber: '5',
+      result: { v: 1 },
     });
   });
 

@@ -73,6 +73,7 @@ const MIGRATIONS: readonly string[] = [
      block_number TEXT,
      result BYTEA,
      problem TEXT,
+     owner TEXT,
      created_at BIGINT NOT NULL,
      updated_at BIGINT NOT NULL
    );
@@ -154,7 +155,7 @@ export async function openPostgresStorage(
       instanceId: instance.id,
       backend: 'postgres',
       idempotency: new PostgresIdempotency(pool, instance, options.idempotencyTtlHours),
-      asyncTransactions: new PostgresAsyncTransactions(pool),
+      asyncTransactions: new PostgresAsyncTransactions(pool, instance),
       schedule: new PostgresSchedule(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
@@ -340,10 +341,12 @@ export class PostgresIdempotency implements IdempotencyStorage {
 /** Asynchronous writes in PostgreSQL, shared by replicas. */
 export class PostgresAsyncTransactions implements AsyncTransactionStorage {
   readonly #pool: pg.Pool;
+  readonly #instance: Instance;
 
-  /** Uses the `async_tx` table. */
-  constructor(pool: pg.Pool) {
+  /** Uses the `async_tx` table; the writes this instance records are followed by it (their owner). */
+  constructor(pool: pg.Pool, instance: Instance) {
     this.#pool = pool;
+    this.#instance = instance;
   }
 
   /** {@inheritDoc AsyncTransactionStorage.record} */
@@ -358,12 +361,12 @@ export class PostgresAsyncTransactions implements AsyncTransactionStorage {
   ): Promise<void> {
     const now = Date.now();
     await this.#pool.query(
-      `INSERT INTO async_tx (tx_id, current_tx_id, caller, caller_pid, identity_msp, identity_label, chaincode, transaction_name, state, attempts, result, created_at, updated_at)
-       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, 'submitted', 1, $8, $9, $9)
+      `INSERT INTO async_tx (tx_id, current_tx_id, caller, caller_pid, identity_msp, identity_label, chaincode, transaction_name, state, attempts, result, owner, created_at, updated_at)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, 'submitted', 1, $8, $10, $9, $9)
        ON CONFLICT (tx_id) DO UPDATE SET current_tx_id = excluded.current_tx_id, caller = excluded.caller,
          caller_pid = excluded.caller_pid, identity_msp = excluded.identity_msp, identity_label = excluded.identity_label,
          chaincode = excluded.chaincode, transaction_name = excluded.transaction_name, state = 'submitted',
-         attempts = 1, block_number = NULL, result = excluded.result, problem = NULL,
+         attempts = 1, block_number = NULL, result = excluded.result, problem = NULL, owner = excluded.owner,
          created_at = excluded.created_at, updated_at = excluded.updated_at`,
       [
         txId,
@@ -375,6 +378,7 @@ export class PostgresAsyncTransactions implements AsyncTransactionStorage {
         transaction,
         Buffer.from(result),
         now,
+        this.#instance.id,
       ],
     );
   }
@@ -431,8 +435,11 @@ export class PostgresAsyncTransactions implements AsyncTransactionStorage {
 
   /** {@inheritDoc AsyncTransactionStorage.pending} */
   async pending(): Promise<AsyncTransactionRecord[]> {
+    // a write another live replica follows is its own business
     const { rows } = await this.#pool.query<AsyncTxRow>(
-      `SELECT * FROM async_tx WHERE state = 'submitted' ORDER BY created_at`,
+      `SELECT * FROM async_tx i WHERE i.state = 'submitted' AND ${NOT_LIVE_ELSEWHERE('$1', '$2')}
+       ORDER BY i.created_at`,
+      [this.#instance.id, this.#instance.leaseMs],
     );
     return rows.map(asyncFromRow);
   }

@@ -185,7 +185,7 @@ export interface AsyncTransactionStorage {
   get(txId: string): Promise<AsyncTransactionRecord | undefined>;
   /** The endorsed result stored for a write (of its latest attempt). */
   endorsedResult(firstTxId: string): Promise<Uint8Array>;
-  /** Writes still marked submitted, oldest first. */
+  /** Writes still marked submitted that no other live process follows, oldest first. */
   pending(): Promise<AsyncTransactionRecord[]>;
 }
 

@@ -76,8 +76,10 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE async_tx ADD COLUMN caller_pid TEXT;
    CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
    CREATE INDEX offline_tx_created ON offline_tx (created_at);`,
-  // the process executing an idempotency record: only its owner settles it (gateway replicas, issue 17)
-  `ALTER TABLE idempotency ADD COLUMN owner TEXT;`,
+  // the process executing an idempotency record (only its owner settles it) or following an
+  // asynchronous write (gateway replicas, issue 17; the SQLite file has one process: kept for symmetry)
+  `ALTER TABLE idempotency ADD COLUMN owner TEXT;
+   ALTER TABLE async_tx ADD COLUMN owner TEXT;`,
 ];
 
 /** Opens (creating when needed) the database file and brings its schema up to date. */
