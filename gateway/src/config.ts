@@ -101,7 +101,14 @@ export interface Config {
    * The SQLite file; `url` (`GATEWAY_DATABASE_URL`, `postgres://...`), when set, keeps idempotency
    * records, asynchronous writes and the schedule in PostgreSQL, shared by gateway replicas.
    */
-  db: { path: string; url?: string; idempotencyTtlHours: number; reconcileGraceMs: number };
+  db: {
+    path: string;
+    url?: string;
+    idempotencyTtlHours: number;
+    reconcileGraceMs: number;
+    /** With `url`: a replica silent this long is dead and its writes in flight are taken over (`GATEWAY_REPLICA_LEASE_MS`). */
+    replicaLeaseMs: number;
+  };
   rateLimit: { windowMs: number; max: number };
   /** Failed authentications allowed per client IP and window before 429 (`AUTH_FAILURE_*`). */
   authFailureLimit: { windowMs: number; max: number };
@@ -508,6 +515,7 @@ export function loadConfig(env: Env = process.env): Config {
       ...postgresUrl(env),
       idempotencyTtlHours: read(env, 'IDEMPOTENCY_TTL_HOURS', intVar(1, 24 * 365), '24'),
       reconcileGraceMs: read(env, 'IDEMPOTENCY_RECONCILE_GRACE_MS', intVar(0, 86_400_000), '60000'),
+      replicaLeaseMs: read(env, 'GATEWAY_REPLICA_LEASE_MS', intVar(1000, 600_000), '10000'),
     },
     rateLimit: {
       windowMs: read(env, 'RATE_LIMIT_WINDOW_MS', intVar(1000, 86_400_000), '60000'),

@@ -83,7 +83,11 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
   });
   const db = openDatabase(config.db.path);
   const storage = config.db.url
-    ? await openPostgresStorage(config.db.url, { idempotencyTtlHours: config.db.idempotencyTtlHours })
+    ? await openPostgresStorage(config.db.url, {
+        idempotencyTtlHours: config.db.idempotencyTtlHours,
+        leaseMs: config.db.replicaLeaseMs,
+        heartbeatMs: Math.max(200, Math.floor(config.db.replicaLeaseMs / 5)),
+      })
     : sqliteStorage(db, config.db.idempotencyTtlHours);
   logger.info({ backend: storage.backend }, 'shared gateway state opened');
   const gateway = createApp({
