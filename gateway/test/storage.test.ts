@@ -3,7 +3,7 @@ import request from 'supertest';
 import { openPostgresStorage } from '../src/storage/postgres';
 import { sqliteStorage, type GatewayStorage } from '../src/storage/storage';
 import { openDatabase } from '../src/writes/database';
-import { IdempotencyKeyReused } from '../src/writes/errors';
+import { IdempotencyConflict, IdempotencyKeyReused } from '../src/writes/errors';
 import { reconcileAll } from '../src/writes/idempotency';
 import { reconcileAsync } from '../src/writes/async-transactions';
 import { FakeLedger } from './fake-ledger';
@@ -160,9 +160,17 @@ describe('PostgreSQL shared by two replicas', () => {
     expect(seen.record.owner).toBe(a.instanceId);
     expect(await b.idempotency.claim(seen.record)).toBe(false); // a is alive and executing it
     expect(await b.idempotency.orphans()).toEqual([]);
-    // b may not settle a's record either
+    // b may not settle a's record either, nor send a transaction for it
     await b.idempotency.abandon('c', 'k');
-    expect((await b.idempotency.get('c', 'k'))?.state).toBe('in-flight');
+    await b.idempotency.complete('c', 'k', {
+      kind: 'accepted',
+      transactionId: 'f'.repeat(64),
+      replayed: false,
+    });
+    await expect(b.idempotency.noteEndorsed('c', 'k', 'f'.repeat(64), new Uint8Array())).rejects.toThrow(
+      IdempotencyConflict,
+    );
+    expect(await b.idempotency.get('c', 'k')).toMatchObject({ state: 'in-flight', txId: 'e'.repeat(64) });
 
     // a dies (kill -9: no clean leave, its heartbeat stops)
     const admin = new pg.Client({ connectionString: url });

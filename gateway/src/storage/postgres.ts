@@ -30,6 +30,7 @@ import {
   type IdempotencyRow,
   type IdempotencyStorage,
 } from '../writes/idempotency';
+import { IdempotencyConflict } from '../writes/errors';
 import { serializeOutcome, type WriteOutcome } from '../writes/outcome';
 import type { GatewayStorage } from './storage';
 
@@ -267,11 +268,12 @@ export class PostgresIdempotency implements IdempotencyStorage {
 
   /** {@inheritDoc IdempotencyStorage.noteEndorsed} */
   async noteEndorsed(caller: string, key: string, txId: string, result: Uint8Array): Promise<void> {
-    await this.#pool.query(
+    const noted = await this.#pool.query(
       `UPDATE idempotency SET tx_id = $1, pending_result = $2, updated_at = $3
        WHERE caller = $4 AND key = $5 AND state = 'in-flight' AND owner = $6`,
       [txId, Buffer.from(result), Date.now(), caller, key, this.#instance.id],
     );
+    if (noted.rowCount !== 1) throw new IdempotencyConflict(); // taken over: do not send it
   }
 
   /** {@inheritDoc IdempotencyStorage.complete} */

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type { FabricIdentity, Ledger } from '../fabric/ledger';
 import { decodeResult } from '../fabric/result';
 import type { Db } from './database';
-import { IdempotencyKeyReused } from './errors';
+import { IdempotencyConflict, IdempotencyKeyReused } from './errors';
 import { parseStoredOutcome, serializeOutcome, type WriteOutcome } from './outcome';
 
 /** A stored idempotency record. */
@@ -133,7 +133,11 @@ export interface IdempotencyStorage {
     identity: FabricIdentity,
     now?: number,
   ): Promise<BeginOutcome>;
-  /** Records the transaction id and endorsed result of the current attempt (before it is submitted). */
+  /**
+   * Records the transaction id and endorsed result of the current attempt (before it is
+   * submitted); throws {@link IdempotencyConflict} when this process no longer owns the record
+   * (another replica took it over), so that the transaction is not sent.
+   */
   noteEndorsed(caller: string, key: string, txId: string, result: Uint8Array): Promise<void>;
   /** Stores the outcome that every later retry gets. */
   complete(caller: string, key: string, outcome: WriteOutcome): Promise<void>;
@@ -217,11 +221,12 @@ export class IdempotencyStore implements IdempotencyStorage {
 
   /** {@inheritDoc IdempotencyStorage.noteEndorsed} */
   async noteEndorsed(caller: string, key: string, txId: string, result: Uint8Array): Promise<void> {
-    this.#db
+    const noted = this.#db
       .prepare(
         `UPDATE idempotency SET tx_id = ?, pending_result = ?, updated_at = ? WHERE caller = ? AND key = ? AND state = 'in-flight' AND owner = ?`,
       )
       .run(txId, Buffer.from(result), Date.now(), caller, key, this.#owner);
+    if (noted.changes !== 1) throw new IdempotencyConflict();
   }
 
   /** {@inheritDoc IdempotencyStorage.complete} */
