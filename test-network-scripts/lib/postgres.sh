@@ -30,7 +30,7 @@ pg_traversable() {
 }
 
 # pg_port: the server's port (port base + 96, inside the network's range).
-pg_port() { echo $((PORT_BASE + 96)); }
+pg_port() { [ -n "${PORT_BASE:-}" ] || die "no port base: load the network settings first"; echo $((PORT_BASE + 96)); }
 
 # pg_url: the gateway database's URL.
 pg_url() { echo "postgres://gateway@127.0.0.1:$(pg_port)/govledger"; }

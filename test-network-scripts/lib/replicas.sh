@@ -9,6 +9,7 @@
 # issued blind signatures. Sourced by network.sh.
 
 cmd_gateway_replicas() {
+  require_network
   local n="$1" dir="$STATE/gateway" i port
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 5 ] || die "--replicas must be between 2 and 5"
   command -v haproxy >/dev/null 2>&1 || die "HAProxy is not installed (apt-get install -y haproxy; test-network-scripts/install.sh does it)"
@@ -85,7 +86,7 @@ defaults
   option forwardfor
   # a request is re-sent to another replica only when its connection failed before it was sent
   retries 2
-  option redispatch
+  option redispatch 1
   timeout connect 2s
   timeout client 120s
   # a write waits for its commit (FABRIC_COMMIT_STATUS_TIMEOUT_MS, 60 s by default)
