@@ -9,9 +9,9 @@
 # issued blind signatures. Sourced by network.sh.
 
 cmd_gateway_replicas() {
-  require_network
   local n="$1" dir="$STATE/gateway" i port
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 5 ] || die "--replicas must be between 2 and 5"
+  require_network
   command -v haproxy >/dev/null 2>&1 || die "HAProxy is not installed (apt-get install -y haproxy; test-network-scripts/install.sh does it)"
   is_running gateway && die "the single gateway runs on $GATEWAY_PORT: stop it first (network.sh stop-node gateway)"
   mkdir -p "$dir"
