@@ -32,6 +32,18 @@ else
   step "npm packages"; ok "node_modules present (run npm ci yourself after changing package-lock.json)"
 fi
 
+# gateway replicas (network.sh gateway --replicas N, the replica tests): Debian's PostgreSQL and HAProxy
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then
+  step "Installing PostgreSQL and HAProxy (apt-get) for gateway replicas"
+  if [ "$(id -u)" = 0 ]; then
+    : > "$LOGS/apt.log"
+    run_long "$LOGS/apt.log" bash -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql haproxy'
+    ok
+  else
+    ok "skipped (not root): run sudo apt-get install -y postgresql haproxy for gateway replicas"
+  fi
+fi
+
 bash "$GOVLEDGER_ROOT/test-network-scripts/install-fabric.sh"
 
 step "Building the packages the network runs (wire, fixtures, chaincodes, gateway)"

@@ -14,7 +14,8 @@ Commands:
   up                  start CAs, enrol identities, start orderers and peers, create and join the channel
   deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
   addorg              add the Audit Office organisation to the running channel
-  gateway             build and start the REST gateway in front of the network (prints URL and demo tokens)
+  gateway             build and start the REST gateway in front of the network (prints URL and demo tokens);
+                      --replicas N: N instances sharing PostgreSQL behind HAProxy on the same address
   env ORG [USER]      print the peer CLI environment of ORG (CityA, CityAMSP, ...) as export lines, acting
                       as ORG's admin or as USER (a demo user of ORG): eval "$(network.sh env CityA)"
   status              processes, block heights, committed chaincodes
@@ -43,6 +44,7 @@ Options:
   --follow            with logs: keep following the log
   --from-snapshot DIR with restore-peer: the completed ledger snapshot to join the channel from
   --from-genesis      with restore-peer: join from the genesis block and replay the whole chain
+  --replicas N        with gateway: N (2-5) gateway replicas (README "Gateway replicas")
   -h, --help          this help
 USAGE
 }
@@ -65,6 +67,7 @@ FOLLOW=0
 ENDORSEMENT_POLICY_OVERRIDE=""
 FROM_SNAPSHOT=""
 FROM_GENESIS=0
+REPLICAS=""
 POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,6 +83,8 @@ while [ $# -gt 0 ]; do
     --from-snapshot) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --from-snapshot needs a folder" >&2; exit 2; }; FROM_SNAPSHOT="$2"; shift ;;
     --from-snapshot=*) FROM_SNAPSHOT="${1#*=}" ;;
     --from-genesis) FROM_GENESIS=1 ;;
+    --replicas) [ $# -ge 2 ] || { echo "network.sh: --replicas needs a number" >&2; exit 2; }; REPLICAS="$2"; shift ;;
+    --replicas=*) REPLICAS="${1#*=}" ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
     *) POSITIONAL+=("$1") ;;
@@ -103,6 +108,10 @@ fi
 
 if [ "$COMMAND" != restore-peer ] && { [ -n "$FROM_SNAPSHOT" ] || [ "$FROM_GENESIS" = 1 ]; }; then
   echo "network.sh: --from-snapshot and --from-genesis apply to 'restore-peer' only" >&2; exit 2
+fi
+
+if [ "$COMMAND" != gateway ] && [ -n "$REPLICAS" ]; then
+  echo "network.sh: --replicas applies to 'gateway' only" >&2; exit 2
 fi
 
 if [ "$COMMAND" != deploy ] && [ -n "$ENDORSEMENT_POLICY_OVERRIDE" ]; then
@@ -673,6 +682,8 @@ source "$HERE/lib/deploy.sh"
 source "$HERE/lib/addorg.sh"
 source "$HERE/lib/gateway.sh"
 source "$HERE/lib/backup.sh"
+source "$HERE/lib/postgres.sh"
+source "$HERE/lib/replicas.sh"
 
 case "$COMMAND" in
   up) cmd_up ;;
@@ -683,7 +694,7 @@ case "$COMMAND" in
   start-node) cmd_start_node ;;
   deploy) cmd_deploy ;;
   addorg) cmd_addorg ;;
-  gateway) cmd_gateway ;;
+  gateway) if [ -n "$REPLICAS" ] && [ "$REPLICAS" != 1 ]; then cmd_gateway_replicas "$REPLICAS"; else cmd_gateway; fi ;;
   env) cmd_env ;;
   backup) cmd_backup ;;
   restore) cmd_restore ;;

@@ -10,13 +10,14 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { AsyncTransactions, reconcileAsync } from './writes/async-transactions';
+import { reconcileAsync } from './writes/async-transactions';
 import { authenticate, callerOf, type TokenVerifier } from './auth';
 import type { CertificateAuthority } from './fabric/certificate-authority';
 import type { Db } from './writes/database';
 import { eventRoutes, EventStreams } from './events';
 import { healthRouter } from './http/health';
-import { IdempotencyStore, reconcileAll } from './writes/idempotency';
+import { reconcileAll } from './writes/idempotency';
+import { sqliteStorage, type GatewayStorage } from './storage/storage';
 import type { Ledger } from './fabric/ledger';
 import { httpLogger } from './logger';
 import { GatewayMetrics } from './metrics';
@@ -48,6 +49,11 @@ export interface AppDeps {
   wallet: Wallet;
   ca: CertificateAuthority;
   db: Db;
+  /**
+   * Where idempotency records and asynchronous writes are kept (storage/): PostgreSQL shared by
+   * replicas, or by default the SQLite database `db`.
+   */
+  storage?: GatewayStorage;
   verifier: TokenVerifier;
   logger: Logger;
   /** MSP IDs the gateway acts for. */
@@ -101,8 +107,8 @@ export interface GatewayApp {
 /** Builds the gateway app. */
 export function createApp(deps: AppDeps): GatewayApp {
   const metrics = deps.metrics ?? new GatewayMetrics();
-  const idempotency = new IdempotencyStore(deps.db, deps.idempotencyTtlHours ?? 24);
-  const asyncTransactions = new AsyncTransactions(deps.db);
+  const storage = deps.storage ?? sqliteStorage(deps.db, deps.idempotencyTtlHours ?? 24);
+  const { idempotency, asyncTransactions } = storage;
   const graceMs = deps.reconcileGraceMs ?? 60_000;
   const transactions = new TransactionService({
     ledger: deps.ledger,

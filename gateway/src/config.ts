@@ -97,7 +97,18 @@ export interface Config {
   /** Wait for a commit before sending the same transaction to the ordering service again (0 = never). */
   rebroadcastMs: number;
   grpcKeepaliveMs: number;
-  db: { path: string; idempotencyTtlHours: number; reconcileGraceMs: number };
+  /**
+   * The SQLite file; `url` (`GATEWAY_DATABASE_URL`, `postgres://...`), when set, keeps idempotency
+   * records, asynchronous writes and the schedule in PostgreSQL, shared by gateway replicas.
+   */
+  db: {
+    path: string;
+    url?: string;
+    idempotencyTtlHours: number;
+    reconcileGraceMs: number;
+    /** With `url`: a replica silent this long is dead and its writes in flight are taken over (`GATEWAY_REPLICA_LEASE_MS`). */
+    replicaLeaseMs: number;
+  };
   rateLimit: { windowMs: number; max: number };
   /** Failed authentications allowed per client IP and window before 429 (`AUTH_FAILURE_*`). */
   authFailureLimit: { windowMs: number; max: number };
@@ -165,6 +176,16 @@ function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback?: string
     throw new ConfigError(name, `is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** `GATEWAY_DATABASE_URL`, when set: a `postgres://` or `postgresql://` URL. */
+function postgresUrl(env: Env): { url?: string } {
+  const url = optional(env, 'GATEWAY_DATABASE_URL');
+  if (url === undefined) return {};
+  if (!/^postgres(ql)?:\/\/\S+$/.test(url)) {
+    throw new ConfigError('GATEWAY_DATABASE_URL', 'is invalid: expected postgres://user@host:port/database');
+  }
+  return { url };
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -491,8 +512,10 @@ export function loadConfig(env: Env = process.env): Config {
       path: path.resolve(
         read(env, 'GATEWAY_DB_PATH', z.string().min(1), path.join(walletDir, '..', 'gateway.db')),
       ),
+      ...postgresUrl(env),
       idempotencyTtlHours: read(env, 'IDEMPOTENCY_TTL_HOURS', intVar(1, 24 * 365), '24'),
       reconcileGraceMs: read(env, 'IDEMPOTENCY_RECONCILE_GRACE_MS', intVar(0, 86_400_000), '60000'),
+      replicaLeaseMs: read(env, 'GATEWAY_REPLICA_LEASE_MS', intVar(1000, 600_000), '10000'),
     },
     rateLimit: {
       windowMs: read(env, 'RATE_LIMIT_WINDOW_MS', intVar(1000, 86_400_000), '60000'),

@@ -13,6 +13,8 @@ import { createTokenVerifier } from './auth';
 import { FabricCertificateAuthorities } from './fabric/certificate-authority';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './writes/database';
+import { openPostgresStorage } from './storage/postgres';
+import { sqliteStorage, type GatewayStorage } from './storage/storage';
 import { FabricLedger } from './fabric/fabric';
 import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
@@ -22,8 +24,10 @@ import { answerClientErrors } from './request-limits';
 import { loadPublicFundsConfig, type PublicFundsConfig } from './routes/public-funds';
 import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
-import { ScheduleStore } from './schedule/store';
 import { unspentSweepJob } from './schedule/unspent-sweep';
+
+/** How often a replica (PostgreSQL storage) settles writes left in flight by replicas that died. */
+const REPLICA_SWEEP_MS = 15_000;
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -78,11 +82,20 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     },
   });
   const db = openDatabase(config.db.path);
+  const storage = config.db.url
+    ? await openPostgresStorage(config.db.url, {
+        idempotencyTtlHours: config.db.idempotencyTtlHours,
+        leaseMs: config.db.replicaLeaseMs,
+        heartbeatMs: Math.max(200, Math.floor(config.db.replicaLeaseMs / 5)),
+      })
+    : sqliteStorage(db, config.db.idempotencyTtlHours);
+  logger.info({ backend: storage.backend }, 'shared gateway state opened');
   const gateway = createApp({
     ledger,
     wallet,
     ca: new FabricCertificateAuthorities(config.orgs),
     db,
+    storage,
     verifier: createTokenVerifier(config.jwt),
     logger,
     metrics,
@@ -116,6 +129,23 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
+  // replicas: writes left in flight by a replica that died are settled by a live one, even when
+  // no client asks again (a retry settles its own at once)
+  const sweep =
+    storage.backend === 'postgres'
+      ? setInterval(() => {
+          gateway
+            .reconcile()
+            .then((r) => {
+              if (r.async > 0 || r.idempotency.completed > 0 || r.idempotency.abandoned > 0)
+                logger.info(r, 'settled writes left in flight by another replica');
+            })
+            .catch((err: unknown) =>
+              logger.warn({ err: (err as Error).message }, 'could not settle writes left in flight'),
+            );
+        }, REPLICA_SWEEP_MS)
+      : undefined;
+  sweep?.unref();
 
   // headers beyond maxHeaderSize are refused by Node's parser: answered 431 problem+json
   const limits = { maxHeaderSize: config.maxHeaderBytes };
@@ -139,13 +169,14 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     { url: `${config.tls ? 'https' : 'http'}://${config.host}:${port}`, docs: '/docs', orgs: servedOrgs },
     'gateway listening',
   );
-  const scheduler = startSchedule(schedule, config, gateway, db, metrics, logger);
+  const scheduler = startSchedule(schedule, config, gateway, storage, metrics, logger);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down: finishing in-flight requests');
       gateway.startDraining();
+      if (sweep) clearInterval(sweep);
       await scheduler?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -157,6 +188,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
       await closed;
       clearTimeout(timer);
       ledger.close();
+      await storage.close();
       db.close();
       logger.info('stopped');
     })());
@@ -168,7 +200,7 @@ function startSchedule(
   schedule: ScheduleConfig | undefined,
   config: Config,
   gateway: ReturnType<typeof createApp>,
-  db: ReturnType<typeof openDatabase>,
+  storage: GatewayStorage,
   metrics: GatewayMetrics,
   logger: ReturnType<typeof createLogger>,
 ): Scheduler | undefined {
@@ -189,7 +221,7 @@ function startSchedule(
     );
   }
   const scheduler = new Scheduler({
-    store: new ScheduleStore(db),
+    store: storage.schedule,
     jobs,
     logger,
     tickMs: schedule.tickMs,

@@ -264,3 +264,15 @@ describe('security settings (issue 14)', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'development' }).jwt.mode).toBe('hs256');
   });
 });
+
+describe('GATEWAY_DATABASE_URL (gateway replicas)', () => {
+  it('is unset by default (the SQLite file alone) and read when a postgres URL', () => {
+    expect(loadConfig(base).db.url).toBeUndefined();
+    const url = 'postgres://gateway@127.0.0.1:5432/govledger';
+    expect(loadConfig({ ...base, GATEWAY_DATABASE_URL: url }).db.url).toBe(url);
+  });
+
+  it('refuses anything but a postgres URL, naming the variable', () => {
+    expect(failure({ ...base, GATEWAY_DATABASE_URL: 'mysql://x/y' }).variable).toBe('GATEWAY_DATABASE_URL');
+  });
+});

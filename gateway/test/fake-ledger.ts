@@ -100,7 +100,7 @@ export class FakeLedger implements Ledger {
   async submit(identity: FabricIdentity, invocation: Invocation, hooks?: SubmitHooks): Promise<Submitted> {
     const txId = txIdOf();
     const result = this.#run('submit', identity, invocation);
-    hooks?.onEndorsed?.(txId, result, 1);
+    await hooks?.onEndorsed?.(txId, result, 1);
     if (this.submitFailure) {
       const f = this.submitFailure;
       throw ledgerError(f.stage, f.failure, f.message, {

@@ -105,7 +105,8 @@ export interface Harness {
   logs: string[];
   /** Bearer header value for a subject. */
   bearer(claims: Partial<DevTokenClaims> & { sub: string }): Promise<string>;
-  close(): void;
+  /** Closes the database (at once) and the shared storage passed in `overrides.storage`, if any. */
+  close(): Promise<void>;
 }
 
 /** Builds a harness; `overrides` replace app dependencies. */
@@ -163,6 +164,9 @@ export async function makeHarness(
     dbPath,
     logs,
     bearer: async (claims) => `Bearer ${await token(claims)}`,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      return overrides.storage ? overrides.storage.close() : Promise.resolve();
+    },
   };
 }

@@ -11,7 +11,10 @@ import { loadScheduleConfig } from '../src/schedule/config';
 import { Scheduler, type Job } from '../src/schedule/scheduler';
 import { ScheduleStore } from '../src/schedule/store';
 import { UNSPENT_SWEEP_JOB, unspentSweepJob } from '../src/schedule/unspent-sweep';
+import { openPostgresStorage } from '../src/storage/postgres';
+import type { GatewayStorage } from '../src/storage/storage';
 import { makeHarness } from './harness';
+import { startPostgres, type TestPostgres } from './postgres';
 
 const quiet = pino({ level: 'silent' });
 const HOUR = 3_600_000;
@@ -47,8 +50,18 @@ describe('schedule configuration', () => {
   });
 });
 
-describe('Scheduler', () => {
+// the job states are kept in SQLite (one instance) or PostgreSQL (replicas): both are tested
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(() => server?.stop());
+
+describe.each(['sqlite', 'postgres'] as const)('Scheduler (%s)', (backend) => {
   let db: Db;
+  let shared: GatewayStorage | undefined;
+  /** The store as a (re)started gateway opens it. */
+  const store = () => shared?.schedule ?? new ScheduleStore(db);
   let now: number;
   let runs: number[];
   let fail: boolean;
@@ -63,7 +76,7 @@ describe('Scheduler', () => {
   };
   const scheduler = (registry?: Registry) =>
     new Scheduler({
-      store: new ScheduleStore(db),
+      store: store(),
       jobs: [job],
       logger: quiet,
       tickMs: 60_000,
@@ -71,13 +84,20 @@ describe('Scheduler', () => {
       ...(registry ? { registry } : {}),
     });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     db = openDatabase(':memory:');
+    shared =
+      backend === 'postgres'
+        ? await openPostgresStorage(await server.createDatabase(), { idempotencyTtlHours: 1 })
+        : undefined;
     now = Date.UTC(2030, 0, 1);
     runs = [];
     fail = false;
   });
-  afterEach(() => db.close());
+  afterEach(async () => {
+    db.close();
+    await shared?.close();
+  });
 
   it('runs a job that never ran, then only once per interval', async () => {
     const s = scheduler();
@@ -110,12 +130,12 @@ describe('Scheduler', () => {
     now += 30_000;
     await s.runDue(); // within the retry wait
     expect(runs).toHaveLength(1);
-    expect(new ScheduleStore(db).get('test.job')).toMatchObject({ lastError: 'peer down' });
+    expect(await store().get('test.job')).toMatchObject({ lastError: 'peer down' });
     now += 30_000;
     fail = false;
     await s.runDue();
     expect(runs).toHaveLength(2);
-    expect(new ScheduleStore(db).get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
+    expect(await store().get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
     const text = await registry.metrics();
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="failed"} 1');
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="ok"} 1');

@@ -207,7 +207,7 @@ export class FabricLedger implements Ledger {
         proposal.endorse(this.#deadline('endorse')),
       );
       const result = tx.getResult();
-      hooks?.onEndorsed?.(txId, result, n);
+      await hooks?.onEndorsed?.(txId, result, n);
       const submitted = await this.#broadcast(inv.chaincode, txId, tx, hooks);
       return { txId, result, tx, submitted };
     };

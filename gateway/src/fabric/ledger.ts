@@ -64,8 +64,8 @@ export interface Submitted {
 
 /** Hooks a caller may pass to follow a submission (used for durable idempotency records). */
 export interface SubmitHooks {
-  /** Called once per attempt after endorsement, before the transaction goes to the orderer. */
-  onEndorsed?(txId: string, result: Uint8Array, attempt: number): void;
+  /** Called once per attempt after endorsement, before the transaction goes to the orderer (a promise it returns is awaited). */
+  onEndorsed?(txId: string, result: Uint8Array, attempt: number): unknown;
   /** Called each time the same signed transaction is sent to the ordering service again (`copies` from 1). */
   onRebroadcast?(txId: string, copies: number): void;
 }

@@ -8,7 +8,12 @@
  * transaction id is.
  */
 import { z } from 'zod';
-import { adminView, asyncAccess, publicView, type AsyncTransactions } from '../writes/async-transactions';
+import {
+  adminView,
+  asyncAccess,
+  publicView,
+  type AsyncTransactionStorage,
+} from '../writes/async-transactions';
 import { certificateRoles, hasAnyRole, type Caller } from '../auth';
 import type { Ledger } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
@@ -18,7 +23,7 @@ import { callerKey, type TransactionService } from '../writes/transactions';
 
 /** Dependencies of the transaction status route. */
 export interface TransactionRoutesDeps {
-  asyncTransactions: AsyncTransactions;
+  asyncTransactions: AsyncTransactionStorage;
   ledger: Ledger;
   transactions: TransactionService;
 }
@@ -99,7 +104,7 @@ export function transactionRoutes(deps: TransactionRoutesDeps): AnyRoute[] {
         .strict(),
       response: StatusSchema,
       async handle({ caller, input }) {
-        const rec = deps.asyncTransactions.get(input.params.txId);
+        const rec = await deps.asyncTransactions.get(input.params.txId);
         if (rec) {
           const access = asyncAccess(rec, {
             key: callerKey(caller),

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ScheduleStore } from './store';
+import type { ScheduleStorage } from './store';
 
 /** A scheduled job. */
 export interface Job {
@@ -21,7 +21,7 @@ export interface Job {
 
 /** Options of the scheduler. */
 export interface SchedulerOptions {
-  store: ScheduleStore;
+  store: ScheduleStorage;
   jobs: readonly Job[];
   logger: Logger;
   /** How often due jobs are looked for (ms). */
@@ -65,8 +65,8 @@ export class Scheduler {
   }
 
   /** True when the job should run now. */
-  isDue(job: Job, at: number = this.#now()): boolean {
-    const state = this.#o.store.get(job.name);
+  async isDue(job: Job, at: number = this.#now()): Promise<boolean> {
+    const state = await this.#o.store.get(job.name);
     const retryMs = this.#o.retryMs ?? this.#o.tickMs;
     if (
       state.lastError !== undefined &&
@@ -81,17 +81,17 @@ export class Scheduler {
   async runDue(): Promise<void> {
     for (const job of this.#o.jobs) {
       if (this.#stopped) return;
-      if (!this.isDue(job)) continue;
+      if (!(await this.isDue(job))) continue;
       const at = this.#now();
       try {
         const summary = await job.run();
-        this.#o.store.record(job.name, at);
+        await this.#o.store.record(job.name, at);
         this.#runs?.inc({ job: job.name, outcome: 'ok' });
         this.#lastSuccess?.set({ job: job.name }, Math.floor(at / 1000));
         this.#o.logger.info({ job: job.name, ...summary }, 'scheduled job ran');
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        this.#o.store.record(job.name, at, message);
+        await this.#o.store.record(job.name, at, message);
         this.#runs?.inc({ job: job.name, outcome: 'failed' });
         this.#o.logger.warn(
           { job: job.name, error: message },

@@ -15,14 +15,33 @@ export interface JobState {
   lastError?: string;
 }
 
-interface Row {
+/** A row of the `schedule_runs` table. */
+export interface Row {
   last_success_at: number | null;
   last_attempt_at: number | null;
   last_error: string | null;
 }
 
-/** The durable job states. */
-export class ScheduleStore {
+/** The durable job states, as every backend keeps them (SQLite, or PostgreSQL shared by replicas). */
+export interface ScheduleStorage {
+  /** The stored state of a job (empty when it never ran). */
+  get(job: string): Promise<JobState>;
+  /** Records a run that started at `at`: successful (`error` undefined) or failed. */
+  record(job: string, at: number, error?: string): Promise<void>;
+}
+
+/** A job's state from its stored columns (shared by the backends). */
+export function jobStateFromRow(row: Row | undefined): JobState {
+  const state: JobState = {};
+  if (!row) return state;
+  if (row.last_success_at !== null) state.lastSuccessAt = row.last_success_at;
+  if (row.last_attempt_at !== null) state.lastAttemptAt = row.last_attempt_at;
+  if (row.last_error !== null) state.lastError = row.last_error;
+  return state;
+}
+
+/** The durable job states in the gateway's SQLite file. */
+export class ScheduleStore implements ScheduleStorage {
   readonly #db: Db;
 
   /** Opens the store (creating its table when needed). */
@@ -36,21 +55,16 @@ export class ScheduleStore {
      )`);
   }
 
-  /** The stored state of a job (empty when it never ran). */
-  get(job: string): JobState {
+  /** {@inheritDoc ScheduleStorage.get} */
+  async get(job: string): Promise<JobState> {
     const row = this.#db
       .prepare('SELECT last_success_at, last_attempt_at, last_error FROM schedule_runs WHERE job = ?')
       .get(job) as Row | undefined;
-    const state: JobState = {};
-    if (!row) return state;
-    if (row.last_success_at !== null) state.lastSuccessAt = row.last_success_at;
-    if (row.last_attempt_at !== null) state.lastAttemptAt = row.last_attempt_at;
-    if (row.last_error !== null) state.lastError = row.last_error;
-    return state;
+    return jobStateFromRow(row);
   }
 
-  /** Records a run that started at `at`: successful (`error` undefined) or failed. */
-  record(job: string, at: number, error?: string): void {
+  /** {@inheritDoc ScheduleStorage.record} */
+  async record(job: string, at: number, error?: string): Promise<void> {
     if (error === undefined) {
       this.#db
         .prepare(

@@ -72,7 +72,8 @@ export interface AsyncTransactionRecord extends AsyncTransactionView {
   updatedAt: number;
 }
 
-interface Row {
+/** A row of the `async_tx` table, as both backends return it. */
+export interface AsyncTxRow {
   tx_id: string;
   current_tx_id: string;
   caller: string;
@@ -90,7 +91,8 @@ interface Row {
   updated_at: number;
 }
 
-function fromRow(r: Row): AsyncTransactionRecord {
+/** A record from its row. */
+export function asyncFromRow(r: AsyncTxRow): AsyncTransactionRecord {
   const rec: AsyncTransactionRecord = {
     transactionId: r.tx_id,
     currentTransactionId: r.current_tx_id,
@@ -161,15 +163,8 @@ export function asyncAccess(rec: AsyncTransactionRecord, reader: AsyncReader): A
   return 'none';
 }
 
-/** Durable store of asynchronous writes. */
-export class AsyncTransactions {
-  readonly #db: Db;
-
-  /** Uses the `async_tx` table of an open database. */
-  constructor(db: Db) {
-    this.#db = db;
-  }
-
+/** Durable store of asynchronous writes, as every backend keeps it (SQLite, or PostgreSQL shared by replicas). */
+export interface AsyncTransactionStorage {
   /** Records a write the orderer accepted, for the submitter `caller` (key) with its pid, if any. */
   record(
     txId: string,
@@ -179,7 +174,40 @@ export class AsyncTransactions {
     transaction: string,
     result: Uint8Array,
     callerPid?: string,
-  ): void {
+  ): Promise<void>;
+  /** Records a retry attempt under a new transaction id. */
+  attempt(firstTxId: string, currentTxId: string, attempt: number, result: Uint8Array): Promise<void>;
+  /** Marks a write committed. */
+  committed(firstTxId: string, committed: Committed): Promise<void>;
+  /** Marks a write failed, with the report of its failure (a write already committed stays so). */
+  failed(firstTxId: string, problem: FailureReport): Promise<void>;
+  /** Finds a write by its first or its current transaction id. */
+  get(txId: string): Promise<AsyncTransactionRecord | undefined>;
+  /** The endorsed result stored for a write (of its latest attempt). */
+  endorsedResult(firstTxId: string): Promise<Uint8Array>;
+  /** Writes still marked submitted that no other live process follows, oldest first. */
+  pending(): Promise<AsyncTransactionRecord[]>;
+}
+
+/** Durable store of asynchronous writes in the gateway's SQLite file. */
+export class AsyncTransactions implements AsyncTransactionStorage {
+  readonly #db: Db;
+
+  /** Uses the `async_tx` table of an open database. */
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** {@inheritDoc AsyncTransactionStorage.record} */
+  async record(
+    txId: string,
+    caller: string,
+    identity: FabricIdentity,
+    chaincode: string,
+    transaction: string,
+    result: Uint8Array,
+    callerPid?: string,
+  ): Promise<void> {
     const now = Date.now();
     this.#db
       .prepare(
@@ -201,8 +229,8 @@ export class AsyncTransactions {
       );
   }
 
-  /** Records a retry attempt under a new transaction id. */
-  attempt(firstTxId: string, currentTxId: string, attempt: number, result: Uint8Array): void {
+  /** {@inheritDoc AsyncTransactionStorage.attempt} */
+  async attempt(firstTxId: string, currentTxId: string, attempt: number, result: Uint8Array): Promise<void> {
     this.#db
       .prepare(
         `UPDATE async_tx SET current_tx_id = ?, attempts = ?, result = ?, updated_at = ? WHERE tx_id = ?`,
@@ -210,8 +238,8 @@ export class AsyncTransactions {
       .run(currentTxId, attempt, Buffer.from(result), Date.now(), firstTxId);
   }
 
-  /** Marks a write committed. */
-  committed(firstTxId: string, committed: Committed): void {
+  /** {@inheritDoc AsyncTransactionStorage.committed} */
+  async committed(firstTxId: string, committed: Committed): Promise<void> {
     this.#db
       .prepare(
         `UPDATE async_tx SET state = 'committed', current_tx_id = ?, attempts = ?, block_number = ?, result = ?, updated_at = ? WHERE tx_id = ?`,
@@ -226,33 +254,37 @@ export class AsyncTransactions {
       );
   }
 
-  /** Marks a write failed, with the report of its failure. */
-  failed(firstTxId: string, problem: FailureReport): void {
+  /** {@inheritDoc AsyncTransactionStorage.failed} */
+  async failed(firstTxId: string, problem: FailureReport): Promise<void> {
     this.#db
-      .prepare(`UPDATE async_tx SET state = 'failed', problem = ?, updated_at = ? WHERE tx_id = ?`)
+      .prepare(
+        `UPDATE async_tx SET state = 'failed', problem = ?, updated_at = ? WHERE tx_id = ? AND state = 'submitted'`,
+      )
       .run(JSON.stringify(problem), Date.now(), firstTxId);
   }
 
-  /** Finds a write by its first or its current transaction id. */
-  get(txId: string): AsyncTransactionRecord | undefined {
+  /** {@inheritDoc AsyncTransactionStorage.get} */
+  async get(txId: string): Promise<AsyncTransactionRecord | undefined> {
     const row = this.#db
       .prepare('SELECT * FROM async_tx WHERE tx_id = ? OR current_tx_id = ? LIMIT 1')
-      .get(txId, txId) as Row | undefined;
-    return row ? fromRow(row) : undefined;
+      .get(txId, txId) as AsyncTxRow | undefined;
+    return row ? asyncFromRow(row) : undefined;
   }
 
-  /** The endorsed result stored for a write (of its latest attempt). */
-  endorsedResult(firstTxId: string): Uint8Array {
+  /** {@inheritDoc AsyncTransactionStorage.endorsedResult} */
+  async endorsedResult(firstTxId: string): Promise<Uint8Array> {
     const row = this.#db.prepare('SELECT result FROM async_tx WHERE tx_id = ?').get(firstTxId) as
       { result: Buffer | null } | undefined;
     return row?.result ? new Uint8Array(row.result) : new Uint8Array();
   }
 
-  /** Writes still marked submitted, oldest first. */
-  pending(): AsyncTransactionRecord[] {
+  /** {@inheritDoc AsyncTransactionStorage.pending} */
+  async pending(): Promise<AsyncTransactionRecord[]> {
     return (
-      this.#db.prepare(`SELECT * FROM async_tx WHERE state = 'submitted' ORDER BY created_at`).all() as Row[]
-    ).map(fromRow);
+      this.#db
+        .prepare(`SELECT * FROM async_tx WHERE state = 'submitted' ORDER BY created_at`)
+        .all() as AsyncTxRow[]
+    ).map(asyncFromRow);
   }
 }
 
@@ -262,7 +294,7 @@ export class AsyncTransactions {
  * once older than `graceMs`. Returns how many were settled.
  */
 export async function reconcileAsync(
-  store: AsyncTransactions,
+  store: AsyncTransactionStorage,
   ledger: Ledger,
   identities: (mspId: string, label: string) => Promise<FabricIdentity | undefined>,
   graceMs: number,
@@ -270,15 +302,15 @@ export async function reconcileAsync(
   now = Date.now(),
 ): Promise<number> {
   let settled = 0;
-  for (const rec of store.pending()) {
+  for (const rec of await store.pending()) {
     try {
       const identity = await identities(rec.identityMsp, rec.identityLabel);
       const found = identity
         ? await ledger.lookupTransaction(identity, rec.currentTransactionId)
         : { state: 'unknown' as const };
       if (found.state === 'committed' && found.valid) {
-        const result = store.endorsedResult(rec.transactionId);
-        store.committed(rec.transactionId, {
+        const result = await store.endorsedResult(rec.transactionId);
+        await store.committed(rec.transactionId, {
           txId: rec.currentTransactionId,
           result,
           blockNumber: found.blockNumber,
@@ -287,7 +319,7 @@ export async function reconcileAsync(
         settled += 1;
       } else if (found.state === 'committed' || now - rec.updatedAt > graceMs) {
         const code = found.state === 'committed' ? found.code : 'NOT_FOUND';
-        store.failed(
+        await store.failed(
           rec.transactionId,
           describe(new TransactionNotCommitted(rec.currentTransactionId, code)),
         );

@@ -1,7 +1,8 @@
 /**
  * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
  * records, asynchronous transactions, offline-signing sessions and the blind
- * signatures issued to voters. Opened in WAL
+ * signatures issued to voters (the embedded default for one instance; replicas keep
+ * idempotency records, asynchronous transactions and the schedule in PostgreSQL, storage/). Opened in WAL
  * mode with `secure_delete` (deleted rows, such as purged offline sessions, are
  * overwritten, not left in free pages); the schema is created or upgraded on open.
  */
@@ -75,6 +76,10 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE async_tx ADD COLUMN caller_pid TEXT;
    CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
    CREATE INDEX offline_tx_created ON offline_tx (created_at);`,
+  // the process executing an idempotency record (only its owner settles it) or following an
+  // asynchronous write (gateway replicas, issue 17; the SQLite file has one process: kept for symmetry)
+  `ALTER TABLE idempotency ADD COLUMN owner TEXT;
+   ALTER TABLE async_tx ADD COLUMN owner TEXT;`,
 ];
 
 /** Opens (creating when needed) the database file and brings its schema up to date. */

@@ -13,9 +13,9 @@ import { LedgerError, type Committed, type FabricIdentity, type Ledger } from '.
 import { decodeResult } from '../fabric/result';
 import type { Wallet } from '../fabric/wallet';
 import type { GatewayMetrics } from '../metrics';
-import type { AsyncTransactions, DescribeFailure } from './async-transactions';
+import type { AsyncTransactionStorage, DescribeFailure } from './async-transactions';
 import { IdempotencyConflict, IdentityNotEnrolled } from './errors';
-import { reconcileRecord, type IdempotencyStore } from './idempotency';
+import { reconcileRecord, type IdempotencyStorage } from './idempotency';
 import type { WriteOutcome } from './outcome';
 
 /** Options of one write. */
@@ -37,9 +37,9 @@ export interface TransactionServiceDeps {
   /** Where callers' Fabric identities are kept. */
   wallet: Wallet;
   /** Durable idempotency records. */
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyStorage;
   /** Durable state of asynchronous writes. */
-  asyncTransactions: AsyncTransactions;
+  asyncTransactions: AsyncTransactionStorage;
   /** Reports the failure of a write followed in the background (stored for its status URL). */
   describeFailure: DescribeFailure;
   /** In-flight and retry metrics. */
@@ -100,12 +100,13 @@ export class TransactionService {
     let settledInBackground = false;
     try {
       const submitted = await ledger.submit(identity, invocation, {
-        onEndorsed: (txId, result, attempt) => {
+        onEndorsed: async (txId, result, attempt) => {
           if (attempt === 1) firstTxId = txId;
           else metrics.retries.inc();
-          if (key) idempotency.noteEndorsed(owner, key, txId, result);
+          // durable before the transaction goes to the orderer: a retry on any replica finds it
+          if (key) await idempotency.noteEndorsed(owner, key, txId, result);
           if (options.async && attempt > 1 && firstTxId)
-            asyncTransactions.attempt(firstTxId, txId, attempt, result);
+            await asyncTransactions.attempt(firstTxId, txId, attempt, result);
         },
         onRebroadcast: (txId, copies) => {
           metrics.rebroadcasts.inc();
@@ -116,7 +117,7 @@ export class TransactionService {
         },
       });
       if (options.async) {
-        asyncTransactions.record(
+        await asyncTransactions.record(
           submitted.txId,
           owner,
           identity,
@@ -128,7 +129,7 @@ export class TransactionService {
         settledInBackground = true;
         this.#follow(submitted.txId, submitted.commit, options.requestId);
         const accepted: WriteOutcome = { kind: 'accepted', transactionId: submitted.txId, replayed: false };
-        if (key) idempotency.complete(owner, key, accepted);
+        if (key) await idempotency.complete(owner, key, accepted);
         return accepted;
       }
       const committed = await submitted.commit;
@@ -139,12 +140,12 @@ export class TransactionService {
         result: decodeResult(committed.result),
         replayed: false,
       };
-      if (key) idempotency.complete(owner, key, outcome);
+      if (key) await idempotency.complete(owner, key, outcome);
       return outcome;
     } catch (err) {
       if (key) {
         if (err instanceof LedgerError && !err.nothingWritten) idempotency.release(owner, key);
-        else idempotency.abandon(owner, key);
+        else await idempotency.abandon(owner, key).catch(() => idempotency.release(owner, key));
       }
       throw err;
     } finally {
@@ -159,17 +160,21 @@ export class TransactionService {
     identity: FabricIdentity,
   ): Promise<WriteOutcome | undefined> {
     const { idempotency } = this.#d;
-    let outcome = idempotency.begin(owner, key, hash, identity);
-    if (outcome.kind === 'in-flight' && !idempotency.isActive(owner, key)) {
-      // left in flight by an earlier process: settle it now
-      await reconcileRecord(
-        idempotency,
-        outcome.record,
-        this.#d.ledger,
-        (m, l) => this.#d.wallet.get(m, l),
-        this.#d.reconcileGraceMs,
-      );
-      outcome = idempotency.begin(owner, key, hash, identity);
+    let outcome = await idempotency.begin(owner, key, hash, identity);
+    if (outcome.kind === 'in-flight' && (await idempotency.claim(outcome.record))) {
+      // left in flight by an earlier process or a dead replica, now claimed by this one: settle it now
+      try {
+        await reconcileRecord(
+          idempotency,
+          outcome.record,
+          this.#d.ledger,
+          (m, l) => this.#d.wallet.get(m, l),
+          this.#d.reconcileGraceMs,
+        );
+      } finally {
+        idempotency.release(owner, key); // still unknown: left for the next retry
+      }
+      outcome = await idempotency.begin(owner, key, hash, identity);
     }
     if (outcome.kind === 'replay') return outcome.outcome;
     if (outcome.kind === 'in-flight') throw new IdempotencyConflict(outcome.record.txId);
@@ -178,9 +183,9 @@ export class TransactionService {
 
   #follow(firstTxId: string, commit: Promise<Committed>, requestId?: string): void {
     const { asyncTransactions, metrics, logger, describeFailure } = this.#d;
-    const record = (write: () => void) => {
+    const record = async (write: () => Promise<void>) => {
       try {
-        write();
+        await write();
       } catch (err) {
         logger.error(
           { txId: firstTxId, err: (err as Error).message },
@@ -190,12 +195,12 @@ export class TransactionService {
     };
     const done = commit
       .then((c) => record(() => asyncTransactions.committed(firstTxId, c)))
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         const report = describeFailure(err, {
           transactionId: firstTxId,
           ...(requestId !== undefined ? { requestId } : {}),
         });
-        record(() => asyncTransactions.failed(firstTxId, report));
+        await record(() => asyncTransactions.failed(firstTxId, report));
         logger.warn({ txId: firstTxId, code: report.code }, 'asynchronous transaction failed');
       })
       .finally(() => {

@@ -1,0 +1,37 @@
+/**
+ * Where the gateway keeps the durable state that replicas must share: idempotency records,
+ * asynchronous transactions and the schedule's job states. Each concern has an async storage
+ * interface with two implementations: SQLite (the embedded default, one instance, the gateway
+ * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
+ * (`GATEWAY_DATABASE_URL`). Offline-signing sessions, issued blind signatures and the identity
+ * administration stay in the instance's SQLite file.
+ */
+import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
+import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
+import type { Db } from '../writes/database';
+import { IdempotencyStore, type IdempotencyStorage } from '../writes/idempotency';
+
+/** The shared durable state of a gateway instance. */
+export interface GatewayStorage {
+  /** Which backend keeps it. */
+  backend: 'sqlite' | 'postgres';
+  /** Idempotency records. */
+  idempotency: IdempotencyStorage;
+  /** Asynchronous writes. */
+  asyncTransactions: AsyncTransactionStorage;
+  /** When each scheduled job last ran. */
+  schedule: ScheduleStorage;
+  /** Releases the backend's resources (the SQLite file is closed by its opener). */
+  close(): Promise<void>;
+}
+
+/** The stores in an open SQLite gateway database (one instance). */
+export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStorage {
+  return {
+    backend: 'sqlite',
+    idempotency: new IdempotencyStore(db, idempotencyTtlHours),
+    asyncTransactions: new AsyncTransactions(db),
+    schedule: new ScheduleStore(db),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,270 @@
+import pg from 'pg';
+import request from 'supertest';
+import { openPostgresStorage } from '../src/storage/postgres';
+import { sqliteStorage, type GatewayStorage } from '../src/storage/storage';
+import { openDatabase } from '../src/writes/database';
+import { IdempotencyConflict, IdempotencyKeyReused } from '../src/writes/errors';
+import { reconcileAll } from '../src/writes/idempotency';
+import { reconcileAsync } from '../src/writes/async-transactions';
+import { FakeLedger } from './fake-ledger';
+import { makeHarness, type Harness } from './harness';
+import { startPostgres, type TestPostgres } from './postgres';
+import { testRoutes } from './test-routes';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(() => server?.stop());
+
+const identity = { mspId: 'CityAMSP', label: 'alice', certificate: '', privateKey: '' };
+
+/** Opens the stores of one backend; PostgreSQL on a fresh database per case. */
+async function open(backend: 'sqlite' | 'postgres'): Promise<GatewayStorage & { done(): Promise<void> }> {
+  if (backend === 'postgres') {
+    const storage = await openPostgresStorage(await server.createDatabase(), { idempotencyTtlHours: 1 });
+    return { ...storage, done: () => storage.close() };
+  }
+  const db = openDatabase(':memory:');
+  const storage = sqliteStorage(db, 1);
+  return {
+    ...storage,
+    done: async () => {
+      db.close();
+    },
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('the %s stores', (backend) => {
+  let s: Awaited<ReturnType<typeof open>>;
+  beforeEach(async () => {
+    s = await open(backend);
+  });
+  afterEach(() => s.done());
+
+  it('keep an asynchronous write through its attempts to its commit', async () => {
+    await s.asyncTransactions.record(
+      'a'.repeat(64),
+      'CityAMSP/alice',
+      identity,
+      'cc',
+      'Tx',
+      Buffer.from('{"n":1}'),
+      'p1',
+    );
+    await s.asyncTransactions.attempt('a'.repeat(64), 'b'.repeat(64), 2, Buffer.from('{"n":2}'));
+    expect((await s.asyncTransactions.pending()).map((r) => r.transactionId)).toEqual(['a'.repeat(64)]);
+    expect(await s.asyncTransactions.get('b'.repeat(64))).toMatchObject({
+      transactionId: 'a'.repeat(64),
+      currentTransactionId: 'b'.repeat(64),
+      status: 'submitted',
+      attempts: 2,
+      callerPid: 'p1',
+    });
+    expect(Buffer.from(await s.asyncTransactions.endorsedResult('a'.repeat(64))).toString()).toBe('{"n":2}');
+    await s.asyncTransactions.committed('a'.repeat(64), {
+      txId: 'b'.repeat(64),
+      result: Buffer.from('{"n":2}'),
+      blockNumber: 7n,
+      attempts: 2,
+    });
+    // a late failure report (another replica reconciling) does not undo a commit
+    await s.asyncTransactions.failed('a'.repeat(64), { code: 'LATE' });
+    expect(await s.asyncTransactions.get('a'.repeat(64))).toMatchObject({
+      status: 'committed',
+      blockNumber: '7',
+      result: { n: 2 },
+    });
+    expect(await s.asyncTransactions.pending()).toEqual([]);
+    expect(await s.asyncTransactions.get('c'.repeat(64))).toBeUndefined();
+  });
+
+  it('keep a failed asynchronous write with its report', async () => {
+    await s.asyncTransactions.record(
+      'd'.repeat(64),
+      'CityAMSP/alice',
+      identity,
+      'cc',
+      'Tx',
+      new Uint8Array(),
+    );
+    await s.asyncTransactions.failed('d'.repeat(64), { code: 'TRANSACTION_CONFLICT' });
+    const rec = await s.asyncTransactions.get('d'.repeat(64));
+    expect(rec).toMatchObject({ status: 'failed', problem: { code: 'TRANSACTION_CONFLICT' } });
+    expect(rec?.callerPid).toBeUndefined();
+  });
+
+  it('keep the schedule: the last success, and a failure after it', async () => {
+    expect(await s.schedule.get('job')).toEqual({});
+    await s.schedule.record('job', 1000);
+    expect(await s.schedule.get('job')).toEqual({ lastSuccessAt: 1000, lastAttemptAt: 1000 });
+    await s.schedule.record('job', 2000, 'x'.repeat(600));
+    expect(await s.schedule.get('job')).toEqual({
+      lastSuccessAt: 1000,
+      lastAttemptAt: 2000,
+      lastError: 'x'.repeat(500),
+    });
+  });
+
+  it('replay an outcome, refuse another request under the key, and expire old records', async () => {
+    expect(await s.idempotency.begin('c', 'k', 'h1', identity, 1000)).toEqual({ kind: 'new' });
+    expect(s.idempotency.isActive('c', 'k')).toBe(true);
+    await s.idempotency.complete('c', 'k', {
+      kind: 'accepted',
+      transactionId: 'f'.repeat(64),
+      replayed: false,
+    });
+    expect(s.idempotency.isActive('c', 'k')).toBe(false);
+    expect(await s.idempotency.begin('c', 'k', 'h1', identity, 2000)).toMatchObject({
+      kind: 'replay',
+      outcome: { kind: 'accepted', transactionId: 'f'.repeat(64), replayed: true },
+    });
+    await expect(s.idempotency.begin('c', 'k', 'h2', identity, 2000)).rejects.toThrow(IdempotencyKeyReused);
+    expect(await s.idempotency.purgeExpired(1000 + 3_600_001)).toBe(1);
+    expect(await s.idempotency.get('c', 'k')).toBeUndefined();
+  });
+});
+
+describe('PostgreSQL shared by two replicas', () => {
+  let url: string;
+  let a: GatewayStorage & { instanceId: string };
+  let b: GatewayStorage & { instanceId: string };
+  beforeEach(async () => {
+    url = await server.createDatabase();
+    // both start at once: the migrations must not race
+    [a, b] = await Promise.all([
+      openPostgresStorage(url, { idempotencyTtlHours: 1, heartbeatMs: 100, leaseMs: 1000 }),
+      openPostgresStorage(url, { idempotencyTtlHours: 1, heartbeatMs: 100, leaseMs: 1000 }),
+    ]);
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('gives a key to exactly one of many concurrent claims across replicas', async () => {
+    const tries = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? a : b).idempotency.begin('c', 'same', 'h', identity),
+    );
+    const outcomes = await Promise.all(tries);
+    expect(outcomes.filter((o) => o.kind === 'new')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'in-flight')).toHaveLength(39);
+  });
+
+  it('leaves a record to its live owner, and lets one replica take over when the owner is dead', async () => {
+    expect((await a.idempotency.begin('c', 'k', 'h', identity)).kind).toBe('new');
+    await a.idempotency.noteEndorsed('c', 'k', 'e'.repeat(64), Buffer.from('{"ok":true}'));
+    const seen = await b.idempotency.begin('c', 'k', 'h', identity);
+    expect(seen.kind).toBe('in-flight');
+    if (seen.kind !== 'in-flight') return;
+    expect(seen.record.owner).toBe(a.instanceId);
+    expect(await b.idempotency.claim(seen.record)).toBe(false); // a is alive and executing it
+    expect(await b.idempotency.orphans()).toEqual([]);
+    // b may not settle a's record either, nor send a transaction for it
+    await b.idempotency.abandon('c', 'k');
+    await b.idempotency.complete('c', 'k', {
+      kind: 'accepted',
+      transactionId: 'f'.repeat(64),
+      replayed: false,
+    });
+    await expect(b.idempotency.noteEndorsed('c', 'k', 'f'.repeat(64), new Uint8Array())).rejects.toThrow(
+      IdempotencyConflict,
+    );
+    expect(await b.idempotency.get('c', 'k')).toMatchObject({ state: 'in-flight', txId: 'e'.repeat(64) });
+
+    // a dies (kill -9: no clean leave, its heartbeat stops)
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('UPDATE gateway_instances SET heartbeat_at = 0 WHERE id = $1', [a.instanceId]);
+    await admin.end();
+    await a.close().catch(() => undefined);
+    expect((await b.idempotency.orphans()).map((r) => r.key)).toEqual(['k']);
+    const ledger = new FakeLedger();
+    ledger.committed.set('e'.repeat(64), { valid: true, code: 'VALID', blockNumber: 9n });
+    const counts = await reconcileAll(b.idempotency, ledger, async () => identity, 60_000);
+    expect(counts).toEqual({ completed: 1, abandoned: 0, pending: 0 });
+    expect(await b.idempotency.begin('c', 'k', 'h', identity)).toMatchObject({
+      kind: 'replay',
+      outcome: { kind: 'committed', transactionId: 'e'.repeat(64), blockNumber: 9n, result: { ok: true } },
+    });
+  });
+
+  it('leaves an asynchronous write to the live replica that follows it, and settles it once that one is dead', async () => {
+    const tx = '9'.repeat(64);
+    await a.asyncTransactions.record(tx, 'CityAMSP/alice', identity, 'cc', 'Tx', Buffer.from('{"v":1}'));
+    expect(await b.asyncTransactions.pending()).toEqual([]);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('UPDATE gateway_instances SET heartbeat_at = 0 WHERE id = $1', [a.instanceId]);
+    await admin.end();
+    await a.close().catch(() => undefined);
+    const ledger = new FakeLedger();
+    ledger.committed.set(tx, { valid: true, code: 'VALID', blockNumber: 5n });
+    const settled = await reconcileAsync(
+      b.asyncTransactions,
+      ledger,
+      async () => identity,
+      60_000,
+      (err) => ({
+        code: (err as Error).name,
+      }),
+    );
+    expect(settled).toBe(1);
+    expect(await b.asyncTransactions.get(tx)).toMatchObject({
+      status: 'committed',
+      blockNumber: '5',
+      result: { v: 1 },
+    });
+  });
+
+  it('lets only one of two replicas claim an orphan', async () => {
+    expect((await a.idempotency.begin('c', 'k', 'h', identity)).kind).toBe('new');
+    a.idempotency.release('c', 'k'); // outcome unknown: left in flight, executed by nobody
+    const record = (await a.idempotency.get('c', 'k'))!;
+    // a's own released record is an orphan to a; b sees a alive and leaves it
+    expect(await b.idempotency.claim(record)).toBe(false);
+    const claims = await Promise.all([a.idempotency.claim(record), a.idempotency.claim(record)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('two gateway replicas on one PostgreSQL database', () => {
+  let one: Harness;
+  let two: Harness;
+  afterEach(async () => {
+    await one?.close();
+    await two?.close();
+  });
+
+  it('run a write once when the same Idempotency-Key reaches both at once', async () => {
+    const url = await server.createDatabase();
+    const ledger = new FakeLedger();
+    ledger.on('e-licence', 'CreateThing', (req) => ({ created: req }));
+    ledger.commitDelayMs = 200;
+    const replica = async () =>
+      makeHarness(
+        { extraRoutes: testRoutes, storage: await openPostgresStorage(url, { idempotencyTtlHours: 24 }) },
+        { dir: (await import('node:fs')).mkdtempSync('/tmp/gw-replica-'), ledger },
+      );
+    one = await replica();
+    two = await replica();
+    const issuer = await one.bearer({ sub: 'alice', roles: ['issuer'] });
+    const send = (h: Harness) =>
+      request(h.gateway.app)
+        .post('/api/v1/test/things/T1')
+        .set('Authorization', issuer)
+        .set('Idempotency-Key', 'both-replicas')
+        .send({ name: 'n', count: 1 });
+    const answers = await Promise.all([send(one), send(two)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(ledger.calls).toHaveLength(1);
+    const first = answers.find((r) => r.status === 201)!;
+    // once done, either replica replays the original transaction
+    for (const h of [one, two]) {
+      const again = await send(h).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.transactionId).toBe(first.body.transactionId);
+    }
+    expect(ledger.calls).toHaveLength(1);
+  });
+});
