@@ -113,6 +113,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     idempotencyTtlHours: config.db.idempotencyTtlHours,
     reconcileGraceMs: config.db.reconcileGraceMs,
     ...(extras.publicFunds ? { publicFunds: extras.publicFunds } : {}),
+    webhooks: { ...config.webhooks, sealKey: config.wallet.key },
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
@@ -140,6 +141,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     'gateway listening',
   );
   const scheduler = startSchedule(schedule, config, gateway, db, metrics, logger);
+  gateway.webhooks.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -147,6 +149,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
       logger.info('shutting down: finishing in-flight requests');
       gateway.startDraining();
       await scheduler?.stop();
+      await gateway.webhooks.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await gateway.drain();
