@@ -168,11 +168,15 @@ async function createProgram(user: string, id: string): Promise<void> {
   if (res.status !== 201) throw new Error(`create ${id}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-async function subscribe(user: string, receiver: Receiver): Promise<string> {
+async function subscribe(
+  user: string,
+  receiver: Receiver,
+  events: string[] | undefined = ['ProgramCreated'],
+): Promise<string> {
   const res = await call<{ subscription: Subscription; secret: string }>(user, 'POST', HOOKS, {
     url: receiver.url,
     chaincode: 'fund-tracing',
-    events: ['ProgramCreated'],
+    ...(events ? { events } : {}),
   });
   expect(res.status).toBe(201);
   expect(res.body.secret).toMatch(/^whsec_/);
@@ -189,8 +193,11 @@ async function subscription(user: string, id: string): Promise<Subscription> {
 describe('webhooks for portal backends (issue 19 part 4)', () => {
   const cityA = new Receiver();
   const cityB = new Receiver();
+  const housing = new Receiver();
+  const industry = new Receiver();
   let subA = '';
   let subB = '';
+  const departmentSubs: [string, string][] = [];
 
   beforeAll(async () => {
     await restartGateway(WEBHOOK_ENV);
@@ -199,14 +206,10 @@ describe('webhooks for portal backends (issue 19 part 4)', () => {
   });
 
   afterAll(async () => {
-    for (const [user, id] of [
-      ['finance-a', subA],
-      ['finance-b', subB],
-    ]) {
+    for (const [user, id] of [['finance-a', subA], ['finance-b', subB], ...departmentSubs]) {
       if (id) await call(user, 'DELETE', `${HOOKS}/${id}`);
     }
-    await cityA.stop();
-    await cityB.stop();
+    for (const r of [cityA, cityB, housing, industry]) await r.stop();
     closeAll();
     await restartGateway(Object.fromEntries(Object.keys(WEBHOOK_ENV).map((k) => [k, ''])));
   });
@@ -322,5 +325,33 @@ describe('webhooks for portal backends (issue 19 part 4)', () => {
       expect(d.body.deliveryId).not.toBe(original?.body.deliveryId);
       expect(d.verified).toBe(true);
     }
+  });
+
+  it('department staff get their department’s events and their organisation’s organisation-wide ones, nothing else', async () => {
+    for (const [user, r] of [
+      ['officer-housing-a', housing],
+      ['officer-industry-a', industry],
+    ] as const) {
+      await r.start();
+      departmentSubs.push([user, await subscribe(user, r, undefined)]); // every fund-tracing event
+    }
+    await createProgram('finance-a', programId('A6'));
+    const allocated = await call('finance-a', 'POST', `${API}/programs/${programId('A6')}/allocations`, {
+      ...fundTracing.allocation(`WH-AL-${run}`, '1000000'),
+    });
+    expect(allocated.status).toBe(201);
+    const names = (r: Receiver) =>
+      r.deliveries.filter((d) => d.body.payload.programId === programId('A6')).map((d) => d.body.eventName);
+    await until('the industry department’s two events', () =>
+      names(industry).length >= 2 ? true : undefined,
+    );
+    await until('the housing department’s program event', () =>
+      names(housing).length >= 1 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1500)); // nothing more comes
+    expect(names(industry)).toEqual(['ProgramCreated', 'FundsAllocated']);
+    expect(names(housing)).toEqual(['ProgramCreated']); // the allocation is the industry department's
+    expect([...housing.deliveries, ...industry.deliveries].every((d) => d.verified)).toBe(true);
+    expect(cityB.programs()).toEqual([programId('B1')]);
   });
 });

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
+import { ConfigError, loadWebhookSettings } from '../src/config';
 import { openDatabase, type Db } from '../src/writes/database';
 import { backoffMs, signatureHeader, signatureOf, verifySignature } from '../src/webhooks/signature';
 import { deliveryIdOf, passesFilters } from '../src/webhooks/service';
@@ -45,6 +46,39 @@ describe('backoff schedule', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map(low)).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000]);
     expect([1, 2, 3, 4, 5, 6, 7].map(high)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
     expect(backoffMs(1000, 1000, 30_000, () => 0.5)).toBe(22500);
+  });
+});
+
+describe('WEBHOOK_* settings', () => {
+  it('has defaults, reads each variable, and names the one at fault', () => {
+    expect(loadWebhookSettings({})).toEqual({
+      pollMs: 1000,
+      backoffBaseMs: 2000,
+      backoffCapMs: 600_000,
+      pauseAfterFailures: 12,
+      timeoutMs: 10_000,
+      maxPerCaller: 20,
+    });
+    expect(
+      loadWebhookSettings({
+        WEBHOOK_BACKOFF_BASE_MS: '100',
+        WEBHOOK_BACKOFF_CAP_MS: '400',
+        WEBHOOK_PAUSE_AFTER_FAILURES: '3',
+      }),
+    ).toMatchObject({ backoffBaseMs: 100, backoffCapMs: 400, pauseAfterFailures: 3 });
+    const fault = (env: Record<string, string>) => {
+      try {
+        loadWebhookSettings(env);
+      } catch (err) {
+        return err instanceof ConfigError ? err.variable : 'other';
+      }
+      return undefined;
+    };
+    expect(fault({ WEBHOOK_TIMEOUT_MS: 'soon' })).toBe('WEBHOOK_TIMEOUT_MS');
+    expect(fault({ WEBHOOK_PAUSE_AFTER_FAILURES: '0' })).toBe('WEBHOOK_PAUSE_AFTER_FAILURES');
+    expect(fault({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_CAP_MS: '1000' })).toBe(
+      'WEBHOOK_BACKOFF_CAP_MS',
+    );
   });
 });
 
