@@ -149,6 +149,7 @@ describe('SqliteWebhookStore', () => {
     const head = await store.claimHead('a', 'w1', 100, 1000);
     expect(head?.eventId).toBe('6:tx6');
     expect(await store.claimHead('a', 'w2', 200, 1000)).toBeUndefined(); // leased to w1
+    expect(await store.claimHead('a', 'w1', 200, 1000)).toBeUndefined(); // one attempt at a time
     await store.markDelivered(head!.seq, 'w1', 200, 300);
     expect((await store.claimHead('a', 'w2', 300, 1000))?.eventId).toBe('7:tx7');
     // w2 crashed: its lease expires and w1 takes the same head over

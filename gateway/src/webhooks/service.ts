@@ -330,13 +330,19 @@ export class WebhookService {
     const readers = [...this.#readers.values()].map((r) => r.done);
     this.#readers.clear();
     await this.#ticking;
-    await Promise.all([...this.#inFlight.values(), ...readers]);
+    await Promise.all(this.#inFlight.values());
+    // a reader ends when its stream closes; do not let a stuck peer connection hold up shutdown
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(readers),
+      new Promise((resolve) => (timer = setTimeout(resolve, 2000))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /**
-   * One poll: keeps one reader per subscription (restarted after a replay), claims and sends the
-   * due head of each active subscription, updates the gauges. Resolves when the sends started by
-   * this poll have settled.
+   * One poll: keeps one reader per subscription (restarted after a replay), claims the due head
+   * of each active subscription and starts sending it (a slow receiver holds up only its own
+   * subscription), updates the gauges.
    */
   async tick(): Promise<void> {
     const subs = await this.#d.store.listSubscriptions();
@@ -348,7 +354,6 @@ export class WebhookService {
       }
     }
     if (this.#started) for (const s of subs) this.#ensureReader(s);
-    const sends: Promise<void>[] = [];
     for (const s of subs) {
       if (s.status !== 'active' || this.#inFlight.has(s.id)) continue;
       const entry = await this.#d.store.claimHead(
@@ -358,11 +363,16 @@ export class WebhookService {
         this.#d.settings.timeoutMs + 30_000,
       );
       if (!entry) continue;
-      const send = this.#send(s, entry).finally(() => this.#inFlight.delete(s.id));
+      const send = this.#send(s, entry)
+        .catch((err: unknown) =>
+          this.#d.logger.warn(
+            { subscription: s.id, err: (err as Error).message },
+            'webhook delivery not recorded',
+          ),
+        )
+        .finally(() => this.#inFlight.delete(s.id));
       this.#inFlight.set(s.id, send);
-      sends.push(send);
     }
-    await Promise.all(sends);
     await this.#updateGauges();
   }
 

@@ -134,7 +134,8 @@ export interface WebhookStore {
   replay(id: string, checkpoint: { blockNumber: bigint; txId?: string }, now: number): Promise<number>;
   /**
    * Claims the subscription's head (its oldest pending entry) for `worker` until `now + leaseMs`,
-   * when it is due, the subscription is active and no other worker holds an unexpired claim.
+   * when it is due, the subscription is active and no worker (itself included: one attempt at a
+   * time) holds an unexpired claim.
    */
   claimHead(id: string, worker: string, now: number, leaseMs: number): Promise<OutboxEntry | undefined>;
   /** Marks a claimed entry delivered and resets the subscription's failure count. */
@@ -382,8 +383,7 @@ export class SqliteWebhookStore implements WebhookStore {
         )
         .get(id) as OutboxRow | undefined;
       if (!head || head.next_attempt_at > now) return undefined;
-      if (head.claimed_by !== null && head.claimed_by !== worker && (head.claim_expires_at ?? 0) > now)
-        return undefined;
+      if (head.claimed_by !== null && (head.claim_expires_at ?? 0) > now) return undefined;
       this.#db
         .prepare('UPDATE webhook_outbox SET claimed_by = ?, claim_expires_at = ? WHERE seq = ?')
         .run(worker, now + leaseMs, head.seq);
