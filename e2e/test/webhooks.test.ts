@@ -171,7 +171,7 @@ async function createProgram(user: string, id: string): Promise<void> {
 async function subscribe(
   user: string,
   receiver: Receiver,
-  events: string[] | undefined = ['ProgramCreated'],
+  events: string[] | null = ['ProgramCreated'],
 ): Promise<string> {
   const res = await call<{ subscription: Subscription; secret: string }>(user, 'POST', HOOKS, {
     url: receiver.url,
@@ -333,7 +333,7 @@ describe('webhooks for portal backends (issue 19 part 4)', () => {
       ['officer-industry-a', industry],
     ] as const) {
       await r.start();
-      departmentSubs.push([user, await subscribe(user, r, undefined)]); // every fund-tracing event
+      departmentSubs.push([user, await subscribe(user, r, null)]); // every fund-tracing event
     }
     await createProgram('finance-a', programId('A6'));
     const allocated = await call('finance-a', 'POST', `${API}/programs/${programId('A6')}/allocations`, {
