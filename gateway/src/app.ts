@@ -35,6 +35,7 @@ import {
 import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
+import { adminWebhookRoutes } from './routes/admin-webhooks';
 import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
 import { withAccessRules } from './routes/access';
 import { offlineRoutes } from './routes/offline';
@@ -42,6 +43,9 @@ import { publicFundsRoutes, type PublicFundsConfig } from './routes/public-funds
 import { transactionRoutes } from './routes/transactions';
 import { callerKey, TransactionService } from './writes/transactions';
 import type { Wallet } from './fabric/wallet';
+import type { WebhookSettings } from './config';
+import { WebhookService } from './webhooks/service';
+import { SqliteWebhookStore, type WebhookStore } from './webhooks/store';
 
 /** Everything the app is built from. */
 export interface AppDeps {
@@ -87,7 +91,26 @@ export interface AppDeps {
   extraRoutes?: AnyRoute[];
   /** The public fund-tracing reads (routes/public-funds.ts): reader identity and cache age. */
   publicFunds?: PublicFundsConfig;
+  /** Webhook delivery settings (defaults: the configuration's) and where they are stored. */
+  webhooks?: Partial<WebhookSettings> & {
+    /** Storage (default: the SQLite store on `db`). */
+    store?: WebhookStore;
+    /** Key sealing subscription secrets (default: the wallet key of chaincodeRouteDeps). */
+    sealKey?: Buffer;
+    /** HTTP client of deliveries (tests). */
+    fetch?: typeof fetch;
+  };
 }
+
+/** Default webhook settings (the configuration's defaults). */
+const WEBHOOK_DEFAULTS: WebhookSettings = {
+  pollMs: 1000,
+  backoffBaseMs: 2000,
+  backoffCapMs: 600_000,
+  pauseAfterFailures: 12,
+  timeoutMs: 10_000,
+  maxPerCaller: 20,
+};
 
 /** The app and the handles the server needs around it. */
 export interface GatewayApp {
@@ -96,6 +119,8 @@ export interface GatewayApp {
   transactions: TransactionService;
   /** Every declared route (tests check each one). */
   routes: AnyRoute[];
+  /** Webhook subscriptions and deliveries (the server starts and stops them). */
+  webhooks: WebhookService;
   /** Settles writes left in flight by a previous process. */
   reconcile(): Promise<{ idempotency: Record<string, number>; async: number }>;
   /** Marks the app as shutting down (readiness fails, new event streams are refused). */
@@ -132,6 +157,19 @@ export function createApp(deps: AppDeps): GatewayApp {
     db: deps.db,
   });
   const extraRoutes = deps.extraRoutes ?? [];
+  const { store: webhookStore, sealKey, fetch: webhookFetch, ...webhookSettings } = deps.webhooks ?? {};
+  const webhooks = new WebhookService({
+    store: webhookStore ?? new SqliteWebhookStore(deps.db),
+    ledger: deps.ledger,
+    identityFor: (caller) => transactions.identityFor(caller),
+    chaincodes: deps.chaincodes,
+    auditOrgs: deps.auditOrgs ?? [],
+    logger: deps.logger,
+    metrics,
+    sealKey: sealKey ?? deps.chaincodeRouteDeps?.walletKey ?? Buffer.alloc(32),
+    settings: { ...WEBHOOK_DEFAULTS, ...webhookSettings },
+    ...(webhookFetch ? { fetch: webhookFetch } : {}),
+  });
   const routes: AnyRoute[] = withAccessRules([
     ...domainRoutes,
     ...transactionRoutes({ asyncTransactions, ledger: deps.ledger, transactions }),
@@ -155,6 +193,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
     ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
+    ...adminWebhookRoutes({ webhooks, chaincodes: deps.chaincodes }),
     ...publicFundsRoutes({
       transactions,
       chaincode: deps.chaincodes['fund-tracing'] ?? 'fund-tracing',
@@ -257,6 +296,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     metrics,
     transactions,
     routes,
+    webhooks,
     async reconcile() {
       const lookup = (m: string, l: string) => deps.wallet.get(m, l);
       const idem = await reconcileAll(idempotency, deps.ledger, lookup, graceMs);

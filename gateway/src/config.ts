@@ -132,6 +132,28 @@ export interface Config {
     maxStreamsPerCaller: number;
   };
   readiness: { cacheMs: number; maxHeightLag: number };
+  /** Webhook deliveries (webhooks/, `WEBHOOK_*`). */
+  webhooks: WebhookSettings;
+}
+
+/** Settings of webhook deliveries (documented in gateway/README.md, "Webhooks"). */
+export interface WebhookSettings {
+  /** How often the outbox is looked at for due deliveries (`WEBHOOK_POLL_MS`, default 1000). */
+  pollMs: number;
+  /** First retry wait (`WEBHOOK_BACKOFF_BASE_MS`, default 2000); doubled per failed attempt. */
+  backoffBaseMs: number;
+  /** Longest retry wait (`WEBHOOK_BACKOFF_CAP_MS`, default 600000). */
+  backoffCapMs: number;
+  /**
+   * Failed attempts in a row after which the subscription is paused (`WEBHOOK_PAUSE_AFTER_FAILURES`,
+   * default 12). Deliveries are strictly ordered, so these are the head delivery's attempts: the
+   * most attempts a delivery gets before its subscription pauses (it is never dropped).
+   */
+  pauseAfterFailures: number;
+  /** Deadline of one delivery attempt (`WEBHOOK_TIMEOUT_MS`, default 10000). */
+  timeoutMs: number;
+  /** Subscriptions one caller may hold (`WEBHOOK_MAX_PER_CALLER`, default 20). */
+  maxPerCaller: number;
 }
 
 /** The chaincodes GovLedger deploys, by the names the routes use. */
@@ -412,6 +434,21 @@ function loadJwt(env: Env): JwtConfig {
   return { mode, jwksUrl: new URL(jwksUrl), ...common };
 }
 
+/** Reads the `WEBHOOK_*` settings; throws {@link ConfigError} naming the variable at fault. */
+export function loadWebhookSettings(env: Env): WebhookSettings {
+  const settings: WebhookSettings = {
+    pollMs: read(env, 'WEBHOOK_POLL_MS', intVar(50, 600_000), '1000'),
+    backoffBaseMs: read(env, 'WEBHOOK_BACKOFF_BASE_MS', intVar(10, 3_600_000), '2000'),
+    backoffCapMs: read(env, 'WEBHOOK_BACKOFF_CAP_MS', intVar(10, 86_400_000), '600000'),
+    pauseAfterFailures: read(env, 'WEBHOOK_PAUSE_AFTER_FAILURES', intVar(1, 1_000_000), '12'),
+    timeoutMs: read(env, 'WEBHOOK_TIMEOUT_MS', intVar(100, 600_000), '10000'),
+    maxPerCaller: read(env, 'WEBHOOK_MAX_PER_CALLER', intVar(1, 10_000), '20'),
+  };
+  if (settings.backoffCapMs < settings.backoffBaseMs)
+    throw new ConfigError('WEBHOOK_BACKOFF_CAP_MS', 'is invalid: must not be below WEBHOOK_BACKOFF_BASE_MS');
+  return settings;
+}
+
 /** Reads and validates the whole configuration from the environment; throws {@link ConfigError}. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'GATEWAY_HOST', z.string().min(1), '127.0.0.1');
@@ -547,6 +584,7 @@ export function loadConfig(env: Env = process.env): Config {
       cacheMs: read(env, 'READY_CACHE_MS', intVar(0, 600_000), '2000'),
       maxHeightLag: read(env, 'READY_MAX_HEIGHT_LAG', intVar(0, 1_000_000), '5'),
     },
+    webhooks: loadWebhookSettings(env),
   };
   if (tls) config.tls = tls;
   if (importUsersDir) config.wallet.importUsersDir = path.resolve(importUsersDir);

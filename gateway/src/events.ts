@@ -104,6 +104,29 @@ export function readerOf(caller: Caller, identity: FabricIdentity): Caller {
 }
 
 /**
+ * The parsed payload of a ledger event that this caller may receive, or undefined when the
+ * catalogue does not know it, its payload does not parse, or the caller is out of scope (the
+ * one rule of the event stream and of webhook deliveries).
+ */
+export function scopedPayload(
+  e: LedgerEvent,
+  logicalChaincode: string,
+  caller: Caller,
+  auditOrgs: ReadonlySet<string>,
+  logger?: Logger,
+): { payload: unknown } | undefined {
+  const parsed = parseEvent(logicalChaincode, e.eventName, decodeResult(e.payload));
+  if (!parsed.ok) {
+    logger?.warn(
+      { chaincode: logicalChaincode, txId: e.txId, problem: parsed.error },
+      'event outside the contract withheld',
+    );
+    return undefined;
+  }
+  return receives(caller, parsed.scope, auditOrgs) ? { payload: parsed.payload } : undefined;
+}
+
+/**
  * The event of a ledger event that this caller may receive: its SSE message, or undefined
  * when the catalogue does not know it, its payload does not parse, or the caller is out of scope.
  */
@@ -114,15 +137,9 @@ export function scopedEvent(
   auditOrgs: ReadonlySet<string>,
   logger?: Logger,
 ): string | undefined {
-  const parsed = parseEvent(logicalChaincode, e.eventName, decodeResult(e.payload));
-  if (!parsed.ok) {
-    logger?.warn(
-      { chaincode: logicalChaincode, txId: e.txId, problem: parsed.error },
-      'event outside the contract withheld',
-    );
-    return undefined;
-  }
-  return receives(caller, parsed.scope, auditOrgs) ? formatEvent(e, logicalChaincode) : undefined;
+  return scopedPayload(e, logicalChaincode, caller, auditOrgs, logger)
+    ? formatEvent(e, logicalChaincode)
+    : undefined;
 }
 
 const EVENT_ID = /^(\d{1,20}):([0-9a-f]{64}|[A-Za-z0-9._-]{1,128})$/;

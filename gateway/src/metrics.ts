@@ -87,6 +87,28 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Webhook delivery attempts by outcome (`delivered`: a 2xx; `failed`: anything else, retried). */
+  readonly webhookDeliveries = new Counter({
+    name: 'gateway_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome (delivered: 2xx answer; failed: error, timeout or non-2xx, retried)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Webhook deliveries waiting in the outbox. */
+  readonly webhookPending = new Gauge({
+    name: 'gateway_webhook_outbox_pending',
+    help: 'Webhook deliveries waiting in the durable outbox (not yet acknowledged with a 2xx)',
+    registers: [this.registry],
+  });
+
+  /** Webhook subscriptions paused after repeated failures. */
+  readonly webhookPaused = new Gauge({
+    name: 'gateway_webhook_subscriptions_paused',
+    help: 'Webhook subscriptions paused after WEBHOOK_PAUSE_AFTER_FAILURES consecutive failed deliveries',
+    registers: [this.registry],
+  });
+
   /** Creates the metrics; `defaults` adds the process metrics (CPU, memory, event loop). */
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });

@@ -126,6 +126,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     idempotencyTtlHours: config.db.idempotencyTtlHours,
     reconcileGraceMs: config.db.reconcileGraceMs,
     ...(extras.publicFunds ? { publicFunds: extras.publicFunds } : {}),
+    webhooks: { ...config.webhooks, sealKey: config.wallet.key },
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
@@ -170,6 +171,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     'gateway listening',
   );
   const scheduler = startSchedule(schedule, config, gateway, storage, metrics, logger);
+  gateway.webhooks.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -178,6 +180,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
       gateway.startDraining();
       if (sweep) clearInterval(sweep);
       await scheduler?.stop();
+      await gateway.webhooks.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await gateway.drain();

@@ -156,6 +156,17 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
     'gateway: the caller’s own certificate must carry `gov.role=admin` (403 ADMIN_CERTIFICATE_REQUIRED); the identity is registered at the caller’s organisation only.',
   listIdentities:
     'gateway: the caller’s own certificate must carry `gov.role=admin`; only its own organisation’s identities.',
+  // ------------------------------------------------------------ webhooks (gateway only, never the chaincode)
+  createWebhook:
+    'gateway: a staff identity: the caller’s own certificate must carry a `gov.role` and be neither citizen nor enterprise nor carry a `gov.pid` (else 403 WEBHOOK_STAFF_ONLY; citizens and enterprises follow `GET /api/v1/events`). The subscription belongs to the caller and is read with its own Fabric identity: it only ever receives the events that identity may read, by the scope rule of `streamEvents`.',
+  listWebhooks: 'gateway: the caller’s own subscriptions only.',
+  getWebhook: 'gateway: the caller’s own subscription only (anyone else’s: 404 WEBHOOK_NOT_FOUND).',
+  listWebhookDeliveries: 'gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).',
+  deleteWebhook: 'gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).',
+  rotateWebhookSecret: 'gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).',
+  resumeWebhook: 'gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).',
+  replayWebhook:
+    'gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND); replayed events pass the same scope rule again.',
 };
 
 /** The routes with their access rule from {@link ACCESS_RULES} (a route's own `access` wins). */

@@ -1,8 +1,9 @@
 /**
  * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
- * records, asynchronous transactions, offline-signing sessions and the blind
- * signatures issued to voters (the embedded default for one instance; replicas keep
- * idempotency records, asynchronous transactions and the schedule in PostgreSQL, storage/). Opened in WAL
+ * records, asynchronous transactions, offline-signing sessions, the blind
+ * signatures issued to voters, and the webhook subscriptions and delivery outbox
+ * (the embedded default for one instance; replicas keep their shared state in
+ * PostgreSQL, storage/). Opened in WAL
  * mode with `secure_delete` (deleted rows, such as purged offline sessions, are
  * overwritten, not left in free pages); the schema is created or upgraded on open.
  */
@@ -80,6 +81,50 @@ const MIGRATIONS: readonly string[] = [
   // asynchronous write (gateway replicas, issue 17; the SQLite file has one process: kept for symmetry)
   `ALTER TABLE idempotency ADD COLUMN owner TEXT;
    ALTER TABLE async_tx ADD COLUMN owner TEXT;`,
+  // webhooks (issue 19): subscriptions with their event checkpoint, and the durable delivery outbox
+  // (claimed_by / claim_expires_at: the lease a delivering replica holds on a subscription's head)
+  `CREATE TABLE webhook_subscriptions (
+     id TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     owner_caller TEXT NOT NULL,
+     url TEXT NOT NULL,
+     chaincode TEXT NOT NULL,
+     events TEXT,
+     filters TEXT NOT NULL,
+     secret TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+     paused_reason TEXT,
+     consecutive_failures INTEGER NOT NULL DEFAULT 0,
+     checkpoint_block TEXT NOT NULL,
+     checkpoint_tx TEXT,
+     generation INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX webhook_subscriptions_owner ON webhook_subscriptions (owner, created_at);
+   CREATE TABLE webhook_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     delivery_id TEXT NOT NULL UNIQUE,
+     subscription_id TEXT NOT NULL,
+     generation INTEGER NOT NULL,
+     event_id TEXT NOT NULL,
+     event_name TEXT NOT NULL,
+     block_number TEXT NOT NULL,
+     tx_id TEXT NOT NULL,
+     body TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'superseded')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     last_status INTEGER,
+     last_error TEXT,
+     claimed_by TEXT,
+     claim_expires_at INTEGER,
+     created_at INTEGER NOT NULL,
+     delivered_at INTEGER,
+     UNIQUE (subscription_id, generation, event_id)
+   );
+   CREATE INDEX webhook_outbox_head ON webhook_outbox (subscription_id, state, seq);
+   CREATE INDEX webhook_outbox_state ON webhook_outbox (state);`,
 ];
 
 /** Opens (creating when needed) the database file and brings its schema up to date. */
