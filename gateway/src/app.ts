@@ -45,7 +45,7 @@ import { callerKey, TransactionService } from './writes/transactions';
 import type { Wallet } from './fabric/wallet';
 import type { WebhookSettings } from './config';
 import { WebhookService } from './webhooks/service';
-import { SqliteWebhookStore, type WebhookStore } from './webhooks/store';
+import type { WebhookStore } from './webhooks/store';
 
 /** Everything the app is built from. */
 export interface AppDeps {
@@ -93,7 +93,7 @@ export interface AppDeps {
   publicFunds?: PublicFundsConfig;
   /** Webhook delivery settings (defaults: the configuration's) and where they are stored. */
   webhooks?: Partial<WebhookSettings> & {
-    /** Storage (default: the SQLite store on `db`). */
+    /** Storage (default: the gateway storage's webhook store). */
     store?: WebhookStore;
     /** Key sealing subscription secrets (default: the wallet key of chaincodeRouteDeps). */
     sealKey?: Buffer;
@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): GatewayApp {
   const extraRoutes = deps.extraRoutes ?? [];
   const { store: webhookStore, sealKey, fetch: webhookFetch, ...webhookSettings } = deps.webhooks ?? {};
   const webhooks = new WebhookService({
-    store: webhookStore ?? new SqliteWebhookStore(deps.db),
+    store: webhookStore ?? storage.webhooks,
     ledger: deps.ledger,
     identityFor: (caller) => transactions.identityFor(caller),
     chaincodes: deps.chaincodes,

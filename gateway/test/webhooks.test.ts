@@ -8,10 +8,12 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
 import { ConfigError, loadWebhookSettings } from '../src/config';
-import { openDatabase, type Db } from '../src/writes/database';
+import { openDatabase } from '../src/writes/database';
 import { backoffMs, signatureHeader, signatureOf, verifySignature } from '../src/webhooks/signature';
 import { deliveryIdOf, passesFilters } from '../src/webhooks/service';
-import { SqliteWebhookStore, type SubscriptionRecord } from '../src/webhooks/store';
+import { SqliteWebhookStore, type SubscriptionRecord, type WebhookStore } from '../src/webhooks/store';
+import { openPostgresStorage } from '../src/storage/postgres';
+import { startPostgres, type TestPostgres } from './postgres';
 import { FakeLedger } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
@@ -99,9 +101,15 @@ describe('filters and delivery ids', () => {
   });
 });
 
-describe('SqliteWebhookStore', () => {
-  let db: Db;
-  let store: SqliteWebhookStore;
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+describe.each(['sqlite', 'postgres'] as const)('the %s webhook store', (backend) => {
+  let store: WebhookStore;
+  let close: () => Promise<void>;
   const sub = (id: string, owner = 'o'): SubscriptionRecord => ({
     id,
     owner,
@@ -126,11 +134,30 @@ describe('SqliteWebhookStore', () => {
     body: `{"n":${n}}`,
   });
   beforeEach(async () => {
-    db = openDatabase(':memory:');
-    store = new SqliteWebhookStore(db);
+    if (backend === 'postgres') {
+      const storage = await openPostgresStorage(await postgres.createDatabase(), { idempotencyTtlHours: 1 });
+      store = storage.webhooks;
+      close = () => storage.close();
+    } else {
+      const db = openDatabase(':memory:');
+      store = new SqliteWebhookStore(db);
+      close = async () => {
+        db.close();
+      };
+    }
     await store.createSubscription(sub('a'));
   });
-  afterEach(() => db.close());
+  afterEach(() => close());
+
+  it('lets one of many concurrent workers claim the head, and none the entry behind it', async () => {
+    for (const n of [6, 7])
+      await store.advance('a', 0, { blockNumber: BigInt(n), txId: `tx${n}` }, entry(n), 100);
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.claimHead('a', `w${i}`, 100, 1000)),
+    );
+    const won = claims.filter((c) => c !== undefined);
+    expect(won.map((c) => c.eventId)).toEqual(['6:tx6']);
+  });
 
   it('enqueues and moves the checkpoint together, once per event, only in the current generation', async () => {
     expect(await store.advance('a', 0, { blockNumber: 6n, txId: 'tx6' }, entry(6), 100)).toBe(true);

@@ -1,6 +1,7 @@
 /**
  * The gateway's shared durable state in PostgreSQL (npm `pg`), for gateway replicas behind one
- * address: idempotency records, asynchronous transactions and the schedule's job states, with
+ * address: idempotency records, asynchronous transactions, the schedule's job states and the
+ * webhook outbox (../webhooks/postgres-store.ts), with
  * the same semantics as the SQLite stores. Every replica is an instance with a heartbeat row
  * (`gateway_instances`, the database's clock); an in-flight idempotency record whose owner's
  * heartbeat is older than the lease was left by a dead replica and is claimed by one live replica
@@ -33,6 +34,7 @@ import {
 import { IdempotencyConflict } from '../writes/errors';
 import { serializeOutcome, type WriteOutcome } from '../writes/outcome';
 import type { GatewayStorage } from './storage';
+import { PostgresWebhookStore, WEBHOOK_TABLES_POSTGRES } from '../webhooks/postgres-store';
 
 /** Schema versions, applied in order (the `gateway_schema` table records the last one). */
 const MIGRATIONS: readonly string[] = [
@@ -86,6 +88,8 @@ const MIGRATIONS: readonly string[] = [
      last_attempt_at BIGINT,
      last_error TEXT
    );`,
+  // webhooks (issue 19): subscriptions with their event checkpoint, and the delivery outbox
+  WEBHOOK_TABLES_POSTGRES,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -158,6 +162,7 @@ export async function openPostgresStorage(
       idempotency: new PostgresIdempotency(pool, instance, options.idempotencyTtlHours),
       asyncTransactions: new PostgresAsyncTransactions(pool, instance),
       schedule: new PostgresSchedule(pool),
+      webhooks: new PostgresWebhookStore(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
       },

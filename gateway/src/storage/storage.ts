@@ -1,6 +1,6 @@
 /**
  * Where the gateway keeps the durable state that replicas must share: idempotency records,
- * asynchronous transactions and the schedule's job states. Each concern has an async storage
+ * asynchronous transactions, the schedule's job states and the webhook outbox. Each concern has an async storage
  * interface with two implementations: SQLite (the embedded default, one instance, the gateway
  * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
  * (`GATEWAY_DATABASE_URL`). Offline-signing sessions, issued blind signatures and the identity
@@ -10,6 +10,7 @@ import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
 import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
 import type { Db } from '../writes/database';
 import { IdempotencyStore, type IdempotencyStorage } from '../writes/idempotency';
+import { SqliteWebhookStore, type WebhookStore } from '../webhooks/store';
 
 /** The shared durable state of a gateway instance. */
 export interface GatewayStorage {
@@ -21,6 +22,8 @@ export interface GatewayStorage {
   asyncTransactions: AsyncTransactionStorage;
   /** When each scheduled job last ran. */
   schedule: ScheduleStorage;
+  /** Webhook subscriptions and their delivery outbox. */
+  webhooks: WebhookStore;
   /** Releases the backend's resources (the SQLite file is closed by its opener). */
   close(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStora
     idempotency: new IdempotencyStore(db, idempotencyTtlHours),
     asyncTransactions: new AsyncTransactions(db),
     schedule: new ScheduleStore(db),
+    webhooks: new SqliteWebhookStore(db),
     close: async () => undefined,
   };
 }

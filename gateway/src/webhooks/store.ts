@@ -3,7 +3,8 @@
  * were read up to) and the durable delivery OUTBOX. Every access goes through the ASYNC
  * {@link WebhookStore} interface so that another database (PostgreSQL, for gateway replicas) can
  * implement it; {@link SqliteWebhookStore} is the implementation on the gateway's SQLite file
- * (tables created by the migration in ../writes/database.ts).
+ * (tables created by the migration in ../writes/database.ts), and PostgresWebhookStore
+ * (postgres-store.ts) the one gateway replicas share.
  *
  * Invariants every implementation keeps:
  * - {@link WebhookStore.advance} inserts an outbox entry AND moves the subscription's checkpoint
@@ -156,7 +157,8 @@ export interface WebhookStore {
   totals(): Promise<{ pending: number; paused: number }>;
 }
 
-interface SubscriptionRow {
+/** A `webhook_subscriptions` row, as both databases return it. */
+export interface SubscriptionRow {
   id: string;
   owner: string;
   owner_caller: string;
@@ -175,7 +177,8 @@ interface SubscriptionRow {
   updated_at: number;
 }
 
-interface OutboxRow {
+/** A `webhook_outbox` row, as both databases return it. */
+export interface OutboxRow {
   seq: number;
   delivery_id: string;
   subscription_id: string;
@@ -196,7 +199,8 @@ interface OutboxRow {
   delivered_at: number | null;
 }
 
-function toSubscription(r: SubscriptionRow): SubscriptionRecord {
+/** The subscription a row holds. */
+export function subscriptionFromRow(r: SubscriptionRow): SubscriptionRecord {
   const rec: SubscriptionRecord = {
     id: r.id,
     owner: r.owner,
@@ -218,7 +222,8 @@ function toSubscription(r: SubscriptionRow): SubscriptionRecord {
   return rec;
 }
 
-function toEntry(r: OutboxRow): OutboxEntry {
+/** The outbox entry a row holds. */
+export function outboxFromRow(r: OutboxRow): OutboxEntry {
   const e: OutboxEntry = {
     seq: r.seq,
     deliveryId: r.delivery_id,
@@ -281,7 +286,7 @@ export class SqliteWebhookStore implements WebhookStore {
   async getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
     const row = this.#db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?').get(id) as
       SubscriptionRow | undefined;
-    return row ? toSubscription(row) : undefined;
+    return row ? subscriptionFromRow(row) : undefined;
   }
 
   async listSubscriptions(owner?: string): Promise<SubscriptionRecord[]> {
@@ -292,7 +297,7 @@ export class SqliteWebhookStore implements WebhookStore {
             .prepare('SELECT * FROM webhook_subscriptions WHERE owner = ? ORDER BY created_at, id')
             .all(owner)
     ) as SubscriptionRow[];
-    return rows.map(toSubscription);
+    return rows.map(subscriptionFromRow);
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
@@ -387,7 +392,7 @@ export class SqliteWebhookStore implements WebhookStore {
       this.#db
         .prepare('UPDATE webhook_outbox SET claimed_by = ?, claim_expires_at = ? WHERE seq = ?')
         .run(worker, now + leaseMs, head.seq);
-      return toEntry({ ...head, claimed_by: worker, claim_expires_at: now + leaseMs });
+      return outboxFromRow({ ...head, claimed_by: worker, claim_expires_at: now + leaseMs });
     })();
   }
 
@@ -474,7 +479,7 @@ export class SqliteWebhookStore implements WebhookStore {
     const rows = this.#db
       .prepare('SELECT * FROM webhook_outbox WHERE subscription_id = ? ORDER BY seq DESC LIMIT ?')
       .all(id, limit) as OutboxRow[];
-    return rows.map(toEntry);
+    return rows.map(outboxFromRow);
   }
 
   async totals(): Promise<{ pending: number; paused: number }> {
