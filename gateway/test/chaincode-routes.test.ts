@@ -104,6 +104,15 @@ const EXAMPLES: Record<string, Example> = {
       claims: [{ name: 'companyName', value: 'Acme', salt: SALT }],
     },
   },
+  checkLicence: {
+    url: '/api/v1/licences/L1/checks',
+    body: { documentHash: HASH, purpose: { code: 'EMPLOYMENT', text: 'pre-hire check' } },
+    request: { licenceId: 'L1', documentHash: HASH, purpose: { code: 'EMPLOYMENT', text: 'pre-hire check' } },
+  },
+  listMyLicenceChecks: {
+    url: '/api/v1/me/licence-checks?licenceId=L1&pageSize=10&bookmark=b1',
+    request: { licenceId: 'L1', pageSize: 10, bookmark: 'b1' },
+  },
   getLicencePrivateData: {
     url: '/api/v1/licences/L1/private-data',
     request: { licenceId: 'L1' },
