@@ -117,4 +117,25 @@ describe('verifyPresentation (offline)', () => {
       expect(await verifyPresentation(t, jwks, at(IAT))).toMatchObject({ valid: false, reason: 'MALFORMED' });
     }
   });
+
+  it('verifies the worked example of docs/presentation.md', async () => {
+    const jwk: PresentationJwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'Jn_gUXjwT9rQ5pG6NVGSYVQ9_xH6Tno_CUfD3rmIYII',
+      y: 'OmCl9UKy1loXzjj2RWGQ3JNEQOhzUzNMvuV6hh-3o9s',
+      kid: '8Z-tERf_Jhntv0urOvYP5FOGMoJh9JwlYHzoasKLolU',
+      mspId: 'CityAMSP',
+    };
+    const example =
+      'eyJhbGciOiJFUzI1NiIsInR5cCI6InZjK3NkLWp3dCIsImtpZCI6IjhaLXRFUmZfSmhudHYwdXJPdllQNUZPR01vSmg5SndsWUh6b2FzS0xvbFUifQ.eyJpc3MiOiJDaXR5QU1TUCIsImlhdCI6MTc5NjAwMDAwMCwiZXhwIjoxNzk2MDAwMzAwLCJsaWNlbmNlX2lkIjoiQS1CSVotMjAyNi0wMDAxIiwibGljZW5jZV90eXBlIjoiQS1CSVoiLCJzdGF0dXNfdXJsIjoiaHR0cHM6Ly9nYXRld2F5LmNpdHktYS5leGFtcGxlL2FwaS92MS9wdWJsaWMvcHJlc2VudGF0aW9ucy92ZXJpZnkiLCJfc2RfYWxnIjoic2hhLTI1NiIsIl9zZCI6WyJTdU1jMHpMYmZnWmdxX1ZYek1rdTk0QzZzTEk3OWNZcTQ4eTVrRFdrYmZjIl0sImNsYWltX2hhc2hlcyI6eyJjb21wYW55TmFtZSI6ImQ2NGUxMzRlZmViMmJiMzUxYTc4Nzc0ZWY1Y2ZhNjg0NGRiM2UwZDU5MDUwN2QzYzlhYzMzOGZlN2VkZWIzOWMifX0.PGzzslHp-6FEnjTwlY1NfptqZU4TIZyQwdEI36t40ASwezLGvdRp5ANiiNXFDXVrt93OfBqdywJTWu7LzGfHYw~WyI5Zjg2ZDA4MTg4NGM3ZDY1OWEyZmVhYTBjNTVhZDAxNSIsImNvbXBhbnlOYW1lIiwiQWNtZSBUcmFkaW5nIEx0ZCJd~';
+    expect(await verifyPresentation(example, { keys: [jwk] }, at(1796000010))).toMatchObject({
+      valid: true,
+      licenceId: 'A-BIZ-2026-0001',
+      claims: { companyName: 'Acme Trading Ltd' },
+    });
+    expect(await verifyPresentation(example, { keys: [jwk] }, at(1796000300))).toMatchObject({
+      reason: 'PRESENTATION_EXPIRED',
+    });
+  });
 });
