@@ -11,6 +11,7 @@
 import type { Context } from 'fabric-contract-api';
 import {
   compositeKey,
+  emitEvent,
   getCaller,
   oldestFirst,
   protectRecord,
@@ -57,6 +58,14 @@ async function record(
   );
   await writeJson(ctx, key, usage);
   await protectRecord(ctx, key, caller.mspId);
+  emitEvent(ctx, 'DataChecked', {
+    kind: usage.kind,
+    ticketId: usage.ticketId,
+    attestationId: usage.attestationId,
+    citizen: usage.citizen,
+    verifier: { mspId: usage.verifier.mspId, dept: usage.verifier.dept },
+    valid: usage.valid,
+  });
   return usage;
 }
 

@@ -4,6 +4,7 @@
  */
 import './quiet';
 import { saltedHash } from '@govledger/chaincode-common';
+import { events } from '@govledger/wire';
 import type { AccessResult, DataCheck } from '../src';
 import { CITIZEN, Harness, ID, SALT, accessRequest, consentRequest, withCatalogue } from './helpers';
 
@@ -94,6 +95,14 @@ describe('CheckTicket / CheckFact / ListDataChecks', () => {
       purpose: PURPOSE,
     });
     expect(wrong.usage).toMatchObject({ valid: false, outcome: 'mismatch' });
+    // the event goes to the citizen and the checking department only
+    const ev = h.ledger.events[h.ledger.events.length - 1];
+    expect(ev?.name).toBe('DataChecked');
+    const spec = events['data-sharing'].DataChecked;
+    expect(spec.scope(spec.payload.parse(ev?.payload))).toEqual({
+      subjects: [CITIZEN.a1],
+      orgs: [{ mspId: 'CityBMSP', dept: 'housing' }],
+    });
     // the same refusals as VerifyFact
     expect(
       await h.refusedSubmit(ID.financeA, 'CheckFact', {

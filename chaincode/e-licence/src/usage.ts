@@ -13,6 +13,7 @@
 import type { Context } from 'fabric-contract-api';
 import {
   compositeKey,
+  emitEvent,
   forbidden,
   getCaller,
   hasRole,
@@ -28,7 +29,7 @@ import {
   type Page,
 } from '@govledger/chaincode-common';
 import { Role } from './authz';
-import type { EffectiveStatus, Licence, VerifyResult } from './model';
+import { ELicenceEvent, type EffectiveStatus, type Licence, type VerifyResult } from './model';
 import { loadLicence } from './queries';
 import type {
   CheckLicenceRequest,
@@ -104,6 +105,16 @@ export async function recordUsage(ctx: Context, licence: Licence, f: UsageFields
   );
   await writeJson(ctx, key, usage);
   await protectRecord(ctx, key, f.verifier.mspId);
+  emitEvent(ctx, ELicenceEvent.LicenceChecked, {
+    facts: [ELicenceEvent.LicenceChecked],
+    licenceId: usage.licenceId,
+    typeCode: usage.typeCode,
+    holder: usage.holder,
+    channel: usage.channel,
+    verifier: { kind: f.verifier.kind, mspId: f.verifier.mspId, dept: f.verifier.dept },
+    valid: usage.valid,
+    reason: usage.reason,
+  });
   return usage;
 }
 

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'crypto';
 import { keyEndorsers } from '@govledger/chaincode-common';
-import type { eLicence } from '@govledger/wire';
+import { events, type eLicence } from '@govledger/wire';
 import { Harness, ID, doc, holder } from './harness';
 
 type Jwk = eLicence.PresentationPublicJwk;
@@ -114,6 +114,16 @@ describe('CheckLicence / RecordPresentationCheck / ListLicenceUsage', () => {
     });
     // no certificate id or name of the checker anywhere in the entry
     expect(JSON.stringify(out.usage)).not.toContain('officer-labour-b');
+    // the event goes to the holder and the checking department only
+    const ev = h.lastEvent();
+    expect(ev.name).toBe('LicenceChecked');
+    const scope = events['e-licence'].LicenceChecked.scope(
+      events['e-licence'].LicenceChecked.payload.parse(ev.payload),
+    );
+    expect(scope).toEqual({
+      subjects: [holder('enterprise-a1')],
+      orgs: [{ mspId: 'CityBMSP', dept: 'labour' }],
+    });
   });
 
   it('refuses a check by a caller without a department (403) and of an unknown licence (404), writing nothing', async () => {

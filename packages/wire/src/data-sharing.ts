@@ -1434,12 +1434,10 @@ export const DataCheck = z.object({
   }),
   kind: z.enum(['ticket', 'fact']).meta({ description: 'What was checked', example: 'fact' }),
   ticketId: Schemas.id.meta({ description: 'The ticket', example: 'access-2026-0001' }),
-  attestationId: Schemas.id
-    .nullable()
-    .meta({
-      description: 'The attestation (fact checks); null for a ticket check',
-      example: 'att-2026-0001',
-    }),
+  attestationId: Schemas.id.nullable().meta({
+    description: 'The attestation (fact checks); null for a ticket check',
+    example: 'att-2026-0001',
+  }),
   citizen: Subject.meta({ description: 'The citizen (home MSP, pseudonymous id)' }),
   verifier: z
     .object({

@@ -177,12 +177,10 @@ export const LicenceUsage = z.object({
     .array(Schemas.code)
     .meta({ description: 'Names of the claims shown (never their values)', example: ['companyName'] }),
   valid: z.boolean().meta({ description: 'The outcome', example: true }),
-  reason: Schemas.code
-    .nullable()
-    .meta({
-      description: 'Why it failed (a presentation reason or the status); null when valid',
-      example: null,
-    }),
+  reason: Schemas.code.nullable().meta({
+    description: 'Why it failed (a presentation reason or the status); null when valid',
+    example: null,
+  }),
   checkedAt: Schemas.isoDateTime.meta({
     description: 'When (transaction time)',
     example: '2026-01-01T00:00:00.000Z',
@@ -220,13 +218,10 @@ export const RecordPresentationCheckRequest = z
       .array(Schemas.code)
       .max(50)
       .meta({ description: 'Names of the claims disclosed (no values)', example: ['companyName'] }),
-    reason: z
-      .enum(PRESENTATION_REASONS)
-      .nullable()
-      .meta({
-        description: "The gateway's failure reason (signature, expiry, disclosures); null when those passed",
-        example: null,
-      }),
+    reason: z.enum(PRESENTATION_REASONS).nullable().meta({
+      description: "The gateway's failure reason (signature, expiry, disclosures); null when those passed",
+      example: null,
+    }),
     purpose: UsagePurpose.optional().meta({ description: "The verifier's stated purpose" }),
   })
   .strict();

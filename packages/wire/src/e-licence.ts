@@ -68,6 +68,7 @@ export const Event = {
   LicenceAmended: 'LicenceAmended',
   ApplicationSubmitted: 'ApplicationSubmitted',
   ApplicationApproved: 'ApplicationApproved',
+  LicenceChecked: 'LicenceChecked',
   ApplicationRejected: 'ApplicationRejected',
 } as const;
 
