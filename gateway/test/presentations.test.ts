@@ -12,6 +12,7 @@ import { ConfigError } from '../src/config';
 import { thumbprint } from '../src/presentations/keys';
 import { checkPresentation, encodeDisclosure, ledgerClaimHash } from '../src/presentations/sd-jwt';
 import { loadPresentationSettings } from '../src/routes/public-presentations';
+import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
 
 const PID = 'ab'.repeat(32);
@@ -92,7 +93,7 @@ beforeEach(() => {
   }));
   h.ledger.on('e-licence', 'GetLicence', (req) => {
     if ((req as { licenceId: string }).licenceId !== 'L1') {
-      throw Object.assign(new Error('nope'), { status: 404, code: 'LICENCE_NOT_FOUND' });
+      chaincodeRefusal('LICENCE_NOT_FOUND', 404, 'no such licence', 'evaluate');
     }
     return licence();
   });
@@ -315,6 +316,15 @@ describe('holder presentations', () => {
     const token = await present();
     status = now;
     expect(await verify(token)).toMatchObject({ valid: false, reason, status: now });
+  });
+
+  it('fails with LICENCE_NOT_FOUND for a genuine presentation of a licence the ledger does not know', async () => {
+    await registerKey();
+    const token = await present();
+    h.ledger.on('e-licence', 'GetLicence', () =>
+      chaincodeRefusal('LICENCE_NOT_FOUND', 404, 'no such licence', 'evaluate'),
+    );
+    expect(await verify(token)).toMatchObject({ valid: false, reason: 'LICENCE_NOT_FOUND', usageId: null });
   });
 
   it('fails when the ledger hash of a disclosed claim changed (amended licence)', async () => {

@@ -19,6 +19,7 @@ import { eLicence } from '@govledger/wire';
 import { z } from 'zod';
 import type { Caller } from '../caller';
 import { ConfigError } from '../config';
+import { ChaincodeRefusal } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
 import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import type { PublicFundsConfig } from './public-funds';
@@ -175,12 +176,7 @@ function statusReason(status: eLicence.EffectiveStatus): eLicence.PresentationRe
 }
 
 function isNotFound(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    ((err as { status?: number }).status === 404 ||
-      (err as { code?: string }).code === W.ErrorCode.LicenceNotFound)
-  );
+  return err instanceof ChaincodeRefusal && err.body.code === W.ErrorCode.LicenceNotFound;
 }
 
 /** The presentation and usage routes. */
