@@ -221,6 +221,11 @@ describe('holder presentations', () => {
         by: 'CityBMSP',
       },
     ]);
+    // the salts and values are read on the issuing organisation's peers only
+    expect(h.ledger.calls.find((c) => c.invocation.transaction === 'GetLicencePrivateData')).toMatchObject({
+      kind: 'evaluate',
+      invocation: { endorsingOrganizations: ['CityAMSP'] },
+    });
     // the disclosed value never goes to the ledger
     expect(JSON.stringify(h.ledger.calls.filter((c) => c.kind === 'submit'))).not.toContain(
       VALUES.companyName,

@@ -182,11 +182,11 @@ function isNotFound(err: unknown): boolean {
 /** The presentation and usage routes. */
 export function presentationRoutes(deps: PresentationDeps): AnyRoute[] {
   const now = deps.now ?? (() => Date.now());
-  const inv = (transaction: string, request: unknown, endorsement?: 'caller-org') => ({
+  const inv = (transaction: string, request: unknown, endorsingOrganizations?: string[]) => ({
     chaincode: deps.chaincode,
     transaction,
     args: [JSON.stringify(request)],
-    ...(endorsement ? { endorsement } : {}),
+    ...(endorsingOrganizations ? { endorsingOrganizations } : {}),
   });
   const reader = (): Caller => {
     const r = deps.publicReads.reader;
@@ -308,7 +308,8 @@ export function presentationRoutes(deps: PresentationDeps): AnyRoute[] {
           const priv = W.PrivateDataResult.parse(
             await deps.transactions.evaluate(
               caller,
-              inv('GetLicencePrivateData', { licenceId: licence.licenceId }, 'caller-org'),
+              // only the issuing organisation's peers hold the collection
+              inv('GetLicencePrivateData', { licenceId: licence.licenceId }, [licence.issuerMsp]),
             ),
           );
           for (const name of input.body.claims) {
