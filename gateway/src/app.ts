@@ -6,6 +6,7 @@
  * limited per client IP), a rate limit per caller, the JSON depth limit, and the
  * routes; problem+json for everything that fails.
  */
+import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -40,6 +41,8 @@ import { chaincodeRoutes, type ChaincodeRouteDeps } from './routes';
 import { withAccessRules } from './routes/access';
 import { offlineRoutes } from './routes/offline';
 import { publicFundsRoutes, type PublicFundsConfig } from './routes/public-funds';
+import { presentationRoutes, type PresentationSettings } from './routes/public-presentations';
+import { PresentationKeys } from './presentations/keys';
 import { transactionRoutes } from './routes/transactions';
 import { callerKey, TransactionService } from './writes/transactions';
 import type { Wallet } from './fabric/wallet';
@@ -100,6 +103,8 @@ export interface AppDeps {
     /** HTTP client of deliveries (tests). */
     fetch?: typeof fetch;
   };
+  /** Holder presentations (routes/public-presentations.ts): lifetime; keys live beside the election keys. */
+  presentations?: PresentationSettings;
 }
 
 /** Default webhook settings (the configuration's defaults). */
@@ -198,6 +203,19 @@ export function createApp(deps: AppDeps): GatewayApp {
       transactions,
       chaincode: deps.chaincodes['fund-tracing'] ?? 'fund-tracing',
       config: deps.publicFunds ?? { maxAgeSec: 60 },
+    }),
+    ...presentationRoutes({
+      transactions,
+      chaincode: deps.chaincodes['e-licence'] ?? 'e-licence',
+      keys: new PresentationKeys(
+        path.join(
+          path.dirname(deps.chaincodeRouteDeps?.electionKeysDir ?? path.resolve('.gateway', 'election-keys')),
+          'presentation-keys',
+        ),
+        deps.chaincodeRouteDeps?.walletKey ?? Buffer.alloc(0),
+      ),
+      settings: deps.presentations ?? { ttlSec: 300 },
+      publicReads: deps.publicFunds ?? { maxAgeSec: 60 },
     }),
     ...extraRoutes,
   ]);

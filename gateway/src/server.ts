@@ -22,6 +22,7 @@ import { importUsers } from './fabric/msp-import';
 import { Wallet } from './fabric/wallet';
 import { answerClientErrors } from './request-limits';
 import { loadPublicFundsConfig, type PublicFundsConfig } from './routes/public-funds';
+import { loadPresentationSettings, type PresentationSettings } from './routes/public-presentations';
 import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
 import { unspentSweepJob } from './schedule/unspent-sweep';
@@ -42,6 +43,8 @@ export interface GatewayExtras {
   schedule?: ScheduleConfig;
   /** The public fund-tracing reads. */
   publicFunds?: PublicFundsConfig;
+  /** Holder presentations (lifetime). */
+  presentations?: PresentationSettings;
 }
 
 /** Starts the gateway from a configuration (and the scheduled checks, when a schedule identity is set). */
@@ -127,6 +130,7 @@ export async function startGateway(config: Config, extras: GatewayExtras = {}): 
     reconcileGraceMs: config.db.reconcileGraceMs,
     ...(extras.publicFunds ? { publicFunds: extras.publicFunds } : {}),
     webhooks: { ...config.webhooks, sealKey: config.wallet.key },
+    ...(extras.presentations ? { presentations: extras.presentations } : {}),
   });
   const reconciled = await gateway.reconcile();
   logger.info(reconciled, 'reconciled writes left in flight');
@@ -247,6 +251,7 @@ async function main(): Promise<void> {
     extras = {
       schedule: loadScheduleConfig(process.env),
       publicFunds: loadPublicFundsConfig(process.env),
+      presentations: loadPresentationSettings(process.env),
     };
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -104,6 +104,29 @@ const EXAMPLES: Record<string, Example> = {
       claims: [{ name: 'companyName', value: 'Acme', salt: SALT }],
     },
   },
+  checkTicket: {
+    url: '/api/v1/tickets/T1/checks',
+    body: { fields: ['address'], purpose: { code: 'SERVICE_COUNTER' } },
+    request: { ticketId: 'T1', fields: ['address'], purpose: { code: 'SERVICE_COUNTER' } },
+  },
+  checkFact: {
+    url: '/api/v1/attestations/AT1/recorded-fact-checks',
+    body: { ticketId: 'T1', claimedHash: HASH, purpose: { code: 'OTHER' } },
+    request: { attestationId: 'AT1', ticketId: 'T1', claimedHash: HASH, purpose: { code: 'OTHER' } },
+  },
+  listMyDataChecks: {
+    url: '/api/v1/me/data-checks?pageSize=5',
+    request: { pageSize: 5 },
+  },
+  checkLicence: {
+    url: '/api/v1/licences/L1/checks',
+    body: { documentHash: HASH, purpose: { code: 'EMPLOYMENT', text: 'pre-hire check' } },
+    request: { licenceId: 'L1', documentHash: HASH, purpose: { code: 'EMPLOYMENT', text: 'pre-hire check' } },
+  },
+  listMyLicenceChecks: {
+    url: '/api/v1/me/licence-checks?licenceId=L1&pageSize=10&bookmark=b1',
+    request: { licenceId: 'L1', pageSize: 10, bookmark: 'b1' },
+  },
   getLicencePrivateData: {
     url: '/api/v1/licences/L1/private-data',
     request: { licenceId: 'L1' },

@@ -130,17 +130,31 @@ export async function getAttestation(ctx: Context, req: AttestationRefRequest): 
  * of the ticket's fields.
  */
 export async function verifyFact(ctx: Context, req: VerifyFactRequest): Promise<VerifyFactResult> {
+  return factCheckResult(ctx, req.ticketId, req.attestationId, saltedHash(req.salt, req.claimedValue));
+}
+
+/**
+ * The checks of VerifyFact (and CheckFact) with the salted hash of the claimed value: a valid
+ * ticket of the caller's department that covers the attestation's citizen, category and field,
+ * and an attestation neither revoked nor expired; `match` compares the hash with the fact hash.
+ */
+export async function factCheckResult(
+  ctx: Context,
+  ticketId: string,
+  attestationId: string,
+  claimedHash: string,
+): Promise<VerifyFactResult> {
   const caller = getCaller(ctx);
   const nowMs = txTimeMs(ctx);
-  const ticket = await requireValidTicket(ctx, caller, req.ticketId, nowMs);
-  const a = await loadAttestation(ctx, req.attestationId);
+  const ticket = await requireValidTicket(ctx, caller, ticketId, nowMs);
+  const a = await loadAttestation(ctx, attestationId);
   if (
     !sameSubject(a.citizen, ticket.citizen) ||
     a.categoryCode !== ticket.categoryCode ||
     !ticket.fields.includes(a.field)
   ) {
     throw errors.attestationNotCovered(
-      `ticket ${req.ticketId} does not cover the citizen, category and field of attestation ${req.attestationId}`,
+      `ticket ${ticketId} does not cover the citizen, category and field of attestation ${attestationId}`,
     );
   }
   const state = attestationState(a, nowMs);
@@ -149,12 +163,12 @@ export async function verifyFact(ctx: Context, req: VerifyFactRequest): Promise<
     throw errors.attestationExpired(`attestation ${a.attestationId} expired at ${a.validUntil}`);
   }
   return {
-    ticketId: req.ticketId,
+    ticketId,
     attestationId: a.attestationId,
     citizen: a.citizen,
     categoryCode: a.categoryCode,
     field: a.field,
-    match: sameDigest(saltedHash(req.salt, req.claimedValue), a.factHash),
+    match: sameDigest(claimedHash, a.factHash),
     validUntil: a.validUntil,
   };
 }

@@ -19,6 +19,7 @@ import {
   withdrawLegalBasis,
 } from './legal-basis';
 import * as S from './schemas';
+import { checkFact, checkTicket, listDataChecks } from './usage';
 
 /** Citizen consent, audited cross-department data access and zero-documents fact checks. */
 @Info({
@@ -222,5 +223,28 @@ export class DataSharingContract extends Contract {
   @Returns('string')
   async VerifyFact(ctx: Context, request: string): Promise<string> {
     return stableStringify(await verifyFact(ctx, parseArg(S.VerifyFactRequest, request)));
+  }
+
+  // ------------------------------------------------------------ usage trace (issue 18)
+
+  /** CheckTicket: VerifyTicket that leaves a trace entry the citizen lists. */
+  @Transaction()
+  @Returns('string')
+  async CheckTicket(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await checkTicket(ctx, parseArg(S.CheckTicketRequest, request)));
+  }
+
+  /** CheckFact: VerifyFact with the checker's salted hash, leaving a trace entry. */
+  @Transaction()
+  @Returns('string')
+  async CheckFact(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await checkFact(ctx, parseArg(S.CheckFactRequest, request)));
+  }
+
+  /** ListDataChecks: the calling citizen's trace of ticket and fact checks. */
+  @Transaction(false)
+  @Returns('string')
+  async ListDataChecks(ctx: Context, request: string): Promise<string> {
+    return stableStringify(await listDataChecks(ctx, parseArg(S.ListDataChecksRequest, request)));
   }
 }

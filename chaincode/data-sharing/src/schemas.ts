@@ -95,3 +95,20 @@ export type Purpose = dataSharing.Purpose;
 export type Sensitivity = dataSharing.Sensitivity;
 /** A transaction name of the catalogue. */
 export type TransactionName = dataSharing.TransactionName;
+
+// ---------------------------------------------------------------- usage trace (issue 18 part 4)
+
+/** CheckTicket. */
+export const CheckTicketRequest = dataSharing.CheckTicketRequest;
+/** CheckTicket request. */
+export type CheckTicketRequest = dataSharing.CheckTicketRequest;
+/** CheckFact. */
+export const CheckFactRequest = dataSharing.CheckFactRequest;
+/** CheckFact request. */
+export type CheckFactRequest = dataSharing.CheckFactRequest;
+/** ListDataChecks. */
+export const ListDataChecksRequest = dataSharing.ListDataChecksRequest;
+/** ListDataChecks request. */
+export type ListDataChecksRequest = dataSharing.ListDataChecksRequest;
+/** One recorded ticket or fact check. */
+export type DataCheck = dataSharing.DataCheck;

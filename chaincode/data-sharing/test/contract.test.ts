@@ -30,6 +30,8 @@ const SUBMIT = [
   'RequestAccess',
   'PublishAttestation',
   'RevokeAttestation',
+  'CheckTicket',
+  'CheckFact',
 ];
 const EVALUATE = [
   'GetCategory',
@@ -46,6 +48,7 @@ const EVALUATE = [
   'ListAllAccesses',
   'GetAttestation',
   'VerifyFact',
+  'ListDataChecks',
 ];
 
 describe('the contract', () => {

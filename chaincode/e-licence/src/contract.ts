@@ -30,7 +30,9 @@ import {
   listLicencesByTypeAndStatus,
 } from './queries';
 import { listRecognitions, recordRecognition, withdrawRecognition } from './recognition';
+import { listPresentationKeys, registerPresentationKey } from './presentation-key';
 import * as S from './schemas';
+import { checkLicence, listLicenceUsage, recordPresentationCheck } from './usage';
 import { verifyLicence } from './verify';
 
 /** Electronic licences: types, mutual recognition, issue, verify, lifecycle, parallel-approval applications. */
@@ -236,5 +238,46 @@ export class ELicenceContract extends Contract {
   @Returns('string')
   async GetApplication(ctx: Context, json: string): Promise<string> {
     return stableStringify(await getApplication(ctx, parseArg(S.GetApplicationRequest, json)));
+  }
+
+  // ------------------------------------------------------------ presentations and usage trace
+
+  /** Registers the public half of the caller's organisation's presentation key (role admin). */
+  @Transaction()
+  @Returns('string')
+  async RegisterPresentationKey(ctx: Context, json: string): Promise<string> {
+    return stableStringify(
+      await registerPresentationKey(ctx, parseArg(S.RegisterPresentationKeyRequest, json)),
+    );
+  }
+
+  /** Lists the registered presentation keys (any member). */
+  @Transaction(false)
+  @Returns('string')
+  async ListPresentationKeys(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await listPresentationKeys(ctx, parseArg(S.ListPresentationKeysRequest, json)));
+  }
+
+  /** A department's recorded verification of a licence: the answer and the usage entry it leaves. */
+  @Transaction()
+  @Returns('string')
+  async CheckLicence(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await checkLicence(ctx, parseArg(S.CheckLicenceRequest, json)));
+  }
+
+  /** Records a presentation check made by the caller's organisation's gateway. */
+  @Transaction()
+  @Returns('string')
+  async RecordPresentationCheck(ctx: Context, json: string): Promise<string> {
+    return stableStringify(
+      await recordPresentationCheck(ctx, parseArg(S.RecordPresentationCheckRequest, json)),
+    );
+  }
+
+  /** The caller's (holder's) usage trace: who checked which of their licences, when and why. */
+  @Transaction(false)
+  @Returns('string')
+  async ListLicenceUsage(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await listLicenceUsage(ctx, parseArg(S.ListLicenceUsageRequest, json)));
   }
 }

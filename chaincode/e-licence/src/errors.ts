@@ -52,4 +52,5 @@ export const errors = defineErrors({
   noApprovalsRequired: [C.NoApprovalsRequired, S.NO_APPROVALS_REQUIRED],
   documentHashRequired: [C.DocumentHashRequired, S.DOCUMENT_HASH_REQUIRED],
   privateDataHashMismatch: [C.PrivateDataHashMismatch, S.PRIVATE_DATA_HASH_MISMATCH],
+  presentationKeyExists: [C.PresentationKeyExists, S.PRESENTATION_KEY_EXISTS],
 });

@@ -132,3 +132,38 @@ export type StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivat
 
 /** What a staging transaction wrote. */
 export type StagedPrivateRecord = eLicence.StagedPrivateRecord;
+
+// ---------------------------------------------------------------- presentations and usage (e-licence-usage)
+
+/** RegisterPresentationKey. */
+export const RegisterPresentationKeyRequest = eLicence.RegisterPresentationKeyRequest;
+/** RegisterPresentationKey request. */
+export type RegisterPresentationKeyRequest = eLicence.RegisterPresentationKeyRequest;
+/** ListPresentationKeys. */
+export const ListPresentationKeysRequest = eLicence.ListPresentationKeysRequest;
+/** ListPresentationKeys request. */
+export type ListPresentationKeysRequest = eLicence.ListPresentationKeysRequest;
+/** A P-256 public JWK. */
+export type PresentationPublicJwk = eLicence.PresentationPublicJwk;
+/** A registered presentation key. */
+export type PresentationKey = eLicence.PresentationKey;
+/** ListPresentationKeys answer. */
+export type PresentationKeyList = eLicence.PresentationKeyList;
+/** CheckLicence. */
+export const CheckLicenceRequest = eLicence.CheckLicenceRequest;
+/** CheckLicence request. */
+export type CheckLicenceRequest = eLicence.CheckLicenceRequest;
+/** RecordPresentationCheck. */
+export const RecordPresentationCheckRequest = eLicence.RecordPresentationCheckRequest;
+/** RecordPresentationCheck request. */
+export type RecordPresentationCheckRequest = eLicence.RecordPresentationCheckRequest;
+/** ListLicenceUsage. */
+export const ListLicenceUsageRequest = eLicence.ListLicenceUsageRequest;
+/** ListLicenceUsage request. */
+export type ListLicenceUsageRequest = eLicence.ListLicenceUsageRequest;
+/** One usage entry. */
+export type LicenceUsage = eLicence.LicenceUsage;
+/** A stated purpose. */
+export type UsagePurpose = eLicence.UsagePurpose;
+/** Who checked. */
+export type UsageVerifier = eLicence.UsageVerifier;

@@ -38,6 +38,9 @@ const SUBMIT: TxName[] = [
   'SubmitApplication',
   'ApproveApplication',
   'RejectApplication',
+  'RegisterPresentationKey',
+  'CheckLicence',
+  'RecordPresentationCheck',
 ];
 const EVALUATE: TxName[] = [
   'GetLicenceType',
@@ -50,6 +53,8 @@ const EVALUATE: TxName[] = [
   'ListLicencesByTypeAndStatus',
   'GetLicenceHistory',
   'GetApplication',
+  'ListPresentationKeys',
+  'ListLicenceUsage',
 ];
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');

@@ -38,3 +38,9 @@ export {
 export { IDEMPOTENCY_KEY_HEADER, idempotentFetch, newIdempotencyKey, type RetryOptions } from './idempotency';
 export { GatewayProblemError, retryAfterMs, type ProblemBody } from './problem';
 export { committed, NotCommittedError, type AcceptedWrite } from './committed';
+export {
+  verifyPresentation,
+  type OfflineReason,
+  type OfflineVerification,
+  type PresentationJwk,
+} from './presentation';

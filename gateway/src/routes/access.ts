@@ -142,6 +142,23 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
     'gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.',
   exportPublicFunds:
     'gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.',
+  // ------------------------------------------------------------ presentations and usage (issue 18)
+  registerPresentationKey:
+    'chaincode: `admin`; the key is the caller’s own organisation’s (its MSP), so no one registers a key in another organisation’s name; the record is then protected (its organisation AND one other). The gateway holds the private half for that organisation only.',
+  getPresentationJwks:
+    'gateway: anyone, no token (rate-limited per client address); only keys registered on the ledger, read with the gateway’s configured public-read identity.',
+  createPresentation:
+    'gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity (members of the issuing organisation only). Signed with the issuing organisation’s registered key.',
+  verifyPresentation:
+    'gateway: anyone, no token (rate-limited per client address); read and recorded (RecordPresentationCheck: any member) with the gateway’s configured public-read identity. Disclosed values never reach the ledger.',
+  checkTicket:
+    'chaincode: as verifyTicket (the holder or grantee department of the ticket, or an auditor in scope; else 403 NOT_TICKET_PARTY); unknown ticket 404.',
+  checkFact: 'chaincode: as verifyFact (the grantee department of the ticket, else 403 TICKET_NOT_YOURS).',
+  listMyDataChecks: 'chaincode: the citizen (`citizen` with a `gov.pid`), their own trace only.',
+  checkLicence:
+    'chaincode: any member with a `gov.dept` (else 403); the entry names its organisation, department and role.',
+  listMyLicenceChecks:
+    'chaincode: the holder only (`citizen` or `enterprise` with a `gov.pid`); naming another’s licence: 403 FORBIDDEN.',
   // ------------------------------------------------------------ gateway
   getTransactionStatus:
     'gateway: the caller who sent the write, or an `admin`, sees its stored outcome; others learn only whether the ledger holds the transaction (read with their own Fabric identity).',

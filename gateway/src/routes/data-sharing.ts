@@ -422,5 +422,42 @@ export function dataSharingRoutes(): AnyRoute[] {
       response: W.VerifyFactResult,
       call: { chaincode: CC, transaction: 'VerifyFact', mode: 'evaluate' },
     }),
+    // ------------------------------------------------------------ usage trace (issue 18)
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/tickets/{ticketId}/checks',
+      operationId: 'checkTicket',
+      summary: 'A recorded ticket check: the verification, and a trace entry the citizen lists',
+      tags: TAGS,
+      roles: [],
+      params: W.CheckTicketRequest.pick({ ticketId: true }),
+      body: W.CheckTicketRequest.omit({ ticketId: true }),
+      response: W.transactions.CheckTicket.response,
+      call: { chaincode: CC, transaction: 'CheckTicket', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/attestations/{attestationId}/recorded-fact-checks',
+      operationId: 'checkFact',
+      summary:
+        'A recorded fact check with the salted hash of the claimed value (never the value): the answer and a trace entry',
+      tags: TAGS,
+      roles: [],
+      params: attestationId,
+      body: W.CheckFactRequest.omit({ attestationId: true }),
+      response: W.transactions.CheckFact.response,
+      call: { chaincode: CC, transaction: 'CheckFact', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/me/data-checks',
+      operationId: 'listMyDataChecks',
+      summary: "Who checked the caller's tickets and facts, when and why (the citizen's own trace)",
+      tags: TAGS,
+      roles: ['citizen'],
+      query: PageQuery,
+      response: pageOf(W.DataCheck),
+      call: { chaincode: CC, transaction: 'ListDataChecks', mode: 'evaluate' },
+    }),
   ];
 }

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { CommonErrorCode } from './errors';
 import { Schemas, pageOf, Subject } from './common';
+import { UsagePurpose } from './e-licence-usage';
 
 // ================================================================ vocabulary
 
@@ -1398,6 +1399,72 @@ export const PurposesResult = z.object({
 /** What ListPurposes returns. */
 export type PurposesResult = z.infer<typeof PurposesResult>;
 
+// ================================================================ usage trace (issue 18 part 4)
+
+/** CheckTicket: VerifyTicket that leaves a trace entry the citizen can list (why: a purpose). */
+export const CheckTicketRequest = VerifyTicketRequest.extend({
+  purpose: UsagePurpose.meta({ description: 'Why the ticket is checked' }),
+}).strict();
+/** CheckTicket request. */
+export type CheckTicketRequest = z.infer<typeof CheckTicketRequest>;
+
+/**
+ * CheckFact: VerifyFact that leaves a trace entry. The checker sends the salted hash it computed,
+ * `sha256(salt + "|" + claimedValue)`, never the clear value (it would stay in the block).
+ */
+export const CheckFactRequest = z
+  .object({
+    ticketId: Schemas.id.meta({ description: 'Id of the access ticket', example: 'access-2026-0001' }),
+    attestationId: Schemas.id.meta({ description: 'Attestation id', example: 'att-2026-0001' }),
+    claimedHash: Schemas.sha256.meta({
+      description: 'sha256(salt + "|" + claimed value), lower-case hex, computed by the checker',
+      example: 'd64e134efeb2bb351a78774ef5cfa6844db3e0d590507d3c9ac338fe7edeb39c',
+    }),
+    purpose: UsagePurpose.meta({ description: 'Why the fact is checked' }),
+  })
+  .strict();
+/** CheckFact request. */
+export type CheckFactRequest = z.infer<typeof CheckFactRequest>;
+
+/** One recorded check of a citizen's ticket or fact: who, what, when, why (no personal value). */
+export const DataCheck = z.object({
+  usageId: Schemas.txId.meta({
+    description: 'The recording transaction',
+    example: 'a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  }),
+  kind: z.enum(['ticket', 'fact']).meta({ description: 'What was checked', example: 'fact' }),
+  ticketId: Schemas.id.meta({ description: 'The ticket', example: 'access-2026-0001' }),
+  attestationId: Schemas.id.nullable().meta({
+    description: 'The attestation (fact checks); null for a ticket check',
+    example: 'att-2026-0001',
+  }),
+  citizen: Subject.meta({ description: 'The citizen (home MSP, pseudonymous id)' }),
+  verifier: z
+    .object({
+      mspId: Schemas.mspId.meta({ description: 'Organisation of the checker', example: 'CityBMSP' }),
+      dept: Schemas.code.nullable().meta({ description: 'Department of the checker', example: 'housing' }),
+      role: Schemas.code.nullable().meta({ description: 'First role of the checker', example: 'officer' }),
+    })
+    .meta({ description: 'Who checked (no name, no certificate id)' }),
+  purpose: UsagePurpose.meta({ description: 'Why' }),
+  valid: z.boolean().meta({ description: 'Ticket valid / fact matches', example: true }),
+  outcome: Schemas.code.meta({
+    description: "The ticket's status (`valid`, `expired`, ...) or the fact check's `match` / `mismatch`",
+    example: 'match',
+  }),
+  checkedAt: Schemas.isoDateTime.meta({
+    description: 'When (transaction time)',
+    example: '2026-01-01T00:00:00.000Z',
+  }),
+});
+/** One recorded ticket or fact check. */
+export type DataCheck = z.infer<typeof DataCheck>;
+
+/** ListDataChecks: the calling citizen's own trace, oldest first, paginated. */
+export const ListDataChecksRequest = z.object({ ...page }).strict();
+/** ListDataChecks request. */
+export type ListDataChecksRequest = z.infer<typeof ListDataChecksRequest>;
+
 // ================================================================ catalogue of transactions
 
 /** Every transaction of the DataSharingContract: kind, request and response schema. */
@@ -1436,6 +1503,23 @@ export const transactions = {
   RevokeAttestation: { kind: 'submit', request: AttestationRefRequest, response: AttestationView },
   GetAttestation: { kind: 'evaluate', request: AttestationRefRequest, response: AttestationView },
   VerifyFact: { kind: 'evaluate', request: VerifyFactRequest, response: VerifyFactResult },
+  CheckTicket: {
+    kind: 'submit',
+    request: CheckTicketRequest,
+    response: z.object({
+      verification: VerifyTicketResult.meta({ description: 'The verification, as VerifyTicket answers it' }),
+      usage: DataCheck.meta({ description: 'The trace entry recorded' }),
+    }),
+  },
+  CheckFact: {
+    kind: 'submit',
+    request: CheckFactRequest,
+    response: z.object({
+      verification: VerifyFactResult.meta({ description: 'The verification, as VerifyFact answers it' }),
+      usage: DataCheck.meta({ description: 'The trace entry recorded' }),
+    }),
+  },
+  ListDataChecks: { kind: 'evaluate', request: ListDataChecksRequest, response: pageOf(DataCheck) },
 } as const satisfies Record<
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }

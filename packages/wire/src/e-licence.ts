@@ -7,6 +7,18 @@
 import { z } from 'zod';
 import { boundedRecord, pageOf, Schemas, uniqueList, Subject } from './common';
 import { CommonErrorCode, type ErrorStatus } from './errors';
+import {
+  CheckLicenceRequest,
+  LicenceUsage,
+  ListLicenceUsageRequest,
+  ListPresentationKeysRequest,
+  PresentationKey,
+  PresentationKeyList,
+  RecordPresentationCheckRequest,
+  RegisterPresentationKeyRequest,
+} from './e-licence-usage';
+
+export * from './e-licence-usage';
 
 // ---------------------------------------------------------------- limits and constants
 
@@ -56,6 +68,7 @@ export const Event = {
   LicenceAmended: 'LicenceAmended',
   ApplicationSubmitted: 'ApplicationSubmitted',
   ApplicationApproved: 'ApplicationApproved',
+  LicenceChecked: 'LicenceChecked',
   ApplicationRejected: 'ApplicationRejected',
 } as const;
 
@@ -139,6 +152,8 @@ export const ErrorCode = {
    * names, or its on-chain hash differs from the request's. Stage the private record first (StageLicencePrivateData / StageApplicationPrivateData).
    */
   PrivateDataHashMismatch: 'PRIVATE_DATA_HASH_MISMATCH',
+  /** 409: the organisation registered this presentation key already, or has the most keys it may. */
+  PresentationKeyExists: 'PRESENTATION_KEY_EXISTS',
 } as const;
 
 /** One of the chaincode's error codes. */
@@ -179,6 +194,7 @@ export const ErrorStatusOf: Readonly<Record<ErrorCodeValue, ErrorStatus>> = {
   NO_APPROVALS_REQUIRED: 409,
   DOCUMENT_HASH_REQUIRED: 400,
   PRIVATE_DATA_HASH_MISMATCH: 409,
+  PRESENTATION_KEY_EXISTS: 409,
 };
 
 // ---------------------------------------------------------------- field schemas
@@ -1446,6 +1462,31 @@ export const transactions = {
   ApproveApplication: { kind: 'submit', request: ApproveApplicationRequest, response: ApprovalResult },
   RejectApplication: { kind: 'submit', request: RejectApplicationRequest, response: ApplicationView },
   GetApplication: { kind: 'evaluate', request: GetApplicationRequest, response: ApplicationView },
+  // presentations and the usage trace (e-licence-usage.ts)
+  RegisterPresentationKey: {
+    kind: 'submit',
+    request: RegisterPresentationKeyRequest,
+    response: PresentationKey,
+  },
+  ListPresentationKeys: {
+    kind: 'evaluate',
+    request: ListPresentationKeysRequest,
+    response: PresentationKeyList,
+  },
+  CheckLicence: {
+    kind: 'submit',
+    request: CheckLicenceRequest,
+    response: z.object({
+      verification: VerifyResult.meta({ description: 'The verification, as VerifyLicence answers it' }),
+      usage: LicenceUsage.meta({ description: 'The usage entry recorded' }),
+    }),
+  },
+  RecordPresentationCheck: {
+    kind: 'submit',
+    request: RecordPresentationCheckRequest,
+    response: LicenceUsage,
+  },
+  ListLicenceUsage: { kind: 'evaluate', request: ListLicenceUsageRequest, response: pageOf(LicenceUsage) },
 } as const satisfies Record<
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }

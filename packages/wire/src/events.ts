@@ -216,6 +216,36 @@ export const eLicenceEvents = {
       .strict(),
     licenceScope,
   ),
+  LicenceChecked: event(
+    'A licence was checked: a department’s recorded verification or a presentation check (issue 18)',
+    z
+      .object({
+        facts,
+        licenceId: f.id('Licence id', 'LIC-2026-0001'),
+        typeCode: f.code('Licence type code', 'FOOD_TRADE'),
+        holder: f.subject('The holder (home MSP and pid)'),
+        channel: z
+          .enum(['department', 'presentation'])
+          .meta({ description: 'How it was checked', example: 'presentation' }),
+        verifier: z
+          .object({
+            kind: z
+              .enum(['department', 'public'])
+              .meta({ description: 'Kind of checker', example: 'public' }),
+            mspId: f.mspId('Organisation that recorded the check'),
+            dept: Schemas.code.nullable().meta({ description: 'Department of the checker', example: null }),
+          })
+          .strict()
+          .meta({ description: 'Who checked' }),
+        valid: z.boolean().meta({ description: 'The outcome', example: true }),
+        reason: f.code('Why it failed; null when valid', 'LICENCE_REVOKED').nullable(),
+      })
+      .strict(),
+    (p) => ({
+      subjects: [p.holder],
+      orgs: [orgOf(p.verifier.mspId, p.verifier.dept ?? undefined)],
+    }),
+  ),
   ApplicationSubmitted: event(
     'A citizen or enterprise applied for a licence',
     z
@@ -421,6 +451,28 @@ export const dataSharingEvents = {
       })
       .strict(),
     (p) => ({ subjects: [p.citizen], orgs: [p.holder] }),
+  ),
+  DataChecked: event(
+    "A department checked a ticket or a fact about a citizen's data with a recorded check (issue 18)",
+    z
+      .object({
+        kind: z.enum(['ticket', 'fact']).meta({ description: 'What was checked', example: 'fact' }),
+        ticketId: f.id('Ticket id', 'acc-1'),
+        attestationId: f.id('Attestation id; null for a ticket check', 'att-1').nullable(),
+        citizen: dsCitizen,
+        verifier: z
+          .object({
+            mspId: f.mspId('Organisation of the checker'),
+            dept: Schemas.code
+              .nullable()
+              .meta({ description: 'Department of the checker', example: 'housing' }),
+          })
+          .strict()
+          .meta({ description: 'Who checked' }),
+        valid: z.boolean().meta({ description: 'Ticket valid / fact matches', example: true }),
+      })
+      .strict(),
+    (p) => ({ subjects: [p.citizen], orgs: [orgOf(p.verifier.mspId, p.verifier.dept ?? undefined)] }),
   ),
   AccessLogged: event(
     "A department asked for a citizen's data: granted or refused, always logged",
