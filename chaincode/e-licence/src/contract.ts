@@ -32,6 +32,7 @@ import {
 import { listRecognitions, recordRecognition, withdrawRecognition } from './recognition';
 import * as S from './schemas';
 import { verifyLicence } from './verify';
+import { listOverdueWarnings, raiseOverdueWarnings } from './deadline';
 
 /** Electronic licences: types, mutual recognition, issue, verify, lifecycle, parallel-approval applications. */
 @Info({
@@ -236,5 +237,19 @@ export class ELicenceContract extends Contract {
   @Returns('string')
   async GetApplication(ctx: Context, json: string): Promise<string> {
     return stableStringify(await getApplication(ctx, parseArg(S.GetApplicationRequest, json)));
+  }
+
+  /** Raises the overdue warnings due at the transaction time (admin, auditor or approver; idempotent). */
+  @Transaction()
+  @Returns('string')
+  async RaiseOverdueWarnings(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await raiseOverdueWarnings(ctx, parseArg(S.RaiseOverdueWarningsRequest, json)));
+  }
+
+  /** Lists the overdue warnings of one deciding organisation, paginated (supervisors). */
+  @Transaction(false)
+  @Returns('string')
+  async ListOverdueWarnings(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await listOverdueWarnings(ctx, parseArg(S.ListOverdueWarningsRequest, json)));
   }
 }

@@ -52,4 +52,9 @@ export const errors = defineErrors({
   noApprovalsRequired: [C.NoApprovalsRequired, S.NO_APPROVALS_REQUIRED],
   documentHashRequired: [C.DocumentHashRequired, S.DOCUMENT_HASH_REQUIRED],
   privateDataHashMismatch: [C.PrivateDataHashMismatch, S.PRIVATE_DATA_HASH_MISMATCH],
+  materialNotFound: [C.MaterialNotFound, S.MATERIAL_NOT_FOUND],
+  materialNotOwned: [C.MaterialNotOwned, S.MATERIAL_NOT_OWNED],
+  materialNotValid: [C.MaterialNotValid, S.MATERIAL_NOT_VALID],
+  materialUnavailable: [C.MaterialUnavailable, S.MATERIAL_UNAVAILABLE],
+  invalidApprovalRules: [C.InvalidApprovalRules, S.INVALID_APPROVAL_RULES],
 });

@@ -38,6 +38,7 @@ const SUBMIT: TxName[] = [
   'SubmitApplication',
   'ApproveApplication',
   'RejectApplication',
+  'RaiseOverdueWarnings',
 ];
 const EVALUATE: TxName[] = [
   'GetLicenceType',
@@ -50,6 +51,7 @@ const EVALUATE: TxName[] = [
   'ListLicencesByTypeAndStatus',
   'GetLicenceHistory',
   'GetApplication',
+  'ListOverdueWarnings',
 ];
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
