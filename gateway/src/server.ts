@@ -24,6 +24,7 @@ import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
 import { ScheduleStore } from './schedule/store';
 import { unspentSweepJob } from './schedule/unspent-sweep';
+import { overdueApprovalsJob } from './schedule/overdue-approvals';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -185,6 +186,16 @@ function startSchedule(
         chaincode: config.chaincodes['fund-tracing'],
         caller,
         intervalMs: schedule.unspentSweepMs,
+      }),
+    );
+  }
+  if (schedule.overdueApprovalsMs > 0 && config.chaincodes['e-licence']) {
+    jobs.push(
+      overdueApprovalsJob({
+        transactions: gateway.transactions,
+        chaincode: config.chaincodes['e-licence'],
+        caller,
+        intervalMs: schedule.overdueApprovalsMs,
       }),
     );
   }
