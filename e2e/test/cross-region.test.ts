@@ -1,0 +1,9 @@
+/**
+ * Issue 18 on the real network: cross-region service. Runs alone:
+ * cd e2e && npx jest test/cross-region.test.ts
+ */
+import { materialsSuite } from './cross-region/materials';
+
+describe('cross-region', () => {
+  materialsSuite();
+});
