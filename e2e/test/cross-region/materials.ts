@@ -8,12 +8,57 @@
  * attestation instead of re-entering it: e-licence reads it from data-sharing in the submission
  * (a chaincode-to-chaincode call on the same channel, under the citizen's identity), records it,
  * and approves environment by the rule. Another citizen cannot use it. Once the deadline passes,
- * the application shows market overdue, a sweep raises one warning (a second raises none), and
- * supervisors list it; the market approval then issues the licence.
+ * the application shows market overdue; the gateway's scheduler (the suite restarts the gateway
+ * with a one-second overdue-approvals interval and a supervisor identity, then restores it)
+ * raises the warning without anyone calling the sweep; a sweep called by hand raises nothing more
+ * (one warning per application and department, ever); supervisors list it; the market approval
+ * then issues the licence.
  */
 import { dataSharing, eLicence } from '@govledger/fixtures';
+import { spawnSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
-import { http, type HttpResult } from '../../src/gateway-client';
+import path from 'path';
+import { gatewayUrl, http, type HttpResult } from '../../src/gateway-client';
+import { ROOT, stateDir } from '../../src/test-network';
+
+const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
+/** The gateway's scheduled checks, as the suite turns them on: only the overdue-approvals sweep, every second. */
+const SCHEDULE_ENV = {
+  SCHEDULE_IDENTITY: 'CityAMSP/auditor-a',
+  SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS: '1000',
+  SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '0',
+  SCHEDULE_TICK_MS: '1000',
+};
+
+async function waitForGateway(): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${gatewayUrl()}/readyz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the gateway did not come back');
+}
+
+/**
+ * Restarts the gateway process with extra environment (network.sh stop-node / start-node; the
+ * environment is passed explicitly: Jest gives a test its own copy of process.env).
+ */
+async function restartGateway(extra: Record<string, string>): Promise<void> {
+  const env = { ...process.env, ...extra };
+  for (const command of ['stop-node', 'start-node']) {
+    const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
+  }
+  await waitForGateway();
+}
 
 const API = '/api/v1';
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -79,7 +124,7 @@ async function problem(pending: Promise<HttpResult>, status: number, code: strin
 
 async function until<T>(what: string, readIt: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   let last: T | undefined;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 80; i++) {
     last = await readIt();
     if (ok(last)) return last;
     await new Promise((r) => setTimeout(r, 250));
@@ -212,7 +257,7 @@ export function materialsSuite(): void {
       );
     });
 
-    it('once the deadline passes: market shows overdue, one warning is raised (once), supervisors list it', async () => {
+    it("once the deadline passes: market shows overdue, the gateway's scheduler raises one warning (once), supervisors list it", async () => {
       const overdue = await until(
         'market overdue on the application',
         () => read<Application>('admin-b', `${API}/applications/${APP_ID}`),
@@ -222,13 +267,23 @@ export function materialsSuite(): void {
       expect(market?.remainingMs).toBeLessThanOrEqual(0);
       expect(market?.elapsedMs).toBeGreaterThanOrEqual(DEADLINE_S * 1000);
 
-      const sweep = await write<{ raised: Warning[]; more: boolean }>(
-        'auditor-a',
-        'POST',
-        `${API}/application-overdue-warnings/sweeps`,
-        {},
-      );
-      const ours = sweep.raised.filter((w) => w.applicationId === APP_ID);
+      // nobody calls the sweep: the gateway's scheduler does
+      let ours: Warning[];
+      await restartGateway(SCHEDULE_ENV);
+      try {
+        const listed = await until(
+          'the scheduled warning',
+          () =>
+            read<{ records: Warning[] }>(
+              'auditor-b',
+              `${API}/application-overdue-warnings?ownerMsp=CityAMSP&dept=market&pageSize=200`,
+            ),
+          (p) => p.records.some((w) => w.applicationId === APP_ID),
+        );
+        ours = listed.records.filter((w) => w.applicationId === APP_ID);
+      } finally {
+        await restartGateway(Object.fromEntries(Object.keys(SCHEDULE_ENV).map((k) => [k, ''])));
+      }
       expect(ours).toEqual([
         {
           applicationId: APP_ID,
@@ -240,6 +295,7 @@ export function materialsSuite(): void {
           raisedAt: expect.any(String),
         },
       ]);
+      // a sweep by hand finds nothing more to raise for it
       const again = await write<{ raised: Warning[] }>(
         'auditor-a',
         'POST',
