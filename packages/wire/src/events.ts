@@ -299,7 +299,7 @@ export const eLicenceEvents = {
       .strict(),
     (p) => ({
       subjects: p.warnings.map((w) => w.applicant),
-      orgs: p.warnings.flatMap((w) => [orgOf(w.ownerMsp, w.dept), orgOf(w.ownerMsp)]),
+      orgs: p.warnings.map((w) => orgOf(w.ownerMsp, w.dept)),
     }),
   ),
 } as const satisfies Record<string, EventSpec>;
