@@ -26,6 +26,7 @@ import { loadPresentationSettings, type PresentationSettings } from './routes/pu
 import { loadScheduleConfig, type ScheduleConfig } from './schedule/config';
 import { Scheduler, type Job } from './schedule/scheduler';
 import { unspentSweepJob } from './schedule/unspent-sweep';
+import { overdueApprovalsJob } from './schedule/overdue-approvals';
 
 /** How often a replica (PostgreSQL storage) settles writes left in flight by replicas that died. */
 const REPLICA_SWEEP_MS = 15_000;
@@ -224,6 +225,16 @@ function startSchedule(
         chaincode: config.chaincodes['fund-tracing'],
         caller,
         intervalMs: schedule.unspentSweepMs,
+      }),
+    );
+  }
+  if (schedule.overdueApprovalsMs > 0 && config.chaincodes['e-licence']) {
+    jobs.push(
+      overdueApprovalsJob({
+        transactions: gateway.transactions,
+        chaincode: config.chaincodes['e-licence'],
+        caller,
+        intervalMs: schedule.overdueApprovalsMs,
       }),
     );
   }

@@ -173,8 +173,18 @@ const EXAMPLES: Record<string, Example> = {
   },
   submitApplication: {
     url: '/api/v1/applications',
-    body: { applicationId: 'APP1', typeCode: 'A-BIZ', licencePrivate: PRIVATE },
-    request: { applicationId: 'APP1', typeCode: 'A-BIZ', ...STAGED_HASHES },
+    body: {
+      applicationId: 'APP1',
+      typeCode: 'A-BIZ',
+      licencePrivate: PRIVATE,
+      materials: [{ kind: 'licence', licenceId: 'FIRE-1' }],
+    },
+    request: {
+      applicationId: 'APP1',
+      typeCode: 'A-BIZ',
+      ...STAGED_HASHES,
+      materials: [{ kind: 'licence', licenceId: 'FIRE-1' }],
+    },
     prepare: {
       transaction: 'StageApplicationPrivateData',
       request: { applicationId: 'APP1', typeCode: 'A-BIZ' },
@@ -191,6 +201,11 @@ const EXAMPLES: Record<string, Example> = {
     url: '/api/v1/applications/APP1/rejections',
     body: { reasonCode: 'FIRE_RISK', reason: 'exits' },
     request: { applicationId: 'APP1', reasonCode: 'FIRE_RISK', reason: 'exits' },
+  },
+  raiseOverdueWarnings: { url: '/api/v1/application-overdue-warnings/sweeps', body: { limit: 50 } },
+  listOverdueWarnings: {
+    url: '/api/v1/application-overdue-warnings?ownerMsp=CityAMSP&dept=fire&pageSize=5',
+    request: { ownerMsp: 'CityAMSP', dept: 'fire', pageSize: 5 },
   },
   // data-sharing
   registerCategory: {

@@ -13,6 +13,7 @@ import { ScheduleStore } from '../src/schedule/store';
 import { UNSPENT_SWEEP_JOB, unspentSweepJob } from '../src/schedule/unspent-sweep';
 import { openPostgresStorage } from '../src/storage/postgres';
 import type { GatewayStorage } from '../src/storage/storage';
+import { OVERDUE_APPROVALS_JOB, overdueApprovalsJob } from '../src/schedule/overdue-approvals';
 import { makeHarness } from './harness';
 import { startPostgres, type TestPostgres } from './postgres';
 
@@ -21,7 +22,11 @@ const HOUR = 3_600_000;
 
 describe('schedule configuration', () => {
   it('defaults: a daily sweep, a one-minute tick, no identity (nothing scheduled)', () => {
-    expect(loadScheduleConfig({})).toEqual({ unspentSweepMs: 86_400_000, tickMs: 60_000 });
+    expect(loadScheduleConfig({})).toEqual({
+      unspentSweepMs: 86_400_000,
+      overdueApprovalsMs: 3_600_000,
+      tickMs: 60_000,
+    });
   });
 
   it('reads the identity and intervals; the tick never exceeds the interval', () => {
@@ -30,7 +35,18 @@ describe('schedule configuration', () => {
         SCHEDULE_IDENTITY: 'CityAMSP/auditor-a',
         SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '5000',
       }),
-    ).toEqual({ identity: { mspId: 'CityAMSP', label: 'auditor-a' }, unspentSweepMs: 5000, tickMs: 5000 });
+    ).toEqual({
+      identity: { mspId: 'CityAMSP', label: 'auditor-a' },
+      unspentSweepMs: 5000,
+      overdueApprovalsMs: 3_600_000,
+      tickMs: 5000,
+    });
+    expect(
+      loadScheduleConfig({
+        SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS: '2000',
+        SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '0',
+      }),
+    ).toEqual({ unspentSweepMs: 0, overdueApprovalsMs: 2000, tickMs: 2000 });
   });
 
   it.each([
@@ -38,6 +54,8 @@ describe('schedule configuration', () => {
     ['SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS', '5s'],
     ['SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS', '10'],
     ['SCHEDULE_TICK_MS', '-1'],
+    ['SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS', '999'],
+    ['SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS', 'hourly'],
   ])('refuses %s=%s naming the variable', (variable, value) => {
     let error: unknown;
     try {
@@ -175,6 +193,83 @@ describe('the unspent-funds sweep job', () => {
       const sweeps = h.ledger.calls.filter((c) => c.invocation.transaction === 'SweepUnspent');
       expect(sweeps.map((c) => (c.request as { programId: string }).programId)).toEqual(['P1', 'P1', 'P3']);
       expect(sweeps.every((c) => c.kind === 'submit' && c.identity.mspId === 'CityAMSP')).toBe(true);
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe('the overdue-approvals job', () => {
+  const warning = (applicationId: string, dept: string) => ({
+    applicationId,
+    typeCode: 'A-SHOP',
+    ownerMsp: 'CityAMSP',
+    dept,
+    applicant: { mspId: 'CityAMSP', pid: 'a'.repeat(64) },
+    dueAt: '2030-01-01T00:00:00.000Z',
+    raisedAt: '2030-01-02T00:00:00.000Z',
+  });
+
+  it('submits RaiseOverdueWarnings as the configured identity while more are due, and counts the warnings', async () => {
+    const h = await makeHarness();
+    try {
+      let calls = 0;
+      h.ledger.on('e-licence', 'RaiseOverdueWarnings', (req) => {
+        expect(req).toEqual({ limit: 100 });
+        calls += 1;
+        return calls === 1
+          ? { raised: [warning('APP-1', 'fire'), warning('APP-2', 'market')], more: true }
+          : { raised: [warning('APP-3', 'fire')], more: false };
+      });
+      const job = overdueApprovalsJob({
+        transactions: h.gateway.transactions,
+        chaincode: 'e-licence',
+        caller: { subject: 'alice', org: 'CityAMSP', roles: [] },
+        intervalMs: HOUR,
+      });
+      expect(job.name).toBe(OVERDUE_APPROVALS_JOB);
+      expect(await job.run()).toEqual({ calls: 2, warnings: 3 });
+      const sweeps = h.ledger.calls.filter((c) => c.invocation.transaction === 'RaiseOverdueWarnings');
+      expect(sweeps).toHaveLength(2);
+      expect(sweeps.every((c) => c.kind === 'submit' && c.identity.mspId === 'CityAMSP')).toBe(true);
+    } finally {
+      h.close();
+    }
+  });
+
+  it('stops after its most calls even if the chaincode keeps answering more', async () => {
+    const h = await makeHarness();
+    try {
+      h.ledger.on('e-licence', 'RaiseOverdueWarnings', () => ({
+        raised: [warning('APP-1', 'fire')],
+        more: true,
+      }));
+      const job = overdueApprovalsJob({
+        transactions: h.gateway.transactions,
+        chaincode: 'e-licence',
+        caller: { subject: 'alice', org: 'CityAMSP', roles: [] },
+        intervalMs: HOUR,
+        maxCalls: 3,
+      });
+      expect(await job.run()).toEqual({ calls: 3, warnings: 3 });
+    } finally {
+      h.close();
+    }
+  });
+
+  it('fails the run (to be tried again) when the chaincode refuses', async () => {
+    const h = await makeHarness();
+    try {
+      h.ledger.on('e-licence', 'RaiseOverdueWarnings', () => {
+        throw new Error(JSON.stringify({ code: 'FORBIDDEN', status: 403, message: 'not an official' }));
+      });
+      const job = overdueApprovalsJob({
+        transactions: h.gateway.transactions,
+        chaincode: 'e-licence',
+        caller: { subject: 'alice', org: 'CityAMSP', roles: [] },
+        intervalMs: HOUR,
+      });
+      await expect(job.run()).rejects.toThrow();
     } finally {
       h.close();
     }

@@ -18,6 +18,11 @@
  * (private-only, on the type's organisation's peers alone) puts the personal
  * data in the collection; SubmitApplication (the channel's majority) records the
  * public application, each endorser checking the staged record by hash.
+ *
+ * An application may reference the applicant's existing licences and
+ * attestations (materials.ts); the type's rules may approve some departments
+ * automatically at submission (auto-approval.ts); decisions may have deadlines
+ * whose overdue warnings a sweep raises (deadline.ts).
  */
 import type { Context } from 'fabric-contract-api';
 import {
@@ -64,10 +69,13 @@ import type {
 import { applicationKey, licenceKey, licencePrivateKey } from './keys';
 import { ensureLicenceIdFree, loadApplication, loadType } from './queries';
 import { resolveValidity } from './validity';
+import { autoApprovals } from './auto-approval';
+import { clearDueDates, deadlineProgress, dueDates, indexDueDates } from './deadline';
+import { verifyMaterials } from './materials';
 
-/** Departments that have approved so far. */
+/** Departments that have approved so far (by hand, or automatically by a rule of the type). */
 export function approvedDepts(app: Application): string[] {
-  return app.timeline.flatMap((e) => (e.event === 'approved' ? [e.dept] : []));
+  return app.timeline.flatMap((e) => (e.event === 'approved' || e.event === 'auto-approved' ? [e.dept] : []));
 }
 
 /** Required departments that have not decided yet (empty once the application is closed). */
@@ -80,11 +88,15 @@ export function pendingDepts(app: Application): string[] {
 /** An application with its progress at `nowMs`. */
 export function applicationView(app: Application, nowMs: number): ApplicationView {
   const end = app.closedAt === null ? nowMs : Date.parse(app.closedAt);
+  const pending = pendingDepts(app);
   return {
     ...app,
+    materials: app.materials ?? [],
+    deadlines: app.deadlines ?? [],
     approvedDepts: approvedDepts(app),
-    pendingDepts: pendingDepts(app),
+    pendingDepts: pending,
     elapsedMs: Math.max(0, end - Date.parse(app.submittedAt)),
+    deadlineProgress: deadlineProgress(app, pending, nowMs),
   };
 }
 
@@ -172,6 +184,11 @@ export async function submitApplication(
     req.privateDataHash,
   );
   const now = txTimeIso(ctx);
+  const txMs = txTimeMs(ctx);
+  const materials = await verifyMaterials(ctx, applicant, req.materials ?? [], txMs);
+  const automatic = autoApprovals(type, materials, req.claimHashes, now);
+  const manual = type.requiredApprovals.filter((d) => !automatic.some((e) => e.dept === d));
+  const deadlines = dueDates(type, manual, txMs);
   const app: Application = {
     applicationId: req.applicationId,
     typeCode: type.code,
@@ -186,11 +203,14 @@ export async function submitApplication(
     submittedAt: now,
     closedAt: null,
     licenceId: null,
-    timeline: [{ event: 'submitted', at: now }],
+    timeline: [{ event: 'submitted', at: now }, ...automatic],
+    materials: materials.map((m) => m.recorded),
+    deadlines,
   };
   const key = applicationKey(ctx, app.applicationId);
   await writeJson(ctx, key, app);
   await protectRecord(ctx, key, app.ownerMsp);
+  await indexDueDates(ctx, app.applicationId, deadlines);
   emitEvent(ctx, ELicenceEvent.ApplicationSubmitted, {
     facts: [ELicenceEvent.ApplicationSubmitted],
     applicationId: app.applicationId,
@@ -198,8 +218,9 @@ export async function submitApplication(
     ownerMsp: app.ownerMsp,
     applicant: app.applicant,
     requiredDepts: app.requiredDepts,
+    autoApprovedDepts: automatic.map((e) => e.dept),
   });
-  return applicationView(app, txTimeMs(ctx));
+  return applicationView(app, txMs);
 }
 
 /**
@@ -247,6 +268,7 @@ export async function approveApplication(
   if (stillPending.length > 0) {
     const next: Application = { ...app, timeline: [...app.timeline, approved] };
     await writeJson(ctx, applicationKey(ctx, app.applicationId), next);
+    await clearDueDates(ctx, app, [dept]);
     emitEvent(ctx, ELicenceEvent.ApplicationApproved, {
       facts: [ELicenceEvent.ApplicationApproved],
       applicationId: app.applicationId,
@@ -298,6 +320,7 @@ export async function approveApplication(
     timeline: [...app.timeline, approved, { event: 'issued', at, licenceId: licence.licenceId }],
   };
   await writeJson(ctx, applicationKey(ctx, app.applicationId), issued);
+  await clearDueDates(ctx, app, app.requiredDepts);
   emitEvent(ctx, ELicenceEvent.LicenceIssued, {
     facts: [ELicenceEvent.ApplicationApproved, ELicenceEvent.LicenceIssued],
     ...licenceEventFields(licence),
@@ -324,6 +347,7 @@ export async function rejectApplication(
     ],
   };
   await writeJson(ctx, applicationKey(ctx, app.applicationId), rejected);
+  await clearDueDates(ctx, app, app.requiredDepts);
   // PurgePrivateData, not DelPrivateData: a delete removes only the current value, while the
   // member peers' private data stores keep every earlier version until blockToLive; a purge
   // removes them all (Fabric 2.5+, channel Application capability V2_5). Like a delete it carries

@@ -34,6 +34,7 @@ import { listPresentationKeys, registerPresentationKey } from './presentation-ke
 import * as S from './schemas';
 import { checkLicence, listLicenceUsage, recordPresentationCheck } from './usage';
 import { verifyLicence } from './verify';
+import { listOverdueWarnings, raiseOverdueWarnings } from './deadline';
 
 /** Electronic licences: types, mutual recognition, issue, verify, lifecycle, parallel-approval applications. */
 @Info({
@@ -279,5 +280,21 @@ export class ELicenceContract extends Contract {
   @Returns('string')
   async ListLicenceUsage(ctx: Context, json: string): Promise<string> {
     return stableStringify(await listLicenceUsage(ctx, parseArg(S.ListLicenceUsageRequest, json)));
+  }
+
+  // ------------------------------------------------------------ overdue decisions
+
+  /** Raises the overdue warnings due at the transaction time (admin, auditor or approver; idempotent). */
+  @Transaction()
+  @Returns('string')
+  async RaiseOverdueWarnings(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await raiseOverdueWarnings(ctx, parseArg(S.RaiseOverdueWarningsRequest, json)));
+  }
+
+  /** Lists the overdue warnings of one deciding organisation, paginated (supervisors). */
+  @Transaction(false)
+  @Returns('string')
+  async ListOverdueWarnings(ctx: Context, json: string): Promise<string> {
+    return stableStringify(await listOverdueWarnings(ctx, parseArg(S.ListOverdueWarningsRequest, json)));
   }
 }

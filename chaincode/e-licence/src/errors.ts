@@ -53,4 +53,9 @@ export const errors = defineErrors({
   documentHashRequired: [C.DocumentHashRequired, S.DOCUMENT_HASH_REQUIRED],
   privateDataHashMismatch: [C.PrivateDataHashMismatch, S.PRIVATE_DATA_HASH_MISMATCH],
   presentationKeyExists: [C.PresentationKeyExists, S.PRESENTATION_KEY_EXISTS],
+  materialNotFound: [C.MaterialNotFound, S.MATERIAL_NOT_FOUND],
+  materialNotOwned: [C.MaterialNotOwned, S.MATERIAL_NOT_OWNED],
+  materialNotValid: [C.MaterialNotValid, S.MATERIAL_NOT_VALID],
+  materialUnavailable: [C.MaterialUnavailable, S.MATERIAL_UNAVAILABLE],
+  invalidApprovalRules: [C.InvalidApprovalRules, S.INVALID_APPROVAL_RULES],
 });

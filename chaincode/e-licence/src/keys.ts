@@ -9,6 +9,9 @@
  * - `licenceByHolder` (holder mspId, holder pid, licenceId) - index
  * - `licenceByTypeStatus` (typeCode, status, licenceId) - index
  * - `application` (applicationId)
+ * - `applicationDue` (dueAt as 13-digit ms, applicationId, dept) - index of pending decisions
+ *   with a deadline, oldest first (deadline.ts)
+ * - `overdueWarning` (ownerMsp, dept, applicationId) - one warning per application and department
  * - private, in `licencePrivate_<MSP>`: `licencePrivate` (licenceId, privateDataHash): content
  *   addressed, so staging a new version never touches the current one; an application's record
  *   is staged under the id its licence will get (the application id)
@@ -26,6 +29,8 @@ export const ObjectType = {
   ByTypeStatus: 'licenceByTypeStatus',
   Application: 'application',
   LicencePrivate: 'licencePrivate',
+  ApplicationDue: 'applicationDue',
+  OverdueWarning: 'overdueWarning',
 } as const;
 
 /** Key of a licence type. */

@@ -27,6 +27,7 @@ import type {
 } from './schemas';
 import { ObjectType, typeKey } from './keys';
 import { loadType } from './queries';
+import { requireValidApprovalRules } from './auto-approval';
 
 /** Creates a licence type owned by the caller's organisation (role admin). */
 export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
@@ -49,11 +50,14 @@ export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequ
     validity: req.validity,
     claims: req.claims,
     requiredApprovals: req.requiredApprovals,
+    autoApprovals: req.autoApprovals ?? [],
+    decisionDeadlines: req.decisionDeadlines ?? [],
     status: 'active',
     createdAt: now,
     updatedAt: now,
     revision: 1,
   };
+  requireValidApprovalRules(type);
   await writeJson(ctx, key, type);
   await protectRecord(ctx, key, type.ownerMsp);
   emitEvent(ctx, ELicenceEvent.LicenceTypeCreated, {
@@ -94,6 +98,17 @@ export async function updateLicenceType(ctx: Context, req: UpdateLicenceTypeRequ
     next.status = req.status;
     changed.push('status');
   }
+  next.autoApprovals = type.autoApprovals ?? [];
+  next.decisionDeadlines = type.decisionDeadlines ?? [];
+  if (req.autoApprovals !== undefined) {
+    next.autoApprovals = req.autoApprovals;
+    changed.push('autoApprovals');
+  }
+  if (req.decisionDeadlines !== undefined) {
+    next.decisionDeadlines = req.decisionDeadlines;
+    changed.push('decisionDeadlines');
+  }
+  requireValidApprovalRules(next);
   next.updatedAt = txTimeIso(ctx);
   next.revision = type.revision + 1;
   await writeJson(ctx, typeKey(ctx, type.code), next);

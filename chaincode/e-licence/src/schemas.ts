@@ -130,6 +130,16 @@ export const StageApplicationPrivateDataRequest = eLicence.StageApplicationPriva
 /** StageApplicationPrivateData request. */
 export type StageApplicationPrivateDataRequest = eLicence.StageApplicationPrivateDataRequest;
 
+/** RaiseOverdueWarnings. */
+export const RaiseOverdueWarningsRequest = eLicence.RaiseOverdueWarningsRequest;
+/** RaiseOverdueWarnings request. */
+export type RaiseOverdueWarningsRequest = eLicence.RaiseOverdueWarningsRequest;
+
+/** ListOverdueWarnings. */
+export const ListOverdueWarningsRequest = eLicence.ListOverdueWarningsRequest;
+/** ListOverdueWarnings request. */
+export type ListOverdueWarningsRequest = eLicence.ListOverdueWarningsRequest;
+
 /** What a staging transaction wrote. */
 export type StagedPrivateRecord = eLicence.StagedPrivateRecord;
 

@@ -42,9 +42,12 @@ describe('one submission, parallel approvals', () => {
       closedAt: null,
       licenceId: null,
       timeline: [{ event: 'submitted', at: '2026-03-01T09:00:00.000Z' }],
+      materials: [],
+      deadlines: [],
       approvedDepts: [],
       pendingDepts: ['market', 'fire', 'environment'],
       elapsedMs: 0,
+      deadlineProgress: [],
     });
     expect(h.ledger.getPrivate(COLL_A, APP_PKEY)).toBe(bytes);
     const publicText = JSON.stringify(h.ledger.snapshot()) + JSON.stringify(h.ledger.events);
@@ -64,6 +67,7 @@ describe('one submission, parallel approvals', () => {
         ownerMsp: 'CityAMSP',
         applicant: holder('enterprise-a1'),
         requiredDepts: ['market', 'fire', 'environment'],
+        autoApprovedDepts: [],
       },
     });
   });

@@ -41,6 +41,7 @@ const SUBMIT: TxName[] = [
   'RegisterPresentationKey',
   'CheckLicence',
   'RecordPresentationCheck',
+  'RaiseOverdueWarnings',
 ];
 const EVALUATE: TxName[] = [
   'GetLicenceType',
@@ -55,6 +56,7 @@ const EVALUATE: TxName[] = [
   'GetApplication',
   'ListPresentationKeys',
   'ListLicenceUsage',
+  'ListOverdueWarnings',
 ];
 
 const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');

@@ -25,6 +25,8 @@ describe('licence type registry', () => {
     expect(type).toEqual({
       ...bizRequest,
       ownerMsp: 'CityAMSP',
+      autoApprovals: [],
+      decisionDeadlines: [],
       status: 'active',
       createdAt: '2026-02-01T08:00:00.000Z',
       updatedAt: '2026-02-01T08:00:00.000Z',

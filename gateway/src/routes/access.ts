@@ -38,11 +38,15 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   amendLicence: 'chaincode: `issuer` of the issuing department in the issuing organisation.',
   listLicencesByHolder: 'chaincode: any member.',
   submitApplication:
-    'chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH).',
+    'chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH). Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.',
   getApplication: 'chaincode: any member (the public application holds hashes, never personal data).',
   approveApplication:
     'chaincode: `approver` whose `gov.dept` is one the type requires (else 403 DEPT_NOT_REQUIRED), in the type’s organisation.',
   rejectApplication: 'chaincode: `approver` of a required department, in the type’s organisation.',
+  raiseOverdueWarnings:
+    'chaincode: `admin`, `auditor` or `approver` of any organisation (else 403); idempotent, it only records deadlines passed at the transaction time.',
+  listOverdueWarnings:
+    'chaincode: an `auditor` of any organisation; an `admin` of `ownerMsp`; an `approver` of `ownerMsp` naming its own `dept` (else 403).',
   // ------------------------------------------------------------ data-sharing
   registerCategory: 'chaincode: `officer` with a `gov.dept`; the holder is the caller’s own department.',
   updateCategory: 'chaincode: `officer` of the holder department.',

@@ -412,6 +412,7 @@ export function eLicenceRoutes(): AnyRoute[] {
           applicationId: body.applicationId,
           typeCode: body.typeCode,
           ...stagedHashes(prepared),
+          ...(body.materials === undefined ? {} : { materials: body.materials }),
         }),
       },
     }),
@@ -420,6 +421,8 @@ export function eLicenceRoutes(): AnyRoute[] {
       path: '/api/v1/applications/{applicationId}',
       operationId: 'getApplication',
       summary: "An application's status and timeline",
+      description:
+        'Includes the referenced materials as verified at submission, automatic approvals, and per pending department with a deadline its elapsed and remaining time at the request time (`deadlineProgress`).',
       tags: TAGS,
       roles: [],
       params: applicationId,
@@ -450,6 +453,34 @@ export function eLicenceRoutes(): AnyRoute[] {
       body: W.RejectApplicationRequest.omit(withoutApplicationId),
       response: Application,
       call: { chaincode: CC, transaction: 'RejectApplication', mode: 'submit' },
+    }),
+    // ------------------------------------------------------------ deadlines
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/application-overdue-warnings/sweeps',
+      operationId: 'raiseOverdueWarnings',
+      summary:
+        'Raise a warning for every department that let an application deadline pass (idempotent; repeat while more=true)',
+      description:
+        "The gateway's scheduler runs it (SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS); one warning per application and department, ever.",
+      tags: TAGS,
+      roles: ['admin', 'auditor', 'approver'],
+      body: W.RaiseOverdueWarningsRequest,
+      response: W.OverdueSweepResult,
+      call: { chaincode: CC, transaction: 'RaiseOverdueWarnings', mode: 'submit' },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/application-overdue-warnings',
+      operationId: 'listOverdueWarnings',
+      summary: 'Overdue-decision warnings of one deciding organisation (supervisors)',
+      tags: TAGS,
+      roles: ['auditor', 'admin', 'approver'],
+      query: PageQuery.extend(
+        W.ListOverdueWarningsRequest.pick({ ownerMsp: true, dept: true }).shape,
+      ).strict(),
+      response: pageOf(W.OverdueWarning),
+      call: { chaincode: CC, transaction: 'ListOverdueWarnings', mode: 'evaluate' },
     }),
   ];
 }

@@ -14,6 +14,8 @@ export interface ScheduleConfig {
   identity?: { mspId: string; label: string };
   /** Interval of the unspent-funds sweep (`SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS`, default one day; 0 turns it off). */
   unspentSweepMs: number;
+  /** Interval of the overdue-approvals sweep (`SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS`, default one hour; 0 turns it off). */
+  overdueApprovalsMs: number;
   /** How often due jobs are looked for (`SCHEDULE_TICK_MS`, default 60 000, never more than an interval). */
   tickMs: number;
 }
@@ -21,6 +23,7 @@ export interface ScheduleConfig {
 type Env = Record<string, string | undefined>;
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -34,10 +37,21 @@ function whole(env: Env, name: string, fallback: number, min: number, max: numbe
 /** Reads the schedule settings; throws ConfigError naming the variable at fault. */
 export function loadScheduleConfig(env: Env): ScheduleConfig {
   const unspentSweepMs = whole(env, 'SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS', DAY_MS, 1000, 365 * DAY_MS);
+  const overdueApprovalsMs = whole(
+    env,
+    'SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS',
+    HOUR_MS,
+    1000,
+    365 * DAY_MS,
+  );
   const tick = whole(env, 'SCHEDULE_TICK_MS', 60_000, 100, DAY_MS);
   const config: ScheduleConfig = {
     unspentSweepMs,
-    tickMs: Math.max(100, Math.min(tick || 60_000, unspentSweepMs || Infinity)),
+    overdueApprovalsMs,
+    tickMs: Math.max(
+      100,
+      Math.min(tick || 60_000, unspentSweepMs || Infinity, overdueApprovalsMs || Infinity),
+    ),
   };
   const raw = env.SCHEDULE_IDENTITY;
   if (raw !== undefined && raw !== '') {

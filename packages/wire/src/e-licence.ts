@@ -19,6 +19,19 @@ import {
 } from './e-licence-usage';
 
 export * from './e-licence-usage';
+  AutoApprovedEntry,
+  ListOverdueWarningsRequest,
+  MaterialRefs,
+  OverdueSweepResult,
+  OverdueWarning,
+  RaiseOverdueWarningsRequest,
+  applicationApplyFields,
+  applicationViewApplyFields,
+  licenceTypeApplyFields,
+  licenceTypeApplyRequestFields,
+} from './e-licence-apply';
+
+export * from './e-licence-apply';
 
 // ---------------------------------------------------------------- limits and constants
 
@@ -70,6 +83,7 @@ export const Event = {
   ApplicationApproved: 'ApplicationApproved',
   LicenceChecked: 'LicenceChecked',
   ApplicationRejected: 'ApplicationRejected',
+  ApplicationsOverdue: 'ApplicationsOverdue',
 } as const;
 
 /** One of the chaincode's event names. */
@@ -154,6 +168,16 @@ export const ErrorCode = {
   PrivateDataHashMismatch: 'PRIVATE_DATA_HASH_MISMATCH',
   /** 409: the organisation registered this presentation key already, or has the most keys it may. */
   PresentationKeyExists: 'PRESENTATION_KEY_EXISTS',
+  /** 404: a referenced material (licence or attestation) does not exist. */
+  MaterialNotFound: 'MATERIAL_NOT_FOUND',
+  /** 403: a referenced material is not the applicant's (another holder or citizen). */
+  MaterialNotOwned: 'MATERIAL_NOT_OWNED',
+  /** 409: a referenced material is not valid at the submission time (expired, suspended, revoked, not yet valid). */
+  MaterialNotValid: 'MATERIAL_NOT_VALID',
+  /** 500: the attestation could not be read from the data-sharing chaincode (not deployed, or failed). */
+  MaterialUnavailable: 'MATERIAL_UNAVAILABLE',
+  /** 400: an automatic-approval rule or deadline names a department the type does not require, or leaves none manual. */
+  InvalidApprovalRules: 'INVALID_APPROVAL_RULES',
 } as const;
 
 /** One of the chaincode's error codes. */
@@ -195,6 +219,11 @@ export const ErrorStatusOf: Readonly<Record<ErrorCodeValue, ErrorStatus>> = {
   DOCUMENT_HASH_REQUIRED: 400,
   PRIVATE_DATA_HASH_MISMATCH: 409,
   PRESENTATION_KEY_EXISTS: 409,
+  MATERIAL_NOT_FOUND: 404,
+  MATERIAL_NOT_OWNED: 403,
+  MATERIAL_NOT_VALID: 409,
+  MATERIAL_UNAVAILABLE: 500,
+  INVALID_APPROVAL_RULES: 400,
 };
 
 // ---------------------------------------------------------------- field schemas
@@ -357,6 +386,7 @@ export const LicenceType = z.object({
       'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
     example: ['market', 'fire'],
   }),
+  ...licenceTypeApplyFields,
   status: TypeStatus.meta({ description: 'Status as stored on the ledger (one of the listed values)' }),
   createdAt: z.string().meta({
     format: 'date-time',
@@ -651,6 +681,7 @@ export const TimelineEntry = z.discriminatedUnion('event', [
       example: 'A-BIZ-2026-0001',
     }),
   }),
+  AutoApprovedEntry,
 ]);
 /** An application timeline entry. */
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
@@ -709,6 +740,7 @@ export const Application = z.object({
     example: 'A-BIZ-2026-0001',
   }),
   timeline: z.array(TimelineEntry).meta({ description: 'What happened to the application, oldest first' }),
+  ...applicationApplyFields,
 });
 /** An application. */
 export type Application = z.infer<typeof Application>;
@@ -721,6 +753,7 @@ export const ApplicationView = Application.extend({
   elapsedMs: z
     .number()
     .meta({ description: 'Milliseconds from submission to closing, or to the query time while pending.' }),
+  ...applicationViewApplyFields,
 });
 /** An application with its progress. */
 export type ApplicationView = z.infer<typeof ApplicationView>;
@@ -956,6 +989,7 @@ export const CreateLicenceTypeRequest = z
         'Departments of the owning organisation that must each approve an application (0-10 distinct); empty: issued directly',
       example: ['market', 'fire'],
     }),
+    ...licenceTypeApplyRequestFields,
   })
   .strict();
 /** CreateLicenceType request. */
@@ -990,6 +1024,7 @@ export const UpdateLicenceTypeFields = z
       description: '`retired`: no new licences under the type; `active` again to reopen it',
       example: 'active',
     }),
+    ...licenceTypeApplyRequestFields,
   })
   .strict();
 
@@ -1364,6 +1399,11 @@ export const SubmitApplicationRequest = z
     }),
     typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
     ...staged,
+    materials: MaterialRefs.optional().meta({
+      description:
+        "Existing licences and attestations of the applicant the application draws on (at most 10), verified and recorded by the chaincode; they can give a department's approval automatically (the type's autoApprovals)",
+      example: [{ kind: 'licence', licenceId: 'A-FIRE-2026-0007' }],
+    }),
   })
   .strict();
 /** SubmitApplication request. */
@@ -1487,6 +1527,16 @@ export const transactions = {
     response: LicenceUsage,
   },
   ListLicenceUsage: { kind: 'evaluate', request: ListLicenceUsageRequest, response: pageOf(LicenceUsage) },
+  RaiseOverdueWarnings: {
+    kind: 'submit',
+    request: RaiseOverdueWarningsRequest,
+    response: OverdueSweepResult,
+  },
+  ListOverdueWarnings: {
+    kind: 'evaluate',
+    request: ListOverdueWarningsRequest,
+    response: pageOf(OverdueWarning),
+  },
 } as const satisfies Record<
   string,
   { kind: 'submit' | 'evaluate'; request: z.ZodType; response?: z.ZodType }

@@ -258,6 +258,14 @@ export const eLicenceEvents = {
         requiredDepts: z
           .array(Schemas.code)
           .meta({ description: 'Departments whose approval is required', example: ['market', 'fire'] }),
+        autoApprovedDepts: z
+          .array(Schemas.code)
+          .optional()
+          .meta({
+            description:
+              'Departments whose approval a rule of the type gave at submission (referenced materials)',
+            example: ['fire'],
+          }),
       })
       .strict(),
     (p) => ({ subjects: [p.applicant], orgs: p.requiredDepts.map((d) => orgOf(p.ownerMsp, d)) }),
@@ -296,6 +304,33 @@ export const eLicenceEvents = {
       })
       .strict(),
     (p) => ({ subjects: [p.applicant], orgs: [orgOf(p.ownerMsp, p.dept)] }),
+  ),
+  ApplicationsOverdue: event(
+    'A sweep found departments that let application deadlines pass (one warning per application and department, ever)',
+    z
+      .object({
+        facts,
+        warnings: z
+          .array(
+            z
+              .object({
+                applicationId: f.id('Application id', 'APP-2026-0001'),
+                typeCode: f.code('Licence type code', 'FOOD_TRADE'),
+                ownerMsp: f.mspId('Organisation deciding the application'),
+                dept: f.dept('Department that has not decided').meta({ example: 'fire' }),
+                applicant,
+                dueAt: f.time('The deadline that passed'),
+              })
+              .strict(),
+          )
+          .min(1)
+          .meta({ description: 'The warnings raised' }),
+      })
+      .strict(),
+    (p) => ({
+      subjects: p.warnings.map((w) => w.applicant),
+      orgs: p.warnings.map((w) => orgOf(w.ownerMsp, w.dept)),
+    }),
   ),
 } as const satisfies Record<string, EventSpec>;
 

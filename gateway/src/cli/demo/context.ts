@@ -136,6 +136,7 @@ export const DEMO_CAST = [
   'admin-a',
   'admin-b',
   'enterprise-a1',
+  'issuer-a',
   'approver-fire-a',
   'approver-env-a',
   'approver-market-a',

@@ -1,7 +1,9 @@
 /**
  * Journey 1, e-licence: a City A enterprise applies once for a food business
- * licence; three departments approve, each under its own identity; the last
- * approval issues the licence; City B verifies it (recognised as its own type,
+ * licence, referencing its premises fire-safety record (a licence it already
+ * holds) instead of re-submitting it, so the fire department approves
+ * automatically by the type's rule; the two other departments approve, each
+ * under its own identity; the last approval issues the licence; City B verifies it (recognised as its own type,
  * with one selectively disclosed claim and the private record's hash) and spots a
  * tampered copy.
  *
@@ -9,7 +11,7 @@
  * private record: a salt per claim and for the record, the salted claim hashes
  * and the private-record hash the ledger keeps.
  */
-import { discloseClaims, newPrivateRecord, sha256Hex } from '@govledger/client';
+import { discloseClaims, newPrivateRecord, sealPrivateRecord, sha256Hex } from '@govledger/client';
 import { eLicence } from '@govledger/fixtures';
 import type { Runner } from './runner';
 
@@ -18,27 +20,71 @@ export async function licenceJourney(r: Runner, run: string): Promise<void> {
   const typeA = `A-FOOD-${run}`;
   const typeB = `B-FOOD-${run}`;
   const appId = `APP-FOOD-${run}`;
-  const sealed = newPrivateRecord(
-    {
-      legalName: `Riverside Fresh Foods Ltd ${run}`,
-      legalRepresentative: 'Zhang Wei',
-      address: '88 Riverside Road, City A',
-    },
-    {
-      companyName: `Riverside Fresh Foods ${run}`,
-      registeredCapital: '5000000.00',
-      businessScope: 'Wholesale and retail of prepackaged food',
-    },
-  );
+  const safetyType = `A-FSR-${run}`;
+  const safetyId = `FSR-${run}`;
+  const holder = {
+    legalName: `Riverside Fresh Foods Ltd ${run}`,
+    legalRepresentative: 'Zhang Wei',
+    address: '88 Riverside Road, City A',
+  };
+  // the premises fire-safety record the enterprise already holds (a licence issued earlier)
+  const safety = newPrivateRecord(holder, { premisesAddress: `88 Riverside Road, City A (${run})` });
+  const draft = newPrivateRecord(holder, {
+    companyName: `Riverside Fresh Foods ${run}`,
+    registeredCapital: '5000000.00',
+    businessScope: 'Wholesale and retail of prepackaged food',
+  });
+  // the application reuses the record's salted premises claim: same hash, so the rule can match it
+  const sealed = sealPrivateRecord({
+    ...draft.record,
+    claims: { ...draft.record.claims, premisesAddress: safety.record.claims.premisesAddress },
+  });
   const documentHash = eLicence.licenceDocumentHash(appId);
 
   await r.write({
     who: 'admin-a',
-    what: 'defines a food business licence type that three departments must approve',
+    what: 'defines a premises fire-safety record (issued directly after an inspection)',
     call: (api) =>
       api.POST('/api/v1/licence-types', {
-        body: eLicence.foodBusinessLicenceType(typeA, Object.keys(sealed.record.claims)),
+        body: {
+          code: safetyType,
+          name: 'Premises fire-safety record (City A)',
+          dept: 'market',
+          holderKind: 'enterprise',
+          validity: { kind: 'days', days: 365 },
+          claims: ['premisesAddress'],
+          requiredApprovals: [],
+        },
       }),
+    show: (t) => `type ${t.code}, issued directly`,
+  });
+  await r.write({
+    who: 'issuer-a',
+    what: 'issues the enterprise its premises fire-safety record',
+    call: (api) =>
+      api.POST('/api/v1/licences', {
+        body: {
+          licenceId: safetyId,
+          typeCode: safetyType,
+          holder: r.voter('enterprise-a1'),
+          documentHash: sha256Hex(`%PDF-1.7 fire-safety record ${safetyId}`),
+          licencePrivate: safety.record,
+        },
+      }),
+    show: (l) => `licence ${l.licenceId} held by the enterprise, valid until ${l.validUntil?.slice(0, 10)}`,
+  });
+
+  // fire approves automatically when the application references a valid fire-safety record of the same premises
+  const foodType = {
+    ...eLicence.foodBusinessLicenceType(typeA, Object.keys(sealed.record.claims)),
+    autoApprovals: [
+      { dept: 'fire', when: { kind: 'licence', typeCode: safetyType, sameClaims: ['premisesAddress'] } },
+    ],
+  };
+  await r.write({
+    who: 'admin-a',
+    what: 'defines a food business licence type that three departments must approve (fire: automatically on a fire-safety record of the same premises)',
+    call: (api) => api.POST('/api/v1/licence-types', { body: foodType }),
     show: (t) => `type ${t.code}, approvals needed: ${t.requiredApprovals.join(', ')}`,
   });
   await r.write({
@@ -57,23 +103,27 @@ export async function licenceJourney(r: Runner, run: string): Promise<void> {
     call: (api) => api.POST('/api/v1/recognitions', { body: eLicence.recognition(typeB, typeA) }),
     show: (x) => `${x.foreignTypeCode} counts as ${x.localTypeCode} in City B (${x.status})`,
   });
+  const applicationBody = eLicence.applicationWithMaterials(appId, typeA, sealed.record, [
+    { kind: 'licence', licenceId: safetyId },
+  ]);
   await r.write({
     who: 'enterprise-a1',
-    what: 'submits ONE application; personal data goes as transient data, only hashes are public',
-    call: (api) =>
-      api.POST('/api/v1/applications', { body: eLicence.application(appId, typeA, sealed.record) }),
+    what: 'submits ONE application referencing its fire-safety record instead of re-submitting it; personal data goes as transient data, only hashes are public',
+    call: (api) => api.POST('/api/v1/applications', { body: applicationBody }),
     check: (a) =>
       a.status !== 'pending'
         ? `status ${a.status}`
         : a.privateDataHash !== sealed.privateDataHash
           ? 'the ledger holds another private-record hash than the SDK computed'
-          : undefined,
+          : !a.approvedDepts.includes('fire')
+            ? 'the referenced fire-safety record did not approve fire automatically'
+            : undefined,
     show: (a) =>
-      `application ${a.applicationId} ${a.status}, waiting for ${a.pendingDepts.join(', ')}; ` +
+      `application ${a.applicationId} ${a.status}; referenced ${safetyId} verified on the ledger, ` +
+      `fire approved automatically by the type's rule; waiting for ${a.pendingDepts.join(', ')}; ` +
       `private-record hash ${a.privateDataHash.slice(0, 12)}… as computed by the SDK`,
   });
   const approvers: [string, string][] = [
-    ['approver-fire-a', 'fire safety'],
     ['approver-env-a', 'environment'],
     ['approver-market-a', 'market regulation'],
   ];
