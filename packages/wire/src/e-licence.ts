@@ -19,6 +19,7 @@ import {
 } from './e-licence-usage';
 
 export * from './e-licence-usage';
+import {
   AutoApprovedEntry,
   ListOverdueWarningsRequest,
   MaterialRefs,
