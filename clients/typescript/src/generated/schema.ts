@@ -409,7 +409,7 @@ export interface paths {
         put?: never;
         /**
          * Submit one application for a licence type; every required department then decides
-         * @description Gateway role: `citizen` or `enterprise`. Rule: chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH).
+         * @description Gateway role: `citizen` or `enterprise`. Rule: chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH). Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.
          *
          *     Chaincode `e-licence`, transaction `SubmitApplication` (submit).
          */
@@ -429,7 +429,9 @@ export interface paths {
         };
         /**
          * An application's status and timeline
-         * @description Gateway role: any authenticated caller. Rule: chaincode: any member (the public application holds hashes, never personal data).
+         * @description Includes the referenced materials as verified at submission, automatic approvals, and per pending department with a deadline its elapsed and remaining time at the request time (`deadlineProgress`).
+         *
+         *     Gateway role: any authenticated caller. Rule: chaincode: any member (the public application holds hashes, never personal data).
          *
          *     Chaincode `e-licence`, transaction `GetApplication` (evaluate).
          */
@@ -482,6 +484,52 @@ export interface paths {
          *     Chaincode `e-licence`, transaction `RejectApplication` (submit).
          */
         post: operations["rejectApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/application-overdue-warnings/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Raise a warning for every department that let an application deadline pass (idempotent; repeat while more=true)
+         * @description The gateway's scheduler runs it (SCHEDULE_OVERDUE_APPROVALS_INTERVAL_MS); one warning per application and department, ever.
+         *
+         *     Gateway role: `admin` or `auditor` or `approver`. Rule: chaincode: `admin`, `auditor` or `approver` of any organisation (else 403); idempotent, it only records deadlines passed at the transaction time.
+         *
+         *     Chaincode `e-licence`, transaction `RaiseOverdueWarnings` (submit).
+         */
+        post: operations["raiseOverdueWarnings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/application-overdue-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overdue-decision warnings of one deciding organisation (supervisors)
+         * @description Gateway role: `auditor` or `admin` or `approver`. Rule: chaincode: an `auditor` of any organisation; an `admin` of `ownerMsp`; an `approver` of `ownerMsp` naming its own `dept` (else 403).
+         *
+         *     Chaincode `e-licence`, transaction `ListOverdueWarnings` (evaluate).
+         */
+        get: operations["listOverdueWarnings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -996,6 +1044,72 @@ export interface paths {
          *     Chaincode `data-sharing`, transaction `VerifyFact` (evaluate).
          */
         post: operations["verifyFact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticketId}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A recorded ticket check: the verification, and a trace entry the citizen lists
+         * @description Gateway role: any authenticated caller. Rule: chaincode: as verifyTicket (the holder or grantee department of the ticket, or an auditor in scope; else 403 NOT_TICKET_PARTY); unknown ticket 404.
+         *
+         *     Chaincode `data-sharing`, transaction `CheckTicket` (submit).
+         */
+        post: operations["checkTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attestations/{attestationId}/recorded-fact-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A recorded fact check with the salted hash of the claimed value (never the value): the answer and a trace entry
+         * @description Gateway role: any authenticated caller. Rule: chaincode: as verifyFact (the grantee department of the ticket, else 403 TICKET_NOT_YOURS).
+         *
+         *     Chaincode `data-sharing`, transaction `CheckFact` (submit).
+         */
+        post: operations["checkFact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/data-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who checked the caller's tickets and facts, when and why (the citizen's own trace)
+         * @description Gateway role: `citizen`. Rule: chaincode: the citizen (`citizen` with a `gov.pid`), their own trace only.
+         *
+         *     Chaincode `data-sharing`, transaction `ListDataChecks` (evaluate).
+         */
+        get: operations["listMyDataChecks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2020,6 +2134,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's webhook subscriptions
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscriptions only.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook subscription (its secret is shown once)
+         * @description Deliveries are POSTed as JSON `{id, deliveryId, subscriptionId, chaincode, eventName, transactionId, blockNumber, payload}` and signed: `GovLedger-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the secret>`. They are strictly ordered, retried with exponential backoff and jitter until a 2xx, kept in a durable outbox across restarts, and carry only the events the registering identity may read (the scope rule of `GET /api/v1/events`). Events are read from `startBlock`, by default from the next block. A URL that is not http(s) is refused (400 `WEBHOOK_URL_INVALID`); an event name the chaincode does not emit is refused (400).
+         *
+         *     Gateway role: any authenticated caller. Rule: gateway: a staff identity: the caller’s own certificate must carry a `gov.role` and be neither citizen nor enterprise nor carry a `gov.pid` (else 403 WEBHOOK_STAFF_ONLY; citizens and enterprises follow `GET /api/v1/events`). The subscription belongs to the caller and is read with its own Fabric identity: it only ever receives the events that identity may read, by the scope rule of `streamEvents`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook subscription: status, failures, pending deliveries, checkpoint
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (anyone else’s: 404 WEBHOOK_NOT_FOUND).
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription and its pending deliveries
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{subscriptionId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The most recent deliveries of a subscription (newest first)
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{subscriptionId}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret (the new one is shown once; the old one stops at once)
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{subscriptionId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused subscription (its oldest pending delivery is sent at once)
+         * @description Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND).
+         */
+        post: operations["resumeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{subscriptionId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver again every event from a block, or after an event id
+         * @description Pending deliveries are superseded; every event from `fromBlock` (inclusive), or right after `afterEventId` (`<block>:<txId>`, the `id` of a delivery), is delivered again in order, with new delivery ids and the same event ids.
+         *
+         *     Gateway role: any authenticated caller. Rule: gateway: the caller’s own subscription only (else 404 WEBHOOK_NOT_FOUND); replayed events pass the same scope rule again.
+         */
+        post: operations["replayWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/programs": {
         parameters: {
             query?: never;
@@ -2078,6 +2324,140 @@ export interface paths {
          *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); chaincode: aggregates only, read with the gateway’s configured public-read identity.
          */
         get: operations["exportPublicFunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presentation-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the caller's organisation's presentation key (made and kept by this gateway)
+         * @description The gateway generates an ES256 key for the caller's organisation (once), seals the private half for that organisation alone, and submits RegisterPresentationKey with the public half under the caller’s identity.
+         *
+         *     Gateway role: `admin`. Rule: chaincode: `admin`; the key is the caller’s own organisation’s (its MSP), so no one registers a key in another organisation’s name; the record is then protected (its organisation AND one other). The gateway holds the private half for that organisation only.
+         */
+        post: operations["registerPresentationKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/presentation-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registered presentation keys as a JWKS, for offline verification
+         * @description No token needed; rate-limited per client address. Only keys registered on the ledger are listed.
+         *
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); only keys registered on the ledger, read with the gateway’s configured public-read identity.
+         */
+        get: operations["getPresentationJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licences/{licenceId}/presentations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short-lived signed presentation of one of the caller’s licences, disclosing the claims chosen
+         * @description Signed with the issuing organisation’s registered presentation key (this gateway must hold it). Nothing is written.
+         *
+         *     Gateway role: `citizen` or `enterprise`. Rule: gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity (members of the issuing organisation only). Signed with the issuing organisation’s registered key.
+         */
+        post: operations["createPresentation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/presentations/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a holder presentation: signature, expiry, disclosed claims against the ledger, licence status
+         * @description No token needed; rate-limited per client address. Always 200 with `valid` and a stable `reason` (MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, PRESENTATION_EXPIRED, DISCLOSURE_MISMATCH, LICENCE_NOT_FOUND, LICENCE_REVOKED, LICENCE_SUSPENDED, LICENCE_EXPIRED, LICENCE_NOT_YET_VALID). A check whose signature verified is recorded on the ledger (RecordPresentationCheck) as a public check by this gateway’s organisation.
+         *
+         *     Gateway: no bearer token needed. Rule: gateway: anyone, no token (rate-limited per client address); read and recorded (RecordPresentationCheck: any member) with the gateway’s configured public-read identity. Disclosed values never reach the ledger.
+         */
+        post: operations["verifyPresentation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licences/{licenceId}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A department’s recorded verification of a licence (the holder sees who checked, when and why)
+         * @description Like the verification read, but it leaves a usage entry on the ledger. No clear claim values are sent.
+         *
+         *     Gateway role: any authenticated caller. Rule: chaincode: any member with a `gov.dept` (else 403); the entry names its organisation, department and role.
+         *
+         *     Chaincode `e-licence`, transaction `CheckLicence` (submit).
+         */
+        post: operations["checkLicence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/licence-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who checked the caller’s licences, when and why (the caller’s own trace)
+         * @description Gateway role: `citizen` or `enterprise`. Rule: chaincode: the holder only (`citizen` or `enterprise` with a `gov.pid`); naming another’s licence: 403 FORBIDDEN.
+         *
+         *     Chaincode `e-licence`, transaction `ListLicenceUsage` (evaluate).
+         */
+        get: operations["listMyLicenceChecks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2259,6 +2639,85 @@ export interface components {
              *     ]
              */
             requiredApprovals: string[];
+            /**
+             * @description Rules under which a required department approves automatically at submission (empty: every department decides by hand)
+             * @example [
+             *       {
+             *         "dept": "fire",
+             *         "when": {
+             *           "kind": "licence",
+             *           "typeCode": "A-FIRE",
+             *           "sameClaims": [
+             *             "premisesAddress"
+             *           ]
+             *         }
+             *       }
+             *     ]
+             */
+            autoApprovals: {
+                /**
+                 * @description The required department whose approval the rule gives
+                 * @example fire
+                 */
+                dept: string;
+                /** @description What a referenced material must be */
+                when: {
+                    /**
+                     * @description A referenced licence satisfies the rule
+                     * @enum {string}
+                     */
+                    kind: "licence";
+                    /**
+                     * @description Licence type the referenced licence must have
+                     * @example A-FIRE
+                     */
+                    typeCode: string;
+                    /**
+                     * @description Claims whose salted hash must be equal on the referenced licence and the application (0-10 distinct names of this type)
+                     * @example [
+                     *       "premisesAddress"
+                     *     ]
+                     */
+                    sameClaims: string[];
+                } | {
+                    /**
+                     * @description A referenced attestation satisfies the rule
+                     * @enum {string}
+                     */
+                    kind: "attestation";
+                    /**
+                     * @description Data category the referenced attestation must have
+                     * @example FIRE_SAFETY
+                     */
+                    categoryCode: string;
+                    /**
+                     * @description Field the attestation must attest
+                     * @example inspectionPassed
+                     */
+                    field: string;
+                };
+            }[];
+            /**
+             * @description How long each department has to decide, from submission (a department not listed has no deadline)
+             * @example [
+             *       {
+             *         "dept": "fire",
+             *         "seconds": 1209600
+             *       }
+             *     ]
+             */
+            decisionDeadlines: {
+                /**
+                 * @description A required department
+                 * @example fire
+                 */
+                dept: string;
+                /**
+                 * @description Seconds from submission the department has to decide (1 s - 365 days)
+                 * @example 1209600
+                 */
+                seconds: number;
+            }[];
             /**
              * @description Status as stored on the ledger (one of the listed values)
              * @enum {string}
@@ -3013,13 +3472,166 @@ export interface components {
                  * @example A-BIZ-2026-0001
                  */
                 licenceId: string;
+            } | {
+                /**
+                 * @description What happened
+                 * @enum {string}
+                 */
+                event: "auto-approved";
+                /**
+                 * Format: date-time
+                 * @description When it happened (the submission time)
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                at: string;
+                /**
+                 * @description The department the rule approved for
+                 * @example fire
+                 */
+                dept: string;
+                /**
+                 * @description Index of the rule in the type's autoApprovals that approved
+                 * @example 0
+                 */
+                rule: number;
+                /**
+                 * @description The referenced material that met the rule: `licence:<id>` or `attestation:<id>`
+                 * @example licence:A-FIRE-2026-0007
+                 */
+                material: string;
             })[];
+            /** @description The materials the application references, as verified at submission (empty: none) */
+            materials: ({
+                /**
+                 * @description A licence of the applicant
+                 * @enum {string}
+                 */
+                kind: "licence";
+                /**
+                 * @description Id of the referenced licence
+                 * @example A-FIRE-2026-0007
+                 */
+                licenceId: string;
+                /**
+                 * @description Its licence type
+                 * @example A-FIRE
+                 */
+                typeCode: string;
+                /**
+                 * @description Its issuing organisation
+                 * @example CityAMSP
+                 */
+                issuerMsp: string;
+                /**
+                 * @description Its version when it was checked
+                 * @example 1
+                 */
+                version: number;
+                /**
+                 * Format: date-time
+                 * @description End of its validity (null: without end)
+                 * @example 2027-01-15T09:30:00.000Z
+                 */
+                validUntil: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the chaincode found it valid and held by the applicant (the submission time)
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                checkedAt: string;
+            } | {
+                /**
+                 * @description A data-sharing attestation about the applicant
+                 * @enum {string}
+                 */
+                kind: "attestation";
+                /**
+                 * @description Id of the referenced attestation
+                 * @example ATT-2026-0001
+                 */
+                attestationId: string;
+                /**
+                 * @description Its data category
+                 * @example HOUSING_FUND
+                 */
+                categoryCode: string;
+                /**
+                 * @description The field it attests
+                 * @example paidMonths
+                 */
+                field: string;
+                /** @description The department that published it */
+                holder: {
+                    /**
+                     * @description MSP ID of the holding organisation
+                     * @example CityAMSP
+                     */
+                    mspId: string;
+                    /**
+                     * @description Holding department
+                     * @example housing
+                     */
+                    dept: string;
+                };
+                /**
+                 * Format: date-time
+                 * @description End of its validity
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                validUntil: string;
+                /**
+                 * Format: date-time
+                 * @description When the chaincode found it active and about the applicant (the submission time)
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                checkedAt: string;
+            })[];
+            /** @description Each department's decision deadline, fixed at submission from the type's deadlines */
+            deadlines: {
+                /**
+                 * @description Department code
+                 * @example fire
+                 */
+                dept: string;
+                /**
+                 * Format: date-time
+                 * @description When the department must have decided
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                dueAt: string;
+            }[];
             /** @description Departments that have approved */
             approvedDepts: string[];
             /** @description Departments whose approval is still needed */
             pendingDepts: string[];
             /** @description Milliseconds from submission to closing, or to the query time while pending. */
             elapsedMs: number;
+            /** @description Elapsed and remaining time of each pending department that has a deadline, at the query time (empty once closed) */
+            deadlineProgress: {
+                /**
+                 * @description A pending department
+                 * @example fire
+                 */
+                dept: string;
+                /**
+                 * Format: date-time
+                 * @description When it must have decided
+                 * @example 2026-01-15T09:30:00.000Z
+                 */
+                dueAt: string;
+                /**
+                 * @description Milliseconds since submission
+                 * @example 3600000
+                 */
+                elapsedMs: number;
+                /**
+                 * @description Milliseconds until the deadline (negative once overdue)
+                 * @example 1205000000
+                 */
+                remainingMs: number;
+                /** @description True once the deadline has passed */
+                overdue: boolean;
+            }[];
         };
         /** @description A data category a department holds and others may ask to read */
         DataCategory: {
@@ -5068,7 +5680,7 @@ export interface components {
             blockNumber?: string;
         };
         /** @description The data of one server-sent event: `{chaincode, eventName, transactionId, blockNumber, payload}`, the payload being the schema of its event name. */
-        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["PaymentRefusedEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["AlertRaisedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["AuthorityKeyRegisteredEvent"] | components["schemas"]["TokenIssuedEvent"] | components["schemas"]["BallotsCastEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
+        ChaincodeEvent: components["schemas"]["LicenceTypeCreatedEvent"] | components["schemas"]["LicenceTypeUpdatedEvent"] | components["schemas"]["RecognitionRecordedEvent"] | components["schemas"]["RecognitionWithdrawnEvent"] | components["schemas"]["LicenceIssuedEvent"] | components["schemas"]["LicenceSuspendedEvent"] | components["schemas"]["LicenceReinstatedEvent"] | components["schemas"]["LicenceRevokedEvent"] | components["schemas"]["LicenceRenewedEvent"] | components["schemas"]["LicenceAmendedEvent"] | components["schemas"]["LicenceCheckedEvent"] | components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationsOverdueEvent"] | components["schemas"]["CategoryRegisteredEvent"] | components["schemas"]["CategoryUpdatedEvent"] | components["schemas"]["ConsentGrantedEvent"] | components["schemas"]["ConsentPausedEvent"] | components["schemas"]["ConsentResumedEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["LegalBasisRecordedEvent"] | components["schemas"]["LegalBasisWithdrawnEvent"] | components["schemas"]["LegalBasisApprovedEvent"] | components["schemas"]["LegalBasisRefusedEvent"] | components["schemas"]["AttestationPublishedEvent"] | components["schemas"]["AttestationRevokedEvent"] | components["schemas"]["DataCheckedEvent"] | components["schemas"]["AccessLoggedEvent"] | components["schemas"]["ProgramCreatedEvent"] | components["schemas"]["ProgramClosedEvent"] | components["schemas"]["FundsAllocatedEvent"] | components["schemas"]["RecipientRegisteredEvent"] | components["schemas"]["RecipientAccountsUpdatedEvent"] | components["schemas"]["DisbursementRecordedEvent"] | components["schemas"]["DisbursementCoSignedEvent"] | components["schemas"]["DisbursementRejectedEvent"] | components["schemas"]["SpendRecordedEvent"] | components["schemas"]["UnspentSweptEvent"] | components["schemas"]["PaymentRefusedEvent"] | components["schemas"]["AlertStatusChangedEvent"] | components["schemas"]["AlertRaisedEvent"] | components["schemas"]["ElectionCreatedEvent"] | components["schemas"]["VotersRegisteredEvent"] | components["schemas"]["TokenRequestedEvent"] | components["schemas"]["AuthorityKeyRegisteredEvent"] | components["schemas"]["TokenIssuedEvent"] | components["schemas"]["BallotsCastEvent"] | components["schemas"]["BallotCastEvent"] | components["schemas"]["TallyProgressedEvent"] | components["schemas"]["ElectionTalliedEvent"];
         /** @description A licence type was created */
         LicenceTypeCreatedEvent: {
             /**
@@ -5907,6 +6519,105 @@ export interface components {
              */
             previousVersion: number;
         };
+        /** @description A licence was checked: a department’s recorded verification or a presentation check (issue 18) */
+        LicenceCheckedEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example e-licence
+             * @enum {string}
+             */
+            chaincode: "e-licence";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "LicenceChecked";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["LicenceCheckedPayload"];
+        };
+        /** @description A licence was checked: a department’s recorded verification or a presentation check (issue 18) */
+        LicenceCheckedPayload: {
+            /**
+             * @description Every fact the transaction establishes (e.g. an approval that also issues a licence)
+             * @example [
+             *       "LicenceIssued"
+             *     ]
+             */
+            facts: string[];
+            /**
+             * @description Licence id
+             * @example LIC-2026-0001
+             */
+            licenceId: string;
+            /**
+             * @description Licence type code
+             * @example FOOD_TRADE
+             */
+            typeCode: string;
+            /**
+             * @description The holder (home MSP and pid)
+             * @example {
+             *       "mspId": "CityAMSP",
+             *       "pid": "4f1c2a9e8b7d6c5f4e3d2c1b0a998877"
+             *     }
+             */
+            holder: {
+                /**
+                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                 */
+                pid: string;
+            };
+            /**
+             * @description How it was checked
+             * @example presentation
+             * @enum {string}
+             */
+            channel: "department" | "presentation";
+            /** @description Who checked */
+            verifier: {
+                /**
+                 * @description Kind of checker
+                 * @example public
+                 * @enum {string}
+                 */
+                kind: "department" | "public";
+                /**
+                 * @description Organisation that recorded the check
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Department of the checker
+                 * @example null
+                 */
+                dept: string | null;
+            };
+            /**
+             * @description The outcome
+             * @example true
+             */
+            valid: boolean;
+            /**
+             * @description Why it failed; null when valid
+             * @example LICENCE_REVOKED
+             */
+            reason: string | null;
+        };
         /** @description A citizen or enterprise applied for a licence */
         ApplicationSubmittedEvent: {
             /**
@@ -5983,6 +6694,13 @@ export interface components {
              *     ]
              */
             requiredDepts: string[];
+            /**
+             * @description Departments whose approval a rule of the type gave at submission (referenced materials)
+             * @example [
+             *       "fire"
+             *     ]
+             */
+            autoApprovedDepts?: string[];
         };
         /** @description A department approved an application; others are still pending */
         ApplicationApprovedEvent: {
@@ -6143,6 +6861,88 @@ export interface components {
              * @example INCOMPLETE
              */
             reasonCode: string;
+        };
+        /** @description A sweep found departments that let application deadlines pass (one warning per application and department, ever) */
+        ApplicationsOverdueEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example e-licence
+             * @enum {string}
+             */
+            chaincode: "e-licence";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "ApplicationsOverdue";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["ApplicationsOverduePayload"];
+        };
+        /** @description A sweep found departments that let application deadlines pass (one warning per application and department, ever) */
+        ApplicationsOverduePayload: {
+            /**
+             * @description Every fact the transaction establishes (e.g. an approval that also issues a licence)
+             * @example [
+             *       "LicenceIssued"
+             *     ]
+             */
+            facts: string[];
+            /** @description The warnings raised */
+            warnings: {
+                /**
+                 * @description Application id
+                 * @example APP-2026-0001
+                 */
+                applicationId: string;
+                /**
+                 * @description Licence type code
+                 * @example FOOD_TRADE
+                 */
+                typeCode: string;
+                /**
+                 * @description Organisation deciding the application
+                 * @example CityAMSP
+                 */
+                ownerMsp: string;
+                /**
+                 * @description Department that has not decided
+                 * @example fire
+                 */
+                dept: string;
+                /**
+                 * @description The applicant (the future holder)
+                 * @example {
+                 *       "mspId": "CityAMSP",
+                 *       "pid": "4f1c2a9e8b7d6c5f4e3d2c1b0a998877"
+                 *     }
+                 */
+                applicant: {
+                    /**
+                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                     * @example CityAMSP
+                     */
+                    mspId: string;
+                    /**
+                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                     */
+                    pid: string;
+                };
+                /**
+                 * @description The deadline that passed
+                 * @example 2026-03-01T09:30:00.000Z
+                 */
+                dueAt: string;
+            }[];
         };
         /** @description A holding department registered a data category */
         CategoryRegisteredEvent: {
@@ -7357,6 +8157,87 @@ export interface components {
                  */
                 dept: string;
             };
+        };
+        /** @description A department checked a ticket or a fact about a citizen's data with a recorded check (issue 18) */
+        DataCheckedEvent: {
+            /**
+             * @description Logical chaincode name
+             * @example data-sharing
+             * @enum {string}
+             */
+            chaincode: "data-sharing";
+            /**
+             * @description Event name (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            eventName: "DataChecked";
+            /**
+             * @description Transaction that emitted the event
+             * @example a3f5c0e1d2b4a6978877665544332211ffeeddccbbaa99887766554433221100
+             */
+            transactionId: string;
+            /**
+             * @description Block holding the transaction (decimal string)
+             * @example 42
+             */
+            blockNumber: string;
+            payload: components["schemas"]["DataCheckedPayload"];
+        };
+        /** @description A department checked a ticket or a fact about a citizen's data with a recorded check (issue 18) */
+        DataCheckedPayload: {
+            /**
+             * @description What was checked
+             * @example fact
+             * @enum {string}
+             */
+            kind: "ticket" | "fact";
+            /**
+             * @description Ticket id
+             * @example acc-1
+             */
+            ticketId: string;
+            /**
+             * @description Attestation id; null for a ticket check
+             * @example att-1
+             */
+            attestationId: string | null;
+            /**
+             * @description The citizen the record is about
+             * @example {
+             *       "mspId": "CityAMSP",
+             *       "pid": "4f1c2a9e8b7d6c5f4e3d2c1b0a998877"
+             *     }
+             */
+            citizen: {
+                /**
+                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                 */
+                pid: string;
+            };
+            /** @description Who checked */
+            verifier: {
+                /**
+                 * @description Organisation of the checker
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Department of the checker
+                 * @example housing
+                 */
+                dept: string | null;
+            };
+            /**
+             * @description Ticket valid / fact matches
+             * @example true
+             */
+            valid: boolean;
         };
         /** @description A department asked for a citizen's data: granted or refused, always logged */
         AccessLoggedEvent: {
@@ -9091,6 +9972,146 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description The new subscription and its secret (shown only here) */
+        CreatedWebhook: {
+            subscription: components["schemas"]["WebhookSubscription"];
+            /**
+             * @description The signing secret: shown only in this answer. HMAC key of `GovLedger-Signature` (its UTF-8 bytes)
+             * @example whsec_q3Vb2lV9d0pX1fQ2m8X7wHk5tY6rC1aB0nZ4eJ3uI9o
+             */
+            secret: string;
+        };
+        /** @description A webhook subscription (never its secret) */
+        WebhookSubscription: {
+            /**
+             * @description Subscription id
+             * @example wh_4f1c2a9e8b7d6c5f4e3d2c1b
+             */
+            subscriptionId: string;
+            /**
+             * @description Where deliveries are POSTed
+             * @example https://portal.example/hooks
+             */
+            url: string;
+            /**
+             * @description Logical chaincode name
+             * @example fund-tracing
+             */
+            chaincode: string;
+            /**
+             * @description Event names delivered; null: every event of the chaincode
+             * @example [
+             *       "ProgramCreated"
+             *     ]
+             */
+            events: string[] | null;
+            /**
+             * @description Top-level payload fields and the value each delivered event must carry
+             * @example {
+             *       "ownerMspId": "CityAMSP"
+             *     }
+             */
+            filters: {
+                [key: string]: string;
+            };
+            /**
+             * @description active, or paused after WEBHOOK_PAUSE_AFTER_FAILURES failed attempts in a row (resume it)
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /**
+             * @description Why it was paused; null when active
+             * @example null
+             */
+            pausedReason: string | null;
+            /**
+             * @description Failed attempts since the last acknowledged delivery
+             * @example 0
+             */
+            consecutiveFailures: number;
+            /**
+             * @description Deliveries waiting in the outbox (not yet acknowledged with a 2xx)
+             * @example 0
+             */
+            pendingDeliveries: number;
+            /** @description How far the ledger has been read for this subscription */
+            checkpoint: {
+                /**
+                 * @description Events are read from this block (decimal string)
+                 * @example 42
+                 */
+                blockNumber: string;
+                /**
+                 * @description Last transaction of that block already read; null: the block is read from its start
+                 * @example null
+                 */
+                transactionId: string | null;
+            };
+            /**
+             * Format: date-time
+             * @description When it was registered (RFC 3339 date-time)
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Last change of its settings or status (RFC 3339 date-time)
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /** @description One delivery of the outbox */
+        WebhookDelivery: {
+            /**
+             * @description Delivery id (the same in every attempt)
+             * @example dlv_0f1e2d3c
+             */
+            deliveryId: string;
+            /**
+             * @description Event id `<block>:<txId>`
+             * @example 42:ab12
+             */
+            eventId: string;
+            /**
+             * @description Event name
+             * @example ProgramCreated
+             */
+            eventName: string;
+            /**
+             * @description pending, delivered (a 2xx), or superseded by a replay
+             * @example delivered
+             * @enum {string}
+             */
+            state: "pending" | "delivered" | "superseded";
+            /**
+             * @description Attempts made
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description HTTP status of the last attempt
+             * @example 200
+             */
+            lastStatus: number | null;
+            /**
+             * @description Error of the last failed attempt
+             * @example null
+             */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description Earliest next attempt of a pending delivery (RFC 3339 date-time)
+             * @example null
+             */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was acknowledged (RFC 3339 date-time)
+             * @example 2026-03-01T09:30:00.000Z
+             */
+            deliveredAt: string | null;
+        };
         FundPublicProgramSummary: {
             /**
              * @description Program id
@@ -9284,6 +10305,153 @@ export interface components {
                  */
                 amount: string;
             }[];
+        };
+        /** @description An organisation's registered presentation key (public half) */
+        PresentationKey: {
+            /**
+             * @description The organisation whose gateway signs with this key
+             * @example CityAMSP
+             */
+            mspId: string;
+            /**
+             * @description Key id: the RFC 7638 JWK thumbprint (SHA-256, base64url)
+             * @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
+             */
+            kid: string;
+            /** @description The public key */
+            jwk: {
+                /**
+                 * @description Key type: EC
+                 * @example EC
+                 * @enum {string}
+                 */
+                kty: "EC";
+                /**
+                 * @description Curve: P-256
+                 * @example P-256
+                 * @enum {string}
+                 */
+                crv: "P-256";
+                /**
+                 * @description X coordinate, unpadded base64url
+                 * @example f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU
+                 */
+                x: string;
+                /**
+                 * @description Y coordinate, unpadded base64url
+                 * @example x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
+                 */
+                y: string;
+            };
+            /**
+             * Format: date-time
+             * @description When it was registered (transaction time)
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            registeredAt: string;
+            /**
+             * @description The registering transaction
+             * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+             */
+            txId: string;
+        };
+        /** @description One recorded check of a licence: who, what, when, why, outcome (no personal data) */
+        LicenceUsage: {
+            /**
+             * @description The recording transaction
+             * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+             */
+            usageId: string;
+            /**
+             * @description The licence checked
+             * @example A-BIZ-2026-0001
+             */
+            licenceId: string;
+            /**
+             * @description Its type
+             * @example A-BIZ
+             */
+            typeCode: string;
+            /** @description The holder (home MSP, pseudonymous id) */
+            holder: {
+                /**
+                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                 * @example CityAMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                 */
+                pid: string;
+            };
+            /**
+             * @description How it was checked
+             * @example presentation
+             * @enum {string}
+             */
+            channel: "department" | "presentation";
+            /** @description Who checked */
+            verifier: {
+                /**
+                 * @description 'department': a member with a department; 'public': an unauthenticated verifier
+                 * @example department
+                 * @enum {string}
+                 */
+                kind: "department" | "public";
+                /**
+                 * @description The organisation that recorded the check (for a public check: the verifying gateway’s)
+                 * @example CityBMSP
+                 */
+                mspId: string;
+                /**
+                 * @description Department of the checker; null for a public check
+                 * @example labour
+                 */
+                dept: string | null;
+                /**
+                 * @description First role of the checker; null for a public check
+                 * @example officer
+                 */
+                role: string | null;
+            };
+            /** @description Why (as the checker stated it) */
+            purpose: {
+                /**
+                 * @description Purpose code
+                 * @example EMPLOYMENT
+                 * @enum {string}
+                 */
+                code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                /**
+                 * @description Purpose, in words (at most 200 characters)
+                 * @example pre-hire check
+                 */
+                text?: string;
+            } | null;
+            /**
+             * @description Names of the claims shown (never their values)
+             * @example [
+             *       "companyName"
+             *     ]
+             */
+            disclosedClaims: string[];
+            /**
+             * @description The outcome
+             * @example true
+             */
+            valid: boolean;
+            /**
+             * @description Why it failed (a presentation reason or the status); null when valid
+             * @example null
+             */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description When (transaction time)
+             * @example 2026-01-01T00:00:00.000Z
+             */
+            checkedAt: string;
         };
     };
     responses: never;
@@ -9670,6 +10838,85 @@ export interface operations {
                      *     ]
                      */
                     requiredApprovals: string[];
+                    /**
+                     * @description Automatic-approval rules (at most 10; each department a required one; at least one required department stays manual)
+                     * @example [
+                     *       {
+                     *         "dept": "fire",
+                     *         "when": {
+                     *           "kind": "licence",
+                     *           "typeCode": "A-FIRE",
+                     *           "sameClaims": [
+                     *             "premisesAddress"
+                     *           ]
+                     *         }
+                     *       }
+                     *     ]
+                     */
+                    autoApprovals?: {
+                        /**
+                         * @description The required department whose approval the rule gives
+                         * @example fire
+                         */
+                        dept: string;
+                        /** @description What a referenced material must be */
+                        when: {
+                            /**
+                             * @description A referenced licence satisfies the rule
+                             * @enum {string}
+                             */
+                            kind: "licence";
+                            /**
+                             * @description Licence type the referenced licence must have
+                             * @example A-FIRE
+                             */
+                            typeCode: string;
+                            /**
+                             * @description Claims whose salted hash must be equal on the referenced licence and the application (0-10 distinct names of this type)
+                             * @example [
+                             *       "premisesAddress"
+                             *     ]
+                             */
+                            sameClaims: string[];
+                        } | {
+                            /**
+                             * @description A referenced attestation satisfies the rule
+                             * @enum {string}
+                             */
+                            kind: "attestation";
+                            /**
+                             * @description Data category the referenced attestation must have
+                             * @example FIRE_SAFETY
+                             */
+                            categoryCode: string;
+                            /**
+                             * @description Field the attestation must attest
+                             * @example inspectionPassed
+                             */
+                            field: string;
+                        };
+                    }[];
+                    /**
+                     * @description Decision deadline per required department (seconds from submission, each department once)
+                     * @example [
+                     *       {
+                     *         "dept": "fire",
+                     *         "seconds": 1209600
+                     *       }
+                     *     ]
+                     */
+                    decisionDeadlines?: {
+                        /**
+                         * @description A required department
+                         * @example fire
+                         */
+                        dept: string;
+                        /**
+                         * @description Seconds from submission the department has to decide (1 s - 365 days)
+                         * @example 1209600
+                         */
+                        seconds: number;
+                    }[];
                 };
             };
         };
@@ -10188,6 +11435,85 @@ export interface operations {
                      * @enum {string}
                      */
                     status?: "active" | "retired";
+                    /**
+                     * @description Automatic-approval rules (at most 10; each department a required one; at least one required department stays manual)
+                     * @example [
+                     *       {
+                     *         "dept": "fire",
+                     *         "when": {
+                     *           "kind": "licence",
+                     *           "typeCode": "A-FIRE",
+                     *           "sameClaims": [
+                     *             "premisesAddress"
+                     *           ]
+                     *         }
+                     *       }
+                     *     ]
+                     */
+                    autoApprovals?: {
+                        /**
+                         * @description The required department whose approval the rule gives
+                         * @example fire
+                         */
+                        dept: string;
+                        /** @description What a referenced material must be */
+                        when: {
+                            /**
+                             * @description A referenced licence satisfies the rule
+                             * @enum {string}
+                             */
+                            kind: "licence";
+                            /**
+                             * @description Licence type the referenced licence must have
+                             * @example A-FIRE
+                             */
+                            typeCode: string;
+                            /**
+                             * @description Claims whose salted hash must be equal on the referenced licence and the application (0-10 distinct names of this type)
+                             * @example [
+                             *       "premisesAddress"
+                             *     ]
+                             */
+                            sameClaims: string[];
+                        } | {
+                            /**
+                             * @description A referenced attestation satisfies the rule
+                             * @enum {string}
+                             */
+                            kind: "attestation";
+                            /**
+                             * @description Data category the referenced attestation must have
+                             * @example FIRE_SAFETY
+                             */
+                            categoryCode: string;
+                            /**
+                             * @description Field the attestation must attest
+                             * @example inspectionPassed
+                             */
+                            field: string;
+                        };
+                    }[];
+                    /**
+                     * @description Decision deadline per required department (seconds from submission, each department once)
+                     * @example [
+                     *       {
+                     *         "dept": "fire",
+                     *         "seconds": 1209600
+                     *       }
+                     *     ]
+                     */
+                    decisionDeadlines?: {
+                        /**
+                         * @description A required department
+                         * @example fire
+                         */
+                        dept: string;
+                        /**
+                         * @description Seconds from submission the department has to decide (1 s - 365 days)
+                         * @example 1209600
+                         */
+                        seconds: number;
+                    }[];
                 };
             };
         };
@@ -14780,6 +16106,38 @@ export interface operations {
                      * @example A-BIZ
                      */
                     typeCode: string;
+                    /**
+                     * @description Existing licences and attestations of the applicant the application draws on (at most 10), verified and recorded by the chaincode; they can give a department's approval automatically (the type's autoApprovals)
+                     * @example [
+                     *       {
+                     *         "kind": "licence",
+                     *         "licenceId": "A-FIRE-2026-0007"
+                     *       }
+                     *     ]
+                     */
+                    materials?: ({
+                        /**
+                         * @description A licence of the applicant (this chaincode)
+                         * @enum {string}
+                         */
+                        kind: "licence";
+                        /**
+                         * @description Id of a licence the applicant holds, valid at the submission time
+                         * @example A-FIRE-2026-0007
+                         */
+                        licenceId: string;
+                    } | {
+                        /**
+                         * @description An attestation about the applicant (data-sharing chaincode)
+                         * @enum {string}
+                         */
+                        kind: "attestation";
+                        /**
+                         * @description Id of an active data-sharing attestation about the applicant
+                         * @example ATT-2026-0001
+                         */
+                        attestationId: string;
+                    })[];
                     licencePrivate: components["schemas"]["LicencePrivate"];
                 };
             };
@@ -15441,13 +16799,166 @@ export interface operations {
                                      * @example A-BIZ-2026-0001
                                      */
                                     licenceId: string;
+                                } | {
+                                    /**
+                                     * @description What happened
+                                     * @enum {string}
+                                     */
+                                    event: "auto-approved";
+                                    /**
+                                     * Format: date-time
+                                     * @description When it happened (the submission time)
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    at: string;
+                                    /**
+                                     * @description The department the rule approved for
+                                     * @example fire
+                                     */
+                                    dept: string;
+                                    /**
+                                     * @description Index of the rule in the type's autoApprovals that approved
+                                     * @example 0
+                                     */
+                                    rule: number;
+                                    /**
+                                     * @description The referenced material that met the rule: `licence:<id>` or `attestation:<id>`
+                                     * @example licence:A-FIRE-2026-0007
+                                     */
+                                    material: string;
                                 })[];
+                                /** @description The materials the application references, as verified at submission (empty: none) */
+                                materials: ({
+                                    /**
+                                     * @description A licence of the applicant
+                                     * @enum {string}
+                                     */
+                                    kind: "licence";
+                                    /**
+                                     * @description Id of the referenced licence
+                                     * @example A-FIRE-2026-0007
+                                     */
+                                    licenceId: string;
+                                    /**
+                                     * @description Its licence type
+                                     * @example A-FIRE
+                                     */
+                                    typeCode: string;
+                                    /**
+                                     * @description Its issuing organisation
+                                     * @example CityAMSP
+                                     */
+                                    issuerMsp: string;
+                                    /**
+                                     * @description Its version when it was checked
+                                     * @example 1
+                                     */
+                                    version: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description End of its validity (null: without end)
+                                     * @example 2027-01-15T09:30:00.000Z
+                                     */
+                                    validUntil: string | null;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the chaincode found it valid and held by the applicant (the submission time)
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    checkedAt: string;
+                                } | {
+                                    /**
+                                     * @description A data-sharing attestation about the applicant
+                                     * @enum {string}
+                                     */
+                                    kind: "attestation";
+                                    /**
+                                     * @description Id of the referenced attestation
+                                     * @example ATT-2026-0001
+                                     */
+                                    attestationId: string;
+                                    /**
+                                     * @description Its data category
+                                     * @example HOUSING_FUND
+                                     */
+                                    categoryCode: string;
+                                    /**
+                                     * @description The field it attests
+                                     * @example paidMonths
+                                     */
+                                    field: string;
+                                    /** @description The department that published it */
+                                    holder: {
+                                        /**
+                                         * @description MSP ID of the holding organisation
+                                         * @example CityAMSP
+                                         */
+                                        mspId: string;
+                                        /**
+                                         * @description Holding department
+                                         * @example housing
+                                         */
+                                        dept: string;
+                                    };
+                                    /**
+                                     * Format: date-time
+                                     * @description End of its validity
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    validUntil: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the chaincode found it active and about the applicant (the submission time)
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    checkedAt: string;
+                                })[];
+                                /** @description Each department's decision deadline, fixed at submission from the type's deadlines */
+                                deadlines: {
+                                    /**
+                                     * @description Department code
+                                     * @example fire
+                                     */
+                                    dept: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the department must have decided
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    dueAt: string;
+                                }[];
                                 /** @description Departments that have approved */
                                 approvedDepts: string[];
                                 /** @description Departments whose approval is still needed */
                                 pendingDepts: string[];
                                 /** @description Milliseconds from submission to closing, or to the query time while pending. */
                                 elapsedMs: number;
+                                /** @description Elapsed and remaining time of each pending department that has a deadline, at the query time (empty once closed) */
+                                deadlineProgress: {
+                                    /**
+                                     * @description A pending department
+                                     * @example fire
+                                     */
+                                    dept: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When it must have decided
+                                     * @example 2026-01-15T09:30:00.000Z
+                                     */
+                                    dueAt: string;
+                                    /**
+                                     * @description Milliseconds since submission
+                                     * @example 3600000
+                                     */
+                                    elapsedMs: number;
+                                    /**
+                                     * @description Milliseconds until the deadline (negative once overdue)
+                                     * @example 1205000000
+                                     */
+                                    remainingMs: number;
+                                    /** @description True once the deadline has passed */
+                                    overdue: boolean;
+                                }[];
                             };
                             /** @description The issued licence when this approval completed the application; null on every other approval */
                             licence: {
@@ -16048,6 +17559,585 @@ export interface operations {
             };
             /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
             422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    raiseOverdueWarnings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Most warnings to raise in this call (1-100, default 100)
+                     * @example 100
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         */
+                        transactionId: string;
+                        /**
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
+                         */
+                        blockNumber: string;
+                        /** @description The chaincode's result */
+                        result: {
+                            /** @description The warnings this call raised */
+                            raised: {
+                                /**
+                                 * @description The overdue application
+                                 * @example A-BIZ-APP-2026-0042
+                                 */
+                                applicationId: string;
+                                /**
+                                 * @description Its licence type
+                                 * @example A-BIZ
+                                 */
+                                typeCode: string;
+                                /**
+                                 * @description The organisation deciding it
+                                 * @example CityAMSP
+                                 */
+                                ownerMsp: string;
+                                /**
+                                 * @description The department that has not decided
+                                 * @example fire
+                                 */
+                                dept: string;
+                                /** @description The applicant (home MSP and pseudonymous id) */
+                                applicant: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description The deadline that passed
+                                 * @example 2026-01-15T09:30:00.000Z
+                                 */
+                                dueAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When the warning was raised (the sweep transaction time)
+                                 * @example 2026-01-15T09:30:00.000Z
+                                 */
+                                raisedAt: string;
+                            }[];
+                            /** @description True when the call stopped at its limit: call again */
+                            more: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOverdueWarnings: {
+        parameters: {
+            query: {
+                /** @description Records per page, 1-200 (default 50) */
+                pageSize?: number;
+                /** @description Bookmark returned by the previous page; absent or empty for the first page */
+                bookmark?: string;
+                /** @description The deciding organisation */
+                ownerMsp: string;
+                /** @description Only this department */
+                dept?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The records of this page, in the listing's order */
+                        records: {
+                            /**
+                             * @description The overdue application
+                             * @example A-BIZ-APP-2026-0042
+                             */
+                            applicationId: string;
+                            /**
+                             * @description Its licence type
+                             * @example A-BIZ
+                             */
+                            typeCode: string;
+                            /**
+                             * @description The organisation deciding it
+                             * @example CityAMSP
+                             */
+                            ownerMsp: string;
+                            /**
+                             * @description The department that has not decided
+                             * @example fire
+                             */
+                            dept: string;
+                            /** @description The applicant (home MSP and pseudonymous id) */
+                            applicant: {
+                                /**
+                                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                 * @example CityAMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                 */
+                                pid: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description The deadline that passed
+                             * @example 2026-01-15T09:30:00.000Z
+                             */
+                            dueAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When the warning was raised (the sweep transaction time)
+                             * @example 2026-01-15T09:30:00.000Z
+                             */
+                            raisedAt: string;
+                        }[];
+                        /** @description Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on) */
+                        bookmark: string;
+                        /** @description Number of records the query read for this page */
+                        fetched?: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
                     "X-Request-Id": string;
@@ -22458,6 +24548,1218 @@ export interface operations {
             };
             /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Id of the access ticket */
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description SHA-256 of the ticket the holder was shown; checked against the stored one
+                     * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                     */
+                    ticketHash?: string;
+                    /**
+                     * @description Fields the holder is asked for; each must be covered by the ticket
+                     * @example [
+                     *       "address"
+                     *     ]
+                     */
+                    fields?: string[];
+                    /** @description Why the ticket is checked */
+                    purpose: {
+                        /**
+                         * @description Purpose code
+                         * @example EMPLOYMENT
+                         * @enum {string}
+                         */
+                        code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                        /**
+                         * @description Purpose, in words (at most 200 characters)
+                         * @example pre-hire check
+                         */
+                        text?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         */
+                        transactionId: string;
+                        /**
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
+                         */
+                        blockNumber: string;
+                        /** @description The chaincode's result */
+                        result: {
+                            /** @description The verification, as VerifyTicket answers it */
+                            verification: {
+                                /**
+                                 * @description Id of the access ticket
+                                 * @example access-2026-0001
+                                 */
+                                ticketId: string;
+                                /** @description True when the ticket exists, is not expired, and matches what was asked */
+                                valid: boolean;
+                                /**
+                                 * @description The ticket's state: `valid`, `unknown`, `hash-mismatch`, `expired`, `basis-invalid` (its consent or basis no longer holds) or `fields-not-covered`
+                                 * @enum {string}
+                                 */
+                                status: "valid" | "unknown" | "hash-mismatch" | "expired" | "basis-invalid" | "fields-not-covered";
+                                /** @description The ticket's terms and hash; null when unknown */
+                                ticket: {
+                                    /**
+                                     * @description Equal to the access id
+                                     * @example access-2026-0001
+                                     */
+                                    ticketId: string;
+                                    /** @description The citizen: home MSP and pseudonymous id */
+                                    citizen: {
+                                        /**
+                                         * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                         * @example CityAMSP
+                                         */
+                                        mspId: string;
+                                        /**
+                                         * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                         * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                         */
+                                        pid: string;
+                                    };
+                                    /**
+                                     * @description Code of the data category
+                                     * @example household-register
+                                     */
+                                    categoryCode: string;
+                                    /**
+                                     * @description Field names (distinct, letters, digits, `_`)
+                                     * @example [
+                                     *       "address",
+                                     *       "householdSize"
+                                     *     ]
+                                     */
+                                    fields: string[];
+                                    /**
+                                     * @description Purpose of use, from the fixed list (see GET /api/v1/purposes)
+                                     * @example HOUSING_SUBSIDY
+                                     * @enum {string}
+                                     */
+                                    purpose: "HOUSING_SUBSIDY" | "HOUSING_FUND_LOAN" | "SOCIAL_ASSISTANCE" | "PENSION" | "TAX_ASSESSMENT" | "LICENCE_APPLICATION" | "RESIDENCE_REGISTRATION" | "EDUCATION_ENROLMENT" | "HEALTHCARE_SERVICE" | "LAW_ENFORCEMENT";
+                                    /** @description The department the consent or basis lets read the data (organisation and department) */
+                                    grantee: {
+                                        /**
+                                         * @description MSP ID of the organisation
+                                         * @example CityAMSP
+                                         */
+                                        mspId: string;
+                                        /**
+                                         * @description Department code (`gov.dept`) inside the organisation
+                                         * @example civil-affairs
+                                         */
+                                        dept: string;
+                                    };
+                                    /** @description The department that holds the data (organisation and department) */
+                                    holder: {
+                                        /**
+                                         * @description MSP ID of the organisation
+                                         * @example CityAMSP
+                                         */
+                                        mspId: string;
+                                        /**
+                                         * @description Department code (`gov.dept`) inside the organisation
+                                         * @example civil-affairs
+                                         */
+                                        dept: string;
+                                    };
+                                    /** @description What the access rests on: a consent or a legal basis, with its hash */
+                                    basis: {
+                                        /**
+                                         * @description `consent` or `legal` (a legal basis): what the access rests on
+                                         * @enum {string}
+                                         */
+                                        kind: "consent" | "legal";
+                                        /** @description Id of the consent or legal basis */
+                                        id: string;
+                                    };
+                                    /**
+                                     * Format: date-time
+                                     * @description When it was issued (RFC 3339 date-time, UTC)
+                                     */
+                                    issuedAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When the ticket expires (RFC 3339 date-time, UTC)
+                                     */
+                                    expiresAt: string;
+                                    /** @description SHA-256 of the record's canonical JSON (lower-case hex), checkable by any organisation */
+                                    hash: string;
+                                } | null;
+                                /** @description State of the consent or legal basis now (active, paused, revoked, expired, withdrawn); null when unknown. */
+                                basisState: string | null;
+                            };
+                            /** @description The trace entry recorded */
+                            usage: {
+                                /**
+                                 * @description The recording transaction
+                                 * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+                                 */
+                                usageId: string;
+                                /**
+                                 * @description What was checked
+                                 * @example fact
+                                 * @enum {string}
+                                 */
+                                kind: "ticket" | "fact";
+                                /**
+                                 * @description The ticket
+                                 * @example access-2026-0001
+                                 */
+                                ticketId: string;
+                                /**
+                                 * @description The attestation (fact checks); null for a ticket check
+                                 * @example att-2026-0001
+                                 */
+                                attestationId: string | null;
+                                /** @description The citizen (home MSP, pseudonymous id) */
+                                citizen: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                };
+                                /** @description Who checked (no name, no certificate id) */
+                                verifier: {
+                                    /**
+                                     * @description Organisation of the checker
+                                     * @example CityBMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Department of the checker
+                                     * @example housing
+                                     */
+                                    dept: string | null;
+                                    /**
+                                     * @description First role of the checker
+                                     * @example officer
+                                     */
+                                    role: string | null;
+                                };
+                                /** @description Why */
+                                purpose: {
+                                    /**
+                                     * @description Purpose code
+                                     * @example EMPLOYMENT
+                                     * @enum {string}
+                                     */
+                                    code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                                    /**
+                                     * @description Purpose, in words (at most 200 characters)
+                                     * @example pre-hire check
+                                     */
+                                    text?: string;
+                                };
+                                /**
+                                 * @description Ticket valid / fact matches
+                                 * @example true
+                                 */
+                                valid: boolean;
+                                /**
+                                 * @description The ticket's status (`valid`, `expired`, ...) or the fact check's `match` / `mismatch`
+                                 * @example match
+                                 */
+                                outcome: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When (transaction time)
+                                 * @example 2026-01-01T00:00:00.000Z
+                                 */
+                                checkedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkFact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Attestation id (chosen by the caller, or derived from the transaction id when left out) */
+                attestationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Id of the access ticket
+                     * @example access-2026-0001
+                     */
+                    ticketId: string;
+                    /**
+                     * @description sha256(salt + "|" + claimed value), lower-case hex, computed by the checker
+                     * @example d64e134efeb2bb351a78774ef5cfa6844db3e0d590507d3c9ac338fe7edeb39c
+                     */
+                    claimedHash: string;
+                    /** @description Why the fact is checked */
+                    purpose: {
+                        /**
+                         * @description Purpose code
+                         * @example EMPLOYMENT
+                         * @enum {string}
+                         */
+                        code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                        /**
+                         * @description Purpose, in words (at most 200 characters)
+                         * @example pre-hire check
+                         */
+                        text?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         */
+                        transactionId: string;
+                        /**
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
+                         */
+                        blockNumber: string;
+                        /** @description The chaincode's result */
+                        result: {
+                            /** @description The verification, as VerifyFact answers it */
+                            verification: {
+                                /**
+                                 * @description Id of the access ticket
+                                 * @example access-2026-0001
+                                 */
+                                ticketId: string;
+                                /**
+                                 * @description Attestation id (chosen by the caller, or derived from the transaction id when left out)
+                                 * @example att-2026-0001
+                                 */
+                                attestationId: string;
+                                /** @description The citizen: home MSP and pseudonymous id */
+                                citizen: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                };
+                                /**
+                                 * @description Code of the data category
+                                 * @example household-register
+                                 */
+                                categoryCode: string;
+                                /**
+                                 * @description The category field the fact is about
+                                 * @example address
+                                 */
+                                field: string;
+                                /** @description True when saltedHash(salt, claimedValue) equals the attested hash. */
+                                match: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description End of validity (RFC 3339 date-time; after `validFrom` where the record has one)
+                                 * @example 2026-12-31T23:59:59Z
+                                 */
+                                validUntil: string;
+                            };
+                            /** @description The trace entry recorded */
+                            usage: {
+                                /**
+                                 * @description The recording transaction
+                                 * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+                                 */
+                                usageId: string;
+                                /**
+                                 * @description What was checked
+                                 * @example fact
+                                 * @enum {string}
+                                 */
+                                kind: "ticket" | "fact";
+                                /**
+                                 * @description The ticket
+                                 * @example access-2026-0001
+                                 */
+                                ticketId: string;
+                                /**
+                                 * @description The attestation (fact checks); null for a ticket check
+                                 * @example att-2026-0001
+                                 */
+                                attestationId: string | null;
+                                /** @description The citizen (home MSP, pseudonymous id) */
+                                citizen: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                };
+                                /** @description Who checked (no name, no certificate id) */
+                                verifier: {
+                                    /**
+                                     * @description Organisation of the checker
+                                     * @example CityBMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Department of the checker
+                                     * @example housing
+                                     */
+                                    dept: string | null;
+                                    /**
+                                     * @description First role of the checker
+                                     * @example officer
+                                     */
+                                    role: string | null;
+                                };
+                                /** @description Why */
+                                purpose: {
+                                    /**
+                                     * @description Purpose code
+                                     * @example EMPLOYMENT
+                                     * @enum {string}
+                                     */
+                                    code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                                    /**
+                                     * @description Purpose, in words (at most 200 characters)
+                                     * @example pre-hire check
+                                     */
+                                    text?: string;
+                                };
+                                /**
+                                 * @description Ticket valid / fact matches
+                                 * @example true
+                                 */
+                                valid: boolean;
+                                /**
+                                 * @description The ticket's status (`valid`, `expired`, ...) or the fact check's `match` / `mismatch`
+                                 * @example match
+                                 */
+                                outcome: string;
+                                /**
+                                 * Format: date-time
+                                 * @description When (transaction time)
+                                 * @example 2026-01-01T00:00:00.000Z
+                                 */
+                                checkedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyDataChecks: {
+        parameters: {
+            query?: {
+                /** @description Records per page, 1-200 (default 50) */
+                pageSize?: number;
+                /** @description Bookmark returned by the previous page; absent or empty for the first page */
+                bookmark?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The records of this page, in the listing's order */
+                        records: {
+                            /**
+                             * @description The recording transaction
+                             * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+                             */
+                            usageId: string;
+                            /**
+                             * @description What was checked
+                             * @example fact
+                             * @enum {string}
+                             */
+                            kind: "ticket" | "fact";
+                            /**
+                             * @description The ticket
+                             * @example access-2026-0001
+                             */
+                            ticketId: string;
+                            /**
+                             * @description The attestation (fact checks); null for a ticket check
+                             * @example att-2026-0001
+                             */
+                            attestationId: string | null;
+                            /** @description The citizen (home MSP, pseudonymous id) */
+                            citizen: {
+                                /**
+                                 * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                 * @example CityAMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                 * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                 */
+                                pid: string;
+                            };
+                            /** @description Who checked (no name, no certificate id) */
+                            verifier: {
+                                /**
+                                 * @description Organisation of the checker
+                                 * @example CityBMSP
+                                 */
+                                mspId: string;
+                                /**
+                                 * @description Department of the checker
+                                 * @example housing
+                                 */
+                                dept: string | null;
+                                /**
+                                 * @description First role of the checker
+                                 * @example officer
+                                 */
+                                role: string | null;
+                            };
+                            /** @description Why */
+                            purpose: {
+                                /**
+                                 * @description Purpose code
+                                 * @example EMPLOYMENT
+                                 * @enum {string}
+                                 */
+                                code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                                /**
+                                 * @description Purpose, in words (at most 200 characters)
+                                 * @example pre-hire check
+                                 */
+                                text?: string;
+                            };
+                            /**
+                             * @description Ticket valid / fact matches
+                             * @example true
+                             */
+                            valid: boolean;
+                            /**
+                             * @description The ticket's status (`valid`, `expired`, ...) or the fact check's `match` / `mismatch`
+                             * @example match
+                             */
+                            outcome: string;
+                            /**
+                             * Format: date-time
+                             * @description When (transaction time)
+                             * @example 2026-01-01T00:00:00.000Z
+                             */
+                            checkedAt: string;
+                        }[];
+                        /** @description Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on) */
+                        bookmark: string;
+                        /** @description Number of records the query read for this page */
+                        fetched?: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
                 headers: {
                     /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
                     "X-Request-Id": string;
@@ -35693,6 +38995,1163 @@ export interface operations {
             };
         };
     };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The caller's subscriptions */
+                        subscriptions: components["schemas"]["WebhookSubscription"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Absolute http(s) URL deliveries are POSTed to
+                     * @example https://portal.example/hooks
+                     */
+                    url: string;
+                    /**
+                     * @description Logical chaincode name
+                     * @example fund-tracing
+                     * @enum {string}
+                     */
+                    chaincode: "e-licence" | "data-sharing" | "fund-tracing" | "e-voting";
+                    /**
+                     * @description Event names to deliver (of that chaincode); absent: every event
+                     * @example [
+                     *       "ProgramCreated",
+                     *       "AlertRaised"
+                     *     ]
+                     */
+                    events?: string[];
+                    /**
+                     * @description Top-level payload field -> value: only events whose payload carries every value are delivered (they narrow, never widen, the scope)
+                     * @example {
+                     *       "ownerMspId": "CityAMSP"
+                     *     }
+                     */
+                    filters?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description First block to read (default: the next block)
+                     * @example 42
+                     */
+                    startBlock?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description URL of the subscription (`/api/v1/admin/webhooks/{subscriptionId}`) */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Up to 100 deliveries, newest first */
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Subscription id
+                         * @example wh_4f1c2a9e8b7d6c5f4e3d2c1b
+                         */
+                        subscriptionId: string;
+                        /**
+                         * @description The signing secret: shown only in this answer. HMAC key of `GovLedger-Signature` (its UTF-8 bytes)
+                         * @example whsec_q3Vb2lV9d0pX1fQ2m8X7wHk5tY6rC1aB0nZ4eJ3uI9o
+                         */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Subscription id */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Replay from this block (inclusive)
+                     * @example 42
+                     */
+                    fromBlock?: string;
+                    /**
+                     * @description Replay right after this event id (`<block>:<txId>`)
+                     * @example 42:3f1c9a0e5b7d2c4f6a8e0b1d3c5f7a9e2b4d6f8a0c1e3b5d7f9a1c3e5b7d9f0a
+                     */
+                    afterEventId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule) */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPublicProgramSummaries: {
         parameters: {
             query?: {
@@ -36114,6 +40573,1729 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerPresentationKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         */
+                        transactionId: string;
+                        /**
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
+                         */
+                        blockNumber: string;
+                        result: components["schemas"]["PresentationKey"];
+                    };
+                };
+            };
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPresentationJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every registered presentation key; a presentation names its `kid` and `iss` (MSP) */
+                        keys: {
+                            /**
+                             * @description Key type: EC
+                             * @example EC
+                             * @enum {string}
+                             */
+                            kty: "EC";
+                            /**
+                             * @description Curve: P-256
+                             * @example P-256
+                             * @enum {string}
+                             */
+                            crv: "P-256";
+                            /**
+                             * @description X coordinate, unpadded base64url
+                             * @example f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU
+                             */
+                            x: string;
+                            /**
+                             * @description Y coordinate, unpadded base64url
+                             * @example x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
+                             */
+                            y: string;
+                            /**
+                             * @description Key id: the RFC 7638 JWK thumbprint (SHA-256, base64url)
+                             * @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
+                             */
+                            kid: string;
+                            /**
+                             * @description Algorithm
+                             * @example ES256
+                             * @enum {string}
+                             */
+                            alg: "ES256";
+                            /**
+                             * @description Use: signatures
+                             * @example sig
+                             * @enum {string}
+                             */
+                            use: "sig";
+                            /**
+                             * @description The organisation whose gateway signs with this key
+                             * @example CityAMSP
+                             */
+                            mspId: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPresentation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters) */
+                licenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Names of the claims to disclose (none: only the licence itself)
+                     * @example [
+                     *       "companyName"
+                     *     ]
+                     */
+                    claims: string[];
+                    /**
+                     * @description Lifetime, seconds (default: the gateway's, at most its configured one)
+                     * @example 300
+                     */
+                    ttlSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The presentation (SD-JWT: issuer JWT ~ disclosures ~), to show as a QR code or link
+                         * @example eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInZhbHVlIl0~
+                         */
+                        presentation: string;
+                        /**
+                         * @description Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters)
+                         * @example A-BIZ-2026-0001
+                         */
+                        licenceId: string;
+                        /**
+                         * @description The organisation whose gateway signs with this key
+                         * @example CityAMSP
+                         */
+                        issuerMsp: string;
+                        /**
+                         * @description Key id: the RFC 7638 JWK thumbprint (SHA-256, base64url)
+                         * @example NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
+                         */
+                        kid: string;
+                        /**
+                         * @description The claims disclosed
+                         * @example [
+                         *       "companyName"
+                         *     ]
+                         */
+                        disclosed: string[];
+                        /**
+                         * @description When it expires (UTC)
+                         * @example 2026-01-01T00:05:00.000Z
+                         */
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyPresentation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The presentation text (SD-JWT)
+                     * @example eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInZhbHVlIl0~
+                     */
+                    presentation: string;
+                    /** @description Why the verifier checks (recorded) */
+                    purpose?: {
+                        /**
+                         * @description Purpose code
+                         * @example EMPLOYMENT
+                         * @enum {string}
+                         */
+                        code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                        /**
+                         * @description Purpose, in words (at most 200 characters)
+                         * @example pre-hire check
+                         */
+                        text?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description True when every check passed
+                         * @example true
+                         */
+                        valid: boolean;
+                        /**
+                         * @description Why it failed (stable code); null when valid
+                         * @example null
+                         * @enum {string|null}
+                         */
+                        reason: "MALFORMED" | "UNKNOWN_KEY" | "BAD_SIGNATURE" | "PRESENTATION_EXPIRED" | "DISCLOSURE_MISMATCH" | "LICENCE_NOT_FOUND" | "LICENCE_REVOKED" | "LICENCE_SUSPENDED" | "LICENCE_EXPIRED" | "LICENCE_NOT_YET_VALID" | null;
+                        /**
+                         * @description The licence the presentation names
+                         * @example A-BIZ-2026-0001
+                         */
+                        licenceId: string | null;
+                        /**
+                         * @description Its type
+                         * @example A-BIZ
+                         */
+                        typeCode: string | null;
+                        /**
+                         * @description The issuing organisation
+                         * @example CityAMSP
+                         */
+                        issuerMsp: string | null;
+                        /**
+                         * @description The licence's status now, on the ledger
+                         * @example valid
+                         * @enum {string|null}
+                         */
+                        status: "valid" | "not-yet-valid" | "expired" | "suspended" | "revoked" | "unknown" | null;
+                        /** @description The disclosed claims (only when the signature verified) */
+                        disclosed: {
+                            /**
+                             * @description Claim name
+                             * @example companyName
+                             */
+                            name: string;
+                            /**
+                             * @description Disclosed value
+                             * @example Acme
+                             */
+                            value: string;
+                        }[];
+                        /**
+                         * @description When the presentation expires
+                         * @example 2026-01-01T00:05:00.000Z
+                         */
+                        expiresAt: string | null;
+                        /**
+                         * @description The ledger usage entry this check left (null when the signature did not verify)
+                         * @example null
+                         */
+                        usageId: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON` */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT` */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    checkLicence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write return the first outcome instead of writing again (1-255 visible ASCII characters, scoped to the caller); the same key with a different request is refused 422 IDEMPOTENCY_KEY_REUSED */
+                "Idempotency-Key"?: string;
+                /** @description `respond-async`: answer 202 with the transaction's status URL once the orderer has the transaction, instead of waiting for its commit */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Licence id, chosen by the issuer (letters, digits and `._:-`, 1-128 characters) */
+                licenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description SHA-256 of the document the checker was shown; checked against the licence's
+                     * @example 9b74c9897bac770ffc029102a200c5de3b0c8b5e0b6a1f2a7c4e2d3f1a0b9c8d
+                     */
+                    documentHash?: string;
+                    /** @description Why the licence is checked */
+                    purpose: {
+                        /**
+                         * @description Purpose code
+                         * @example EMPLOYMENT
+                         * @enum {string}
+                         */
+                        code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                        /**
+                         * @description Purpose, in words (at most 200 characters)
+                         * @example pre-hire check
+                         */
+                        text?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Committed: the chaincode result, the transaction id and the block number (the answer to a write sent without `Prefer: respond-async`) */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Id of the transaction that committed (also in `X-Transaction-Id`)
+                         * @example a3c1e0f2b4d6789012345678901234567890abcdef1234567890abcdef123456
+                         */
+                        transactionId: string;
+                        /**
+                         * @description Number of the block that holds it (decimal string)
+                         * @example 42
+                         */
+                        blockNumber: string;
+                        /** @description The chaincode's result */
+                        result: {
+                            /** @description The verification, as VerifyLicence answers it */
+                            verification: {
+                                /** @description The licence id asked about */
+                                licenceId: string;
+                                /** @description True when the licence exists */
+                                found: boolean;
+                                /**
+                                 * @description Effective status at `checkedAt`; `unknown` for an unknown licence
+                                 * @enum {string}
+                                 */
+                                status: "valid" | "not-yet-valid" | "expired" | "suspended" | "revoked" | "unknown";
+                                /** @description The transaction time the status was computed at. */
+                                checkedAt: string;
+                                /** @description status is valid and every check that was asked for matched. */
+                                valid: boolean;
+                                /** @description The licence type: code, name and owner (null for an unknown licence) */
+                                type: {
+                                    /**
+                                     * @description Licence type code (letters, digits, `_-`, 1-64 characters)
+                                     * @example A-BIZ
+                                     */
+                                    code: string;
+                                    /** @description Name of the licence type, or null when the type is unknown */
+                                    name: string | null;
+                                    /** @description MSP ID of the type's owner, or null when the type is unknown */
+                                    ownerMsp: string | null;
+                                } | null;
+                                /** @description The issuing organisation and department (null for an unknown licence) */
+                                issuer: {
+                                    /** @description MSP ID of the issuing organisation */
+                                    mspId: string;
+                                    /** @description Department of the issuing official */
+                                    dept: string;
+                                } | null;
+                                /** @description The holder: home MSP and pseudonymous id (null for an unknown licence) */
+                                holder: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                } | null;
+                                /** @description `person` or `enterprise` (null for an unknown licence) */
+                                holderKind: string | null;
+                                /** @description Version of the licence (null for an unknown licence) */
+                                version: number | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the licence was issued (RFC 3339 date-time, UTC), or null for an unknown licence
+                                 */
+                                issuedAt: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description Start of validity (RFC 3339 date-time, UTC), or null for an unknown licence
+                                 */
+                                validFrom: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description End of validity (RFC 3339 date-time, UTC), or null (without end, or unknown licence)
+                                 */
+                                validUntil: string | null;
+                                /** @description The licence this one renews, or null */
+                                previousLicenceId: string | null;
+                                /** @description The licence that renews this one, or null */
+                                renewedBy: string | null;
+                                /** @description Why and when it was revoked, or null */
+                                revocation: {
+                                    /**
+                                     * @description Reason code
+                                     * @example NON_COMPLIANCE
+                                     */
+                                    reasonCode: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When it happened (RFC 3339 date-time, UTC, the transaction time)
+                                     * @example 2026-01-15T09:30:00Z
+                                     */
+                                    at: string;
+                                } | null;
+                                /** @description Why and when it is suspended, or null */
+                                suspension: {
+                                    /**
+                                     * @description Reason code
+                                     * @example NON_COMPLIANCE
+                                     */
+                                    reasonCode: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description When it happened (RFC 3339 date-time, UTC, the transaction time)
+                                     * @example 2026-01-15T09:30:00Z
+                                     */
+                                    at: string;
+                                } | null;
+                                /** @description Whether the verifying organisation recognises the licence, and how (null for an unknown licence) */
+                                recognition: {
+                                    /** @description The verifying organisation. */
+                                    org: string;
+                                    /** @description True when the organisation accepts the licence as one of its own types */
+                                    recognised: boolean;
+                                    /**
+                                     * @description `issuing-org`: the verifier issued it; `mutual-recognition`: an active recognition; `none`.
+                                     * @enum {string}
+                                     */
+                                    basis: "issuing-org" | "mutual-recognition" | "none";
+                                    /**
+                                     * @description The verifier's own type the licence counts as, or null
+                                     * @example A-BIZ
+                                     */
+                                    localTypeCode: string | null;
+                                } | null;
+                                /** @description null when no document hash was given. */
+                                documentHashMatch: boolean | null;
+                                /** @description The check of each disclosed claim */
+                                claims: {
+                                    /** @description Claim name that was disclosed */
+                                    name: string;
+                                    /** @description The licence has a claim of that name. */
+                                    known: boolean;
+                                    /** @description sha256(salt + "|" + value) equals the licence's claim hash. */
+                                    match: boolean;
+                                }[];
+                                /** @description null when no private data hash was given. */
+                                privateDataMatch: boolean | null;
+                                /** @description The collection's on-chain hash of the private record equals the public record's privateDataHash. */
+                                privateDataOnChain: boolean | null;
+                            };
+                            /** @description The usage entry recorded */
+                            usage: {
+                                /**
+                                 * @description The recording transaction
+                                 * @example a3f1c2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+                                 */
+                                usageId: string;
+                                /**
+                                 * @description The licence checked
+                                 * @example A-BIZ-2026-0001
+                                 */
+                                licenceId: string;
+                                /**
+                                 * @description Its type
+                                 * @example A-BIZ
+                                 */
+                                typeCode: string;
+                                /** @description The holder (home MSP, pseudonymous id) */
+                                holder: {
+                                    /**
+                                     * @description Home MSP: the organisation whose CA vouches for the person or enterprise
+                                     * @example CityAMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Pseudonymous id at that organisation (the `gov.pid` certificate attribute: lower-case hex, a keyed hash of the real identifier)
+                                     * @example 5f2b9c1e7a3d4f6081b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718
+                                     */
+                                    pid: string;
+                                };
+                                /**
+                                 * @description How it was checked
+                                 * @example presentation
+                                 * @enum {string}
+                                 */
+                                channel: "department" | "presentation";
+                                /** @description Who checked */
+                                verifier: {
+                                    /**
+                                     * @description 'department': a member with a department; 'public': an unauthenticated verifier
+                                     * @example department
+                                     * @enum {string}
+                                     */
+                                    kind: "department" | "public";
+                                    /**
+                                     * @description The organisation that recorded the check (for a public check: the verifying gateway’s)
+                                     * @example CityBMSP
+                                     */
+                                    mspId: string;
+                                    /**
+                                     * @description Department of the checker; null for a public check
+                                     * @example labour
+                                     */
+                                    dept: string | null;
+                                    /**
+                                     * @description First role of the checker; null for a public check
+                                     * @example officer
+                                     */
+                                    role: string | null;
+                                };
+                                /** @description Why (as the checker stated it) */
+                                purpose: {
+                                    /**
+                                     * @description Purpose code
+                                     * @example EMPLOYMENT
+                                     * @enum {string}
+                                     */
+                                    code: "EMPLOYMENT" | "SERVICE_COUNTER" | "INSPECTION" | "CONTRACTING" | "TENDER" | "LICENSING" | "OTHER";
+                                    /**
+                                     * @description Purpose, in words (at most 200 characters)
+                                     * @example pre-hire check
+                                     */
+                                    text?: string;
+                                } | null;
+                                /**
+                                 * @description Names of the claims shown (never their values)
+                                 * @example [
+                                 *       "companyName"
+                                 *     ]
+                                 */
+                                disclosedClaims: string[];
+                                /**
+                                 * @description The outcome
+                                 * @example true
+                                 */
+                                valid: boolean;
+                                /**
+                                 * @description Why it failed (a presentation reason or the status); null when valid
+                                 * @example null
+                                 */
+                                reason: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When (transaction time)
+                                 * @example 2026-01-01T00:00:00.000Z
+                                 */
+                                checkedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Accepted, only when the request sent `Prefer: respond-async`: the orderer has the transaction; follow `statusUrl` (also in `Location`) for its outcome */
+            202: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Id of the Fabric transaction of this write (also on a replayed answer) */
+                    "X-Transaction-Id": string;
+                    /** @description The transaction's status URL (`GET /api/v1/transactions/{txId}`) */
+                    Location: string;
+                    /** @description `respond-async` when the gateway honoured `Prefer: respond-async` (absent on a replayed answer) */
+                    "Preference-Applied"?: "respond-async";
+                    /** @description `true` when this is the stored answer of an earlier request with the same `Idempotency-Key` (nothing was written again) */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, `INVALID_IDEMPOTENCY_KEY`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this: `FORBIDDEN` (gateway role or route rule), `IDENTITY_NOT_ENROLLED`, or the chaincode's refusal code */
+            403: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown record (a stable `*_NOT_FOUND` code) */
+            404: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the record is in a state that does not allow this (chaincode code), `TRANSACTION_CONFLICT`, or `IDEMPOTENCY_KEY_IN_USE` while the first request with that key runs (with `Retry-After`) */
+            409: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the gateway accepts (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not JSON (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used before for a different request (`IDEMPOTENCY_KEY_REUSED`) */
+            422: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this caller (`RATE_LIMITED`) */
+            429: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The gateway failed (`INTERNAL`; no details are given) */
+            500: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric refused at a stage, or the chaincode failed (`stage`, `transactionId`, `retrySafe`) */
+            502: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric (or the CA) is unreachable: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before sending the request again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Fabric did not answer in time (`LEDGER_TIMEOUT`; `statusUrl` when the write may still commit) */
+            504: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyLicenceChecks: {
+        parameters: {
+            query?: {
+                /** @description Records per page, 1-200 (default 50) */
+                pageSize?: number;
+                /** @description Bookmark returned by the previous page; absent or empty for the first page */
+                bookmark?: string;
+                /** @description Only this licence (it must be the caller’s) */
+                licenceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The records of this page, in the listing's order */
+                        records: components["schemas"]["LicenceUsage"][];
+                        /** @description Bookmark of the next page; empty on the last page (send it back as `bookmark` to read on) */
+                        bookmark: string;
+                        /** @description Number of records the query read for this page */
+                        fetched?: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `INVALID_REQUEST` (every bad field in `errors`), `MALFORMED_JSON`, or the chaincode's own code */
+            400: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token (`UNAUTHENTICATED`, `TOKEN_EXPIRED`, `INVALID_TOKEN`) */
+            401: {
+                headers: {
+                    /** @description The request's id (the caller's `X-Request-Id` when valid, else a new one); also in the logs and problem bodies */
+                    "X-Request-Id": string;
+                    /** @description The caller's rate-limit state (IETF draft-7 `RateLimit`): limit, requests remaining and seconds until the window resets */
+                    RateLimit?: string;
+                    /** @description The rate-limit policy (IETF draft-7): requests allowed per window of `w` seconds */
+                    "RateLimit-Policy"?: string;
+                    /** @description The authentication scheme the gateway expects */
+                    "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
                 content: {
