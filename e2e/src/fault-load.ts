@@ -149,6 +149,10 @@ export function figures(outcomes: Outcome[], faultAt: number): FaultFigures {
 export interface FaultRun {
   outcomes: Outcome[];
   faultAt: number;
+  /** When `restore` finished (ms since the epoch), when there was one. */
+  restoredAt?: number;
+  /** The last request in flight when `restore` finished got its final answer this long after it. */
+  answeredAfterRestoreMs?: number;
   figures: FaultFigures;
 }
 
@@ -171,6 +175,7 @@ export async function runFault(options: {
   const writes = load(run, () => Date.now() > faultAt + loadMs);
   let outcomes: Outcome[];
   let restored = false;
+  let restoredAt: number | undefined;
   try {
     await sleep(warmUpMs);
     faultAt = Date.now();
@@ -179,6 +184,7 @@ export async function runFault(options: {
       await sleep(Math.max(0, faultAt + holdMs - Date.now()));
       restored = true;
       await restore();
+      restoredAt = Date.now();
     }
     outcomes = await writes;
   } finally {
@@ -186,8 +192,16 @@ export async function runFault(options: {
     if (restore && !restored) await restore();
   }
   const figs = figures(outcomes, faultAt);
-  console.log(`${name}: ${JSON.stringify(figs)}`);
-  return { outcomes, faultAt, figures: figs };
+  let answeredAfterRestoreMs: number | undefined;
+  if (restoredAt !== undefined) {
+    const at = restoredAt;
+    const waiting = outcomes.filter((o) => o.startedAt <= at && o.answeredAt > at);
+    answeredAfterRestoreMs = Math.max(0, ...waiting.map((o) => o.answeredAt - at));
+  }
+  console.log(
+    `${name}: ${JSON.stringify({ ...figs, restoredAfterMs: restoredAt && restoredAt - faultAt, answeredAfterRestoreMs })}`,
+  );
+  return { outcomes, faultAt, restoredAt, answeredAfterRestoreMs, figures: figs };
 }
 
 /**
