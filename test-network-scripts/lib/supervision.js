@@ -52,6 +52,14 @@ function svPath(p) {
   return p.replace(/%/g, '%%');
 }
 
+/**
+ * A word of a supervisord `command` (split like a POSIX shell line, shlex): single-quoted, '%'
+ * escaped (supervisord's string expansion).
+ */
+function svWord(s) {
+  return svPath(s).replace(/^(.*)$/s, (all) => `'${all.replace(/'/g, `'"'"'`)}'`);
+}
+
 /** A value quoted for a systemd Environment= or ExecStart= word. */
 function unitQuote(s) {
   return `"${s.replace(/%/g, '%%').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -99,17 +107,17 @@ function supervisordConf({ state, socket, python, listener }) {
     '',
     '; pid files ($STATE/pids) and restart counts ($STATE/supervisor/restarts) from process state events',
     '[eventlistener:sv-events]',
-    `command=${svPath(python)} ${svPath(listener)}`,
+    `command=${svWord(python)} ${svWord(listener)} ${svWord(state)}`,
     'events=PROCESS_STATE',
     'buffer_size=1000',
     'autorestart=true',
     'startsecs=0',
     'stdout_logfile=NONE',
     `stderr_logfile=${svPath(path.join(dir, 'sv-events.log'))}`,
-    `environment=STATE="${svPath(state).replace(/"/g, '\\"')}"`,
     '',
     '[include]',
-    `files=${svPath(path.join(dir, 'programs', '*.conf'))}`,
+    // relative to this file's folder: supervisord splits `files` on spaces, which a state path may have
+    'files=programs/*.conf',
     '',
   ].join('\n');
 }
@@ -123,7 +131,7 @@ function programConf({ name, state, root }) {
   checkName(name);
   return [
     `[program:${name}]`,
-    `command=/bin/bash ${svPath(path.join(state, 'run', `${name}.sh`))}`,
+    `command=/bin/bash ${svWord(path.join(state, 'run', `${name}.sh`))}`,
     `directory=${svPath(root)}`,
     'autostart=false',
     'autorestart=true',

@@ -7,14 +7,14 @@ On PROCESS_STATE events it keeps, under $STATE:
                                 that follows EXITED or BACKOFF: a crash or a failed start), never a
                                 start by network.sh (a STARTING that follows STOPPED);
   supervisor/events.log         one line per state change: time, node, from -> to, pid.
-Speaks supervisord's event listener protocol on stdin/stdout; logs to stderr.
+The state folder is its first argument. Speaks supervisord's event listener protocol on stdin/stdout; logs to stderr.
 """
 
 import os
 import sys
 import time
 
-STATE = os.environ["STATE"]
+STATE = sys.argv[1] if len(sys.argv) > 1 else os.environ["STATE"]
 PIDS = os.path.join(STATE, "pids")
 RESTARTS = os.path.join(STATE, "supervisor", "restarts")
 EVENTS = os.path.join(STATE, "supervisor", "events.log")

@@ -28,11 +28,12 @@ describe('generated supervision files', () => {
     expect(conf).toContain(`file=${state}/supervisor/supervisor.sock`);
     expect(conf).toContain(`serverurl=unix://${state}/supervisor/supervisor.sock`);
     expect(conf).toContain(`pidfile=${state}/supervisor/supervisord.pid`);
-    expect(conf).toMatch(
-      /\[eventlistener:sv-events\]\ncommand=\/usr\/bin\/python3 \/opt\/govledger\/lib\/sv-events\.py\nevents=PROCESS_STATE\n/,
+    // the listener gets the state folder as a shell-quoted argument (supervisord splits commands like a shell)
+    expect(conf).toContain(
+      `[eventlistener:sv-events]\ncommand='/usr/bin/python3' '/opt/govledger/lib/sv-events.py' '${state}'\nevents=PROCESS_STATE\n`,
     );
-    expect(conf).toContain(`environment=STATE="${state}"`);
-    expect(conf).toContain(`[include]\nfiles=${state}/supervisor/programs/*.conf`);
+    // relative to the configuration's folder: supervisord splits include globs on spaces
+    expect(conf).toContain('[include]\nfiles=programs/*.conf');
     expect(conf).toContain('nodaemon=false');
   });
 
@@ -41,7 +42,7 @@ describe('generated supervision files', () => {
     expect(conf.split('\n')).toEqual(
       expect.arrayContaining([
         '[program:peer0.CityA]',
-        `command=/bin/bash ${state}/run/peer0.CityA.sh`,
+        `command=/bin/bash '${state}/run/peer0.CityA.sh'`,
         'autostart=false',
         'autorestart=true',
         `startsecs=${sup.POLICY.startSecs}`,
@@ -62,7 +63,7 @@ describe('generated supervision files', () => {
 
   it("escapes '%' in supervisord paths (its string expansion) and refuses relative paths and odd names", () => {
     expect(sup.programConf({ name: 'gateway', state: '/tmp/a%b', root: '/r' })).toContain(
-      'command=/bin/bash /tmp/a%%b/run/gateway.sh',
+      "command=/bin/bash '/tmp/a%%b/run/gateway.sh'",
     );
     expect(() => sup.programConf({ name: 'gateway', state: 'rel/state', root: '/r' })).toThrow(
       sup.UsageError,
@@ -146,12 +147,14 @@ describe('lib/procs.sh under a real supervisord', () => {
       .find((l) => l.trim().startsWith('dummy')) ?? '';
 
   beforeAll(() => {
-    state = fs.mkdtempSync(path.join(os.tmpdir(), 'govledger-sv-'));
+    // a state path with a space and a quote: every supervision file must quote it
+    state = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'govledger sv-')), "state 'x'");
+    fs.mkdirSync(state);
   });
 
   afterAll(() => {
     procs('stop_procs $(all_procs); sv_down');
-    fs.rmSync(state, { recursive: true, force: true });
+    fs.rmSync(path.dirname(state), { recursive: true, force: true });
   });
 
   it('starts a node under supervision, restarts it after kill -9 and counts the restart', async () => {
