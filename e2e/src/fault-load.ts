@@ -14,6 +14,11 @@ const API = '/api/v1';
 export const WRITERS = 4;
 /** How long a careful client keeps trying one request before it gives up. */
 export const PATIENCE_MS = 90_000;
+/**
+ * A writer starts at most one request every PACE_MS: 4 writers send at most 8 writes a second,
+ * which with the verdicts' reads stays under the gateway's per-user rate limit (1200 a minute).
+ */
+export const PACE_MS = 500;
 
 /** What one careful request went through. */
 export interface Outcome {
@@ -48,7 +53,10 @@ export function licenceType(code: string) {
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends one write until it gets a final answer (2xx, or a 4xx other than "key in use"). */
+/**
+ * Sends one write until it gets a final answer (2xx, or a 4xx other than "key in use" and "rate
+ * limited": a careful client waits out a 429 as its Retry-After says).
+ */
 export async function carefulWrite(code: string, key: string): Promise<Outcome> {
   const o: Outcome = {
     key,
@@ -79,7 +87,8 @@ export async function carefulWrite(code: string, key: string): Promise<Outcome> 
       const body = (await res.json().catch(() => ({}))) as { code?: string; transactionId?: string };
       const txId = res.headers.get('x-transaction-id') ?? body.transactionId;
       if (txId) o.txIds.add(txId);
-      if (res.status < 300 || (res.status < 500 && body.code !== 'IDEMPOTENCY_KEY_IN_USE')) {
+      const retryable = res.status >= 500 || res.status === 429 || body.code === 'IDEMPOTENCY_KEY_IN_USE';
+      if (!retryable) {
         o.status = res.status;
         o.answeredAt = Date.now();
         if (res.status < 300 && txId) o.acknowledged = txId;
@@ -88,7 +97,8 @@ export async function carefulWrite(code: string, key: string): Promise<Outcome> 
       }
       o.problems.push(`${res.status} ${body.code ?? ''}`);
       const after = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(after) && after > 0) retryAfterMs = Math.min(after * 1000, 2000);
+      if (Number.isFinite(after) && after > 0)
+        retryAfterMs = Math.min(after * 1000, res.status === 429 ? 10_000 : 2000);
     } catch (err) {
       o.problems.push(`connection: ${(err as Error).message}`);
     }
@@ -105,7 +115,9 @@ export async function load(run: string, until: () => boolean): Promise<Outcome[]
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
       for (let i = 0; !until(); i++) {
+        const started = Date.now();
         all.push(await carefulWrite(`FLT-${run}-${w}-${i}`, `fault-${run}-${w}-${i}`));
+        await sleep(started + PACE_MS - Date.now());
       }
     }),
   );
@@ -205,6 +217,25 @@ export async function runFault(options: {
 }
 
 /**
+ * A verdict's request, sent again (up to 60 s) while the gateway answers 429 (its per-user rate
+ * limit), a 5xx or drops the connection: the verdict is about the ledger, not the limiter.
+ */
+export async function fetchPatiently(url: string, init: RequestInit = {}): Promise<Response> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, init);
+      if ((res.status !== 429 && res.status < 500) || Date.now() > end) return res;
+      const after = Number(res.headers.get('retry-after'));
+      await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 10_000) : 500);
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await sleep(500);
+    }
+  }
+}
+
+/**
  * Every outcome was acknowledged, its record is on the ledger, and of all the transaction ids its
  * answers named (a re-sent request whose first transaction was lost gets a new one) exactly one
  * committed valid: the acknowledged one. Nothing was lost, nothing written twice.
@@ -216,13 +247,13 @@ export async function expectNoneLostNorDuplicated(outcomes: Outcome[]): Promise<
   const submitter = tokenOf('admin-a');
   const wrong: string[] = [];
   for (const o of outcomes) {
-    const res = await fetch(`${gatewayUrl()}${API}/licence-types/${o.code}`, {
+    const res = await fetchPatiently(`${gatewayUrl()}${API}/licence-types/${o.code}`, {
       headers: { authorization: `Bearer ${token}` },
     });
     if (res.status !== 200) wrong.push(`${o.key}: record ${o.code} answers ${res.status}`);
     const valid: string[] = [];
     for (const txId of o.txIds) {
-      const t = await fetch(`${gatewayUrl()}${API}/transactions/${txId}`, {
+      const t = await fetchPatiently(`${gatewayUrl()}${API}/transactions/${txId}`, {
         headers: { authorization: `Bearer ${submitter}` },
       });
       const body = (await t.json().catch(() => ({}))) as { status?: string };
@@ -242,7 +273,7 @@ export async function expectReplays(outcomes: Outcome[]): Promise<void> {
   const token = tokenOf('admin-a');
   const wrong: string[] = [];
   for (const o of outcomes) {
-    const res = await fetch(`${gatewayUrl()}${API}/licence-types`, {
+    const res = await fetchPatiently(`${gatewayUrl()}${API}/licence-types`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${token}`,
