@@ -50,6 +50,9 @@ export function licenceType(code: string) {
   };
 }
 
+/** How many careful requests are waiting for their final answer right now. */
+let inFlightNow = 0;
+
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,6 +73,16 @@ export async function carefulWrite(code: string, key: string): Promise<Outcome> 
     problems: [],
   };
   const token = tokenOf('admin-a');
+  inFlightNow++;
+  try {
+    return await sendUntilAnswered(o, token);
+  } finally {
+    inFlightNow--;
+  }
+}
+
+async function sendUntilAnswered(o: Outcome, token: string): Promise<Outcome> {
+  const { code, key } = o;
   while (Date.now() - o.startedAt < PATIENCE_MS) {
     o.tries++;
     let retryAfterMs = 500;
@@ -114,6 +127,8 @@ export async function load(run: string, until: () => boolean): Promise<Outcome[]
   const all: Outcome[] = [];
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
+      // staggered, so that requests are in flight at any moment
+      await sleep((w * PACE_MS) / WRITERS);
       for (let i = 0; !until(); i++) {
         const started = Date.now();
         all.push(await carefulWrite(`FLT-${run}-${w}-${i}`, `fault-${run}-${w}-${i}`));
@@ -190,6 +205,9 @@ export async function runFault(options: {
   let restoredAt: number | undefined;
   try {
     await sleep(warmUpMs);
+    // the fault strikes while requests are in flight (at least 2, or whatever is after 5 s)
+    const waitUntil = Date.now() + 5_000;
+    while (inFlightNow < 2 && Date.now() < waitUntil) await sleep(2);
     faultAt = Date.now();
     await inject();
     if (restore) {

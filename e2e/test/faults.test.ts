@@ -59,6 +59,7 @@ describe('faults under load', () => {
     });
     const backAfterMs = await back;
     console.log(`leader ${leader} restarted by supervision ${backAfterMs} ms after the kill`);
+    expect(figures.inFlightAtFault).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.startedAt <= faultAt).length).toBeGreaterThan(0);
     expect(figures.inFlightAnsweredAfterMs).toBeLessThan(20_000);
     await expectNoneLostNorDuplicated(outcomes);
