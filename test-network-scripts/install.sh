@@ -2,7 +2,9 @@
 # What `npm run up` installs before it starts anything (a fresh clone needs nothing else first):
 #   1. the npm packages, with `npm ci`, when node_modules is missing or incomplete;
 #   2. the pinned Fabric programs (install-fabric.sh: skipped when present at the pinned versions);
-#   3. a build of the TypeScript packages the network runs (wire, fixtures, chaincode/common, the
+#   3. supervisord (Debian's supervisor package), which restarts any node that crashes, with
+#      apt-get when it is missing (as root; otherwise it says what to install);
+#   4. a build of the TypeScript packages the network runs (wire, fixtures, chaincode/common, the
 #      chaincodes, the gateway; incremental, so a second run is quick).
 # Each step prints its progress; a failure names the step and prints the tail of its log
 # (bin/.logs/: npm-ci.log, install.log, build.log).
@@ -11,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case "${1:-}" in
   '') ;;
-  -h|--help) echo "Usage: install.sh   (npm ci if needed, the pinned Fabric programs, a build of the packages)"; exit 0 ;;
+  -h|--help) echo "Usage: install.sh   (npm ci if needed, the pinned Fabric programs, supervisord, a build of the packages)"; exit 0 ;;
   *) echo "install.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -45,6 +47,22 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v haproxy
 fi
 
 bash "$GOVLEDGER_ROOT/test-network-scripts/install-fabric.sh"
+
+# supervisord runs every node of a network and restarts the ones that crash (README "Supervision")
+if command -v supervisord >/dev/null 2>&1 && command -v supervisorctl >/dev/null 2>&1; then
+  step "supervisord"; ok "$(supervisord --version 2>/dev/null || echo present)"
+else
+  step "Installing supervisord (apt-get install supervisor)"
+  command -v apt-get >/dev/null 2>&1 || die "supervisord is missing and there is no apt-get: install the 'supervisor' package (supervisord 4)"
+  [ "$(id -u)" = 0 ] || die "supervisord is missing: run 'sudo apt-get install -y supervisor' (or run install.sh as root)"
+  : > "$LOGS/apt.log"
+  # no service is started: each network runs its own supervisord (policy-rc.d permitting, Debian
+  # would start the system-wide one, which the network does not use)
+  apt_install() { env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends supervisor >> "$LOGS/apt.log" 2>&1; }
+  apt_install || { apt-get update >> "$LOGS/apt.log" 2>&1 && apt_install; } \
+    || die "apt-get install supervisor failed" "$LOGS/apt.log"
+  ok "$(supervisord --version)"
+fi
 
 step "Building the packages the network runs (wire, fixtures, chaincodes, gateway)"
 projects=(packages/wire packages/fixtures chaincode/common)

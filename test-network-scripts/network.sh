@@ -18,10 +18,11 @@ Commands:
                       --replicas N: N instances sharing PostgreSQL behind HAProxy on the same address
   env ORG [USER]      print the peer CLI environment of ORG (CityA, CityAMSP, ...) as export lines, acting
                       as ORG's admin or as USER (a demo user of ORG): eval "$(network.sh env CityA)"
-  status              processes, block heights, committed chaincodes
+  status              nodes (state, pid, uptime, restarts), block heights, committed chaincodes
   logs NODE           print the last lines of a node's log (--follow to keep reading)
-  stop-node NODE      stop one node (e.g. orderer2), keeping its state
+  stop-node NODE      stop one node (e.g. orderer2), keeping its state; supervision leaves it stopped
   start-node NODE     start a stopped node again
+  units               write the systemd units of this network's nodes (STATE/systemd) and list them
   down                stop every process this network started and remove its state folder
   backup ORG DIR      back up what ORG alone holds (CA database and keys, MSP, users, gateway
                       database and wallet, a ledger snapshot) into DIR/govledger-ORG-<time>.tar.gz
@@ -32,6 +33,9 @@ Commands:
   restore-peer PEER --from-snapshot DIR  rebuild PEER's ledger from the ledger snapshot in DIR
   restore-peer PEER --from-genesis       rebuild PEER's ledger by replaying every block from the
                       ordering service (the channel's genesis block on)
+
+Every node runs under the network's supervisord, which restarts a node that crashes
+(README "Supervision").
 
 Options:
   --state-dir DIR     state folder (default: <project>/.network)
@@ -56,7 +60,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|down|backup|restore|snapshot|restore-peer) ;;
+  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|units|down|backup|restore|snapshot|restore-peer) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -442,6 +446,8 @@ cleanup_failed_start() {
     echo "stopping the ${#STARTED_THIS_RUN[@]} process(es) this run started" >&2
     stop_procs "${STARTED_THIS_RUN[@]}"
   fi
+  # a failed up leaves no supervisord behind either
+  [ $rc -eq 0 ] || [ "$COMMAND" != up ] || sv_down
   exit $rc
 }
 
@@ -452,6 +458,7 @@ cmd_up() {
     local alive=()
     for n in $(all_procs); do is_running "$n" && alive+=("$n"); done
     [ ${#alive[@]} -eq 0 ] || die "a network is already running in $STATE (${#alive[@]} processes); run 'npm run down' first or use another --state-dir"
+    sv_down
     rm -rf "$STATE"
   fi
   local t0; t0=$(date +%s%N)
@@ -483,6 +490,10 @@ cmd_up() {
   ok
 
   (umask 077; openssl rand -hex 32 > "$STATE/pid.key")
+  step "Starting supervisord (restarts any node that crashes)"
+  sv_up
+  ok "$STATE/supervisor/supervisord.conf"
+
   step "Starting Fabric CAs ($ORDERER_ORG, ${PEER_ORGS[*]})"
   local org
   for org in "$ORDERER_ORG" "${PEER_ORGS[@]}"; do start_ca "$org"; done
@@ -562,10 +573,11 @@ cmd_down() {
   local n count=0 group
   for n in $(all_procs); do is_running "$n" && count=$((count + 1)); done
   # the gateway, then chaincode servers, peers, orderers, CAs: each group stopped in parallel
-  for group in '^gateway$' '^cc-' '^peer' '^orderer' '^ca-' '.'; do
+  for group in '^gateway' '^cc-' '^peer' '^orderer' '^ca-' '.'; do
     # shellcheck disable=SC2046
     stop_procs $(all_procs | grep -e "$group" || true)
   done
+  sv_down
   ok "$count stopped"
   step "Removing $STATE"
   rm -rf "$STATE"
@@ -575,12 +587,7 @@ cmd_down() {
 cmd_status() {
   require_network
   echo "Network in $STATE (port base $PORT_BASE, $CONSENSUS)"
-  printf '  %-28s %-8s %s\n' PROCESS PID STATE
-  local n pid
-  for n in $(all_procs); do
-    if pid="$(proc_pid "$n")"; then printf '  %-28s %-8s %s\n' "$n" "$pid" running
-    else printf '  %-28s %-8s %s\n' "$n" - stopped; fi
-  done
+  status_table
   local org
   echo "Channel $CHANNEL"
   for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
@@ -658,8 +665,26 @@ cmd_stop_node() {
   require_network
   local node="${POSITIONAL[0]:-}"
   [ -n "$node" ] && [ -f "$STATE/run/$node.sh" ] || die "unknown node '${node}' (nodes: $(all_procs | tr '\n' ' '))"
-  is_running "$node" || { echo "$node is not running"; return 0; }
-  step "Stopping $node"; stop_proc "$node"; ok
+  # through supervision even when it is not running now (it may be between a crash and its restart)
+  local was="running"; is_running "$node" || was="not running"
+  step "Stopping $node ($was)"; stop_proc "$node"; ok
+}
+
+# cmd_units: (re)write the systemd units of every node of this network from its run script, and
+# govledger.target, into $STATE/systemd; print them and how to install them on a host.
+cmd_units() {
+  require_network
+  local n names=() dir="$STATE/systemd"
+  for n in $(all_procs); do
+    names+=("$n")
+    node "$HERE/lib/supervision.js" unit "$dir/govledger-$n.service" "$n" "$STATE" "$PATH" || die "cannot write the unit of $n"
+  done
+  [ ${#names[@]} -gt 0 ] || die "no nodes defined in $STATE"
+  node "$HERE/lib/supervision.js" target "$dir/govledger.target" "$STATE" "${names[@]}" || die "cannot write govledger.target"
+  echo "systemd units of ${#names[@]} nodes in $dir:"
+  for n in "${names[@]}"; do echo "  govledger-$n.service"; done
+  echo "  govledger.target"
+  echo "On a host where systemd runs: cp $dir/* /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now govledger.target"
 }
 
 cmd_start_node() {
@@ -692,6 +717,7 @@ case "$COMMAND" in
   logs) cmd_logs ;;
   stop-node) cmd_stop_node ;;
   start-node) cmd_start_node ;;
+  units) cmd_units ;;
   deploy) cmd_deploy ;;
   addorg) cmd_addorg ;;
   gateway) if [ -n "$REPLICAS" ] && [ "$REPLICAS" != 1 ]; then cmd_gateway_replicas "$REPLICAS"; else cmd_gateway; fi ;;

@@ -1,11 +1,14 @@
 /**
  * Reading the network's own state in tests: block heights of orderers and peers,
- * and stopping/starting single nodes through network.sh.
+ * stopping/starting single nodes through network.sh, and crashing them (kill -9) for the supervision to
+ * restart.
  */
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
+
+const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 
 const BIN = path.join(ROOT, 'bin');
 
@@ -93,13 +96,62 @@ export function stopNode(node: string): void {
 
 /**
  * Kills one node of the test network with SIGKILL, as a crash would (no clean shutdown), by the
- * pid network.sh recorded in <state>/pids/<node>.pid. `startNode` brings it back.
+ * pid recorded in <state>/pids/<node>.pid. The network's supervisord restarts it by itself (see
+ * `waitRestarted`); a deliberate stop goes through `stopNode`. Returns the killed pid.
  */
-export function killNode(node: string): void {
-  const file = path.join(stateDir(), 'pids', `${node}.pid`);
-  const pid = Number(readFileSync(file, 'utf8').trim().split(/\s+/)[0]);
-  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`no pid recorded for ${node} in ${file}`);
+export function killNode(node: string): number {
+  const pid = nodePid(node);
+  if (!pid) throw new Error(`${node} is not running (no live pid in ${stateDir()}/pids/${node}.pid)`);
   process.kill(pid, 'SIGKILL');
+  return pid;
+}
+
+/** The live pid recorded for a node (kept current by the network's supervision), or 0. */
+export function nodePid(node: string): number {
+  try {
+    const pid = Number(
+      readFileSync(path.join(stateDir(), 'pids', `${node}.pid`), 'utf8')
+        .trim()
+        .split(/\s+/)[0],
+    );
+    if (!Number.isInteger(pid) || pid <= 1) return 0;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return 0;
+  }
+}
+
+/** How many times the network's supervisord restarted a node by itself (after a crash or a failed start). */
+export function restartCount(node: string): number {
+  try {
+    return Number(readFileSync(path.join(stateDir(), 'supervisor', 'restarts', node), 'utf8').trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until supervision has restarted a killed node: a new live pid other than `killedPid` is
+ * recorded and `ready()` (when given) holds. Returns the time it took from `since`, in ms.
+ */
+export async function waitRestarted(
+  node: string,
+  killedPid: number,
+  since: number,
+  ready: () => boolean | Promise<boolean> = () => true,
+  timeoutMs = 60_000,
+): Promise<number> {
+  await eventually(
+    `${node} is restarted by supervision`,
+    async () => {
+      const pid = nodePid(node);
+      return pid !== 0 && pid !== killedPid && (await ready());
+    },
+    timeoutMs,
+    100,
+  );
+  return Date.now() - since;
 }
 
 /** The orderer that leads the channel's Raft cluster now (its etcdraft `is_leader` gauge is 1). */
@@ -126,6 +178,24 @@ export function startNode(node: string): void {
 }
 
 /**
+ * `network.sh stop-node` or `start-node` without blocking the event loop (for faults injected
+ * while requests are in flight in the same process).
+ */
+export function nodeCommand(command: 'stop-node' | 'start-node', node: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [NETWORK_SH, command, node, '--state-dir', stateDir()],
+      { cwd: ROOT, timeout: 120_000 },
+      (err, stdout, stderr) =>
+        err
+          ? reject(new Error(`network.sh ${command} ${node} failed: ${err.message}\n${stdout}${stderr}`))
+          : resolve(),
+    );
+  });
+}
+
+/**
  * A SmartBFT gauge of the channel on an orderer, read from its operations endpoint (Prometheus
  * /metrics): the leader's consenter id as this orderer sees it, the cluster size, its last block.
  */
@@ -149,6 +219,7 @@ export async function eventually(
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 60_000,
+  pollMs = 500,
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -160,6 +231,6 @@ export async function eventually(
     }
     if (okNow) return;
     if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -1,200 +1,178 @@
 /**
- * Faults under load (issue 17): writers keep sending licence-type creations through the gateway,
- * each with its own Idempotency-Key and the patience of a careful client (it sends the same
- * request again, with the same key, after any 5xx, a 409 IDEMPOTENCY_KEY_IN_USE or a dropped
- * connection), while a node is killed with SIGKILL. Every request must get a final answer, every
- * acknowledged write must be on the ledger, and no key may ever answer with two transaction ids.
- * The recovery times are printed (README "Recovery times"); they are figures, not assertions.
+ * Faults under load (issue 17): four careful writers (src/fault-load.ts) keep creating licence
+ * types through the gateway while a node fails. After each fault every request must have a final
+ * answer, every acknowledged write must be on the ledger, and no key may have committed two
+ * transactions. A crashed node (kill -9) is brought back by the network's supervisord, without a
+ * human; a deliberate stop (network.sh stop-node) stays stopped until started again.
+ * The recovery times are printed (README "Recovery times"); the targets of the issue are asserted:
+ * the leader case's in-flight requests answered within 20 s, a killed chaincode server or peer
+ * back within 15 s.
+ * Other fault cases (gateway replicas, backups) live in files of their own and reuse fault-load.ts.
  */
 import { gatewayUrl, tokenOf } from '../src/gateway-client';
-import { eventually, killNode, ordererHeight, raftLeader, startNode } from '../src/network-ops';
+import {
+  carefulWrite,
+  expectNoneLostNorDuplicated,
+  expectReplays,
+  licenceType,
+  runFault,
+} from '../src/fault-load';
+import {
+  eventually,
+  killNode,
+  nodeCommand,
+  ordererHeight,
+  peerHeight,
+  raftLeader,
+  restartCount,
+  startNode,
+  stopNode,
+  waitRestarted,
+} from '../src/network-ops';
 
 const API = '/api/v1';
-const WRITERS = 4;
-/** How long a careful client keeps trying one request before it gives up. */
-const PATIENCE_MS = 90_000;
+const ORDERERS = ['orderer1', 'orderer2', 'orderer3'];
 
-/** What one careful request went through. */
-interface Outcome {
-  key: string;
-  code: string;
-  startedAt: number;
-  answeredAt: number;
-  status: number;
-  /** Every transaction id any answer to this key named. */
-  txIds: Set<string>;
-  /** The transaction id of the final 2xx answer. */
-  acknowledged?: string;
-  tries: number;
-  problems: string[];
-}
-
-function licenceType(code: string) {
-  return {
-    code,
-    name: 'Fault probe',
-    dept: 'market',
-    holderKind: 'enterprise',
-    validity: { kind: 'permanent' },
-    claims: ['businessName'],
-    requiredApprovals: [],
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Sends one write until it gets a final answer (2xx, or a 4xx other than "key in use"). */
-async function carefulWrite(code: string, key: string): Promise<Outcome> {
-  const o: Outcome = {
-    key,
-    code,
-    startedAt: Date.now(),
-    answeredAt: 0,
-    status: 0,
-    txIds: new Set(),
-    tries: 0,
-    problems: [],
-  };
-  const token = tokenOf('admin-a');
-  while (Date.now() - o.startedAt < PATIENCE_MS) {
-    o.tries++;
-    let retryAfterMs = 500;
-    try {
-      const res = await fetch(`${gatewayUrl()}${API}/licence-types`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-        },
-        body: JSON.stringify(licenceType(code)),
-      });
-      const body = (await res.json().catch(() => ({}))) as { code?: string; transactionId?: string };
-      const txId = res.headers.get('x-transaction-id') ?? body.transactionId;
-      if (txId) o.txIds.add(txId);
-      if (res.status < 300 || (res.status < 500 && body.code !== 'IDEMPOTENCY_KEY_IN_USE')) {
-        o.status = res.status;
-        o.answeredAt = Date.now();
-        if (res.status < 300 && txId) o.acknowledged = txId;
-        if (res.status >= 300) o.problems.push(`${res.status} ${body.code ?? ''}`);
-        return o;
-      }
-      o.problems.push(`${res.status} ${body.code ?? ''}`);
-      const after = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(after) && after > 0) retryAfterMs = Math.min(after * 1000, 2000);
-    } catch (err) {
-      o.problems.push(`connection: ${(err as Error).message}`);
-    }
-    await sleep(retryAfterMs);
-  }
-  o.answeredAt = Date.now();
-  return o;
-}
-
-/** Runs WRITERS careful writers until `until()` says stop; returns every outcome. */
-async function load(run: string, until: () => boolean): Promise<Outcome[]> {
-  const all: Outcome[] = [];
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      for (let i = 0; !until(); i++) {
-        all.push(await carefulWrite(`FLT-${run}-${w}-${i}`, `fault-${run}-${w}-${i}`));
-      }
-    }),
+/** Every orderer reaches the height of the highest one (a restarted orderer caught up). */
+async function orderersInStep(): Promise<void> {
+  await eventually(
+    'every orderer reaches the same height',
+    () => {
+      const h = ORDERERS.map((o) => ordererHeight(o));
+      return h.every((x) => x === h[0]);
+    },
+    60_000,
   );
-  return all;
-}
-
-/**
- * The figures of a fault, in ms: when the last request in flight at the fault was answered
- * (from the fault), the slowest answer to a request sent after it, and the median answer before
- * it (the baseline).
- */
-function figures(outcomes: Outcome[], faultAt: number) {
-  const inFlight = outcomes.filter((o) => o.startedAt <= faultAt && o.answeredAt > faultAt);
-  const before = outcomes.filter((o) => o.answeredAt <= faultAt).map((o) => o.answeredAt - o.startedAt);
-  const after = outcomes.filter((o) => o.startedAt > faultAt).map((o) => o.answeredAt - o.startedAt);
-  before.sort((a, b) => a - b);
-  return {
-    requests: outcomes.length,
-    inFlightAtFault: inFlight.length,
-    inFlightAnsweredAfterMs: Math.max(0, ...inFlight.map((o) => o.answeredAt - faultAt)),
-    slowestAnswerAfterFaultMs: Math.max(0, ...after),
-    medianAnswerBeforeFaultMs: before.length ? before[Math.floor(before.length / 2)] : undefined,
-    resentByClient: outcomes.filter((o) => o.tries > 1).length,
-  };
-}
-
-/**
- * Every outcome was acknowledged, its record is on the ledger, and of all the transaction ids its
- * answers named (a re-sent request whose first transaction was lost gets a new one) exactly one
- * committed valid: the acknowledged one. Nothing was lost, nothing written twice.
- */
-async function expectNoneLostNorDuplicated(outcomes: Outcome[]): Promise<void> {
-  const failed = outcomes.filter((o) => o.status < 200 || o.status >= 300);
-  expect(failed.map((o) => `${o.key}: ${o.status} after ${o.problems.join(', ')}`)).toEqual([]);
-  const token = tokenOf('admin-b');
-  const submitter = tokenOf('admin-a');
-  const wrong: string[] = [];
-  for (const o of outcomes) {
-    const res = await fetch(`${gatewayUrl()}${API}/licence-types/${o.code}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    if (res.status !== 200) wrong.push(`${o.key}: record ${o.code} answers ${res.status}`);
-    const valid: string[] = [];
-    for (const txId of o.txIds) {
-      const t = await fetch(`${gatewayUrl()}${API}/transactions/${txId}`, {
-        headers: { authorization: `Bearer ${submitter}` },
-      });
-      const body = (await t.json().catch(() => ({}))) as { status?: string };
-      if (t.status === 200 && body.status === 'committed') valid.push(txId);
-    }
-    if (valid.length !== 1 || valid[0] !== o.acknowledged)
-      wrong.push(`${o.key}: acknowledged ${o.acknowledged}, committed valid [${valid.join(', ')}]`);
-  }
-  expect(wrong).toEqual([]);
 }
 
 describe('faults under load', () => {
-  it('answers every in-flight write after the Raft leader is killed, losing and duplicating none', async () => {
+  it('answers every in-flight write within 20 s after the Raft leader is killed; supervision restarts it', async () => {
     const leader = await raftLeader();
-    const run = `L${Date.now().toString(36)}`;
-    let faultAt = Number.POSITIVE_INFINITY;
-    const loadEnd = () => Date.now() > faultAt + 15_000;
-    const writes = load(run, loadEnd);
-    await sleep(3_000);
-    faultAt = Date.now();
-    killNode(leader);
-    let outcomes: Outcome[];
-    try {
-      outcomes = await writes;
-    } finally {
-      startNode(leader);
-    }
-    console.log(`leader ${leader} killed: ${JSON.stringify(figures(outcomes, faultAt))}`);
+    const restartsBefore = restartCount(leader);
+    let back: Promise<number> = Promise.resolve(0);
+    const { outcomes, faultAt, figures } = await runFault({
+      name: `leader ${leader} killed`,
+      inject: () => {
+        const killed = killNode(leader);
+        back = waitRestarted(leader, killed, Date.now());
+      },
+    });
+    const backAfterMs = await back;
+    console.log(`leader ${leader} restarted by supervision ${backAfterMs} ms after the kill`);
+    expect(figures.inFlightAtFault).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.startedAt <= faultAt).length).toBeGreaterThan(0);
+    expect(figures.inFlightAnsweredAfterMs).toBeLessThan(20_000);
     await expectNoneLostNorDuplicated(outcomes);
-    const others = ['orderer1', 'orderer2', 'orderer3'].filter((o) => o !== leader);
-    const target = ordererHeight(others[0] ?? 'orderer1');
-    await eventually(`${leader} catches up to ${target}`, () => ordererHeight(leader) >= target, 60_000);
-    await eventually('the cluster has a leader again', async () => (await raftLeader()).length > 0, 30_000);
+    expect(restartCount(leader)).toBe(restartsBefore + 1);
+    await orderersInStep();
+    await eventually('the cluster has a leader', async () => (await raftLeader()).length > 0, 30_000);
   });
 
-  it('answers a killed chaincode server as 503 CHAINCODE_UNAVAILABLE, retry-safe, and writes again once it is back', async () => {
-    const run = `C${Date.now().toString(36)}`;
-    killNode('cc-e-licence-CityA');
-    let probe: { status: number; body: { code?: string; retrySafe?: boolean; stage?: string } };
+  it('loses quorum with 2 of 3 orderers stopped for 10 s and answers every write once it is restored', async () => {
+    const leader = await raftLeader();
+    const stopped = [leader, ORDERERS.find((o) => o !== leader) as string];
+    const { outcomes, figures, answeredAfterRestoreMs } = await runFault({
+      name: `quorum lost (${stopped.join(', ')} stopped 10 s)`,
+      inject: async () => {
+        await Promise.all(stopped.map((o) => nodeCommand('stop-node', o)));
+      },
+      holdMs: 10_000,
+      restore: async () => {
+        await Promise.all(stopped.map((o) => nodeCommand('start-node', o)));
+      },
+      loadMs: 20_000,
+    });
+    // the outage was seen: requests failed or waited while no leader could be elected
+    expect(figures.freshWritesBackAfterMs + figures.slowestAnswerAfterFaultMs).toBeGreaterThan(5_000);
+    expect(answeredAfterRestoreMs).toBeLessThan(30_000);
+    await expectNoneLostNorDuplicated(outcomes);
+    await orderersInStep();
+  });
+
+  it("keeps every write when City B's peer is killed; supervision brings it back within 15 s", async () => {
+    let killed = 0;
+    let backAfterMs = 0;
+    let back: Promise<number> = Promise.resolve(0);
+    const { outcomes, faultAt } = await runFault({
+      name: 'peer0.CityB killed',
+      inject: () => {
+        killed = killNode('peer0.CityB');
+        const at = Date.now();
+        back = waitRestarted('peer0.CityB', killed, at, () => peerHeight('CityB') > 0, 60_000);
+      },
+    });
+    backAfterMs = await back;
+    console.log(`peer0.CityB back (answers channel queries) ${backAfterMs} ms after the kill`);
+    expect(backAfterMs).toBeLessThan(15_000);
+    expect(outcomes.filter((o) => o.startedAt > faultAt).length).toBeGreaterThan(0);
+    await expectNoneLostNorDuplicated(outcomes);
+    await eventually(
+      'both peers at the same height',
+      () => peerHeight('CityA') === peerHeight('CityB'),
+      60_000,
+    );
+  });
+
+  it('answers a stopped chaincode server as 503 CHAINCODE_UNAVAILABLE, retry-safe; a killed one is back within 15 s without a human', async () => {
+    const cc = 'cc-e-licence-CityA';
+    stopNode(cc);
+    let probe: { status: number; body: { code?: string; retrySafe?: boolean } };
     try {
       const res = await fetch(`${gatewayUrl()}${API}/licence-types`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tokenOf('admin-a')}`, 'content-type': 'application/json' },
-        body: JSON.stringify(licenceType(`FLT-${run}-probe`)),
+        body: JSON.stringify(licenceType(`FLT-P${Date.now().toString(36)}`)),
       });
       probe = { status: res.status, body: (await res.json()) as typeof probe.body };
     } finally {
-      startNode('cc-e-licence-CityA');
+      startNode(cc);
     }
     expect(probe).toMatchObject({ status: 503, body: { code: 'CHAINCODE_UNAVAILABLE', retrySafe: true } });
-    const back = await carefulWrite(`FLT-${run}-after`, `fault-${run}-after`);
-    await expectNoneLostNorDuplicated([back]);
+
+    const restartsBefore = restartCount(cc);
+    let back: Promise<number> = Promise.resolve(0);
+    const { outcomes, figures } = await runFault({
+      name: `${cc} killed`,
+      inject: () => {
+        const killed = killNode(cc);
+        back = waitRestarted(cc, killed, Date.now(), () => true, 60_000);
+      },
+    });
+    const backAfterMs = await back;
+    console.log(`${cc} restarted by supervision ${backAfterMs} ms after the kill`);
+    expect(backAfterMs).toBeLessThan(15_000);
+    expect(figures.freshWritesBackAfterMs).toBeLessThan(15_000);
+    expect(restartCount(cc)).toBe(restartsBefore + 1);
+    await expectNoneLostNorDuplicated(outcomes);
+  });
+
+  it('restarts a killed gateway; clients re-sending with the same Idempotency-Key get the original transaction', async () => {
+    let killed = 0;
+    let back: Promise<number> = Promise.resolve(0);
+    const { outcomes, faultAt } = await runFault({
+      name: 'gateway killed',
+      inject: () => {
+        killed = killNode('gateway');
+        const at = Date.now();
+        back = waitRestarted(
+          'gateway',
+          killed,
+          at,
+          async () => (await fetch(`${gatewayUrl()}/livez`).catch(() => undefined))?.ok === true,
+          60_000,
+        );
+      },
+    });
+    const backAfterMs = await back;
+    console.log(`gateway restarted by supervision and live ${backAfterMs} ms after the kill`);
+    expect(outcomes.filter((o) => o.startedAt <= faultAt && o.answeredAt > faultAt).length).toBeGreaterThan(
+      0,
+    );
+    await expectNoneLostNorDuplicated(outcomes);
+    await expectReplays(outcomes);
+    // one more write after it all: the restarted gateway serves as before
+    const after = await carefulWrite(`FLT-G${Date.now().toString(36)}`, `fault-g-${Date.now()}`);
+    expect(after.tries).toBe(1);
+    await expectNoneLostNorDuplicated([after]);
   });
 });

@@ -1,42 +1,116 @@
-# Process control for the network: every process is started by start_proc, which
-# records its pid (and the pid's start time, so a reused pid is never mistaken for
-# ours) and the exact command, so it can be stopped by pid and restarted.
+# Process control for the network, under supervision: one supervisord per state folder
+# (sv_up, started by `network.sh up`; sv_down, by `down`) runs every node network.sh starts. A
+# node is defined once, by its run script $STATE/run/NAME.sh (environment, command line, log
+# file), written by start_proc; supervisord runs that script (programs/NAME.conf) and restarts
+# the node when it crashes; systemd units for an agency host run the same script
+# ($STATE/systemd, lib/supervision.js). A deliberate stop (stop_proc: network.sh stop-node,
+# down, a redeploy) goes through supervisord, which then leaves the node stopped.
+# $STATE/pids/NAME.pid holds "PID STARTTIME" of the running node (the start time, so a reused
+# pid is never mistaken for ours), kept current after restarts by the event listener
+# (lib/sv-events.py), which also counts restarts ($STATE/supervisor/restarts/NAME).
 # Sourced, never run. Needs STATE set.
 
 STARTED_THIS_RUN=()
+PROCS_LIB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 proc_starttime() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
 
-# start_proc NAME VAR=VALUE... -- CMD ARGS...: start a process in its own session.
+# sv_python: the Python that runs supervisorctl (Debian's, with the supervisor module).
+sv_python() {
+  local ctl; ctl="$(command -v supervisorctl)" || return 1
+  head -n1 "$ctl" | sed -n 's/^#! *\([^ ]*\).*/\1/p'
+}
+
+# sv_socket: supervisord's unix socket: in the state folder, or under /tmp when that path would be
+# too long for a unix socket (108 bytes).
+sv_socket() {
+  local s="$STATE/supervisor/supervisor.sock"
+  if [ ${#s} -gt 100 ]; then s="/tmp/govledger-sv-$(printf '%s' "$STATE" | sha256sum | cut -c1-16).sock"; fi
+  echo "$s"
+}
+
+# sv NAME ARGS...: lib/sv.py against this network's supervisord.
+sv() { STATE="$STATE" SV_SOCKET="$(sv_socket)" "$(sv_python)" "$PROCS_LIB/sv.py" "$@"; }
+
+# sv_pid: the pid of this network's supervisord when it runs.
+sv_pid() {
+  local file="$STATE/supervisor/supervisord.pid" pid
+  [ -f "$file" ] && read -r pid < "$file" && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  grep -qa supervisord "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# sv_up: start this network's supervisord (when it does not run yet) and wait until it answers.
+sv_up() {
+  sv_pid >/dev/null && return 0
+  command -v supervisord >/dev/null 2>&1 && command -v supervisorctl >/dev/null 2>&1 \
+    || die "supervisord is missing: run test-network-scripts/install.sh (apt-get install supervisor)"
+  local dir="$STATE/supervisor" python i
+  python="$(sv_python)"
+  mkdir -p "$dir/programs" "$dir/restarts" "$STATE/pids" "$STATE/logs"
+  rm -f "$(sv_socket)"
+  node "$PROCS_LIB/supervision.js" supervisord "$dir/supervisord.conf" "$STATE" "$(sv_socket)" \
+    "$python" "$PROCS_LIB/sv-events.py" || die "cannot write $dir/supervisord.conf"
+  supervisord -c "$dir/supervisord.conf" >> "$dir/supervisord.out" 2>&1 \
+    || die "supervisord did not start" "$dir/supervisord.out"
+  for i in $(seq 1 100); do
+    sv ping 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "supervisord did not answer on $(sv_socket) within 10s" "$dir/supervisord.log"
+}
+
+# sv_down: stop this network's supervisord by its pid (its nodes are stopped first by the caller;
+# supervisord stops whatever still runs) and wait up to 20 s for it to exit.
+sv_down() {
+  local pid i
+  pid="$(sv_pid)" || return 0
+  local children
+  children="$(cat "/proc/$pid/task/$pid/children" 2>/dev/null || true)"
+  kill -TERM "$pid" 2>/dev/null || true
+  # its own children (the event listener; nodes were stopped by the caller) at once, rather than
+  # one by one on supervisord's 1 s ticks
+  # shellcheck disable=SC2086
+  [ -z "$children" ] || kill -TERM $children 2>/dev/null || true
+  for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  rm -f "$(sv_socket)"
+  return 0
+}
+
+# start_proc NAME VAR=VALUE... -- CMD ARGS...: define a node (its run script, its supervisord
+# program, its systemd unit) and start it under supervision.
 start_proc() {
   local name="$1"; shift
   local envs=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
   mkdir -p "$STATE/run" "$STATE/pids" "$STATE/logs"
-  local script="$STATE/run/$name.sh"
+  local script="$STATE/run/$name.sh" log="$STATE/logs/$name.log"
   {
     echo '#!/usr/bin/env bash'
-    echo "# started by network.sh; restart with: network.sh start-node $name"
+    echo "# $name, started by network.sh under supervision (supervisord: $STATE/supervisor/programs/$name.conf;"
+    echo "# systemd: $STATE/systemd/govledger-$name.service). Start again with: network.sh start-node $name"
+    printf 'exec >> %q 2>&1 < /dev/null\n' "$log"
+    echo "printf '\\n--- %s start ---\\n' \"\$(date -u +%FT%TZ)\""
     printf 'exec env'
     local e a
     for e in "${envs[@]}"; do printf ' %q' "$e"; done
     for a in "$@"; do printf ' %q' "$a"; done
     echo
   } > "$script"
-  chmod +x "$script"
+  chmod 700 "$script"
+  node "$PROCS_LIB/supervision.js" program "$STATE/supervisor/programs/$name.conf" "$name" "$STATE" "$GOVLEDGER_ROOT" \
+    && node "$PROCS_LIB/supervision.js" unit "$STATE/systemd/govledger-$name.service" "$name" "$STATE" "$PATH" \
+    || die "cannot write the supervision files of $name"
   launch_proc "$name"
 }
 
-# launch_proc NAME: (re)start a process from its recorded command.
+# launch_proc NAME: start a defined node again (supervisord restarts it after a crash from then on).
 launch_proc() {
   local name="$1"
-  local log="$STATE/logs/$name.log"
-  printf '\n--- %s start ---\n' "$(date -u +%FT%TZ)" >> "$log"
-  setsid bash "$STATE/run/$name.sh" >> "$log" 2>&1 < /dev/null &
-  local pid=$!
-  sleep 0.05
-  echo "$pid $(proc_starttime "$pid")" > "$STATE/pids/$name.pid"
+  sv_up
+  sv start "$name" || die "supervisord could not start $name" "$STATE/logs/$name.log"
   STARTED_THIS_RUN+=("$name")
 }
 
@@ -57,31 +131,23 @@ proc_pid() {
 
 is_running() { proc_pid "$1" >/dev/null; }
 
-# stop_proc NAME: TERM its process group, wait up to 15 s, then KILL; only our recorded pid.
-stop_proc() {
-  local name="$1" pid i
-  pid="$(proc_pid "$name")" || { rm -f "$STATE/pids/$name.pid"; return 0; }
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  # up to 15 s: the gateway drains in-flight requests for up to SHUTDOWN_TIMEOUT_MS (10 s)
-  for i in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$STATE/pids/$name.pid"
-}
+# stop_proc NAME: a deliberate stop through supervisord (TERM to the node's process group, KILL
+# after 15 s), which then leaves it stopped.
+stop_proc() { stop_procs "$1"; }
 
-# stop_procs NAME...: stop several processes at once (TERM all, wait up to 15 s, KILL survivors).
+# stop_procs NAME...: stop several nodes at once; waits until all have stopped. Without a running
+# supervisord (it crashed, or the state folder predates supervision) the recorded pids are stopped
+# directly: TERM to each process group, KILL after 15 s.
 stop_procs() {
-  local name pid i pids=() names=()
+  [ $# -gt 0 ] || return 0
+  local name pid i pids=()
+  if sv_pid >/dev/null; then
+    sv stop --timeout=20 "$@" || true
+  fi
   for name in "$@"; do
-    if pid="$(proc_pid "$name")"; then
+    if pid="$(proc_pid "$name")" && ! sv_pid >/dev/null; then
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid"); names+=("$name")
-    else
-      rm -f "$STATE/pids/$name.pid"
+      pids+=("$pid")
     fi
   done
   for i in $(seq 1 150); do
@@ -93,15 +159,52 @@ stop_procs() {
   for pid in "${pids[@]}"; do
     kill -0 "$pid" 2>/dev/null && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
   done
-  for name in "${names[@]}"; do rm -f "$STATE/pids/$name.pid"; done
+  for name in "$@"; do rm -f "$STATE/pids/$name.pid"; done
   return 0
 }
 
-# all_procs: names of every process with a pid file.
+# all_procs: names of every node defined in this network (a run script each).
 all_procs() {
   local f
-  for f in "$STATE"/pids/*.pid; do [ -e "$f" ] && basename "$f" .pid; done
+  for f in "$STATE"/run/*.sh; do [ -e "$f" ] && basename "$f" .sh; done
   return 0
+}
+
+# restart_count NAME: how many times supervision restarted NAME by itself.
+restart_count() {
+  local n=0
+  [ -f "$STATE/supervisor/restarts/$1" ] && read -r n < "$STATE/supervisor/restarts/$1"
+  echo "${n:-0}"
+}
+
+# status_table: every node's state, pid, uptime and restart count (restarts by supervision after a
+# crash or a failed start; never a start by network.sh), as supervisord reports them.
+status_table() {
+  local n st pid up table="" pidv
+  if sv_pid >/dev/null; then
+    table="$(sv status)" || table=""
+    echo "Supervision: supervisord pid $(sv_pid) ($STATE/supervisor/supervisord.conf)"
+  else
+    echo "Supervision: supervisord is NOT running (nodes are not restarted after a crash; npm run down, then up)"
+  fi
+  printf '  %-28s %-9s %-8s %-10s %s\n' NODE STATE PID UPTIME RESTARTS
+  for n in $(all_procs); do
+    st="" pid="-" up=0
+    if [ -n "$table" ]; then
+      IFS=$'\t' read -r _ st pid up < <(awk -F'\t' -v n="$n" '$1 == n' <<< "$table") || true
+    fi
+    if [ -z "$st" ]; then
+      if pidv="$(proc_pid "$n")"; then st=UNSUPERVISED pid="$pidv"; else st=STOPPED; fi
+    fi
+    printf '  %-28s %-9s %-8s %-10s %s\n' "$n" "$st" "${pid:--}" "$(fmt_uptime "${up:-0}")" "$(restart_count "$n")"
+  done
+}
+
+# fmt_uptime SECONDS: 0:00:07, 1:02:03, or - for 0.
+fmt_uptime() {
+  local s="$1"
+  [ "$s" -gt 0 ] 2>/dev/null || { echo -; return 0; }
+  printf '%d:%02d:%02d' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
 }
 
 # port_open PORT: true when something listens on 127.0.0.1:PORT.

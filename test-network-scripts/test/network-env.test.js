@@ -129,3 +129,29 @@ describe('network.sh env', () => {
     }
   });
 });
+
+describe('network.sh units', () => {
+  it('writes a systemd unit per defined node (its run script) and govledger.target, and lists them', () => {
+    fs.mkdirSync(path.join(state, 'run'), { recursive: true });
+    for (const n of ['ca-CityA', 'peer0.CityA', 'gateway'])
+      fs.writeFileSync(path.join(state, 'run', `${n}.sh`), '#!/usr/bin/env bash\nexec sleep 1\n');
+    const r = spawnSync('bash', [NETWORK_SH, 'units', '--state-dir', state], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('systemd units of 3 nodes');
+    expect(r.stdout).toContain('govledger-peer0.CityA.service');
+    const dir = path.join(state, 'systemd');
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'govledger-ca-CityA.service',
+      'govledger-gateway.service',
+      'govledger-peer0.CityA.service',
+      'govledger.target',
+    ]);
+    const unit = fs.readFileSync(path.join(dir, 'govledger-peer0.CityA.service'), 'utf8');
+    expect(unit).toContain(`ExecStart=/bin/bash "${path.join(state, 'run', 'peer0.CityA.sh')}"`);
+    expect(unit).toContain('Restart=on-failure');
+    expect(fs.readFileSync(path.join(dir, 'govledger.target'), 'utf8')).toContain(
+      'Wants=govledger-ca-CityA.service govledger-gateway.service govledger-peer0.CityA.service',
+    );
+  });
+});
