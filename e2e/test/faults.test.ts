@@ -9,6 +9,7 @@
  * back within 15 s.
  * Other fault cases (gateway replicas, backups) live in files of their own and reuse fault-load.ts.
  */
+import { replicaFailover } from '../src/faults/replica-failover';
 import { gatewayUrl, tokenOf } from '../src/gateway-client';
 import {
   carefulWrite,
@@ -175,4 +176,9 @@ describe('faults under load', () => {
     expect(after.tries).toBe(1);
     await expectNoneLostNorDuplicated([after]);
   });
+
+  it('loses and duplicates no acknowledged write, and answers every in-flight request, when one of two gateway replicas is killed', async () => {
+    const f = await replicaFailover();
+    expect(f.requests).toBeGreaterThan(f.inFlightAtFault);
+  }, 420_000);
 });
