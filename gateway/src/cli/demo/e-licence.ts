@@ -78,7 +78,10 @@ export async function licenceJourney(r: Runner, run: string): Promise<void> {
   const foodType = {
     ...eLicence.foodBusinessLicenceType(typeA, Object.keys(sealed.record.claims)),
     autoApprovals: [
-      { dept: 'fire', when: { kind: 'licence', typeCode: safetyType, sameClaims: ['premisesAddress'] } },
+      {
+        dept: 'fire',
+        when: { kind: 'licence' as const, typeCode: safetyType, sameClaims: ['premisesAddress'] },
+      },
     ],
   };
   await r.write({
