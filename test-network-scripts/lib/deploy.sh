@@ -45,15 +45,21 @@ cc_policy() {
 }
 
 # cc_collections NAME: writes the collection config to commit for NAME (chaincode.json's
-# collections file, each collection's blockToLive computed from network/consortium.json's
-# privateDataRetention) and prints its path; prints nothing when NAME has no collections.
+# collections file, its templates expanded for the organisations that have joined the channel,
+# e.g. e-licence's licencePrivate_<MSP> for every joined organisation with "licensing": true in
+# network/consortium.json; each collection's blockToLive computed from its privateDataRetention)
+# and prints its path; prints nothing when NAME has no collections. The generated file is part of
+# cc_version's content hash, so a newly joined licensing city makes the next deploy commit a new
+# sequence with its collection.
 cc_collections() {
-  local file out; file="$(cc_def "$1" collections)"
+  local file out members o; file="$(cc_def "$1" collections)"
   [ -n "$file" ] || return 0
   out="$STATE/chaincode/$1/collections.json"
   mkdir -p "$(dirname "$out")"
+  members="$(for o in $(joined_orgs); do var "ORG_MSP_$o"; echo; done | paste -sd, -)"
   nettool collections-config "$GOVLEDGER_ROOT/network/consortium.json" \
-    "$GOVLEDGER_ROOT/network/chaincodes/$1/$file" "$out" || die "cannot write the collection config of $1"
+    "$GOVLEDGER_ROOT/network/chaincodes/$1/$file" "$out" --members "$members" \
+    || die "cannot write the collection config of $1"
   echo "$out"
 }
 

@@ -18,7 +18,7 @@ import {
 import { requireAdmin, requireTypeOwner } from './authz';
 import { errors } from './errors';
 import { ELicenceEvent, type LicenceType } from './model';
-import { isLicensingOrg } from './private-data';
+import { requireLicensingCity } from './licensing-authority';
 import type {
   CreateLicenceTypeRequest,
   GetLicenceTypeRequest,
@@ -32,9 +32,7 @@ import { loadType } from './queries';
 export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
   const caller = getCaller(ctx);
   requireAdmin(caller);
-  if (!isLicensingOrg(caller.mspId)) {
-    throw errors.orgNotLicensing(`${caller.mspId} has no licence private data collection`);
-  }
+  await requireLicensingCity(ctx, caller.mspId);
   const key = typeKey(ctx, req.code);
   if (await keyExists(ctx, key)) {
     throw errors.typeAlreadyExists(`licence type ${req.code} exists already`);
