@@ -5,7 +5,7 @@
 # joined_orgs: the peer organisations whose peer is part of the channel.
 joined_orgs() {
   local org
-  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -f "$STATE/nodes/peer0.$org/joined" ] && echo "$org"
   done
   return 0
@@ -16,7 +16,7 @@ cc_var() { echo "${1//-/_}"; }
 cc_port() {
   local cc="$1" org="$2" index
   index="$(var "CC_INDEX_$(cc_var "$cc")")"
-  echo $(( CC_PORT_FIRST + 3 * index + $(var "ORG_INDEX_$org") ))
+  echo $(( CC_PORT_FIRST + CC_PORT_STRIDE * index + $(var "ORG_INDEX_$org") ))
 }
 
 # cc_version NAME: content hash of what the chaincode runs and how it is defined.

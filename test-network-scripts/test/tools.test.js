@@ -265,7 +265,7 @@ describe('the shell functions that call the tools', () => {
         'var() { local n="$1"; printf "%s" "${!n}"; }',
         'ca_url() { echo "https://127.0.0.1:$(var "CA_PORT_$1")"; }',
         'ca_tls() { echo "$STATE/ca/$1/ca-cert.pem"; }',
-        'PEER_ORGS=(cityA cityB); ADD_ORG=audit; ORDERERS=(orderer1); ORDERER_PORT_orderer1=7050',
+        'PEER_ORGS=(cityA cityB); ADD_ORG=audit; ADD_ORGS=(audit); ORDERERS=(orderer1); ORDERER_PORT_orderer1=7050',
         'ORG_MSP_cityA=CityAMSP; ORG_LABEL_cityA="City A"; PEER_PORT_cityA=7100; CA_PORT_cityA=7300',
         'READER_USER_cityA=staffA',
         'ORG_MSP_audit=AuditMSP; ORG_LABEL_audit="Audit Office"; PEER_PORT_audit=7500; CA_PORT_audit=7600',
@@ -344,6 +344,9 @@ describe('collections-config: blockToLive from the consortium', () => {
       path.join(ROOT, 'network', 'consortium.json'),
       path.join(ROOT, 'network', 'chaincodes', 'e-licence', 'collections.json'),
       out,
+      // the founding members (City C's collection comes when it joins)
+      '--members',
+      'CityAMSP,CityBMSP',
     ]);
     expect(r.status).toBe(0);
     const written = JSON.parse(fs.readFileSync(out, 'utf8'));

@@ -13,7 +13,7 @@ import {
   pid,
   privateInput,
 } from './harness';
-import { generatedCollections } from './network-collections';
+import { generatedCollections, licensingCities } from './network-collections';
 import {
   isLicensingCity,
   type ApplicationView,
@@ -173,9 +173,14 @@ describe('licensing cities are data: the committed definition has their collecti
     expect(byB.recognition).toMatchObject({ org: 'CityBMSP', recognised: false, basis: 'none' });
   });
 
-  it('matches the collections generated from network/consortium.json', () => {
-    const names = (generatedCollections() as { name: string }[]).map((c) => c.name);
-    expect(names).toEqual(LICENSING_CITIES.map((m) => `licencePrivate_${m}`));
+  it('matches the collections generated from network/consortium.json, before and after City C joins', () => {
+    const names = (members: string[]) =>
+      (generatedCollections(members) as { name: string }[]).map((c) => c.name);
+    expect(names(['CityAMSP', 'CityBMSP', 'AuditMSP'])).toEqual(
+      LICENSING_CITIES.map((m) => `licencePrivate_${m}`),
+    );
+    expect(names(['CityAMSP', 'CityBMSP', 'AuditMSP', 'CityCMSP'])).toEqual([COLL_A, COLL_B, COLL_C]);
+    expect(licensingCities()).toEqual(['CityAMSP', 'CityBMSP', 'CityCMSP']);
   });
 });
 
