@@ -170,6 +170,7 @@ export function citiesSuite(): void {
         'POST',
         `${API}/applications/${appId}/approvals`,
         { documentHash },
+        200,
       );
       expect(decided.application.status).toBe('issued');
       expect(decided.licence).toMatchObject({
