@@ -1111,7 +1111,7 @@ export type StageLicencePrivateDataRequest = z.infer<typeof StageLicencePrivateD
  * another city than the applicant's home organisation: its peers alone endorse the staging step
  * and hold the personal data.
  */
-const issuingMsp = Schemas.mspId.meta({
+const issuingMsp = Schemas.mspId.optional().meta({
   description:
     "MSP id of the licensing city applied to, the licence type's owner (default: the applicant's home organisation); " +
     "the applicant's personal data is staged on that city's peers only",
@@ -1126,7 +1126,7 @@ export const StageApplicationPrivateDataRequest = z
       example: 'A-BIZ-APP-2026-0042',
     }),
     typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
-    issuingMsp: issuingMsp.optional(),
+    issuingMsp,
   })
   .strict();
 /** StageApplicationPrivateData request. */
@@ -1366,7 +1366,7 @@ export const SubmitApplicationRequest = z
       example: 'A-BIZ-APP-2026-0042',
     }),
     typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
-    issuingMsp: issuingMsp.optional(),
+    issuingMsp,
     ...staged,
   })
   .strict();
