@@ -9,7 +9,7 @@
  * Each part of the issue puts its cases in e2e/test/cross-region/<part>.ts and is called once
  * here, in order.
  */
-import { mkdtempSync } from 'fs';
+import { cpSync, mkdtempSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { closeAll } from '../src/fabric-client';
@@ -21,6 +21,12 @@ const dir = given || mkdtempSync(path.join(os.tmpdir(), 'govledger-e2e-cross-reg
 
 function down(): void {
   if (given) return;
+  try {
+    // keep the nodes' logs for a look after the run (the state folder goes with the network)
+    cpSync(path.join(dir, 'logs'), `${dir}-logs`, { recursive: true });
+  } catch {
+    // no logs yet
+  }
   try {
     networkSh(['down', '--state-dir', dir]);
   } catch (err) {

@@ -89,10 +89,18 @@ cmd_addorg() {
   wait_height "$org" "$height" 60
   ok "height $(peer_height "$org") (channel height $height)"
 
-  local cc version seq label
+  local cc version seq label upgrade=()
   for cc in "${CHAINCODES[@]}"; do
     version="$(committed_field "$cc" version)"
     [ -n "$version" ] || continue
+    # A licensing city changes the definition of a chaincode with per-city collections (e-licence:
+    # its licencePrivate_<MSP> is generated now that it has joined): the committed definition can
+    # no longer be approved as it is (Fabric refuses "Collections do not match"), so that chaincode
+    # is upgraded below instead, for every organisation at once.
+    if [ "$(var "LICENSING_$org")" = 1 ] && [ "$(cc_version "$cc")" != "$version" ]; then
+      upgrade+=("$cc")
+      continue
+    fi
     seq="$(committed_field "$cc" sequence)"
     label="${cc}_${version}"
     step "Approving $cc (version $version, sequence $seq) for $msp"
@@ -110,14 +118,12 @@ cmd_addorg() {
       [ "$o" = "$org" ] || start_cc_server "$cc" "$o" "$(installed_package_id "$o" "$label")"
     done
   done
-  if [ "$(var "LICENSING_$org")" = 1 ]; then
-    # the new licensing city's collection: e-licence's next sequence, with the collections
-    # regenerated for the joined organisations (cc_collections), approved by every organisation
-    local committed; committed="$(committed_field e-licence version)"
-    if [ -n "$committed" ]; then
-      wait_gossip 60
-      deploy_one e-licence
-    fi
+  if [ "${#upgrade[@]}" -gt 0 ]; then
+    # the new licensing city's collection: the next sequence, with the collections regenerated
+    # for the joined organisations (cc_collections), installed, approved by every organisation
+    # and committed (deploy.sh deploy_one)
+    wait_gossip 60
+    for cc in "${upgrade[@]}"; do deploy_one "$cc"; done
   fi
   wait_gossip 60
   network_json
