@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
-import { http, type HttpResult } from '../../src/gateway-client';
+import { gatewayUrl, http, type HttpResult } from '../../src/gateway-client';
 import { networkSh, readNetworkInfo, stateDir } from '../../src/test-network';
 
 const API = '/api/v1';
@@ -107,6 +107,22 @@ async function until<T>(what: string, readIt: () => Promise<HttpResult<T>>): Pro
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} never answered 200; last: ${last?.status} ${JSON.stringify(last?.body)}`);
+}
+
+/**
+ * Waits for the gateway that addorg restarted: the first requests may still meet a kept-alive
+ * connection to the stopped one ("other side closed").
+ */
+async function gatewayBackUp(): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    try {
+      if ((await fetch(`${gatewayUrl()}/livez`)).status === 200) return;
+    } catch {
+      // a connection to the stopped gateway, or the new one not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the gateway did not come back after addorg');
 }
 
 /** The committed sequence of a chaincode, from `network.sh status`. */
@@ -217,10 +233,11 @@ export function citiesSuite(): void {
 
     it(
       'joins the channel; e-licence is upgraded with its collection, without a code change',
-      () => {
+      async () => {
         const before = committedSequence('e-licence');
         const otherBefore = committedSequence('fund-tracing');
         networkSh(['addorg', 'CityC', '--licensing', '--state-dir', stateDir()]);
+        await gatewayBackUp();
         const info = readNetworkInfo(stateDir());
         expect(info.organisations.map((o) => o.mspId)).toEqual(['CityAMSP', 'CityBMSP', 'CityCMSP']);
         expect(committedSequence('e-licence')).toBe(before + 1);
