@@ -4,7 +4,8 @@
  * after it, so this suite does not share the run's network. It brings up City A and City B on
  * free ports in a temporary folder, deploys every chaincode, starts the gateway, runs each part's
  * cases, and tears the network down even when they fail (E2E_CROSS_REGION_STATE_DIR names a
- * running network to use instead, left running).
+ * running network to use instead, left running; E2E_CROSS_REGION_KEEP_LOGS=1 keeps the nodes'
+ * logs in <state folder>-logs).
  *
  * Each part of the issue puts its cases in e2e/test/cross-region/<part>.ts and is called once
  * here, in order.
@@ -21,11 +22,13 @@ const dir = given || mkdtempSync(path.join(os.tmpdir(), 'govledger-e2e-cross-reg
 
 function down(): void {
   if (given) return;
-  try {
-    // keep the nodes' logs for a look after the run (the state folder goes with the network)
-    cpSync(path.join(dir, 'logs'), `${dir}-logs`, { recursive: true });
-  } catch {
-    // no logs yet
+  if (process.env.E2E_CROSS_REGION_KEEP_LOGS) {
+    try {
+      // keep the nodes' logs for a look after the run (the state folder goes with the network)
+      cpSync(path.join(dir, 'logs'), `${dir}-logs`, { recursive: true });
+    } catch {
+      // no logs yet
+    }
   }
   try {
     networkSh(['down', '--state-dir', dir]);
