@@ -13,7 +13,11 @@ Usage: network.sh COMMAND [OPTIONS]
 Commands:
   up                  start CAs, enrol identities, start orderers and peers, create and join the channel
   deploy [NAME|all]   build and deploy chaincode(s) as a service (upgrades a changed chaincode)
-  addorg              add the Audit Office organisation to the running channel
+  addorg [ORG] [--licensing]
+                      add an organisation of network/consortium.json to the running channel: the
+                      Audit Office by default, or ORG (e.g. CityC); a licensing city ("licensing":
+                      true, which --licensing requires) also gets its licence collection: e-licence
+                      is upgraded to the next sequence with the regenerated collections
   gateway             build and start the REST gateway in front of the network (prints URL and demo tokens);
                       --replicas N: N instances sharing PostgreSQL behind HAProxy on the same address
   env ORG [USER]      print the peer CLI environment of ORG (CityA, CityAMSP, ...) as export lines, acting
@@ -68,6 +72,7 @@ STATE="$GOVLEDGER_ROOT/.network"
 PORT_BASE=""
 CONSENSUS=""
 FOLLOW=0
+LICENSING_FLAG=0
 ENDORSEMENT_POLICY_OVERRIDE=""
 FROM_SNAPSHOT=""
 FROM_GENESIS=0
@@ -89,6 +94,7 @@ while [ $# -gt 0 ]; do
     --from-genesis) FROM_GENESIS=1 ;;
     --replicas) [ $# -ge 2 ] || { echo "network.sh: --replicas needs a number" >&2; exit 2; }; REPLICAS="$2"; shift ;;
     --replicas=*) REPLICAS="${1#*=}" ;;
+    --licensing) LICENSING_FLAG=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
     *) POSITIONAL+=("$1") ;;
@@ -427,7 +433,7 @@ network_json() {
   for o in "${ORDERERS[@]}"; do
     args+=(--orderer name="$o" endpoint="127.0.0.1:$(var "ORDERER_PORT_$o")")
   done
-  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
     args+=(--org name="$org" mspId="$(var "ORG_MSP_$org")" label="$(var "ORG_LABEL_$org")"
       peerEndpoint="127.0.0.1:$(var "PEER_PORT_$org")" peerHostOverride=localhost
@@ -559,7 +565,7 @@ summary() {
   local o org
   echo "  channel      $CHANNEL ($CONSENSUS)"
   for o in "${ORDERERS[@]}"; do echo "  $o     127.0.0.1:$(var "ORDERER_PORT_$o") (admin $(var "ORDERER_ADMIN_PORT_$o"))"; done
-  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
     echo "  peer0.$org  127.0.0.1:$(var "PEER_PORT_$org")  $(var "ORG_MSP_$org") ($(var "ORG_LABEL_$org")), CA $(ca_url "$org")"
   done
@@ -590,7 +596,7 @@ cmd_status() {
   status_table
   local org
   echo "Channel $CHANNEL"
-  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
     if is_running "peer0.$org"; then
       printf '  peer0.%-10s height %s\n' "$org" "$(peer_height "$org")"
@@ -614,7 +620,7 @@ cmd_status() {
 cmd_env() {
   require_network
   local want="${POSITIONAL[0]:-}" user="${POSITIONAL[1]:-}" org="" o known=()
-  for o in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for o in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     known+=("$o ($(var "ORG_MSP_$o"))")
     { [ "$o" = "$want" ] || [ "$(var "ORG_MSP_$o")" = "$want" ]; } && org="$o"
   done

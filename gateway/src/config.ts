@@ -317,8 +317,17 @@ const consortiumOrg = z
   .loose();
 
 const consortiumFile = z
-  .object({ peerOrgs: z.array(consortiumOrg).default([]), addOrg: consortiumOrg.optional() })
+  .object({
+    peerOrgs: z.array(consortiumOrg).default([]),
+    addOrg: consortiumOrg.optional(),
+    addOrgs: z.array(consortiumOrg).default([]),
+  })
   .loose();
+
+/** Every peer organisation of the consortium data: the founding ones, then those addorg adds. */
+function consortiumOrgs(parsed: z.infer<typeof consortiumFile>): z.infer<typeof consortiumOrg>[] {
+  return [...parsed.peerOrgs, ...(parsed.addOrg ? [parsed.addOrg] : []), ...parsed.addOrgs];
+}
 
 /**
  * Default issuable roles per MSP ID from the consortium data (network/consortium.json): every
@@ -328,7 +337,7 @@ const consortiumFile = z
 export function rolesFromConsortium(json: unknown): Map<string, string[]> {
   const parsed = consortiumFile.parse(json);
   const out = new Map<string, string[]>();
-  for (const org of [...parsed.peerOrgs, ...(parsed.addOrg ? [parsed.addOrg] : [])]) {
+  for (const org of consortiumOrgs(parsed)) {
     const roles = new Set<string>();
     for (const u of org.users) {
       for (const r of (u.attrs['gov.role'] ?? '').split('+')) {
@@ -343,7 +352,7 @@ export function rolesFromConsortium(json: unknown): Map<string, string[]> {
 /** MSP IDs of the organisations designated as auditors of the others (`auditsOthers` in the consortium data). */
 export function auditOrgsFromConsortium(json: unknown): string[] {
   const parsed = consortiumFile.parse(json);
-  return [...parsed.peerOrgs, ...(parsed.addOrg ? [parsed.addOrg] : [])]
+  return consortiumOrgs(parsed)
     .filter((o) => o.auditsOthers === true)
     .map((o) => o.mspId)
     .sort();

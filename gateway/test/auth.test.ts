@@ -164,6 +164,12 @@ describe('mint-token', () => {
       dept: 'market',
     });
     expect(users.find((u) => u.name === 'officer-housing-b')?.org).toBe('CityBMSP');
+    // the organisations addorg adds by name (City C) have demo users too
+    expect(users.find((u) => u.name === 'admin-c')).toEqual({
+      name: 'admin-c',
+      org: 'CityCMSP',
+      roles: ['admin'],
+    });
   });
 
   it('mints a token the gateway accepts, with the pid from the users folder', async () => {

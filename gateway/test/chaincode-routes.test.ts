@@ -8,7 +8,7 @@
 import request from 'supertest';
 import { KNOWN_ROLES } from '../src/routes/admin-identities';
 import { endorsementCatalogue, LAGGING_ENDORSER_MS } from '../src/http/route';
-import { ON_CALLERS_PEER } from '../src/routes/e-licence';
+import { ON_CALLERS_PEER, ON_ISSUING_CITYS_PEER } from '../src/routes/e-licence';
 import { LedgerError } from '../src/fabric/ledger';
 import { chaincodeRefusal } from './fake-ledger';
 import { makeHarness, type Harness } from './harness';
@@ -645,14 +645,16 @@ describe("routes on a licence collection endorse on the caller's organisation", 
   });
 
   it('are the transactions the offline-signing flow pins the same way', () => {
+    // an application's staging step is pinned to the city applied to (the caller's own by default)
+    const PINS = [ON_CALLERS_PEER, ON_ISSUING_CITYS_PEER] as unknown[];
     const pinned = routes().flatMap((r) => [
-      ...(r.call!.endorsement === ON_CALLERS_PEER ? [r.call!.transaction] : []),
-      ...(r.call!.prepare?.endorsement === ON_CALLERS_PEER ? [r.call!.prepare.transaction] : []),
+      ...(PINS.includes(r.call!.endorsement) ? [r.call!.transaction] : []),
+      ...(PINS.includes(r.call!.prepare?.endorsement) ? [r.call!.prepare!.transaction] : []),
     ]);
-    // the offline flow reads the same declarations: every transaction it pins to the caller's organisation
+    // the offline flow reads the same declarations: every transaction it pins to the collection's organisation
     const offlinePins = endorsementCatalogue(h.gateway.routes);
-    const COLLECTION_TRANSACTIONS = [...new Set(pinned)].filter(
-      (t) => offlinePins('e-licence', t) === ON_CALLERS_PEER,
+    const COLLECTION_TRANSACTIONS = [...new Set(pinned)].filter((t) =>
+      PINS.includes(offlinePins('e-licence', t)),
     );
     expect(COLLECTION_TRANSACTIONS.sort()).toEqual([
       'GetLicencePrivateData',
@@ -726,6 +728,33 @@ describe("routes on a licence collection endorse on the caller's organisation", 
         ['CityBMSP'],
       ]);
     }
+  });
+
+  it("pins an application to another city on that city's peer: staging request, pin and public step", async () => {
+    h.ledger.on('e-licence', 'SubmitApplication', (req) => ({ echo: req }));
+    h.ledger.on('e-licence', 'StageApplicationPrivateData', () => STAGED);
+    const body = { ...EXAMPLES.submitApplication.body, typeCode: 'B-PERMIT', issuingMsp: 'CityBMSP' };
+    const res = await send('post', '/api/v1/applications', everyone, body);
+    expect(res.status).toBe(201);
+    const [staging, publicCall] = h.ledger.calls.slice(-2);
+    expect(staging.identity.mspId).toBe(CALLERS_ORG[0]);
+    expect(staging.invocation.transaction).toBe('StageApplicationPrivateData');
+    expect(staging.request).toEqual({ applicationId: 'APP1', typeCode: 'B-PERMIT', issuingMsp: 'CityBMSP' });
+    expect(staging.invocation.endorsingOrganizations).toEqual(['CityBMSP']);
+    expect(transientOf(staging.invocation.transient)).toEqual({ licencePrivate: PRIVATE });
+    expect(publicCall.request).toEqual({
+      applicationId: 'APP1',
+      typeCode: 'B-PERMIT',
+      issuingMsp: 'CityBMSP',
+      ...STAGED_HASHES,
+    });
+    expect(publicCall.invocation.endorsingOrganizations).toBeUndefined();
+    expect(publicCall.invocation.transient).toBeUndefined();
+    // an invalid issuing city is refused before anything reaches Fabric
+    const calls = h.ledger.calls.length;
+    const bad = await send('post', '/api/v1/applications', everyone, { ...body, issuingMsp: 'not an msp!' });
+    expect([bad.status, bad.body.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(h.ledger.calls).toHaveLength(calls);
   });
 
   it('passes the chaincode refusal ENDORSER_NOT_COLLECTION_MEMBER on as 403 with its details', async () => {

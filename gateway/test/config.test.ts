@@ -153,7 +153,9 @@ describe('loadConfig', () => {
       'issuer',
       'officer',
     ]);
-    expect(c.orgs[1].issuableRoles).not.toContain('approver');
+    // City B's approvers decide the applications made to it (from any city); City A has no legal officer
+    expect(c.orgs[1].issuableRoles).toContain('approver');
+    expect(c.orgs[0].issuableRoles).not.toContain('legal-officer');
     expect(c.orgs[1].issuableRoles).toContain('legal-officer');
     expect(c.orgs[1].issuableRoles).not.toContain('admin');
     const roles = rolesFromConsortium(JSON.parse(fs.readFileSync(DEFAULT_CONSORTIUM_FILE, 'utf8')));

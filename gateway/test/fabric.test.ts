@@ -338,6 +338,49 @@ describe('FabricLedger', () => {
     expect(state.broadcasts).toEqual([quick.txId, off.txId]);
   });
 
+  it("goes through the peer of the one other organisation a call is pinned to, else the identity's own", async () => {
+    const two = new FabricLedger({
+      channel: 'govchannel',
+      orgs: [
+        {
+          name: 'CityA',
+          mspId: 'CityAMSP',
+          peerEndpoint: '127.0.0.1:1',
+          tlsRootCert: Buffer.from(ALICE.certificate),
+        },
+        {
+          name: 'CityB',
+          mspId: 'CityBMSP',
+          peerEndpoint: '127.0.0.1:2',
+          tlsRootCert: Buffer.from(ALICE.certificate),
+        },
+      ],
+      deadlines: { evaluateMs: 1000, endorseMs: 2000, submitMs: 3000, commitStatusMs: 4000 },
+      mvccRetries: 0,
+      rebroadcastMs: 0,
+      keepaliveMs: 120_000,
+      chaincodes: ['e-licence'],
+      maxHeightLag: 5,
+      probeIdentity: async () => undefined,
+    });
+    const target = () => state.options?.client.getChannel().getTarget() ?? '';
+    const stage = { ...inv, transaction: 'StageApplicationPrivateData' };
+    await (
+      await two.submit(identity, { ...stage, endorsingOrganizations: ['CityBMSP'] })
+    ).commit;
+    expect(target()).toContain('127.0.0.1:2');
+    expect(state.options?.identity.mspId).toBe('CityAMSP');
+    await two.evaluate(identity, { ...stage, endorsingOrganizations: ['CityBMSP'] });
+    expect(target()).toContain('127.0.0.1:2');
+    for (const pinned of [undefined, ['CityAMSP'], ['CityAMSP', 'CityBMSP'], ['UnknownMSP']]) {
+      await (
+        await two.submit(identity, { ...inv, ...(pinned ? { endorsingOrganizations: pinned } : {}) })
+      ).commit;
+      expect(target()).toContain('127.0.0.1:1');
+    }
+    two.close();
+  });
+
   it('refuses identities of organisations it has no peer for', async () => {
     await expect(ledger().evaluate({ ...identity, mspId: 'OtherMSP' }, inv)).rejects.toMatchObject({
       failure: 'unavailable',

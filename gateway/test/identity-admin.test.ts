@@ -109,14 +109,14 @@ describe('the admin certificate, not the token, grants administration', () => {
 
 describe('issuable roles', () => {
   it("refuses a role outside the organisation's allow-list (403 ROLE_NOT_ISSUABLE)", async () => {
-    // City B's consortium users have no approver: by default its admins cannot issue one.
-    const res = await register(adminB, {
-      name: 'approver-b',
-      roles: ['officer', 'approver'],
-      dept: 'fire',
+    // City A's consortium users have no legal officer: by default its admins cannot issue one.
+    const res = await register(adminA, {
+      name: 'legal-officer-a',
+      roles: ['officer', 'legal-officer'],
+      dept: 'housing',
     }).expect(403);
     expect(res.body.code).toBe('ROLE_NOT_ISSUABLE');
-    expect(res.body.detail).toContain('approver');
+    expect(res.body.detail).toContain('legal-officer');
     expect(h.ca.requests).toHaveLength(0);
   });
 

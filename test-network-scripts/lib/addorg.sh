@@ -1,6 +1,11 @@
-# network.sh addorg: add the Audit Office organisation to the running channel by a
-# channel configuration update signed by the existing organisations' admins, start
-# its CA and peer, join it, and approve the committed chaincodes for it.
+# network.sh addorg [ORG] [--licensing]: add an organisation of network/consortium.json (the
+# Audit Office by default, or ORG, e.g. CityC) to the running channel by a channel configuration
+# update signed by the member organisations' admins, start its CA and peer, join it, and approve
+# the committed chaincodes for it. A licensing city ("licensing": true; --licensing asserts it)
+# then gets its licence collection: e-licence is upgraded (deploy_one) with the collections
+# regenerated for the joined organisations, at the next sequence, approved by every organisation
+# and committed. No code changes: the chaincode counts a city as licensing once the committed
+# definition has its collection.
 # Sourced by network.sh.
 
 # ctl ARGS...: configtxlator, logged.
@@ -8,12 +13,27 @@ ctl() { run "$STATE/logs/addorg.log" configtxlator "$@"; }
 # chancfg SUBCOMMAND ARGS...: a channel configuration step (lib/channel-config.js), logged.
 chancfg() { run "$STATE/logs/addorg.log" node "$HERE/lib/channel-config.js" "$@"; }
 
+# addable_org NAME|MSP: the name of the addable organisation NAME (or with MSP id MSP); dies otherwise.
+addable_org() {
+  local want="$1" o
+  for o in "${ADD_ORGS[@]}"; do
+    { [ "$o" = "$want" ] || [ "$(var "ORG_MSP_$o")" = "$want" ]; } && { echo "$o"; return 0; }
+  done
+  die "addorg: '$want' is not an organisation network/consortium.json lets addorg add (${ADD_ORGS[*]})"
+}
+
 cmd_addorg() {
   require_network
-  local org="$ADD_ORG" msp first t0 work="$STATE/channel/addorg"
+  [ "${#POSITIONAL[@]}" -le 1 ] || die "usage: network.sh addorg [ORG] [--licensing]"
+  local org msp first t0 work="$STATE/channel/addorg" members=()
+  org="$(addable_org "${POSITIONAL[0]:-$ADD_ORG}")"
   msp="$(var "ORG_MSP_$org")"
   first="${PEER_ORGS[0]}"
+  if [ "$LICENSING_FLAG" = 1 ] && [ "$(var "LICENSING_$org")" != 1 ]; then
+    die "addorg --licensing: $org is not a licensing city in network/consortium.json (set \"licensing\": true)"
+  fi
   [ -f "$STATE/nodes/peer0.$org/joined" ] && die "$org ($msp) is already part of $CHANNEL"
+  mapfile -t members < <(joined_orgs)
   local o; for o in "${PEER_ORGS[@]}"; do is_running "peer0.$o" || die "peer0.$o is not running (npm run status)"; done
   t0=$(date +%s%N)
   : > "$STATE/logs/addorg.log"
@@ -49,13 +69,14 @@ cmd_addorg() {
   chancfg update-envelope "$work/update.pb" "$CHANNEL" "$work/envelope.pb"
   ok
 
-  step "Signing the update by every member's admin and submitting it"
-  local n=${#PEER_ORGS[@]} i
+  # every member organisation's admin signs (the channel's Admins policy is MAJORITY Admins of its members)
+  step "Signing the update by every member's admin (${members[*]}) and submitting it"
+  local n=${#members[@]} i
   for (( i = 0; i < n - 1; i++ )); do
-    ( as_admin "${PEER_ORGS[$i]}"; run "$STATE/logs/addorg.log" peer channel signconfigtx -f "$work/envelope.pb" )
+    ( as_admin "${members[$i]}"; run "$STATE/logs/addorg.log" peer channel signconfigtx -f "$work/envelope.pb" )
   done
   # shellcheck disable=SC2046
-  ( as_admin "${PEER_ORGS[$((n - 1))]}"; run "$STATE/logs/addorg.log" peer channel update -f "$work/envelope.pb" -c "$CHANNEL" $(orderer_flags) )
+  ( as_admin "${members[$((n - 1))]}"; run "$STATE/logs/addorg.log" peer channel update -f "$work/envelope.pb" -c "$CHANNEL" $(orderer_flags) )
   ok
 
   step "Starting peer0.$org and joining it to $CHANNEL"
@@ -68,10 +89,18 @@ cmd_addorg() {
   wait_height "$org" "$height" 60
   ok "height $(peer_height "$org") (channel height $height)"
 
-  local cc version seq label
+  local cc version seq label upgrade=()
   for cc in "${CHAINCODES[@]}"; do
     version="$(committed_field "$cc" version)"
     [ -n "$version" ] || continue
+    # A licensing city changes the definition of a chaincode with per-city collections (e-licence:
+    # its licencePrivate_<MSP> is generated now that it has joined): the committed definition can
+    # no longer be approved as it is (Fabric refuses "Collections do not match"), so that chaincode
+    # is upgraded below instead, for every organisation at once.
+    if [ "$(var "LICENSING_$org")" = 1 ] && [ "$(cc_version "$cc")" != "$version" ]; then
+      upgrade+=("$cc")
+      continue
+    fi
     seq="$(committed_field "$cc" sequence)"
     label="${cc}_${version}"
     step "Approving $cc (version $version, sequence $seq) for $msp"
@@ -89,6 +118,13 @@ cmd_addorg() {
       [ "$o" = "$org" ] || start_cc_server "$cc" "$o" "$(installed_package_id "$o" "$label")"
     done
   done
+  if [ "${#upgrade[@]}" -gt 0 ]; then
+    # the new licensing city's collection: the next sequence, with the collections regenerated
+    # for the joined organisations (cc_collections), installed, approved by every organisation
+    # and committed (deploy.sh deploy_one)
+    wait_gossip 60
+    for cc in "${upgrade[@]}"; do deploy_one "$cc"; done
+  fi
   wait_gossip 60
   network_json
   if is_running gateway; then

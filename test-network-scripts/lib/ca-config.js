@@ -28,9 +28,9 @@ function loadConsortium() {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'network', 'consortium.json'), 'utf8'));
 }
 
-/** Every organisation with a CA: the orderer organisation, the peer organisations, the one added later. */
+/** Every organisation with a CA: the orderer organisation, the peer organisations, those added later. */
 function allOrgs(c) {
-  return [c.ordererOrg, ...c.peerOrgs, c.addOrg];
+  return [c.ordererOrg, ...c.peerOrgs, c.addOrg, ...(Array.isArray(c.addOrgs) ? c.addOrgs : [])];
 }
 
 /** The organisation named `name` (its `name` field, e.g. CityA). */

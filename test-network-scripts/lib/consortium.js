@@ -57,8 +57,13 @@ function assignment(name, value) {
   return `${name}=${scalar(value)}`;
 }
 
+/** The organisations `network.sh addorg [NAME]` may add: the Audit Office (addOrg), then addOrgs. */
+function addableOrgs(c = consortium) {
+  return [c.addOrg, ...(Array.isArray(c.addOrgs) ? c.addOrgs : [])];
+}
+
 function allPeerOrgs() {
-  return [...consortium.peerOrgs, consortium.addOrg];
+  return [...consortium.peerOrgs, ...addableOrgs()];
 }
 
 function findOrg(name) {
@@ -100,13 +105,18 @@ function settings(base, consensus, c = consortium) {
     const listen = base + c.ports.orderer.first + c.ports.orderer.stride * (i - 1);
     return { listen, admin: listen + 1, operations: listen + 2 };
   };
-  const peerOrgs = [...c.peerOrgs, c.addOrg];
+  const peerOrgs = [...c.peerOrgs, ...addableOrgs(c)];
   set('CHANNEL', c.channel);
   set(
     'PEER_ORGS',
     c.peerOrgs.map((o) => o.name),
   );
   set('ADD_ORG', c.addOrg.name);
+  // every organisation addorg may add (addorg's default is ADD_ORG, the Audit Office)
+  set(
+    'ADD_ORGS',
+    addableOrgs(c).map((o) => o.name),
+  );
   set('ORDERER_ORG', c.ordererOrg.name);
   set('ORDERER_MSP', c.ordererOrg.mspId);
   set(`CA_PORT_${c.ordererOrg.name}`, base + c.ordererOrg.caPort);
@@ -134,6 +144,8 @@ function settings(base, consensus, c = consortium) {
     set(`PEER_PORT_${o.name}`, base + o.peerPort);
     set(`PEER_CC_PORT_${o.name}`, base + o.peerPort + 1);
     set(`PEER_OPS_PORT_${o.name}`, base + o.peerPort + 2);
+    // a licensing city: e-licence's definition has its collection (licencePrivate_<MSP>) once it joined
+    set(`LICENSING_${o.name}`, o.licensing === true ? 1 : 0);
   });
   peerOrgs.forEach((o) => {
     // the staff user the gateway reads the channel with (readiness, chaincode events)
@@ -146,6 +158,8 @@ function settings(base, consensus, c = consortium) {
   set('CHAINCODES', c.chaincodes);
   c.chaincodes.forEach((cc, index) => set(`CC_INDEX_${String(cc).replace(/-/g, '_')}`, index));
   set('CC_PORT_FIRST', base + c.ports.chaincodeServer.first);
+  // one chaincode server per chaincode per organisation: first + stride * chaincodeIndex + orgIndex
+  set('CC_PORT_STRIDE', peerOrgs.length);
   set('GATEWAY_PORT', base + c.ports.gateway);
   set('PORT_SPAN', c.ports.caOperationsOffset + 10);
   return vars;
@@ -258,7 +272,7 @@ function configtx(stateDir, base, consensus) {
   for (let i = 1; i <= count; i++) y.push(`      - 127.0.0.1:${ordererPorts(base, i).listen}`);
   for (const o of allPeerOrgs()) {
     const mspDir = `${stateDir}/orgs/${o.name}/msp`;
-    if (o === consortium.addOrg && !fs.existsSync(mspDir)) continue;
+    if (!consortium.peerOrgs.includes(o) && !fs.existsSync(mspDir)) continue;
     y.push(`  - &${o.name}`, `    Name: ${o.mspId}`, `    ID: ${o.mspId}`, `    MSPDir: ${mspDir}`);
     y.push(...orgPolicies(o.mspId));
     y.push('    AnchorPeers:', '      - Host: 127.0.0.1', `        Port: ${base + o.peerPort}`);

@@ -5,7 +5,7 @@
 # joined_orgs: the peer organisations whose peer is part of the channel.
 joined_orgs() {
   local org
-  for org in "${PEER_ORGS[@]}" "$ADD_ORG"; do
+  for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -f "$STATE/nodes/peer0.$org/joined" ] && echo "$org"
   done
   return 0
@@ -16,7 +16,7 @@ cc_var() { echo "${1//-/_}"; }
 cc_port() {
   local cc="$1" org="$2" index
   index="$(var "CC_INDEX_$(cc_var "$cc")")"
-  echo $(( CC_PORT_FIRST + 3 * index + $(var "ORG_INDEX_$org") ))
+  echo $(( CC_PORT_FIRST + CC_PORT_STRIDE * index + $(var "ORG_INDEX_$org") ))
 }
 
 # cc_version NAME: content hash of what the chaincode runs and how it is defined.
@@ -45,15 +45,21 @@ cc_policy() {
 }
 
 # cc_collections NAME: writes the collection config to commit for NAME (chaincode.json's
-# collections file, each collection's blockToLive computed from network/consortium.json's
-# privateDataRetention) and prints its path; prints nothing when NAME has no collections.
+# collections file, its templates expanded for the organisations that have joined the channel,
+# e.g. e-licence's licencePrivate_<MSP> for every joined organisation with "licensing": true in
+# network/consortium.json; each collection's blockToLive computed from its privateDataRetention)
+# and prints its path; prints nothing when NAME has no collections. The generated file is part of
+# cc_version's content hash, so a newly joined licensing city makes the next deploy commit a new
+# sequence with its collection.
 cc_collections() {
-  local file out; file="$(cc_def "$1" collections)"
+  local file out members o; file="$(cc_def "$1" collections)"
   [ -n "$file" ] || return 0
   out="$STATE/chaincode/$1/collections.json"
   mkdir -p "$(dirname "$out")"
+  members="$(for o in $(joined_orgs); do var "ORG_MSP_$o"; echo; done | paste -sd, -)"
   nettool collections-config "$GOVLEDGER_ROOT/network/consortium.json" \
-    "$GOVLEDGER_ROOT/network/chaincodes/$1/$file" "$out" || die "cannot write the collection config of $1"
+    "$GOVLEDGER_ROOT/network/chaincodes/$1/$file" "$out" --members "$members" \
+    || die "cannot write the collection config of $1"
   echo "$out"
 }
 

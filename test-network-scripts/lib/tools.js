@@ -19,9 +19,12 @@
 //                                                    network's fields, then one --orderer and one
 //                                                    --org group per node/organisation (fields in
 //                                                    NETWORK_FIELDS, ORDERER_FIELDS, ORG_FIELDS)
-//   tools.js collections-config CONSORTIUM COLLECTIONS OUT
+//   tools.js collections-config CONSORTIUM COLLECTIONS OUT [--members MSP,...]
 //                                                    writes a chaincode's private data collection
-//                                                    config: COLLECTIONS (without blockToLive) with
+//                                                    config: COLLECTIONS (without blockToLive;
+//                                                    `forEachOrgWith` templates expanded for the
+//                                                    consortium's organisations with that flag,
+//                                                    only the --members ones when given) with
 //                                                    each collection's blockToLive computed from the
 //                                                    consortium's privateDataRetention
 //
@@ -202,15 +205,59 @@ function blockToLive(retention, family) {
   return retentionDays * blocksPerDay;
 }
 
+/** Every peer organisation of the consortium: the founding ones, then those `addorg` adds. */
+function consortiumOrgs(consortium) {
+  const added = Array.isArray(consortium.addOrgs) ? consortium.addOrgs : [];
+  return [...(consortium.peerOrgs || []), ...(consortium.addOrg ? [consortium.addOrg] : []), ...added];
+}
+
+/** `value` with every `{{mspId}}` in its strings (deeply) replaced by `mspId`. */
+function withMsp(value, mspId) {
+  if (typeof value === 'string') return value.split('{{mspId}}').join(mspId);
+  if (Array.isArray(value)) return value.map((v) => withMsp(v, mspId));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withMsp(v, mspId)]));
+  return value;
+}
+
+/**
+ * The collections of a collection file with its templates expanded: an entry with
+ * `forEachOrgWith: FLAG` stands for one collection per consortium organisation whose FLAG is
+ * true (e.g. `"licensing": true`), in consortium order, with `{{mspId}}` replaced by the
+ * organisation's MSP id; when `members` (MSP ids) is given, only those organisations (the ones
+ * that have joined the channel: a collection must not name an organisation the channel lacks).
+ * Keys starting with `_` are comments and are dropped. Other entries are kept as they are.
+ */
+function expandCollections(consortium, collections, members) {
+  const out = [];
+  for (const c of collections) {
+    const { forEachOrgWith, ...rest } = c;
+    for (const k of Object.keys(rest)) if (k.startsWith('_')) delete rest[k];
+    if (forEachOrgWith === undefined) {
+      out.push(rest);
+      continue;
+    }
+    if (typeof forEachOrgWith !== 'string' || forEachOrgWith === '')
+      throw new UsageError(`collection ${c.name}: forEachOrgWith must name an organisation flag`);
+    for (const org of consortiumOrgs(consortium)) {
+      if (org[forEachOrgWith] !== true) continue;
+      if (members && !members.includes(org.mspId)) continue;
+      out.push(withMsp(rest, org.mspId));
+    }
+  }
+  return out;
+}
+
 /**
  * The collection config to commit: each collection of `collections` (named
- * `<family>_<MSP ID>`, with no blockToLive of its own) with the blockToLive of its
- * family's retention in `consortium.privateDataRetention`.
+ * `<family>_<MSP ID>`, with no blockToLive of its own; templates expanded by
+ * {@link expandCollections} for the organisations `members`, all when undefined) with the
+ * blockToLive of its family's retention in `consortium.privateDataRetention`.
  */
-function collectionsConfig(consortium, collections) {
+function collectionsConfig(consortium, collections, members) {
   if (!Array.isArray(collections)) throw new UsageError('the collection config must be a JSON array');
   const retention = consortium.privateDataRetention || {};
-  return collections.map((c) => {
+  return expandCollections(consortium, collections, members).map((c) => {
     if ('blockToLive' in c)
       throw new UsageError(
         `collection ${c.name}: blockToLive comes from network/consortium.json, not the collection file`,
@@ -255,12 +302,14 @@ function main(argv, stdin = () => fs.readFileSync(0, 'utf8')) {
       return '';
     }
     case 'collections-config': {
-      if (args.length !== 3)
-        throw new UsageError('usage: tools.js collections-config CONSORTIUM COLLECTIONS OUT');
+      const usage = 'usage: tools.js collections-config CONSORTIUM COLLECTIONS OUT [--members MSP,...]';
+      if (args.length !== 3 && !(args.length === 5 && args[3] === '--members')) throw new UsageError(usage);
       const [consortium, collections, out] = args;
+      const members = args.length === 5 ? args[4].split(',').filter((m) => m !== '') : undefined;
       const config = collectionsConfig(
         parseJson(readFile(consortium), consortium),
         parseJson(readFile(collections), collections),
+        members,
       );
       fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
       return '';
@@ -276,6 +325,8 @@ module.exports = {
   jsonField,
   blockToLive,
   collectionsConfig,
+  expandCollections,
+  consortiumOrgs,
   ccaasConnection,
   installedPackageId,
   networkJson,

@@ -103,6 +103,39 @@ describe('the settings of the real consortium', () => {
     expect(values[`CC_INDEX_${real.chaincodes[0].replace(/-/g, '_')}`]).toEqual(['0']);
   });
 
+  it('name every organisation addorg may add, the licensing cities, and a chaincode server port each', () => {
+    const { values } = roundTrip(real, 17000, 'raft');
+    const added = [real.addOrg, ...(real.addOrgs || [])];
+    expect(values.ADD_ORGS).toEqual(added.map((o) => o.name));
+    expect(values.ADD_ORGS).toContain('CityC');
+    const orgs = [...real.peerOrgs, ...added];
+    for (const o of orgs) expect(values[`LICENSING_${o.name}`]).toEqual([o.licensing === true ? '1' : '0']);
+    expect(values.LICENSING_CityC).toEqual(['1']);
+    expect(values.LICENSING_Audit).toEqual(['0']);
+    // every chaincode server of every organisation (and every node) gets a port of its own, below the gateway's
+    const stride = Number(values.CC_PORT_STRIDE[0]);
+    expect(stride).toBe(orgs.length);
+    const ports = [];
+    for (const o of orgs) {
+      ports.push(Number(values[`CA_PORT_${o.name}`][0]), Number(values[`CA_OPS_PORT_${o.name}`][0]));
+      for (const k of ['PEER_PORT', 'PEER_CC_PORT', 'PEER_OPS_PORT'])
+        ports.push(Number(values[`${k}_${o.name}`][0]));
+      real.chaincodes.forEach((_cc, index) =>
+        ports.push(
+          Number(values.CC_PORT_FIRST[0]) + stride * index + Number(values[`ORG_INDEX_${o.name}`][0]),
+        ),
+      );
+    }
+    for (let i = 1; i <= real.ordererOrg.bftOrderers; i++) {
+      const first = 17000 + real.ports.orderer.first + real.ports.orderer.stride * (i - 1);
+      ports.push(first, first + 1, first + 2);
+    }
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(Math.max(...ports)).toBeLessThan(17000 + Number(values.PORT_SPAN[0]));
+    const gateway = Number(values.GATEWAY_PORT[0]);
+    expect(ports).not.toContain(gateway);
+  });
+
   it('are written by the env command, and a bad port base is refused', () => {
     const dir = tempDir();
     const file = path.join(dir, 'consortium.env');

@@ -114,7 +114,7 @@ describe('network.sh env', () => {
       [[], /which organisation\? e\.g\. network\.sh env CityA/],
       [
         ['Nowhere'],
-        /unknown organisation 'Nowhere' \(organisations: CityA \(CityAMSP\) CityB \(CityBMSP\) Audit \(AuditMSP\)\)/,
+        /unknown organisation 'Nowhere' \(organisations: CityA \(CityAMSP\) CityB \(CityBMSP\) Audit \(AuditMSP\) CityC \(CityCMSP\)\)/,
       ],
       [['CityA', 'nobody'], /no user 'nobody' in this network \(users of CityA: admin issuer-a\)/],
       [['CityA', 'issuer-b'], /user 'issuer-b' belongs to CityBMSP, not to CityA/],

@@ -265,7 +265,7 @@ describe('the shell functions that call the tools', () => {
         'var() { local n="$1"; printf "%s" "${!n}"; }',
         'ca_url() { echo "https://127.0.0.1:$(var "CA_PORT_$1")"; }',
         'ca_tls() { echo "$STATE/ca/$1/ca-cert.pem"; }',
-        'PEER_ORGS=(cityA cityB); ADD_ORG=audit; ORDERERS=(orderer1); ORDERER_PORT_orderer1=7050',
+        'PEER_ORGS=(cityA cityB); ADD_ORG=audit; ADD_ORGS=(audit); ORDERERS=(orderer1); ORDERER_PORT_orderer1=7050',
         'ORG_MSP_cityA=CityAMSP; ORG_LABEL_cityA="City A"; PEER_PORT_cityA=7100; CA_PORT_cityA=7300',
         'READER_USER_cityA=staffA',
         'ORG_MSP_audit=AuditMSP; ORG_LABEL_audit="Audit Office"; PEER_PORT_audit=7500; CA_PORT_audit=7600',
@@ -344,10 +344,95 @@ describe('collections-config: blockToLive from the consortium', () => {
       path.join(ROOT, 'network', 'consortium.json'),
       path.join(ROOT, 'network', 'chaincodes', 'e-licence', 'collections.json'),
       out,
+      // the founding members (City C's collection comes when it joins)
+      '--members',
+      'CityAMSP,CityBMSP',
     ]);
     expect(r.status).toBe(0);
     const written = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(written.map((c) => c.name)).toEqual(['licencePrivate_CityAMSP', 'licencePrivate_CityBMSP']);
     for (const c of written) expect(c.blockToLive).toBeGreaterThan(0);
+  });
+});
+
+describe('collections-config: licensing cities as data', () => {
+  const template = [
+    {
+      _doc: 'a comment',
+      forEachOrgWith: 'licensing',
+      name: 'licencePrivate_{{mspId}}',
+      policy: "OR('{{mspId}}.member')",
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: "OR('{{mspId}}.peer')" },
+    },
+  ];
+  const consortium = {
+    peerOrgs: [
+      { name: 'CityA', mspId: 'CityAMSP', licensing: true },
+      { name: 'CityB', mspId: 'CityBMSP', licensing: true },
+    ],
+    addOrg: { name: 'Audit', mspId: 'AuditMSP', auditsOthers: true },
+    addOrgs: [{ name: 'CityC', mspId: 'CityCMSP', licensing: true }],
+    privateDataRetention: { licencePrivate: { retentionDays: 10, blocksPerDay: 7 } },
+  };
+
+  it('generates one member-only collection per licensing organisation, none for the others', () => {
+    const out = tools.collectionsConfig(consortium, template);
+    expect(out.map((c) => c.name)).toEqual([
+      'licencePrivate_CityAMSP',
+      'licencePrivate_CityBMSP',
+      'licencePrivate_CityCMSP',
+    ]);
+    expect(out[2]).toEqual({
+      name: 'licencePrivate_CityCMSP',
+      policy: "OR('CityCMSP.member')",
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: "OR('CityCMSP.peer')" },
+      blockToLive: 70,
+    });
+  });
+
+  it('generates collections only for the organisations that have joined (--members)', () => {
+    const joined = tools.collectionsConfig(consortium, template, ['CityAMSP', 'CityBMSP', 'AuditMSP']);
+    expect(joined.map((c) => c.name)).toEqual(['licencePrivate_CityAMSP', 'licencePrivate_CityBMSP']);
+    const withC = tools.collectionsConfig(consortium, template, ['CityAMSP', 'CityBMSP', 'CityCMSP']);
+    expect(withC.map((c) => c.name)).toContain('licencePrivate_CityCMSP');
+  });
+
+  it('refuses a template without an organisation flag', () => {
+    expect(() => tools.collectionsConfig(consortium, [{ ...template[0], forEachOrgWith: '' }])).toThrow(
+      tools.UsageError,
+    );
+  });
+
+  it("marks the repository's licensing cities in consortium.json and writes theirs through the CLI", () => {
+    const repo = JSON.parse(fs.readFileSync(path.join(ROOT, 'network', 'consortium.json'), 'utf8'));
+    const licensing = tools
+      .consortiumOrgs(repo)
+      .filter((o) => o.licensing === true)
+      .map((o) => o.mspId);
+    expect(licensing).toEqual(expect.arrayContaining(['CityAMSP', 'CityBMSP']));
+    expect(licensing).not.toContain('AuditMSP');
+    const dir = tempDir();
+    const out = path.join(dir, 'collections.json');
+    const r = cli([
+      'collections-config',
+      path.join(ROOT, 'network', 'consortium.json'),
+      path.join(ROOT, 'network', 'chaincodes', 'e-licence', 'collections.json'),
+      out,
+      '--members',
+      'CityAMSP,AuditMSP',
+    ]);
+    expect(r.status).toBe(0);
+    const written = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(written.map((c) => c.name)).toEqual(['licencePrivate_CityAMSP']);
+    expect(written[0]).not.toHaveProperty('forEachOrgWith');
+    expect(Object.keys(written[0]).some((k) => k.startsWith('_'))).toBe(false);
   });
 });

@@ -189,6 +189,28 @@ describe('TestLedger private data: delete versus purge', () => {
   });
 });
 
+describe('TestLedger private data: collections of the chaincode definition', () => {
+  it('refuses every private data call on a collection the definition lacks, as Fabric does', async () => {
+    const ledger = new TestLedger();
+    ledger.definedCollections = new Set(['coll']);
+    await ledger.submit(alice, async (ctx) => ctx.stub.putPrivateData('coll', 'k', Buffer.from('v')));
+    expect(ledger.getPrivate('coll', 'k')).toBe('v');
+    const calls: ((ctx: Context) => Promise<unknown>)[] = [
+      (ctx) => ctx.stub.getPrivateData('other', 'k'),
+      (ctx) => ctx.stub.getPrivateDataHash('other', 'k'),
+      (ctx) => ctx.stub.putPrivateData('other', 'k', Buffer.from('v')),
+      (ctx) => ctx.stub.deletePrivateData('other', 'k'),
+      (ctx) => ctx.stub.purgePrivateData('other', 'k'),
+    ];
+    for (const call of calls) {
+      await expect(ledger.submit(alice, call)).rejects.toThrow(
+        'collection [other] not defined in the collection config',
+      );
+    }
+    expect(ledger.privateKeys('other')).toEqual([]);
+  });
+});
+
 describe('pagination and bounded scans', () => {
   async function seed(ledger: TestLedger, n: number): Promise<void> {
     await ledger.submit(alice, async (ctx: Context) => {

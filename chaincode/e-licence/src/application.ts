@@ -1,8 +1,8 @@
 /**
  * One submission, parallel approvals.
  *
- * An applicant (a citizen or enterprise identity with a gov.pid, of the type's
- * own jurisdiction) submits one application for a licence type. The clear
+ * An applicant (a citizen or enterprise identity with a gov.pid, of any
+ * organisation) submits one application for a licence type. The clear
  * claims and personal data travel as transient data into the jurisdiction's
  * licence collection at submission; the public application keeps only the
  * salted claim hashes and the private record's hash. Every department the type
@@ -19,6 +19,26 @@
  * data in the collection; SubmitApplication (the channel's majority) records the
  * public application, each endorser checking the staged record by hash.
  *
+ * Applying in another city. An enterprise registered in City A (its pid issued
+ * by City A's CA, so it stays the subject (CityAMSP, pid): a pid is trusted only
+ * together with its home MSP) may apply for City B's licence type by naming
+ * City B as `issuingMsp`. City B owns the application, its departments decide
+ * and City B issues the licence; the applicant's personal data goes only to
+ * City B's collection, `licencePrivate_CityBMSP`, the collection of the city
+ * that issues. Who submits the private part: the applicant itself, signing with
+ * its City A identity, but the staging transaction is endorsed by City B's peer
+ * alone and sent through City B's peer gateway (the gateway pins it to
+ * `issuingMsp` and connects to that organisation's peer): City A's peer cannot
+ * endorse it, because it is no member of City B's collection (a write there
+ * would never reach City B's peers, and {@link requireCollectionEndorser} refuses
+ * it), and it must not see the transient personal data, which Fabric hands to
+ * every peer a proposal goes to. City A's public state gets only the
+ * application's hashes and pseudonymous subject, as every organisation's does.
+ * The explicit `issuingMsp` (default: the applicant's home organisation) is
+ * what lets a client pick the endorsing peer before the chaincode runs; the
+ * chaincode refuses APPLICANT_ORG_MISMATCH when it is not the type's owner, so
+ * a staging step can never be pinned to a city that does not issue the type.
+  *
  * An application may reference the applicant's existing licences and
  * attestations (materials.ts); the type's rules may approve some departments
  * automatically at submission (auto-approval.ts); decisions may have deadlines
@@ -50,6 +70,7 @@ import {
   type LicenceType,
 } from './model';
 import { licenceEventFields, requireActiveType, storeNewLicence } from './licence';
+import { requireLicensingCity } from './licensing-authority';
 import {
   collectionOf,
   putPrivateRecord,
@@ -102,24 +123,31 @@ export function applicationView(app: Application, nowMs: number): ApplicationVie
 
 /**
  * The rules an applicant meets, checked by both steps of a submission: role
- * citizen or enterprise with a pid, of the type's own organisation, the role
- * matching the type's holder kind, the type active and requiring approvals, the
- * application id (and so the licence id) free. Returns the applicant and type.
+ * citizen or enterprise with a pid (of any organisation), the issuing city the
+ * request names (`issuingMsp`, default the applicant's home organisation) owning
+ * the type and being a licensing city, the role matching the type's holder kind,
+ * the type active and requiring approvals, the application id (and so the
+ * licence id) free. Returns the applicant and type.
  */
 async function checkApplicant(
   ctx: Context,
   applicationId: string,
   typeCode: string,
+  issuingMsp: string | undefined,
 ): Promise<{ applicant: Subject; type: LicenceType }> {
   const caller = getCaller(ctx);
   requireRole(caller, Role.Citizen, Role.Enterprise);
   const applicant = callerSubject(caller);
   const type = await loadType(ctx, typeCode);
-  if (applicant.mspId !== type.ownerMsp) {
+  const issuing = issuingMsp ?? applicant.mspId;
+  if (issuing !== type.ownerMsp) {
     throw errors.applicantOrgMismatch(
-      `licence type ${type.code} is issued by ${type.ownerMsp}; apply with an identity of ${type.ownerMsp}`,
+      `licence type ${type.code} is issued by ${type.ownerMsp}, not ${issuing}; ` +
+        `apply with issuingMsp ${type.ownerMsp}`,
+      { typeCode: type.code, ownerMsp: type.ownerMsp, issuingMsp: issuing },
     );
   }
+  await requireLicensingCity(ctx, type.ownerMsp);
   const role = APPLICANT_ROLE[type.holderKind];
   if (!hasRole(caller, role)) {
     throw errors.holderKindMismatch(
@@ -141,14 +169,15 @@ async function checkApplicant(
 
 /**
  * Stages an applicant's private record (private-only, on the type's
- * organisation's peers alone; transient `licencePrivate`), under the id the
- * licence will get (the application id) and the record's hash.
+ * organisation's peers alone, which may be another city than the applicant's;
+ * transient `licencePrivate`), under the id the licence will get (the
+ * application id) and the record's hash.
  */
 export async function stageApplicationPrivateData(
   ctx: Context,
   req: StageApplicationPrivateDataRequest,
 ): Promise<StagedPrivateRecord> {
-  const { type } = await checkApplicant(ctx, req.applicationId, req.typeCode);
+  const { type } = await checkApplicant(ctx, req.applicationId, req.typeCode, req.issuingMsp);
   const collection = requireCollectionEndorser(ctx, collectionOf(type.ownerMsp));
   const sealed = readPrivateInput(ctx, type.claims);
   await putPrivateRecord(
@@ -174,7 +203,7 @@ export async function submitApplication(
   ctx: Context,
   req: SubmitApplicationRequest,
 ): Promise<ApplicationView> {
-  const { applicant, type } = await checkApplicant(ctx, req.applicationId, req.typeCode);
+  const { applicant, type } = await checkApplicant(ctx, req.applicationId, req.typeCode, req.issuingMsp);
   requireTypeClaims(type.claims, Object.keys(req.claimHashes));
   const collection = collectionOf(type.ownerMsp);
   await requireStagedRecord(

@@ -8,7 +8,7 @@ export { ELicenceContract } from './contract';
 export * from './errors';
 export * from './model';
 export * as Schemas from './schemas';
-export { collectionOf, LICENSING_ORGS } from './private-data';
+export { collectionOf, isLicensingCity } from './licensing-authority';
 
 /** The chaincode's contracts: exactly one, the default contract. */
 export const contracts = [ELicenceContract];

@@ -18,7 +18,7 @@ import {
 import { requireAdmin, requireTypeOwner } from './authz';
 import { errors } from './errors';
 import { ELicenceEvent, type LicenceType } from './model';
-import { isLicensingOrg } from './private-data';
+import { requireLicensingCity } from './licensing-authority';
 import type {
   CreateLicenceTypeRequest,
   GetLicenceTypeRequest,
@@ -33,9 +33,7 @@ import { requireValidApprovalRules } from './auto-approval';
 export async function createLicenceType(ctx: Context, req: CreateLicenceTypeRequest): Promise<LicenceType> {
   const caller = getCaller(ctx);
   requireAdmin(caller);
-  if (!isLicensingOrg(caller.mspId)) {
-    throw errors.orgNotLicensing(`${caller.mspId} has no licence private data collection`);
-  }
+  await requireLicensingCity(ctx, caller.mspId);
   const key = typeKey(ctx, req.code);
   if (await keyExists(ctx, key)) {
     throw errors.typeAlreadyExists(`licence type ${req.code} exists already`);

@@ -24,16 +24,12 @@ import {
 import { errors } from './errors';
 import type { ClaimSecret, PrivateRecord } from './model';
 import { LicencePrivateTransient, PRIVATE_TRANSIENT_FIELD } from './schemas';
+import { collectionOf } from './licensing-authority';
 
-/** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
-export const LICENSING_ORGS = eLicence.LICENSING_ORGS;
+/** The private data collection of an organisation's licences (see licensing-authority.ts). */
+export { collectionOf };
 
 const COLLECTION_PREFIX = eLicence.COLLECTION_PREFIX;
-
-/** The private data collection of an organisation's licences. */
-export function collectionOf(mspId: string): string {
-  return `${COLLECTION_PREFIX}${mspId}`;
-}
 
 /**
  * The endorsement rule of the licence collections, written once: a transaction
@@ -79,11 +75,6 @@ export async function putPrivateRecord(
 ): Promise<void> {
   requireCollectionEndorser(ctx, collection);
   await ctx.stub.putPrivateData(collection, key, bytes);
-}
-
-/** True when the organisation has a licence collection and so can own licence types. */
-export function isLicensingOrg(mspId: string): boolean {
-  return LICENSING_ORGS.includes(mspId);
 }
 
 /** A private record ready to store: its canonical bytes and their hash. */

@@ -1,4 +1,5 @@
 import { BIZ_CLAIMS, Harness, ID, T, doc, privateInput, salt, type TxName, holder } from './harness';
+import { generatedCollections, licensingCities } from './network-collections';
 import 'reflect-metadata';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -9,7 +10,6 @@ import {
   ELicenceErrorCode,
   ELicenceErrorStatus,
   ELicenceEvent,
-  LICENSING_ORGS,
   collectionOf,
   contracts,
   type Licence,
@@ -109,8 +109,8 @@ describe('contract shape', () => {
     for (const ev of Object.values(ELicenceEvent)) expect(readme).toContain(`| \`${ev}\` |`);
   });
 
-  it('has one collection per licensing org in collections.json, as the chaincode names them', () => {
-    const collections = JSON.parse(readFileSync(join(networkDir, 'collections.json'), 'utf8')) as {
+  it('generates one collection per licensing org from collections.json, as the chaincode names them', () => {
+    const collections = generatedCollections() as {
       name: string;
       policy: string;
       requiredPeerCount: number;
@@ -119,14 +119,18 @@ describe('contract shape', () => {
       memberOnlyRead: boolean;
       memberOnlyWrite: boolean;
     }[];
-    expect(collections.map((c) => c.name)).toEqual(LICENSING_ORGS.map(collectionOf));
-    for (const [i, msp] of LICENSING_ORGS.entries()) {
+    const cities = licensingCities();
+    expect(cities).toEqual(expect.arrayContaining(['CityAMSP', 'CityBMSP']));
+    expect(collections.map((c) => c.name)).toEqual(cities.map(collectionOf));
+    for (const [i, msp] of cities.entries()) {
       expect(collections[i]).toMatchObject({
         policy: `OR('${msp}.member')`,
         requiredPeerCount: 0,
         maxPeerCount: 1,
         memberOnlyRead: true,
-        memberOnlyWrite: true,
+        // an applicant of another city stages into the issuing city's collection; the
+        // collection's endorsement policy (its member's peer alone) and the chaincode guard writes
+        memberOnlyWrite: false,
       });
       // the retention is the consortium's (deploy.sh computes blockToLive), never 0 here
       expect(collections[i].blockToLive).toBeUndefined();
@@ -229,11 +233,11 @@ describe('network definition', () => {
       endorsementPolicy: string;
     };
     expect(chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
-    const collections = JSON.parse(readFileSync(join(dir, 'collections.json'), 'utf8')) as {
+    const collections = generatedCollections() as {
       name: string;
       endorsementPolicy: { signaturePolicy: string };
     }[];
-    for (const msp of LICENSING_ORGS) {
+    for (const msp of licensingCities()) {
       expect(collections.find((c) => c.name === collectionOf(msp))?.endorsementPolicy).toEqual({
         signaturePolicy: `OR('${msp}.peer')`,
       });

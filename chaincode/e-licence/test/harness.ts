@@ -17,6 +17,9 @@ import { ELicenceContract } from '../src';
 import type { Licence } from '../src';
 import type { eLicence } from '@govledger/wire';
 
+/** The licensing cities of network/consortium.json (`"licensing": true`) before any is added. */
+export const LICENSING_CITIES: readonly string[] = ['CityAMSP', 'CityBMSP'];
+
 /** A pseudonymous id derived from a name (64 lower-case hex). */
 export function pid(name: string): string {
   return sha256Hex(`pid:${name}`);
@@ -164,7 +167,11 @@ function stageStepOf(tx: TxName, req: unknown): StageStep | undefined {
     case 'SubmitApplication':
       return {
         tx: 'StageApplicationPrivateData',
-        req: { applicationId: r.applicationId, typeCode: r.typeCode },
+        req: {
+          applicationId: r.applicationId,
+          typeCode: r.typeCode,
+          ...(r.issuingMsp === undefined ? {} : { issuingMsp: r.issuingMsp }),
+        },
         carriesHashes: true,
       };
     default:
@@ -176,6 +183,15 @@ function stageStepOf(tx: TxName, req: unknown): StageStep | undefined {
 export class Harness {
   readonly ledger = new TestLedger('2026-01-01T00:00:00Z');
   readonly contract = new ELicenceContract();
+
+  /**
+   * `licensingCities`: the MSP ids whose licence collection the committed chaincode definition
+   * has (as generated from network/consortium.json's licensing cities); a private data call on
+   * any other collection fails as on Fabric.
+   */
+  constructor(licensingCities: readonly string[] = LICENSING_CITIES) {
+    this.ledger.definedCollections = new Set(licensingCities.map((m) => `licencePrivate_${m}`));
+  }
 
   /**
    * For IssueLicence, AmendLicence, RenewLicence and SubmitApplication sent
@@ -236,7 +252,7 @@ export class Harness {
   /** Everything a refused transaction must leave unchanged. */
   fingerprint(): string {
     const priv: Record<string, Record<string, string | undefined>> = {};
-    for (const c of ['licencePrivate_CityAMSP', 'licencePrivate_CityBMSP']) {
+    for (const c of this.ledger.definedCollections ?? []) {
       priv[c] = Object.fromEntries(this.ledger.privateKeys(c).map((k) => [k, this.ledger.getPrivate(c, k)]));
     }
     return JSON.stringify({ state: this.ledger.snapshot(), priv, events: this.ledger.events });

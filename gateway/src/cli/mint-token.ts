@@ -18,19 +18,16 @@ import { z } from 'zod';
 import { signDevToken, type DevTokenClaims } from '../auth';
 import { DEFAULT_MAX_TOKEN_AGE_SEC } from '../config';
 
+const consortiumOrg = z.object({
+  mspId: z.string(),
+  users: z.array(z.object({ name: z.string(), attrs: z.record(z.string(), z.string()) })),
+});
+
 const consortiumSchema = z.object({
-  peerOrgs: z.array(
-    z.object({
-      mspId: z.string(),
-      users: z.array(z.object({ name: z.string(), attrs: z.record(z.string(), z.string()) })),
-    }),
-  ),
-  addOrg: z
-    .object({
-      mspId: z.string(),
-      users: z.array(z.object({ name: z.string(), attrs: z.record(z.string(), z.string()) })),
-    })
-    .optional(),
+  peerOrgs: z.array(consortiumOrg),
+  addOrg: consortiumOrg.optional(),
+  /** Further organisations `network.sh addorg NAME` adds (e.g. City C). */
+  addOrgs: z.array(consortiumOrg).default([]),
 });
 
 /** A demo user as the token needs it. */
@@ -44,7 +41,7 @@ export interface DemoUser {
 /** Reads the demo users of a consortium file. */
 export function demoUsers(consortiumFile: string): DemoUser[] {
   const c = consortiumSchema.parse(JSON.parse(fs.readFileSync(consortiumFile, 'utf8')));
-  const orgs = [...c.peerOrgs, ...(c.addOrg ? [c.addOrg] : [])];
+  const orgs = [...c.peerOrgs, ...(c.addOrg ? [c.addOrg] : []), ...c.addOrgs];
   return orgs.flatMap((o) =>
     o.users.map((u) => {
       const user: DemoUser = {

@@ -137,15 +137,32 @@ export class FabricLedger implements Ledger {
     return { deadline: Date.now() + ms };
   }
 
-  /** A gateway connection acting as `identity` (signing with its key when it has one). */
-  #gateway(identity: FabricIdentity): Gateway {
-    const key = `${identity.mspId}/${identity.label}/${digestOf(identity.certificate)}/${identity.privateKey ? 'k' : 'offline'}`;
+  /**
+   * The organisation whose peer gateway a call goes through: the identity's own, unless the
+   * call is pinned to exactly one other organisation this gateway has a peer for. Then the
+   * proposal goes straight to that organisation's peer, which endorses it: a private-only
+   * transaction on another city's licence collection (an application to City B by a City A
+   * enterprise) carries personal data as transient data, and Fabric hands transient data to
+   * every peer a proposal passes through, so it must not pass through the home city's peer.
+   */
+  #entryOrg(identity: FabricIdentity, inv: Invocation): string {
+    const pinned = inv.endorsingOrganizations;
+    if (pinned?.length === 1 && pinned[0] !== identity.mspId && this.#orgs.has(pinned[0])) return pinned[0];
+    return identity.mspId;
+  }
+
+  /**
+   * A gateway connection acting as `identity` (signing with its key when it has one), through
+   * the peer of `via` (default: the identity's organisation; see {@link #entryOrg}).
+   */
+  #gateway(identity: FabricIdentity, via: string = identity.mspId): Gateway {
+    const key = `${identity.mspId}/${identity.label}/${digestOf(identity.certificate)}/${identity.privateKey ? 'k' : 'offline'}/${via}`;
     const cached = this.#gateways.get(key);
     if (cached) return cached;
     // offline identities sign SHA-256 digests on the client's side
     const signing = identity.privateKey ? newSigning(identity.privateKey) : { hash: hash.sha256 };
     const gw = connect({
-      client: this.#client(this.#org(identity.mspId)),
+      client: this.#client(this.#org(via)),
       identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
       ...signing,
       evaluateOptions: () => this.#deadline('evaluate'),
@@ -190,7 +207,9 @@ export class FabricLedger implements Ledger {
 
   /** {@inheritDoc Ledger.evaluate} */
   async evaluate(identity: FabricIdentity, inv: Invocation): Promise<Uint8Array> {
-    const contract = this.#gateway(identity).getNetwork(this.#o.channel).getContract(inv.chaincode);
+    const contract = this.#gateway(identity, this.#entryOrg(identity, inv))
+      .getNetwork(this.#o.channel)
+      .getContract(inv.chaincode);
     const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
     return this.#stage('evaluate', inv.chaincode, proposal.getTransactionId(), () =>
       proposal.evaluate(this.#deadline('evaluate')),
@@ -199,7 +218,9 @@ export class FabricLedger implements Ledger {
 
   /** {@inheritDoc Ledger.submit} */
   async submit(identity: FabricIdentity, inv: Invocation, hooks?: SubmitHooks): Promise<Submitted> {
-    const contract = this.#gateway(identity).getNetwork(this.#o.channel).getContract(inv.chaincode);
+    const contract = this.#gateway(identity, this.#entryOrg(identity, inv))
+      .getNetwork(this.#o.channel)
+      .getContract(inv.chaincode);
     const attempt = async (n: number): Promise<Attempt> => {
       const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
       const txId = proposal.getTransactionId();

@@ -14,7 +14,7 @@ import type { AnyRoute } from '../http/route';
 export const ACCESS_RULES: Readonly<Record<string, string>> = {
   // ------------------------------------------------------------ e-licence
   createLicenceType:
-    'chaincode: `admin` of a licensing organisation (one with a licence collection); the type is owned by the caller’s organisation.',
+    'chaincode: `admin` of a licensing city (one whose licence collection the committed e-licence definition has, else 403 ORG_NOT_LICENSING); the type is owned by the caller’s organisation.',
   updateLicenceType: 'chaincode: `admin` of the organisation that owns the type (else 403 NOT_TYPE_OWNER).',
   getLicenceType: 'chaincode: any member.',
   listLicenceTypes: 'chaincode: any member.',
@@ -38,7 +38,7 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   amendLicence: 'chaincode: `issuer` of the issuing department in the issuing organisation.',
   listLicencesByHolder: 'chaincode: any member.',
   submitApplication:
-    'chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH). Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.',
+    'chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of any organisation; `issuingMsp` (default the applicant’s own organisation) must own the type (else 403 APPLICANT_ORG_MISMATCH). The personal data is staged through and on that city’s peer only. Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.',
   getApplication: 'chaincode: any member (the public application holds hashes, never personal data).',
   approveApplication:
     'chaincode: `approver` whose `gov.dept` is one the type requires (else 403 DEPT_NOT_REQUIRED), in the type’s organisation.',

@@ -6,11 +6,12 @@
  * amend and submit travels as the transient field `licencePrivate`, never as a
  * transaction argument.
  *
- * Trust (verify-by-hash): personal data goes only to the peers of the caller's
- * organisation, whose licence collection holds it. A write with personal data is
- * ONE HTTP call and TWO transactions: the route first submits the private-only
- * staging transaction (StageLicencePrivateData / StageApplicationPrivateData)
- * pinned to the caller's organisation ({@link ON_CALLERS_PEER}) with the
+ * Trust (verify-by-hash): personal data goes only to the peers of the licensing
+ * city whose licence collection holds it: the caller's organisation, or for an
+ * application the city applied to ({@link ON_ISSUING_CITYS_PEER}). A write with
+ * personal data is ONE HTTP call and TWO transactions: the route first submits the
+ * private-only staging transaction (StageLicencePrivateData /
+ * StageApplicationPrivateData) pinned to that organisation with the
  * transient record, waits for its commit, then submits the public transaction
  * with the staged hashes and no pinning, so the channel's majority endorses it
  * and each endorser checks the staged record by its on-chain hash.
@@ -30,6 +31,25 @@ const TAGS = ['e-licence'];
  * looks at the peer, so the caller's organisation is the collection's whenever the call can succeed.
  */
 export const ON_CALLERS_PEER = 'caller-org' satisfies EndorsementPin;
+
+/**
+ * Endorse an application's staging step on the peer of the licensing city applied to: the
+ * request's `issuingMsp`, or the caller's organisation when it names none. That city owns the
+ * licence type and its collection receives the applicant's personal data; the chaincode refuses
+ * (APPLICANT_ORG_MISMATCH) an `issuingMsp` that does not own the type, so the pin can only name
+ * the collection's organisation. A pin to another organisation than the caller's also makes the
+ * gateway send the proposal through that organisation's peer (fabric/fabric.ts), so the
+ * transient personal data never passes through the applicant's home peer.
+ */
+export const ON_ISSUING_CITYS_PEER: EndorsementPin = ({ request, org }) => {
+  const issuing = (request as { issuingMsp?: unknown } | undefined)?.issuingMsp;
+  return [typeof issuing === 'string' ? issuing : org];
+};
+
+/** `{ issuingMsp }` when the body names one, else nothing (the chaincode's default, the caller's own). */
+function issuingOf(body: { issuingMsp?: string }): { issuingMsp?: string } {
+  return body.issuingMsp === undefined ? {} : { issuingMsp: body.issuingMsp };
+}
 
 /** The staged record's hashes, as the public transaction carries them. */
 function stagedHashes(prepared: unknown): { privateDataHash: string; claimHashes: Record<string, string> } {
@@ -392,6 +412,9 @@ export function eLicenceRoutes(): AnyRoute[] {
       path: '/api/v1/applications',
       operationId: 'submitApplication',
       summary: 'Submit one application for a licence type; every required department then decides',
+      description:
+        "An applicant may apply to another licensing city than its home organisation by naming it as issuingMsp (the licence type's owner): " +
+        "the personal data (licencePrivate) is then staged through and on that city's peer only, and that city's departments decide and issue.",
       tags: TAGS,
       roles: ['citizen', 'enterprise'],
       successStatus: 201,
@@ -403,14 +426,19 @@ export function eLicenceRoutes(): AnyRoute[] {
         mode: 'submit',
         prepare: {
           transaction: 'StageApplicationPrivateData',
-          endorsement: ON_CALLERS_PEER,
+          endorsement: ON_ISSUING_CITYS_PEER,
           laggingCode: W.ErrorCode.PrivateDataHashMismatch,
-          request: ({ body }) => ({ applicationId: body.applicationId, typeCode: body.typeCode }),
+          request: ({ body }) => ({
+            applicationId: body.applicationId,
+            typeCode: body.typeCode,
+            ...issuingOf(body),
+          }),
           transient: ({ body }) => ({ licencePrivate: body.licencePrivate }),
         },
         request: ({ body }, _caller, prepared) => ({
           applicationId: body.applicationId,
           typeCode: body.typeCode,
+          ...issuingOf(body),
           ...stagedHashes(prepared),
           ...(body.materials === undefined ? {} : { materials: body.materials }),
         }),

@@ -42,10 +42,13 @@ export const PRIVATE_TRANSIENT_FIELD = 'licencePrivate';
 /** The most history entries GetLicenceHistory returns before refusing TOO_MANY_RECORDS. */
 export const MAX_HISTORY = 1000;
 
-/** The organisations that have a licence collection (keep in sync with network/chaincodes/e-licence/collections.json). */
-export const LICENSING_ORGS: readonly string[] = ['CityAMSP', 'CityBMSP'];
-
-/** Prefix of a licensing organisation's private data collection, `licencePrivate_<MSP>`. */
+/**
+ * Prefix of a licensing organisation's private data collection, `licencePrivate_<MSP>`. The
+ * licensing cities are data, not a list in code: network/consortium.json marks them
+ * (`"licensing": true`), the deploy scripts generate one collection per licensing city that has
+ * joined the channel, and the chaincode counts an organisation as licensing exactly when the
+ * committed chaincode definition has its collection.
+ */
 export const COLLECTION_PREFIX = 'licencePrivate_';
 
 /** Most claims a licence type has. */
@@ -156,7 +159,10 @@ export const ErrorCode = {
   DeptNotRequired: 'DEPT_NOT_REQUIRED',
   /** 403: the applicant's kind (citizen/enterprise) does not match the type's holder kind. */
   HolderKindMismatch: 'HOLDER_KIND_MISMATCH',
-  /** 403: applicants apply to their own jurisdiction's licence types only. */
+  /**
+   * 403: the licence type is not owned by the city the application names as issuing city
+   * (`issuingMsp`, the applicant's home organisation when omitted).
+   */
   ApplicantOrgMismatch: 'APPLICANT_ORG_MISMATCH',
   /** 409: the licence type requires no approvals, so it is issued directly, not applied for. */
   NoApprovalsRequired: 'NO_APPROVALS_REQUIRED',
@@ -1152,6 +1158,18 @@ export const StageLicencePrivateDataRequest = z.discriminatedUnion('purpose', [
 /** StageLicencePrivateData request. */
 export type StageLicencePrivateDataRequest = z.infer<typeof StageLicencePrivateDataRequest>;
 
+/**
+ * The licensing city an application is made to (the owner of its licence type), which may be
+ * another city than the applicant's home organisation: its peers alone endorse the staging step
+ * and hold the personal data.
+ */
+const issuingMsp = Schemas.mspId.optional().meta({
+  description:
+    "MSP id of the licensing city applied to, the licence type's owner (default: the applicant's home organisation); " +
+    "the applicant's personal data is staged on that city's peers only",
+  example: 'CityAMSP',
+});
+
 /** StageApplicationPrivateData (private-only; + transient `licencePrivate`): the applicant's private record. */
 export const StageApplicationPrivateDataRequest = z
   .object({
@@ -1160,6 +1178,7 @@ export const StageApplicationPrivateDataRequest = z
       example: 'A-BIZ-APP-2026-0042',
     }),
     typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    issuingMsp,
   })
   .strict();
 /** StageApplicationPrivateData request. */
@@ -1399,6 +1418,7 @@ export const SubmitApplicationRequest = z
       example: 'A-BIZ-APP-2026-0042',
     }),
     typeCode: Schemas.code.meta({ description: 'Code of the licence type', example: 'A-BIZ' }),
+    issuingMsp,
     ...staged,
     materials: MaterialRefs.optional().meta({
       description:

@@ -51,3 +51,27 @@ describe('eLicence wire contract', () => {
     }
   });
 });
+
+describe('eLicence wire contract: applying in another city', () => {
+  const staged = { privateDataHash: HASH, claimHashes: { companyName: HASH } };
+
+  it('takes an optional issuing city (an MSP id) on both steps of a submission', () => {
+    for (const [schema, extra] of [
+      [eLicence.StageApplicationPrivateDataRequest, {}],
+      [eLicence.SubmitApplicationRequest, staged],
+    ] as const) {
+      const base = { applicationId: 'APP-1', typeCode: 'B-BIZ', ...extra };
+      expect(schema.safeParse(base).success).toBe(true);
+      expect(schema.parse({ ...base, issuingMsp: 'CityBMSP' })).toMatchObject({ issuingMsp: 'CityBMSP' });
+      for (const bad of ['', 'City B', '-CityB', 'x'.repeat(65), 7])
+        expect([bad, schema.safeParse({ ...base, issuingMsp: bad }).success]).toEqual([bad, false]);
+    }
+  });
+
+  it('describes the issuing city, and keeps no list of licensing cities', () => {
+    const issuing = eLicence.SubmitApplicationRequest.shape.issuingMsp;
+    expect(issuing.description).toMatch(/licensing city/);
+    expect('LICENSING_ORGS' in eLicence).toBe(false);
+    expect(eLicence.COLLECTION_PREFIX).toBe('licencePrivate_');
+  });
+});

@@ -92,6 +92,13 @@ export class TestLedger {
    * events it causes; a test of the ledger itself may turn it off.
    */
   checkEvents = true;
+  /**
+   * The private data collections of the committed chaincode definition, when a test sets them:
+   * a private data call (read, hash, write, delete, purge) on any other collection then fails
+   * as Fabric's ledger fails it (`collection [X] not defined in the collection config for
+   * chaincode [cc]`). Undefined (the default): every collection name is accepted.
+   */
+  definedCollections: ReadonlySet<string> | undefined = undefined;
   private clockMs: number;
   private txCounter = 0;
 
@@ -100,6 +107,13 @@ export class TestLedger {
     process.env.GOVLEDGER_PEER_ORGS ??= 'CityAMSP,CityBMSP';
     process.env.GOVLEDGER_AUDIT_ORGS ??= 'AuditMSP';
     this.clockMs = Date.parse(startTime);
+  }
+
+  /** Throws as Fabric's ledger does when {@link definedCollections} is set and lacks `collection`. */
+  requireCollection(collection: string): void {
+    if (this.definedCollections !== undefined && !this.definedCollections.has(collection)) {
+      throw new Error(`collection [${collection}] not defined in the collection config for chaincode [test]`);
+    }
   }
 
   /** Sets the ledger clock used by the next transactions. */
@@ -439,23 +453,28 @@ class PendingTx {
         this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) as unknown };
       },
       getPrivateData: async (collection: string, key: string) => {
+        ledger.requireCollection(collection);
         return ledger.committedPrivate(collection)?.get(key) ?? new Uint8Array();
       },
       getPrivateDataHash: async (collection: string, key: string) => {
+        ledger.requireCollection(collection);
         const v = ledger.committedPrivate(collection)?.get(key);
         return v === undefined ? new Uint8Array() : createHash('sha256').update(v).digest();
       },
       putPrivateData: async (collection: string, key: string, value: Uint8Array) => {
+        ledger.requireCollection(collection);
         const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
         w.set(key, Buffer.from(value));
         this.privateWrites.set(collection, w);
       },
       deletePrivateData: async (collection: string, key: string) => {
+        ledger.requireCollection(collection);
         const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
         w.set(key, null);
         this.privateWrites.set(collection, w);
       },
       purgePrivateData: async (collection: string, key: string) => {
+        ledger.requireCollection(collection);
         const w = this.privateWrites.get(collection) ?? new Map<string, PrivateWrite>();
         w.set(key, PURGE);
         this.privateWrites.set(collection, w);
