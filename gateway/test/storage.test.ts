@@ -106,6 +106,24 @@ describe.each(['sqlite', 'postgres'] as const)('the %s stores', (backend) => {
     });
   });
 
+  it('claim a due job occurrence for one owner at a time, until the outcome or the lease ends', async () => {
+    const terms = { intervalMs: 1000, retryMs: 100, leaseMs: 500 };
+    expect(await s.schedule.claim('job', 1000, 'r1', terms)).toBe(true);
+    expect(await s.schedule.claim('job', 1001, 'r2', terms)).toBe(false); // held
+    await s.schedule.record('job', 1000);
+    expect(await s.schedule.get('job')).toEqual({ lastSuccessAt: 1000, lastAttemptAt: 1000 });
+    expect(await s.schedule.claim('job', 1999, 'r2', terms)).toBe(false); // not due yet
+    expect(await s.schedule.claim('job', 2000, 'r2', terms)).toBe(true);
+    expect(await s.schedule.claim('job', 2499, 'r1', terms)).toBe(false);
+    expect(await s.schedule.claim('job', 2500, 'r1', terms)).toBe(true); // r2's lease ran out
+    await s.schedule.record('job', 2500, 'failed');
+    expect(await s.schedule.claim('job', 2599, 'r2', terms)).toBe(false); // retry wait
+    const racing = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => s.schedule.claim('job', 2600, `r${i}`, terms)),
+    );
+    expect(racing.filter(Boolean)).toHaveLength(1);
+  });
+
   it('replay an outcome, refuse another request under the key, and expire old records', async () => {
     expect(await s.idempotency.begin('c', 'k', 'h1', identity, 1000)).toEqual({ kind: 'new' });
     expect(s.idempotency.isActive('c', 'k')).toBe(true);

@@ -12,8 +12,8 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Committed, FabricIdentity } from '../fabric/ledger';
-import type { JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
-import { jobStateFromRow } from '../schedule/store';
+import type { ClaimTerms, JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
+import { claimCondition, jobStateFromRow } from '../schedule/store';
 import {
   asyncFromRow,
   type AsyncTransactionRecord,
@@ -86,6 +86,8 @@ const MIGRATIONS: readonly string[] = [
      last_attempt_at BIGINT,
      last_error TEXT
    );`,
+  `ALTER TABLE schedule_runs ADD COLUMN lease_owner TEXT;
+   ALTER TABLE schedule_runs ADD COLUMN lease_until BIGINT;`,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -465,19 +467,31 @@ export class PostgresSchedule implements ScheduleStorage {
     return jobStateFromRow(rows[0]);
   }
 
+  /** {@inheritDoc ScheduleStorage.claim} */
+  async claim(job: string, at: number, owner: string, terms: ClaimTerms): Promise<boolean> {
+    await this.#pool.query('INSERT INTO schedule_runs (job) VALUES ($1) ON CONFLICT (job) DO NOTHING', [job]);
+    const claimed = await this.#pool.query(
+      `UPDATE schedule_runs SET lease_owner = $1, lease_until = $2::bigint + $3::bigint
+       WHERE job = $4 AND ${claimCondition({ at: '$2::bigint', interval: '$5::bigint', retry: '$6::bigint' })}`,
+      [owner, at, terms.leaseMs, job, terms.intervalMs, terms.retryMs],
+    );
+    return claimed.rowCount === 1;
+  }
+
   /** {@inheritDoc ScheduleStorage.record} */
   async record(job: string, at: number, error?: string): Promise<void> {
     if (error === undefined) {
       await this.#pool.query(
         `INSERT INTO schedule_runs (job, last_success_at, last_attempt_at, last_error) VALUES ($1, $2, $2, NULL)
          ON CONFLICT (job) DO UPDATE SET last_success_at = excluded.last_success_at,
-           last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
+           last_attempt_at = excluded.last_attempt_at, last_error = NULL, lease_owner = NULL, lease_until = NULL`,
         [job, at],
       );
     } else {
       await this.#pool.query(
         `INSERT INTO schedule_runs (job, last_attempt_at, last_error) VALUES ($1, $2, $3)
-         ON CONFLICT (job) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+         ON CONFLICT (job) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error,
+           lease_owner = NULL, lease_until = NULL`,
         [job, at, error.slice(0, 500)],
       );
     }
