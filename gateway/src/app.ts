@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     reconcileGraceMs: graceMs,
   });
   const streams = new EventStreams();
-  const sessions = new OfflineSessions(deps.db, deps.ledger, deps.offline);
+  const sessions = new OfflineSessions(storage.offlineSessions, deps.ledger, deps.offline);
   sessions.startPurging();
   let draining = false;
 

@@ -1,3 +1,5 @@
+import { signers } from '@hyperledger/fabric-gateway';
+import crypto from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
 import { openPostgresStorage } from '../src/storage/postgres';
@@ -7,7 +9,7 @@ import { IdempotencyConflict, IdempotencyKeyReused } from '../src/writes/errors'
 import { reconcileAll } from '../src/writes/idempotency';
 import { reconcileAsync } from '../src/writes/async-transactions';
 import { FakeLedger } from './fake-ledger';
-import { makeHarness, type Harness } from './harness';
+import { ALICE, makeHarness, type Harness } from './harness';
 import { startPostgres, type TestPostgres } from './postgres';
 import { testRoutes } from './test-routes';
 
@@ -122,6 +124,65 @@ describe.each(['sqlite', 'postgres'] as const)('the %s stores', (backend) => {
       Array.from({ length: 10 }, (_, i) => s.schedule.claim('job', 2600, `r${i}`, terms)),
     );
     expect(racing.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('keep offline sessions: a cap per caller, stages moved on once, purged with their bytes', async () => {
+    const row = (txId: string, caller = 'c1', at = 1000) => ({
+      tx_id: txId,
+      caller,
+      msp_id: 'CityAMSP',
+      certificate: 'cert',
+      bytes: Buffer.from('proposal'),
+      digest: Buffer.from('digest'),
+      created_at: at,
+    });
+    const o = s.offlineSessions;
+    expect(await o.insert(row('t1', 'c1', 1000), 2, 0)).toEqual({ stored: true });
+    expect(await o.insert(row('t2', 'c1', 1100), 2, 0)).toEqual({ stored: true });
+    expect(await o.insert(row('t3', 'c1', 1200), 2, 0)).toEqual({ stored: false, oldest: 1000 });
+    expect(await o.insert(row('t3', 'c2', 1200), 2, 0)).toEqual({ stored: true }); // another caller
+    expect(await o.insert(row('t4', 'c1', 1200), 2, 1000)).toEqual({ stored: true }); // t1 expired
+    expect(await o.get('c2', 't1')).toBeUndefined(); // only its caller sees a session
+    expect(await o.get('c1', 't1')).toMatchObject({
+      stage: 'proposal',
+      msp_id: 'CityAMSP',
+      created_at: 1000,
+    });
+    const endorse = {
+      from: 'proposal',
+      to: 'transaction',
+      bytes: Buffer.from('tx'),
+      digest: Buffer.from('d2'),
+    } as const;
+    expect(await o.advance('t1', { ...endorse, result: Buffer.from('{"r":1}'), at: 1500 })).toBe(true);
+    expect(await o.advance('t1', { ...endorse, result: Buffer.from('{"r":2}'), at: 1501 })).toBe(false);
+    expect(
+      await o.advance('t1', {
+        from: 'transaction',
+        to: 'commit',
+        bytes: Buffer.from('c'),
+        digest: Buffer.from('d3'),
+        at: 1600,
+      }),
+    ).toBe(true);
+    expect(
+      await o.advance('t1', {
+        from: 'commit',
+        to: 'done',
+        bytes: new Uint8Array(),
+        blockNumber: 9n,
+        at: 1700,
+      }),
+    ).toBe(true);
+    const done = (await o.get('c1', 't1'))!;
+    expect(done).toMatchObject({ stage: 'done', digest: null, block_number: '9' });
+    expect(Buffer.from(done.result!).toString()).toBe('{"r":1}'); // the result is kept
+    expect(done.bytes.length).toBe(0);
+    // a done session no longer counts against the cap: t2, t4 open, t5 the third of 3
+    expect(await o.insert(row('t5', 'c1', 1800), 3, 0)).toEqual({ stored: true });
+    expect(await o.purgeCreatedBefore(1100)).toBe(2);
+    expect(await o.get('c1', 't1')).toBeUndefined();
+    await o.reclaim();
   });
 
   it('replay an outcome, refuse another request under the key, and expire old records', async () => {
@@ -252,6 +313,81 @@ describe('two gateway replicas on one PostgreSQL database', () => {
   afterEach(async () => {
     await one?.close();
     await two?.close();
+  });
+
+  /** Two gateways on one fresh database, sharing one fake ledger. */
+  const replicas = async (ledger: FakeLedger) => {
+    const url = await server.createDatabase();
+    const fs = await import('node:fs');
+    const replica = async () =>
+      makeHarness(
+        { extraRoutes: testRoutes, storage: await openPostgresStorage(url, { idempotencyTtlHours: 24 }) },
+        { dir: fs.mkdtempSync('/tmp/gw-replica-'), ledger },
+      );
+    one = await replica();
+    two = await replica();
+  };
+
+  it('finish an offline-signing session on the replica that did not start it', async () => {
+    const ledger = new FakeLedger();
+    ledger.on('data-sharing', 'GrantConsent', () => ({ consentId: 'C1', state: 'active' }));
+    await replicas(ledger);
+    const alice = await one.bearer({ sub: 'alice', roles: [] });
+    const sign = async (digest: string) =>
+      Buffer.from(
+        await signers.newPrivateKeySigner(crypto.createPrivateKey(ALICE.privateKey))(
+          Buffer.from(digest, 'base64'),
+        ),
+      ).toString('base64');
+    const prep = await request(one.gateway.app)
+      .post('/api/v1/offline/transactions')
+      .set('Authorization', alice)
+      .send({ chaincode: 'data-sharing', transaction: 'GrantConsent', request: { consentId: 'C1' } })
+      .expect(201);
+    const url = `/api/v1/offline/transactions/${prep.body.transactionId}`;
+    let view = prep.body;
+    // each stage on the other replica than the one before
+    for (const [h, stage, next] of [
+      [two, 'proposal', 'transaction'],
+      [one, 'transaction', 'commit'],
+      [two, 'commit', 'done'],
+    ] as const) {
+      const seen = await request(h.gateway.app).get(url).set('Authorization', alice).expect(200);
+      expect(seen.body).toMatchObject({ stage, digest: view.digest });
+      view = (
+        await request(h.gateway.app)
+          .post(`${url}/signatures`)
+          .set('Authorization', alice)
+          .send({ stage, signature: await sign(view.digest) })
+          .expect(200)
+      ).body;
+      expect(view.stage).toBe(next);
+      // the stage already signed is refused on either replica: it moved on once
+      const again = await request((h === one ? two : one).gateway.app)
+        .post(`${url}/signatures`)
+        .set('Authorization', alice)
+        .send({ stage, signature: await sign(seen.body.digest) })
+        .expect(409);
+      expect(again.body.code).toBe('OFFLINE_STAGE_MISMATCH');
+    }
+    expect(view).toMatchObject({ status: 'committed', result: { consentId: 'C1', state: 'active' } });
+    const final = await request(one.gateway.app).get(url).set('Authorization', alice).expect(200);
+    expect(final.body).toMatchObject({ stage: 'done', blockNumber: view.blockNumber });
+  });
+
+  it('cap the open offline sessions of a caller across replicas', async () => {
+    await replicas(new FakeLedger());
+    const alice = await one.bearer({ sub: 'alice', roles: [] });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        request((i % 2 ? one : two).gateway.app)
+          .post('/api/v1/offline/transactions')
+          .set('Authorization', alice)
+          .send({ chaincode: 'data-sharing', transaction: 'GrantConsent', request: { consentId: `C${i}` } }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(5);
   });
 
   it('run a write once when the same Idempotency-Key reaches both at once', async () => {

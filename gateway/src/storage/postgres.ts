@@ -12,6 +12,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Committed, FabricIdentity } from '../fabric/ledger';
+import type { OfflineAdvance, OfflineSessionRow, OfflineSessionStorage } from '../fabric/offline-signing';
 import type { ClaimTerms, JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
 import { claimCondition, jobStateFromRow } from '../schedule/store';
 import {
@@ -88,6 +89,21 @@ const MIGRATIONS: readonly string[] = [
    );`,
   `ALTER TABLE schedule_runs ADD COLUMN lease_owner TEXT;
    ALTER TABLE schedule_runs ADD COLUMN lease_until BIGINT;`,
+  `CREATE TABLE offline_tx (
+     tx_id TEXT PRIMARY KEY,
+     caller TEXT NOT NULL,
+     msp_id TEXT NOT NULL,
+     certificate TEXT NOT NULL,
+     stage TEXT NOT NULL CHECK (stage IN ('proposal', 'transaction', 'commit', 'done')),
+     bytes BYTEA NOT NULL,
+     digest BYTEA,
+     result BYTEA,
+     block_number TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
+   CREATE INDEX offline_tx_created ON offline_tx (created_at);`,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -160,6 +176,7 @@ export async function openPostgresStorage(
       idempotency: new PostgresIdempotency(pool, instance, options.idempotencyTtlHours),
       asyncTransactions: new PostgresAsyncTransactions(pool, instance),
       schedule: new PostgresSchedule(pool),
+      offlineSessions: new PostgresOfflineSessions(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
       },
@@ -495,5 +512,97 @@ export class PostgresSchedule implements ScheduleStorage {
         [job, at, error.slice(0, 500)],
       );
     }
+  }
+}
+
+/**
+ * Offline-signing sessions in PostgreSQL, shared by replicas: a session prepared on one replica
+ * is signed on another. A caller's session cap is checked and the session stored in one
+ * transaction under an advisory lock on the caller; a stage moves on by a conditional UPDATE.
+ * Purged sessions are deleted rows: VACUUM (autovacuum) reclaims their space; PostgreSQL has no
+ * `secure_delete`, so until then the bytes may remain in the table's files.
+ */
+export class PostgresOfflineSessions implements OfflineSessionStorage {
+  readonly #pool: pg.Pool;
+
+  /** Uses the `offline_tx` table. */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.get} */
+  async get(caller: string, txId: string): Promise<OfflineSessionRow | undefined> {
+    const { rows } = await this.#pool.query<OfflineSessionRow>(
+      'SELECT * FROM offline_tx WHERE tx_id = $1 AND caller = $2',
+      [txId, caller],
+    );
+    return rows[0];
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.insert} */
+  async insert(
+    row: Omit<OfflineSessionRow, 'result' | 'block_number' | 'stage'>,
+    limit: number,
+    since: number,
+  ): Promise<{ stored: true } | { stored: false; oldest: number }> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // one caller's prepares are serialized across replicas (the lock ends with the transaction)
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('offline:' || $1, 0))`, [row.caller]);
+      const open = await client.query<{ n: string; oldest: number | null }>(
+        `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM offline_tx
+         WHERE caller = $1 AND stage != 'done' AND created_at > $2`,
+        [row.caller, since],
+      );
+      const { n, oldest } = open.rows[0];
+      if (Number(n) >= limit) {
+        await client.query('ROLLBACK');
+        return { stored: false, oldest: oldest ?? row.created_at };
+      }
+      await client.query(
+        `INSERT INTO offline_tx (tx_id, caller, msp_id, certificate, stage, bytes, digest, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'proposal', $5, $6, $7, $7)`,
+        [row.tx_id, row.caller, row.msp_id, row.certificate, row.bytes, row.digest, row.created_at],
+      );
+      await client.query('COMMIT');
+      return { stored: true };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.advance} */
+  async advance(txId: string, c: OfflineAdvance): Promise<boolean> {
+    const res = await this.#pool.query(
+      `UPDATE offline_tx SET stage = $1, bytes = $2, digest = $3, result = COALESCE($4, result),
+         block_number = COALESCE($5, block_number), updated_at = $6
+       WHERE tx_id = $7 AND stage = $8`,
+      [
+        c.to,
+        Buffer.from(c.bytes),
+        c.digest ? Buffer.from(c.digest) : null,
+        c.result ? Buffer.from(c.result) : null,
+        c.blockNumber?.toString() ?? null,
+        c.at,
+        txId,
+        c.from,
+      ],
+    );
+    return res.rowCount === 1;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.purgeCreatedBefore} */
+  async purgeCreatedBefore(cutoff: number): Promise<number> {
+    const res = await this.#pool.query('DELETE FROM offline_tx WHERE created_at <= $1', [cutoff]);
+    return res.rowCount ?? 0;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.reclaim} Nothing here: VACUUM (autovacuum) reclaims deleted rows. */
+  async reclaim(): Promise<void> {
+    return undefined;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Where the gateway keeps the durable state that replicas must share: idempotency records,
- * asynchronous transactions and the schedule's job states. Each concern has an async storage
+ * asynchronous transactions, the schedule's job states and offline-signing sessions. Each concern has an async storage
  * interface with two implementations: SQLite (the embedded default, one instance, the gateway
  * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
- * (`GATEWAY_DATABASE_URL`). Offline-signing sessions, issued blind signatures and the identity
- * administration stay in the instance's SQLite file.
+ * (`GATEWAY_DATABASE_URL`).
  */
+import { SqliteOfflineSessionStore, type OfflineSessionStorage } from '../fabric/offline-signing';
 import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
 import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
 import type { Db } from '../writes/database';
@@ -19,8 +19,10 @@ export interface GatewayStorage {
   idempotency: IdempotencyStorage;
   /** Asynchronous writes. */
   asyncTransactions: AsyncTransactionStorage;
-  /** When each scheduled job last ran. */
+  /** When each scheduled job last ran, and which replica runs a job's occurrence. */
   schedule: ScheduleStorage;
+  /** Offline-signing sessions. */
+  offlineSessions: OfflineSessionStorage;
   /** Releases the backend's resources (the SQLite file is closed by its opener). */
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStora
     idempotency: new IdempotencyStore(db, idempotencyTtlHours),
     asyncTransactions: new AsyncTransactions(db),
     schedule: new ScheduleStore(db),
+    offlineSessions: new SqliteOfflineSessionStore(db),
     close: async () => undefined,
   };
 }
