@@ -130,6 +130,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     transactions,
     chaincodes: deps.chaincodes,
     db: deps.db,
+    signingLog: storage.signingLog,
   });
   const extraRoutes = deps.extraRoutes ?? [];
   const routes: AnyRoute[] = withAccessRules([

@@ -185,6 +185,27 @@ describe.each(['sqlite', 'postgres'] as const)('the %s stores', (backend) => {
     await o.reclaim();
   });
 
+  it('keep the blind-signature log: one blinded message per election, authority and voter', async () => {
+    const log = s.signingLog;
+    expect(await log.get('E1', 'CityAMSP', 'CityBMSP/p1')).toBeUndefined();
+    expect(await log.reserve('E1', 'CityAMSP', 'CityBMSP/p1', 'h1', 't1')).toBe(true);
+    expect(await log.reserve('E1', 'CityAMSP', 'CityBMSP/p1', 'h2', 't2')).toBe(false);
+    expect(await log.get('E1', 'CityAMSP', 'CityBMSP/p1')).toEqual({
+      electionId: 'E1',
+      authority: 'CityAMSP',
+      voter: 'CityBMSP/p1',
+      blindedHash: 'h1',
+      txId: 't1',
+    });
+    await log.signed('E1', 'CityAMSP', 'CityBMSP/p1', Buffer.from('sig'));
+    const rec = await log.get('E1', 'CityAMSP', 'CityBMSP/p1');
+    expect(Buffer.from(rec!.blindSig!).toString()).toBe('sig');
+    // another authority, election or voter is another record
+    expect(await log.reserve('E1', 'CityBMSP', 'CityBMSP/p1', 'h2', 't3')).toBe(true);
+    expect(await log.reserve('E2', 'CityAMSP', 'CityBMSP/p1', 'h2', 't4')).toBe(true);
+    expect(await log.reserve('E1', 'CityAMSP', 'CityAMSP/p1', 'h2', 't5')).toBe(true);
+  });
+
   it('replay an outcome, refuse another request under the key, and expire old records', async () => {
     expect(await s.idempotency.begin('c', 'k', 'h1', identity, 1000)).toEqual({ kind: 'new' });
     expect(s.idempotency.isActive('c', 'k')).toBe(true);
@@ -294,6 +315,28 @@ describe('PostgreSQL shared by two replicas', () => {
       blockNumber: '5',
       result: { v: 1 },
     });
+  });
+
+  it('give one blind signature per voter and authority: a retry on the other replica finds it', async () => {
+    const reserved = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).signingLog.reserve('E1', 'CityAMSP', 'CityBMSP/p1', `h${i}`, `t${i}`),
+      ),
+    );
+    expect(reserved.filter(Boolean)).toHaveLength(1);
+    const winner = reserved.indexOf(true);
+    await (winner % 2 ? a : b).signingLog.signed('E1', 'CityAMSP', 'CityBMSP/p1', Buffer.from('sig'));
+    const seen = await (winner % 2 ? b : a).signingLog.get('E1', 'CityAMSP', 'CityBMSP/p1');
+    expect(seen).toMatchObject({ blindedHash: `h${winner}`, txId: `t${winner}` });
+    expect(Buffer.from(seen!.blindSig!).toString()).toBe('sig');
+  });
+
+  it('run a scheduled job occurrence on one replica only', async () => {
+    const terms = { intervalMs: 60_000, retryMs: 1000, leaseMs: 30_000 };
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).schedule.claim('sweep', 5000, `r${i}`, terms)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
   it('lets only one of two replicas claim an orphan', async () => {

@@ -12,6 +12,8 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Committed, FabricIdentity } from '../fabric/ledger';
+import type { IssuedToken } from '../election-keys';
+import type { SigningLog } from '../elections/token-issuance';
 import type { OfflineAdvance, OfflineSessionRow, OfflineSessionStorage } from '../fabric/offline-signing';
 import type { ClaimTerms, JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
 import { claimCondition, jobStateFromRow } from '../schedule/store';
@@ -103,7 +105,17 @@ const MIGRATIONS: readonly string[] = [
      updated_at BIGINT NOT NULL
    );
    CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
-   CREATE INDEX offline_tx_created ON offline_tx (created_at);`,
+   CREATE INDEX offline_tx_created ON offline_tx (created_at);
+   CREATE TABLE authority_signatures (
+     election_id TEXT NOT NULL,
+     authority TEXT NOT NULL,
+     voter TEXT NOT NULL,
+     blinded_hash TEXT NOT NULL,
+     tx_id TEXT NOT NULL,
+     blind_sig BYTEA,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (election_id, authority, voter)
+   );`,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -177,6 +189,7 @@ export async function openPostgresStorage(
       asyncTransactions: new PostgresAsyncTransactions(pool, instance),
       schedule: new PostgresSchedule(pool),
       offlineSessions: new PostgresOfflineSessions(pool),
+      signingLog: new PostgresSigningLog(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
       },
@@ -604,5 +617,60 @@ export class PostgresOfflineSessions implements OfflineSessionStorage {
   /** {@inheritDoc OfflineSessionStorage.reclaim} Nothing here: VACUUM (autovacuum) reclaims deleted rows. */
   async reclaim(): Promise<void> {
     return undefined;
+  }
+}
+
+/**
+ * The blind-signature log in PostgreSQL, shared by replicas: one blinded message per (election,
+ * authority, voter), reserved with `INSERT ... ON CONFLICT DO NOTHING`; a retry on another
+ * replica finds the signature already given and answers it again.
+ */
+export class PostgresSigningLog implements SigningLog {
+  readonly #pool: pg.Pool;
+
+  /** Uses the `authority_signatures` table. */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** {@inheritDoc SigningLog.get} */
+  async get(electionId: string, authority: string, voter: string): Promise<IssuedToken | undefined> {
+    const { rows } = await this.#pool.query<{
+      blinded_hash: string;
+      tx_id: string;
+      blind_sig: Buffer | null;
+    }>(
+      'SELECT blinded_hash, tx_id, blind_sig FROM authority_signatures WHERE election_id = $1 AND authority = $2 AND voter = $3',
+      [electionId, authority, voter],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const t: IssuedToken = { electionId, authority, voter, blindedHash: r.blinded_hash, txId: r.tx_id };
+    if (r.blind_sig) t.blindSig = new Uint8Array(r.blind_sig);
+    return t;
+  }
+
+  /** {@inheritDoc SigningLog.reserve} */
+  async reserve(
+    electionId: string,
+    authority: string,
+    voter: string,
+    blindedHash: string,
+    txId: string,
+  ): Promise<boolean> {
+    const res = await this.#pool.query(
+      `INSERT INTO authority_signatures (election_id, authority, voter, blinded_hash, tx_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [electionId, authority, voter, blindedHash, txId, Date.now()],
+    );
+    return res.rowCount === 1;
+  }
+
+  /** {@inheritDoc SigningLog.signed} */
+  async signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): Promise<void> {
+    await this.#pool.query(
+      'UPDATE authority_signatures SET blind_sig = $1 WHERE election_id = $2 AND authority = $3 AND voter = $4',
+      [Buffer.from(blindSig), electionId, authority, voter],
+    );
   }
 }

@@ -1,10 +1,12 @@
 /**
  * Where the gateway keeps the durable state that replicas must share: idempotency records,
- * asynchronous transactions, the schedule's job states and offline-signing sessions. Each concern has an async storage
+ * asynchronous transactions, the schedule's job states, offline-signing sessions and the blind-signature log. Each concern has an async storage
  * interface with two implementations: SQLite (the embedded default, one instance, the gateway
  * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
  * (`GATEWAY_DATABASE_URL`).
  */
+import { BlindSignatureLog } from '../election-keys';
+import type { SigningLog } from '../elections/token-issuance';
 import { SqliteOfflineSessionStore, type OfflineSessionStorage } from '../fabric/offline-signing';
 import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
 import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
@@ -23,6 +25,8 @@ export interface GatewayStorage {
   schedule: ScheduleStorage;
   /** Offline-signing sessions. */
   offlineSessions: OfflineSessionStorage;
+  /** The blind signatures election authorities issued to voters. */
+  signingLog: SigningLog;
   /** Releases the backend's resources (the SQLite file is closed by its opener). */
   close(): Promise<void>;
 }
@@ -35,6 +39,7 @@ export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStora
     asyncTransactions: new AsyncTransactions(db),
     schedule: new ScheduleStore(db),
     offlineSessions: new SqliteOfflineSessionStore(db),
+    signingLog: new BlindSignatureLog(db),
     close: async () => undefined,
   };
 }
