@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       streams,
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
-    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
+    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db, pids: storage.pids }),
     ...publicFundsRoutes({
       transactions,
       chaincode: deps.chaincodes['fund-tracing'] ?? 'fund-tracing',

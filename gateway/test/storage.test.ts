@@ -5,6 +5,7 @@ import request from 'supertest';
 import { openPostgresStorage } from '../src/storage/postgres';
 import { sqliteStorage, type GatewayStorage } from '../src/storage/storage';
 import { openDatabase } from '../src/writes/database';
+import { HttpProblem } from '../src/http/problem';
 import { IdempotencyConflict, IdempotencyKeyReused } from '../src/writes/errors';
 import { reconcileAll } from '../src/writes/idempotency';
 import { reconcileAsync } from '../src/writes/async-transactions';
@@ -206,6 +207,27 @@ describe.each(['sqlite', 'postgres'] as const)('the %s stores', (backend) => {
     expect(await log.reserve('E1', 'CityAMSP', 'CityAMSP/p1', 'h2', 't5')).toBe(true);
   });
 
+  it('keep the enrolled pids: one holder per pid, a stale reservation replaced, a registered one never', async () => {
+    const pids = s.pids;
+    const stale = 5 * 60_000;
+    await pids.reserve('CityAMSP', 'pid-1', 'x', 10_000);
+    await expect(pids.reserve('CityBMSP', 'pid-1', 'y', 10_000 + stale - 1)).rejects.toThrow(HttpProblem);
+    await pids.reserve('CityBMSP', 'pid-1', 'y', 10_000 + stale); // the first reservation was left
+    expect(await pids.get('CityAMSP', 'pid-1')).toBeUndefined();
+    await pids.markRegistered('CityBMSP', 'pid-1', 10_000 + stale + 1);
+    await expect(pids.reserve('CityAMSP', 'pid-1', 'z', 99_999_999)).rejects.toThrow(HttpProblem);
+    await pids.release('CityBMSP', 'pid-1');
+    expect(await pids.get('CityBMSP', 'pid-1')).toEqual({
+      mspId: 'CityBMSP',
+      pid: 'pid-1',
+      name: 'y',
+      state: 'registered',
+    });
+    await pids.reserve('CityAMSP', 'pid-2', 'w');
+    await pids.release('CityAMSP', 'pid-2');
+    expect(await pids.get('CityAMSP', 'pid-2')).toBeUndefined();
+  });
+
   it('replay an outcome, refuse another request under the key, and expire old records', async () => {
     expect(await s.idempotency.begin('c', 'k', 'h1', identity, 1000)).toEqual({ kind: 'new' });
     expect(s.idempotency.isActive('c', 'k')).toBe(true);
@@ -337,6 +359,15 @@ describe('PostgreSQL shared by two replicas', () => {
       Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).schedule.claim('sweep', 5000, `r${i}`, terms)),
     );
     expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('reserve a pid for one organisation only, however many replicas try at once', async () => {
+    const tries = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).pids.reserve(i % 3 ? 'CityAMSP' : 'CityBMSP', 'pid-9', `n${i}`),
+      ),
+    );
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
   });
 
   it('lets only one of two replicas claim an orphan', async () => {

@@ -14,6 +14,13 @@ import pg from 'pg';
 import type { Committed, FabricIdentity } from '../fabric/ledger';
 import type { IssuedToken } from '../election-keys';
 import type { SigningLog } from '../elections/token-issuance';
+import {
+  PENDING_PID_STALE_MS,
+  pidBlocks,
+  pidTaken,
+  type PidRecord,
+  type PidStorage,
+} from '../identity-admin';
 import type { OfflineAdvance, OfflineSessionRow, OfflineSessionStorage } from '../fabric/offline-signing';
 import type { ClaimTerms, JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
 import { claimCondition, jobStateFromRow } from '../schedule/store';
@@ -115,7 +122,17 @@ const MIGRATIONS: readonly string[] = [
      blind_sig BYTEA,
      created_at BIGINT NOT NULL,
      PRIMARY KEY (election_id, authority, voter)
-   );`,
+   );
+   CREATE TABLE enrolled_pids (
+     msp_id TEXT NOT NULL,
+     pid TEXT NOT NULL,
+     name TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'registered')),
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     PRIMARY KEY (msp_id, pid)
+   );
+   CREATE INDEX enrolled_pids_pid ON enrolled_pids (pid);`,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -190,6 +207,7 @@ export async function openPostgresStorage(
       schedule: new PostgresSchedule(pool),
       offlineSessions: new PostgresOfflineSessions(pool),
       signingLog: new PostgresSigningLog(pool),
+      pids: new PostgresPids(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
       },
@@ -672,5 +690,79 @@ export class PostgresSigningLog implements SigningLog {
       'UPDATE authority_signatures SET blind_sig = $1 WHERE election_id = $2 AND authority = $3 AND voter = $4',
       [Buffer.from(blindSig), electionId, authority, voter],
     );
+  }
+}
+
+/**
+ * The enrolled pseudonymous ids in PostgreSQL, shared by replicas: a reservation checks and
+ * inserts in one transaction under an advisory lock on the pid, so two replicas never both
+ * reserve one pid (even for two organisations, which the primary key alone would allow).
+ */
+export class PostgresPids implements PidStorage {
+  readonly #pool: pg.Pool;
+  readonly #staleMs: number;
+
+  /** Uses the `enrolled_pids` table; a pending reservation older than `staleMs` is replaced. */
+  constructor(pool: pg.Pool, staleMs = PENDING_PID_STALE_MS) {
+    this.#pool = pool;
+    this.#staleMs = staleMs;
+  }
+
+  /** {@inheritDoc PidStorage.reserve} */
+  async reserve(mspId: string, pid: string, name: string, now = Date.now()): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pid:' || $1, 0))`, [pid]);
+      const { rows } = await client.query<{
+        msp_id: string;
+        name: string;
+        state: string;
+        updated_at: number;
+      }>('SELECT msp_id, name, state, updated_at FROM enrolled_pids WHERE pid = $1', [pid]);
+      for (const row of rows) {
+        if (pidBlocks(row, now, this.#staleMs)) throw pidTaken(mspId, row.msp_id, row.name);
+        await client.query('DELETE FROM enrolled_pids WHERE msp_id = $1 AND pid = $2', [row.msp_id, pid]);
+      }
+      await client.query(
+        `INSERT INTO enrolled_pids (msp_id, pid, name, state, created_at, updated_at)
+         VALUES ($1, $2, $3, 'pending', $4, $4)`,
+        [mspId, pid, name, now],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** {@inheritDoc PidStorage.markRegistered} */
+  async markRegistered(mspId: string, pid: string, now = Date.now()): Promise<void> {
+    await this.#pool.query(
+      `UPDATE enrolled_pids SET state = 'registered', updated_at = $1 WHERE msp_id = $2 AND pid = $3`,
+      [now, mspId, pid],
+    );
+  }
+
+  /** {@inheritDoc PidStorage.release} */
+  async release(mspId: string, pid: string): Promise<void> {
+    await this.#pool.query(`DELETE FROM enrolled_pids WHERE msp_id = $1 AND pid = $2 AND state = 'pending'`, [
+      mspId,
+      pid,
+    ]);
+  }
+
+  /** {@inheritDoc PidStorage.get} */
+  async get(mspId: string, pid: string): Promise<PidRecord | undefined> {
+    const { rows } = await this.#pool.query<{
+      msp_id: string;
+      pid: string;
+      name: string;
+      state: PidRecord['state'];
+    }>('SELECT msp_id, pid, name, state FROM enrolled_pids WHERE msp_id = $1 AND pid = $2', [mspId, pid]);
+    const r = rows[0];
+    return r ? { mspId: r.msp_id, pid: r.pid, name: r.name, state: r.state } : undefined;
   }
 }

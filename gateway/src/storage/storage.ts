@@ -1,6 +1,6 @@
 /**
  * Where the gateway keeps the durable state that replicas must share: idempotency records,
- * asynchronous transactions, the schedule's job states, offline-signing sessions and the blind-signature log. Each concern has an async storage
+ * asynchronous transactions, the schedule's job states, offline-signing sessions, the blind-signature log and the enrolled pseudonymous ids. Each concern has an async storage
  * interface with two implementations: SQLite (the embedded default, one instance, the gateway
  * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
  * (`GATEWAY_DATABASE_URL`).
@@ -8,6 +8,7 @@
 import { BlindSignatureLog } from '../election-keys';
 import type { SigningLog } from '../elections/token-issuance';
 import { SqliteOfflineSessionStore, type OfflineSessionStorage } from '../fabric/offline-signing';
+import { PidRegistry, type PidStorage } from '../identity-admin';
 import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
 import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
 import type { Db } from '../writes/database';
@@ -27,6 +28,8 @@ export interface GatewayStorage {
   offlineSessions: OfflineSessionStorage;
   /** The blind signatures election authorities issued to voters. */
   signingLog: SigningLog;
+  /** The pseudonymous ids registered through the identity administration. */
+  pids: PidStorage;
   /** Releases the backend's resources (the SQLite file is closed by its opener). */
   close(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStora
     schedule: new ScheduleStore(db),
     offlineSessions: new SqliteOfflineSessionStore(db),
     signingLog: new BlindSignatureLog(db),
+    pids: new PidRegistry(db),
     close: async () => undefined,
   };
 }
