@@ -2,7 +2,7 @@
  * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
  * records, asynchronous transactions, offline-signing sessions and the blind
  * signatures issued to voters (the embedded default for one instance; replicas keep
- * idempotency records, asynchronous transactions and the schedule in PostgreSQL, storage/). Opened in WAL
+ * all of it but the ballot box's queue in PostgreSQL, storage/). Opened in WAL
  * mode with `secure_delete` (deleted rows, such as purged offline sessions, are
  * overwritten, not left in free pages); the schema is created or upgraded on open.
  */
