@@ -190,6 +190,31 @@ describe.each(['sqlite', 'postgres'] as const)('Scheduler (%s)', (backend) => {
   });
 });
 
+describe('Scheduler with its store unreachable', () => {
+  it('logs the failed tick and keeps running (no unhandled rejection)', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    let runs = 0;
+    const s = new Scheduler({
+      store: {
+        get: async () => ({}),
+        record: async () => undefined,
+        claim: async () => {
+          throw new Error('connection refused');
+        },
+      },
+      jobs: [{ name: 'j', intervalMs: HOUR, run: async () => ({ n: ++runs }) }],
+      logger,
+      tickMs: 60_000,
+    });
+    s.start();
+    await s.stop();
+    expect(runs).toBe(0);
+    expect(warnings.join('')).toContain('scheduler tick failed');
+    expect(warnings.join('')).toContain('connection refused');
+  });
+});
+
 describe('the unspent-funds sweep job', () => {
   it('sweeps every program whose rule is on, again while more entries are due, as the configured identity', async () => {
     const h = await makeHarness();

@@ -119,9 +119,17 @@ export class Scheduler {
     if (this.#timer || this.#stopped) return;
     const tick = () => {
       if (this.#running || this.#stopped) return;
-      this.#running = this.runDue().finally(() => {
-        this.#running = undefined;
-      });
+      this.#running = this.runDue()
+        .catch((err: unknown) => {
+          // the store unreachable (PostgreSQL restarting): the next tick tries again
+          this.#o.logger.warn(
+            { error: err instanceof Error ? err.message : String(err) },
+            'scheduler tick failed',
+          );
+        })
+        .finally(() => {
+          this.#running = undefined;
+        });
     };
     this.#timer = setInterval(tick, this.#o.tickMs);
     this.#timer.unref();
