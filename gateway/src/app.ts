@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     reconcileGraceMs: graceMs,
   });
   const streams = new EventStreams();
-  const sessions = new OfflineSessions(deps.db, deps.ledger, deps.offline);
+  const sessions = new OfflineSessions(storage.offlineSessions, deps.ledger, deps.offline);
   sessions.startPurging();
   let draining = false;
 
@@ -160,6 +160,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     transactions,
     chaincodes: deps.chaincodes,
     db: deps.db,
+    signingLog: storage.signingLog,
   });
   const extraRoutes = deps.extraRoutes ?? [];
   const { store: webhookStore, sealKey, fetch: webhookFetch, ...webhookSettings } = deps.webhooks ?? {};
@@ -197,7 +198,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       streams,
     ),
     ...adminChaincodeRoutes({ transactions, chaincodes: deps.chaincodes }),
-    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db }),
+    ...adminIdentityRoutes({ wallet: deps.wallet, ca: deps.ca, db: deps.db, pids: storage.pids }),
     ...adminWebhookRoutes({ webhooks, chaincodes: deps.chaincodes }),
     ...publicFundsRoutes({
       transactions,

@@ -197,7 +197,10 @@ export interface IssuedToken {
   blindSig?: Uint8Array;
 }
 
-/** The durable log of blind signatures: one blinded message per (election, authority, voter). */
+/**
+ * The durable log of blind signatures in the instance's SQLite file: one blinded message per
+ * (election, authority, voter). Replicas share storage/postgres.ts's instead.
+ */
 export class BlindSignatureLog {
   readonly #db: Db;
 
@@ -217,7 +220,7 @@ export class BlindSignatureLog {
   }
 
   /** The record of a voter's signature from an authority in an election. */
-  get(electionId: string, authority: string, voter: string): IssuedToken | undefined {
+  async get(electionId: string, authority: string, voter: string): Promise<IssuedToken | undefined> {
     const r = this.#db
       .prepare('SELECT * FROM authority_signatures WHERE election_id = ? AND authority = ? AND voter = ?')
       .get(electionId, authority, voter) as
@@ -229,7 +232,13 @@ export class BlindSignatureLog {
   }
 
   /** Records the blinded message of a committed issuance; false when one is recorded already. */
-  reserve(electionId: string, authority: string, voter: string, blindedHash: string, txId: string): boolean {
+  async reserve(
+    electionId: string,
+    authority: string,
+    voter: string,
+    blindedHash: string,
+    txId: string,
+  ): Promise<boolean> {
     return (
       this.#db
         .prepare(
@@ -240,7 +249,7 @@ export class BlindSignatureLog {
   }
 
   /** Stores the signature returned to the voter. */
-  signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): void {
+  async signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): Promise<void> {
     this.#db
       .prepare(
         'UPDATE authority_signatures SET blind_sig = ? WHERE election_id = ? AND authority = ? AND voter = ?',

@@ -14,9 +14,10 @@
  *   organisation has enrolled is refused too: pids are keyed hashes each organisation derives
  *   for its own residents, so a copy of another organisation's pid is never a new resident.
  *   Checked against the CAs' own identity registries (the truth, including identities
- *   registered with the CA's tools) and against the gateway's durable record in its SQLite
- *   database, which also reserves the pid while the CA registers it, so two concurrent
- *   requests (even from two gateway processes on one database) cannot both enrol it.
+ *   registered with the CA's tools) and against the gateway's durable record (its SQLite
+ *   database, or PostgreSQL shared by replicas), which also reserves the pid while the CA
+ *   registers it, so two concurrent requests (even through two gateway replicas) cannot both
+ *   enrol it.
  */
 import { assertAdminCertificate, type Caller } from './auth';
 import type { CertificateAuthority } from './fabric/certificate-authority';
@@ -56,10 +57,35 @@ export interface PidRecord {
 }
 
 /**
- * The gateway's durable record of the pseudonymous ids it registered at a CA (table
+ * The gateway's durable record of the pseudonymous ids it registered at a CA, as every backend
+ * keeps it: the instance's SQLite file ({@link PidRegistry}) or PostgreSQL shared by gateway
+ * replicas (storage/postgres.ts), so that a pid reserved through one replica is taken on all.
+ */
+export interface PidStorage {
+  /**
+   * Reserves `pid` for `name` at `mspId`, or refuses (409 `PID_ALREADY_ENROLLED`) when this or
+   * another organisation holds it or is registering it; a reservation pending longer than the
+   * stale delay is replaced. Atomic across the processes sharing the store.
+   */
+  reserve(mspId: string, pid: string, name: string, now?: number): Promise<void>;
+  /** Marks a reserved pid as registered at the CA: from then on it is never released. */
+  markRegistered(mspId: string, pid: string, now?: number): Promise<void>;
+  /** Drops a pending reservation (the registration failed or was refused). */
+  release(mspId: string, pid: string): Promise<void>;
+  /** The record of a pid at an organisation, when there is one. */
+  get(mspId: string, pid: string): Promise<PidRecord | undefined>;
+}
+
+/** Whether an existing reservation of a pid blocks a new one at `now` (shared by the backends). */
+export function pidBlocks(row: { state: string; updated_at: number }, now: number, staleMs: number): boolean {
+  return row.state === 'registered' || now - row.updated_at < staleMs;
+}
+
+/**
+ * The record of enrolled pseudonymous ids in the instance's SQLite file (table
  * `enrolled_pids`, created on first use), so that a pid stays taken across restarts.
  */
-export class PidRegistry {
+export class PidRegistry implements PidStorage {
   readonly #db: Db;
   readonly #staleMs: number;
 
@@ -76,11 +102,11 @@ export class PidRegistry {
    * the stale delay (its process died) is replaced; the CA registry check that follows still
    * catches a registration that did reach the CA.
    */
-  reserve(mspId: string, pid: string, name: string, now = Date.now()): void {
+  async reserve(mspId: string, pid: string, name: string, now = Date.now()): Promise<void> {
     const run = this.#db.transaction(() => {
       const rows = this.#db.prepare('SELECT * FROM enrolled_pids WHERE pid = ?').all(pid) as PidRow[];
       for (const row of rows) {
-        if (row.state === 'registered' || now - row.updated_at < this.#staleMs) {
+        if (pidBlocks(row, now, this.#staleMs)) {
           throw pidTaken(mspId, row.msp_id, row.name);
         }
         this.#db.prepare('DELETE FROM enrolled_pids WHERE msp_id = ? AND pid = ?').run(row.msp_id, row.pid);
@@ -96,21 +122,21 @@ export class PidRegistry {
   }
 
   /** Marks a reserved pid as registered at the CA: from then on it is never released. */
-  markRegistered(mspId: string, pid: string, now = Date.now()): void {
+  async markRegistered(mspId: string, pid: string, now = Date.now()): Promise<void> {
     this.#db
       .prepare(`UPDATE enrolled_pids SET state = 'registered', updated_at = ? WHERE msp_id = ? AND pid = ?`)
       .run(now, mspId, pid);
   }
 
   /** Drops a pending reservation (the registration failed or was refused). */
-  release(mspId: string, pid: string): void {
+  async release(mspId: string, pid: string): Promise<void> {
     this.#db
       .prepare(`DELETE FROM enrolled_pids WHERE msp_id = ? AND pid = ? AND state = 'pending'`)
       .run(mspId, pid);
   }
 
   /** The record of a pid at an organisation, when there is one. */
-  get(mspId: string, pid: string): PidRecord | undefined {
+  async get(mspId: string, pid: string): Promise<PidRecord | undefined> {
     const row = this.#db
       .prepare('SELECT * FROM enrolled_pids WHERE msp_id = ? AND pid = ?')
       .get(mspId, pid) as PidRow | undefined;
@@ -119,7 +145,7 @@ export class PidRegistry {
 }
 
 /** The 409 for a pid already held; another organisation's holder is not named. */
-function pidTaken(mspId: string, holderMsp: string, holderName: string): HttpProblem {
+export function pidTaken(mspId: string, holderMsp: string, holderName: string): HttpProblem {
   return new HttpProblem(
     409,
     'PID_ALREADY_ENROLLED',
@@ -150,17 +176,19 @@ export interface IdentityAdministrationDeps {
   wallet: Wallet;
   ca: CertificateAuthority;
   db: Db;
+  /** The record of enrolled pids (default: the `enrolled_pids` table of `db`). */
+  pids?: PidStorage;
 }
 
 /** Registers identities at the caller's organisation CA under the rules above. */
 export class IdentityAdministration {
   readonly #d: IdentityAdministrationDeps;
-  readonly #pids: PidRegistry;
+  readonly #pids: PidStorage;
 
   /** Creates the service (and the pid record's table when missing). */
   constructor(deps: IdentityAdministrationDeps) {
     this.#d = deps;
-    this.#pids = new PidRegistry(deps.db);
+    this.#pids = deps.pids ?? new PidRegistry(deps.db);
   }
 
   /** Refuses (403) a caller whose own certificate does not carry the admin role. */
@@ -195,13 +223,13 @@ export class IdentityAdministration {
     if (request.pid) attrs['gov.pid'] = request.pid;
     const pid = request.pid;
     if (pid) {
-      this.#pids.reserve(mspId, pid, request.name);
+      await this.#pids.reserve(mspId, pid, request.name);
       try {
         const holders = await this.#d.ca.holdersOfPid(mspId, pid);
         const holder = holders.find((h) => h.mspId === mspId) ?? holders[0];
         if (holder) throw pidTaken(mspId, holder.mspId, holder.name);
       } catch (err) {
-        this.#pids.release(mspId, pid);
+        await this.#pids.release(mspId, pid);
         throw err;
       }
     }
@@ -215,10 +243,10 @@ export class IdentityAdministration {
       });
     } catch (err) {
       // Safe even when the CA did register before failing: its registry then holds the pid.
-      if (pid) this.#pids.release(mspId, pid);
+      if (pid) await this.#pids.release(mspId, pid);
       throw err;
     }
-    if (pid) this.#pids.markRegistered(mspId, pid);
+    if (pid) await this.#pids.markRegistered(mspId, pid);
     await this.#d.wallet.put({
       mspId,
       label: request.name,

@@ -159,7 +159,7 @@ describe('pseudonymous ids', () => {
       },
     ]);
     expect(await h.wallet.get('CityAMSP', 'citizen-x')).toMatchObject({ attrs: { 'gov.pid': PID_A } });
-    expect(new PidRegistry(h.db).get('CityAMSP', PID_A)).toEqual({
+    expect(await new PidRegistry(h.db).get('CityAMSP', PID_A)).toEqual({
       mspId: 'CityAMSP',
       pid: PID_A,
       name: 'citizen-x',
@@ -185,7 +185,7 @@ describe('pseudonymous ids', () => {
     const res = await register(adminA, { name: 'citizen-y', roles: ['citizen'], pid: PID_A }).expect(409);
     expect(res.body.code).toBe('PID_ALREADY_ENROLLED');
     expect(h.ca.requests).toHaveLength(0);
-    expect(new PidRegistry(h.db).get('CityAMSP', PID_A)).toBeUndefined();
+    expect(await new PidRegistry(h.db).get('CityAMSP', PID_A)).toBeUndefined();
   });
 
   it("refuses City B's admin a City A pid, without naming City A's holder", async () => {
@@ -243,7 +243,7 @@ describe('pseudonymous ids', () => {
     h.ca.registered.push({ mspId: 'CityAMSP', name: 'citizen-x', attrs: { 'gov.role': 'citizen' } });
     const res = await register(adminA, { name: 'citizen-x', roles: ['citizen'], pid: PID_A }).expect(409);
     expect(res.body.code).toBe('IDENTITY_EXISTS');
-    expect(new PidRegistry(h.db).get('CityAMSP', PID_A)).toBeUndefined();
+    expect(await new PidRegistry(h.db).get('CityAMSP', PID_A)).toBeUndefined();
     await register(adminA, { name: 'citizen-z', roles: ['citizen'], pid: PID_A }).expect(201);
   });
 });
@@ -267,19 +267,19 @@ describe('own organisation only', () => {
 });
 
 describe('PidRegistry', () => {
-  it('replaces a reservation left pending past the stale delay, never a registered one', () => {
+  it('replaces a reservation left pending past the stale delay, never a registered one', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gw-pids-'));
     const db = openDatabase(path.join(dir, 'g.db'));
     try {
       const pids = new PidRegistry(db, 1000);
-      pids.reserve('CityAMSP', PID_A, 'x', 10_000);
-      expect(() => pids.reserve('CityBMSP', PID_A, 'y', 10_500)).toThrow(HttpProblem);
-      pids.reserve('CityBMSP', PID_A, 'y', 11_001); // the first process died while pending
-      expect(pids.get('CityAMSP', PID_A)).toBeUndefined();
-      pids.markRegistered('CityBMSP', PID_A, 11_002);
-      expect(() => pids.reserve('CityAMSP', PID_A, 'z', 99_999_999)).toThrow(HttpProblem);
-      pids.release('CityBMSP', PID_A);
-      expect(pids.get('CityBMSP', PID_A)?.state).toBe('registered');
+      await pids.reserve('CityAMSP', PID_A, 'x', 10_000);
+      await expect(pids.reserve('CityBMSP', PID_A, 'y', 10_500)).rejects.toThrow(HttpProblem);
+      await pids.reserve('CityBMSP', PID_A, 'y', 11_001); // the first process died while pending
+      expect(await pids.get('CityAMSP', PID_A)).toBeUndefined();
+      await pids.markRegistered('CityBMSP', PID_A, 11_002);
+      await expect(pids.reserve('CityAMSP', PID_A, 'z', 99_999_999)).rejects.toThrow(HttpProblem);
+      await pids.release('CityBMSP', PID_A);
+      expect((await pids.get('CityBMSP', PID_A))?.state).toBe('registered');
     } finally {
       db.close();
     }

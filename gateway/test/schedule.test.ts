@@ -158,6 +158,79 @@ describe.each(['sqlite', 'postgres'] as const)('Scheduler (%s)', (backend) => {
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="failed"} 1');
     expect(text).toContain('gateway_scheduled_runs_total{job="test.job",outcome="ok"} 1');
   });
+
+  it('runs each occurrence on exactly one of several replicas sharing the store', async () => {
+    let release!: () => void;
+    const slow: Job = {
+      ...job,
+      run: async () => {
+        runs.push(now);
+        await new Promise<void>((resolve) => (release = resolve));
+        return {};
+      },
+    };
+    const replica = () =>
+      new Scheduler({ store: store(), jobs: [slow], logger: quiet, tickMs: 60_000, now: () => now });
+    const [one, two, three] = [replica(), replica(), replica()];
+    const first = one.runDue();
+    await new Promise((r) => setTimeout(r, 50)); // one has claimed and is running
+    await Promise.all([two.runDue(), three.runDue()]); // due, but claimed: they skip it
+    expect(runs).toHaveLength(1);
+    release();
+    await first;
+    await Promise.all([two.runDue(), three.runDue()]); // ran: not due any more
+    expect(runs).toHaveLength(1);
+    now += HOUR;
+    const next = [one.runDue(), two.runDue(), three.runDue()];
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await Promise.all(next);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('lets another replica run a job whose claim expired (its runner died)', async () => {
+    const terms = { intervalMs: HOUR, retryMs: 60_000, leaseMs: 600_000 };
+    expect(await store().claim('test.job', now, 'dead-replica', terms)).toBe(true);
+    const s = new Scheduler({
+      store: store(),
+      jobs: [job],
+      logger: quiet,
+      tickMs: 60_000,
+      now: () => now,
+      leaseMs: 600_000,
+    });
+    await s.runDue();
+    expect(runs).toHaveLength(0);
+    now += 600_000;
+    await s.runDue();
+    expect(runs).toHaveLength(1);
+    expect(await store().get('test.job')).toEqual({ lastSuccessAt: now, lastAttemptAt: now });
+  });
+});
+
+describe('Scheduler with its store unreachable', () => {
+  it('logs the failed tick and keeps running (no unhandled rejection)', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    let runs = 0;
+    const s = new Scheduler({
+      store: {
+        get: async () => ({}),
+        record: async () => undefined,
+        claim: async () => {
+          throw new Error('connection refused');
+        },
+      },
+      jobs: [{ name: 'j', intervalMs: HOUR, run: async () => ({ n: ++runs }) }],
+      logger,
+      tickMs: 60_000,
+    });
+    s.start();
+    await s.stop();
+    expect(runs).toBe(0);
+    expect(warnings.join('')).toContain('scheduler tick failed');
+    expect(warnings.join('')).toContain('connection refused');
+  });
 });
 
 describe('the unspent-funds sweep job', () => {

@@ -109,13 +109,13 @@ function fake(): Fake {
         ? { subject: `admin-${mspId}`, org: mspId, roles: ['election-admin'] }
         : undefined,
     log: {
-      get: (e, a, v) => f.log.get(k(e, a, v)),
-      reserve(e, a, v, blindedHash, txId) {
+      get: async (e, a, v) => f.log.get(k(e, a, v)),
+      async reserve(e, a, v, blindedHash, txId) {
         if (f.log.has(k(e, a, v))) return false;
         f.log.set(k(e, a, v), { electionId: e, authority: a, voter: v, blindedHash, txId });
         return true;
       },
-      signed(e, a, v, blindSig) {
+      async signed(e, a, v, blindSig) {
         const rec = f.log.get(k(e, a, v));
         if (rec) rec.blindSig = blindSig;
       },

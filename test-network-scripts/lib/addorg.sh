@@ -135,6 +135,11 @@ cmd_addorg() {
     ok
     gateway_tokens "$STATE/gateway" "$GATEWAY_PORT" > /dev/null
   fi
+  if [ -n "$(running_replicas)" ]; then
+    step "Restarting the gateway replicas one at a time so that they serve $msp"
+    restart_replicas > /dev/null
+    ok
+  fi
   trap - EXIT
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   echo "$(var "ORG_LABEL_$org") ($msp) joined $CHANNEL in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"

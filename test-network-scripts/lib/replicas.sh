@@ -5,8 +5,9 @@
 # failed before it was sent goes to another. Replica i listens on port base + 90 + i; the
 # processes are gateway-1..N and gateway-proxy (network.sh status, stop-node, start-node).
 # The replicas share the wallet, the election keys and the development secrets of the single
-# gateway (state folder gateway/); each has its own SQLite file for offline-signing sessions and
-# issued blind signatures. Sourced by network.sh.
+# gateway (state folder gateway/), and every durable record in PostgreSQL; each still has its own
+# SQLite file (replica-<i>.db) for what is not shared yet (the anonymous ballot box's queue).
+# Sourced by network.sh.
 
 cmd_gateway_replicas() {
   local n="$1" dir="$STATE/gateway" i port
@@ -61,6 +62,29 @@ cmd_gateway_replicas() {
   ok
   trap - EXIT
   gateway_tokens "$dir" "$GATEWAY_PORT"
+}
+
+# running_replicas: names of the gateway replicas that run (none: empty).
+running_replicas() {
+  local i
+  for i in $(seq 1 5); do is_running "gateway-$i" && echo "gateway-$i"; done
+  return 0
+}
+
+# restart_replicas: restarts the running replicas one at a time (a rolling restart, after addorg
+# changed network.json): HAProxy takes each out while it restarts, the others keep answering.
+# Prints the names restarted; none when no replica runs.
+restart_replicas() {
+  local i port
+  for i in $(seq 1 5); do
+    is_running "gateway-$i" || continue
+    port=$((GATEWAY_PORT + i))
+    stop_proc "gateway-$i"
+    launch_proc "gateway-$i"
+    wait_port "gateway-$i" "$port" 60
+    replica_live "gateway-$i" "$port"
+    echo "gateway-$i"
+  done
 }
 
 # replica_live NAME PORT: wait until the instance answers /livez.

@@ -78,4 +78,28 @@ describe('gateway replicas scripts', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('--replicas must be between 2 and 5');
   });
+
+  it('restart the running replicas one at a time (addorg), and start none that was not running', async () => {
+    const base = await freeBase();
+    const fake = (i) =>
+      `start_proc gateway-${i} -- node -e "require('http').createServer((q, s) => s.end('ok')).listen(${base + 90 + i}, '127.0.0.1')"; ` +
+      `wait_port gateway-${i} ${base + 90 + i} 20`;
+    const up = sh(base, `${fake(1)}; ${fake(2)}; proc_pid gateway-1; proc_pid gateway-2`);
+    expect({ status: up.status, stderr: up.stderr }).toMatchObject({ status: 0 });
+    const before = up.stdout.trim().split('\n').slice(-2);
+    try {
+      const r = sh(base, 'running_replicas; restart_replicas; proc_pid gateway-1; proc_pid gateway-2');
+      expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 0 });
+      const lines = r.stdout.trim().split('\n');
+      // running before, then restarted (gateway-3 was never started: it stays stopped)
+      expect(lines.slice(0, 4)).toEqual(['gateway-1', 'gateway-2', 'gateway-1', 'gateway-2']);
+      const after = lines.slice(-2);
+      expect(after[0]).not.toBe(before[0]);
+      expect(after[1]).not.toBe(before[1]);
+      for (const pid of before) expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+      expect(sh(base, 'is_running gateway-3 && echo running || echo stopped').stdout.trim()).toBe('stopped');
+    } finally {
+      sh(base, 'stop_proc gateway-1; stop_proc gateway-2');
+    }
+  }, 120_000);
 });

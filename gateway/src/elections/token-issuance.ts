@@ -46,14 +46,24 @@ export interface AuthorityKeys {
   blindSign(electionId: string, blindedMsg: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The signing log the issuance needs (BlindSignatureLog); `voter` is {@link logVoterKey}. */
+/**
+ * The signing log the issuance needs; `voter` is {@link logVoterKey}. Kept in the instance's
+ * SQLite file (BlindSignatureLog) or in PostgreSQL shared by gateway replicas (storage/), so a
+ * retry that lands on another replica is answered with the same signature.
+ */
 export interface SigningLog {
   /** The record of a voter's signature from an authority. */
-  get(electionId: string, authority: string, voter: string): IssuedToken | undefined;
-  /** Records the blinded message of a committed issuance; false when one is recorded already. */
-  reserve(electionId: string, authority: string, voter: string, blindedHash: string, txId: string): boolean;
+  get(electionId: string, authority: string, voter: string): Promise<IssuedToken | undefined>;
+  /** Records the blinded message of a committed issuance; false when one is recorded already (atomic). */
+  reserve(
+    electionId: string,
+    authority: string,
+    voter: string,
+    blindedHash: string,
+    txId: string,
+  ): Promise<boolean>;
   /** Stores the signature returned to the voter. */
-  signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): void;
+  signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): Promise<void>;
 }
 
 /** What the issuance needs. */
@@ -242,7 +252,10 @@ export async function issueAsAuthority(
   const hash = sha256(blinded);
   const who = logVoterKey(voter);
   const sign = async (txId: string): Promise<AuthorityBlindSignature> => {
-    const rec = deps.log.get(electionId, mspId, who);
+    let rec = await deps.log.get(electionId, mspId, who);
+    // another request (another replica) may reserve between the read and the insert: read its record
+    if (!rec && !(await deps.log.reserve(electionId, mspId, who, hash, txId)))
+      rec = await deps.log.get(electionId, mspId, who);
     if (rec && rec.blindedHash !== hash) {
       throw new HttpProblem(
         409,
@@ -250,12 +263,11 @@ export async function issueAsAuthority(
         `${mspId} has issued a token to this voter for this election already`,
       );
     }
-    if (!rec) deps.log.reserve(electionId, mspId, who, hash, txId);
     const sig = rec?.blindSig ?? (await keys.blindSign(electionId, blinded));
-    if (!rec?.blindSig) deps.log.signed(electionId, mspId, who, sig);
+    if (!rec?.blindSig) await deps.log.signed(electionId, mspId, who, sig);
     return { mspId, blindSig: Buffer.from(sig).toString('base64url'), transactionId: rec?.txId ?? txId };
   };
-  const logged = deps.log.get(electionId, mspId, who);
+  const logged = await deps.log.get(electionId, mspId, who);
   if (logged) return sign(logged.txId);
   try {
     const committed = await submitWhileLagging(

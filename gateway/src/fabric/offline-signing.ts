@@ -13,7 +13,9 @@
  * signing. Sessions live {@link OfflineSessionLimits.ttlMs} from their creation: after that they
  * are refused (410, then 404 once purged) and deleted with their stored bytes, on access and on a
  * timer; a caller may hold at most {@link OfflineSessionLimits.maxOpenPerCaller} sessions that are
- * not done yet (429 beyond).
+ * not done yet (429 beyond). The sessions are kept behind {@link OfflineSessionStorage}: the
+ * instance's SQLite file, or PostgreSQL shared by gateway replicas (a session started on one
+ * replica is finished on another; each stage moves on once, by a conditional update).
  */
 import { gateway as gatewayProto } from '@hyperledger/fabric-protos';
 import crypto from 'node:crypto';
@@ -181,7 +183,8 @@ export interface OfflineView {
   blockNumber?: string;
 }
 
-interface Row {
+/** A stored offline-signing session (columns of the `offline_tx` table, on every backend). */
+export interface OfflineSessionRow {
   tx_id: string;
   caller: string;
   msp_id: string;
@@ -194,49 +197,171 @@ interface Row {
   created_at: number;
 }
 
+/** What moves a session from one stage to the next. */
+export interface OfflineAdvance {
+  /** The stage the session must still be at (the condition of the update). */
+  from: Exclude<OfflineStage, 'done'>;
+  /** The stage it moves to. */
+  to: OfflineStage;
+  /** The message now stored (empty once done). */
+  bytes: Uint8Array;
+  /** Its digest to sign (absent once done). */
+  digest?: Uint8Array;
+  /** The endorsed result, once endorsed (kept otherwise). */
+  result?: Uint8Array;
+  /** The commit's block, once done. */
+  blockNumber?: bigint;
+  /** When (epoch ms). */
+  at: number;
+}
+
+/**
+ * Where offline-signing sessions are kept, as every backend keeps them: SQLite (one instance,
+ * {@link SqliteOfflineSessionStore}) or PostgreSQL shared by replicas (storage/postgres.ts), so a
+ * session started on one replica is finished on another. Stage changes are conditional on the
+ * stage read, so two replicas never both move one session on.
+ */
+export interface OfflineSessionStorage {
+  /** The session `txId` of `caller`, expired or not. */
+  get(caller: string, txId: string): Promise<OfflineSessionRow | undefined>;
+  /**
+   * Stores a new session at the proposal stage unless `caller` already holds `limit` sessions
+   * not done and created after `since` (atomic per caller across replicas); then answers the
+   * creation time of the oldest of them.
+   */
+  insert(
+    row: Omit<OfflineSessionRow, 'result' | 'block_number' | 'stage'>,
+    limit: number,
+    since: number,
+  ): Promise<{ stored: true } | { stored: false; oldest: number }>;
+  /** Moves the session on when it is still at `change.from`; false when it is not (another request moved it). */
+  advance(txId: string, change: OfflineAdvance): Promise<boolean>;
+  /** Deletes every session created at or before `cutoff`, with its stored bytes; returns how many. */
+  purgeCreatedBefore(cutoff: number): Promise<number>;
+  /** Makes deleted bytes unrecoverable where the backend can (SQLite: truncates the write-ahead log). */
+  reclaim(): Promise<void>;
+}
+
+/**
+ * Offline sessions in the instance's SQLite file (`offline_tx`): the database runs with
+ * `secure_delete`, and {@link reclaim} checkpoints and truncates the write-ahead log.
+ */
+export class SqliteOfflineSessionStore implements OfflineSessionStorage {
+  readonly #db: Db;
+
+  /** Uses the `offline_tx` table of the open gateway database. */
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.get} */
+  async get(caller: string, txId: string): Promise<OfflineSessionRow | undefined> {
+    return this.#db.prepare('SELECT * FROM offline_tx WHERE tx_id = ? AND caller = ?').get(txId, caller) as
+      OfflineSessionRow | undefined;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.insert} */
+  async insert(
+    row: Omit<OfflineSessionRow, 'result' | 'block_number' | 'stage'>,
+    limit: number,
+    since: number,
+  ): Promise<{ stored: true } | { stored: false; oldest: number }> {
+    // one process, synchronous statements: the count and the insert cannot interleave
+    const open = this.#db
+      .prepare(
+        `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM offline_tx WHERE caller = ? AND stage != 'done' AND created_at > ?`,
+      )
+      .get(row.caller, since) as { n: number; oldest: number | null };
+    if (open.n >= limit) return { stored: false, oldest: open.oldest ?? row.created_at };
+    this.#db
+      .prepare(
+        `INSERT INTO offline_tx (tx_id, caller, msp_id, certificate, stage, bytes, digest, created_at, updated_at) VALUES (?, ?, ?, ?, 'proposal', ?, ?, ?, ?)`,
+      )
+      .run(
+        row.tx_id,
+        row.caller,
+        row.msp_id,
+        row.certificate,
+        row.bytes,
+        row.digest,
+        row.created_at,
+        row.created_at,
+      );
+    return { stored: true };
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.advance} */
+  async advance(txId: string, c: OfflineAdvance): Promise<boolean> {
+    return (
+      this.#db
+        .prepare(
+          `UPDATE offline_tx SET stage = ?, bytes = ?, digest = ?, result = COALESCE(?, result), block_number = COALESCE(?, block_number), updated_at = ? WHERE tx_id = ? AND stage = ?`,
+        )
+        .run(
+          c.to,
+          Buffer.from(c.bytes),
+          c.digest ? Buffer.from(c.digest) : null,
+          c.result ? Buffer.from(c.result) : null,
+          c.blockNumber?.toString() ?? null,
+          c.at,
+          txId,
+          c.from,
+        ).changes === 1
+    );
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.purgeCreatedBefore} */
+  async purgeCreatedBefore(cutoff: number): Promise<number> {
+    return this.#db.prepare('DELETE FROM offline_tx WHERE created_at <= ?').run(cutoff).changes;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.reclaim} */
+  async reclaim(): Promise<void> {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
+
 /** The offline-signing sessions. */
 export class OfflineSessions {
-  readonly #db: Db;
+  readonly #store: OfflineSessionStorage;
   readonly #ledger: Ledger;
   readonly #limits: OfflineSessionLimits;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
 
   /**
-   * Uses the `offline_tx` table and the ledger's offline flow; `limits` override
-   * {@link DEFAULT_OFFLINE_LIMITS}, `now` is the clock (tests).
+   * Keeps the sessions in `store` (an open SQLite database: its `offline_tx` table) and uses the
+   * ledger's offline flow; `limits` override {@link DEFAULT_OFFLINE_LIMITS}, `now` is the clock (tests).
    */
   constructor(
-    db: Db,
+    store: OfflineSessionStorage | Db,
     ledger: Ledger,
     limits: Partial<OfflineSessionLimits> = {},
     now: () => number = () => Date.now(),
   ) {
-    this.#db = db;
+    this.#store = 'advance' in store ? store : new SqliteOfflineSessionStore(store);
     this.#ledger = ledger;
     this.#limits = { ...DEFAULT_OFFLINE_LIMITS, ...limits };
     this.#now = now;
   }
 
   /** Deletes every session older than the lifetime, with its stored bytes; returns how many. */
-  purgeExpired(): number {
-    const cutoff = this.#now() - this.#limits.ttlMs;
-    return this.#db.prepare('DELETE FROM offline_tx WHERE created_at <= ?').run(cutoff).changes;
+  purgeExpired(): Promise<number> {
+    return this.#store.purgeCreatedBefore(this.#now() - this.#limits.ttlMs);
   }
 
   /**
    * Purges expired sessions every {@link OfflineSessionLimits.purgeIntervalMs} (the timer does not
-   * keep the process alive); after a purge that deleted something, the write-ahead log is
-   * checkpointed and truncated so that the deleted bytes do not linger in it.
+   * keep the process alive); after a purge that deleted something, the backend reclaims the
+   * deleted bytes where it can (SQLite: the write-ahead log is checkpointed and truncated;
+   * PostgreSQL: the rows are deleted, and VACUUM, autovacuum, reclaims their space).
    */
   startPurging(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
-      try {
-        if (this.purgeExpired() > 0) this.#db.pragma('wal_checkpoint(TRUNCATE)');
-      } catch {
-        // database closed (shutdown) or busy: the next round or the next access purges
-      }
+      this.purgeExpired()
+        .then((n) => (n > 0 ? this.#store.reclaim() : undefined))
+        .catch(() => undefined); // database closed (shutdown) or busy: the next round or access purges
     }, this.#limits.purgeIntervalMs);
     this.#timer.unref();
   }
@@ -251,37 +376,13 @@ export class OfflineSessions {
     return new Date(createdAt + this.#limits.ttlMs).toISOString();
   }
 
-  #row(caller: string, txId: string): Row {
-    const row = this.#db
-      .prepare('SELECT * FROM offline_tx WHERE tx_id = ? AND caller = ?')
-      .get(txId, caller) as Row | undefined;
-    this.purgeExpired();
+  async #row(caller: string, txId: string): Promise<OfflineSessionRow> {
+    const row = await this.#store.get(caller, txId);
+    await this.purgeExpired();
     if (!row) throw new OfflineTransactionNotFound(txId);
     if (row.created_at <= this.#now() - this.#limits.ttlMs)
       throw new OfflineSessionExpired(txId, this.#limits.ttlMs);
     return row;
-  }
-
-  #save(
-    txId: string,
-    stage: OfflineStage,
-    bytes: Uint8Array,
-    digest: Uint8Array | undefined,
-    extra: { result?: Uint8Array; blockNumber?: bigint } = {},
-  ): void {
-    this.#db
-      .prepare(
-        `UPDATE offline_tx SET stage = ?, bytes = ?, digest = ?, result = COALESCE(?, result), block_number = COALESCE(?, block_number), updated_at = ? WHERE tx_id = ?`,
-      )
-      .run(
-        stage,
-        Buffer.from(bytes),
-        digest ? Buffer.from(digest) : null,
-        extra.result ? Buffer.from(extra.result) : null,
-        extra.blockNumber?.toString() ?? null,
-        this.#now(),
-        txId,
-      );
   }
 
   /** The view of a session waiting for the signature of `stage` over `bytes`. */
@@ -308,42 +409,36 @@ export class OfflineSessions {
    * certificate's organisation); returns its digest to sign and the proposal bytes it covers.
    * Throws {@link OfflineSessionLimitReached} when the caller already holds the most open sessions.
    */
-  prepare(caller: string, identity: FabricIdentity, call: PinnedInvocation): OfflineView {
-    this.purgeExpired();
+  async prepare(caller: string, identity: FabricIdentity, call: PinnedInvocation): Promise<OfflineView> {
+    await this.purgeExpired();
     const now = this.#now();
-    const open = this.#db
-      .prepare(
-        `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM offline_tx WHERE caller = ? AND stage != 'done' AND created_at > ?`,
-      )
-      .get(caller, now - this.#limits.ttlMs) as { n: number; oldest: number | null };
-    if (open.n >= this.#limits.maxOpenPerCaller) {
-      const freeAt = (open.oldest ?? now) + this.#limits.ttlMs;
+    const message = this.#ledger.offline.prepare(identity, resolveEndorsement(call, identity.mspId));
+    const stored = await this.#store.insert(
+      {
+        tx_id: message.txId,
+        caller,
+        msp_id: identity.mspId,
+        certificate: identity.certificate,
+        bytes: Buffer.from(message.bytes),
+        digest: Buffer.from(message.digest),
+        created_at: now,
+      },
+      this.#limits.maxOpenPerCaller,
+      now - this.#limits.ttlMs,
+    );
+    if (!stored.stored) {
+      const freeAt = stored.oldest + this.#limits.ttlMs;
       throw new OfflineSessionLimitReached(
         this.#limits.maxOpenPerCaller,
         Math.max(1, Math.ceil((freeAt - now) / 1000)),
       );
     }
-    const message = this.#ledger.offline.prepare(identity, resolveEndorsement(call, identity.mspId));
-    this.#db
-      .prepare(
-        `INSERT INTO offline_tx (tx_id, caller, msp_id, certificate, stage, bytes, digest, created_at, updated_at) VALUES (?, ?, ?, ?, 'proposal', ?, ?, ?, ?)`,
-      )
-      .run(
-        message.txId,
-        caller,
-        identity.mspId,
-        identity.certificate,
-        Buffer.from(message.bytes),
-        Buffer.from(message.digest),
-        now,
-        now,
-      );
     return this.#pending(message.txId, 'proposal', message.bytes, message.digest, now);
   }
 
   /** The session's current state. */
-  view(caller: string, txId: string): OfflineView {
-    const row = this.#row(caller, txId);
+  async view(caller: string, txId: string): Promise<OfflineView> {
+    const row = await this.#row(caller, txId);
     const view: OfflineView =
       row.digest && row.stage !== 'done'
         ? this.#pending(txId, row.stage, row.bytes, row.digest, row.created_at)
@@ -360,7 +455,7 @@ export class OfflineSessions {
     stage: Exclude<OfflineStage, 'done'>,
     signature: Uint8Array,
   ): Promise<OfflineView> {
-    const row = this.#row(caller, txId);
+    const row = await this.#row(caller, txId);
     if (row.stage !== stage) throw new OfflineStageMismatch(row.stage, stage);
     // a signature that cannot be right is the caller's mistake (400), not a Fabric refusal
     if (row.digest && verifyDigestSignature(row.certificate, row.digest, signature) === false) {
@@ -370,7 +465,14 @@ export class OfflineSessions {
     const offline = this.#ledger.offline;
     if (stage === 'proposal') {
       const tx = await offline.endorse(identity, row.bytes, signature);
-      this.#save(txId, 'transaction', tx.bytes, tx.digest, { result: tx.result });
+      const change = {
+        from: stage,
+        to: 'transaction',
+        bytes: tx.bytes,
+        digest: tx.digest,
+        result: tx.result,
+      } as const;
+      if (!(await this.#store.advance(txId, { ...change, at: this.#now() }))) return this.view(caller, txId);
       return {
         ...this.#pending(txId, 'transaction', tx.bytes, tx.digest, row.created_at),
         result: decodeResult(tx.result),
@@ -378,7 +480,8 @@ export class OfflineSessions {
     }
     if (stage === 'transaction') {
       const commit = await offline.submit(identity, row.bytes, signature);
-      this.#save(txId, 'commit', commit.bytes, commit.digest);
+      const change = { from: stage, to: 'commit', bytes: commit.bytes, digest: commit.digest } as const;
+      if (!(await this.#store.advance(txId, { ...change, at: this.#now() }))) return this.view(caller, txId);
       return {
         ...this.#pending(txId, 'commit', commit.bytes, commit.digest, row.created_at),
         result: decodeResult(row.result),
@@ -387,7 +490,14 @@ export class OfflineSessions {
     const status = await offline.commitStatus(identity, row.bytes, signature);
     if (status.state !== 'committed') throw new CommitStatusPending(txId);
     // nothing is left to sign: the stored message is dropped at once, the outcome kept until expiry
-    this.#save(txId, 'done', new Uint8Array(), undefined, { blockNumber: status.blockNumber });
+    // (when another request already recorded it, the same outcome is answered)
+    await this.#store.advance(txId, {
+      from: stage,
+      to: 'done',
+      bytes: new Uint8Array(),
+      blockNumber: status.blockNumber,
+      at: this.#now(),
+    });
     const view: OfflineView = {
       transactionId: txId,
       stage: 'done',

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { SUBJECT_PATTERN } from '../auth';
 import type { CertificateAuthority } from '../fabric/certificate-authority';
 import type { Db } from '../writes/database';
-import { IdentityAdministration } from '../identity-admin';
+import { IdentityAdministration, type PidStorage } from '../identity-admin';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { S } from '../schemas';
 import type { Wallet } from '../fabric/wallet';
@@ -18,8 +18,10 @@ import type { Wallet } from '../fabric/wallet';
 export interface AdminIdentityDeps {
   wallet: Wallet;
   ca: CertificateAuthority;
-  /** The gateway database (the durable record of enrolled pids). */
+  /** The gateway database (the durable record of enrolled pids, unless `pids` is given). */
   db: Db;
+  /** The record of enrolled pids (storage/: PostgreSQL when replicas share it). */
+  pids?: PidStorage;
 }
 
 /** Roles a certificate may carry (network/consortium.json). */

@@ -17,9 +17,14 @@
 import { eVoting, Schemas } from '@govledger/wire';
 import { z } from 'zod';
 import type { Caller } from '../auth';
-import type { BlindSignatureLog, ElectionKeys } from '../election-keys';
+import type { ElectionKeys } from '../election-keys';
 import type { BallotBox } from '../elections/ballot-box';
-import { issueAsAuthority, requestToken, type TokenIssuanceDeps } from '../elections/token-issuance';
+import {
+  issueAsAuthority,
+  requestToken,
+  type SigningLog,
+  type TokenIssuanceDeps,
+} from '../elections/token-issuance';
 import { HttpProblem } from '../http/problem';
 import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import { PageQuery } from '../schemas';
@@ -34,7 +39,7 @@ export interface EVotingDeps {
   /** Deployed name of the e-voting chaincode. */
   chaincode: string;
   keys: ElectionKeys;
-  log: BlindSignatureLog;
+  log: SigningLog;
   /** The anonymous ballot box. */
   box: BallotBox;
   /** The wallet identity (an election admin) each authority organisation issues under, by MSP id. */

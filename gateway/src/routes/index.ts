@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Db } from '../writes/database';
 import { BlindSignatureLog, ElectionKeys } from '../election-keys';
+import type { SigningLog } from '../elections/token-issuance';
 import { BallotBox, type BallotBoxSettings } from '../elections/ballot-box';
 import type { AnyRoute } from '../http/route';
 import type { TransactionService } from '../writes/transactions';
@@ -34,6 +35,8 @@ export interface ChaincodeRouteDeps {
   ballotBoxSettings?: Partial<BallotBoxSettings>;
   /** The wallet identity (an election admin) each election authority organisation issues under, by MSP id. */
   electionAuthorities?: Record<string, string>;
+  /** The blind-signature log (default: the `authority_signatures` table of `db`). */
+  signingLog?: SigningLog;
 }
 
 /** Every per-chaincode route. */
@@ -61,7 +64,7 @@ export function chaincodeRoutes(deps: ChaincodeRouteDeps): AnyRoute[] {
       transactions: deps.transactions,
       chaincode: deps.chaincodes['e-voting'] ?? 'e-voting',
       keys,
-      log: new BlindSignatureLog(deps.db),
+      log: deps.signingLog ?? new BlindSignatureLog(deps.db),
       box,
       authorities: deps.electionAuthorities ?? {},
     }),

@@ -164,7 +164,7 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
             'IDENTITY_NOT_ENROLLED',
             'no certificate was given and none is enrolled for the caller',
           );
-        const view = deps.sessions.prepare(callerKey(caller), identity, {
+        const view = await deps.sessions.prepare(callerKey(caller), identity, {
           chaincode: deps.chaincodes[b.chaincode],
           transaction: b.transaction,
           args: [JSON.stringify(b.request)],
@@ -245,7 +245,7 @@ export function offlineRoutes(deps: OfflineRoutesDeps): AnyRoute[] {
         .strict(),
       response: OfflineView,
       async handle({ caller, input }) {
-        return { status: 200, body: deps.sessions.view(callerKey(caller), input.params.txId) };
+        return { status: 200, body: await deps.sessions.view(callerKey(caller), input.params.txId) };
       },
     }),
   ];

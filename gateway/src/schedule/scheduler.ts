@@ -3,10 +3,12 @@
  * its last successful run started at least one interval ago, or never ran; the last run is
  * kept in the gateway database (store.ts), so a run missed while the gateway was down runs
  * right after start-up. A failed run is tried again after `retryMs` (default: one tick). Jobs
- * run one at a time, never overlapping; stop() waits for the running one.
+ * run one at a time, never overlapping; stop() waits for the running one. Each occurrence is
+ * claimed in the store first, so that of several replicas sharing it exactly one runs it.
  */
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import crypto from 'node:crypto';
 import type { ScheduleStorage } from './store';
 
 /** A scheduled job. */
@@ -32,6 +34,8 @@ export interface SchedulerOptions {
   registry?: Registry;
   /** The clock (tests). */
   now?: () => number;
+  /** How long a claimed run holds its job when it never records an outcome (ms; default 10 minutes). */
+  leaseMs?: number;
 }
 
 /** Runs jobs on their schedule. */
@@ -43,6 +47,8 @@ export class Scheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
+  /** Who claims the runs (one id per scheduler, so per replica). */
+  readonly #owner = crypto.randomUUID();
 
   /** Creates the scheduler (nothing runs before start()). */
   constructor(options: SchedulerOptions) {
@@ -83,6 +89,13 @@ export class Scheduler {
       if (this.#stopped) return;
       if (!(await this.isDue(job))) continue;
       const at = this.#now();
+      // replicas sharing the store: only the one whose claim of this occurrence succeeds runs it
+      const claimed = await this.#o.store.claim(job.name, at, this.#owner, {
+        intervalMs: job.intervalMs,
+        retryMs: this.#o.retryMs ?? this.#o.tickMs,
+        leaseMs: this.#o.leaseMs ?? 600_000,
+      });
+      if (!claimed) continue;
       try {
         const summary = await job.run();
         await this.#o.store.record(job.name, at);
@@ -106,9 +119,17 @@ export class Scheduler {
     if (this.#timer || this.#stopped) return;
     const tick = () => {
       if (this.#running || this.#stopped) return;
-      this.#running = this.runDue().finally(() => {
-        this.#running = undefined;
-      });
+      this.#running = this.runDue()
+        .catch((err: unknown) => {
+          // the store unreachable (PostgreSQL restarting): the next tick tries again
+          this.#o.logger.warn(
+            { error: err instanceof Error ? err.message : String(err) },
+            'scheduler tick failed',
+          );
+        })
+        .finally(() => {
+          this.#running = undefined;
+        });
     };
     this.#timer = setInterval(tick, this.#o.tickMs);
     this.#timer.unref();

@@ -13,8 +13,18 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Committed, FabricIdentity } from '../fabric/ledger';
-import type { JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
-import { jobStateFromRow } from '../schedule/store';
+import type { IssuedToken } from '../election-keys';
+import type { SigningLog } from '../elections/token-issuance';
+import {
+  PENDING_PID_STALE_MS,
+  pidBlocks,
+  pidTaken,
+  type PidRecord,
+  type PidStorage,
+} from '../identity-admin';
+import type { OfflineAdvance, OfflineSessionRow, OfflineSessionStorage } from '../fabric/offline-signing';
+import type { ClaimTerms, JobState, Row as ScheduleRow, ScheduleStorage } from '../schedule/store';
+import { claimCondition, jobStateFromRow } from '../schedule/store';
 import {
   asyncFromRow,
   type AsyncTransactionRecord,
@@ -90,6 +100,43 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // webhooks (issue 19): subscriptions with their event checkpoint, and the delivery outbox
   WEBHOOK_TABLES_POSTGRES,
+  `ALTER TABLE schedule_runs ADD COLUMN lease_owner TEXT;
+   ALTER TABLE schedule_runs ADD COLUMN lease_until BIGINT;`,
+  `CREATE TABLE offline_tx (
+     tx_id TEXT PRIMARY KEY,
+     caller TEXT NOT NULL,
+     msp_id TEXT NOT NULL,
+     certificate TEXT NOT NULL,
+     stage TEXT NOT NULL CHECK (stage IN ('proposal', 'transaction', 'commit', 'done')),
+     bytes BYTEA NOT NULL,
+     digest BYTEA,
+     result BYTEA,
+     block_number TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE INDEX offline_tx_caller ON offline_tx (caller, created_at);
+   CREATE INDEX offline_tx_created ON offline_tx (created_at);
+   CREATE TABLE authority_signatures (
+     election_id TEXT NOT NULL,
+     authority TEXT NOT NULL,
+     voter TEXT NOT NULL,
+     blinded_hash TEXT NOT NULL,
+     tx_id TEXT NOT NULL,
+     blind_sig BYTEA,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (election_id, authority, voter)
+   );
+   CREATE TABLE enrolled_pids (
+     msp_id TEXT NOT NULL,
+     pid TEXT NOT NULL,
+     name TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'registered')),
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     PRIMARY KEY (msp_id, pid)
+   );
+   CREATE INDEX enrolled_pids_pid ON enrolled_pids (pid);`,
 ];
 
 /** Arbitrary constant naming the migration lock (pg_advisory_xact_lock). */
@@ -163,6 +210,9 @@ export async function openPostgresStorage(
       asyncTransactions: new PostgresAsyncTransactions(pool, instance),
       schedule: new PostgresSchedule(pool),
       webhooks: new PostgresWebhookStore(pool),
+      offlineSessions: new PostgresOfflineSessions(pool),
+      signingLog: new PostgresSigningLog(pool),
+      pids: new PostgresPids(pool),
       close() {
         return (closing ??= instance.stop().then(() => pool.end()));
       },
@@ -470,21 +520,254 @@ export class PostgresSchedule implements ScheduleStorage {
     return jobStateFromRow(rows[0]);
   }
 
+  /** {@inheritDoc ScheduleStorage.claim} */
+  async claim(job: string, at: number, owner: string, terms: ClaimTerms): Promise<boolean> {
+    await this.#pool.query('INSERT INTO schedule_runs (job) VALUES ($1) ON CONFLICT (job) DO NOTHING', [job]);
+    const claimed = await this.#pool.query(
+      `UPDATE schedule_runs SET lease_owner = $1, lease_until = $2::bigint + $3::bigint
+       WHERE job = $4 AND ${claimCondition({ at: '$2::bigint', interval: '$5::bigint', retry: '$6::bigint' })}`,
+      [owner, at, terms.leaseMs, job, terms.intervalMs, terms.retryMs],
+    );
+    return claimed.rowCount === 1;
+  }
+
   /** {@inheritDoc ScheduleStorage.record} */
   async record(job: string, at: number, error?: string): Promise<void> {
     if (error === undefined) {
       await this.#pool.query(
         `INSERT INTO schedule_runs (job, last_success_at, last_attempt_at, last_error) VALUES ($1, $2, $2, NULL)
          ON CONFLICT (job) DO UPDATE SET last_success_at = excluded.last_success_at,
-           last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
+           last_attempt_at = excluded.last_attempt_at, last_error = NULL, lease_owner = NULL, lease_until = NULL`,
         [job, at],
       );
     } else {
       await this.#pool.query(
         `INSERT INTO schedule_runs (job, last_attempt_at, last_error) VALUES ($1, $2, $3)
-         ON CONFLICT (job) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+         ON CONFLICT (job) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error,
+           lease_owner = NULL, lease_until = NULL`,
         [job, at, error.slice(0, 500)],
       );
     }
+  }
+}
+
+/**
+ * Offline-signing sessions in PostgreSQL, shared by replicas: a session prepared on one replica
+ * is signed on another. A caller's session cap is checked and the session stored in one
+ * transaction under an advisory lock on the caller; a stage moves on by a conditional UPDATE.
+ * Purged sessions are deleted rows: VACUUM (autovacuum) reclaims their space; PostgreSQL has no
+ * `secure_delete`, so until then the bytes may remain in the table's files.
+ */
+export class PostgresOfflineSessions implements OfflineSessionStorage {
+  readonly #pool: pg.Pool;
+
+  /** Uses the `offline_tx` table. */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.get} */
+  async get(caller: string, txId: string): Promise<OfflineSessionRow | undefined> {
+    const { rows } = await this.#pool.query<OfflineSessionRow>(
+      'SELECT * FROM offline_tx WHERE tx_id = $1 AND caller = $2',
+      [txId, caller],
+    );
+    return rows[0];
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.insert} */
+  async insert(
+    row: Omit<OfflineSessionRow, 'result' | 'block_number' | 'stage'>,
+    limit: number,
+    since: number,
+  ): Promise<{ stored: true } | { stored: false; oldest: number }> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // one caller's prepares are serialized across replicas (the lock ends with the transaction)
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('offline:' || $1, 0))`, [row.caller]);
+      const open = await client.query<{ n: string; oldest: number | null }>(
+        `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM offline_tx
+         WHERE caller = $1 AND stage != 'done' AND created_at > $2`,
+        [row.caller, since],
+      );
+      const { n, oldest } = open.rows[0];
+      if (Number(n) >= limit) {
+        await client.query('ROLLBACK');
+        return { stored: false, oldest: oldest ?? row.created_at };
+      }
+      await client.query(
+        `INSERT INTO offline_tx (tx_id, caller, msp_id, certificate, stage, bytes, digest, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'proposal', $5, $6, $7, $7)`,
+        [row.tx_id, row.caller, row.msp_id, row.certificate, row.bytes, row.digest, row.created_at],
+      );
+      await client.query('COMMIT');
+      return { stored: true };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.advance} */
+  async advance(txId: string, c: OfflineAdvance): Promise<boolean> {
+    const res = await this.#pool.query(
+      `UPDATE offline_tx SET stage = $1, bytes = $2, digest = $3, result = COALESCE($4, result),
+         block_number = COALESCE($5, block_number), updated_at = $6
+       WHERE tx_id = $7 AND stage = $8`,
+      [
+        c.to,
+        Buffer.from(c.bytes),
+        c.digest ? Buffer.from(c.digest) : null,
+        c.result ? Buffer.from(c.result) : null,
+        c.blockNumber?.toString() ?? null,
+        c.at,
+        txId,
+        c.from,
+      ],
+    );
+    return res.rowCount === 1;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.purgeCreatedBefore} */
+  async purgeCreatedBefore(cutoff: number): Promise<number> {
+    const res = await this.#pool.query('DELETE FROM offline_tx WHERE created_at <= $1', [cutoff]);
+    return res.rowCount ?? 0;
+  }
+
+  /** {@inheritDoc OfflineSessionStorage.reclaim} Nothing here: VACUUM (autovacuum) reclaims deleted rows. */
+  async reclaim(): Promise<void> {
+    return undefined;
+  }
+}
+
+/**
+ * The blind-signature log in PostgreSQL, shared by replicas: one blinded message per (election,
+ * authority, voter), reserved with `INSERT ... ON CONFLICT DO NOTHING`; a retry on another
+ * replica finds the signature already given and answers it again.
+ */
+export class PostgresSigningLog implements SigningLog {
+  readonly #pool: pg.Pool;
+
+  /** Uses the `authority_signatures` table. */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** {@inheritDoc SigningLog.get} */
+  async get(electionId: string, authority: string, voter: string): Promise<IssuedToken | undefined> {
+    const { rows } = await this.#pool.query<{
+      blinded_hash: string;
+      tx_id: string;
+      blind_sig: Buffer | null;
+    }>(
+      'SELECT blinded_hash, tx_id, blind_sig FROM authority_signatures WHERE election_id = $1 AND authority = $2 AND voter = $3',
+      [electionId, authority, voter],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const t: IssuedToken = { electionId, authority, voter, blindedHash: r.blinded_hash, txId: r.tx_id };
+    if (r.blind_sig) t.blindSig = new Uint8Array(r.blind_sig);
+    return t;
+  }
+
+  /** {@inheritDoc SigningLog.reserve} */
+  async reserve(
+    electionId: string,
+    authority: string,
+    voter: string,
+    blindedHash: string,
+    txId: string,
+  ): Promise<boolean> {
+    const res = await this.#pool.query(
+      `INSERT INTO authority_signatures (election_id, authority, voter, blinded_hash, tx_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [electionId, authority, voter, blindedHash, txId, Date.now()],
+    );
+    return res.rowCount === 1;
+  }
+
+  /** {@inheritDoc SigningLog.signed} */
+  async signed(electionId: string, authority: string, voter: string, blindSig: Uint8Array): Promise<void> {
+    await this.#pool.query(
+      'UPDATE authority_signatures SET blind_sig = $1 WHERE election_id = $2 AND authority = $3 AND voter = $4',
+      [Buffer.from(blindSig), electionId, authority, voter],
+    );
+  }
+}
+
+/**
+ * The enrolled pseudonymous ids in PostgreSQL, shared by replicas: a reservation checks and
+ * inserts in one transaction under an advisory lock on the pid, so two replicas never both
+ * reserve one pid (even for two organisations, which the primary key alone would allow).
+ */
+export class PostgresPids implements PidStorage {
+  readonly #pool: pg.Pool;
+  readonly #staleMs: number;
+
+  /** Uses the `enrolled_pids` table; a pending reservation older than `staleMs` is replaced. */
+  constructor(pool: pg.Pool, staleMs = PENDING_PID_STALE_MS) {
+    this.#pool = pool;
+    this.#staleMs = staleMs;
+  }
+
+  /** {@inheritDoc PidStorage.reserve} */
+  async reserve(mspId: string, pid: string, name: string, now = Date.now()): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pid:' || $1, 0))`, [pid]);
+      const { rows } = await client.query<{
+        msp_id: string;
+        name: string;
+        state: string;
+        updated_at: number;
+      }>('SELECT msp_id, name, state, updated_at FROM enrolled_pids WHERE pid = $1', [pid]);
+      for (const row of rows) {
+        if (pidBlocks(row, now, this.#staleMs)) throw pidTaken(mspId, row.msp_id, row.name);
+        await client.query('DELETE FROM enrolled_pids WHERE msp_id = $1 AND pid = $2', [row.msp_id, pid]);
+      }
+      await client.query(
+        `INSERT INTO enrolled_pids (msp_id, pid, name, state, created_at, updated_at)
+         VALUES ($1, $2, $3, 'pending', $4, $4)`,
+        [mspId, pid, name, now],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** {@inheritDoc PidStorage.markRegistered} */
+  async markRegistered(mspId: string, pid: string, now = Date.now()): Promise<void> {
+    await this.#pool.query(
+      `UPDATE enrolled_pids SET state = 'registered', updated_at = $1 WHERE msp_id = $2 AND pid = $3`,
+      [now, mspId, pid],
+    );
+  }
+
+  /** {@inheritDoc PidStorage.release} */
+  async release(mspId: string, pid: string): Promise<void> {
+    await this.#pool.query(`DELETE FROM enrolled_pids WHERE msp_id = $1 AND pid = $2 AND state = 'pending'`, [
+      mspId,
+      pid,
+    ]);
+  }
+
+  /** {@inheritDoc PidStorage.get} */
+  async get(mspId: string, pid: string): Promise<PidRecord | undefined> {
+    const { rows } = await this.#pool.query<{
+      msp_id: string;
+      pid: string;
+      name: string;
+      state: PidRecord['state'];
+    }>('SELECT msp_id, pid, name, state FROM enrolled_pids WHERE msp_id = $1 AND pid = $2', [mspId, pid]);
+    const r = rows[0];
+    return r ? { mspId: r.msp_id, pid: r.pid, name: r.name, state: r.state } : undefined;
   }
 }

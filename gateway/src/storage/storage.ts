@@ -1,11 +1,15 @@
 /**
  * Where the gateway keeps the durable state that replicas must share: idempotency records,
- * asynchronous transactions, the schedule's job states and the webhook outbox. Each concern has an async storage
+ * asynchronous transactions, the schedule's job states, offline-signing sessions, the blind-signature
+ * log, the enrolled pseudonymous ids and the webhook outbox. Each concern has an async storage
  * interface with two implementations: SQLite (the embedded default, one instance, the gateway
  * database file) and PostgreSQL (postgres.ts, shared by replicas), chosen by configuration
- * (`GATEWAY_DATABASE_URL`). Offline-signing sessions, issued blind signatures and the identity
- * administration stay in the instance's SQLite file.
+ * (`GATEWAY_DATABASE_URL`).
  */
+import { BlindSignatureLog } from '../election-keys';
+import type { SigningLog } from '../elections/token-issuance';
+import { SqliteOfflineSessionStore, type OfflineSessionStorage } from '../fabric/offline-signing';
+import { PidRegistry, type PidStorage } from '../identity-admin';
 import { ScheduleStore, type ScheduleStorage } from '../schedule/store';
 import { AsyncTransactions, type AsyncTransactionStorage } from '../writes/async-transactions';
 import type { Db } from '../writes/database';
@@ -20,10 +24,16 @@ export interface GatewayStorage {
   idempotency: IdempotencyStorage;
   /** Asynchronous writes. */
   asyncTransactions: AsyncTransactionStorage;
-  /** When each scheduled job last ran. */
+  /** When each scheduled job last ran, and which replica runs a job's occurrence. */
   schedule: ScheduleStorage;
   /** Webhook subscriptions and their delivery outbox. */
   webhooks: WebhookStore;
+  /** Offline-signing sessions. */
+  offlineSessions: OfflineSessionStorage;
+  /** The blind signatures election authorities issued to voters. */
+  signingLog: SigningLog;
+  /** The pseudonymous ids registered through the identity administration. */
+  pids: PidStorage;
   /** Releases the backend's resources (the SQLite file is closed by its opener). */
   close(): Promise<void>;
 }
@@ -36,6 +46,9 @@ export function sqliteStorage(db: Db, idempotencyTtlHours: number): GatewayStora
     asyncTransactions: new AsyncTransactions(db),
     schedule: new ScheduleStore(db),
     webhooks: new SqliteWebhookStore(db),
+    offlineSessions: new SqliteOfflineSessionStore(db),
+    signingLog: new BlindSignatureLog(db),
+    pids: new PidRegistry(db),
     close: async () => undefined,
   };
 }

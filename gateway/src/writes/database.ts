@@ -2,8 +2,8 @@
  * The gateway's durable state in one SQLite file (better-sqlite3): idempotency
  * records, asynchronous transactions, offline-signing sessions, the blind
  * signatures issued to voters, and the webhook subscriptions and delivery outbox
- * (the embedded default for one instance; replicas keep their shared state in
- * PostgreSQL, storage/). Opened in WAL
+ * (the embedded default for one instance; replicas keep all of it but the ballot
+ * box's queue in PostgreSQL, storage/). Opened in WAL
  * mode with `secure_delete` (deleted rows, such as purged offline sessions, are
  * overwritten, not left in free pages); the schema is created or upgraded on open.
  */
