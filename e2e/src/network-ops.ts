@@ -4,8 +4,9 @@
  * restart.
  */
 import { execFile, spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
+import { gatewayUrl } from './gateway-client';
 import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
 
 const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
@@ -233,4 +234,32 @@ export async function eventually(
     if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** The network's gateway settings file as first read, before any test changed it (per state folder). */
+const settingsBaseline = new Map<string, string>();
+
+/**
+ * Restarts the gateway with `extra` settings on top of the network's own (`<state>/gateway/gateway.env`,
+ * which the gateway reads at every start): the file is rewritten as its original content plus
+ * `extra`, then the gateway is stopped and started through supervision and this waits for
+ * /readyz. `restartGateway({})` puts the original settings back. (Supervision restarts a node
+ * with its recorded command, so a test's environment never reaches it.)
+ */
+export async function restartGateway(extra: Record<string, string>): Promise<void> {
+  const file = path.join(stateDir(), 'gateway', 'gateway.env');
+  if (!settingsBaseline.has(file))
+    settingsBaseline.set(file, existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const lines = Object.entries(extra).map(([k, v]) => {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(k) || /[\r\n]/.test(v)) throw new Error(`bad gateway setting ${k}`);
+    return `${k}=${v}`;
+  });
+  const baseline = settingsBaseline.get(file) ?? '';
+  writeFileSync(file, baseline + (lines.length ? `${lines.join('\n')}\n` : ''));
+  networkSh(['stop-node', 'gateway', '--state-dir', stateDir()], { quiet: true });
+  networkSh(['start-node', 'gateway', '--state-dir', stateDir()], { quiet: true });
+  await eventually(
+    'the gateway answers /readyz after its restart',
+    async () => (await fetch(`${gatewayUrl()}/readyz`).catch(() => undefined))?.status === 200,
+  );
 }

@@ -9,11 +9,11 @@
  * Runs alone: cd e2e && npx jest test/warnings-transparency.test.ts
  */
 import { fundTracing } from '@govledger/fixtures';
-import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { gatewayUrl, http, type HttpResult } from '../src/gateway-client';
-import { ROOT, stateDir } from '../src/test-network';
+import { restartGateway } from '../src/network-ops';
+import { stateDir } from '../src/test-network';
 
 const run = Date.now().toString(36);
 const API = '/api/v1';
@@ -31,8 +31,6 @@ const SCHEDULE_ENV = {
   SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '2000',
   SCHEDULE_TICK_MS: '1000',
 };
-
-const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 
 const pidOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'pid'), 'utf8').trim();
 
@@ -79,37 +77,6 @@ async function refusal(pending: Promise<HttpResult>, code: string): Promise<Prob
   return res.body as Problem;
 }
 
-async function waitForGateway(): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${gatewayUrl()}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the gateway did not come back');
-}
-
-/**
- * Restarts the gateway process with extra environment (network.sh start-node: the gateway
- * inherits network.sh's environment). The environment is passed explicitly: Jest gives a test
- * its own copy of process.env, which child processes do not see.
- */
-async function restartGateway(extra: Record<string, string>): Promise<void> {
-  const env = { ...process.env, ...extra };
-  for (const command of ['stop-node', 'start-node']) {
-    const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
-  }
-  await waitForGateway();
-}
-
 async function openAlerts(user: string): Promise<Alert[]> {
   const res = await http<Page<Alert>>(
     user,
@@ -143,7 +110,7 @@ describe('early warnings that reach supervisors, scheduled sweeps, public transp
   });
 
   afterAll(async () => {
-    await restartGateway(Object.fromEntries(Object.keys(SCHEDULE_ENV).map((k) => [k, ''])));
+    await restartGateway({});
   });
 
   it('a payment blocked by a rule and one to an unapproved account are refused (409 + alertId) and reach the auditor as high alerts', async () => {

@@ -10,19 +10,16 @@
  * Runs alone: cd e2e && npx jest test/webhooks.test.ts
  */
 import { fundTracing } from '@govledger/fixtures';
-import { spawnSync } from 'child_process';
 import crypto from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
-import path from 'path';
 import { actAs, closeAll } from '../src/fabric-client';
 import { gatewayUrl, http as call } from '../src/gateway-client';
-import { ROOT, stateDir } from '../src/test-network';
+import { restartGateway, startNode, stopNode } from '../src/network-ops';
 
 const run = Date.now().toString(36);
 const API = '/api/v1';
 const HOOKS = `${API}/admin/webhooks`;
-const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 const WEBHOOK_ENV = {
   WEBHOOK_POLL_MS: '200',
   WEBHOOK_BACKOFF_BASE_MS: '200',
@@ -118,16 +115,6 @@ class Receiver {
   }
 }
 
-function node(command: 'stop-node' | 'start-node', extra: Record<string, string>): void {
-  const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
-    cwd: ROOT,
-    env: { ...process.env, ...extra },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
-}
-
 async function waitForGateway(): Promise<void> {
   for (let i = 0; i < 150; i++) {
     try {
@@ -138,12 +125,6 @@ async function waitForGateway(): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('the gateway did not come back');
-}
-
-async function restartGateway(extra: Record<string, string>): Promise<void> {
-  node('stop-node', extra);
-  node('start-node', extra);
-  await waitForGateway();
 }
 
 async function until<T>(
@@ -211,7 +192,7 @@ describe('webhooks for portal backends (issue 19 part 4)', () => {
     }
     for (const r of [cityA, cityB, housing, industry]) await r.stop();
     closeAll();
-    await restartGateway(Object.fromEntries(Object.keys(WEBHOOK_ENV).map((k) => [k, ''])));
+    await restartGateway({});
   });
 
   it('staff register subscriptions (citizens and non-http URLs refused); a delivery arrives signed and verifies', async () => {
@@ -267,10 +248,10 @@ describe('webhooks for portal backends (issue 19 part 4)', () => {
     expect(failing.status).toBe('active');
 
     // the gateway stops; a program is committed while it is down (straight to Fabric)
-    node('stop-node', WEBHOOK_ENV);
+    stopNode('gateway');
     const session = actAs('finance-a');
     await session.submit('fund-tracing', 'CreateProgram', programBody(programId('A4')));
-    node('start-node', WEBHOOK_ENV);
+    startNode('gateway');
     await waitForGateway();
     await createProgram('finance-a', programId('A5'));
     await until('the outbox to hold every missed delivery', async () => {

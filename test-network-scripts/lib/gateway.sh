@@ -2,6 +2,24 @@
 # with development secrets kept in the state folder; print how to call it.
 # Sourced by network.sh.
 
+# gateway_settings_file DIR: creates DIR/gateway.env once, the operator's gateway settings
+# (gateway/README.md, Configuration: SCHEDULE_*, PUBLIC_READ_IDENTITY, WEBHOOK_*, ...), read by
+# the gateway at each start (node --env-file; a variable the run script sets wins). Supervision
+# restarts a node with its recorded command, not with the environment of a later network.sh
+# call: edit this file, then `network.sh stop-node gateway && network.sh start-node gateway`.
+gateway_settings_file() {
+  local file="$1/gateway.env"
+  [ -f "$file" ] && return 0
+  {
+    echo "# Gateway settings (gateway/README.md, Configuration), read at every start of the gateway"
+    echo "# and its replicas. Edit, then: network.sh stop-node gateway && network.sh start-node gateway"
+    echo "# Public reads (transparency, presentation checks) are evaluated as this wallet identity:"
+    echo "PUBLIC_READ_IDENTITY=CityBMSP/auditor-b"
+    echo "# Scheduled checks (unspent-funds sweep, overdue approvals) submit as this identity; unset: none run."
+    echo "# SCHEDULE_IDENTITY=CityAMSP/auditor-a"
+  } > "$file"
+}
+
 cmd_gateway() {
   require_network
   local dir="$STATE/gateway" port="$GATEWAY_PORT"
@@ -27,6 +45,7 @@ cmd_gateway() {
   fi
   # shellcheck disable=SC1091
   source "$dir/secrets.env"
+  gateway_settings_file "$dir"
   # NODE_ENV=development: this gateway verifies HS256 development tokens, which it refuses to
   # start with under NODE_ENV=production (gateway/README.md, Security)
   start_proc gateway WALLET_KEY="$WALLET_KEY" JWT_HS256_SECRET="$JWT_HS256_SECRET" \
@@ -34,7 +53,7 @@ cmd_gateway() {
     WALLET_DIR="$dir/wallet" GATEWAY_DB_PATH="$dir/gateway.db" ELECTION_KEYS_DIR="$dir/election-keys" \
     GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=development \
     RATE_LIMIT_MAX="${RATE_LIMIT_MAX:-1200}" \
-    -- node "$GOVLEDGER_ROOT/gateway/dist/server.js"
+    -- node --env-file="$dir/gateway.env" "$GOVLEDGER_ROOT/gateway/dist/server.js"
   wait_port gateway "$port" 60
   local i
   for i in $(seq 1 100); do

@@ -32,6 +32,7 @@ cmd_gateway_replicas() {
   fi
   # shellcheck disable=SC1091
   source "$dir/secrets.env"
+  gateway_settings_file "$dir"
   # one after the other: the first imports the demo users into the shared wallet
   for i in $(seq 1 "$n"); do
     port=$((GATEWAY_PORT + i))
@@ -44,7 +45,7 @@ cmd_gateway_replicas() {
       GATEWAY_DATABASE_URL="$(pg_url)" \
       GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL="${GATEWAY_LOG_LEVEL:-info}" NODE_ENV=development \
       RATE_LIMIT_MAX="${RATE_LIMIT_MAX:-1200}" GATEWAY_TRUST_PROXY=true \
-      -- node "$GOVLEDGER_ROOT/gateway/dist/server.js"
+      -- node --env-file="$dir/gateway.env" "$GOVLEDGER_ROOT/gateway/dist/server.js"
     wait_port "gateway-$i" "$port" 60
     replica_live "gateway-$i" "$port"
     ok

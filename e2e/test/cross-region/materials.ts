@@ -15,13 +15,10 @@
  * then issues the licence.
  */
 import { dataSharing, eLicence } from '@govledger/fixtures';
-import { spawnSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
-import path from 'path';
-import { gatewayUrl, http, type HttpResult } from '../../src/gateway-client';
-import { ROOT, stateDir } from '../../src/test-network';
+import { http, type HttpResult } from '../../src/gateway-client';
+import { restartGateway } from '../../src/network-ops';
 
-const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 /** The gateway's scheduled checks, as the suite turns them on: only the overdue-approvals sweep, every second. */
 const SCHEDULE_ENV = {
   SCHEDULE_IDENTITY: 'CityAMSP/auditor-a',
@@ -29,36 +26,6 @@ const SCHEDULE_ENV = {
   SCHEDULE_UNSPENT_SWEEP_INTERVAL_MS: '0',
   SCHEDULE_TICK_MS: '1000',
 };
-
-async function waitForGateway(): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${gatewayUrl()}/readyz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the gateway did not come back');
-}
-
-/**
- * Restarts the gateway process with extra environment (network.sh stop-node / start-node; the
- * environment is passed explicitly: Jest gives a test its own copy of process.env).
- */
-async function restartGateway(extra: Record<string, string>): Promise<void> {
-  const env = { ...process.env, ...extra };
-  for (const command of ['stop-node', 'start-node']) {
-    const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
-  }
-  await waitForGateway();
-}
 
 const API = '/api/v1';
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -282,7 +249,7 @@ export function materialsSuite(): void {
         );
         ours = listed.records.filter((w) => w.applicationId === APP_ID);
       } finally {
-        await restartGateway(Object.fromEntries(Object.keys(SCHEDULE_ENV).map((k) => [k, ''])));
+        await restartGateway({});
       }
       expect(ours).toEqual([
         {

@@ -13,46 +13,18 @@
  * warnings-transparency suite does for its schedule.
  */
 import { verifyPresentation, type PresentationJwk } from '@govledger/client';
-import { spawnSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
-import { gatewayUrl, http } from '../../src/gateway-client';
-import { ROOT, stateDir } from '../../src/test-network';
+import { http } from '../../src/gateway-client';
+import { restartGateway } from '../../src/network-ops';
+import { stateDir } from '../../src/test-network';
 
 const API = '/api/v1';
-const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 const PUBLIC_ENV = { PUBLIC_READ_IDENTITY: 'CityBMSP/auditor-b', PRESENTATION_TTL_S: '300' };
 
 const pidOf = (user: string) => readFileSync(path.join(stateDir(), 'users', user, 'pid'), 'utf8').trim();
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-async function waitForGateway(): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${gatewayUrl()}/readyz`)).status === 200) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the gateway did not come back');
-}
-
-/** Restarts the gateway with extra environment (passed explicitly: Jest's process.env copy does not reach children). */
-async function restartGateway(extra: Record<string, string>): Promise<void> {
-  const env = { ...process.env, ...extra };
-  for (const command of ['stop-node', 'start-node']) {
-    const r = spawnSync('bash', [NETWORK_SH, command, 'gateway', '--state-dir', stateDir()], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (r.status !== 0) throw new Error(`network.sh ${command} gateway failed: ${r.stdout}${r.stderr}`);
-  }
-  await waitForGateway();
-}
 
 interface Verified {
   valid: boolean;
@@ -92,7 +64,7 @@ export function presentationSuite(): void {
     });
 
     afterAll(async () => {
-      await restartGateway(Object.fromEntries(Object.keys(PUBLIC_ENV).map((k) => [k, ''])));
+      await restartGateway({});
     });
 
     it('City A issues a licence and registers its presentation key on the ledger', async () => {
