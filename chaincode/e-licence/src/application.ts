@@ -38,7 +38,7 @@
  * what lets a client pick the endorsing peer before the chaincode runs; the
  * chaincode refuses APPLICANT_ORG_MISMATCH when it is not the type's owner, so
  * a staging step can never be pinned to a city that does not issue the type.
-  *
+ *
  * An application may reference the applicant's existing licences and
  * attestations (materials.ts); the type's rules may approve some departments
  * automatically at submission (auto-approval.ts); decisions may have deadlines

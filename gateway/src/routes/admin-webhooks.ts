@@ -62,13 +62,10 @@ const Subscription = z
       .number()
       .int()
       .meta({ description: 'Failed attempts since the last acknowledged delivery', example: 0 }),
-    pendingDeliveries: z
-      .number()
-      .int()
-      .meta({
-        description: 'Deliveries waiting in the outbox (not yet acknowledged with a 2xx)',
-        example: 0,
-      }),
+    pendingDeliveries: z.number().int().meta({
+      description: 'Deliveries waiting in the outbox (not yet acknowledged with a 2xx)',
+      example: 0,
+    }),
     checkpoint: z
       .object({
         blockNumber: z
@@ -114,13 +111,10 @@ const Delivery = z
       .nullable()
       .meta({ description: 'HTTP status of the last attempt', example: 200 }),
     lastError: z.string().nullable().meta({ description: 'Error of the last failed attempt', example: null }),
-    nextAttemptAt: z.iso
-      .datetime()
-      .nullable()
-      .meta({
-        description: 'Earliest next attempt of a pending delivery (RFC 3339 date-time)',
-        example: null,
-      }),
+    nextAttemptAt: z.iso.datetime().nullable().meta({
+      description: 'Earliest next attempt of a pending delivery (RFC 3339 date-time)',
+      example: null,
+    }),
     deliveredAt: z.iso
       .datetime()
       .nullable()
@@ -152,13 +146,10 @@ export function adminWebhookRoutes(deps: AdminWebhookDeps): AnyRoute[] {
       successStatus: 201,
       body: z
         .object({
-          url: z
-            .string()
-            .max(2048)
-            .meta({
-              description: 'Absolute http(s) URL deliveries are POSTed to',
-              example: 'https://portal.example/hooks',
-            }),
+          url: z.string().max(2048).meta({
+            description: 'Absolute http(s) URL deliveries are POSTed to',
+            example: 'https://portal.example/hooks',
+          }),
           chaincode: z.enum(names).meta({ description: 'Logical chaincode name', example: 'fund-tracing' }),
           events: z
             .array(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/))
