@@ -14,146 +14,20 @@ import { signers } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  carefulWrite,
+  expectNoneLostNorDuplicated,
+  figures,
+  licenceType,
+  load,
+  sleep,
+  type FaultFigures,
+} from '../fault-load';
 import { gatewayUrl, tokenOf } from '../gateway-client';
 import { eventually, killNode, startNode, stopNode } from '../network-ops';
 import { networkSh, readNetworkInfo, stateDir } from '../test-network';
 
 const API = '/api/v1';
-const WRITERS = 4;
-/** How long a careful client keeps trying one request before it gives up. */
-const PATIENCE_MS = 100_000;
-
-/** What one careful request went through. */
-export interface FailoverOutcome {
-  key: string;
-  code: string;
-  startedAt: number;
-  answeredAt: number;
-  status: number;
-  /** Every transaction id any answer to this key named. */
-  txIds: Set<string>;
-  /** The transaction id of the final 2xx answer. */
-  acknowledged?: string;
-  tries: number;
-  problems: string[];
-}
-
-/** The figures of the failover (ms), printed and returned. */
-export interface FailoverFigures {
-  requests: number;
-  inFlightAtFault: number;
-  /** When the last request in flight at the kill was answered, from the kill. */
-  inFlightAnsweredAfterMs: number;
-  /** The slowest answer to a request sent after the kill. */
-  slowestAnswerAfterFaultMs: number;
-  /** The median answer before the kill (the baseline). */
-  medianAnswerBeforeFaultMs?: number;
-  resentByClient: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function licenceType(code: string) {
-  return {
-    code,
-    name: 'Replica failover probe',
-    dept: 'market',
-    holderKind: 'enterprise',
-    validity: { kind: 'permanent' },
-    claims: ['businessName'],
-    requiredApprovals: [],
-  };
-}
-
-/** Sends one keyed write until it gets a final answer (2xx, or a 4xx other than "key in use"). */
-async function carefulWrite(code: string, key: string): Promise<FailoverOutcome> {
-  const o: FailoverOutcome = {
-    key,
-    code,
-    startedAt: Date.now(),
-    answeredAt: 0,
-    status: 0,
-    txIds: new Set(),
-    tries: 0,
-    problems: [],
-  };
-  const token = tokenOf('admin-a');
-  while (Date.now() - o.startedAt < PATIENCE_MS) {
-    o.tries++;
-    let retryAfterMs = 500;
-    try {
-      const res = await fetch(`${gatewayUrl()}${API}/licence-types`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': key,
-        },
-        body: JSON.stringify(licenceType(code)),
-      });
-      const body = (await res.json().catch(() => ({}))) as { code?: string; transactionId?: string };
-      const txId = res.headers.get('x-transaction-id') ?? body.transactionId;
-      if (txId) o.txIds.add(txId);
-      if (res.status < 300 || (res.status < 500 && body.code !== 'IDEMPOTENCY_KEY_IN_USE')) {
-        o.status = res.status;
-        o.answeredAt = Date.now();
-        if (res.status < 300 && txId) o.acknowledged = txId;
-        if (res.status >= 300) o.problems.push(`${res.status} ${body.code ?? ''}`);
-        return o;
-      }
-      o.problems.push(`${res.status} ${body.code ?? ''}`);
-      const after = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(after) && after > 0) retryAfterMs = Math.min(after * 1000, 2000);
-    } catch (err) {
-      o.problems.push(`connection: ${(err as Error).message}`);
-    }
-    await sleep(retryAfterMs);
-  }
-  o.answeredAt = Date.now();
-  return o;
-}
-
-/** The failover's figures (see {@link FailoverFigures}). */
-function figures(outcomes: FailoverOutcome[], faultAt: number): FailoverFigures {
-  const inFlight = outcomes.filter((o) => o.startedAt <= faultAt && o.answeredAt > faultAt);
-  const before = outcomes.filter((o) => o.answeredAt <= faultAt).map((o) => o.answeredAt - o.startedAt);
-  const after = outcomes.filter((o) => o.startedAt > faultAt).map((o) => o.answeredAt - o.startedAt);
-  before.sort((a, b) => a - b);
-  return {
-    requests: outcomes.length,
-    inFlightAtFault: inFlight.length,
-    inFlightAnsweredAfterMs: Math.max(0, ...inFlight.map((o) => o.answeredAt - faultAt)),
-    slowestAnswerAfterFaultMs: Math.max(0, ...after),
-    ...(before.length ? { medianAnswerBeforeFaultMs: before[Math.floor(before.length / 2)] } : {}),
-    resentByClient: outcomes.filter((o) => o.tries > 1).length,
-  };
-}
-
-/** What is wrong with the outcomes: unanswered, lost, or written twice (empty when all is well). */
-async function problemsOf(outcomes: FailoverOutcome[]): Promise<string[]> {
-  const wrong = outcomes
-    .filter((o) => o.status < 200 || o.status >= 300)
-    .map((o) => `${o.key}: ${o.status} after ${o.problems.join(', ')}`);
-  const reader = tokenOf('admin-b');
-  const submitter = tokenOf('admin-a');
-  for (const o of outcomes) {
-    const res = await fetch(`${gatewayUrl()}${API}/licence-types/${o.code}`, {
-      headers: { authorization: `Bearer ${reader}` },
-    });
-    if (res.status !== 200) wrong.push(`${o.key}: record ${o.code} answers ${res.status}`);
-    const valid: string[] = [];
-    for (const txId of o.txIds) {
-      const t = await fetch(`${gatewayUrl()}${API}/transactions/${txId}`, {
-        headers: { authorization: `Bearer ${submitter}` },
-      });
-      const body = (await t.json().catch(() => ({}))) as { status?: string };
-      if (t.status === 200 && body.status === 'committed') valid.push(txId);
-    }
-    if (valid.length !== 1 || valid[0] !== o.acknowledged)
-      wrong.push(`${o.key}: acknowledged ${o.acknowledged}, committed valid [${valid.join(', ')}]`);
-  }
-  return wrong;
-}
 
 /** The direct address of replica `i` (1-based): the gateway's port + i. */
 function replicaUrl(i: number): string {
@@ -250,7 +124,7 @@ async function addressLive(): Promise<void> {
  */
 export async function replicaFailover(
   options: { offlineAcrossReplicas?: boolean } = {},
-): Promise<FailoverFigures> {
+): Promise<FaultFigures> {
   stopNode('gateway');
   try {
     networkSh(['gateway', '--replicas', '2', '--state-dir', stateDir()], { quiet: true });
@@ -261,22 +135,15 @@ export async function replicaFailover(
       console.log(`offline-signing session across replicas committed ${txId}`);
     }
     let faultAt = Number.POSITIVE_INFINITY;
-    const all: FailoverOutcome[] = [];
-    const writes = Promise.all(
-      Array.from({ length: WRITERS }, async (_, w) => {
-        for (let i = 0; Date.now() < faultAt + 15_000; i++) {
-          all.push(await carefulWrite(`RPL-${run}-${w}-${i}`, `replica-${run}-${w}-${i}`));
-        }
-      }),
-    );
+    const writes = load(run, () => Date.now() >= faultAt + 15_000);
     await sleep(4_000);
     faultAt = Date.now();
     killNode('gateway-1');
-    await writes;
+    const all = await writes;
     const f = figures(all, faultAt);
     console.log(`gateway replica killed: ${JSON.stringify(f)}`);
     expect(all.filter((o) => o.startedAt <= faultAt).length).toBeGreaterThan(0);
-    expect(await problemsOf(all)).toEqual([]);
+    await expectNoneLostNorDuplicated(all);
 
     // a client re-sending a request that was in flight at the kill gets its original transaction
     const inFlight = all.filter((o) => o.startedAt <= faultAt && o.answeredAt > faultAt);
