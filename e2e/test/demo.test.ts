@@ -19,7 +19,7 @@ describe('npm run demo', () => {
     );
     const out = `${r.stdout}${r.stderr}`;
     if (r.status !== 0) throw new Error(`demo exited with ${r.status}:\n${out.slice(-3000)}`);
-    expect(out).toMatch(/4 journeys, \d+ HTTP calls, \d+ transactions committed/);
+    expect(out).toMatch(/5 journeys, \d+ HTTP calls, \d+ transactions committed/);
     expect(out).toMatch(/TOKEN_ALREADY_USED/);
   });
 });

@@ -140,6 +140,7 @@ export const DEMO_CAST = [
   'approver-fire-a',
   'approver-env-a',
   'approver-market-a',
+  'approver-market-b',
   'issuer-b',
   'officer-social-a',
   'citizen-a1',

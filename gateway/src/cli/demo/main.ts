@@ -47,6 +47,7 @@
 import path from 'node:path';
 import { DemoSetupError, loadContext, mintCommand, type DemoContext } from './context';
 import { dataSharingJourney } from './data-sharing';
+import { crossRegionJourney } from './cross-region';
 import { licenceJourney } from './e-licence';
 import { votingJourney } from './e-voting';
 import { fundTracingJourney } from './fund-tracing';
@@ -133,14 +134,16 @@ export async function main(
         return `ready: ${heights.length} peers at block height ${heights.map((c) => c.detail).join('/')}`;
       },
     });
-    r.journey(1, 4, 'e-licence', 'one application, three departments approve, the other city verifies');
+    r.journey(1, 5, 'e-licence', 'one application, three departments approve, the other city verifies');
     await licenceJourney(r, run);
-    r.journey(2, 4, 'data-sharing', 'consent, a ticketed access, and the citizen sees it in their log');
+    r.journey(2, 5, 'data-sharing', 'consent, a ticketed access, and the citizen sees it in their log');
     await dataSharingJourney(r, run);
-    r.journey(3, 4, 'fund-tracing', 'from budget to spend, with an early warning');
+    r.journey(3, 5, 'fund-tracing', 'from budget to spend, with an early warning');
     await fundTracingJourney(r, run);
-    r.journey(4, 4, 'e-voting', 'a secret election with blind signatures, cast and tallied');
+    r.journey(4, 5, 'e-voting', 'a secret election with blind signatures, cast and tallied');
     await votingJourney(r, run);
+    r.journey(5, 5, 'cross-region', 'a licence presented to anyone who checks; applying in another city');
+    await crossRegionJourney(r, run, `APP-FOOD-${run}`);
   } catch (err) {
     p.line();
     const e = new Printer(errors);
@@ -162,7 +165,7 @@ export async function main(
   p.line();
   p.line(
     p.green(
-      p.bold(`✔ 4 journeys, ${r.steps} HTTP calls, ${r.commits} transactions committed, in ${seconds} s.`),
+      p.bold(`✔ 5 journeys, ${r.steps} HTTP calls, ${r.commits} transactions committed, in ${seconds} s.`),
     ),
   );
   p.line(`  Explore the API: ${ctx.baseUrl}/docs   (OpenAPI: ${ctx.baseUrl}/openapi.json)`);
