@@ -362,10 +362,13 @@ wipe_and_start_peer() {
   # peer.gossip.pvtData.pullRetryThreshold (60 s) while it asks the collection's other members;
   # for a collection of this organisation alone there are none, so while rebuilding it waits less
   # (the data stays marked missing for the reconciler); end_rebuild restarts it as recorded
-  (
-    export CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD="$REBUILD_PULL_RETRY"
-    restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
-  )
+  # supervision starts a node from its run script (not from this shell's environment): the
+  # rebuild runs from a copy of that script with the threshold added; end_rebuild puts it back
+  local script="$STATE/run/peer0.$org.sh"
+  [ -f "$script.recorded" ] || cp -p "$script" "$script.recorded"
+  sed "s|^exec env |exec env CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD=$REBUILD_PULL_RETRY |" "$script.recorded" > "$script"
+  grep -q "PULLRETRYTHRESHOLD=$REBUILD_PULL_RETRY" "$script" || die "cannot set the rebuild threshold in $script"
+  restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
   ok
 }
 
@@ -374,6 +377,8 @@ end_rebuild() {
   local org="$1"
   step "Restarting peer0.$org with its own configuration"
   stop_proc "peer0.$org"
+  local script="$STATE/run/peer0.$org.sh"
+  if [ -f "$script.recorded" ]; then mv -f "$script.recorded" "$script"; fi
   restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
   local i
   for i in $(seq 1 150); do [ -n "$(peer_height "$org")" ] && break; sleep 0.2; done
