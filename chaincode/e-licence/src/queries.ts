@@ -194,9 +194,14 @@ export async function getLicenceHistory(ctx: Context, req: LicenceIdRequest): Pr
 export async function getLicencePrivateData(ctx: Context, req: LicenceIdRequest): Promise<PrivateDataResult> {
   const caller = getCaller(ctx);
   const licence = await loadLicence(ctx, req.licenceId);
-  requireIssuingOrg(caller, licence.issuerMsp, `the private record of licence ${licence.licenceId}`);
+  // the holder reads their own record wherever they are registered (a City A enterprise holding
+  // City B's licence: its pid counts only with its home MSP, which sameSubject compares); anyone
+  // else only within the issuing organisation
   const isHolder =
     caller.pid !== undefined && sameSubject({ mspId: caller.mspId, pid: caller.pid }, licence.holder);
+  if (!isHolder) {
+    requireIssuingOrg(caller, licence.issuerMsp, `the private record of licence ${licence.licenceId}`);
+  }
   const isIssuer = hasRole(caller, Role.Issuer) && caller.dept === licence.issuerDept;
   if (!isHolder && !isIssuer && !hasRole(caller, Role.Admin)) {
     throw forbidden(

@@ -280,6 +280,14 @@ describe('applying in another city', () => {
     );
     expect(own.recordJson).toBe(bytes);
     expect(h.ledger.privateKeys(COLL_A)).toEqual([]);
+    // the holder, registered in City A, reads its own record on City B's peer (to present it)
+    const holders = await h.evaluate<{ recordJson: string }>(
+      ID.enterpriseA1,
+      'GetLicencePrivateData',
+      { licenceId: 'APP-X' },
+      ON_B,
+    );
+    expect(holders.recordJson).toBe(bytes);
   });
 
   it('refuses an issuing city that does not own the type, and no issuing city (APPLICANT_ORG_MISMATCH)', async () => {

@@ -127,7 +127,9 @@ describe('contract shape', () => {
         policy: `OR('${msp}.member')`,
         requiredPeerCount: 0,
         maxPeerCount: 1,
-        memberOnlyRead: true,
+        // a holder registered in another city reads its own record on the issuing city's peer
+        // (to present it); the chaincode refuses everyone else outside the issuing city
+        memberOnlyRead: false,
         // an applicant of another city stages into the issuing city's collection; the
         // collection's endorsement policy (its member's peer alone) and the chaincode guard writes
         memberOnlyWrite: false,

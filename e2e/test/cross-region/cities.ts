@@ -223,6 +223,29 @@ export function citiesSuite(): void {
       for (const secret of [record.holder.legalName, record.holder.idNumber, record.claims.companyName.value])
         expect(JSON.stringify(publicRecord)).not.toContain(secret);
     });
+
+    it('lets its holder, registered in City A, present the City B licence to anyone', async () => {
+      const key = await http('admin-b', 'POST', `${API}/presentation-keys`);
+      expect([201, 409]).toContain(key.status);
+      const made = await http<{ presentation: string }>(
+        'enterprise-a1',
+        'POST',
+        `${API}/licences/${appId}/presentations`,
+        { claims: ['companyName'] },
+      );
+      expect(made.status).toBe(201);
+      const checked = await http<{
+        valid: boolean;
+        issuerMsp: string;
+        disclosed: { name: string; value: string }[];
+      }>(undefined, 'POST', `${API}/public/presentations/verify`, { presentation: made.body.presentation });
+      expect(checked.status).toBe(200);
+      expect(checked.body).toMatchObject({
+        valid: true,
+        issuerMsp: 'CityBMSP',
+        disclosed: [{ name: 'companyName', value: record.claims.companyName.value }],
+      });
+    });
   });
 
   describe('licensing cities as data: City C joins with network.sh addorg CityC --licensing', () => {
