@@ -28,7 +28,7 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   getLicence: 'chaincode: any member (the public record holds hashes, never personal data).',
   verifyLicence: 'chaincode: any member.',
   getLicencePrivateData:
-    'chaincode: members of the issuing organisation only (its collection’s members): the holder (certificate MSP and `gov.pid` equal to the holder), an `issuer` of the issuing department, or an `admin`. Callers of any other organisation are refused 403.',
+    'chaincode: the holder (certificate MSP and `gov.pid` equal to the holder, wherever registered), or in the issuing organisation an `issuer` of the issuing department or an `admin`. Anyone else is refused 403 NOT_ISSUING_ORG.',
   getLicenceHistory: 'chaincode: any member.',
   suspendLicence:
     'chaincode: `issuer` of the issuing department in the issuing organisation (else 403 NOT_ISSUING_ORG).',
@@ -152,7 +152,7 @@ export const ACCESS_RULES: Readonly<Record<string, string>> = {
   getPresentationJwks:
     'gateway: anyone, no token (rate-limited per client address); only keys registered on the ledger, read with the gateway’s configured public-read identity.',
   createPresentation:
-    'gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity (members of the issuing organisation only). Signed with the issuing organisation’s registered key.',
+    'gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity, on the issuing organisation’s peers (the holder may be registered in another city). Signed with the issuing organisation’s registered key.',
   verifyPresentation:
     'gateway: anyone, no token (rate-limited per client address); read and recorded (RecordPresentationCheck: any member) with the gateway’s configured public-read identity. Disclosed values never reach the ledger.',
   checkTicket:
