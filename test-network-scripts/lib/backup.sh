@@ -25,6 +25,8 @@
 BACKUP_FORMAT=1
 # how long a peer being rebuilt waits for private data it lacks before committing a block without it
 REBUILD_PULL_RETRY="${REBUILD_PULL_RETRY:-3s}"
+# pid of a peer being rebuilt outside supervision (wipe_and_start_peer -> end_rebuild)
+REBUILD_PID=""
 
 # backup_org WANT: prints the organisation named WANT (name or MSP id) or dies.
 backup_org() {
@@ -269,6 +271,13 @@ restore_tree() {
   cp -a "$src" "$dest"
 }
 
+# wait_port_closed PORT SECONDS: waits until nothing listens on PORT any more.
+wait_port_closed() {
+  local i
+  for i in $(seq 1 $(($2 * 10))); do port_open "$1" || return 0; sleep 0.1; done
+  return 1
+}
+
 # restart_node NAME PORT: starts a node again from its recorded command and waits for its port.
 restart_node() {
   launch_proc "$1"
@@ -355,6 +364,7 @@ wipe_and_start_peer() {
   local org="$1" node="$STATE/nodes/peer0.$1"
   step "Removing peer0.$org's ledger (blocks, world state, private data, history)"
   is_running "peer0.$org" && stop_proc "peer0.$org"
+  wait_port_closed "$(var "PEER_PORT_$org")" 30 || die "peer0.$org still listens after its stop"
   rm -rf "$node/data/ledgersData" "$node/data/transientstore" "$node/joined"
   ok
   step "Starting peer0.$org with an empty ledger (private data pull threshold $REBUILD_PULL_RETRY while it catches up)"
@@ -362,13 +372,16 @@ wipe_and_start_peer() {
   # peer.gossip.pvtData.pullRetryThreshold (60 s) while it asks the collection's other members;
   # for a collection of this organisation alone there are none, so while rebuilding it waits less
   # (the data stays marked missing for the reconciler); end_rebuild restarts it as recorded
-  # supervision starts a node from its run script (not from this shell's environment): the
-  # rebuild runs from a copy of that script with the threshold added; end_rebuild puts it back
-  local script="$STATE/run/peer0.$org.sh"
-  [ -f "$script.recorded" ] || cp -p "$script" "$script.recorded"
-  sed "s|^exec env |exec env CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD=$REBUILD_PULL_RETRY |" "$script.recorded" > "$script"
-  grep -q "PULLRETRYTHRESHOLD=$REBUILD_PULL_RETRY" "$script" || die "cannot set the rebuild threshold in $script"
-  restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
+  # The rebuild runs the peer OUTSIDE supervision, from its recorded run script with the short
+  # threshold in its environment (supervisord starts a node with its recorded environment only);
+  # end_rebuild stops it by its pid and starts it again under supervision.
+  local port; port="$(var "PEER_PORT_$org")"
+  CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD="$REBUILD_PULL_RETRY" \
+    setsid bash "$STATE/run/peer0.$org.sh" < /dev/null > /dev/null 2>&1 &
+  local pid=$!
+  echo "$pid $(proc_starttime "$pid")" > "$STATE/pids/peer0.$org.pid"
+  REBUILD_PID="$pid"
+  wait_port "peer0.$org" "$port" 60
   ok
 }
 
@@ -376,9 +389,18 @@ wipe_and_start_peer() {
 end_rebuild() {
   local org="$1"
   step "Restarting peer0.$org with its own configuration"
-  stop_proc "peer0.$org"
-  local script="$STATE/run/peer0.$org.sh"
-  if [ -f "$script.recorded" ]; then mv -f "$script.recorded" "$script"; fi
+  if [ -n "${REBUILD_PID:-}" ]; then
+    # the rebuilding peer runs outside supervision (wipe_and_start_peer): stop it by its pid
+    kill -TERM -- "-$REBUILD_PID" 2>/dev/null || kill -TERM "$REBUILD_PID" 2>/dev/null || true
+    local j
+    for j in $(seq 1 150); do kill -0 "$REBUILD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$REBUILD_PID" 2>/dev/null && { kill -KILL -- "-$REBUILD_PID" 2>/dev/null || kill -KILL "$REBUILD_PID" 2>/dev/null || true; }
+    rm -f "$STATE/pids/peer0.$org.pid"
+    REBUILD_PID=""
+  else
+    stop_proc "peer0.$org"
+  fi
+  wait_port_closed "$(var "PEER_PORT_$org")" 30 || die "peer0.$org still listens after its stop"
   restart_node "peer0.$org" "$(var "PEER_PORT_$org")"
   local i
   for i in $(seq 1 150); do [ -n "$(peer_height "$org")" ] && break; sleep 0.2; done
