@@ -34,7 +34,7 @@ import {
 import os from 'os';
 import path from 'path';
 import { actAs, closeAll, wireError, type CallOptions, type UserSession } from '../src/fabric-client';
-import { eventually, killNode, peerHeight } from '../src/network-ops';
+import { eventually, peerHeight, stopNode } from '../src/network-ops';
 import { ROOT, findFreePortBase, networkSh, readNetworkInfo, useStateDir } from '../src/test-network';
 
 const given = process.env.E2E_BACKUP_STATE_DIR;
@@ -371,9 +371,10 @@ describe('backup and restore of City B', () => {
   it(
     "rebuilds City B's destroyed peer ledger and CA from the backup; the peer catches up",
     async () => {
-      // a crash that takes City B's CA home and its peer's ledger with it
-      killNode('ca-CityB');
-      killNode('peer0.CityB');
+      // City B's host goes down and loses its CA home and its peer's ledger (a kill -9 alone would
+      // be a crash that supervision restarts from: the host is down, so the nodes are stopped)
+      stopNode('ca-CityB');
+      stopNode('peer0.CityB');
       rmSync(path.join(dir, 'ca', 'CityB'), { recursive: true, force: true });
       rmSync(path.join(dir, 'nodes', 'peer0.CityB', 'data', 'ledgersData'), { recursive: true, force: true });
 

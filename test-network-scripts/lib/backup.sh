@@ -363,7 +363,9 @@ cmd_restore() {
 wipe_and_start_peer() {
   local org="$1" node="$STATE/nodes/peer0.$1"
   step "Removing peer0.$org's ledger (blocks, world state, private data, history)"
-  is_running "peer0.$org" && stop_proc "peer0.$org"
+  # through supervision even when its pid file says it is not running: a crashed peer may have
+  # been restarted by supervisord in the meantime
+  stop_proc "peer0.$org"
   wait_port_closed "$(var "PEER_PORT_$org")" 30 || die "peer0.$org still listens after its stop"
   rm -rf "$node/data/ledgersData" "$node/data/transientstore" "$node/joined"
   ok
