@@ -43,7 +43,7 @@ export interface paths {
         put?: never;
         /**
          * Create a licence type owned by the caller's organisation
-         * @description Gateway role: `admin`. Rule: chaincode: `admin` of a licensing organisation (one with a licence collection); the type is owned by the caller’s organisation.
+         * @description Gateway role: `admin`. Rule: chaincode: `admin` of a licensing city (one whose licence collection the committed e-licence definition has, else 403 ORG_NOT_LICENSING); the type is owned by the caller’s organisation.
          *
          *     Chaincode `e-licence`, transaction `CreateLicenceType` (submit).
          */
@@ -231,7 +231,7 @@ export interface paths {
         };
         /**
          * The licence's private record (holder, issuer of the issuing department, admin of the issuing organisation)
-         * @description Gateway role: any authenticated caller. Rule: chaincode: members of the issuing organisation only (its collection’s members): the holder (certificate MSP and `gov.pid` equal to the holder), an `issuer` of the issuing department, or an `admin`. Callers of any other organisation are refused 403.
+         * @description Gateway role: any authenticated caller. Rule: chaincode: the holder (certificate MSP and `gov.pid` equal to the holder, wherever registered), or in the issuing organisation an `issuer` of the issuing department or an `admin`. Anyone else is refused 403 NOT_ISSUING_ORG.
          *
          *     Chaincode `e-licence`, transaction `GetLicencePrivateData` (evaluate).
          */
@@ -409,7 +409,9 @@ export interface paths {
         put?: never;
         /**
          * Submit one application for a licence type; every required department then decides
-         * @description Gateway role: `citizen` or `enterprise`. Rule: chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of the organisation that owns the type (else 403 APPLICANT_ORG_MISMATCH). Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.
+         * @description An applicant may apply to another licensing city than its home organisation by naming it as issuingMsp (the licence type's owner): the personal data (licencePrivate) is then staged through and on that city's peer only, and that city's departments decide and issue.
+         *
+         *     Gateway role: `citizen` or `enterprise`. Rule: chaincode: the applicant under their own identity: `citizen` (person types) or `enterprise` (enterprise types) with a `gov.pid`, of any organisation; `issuingMsp` (default the applicant’s own organisation) must own the type (else 403 APPLICANT_ORG_MISMATCH). The personal data is staged through and on that city’s peer only. Each referenced material must be the applicant’s own and valid (else 403 MATERIAL_NOT_OWNED, 409 MATERIAL_NOT_VALID); an attestation is read from data-sharing under the applicant’s identity.
          *
          *     Chaincode `e-licence`, transaction `SubmitApplication` (submit).
          */
@@ -2389,7 +2391,7 @@ export interface paths {
          * A short-lived signed presentation of one of the caller’s licences, disclosing the claims chosen
          * @description Signed with the issuing organisation’s registered presentation key (this gateway must hold it). Nothing is written.
          *
-         *     Gateway role: `citizen` or `enterprise`. Rule: gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity (members of the issuing organisation only). Signed with the issuing organisation’s registered key.
+         *     Gateway role: `citizen` or `enterprise`. Rule: gateway: the licence’s holder only (token MSP and `gov.pid` equal to the licence’s holder, else 403 NOT_LICENCE_HOLDER); chaincode: GetLicencePrivateData under the holder’s own identity, on the issuing organisation’s peers (the holder may be registered in another city). Signed with the issuing organisation’s registered key.
          */
         post: operations["createPresentation"];
         delete?: never;
@@ -16106,6 +16108,11 @@ export interface operations {
                      * @example A-BIZ
                      */
                     typeCode: string;
+                    /**
+                     * @description MSP id of the licensing city applied to, the licence type's owner (default: the applicant's home organisation); the applicant's personal data is staged on that city's peers only
+                     * @example CityAMSP
+                     */
+                    issuingMsp?: string;
                     /**
                      * @description Existing licences and attestations of the applicant the application draws on (at most 10), verified and recorded by the chaincode; they can give a department's approval automatically (the type's autoApprovals)
                      * @example [
