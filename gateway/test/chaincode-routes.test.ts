@@ -746,6 +746,7 @@ describe("routes on a licence collection endorse on the caller's organisation", 
       applicationId: 'APP1',
       typeCode: 'B-PERMIT',
       issuingMsp: 'CityBMSP',
+      materials: [{ kind: 'licence', licenceId: 'FIRE-1' }],
       ...STAGED_HASHES,
     });
     expect(publicCall.invocation.endorsingOrganizations).toBeUndefined();

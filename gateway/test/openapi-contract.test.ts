@@ -220,7 +220,9 @@ describe('OpenAPI document: the contract', () => {
       .map(({ op }) => op.operationId);
     expect(missing).toEqual([]);
     const privateData = doc.paths['/api/v1/licences/{licenceId}/private-data'].get as Node;
-    expect(privateData.description).toMatch(/members of the issuing organisation only/);
+    expect(privateData.description).toMatch(
+      /the holder .*wherever registered.*Anyone else is refused 403 NOT_ISSUING_ORG/,
+    );
     expect(privateData.description).not.toMatch(/any authenticated caller\.$/);
   });
 
