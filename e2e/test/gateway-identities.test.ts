@@ -125,10 +125,10 @@ describe('identities registered through the gateway', () => {
   });
 
   it("refuses a role the organisation's configuration does not let its admin issue", async () => {
-    // City B has no approver in network/consortium.json, and no organisation mints admins by default
-    for (const roles of [['approver'], ['admin'], ['officer', 'approver']]) {
-      const res = await http<{ code: string }>('admin-b', 'POST', '/api/v1/admin/identities', {
-        name: `x-${unique()}-b`,
+    // City A has no legal officer in network/consortium.json, and no organisation mints admins by default
+    for (const roles of [['legal-officer'], ['admin'], ['officer', 'legal-officer']]) {
+      const res = await http<{ code: string }>('admin-a', 'POST', '/api/v1/admin/identities', {
+        name: `x-${unique()}-a`,
         roles,
         dept: 'housing',
       });
