@@ -13,7 +13,12 @@ const path = require('path');
 
 const LIB = path.join(__dirname, '..', 'lib');
 const state = fs.mkdtempSync(path.join(os.tmpdir(), 'replicas-sh-'));
-afterAll(() => fs.rmSync(state, { recursive: true, force: true }));
+// the nodes run under the state folder's own supervisord (lib/procs.sh): stop it by its pid, then
+// remove the folder
+afterAll(() => {
+  sh(31000, 'sv_down');
+  fs.rmSync(state, { recursive: true, force: true });
+});
 
 /** Runs bash with the libraries sourced, in the state folder, the port base `base`. */
 function sh(base, script) {
