@@ -21,7 +21,7 @@
  */
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { eVoting as wireEVoting } from '@govledger/wire';
-import { createHash, randomBytes, webcrypto } from 'crypto';
+import { createHash, generateKeyPairSync, randomBytes, webcrypto } from 'crypto';
 import { waitUntil } from '../src/clock';
 import {
   CHAINCODES,
@@ -560,6 +560,19 @@ const catalogue = once(async () => {
   await full('citizen-a1', DS, 'GrantConsent', consentRequest(code, consentId));
   return { code, consentId };
 });
+/** An access of City B housing to citizen-a1's record, granted under the catalogue's consent: its ticket id. */
+async function grantedAccess(): Promise<string> {
+  const { code } = await catalogue();
+  const accessId = id('ACC');
+  await full('officer-housing-b', DS, 'RequestAccess', {
+    accessId,
+    citizen: subjectOf('citizen-a1'),
+    categoryCode: code,
+    fields: [FIELD],
+    purpose: 'HOUSING_SUBSIDY',
+  });
+  return accessId;
+}
 async function grantedConsent(): Promise<string> {
   const { code } = await catalogue();
   const consentId = id('CNS');
@@ -670,6 +683,32 @@ const dataSharing: Record<string, Fixture> = {
       reads: [['GetAttestation', { attestationId }]],
     };
   },
+  async CheckTicket() {
+    const accessId = await grantedAccess();
+    return {
+      caller: 'officer-social-a',
+      request: { ticketId: accessId, purpose: { code: 'SERVICE_COUNTER' } },
+      reader: 'citizen-a1',
+      reads: [['ListDataChecks', { pageSize: 200 }]],
+    };
+  },
+  async CheckFact() {
+    const { code } = await catalogue();
+    const accessId = await grantedAccess();
+    const attestationId = id('ATT');
+    await full('officer-social-a', DS, 'PublishAttestation', attestationRequest(code, attestationId));
+    return {
+      caller: 'officer-housing-b',
+      request: {
+        ticketId: accessId,
+        attestationId,
+        claimedHash: sha256(`${salt()}|paid`),
+        purpose: { code: 'SERVICE_COUNTER' },
+      },
+      reader: 'citizen-a1',
+      reads: [['ListDataChecks', { pageSize: 200 }]],
+    };
+  },
 };
 
 // ---------------------------------------------------------------------------- e-licence
@@ -772,6 +811,14 @@ const licenceChange =
     return { caller, request: { licenceId, ...request(licenceId) }, reads: [['GetLicence', { licenceId }]] };
   };
 
+/** The public half of a fresh ES256 presentation key, as a JWK (kty, crv, x, y). */
+function presentationJwk(): { kty: string; crv: string; x: string; y: string } {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  if (!kty || !crv || !x || !y) throw new Error('no EC JWK');
+  return { kty, crv, x, y };
+}
+
 const eLicence: Record<string, Fixture> = {
   async CreateLicenceType() {
     const code = `A-NEW-${run}`.toUpperCase();
@@ -839,6 +886,41 @@ const eLicence: Record<string, Fixture> = {
         ['GetLicence', { licenceId }],
         ['ListLicencesByHolder', { holder: subjectOf('enterprise-a1'), pageSize: 200 }],
       ],
+    };
+  },
+  async RegisterPresentationKey() {
+    return {
+      caller: 'admin-a',
+      request: { publicKey: presentationJwk() },
+      reads: [['ListPresentationKeys', { mspId: 'CityAMSP' }]],
+    };
+  },
+  async CheckLicence() {
+    const licenceId = await issuedLicence();
+    return {
+      caller: 'issuer-b',
+      request: { licenceId, purpose: { code: 'INSPECTION' } },
+      reader: 'enterprise-a1',
+      reads: [['ListLicenceUsage', { licenceId }]],
+    };
+  },
+  async RecordPresentationCheck() {
+    const licenceId = await issuedLicence();
+    const key = await full<{ kid: string }>('admin-a', EL, 'RegisterPresentationKey', {
+      publicKey: presentationJwk(),
+    });
+    return {
+      caller: 'auditor-b',
+      request: { licenceId, kid: key.kid, disclosedClaims: [], reason: null },
+      reader: 'enterprise-a1',
+      reads: [['ListLicenceUsage', { licenceId }]],
+    };
+  },
+  async RaiseOverdueWarnings() {
+    return {
+      caller: 'auditor-a',
+      request: {},
+      reads: [['ListOverdueWarnings', { ownerMsp: 'CityAMSP' }]],
     };
   },
   SuspendLicence: licenceChange('issuer-a', () => ({ reasonCode: 'INVESTIGATION' })),
