@@ -326,7 +326,7 @@ describe('privacy scan: no personal value on the ledger', () => {
     );
     const out = `${r.stdout}${r.stderr}`;
     if (r.status !== 0) throw new Error(`demo exited with ${r.status}:\n${out.slice(-3000)}`);
-    expect(out).toMatch(/4 journeys, \d+ HTTP calls, \d+ transactions committed/);
+    expect(out).toMatch(/5 journeys, \d+ HTTP calls, \d+ transactions committed/);
   }, 300_000);
 
   it("an enterprise applies; the member peer holds its personal data in the staging block's private data", async () => {
