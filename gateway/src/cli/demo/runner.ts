@@ -51,6 +51,8 @@ export interface StepSpec<T> {
   commits?: true;
   /** A refusal the step expects (status and problem code) instead of success. */
   refusal?: { status: number; code: string };
+  /** A refusal as good as success ("already done"): printed, and the step returns undefined. */
+  accept?: { status: number; code: string };
   /**
    * The step builds on what another organisation just committed, which that
    * organisation's peer may not have yet: retry a 404, and (for reads) an
@@ -398,6 +400,12 @@ export class Runner {
     const request = transport.label;
     const statusText = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
     const timing = `${(ms / 1000).toFixed(1)} s`;
+    const accepted = (body as Problem | undefined)?.code;
+    if (step.accept && status === step.accept.status && accepted === step.accept.code) {
+      p.line(`     ${p.dim(request)}  ${p.yellow(statusText)}  ${p.dim(timing)}`);
+      p.line(`     ${p.green('→')} ${accepted}: ${(body as Problem).detail ?? ''}`);
+      return undefined as T;
+    }
     if (step.refusal) {
       const code = (body as Problem | undefined)?.code;
       if (status !== step.refusal.status || code !== step.refusal.code)
