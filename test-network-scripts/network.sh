@@ -27,6 +27,8 @@ Commands:
   stop-node NODE      stop one node (e.g. orderer2), keeping its state; supervision leaves it stopped
   start-node NODE     start a stopped node again
   units               write the systemd units of this network's nodes (STATE/systemd) and list them
+  bundle ORG DIR      (multi-host networks) what ORG needs to run its part on a host of its own:
+                      its folder, the exchange, run scripts and systemd units, as DIR/govledger-ORG.tar.gz
   down                stop every process this network started and remove its state folder
   backup ORG DIR      back up what ORG alone holds (CA database and keys, MSP, users, gateway
                       database and wallet, a ledger snapshot) into DIR/govledger-ORG-<time>.tar.gz
@@ -67,7 +69,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|units|down|backup|restore|snapshot|restore-peer) ;;
+  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|units|down|backup|restore|snapshot|restore-peer|bundle) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -744,4 +746,5 @@ case "$COMMAND" in
   restore) cmd_restore ;;
   snapshot) cmd_snapshot ;;
   restore-peer) cmd_restore_peer ;;
+  bundle) cmd_bundle ;;
 esac

@@ -653,62 +653,148 @@ function walk(root: string): string[] {
 const pemText = (file: string) => readFileSync(file, 'latin1').replace(/\\n/g, '\n');
 const spki = (key: ReturnType<typeof createPublicKey>) => sha256(key.export({ type: 'spki', format: 'der' }));
 
+/** Each organisation's CA certificate. */
+function caCertificates(): Record<string, X509Certificate> {
+  const caOf: Record<string, X509Certificate> = {};
+  for (const org of readdirSync(path.join(dir, 'hosts')))
+    caOf[org] = new X509Certificate(readFileSync(path.join(dir, 'hosts', org, 'ca', 'ca-cert.pem')));
+  return caOf;
+}
+
+/** The public key (SPKI hash) of every certificate in the state folder, with the organisations whose CA issued it. */
+function certificateIssuers(caOf: Record<string, X509Certificate>): Map<string, Set<string>> {
+  const issuerOfKey = new Map<string, Set<string>>();
+  for (const file of walk(dir)) {
+    for (const pem of pemText(file).match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ??
+      []) {
+      const cert = new X509Certificate(pem);
+      for (const [org, ca] of Object.entries(caOf)) {
+        if (cert.checkIssued(ca) && cert.verify(ca.publicKey)) {
+          const k = spki(cert.publicKey);
+          issuerOfKey.set(k, new Set([...(issuerOfKey.get(k) ?? []), org]));
+        }
+      }
+    }
+  }
+  return issuerOfKey;
+}
+
+/** Every PEM private key under `root`: its file (relative) and its public key's SPKI hash (null when Node cannot read it). */
+function privateKeys(root: string): { rel: string; pub: string | null }[] {
+  const out: { rel: string; pub: string | null }[] = [];
+  for (const file of walk(root)) {
+    const pems =
+      pemText(file).match(
+        /-----BEGIN (EC |RSA )?PRIVATE KEY-----[^-]+-----END (EC |RSA )?PRIVATE KEY-----/g,
+      ) ?? [];
+    for (const pem of pems) {
+      let pub: string | null = null;
+      try {
+        pub = spki(createPublicKey(createPrivateKey(pem)));
+      } catch {
+        // the CA's Idemix revocation key, which Node cannot read
+      }
+      out.push({ rel: path.relative(root, file), pub });
+    }
+  }
+  return out;
+}
+
+/**
+ * Asserts that the key belongs to `owner`: its own CA's key, a key whose certificate only
+ * `owner`'s CA issued, or (unreadable) the CA's Idemix revocation key in `owner`'s CA folder.
+ */
+function expectOwnedBy(
+  key: { rel: string; pub: string | null },
+  owner: string,
+  caOf: Record<string, X509Certificate>,
+  issuerOfKey: Map<string, Set<string>>,
+  caFolder: string,
+) {
+  if (key.pub === null) {
+    expect(key.rel).toBe(`${caFolder}/msp/keystore/IssuerRevocationPrivateKey`);
+    return;
+  }
+  if (key.pub === spki(caOf[owner].publicKey)) return;
+  expect({ file: key.rel, issuers: [...(issuerOfKey.get(key.pub) ?? [])] }).toEqual({
+    file: key.rel,
+    issuers: [owner],
+  });
+}
+
 describe('each organisation’s keys live only in its own folder', () => {
   it('every private key under hosts/<Org> belongs to a certificate of that organisation’s CA; none lies elsewhere', () => {
-    const orgs = readdirSync(path.join(dir, 'hosts'));
-    expect(orgs.sort()).toEqual(['Audit', 'CityA', 'CityB', 'Orderer']);
-    const caOf: Record<string, X509Certificate> = {};
-    for (const org of orgs)
-      caOf[org] = new X509Certificate(readFileSync(path.join(dir, 'hosts', org, 'ca', 'ca-cert.pem')));
-    // public keys of every certificate anywhere, by the CA that issued it
-    const issuerOfKey = new Map<string, Set<string>>();
-    for (const file of walk(dir)) {
-      const text = pemText(file);
-      for (const pem of text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []) {
-        const cert = new X509Certificate(pem);
-        for (const [org, ca] of Object.entries(caOf)) {
-          if (cert.checkIssued(ca) && cert.verify(ca.publicKey)) {
-            const k = spki(cert.publicKey);
-            issuerOfKey.set(k, new Set([...(issuerOfKey.get(k) ?? []), org]));
-          }
-        }
-      }
-    }
-    let keys = 0;
-    for (const file of walk(dir)) {
-      const text = pemText(file);
-      const pems =
-        text.match(/-----BEGIN (EC |RSA )?PRIVATE KEY-----[^-]+-----END (EC |RSA )?PRIVATE KEY-----/g) ?? [];
-      if (pems.length === 0) continue;
-      const rel = path.relative(dir, file);
-      const m = /^hosts\/([^/]+)\//.exec(rel);
-      expect({ file: rel, inAnOrganisationsFolder: Boolean(m) }).toEqual({
-        file: rel,
+    expect(readdirSync(path.join(dir, 'hosts')).sort()).toEqual(['Audit', 'CityA', 'CityB', 'Orderer']);
+    const caOf = caCertificates();
+    const issuerOfKey = certificateIssuers(caOf);
+    const keys = privateKeys(dir);
+    expect(keys.length).toBeGreaterThan(20);
+    for (const key of keys) {
+      const m = /^hosts\/([^/]+)\//.exec(key.rel);
+      expect({ file: key.rel, inAnOrganisationsFolder: Boolean(m) }).toEqual({
+        file: key.rel,
         inAnOrganisationsFolder: true,
       });
-      const owner = m![1];
-      for (const pem of pems) {
-        keys++;
-        let pub: string;
-        try {
-          pub = spki(createPublicKey(createPrivateKey(pem)));
-        } catch {
-          // a key Node cannot read (the CA's Idemix revocation key): only ever in the CA's own folder
-          expect(rel).toMatch(new RegExp(`^hosts/${owner}/ca/msp/keystore/IssuerRevocationPrivateKey$`));
-          continue;
-        }
-        const issuers = issuerOfKey.get(pub) ?? new Set<string>();
-        // a CA's own key: its CA certificate is self-signed
-        if (pub === spki(caOf[owner].publicKey)) continue;
-        expect({ file: rel, issuers: [...issuers] }).toEqual({ file: rel, issuers: [owner] });
-      }
+      expectOwnedBy(key, m![1], caOf, issuerOfKey, `hosts/${m![1]}/ca`);
     }
-    expect(keys).toBeGreaterThan(20);
+    // every organisation holds keys of its own
+    for (const org of Object.keys(caOf))
+      expect(keys.some((k) => k.rel.startsWith(`hosts/${org}/`))).toBe(true);
     // the exchange holds no private key at all
     for (const file of walk(path.join(dir, 'exchange')))
       expect(readFileSync(file, 'latin1')).not.toContain('PRIVATE KEY');
     // and the old one-host paths are links into the organisations' folders
     expect(readlinkSync(path.join(dir, 'orgs', 'CityA'))).toBe('../hosts/CityA/org');
+  });
+});
+
+// ---------------------------------------------------------------- an agency's part on its own host
+
+describe('what an agency takes to its own host', () => {
+  it('network.sh bundle CityB: its folder, the exchange, run scripts without namespaces, systemd units; only City B’s keys', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'govledger-mh-bundle-'));
+    networkSh(['bundle', 'CityB', out, '--state-dir', dir]);
+    const b = path.join(out, 'govledger-CityB');
+    expect(existsSync(`${b}.tar.gz`)).toBe(true);
+    const runs = readdirSync(path.join(b, 'run')).sort();
+    expect(runs).toEqual(
+      expect.arrayContaining(['ca-CityB.sh', 'peer0.CityB.sh', 'gateway-CityB.sh', 'cc-e-voting-CityB.sh']),
+    );
+    expect(runs.filter((r) => !r.includes('CityB'))).toEqual([]);
+    for (const r of runs) {
+      const text = readFileSync(path.join(b, 'run', r), 'utf8');
+      expect(text).not.toContain('netns');
+      expect(text).not.toContain(dir);
+      expect(text).not.toContain(ROOT);
+    }
+    const peer = readFileSync(path.join(b, 'run', 'peer0.CityB.sh'), 'utf8');
+    expect(peer).toContain('CORE_PEER_LISTENADDRESS=0.0.0.0:');
+    expect(peer).toContain('CORE_PEER_ADDRESS=peer0.cityb.govledger.test:');
+    expect(peer).toContain('CORE_PEER_MSPCONFIGPATH=/opt/govledger/CityB/nodes/peer0.CityB/msp');
+    expect(readFileSync(path.join(b, 'systemd', 'govledger-peer0.CityB.service'), 'utf8')).toContain(
+      'ExecStart=/bin/bash "/opt/govledger/CityB/run/peer0.CityB.sh"',
+    );
+    expect(existsSync(path.join(b, 'systemd', 'govledger.target'))).toBe(true);
+    expect(existsSync(path.join(b, 'exchange', 'channel', 'genesis.block'))).toBe(true);
+    const caOf = caCertificates();
+    const issuerOfKey = certificateIssuers(caOf);
+    const keys = privateKeys(b);
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) expectOwnedBy(key, 'CityB', caOf, issuerOfKey, 'ca');
+  });
+
+  it('network.sh env CityA: the peer CLI on City A’s host with nothing but that environment', () => {
+    const env = networkSh(['env', 'CityA', '--state-dir', dir], { quiet: true });
+    expect(env).toContain('CORE_PEER_ADDRESS=peer0.citya.govledger.test:');
+    expect(env).toContain(`ip netns exec ${nsOf('CityA')}`);
+    const info = inNs('CityA', [
+      'env',
+      '-i',
+      'bash',
+      '-c',
+      `${env}\npeer channel getinfo -c "$CHANNEL_NAME"`,
+    ]);
+    expect(info).toMatch(/"height":[1-9][0-9]*/);
   });
 });
 

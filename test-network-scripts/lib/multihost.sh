@@ -227,20 +227,25 @@ mh_org_of_msp() {
   return 1
 }
 
+# mh_node_org NAME: the organisation a node belongs to (fails for a node of none).
+mh_node_org() {
+  case "$1" in
+    ca-*) echo "${1#ca-}" ;;
+    orderer*) echo "$ORDERER_ORG" ;;
+    peer0.*) echo "${1#peer0.}" ;;
+    cc-*) echo "${1##*-}" ;;
+    gateway-*) echo "${1#gateway-}" ;;
+    *) return 1 ;;
+  esac
+}
+
 # mh_proc_hook NAME: (start_proc) the node's namespace as the `wrap` of its run script, and its
 # addresses in `envs`: a peer's or orderer's listen address on its namespace's IP, the addresses
 # others use by host name.
 mh_proc_hook() {
   mh_enabled || return 0
-  local name="$1" org="" i e key value ip
-  case "$name" in
-    ca-*) org="${name#ca-}" ;;
-    orderer*) org="$ORDERER_ORG" ;;
-    peer0.*) org="${name#peer0.}" ;;
-    cc-*) org="${name##*-}" ;;
-    gateway-*) org="${name#gateway-}" ;;
-    *) return 0 ;;
-  esac
+  local name="$1" org i e key value ip
+  org="$(mh_node_org "$name")" || return 0
   wrap=("$MH_IP" netns exec "$(mh_ns "$org")")
   ip="$(mh_org_ip "$org")"
   for i in "${!envs[@]}"; do
@@ -512,3 +517,114 @@ mh_start_gateway() {
   chmod 600 "$dir/demo-tokens.json"
   ok
 }
+
+# network.sh bundle ORG DIR: what organisation ORG needs to run its part on a host of its own,
+# as DIR/govledger-ORG/ and DIR/govledger-ORG.tar.gz: its folder (CA, MSP and keys, nodes with
+# their ledgers, users, chaincode packages, gateway), the exchange folder (public), Fabric's
+# configuration (config/), a run script per node (run/: as under supervision here, without the
+# namespace, listening on every address of the host), its systemd units (systemd/, as
+# `network.sh units` writes them) and README.txt. Paths are those of the host:
+# $GOVLEDGER_BUNDLE_PREFIX/ORG for the folder (default /opt/govledger/ORG), and
+# $GOVLEDGER_BUNDLE_PREFIX/app for the GovLedger software (this repository, built, with bin/).
+cmd_bundle() {
+  require_network
+  mh_enabled || die "bundle: only a multi-host network keeps each organisation's files apart (network.sh up --multi-host)"
+  [ "${#POSITIONAL[@]}" -eq 2 ] || die "usage: network.sh bundle ORG DIR"
+  local want="${POSITIONAL[0]}" out="${POSITIONAL[1]}" org="" o
+  for o in $(mh_all_orgs); do
+    { [ "$o" = "$want" ] || { [ "$o" != "$ORDERER_ORG" ] && [ "$(var "ORG_MSP_$o")" = "$want" ]; }; } && org="$o"
+  done
+  [ -n "$org" ] && [ -d "$STATE/hosts/$org/org/msp" ] || die "bundle: no organisation '$want' with a folder in this network ($(ls "$STATE/hosts" | tr '\n' ' '))"
+  local prefix="${GOVLEDGER_BUNDLE_PREFIX:-/opt/govledger}" home app b ip n names=() cc
+  home="$prefix/$org" app="$prefix/app"
+  mkdir -p "$out"
+  b="$(cd "$out" && pwd)/govledger-$org"
+  rm -rf "$b" "$b.tar.gz"
+  step "Bundling $org for a host of its own ($home)"
+  mkdir -p "$b"
+  cp -a "$STATE/hosts/$org/." "$b/"
+  rm -rf "$b/work"
+  cp -a "$STATE/exchange" "$b/exchange"
+  mkdir -p "$b/run" "$b/systemd" "$b/logs" "$b/config"
+  cp "$FABRIC_SAMPLECONFIG"/*.yaml "$b/config/"
+  ip="$(mh_org_ip "$org")"
+  for n in $(all_procs); do
+    [ "$(mh_node_org "$n" || true)" = "$org" ] || continue
+    names+=("$n")
+    sed -e "s#^exec $MH_IP netns exec $(mh_ns "$org") env #exec env #" -e "s#$ip#0.0.0.0#g" "$STATE/run/$n.sh" > "$b/run/$n.sh"
+    chmod 700 "$b/run/$n.sh"
+  done
+  [ "${#names[@]}" -gt 0 ] || die "bundle: $org runs no node in this network"
+  # the paths of this machine's state folder and software as the host's
+  local pairs=()
+  pairs+=("$STATE/hosts/$org" "$home" "$STATE/orgs/$org" "$home/org" "$STATE/ca-admin/$org" "$home/ca-admin"
+    "$STATE/ca/$org" "$home/ca" "$STATE/nodes/" "$home/nodes/" "$STATE/users/" "$home/users/")
+  for cc in "${CHAINCODES[@]}"; do pairs+=("$STATE/chaincode/$cc/$org" "$home/chaincode/$cc"); done
+  pairs+=("$STATE/channel" "$home/exchange/channel" "$STATE/exchange" "$home/exchange" "$STATE/logs" "$home/logs"
+    "$STATE/run" "$home/run" "$STATE/systemd" "$home/systemd" "$STATE" "$home"
+    "$FABRIC_SAMPLECONFIG" "$home/config" "$FABRIC_BIN" "$app/bin" "$GOVLEDGER_ROOT" "$app")
+  local files=()
+  mapfile -t files < <(grep -rlI -e "$STATE" -e "$GOVLEDGER_ROOT" -e "$FABRIC_SAMPLECONFIG" "$b" || true)
+  if [ "${#files[@]}" -gt 0 ]; then
+    MH_PAIRS="$(printf '%s\t%s\n' "${pairs[@]}")" perl -pi -e \
+      'BEGIN { @p = map { [split /\t/] } split /\n/, $ENV{MH_PAIRS} } for my $x (@p) { my ($f, $t) = @$x; s/\Q$f\E/$t/g }' \
+      "${files[@]}"
+  fi
+  for n in "${names[@]}"; do
+    node "$HERE/lib/supervision.js" unit "$b/systemd/govledger-$n.service" "$n" "$home" "$app/bin:/usr/local/bin:/usr/bin:/bin" \
+      || die "cannot write the unit of $n"
+  done
+  node "$HERE/lib/supervision.js" target "$b/systemd/govledger.target" "$home" "${names[@]}" || die "cannot write govledger.target"
+  {
+    echo "GovLedger: what $org needs to run its part of the network on a host of its own"
+    echo
+    echo "Nodes: ${names[*]}"
+    echo "Folder: this bundle unpacked as $home (its CA, MSP and keys, nodes, users, gateway: $org's alone)"
+    echo "Software: the GovLedger repository, built (npm ci, npm run build, bin/ from install-fabric.sh), as $app"
+    echo "exchange/: only what the organisations exchange (public MSP folders, TLS CA certificates, channel blocks,"
+    echo "  signed channel updates, approvals) and exchange/hosts, the host names every node is reached by"
+    echo
+    echo "1. DNS (or /etc/hosts): the names of exchange/hosts, with the real address of each organisation's host."
+    echo "2. tar -xzf govledger-$org.tar.gz && mv govledger-$org $home"
+    echo "3. cp $home/systemd/* /etc/systemd/system/ && systemctl daemon-reload && systemctl enable --now govledger.target"
+    echo "Peer CLI as $org's admin: FABRIC_CFG_PATH=$home/config CORE_PEER_LOCALMSPID=$( [ "$org" = "$ORDERER_ORG" ] && echo "$ORDERER_MSP" || var "ORG_MSP_$org")"
+    echo "  CORE_PEER_MSPCONFIGPATH=$home/org/admin/msp CORE_PEER_TLS_ENABLED=true ..."
+  } > "$b/README.txt"
+  tar -C "$(dirname "$b")" -czf "$b.tar.gz" "govledger-$org"
+  ok "$b.tar.gz (${#names[@]} nodes)"
+}
+
+# cmd_env (multi-host): the peer CLI environment with the peer and orderer by host name, the
+# orderers' TLS CA from the exchange, and how to get a shell on the organisation's host.
+if [ -f "$STATE/multi-host.env" ]; then
+  eval "mh_orig_$(declare -f cmd_env)"
+  cmd_env() {
+    local line k v org=""
+    while IFS= read -r line; do
+      if [[ "$line" =~ ^export\ (CORE_PEER_ADDRESS|ORDERER_ADDRESS)=(.*)$ ]]; then
+        k="${BASH_REMATCH[1]}" v="${BASH_REMATCH[2]}"
+        line="export $k=$(mh_addr "$v")"
+      elif [[ "$line" =~ ^export\ CORE_PEER_LOCALMSPID=(.*)$ ]]; then
+        org="$(mh_org_of_msp "${BASH_REMATCH[1]}")"
+      fi
+      printf '%s\n' "$line"
+    done < <(mh_orig_cmd_env)
+    [ -z "$org" ] || printf '# multi-host network: run the peer CLI on %s'"'"'s host, e.g. ip netns exec %s bash\n' "$org" "$(mh_ns "$org")"
+  }
+fi
+
+# summary (multi-host): every node by host name and address, each organisation's namespace.
+if [ -f "$STATE/multi-host.env" ] || [ "${MULTI_HOST_FLAG:-0}" = 1 ]; then
+  summary() {
+    local o org
+    echo "  channel      $CHANNEL ($CONSENSUS), every organisation on a host of its own (bridge $MH_BRIDGE, $MH_NET.0/24)"
+    for o in "${ORDERERS[@]}"; do
+      echo "  $o     $(mh_addr "127.0.0.1:$(var "ORDERER_PORT_$o")") ($(mh_org_ip "$ORDERER_ORG"), namespace $(mh_ns "$ORDERER_ORG"))"
+    done
+    for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
+      [ -d "$STATE/nodes/peer0.$org" ] || continue
+      echo "  peer0.$org  $(mh_addr "127.0.0.1:$(var "PEER_PORT_$org")")  $(var "ORG_MSP_$org") ($(mh_org_ip "$org"), namespace $(mh_ns "$org"))"
+    done
+    echo "  folders      $STATE/hosts/<Org> (each organisation's own), $STATE/exchange (what they exchange)"
+  }
+fi
