@@ -119,6 +119,10 @@ mh_setup() {
   [ "$CONSENSUS" = raft ] || die "--multi-host runs Raft networks only"
   local id n k used start
   id="$(printf '%s' "$STATE" | sha256sum | cut -c1-6)"
+  # what an earlier network in this state folder left (up found none of its processes running)
+  if "$MH_IP" link show "glb$id" >/dev/null 2>&1 || "$MH_IP" netns list | grep -q "^gl-$id-"; then
+    MH_ID="$id" MH_BRIDGE="glb$id" mh_teardown
+  fi
   used="$("$MH_IP" -4 route show table all 2>/dev/null; "$MH_IP" -4 addr 2>/dev/null)"
   start=$((16#${id:0:2}))
   n=""
