@@ -36,7 +36,16 @@ import {
   webcrypto,
   X509Certificate,
 } from 'crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'fs';
 import os from 'os';
 import path from 'path';
 import tls from 'tls';
@@ -607,6 +616,7 @@ describe('the Audit Office joins by an update each member signs in its own folde
         out,
       ]);
       const json = JSON.parse(readFileSync(out, 'utf8'));
+      rmSync(path.dirname(out), { recursive: true, force: true });
       return (json.payload.data.signatures as { signature_header: { creator: { mspid: string } } }[]).map(
         (s) => s.signature_header.creator.mspid,
       );
@@ -781,6 +791,7 @@ describe('what an agency takes to its own host', () => {
     const keys = privateKeys(b);
     expect(keys.length).toBeGreaterThan(10);
     for (const key of keys) expectOwnedBy(key, 'CityB', caOf, issuerOfKey, 'ca');
+    rmSync(out, { recursive: true, force: true });
   });
 
   it('network.sh env CityA: the peer CLI on City A’s host with nothing but that environment', () => {

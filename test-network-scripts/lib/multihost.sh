@@ -603,6 +603,7 @@ cmd_bundle() {
 if [ -f "$STATE/multi-host.env" ]; then
   eval "mh_orig_$(declare -f cmd_env)"
   cmd_env() {
+    require_network
     local line k v org=""
     while IFS= read -r line; do
       if [[ "$line" =~ ^export\ (CORE_PEER_ADDRESS|ORDERER_ADDRESS)=(.*)$ ]]; then
