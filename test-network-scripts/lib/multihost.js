@@ -54,6 +54,9 @@ function networkJson(facts, hosts, ips, orgName) {
   };
   for (const o of out.orderers || []) o.endpoint = rewrite(o.endpoint).endpoint;
   out.organisations = (out.organisations || []).filter((o) => !orgName || o.name === orgName);
+  // an organisation's gateway knows its own users only (<state>/hosts/<Org>/users)
+  if (orgName && out.usersDir)
+    out.usersDir = path.join(path.dirname(out.usersDir), 'hosts', orgName, 'users');
   for (const o of out.organisations) {
     const r = rewrite(o.peerEndpoint);
     o.peerEndpoint = r.endpoint;

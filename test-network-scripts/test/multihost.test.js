@@ -47,6 +47,7 @@ describe('configtx.yaml for separate hosts', () => {
 describe('network.json for separate hosts', () => {
   const facts = {
     channel: 'govchannel',
+    usersDir: '/tmp/state/users',
     orderers: [{ name: 'orderer1', endpoint: '127.0.0.1:17050' }],
     organisations: [
       { name: 'CityA', mspId: 'CityAMSP', peerEndpoint: '127.0.0.1:17020', peerHostOverride: 'localhost' },
@@ -73,6 +74,7 @@ describe('network.json for separate hosts', () => {
     expect(out.organisations).toEqual([
       { name: 'CityB', mspId: 'CityBMSP', peerEndpoint: 'peer0.cityb.govledger.test:17030' },
     ]);
+    expect(out.usersDir).toBe('/tmp/state/hosts/CityB/users');
     expect(facts.organisations).toHaveLength(2);
   });
 });
