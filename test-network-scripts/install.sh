@@ -64,6 +64,18 @@ else
   ok "$(supervisord --version)"
 fi
 
+# the multi-host mode (network.sh up --multi-host; README "Organisations on separate hosts"): ip and ss
+if ! command -v ip >/dev/null 2>&1 || ! command -v ss >/dev/null 2>&1; then
+  step "Installing iproute2 (apt-get) for the multi-host mode"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    : > "$LOGS/apt.log"
+    run_long "$LOGS/apt.log" bash -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2'
+    ok
+  else
+    ok "skipped (not root): run sudo apt-get install -y iproute2 for the multi-host mode"
+  fi
+fi
+
 step "Building the packages the network runs (wire, fixtures, chaincodes, gateway)"
 projects=(packages/wire packages/fixtures chaincode/common)
 for cc in $(node -e 'process.stdout.write(require("./network/consortium.json").chaincodes.join(" "))'); do

@@ -27,6 +27,8 @@ Commands:
   stop-node NODE      stop one node (e.g. orderer2), keeping its state; supervision leaves it stopped
   start-node NODE     start a stopped node again
   units               write the systemd units of this network's nodes (STATE/systemd) and list them
+  bundle ORG DIR      (multi-host networks) what ORG needs to run its part on a host of its own:
+                      its folder, the exchange, run scripts and systemd units, as DIR/govledger-ORG.tar.gz
   down                stop every process this network started and remove its state folder
   backup ORG DIR      back up what ORG alone holds (CA database and keys, MSP, users, gateway
                       database and wallet, a ledger snapshot) into DIR/govledger-ORG-<time>.tar.gz
@@ -45,6 +47,9 @@ Options:
   --state-dir DIR     state folder (default: <project>/.network)
   --port-base N       first port (default 17000; up only, remembered in the state folder)
   --consensus TYPE    raft (3 orderers, default) or bft (4 orderers); up only
+  --multi-host        with up: every organisation on a host of its own, a Linux network namespace
+                      with its own IP address and host names (root only; README "Organisations on
+                      separate hosts"); remembered in the state folder
   --endorsement-policy P  with deploy, COMPARISON networks only (e.g. the benchmark's --policy old):
                       commit every chaincode with the signature policy P (e.g.
                       "OR('CityAMSP.peer','CityBMSP.peer')") instead of its chaincode.json policy;
@@ -64,7 +69,7 @@ COMMAND="${1:-}"
 shift
 case "$COMMAND" in
   -h|--help|help) usage; exit 0 ;;
-  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|units|down|backup|restore|snapshot|restore-peer) ;;
+  up|deploy|addorg|gateway|env|status|logs|stop-node|start-node|units|down|backup|restore|snapshot|restore-peer|bundle) ;;
   *) echo "network.sh: unknown command '$COMMAND' (try: network.sh --help)" >&2; exit 2 ;;
 esac
 
@@ -77,6 +82,7 @@ ENDORSEMENT_POLICY_OVERRIDE=""
 FROM_SNAPSHOT=""
 FROM_GENESIS=0
 REPLICAS=""
+MULTI_HOST_FLAG=0
 POSITIONAL=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -95,6 +101,7 @@ while [ $# -gt 0 ]; do
     --replicas) [ $# -ge 2 ] || { echo "network.sh: --replicas needs a number" >&2; exit 2; }; REPLICAS="$2"; shift ;;
     --replicas=*) REPLICAS="${1#*=}" ;;
     --licensing) LICENSING_FLAG=1 ;;
+    --multi-host) MULTI_HOST_FLAG=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "network.sh: unknown option '$1' (try: network.sh --help)" >&2; exit 2 ;;
     *) POSITIONAL+=("$1") ;;
@@ -118,6 +125,10 @@ fi
 
 if [ "$COMMAND" != restore-peer ] && { [ -n "$FROM_SNAPSHOT" ] || [ "$FROM_GENESIS" = 1 ]; }; then
   echo "network.sh: --from-snapshot and --from-genesis apply to 'restore-peer' only" >&2; exit 2
+fi
+
+if [ "$COMMAND" != up ] && [ "$MULTI_HOST_FLAG" = 1 ]; then
+  echo "network.sh: --multi-host applies to 'up' only (the state folder remembers it)" >&2; exit 2
 fi
 
 if [ "$COMMAND" != gateway ] && [ -n "$REPLICAS" ]; then
@@ -488,6 +499,7 @@ cmd_up() {
   } > "$STATE/network.env"
   load_settings
   trap cleanup_failed_start EXIT
+  mh_hook up
 
   step "Checking ports $PORT_BASE-$((PORT_BASE + PORT_SPAN - 1)) on 127.0.0.1"
   local p busy=()
@@ -524,6 +536,7 @@ cmd_up() {
   step "Creating channel $CHANNEL through the orderers' channel participation API"
   mkdir -p "$STATE/channel"
   node "$HERE/lib/consortium.js" configtx "$STATE" "$PORT_BASE" "$CONSENSUS" "$STATE/channel/configtx.yaml"
+  mh_hook configtx "$STATE/channel/configtx.yaml"
   run "$STATE/logs/channel.log" env FABRIC_CFG_PATH="$STATE/channel" configtxgen -profile GovChannel \
     -outputBlock "$STATE/channel/configtxgen.block" -channelID "$CHANNEL"
   # each organisation's Readers: admins, peers and staff (an OU principal, which configtxgen cannot write)
@@ -715,6 +728,7 @@ source "$HERE/lib/gateway.sh"
 source "$HERE/lib/backup.sh"
 source "$HERE/lib/postgres.sh"
 source "$HERE/lib/replicas.sh"
+source "$HERE/lib/multihost.sh"
 
 case "$COMMAND" in
   up) cmd_up ;;
@@ -732,4 +746,5 @@ case "$COMMAND" in
   restore) cmd_restore ;;
   snapshot) cmd_snapshot ;;
   restore-peer) cmd_restore_peer ;;
+  bundle) cmd_bundle ;;
 esac

@@ -43,6 +43,7 @@ cmd_addorg() {
   step "Starting the CA of $(var "ORG_LABEL_$org") and enrolling its identities"
   port_open "$(var "CA_PORT_$org")" && die "port $(var "CA_PORT_$org") is already in use"
   port_open "$(var "PEER_PORT_$org")" && die "port $(var "PEER_PORT_$org") is already in use"
+  mh_hook org-layout "$org"
   start_ca "$org"
   wait_ca "$org"
   enrol_peer_org "$org"
@@ -50,6 +51,7 @@ cmd_addorg() {
 
   step "Proposing $msp to $CHANNEL (config update)"
   node "$HERE/lib/consortium.js" configtx "$STATE" "$PORT_BASE" "$CONSENSUS" "$STATE/channel/configtx.yaml"
+  mh_hook configtx "$STATE/channel/configtx.yaml"
   local configtxgen_out
   configtxgen_out="$(env FABRIC_CFG_PATH="$STATE/channel" configtxgen -printOrg "$msp" 2>>"$STATE/logs/addorg.log")" \
     || die "configtxgen -printOrg $msp failed" "$STATE/logs/addorg.log"

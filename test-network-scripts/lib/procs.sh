@@ -82,19 +82,23 @@ sv_down() {
 # program, its systemd unit) and start it under supervision.
 start_proc() {
   local name="$1"; shift
-  local envs=()
+  local envs=() wrap=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
   mkdir -p "$STATE/run" "$STATE/pids" "$STATE/logs"
   local script="$STATE/run/$name.sh" log="$STATE/logs/$name.log"
+  # multi-host mode (lib/multihost.sh): the node's namespace (wrap) and its addresses (envs)
+  if declare -F mh_proc_hook >/dev/null; then mh_proc_hook "$name"; fi
   {
     echo '#!/usr/bin/env bash'
     echo "# $name, started by network.sh under supervision (supervisord: $STATE/supervisor/programs/$name.conf;"
     echo "# systemd: $STATE/systemd/govledger-$name.service). Start again with: network.sh start-node $name"
     printf 'exec >> %q 2>&1 < /dev/null\n' "$log"
     echo "printf '\\n--- %s start ---\\n' \"\$(date -u +%FT%TZ)\""
-    printf 'exec env'
+    printf 'exec'
     local e a
+    for a in "${wrap[@]}"; do printf ' %q' "$a"; done
+    printf ' env'
     for e in "${envs[@]}"; do printf ' %q' "$e"; done
     for a in "$@"; do printf ' %q' "$a"; done
     echo
