@@ -5,6 +5,7 @@
  * (each sample counted once for every category on its stack), with the top functions by self time.
  *
  *   node e2e/dist/bench/bench/cpuprofile.js PROFILE.cpuprofile [--requests N] [--top 25] [--json]
+ *     [--from S] [--to S]   (only the samples S seconds after the profile started: one load point)
  *
  * With --requests N (successful gateway requests during the profile) it adds CPU ms per request.
  * `e2e/bench/profile-gateway.sh` records such a profile under the benchmark's own load.
@@ -123,7 +124,11 @@ export interface ProfileSummary {
 }
 
 /** Summarises a profile (see the file comment). */
-export function summariseProfile(profile: CpuProfile, topN = 25): ProfileSummary {
+export function summariseProfile(
+  profile: CpuProfile,
+  topN = 25,
+  window?: { fromS: number; toS: number },
+): ProfileSummary {
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
@@ -131,7 +136,10 @@ export function summariseProfile(profile: CpuProfile, topN = 25): ProfileSummary
     for (const c of n.children ?? []) parent.set(c, n.id);
   }
   const selfMs = new Map<number, number>();
+  let atUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    atUs += profile.timeDeltas[i] ?? 0;
+    if (window && (atUs < window.fromS * 1e6 || atUs >= window.toS * 1e6)) continue;
     const id = profile.samples[i];
     selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
@@ -175,7 +183,7 @@ export function summariseProfile(profile: CpuProfile, topN = 25): ProfileSummary
     .map(([category, ms]) => ({ category, ms: round(ms), share: round(ms / Math.max(busy, 1e-9), 3) }))
     .sort((a, b) => b.ms - a.ms);
   return {
-    wallMs: round((profile.endTime - profile.startTime) / 1000),
+    wallMs: window ? (window.toS - window.fromS) * 1000 : round((profile.endTime - profile.startTime) / 1000),
     busyMs: round(busy),
     self: selfRows,
     inclusive: rows(inclusive),
@@ -222,14 +230,22 @@ export function profileMarkdown(s: ProfileSummary, requests?: number): string {
 function main(argv: string[]): void {
   const file = argv.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
   if (!file) {
-    console.error('usage: cpuprofile.js PROFILE.cpuprofile [--requests N] [--top 25] [--json]');
+    console.error(
+      'usage: cpuprofile.js PROFILE.cpuprofile [--requests N] [--top 25] [--json] [--from S] [--to S]',
+    );
     process.exit(2);
   }
   const opt = (name: string) => {
     const i = argv.indexOf(name);
     return i >= 0 ? Number(argv[i + 1]) : undefined;
   };
-  const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, opt('--top') ?? 25);
+  const from = opt('--from');
+  const to = opt('--to');
+  const summary = summariseProfile(
+    JSON.parse(readFileSync(file, 'utf8')) as CpuProfile,
+    opt('--top') ?? 25,
+    from !== undefined || to !== undefined ? { fromS: from ?? 0, toS: to ?? Infinity } : undefined,
+  );
   if (argv.includes('--json')) console.log(JSON.stringify(summary, null, 2));
   else console.log(profileMarkdown(summary, opt('--requests')));
 }
