@@ -39,11 +39,16 @@ const CATEGORIES: { name: string; test: (f: CallFrame) => boolean }[] = [
     name: 'JWT (jose)',
     test: (f) =>
       /node_modules\/jose\//.test(f.url) ||
-      /(?:gateway\/dist|gateway\/src|gwbuild\/src)\/auth\.js/.test(f.url),
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\/auth\.js/.test(
+        f.url,
+      ),
   },
   {
     name: 'wallet / identity',
-    test: (f) => /(?:gateway\/dist|gateway\/src|gwbuild\/src)\/(fabric\/wallet|sealed-box)\.js/.test(f.url),
+    test: (f) =>
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\/(fabric\/wallet|sealed-box)\.js/.test(
+        f.url,
+      ),
   },
   { name: 'validation (zod)', test: (f) => /node_modules\/zod\//.test(f.url) },
   {
@@ -51,20 +56,25 @@ const CATEGORIES: { name: string; test: (f: CallFrame) => boolean }[] = [
     test: (f) =>
       /node_modules\/(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|@pinojs|thread-stream|on-exit-leak-free|fast-safe-stringify|safe-stable-stringify)\//.test(
         f.url,
-      ) || /(?:gateway\/dist|gateway\/src|gwbuild\/src)\/logger\.js/.test(f.url),
+      ) ||
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\/logger\.js/.test(
+        f.url,
+      ),
   },
   {
     name: 'idempotency / SQLite',
     test: (f) =>
       /node_modules\/better-sqlite3\//.test(f.url) ||
-      /(?:gateway\/dist|gateway\/src|gwbuild\/src)\/(writes\/(idempotency|database|async-transactions)|storage\/)/.test(
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\/(writes\/(idempotency|database|async-transactions)|storage\/)/.test(
         f.url,
       ),
   },
   {
     name: 'signing (OpenSSL, noble)',
     test: (f) =>
-      /(?:gateway\/dist|gateway\/src|gwbuild\/src)\/fabric\/signer\.js/.test(f.url) ||
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\/fabric\/signer\.js/.test(
+        f.url,
+      ) ||
       /node_modules\/@noble\//.test(f.url) ||
       /^node:internal\/crypto\/(sig|keys)/.test(f.url),
   },
@@ -98,7 +108,10 @@ const CATEGORIES: { name: string; test: (f: CallFrame) => boolean }[] = [
   },
   {
     name: 'gateway code (routes, pipeline)',
-    test: (f) => /(?:gateway\/dist|gateway\/src|gwbuild\/src)\//.test(f.url),
+    test: (f) =>
+      /(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\//.test(
+        f.url,
+      ),
   },
   { name: 'other JavaScript', test: (f) => f.url !== '' },
   { name: 'native / V8 (program)', test: () => true },
@@ -154,7 +167,7 @@ export function summariseProfile(
     if (cat === 'idle') continue;
     busy += ms;
     self.set(cat, (self.get(cat) ?? 0) + ms);
-    const where = `${node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(?:gateway\/dist|gateway\/src|gwbuild\/src)\//, 'gateway/')}:${node.callFrame.lineNumber + 1}`;
+    const where = `${node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(?:gateway\/dist|gateway\/src|gwbuild\/src|gwv\/[^/]+\/build\/src|govledger-micro-[^/]+\/[^/]+\/build\/src)\//, 'gateway/')}:${node.callFrame.lineNumber + 1}`;
     const key = `${node.callFrame.functionName}|${where}`;
     const entry = fnSelf.get(key) ?? {
       fn: node.callFrame.functionName || '(anonymous)',
