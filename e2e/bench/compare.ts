@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]`: the side-by-side table of benchmark
  * runs (e.g. a comparison network with the old single-organisation endorsement policy,
- * `--policy old`, and the consortium's MAJORITY policy, `--policy consortium`): for every write
- * point both runs measured, tx/s and p50 of each and the ratio AFTER/BEFORE, plus the CPU each
- * process group used during the point (% of one core), which says where the extra work went.
+ * `--policy old`, and the consortium's MAJORITY policy, `--policy consortium`, or a gateway before and
+ * after a change): for every point both runs measured (writes only with `--writes`), tx/s and p50 of
+ * each and the ratio AFTER/BEFORE, the CPU ms per request of all sampled processes and of the REST
+ * gateway alone, plus the CPU each process group used during the point (% of one core), which says
+ * where the extra work went.
  */
 import { readFileSync } from 'fs';
-import type { PointResult } from './report';
+import { gatewayCpuPerRequest, type PointResult } from './report';
 
 /** The parts of a results JSON (main.ts) the comparison reads. */
 interface Results {
@@ -96,6 +98,10 @@ export function averageRuns(runs: PointResult[][]): (PointResult & { runs: numbe
         p50Ms: r1(mean(withLatency.map((p) => p.latency.p50Ms))),
       },
       cpuByGroup: Object.fromEntries(groups.map((g) => [g, r1(mean(same.map((p) => p.cpuByGroup[g] ?? 0)))])),
+      gatewayCpuMsPerRequest: (() => {
+        const v = same.map(gatewayCpuPerRequest).filter((x): x is number => x !== null);
+        return v.length ? Math.round(mean(v) * 1000) / 1000 : null;
+      })(),
       runs: same.map((p) => p.tps),
     });
   }
@@ -106,7 +112,7 @@ export function averageRuns(runs: PointResult[][]): (PointResult & { runs: numbe
  * The markdown comparison of BEFORE and AFTER, each one results file or several (comma-separated
  * runs of the same settings, averaged point by point; each run's tx/s in brackets).
  */
-export function compareMarkdown(beforeFiles: string, afterFiles: string): string {
+export function compareMarkdown(beforeFiles: string, afterFiles: string, writesOnly = false): string {
   const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as Results;
   const side = (files: string) =>
     files
@@ -123,8 +129,8 @@ export function compareMarkdown(beforeFiles: string, afterFiles: string): string
     ...before.map((b) => describe('before', b.file, b.r)),
     ...after.map((a) => describe('after', a.file, a.r)),
     '',
-    '| scenario | conc | path | before tx/s (runs) | after tx/s (runs) | after/before tx/s | p50 ms before → after | CPU ms/tx before → after | CPU% peers / chaincode / orderers / gateway / bench, before → after |',
-    '|---|--:|---|--:|--:|--:|--:|--:|---|',
+    '| scenario | conc | path | before tx/s (runs) | after tx/s (runs) | after/before tx/s | p50 ms before → after | CPU ms/tx before → after | gateway CPU ms/request before → after | CPU% peers / chaincode / orderers / gateway / bench, before → after |',
+    '|---|--:|---|--:|--:|--:|--:|--:|--:|---|',
   ];
   const b = averageRuns(before.map((x) => x.r.points));
   const a = averageRuns(after.map((x) => x.r.points));
@@ -137,7 +143,7 @@ export function compareMarkdown(beforeFiles: string, afterFiles: string): string
     const c = p.cpuByGroup;
     return [c.peers, c.chaincode, c.orderers, c.gateway, c['bench-client']].map((v) => fmt(v, 0)).join(' / ');
   };
-  const rows = compare(b, a).filter((c) => c.after.kind === 'write');
+  const rows = compare(b, a).filter((c) => !writesOnly || c.after.kind === 'write');
   rows.sort(
     (x, y) =>
       x.scenario.localeCompare(y.scenario) || x.concurrency - y.concurrency || x.path.localeCompare(y.path),
@@ -146,7 +152,9 @@ export function compareMarkdown(beforeFiles: string, afterFiles: string): string
     lines.push(
       `| ${c.scenario} | ${c.concurrency} | ${c.path} | ${fmt(c.before.tps)}${runs(c.before)} | ` +
         `${fmt(c.after.tps)}${runs(c.after)} | ${fmt(c.tpsRatio, 2)} | ${p50(c.before)} → ${p50(c.after)} | ` +
-        `${fmt(cpuMsPerTx(c.before), 0)} → ${fmt(cpuMsPerTx(c.after), 0)} | ${cpu(c.before)} → ${cpu(c.after)} |`,
+        `${fmt(cpuMsPerTx(c.before), 0)} → ${fmt(cpuMsPerTx(c.after), 0)} | ` +
+        `${c.path === 'gateway' ? `${fmt(gatewayCpuPerRequest(c.before), 2)} → ${fmt(gatewayCpuPerRequest(c.after), 2)}` : ''} | ` +
+        `${cpu(c.before)} → ${cpu(c.after)} |`,
     );
   return lines.join('\n');
 }

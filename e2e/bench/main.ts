@@ -8,7 +8,7 @@
  *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
  *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct,tape] [--up]
  *                    [--warmup N] [--out DIR] [--policy consortium|old]
- *   npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]   (runs of each side averaged)
+ *   npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...] [--writes]   (runs of each side averaged)
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
@@ -27,7 +27,15 @@ import {
 } from './clients';
 import { compareMarkdown } from './compare';
 import { closedLoop } from './load';
-import { markdown, ratios, scaling, type PointResult } from './report';
+import {
+  gatewayCpuPerRequest,
+  headlines,
+  loadGeneratorCpuPerRequest,
+  markdown,
+  ratios,
+  scaling,
+  type PointResult,
+} from './report';
 import { cpuByGroup, ProcessSampler } from './sampler';
 import { prepareScenarios, SCENARIO_NAMES, type Scenario } from './scenarios';
 import { summarise } from './stats';
@@ -86,7 +94,7 @@ function usage(message: string): never {
   console.error(
     'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
       `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR] ` +
-      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...]',
+      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...] [--writes]',
   );
   process.exit(2);
 }
@@ -227,7 +235,10 @@ function logPoint(point: PointResult): void {
       (point.latency.count ? `p50 ${point.latency.p50Ms} ms, p99 ${point.latency.p99Ms} ms, ` : '') +
       `${point.ok} ok, ${point.errors} errors` +
       (Object.keys(point.errorKinds).length ? ` (${JSON.stringify(point.errorKinds)})` : '') +
-      (point.gatewayConflictRetries ? `, ${point.gatewayConflictRetries} gateway conflict retries` : ''),
+      (point.gatewayConflictRetries ? `, ${point.gatewayConflictRetries} gateway conflict retries` : '') +
+      (point.gatewayCpuMsPerRequest !== null && point.gatewayCpuMsPerRequest !== undefined
+        ? `, gateway CPU ${point.gatewayCpuMsPerRequest} ms/request`
+        : ''),
   );
 }
 
@@ -279,7 +290,7 @@ async function main(): Promise<void> {
   if (compareAt >= 0) {
     const [before, after] = process.argv.slice(compareAt + 1, compareAt + 3);
     if (!before || !after) usage('--compare needs two results files: BEFORE.json AFTER.json');
-    console.log(compareMarkdown(before, after));
+    console.log(compareMarkdown(before, after, process.argv.includes('--writes')));
     return;
   }
   const options = parseArgs(process.argv.slice(2));
@@ -360,6 +371,8 @@ async function measure(
       cpuByGroup: cpuByGroup(usage),
       processes: usage,
     };
+    point.gatewayCpuMsPerRequest = gatewayCpuPerRequest(point);
+    point.loadGeneratorCpuMsPerRequest = loadGeneratorCpuPerRequest(point);
     logPoint(point);
     return point;
   };
@@ -416,6 +429,8 @@ async function measure(
       cpuByGroup: cpuByGroup(usage),
       processes: usage,
     };
+    point.gatewayCpuMsPerRequest = null;
+    point.loadGeneratorCpuMsPerRequest = loadGeneratorCpuPerRequest(point);
     logPoint(point);
     return point;
   };
@@ -490,6 +505,7 @@ async function measure(
     tape: { used: options.paths.includes('tape'), note: tape, notMeasured: tapeNotes },
     points,
     ratios: ratios(points),
+    headlines: headlines(points),
     scaling: scaling(points),
     processes: runUsage,
   };

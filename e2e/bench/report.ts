@@ -19,6 +19,43 @@ export interface PointResult {
   latency: LatencySummary;
   cpuByGroup: Record<string, number>;
   processes: ProcessUsage[];
+  /**
+   * CPU milliseconds the REST gateway process used per successful request during a gateway point
+   * (its sampled CPU ÷ successful requests; a licence.issue request is two transactions); null on
+   * other paths. Shows the gateway's cost even when the peers, not the gateway, limit throughput.
+   */
+  gatewayCpuMsPerRequest?: number | null;
+  /** CPU milliseconds the load generator (this process, or Tape) used per successful request. */
+  loadGeneratorCpuMsPerRequest?: number | null;
+}
+
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** CPU ms of the processes whose name passes `test` during a point (from cpuMs, or CPU% × elapsed for older results). */
+function cpuMsOf(p: PointResult, test: (name: string) => boolean): number | null {
+  const procs = p.processes.filter((u) => test(u.name));
+  if (!procs.length) return null;
+  return procs.reduce((a, u) => a + (u.cpuMs ?? (u.cpuPercent / 100) * p.elapsedS * 1000), 0);
+}
+
+/**
+ * The REST gateway's CPU ms per successful request of a gateway point (every gateway replica
+ * counted); null on other paths, without a sampled gateway or without a success. Derived from the
+ * sampled processes when the point predates the field.
+ */
+export function gatewayCpuPerRequest(p: PointResult): number | null {
+  if (p.gatewayCpuMsPerRequest !== undefined) return p.gatewayCpuMsPerRequest;
+  if (p.path !== 'gateway' || p.ok <= 0) return null;
+  const ms = cpuMsOf(p, (n) => n === 'gateway' || n.startsWith('gateway-'));
+  return ms === null ? null : r3(ms / p.ok);
+}
+
+/** The load generator's CPU ms per successful request (this process; Tape's on a Tape point). */
+export function loadGeneratorCpuPerRequest(p: PointResult): number | null {
+  if (p.loadGeneratorCpuMsPerRequest !== undefined) return p.loadGeneratorCpuMsPerRequest;
+  if (p.ok <= 0) return null;
+  const ms = cpuMsOf(p, (n) => (p.path === 'tape' ? n.startsWith('tape-') : n === 'bench-client'));
+  return ms === null ? null : r3(ms / p.ok);
 }
 
 export interface Ratio {
@@ -28,6 +65,13 @@ export interface Ratio {
   gatewayMinusDirectP50Ms: number | null;
   /** fabric-gateway ÷ Tape committed tx/s for the same write (null for reads and untaped writes). */
   directOverTapeTps: number | null;
+  /** The REST gateway's CPU ms per successful request at this point ({@link gatewayCpuPerRequest}). */
+  gatewayCpuMsPerRequest: number | null;
+  /**
+   * What the REST hop adds: the gateway's CPU per request minus the direct path's client CPU per
+   * request (the fabric-gateway work, signing and gRPC, which the gateway does instead of the client).
+   */
+  gatewayAddedCpuMsPerRequest: number | null;
 }
 
 export interface Scaling {
@@ -57,6 +101,46 @@ export function ratios(points: PointResult[]): Ratio[] {
       gatewayOverDirectTps: g && d && d.tps > 0 ? r2(g.tps / d.tps) : null,
       gatewayMinusDirectP50Ms: g && d && g.ok > 0 && d.ok > 0 ? r2(g.latency.p50Ms - d.latency.p50Ms) : null,
       directOverTapeTps: d && t && t.tps > 0 ? r2(d.tps / t.tps) : null,
+      gatewayCpuMsPerRequest: g ? gatewayCpuPerRequest(g) : null,
+      gatewayAddedCpuMsPerRequest: (() => {
+        const gc = g ? gatewayCpuPerRequest(g) : null;
+        const dc = d ? loadGeneratorCpuPerRequest(d) : null;
+        return gc === null || dc === null ? null : r3(gc - dc);
+      })(),
+    });
+  }
+  return out;
+}
+
+/** Per scenario: the lowest gateway/direct ratio, the added p50 at one worker, the gateway's CPU per request. */
+export interface Headline {
+  scenario: string;
+  lowestRatio: number | null;
+  lowestAt: number | null;
+  addedP50AtOneMs: number | null;
+  cpuMin: number | null;
+  cpuMax: number | null;
+}
+
+/** The headline figures of each scenario against issue 20's targets. */
+export function headlines(points: PointResult[]): Headline[] {
+  const all = ratios(points);
+  const out: Headline[] = [];
+  for (const scenario of new Set(all.map((r) => r.scenario))) {
+    const rs = all.filter((r) => r.scenario === scenario);
+    const withRatio = rs.filter((r) => r.gatewayOverDirectTps !== null);
+    if (!withRatio.length) continue;
+    const lowest = withRatio.reduce((a, b) =>
+      (b.gatewayOverDirectTps ?? 0) < (a.gatewayOverDirectTps ?? 0) ? b : a,
+    );
+    const cpu = rs.map((r) => r.gatewayCpuMsPerRequest).filter((v): v is number => v !== null);
+    out.push({
+      scenario,
+      lowestRatio: lowest.gatewayOverDirectTps,
+      lowestAt: lowest.concurrency,
+      addedP50AtOneMs: rs.find((r) => r.concurrency === 1)?.gatewayMinusDirectP50Ms ?? null,
+      cpuMin: cpu.length ? Math.min(...cpu) : null,
+      cpuMax: cpu.length ? Math.max(...cpu) : null,
     });
   }
   return out;
@@ -101,8 +185,8 @@ export function markdown(input: ReportInput): string {
   const { points } = input;
   const lines: string[] = [];
   lines.push(
-    '| scenario | kind | conc | path | tx/s | p50 ms | p95 ms | p99 ms | ok | errors | CPU% peers | orderers | chaincode | gateway | load generator |',
-    '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | kind | conc | path | tx/s | p50 ms | p95 ms | p99 ms | ok | errors | CPU% peers | orderers | chaincode | gateway | load generator | gateway CPU ms/request |',
+    '|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const p of points) {
     const c = p.cpuByGroup;
@@ -121,21 +205,39 @@ export function markdown(input: ReportInput): string {
       )} | ${lat(p, 'p99Ms')} | ${p.ok} | ${errs}${retried} | ${fmt(c.peers, 0)} | ${fmt(c.orderers, 0)} | ${fmt(
         c.chaincode,
         0,
-      )} | ${fmt(c.gateway, 0)} | ${fmt(loadGenerator(c), 0)} |`,
+      )} | ${fmt(c.gateway, 0)} | ${fmt(loadGenerator(c), 0)} | ${p.path === 'gateway' ? fmt(gatewayCpuPerRequest(p), 2) : ''} |`,
     );
   }
   lines.push(
     '',
-    '| scenario | conc | gateway/direct tx/s | gateway p50 − direct p50 (ms) | direct/Tape tx/s |',
-    '|---|--:|--:|--:|--:|',
+    "| scenario | conc | gateway/direct tx/s | gateway p50 − direct p50 (ms) | gateway CPU ms/request | minus the direct client's | direct/Tape tx/s |",
+    '|---|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of ratios(points)) {
     lines.push(
       `| ${r.scenario} | ${r.concurrency} | ${fmt(r.gatewayOverDirectTps, 2)} | ${fmt(
         r.gatewayMinusDirectP50Ms,
         1,
-      )} | ${fmt(r.directOverTapeTps, 2)} |`,
+      )} | ${fmt(r.gatewayCpuMsPerRequest, 2)} | ${fmt(r.gatewayAddedCpuMsPerRequest, 2)} | ${fmt(
+        r.directOverTapeTps,
+        2,
+      )} |`,
     );
+  }
+  const heads = headlines(points);
+  if (heads.length) {
+    lines.push(
+      '',
+      '| scenario | gateway/direct tx/s (lowest, at conc) | added p50 at 1 worker (ms) | gateway CPU ms/request (range) |',
+      '|---|--:|--:|--:|',
+    );
+    for (const h of heads)
+      lines.push(
+        `| ${h.scenario} | ${fmt(h.lowestRatio, 2)}${h.lowestAt ? ` (c${h.lowestAt})` : ''} | ${fmt(
+          h.addedP50AtOneMs,
+          1,
+        )} | ${h.cpuMin === null ? 'n/a' : `${fmt(h.cpuMin, 2)}-${fmt(h.cpuMax, 2)}`} |`,
+      );
   }
   const sc = scaling(points);
   if (sc.length) {

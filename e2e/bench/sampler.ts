@@ -13,6 +13,8 @@ export interface ProcessUsage {
   pid: number;
   /** Average CPU over the window, in % of one core. */
   cpuPercent: number;
+  /** CPU time used in the window (user + system, all threads), in ms; clock-tick resolution (10 ms). */
+  cpuMs: number;
   /** Highest resident set seen in the window (MiB); VmHWM when it is higher. */
   peakRssMiB: number;
 }
@@ -146,6 +148,7 @@ export class ProcessSampler {
         name: p.name,
         pid: p.pid,
         cpuPercent: Math.round(((s.ticks - start.ticks) / CLOCK_TICKS / seconds) * 1000) / 10,
+        cpuMs: Math.round(((s.ticks - start.ticks) / CLOCK_TICKS) * 1000),
         peakRssMiB: Math.round(((peaks.get(p.pid) ?? s.rssKiB) / 1024) * 10) / 10,
       });
     }

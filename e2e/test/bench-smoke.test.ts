@@ -17,6 +17,7 @@ interface Point {
   tps: number;
   latency: { count: number; p50Ms: number };
   processes: { name: string; peakRssMiB: number }[];
+  gatewayCpuMsPerRequest?: number | null;
 }
 interface Results {
   points: Point[];
@@ -68,6 +69,9 @@ describe('npm run bench (smoke)', () => {
     expect(at('access.request', 'direct')?.latency.count).toBeGreaterThan(0);
     expect(at('access.request', 'tape')?.latency.count).toBe(0);
     for (const p of ['gateway', 'direct']) expect(at('licence.verify', p)?.ok).toBeGreaterThan(0);
+    // the gateway's CPU per request, on gateway points only
+    expect(typeof at('licence.verify', 'gateway')?.gatewayCpuMsPerRequest).toBe('number');
+    expect(at('licence.verify', 'direct')?.gatewayCpuMsPerRequest).toBeNull();
     expect(at('licence.verify', 'tape')).toBeUndefined(); // Tape is for writes
 
     const write = results.ratios.find((x) => x.scenario === 'access.request');

@@ -83,7 +83,10 @@ function claimRefusal(err: unknown, maxAgeSec: number): HttpProblem | undefined 
  * Creates the verifier for the configured mode; `keys` overrides the key source (tests).
  * Every token must carry `exp` and `iat`; `iat` may not lie in the future (beyond the clock
  * tolerance) nor be older than the maximum age, and `exp - iat` may not exceed it either
- * ({@link DEFAULT_MAX_TOKEN_AGE_SEC} unless configured).
+ * ({@link DEFAULT_MAX_TOKEN_AGE_SEC} unless configured). A verified token is remembered (by its
+ * exact text, signature included) for up to {@link TOKEN_CACHE_TTL_MS}: a repeat skips the
+ * signature and claim parsing but is checked against `exp` and the maximum age at every use,
+ * like the first time; a refused token is never remembered.
  */
 export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): TokenVerifier {
   const maxAgeSec = jwt.maxTokenAgeSec ?? DEFAULT_MAX_TOKEN_AGE_SEC;
@@ -103,8 +106,24 @@ export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): Tok
     if (jwt.mode === 'hs256') return jwtVerify(token, jwt.secret, options);
     throw new Error('no key source');
   };
+  const cache = new Map<string, CachedToken>();
+  const tolerance = jwt.clockToleranceSec;
   return {
     async verify(token: string): Promise<Caller> {
+      const nowMs = Date.now();
+      const hit = cache.get(token);
+      if (hit) {
+        // the same time checks jose makes (in whole seconds, with the clock tolerance); a token
+        // that fails one is verified in full below, which refuses it with jose's own error
+        const now = Math.floor(nowMs / 1000);
+        if (
+          nowMs - hit.cachedAtMs < TOKEN_CACHE_TTL_MS &&
+          hit.exp > now - tolerance &&
+          now - hit.iat - tolerance <= maxAgeSec
+        )
+          return copyCaller(hit.caller);
+        cache.delete(token);
+      }
       let payload: JWTPayload;
       try {
         payload = (await verifyJwt(token)).payload;
@@ -143,9 +162,43 @@ export function createTokenVerifier(jwt: JwtConfig, keys?: JWTVerifyGetKey): Tok
       const caller: Caller = { subject: c.sub, org: c.org, roles: c.roles };
       if (c.dept) caller.dept = c.dept;
       if (c.pid) caller.pid = c.pid;
+      if (cache.size >= TOKEN_CACHE_MAX) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      cache.set(token, {
+        caller: copyCaller(caller),
+        exp: payload.exp as number,
+        iat: payload.iat as number,
+        cachedAtMs: nowMs,
+      });
       return caller;
     },
   };
+}
+
+/** A verified token kept by {@link createTokenVerifier}: its caller and the times it is checked against again. */
+interface CachedToken {
+  caller: Caller;
+  exp: number;
+  iat: number;
+  cachedAtMs: number;
+}
+
+/**
+ * How long a verified token is taken from the cache before its signature is checked again (the
+ * RS256 key set is cached for 10 minutes, so a withdrawn key stops working within the same bound).
+ */
+export const TOKEN_CACHE_TTL_MS = 60_000;
+/** Most verified tokens kept (the oldest goes first). */
+export const TOKEN_CACHE_MAX = 10_000;
+
+/** A copy of a caller (the cached one is never handed out, so a handler cannot change it). */
+function copyCaller(c: Caller): Caller {
+  const out: Caller = { subject: c.subject, org: c.org, roles: [...c.roles] };
+  if (c.dept !== undefined) out.dept = c.dept;
+  if (c.pid !== undefined) out.pid = c.pid;
+  return out;
 }
 
 /** Reads the caller a previous {@link authenticate} stored on the response. */

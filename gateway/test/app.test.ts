@@ -37,6 +37,23 @@ describe('operations endpoints', () => {
     await request(h.gateway.app).get('/livez').expect(200).expect('Connection', 'close');
   });
 
+  it('routes as Express does: path case ignored, a trailing slash allowed; unknown paths 404', async () => {
+    const plain = await request(h.gateway.app)
+      .get('/api/v1/test/things/T1')
+      .set('Authorization', issuer)
+      .expect(200);
+    for (const p of ['/API/V1/Test/things/T1', '/api/v1/test/things/T1/', '/api/v1/test/THINGS/T1']) {
+      const res = await request(h.gateway.app).get(p).set('Authorization', issuer).expect(200);
+      expect(res.body).toEqual(plain.body);
+    }
+    const missing = await request(h.gateway.app).get('/api/v1/test/nothing').set('Authorization', issuer);
+    expect(missing.status).toBe(404);
+    const elsewhere = await request(h.gateway.app)
+      .get('/api/v1/no-such-bucket/T1')
+      .set('Authorization', issuer);
+    expect(elsewhere.status).toBe(404);
+  });
+
   it('exposes Prometheus metrics: HTTP by route and status, Fabric, errors, in flight', async () => {
     await request(h.gateway.app).get('/api/v1/test/things/T1').set('Authorization', issuer).expect(200);
     await request(h.gateway.app).get('/api/v1/test/things/T1').expect(401);

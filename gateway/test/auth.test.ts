@@ -266,3 +266,56 @@ describe('token lifetime rules', () => {
     ).rejects.toThrow(/1\.\.300/);
   });
 });
+
+describe('verified-token cache', () => {
+  // the clock of both the cache and jose (Date.now and new Date)
+  const advance = (ms: number) => {
+    const now = Date.now();
+    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.setSystemTime(now + ms);
+  };
+  afterEach(() => jest.useRealTimers());
+
+  it('checks exp again on every use of a remembered token', async () => {
+    const verifier = createTokenVerifier({
+      mode: 'hs256',
+      secret: new TextEncoder().encode(SECRET),
+      ...JWT,
+      clockToleranceSec: 0,
+    });
+    const t = await token({ sub: 'issuer-a', roles: ['issuer'] }, 30);
+    const first = await verifier.verify(t);
+    expect(first.subject).toBe('issuer-a');
+    first.roles.push('admin'); // a caller handed out is a copy: changing it changes nothing remembered
+    expect((await verifier.verify(t)).roles).toEqual(['issuer']);
+    advance(31_000);
+    expect((await refusal(verifier.verify(t))).code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('checks the maximum age again on every use of a remembered token', async () => {
+    const verifier = createTokenVerifier({
+      mode: 'hs256',
+      secret: new TextEncoder().encode(SECRET),
+      ...JWT,
+      clockToleranceSec: 0,
+      maxTokenAgeSec: 60,
+    });
+    const t = await token({ sub: 'issuer-a' }, 60);
+    await expect(verifier.verify(t)).resolves.toMatchObject({ subject: 'issuer-a' });
+    // now - iat = 61 > 60: refused, though remembered (exp - iat = 60, so exp has passed as well)
+    advance(61_000);
+    expect(['TOKEN_TOO_OLD', 'TOKEN_EXPIRED']).toContain((await refusal(verifier.verify(t))).code);
+  });
+
+  it('never remembers a refused token', async () => {
+    const verifier = createTokenVerifier({
+      mode: 'hs256',
+      secret: new TextEncoder().encode(SECRET),
+      ...JWT,
+      clockToleranceSec: 0,
+    });
+    const foreign = await token({ sub: 'a' }, 60, 'another-secret-that-is-long-enough-xx');
+    expect((await refusal(verifier.verify(foreign))).code).toBe('INVALID_TOKEN');
+    expect((await refusal(verifier.verify(foreign))).code).toBe('INVALID_TOKEN');
+  });
+});

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { reconcileAll, requestHash } from '../src/writes/idempotency';
+import { IdempotencyStore, reconcileAll, requestHash } from '../src/writes/idempotency';
 import { LedgerError } from '../src/fabric/ledger';
 import { openDatabase } from '../src/writes/database';
 import { openPostgresStorage } from '../src/storage/postgres';
@@ -287,5 +287,21 @@ describe.each(['sqlite', 'postgres'] as const)('with %s', (backend) => {
       });
       await restarted.close();
     });
+  });
+});
+
+describe('SQLite idempotency store: expiry between full purges', () => {
+  it('executes again under a key whose record expired since the last full purge', async () => {
+    const store = new IdempotencyStore(openDatabase(':memory:'), 1); // 1 hour to live
+    const identity = { mspId: 'CityAMSP', label: 'alice', certificate: 'cert' };
+    const hour = 3_600_000;
+    const t0 = 1_000_000_000_000;
+    expect(await store.begin('c', 'k', 'h', identity, t0)).toEqual({ kind: 'new' });
+    await store.complete('c', 'k', { kind: 'accepted', transactionId: 'a'.repeat(64), replayed: false });
+    expect((await store.begin('c', 'k', 'h', identity, t0 + 1000)).kind).toBe('replay');
+    // a full purge just before the record expires, then the key again just after: no full purge
+    // runs (one a minute at most), and the expired record must not be replayed
+    await store.purgeExpired(t0 + hour - 1000);
+    expect(await store.begin('c', 'k', 'h', identity, t0 + hour + 1000)).toEqual({ kind: 'new' });
   });
 });

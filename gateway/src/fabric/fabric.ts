@@ -12,6 +12,7 @@ import {
   GatewayError,
   hash,
   type ChaincodeEventsOptions,
+  type Contract,
   type Gateway,
   type Status as CommitStatus,
   type SubmittedTransaction,
@@ -93,6 +94,10 @@ export class FabricLedger implements Ledger {
   readonly #o: FabricOptions;
   readonly #clients = new Map<string, grpc.Client>();
   readonly #gateways = new Map<string, Gateway>();
+  /** Each identity's certificate digest (wallet identities are the same objects from call to call). */
+  readonly #digests = new WeakMap<FabricIdentity, string>();
+  /** Each connection's contracts, by chaincode (fabric-gateway builds new ones at every getNetwork/getContract). */
+  readonly #contracts = new WeakMap<Gateway, Map<string, Contract>>();
   readonly #orgs: Map<string, OrgProfile>;
   /** The offline-signing flow. */
   readonly offline: OfflineSigning;
@@ -113,6 +118,8 @@ export class FabricLedger implements Ledger {
         'grpc.keepalive_permit_without_calls': 1,
         'grpc.initial_reconnect_backoff_ms': 250,
         'grpc.max_reconnect_backoff_ms': 5_000,
+        // per-call bookkeeping nothing here reads (channelz statistics and call traces)
+        'grpc.enable_channelz': 0,
       };
       if (org.peerHostOverride) options['grpc.ssl_target_name_override'] = org.peerHostOverride;
       client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(org.tlsRootCert), options);
@@ -156,7 +163,12 @@ export class FabricLedger implements Ledger {
    * the peer of `via` (default: the identity's organisation; see {@link #entryOrg}).
    */
   #gateway(identity: FabricIdentity, via: string = identity.mspId): Gateway {
-    const key = `${identity.mspId}/${identity.label}/${digestOf(identity.certificate)}/${identity.privateKey ? 'k' : 'offline'}/${via}`;
+    let digest = this.#digests.get(identity);
+    if (digest === undefined) {
+      digest = digestOf(identity.certificate);
+      this.#digests.set(identity, digest);
+    }
+    const key = `${identity.mspId}/${identity.label}/${digest}/${identity.privateKey ? 'k' : 'offline'}/${via}`;
     const cached = this.#gateways.get(key);
     if (cached) return cached;
     // offline identities sign SHA-256 digests on the client's side
@@ -176,6 +188,22 @@ export class FabricLedger implements Ledger {
     }
     this.#gateways.set(key, gw);
     return gw;
+  }
+
+  /** The contract of `chaincode` on the channel, through the identity's connection via `via`'s peer. */
+  #contract(identity: FabricIdentity, via: string, chaincode: string): Contract {
+    const gw = this.#gateway(identity, via);
+    let contracts = this.#contracts.get(gw);
+    if (!contracts) {
+      contracts = new Map();
+      this.#contracts.set(gw, contracts);
+    }
+    let contract = contracts.get(chaincode);
+    if (!contract) {
+      contract = gw.getNetwork(this.#o.channel).getContract(chaincode);
+      contracts.set(chaincode, contract);
+    }
+    return contract;
   }
 
   async #stage<T>(
@@ -207,9 +235,7 @@ export class FabricLedger implements Ledger {
 
   /** {@inheritDoc Ledger.evaluate} */
   async evaluate(identity: FabricIdentity, inv: Invocation): Promise<Uint8Array> {
-    const contract = this.#gateway(identity, this.#entryOrg(identity, inv))
-      .getNetwork(this.#o.channel)
-      .getContract(inv.chaincode);
+    const contract = this.#contract(identity, this.#entryOrg(identity, inv), inv.chaincode);
     const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
     return this.#stage('evaluate', inv.chaincode, proposal.getTransactionId(), () =>
       proposal.evaluate(this.#deadline('evaluate')),
@@ -218,9 +244,7 @@ export class FabricLedger implements Ledger {
 
   /** {@inheritDoc Ledger.submit} */
   async submit(identity: FabricIdentity, inv: Invocation, hooks?: SubmitHooks): Promise<Submitted> {
-    const contract = this.#gateway(identity, this.#entryOrg(identity, inv))
-      .getNetwork(this.#o.channel)
-      .getContract(inv.chaincode);
+    const contract = this.#contract(identity, this.#entryOrg(identity, inv), inv.chaincode);
     const attempt = async (n: number): Promise<Attempt> => {
       const proposal = contract.newProposal(inv.transaction, this.#proposalOptions(inv));
       const txId = proposal.getTransactionId();

@@ -40,11 +40,37 @@ export interface SigningSetup {
   hash: Hash;
 }
 
-/** Signs `message` (not a digest) with SHA-256 and a P-256 key; low-S DER. */
+/** The order n of P-256, and n / 2 as 32 bytes (a signature's S above it is high). */
+const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+const P256_HALF_N = Buffer.from((P256_N >> 1n).toString(16).padStart(64, '0'), 'hex');
+
+/** A DER INTEGER of an unsigned big-endian number (leading zeros dropped, one added when the top bit is set). */
+function derInteger(bytes: Buffer): Buffer {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const pad = bytes[i] & 0x80 ? 1 : 0;
+  const out = Buffer.alloc(2 + pad + bytes.length - i);
+  out[0] = 0x02;
+  out[1] = pad + bytes.length - i;
+  bytes.copy(out, 2 + pad, i);
+  return out;
+}
+
+/**
+ * Signs `message` (not a digest) with SHA-256 and a P-256 key; low-S DER. OpenSSL signs (r || s);
+ * a high S becomes n − s, and both are DER-encoded here (a 70-byte SEQUENCE at most, so one length
+ * byte), which costs a fraction of building the signature object of @noble/curves for it.
+ */
 export function signP256(key: KeyObject, message: Uint8Array): Uint8Array {
   const compact = crypto.sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' });
-  const signature = p256.Signature.fromCompact(compact);
-  return (signature.hasHighS() ? signature.normalizeS() : signature).toDERRawBytes();
+  const r = compact.subarray(0, 32);
+  let sBytes = compact.subarray(32, 64);
+  if (Buffer.compare(sBytes, P256_HALF_N) > 0) {
+    const low = P256_N - BigInt(`0x${sBytes.toString('hex')}`);
+    sBytes = Buffer.from(low.toString(16).padStart(64, '0'), 'hex');
+  }
+  const body = Buffer.concat([derInteger(r), derInteger(sBytes)]);
+  return new Uint8Array(Buffer.concat([Buffer.from([0x30, body.length]), body]));
 }
 
 /**

@@ -7,7 +7,7 @@
  * response) and the OpenAPI operation.
  */
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { assertRole, callerOf, type Caller } from '../auth';
 import type { EndorsementPin, PinnedInvocation } from '../fabric/endorsement';
@@ -694,11 +694,49 @@ export function mountRoutes(
   routes: readonly AnyRoute[],
   services: RouteServices,
   registry: OpenAPIRegistry,
-): Router {
-  const router = express.Router();
-  for (const spec of routes) {
-    router[spec.method](expressPath(spec.path), routeHandler(spec, services));
+): RequestHandler {
+  const handlers = routes.map((spec) => {
     registry.registerPath(openApiRoute(spec));
-  }
-  return router;
+    return { spec, key: bucketKey(spec.path), handle: routeHandler(spec, services) };
+  });
+  // Express tries a router's routes one by one; with over a hundred routes that scan cost more
+  // than the rest of the routing. Each bucket is an Express router of the routes that can match
+  // paths with its leading segments (in declaration order, with every route whose leading
+  // segments hold a parameter), so a request meets Express's own matching on a few routes.
+  const routerOf = (key: string | undefined) => {
+    const router = express.Router();
+    for (const h of handlers)
+      if (h.key === undefined || h.key === key) router[h.spec.method](expressPath(h.spec.path), h.handle);
+    return router;
+  };
+  const buckets = new Map<string, Router>();
+  for (const h of handlers)
+    if (h.key !== undefined && !buckets.has(h.key)) buckets.set(h.key, routerOf(h.key));
+  const rest = routerOf(undefined);
+  return (req, res, next) => {
+    const url = req.url;
+    const q = url.indexOf('?');
+    const key = requestBucketKey(q < 0 ? url : url.slice(0, q));
+    (buckets.get(key) ?? rest)(req, res, next);
+  };
+}
+
+/** How many leading path segments pick a route's bucket in {@link mountRoutes}. */
+const BUCKET_SEGMENTS = 3;
+
+/** The bucket of a declared path (its leading segments, lower case), or undefined when a parameter is among them. */
+function bucketKey(path: string): string | undefined {
+  const segments = path.split('/').slice(1, BUCKET_SEGMENTS + 1);
+  if (segments.length < BUCKET_SEGMENTS || segments.some((s) => s.includes('{') || s === ''))
+    return undefined;
+  return segments.join('/').toLowerCase();
+}
+
+/** The bucket a request path falls in (Express matches paths case-insensitively). */
+function requestBucketKey(path: string): string {
+  return path
+    .split('/', BUCKET_SEGMENTS + 1)
+    .slice(1)
+    .join('/')
+    .toLowerCase();
 }

@@ -162,6 +162,12 @@ export function activeKey(caller: string, key: string): string {
   return `${caller}\n${key}`;
 }
 
+/**
+ * How often `begin` deletes every expired record (a scan of the table); between those, `begin`
+ * deletes an expired record of its own key, so a key is never replayed past its time to live.
+ */
+export const PURGE_EVERY_MS = 60_000;
+
 /** Durable idempotency records in the gateway's SQLite file (one gateway instance). */
 export class IdempotencyStore implements IdempotencyStorage {
   readonly #db: Db;
@@ -170,6 +176,8 @@ export class IdempotencyStore implements IdempotencyStorage {
   readonly #active = new Set<string>();
   /** This process, as the owner of the records it begins. */
   readonly #owner = crypto.randomUUID();
+  /** When expired records were last deleted (ms since the epoch; 0: never). */
+  #purgedAt = 0;
 
   /** Uses the `idempotency` table of an open database; records expire after `ttlHours`. */
   constructor(db: Db, ttlHours: number) {
@@ -202,7 +210,11 @@ export class IdempotencyStore implements IdempotencyStorage {
     identity: FabricIdentity,
     now = Date.now(),
   ): Promise<BeginOutcome> {
-    await this.purgeExpired(now);
+    if (now - this.#purgedAt >= PURGE_EVERY_MS || now < this.#purgedAt) await this.purgeExpired(now);
+    // an expired record of this key goes now, whenever the last full purge was
+    this.#db
+      .prepare(`DELETE FROM idempotency WHERE caller = ? AND key = ? AND created_at < ? AND state = 'done'`)
+      .run(caller, key, now - this.#ttlMs);
     for (;;) {
       const inserted = this.#db
         .prepare(
@@ -273,6 +285,7 @@ export class IdempotencyStore implements IdempotencyStorage {
 
   /** {@inheritDoc IdempotencyStorage.purgeExpired} */
   async purgeExpired(now = Date.now()): Promise<number> {
+    this.#purgedAt = now;
     return this.#db
       .prepare(`DELETE FROM idempotency WHERE created_at < ? AND state = 'done'`)
       .run(now - this.#ttlMs).changes;
