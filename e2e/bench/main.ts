@@ -178,7 +178,8 @@ function parseArgs(argv: string[]): Options {
       '--policy needs --up (a running network keeps the policy it was deployed with: ' +
         'network.sh deploy --endorsement-policy P, or default)',
     );
-  if (fabricSet && !o.up) usage('--fabric needs --up (a running network keeps the Fabric build it was created with)');
+  if (fabricSet && !o.up)
+    usage('--fabric needs --up (a running network keeps the Fabric build it was created with)');
   if (quick) {
     if (!durationSet) o.durationS = 2;
     if (!concurrencySet) o.concurrency = [1, 8];

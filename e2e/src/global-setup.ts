@@ -39,7 +39,9 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   process.env.E2E_STATE_DIR = dir;
   process.env.E2E_OWN_NETWORK = '1';
   const base = await findFreePortBase();
-  console.log(`\nbringing up a test network in ${dir} on ports ${base}+${fabricUpArgs().length ? ` (${fabricUpArgs().join(' ')})` : ''}`);
+  console.log(
+    `\nbringing up a test network in ${dir} on ports ${base}+${fabricUpArgs().length ? ` (${fabricUpArgs().join(' ')})` : ''}`,
+  );
   const down = () => {
     try {
       networkSh(['down', '--state-dir', dir]);

@@ -406,10 +406,14 @@ describe('backup and restore of City B', () => {
           m[2].replace(/^'|'$/g, '').replace(/"\$\{PATH.*$/, ''),
         ]),
       );
-      const info = spawnSync(path.join(readFabricBuild(dir).bin, 'peer'), ['channel', 'getinfo', '-c', 'govchannel'], {
-        encoding: 'utf8',
-        env: { ...process.env, ...exports },
-      });
+      const info = spawnSync(
+        path.join(readFabricBuild(dir).bin, 'peer'),
+        ['channel', 'getinfo', '-c', 'govchannel'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, ...exports },
+        },
+      );
       expect(info.stdout).toContain(
         `"bootstrappingSnapshotInfo":{"lastBlockInSnapshot":${preCrash.lastBlock}}`,
       );
