@@ -527,7 +527,7 @@ describe('backup and restore of City B', () => {
   });
 
   it(
-    'cannot join from a snapshot with private data hashes of a collection City B is not a member of (this Fabric build); rebuilds from the genesis block instead',
+    'cannot join from a snapshot with private data hashes of a collection City B is not a member of (Fabric v2.5.0 and the snapshot build alike); rebuilds from the genesis block instead',
     async () => {
       // e-licence's private data hashes are in the state now (licencePrivate_CityBMSP); importing
       // them, the peer checks its membership of every e-licence collection, and for City A's
