@@ -5,6 +5,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib/common.sh"
 source "$HERE/lib/procs.sh"
+source "$HERE/lib/fabric-build.sh"
 
 usage() {
   cat <<'USAGE'
@@ -50,6 +51,8 @@ Options:
   --multi-host        with up: every organisation on a host of its own, a Linux network namespace
                       with its own IP address and host names (root only; README "Organisations on
                       separate hosts"); remembered in the state folder
+  --fabric BUILD      release (Fabric v2.5.0, default for raft) or snapshot (the main-branch build with
+                      SmartBFT: always for bft; for raft, comparison only); up only, remembered
   --endorsement-policy P  with deploy, COMPARISON networks only (e.g. the benchmark's --policy old):
                       commit every chaincode with the signature policy P (e.g.
                       "OR('CityAMSP.peer','CityBMSP.peer')") instead of its chaincode.json policy;
@@ -76,6 +79,7 @@ esac
 STATE="$GOVLEDGER_ROOT/.network"
 PORT_BASE=""
 CONSENSUS=""
+FABRIC_BUILD_ARG=""
 FOLLOW=0
 LICENSING_FLAG=0
 ENDORSEMENT_POLICY_OVERRIDE=""
@@ -92,6 +96,8 @@ while [ $# -gt 0 ]; do
     --port-base=*) PORT_BASE="${1#*=}" ;;
     --consensus) [ $# -ge 2 ] || { echo "network.sh: --consensus needs raft or bft" >&2; exit 2; }; CONSENSUS="$2"; shift ;;
     --consensus=*) CONSENSUS="${1#*=}" ;;
+    --fabric) [ $# -ge 2 ] || { echo "network.sh: --fabric needs release or snapshot" >&2; exit 2; }; FABRIC_BUILD_ARG="$2"; shift ;;
+    --fabric=*) FABRIC_BUILD_ARG="${1#*=}" ;;
     --endorsement-policy) [ $# -ge 2 ] && [ -n "$2" ] || { echo "network.sh: --endorsement-policy needs a policy" >&2; exit 2; }; ENDORSEMENT_POLICY_OVERRIDE="$2"; shift ;;
     --endorsement-policy=*) ENDORSEMENT_POLICY_OVERRIDE="${1#*=}" ;;
     --follow) FOLLOW=1 ;;
@@ -123,6 +129,8 @@ if [ "$COMMAND" != up ] && { [ -n "$PORT_BASE" ] || [ -n "$CONSENSUS" ]; }; then
   echo "network.sh: --port-base and --consensus apply to 'up' only (the state folder remembers them)" >&2; exit 2
 fi
 
+check_fabric_build_arg
+
 if [ "$COMMAND" != restore-peer ] && { [ -n "$FROM_SNAPSHOT" ] || [ "$FROM_GENESIS" = 1 ]; }; then
   echo "network.sh: --from-snapshot and --from-genesis apply to 'restore-peer' only" >&2; exit 2
 fi
@@ -142,14 +150,16 @@ fi
 # ---- settings of a network -------------------------------------------------------
 
 # fabric_sampleconfig: prints the folder of Fabric's default configuration (core.yaml, orderer.yaml)
-# of the pinned Fabric module, in the Go module cache; the peers and the peer CLI read core.yaml
-# from there (FABRIC_CFG_PATH). Downloads the module (not a build) when the cache lacks it.
+# of the network's Fabric build (FABRIC_BUILD: its pinned module), in the Go module cache; the peers
+# and the peer CLI read core.yaml from there (FABRIC_CFG_PATH). Downloads the module (not a build)
+# when the cache lacks it.
 fabric_sampleconfig() {
-  local version dir
-  version="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$HERE/fabric-tools/fabric/go.mod")"
+  local version dir module
+  module="$(fabric_build_module "${FABRIC_BUILD:-release}")"
+  version="$(awk '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}' "$module/go.mod")"
   dir="$(go env GOMODCACHE)/github.com/hyperledger/fabric@${version}/sampleconfig"
   if [ ! -f "$dir/core.yaml" ]; then
-    (cd "$HERE/fabric-tools/fabric" && GOFLAGS=-mod=readonly GOSUMDB=off go mod download github.com/hyperledger/fabric) >&2 \
+    (cd "$module" && GOFLAGS=-mod=readonly GOSUMDB=off go mod download github.com/hyperledger/fabric) >&2 \
       || die "cannot read Fabric's default configuration from the Go module cache; run npm run install-fabric"
   fi
   echo "$dir"
@@ -480,7 +490,7 @@ cmd_up() {
   fi
   local t0; t0=$(date +%s%N)
   step "Checking the Fabric programs"
-  bash "$HERE/install-fabric.sh" --check >/dev/null 2>&1 || bash "$HERE/install-fabric.sh" || die "could not install the Fabric programs"
+  select_fabric_build
   command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
   ok
   if [ ! -d "$GOVLEDGER_ROOT/node_modules/fabric-shim" ]; then
@@ -496,6 +506,7 @@ cmd_up() {
     echo "# environment of an organisation: eval \"\$(test-network-scripts/network.sh env ORG --state-dir DIR)\""
     printf 'PORT_BASE=%q\nCONSENSUS=%q\nFABRIC_CFG_PATH=%q\nFABRIC_BIN=%q\n' "$PORT_BASE" "$CONSENSUS" \
       "$(fabric_sampleconfig)" "$FABRIC_BIN"
+    printf '# FABRIC_BUILD: the Fabric build this network runs (release or snapshot, README "Fabric version")\nFABRIC_BUILD=%q\n' "$FABRIC_BUILD"
   } > "$STATE/network.env"
   load_settings
   trap cleanup_failed_start EXIT
@@ -576,7 +587,7 @@ cmd_up() {
 
 summary() {
   local o org
-  echo "  channel      $CHANNEL ($CONSENSUS)"
+  echo "  channel      $CHANNEL ($CONSENSUS, Fabric $(fabric_build_label))"
   for o in "${ORDERERS[@]}"; do echo "  $o     127.0.0.1:$(var "ORDERER_PORT_$o") (admin $(var "ORDERER_ADMIN_PORT_$o"))"; done
   for org in "${PEER_ORGS[@]}" "${ADD_ORGS[@]}"; do
     [ -d "$STATE/nodes/peer0.$org" ] || continue
@@ -605,7 +616,7 @@ cmd_down() {
 
 cmd_status() {
   require_network
-  echo "Network in $STATE (port base $PORT_BASE, $CONSENSUS)"
+  echo "Network in $STATE (port base $PORT_BASE, $CONSENSUS, Fabric $(fabric_build_label))"
   status_table
   local org
   echo "Channel $CHANNEL"

@@ -7,7 +7,7 @@
  *
  *   npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64]
  *                    [--quick] [--only licence.issue,funds.trace] [--paths gateway,direct,tape] [--up]
- *                    [--warmup N] [--out DIR] [--policy consortium|old]
+ *                    [--warmup N] [--out DIR] [--policy consortium|old] [--fabric release|snapshot]
  *   npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...] [--writes]   (runs of each side averaged)
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'os';
 import path from 'path';
 import { performance } from 'perf_hooks';
-import { findFreePortBase, readNetworkInfo } from '../src/test-network';
+import { findFreePortBase, readFabricBuild, readNetworkInfo } from '../src/test-network';
 import {
   DirectClient,
   PATHS,
@@ -87,6 +87,8 @@ interface Options {
   outDir: string;
   /** With --up: the chaincode-level policy the network is deployed with. */
   policy: 'consortium' | 'old';
+  /** With --up: the Fabric build the network runs (network.sh up --fabric; README "Fabric version"). */
+  fabric: 'release' | 'snapshot';
 }
 
 function usage(message: string): never {
@@ -94,7 +96,7 @@ function usage(message: string): never {
   console.error(
     'usage: npm run bench -- [--state-dir DIR] [--duration S] [--concurrency 1,8,32,64] [--quick] ' +
       `[--only ${SCENARIO_NAMES.join(',')}] [--paths gateway,direct,tape] [--up] [--warmup N] [--out DIR] ` +
-      '[--policy consortium|old]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...] [--writes]',
+      '[--policy consortium|old] [--fabric release|snapshot]\n       npm run bench -- --compare BEFORE.json[,...] AFTER.json[,...] [--writes]',
   );
   process.exit(2);
 }
@@ -110,8 +112,10 @@ function parseArgs(argv: string[]): Options {
     warmup: 20,
     outDir: path.join(ROOT, 'bench-results'),
     policy: 'consortium',
+    fabric: 'release',
   };
   let policySet = false;
+  let fabricSet = false;
   let quick = false;
   let durationSet = false;
   let concurrencySet = false;
@@ -166,6 +170,13 @@ function parseArgs(argv: string[]): Options {
         policySet = true;
         break;
       }
+      case '--fabric': {
+        const v = value();
+        if (v !== 'release' && v !== 'snapshot') usage('--fabric takes release or snapshot');
+        o.fabric = v;
+        fabricSet = true;
+        break;
+      }
       default:
         usage(`unknown option ${a}`);
     }
@@ -175,6 +186,8 @@ function parseArgs(argv: string[]): Options {
       '--policy needs --up (a running network keeps the policy it was deployed with: ' +
         'network.sh deploy --endorsement-policy P, or default)',
     );
+  if (fabricSet && !o.up)
+    usage('--fabric needs --up (a running network keeps the Fabric build it was created with)');
   if (quick) {
     if (!durationSet) o.durationS = 2;
     if (!concurrencySet) o.concurrency = [1, 8];
@@ -244,6 +257,7 @@ function logPoint(point: PointResult): void {
 
 async function bringUp(
   policy: Options['policy'],
+  fabric: Options['fabric'] = 'release',
 ): Promise<{ stateDir: string; timings: Record<string, number> }> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'govledger-bench-'));
   const base = await findFreePortBase();
@@ -253,12 +267,12 @@ async function bringUp(
     networkSh([...args, '--state-dir', stateDir]);
     timings[name] = Math.round(performance.now() - t0) / 1000;
   };
-  log(`bringing a network up in ${stateDir} on ports ${base}+ (policy ${policy})`);
+  log(`bringing a network up in ${stateDir} on ports ${base}+ (policy ${policy}, Fabric ${fabric} build)`);
   // the gateway's per-user rate limit (1200 a minute by default) is a policy, not a cost:
   // the benchmark's gateway allows what the load needs
   process.env.RATE_LIMIT_MAX ??= '10000000';
   try {
-    step('upS', ['up', '--port-base', String(base)]);
+    step('upS', ['up', '--port-base', String(base), '--fabric', fabric]);
     step('deployAllS', ['deploy', 'all', ...(policy === 'old' ? ['--endorsement-policy', OLD_POLICY] : [])]);
     step('gatewayS', ['gateway']);
   } catch (err) {
@@ -297,7 +311,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   let upTimings: Record<string, number> | undefined;
   if (options.up) {
-    const up = await bringUp(options.policy);
+    const up = await bringUp(options.policy, options.fabric);
     options.stateDir = up.stateDir;
     upTimings = up.timings;
     // a failure from here on must not leave the network this run brought up running
@@ -438,6 +452,7 @@ async function measure(
     log(`network ${stateDir}; gateway port ${info.gatewayPort}; run id ${run}`);
     log(`settings: ${options.durationS} s per point, concurrency ${options.concurrency.join(',')}`);
     log(`chaincode-level endorsement policy: ${endorsementPolicy}`);
+    log(`Fabric build: ${readFabricBuild(stateDir).build}`);
     const scenarios = await prepareScenarios(
       { run, client: setupClient, maxConcurrency, pidOf: (u) => pidOf(stateDir, u), log },
       options.only,
@@ -496,6 +511,7 @@ async function measure(
       scenarios: options.only.length ? options.only : SCENARIO_NAMES,
       stateDir,
       consensus: info.consensus,
+      fabricBuild: readFabricBuild(stateDir).build,
       endorsementPolicy,
       gatewayPort: info.gatewayPort,
       runId: run,

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import ownNetworkSuites from './own-network-suites.json';
-import { findFreePortBase, networkSh } from './test-network';
+import { fabricUpArgs, findFreePortBase, networkSh } from './test-network';
 
 /** True when every suite the run selects brings up a network of its own. */
 function onlyOwnNetworkSuites(globalConfig: Config.GlobalConfig): boolean {
@@ -39,7 +39,9 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   process.env.E2E_STATE_DIR = dir;
   process.env.E2E_OWN_NETWORK = '1';
   const base = await findFreePortBase();
-  console.log(`\nbringing up a test network in ${dir} on ports ${base}+`);
+  console.log(
+    `\nbringing up a test network in ${dir} on ports ${base}+${fabricUpArgs().length ? ` (${fabricUpArgs().join(' ')})` : ''}`,
+  );
   const down = () => {
     try {
       networkSh(['down', '--state-dir', dir]);
@@ -54,7 +56,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    networkSh(['up', '--state-dir', dir, '--port-base', String(base)]);
+    networkSh(['up', '--state-dir', dir, '--port-base', String(base), ...fabricUpArgs()]);
     networkSh(['deploy', 'all', '--state-dir', dir]);
     networkSh(['gateway', '--state-dir', dir]);
   } catch (err) {

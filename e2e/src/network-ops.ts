@@ -7,11 +7,14 @@ import { execFile, spawnSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import { gatewayUrl } from './gateway-client';
-import { ROOT, networkSh, readNetworkInfo, stateDir } from './test-network';
+import { ROOT, networkSh, readFabricBuild, readNetworkInfo, stateDir } from './test-network';
 
 const NETWORK_SH = path.join(ROOT, 'test-network-scripts', 'network.sh');
 
-const BIN = path.join(ROOT, 'bin');
+/** The folder of the Fabric programs of the network the tests act on (its recorded build). */
+function bin(): string {
+  return readFabricBuild(stateDir()).bin;
+}
 
 /** An orderer's admin and operations ports (network/consortium.json: listen, admin +1, operations +2). */
 function ordererPorts(orderer: string): { admin: number; operations: number } {
@@ -29,7 +32,7 @@ export function ordererHeight(orderer: string): number {
   const adminPort = ordererPorts(orderer).admin;
   const tls = path.join(dir, 'orgs', 'Orderer', 'admin', 'tls');
   const r = spawnSync(
-    path.join(BIN, 'osnadmin'),
+    path.join(bin(), 'osnadmin'),
     [
       'channel',
       'list',
@@ -58,7 +61,7 @@ export function peerHeight(org: string): number {
   const info = readNetworkInfo(dir);
   const o = info.organisations.find((x) => x.name === org);
   if (!o) throw new Error(`no organisation ${org}`);
-  const r = spawnSync(path.join(BIN, 'peer'), ['channel', 'getinfo', '-c', info.channel], {
+  const r = spawnSync(path.join(bin(), 'peer'), ['channel', 'getinfo', '-c', info.channel], {
     encoding: 'utf8',
     env: {
       ...process.env,
@@ -76,18 +79,7 @@ export function peerHeight(org: string): number {
 }
 
 function sampleConfig(): string {
-  const mod = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
-  const gomod = spawnSync(
-    'awk',
-    [
-      '$1=="require" && $2=="github.com/hyperledger/fabric"{print $3}',
-      path.join(ROOT, 'test-network-scripts/fabric-tools/fabric/go.mod'),
-    ],
-    {
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
-  return path.join(mod, `github.com/hyperledger/fabric@${gomod}`, 'sampleconfig');
+  return readFabricBuild(stateDir()).cfgPath;
 }
 
 /** Stops one node of the test network (by the pid network.sh recorded). */

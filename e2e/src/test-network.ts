@@ -98,6 +98,44 @@ export function readNetworkInfo(stateDir: string): NetworkInfo {
   return JSON.parse(readFileSync(file, 'utf8')) as NetworkInfo;
 }
 
+/** The Fabric build a network runs, as its network.env records it (README "Fabric version"). */
+export interface FabricBuild {
+  /** `release` (Fabric v2.5.0) or `snapshot` (the main-branch build with SmartBFT). */
+  build: string;
+  /** The folder of the build's programs (peer, orderer, osnadmin, fabric-ca-client, ...). */
+  bin: string;
+  /** FABRIC_CFG_PATH of the build's peer CLI: its sample configuration in the Go module cache. */
+  cfgPath: string;
+}
+
+/** Reads which Fabric build the network in a state folder runs (FABRIC_BUILD, FABRIC_BIN, FABRIC_CFG_PATH). */
+export function readFabricBuild(stateDir: string): FabricBuild {
+  const file = path.join(stateDir, 'network.env');
+  if (!existsSync(file)) throw new Error(`no network.env in ${stateDir}: is the network up?`);
+  const text = readFileSync(file, 'utf8');
+  // network.sh writes the values with printf %q: unquote a '...' or $'...' word, else take it as it is
+  const value = (name: string): string | undefined => {
+    const raw = new RegExp(`^${name}=(.*)$`, 'm').exec(text)?.[1];
+    return raw?.replace(/^\$?'(.*)'$/, '$1').replace(/\\(.)/g, '$1');
+  };
+  const bin = value('FABRIC_BIN');
+  const cfgPath = value('FABRIC_CFG_PATH');
+  if (!bin || !cfgPath) throw new Error(`${file} lacks FABRIC_BIN or FABRIC_CFG_PATH`);
+  return { build: value('FABRIC_BUILD') ?? 'release', bin, cfgPath };
+}
+
+/**
+ * The `network.sh up` options of the Fabric build the run asks for: E2E_FABRIC=snapshot runs the
+ * shared network (and the suites' own Raft networks) on the snapshot build, for comparison;
+ * unset or `release`, the default (Fabric v2.5.0).
+ */
+export function fabricUpArgs(): string[] {
+  const build = process.env.E2E_FABRIC ?? '';
+  if (build === '' || build === 'release') return [];
+  if (build !== 'snapshot') throw new Error(`E2E_FABRIC must be release or snapshot, not ${build}`);
+  return ['--fabric', build];
+}
+
 let ownStateDir: string | undefined;
 
 /**

@@ -24,7 +24,7 @@ import { createPrivateKey, X509Certificate } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { http } from '../src/gateway-client';
-import { ROOT, readNetworkInfo, stateDir, type NetworkInfo } from '../src/test-network';
+import { ROOT, readFabricBuild, readNetworkInfo, stateDir, type NetworkInfo } from '../src/test-network';
 
 const run = Date.now().toString(36);
 const API = '/api/v1';
@@ -169,14 +169,11 @@ function blockReads(
 /** `peer channel fetch 0` from the first orderer as the holder of an MSP folder: the CLI's exit and output. */
 function fetchFromOrderer(mspId: string, mspDir: string): { status: number | null; output: string } {
   const dir = stateDir();
-  const mod = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
-  const version = /github\.com\/hyperledger\/fabric (\S+)/.exec(
-    readFileSync(path.join(ROOT, 'test-network-scripts/fabric-tools/fabric/go.mod'), 'utf8'),
-  )?.[1];
+  const fabric = readFabricBuild(dir);
   const org = info.organisations.find((o) => o.mspId === mspId);
-  if (!org || !version) throw new Error('cannot find the peer CLI settings');
+  if (!org) throw new Error('cannot find the peer CLI settings');
   const r = spawnSync(
-    path.join(ROOT, 'bin', 'peer'),
+    path.join(fabric.bin, 'peer'),
     [
       'channel',
       'fetch',
@@ -194,7 +191,7 @@ function fetchFromOrderer(mspId: string, mspDir: string): { status: number | nul
       encoding: 'utf8',
       env: {
         ...process.env,
-        FABRIC_CFG_PATH: path.join(mod, `github.com/hyperledger/fabric@${version}`, 'sampleconfig'),
+        FABRIC_CFG_PATH: fabric.cfgPath,
         CORE_PEER_TLS_ENABLED: 'true',
         CORE_PEER_LOCALMSPID: mspId,
         CORE_PEER_MSPCONFIGPATH: mspDir,

@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { closeAll } from '../src/fabric-client';
-import { findFreePortBase, networkSh, useStateDir } from '../src/test-network';
+import { fabricUpArgs, findFreePortBase, networkSh, useStateDir } from '../src/test-network';
 import { citiesSuite } from './cross-region/cities';
 import { materialsSuite } from './cross-region/materials';
 import { presentationSuite } from './cross-region/presentation';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const base = await findFreePortBase();
   console.log(`bringing up the cross-region network in ${dir} on ports ${base}+`);
   try {
-    networkSh(['up', '--state-dir', dir, '--port-base', String(base)]);
+    networkSh(['up', '--state-dir', dir, '--port-base', String(base), ...fabricUpArgs()]);
     networkSh(['deploy', 'all', '--state-dir', dir]);
     networkSh(['gateway', '--state-dir', dir]);
   } catch (err) {

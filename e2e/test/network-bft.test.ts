@@ -38,7 +38,8 @@ beforeAll(async () => {
     down();
     throw err;
   }
-}, 10 * 60_000);
+  // up builds the snapshot Fabric build (bin/snapshot) first when it is missing: minutes on a fresh clone
+}, 20 * 60_000);
 
 afterAll(() => {
   closeAll();

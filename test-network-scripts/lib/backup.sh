@@ -469,8 +469,9 @@ cmd_restore_peer() {
   out="$( (as_admin "$org"; peer channel joinbysnapshot --snapshotpath "$copy") 2>&1)" \
     || die "peer0.$org refused to join from the snapshot: $out" "$STATE/logs/peer0.$org.log"
   for i in $(seq 1 600); do
-    # the pinned Fabric build panics importing a snapshot that holds private data hashes of a
-    # collection this organisation is not a member of (README, Backup and restore: limits)
+    # both Fabric builds (v2.5.0 and the snapshot: the same snapshot_data_importer.go) panic importing
+    # a snapshot that holds private data hashes of a collection this organisation is not a member
+    # of (README, Backup and restore: limits)
     is_running "peer0.$org" || die "peer0.$org exited while joining from the snapshot: a snapshot with private data hashes of a collection $org is not a member of crashes this Fabric build (README, Backup and restore); rebuild it with: network.sh restore-peer peer0.$org --from-genesis" "$STATE/logs/peer0.$org.log"
     status="$( (as_admin "$org"; peer channel joinbysnapshotstatus) 2>&1 || true)"
     grep -q 'No joinbysnapshot operation is in progress' <<< "$status" && break

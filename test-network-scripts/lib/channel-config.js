@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The channel configuration steps of `network.sh addorg` (lib/addorg.sh), so that the script
 // carries no inline Node program. The configuration itself is handled as protobuf, never as
-// configtxlator JSON: the configtxlator of the pinned Fabric build (fabric-config v0.1.0) cannot
+// configtxlator JSON: the configtxlator of the snapshot build (fabric-config v0.1.0) cannot
 // decode a BFT channel's configuration (it knows no Orderer value "Orderers", the BFT consenter
 // list). Only the new organisation's own definition goes through JSON (configtxgen -printOrg).
 //

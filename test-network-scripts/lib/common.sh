@@ -5,6 +5,9 @@ GOVLEDGER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export GOVLEDGER_ROOT
 FABRIC_BIN="${FABRIC_BIN:-$GOVLEDGER_ROOT/bin}"
 export FABRIC_BIN
+# the programs' root folder as first set (a network's FABRIC_BIN, from its network.env, may be a build's subfolder)
+FABRIC_BIN_BASE="${FABRIC_BIN_BASE:-$FABRIC_BIN}"
+export FABRIC_BIN_BASE
 
 if [ -t 1 ]; then C_BOLD=$'\e[1m'; C_RED=$'\e[31m'; C_GREEN=$'\e[32m'; C_DIM=$'\e[2m'; C_OFF=$'\e[0m'; else C_BOLD=; C_RED=; C_GREEN=; C_DIM=; C_OFF=; fi
 
@@ -101,4 +104,26 @@ install_flags() {
     esac
     shift
   done
+}
+
+# Fabric builds (README "Fabric version"): `release` (Fabric v2.5.0, the default for Raft) and
+# `snapshot` (the main-branch snapshot with SmartBFT: BFT networks, and Raft for comparison). Each is
+# pinned by its own Go module and built into its own folder; a network records its build in
+# <state>/network.env (FABRIC_BUILD, FABRIC_BIN, FABRIC_CFG_PATH) and every later command uses it.
+# fabric_build_module BUILD: the folder of the build's pinned Go module (go.mod, go.sum).
+fabric_build_module() {
+  case "$1" in
+    release) echo "$GOVLEDGER_ROOT/test-network-scripts/fabric-tools/fabric" ;;
+    snapshot) echo "$GOVLEDGER_ROOT/test-network-scripts/fabric-tools/fabric-snapshot" ;;
+    *) die "unknown Fabric build '$1' (release or snapshot)" ;;
+  esac
+}
+# fabric_build_bin BUILD: the folder of the build's programs: release in bin/, snapshot in
+# bin/snapshot/ (with links to bin/'s fabric-ca programs and ccaas builder, which both builds share).
+fabric_build_bin() {
+  case "$1" in
+    release) echo "$FABRIC_BIN_BASE" ;;
+    snapshot) echo "$FABRIC_BIN_BASE/snapshot" ;;
+    *) die "unknown Fabric build '$1' (release or snapshot)" ;;
+  esac
 }

@@ -281,9 +281,9 @@ function configtx(stateDir, base, consensus) {
   y.push('Profiles:');
   y.push('  GovChannel:');
   y.push(...implicitPolicies(4, []));
-  // V3_0 only for BFT: the pinned Fabric build's peer gateway takes any V3_0 channel for BFT and
-  // sends each transaction to every orderer, which Raft then orders once per orderer; a copy that
-  // lands in a later block than the original stalls private-data members for 60 s (README)
+  // V3_0 only for BFT (the snapshot build; Fabric v2.5.0 has no V3_0). Raft channels stay V2_0 on
+  // both builds: the snapshot build's peer gateway takes any V3_0 channel for BFT and sends each
+  // transaction to every orderer, which Raft then orders once per orderer (README "Fabric version")
   y.push('    Capabilities:', consensus === 'bft' ? '      V3_0: true' : '      V2_0: true');
   y.push('    Orderer:');
   y.push(`      OrdererType: ${consensus === 'bft' ? 'BFT' : 'etcdraft'}`);

@@ -155,3 +155,107 @@ describe('network.sh units', () => {
     );
   });
 });
+
+const GO = spawnSync('bash', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
+
+describe('a network of the snapshot Fabric build (network.env FABRIC_BUILD=snapshot)', () => {
+  let snapState;
+  let snapConfig;
+  beforeAll(() => {
+    const version = fs
+      .readFileSync(path.join(__dirname, '..', 'fabric-tools', 'fabric-snapshot', 'go.mod'), 'utf8')
+      .match(/^require github\.com\/hyperledger\/fabric (\S+)$/m)[1];
+    const modcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+    snapConfig = path.join(modcache, 'github.com', 'hyperledger', `fabric@${version}`, 'sampleconfig');
+    snapState = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'network env snapshot ')), 'state');
+    fs.mkdirSync(path.join(snapState, 'nodes', 'peer0.CityA'), { recursive: true });
+    fs.writeFileSync(path.join(snapState, 'nodes', 'peer0.CityA', 'joined'), '');
+    fs.mkdirSync(path.join(snapState, 'run'), { recursive: true });
+    fs.writeFileSync(path.join(snapState, 'run', 'peer0.CityA.sh'), '#!/usr/bin/env bash\nexec sleep 1\n');
+    // as up writes it for --fabric snapshot (or --consensus bft)
+    fs.writeFileSync(
+      path.join(snapState, 'network.env'),
+      `PORT_BASE=23000\nCONSENSUS=raft\nFABRIC_CFG_PATH=${snapConfig}\nFABRIC_BIN=${path.join(ROOT, 'bin', 'snapshot')}\nFABRIC_BUILD=snapshot\n`,
+    );
+  });
+  afterAll(() => fs.rmSync(path.dirname(snapState), { recursive: true, force: true }));
+
+  it("env gives the peer CLI the snapshot build's programs and sample configuration, not the release's", () => {
+    expect(snapConfig).not.toBe(sampleconfig);
+    const r = spawnSync('bash', [NETWORK_SH, 'env', 'CityA', '--state-dir', snapState], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const v = evaluated(r.stdout, ['FABRIC_CFG_PATH', 'PATH']);
+    expect(v).toEqual({
+      FABRIC_CFG_PATH: snapConfig,
+      PATH: `${path.join(ROOT, 'bin', 'snapshot')}:/usr/bin:/bin`,
+    });
+    expect(fs.existsSync(path.join(snapConfig, 'core.yaml'))).toBe(true);
+  });
+
+  it("units run the nodes with the snapshot build's programs first on PATH", () => {
+    const r = spawnSync('bash', [NETWORK_SH, 'units', '--state-dir', snapState], {
+      encoding: 'utf8',
+      // go: network.sh reads the build's sample configuration folder from the Go module cache
+      env: { ...process.env, PATH: `${path.dirname(GO)}:/usr/bin:/bin` },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const unit = fs.readFileSync(path.join(snapState, 'systemd', 'govledger-peer0.CityA.service'), 'utf8');
+    expect(unit).toMatch(new RegExp(`PATH=${path.join(ROOT, 'bin', 'snapshot')}:`));
+    expect(unit).not.toMatch(new RegExp(`PATH=${path.join(ROOT, 'bin')}:`));
+  });
+});
+
+describe('network.sh --fabric and install-fabric.sh --fabric', () => {
+  it('refuses a BFT network on the release build, an unknown build, and --fabric outside up, starting nothing', () => {
+    const cases = [
+      [
+        ['up', '--consensus', 'bft', '--fabric', 'release'],
+        /--consensus bft needs --fabric snapshot: Fabric v2\.5\.0 has no SmartBFT/,
+      ],
+      [['up', '--fabric', 'v3'], /--fabric must be release or snapshot/],
+      [['deploy', '--fabric', 'snapshot'], /--fabric applies to 'up' only \(the state folder remembers it\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(
+        'bash',
+        [NETWORK_SH, ...args, '--state-dir', path.join(os.tmpdir(), 'never-created')],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect({ args, status: r.status, stdout: r.stdout }).toEqual({ args, status: 2, stdout: '' });
+      expect(r.stderr).toMatch(message);
+    }
+    expect(fs.existsSync(path.join(os.tmpdir(), 'never-created'))).toBe(false);
+  });
+
+  it("checks each build's programs in its own folder against its own pinned version", () => {
+    const install = path.join(__dirname, '..', 'install-fabric.sh');
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'fabric-bin-'));
+    try {
+      for (const [build, folder, module] of [
+        ['release', empty, 'fabric'],
+        ['snapshot', path.join(empty, 'snapshot'), 'fabric-snapshot'],
+      ]) {
+        const version = fs
+          .readFileSync(path.join(__dirname, '..', 'fabric-tools', module, 'go.mod'), 'utf8')
+          .match(/^require github\.com\/hyperledger\/fabric (\S+)$/m)[1];
+        const r = spawnSync('bash', [install, '--check', '--fabric', build], {
+          encoding: 'utf8',
+          env: { ...process.env, FABRIC_BIN: empty, FABRIC_BIN_BASE: '' },
+        });
+        expect(r.status).toBe(1);
+        expect(r.stdout).toContain(`fabric ${version} (${build})`);
+        expect(r.stdout).toContain(`install-fabric.sh --fabric ${build}`);
+        if (build === 'snapshot') expect(r.stdout).toContain(`links in ${folder}`);
+      }
+      const bad = spawnSync('bash', [install, '--fabric', 'nightly'], { encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--fabric must be release or snapshot/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
