@@ -71,6 +71,30 @@ describe('enrol.js', () => {
     expect(out.stdout).toMatch(/prime256v1|P-256/);
   });
 
+  it('signs the registrar token with a low S, verifiable over METHOD.path.body.cert', () => {
+    const { privateKey, publicKey } = require('crypto').generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const half = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') >> 1n;
+    for (let i = 0; i < 20; i += 1) {
+      const sig = enrol.signLowS(`data ${i}`, privateKey);
+      expect(require('crypto').verify('sha256', Buffer.from(`data ${i}`), publicKey, sig)).toBe(true);
+      const rLen = sig[3];
+      const sLen = sig[5 + rLen];
+      const s = BigInt(`0x${sig.subarray(6 + rLen, 6 + rLen + sLen).toString('hex')}`);
+      expect(s <= half).toBe(true);
+    }
+    const token = enrol.authToken('POST', '/api/v1/register', '{"id":"x"}', 'CERT', privateKey);
+    const [cert, sig] = token.split('.');
+    expect(Buffer.from(cert, 'base64').toString()).toBe('CERT');
+    const payload = `POST.${Buffer.from('/api/v1/register').toString('base64')}.${Buffer.from('{"id":"x"}').toString('base64')}.${cert}`;
+    expect(
+      require('crypto').verify('sha256', Buffer.from(payload), publicKey, Buffer.from(sig, 'base64')),
+    ).toBe(true);
+  });
+
   it('runs a pool at most `limit` at a time and rejects on a failure', async () => {
     let running = 0;
     let most = 0;
