@@ -41,6 +41,7 @@ cc_version() {
 # real network (one organisation alone could then write). It is part of cc_version's hash, so
 # setting or clearing it commits a new definition.
 cc_policy() {
+  if [ -n "${CC_POLICY_CACHED+set}" ]; then printf '%s\n' "$CC_POLICY_CACHED"; return 0; fi
   if [ -s "$STATE/endorsement-policy" ]; then cat "$STATE/endorsement-policy"; echo; else cc_def "$1" endorsementPolicy; fi
 }
 
@@ -52,6 +53,7 @@ cc_policy() {
 # cc_version's content hash, so a newly joined licensing city makes the next deploy commit a new
 # sequence with its collection.
 cc_collections() {
+  if [ -n "${CC_COLLECTIONS_CACHED+set}" ]; then [ -z "$CC_COLLECTIONS_CACHED" ] || echo "$CC_COLLECTIONS_CACHED"; return 0; fi
   local file out members o; file="$(cc_def "$1" collections)"
   [ -n "$file" ] || return 0
   out="$STATE/chaincode/$1/collections.json"
@@ -120,7 +122,7 @@ start_cc_server() {
     --chaincode-address "127.0.0.1:$(cc_port "$cc" "$org")" --chaincode-id "$id" \
     --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
     --chaincode-tls-client-cacert-file "$tls/ca.crt" --module-path "$GOVLEDGER_ROOT/chaincode/$cc"
-  wait_port "$proc" "$(cc_port "$cc" "$org")" 30
+  [ -n "${CC_SERVER_NO_WAIT:-}" ] || wait_port "$proc" "$(cc_port "$cc" "$org")" 30
 }
 
 # has_approved ORG NAME SEQUENCE: true when ORG approved that sequence of the chaincode.
@@ -155,15 +157,25 @@ approve_for_org() {
   args=(--channelID "$CHANNEL" --name "$cc" --version "$version" --package-id "$id" --sequence "$seq" "${POLICY_ARGS[@]}")
   [ -z "$coll" ] || args+=(--collections-config "$coll")
   # shellcheck disable=SC2046
-  ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
+  ( as_admin "$org"; run "${DEPLOY_LOG:-$STATE/logs/deploy.log}" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
 }
 
-# deploy_one NAME: build, package, install, serve, approve and commit one chaincode.
+# deploy_one NAME: build, package, install, serve, approve and commit one chaincode. Each
+# organisation's package, install, chaincode server and approval run concurrently (approvals of
+# different organisations, and of different chaincodes, write different keys of _lifecycle); the
+# commit waits for all of them. The chaincode's server starts as soon as its package id is known
+# (Fabric's package id is LABEL:sha256 of the package file), while the peer installs and the
+# organisation approves; it only has to listen before the first transaction, and deploy_one waits
+# for it before it returns.
 deploy_one() {
   local cc="$1" t0 org
   t0=$(date +%s%N)
   step "Deploying $cc"
   local version label committed_version committed_seq seq
+  # the policy and collections once for the version, every approval and the commit (each is a node process)
+  local CC_POLICY_CACHED CC_COLLECTIONS_CACHED
+  CC_POLICY_CACHED="$(cc_policy "$cc")"
+  CC_COLLECTIONS_CACHED="$(cc_collections "$cc")"
   version="$(cc_version "$cc")"
   label="${cc}_${version}"
   committed_version="$(committed_field "$cc" version)"
@@ -173,28 +185,15 @@ deploy_one() {
   else
     seq=$(( ${committed_seq:-0} + 1 ))
   fi
+  # the policy and collections once for every approval and the commit (each is a node process)
   ok "version $version, sequence $seq"
 
-  local ids=()
+  local group="deploy-$cc"
+  par_begin "$group"
   for org in $(joined_orgs); do
-    step "Deploying $cc for $org: package, install, chaincode server, approve"
-    local id
-    id="$(installed_package_id "$org" "$label")"
-    if [ -z "$id" ]; then
-      local pkg
-      pkg="$(cc_package "$cc" "$org" "$label")"
-      ( as_admin "$org"; run "$STATE/logs/deploy.log" peer lifecycle chaincode install "$pkg" )
-      id="$(installed_package_id "$org" "$label")"
-      [ -n "$id" ] || die "package $label is not installed on peer0.$org" "$STATE/logs/deploy.log"
-    fi
-    start_cc_server "$cc" "$org" "$id"
-    if [ "$committed_version" = "$version" ] && has_approved "$org" "$cc" "$seq"; then
-      ok "$id (already approved)"
-    else
-      approve_for_org "$cc" "$org" "$version" "$seq" "$id"
-      ok "$id"
-    fi
+    par_job "$group" "$cc@$org" deploy_for_org "$cc" "$org" "$label" "$version" "$seq" "$committed_version"
   done
+  par_wait "$group" "deploying $cc (package, install, chaincode server, approve)"
 
   if [ "$committed_version" = "$version" ]; then
     step "Committing $cc"; ok "already committed at sequence $seq, nothing to do"
@@ -209,11 +208,42 @@ deploy_one() {
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")
     done
     # shellcheck disable=SC2046
-    ( as_admin "$(joined_orgs | sed -n 1p)"; run "$STATE/logs/deploy.log" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
+    ( as_admin "$(joined_orgs | sed -n 1p)"; run "${DEPLOY_LOG:-$STATE/logs/deploy.log}" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
     ok
   fi
+  for org in $(joined_orgs); do wait_port "cc-$cc-$org" "$(cc_port "$cc" "$org")" 30; done
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   echo "    $cc deployed in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s"
+}
+
+# deploy_for_org NAME ORG LABEL VERSION SEQUENCE COMMITTED_VERSION: one organisation's part of
+# deploy_one (run as a parallel job): package (unless that label is installed), install, start the
+# chaincode server without waiting for it to listen, approve (unless already approved).
+deploy_for_org() {
+  local cc="$1" org="$2" label="$3" version="$4" seq="$5" committed_version="$6" id
+  local DEPLOY_LOG="$STATE/logs/deploy-$cc-$org.log"
+  step "Deploying $cc for $org: package, install, chaincode server, approve"
+  id="$(installed_package_id "$org" "$label")"
+  if [ -z "$id" ]; then
+    local pkg
+    pkg="$(cc_package "$cc" "$org" "$label")"
+    id="$label:$(sha256sum "$pkg" | cut -d' ' -f1)"
+    ( as_admin "$org"; run "${DEPLOY_LOG:-$STATE/logs/deploy.log}" peer lifecycle chaincode install "$pkg" )
+  fi
+  CC_SERVER_NO_WAIT=1 start_cc_server "$cc" "$org" "$id"
+  if [ "$committed_version" = "$version" ] && has_approved "$org" "$cc" "$seq"; then
+    ok "$id (already approved)"
+  else
+    approve_for_org "$cc" "$org" "$version" "$seq" "$id"
+    ok "$id"
+  fi
+}
+
+# deploy_one_logged NAME: deploy_one with its peer commands logged to logs/deploy-NAME.log.
+deploy_one_logged() {
+  local DEPLOY_LOG="$STATE/logs/deploy-$1.log"
+  : > "$DEPLOY_LOG"
+  deploy_one "$1"
 }
 
 cmd_deploy() {
@@ -245,7 +275,16 @@ cmd_deploy() {
   for cc in "${names[@]}"; do projects+=("$GOVLEDGER_ROOT/chaincode/$cc/tsconfig.build.json"); done
   run "$STATE/logs/deploy.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b "${projects[@]}"
   ok
-  for cc in "${names[@]}"; do deploy_one "$cc"; done
+  if [ ${#names[@]} -eq 1 ]; then
+    deploy_one "${names[0]}"
+  else
+    # independent chaincodes concurrently (different _lifecycle keys); each one's steps print as
+    # one block when it is done; the logs of its peer commands: logs/deploy-NAME[-ORG].log
+    info "deploying ${names[*]} concurrently"
+    par_begin deploy
+    for cc in "${names[@]}"; do par_job deploy "$cc" deploy_one_logged "$cc"; done
+    par_wait deploy "deploy"
+  fi
   wait_gossip 60
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   trap - EXIT

@@ -59,7 +59,12 @@ def known(sv, name):
 def add_new_programs(sv):
     added, changed, _removed = sv.reloadConfig()[0]
     for group in added:
-        sv.addProcessGroup(group)
+        try:
+            sv.addProcessGroup(group)
+        except xmlrpc.client.Fault as err:
+            # another sv.py start running at the same time (parallel steps) added it first
+            if err.faultCode != fault_code("ALREADY_ADDED"):
+                raise
 
 
 def start(names):
