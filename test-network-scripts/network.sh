@@ -278,11 +278,21 @@ enrol_identity() {
   fi
 }
 
+# enrol_batch_file ORG: a fresh, empty batch file for ORG's identities, or nothing in the multi-host
+# mode, whose CAs listen only inside their organisation's namespace and whose node certificates need
+# host-name SANs: there each identity goes through the (namespace-wrapped) fabric-ca-client.
+enrol_batch_file() {
+  mh_enabled && return 0
+  : > "$STATE/logs/enrol-$1.batch"
+  echo "$STATE/logs/enrol-$1.batch"
+}
+
 # enrol_batch_run ORG: registers and enrols the identities of ENROL_BATCH at ORG's CA (lib/enrol.js:
 # the CA's REST API from one process, rather than two or three fabric-ca-client runs per identity),
 # then writes their NodeOUs. The log: logs/enrol-ORG.log.
 enrol_batch_run() {
   local org="$1" log="$STATE/logs/enrol-$1.log" dir
+  [ -n "${ENROL_BATCH:-}" ] || return 0
   printf '\n$ enrol.js %s (%s identities)\n' "$org" "$(wc -l < "$ENROL_BATCH")" >> "$log"
   node "$HERE/lib/enrol.js" "$(ca_url "$org")" "ca-$org" "$(ca_tls "$org")" "$STATE/ca-admin/$org" \
     "$(var "CSR_NAMES_$org")" "$log" < "$ENROL_BATCH" >> "$log" 2>&1 \
@@ -312,9 +322,12 @@ enrol_org_admin() {
 
 enrol_peer_org() {
   local org="$1" name pidflag msp attrs
-  local ENROL_BATCH="$STATE/logs/enrol-$org.batch"
-  : > "$ENROL_BATCH"
+  local ENROL_BATCH
+  ENROL_BATCH="$(enrol_batch_file "$org")"
   enrol_org_admin "$org"
+  # the pseudonym key is the organisation's own (orgs/ORG/pid.key): no other organisation can derive
+  # or check its citizens' pids
+  [ -f "$STATE/orgs/$org/pid.key" ] || (umask 077; openssl rand -hex 32 > "$STATE/orgs/$org/pid.key")
   enrol_identity "$org" "peer0.$org" peer "$STATE/nodes/peer0.$org" "" tls
   enrol_identity "$org" "ccserver.$org" client "$STATE/orgs/$org/ccserver" "" tls
   msp="$(var "ORG_MSP_$org")"
@@ -330,8 +343,8 @@ enrol_peer_org() {
     local enrolment_id="$name" affiliation="$STAFF_AFFILIATION"
     if [ "$pidflag" = 1 ]; then
       local pid
-      # consortium.js pid: HMAC-SHA256 of "MSP:name" under the network's pid key (openssl: no node start)
-      pid="$(printf '%s' "$msp:$name" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(< "$STATE/pid.key")" -r | cut -d' ' -f1)"
+      # consortium.js pid: HMAC-SHA256 of "MSP:name" under the organisation's pid key (openssl: no node start)
+      pid="$(printf '%s' "$msp:$name" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(< "$STATE/orgs/$org/pid.key")" -r | cut -d' ' -f1)"
       attrs="$attrs,gov.pid=$pid:ecert"
       enrolment_id="${pid:0:32}"
       affiliation=""
@@ -347,8 +360,8 @@ enrol_peer_org() {
 
 enrol_orderer_org() {
   local org="$ORDERER_ORG" o
-  local ENROL_BATCH="$STATE/logs/enrol-$org.batch"
-  : > "$ENROL_BATCH"
+  local ENROL_BATCH
+  ENROL_BATCH="$(enrol_batch_file "$org")"
   enrol_org_admin "$org"
   for o in "${ORDERERS[@]}"; do
     enrol_identity "$org" "$o" orderer "$STATE/nodes/$o" "" tls
@@ -558,7 +571,6 @@ cmd_up() {
   [ ${#busy[@]} -eq 0 ] || { rm -rf "$STATE"; die "port(s) ${busy[*]} already in use: stop what uses them or choose another --port-base"; }
   ok
 
-  (umask 077; openssl rand -hex 32 > "$STATE/pid.key")
   step "Starting supervisord (restarts any node that crashes)"
   sv_up
   ok "$STATE/supervisor/supervisord.conf"

@@ -15,7 +15,6 @@
 #   state/orgs/ORG       the organisation's MSP, its admin's and chaincode servers' identities
 #   state/nodes/peer0.ORG/{msp,tls}   the peer's identity (not its ledger: see snapshot)
 #   state/users/NAME     the organisation's users' keys, certificates and pseudonym files
-#   state/pid.key        the key that derives pseudonymous ids (network-wide in this local network)
 #   state/gateway/...    the REST gateway's database (online backup), its wallet, its secrets
 #                        (WALLET_KEY decrypts the wallet) and election keys, when it ran; in this
 #                        local network one gateway serves every organisation
@@ -174,7 +173,6 @@ cmd_backup() {
     backup_copy "$STATE/users/$name" "$s/users/$name"
     users=$((users + 1))
   done
-  backup_copy "$STATE/pid.key" "$s/pid.key"
   ok "$users users"
 
   local gateway=no
@@ -315,7 +313,6 @@ cmd_restore() {
     restore_tree "$u" "$STATE/users/$(basename "$u")"
     users=$((users + 1))
   done
-  [ -f "$STATE/pid.key" ] || restore_tree "$s/pid.key" "$STATE/pid.key"
   ok "$users users"
   if [ -f "$STATE/run/ca-$org.sh" ]; then
     step "Starting ca-$org from the restored home"

@@ -70,7 +70,7 @@ beforeAll(() => {
   state = path.join(tmp, 'state');
   // City B's files as `up` and `gateway` lay them out (only what backup reads), and one of City A's
   put(path.join(state, 'network.env'), `PORT_BASE=23000\nCONSENSUS=raft\nFABRIC_CFG_PATH=${sampleconfig}\n`);
-  put(path.join(state, 'pid.key'), 'pid-key\n', 0o600);
+  put(path.join(state, 'orgs', 'CityB', 'pid.key'), 'pid-key\n', 0o600);
   put(path.join(state, 'ca', 'CityB', 'ca-cert.pem'), 'CITY B CA CERT\n');
   put(path.join(state, 'ca', 'CityB', 'msp', 'keystore', 'ca_sk'), 'CITY B CA KEY\n', 0o600);
   put(path.join(state, 'ca', 'CityB', 'msp', 'keystore', 'IssuerSecretKey'), 'IDEMIX KEY\n', 0o644);
@@ -206,7 +206,7 @@ describe('network.sh backup and restore (hand-made state folder)', () => {
         'state/nodes/peer0.CityB/tls/server.key',
         'state/orgs/CityB/admin/msp/keystore/key.pem',
         'state/orgs/CityB/msp/cacerts/ca.pem',
-        'state/pid.key',
+        'state/orgs/CityB/pid.key',
         'state/users/issuer-b/msp/keystore/key.pem',
         'state/users/issuer-b/mspid',
       ].sort(),
@@ -297,7 +297,7 @@ describe('network.sh backup and restore (hand-made state folder)', () => {
     expect(r1.status).toBe(1);
     expect(r1.stderr).toMatch(/files its manifest does not list/);
     expect(fs.existsSync(path.join(state, 'users', 'intruder'))).toBe(false);
-    const missing = tampered('missing', (dir) => fs.rmSync(path.join(dir, 'state/pid.key')));
+    const missing = tampered('missing', (dir) => fs.rmSync(path.join(dir, 'state/orgs/CityB/pid.key')));
     const r2 = network('restore', 'CityB', missing);
     expect(r2.status).toBe(1);
     expect(r2.stderr).toMatch(/fails its manifest|does not list/);
