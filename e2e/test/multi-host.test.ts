@@ -753,6 +753,13 @@ describe('each organisation’s keys live only in its own folder', () => {
     // the exchange holds no private key at all
     for (const file of walk(path.join(dir, 'exchange')))
       expect(readFileSync(file, 'latin1')).not.toContain('PRIVATE KEY');
+    // each organisation derives its citizens' pseudonymous ids under a key of its own, in its own folder
+    expect(existsSync(path.join(dir, 'pid.key'))).toBe(false);
+    const pidKeys = ['CityA', 'CityB', 'Audit'].map((org) =>
+      readFileSync(path.join(dir, 'hosts', org, 'org', 'pid.key'), 'utf8').trim(),
+    );
+    for (const key of pidKeys) expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(pidKeys).size).toBe(3);
     // and the old one-host paths are links into the organisations' folders
     expect(readlinkSync(path.join(dir, 'orgs', 'CityA'))).toBe('../hosts/CityA/org');
   });
