@@ -2,6 +2,17 @@
 # with development secrets kept in the state folder; print how to call it.
 # Sourced by network.sh.
 
+# build_gateway: compiles the gateway and the workspace packages it imports (tsc -b, incremental),
+# for the single gateway, the replicas and the multi-host mode's per-organisation gateways.
+build_gateway() {
+  step "Building the gateway (and the workspace packages it imports)"
+  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b \
+    "$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/packages/fixtures/tsconfig.build.json" \
+    "$GOVLEDGER_ROOT/clients/typescript/tsconfig.build.json" \
+    "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
+  ok
+}
+
 # gateway_settings_file DIR: creates DIR/gateway.env once, the operator's gateway settings
 # (gateway/README.md, Configuration: SCHEDULE_*, PUBLIC_READ_IDENTITY, WEBHOOK_*, ...), read by
 # the gateway at each start (node --env-file; a variable the run script sets wins). Supervision
@@ -32,12 +43,7 @@ cmd_gateway() {
   port_open "$port" && die "port $port for the gateway is already in use"
   trap cleanup_failed_start EXIT
 
-  step "Building the gateway (and the workspace packages it imports)"
-  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b \
-    "$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/packages/fixtures/tsconfig.build.json" \
-    "$GOVLEDGER_ROOT/clients/typescript/tsconfig.build.json" \
-    "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
-  ok
+  build_gateway
 
   step "Starting the gateway on 127.0.0.1:$port"
   if [ ! -f "$dir/secrets.env" ]; then

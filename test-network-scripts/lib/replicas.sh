@@ -18,12 +18,7 @@ cmd_gateway_replicas() {
   mkdir -p "$dir"
   trap cleanup_failed_start EXIT
 
-  step "Building the gateway (and the workspace packages it imports)"
-  run "$STATE/logs/gateway-build.log" node "$GOVLEDGER_ROOT/node_modules/typescript/bin/tsc" -b \
-    "$GOVLEDGER_ROOT/packages/wire/tsconfig.build.json" "$GOVLEDGER_ROOT/packages/fixtures/tsconfig.build.json" \
-    "$GOVLEDGER_ROOT/clients/typescript/tsconfig.build.json" \
-    "$GOVLEDGER_ROOT/gateway/tsconfig.build.json"
-  ok
+  build_gateway
 
   pg_start
 
