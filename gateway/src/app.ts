@@ -1,18 +1,20 @@
 /**
- * `createApp(deps)`: the whole HTTP gateway as an Express app, built from its
+ * `createApp(deps)`: the whole HTTP gateway as one request listener, built from its
  * dependencies so that tests can run it on any port with a fake ledger.
- * Order: request id, logs, metrics timer, helmet; health, metrics and docs
- * (no token); then under /api: body limit + JSON, bearer authentication (failures
- * limited per client IP), a rate limit per caller, the JSON depth limit, and the
- * routes; problem+json for everything that fails.
+ * Every request gets its id, its log line, its metrics timer and the security
+ * headers (helmet); then `/api/...` goes through the API pipeline (http/api-pipeline.ts:
+ * JSON body, bearer authentication with failures limited per client IP, a rate limit
+ * per caller, the routes) and everything else to a small Express app of operator
+ * endpoints (health, metrics, the OpenAPI document and Swagger UI); problem+json for
+ * everything that fails.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { reconcileAsync } from './writes/async-transactions';
-import { authenticate, callerOf, type TokenVerifier } from './auth';
+import { authenticate, type TokenVerifier } from './auth';
 import type { CertificateAuthority } from './fabric/certificate-authority';
 import type { Db } from './writes/database';
 import { eventRoutes, EventStreams } from './events';
@@ -25,15 +27,16 @@ import { GatewayMetrics } from './metrics';
 import { OfflineSessions, type OfflineSessionLimits } from './fabric/offline-signing';
 import { docsRouter, newRegistry } from './http/openapi';
 import { describeFailure, HttpProblem, sendProblem, toProblem } from './http/problem';
-import { requestId } from './http/request-id';
+import { apiPipeline, isApiPath } from './http/api-pipeline';
+import { localsOf } from './http/exchange';
+import { assignRequestId } from './http/request-id';
 import {
+  callerRateLimit,
   DEFAULT_JSON_MAX_DEPTH,
-  jsonDepthLimit,
   limitFailedAuthentication,
-  rateLimitRetryAfter,
   type AuthFailureLimit,
 } from './request-limits';
-import { endorsementCatalogue, mountRoutes, publicPaths, type AnyRoute } from './http/route';
+import { endorsementCatalogue, mountRoutes, type AnyRoute } from './http/route';
 import { adminChaincodeRoutes } from './routes/admin-chaincode';
 import { adminIdentityRoutes } from './routes/admin-identities';
 import { adminWebhookRoutes } from './routes/admin-webhooks';
@@ -119,7 +122,8 @@ const WEBHOOK_DEFAULTS: WebhookSettings = {
 
 /** The app and the handles the server needs around it. */
 export interface GatewayApp {
-  app: Express;
+  /** The request listener of the HTTP(S) server. */
+  app: RequestListener;
   metrics: GatewayMetrics;
   transactions: TransactionService;
   /** Every declared route (tests check each one). */
@@ -221,80 +225,13 @@ export function createApp(deps: AppDeps): GatewayApp {
     ...extraRoutes,
   ]);
   const registry = newRegistry();
-  const apiRoutes = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
+  const table = mountRoutes(routes, { transactions, chaincodes: deps.chaincodes }, registry);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy ?? false);
-  app.set('query parser', 'simple');
-  app.use(requestId());
-  // While draining, every response closes its connection, so that keep-alive
-  // clients cannot keep feeding requests into a server that is shutting down.
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    if (draining) res.setHeader('Connection', 'close');
-    next();
-  });
-  app.use(httpLogger(deps.logger));
-  app.use(metrics.httpTimer());
-  app.use(helmet());
-  app.use(
-    healthRouter({
-      probe: () => deps.ledger.readiness(),
-      cacheMs: deps.readinessCacheMs ?? 2000,
-      draining: () => draining,
-    }),
-  );
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.use(docsRouter(registry, deps.version ?? '0.1.0'));
-
-  const limiter = rateLimit({
-    windowMs: deps.rateLimit?.windowMs ?? 60_000,
-    limit: deps.rateLimit?.max ?? 1200,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (req, res) =>
-      res.locals.caller ? callerKey(callerOf(res)) : `ip:${ipKeyGenerator(req.ip ?? '')}`,
-    handler: (_req, res, next) =>
-      next(
-        new HttpProblem(
-          429,
-          'RATE_LIMITED',
-          'too many requests from this caller',
-          {},
-          rateLimitRetryAfter(res),
-        ),
-      ),
-  });
-  const open = publicPaths(routes);
-  const auth = limitFailedAuthentication(
-    authenticate(deps.verifier, new Set(deps.servedOrgs)),
-    deps.authFailureLimit ?? { windowMs: 60_000, max: 30 },
-  );
-  app.use(
-    '/api',
-    express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }),
-    (req: Request, res: Response, next: NextFunction) => {
-      if (open.some((p) => p.method === req.method && p.pattern.test(req.originalUrl.split('?')[0]))) next();
-      else void auth(req, res, next);
-    },
-    limiter,
-    jsonDepthLimit(deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH),
-    (req: Request, _res: Response, next: NextFunction) => {
-      if (draining && req.path === '/v1/events')
-        next(new HttpProblem(503, 'SHUTTING_DOWN', 'the gateway is shutting down', {}, 1));
-      else next();
-    },
-  );
-  app.use(apiRoutes);
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new HttpProblem(404, 'NOT_FOUND', `no resource at ${req.method} ${req.path}`));
-  });
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  /** Answers a failure of any request as problem+json, counts it and logs it. */
+  const refuse = (err: unknown, req: IncomingMessage, res: ServerResponse): void => {
     const problem = toProblem(err);
     metrics.countError(problem);
-    const requestIdValue = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
+    const requestIdValue = localsOf(res).requestId;
     if (problem.status >= 500 && problem.code === 'INTERNAL') {
       deps.logger.error({ reqId: requestIdValue, err }, 'unhandled error');
     } else {
@@ -307,8 +244,62 @@ export function createApp(deps: AppDeps): GatewayApp {
       res.end();
       return;
     }
-    sendProblem(res, problem, req.originalUrl.split('?')[0], requestIdValue);
+    sendProblem(res, problem, (req.url ?? '').split('?')[0], requestIdValue);
+  };
+
+  const api = apiPipeline({
+    routes: table,
+    authenticate: limitFailedAuthentication(
+      authenticate(deps.verifier, new Set(deps.servedOrgs)),
+      deps.authFailureLimit ?? { windowMs: 60_000, max: 30 },
+    ),
+    limiter: callerRateLimit(
+      { windowMs: deps.rateLimit?.windowMs ?? 60_000, max: deps.rateLimit?.max ?? 1200 },
+      callerKey,
+    ),
+    bodyLimit: deps.bodyLimit ?? '256kb',
+    jsonMaxDepth: deps.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH,
+    trustProxy: deps.trustProxy ?? false,
+    draining: () => draining,
+    refuse,
   });
+
+  // The operator endpoints, no token: health, metrics, the OpenAPI document and Swagger UI.
+  const operator = express();
+  operator.disable('x-powered-by');
+  operator.set('etag', false);
+  operator.use(
+    healthRouter({
+      probe: () => deps.ledger.readiness(),
+      cacheMs: deps.readinessCacheMs ?? 2000,
+      draining: () => draining,
+    }),
+  );
+  operator.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  operator.use(docsRouter(registry, deps.version ?? '0.1.0'));
+  operator.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HttpProblem(404, 'NOT_FOUND', `no resource at ${req.method} ${req.path}`));
+  });
+  operator.use((err: unknown, req: Request, res: Response, _next: NextFunction) => refuse(err, req, res));
+
+  const logRequest = httpLogger(deps.logger);
+  const timeRequest = metrics.httpTimer();
+  const securityHeaders = helmet();
+  const app: RequestListener = (req, res) => {
+    assignRequestId(req, res);
+    // While draining, every response closes its connection, so that keep-alive
+    // clients cannot keep feeding requests into a server that is shutting down.
+    if (draining) res.setHeader('Connection', 'close');
+    logRequest(req, res);
+    timeRequest(req, res);
+    securityHeaders(req, res, (err?: unknown) => {
+      if (err !== undefined) refuse(err, req, res);
+      else if (isApiPath(req.url)) api(req, res);
+      else operator(req, res);
+    });
+  };
 
   return {
     app,

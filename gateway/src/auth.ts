@@ -9,7 +9,7 @@
  * (`gov.role`, ...) are read here, as the chaincodes read them. Tokens must carry `exp` and
  * `iat` and live at most the configured maximum age ({@link createTokenVerifier}).
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { ApiRequest, ApiResponse } from './http/exchange';
 import { X509Certificate } from 'node:crypto';
 import {
   createRemoteJWKSet,
@@ -202,18 +202,18 @@ function copyCaller(c: Caller): Caller {
 }
 
 /** Reads the caller a previous {@link authenticate} stored on the response. */
-export function callerOf(res: Response): Caller {
-  const caller = res.locals.caller as Caller | undefined;
+export function callerOf(res: Pick<ApiResponse, 'locals'>): Caller {
+  const caller = res.locals.caller;
   if (!caller) throw new HttpProblem(401, 'UNAUTHENTICATED', 'a bearer token is required');
   return caller;
 }
 
 /**
- * Express middleware: requires `Authorization: Bearer <jwt>`, verifies it and stores the
- * caller; refuses organisations the gateway does not serve (403).
+ * Authentication on the API pipeline: requires `Authorization: Bearer <jwt>`, verifies it and
+ * stores the caller in `locals`; refuses organisations the gateway does not serve (403).
  */
-export function authenticate(verifier: TokenVerifier, servedOrgs: ReadonlySet<string>) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+export function authenticate(verifier: TokenVerifier, servedOrgs: ReadonlySet<string>): Authenticate {
+  return async (req, res, next) => {
     try {
       const header = req.headers.authorization;
       const match = header ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header) : null;
@@ -234,6 +234,13 @@ export function authenticate(verifier: TokenVerifier, servedOrgs: ReadonlySet<st
   };
 }
 
+/** A step of the API pipeline that authenticates (connect style: `next(err)` refuses). */
+export type Authenticate = (
+  req: ApiRequest,
+  res: ApiResponse,
+  next: (err?: unknown) => void,
+) => void | Promise<void>;
+
 /** True when the caller holds at least one of the roles (an empty list means any caller). */
 export function hasAnyRole(caller: Caller, roles: readonly string[]): boolean {
   return roles.length === 0 || roles.some((r) => caller.roles.includes(r));
@@ -248,18 +255,6 @@ export function assertRole(caller: Caller, roles: readonly string[]): void {
       `this needs role ${roles.join(' or ')}; the caller has ${caller.roles.join(', ') || 'none'}`,
     );
   }
-}
-
-/** Express middleware form of {@link assertRole}. */
-export function requireRole(...roles: string[]) {
-  return (_req: Request, res: Response, next: NextFunction): void => {
-    try {
-      assertRole(callerOf(res), roles);
-      next();
-    } catch (err) {
-      next(err);
-    }
-  };
 }
 
 /** OID of the X.509 extension in which Fabric CA writes a certificate's attributes (JSON `{"attrs":{...}}`). */

@@ -15,13 +15,13 @@
  */
 import { checkpointers, type Checkpointer } from '@hyperledger/fabric-gateway';
 import { ChaincodeEvent, parseEvent, type EventScope } from '@govledger/wire';
-import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { certificateAttributes } from './auth';
 import type { Caller } from './caller';
 import { HttpProblem } from './http/problem';
 import type { EventStream, FabricIdentity, Ledger, LedgerEvent } from './fabric/ledger';
+import type { ApiRequest, ApiResponse } from './http/exchange';
 import { defineRoute, type AnyRoute } from './http/route';
 import { callerKey, type TransactionService } from './writes/transactions';
 import { decodeResult } from './fabric/result';
@@ -278,8 +278,8 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
   });
 
   async function streamEvents(
-    req: Request,
-    res: Response,
+    req: ApiRequest,
+    res: ApiResponse,
     caller: Caller,
     query: { chaincode: string; events?: string; startBlock?: string; lastEventId?: string },
     release: () => void,
@@ -325,7 +325,7 @@ export function eventRoutes(deps: EventsDeps, streams: EventStreams): AnyRoute[]
     };
     const unregister = streams.add(stop);
     req.on('close', stop);
-    res.status(200);
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');

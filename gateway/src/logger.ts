@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
+import { localsOf } from './http/exchange';
 
 /** Field paths that are always redacted. */
 export const REDACT_PATHS = [
@@ -40,14 +41,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /**
- * Per-request logging middleware: one line per request when its response is finished (or the
+ * Per-request logging: one line per request when its response is finished (or the
  * connection closed first), with the request id, method, path (never the query string), status and
  * time in ms, as pino-http wrote it: `request completed` (info), `request aborted` (info),
  * `request errored` (error, any 5xx, with an `err` naming the status). Built without child loggers
  * per request, so a request costs one log call.
  */
 export function httpLogger(logger: Logger) {
-  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const start = Date.now();
     const method = req.method;
     const path = (req.url ?? '').split('?')[0];
@@ -55,8 +56,7 @@ export function httpLogger(logger: Logger) {
       res.removeListener('finish', onDone);
       res.removeListener('close', onDone);
       if (!logger.isLevelEnabled('info')) return;
-      const locals = (res as ServerResponse & { locals?: { requestId?: unknown } }).locals;
-      const id = String(locals?.requestId ?? '');
+      const id = localsOf(res).requestId ?? '';
       const line = {
         reqId: id,
         req: { id, method, path },
@@ -77,6 +77,5 @@ export function httpLogger(logger: Logger) {
     };
     res.on('finish', onDone);
     res.on('close', onDone);
-    next();
   };
 }

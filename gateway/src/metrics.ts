@@ -3,7 +3,8 @@
  * and status, Fabric latency by stage, errors by class, transactions in flight,
  * plus the process's default metrics.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { localsOf } from './http/exchange';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Stage } from './fabric/ledger';
 import type { HttpProblem } from './http/problem';
@@ -124,17 +125,25 @@ export class GatewayMetrics {
     this.errors.inc({ class: errorClass(problem) });
   }
 
-  /** Express middleware timing every request by its route pattern. */
+  /**
+   * Times every request by its route pattern: the API route the pipeline matched
+   * (`locals.route`), or the route Express matched for the operator endpoints (health, metrics, docs).
+   */
   httpTimer() {
-    return (req: Request, res: Response, next: NextFunction): void => {
+    return (req: IncomingMessage, res: ServerResponse): void => {
       const start = process.hrtime.bigint();
       res.on('finish', () => {
-        const routePath = (req.route as { path?: unknown } | undefined)?.path;
-        const route = typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched';
+        const route = localsOf(res).route ?? expressRoute(req) ?? 'unmatched';
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        this.http.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+        this.http.observe({ method: req.method ?? '', route, status: String(res.statusCode) }, seconds);
       });
-      next();
     };
   }
+}
+
+/** The path of the route Express matched, with its mount path (`req.baseUrl`, `req.route`). */
+function expressRoute(req: IncomingMessage): string | undefined {
+  const r = req as IncomingMessage & { baseUrl?: unknown; route?: { path?: unknown } };
+  const path = r.route?.path;
+  return typeof path === 'string' ? `${typeof r.baseUrl === 'string' ? r.baseUrl : ''}${path}` : undefined;
 }

@@ -5,14 +5,16 @@
  * - failed authentications per client IP (429 `AUTH_RATE_LIMITED`, counted only when a token is
  *   refused; while a client is over the limit its tokens are not even verified);
  * - the size of the request headers (431 `HEADERS_TOO_LARGE`, written by the HTTP server's
- *   `clientError` handler, since Node's parser refuses them before Express runs).
+ *   `clientError` handler, since Node's parser refuses them before the gateway sees a request).
  * Every 429 of the gateway carries a `Retry-After` equal to the `reset` of its `RateLimit` header
  * ({@link rateLimitRetryAfter}).
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Request, Response } from 'express';
+import { ipKeyGenerator, rateLimit, type Options, type RateLimitRequestHandler } from 'express-rate-limit';
 import { maxHeaderSize as nodeMaxHeaderSize, STATUS_CODES, type Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Authenticate, Caller } from './auth';
+import type { ApiRequest, ApiResponse } from './http/exchange';
 import { HttpProblem, PROBLEM_JSON, problemBody, toProblem } from './http/problem';
 
 /** Stable codes of the refusals of this module. */
@@ -47,19 +49,60 @@ export function jsonTooDeep(value: unknown, maxDepth: number): boolean {
   return false;
 }
 
-/** Express middleware after the JSON parser: refuses a body nested deeper than `maxDepth` (400). */
-export function jsonDepthLimit(maxDepth: number): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (jsonTooDeep(req.body, maxDepth)) {
-      next(
-        new HttpProblem(
-          400,
-          RequestLimitCode.JsonTooDeep,
-          `the JSON body nests objects or arrays more than ${maxDepth} levels deep`,
-        ),
-      );
-    } else next();
+/** Refuses (400 `JSON_TOO_DEEP`) a parsed body nested deeper than `maxDepth`. */
+export function assertJsonDepth(body: unknown, maxDepth: number): void {
+  if (jsonTooDeep(body, maxDepth)) {
+    throw new HttpProblem(
+      400,
+      RequestLimitCode.JsonTooDeep,
+      `the JSON body nests objects or arrays more than ${maxDepth} levels deep`,
+    );
+  }
+}
+
+/** A rate limiter on the API pipeline (connect style: `next(problem)` refuses). */
+export type Limiter = (req: ApiRequest, res: ApiResponse, next: (err?: unknown) => void) => Promise<void>;
+
+/**
+ * An express-rate-limit limiter (its memory store, draft-7 `RateLimit` headers) on the API
+ * pipeline, refusing with `refusal` (given the seconds until the window resets). The limiter
+ * reads only the request's headers and the key it is given, and sets headers on the response, so
+ * Node's own request and response serve it; the casts say so to its Express-typed signature.
+ */
+function limiterOf(
+  settings: { windowMs: number; limit: number },
+  keyOf: (req: ApiRequest, res: ApiResponse) => string,
+  refusal: (retryAfterSec: number) => HttpProblem,
+): Limiter & Pick<RateLimitRequestHandler, 'getKey'> {
+  const options: Partial<Options> = {
+    windowMs: settings.windowMs,
+    limit: settings.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (req, res) => keyOf(req as unknown as ApiRequest, res as unknown as ApiResponse),
+    handler: (_req, res, next) => next(refusal(rateLimitRetryAfter(res))),
   };
+  const limiter = rateLimit(options);
+  const run: Limiter = async (req, res, next) => {
+    await limiter(req as unknown as Request, res as unknown as Response, next);
+  };
+  return Object.assign(run, { getKey: limiter.getKey });
+}
+
+/**
+ * The limit per caller (`windowMs`, `max` requests): keyed by the authenticated caller's key, or
+ * by the client address for a public route; 429 `RATE_LIMITED` with `Retry-After`.
+ */
+export function callerRateLimit(
+  settings: { windowMs: number; max: number },
+  callerKeyOf: (caller: Caller) => string,
+): Limiter {
+  return limiterOf(
+    { windowMs: settings.windowMs, limit: settings.max },
+    (req, res) => (res.locals.caller ? callerKeyOf(res.locals.caller) : `ip:${ipKeyGenerator(req.ip)}`),
+    (retryAfter) =>
+      new HttpProblem(429, 'RATE_LIMITED', 'too many requests from this caller', {}, retryAfter),
+  );
 }
 
 /**
@@ -67,7 +110,7 @@ export function jsonDepthLimit(maxDepth: number): RequestHandler {
  * `RateLimit` header the limiter has just set (draft-7 `reset=N`, draft-8 `t=N`), so that
  * `Retry-After` and `RateLimit` always agree; falls back to the limiter's own `Retry-After`, then 1.
  */
-export function rateLimitRetryAfter(res: Response): number {
+export function rateLimitRetryAfter(res: Pick<Response, 'getHeader'>): number {
   const header = res.getHeader('RateLimit');
   const text = Array.isArray(header) ? header.join(', ') : String(header ?? '');
   const match = /(?:\breset=|\bt=)(\d+)/.exec(text);
@@ -92,29 +135,21 @@ export interface AuthFailureLimit {
  * window ends. Successful authentications are never counted, so a busy client with a valid token
  * is never limited here.
  */
-export function limitFailedAuthentication(
-  authenticate: (req: Request, res: Response, next: NextFunction) => void | Promise<void>,
-  limit: AuthFailureLimit,
-): RequestHandler {
-  const keyOf = (req: Request) => `auth-fail:${ipKeyGenerator(req.ip ?? '')}`;
-  const limiter = rateLimit({
-    windowMs: limit.windowMs,
-    limit: limit.max,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: keyOf,
-    handler: (_req, res, next) =>
-      next(
-        new HttpProblem(
-          429,
-          RequestLimitCode.AuthRateLimited,
-          'too many failed authentications from this client; wait before trying again',
-          {},
-          rateLimitRetryAfter(res),
-        ),
+export function limitFailedAuthentication(authenticate: Authenticate, limit: AuthFailureLimit): Authenticate {
+  const keyOf = (req: ApiRequest) => `auth-fail:${ipKeyGenerator(req.ip)}`;
+  const limiter = limiterOf(
+    { windowMs: limit.windowMs, limit: limit.max },
+    keyOf,
+    (retryAfter) =>
+      new HttpProblem(
+        429,
+        RequestLimitCode.AuthRateLimited,
+        'too many failed authentications from this client; wait before trying again',
+        {},
+        retryAfter,
       ),
-  });
-  return (req: Request, res: Response, next: NextFunction) => {
+  );
+  return (req, res, next) => {
     void (async () => {
       const seen = await limiter.getKey(keyOf(req));
       // over the limit: count this attempt too (the limiter answers 429), verify nothing
@@ -131,7 +166,7 @@ export function limitFailedAuthentication(
   };
 }
 
-/** The raw HTTP/1.1 response of a problem, for a socket Express never saw. */
+/** The raw HTTP/1.1 response of a problem, for a socket the gateway never saw a request on. */
 export function rawProblemResponse(status: number, code: string, detail: string): string {
   const body = JSON.stringify(problemBody(new HttpProblem(status, code, detail)));
   return (
@@ -147,7 +182,7 @@ export function rawProblemResponse(status: number, code: string, detail: string)
 const DRAIN_MS = 5000;
 
 /**
- * Answers requests Node's HTTP parser refuses before Express runs, as problem+json: headers larger
+ * Answers requests Node's HTTP parser refuses before the gateway sees them, as problem+json: headers larger
  * than the server's `maxHeaderSize` get 431 `HEADERS_TOO_LARGE`, other malformed requests 400
  * `BAD_REQUEST`, a request not received in time 408 `REQUEST_TIMEOUT`. After the answer the connection is half-closed and what the client still sends is
  * read and discarded for a few seconds, so that a client sending a 64 KB header reads the 431

@@ -8,8 +8,7 @@
  * This is where the typed errors of the lower layers (fabric/, writes/) get their
  * HTTP status, code, members and Retry-After: {@link toProblem}.
  */
-import type { Response } from 'express';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { CaNotConfigured, CaRefused, CaUnavailable, IdentityExists } from '../fabric/certificate-authority';
 import { LedgerError } from '../fabric/ledger';
 import {
@@ -21,6 +20,7 @@ import {
   OfflineTransactionNotFound,
 } from '../fabric/offline-signing';
 import type { DescribeFailure } from '../writes/async-transactions';
+import { sendText } from './exchange';
 import {
   IdempotencyConflict,
   IdempotencyKeyReused,
@@ -265,17 +265,14 @@ export function toProblem(err: unknown): HttpProblem {
 
 /** Writes a problem response. */
 export function sendProblem(
-  res: Response,
+  res: ServerResponse,
   problem: HttpProblem,
   instance?: string,
   requestId?: string,
 ): void {
   if (problem.retryAfterSec !== undefined) res.setHeader('Retry-After', String(problem.retryAfterSec));
   if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res
-    .status(problem.status)
-    .type(PROBLEM_JSON)
-    .send(JSON.stringify(problemBody(problem, instance, requestId)));
+  sendText(res, problem.status, PROBLEM_JSON, JSON.stringify(problemBody(problem, instance, requestId)));
 }
 
 /**

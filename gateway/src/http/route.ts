@@ -2,12 +2,11 @@
  * One declaration per route. A route names its method and path, its request
  * schemas (path parameters, query, body), its response schema, the roles it
  * requires, and either the chaincode transaction it calls (submit or evaluate)
- * or a custom handler. From that single declaration come the Express handler
- * (role check, validation before anything reaches Fabric, the Fabric call, the
- * response) and the OpenAPI operation.
+ * or a custom handler. From that single declaration come the route's handler on the
+ * API pipeline (role check, validation before anything reaches Fabric, the Fabric
+ * call, the response), its place in the route table and the OpenAPI operation.
  */
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { assertRole, callerOf, type Caller } from '../auth';
 import type { EndorsementPin, PinnedInvocation } from '../fabric/endorsement';
@@ -15,6 +14,7 @@ import { ChaincodeRefusal } from '../fabric/ledger';
 import { requestHash } from '../writes/idempotency';
 import type { WriteOutcome } from '../writes/outcome';
 import type { TransactionService, WriteOptions } from '../writes/transactions';
+import { sendJson, sendText, type ApiRequest, type ApiResponse } from './exchange';
 import { AcceptedSchema, ProblemSchema, WriteResultSchema } from './openapi';
 import { HttpProblem, PROBLEM_JSON, type FieldIssue } from './problem';
 import { renderWrite } from './write-result';
@@ -91,8 +91,8 @@ export interface HandlerResult {
 
 /** Context of a custom handler. */
 export interface HandlerContext<P, Q, B> {
-  req: Request;
-  res: Response;
+  req: ApiRequest;
+  res: ApiResponse;
   caller: Caller;
   input: RouteInput<P, Q, B>;
 }
@@ -196,19 +196,20 @@ function parsePart(
   return r.data;
 }
 
-function preferAsync(req: Request): boolean {
+function preferAsync(req: ApiRequest): boolean {
   const prefer = req.headers.prefer;
   return (
     typeof prefer === 'string' && prefer.split(/[,;]/).some((p) => p.trim().toLowerCase() === 'respond-async')
   );
 }
 
-function expressPath(path: string): string {
+/** A declared path as the metrics label it, `:name` for each parameter (`/api/v1/licences/:licenceId`). */
+function routeLabel(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
 /** Validates a request against a route's schemas; throws 400 INVALID_REQUEST naming every bad field. */
-export function validateInput(spec: AnyRoute, req: Request): ErasedInput {
+export function validateInput(spec: AnyRoute, req: ApiRequest): ErasedInput {
   const found: FieldIssue[] = [];
   if (spec.body && req.body === undefined && spec.method !== 'get') {
     const ct = req.headers['content-type'];
@@ -217,9 +218,9 @@ export function validateInput(spec: AnyRoute, req: Request): ErasedInput {
     }
   }
   const params = parsePart('params', spec.params, { ...req.params }, found);
-  const query = parsePart('query', spec.query, { ...(req.query as Record<string, unknown>) }, found);
+  const query = parsePart('query', spec.query, { ...req.query }, found);
   const body = parsePart('body', spec.body, req.body, found);
-  if (!spec.query && Object.keys(req.query as Record<string, unknown>).length > 0) {
+  if (!spec.query && Object.keys(req.query).length > 0) {
     found.push({ location: 'query', path: '', message: 'this operation takes no query parameters' });
   }
   if (found.length > 0) {
@@ -261,9 +262,9 @@ export function publicPaths(routes: readonly AnyRoute[]): { method: string; patt
     }));
 }
 
-/** The Express handler of a route. */
+/** The handler of a route on the API pipeline. */
 export function routeHandler(spec: AnyRoute, services: RouteServices) {
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: ApiRequest, res: ApiResponse): Promise<void> => {
     const caller = spec.public ? ANONYMOUS : callerOf(res);
     assertRole(caller, spec.roles);
     const input = validateInput(spec, req);
@@ -273,10 +274,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
       const result = await spec.handle({ req, res, caller, input });
       if (!result) return;
       for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
-      res
-        .status(result.status)
-        .type(spec.produces ?? 'application/json')
-        .send(JSON.stringify(result.body));
+      sendText(res, result.status, spec.produces ?? 'application/json', JSON.stringify(result.body));
       return;
     }
     const call = spec.call as ChaincodeCall<
@@ -317,7 +315,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
     );
     if (call.mode === 'evaluate') {
       const result = await services.transactions.evaluate(caller, invocation);
-      res.status(200).json(result);
+      sendJson(res, 200, result);
       return;
     }
     const submitMain = () => services.transactions.submit(caller, invocation, writeOptions(req, res));
@@ -333,7 +331,7 @@ export function routeHandler(spec: AnyRoute, services: RouteServices) {
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** Reads and checks the `Idempotency-Key` header (400 INVALID_IDEMPOTENCY_KEY); undefined when absent. */
-export function idempotencyKeyOf(req: Request): string | undefined {
+export function idempotencyKeyOf(req: ApiRequest): string | undefined {
   const raw = req.headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
@@ -400,28 +398,25 @@ function invocationOf(
 }
 
 /** The write options a request asks for: Prefer: respond-async, Idempotency-Key (with the request's hash). */
-export function writeOptions(req: Request, res: Response): WriteOptions {
+export function writeOptions(req: ApiRequest, res: ApiResponse): WriteOptions {
   const key = idempotencyKeyOf(req);
   return {
     async: preferAsync(req),
     ...(key
       ? {
           idempotencyKey: key,
-          requestHash: requestHash(req.method, req.originalUrl.split('?')[0], {
-            query: req.query,
-            body: req.body as unknown,
-          }),
+          requestHash: requestHash(req.method ?? '', req.path, { query: req.query, body: req.body }),
         }
       : {}),
-    ...(typeof res.locals.requestId === 'string' ? { requestId: res.locals.requestId } : {}),
+    ...(res.locals.requestId !== undefined ? { requestId: res.locals.requestId } : {}),
   };
 }
 
 /** Answers with a write's outcome; `successStatus` is the status of a committed write (200, or 201 for creations). */
-export function sendWrite(res: Response, outcome: WriteOutcome, successStatus: number): void {
+export function sendWrite(res: ApiResponse, outcome: WriteOutcome, successStatus: number): void {
   const written = renderWrite(outcome, successStatus);
   for (const [k, v] of Object.entries(written.headers)) res.setHeader(k, v);
-  res.status(written.statusCode).type('application/json').send(written.body);
+  sendText(res, written.statusCode, 'application/json', written.body);
 }
 
 /** Finds the endorsement pin a route declares for a chaincode transaction (by logical chaincode name). */
@@ -689,40 +684,107 @@ export function openApiRoute(spec: AnyRoute): RouteConfig {
   return config;
 }
 
-/** Mounts routes on a router and registers their OpenAPI operations. */
-export function mountRoutes(
-  routes: readonly AnyRoute[],
-  services: RouteServices,
-  registry: OpenAPIRegistry,
-): RequestHandler {
-  const handlers = routes.map((spec) => {
-    registry.registerPath(openApiRoute(spec));
-    return { spec, key: bucketKey(spec.path), handle: routeHandler(spec, services) };
-  });
-  // Express tries a router's routes one by one; with over a hundred routes that scan cost more
-  // than the rest of the routing. Each bucket is an Express router of the routes that can match
-  // paths with its leading segments (in declaration order, with every route whose leading
-  // segments hold a parameter), so a request meets Express's own matching on a few routes.
-  const routerOf = (key: string | undefined) => {
-    const router = express.Router();
-    for (const h of handlers)
-      if (h.key === undefined || h.key === key) router[h.spec.method](expressPath(h.spec.path), h.handle);
-    return router;
-  };
-  const buckets = new Map<string, Router>();
-  for (const h of handlers)
-    if (h.key !== undefined && !buckets.has(h.key)) buckets.set(h.key, routerOf(h.key));
-  const rest = routerOf(undefined);
-  return (req, res, next) => {
-    const url = req.url;
-    const q = url.indexOf('?');
-    const key = requestBucketKey(q < 0 ? url : url.slice(0, q));
-    (buckets.get(key) ?? rest)(req, res, next);
-  };
+/** A route of the table: its declaration, how it matches a path, and its handler. */
+export interface MountedRoute {
+  spec: AnyRoute;
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Matches the whole request path (any case, one optional trailing slash); a group per parameter. */
+  pattern: RegExp;
+  /** Names of the path parameters, in the order of the pattern's groups. */
+  names: string[];
+  /** The metrics label of the route ({@link routeLabel}). */
+  label: string;
+  handle(req: ApiRequest, res: ApiResponse): Promise<void>;
+}
+
+/** The route a request matched, with its path parameters (percent-decoded). */
+export interface RouteMatch {
+  route: MountedRoute;
+  params: Record<string, string>;
+}
+
+/** Finds the route of a request. */
+export interface RouteTable {
+  /**
+   * The first declared route matching `method` (HEAD as GET) and `path`; undefined when none does.
+   * Throws 400 BAD_REQUEST when a path parameter is not valid percent-encoding.
+   */
+  find(method: string, path: string): RouteMatch | undefined;
 }
 
 /** How many leading path segments pick a route's bucket in {@link mountRoutes}. */
 const BUCKET_SEGMENTS = 3;
+
+/**
+ * Builds the route table and registers the routes' OpenAPI operations. A request is matched
+ * against the routes of its bucket only: the routes whose first {@link BUCKET_SEGMENTS} path
+ * segments are its own, with every route that has a parameter among those segments, in declaration
+ * order (with over a hundred routes, a scan of all of them would cost more than the rest of routing).
+ */
+export function mountRoutes(
+  routes: readonly AnyRoute[],
+  services: RouteServices,
+  registry: OpenAPIRegistry,
+): RouteTable {
+  const mounted = routes.map((spec) => {
+    registry.registerPath(openApiRoute(spec));
+    const names: string[] = [];
+    const source = spec.path
+      .split(/(\{[A-Za-z0-9_]+\})/)
+      .map((part) => {
+        const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
+        if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(param[1]);
+        return '([^/]+)';
+      })
+      .join('');
+    const route: MountedRoute = {
+      spec,
+      method: spec.method.toUpperCase(),
+      pattern: new RegExp(`^${source}/?$`, 'i'),
+      names,
+      label: routeLabel(spec.path),
+      handle: routeHandler(spec, services),
+    };
+    return { route, key: bucketKey(spec.path) };
+  });
+  const bucketOf = (key: string | undefined) =>
+    mounted.filter((m) => m.key === undefined || m.key === key).map((m) => m.route);
+  const buckets = new Map<string, MountedRoute[]>();
+  for (const m of mounted)
+    if (m.key !== undefined && !buckets.has(m.key)) buckets.set(m.key, bucketOf(m.key));
+  const rest = bucketOf(undefined);
+  return {
+    find(method, path) {
+      const wanted = method === 'HEAD' ? 'GET' : method;
+      for (const route of buckets.get(requestBucketKey(path)) ?? rest) {
+        if (route.method !== wanted) continue;
+        const found = route.pattern.exec(path);
+        if (!found) continue;
+        const params: Record<string, string> = {};
+        route.names.forEach((name, i) => {
+          params[name] = decodeParam(found[i + 1]);
+        });
+        return { route, params };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A percent-decoded path parameter; 400 BAD_REQUEST when it is not valid percent-encoding. */
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpProblem(
+      400,
+      'BAD_REQUEST',
+      `the path parameter ${JSON.stringify(raw)} is not valid percent-encoding`,
+    );
+  }
+}
 
 /** The bucket of a declared path (its leading segments, lower case), or undefined when a parameter is among them. */
 function bucketKey(path: string): string | undefined {
@@ -732,7 +794,7 @@ function bucketKey(path: string): string | undefined {
   return segments.join('/').toLowerCase();
 }
 
-/** The bucket a request path falls in (Express matches paths case-insensitively). */
+/** The bucket a request path falls in (paths match in any case). */
 function requestBucketKey(path: string): string {
   return path
     .split('/', BUCKET_SEGMENTS + 1)

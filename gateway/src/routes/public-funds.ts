@@ -10,12 +10,12 @@
  * configured public reader identity and passes them on.
  */
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
 import { fundTracing as ft } from '@govledger/wire';
 import { z } from 'zod';
 import type { Caller } from '../caller';
 import { ConfigError } from '../config';
 import { HttpProblem } from '../http/problem';
+import { sendText, type ApiRequest, type ApiResponse } from '../http/exchange';
 import { defineRoute, type AnyRoute } from '../http/route';
 import type { TransactionService } from '../writes/transactions';
 
@@ -160,7 +160,7 @@ export function toCsv(programs: readonly ft.PublicProgramSummary[]): string {
 
 /**
  * True when an `If-None-Match` header names the entity tag (weak comparison, RFC 9110 13.1.2).
- * Checked here rather than with Express's `req.fresh`, which (written for caches) ignores the
+ * Checked here rather than with `fresh` (Express's `req.fresh`), which (written for caches) ignores the
  * header when the request says `Cache-Control: no-cache`, as fetch() does on every conditional
  * request; an origin server answers 304 all the same.
  */
@@ -192,15 +192,16 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
     SummaryPage.parse(await evaluate('ListPublicSummaries', { pageSize, bookmark }));
 
   /** Answers a cacheable body: strong ETag, Cache-Control, 304 when the client has it. */
-  const send = (req: Request, res: Response, body: string, type: string): undefined => {
+  const send = (req: ApiRequest, res: ApiResponse, body: string, type: string): undefined => {
     const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', `public, max-age=${deps.config.maxAgeSec}`);
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.type(type);
-    if (etagMatches(req.headers['if-none-match'], etag)) res.status(304).end();
-    else res.status(200).send(body);
+    if (etagMatches(req.headers['if-none-match'], etag)) {
+      res.statusCode = 304;
+      res.end();
+    } else sendText(res, 200, type, body);
     return undefined;
   };
   const description =
@@ -224,7 +225,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
           req,
           res,
           JSON.stringify(await page(input.query.pageSize ?? 10, input.query.bookmark ?? '')),
-          'json',
+          'application/json',
         ),
     }),
     defineRoute({
@@ -247,7 +248,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
           JSON.stringify(
             Summary.parse(await evaluate('GetPublicSummary', { programId: input.params.programId })),
           ),
-          'json',
+          'application/json',
         ),
     }),
     defineRoute({
@@ -276,7 +277,7 @@ export function publicFundsRoutes(deps: PublicFundsDeps): AnyRoute[] {
           res.setHeader('Content-Disposition', 'attachment; filename="public-funds.csv"');
           return send(req, res, toCsv(programs), 'text/csv; charset=utf-8');
         }
-        return send(req, res, JSON.stringify({ programs }), 'json');
+        return send(req, res, JSON.stringify({ programs }), 'application/json');
       },
     }),
   ];

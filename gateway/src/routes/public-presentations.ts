@@ -14,13 +14,13 @@
  *   recorded on the ledger (RecordPresentationCheck, under the public-read identity);
  * - a department's recorded verification (CheckLicence) and the holder's own trace (ListLicenceUsage).
  */
-import type { Request } from 'express';
 import { eLicence } from '@govledger/wire';
 import { z } from 'zod';
 import type { Caller } from '../caller';
 import { ConfigError } from '../config';
 import { ChaincodeRefusal } from '../fabric/ledger';
 import { HttpProblem } from '../http/problem';
+import type { ApiRequest } from '../http/exchange';
 import { defineRoute, sendWrite, writeOptions, type AnyRoute } from '../http/route';
 import type { PublicFundsConfig } from './public-funds';
 import { checkPresentation, signPresentation, type VerificationKey } from '../presentations/sd-jwt';
@@ -204,8 +204,8 @@ export function presentationRoutes(deps: PresentationDeps): AnyRoute[] {
     );
     return list.keys.map((k) => ({ kid: k.kid, mspId: k.mspId, jwk: k.jwk }));
   };
-  const statusUrl = (req: Request) =>
-    `${req.protocol}://${req.get('host') ?? 'localhost'}/api/v1/public/presentations/verify`;
+  const statusUrl = (req: ApiRequest) =>
+    `${req.protocol}://${req.headers.host ?? 'localhost'}/api/v1/public/presentations/verify`;
 
   return [
     defineRoute({
