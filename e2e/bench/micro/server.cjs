@@ -1,6 +1,7 @@
 // The gateway app (built from gateway/src and gateway/test by micro-gateway.sh) over the unit tests'
 // in-memory FakeLedger, listening on a free port: the HTTP layer's CPU with no Fabric behind it.
 // Started by load.cjs, which sends 'mark' (start counting CPU) and 'stop' (report and exit).
+const http = require('http');
 const { setTimeout } = require('timers');
 const { makeHarness } = require(`${process.env.GWBUILD}/test/harness`);
 
@@ -16,7 +17,7 @@ const { makeHarness } = require(`${process.env.GWBUILD}/test/harness`);
     reader: await h.bearer({ sub: 'bob', org: 'CityBMSP', roles: ['officer'], dept: 'housing' }),
     citizen: await h.bearer({ sub: 'alice', org: 'CityAMSP', roles: ['citizen'], pid: 'a'.repeat(64) }),
   };
-  const server = h.gateway.app.listen(0, '127.0.0.1', () =>
+  const server = http.createServer(h.gateway.app).listen(0, '127.0.0.1', () =>
     process.send({ port: server.address().port, tokens }),
   );
   let cpu0 = process.cpuUsage();
