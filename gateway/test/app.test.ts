@@ -37,7 +37,7 @@ describe('operations endpoints', () => {
     await request(h.gateway.app).get('/livez').expect(200).expect('Connection', 'close');
   });
 
-  it('routes as Express does: path case ignored, a trailing slash allowed; unknown paths 404', async () => {
+  it('routes with the path case ignored and a trailing slash allowed; unknown paths 404', async () => {
     const plain = await request(h.gateway.app)
       .get('/api/v1/test/things/T1')
       .set('Authorization', issuer)
