@@ -17,9 +17,9 @@ const { makeHarness } = require(`${process.env.GWBUILD}/test/harness`);
     reader: await h.bearer({ sub: 'bob', org: 'CityBMSP', roles: ['officer'], dept: 'housing' }),
     citizen: await h.bearer({ sub: 'alice', org: 'CityAMSP', roles: ['citizen'], pid: 'a'.repeat(64) }),
   };
-  const server = http.createServer(h.gateway.app).listen(0, '127.0.0.1', () =>
-    process.send({ port: server.address().port, tokens }),
-  );
+  const server = http
+    .createServer(h.gateway.app)
+    .listen(0, '127.0.0.1', () => process.send({ port: server.address().port, tokens }));
   let cpu0 = process.cpuUsage();
   process.on('message', (m) => {
     if (m === 'mark') {
