@@ -220,15 +220,55 @@ function machine() {
   };
 }
 
-/** The REST gateway's count of MVCC / phantom-read retries (it retries conflicts itself), from /metrics. */
-async function gatewayRetries(baseUrl: string): Promise<number | null> {
+/** What the bench reads from the REST gateway's /metrics before and after a point (totals since it started). */
+interface GatewayCounters {
+  /** MVCC / phantom-read conflicts it retried itself. */
+  conflictRetries: number | null;
+  /** API requests answered (every `/api` route and status). */
+  apiRequests: number;
+  /** Seconds it spent on them, from the listener's call to the response's end. */
+  apiSeconds: number;
+  /** Seconds of its Fabric calls (every stage: evaluate, endorse, submit, commit). */
+  fabricSeconds: number;
+}
+
+/** Sums the samples of `metric` (e.g. `..._sum`) whose labels pass `labels`. */
+function sumOf(text: string, metric: string, labels: (l: string) => boolean = () => true): number {
+  let total = 0;
+  for (const m of text.matchAll(new RegExp(`^${metric}(?:\\{([^}]*)\\})?\\s+(\\S+)$`, 'gm')))
+    if (labels(m[1] ?? '')) total += Number(m[2]);
+  return total;
+}
+
+/** The REST gateway's counters from /metrics; null when it does not answer. */
+async function gatewayCounters(baseUrl: string): Promise<GatewayCounters | null> {
   try {
     const text = await (await fetch(`${baseUrl}/metrics`)).text();
-    const m = /^gateway_fabric_conflict_retries_total(?:\{[^}]*\})?\s+(\d+)/m.exec(text);
-    return m ? Number(m[1]) : null;
+    const retries = /^gateway_fabric_conflict_retries_total(?:\{[^}]*\})?\s+(\d+)/m.exec(text);
+    const api = (l: string) => /route="\/api\//.test(l);
+    return {
+      conflictRetries: retries ? Number(retries[1]) : null,
+      apiRequests: sumOf(text, 'gateway_http_request_duration_seconds_count', api),
+      apiSeconds: sumOf(text, 'gateway_http_request_duration_seconds_sum', api),
+      fabricSeconds: sumOf(text, 'gateway_fabric_stage_duration_seconds_sum'),
+    };
   } catch {
     return null;
   }
+}
+
+/** Means per API request between two readings: time in the gateway, and of it in Fabric calls (ms). */
+function gatewayTimes(
+  before: GatewayCounters | null,
+  after: GatewayCounters | null,
+): Pick<PointResult, 'gatewayServerMs' | 'gatewayFabricMs'> {
+  const requests = before && after ? after.apiRequests - before.apiRequests : 0;
+  if (!before || !after || requests <= 0) return { gatewayServerMs: null, gatewayFabricMs: null };
+  const ms = (seconds: number) => Math.round((seconds / requests) * 1e5) / 100;
+  return {
+    gatewayServerMs: ms(after.apiSeconds - before.apiSeconds),
+    gatewayFabricMs: ms(after.fabricSeconds - before.fabricSeconds),
+  };
 }
 
 /** An error's message and, for a fabric-gateway error, what each endorsing peer answered. */
@@ -359,7 +399,7 @@ async function measure(
       const best = Math.max(20, ...points.filter((q) => q.scenario === scenario.name).map((q) => q.tps));
       await scenario.prepare(Math.ceil(best * 2 * options.durationS) + concurrency);
     }
-    const retriesBefore = p === 'gateway' ? await gatewayRetries(gatewayUrl) : null;
+    const before = p === 'gateway' ? await gatewayCounters(gatewayUrl) : null;
     sampler.window();
     const result = await closedLoop(
       (w) => clients[p].call(scenario.call(p, w)).then(() => undefined),
@@ -368,7 +408,9 @@ async function measure(
       (err) => log(`  ${scenario.name} ${p} c${concurrency} error: ${describeError(err)}`),
     );
     const usage = sampler.windowUsage();
-    const retriesAfter = retriesBefore === null ? null : await gatewayRetries(gatewayUrl);
+    const after = before === null ? null : await gatewayCounters(gatewayUrl);
+    const retriesBefore = before?.conflictRetries ?? null;
+    const retriesAfter = after?.conflictRetries ?? null;
     const point: PointResult = {
       scenario: scenario.name,
       kind: scenario.kind,
@@ -384,6 +426,7 @@ async function measure(
       latency: summarise(result.latenciesMs),
       cpuByGroup: cpuByGroup(usage),
       processes: usage,
+      ...(p === 'gateway' ? gatewayTimes(before, after) : {}),
     };
     point.gatewayCpuMsPerRequest = gatewayCpuPerRequest(point);
     point.loadGeneratorCpuMsPerRequest = loadGeneratorCpuPerRequest(point);

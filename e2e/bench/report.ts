@@ -27,6 +27,13 @@ export interface PointResult {
   gatewayCpuMsPerRequest?: number | null;
   /** CPU milliseconds the load generator (this process, or Tape) used per successful request. */
   loadGeneratorCpuMsPerRequest?: number | null;
+  /**
+   * Mean milliseconds the REST gateway spent per API request during a gateway point, from its own
+   * latency histogram (its listener's call to the response's end); null when not measured.
+   */
+  gatewayServerMs?: number | null;
+  /** Of that, the mean milliseconds of its Fabric calls per API request (every stage, from /metrics). */
+  gatewayFabricMs?: number | null;
 }
 
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -107,6 +114,46 @@ export function ratios(points: PointResult[]): Ratio[] {
         const dc = d ? loadGeneratorCpuPerRequest(d) : null;
         return gc === null || dc === null ? null : r3(gc - dc);
       })(),
+    });
+  }
+  return out;
+}
+
+/** Where a REST request's time goes at one point: means, in ms. */
+export interface TimeSplit {
+  scenario: string;
+  concurrency: number;
+  /** The REST path's mean latency, as the load generator saw it. */
+  restMs: number;
+  /** Outside the gateway's handler: the load generator's HTTP client, the loopback, waiting for the gateway's event loop. */
+  outsideMs: number;
+  /** The gateway's own steps: its time per request minus its Fabric calls. */
+  gatewayStepsMs: number;
+  /** The gateway's Fabric calls per request. */
+  fabricMs: number;
+  /** The direct path's mean latency (the same Fabric work from the load generator). */
+  directMs: number;
+}
+
+/** The split of each point's REST latency whose gateway point has the gateway's own timings. */
+export function timeSplits(points: PointResult[]): TimeSplit[] {
+  const out: TimeSplit[] = [];
+  for (const g of points) {
+    const serverMs = g.gatewayServerMs ?? null;
+    const fabricMs = g.gatewayFabricMs ?? null;
+    if (g.path !== 'gateway' || serverMs === null || fabricMs === null || !g.latency.count) continue;
+    const d = points.find(
+      (p) => p.scenario === g.scenario && p.concurrency === g.concurrency && p.path === 'direct',
+    );
+    if (!d || !d.latency.count) continue;
+    out.push({
+      scenario: g.scenario,
+      concurrency: g.concurrency,
+      restMs: g.latency.meanMs,
+      outsideMs: r2(g.latency.meanMs - serverMs),
+      gatewayStepsMs: r2(serverMs - fabricMs),
+      fabricMs,
+      directMs: d.latency.meanMs,
     });
   }
   return out;
@@ -237,6 +284,21 @@ export function markdown(input: ReportInput): string {
           h.addedP50AtOneMs,
           1,
         )} | ${h.cpuMin === null ? 'n/a' : `${fmt(h.cpuMin, 2)}-${fmt(h.cpuMax, 2)}`} |`,
+      );
+  }
+  const splits = timeSplits(points);
+  if (splits.length) {
+    lines.push(
+      '',
+      "| scenario | conc | REST mean ms | outside the gateway's handler | gateway's own steps | its Fabric calls | direct mean ms |",
+      '|---|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const t of splits)
+      lines.push(
+        `| ${t.scenario} | ${t.concurrency} | ${fmt(t.restMs)} | ${fmt(t.outsideMs, 2)} | ${fmt(t.gatewayStepsMs, 2)} | ${fmt(
+          t.fabricMs,
+          2,
+        )} | ${fmt(t.directMs)} |`,
       );
   }
   const sc = scaling(points);

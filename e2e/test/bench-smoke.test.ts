@@ -15,9 +15,11 @@ interface Point {
   path: string;
   ok: number;
   tps: number;
-  latency: { count: number; p50Ms: number };
+  latency: { count: number; p50Ms: number; meanMs: number };
   processes: { name: string; peakRssMiB: number }[];
   gatewayCpuMsPerRequest?: number | null;
+  gatewayServerMs?: number | null;
+  gatewayFabricMs?: number | null;
 }
 interface Results {
   points: Point[];
@@ -73,6 +75,14 @@ describe('npm run bench (smoke)', () => {
     expect(typeof at('licence.verify', 'gateway')?.gatewayCpuMsPerRequest).toBe('number');
     expect(at('licence.verify', 'direct')?.gatewayCpuMsPerRequest).toBeNull();
     expect(at('licence.verify', 'tape')).toBeUndefined(); // Tape is for writes
+    // where a REST read's time went, from the gateway's own histograms: its Fabric call inside its
+    // handling, its handling inside what the load generator saw
+    const read = at('licence.verify', 'gateway');
+    expect(read?.gatewayFabricMs).toBeGreaterThan(0);
+    expect(read?.gatewayServerMs).toBeGreaterThan(read?.gatewayFabricMs ?? Infinity);
+    expect(read?.latency.meanMs).toBeGreaterThan(read?.gatewayServerMs ?? Infinity);
+    expect(at('licence.verify', 'direct')?.gatewayServerMs).toBeUndefined();
+    expect(output).toMatch(/\| scenario \| conc \| REST mean ms \| outside the gateway's handler \|/);
 
     const write = results.ratios.find((x) => x.scenario === 'access.request');
     expect(write?.gatewayOverDirectTps).toBeGreaterThan(0);
