@@ -65,9 +65,10 @@ export type Limiter = (req: ApiRequest, res: ApiResponse, next: (err?: unknown) 
 
 /**
  * An express-rate-limit limiter (its memory store, draft-7 `RateLimit` headers) on the API
- * pipeline, refusing with `refusal` (given the seconds until the window resets). The limiter
- * reads only the request's headers and the key it is given, and sets headers on the response, so
- * Node's own request and response serve it; the casts say so to its Express-typed signature.
+ * pipeline, refusing with `refusal` (given the seconds until the window resets). With its key
+ * and its refusal given, the limiter uses nothing Express adds to a request or a response (it
+ * counts the key and sets headers), so Node's own serve it; the casts say so to its Express-typed
+ * signature (test/request-limits.test.ts and test/api-pipeline.test.ts check its answers).
  */
 function limiterOf(
   settings: { windowMs: number; limit: number },

@@ -252,16 +252,6 @@ function defaultRequest(input: ErasedInput): unknown {
 /** The caller of a public route. */
 export const ANONYMOUS: Caller = { subject: 'anonymous', org: '', roles: [] };
 
-/** Regular expressions matching the paths of public routes (authentication skips them). */
-export function publicPaths(routes: readonly AnyRoute[]): { method: string; pattern: RegExp }[] {
-  return routes
-    .filter((r) => r.public)
-    .map((r) => ({
-      method: r.method.toUpperCase(),
-      pattern: new RegExp(`^${r.path.replace(/\{[A-Za-z0-9_]+\}/g, '[^/]+')}$`),
-    }));
-}
-
 /** The handler of a route on the API pipeline. */
 export function routeHandler(spec: AnyRoute, services: RouteServices) {
   return async (req: ApiRequest, res: ApiResponse): Promise<void> => {
