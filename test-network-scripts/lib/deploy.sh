@@ -160,6 +160,29 @@ approve_for_org() {
   ( as_admin "$org"; run "${DEPLOY_LOG:-$STATE/logs/deploy.log}" peer lifecycle chaincode approveformyorg $(orderer_flags) "${args[@]}" )
 }
 
+# commit_definition ORG LOG COMMIT-ARGS...: commits a chaincode definition as ORG's admin. approveformyorg
+# waits for its block on the approving organisation's own peer only, and approvals made concurrently land
+# in different blocks, so another organisation's peer may still be a block behind when the commit is
+# endorsed: the peers' simulations then differ ("ProposalResponsePayloads do not match") and the CLI
+# sends nothing to the orderer. That answer is tried again every 0.5 s, up to 20 times (the lagging peer
+# commits the block meanwhile); any other failure fails at once, with the log tail.
+commit_definition() {
+  local org="$1" log="$2" n out
+  shift 2
+  for n in $(seq 1 20); do
+    printf '\n$ peer lifecycle chaincode commit %s (attempt %s)\n' "$*" "$n" >> "$log"
+    # shellcheck disable=SC2046
+    if out="$( as_admin "$org"; peer lifecycle chaincode commit $(orderer_flags) "$@" 2>&1 )"; then
+      printf '%s\n' "$out" >> "$log"
+      return 0
+    fi
+    printf '%s\n' "$out" >> "$log"
+    grep -q 'ProposalResponsePayloads do not match' <<<"$out" || die "command failed: peer lifecycle chaincode commit" "$log"
+    sleep 0.5
+  done
+  die "command failed: peer lifecycle chaincode commit (the peers' simulations differed 20 times)" "$log"
+}
+
 # deploy_one NAME: build, package, install, serve, approve and commit one chaincode. Each
 # organisation's package, install, chaincode server and approval run concurrently (approvals of
 # different organisations, and of different chaincodes, write different keys of _lifecycle); the
@@ -207,8 +230,7 @@ deploy_one() {
     for org in $(joined_orgs); do
       peers+=(--peerAddresses "127.0.0.1:$(var "PEER_PORT_$org")" --tlsRootCertFiles "$STATE/nodes/peer0.$org/tls/ca.crt")
     done
-    # shellcheck disable=SC2046
-    ( as_admin "$(joined_orgs | sed -n 1p)"; run "${DEPLOY_LOG:-$STATE/logs/deploy.log}" peer lifecycle chaincode commit $(orderer_flags) "${args[@]}" "${peers[@]}" )
+    commit_definition "$(joined_orgs | sed -n 1p)" "${DEPLOY_LOG:-$STATE/logs/deploy.log}" "${args[@]}" "${peers[@]}"
     ok
   fi
   for org in $(joined_orgs); do wait_port "cc-$cc-$org" "$(cc_port "$cc" "$org")" 30; done
